@@ -1,0 +1,116 @@
+"""Commands: everything that can change the exchange, as plain data.
+
+The runtime stamps each command with a sequence number and a timestamp, journals it, and
+calls `Engine.apply(cmd, ts)`. Nothing else enters the core.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy
+from .instruments import Currency, Instrument
+
+
+@dataclass(frozen=True, slots=True)
+class ListInstrument:
+    instrument: Instrument
+
+
+@dataclass(frozen=True, slots=True)
+class ListCurrency:
+    currency: Currency
+
+
+@dataclass(frozen=True, slots=True)
+class CreateUser:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateApiKey:
+    uid: int
+    api_key: str
+    secret_key: str
+    passphrase: str
+    perm: tuple[Perm, ...]
+    ips: tuple[str, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    """Credit funds from outside the exchange (the operator funding a user)."""
+
+    uid: int
+    ccy: str
+    amt: Decimal
+    account: Account = Account.TRADING
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """Move funds between a user's own funding and trading accounts."""
+
+    uid: int
+    ccy: str
+    amt: Decimal
+    from_account: Account
+    to_account: Account
+    client_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder:
+    uid: int
+    inst_id: str
+    td_mode: TdMode
+    side: Side
+    ord_type: OrdType
+    sz: Decimal
+    px: Decimal | None = None
+    cl_ord_id: str = ""
+    tag: str = ""
+    tgt_ccy: TgtCcy | None = None
+    stp_mode: StpMode = StpMode.CANCEL_MAKER
+    ban_amend: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrder:
+    uid: int
+    inst_id: str
+    ord_id: int | None = None
+    cl_ord_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AmendOrder:
+    uid: int
+    inst_id: str
+    ord_id: int | None = None
+    cl_ord_id: str = ""
+    new_sz: Decimal | None = None
+    new_px: Decimal | None = None
+    req_id: str = ""
+    cxl_on_fail: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SetCancelAllAfter:
+    """Dead man's switch: cancel all pending orders `timeout_s` after now; 0 disables."""
+
+    uid: int
+    timeout_s: int
+    tag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceTime:
+    """The clock ticked: whatever falls due at the command's timestamp happens now."""
+
+
+Command = (
+    ListInstrument | ListCurrency | CreateUser | CreateApiKey | Deposit | Transfer | PlaceOrder
+    | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
+)

@@ -1,0 +1,110 @@
+"""OKX domain enumerations; each value is OKX's own wire string."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InstType(StrEnum):
+    SPOT = "SPOT"
+    MARGIN = "MARGIN"
+    SWAP = "SWAP"
+    FUTURES = "FUTURES"
+    OPTION = "OPTION"
+
+
+class Side(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+
+class OrdType(StrEnum):
+    MARKET = "market"
+    LIMIT = "limit"
+    POST_ONLY = "post_only"
+    FOK = "fok"
+    IOC = "ioc"
+    OPTIMAL_LIMIT_IOC = "optimal_limit_ioc"
+
+
+class TdMode(StrEnum):
+    CASH = "cash"
+    CROSS = "cross"
+    ISOLATED = "isolated"
+    SPOT_ISOLATED = "spot_isolated"
+
+
+class TgtCcy(StrEnum):
+    BASE_CCY = "base_ccy"
+    QUOTE_CCY = "quote_ccy"
+
+
+class StpMode(StrEnum):
+    CANCEL_MAKER = "cancel_maker"
+    CANCEL_TAKER = "cancel_taker"
+    CANCEL_BOTH = "cancel_both"
+
+
+class OrdState(StrEnum):
+    LIVE = "live"
+    PARTIALLY_FILLED = "partially_filled"
+    FILLED = "filled"
+    CANCELED = "canceled"
+
+
+class ExecType(StrEnum):
+    TAKER = "T"
+    MAKER = "M"
+
+
+class CancelSource(StrEnum):
+    """OKX `cancelSource` codes used by spot trading."""
+
+    SYSTEM = "0"
+    USER = "1"
+    FOK_NOT_FILLED = "13"
+    IOC_REMAINDER = "14"
+    CANCEL_ALL_AFTER = "20"
+    POST_ONLY_WOULD_TAKE = "31"
+    SELF_TRADE = "32"
+
+
+class Account(StrEnum):
+    """Account types of `asset/transfer` (`from`/`to`)."""
+
+    FUNDING = "6"
+    TRADING = "18"
+
+
+class BillType(StrEnum):
+    """Trading-account bill `type` codes."""
+
+    TRANSFER = "1"
+    TRADE = "2"
+
+
+class BillSubType(StrEnum):
+    BUY = "1"
+    SELL = "2"
+    TRANSFER_IN = "11"
+    TRANSFER_OUT = "12"
+
+
+class AssetBillType(StrEnum):
+    """Funding-account bill `type` codes (`asset/bills`)."""
+
+    DEPOSIT = "1"
+    WITHDRAWAL = "2"
+    TRANSFER_TO_TRADING = "20"
+    TRANSFER_FROM_TRADING = "21"
+
+
+class Perm(StrEnum):
+    READ_ONLY = "read_only"
+    TRADE = "trade"
+    WITHDRAW = "withdraw"
+
+
+class InstState(StrEnum):
+    LIVE = "live"
+    SUSPEND = "suspend"
+    PREOPEN = "preopen"

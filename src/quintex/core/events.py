@@ -1,0 +1,173 @@
+"""Events: past-tense facts the core emits from `Engine.apply`.
+
+For every command the first event is its outcome (accepted or rejected); the rest follow in the
+order they happened.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .enums import Account, Side
+from .instruments import Currency, Instrument
+from .records import ApiKey, AssetBill, Bill, Fill, OrderView, User
+from .rejects import Reject
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRejected:
+    """Outcome of a command that changed nothing."""
+
+    reject: Reject
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentListed:
+    instrument: Instrument
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyListed:
+    currency: Currency
+
+
+@dataclass(frozen=True, slots=True)
+class UserCreated:
+    user: User
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyCreated:
+    key: ApiKey
+
+
+@dataclass(frozen=True, slots=True)
+class Deposited:
+    uid: int
+    ccy: str
+    amt: Decimal
+    account: Account
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Transferred:
+    trans_id: int
+    uid: int
+    ccy: str
+    amt: Decimal
+    from_account: Account
+    to_account: Account
+    client_id: str
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderAccepted:
+    order: OrderView
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRejected:
+    reject: Reject
+    cl_ord_id: str
+    tag: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderUpdated:
+    """An order changed state: filled (with `fill`), canceled or amended."""
+
+    order: OrderView
+    fill: Fill | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAccepted:
+    ord_id: int
+    cl_ord_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRejected:
+    reject: Reject
+    ord_id: int | None
+    cl_ord_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AmendAccepted:
+    ord_id: int
+    cl_ord_id: str
+    req_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AmendRejected:
+    reject: Reject
+    ord_id: int | None
+    cl_ord_id: str
+    req_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TradeExecuted:
+    """A public trade: one match between a taker and a maker."""
+
+    inst_id: str
+    trade_id: int
+    px: Decimal
+    sz: Decimal
+    taker_side: Side
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class BillPosted:
+    bill: Bill
+
+
+@dataclass(frozen=True, slots=True)
+class AssetBillPosted:
+    bill: AssetBill
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceChanged:
+    """Trading-account balance of one currency after a command (emitted once per command)."""
+
+    uid: int
+    ccy: str
+    cash: Decimal
+    frozen: Decimal
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class BookChanged:
+    """A price level's new total after a command; `sz == 0` removes the level."""
+
+    inst_id: str
+    side: Side
+    px: Decimal
+    sz: Decimal
+    count: int
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAllAfterSet:
+    uid: int
+    trigger_time: int
+    tag: str
+    ts: int
+
+
+Event = (
+    CommandRejected | InstrumentListed | CurrencyListed | UserCreated | ApiKeyCreated | Deposited
+    | Transferred | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
+    | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
+    | BookChanged | CancelAllAfterSet
+)

@@ -1,0 +1,30 @@
+"""Exact money arithmetic: one Decimal context for the whole core."""
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal, InvalidOperation, Overflow
+
+MONEY = Context(prec=60, rounding=ROUND_DOWN, traps=[InvalidOperation, Overflow])
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def mul(a: Decimal, b: Decimal) -> Decimal:
+    """Exact product (60 significant digits never round for our magnitudes)."""
+    return MONEY.multiply(a, b)
+
+
+def div_down(a: Decimal, b: Decimal, step: Decimal) -> Decimal:
+    """`a / b` rounded down to a multiple of `step`."""
+    return MONEY.divide(MONEY.divide(a, b), step).to_integral_value(rounding=ROUND_DOWN) * step
+
+
+def floor_to(value: Decimal, step: Decimal) -> Decimal:
+    return MONEY.divide(value, step).to_integral_value(rounding=ROUND_DOWN) * step
+
+
+def ceil_to(value: Decimal, step: Decimal) -> Decimal:
+    return MONEY.divide(value, step).to_integral_value(rounding=ROUND_UP) * step
+
+
+def is_multiple(value: Decimal, step: Decimal) -> bool:
+    return MONEY.remainder(value, step) == ZERO

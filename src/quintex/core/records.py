@@ -1,0 +1,134 @@
+"""Immutable records that leave the core inside events and views.
+
+They are NamedTuples rather than frozen dataclasses because the core builds one on every order
+state change and every balance change: tuple construction is several times cheaper.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple
+
+from .enums import (
+    Account, AssetBillType, BillSubType, BillType, CancelSource, ExecType, OrdState, OrdType, Perm,
+    Side, StpMode, TdMode, TgtCcy,
+)
+
+
+class OrderView(NamedTuple):
+    ord_id: int
+    cl_ord_id: str
+    tag: str
+    uid: int
+    inst_id: str
+    side: Side
+    ord_type: OrdType
+    td_mode: TdMode
+    tgt_ccy: TgtCcy | None
+    stp_mode: StpMode
+    px: Decimal | None
+    sz: Decimal
+    state: OrdState
+    acc_fill_sz: Decimal
+    fill_notional: Decimal
+    fee: Decimal
+    fee_ccy: str
+    rebate: Decimal
+    rebate_ccy: str
+    cancel_source: CancelSource | None
+    c_time: int
+    u_time: int
+    last_fill: Fill | None
+    req_id: str
+    amend_result: str
+
+
+class Fill(NamedTuple):
+    """One side of one match, as the owner of the order sees it."""
+
+    trade_id: int
+    ord_id: int
+    uid: int
+    inst_id: str
+    side: Side
+    px: Decimal
+    sz: Decimal
+    fee: Decimal
+    fee_ccy: str
+    exec_type: ExecType
+    bill_id: int
+    fee_rate: Decimal
+    ts: int
+    cl_ord_id: str
+    tag: str
+
+
+class Bill(NamedTuple):
+    """A trading-account balance change."""
+
+    bill_id: int
+    uid: int
+    ccy: str
+    bal_chg: Decimal
+    bal: Decimal
+    type: BillType
+    sub_type: BillSubType
+    ts: int
+    inst_id: str = ""
+    ord_id: int | None = None
+    cl_ord_id: str = ""
+    tag: str = ""
+    trade_id: int | None = None
+    px: Decimal | None = None
+    sz: Decimal | None = None
+    fee: Decimal | None = None
+    exec_type: ExecType | None = None
+    from_account: Account | None = None
+    to_account: Account | None = None
+
+
+class AssetBill(NamedTuple):
+    """A funding-account balance change."""
+
+    bill_id: int
+    uid: int
+    ccy: str
+    bal_chg: Decimal
+    bal: Decimal
+    type: AssetBillType
+    ts: int
+    client_id: str = ""
+
+
+class ApiKey(NamedTuple):
+    api_key: str
+    uid: int
+    secret_key: str
+    passphrase: str
+    perm: tuple[Perm, ...]
+    ips: tuple[str, ...]
+    label: str
+    c_time: int
+
+
+class User(NamedTuple):
+    uid: int
+    name: str
+    c_time: int
+    fee_level: str
+
+
+class BalanceView(NamedTuple):
+    ccy: str
+    cash: Decimal
+    frozen: Decimal
+    u_time: int
+
+    @property
+    def avail(self) -> Decimal:
+        return self.cash - self.frozen
+
+
+class BookLevel(NamedTuple):
+    px: Decimal
+    sz: Decimal
+    count: int
