@@ -94,8 +94,8 @@ class AssetBillType(StrEnum):
 
     DEPOSIT = "1"
     WITHDRAWAL = "2"
-    TRANSFER_TO_TRADING = "20"
-    TRANSFER_FROM_TRADING = "21"
+    TRANSFER_FROM_TRADING = "130"
+    TRANSFER_TO_TRADING = "131"
 
 
 class Perm(StrEnum):

@@ -39,6 +39,7 @@ class Reject(Enum):
     USER_EXISTS = "user_exists"
     API_KEY_EXISTS = "api_key_exists"
     CURRENCY_NOT_FOUND = "currency_not_found"
+    AMOUNT_NOT_POSITIVE = "amount_not_positive"
     TRANSFER_INSUFFICIENT_BALANCE = "transfer_insufficient_balance"
     TRANSFER_SAME_ACCOUNT = "transfer_same_account"
     CANCEL_ALL_AFTER_TIMEOUT_RANGE = "cancel_all_after_timeout_range"

@@ -1,0 +1,66 @@
+"""Deposits and transfers between a user's funding and trading accounts."""
+from __future__ import annotations
+
+from .commands import Deposit, Transfer
+from .enums import Account, AssetBillType, BillSubType, BillType
+from .events import AssetBillPosted, BillPosted, CommandRejected, Deposited, Transferred
+from .num import ZERO
+from .rejects import Reject
+from .state import State
+
+
+class Funds:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def deposit(self, cmd: Deposit) -> None:
+        s = self.s
+        reject = self._check(cmd.uid, cmd.ccy)
+        if reject is None and cmd.amt <= ZERO:
+            reject = Reject.AMOUNT_NOT_POSITIVE
+        if reject is not None:
+            s.out.append(CommandRejected(reject))
+            return
+        s.ledger.record_deposit(cmd.ccy, cmd.amt)
+        s.out.append(Deposited(cmd.uid, cmd.ccy, cmd.amt, cmd.account, s.ts))
+        if cmd.account is Account.TRADING:
+            s.out.append(BillPosted(s.ledger.post(cmd.uid, cmd.ccy, cmd.amt, s.ts, BillType.TRANSFER,
+                                                  BillSubType.TRANSFER_IN)))
+        else:
+            s.out.append(AssetBillPosted(s.ledger.post_funding(cmd.uid, cmd.ccy, cmd.amt, s.ts,
+                                                                 AssetBillType.DEPOSIT)))
+
+    def transfer(self, cmd: Transfer) -> None:
+        s = self.s
+        reject = self._check(cmd.uid, cmd.ccy)
+        if reject is None and cmd.from_account is cmd.to_account:
+            reject = Reject.TRANSFER_SAME_ACCOUNT
+        if reject is None:
+            avail = (s.ledger.avail(cmd.uid, cmd.ccy) if cmd.from_account is Account.TRADING
+                     else s.ledger.funding_avail(cmd.uid, cmd.ccy))
+            if cmd.amt <= ZERO:
+                reject = Reject.AMOUNT_NOT_POSITIVE
+            elif cmd.amt > avail:
+                reject = Reject.TRANSFER_INSUFFICIENT_BALANCE
+        if reject is not None:
+            s.out.append(CommandRejected(reject))
+            return
+        s.out.append(Transferred(s.ids.next_trans_id(), cmd.uid, cmd.ccy, cmd.amt, cmd.from_account,
+                                 cmd.to_account, cmd.client_id, s.ts))
+        to_trading = cmd.to_account is Account.TRADING
+        sign = 1 if to_trading else -1
+        s.out.append(BillPosted(s.ledger.post(
+            cmd.uid, cmd.ccy, sign * cmd.amt, s.ts, BillType.TRANSFER,
+            BillSubType.TRANSFER_IN if to_trading else BillSubType.TRANSFER_OUT,
+            from_account=cmd.from_account, to_account=cmd.to_account)))
+        s.out.append(AssetBillPosted(s.ledger.post_funding(
+            cmd.uid, cmd.ccy, -sign * cmd.amt, s.ts,
+            AssetBillType.TRANSFER_TO_TRADING if to_trading else AssetBillType.TRANSFER_FROM_TRADING,
+            cmd.client_id)))
+
+    def _check(self, uid: int, ccy: str) -> Reject | None:
+        if uid not in self.s.users.by_uid:
+            return Reject.USER_NOT_FOUND
+        if ccy not in self.s.currencies:
+            return Reject.CURRENCY_NOT_FOUND
+        return None

@@ -1,0 +1,39 @@
+"""Identifier counters: ids come from the engine's state, so replay reproduces them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UID_BASE = 1_000_000_000_000_000
+ORD_ID_BASE = 600_000_000_000_000_000
+BILL_ID_BASE = 700_000_000_000_000_000
+TRADE_ID_BASE = 100_000_000
+TRANS_ID_BASE = 10_000_000
+
+
+@dataclass(slots=True)
+class Ids:
+    uid: int = UID_BASE
+    ord_id: int = ORD_ID_BASE
+    bill_id: int = BILL_ID_BASE
+    trade_id: int = TRADE_ID_BASE
+    trans_id: int = TRANS_ID_BASE
+
+    def next_uid(self) -> int:
+        self.uid += 1
+        return self.uid
+
+    def next_ord_id(self) -> int:
+        self.ord_id += 1
+        return self.ord_id
+
+    def next_bill_id(self) -> int:
+        self.bill_id += 1
+        return self.bill_id
+
+    def next_trade_id(self) -> int:
+        self.trade_id += 1
+        return self.trade_id
+
+    def next_trans_id(self) -> int:
+        self.trans_id += 1
+        return self.trans_id

@@ -1,0 +1,77 @@
+"""The live order record and its legal state transitions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .enums import CancelSource, OrdState, OrdType, Side, StpMode, TdMode, TgtCcy
+from .instruments import Instrument
+from .num import ZERO
+from .records import Fill, OrderView
+from .rejects import InvariantViolation
+
+LEGAL_TRANSITIONS: frozenset[tuple[OrdState, OrdState]] = frozenset({
+    (OrdState.LIVE, OrdState.PARTIALLY_FILLED),
+    (OrdState.LIVE, OrdState.FILLED),
+    (OrdState.LIVE, OrdState.CANCELED),
+    (OrdState.PARTIALLY_FILLED, OrdState.PARTIALLY_FILLED),
+    (OrdState.PARTIALLY_FILLED, OrdState.FILLED),
+    (OrdState.PARTIALLY_FILLED, OrdState.CANCELED),
+})
+
+TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
+
+
+@dataclass(slots=True)
+class Order:
+    ord_id: int
+    uid: int
+    inst: Instrument
+    side: Side
+    ord_type: OrdType
+    td_mode: TdMode
+    px: Decimal | None
+    sz: Decimal
+    cl_ord_id: str
+    tag: str
+    tgt_ccy: TgtCcy | None
+    stp_mode: StpMode
+    c_time: int
+    u_time: int
+    fee_ccy: str
+    state: OrdState = OrdState.LIVE
+    acc_fill_sz: Decimal = ZERO
+    fill_notional: Decimal = ZERO
+    fee: Decimal = ZERO
+    cancel_source: CancelSource | None = None
+    last_fill: Fill | None = None
+    frozen: Decimal = ZERO
+    req_id: str = ""
+    amend_result: str = ""
+
+    @property
+    def frozen_ccy(self) -> str:
+        return self.inst.quote_ccy if self.side is Side.BUY else self.inst.base_ccy
+
+    @property
+    def in_quote(self) -> bool:
+        """A market order whose `sz` is an amount of quote currency."""
+        return self.tgt_ccy is TgtCcy.QUOTE_CCY
+
+    @property
+    def remaining(self) -> Decimal:
+        """Unfilled size in base currency (orders sized in base)."""
+        return self.sz - self.acc_fill_sz
+
+    def move_to(self, state: OrdState) -> None:
+        if (self.state, state) not in LEGAL_TRANSITIONS:
+            raise InvariantViolation(f"order {self.ord_id}: illegal transition {self.state} -> {state}")
+        self.state = state
+
+    def view(self) -> OrderView:
+        return OrderView(
+            self.ord_id, self.cl_ord_id, self.tag, self.uid, self.inst.inst_id, self.side, self.ord_type,
+            self.td_mode, self.tgt_ccy, self.stp_mode, self.px, self.sz, self.state, self.acc_fill_sz,
+            self.fill_notional, self.fee, self.fee_ccy, ZERO, "", self.cancel_source, self.c_time,
+            self.u_time, self.last_fill, self.req_id, self.amend_result,
+        )

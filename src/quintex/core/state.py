@@ -1,0 +1,45 @@
+"""Everything the engine knows, in one place that handlers share."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .book import OrderBook
+from .enums import OrdState
+from .events import Event
+from .ids import Ids
+from .instruments import Currency, Instrument
+from .ledger import Ledger
+from .orders import Order
+from .users import Users
+
+RECENT_TERMINAL_ORDERS = 100_000
+
+
+@dataclass
+class State:
+    ids: Ids = field(default_factory=Ids)
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    instruments_by_code: dict[int, Instrument] = field(default_factory=dict)
+    currencies: dict[str, Currency] = field(default_factory=dict)
+    books: dict[str, OrderBook] = field(default_factory=dict)
+    live: dict[int, Order] = field(default_factory=dict)
+    by_cl_ord_id: dict[tuple[int, str], Order] = field(default_factory=dict)
+    pending_per_inst: dict[tuple[int, str], int] = field(default_factory=dict)
+    pending_per_user: dict[int, int] = field(default_factory=dict)
+    recent_terminal: dict[int, tuple[int, OrdState]] = field(default_factory=dict)
+    cancel_all_after: dict[tuple[int, str], int] = field(default_factory=dict)
+    seq: int = 0
+    ts: int = 0
+    out: list[Event] = field(default_factory=list)
+    ledger: Ledger = field(init=False)
+    users: Users = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.ids)
+        self.users = Users(self.ids)
+
+    def remember_terminal(self, order: Order) -> None:
+        """Keep the final state of recent orders so cancel/amend can say why they failed."""
+        self.recent_terminal[order.ord_id] = (order.uid, order.state)
+        if len(self.recent_terminal) > RECENT_TERMINAL_ORDERS:
+            del self.recent_terminal[next(iter(self.recent_terminal))]

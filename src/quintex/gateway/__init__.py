@@ -1,0 +1,1 @@
+"""The OKX v5 web face of the exchange (aiohttp): REST routes, auth, rate limits, admin API."""

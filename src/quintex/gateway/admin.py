@@ -1,0 +1,201 @@
+"""The operator's API under /admin/: create users, fund them, issue API keys.
+
+Every route needs `Authorization: Bearer <admin token>`. Errors are `{"error": "..."}` with an
+HTTP status (400 bad input, 401 token, 404 unknown user, 409 duplicate, 503 exchange halted).
+"""
+from __future__ import annotations
+
+import functools
+import hmac
+import re
+import secrets
+import string
+import uuid
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import orjson
+from aiohttp import web
+
+from quintex.core.commands import CreateApiKey, CreateUser, Deposit
+from quintex.core.enums import Perm
+from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event, UserCreated
+from quintex.core.rejects import Reject
+from quintex.core.records import User
+
+from .keys import ADMIN_TOKEN, RUNTIME
+from .responses import json_response
+
+ADMIN_PREFIX = "/admin/"
+KEY_PERMS = (Perm.READ_ONLY, Perm.TRADE)
+PASSPHRASE_SPECIALS = "-_.@#%+="
+PASSPHRASE_LENGTH = 16
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_AMOUNT = re.compile(r"\d+(\.\d+)?")
+_REJECT_STATUS = {Reject.USER_EXISTS: 409, Reject.USER_NOT_FOUND: 404}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+E = TypeVar("E", UserCreated, ApiKeyCreated, Deposited)
+
+
+class AdminError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def admin_error(status: int, message: str) -> web.Response:
+    response = json_response({"error": message}, status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _authorized(request: web.Request) -> bool:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    expected = request.app[ADMIN_TOKEN].encode()
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected)
+
+
+def admin_route(handler: Handler) -> Handler:
+    """Check the bearer token first; answer `AdminError`s as JSON."""
+
+    @functools.wraps(handler)
+    async def route(request: web.Request) -> web.StreamResponse:
+        if not _authorized(request):
+            return admin_error(401, "missing or invalid admin token")
+        try:
+            return await handler(request)
+        except AdminError as err:
+            return admin_error(err.status, err.message)
+
+    return route
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise AdminError(413, "request body too large") from None
+    try:
+        payload = orjson.loads(body or b"{}")
+    except orjson.JSONDecodeError:
+        raise AdminError(400, "request body is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise AdminError(400, "request body must be a JSON object")
+    return payload
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
+        raise AdminError(400, "name must be 1-64 characters: letters, digits, '.', '_' or '-', "
+                              "starting with a letter or digit")
+    return value
+
+
+def _amount(ccy: str, value: Any) -> Decimal:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not _AMOUNT.fullmatch(text):
+        raise AdminError(400, f"fund amount of {ccy} must be a positive decimal string like \"1000.5\"")
+    amount = Decimal(text)
+    if amount <= 0:
+        raise AdminError(400, f"fund amount of {ccy} must be positive")
+    return amount
+
+
+def _fund(request: web.Request, value: Any) -> dict[str, Decimal]:
+    if not isinstance(value, dict):
+        raise AdminError(400, 'fund must be an object like {"USDT": "1000"}')
+    listed = request.app[RUNTIME].engine.currencies
+    unknown = [ccy for ccy in value if ccy not in listed]
+    if unknown:
+        raise AdminError(400, f"currency not listed: {', '.join(map(str, unknown))} "
+                              f"(listed: {', '.join(listed)})")
+    return {ccy: _amount(ccy, amt) for ccy, amt in value.items()}
+
+
+def _user(request: web.Request) -> User:
+    name = request.match_info["name"]
+    user = request.app[RUNTIME].engine.user_by_name(name)
+    if user is None:
+        raise AdminError(404, f"no user named {name!r}")
+    return user
+
+
+def _outcome(events: list[Event], accepted: type[E]) -> E:
+    """The command's outcome event, or the AdminError its rejection means."""
+    first = events[0]
+    if isinstance(first, CommandRejected):
+        detail = f": {first.detail}" if first.detail else ""
+        raise AdminError(_REJECT_STATUS.get(first.reject, 400), f"{first.reject.value}{detail}")
+    if not isinstance(first, accepted):
+        raise TypeError(f"expected {accepted.__name__}, the engine answered {first!r}")
+    return first
+
+
+def new_passphrase() -> str:
+    """16 random characters with a digit, a lower- and an upper-case letter and a special (OKX's rule)."""
+    classes = (string.digits, string.ascii_lowercase, string.ascii_uppercase, PASSPHRASE_SPECIALS)
+    alphabet = "".join(classes)
+    chars = [secrets.choice(c) for c in classes]
+    chars += [secrets.choice(alphabet) for _ in range(PASSPHRASE_LENGTH - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _new_key(uid: int) -> CreateApiKey:
+    return CreateApiKey(
+        uid=uid, api_key=str(uuid.uuid4()), secret_key=secrets.token_hex(16).upper(),
+        passphrase=new_passphrase(), perm=KEY_PERMS,
+    )
+
+
+def _credentials(cmd: CreateApiKey) -> dict[str, str]:
+    return {"uid": str(cmd.uid), "apiKey": cmd.api_key, "secretKey": cmd.secret_key,
+            "passphrase": cmd.passphrase}
+
+
+def _deposits(uid: int, fund: dict[str, Decimal]) -> list[Deposit]:
+    return [Deposit(uid=uid, ccy=ccy, amt=amt) for ccy, amt in fund.items()]
+
+
+@admin_route
+async def create_user(request: web.Request) -> web.StreamResponse:
+    body = await _json_object(request)
+    name = _name(body.get("name"))
+    fund = _fund(request, body.get("fund", {}))
+    runtime = request.app[RUNTIME]
+    created = _outcome(await runtime.submit(CreateUser(name=name)), UserCreated)
+    key = _new_key(created.user.uid)
+    results = await runtime.submit_many([*_deposits(created.user.uid, fund), key])
+    for events in results[:-1]:
+        _outcome(events, Deposited)
+    _outcome(results[-1], ApiKeyCreated)
+    return json_response(_credentials(key), 201)
+
+
+@admin_route
+async def create_key(request: web.Request) -> web.StreamResponse:
+    key = _new_key(_user(request).uid)
+    _outcome(await request.app[RUNTIME].submit(key), ApiKeyCreated)
+    return json_response(_credentials(key), 201)
+
+
+@admin_route
+async def fund_user(request: web.Request) -> web.StreamResponse:
+    user = _user(request)
+    body = await _json_object(request)
+    fund = _fund(request, body.get("fund"))
+    if not fund:
+        raise AdminError(400, "fund must name at least one currency")
+    for events in await request.app[RUNTIME].submit_many(_deposits(user.uid, fund)):
+        _outcome(events, Deposited)
+    return json_response({"uid": str(user.uid), "deposited": {c: format(a, "f") for c, a in fund.items()}})
+
+
+def register_admin(app: web.Application) -> None:
+    app.router.add_post(ADMIN_PREFIX + "users", create_user)
+    app.router.add_post(ADMIN_PREFIX + "users/{name}/keys", create_key)
+    app.router.add_post(ADMIN_PREFIX + "users/{name}/fund", fund_user)

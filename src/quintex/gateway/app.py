@@ -1,0 +1,81 @@
+"""The aiohttp application: dependencies, the error middleware, the route tables."""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from quintex.okx.errors import OkxError
+from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
+
+from . import rest
+from .admin import ADMIN_PREFIX, admin_error, register_admin
+from .body import MAX_BODY_BYTES
+from .keys import ADMIN_TOKEN, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+from .ratelimit import RateLimiter
+from .responses import error_response
+
+log = logging.getLogger(__name__)
+
+V5_PREFIX = "/api/v5/"
+V5_METHODS = frozenset({"GET", "POST"})
+SYSTEM_ERROR = OkxError("50026", "System error", 500)
+UNAVAILABLE = OkxError("50001", "Service temporarily unavailable", 503)
+
+
+def create_app(
+    runtime: Runtime, *, admin_token: str, rate_limits: bool, market_data: object, history: object
+) -> web.Application:
+    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    app[RUNTIME] = runtime
+    app[ADMIN_TOKEN] = admin_token
+    app[RATE_LIMITER] = RateLimiter(enabled=rate_limits)
+    app[MARKET_DATA] = market_data
+    app[HISTORY] = history
+    rest.register(app)
+    register_admin(app)
+    return app
+
+
+def _is_v5(path: str) -> bool:
+    return path.startswith(V5_PREFIX) or path == V5_PREFIX.rstrip("/")
+
+
+def _v5_http_error(request: web.Request, exc: web.HTTPException) -> OkxError | None:
+    """OKX's answer for what aiohttp itself rejected on a v5 path (no route, wrong method, huge body)."""
+    if isinstance(exc, web.HTTPNotFound):
+        return OkxError("50005", f"API endpoint {request.method} {request.path} is not supported by Quintex", 410)
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        return OkxError("50115", "Invalid request method.", 405)
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        return OkxError("50025", f"Request body exceeds the limit of {MAX_BODY_BYTES} bytes", 413)
+    return None
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: rest.Handler) -> web.StreamResponse:
+    """The one place that turns errors into responses: OKX envelopes on v5, JSON on /admin/."""
+    v5 = _is_v5(request.path)
+    try:
+        if v5 and request.method not in V5_METHODS:
+            raise OkxError("50115", "Invalid request method.", 405)
+        return await handler(request)
+    except OkxError as err:
+        return error_response(err)
+    except RuntimeUnavailable as exc:
+        log.warning("%s %s refused: %s", request.method, request.path, exc)
+        if request.path.startswith(ADMIN_PREFIX):
+            return admin_error(503, str(exc))
+        return error_response(UNAVAILABLE)
+    except web.HTTPException as exc:
+        translated = _v5_http_error(request, exc) if v5 else None
+        if translated is not None:
+            return error_response(translated)
+        if request.path.startswith(ADMIN_PREFIX) and exc.status >= 400:
+            return admin_error(exc.status, exc.reason)
+        raise
+    except Exception:
+        log.exception("unhandled error in %s %s", request.method, request.path)
+        if request.path.startswith(ADMIN_PREFIX):
+            return admin_error(500, "internal server error (see the server log)")
+        return error_response(SYSTEM_ERROR)

@@ -1,0 +1,14 @@
+"""Typed keys of what the app carries: route handlers read their dependencies through these."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from quintex.runtime.sequencer import Runtime
+
+from .ratelimit import RateLimiter
+
+RUNTIME = web.AppKey("runtime", Runtime)
+ADMIN_TOKEN = web.AppKey("admin_token", str)
+RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+MARKET_DATA = web.AppKey("market_data", object)
+HISTORY = web.AppKey("history", object)

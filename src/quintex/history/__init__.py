@@ -1,0 +1,111 @@
+"""Each user's private history folded from core events: finished orders, fills, bills, transfers.
+
+Pure read models: they import only `quintex.core` and the stdlib, read no clock and do no I/O;
+queries take `now_ms` where the answer depends on time. Records are dropped once older than their
+window (3 months; funding bills 1 month), judged by the newest event time seen, and each kind is
+capped per user (see the `CAP_PER_USER` of each module).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from quintex.core.enums import InstType
+from quintex.core.events import (
+    AssetBillPosted, BillPosted, Event, InstrumentListed, OrderUpdated, Transferred,
+)
+from quintex.core.records import AssetBill, Bill, Fill, OrderView
+
+from .bills import BillHistory
+from .fills import FillHistory
+from .orders import OrderHistory
+from .query import DEFAULT_LIMIT
+from .transfers import TransferHistory
+
+__all__ = ["History"]
+
+
+class History:
+    def __init__(self) -> None:
+        self._inst_types: dict[str, InstType] = {}
+        self._orders = OrderHistory(self._inst_types)
+        self._fills = FillHistory(self._inst_types)
+        self._bills = BillHistory(self._inst_types)
+        self._transfers = TransferHistory()
+        self._now = 0
+
+    def apply(self, events: Iterable[Event]) -> None:
+        """Fold events in order, then drop what fell out of its window; others are ignored."""
+        for event in events:
+            match event:
+                case InstrumentListed(instrument=inst):
+                    self._inst_types[inst.inst_id] = inst.inst_type
+                case OrderUpdated(order=order, fill=fill):
+                    self._orders.add(order)
+                    if fill is not None:
+                        self._fills.add(fill)
+                    self._now = max(self._now, order.u_time)
+                case BillPosted(bill=bill):
+                    self._bills.add(bill)
+                    self._now = max(self._now, bill.ts)
+                case AssetBillPosted(bill=asset_bill):
+                    self._bills.add_asset(asset_bill)
+                    self._now = max(self._now, asset_bill.ts)
+                case Transferred():
+                    self._transfers.add(event)
+                    self._now = max(self._now, event.ts)
+        for part in (self._orders, self._fills, self._bills, self._transfers):
+            part.prune(self._now)
+
+    def orders_history(
+        self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None,
+        ord_type: str | None = None, state: str | None = None, after: int | None = None,
+        before: int | None = None, begin: int | None = None, end: int | None = None,
+        limit: int = DEFAULT_LIMIT, now_ms: int, archive: bool = False,
+    ) -> list[OrderView]:
+        """`trade/orders-history` (7 days; unfilled cancels 2 hours) or `-archive` (3 months)."""
+        return self._orders.orders_history(
+            uid, inst_type=inst_type, inst_id=inst_id, ord_type=ord_type, state=state, after=after,
+            before=before, begin=begin, end=end, limit=limit, now_ms=now_ms, archive=archive,
+        )
+
+    def terminal_order(self, uid: int, ord_id: int | None = None, cl_ord_id: str = "") -> OrderView | None:
+        """A finished order for `trade/order`: by ordId, else the latest with `cl_ord_id`."""
+        return self._orders.terminal_order(uid, ord_id, cl_ord_id)
+
+    def fills(
+        self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None,
+        ord_id: int | None = None, after: int | None = None, before: int | None = None,
+        begin: int | None = None, end: int | None = None, limit: int = DEFAULT_LIMIT, now_ms: int,
+        archive: bool = False,
+    ) -> list[Fill]:
+        """`trade/fills` (3 days) or `trade/fills-history` (3 months), paged by billId."""
+        return self._fills.fills(
+            uid, inst_type=inst_type, inst_id=inst_id, ord_id=ord_id, after=after, before=before,
+            begin=begin, end=end, limit=limit, now_ms=now_ms, archive=archive,
+        )
+
+    def bills(
+        self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None,
+        ccy: str | None = None, type: str | None = None, sub_type: str | None = None,
+        after: int | None = None, before: int | None = None, begin: int | None = None,
+        end: int | None = None, limit: int = DEFAULT_LIMIT, now_ms: int, archive: bool = False,
+    ) -> list[Bill]:
+        """`account/bills` (7 days) or `account/bills-archive` (3 months), paged by billId."""
+        return self._bills.bills(
+            uid, inst_type=inst_type, inst_id=inst_id, ccy=ccy, type=type, sub_type=sub_type,
+            after=after, before=before, begin=begin, end=end, limit=limit, now_ms=now_ms,
+            archive=archive,
+        )
+
+    def asset_bills(
+        self, uid: int, *, ccy: str | None = None, type: str | None = None, client_id: str | None = None,
+        after: int | None = None, before: int | None = None, limit: int = DEFAULT_LIMIT,
+    ) -> list[AssetBill]:
+        """`asset/bills` (the past month), paged by ts."""
+        return self._bills.asset_bills(
+            uid, ccy=ccy, type=type, client_id=client_id, after=after, before=before, limit=limit,
+        )
+
+    def transfer(self, uid: int, trans_id: int | None = None, client_id: str = "") -> Transferred | None:
+        """For `asset/transfer-state`: by transId, else the latest with `client_id`."""
+        return self._transfers.transfer(uid, trans_id, client_id)

@@ -1,0 +1,68 @@
+"""Public market data folded from core events: candles of every bar, trades, 24 h tickers.
+
+Pure read models: they import only `quintex.core` and the stdlib, read no clock (queries take
+`now_ms` where time matters) and do no I/O. The runtime folds each batch of events with `apply`
+after the batch is durable, and queries run between batches.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from quintex.core.events import Event, TradeExecuted
+
+from .bars import BARS, bar_end, bar_start, canonical_bar
+from .candles import CandleView, Candles
+from .tickers import Tickers, TickerStats
+from .trades import Trades
+
+__all__ = [
+    "BARS", "CandleView", "MarketData", "TickerStats", "bar_end", "bar_start", "canonical_bar",
+]
+
+
+class MarketData:
+    def __init__(self) -> None:
+        self._candles = Candles()
+        self._trades = Trades()
+        self._tickers = Tickers()
+
+    def apply(self, events: Iterable[Event]) -> None:
+        """Fold events in order; every event but `TradeExecuted` is ignored."""
+        for event in events:
+            if isinstance(event, TradeExecuted):
+                self._candles.add_trade(event)
+                self._trades.add_trade(event)
+                self._tickers.add_trade(event)
+
+    def candles(
+        self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,
+        limit: int = 100, now_ms: int,
+    ) -> list[CandleView]:
+        """`market/candles` (recent buckets); raises ValueError for an unknown bar."""
+        return self._candles.candles(inst_id, bar, after=after, before=before, limit=limit, now_ms=now_ms)
+
+    def history_candles(
+        self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,
+        limit: int = 100,
+    ) -> list[CandleView]:
+        """`market/history-candles`; raises ValueError for an unknown bar."""
+        return self._candles.history_candles(inst_id, bar, after=after, before=before, limit=limit)
+
+    def latest_candle(self, inst_id: str, bar: str) -> CandleView | None:
+        """The newest bucket of `bar` (for `candle{bar}` pushes); ValueError for an unknown bar."""
+        return self._candles.latest(inst_id, bar)
+
+    def trades(self, inst_id: str, limit: int = 100) -> list[TradeExecuted]:
+        """`market/trades`: newest first, at most 500."""
+        return self._trades.recent(inst_id, limit)
+
+    def history_trades(
+        self, inst_id: str, type: str = "1", after: int | None = None, before: int | None = None,
+        limit: int = 100,
+    ) -> list[TradeExecuted]:
+        """`market/history-trades`: by tradeId (type "1") or ts (type "2"), at most 100."""
+        return self._trades.history(inst_id, type, after, before, limit)
+
+    def ticker(self, inst_id: str, now_ms: int) -> TickerStats:
+        """Trade statistics of the 24 hours ending at `now_ms` (best bid/ask come from the book)."""
+        return self._tickers.stats(inst_id, now_ms)

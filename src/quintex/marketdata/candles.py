@@ -1,0 +1,130 @@
+"""Candles of every bar, folded trade by trade from `TradeExecuted`.
+
+Per (instId, bar) we hold the newest `held` buckets that had trades (default 5,000), oldest
+dropped first. `market/history-candles` serves all of them; `market/candles` serves only buckets
+that start within the last 1,440 bar lengths before now, as OKX does. Buckets without trades do
+not exist. Volumes are for SPOT: `vol` in base currency, `volCcy` and `volCcyQuote` in quote.
+
+Trades arrive in timestamp order (the sequencer stamps them); a late trade is folded into the held
+bucket it belongs to, or ignored when that bucket is not held.
+"""
+from __future__ import annotations
+
+from collections import deque
+from decimal import Decimal
+from itertools import islice
+from typing import NamedTuple
+
+from quintex.core.events import TradeExecuted
+from quintex.core.num import MONEY, mul
+
+from .bars import BARS, Bar, parse_bar, shift, start_of
+
+HELD_PER_SERIES = 5_000
+RECENT_BARS = 1_440
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 300
+
+
+class CandleView(NamedTuple):
+    """A bucket as queried: `ts` its start, `end` its exclusive end (both ms); the bar is
+    confirmed (closed) once `now_ms >= end`."""
+
+    ts: int
+    end: int
+    o: Decimal
+    h: Decimal
+    l: Decimal  # noqa: E741 - OKX's own name for the low
+    c: Decimal
+    vol: Decimal
+    vol_ccy: Decimal
+    vol_ccy_quote: Decimal
+
+
+class _Bucket:
+    __slots__ = ("start", "end", "o", "h", "l", "c", "vol", "quote")
+
+    def __init__(self, start: int, end: int, px: Decimal, sz: Decimal, quote: Decimal) -> None:
+        self.start, self.end = start, end
+        self.o = self.h = self.l = self.c = px
+        self.vol, self.quote = sz, quote
+
+    def add(self, px: Decimal, sz: Decimal, quote: Decimal) -> None:
+        if px > self.h:
+            self.h = px
+        elif px < self.l:
+            self.l = px
+        self.c = px
+        self.vol = MONEY.add(self.vol, sz)
+        self.quote = MONEY.add(self.quote, quote)
+
+    def view(self) -> CandleView:
+        return CandleView(
+            self.start, self.end, self.o, self.h, self.l, self.c, self.vol, self.quote, self.quote,
+        )
+
+
+class Candles:
+    """Candles of every bar for every instrument that traded."""
+
+    def __init__(self, held: int = HELD_PER_SERIES) -> None:
+        self._held = held
+        self._series: dict[str, dict[str, deque[_Bucket]]] = {}
+
+    def add_trade(self, trade: TradeExecuted) -> None:
+        series = self._series.get(trade.inst_id)
+        if series is None:
+            series = self._series[trade.inst_id] = {name: deque(maxlen=self._held) for name in BARS}
+        quote = mul(trade.px, trade.sz)
+        for name, buckets in series.items():
+            if buckets and buckets[-1].start <= trade.ts < buckets[-1].end:
+                buckets[-1].add(trade.px, trade.sz, quote)
+            else:
+                self._add_outside(BARS[name], buckets, trade, quote)
+
+    def latest(self, inst_id: str, bar: str) -> CandleView | None:
+        """The newest bucket of `bar` (the open one while its bar lasts)."""
+        buckets = self._buckets(inst_id, parse_bar(bar))
+        return buckets[-1].view() if buckets else None
+
+    def candles(
+        self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,
+        limit: int = DEFAULT_LIMIT, now_ms: int,
+    ) -> list[CandleView]:
+        """`market/candles`: newest first, `ts < after`, `ts > before`, recent buckets only."""
+        spec = parse_bar(bar)
+        oldest = shift(spec, start_of(spec, now_ms), 1 - RECENT_BARS)
+        floor = oldest - 1 if before is None else max(before, oldest - 1)
+        return self._page(inst_id, spec, after, floor, limit)
+
+    def history_candles(
+        self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> list[CandleView]:
+        """`market/history-candles`: like `candles` over every held bucket."""
+        return self._page(inst_id, parse_bar(bar), after, before, limit)
+
+    def _page(
+        self, inst_id: str, spec: Bar, after: int | None, before: int | None, limit: int,
+    ) -> list[CandleView]:
+        out: list[CandleView] = []
+        for bucket in reversed(self._buckets(inst_id, spec)):
+            if len(out) >= min(limit, MAX_LIMIT) or (before is not None and bucket.start <= before):
+                break
+            if after is None or bucket.start < after:
+                out.append(bucket.view())
+        return out
+
+    def _buckets(self, inst_id: str, spec: Bar) -> deque[_Bucket]:
+        series = self._series.get(inst_id)
+        return series[spec.name] if series is not None else deque()
+
+    @staticmethod
+    def _add_outside(spec: Bar, buckets: deque[_Bucket], trade: TradeExecuted, quote: Decimal) -> None:
+        start = start_of(spec, trade.ts)
+        if not buckets or start > buckets[-1].start:
+            buckets.append(_Bucket(start, shift(spec, start, 1), trade.px, trade.sz, quote))
+            return
+        late = next((b for b in islice(reversed(buckets), 1, None) if b.start <= start), None)
+        if late is not None and late.start == start:
+            late.add(trade.px, trade.sz, quote)

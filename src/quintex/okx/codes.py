@@ -1,0 +1,170 @@
+"""OKX error codes: the one table from core rejects to `sCode`/`sMsg`, and the gateway's own errors.
+
+Wording follows OKX's error-code pages where known. HTTP statuses follow OKX's table (spec §2.2, §3.2):
+most business errors are HTTP 200, request-shape errors 400, authentication failures 401.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import NamedTuple
+
+from quintex.core.rejects import Reject
+
+from .errors import OkxError
+
+
+class _Code(NamedTuple):
+    s_code: str
+    s_msg: str
+    sub_code: str = ""
+
+
+_REJECTS: dict[Reject, _Code] = {
+    Reject.INSTRUMENT_NOT_FOUND: _Code(
+        "51001", "Instrument ID, Instrument ID code, or Spread ID doesn't exist."),
+    Reject.INSTRUMENT_NOT_LIVE: _Code("51022", "Instrument suspended."),
+    Reject.TD_MODE_UNSUPPORTED: _Code(
+        "51010", "You can't complete this request under your current account mode."),
+    Reject.PX_REQUIRED: _Code("51000", "Parameter px error"),
+    Reject.PX_NOT_TICK_MULTIPLE: _Code("51000", "Parameter px error"),
+    Reject.SZ_NOT_LOT_MULTIPLE: _Code("51121", "Order quantity must be a multiple of the lot size."),
+    Reject.SZ_BELOW_MIN: _Code("51020", "Your order should meet or exceed the minimum order amount."),
+    Reject.LMT_SZ_ABOVE_MAX: _Code("51203", "Order amount exceeds the limit."),
+    Reject.MKT_SZ_ABOVE_MAX: _Code("51202", "Market order amount exceeds the maximum amount."),
+    Reject.LMT_AMT_ABOVE_MAX: _Code("51005", "Order amount exceeds the max order amount."),
+    Reject.MKT_AMT_ABOVE_MAX: _Code("51201", "Value of per market order exceeds the maximum amount."),
+    Reject.INSUFFICIENT_BALANCE: _Code(
+        "51008", "Order failed. Insufficient balance in account", "51008_1000"),
+    Reject.DUPLICATE_CL_ORD_ID: _Code("51016", "Duplicated clOrdId"),
+    Reject.STP_CANCEL_BOTH_WITH_FOK: _Code("50016", "Parameter stpMode does not match parameter ordType."),
+    Reject.PENDING_LIMIT_INSTRUMENT: _Code("51025", "Order count exceeds the limit."),
+    Reject.PENDING_LIMIT_ACCOUNT: _Code("51102", "Entered amount exceeds the max pending count."),
+    Reject.NO_LIQUIDITY: _Code("51109", "No available offer."),
+    Reject.CANCEL_NOT_FOUND: _Code(
+        "51400", "Order cancellation failed as the order has been filled, canceled or does not exist."),
+    Reject.CANCEL_ALREADY_CANCELED: _Code(
+        "51401", "Order cancellation failed as the order is already canceled."),
+    Reject.CANCEL_ALREADY_FILLED: _Code(
+        "51402", "Order cancellation failed as the order is already completed."),
+    Reject.AMEND_NOT_FOUND: _Code("51503", "Order modification failed as the order does not exist."),
+    Reject.AMEND_ALREADY_CANCELED: _Code("51509", "Modification failed as the order has been canceled."),
+    Reject.AMEND_ALREADY_FILLED: _Code("51510", "Modification failed as the order has been completed."),
+    Reject.AMEND_NOTHING_TO_CHANGE: _Code("51500", "Either order price or amount is required."),
+    Reject.AMEND_POST_ONLY_WOULD_TAKE: _Code(
+        "51511", "Modification failed as the order price did not meet the requirement for Post Only."),
+    Reject.AMEND_INSUFFICIENT_BALANCE: _Code(
+        "51502", "Order modification failed for insufficient margin or balance."),
+    Reject.AMEND_UNSUPPORTED_ORD_TYPE: _Code("51506", "Order modification unavailable for the order type."),
+    Reject.USER_NOT_FOUND: _Code("50008", "User does not exist."),
+    Reject.USER_EXISTS: _Code("59601", "This sub-account name already exists, try another name."),
+    Reject.API_KEY_EXISTS: _Code("50071", "apiKey already exists."),
+    Reject.CURRENCY_NOT_FOUND: _Code("51000", "Parameter ccy error"),
+    Reject.TRANSFER_INSUFFICIENT_BALANCE: _Code("58350", "Insufficient balance."),
+    Reject.TRANSFER_SAME_ACCOUNT: _Code("58123", "Parameter from can not equal to parameter to."),
+    Reject.CANCEL_ALL_AFTER_TIMEOUT_RANGE: _Code("51000", "Parameter timeOut error"),
+    Reject.ALREADY_LISTED: _Code("50071", "The instrument or currency is already listed."),
+}
+
+
+def reject_code(reject: Reject) -> tuple[str, str]:
+    """`(sCode, sMsg)` for a reject."""
+    code = _REJECTS[reject]
+    return code.s_code, code.s_msg
+
+
+def reject_sub_code(reject: Reject) -> str:
+    """The item's `subCode` ("" when OKX has none for this reject)."""
+    return _REJECTS[reject].sub_code
+
+
+def reject_error(reject: Reject) -> OkxError:
+    """A reject as a whole-request failure (commands answered without per-item results)."""
+    code = _REJECTS[reject]
+    return OkxError(code.s_code, code.s_msg)
+
+
+class AuthFailure(Enum):
+    """Authentication failures: `(code, HTTP status, msg)`; their bodies carry no `data`."""
+
+    API_FROZEN = ("50100", 400, "API frozen, please contact customer service.")
+    WRONG_ENVIRONMENT = ("50101", 401, "APIKey does not match current environment.")
+    TIMESTAMP_EXPIRED = ("50102", 401, "Timestamp request expired.")
+    KEY_MISSING = ("50103", 401, 'Request header "OK-ACCESS-KEY" cannot be empty.')
+    PASSPHRASE_MISSING = ("50104", 401, 'Request header "OK-ACCESS-PASSPHRASE" cannot be empty.')
+    PASSPHRASE_WRONG = ("50105", 401, 'Request header "OK-ACCESS-PASSPHRASE" incorrect.')
+    SIGN_MISSING = ("50106", 401, 'Request header "OK-ACCESS-SIGN" cannot be empty.')
+    TIMESTAMP_MISSING = ("50107", 401, 'Request header "OK-ACCESS-TIMESTAMP" cannot be empty.')
+    IP_NOT_ALLOWED = ("50110", 401, "Your IP {ip} is not included in your API key's IP whitelist.")
+    KEY_INVALID = ("50111", 401, "Invalid OK-ACCESS-KEY")
+    TIMESTAMP_INVALID = ("50112", 401, "Invalid OK-ACCESS-TIMESTAMP.")
+    SIGN_INVALID = ("50113", 401, "Invalid signature.")
+    AUTHORIZATION_INVALID = ("50114", 401, "Invalid authorization.")
+    KEY_NOT_FOUND = ("50119", 200, "API key doesn't exist")
+    NO_PERMISSION = ("50120", 200, "This API key doesn't have permission to use this function")
+
+
+def auth_error(failure: AuthFailure, ip: str = "") -> OkxError:
+    code, http_status, msg = failure.value
+    return OkxError(code, msg.format(ip=ip), http_status)
+
+
+def body_empty() -> OkxError:
+    return OkxError("50000", "Body for POST request cannot be empty.", 400)
+
+
+def json_error() -> OkxError:
+    return OkxError("50002", "JSON syntax error", 400)
+
+
+def content_type_error() -> OkxError:
+    return OkxError("50006", 'Invalid Content-Type, please use "application/JSON" format.', 400)
+
+
+def rate_limited() -> OkxError:
+    return OkxError("50011", "Too Many Requests", 429)
+
+
+def param_empty(name: str) -> OkxError:
+    return OkxError("50014", f"Parameter {name} can not be empty.", 400)
+
+
+def param_either(first: str, second: str) -> OkxError:
+    return OkxError("50015", f"Either parameter {first} or {second} is required.", 400)
+
+
+def system_error() -> OkxError:
+    return OkxError("50026", "System error, please try again later.", 500)
+
+
+def method_not_allowed() -> OkxError:
+    return OkxError("50115", "Invalid request method.", 405)
+
+
+def param_error(name: str) -> OkxError:
+    return OkxError("51000", f"Parameter {name} error", 400)
+
+
+def batch_too_large(limit: int) -> OkxError:
+    return OkxError("51111", f"Maximum {limit} orders can be placed in bulk.")
+
+
+def order_id_required() -> OkxError:
+    return OkxError("51003", "Either client order ID or order ID is required.")
+
+
+def transfer_amount_not_positive() -> OkxError:
+    return OkxError("58114", "Transfer amount must be more than 0.")
+
+
+def transfer_type_unsupported() -> OkxError:
+    """Transfer types 1-4 (master/sub-account transfers): sub-accounts do not exist here yet."""
+    return OkxError("58127", "Transfers involving sub-accounts (type 1-4) are not supported yet.")
+
+
+def order_not_found() -> OkxError:
+    return OkxError("51603", "Order does not exist.")
+
+
+def not_supported() -> OkxError:
+    """A documented OKX endpoint this server does not provide (yet): OKX's "endpoint inactive"."""
+    return OkxError("50005", "API endpoint inactive: not supported by this server yet.", 410)

@@ -1,0 +1,249 @@
+"""Decoded OKX request objects → core commands; request-level problems raise `OkxError`.
+
+Clients pad: python-okx sends every optional field as "" and `attachAlgoOrds` as null, booleans
+arrive as JSON booleans or "true"/"false"/"", numbers as strings or JSON numbers. "" and null mean
+absent. Fields this exchange does not use (posSide, reduceOnly, ccy, pxUsd, ...) are ignored.
+
+The instrument: REST bodies carry `instId`, so callers pass `inst_id=None` and it is read (and
+required) here. The WebSocket gateway resolves `instIdCode`, or the order's own instrument for a
+cancel/amend found by `order_ref(body)`, and passes it as `inst_id`; the body's `instId` is then
+not read.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
+
+from quintex.core.commands import AmendOrder, CancelOrder, PlaceOrder, SetCancelAllAfter, Transfer
+from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy
+from quintex.core.rejects import Reject
+
+from .codes import (
+    json_error, order_id_required, param_empty, param_error, reject_error, transfer_amount_not_positive,
+    transfer_type_unsupported,
+)
+from .numfmt import parse_decimal
+
+E = TypeVar("E", bound=StrEnum)
+
+_CL_ORD_ID = re.compile(r"[A-Za-z0-9]{1,32}")
+_TAG = re.compile(r"[A-Za-z0-9]{1,16}")
+_ORD_ID = re.compile(r"[0-9]{1,20}")
+_PX_REQUIRED = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC})
+_SUB_ACCOUNT_TRANSFER_TYPES = frozenset({"1", "2", "3", "4"})
+_CANCEL_ALL_AFTER_RANGE = range(10, 121)
+
+
+def place_order(uid: int, body: dict, inst_id: str | None = None) -> PlaceOrder:
+    _require_object(body)
+    inst = _inst_id(body, inst_id)
+    td_mode = _enum(body, "tdMode", TdMode)
+    side = _enum(body, "side", Side)
+    ord_type = _enum(body, "ordType", OrdType)
+    return PlaceOrder(
+        uid=uid, inst_id=inst, td_mode=td_mode, side=side, ord_type=ord_type,
+        sz=_required(_positive(body, "sz"), "sz"),
+        px=_limit_px(body, ord_type),
+        cl_ord_id=_pattern(body, "clOrdId", _CL_ORD_ID),
+        tag=_pattern(body, "tag", _TAG),
+        tgt_ccy=_tgt_ccy(body) if ord_type is OrdType.MARKET else None,
+        stp_mode=_optional_enum(body, "stpMode", StpMode) or StpMode.CANCEL_MAKER,
+        ban_amend=_bool(body, "banAmend"),
+    )
+
+
+def cancel_order(uid: int, body: dict, inst_id: str | None = None) -> CancelOrder:
+    _require_object(body)
+    inst = _inst_id(body, inst_id)
+    ord_id, cl_ord_id = order_ref(body)
+    return CancelOrder(uid=uid, inst_id=inst, ord_id=ord_id, cl_ord_id=cl_ord_id)
+
+
+def amend_order(uid: int, body: dict, inst_id: str | None = None) -> AmendOrder:
+    _require_object(body)
+    inst = _inst_id(body, inst_id)
+    ord_id, cl_ord_id = order_ref(body)
+    new_sz = _positive(body, "newSz")
+    new_px = _positive(body, "newPx")
+    if new_sz is None and new_px is None:
+        raise reject_error(Reject.AMEND_NOTHING_TO_CHANGE)
+    return AmendOrder(
+        uid=uid, inst_id=inst, ord_id=ord_id, cl_ord_id=cl_ord_id, new_sz=new_sz, new_px=new_px,
+        req_id=_pattern(body, "reqId", _CL_ORD_ID), cxl_on_fail=_bool(body, "cxlOnFail"),
+    )
+
+
+def order_ref(body: dict) -> tuple[int | None, str]:
+    """`(ordId, clOrdId)` of a cancel/amend; at least one is required (51003)."""
+    _require_object(body)
+    ord_id = _ord_id(body)
+    cl_ord_id = _pattern(body, "clOrdId", _CL_ORD_ID)
+    if ord_id is None and not cl_ord_id:
+        raise order_id_required()
+    return ord_id, cl_ord_id
+
+
+def transfer(uid: int, body: dict) -> Transfer:
+    """Only transfers within one account (`type` "0"); sub-account types answer 58127."""
+    _require_object(body)
+    ccy = _text(body, "ccy")
+    if not ccy:
+        raise param_empty("ccy")
+    amt = _required(_number(body, "amt"), "amt")
+    if amt <= 0:
+        raise transfer_amount_not_positive()
+    from_account = _account(body, "from")
+    to_account = _account(body, "to")
+    _transfer_type(body)
+    return Transfer(
+        uid=uid, ccy=ccy, amt=amt, from_account=from_account, to_account=to_account,
+        client_id=_pattern(body, "clientId", _CL_ORD_ID),
+    )
+
+
+def cancel_all_after(uid: int, body: dict) -> SetCancelAllAfter:
+    _require_object(body)
+    value = body.get("timeOut")
+    if value is None or value == "":
+        raise param_empty("timeOut")
+    timeout_s = _small_int(value, "timeOut")
+    if timeout_s != 0 and timeout_s not in _CANCEL_ALL_AFTER_RANGE:
+        raise param_error("timeOut")
+    return SetCancelAllAfter(uid=uid, timeout_s=timeout_s, tag=_pattern(body, "tag", _TAG))
+
+
+def _require_object(body: object) -> None:
+    if not isinstance(body, dict):
+        raise json_error()
+
+
+def _inst_id(body: dict, inst_id: str | None) -> str:
+    if inst_id is not None:
+        return inst_id
+    value = _text(body, "instId")
+    if not value:
+        raise param_empty("instId")
+    return value
+
+
+def _text(body: dict, name: str) -> str:
+    """A string field; absent, null and "" all read as ""."""
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise param_error(name)
+    return value
+
+
+def _enum(body: dict, name: str, cls: type[E]) -> E:
+    value = _optional_enum(body, name, cls)
+    if value is None:
+        raise param_empty(name)
+    return value
+
+
+def _optional_enum(body: dict, name: str, cls: type[E]) -> E | None:
+    text = _text(body, name)
+    if not text:
+        return None
+    try:
+        return cls(text)
+    except ValueError:
+        raise param_error(name) from None
+
+
+def _pattern(body: dict, name: str, pattern: re.Pattern[str]) -> str:
+    text = _text(body, name)
+    if text and not pattern.fullmatch(text):
+        raise param_error(name)
+    return text
+
+
+def _number(body: dict, name: str) -> Decimal | None:
+    value = body.get(name)
+    if value is None or value == "":
+        return None
+    return parse_decimal(value, name)
+
+
+def _positive(body: dict, name: str) -> Decimal | None:
+    value = _number(body, name)
+    if value is not None and value <= 0:
+        raise param_error(name)
+    return value
+
+
+def _required(value: Decimal | None, name: str) -> Decimal:
+    if value is None:
+        raise param_empty(name)
+    return value
+
+
+def _limit_px(body: dict, ord_type: OrdType) -> Decimal | None:
+    """Limit-type orders need a price (a missing one is "Parameter px error"); market orders ignore it."""
+    if ord_type not in _PX_REQUIRED:
+        return None
+    px = _positive(body, "px")
+    if px is None:
+        raise param_error("px")
+    return px
+
+
+def _bool(body: dict, name: str) -> bool:
+    value = body.get(name)
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise param_error(name)
+
+
+def _tgt_ccy(body: dict) -> TgtCcy | None:
+    """`tgtCcy` matters only for market orders; a value that is not an OKX unit is ignored."""
+    value = body.get("tgtCcy")
+    return TgtCcy(value) if value in (TgtCcy.BASE_CCY, TgtCcy.QUOTE_CCY) else None
+
+
+def _ord_id(body: dict) -> int | None:
+    value = body.get("ordId")
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and _ORD_ID.fullmatch(value):
+        return int(value)
+    raise param_error("ordId")
+
+
+def _account(body: dict, name: str) -> Account:
+    value = body.get(name)
+    if value is None or value == "":
+        raise param_empty(name)
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    try:
+        return Account(text)
+    except ValueError:
+        raise param_error(name) from None
+
+
+def _transfer_type(body: dict) -> None:
+    value = body.get("type")
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if value is None or text in ("", "0"):
+        return
+    if text in _SUB_ACCOUNT_TRANSFER_TYPES:
+        raise transfer_type_unsupported()
+    raise param_error("type")
+
+
+def _small_int(value: object, name: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4:
+        return int(value)
+    raise param_error(name)

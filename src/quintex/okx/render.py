@@ -1,0 +1,271 @@
+"""Core records → OKX response objects, every documented field present ("" where not applicable).
+
+Accounts are rendered as OKX Spot mode (acctLv "1", net_mode): `posSide` is "net", `lever` "",
+and nothing is valued in USD yet, so USD fields (totalEq, eqUsd, notionalUsd, ...) are "".
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from quintex.core.enums import CancelSource, InstType, Side
+from quintex.core.events import CancelAllAfterSet, Transferred
+from quintex.core.instruments import Currency, Instrument
+from quintex.core.num import MONEY
+from quintex.core.records import ApiKey, AssetBill, BalanceView, Bill, BookLevel, Fill, OrderView, User
+
+from .numfmt import fmt, fmt_id, fmt_ts
+
+AVG_PX_EXTRA_PLACES = 8
+"""avgPx keeps the tick's decimals plus this many, rounded half-even, trailing zeros dropped."""
+
+_CANCEL_REASONS = {
+    CancelSource.SYSTEM: "Order canceled by system",
+    CancelSource.USER: "Order canceled by user",
+    CancelSource.FOK_NOT_FILLED: "FOK order canceled as it could not be fully filled",
+    CancelSource.IOC_REMAINDER: "Unfilled remainder of the IOC order canceled",
+    CancelSource.CANCEL_ALL_AFTER: "Order canceled by cancel-all-after",
+    CancelSource.POST_ONLY_WOULD_TAKE: "Post-only order canceled as it would take liquidity",
+    CancelSource.SELF_TRADE: "Order canceled by self-trade prevention",
+}
+
+_UNUSED_INSTRUMENT_FIELDS = (
+    "uly", "instFamily", "settleCcy", "ctVal", "ctMult", "ctValCcy", "ctType", "optType", "stk",
+    "contTdSwTime", "preMktSwTime", "expTime", "alias", "openType", "maxTwapSz", "maxIcebergSz",
+    "maxTriggerSz", "maxStopSz", "auctionEndTime", "initPxLmtPct", "floatPxLmtPct", "maxPxLmtPct",
+    "seriesId",
+)
+_UNUSED_CURRENCY_FIELDS = (
+    "logoLink", "ctAddr", "depEstOpenTime", "wdEstOpenTime", "minDep", "minInternal", "maxWd", "wdQuota",
+    "usedWdQuota", "fee", "minFee", "maxFee", "minFeeForCtAddr", "maxFeeForCtAddr", "burningFeeRate",
+    "minDepArrivalConfirm", "minWdUnlockConfirm", "depQuotaFixed", "usedDepQuotaFixed",
+    "depQuoteDailyLayer2",
+)
+_UNUSED_ORDER_FIELDS = (
+    "ccy", "pxUsd", "pxVol", "pxType", "stpId", "lever", "attachAlgoClOrdId", "tpTriggerPx",
+    "tpTriggerPxType", "tpOrdPx", "slTriggerPx", "slTriggerPxType", "slOrdPx", "source", "quickMgnType",
+    "algoClOrdId", "algoId",
+)
+_UNUSED_PUSH_FIELDS = _UNUSED_ORDER_FIELDS + (
+    "notionalUsd", "fillPxVol", "fillPxUsd", "fillMarkVol", "fillFwdPx", "fillMarkPx", "fillIdxPx",
+    "fillNotionalUsd",
+)
+_UNUSED_FILL_FIELDS = ("fillIdxPx", "fillPxVol", "fillPxUsd", "fillMarkVol", "fillFwdPx", "fillMarkPx")
+_UNUSED_BILL_FIELDS = (
+    "earnAmt", "earnApr", "notes", "interest", "fillIdxPx", "fillMarkPx", "fillPxVol", "fillPxUsd",
+    "fillMarkVol", "fillFwdPx",
+)
+_UNUSED_BALANCE_FIELDS = (
+    "totalEq", "isoEq", "adjEq", "availEq", "ordFroz", "imr", "mmr", "borrowFroz", "mgnRatio",
+    "notionalUsd", "notionalUsdForBorrow", "notionalUsdForSwap", "notionalUsdForFutures",
+    "notionalUsdForOption", "upl", "delta", "deltaLever", "deltaNeutralStatus",
+)
+_UNUSED_DETAIL_FIELDS = (
+    "isoEq", "disEq", "fixedBal", "liab", "upl", "uplLiab", "crossLiab", "isoLiab", "rewardBal", "mgnRatio",
+    "imr", "mmr", "interest", "twap", "frpType", "maxLoan", "eqUsd", "borrowFroz", "notionalLever",
+    "coinUsdPrice", "stgyEq", "isoUpl", "spotInUseAmt", "clSpotInUseAmt", "maxSpotInUseAmt", "spotIsoBal",
+    "smtSyncEq", "spotCopyTradingEq", "spotBal", "openAvgPx", "accAvgPx", "spotUpl", "spotUplRatio",
+    "totalPnl", "totalPnlRatio", "colRes", "colBorrAutoConversion", "autoLendStatus", "autoLendMtAmt",
+)
+
+
+def _blank(names: tuple[str, ...]) -> dict:
+    return dict.fromkeys(names, "")
+
+
+def instrument(inst: Instrument) -> dict:
+    spot = inst.inst_type is InstType.SPOT
+    return {
+        **_blank(_UNUSED_INSTRUMENT_FIELDS),
+        "instType": inst.inst_type.value, "instId": inst.inst_id,
+        "baseCcy": inst.base_ccy, "quoteCcy": inst.quote_ccy,
+        "listTime": fmt_ts(inst.list_time), "lever": inst.lever,
+        "tickSz": fmt(inst.tick_sz), "lotSz": fmt(inst.lot_sz), "minSz": fmt(inst.min_sz),
+        "state": inst.state.value, "ruleType": "normal",
+        "maxLmtSz": fmt(inst.max_lmt_sz), "maxMktSz": fmt(inst.max_mkt_sz),
+        "maxLmtAmt": fmt(inst.max_lmt_amt), "maxMktAmt": fmt(inst.max_mkt_amt),
+        "futureSettlement": False, "tradeQuoteCcyList": [inst.quote_ccy] if spot else [],
+        "instIdCode": inst.inst_id_code, "instCategory": "1", "groupId": "1", "category": "1",
+        "upcChg": [],
+    }
+
+
+def currency(c: Currency) -> dict:
+    """No on-chain deposits or withdrawals exist here, so canDep/canWd/canInternal are false."""
+    return {
+        **_blank(_UNUSED_CURRENCY_FIELDS),
+        "ccy": c.ccy, "name": c.name, "chain": c.chain,
+        "canDep": False, "canWd": False, "canInternal": False,
+        "minWd": fmt(c.min_wd), "wdTickSz": str(c.wd_tick_sz), "mainNet": True, "needTag": False,
+    }
+
+
+def avg_px(o: OrderView, inst: Instrument) -> Decimal | None:
+    """fill_notional / acc_fill_sz to the tick's decimals + AVG_PX_EXTRA_PLACES; None when unfilled."""
+    if not o.acc_fill_sz:
+        return None
+    places = max(0, -inst.tick_sz.as_tuple().exponent) + AVG_PX_EXTRA_PLACES
+    exact = MONEY.divide(o.fill_notional, o.acc_fill_sz)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=MONEY).normalize(MONEY)
+
+
+def _order_common(o: OrderView, inst: Instrument) -> dict:
+    cancel_source = o.cancel_source
+    return {
+        "instType": inst.inst_type.value, "instId": o.inst_id,
+        "tgtCcy": o.tgt_ccy.value if o.tgt_ccy else "",
+        "ordId": str(o.ord_id), "clOrdId": o.cl_ord_id, "tag": o.tag,
+        "px": fmt(o.px), "sz": fmt(o.sz), "pnl": "0",
+        "ordType": o.ord_type.value, "side": o.side.value, "posSide": "net", "tdMode": o.td_mode.value,
+        "accFillSz": fmt(o.acc_fill_sz), "state": o.state.value, "stpMode": o.stp_mode.value,
+        "attachAlgoOrds": [], "linkedAlgoOrd": {"algoId": ""},
+        "feeCcy": o.fee_ccy, "fee": fmt(o.fee), "rebateCcy": o.rebate_ccy, "rebate": fmt(o.rebate),
+        "category": "normal", "reduceOnly": "false", "isTpLimit": "false",
+        "cancelSource": cancel_source.value if cancel_source else "",
+        "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source else "",
+        "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
+        "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
+    }
+
+
+def order(o: OrderView, inst: Instrument) -> dict:
+    """REST order object (GET order, orders-pending, orders-history): fill* describe the last fill."""
+    last = o.last_fill
+    return {
+        **_blank(_UNUSED_ORDER_FIELDS),
+        **_order_common(o, inst),
+        "fillPx": fmt(last.px) if last else "", "tradeId": fmt_id(last.trade_id) if last else "",
+        "fillSz": fmt(last.sz) if last else "", "fillTime": fmt_ts(last.ts) if last else "",
+        "avgPx": fmt(avg_px(o, inst)),
+    }
+
+
+def order_push(o: OrderView, inst: Instrument, fill: Fill | None) -> dict:
+    """WS `orders` object: fill* describe only this push's fill; avgPx "0" when nothing filled."""
+    return {
+        **_blank(_UNUSED_PUSH_FIELDS),
+        **_order_common(o, inst),
+        **_push_fill(fill),
+        "avgPx": fmt(avg_px(o, inst)) or "0",
+        "amendSource": "1" if o.amend_result else "", "reqId": o.req_id, "amendResult": o.amend_result,
+        "code": "0", "msg": "",
+    }
+
+
+def _push_fill(fill: Fill | None) -> dict:
+    if fill is None:
+        return _blank(("fillPx", "tradeId", "fillSz", "fillPnl", "fillTime", "fillFee", "fillFeeCcy",
+                       "execType", "lastPx"))
+    return {
+        "fillPx": fmt(fill.px), "tradeId": str(fill.trade_id), "fillSz": fmt(fill.sz), "fillPnl": "0",
+        "fillTime": fmt_ts(fill.ts), "fillFee": fmt(fill.fee), "fillFeeCcy": fill.fee_ccy,
+        "execType": fill.exec_type.value, "lastPx": fmt(fill.px),
+    }
+
+
+def fill(f: Fill, inst: Instrument) -> dict:
+    """trade/fills object; `fee` and `feeRate` carry OKX's sign (negative = charged) as the Fill does."""
+    return {
+        **_blank(_UNUSED_FILL_FIELDS),
+        "instType": inst.inst_type.value, "instId": f.inst_id, "tradeId": str(f.trade_id),
+        "ordId": str(f.ord_id), "clOrdId": f.cl_ord_id, "billId": str(f.bill_id),
+        "subType": "1" if f.side is Side.BUY else "2", "tag": f.tag,
+        "fillPx": fmt(f.px), "fillSz": fmt(f.sz), "fillPnl": "0", "side": f.side.value, "posSide": "net",
+        "execType": f.exec_type.value, "feeCcy": f.fee_ccy, "fee": fmt(f.fee),
+        "ts": fmt_ts(f.ts), "fillTime": fmt_ts(f.ts), "feeRate": fmt(f.fee_rate),
+        "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
+    }
+
+
+def bill(b: Bill, inst_type: str) -> dict:
+    """account/bills object; `inst_type` is the bill's instrument type ("" for transfers)."""
+    trade = b.trade_id is not None
+    return {
+        **_blank(_UNUSED_BILL_FIELDS),
+        "instType": inst_type, "billId": str(b.bill_id), "type": b.type.value, "subType": b.sub_type.value,
+        "ts": fmt_ts(b.ts), "balChg": fmt(b.bal_chg), "posBalChg": "0", "bal": fmt(b.bal), "posBal": "0",
+        "sz": fmt(b.sz), "px": fmt(b.px), "ccy": b.ccy, "pnl": "0",
+        "fee": fmt(b.fee) if b.fee is not None else "0",
+        "mgnMode": "cash" if trade else "", "instId": b.inst_id, "ordId": fmt_id(b.ord_id),
+        "execType": b.exec_type.value if b.exec_type else "",
+        "from": b.from_account.value if b.from_account else "",
+        "to": b.to_account.value if b.to_account else "",
+        "tag": b.tag, "fillTime": fmt_ts(b.ts) if trade else "", "tradeId": fmt_id(b.trade_id),
+        "clOrdId": b.cl_ord_id,
+    }
+
+
+def asset_bill(b: AssetBill) -> dict:
+    return {
+        "billId": str(b.bill_id), "ccy": b.ccy, "clientId": b.client_id, "balChg": fmt(b.bal_chg),
+        "bal": fmt(b.bal), "type": b.type.value, "notes": "", "ts": fmt_ts(b.ts),
+    }
+
+
+def balance(balances: list[BalanceView], ts: int, ccy_filter: set[str] | None = None) -> dict:
+    """account/balance object (Spot mode); `ccy_filter` None lists every currency given."""
+    return {
+        **_blank(_UNUSED_BALANCE_FIELDS),
+        "uTime": fmt_ts(ts),
+        "details": [_balance_detail(b) for b in balances if ccy_filter is None or b.ccy in ccy_filter],
+    }
+
+
+def _balance_detail(b: BalanceView) -> dict:
+    return {
+        **_blank(_UNUSED_DETAIL_FIELDS),
+        "ccy": b.ccy, "eq": fmt(b.cash), "cashBal": fmt(b.cash), "uTime": fmt_ts(b.u_time),
+        "availEq": fmt(b.avail), "availBal": fmt(b.avail), "frozenBal": fmt(b.frozen),
+        "ordFrozen": fmt(b.frozen), "collateralEnabled": False,
+    }
+
+
+def funding_balance(b: BalanceView) -> dict:
+    return {"ccy": b.ccy, "bal": fmt(b.cash), "frozenBal": fmt(b.frozen), "availBal": fmt(b.avail)}
+
+
+def book(bids: list[BookLevel], asks: list[BookLevel], ts: int) -> dict:
+    """market/books object: levels `[px, sz, "0", count]`, bids best first, asks best first."""
+    return {"asks": [_level(lv) for lv in asks], "bids": [_level(lv) for lv in bids], "ts": fmt_ts(ts)}
+
+
+def _level(lv: BookLevel) -> list[str]:
+    return [fmt(lv.px), fmt(lv.sz), "0", str(lv.count)]
+
+
+def account_config(user: User, key: ApiKey) -> dict:
+    """account/config for the user behind `key`: a main account in Spot mode, net_mode."""
+    uid = str(user.uid)
+    return {
+        "acctLv": "1", "acctStpMode": "cancel_maker", "autoLoan": False, "ctIsoMode": "automatic",
+        "enableSpotBorrow": False, "greeksType": "PA", "feeType": "0", "ip": ",".join(key.ips),
+        "type": "0", "kycLv": "0", "label": key.label, "level": user.fee_level, "levelTmp": "",
+        "liquidationGear": "-1", "mainUid": uid, "mgnIsoMode": "automatic", "opAuth": "0",
+        "perm": ",".join(p.value for p in key.perm), "posMode": "net_mode", "roleType": "0",
+        "spotBorrowAutoRepay": False, "spotOffsetType": "", "spotRoleType": "0", "spotTraderInsts": [],
+        "stgyType": "0", "traderInsts": [], "uid": uid, "settleCcy": "", "settleCcyList": [],
+    }
+
+
+def trade_fee(level: str, maker: Decimal, taker: Decimal, inst_type: InstType, ts: int) -> dict:
+    """account/trade-fee object. `maker`/`taker` come from the engine (positive = charged) and are
+    written with OKX's sign (negative = charged)."""
+    okx_maker, okx_taker = fmt(-maker), fmt(-taker)
+    return {
+        "level": level, "feeGroup": [{"groupId": "1", "maker": okx_maker, "taker": okx_taker}],
+        "maker": okx_maker, "taker": okx_taker, "makerU": "", "takerU": "", "makerUSDC": "",
+        "takerUSDC": "", "delivery": "", "exercise": "", "instType": inst_type.value, "ruleType": "normal",
+        "category": "1", "fiat": [], "ts": fmt_ts(ts),
+    }
+
+
+def transfer_result(t: Transferred) -> dict:
+    """asset/transfer result item."""
+    return {
+        "transId": str(t.trans_id), "ccy": t.ccy, "clientId": t.client_id,
+        "from": t.from_account.value, "amt": fmt(t.amt), "to": t.to_account.value,
+    }
+
+
+def cancel_all_after(e: CancelAllAfterSet) -> dict:
+    """trade/cancel-all-after result item (triggerTime "0" when the switch is off)."""
+    return {"triggerTime": fmt_ts(e.trigger_time), "tag": e.tag, "ts": fmt_ts(e.ts)}

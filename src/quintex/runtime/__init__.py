@@ -1,0 +1,1 @@
+"""The single writer: sequences commands into the engine and publishes their events."""

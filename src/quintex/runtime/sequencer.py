@@ -1,0 +1,186 @@
+"""The sequencer: the single writer, the only code that calls `Engine.apply`.
+
+Callers `await submit(cmd)`; their commands wait in an inbox. One task drains the inbox as a batch,
+stamps each command with a monotonic timestamp and applies it, then publishes the batch: read
+models first, then the callers' results (so a caller that has its answer can read its own write),
+then subscribers. A timer submits `AdvanceTime()` once per tick; it is a command like any other.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from quintex.core.commands import AdvanceTime, Command
+from quintex.core.events import Event
+from quintex.core.rejects import InvariantViolation
+
+from .clock import Clock
+
+log = logging.getLogger(__name__)
+
+MAX_JOBS_PER_BATCH = 1024
+
+Subscriber = Callable[[list[Event]], None]
+
+
+class Engine(Protocol):
+    last_ts: int
+
+    def apply(self, cmd: Command, ts: int) -> list[Event]: ...
+
+
+class Consumer(Protocol):
+    """A read model folded from events (market data, history)."""
+
+    def apply(self, events: list[Event]) -> None: ...
+
+
+class RuntimeUnavailable(Exception):
+    """The runtime refuses commands: not started, shutting down, or halted."""
+
+
+@dataclass(slots=True)
+class _Job:
+    commands: tuple[Command, ...]
+    future: asyncio.Future[list[list[Event]]]
+    results: list[list[Event]] = field(default_factory=list)
+
+
+class Runtime:
+    def __init__(
+        self, engine: Engine, clock: Clock, consumers: Sequence[Consumer], *, tick_s: float = 1.0
+    ) -> None:
+        self.engine = engine
+        self._clock = clock
+        self._consumers = tuple(consumers)
+        self._subscribers: list[Subscriber] = []
+        self._tick_s = tick_s
+        self._inbox: asyncio.Queue[_Job | None] = asyncio.Queue()
+        self._last_ts = 0
+        self._refusal: str | None = "the runtime is not running"
+        self._halted = False
+        self._sequencer: asyncio.Task[None] | None = None
+        self._timer: asyncio.Task[None] | None = None
+
+    def now_ms(self) -> int:
+        return self._clock.now_ms()
+
+    @property
+    def halted(self) -> bool:
+        """True once the engine failed: the state is not trustworthy and writes are refused."""
+        return self._halted
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Call `subscriber(events)` after every batch, once the callers have their results."""
+        self._subscribers.append(subscriber)
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.remove(subscriber)
+
+    async def start(self) -> None:
+        if self._sequencer is not None:
+            raise RuntimeError("the runtime was already started")
+        self._last_ts = self.engine.last_ts
+        self._refusal = None
+        self._sequencer = asyncio.create_task(self._run(), name="quintex-sequencer")
+        self._timer = asyncio.create_task(self._tick(), name="quintex-timer")
+
+    async def stop(self) -> None:
+        """Refuse new commands, apply every command already submitted, then end the tasks."""
+        if self._refusal is None:
+            self._refusal = "the runtime is shutting down"
+        if self._timer is not None:
+            self._timer.cancel()
+            await asyncio.gather(self._timer, return_exceptions=True)
+        if self._sequencer is not None:
+            self._inbox.put_nowait(None)
+            await self._sequencer
+
+    async def submit(self, cmd: Command) -> list[Event]:
+        """Apply one command; returns its events (the first one is its outcome)."""
+        (events,) = await self.submit_many((cmd,))
+        return events
+
+    async def submit_many(self, cmds: Sequence[Command]) -> list[list[Event]]:
+        """Apply commands back to back in one batch; returns each command's events."""
+        if self._refusal is not None:
+            raise RuntimeUnavailable(self._refusal)
+        if not cmds:
+            return []
+        future: asyncio.Future[list[list[Event]]] = asyncio.get_running_loop().create_future()
+        self._inbox.put_nowait(_Job(tuple(cmds), future))
+        return await future
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self._tick_s)
+            try:
+                await self.submit(AdvanceTime())
+            except RuntimeUnavailable:
+                return
+
+    async def _run(self) -> None:
+        while True:
+            batch, stop = self._take_batch(await self._inbox.get())
+            if batch and not self._apply_batch(batch):
+                return
+            if stop:
+                return
+
+    def _take_batch(self, job: _Job | None) -> tuple[list[_Job], bool]:
+        """The jobs waiting now (up to a cap), and whether the stop marker was reached."""
+        batch: list[_Job] = []
+        while job is not None:
+            batch.append(job)
+            if len(batch) >= MAX_JOBS_PER_BATCH or self._inbox.empty():
+                return batch, False
+            job = self._inbox.get_nowait()
+        return batch, True
+
+    def _apply_batch(self, batch: list[_Job]) -> bool:
+        """Apply and publish one batch; False when the engine failed and the runtime halted."""
+        events: list[Event] = []
+        try:
+            for job in batch:
+                for cmd in job.commands:
+                    results = self.engine.apply(cmd, self._stamp())
+                    job.results.append(results)
+                    events.extend(results)
+        except Exception as exc:  # any engine failure may have left half-applied state
+            self._halt(exc, batch)
+            return False
+        # Durability point: the journal flushes this batch here, before any read model, caller
+        # or subscriber can observe an effect of it.
+        self._fan_out("consumer", [c.apply for c in self._consumers], events)
+        for job in batch:
+            if not job.future.done():
+                job.future.set_result(job.results)
+        self._fan_out("subscriber", self._subscribers, events)
+        return True
+
+    def _stamp(self) -> int:
+        self._last_ts = max(self._clock.now_ms(), self._last_ts)
+        return self._last_ts
+
+    def _fan_out(self, kind: str, targets: Sequence[Subscriber], events: list[Event]) -> None:
+        for target in tuple(targets):
+            try:
+                target(events)
+            except Exception:
+                log.exception("%s %r failed on a batch of %d events", kind, target, len(events))
+
+    def _halt(self, exc: Exception, batch: list[_Job]) -> None:
+        what = "an invariant was violated" if isinstance(exc, InvariantViolation) else "the engine failed"
+        self._halted = True
+        self._refusal = f"the exchange halted: {what} ({exc}); no further commands are accepted"
+        log.critical("%s", self._refusal, exc_info=exc)
+        while not self._inbox.empty():
+            job = self._inbox.get_nowait()
+            if job is not None:
+                batch.append(job)
+        for job in batch:
+            if not job.future.done():
+                job.future.set_exception(RuntimeUnavailable(self._refusal))

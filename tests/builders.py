@@ -1,0 +1,70 @@
+"""Builders for tests: a listed exchange with funded users, without mocks."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from quintex.core.commands import CreateUser, Deposit, ListCurrency, ListInstrument, PlaceOrder
+from quintex.core.engine import Engine
+from quintex.core.enums import InstType, OrdType, Side, StpMode, TdMode, TgtCcy
+from quintex.core.events import Event, OrderAccepted, UserCreated
+from quintex.core.instruments import Currency, Instrument
+
+D = Decimal
+T0 = 1_700_000_000_000
+
+
+def btc_usdt(**overrides: object) -> Instrument:
+    fields: dict[str, object] = dict(
+        inst_id="BTC-USDT", inst_type=InstType.SPOT, base_ccy="BTC", quote_ccy="USDT", tick_sz=D("0.1"),
+        lot_sz=D("0.00000001"), min_sz=D("0.00001"), max_lmt_sz=D("9999999999"), max_mkt_sz=D("1000000"),
+        max_lmt_amt=D("20000000"), max_mkt_amt=D("1000000"), inst_id_code=1001, list_time=T0)
+    fields.update(overrides)
+    return Instrument(**fields)  # type: ignore[arg-type]
+
+
+def currency(ccy: str) -> Currency:
+    return Currency(ccy, ccy, f"{ccy}-{ccy}", D("0.001"), 8)
+
+
+class Exchange:
+    """An engine with BTC-USDT listed and a clock that moves one millisecond per command."""
+
+    def __init__(self, *instruments: Instrument) -> None:
+        self.engine = Engine()
+        self.ts = T0
+        for ccy in ("BTC", "USDT", "ETH", "USDC"):
+            self.apply(ListCurrency(currency(ccy)))
+        for inst in instruments or (btc_usdt(),):
+            self.apply(ListInstrument(inst))
+
+    def apply(self, cmd: object) -> list[Event]:
+        self.ts += 1
+        return self.engine.apply(cmd, self.ts)  # type: ignore[arg-type]
+
+    def user(self, name: str, **funds: str) -> int:
+        event = self.apply(CreateUser(name))[0]
+        assert isinstance(event, UserCreated)
+        uid = event.user.uid
+        for ccy, amt in funds.items():
+            self.apply(Deposit(uid, ccy, D(amt)))
+        return uid
+
+    def place(self, uid: int, side: str, sz: str, px: str | None = None, ord_type: str = "limit",
+              inst_id: str = "BTC-USDT", **kw: object) -> list[Event]:
+        cmd = PlaceOrder(uid, inst_id, TdMode.CASH, Side(side), OrdType(ord_type), D(sz),
+                         D(px) if px is not None else None, **kw)  # type: ignore[arg-type]
+        return self.apply(cmd)
+
+    def place_ok(self, *args: object, **kw: object) -> int:
+        events = self.place(*args, **kw)  # type: ignore[arg-type]
+        assert isinstance(events[0], OrderAccepted), events[0]
+        return events[0].order.ord_id
+
+    def balance(self, uid: int, ccy: str) -> tuple[Decimal, Decimal]:
+        for b in self.engine.balances(uid):
+            if b.ccy == ccy:
+                return b.cash, b.frozen
+        return D(0), D(0)
+
+
+__all__ = ["D", "Exchange", "StpMode", "T0", "TgtCcy", "btc_usdt", "currency"]
