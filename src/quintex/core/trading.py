@@ -50,7 +50,10 @@ class Trading:
             return Reject.STP_CANCEL_BOTH_WITH_FOK
         if cmd.cl_ord_id and (cmd.uid, cmd.cl_ord_id) in self.s.by_cl_ord_id:
             return Reject.DUPLICATE_CL_ORD_ID
-        if cmd.ord_type not in MARKET_TYPES:
+        if cmd.ord_type in MARKET_TYPES:
+            if self.s.books[inst.inst_id].opposite(cmd.side).best() is None:
+                return Reject.NO_LIQUIDITY
+        else:
             if cmd.px is None:
                 return Reject.PX_REQUIRED
             if cmd.px <= ZERO or not is_multiple(cmd.px, inst.tick_sz):

@@ -21,8 +21,8 @@ from aiohttp import web
 from quintex.core.commands import CreateApiKey, CreateUser, Deposit
 from quintex.core.enums import Perm
 from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event, UserCreated
-from quintex.core.rejects import Reject
 from quintex.core.records import User
+from quintex.core.rejects import Reject
 
 from .keys import ADMIN_TOKEN, RUNTIME
 from .responses import json_response
@@ -32,8 +32,11 @@ KEY_PERMS = (Perm.READ_ONLY, Perm.TRADE)
 PASSPHRASE_SPECIALS = "-_.@#%+="
 PASSPHRASE_LENGTH = 16
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-_AMOUNT = re.compile(r"\d+(\.\d+)?")
-_REJECT_STATUS = {Reject.USER_EXISTS: 409, Reject.USER_NOT_FOUND: 404}
+_AMOUNT = re.compile(r"\d{1,20}(\.\d{1,20})?")
+_REJECTS = {
+    Reject.USER_EXISTS: (409, "a user with this name already exists"),
+    Reject.USER_NOT_FOUND: (404, "no such user"),
+}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 E = TypeVar("E", UserCreated, ApiKeyCreated, Deposited)
@@ -98,7 +101,8 @@ def _name(value: Any) -> str:
 def _amount(ccy: str, value: Any) -> Decimal:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(text, str) or not _AMOUNT.fullmatch(text):
-        raise AdminError(400, f"fund amount of {ccy} must be a positive decimal string like \"1000.5\"")
+        raise AdminError(400, f"fund amount of {ccy} must be a positive decimal string like \"1000.5\" "
+                              "(at most 20 digits on each side of the point)")
     amount = Decimal(text)
     if amount <= 0:
         raise AdminError(400, f"fund amount of {ccy} must be positive")
@@ -128,8 +132,8 @@ def _outcome(events: list[Event], accepted: type[E]) -> E:
     """The command's outcome event, or the AdminError its rejection means."""
     first = events[0]
     if isinstance(first, CommandRejected):
-        detail = f": {first.detail}" if first.detail else ""
-        raise AdminError(_REJECT_STATUS.get(first.reject, 400), f"{first.reject.value}{detail}")
+        status, message = _REJECTS.get(first.reject, (400, first.reject.value.replace("_", " ")))
+        raise AdminError(status, f"{message}: {first.detail}" if first.detail else message)
     if not isinstance(first, accepted):
         raise TypeError(f"expected {accepted.__name__}, the engine answered {first!r}")
     return first

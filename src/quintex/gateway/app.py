@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -16,6 +17,8 @@ from .ratelimit import RateLimiter
 from .responses import error_response
 
 log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 V5_PREFIX = "/api/v5/"
 V5_METHODS = frozenset({"GET", "POST"})
@@ -44,7 +47,8 @@ def _is_v5(path: str) -> bool:
 def _v5_http_error(request: web.Request, exc: web.HTTPException) -> OkxError | None:
     """OKX's answer for what aiohttp itself rejected on a v5 path (no route, wrong method, huge body)."""
     if isinstance(exc, web.HTTPNotFound):
-        return OkxError("50005", f"API endpoint {request.method} {request.path} is not supported by Quintex", 410)
+        endpoint = f"{request.method} {request.path}"
+        return OkxError("50005", f"API endpoint {endpoint} is not supported by Quintex", 410)
     if isinstance(exc, web.HTTPMethodNotAllowed):
         return OkxError("50115", "Invalid request method.", 405)
     if isinstance(exc, web.HTTPRequestEntityTooLarge):
@@ -53,7 +57,7 @@ def _v5_http_error(request: web.Request, exc: web.HTTPException) -> OkxError | N
 
 
 @web.middleware
-async def error_middleware(request: web.Request, handler: rest.Handler) -> web.StreamResponse:
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The one place that turns errors into responses: OKX envelopes on v5, JSON on /admin/."""
     v5 = _is_v5(request.path)
     try:

@@ -75,7 +75,8 @@ def authenticate(request: web.Request, body: bytes, keys: KeyStore, now_ms: int)
     if not signature_matches(key.secret_key, prehash, signature):
         raise OkxError("50113", "Invalid signature.", 401)
     if key.ips and request.remote not in key.ips:
-        raise OkxError("50110", f"Your IP {request.remote} is not included in your API key's IP whitelist.", 401)
+        ip = request.remote
+        raise OkxError("50110", f"Your IP {ip} is not included in your API key's IP whitelist.", 401)
     return key
 
 

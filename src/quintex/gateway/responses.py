@@ -6,6 +6,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from quintex.okx import envelope
 from quintex.okx.errors import OkxError
 
 
@@ -15,12 +16,9 @@ def json_response(payload: Any, status: int = 200) -> web.Response:
 
 def ok(data: list[Any]) -> web.Response:
     """OKX's success envelope."""
-    return json_response({"code": "0", "msg": "", "data": data})
+    return json_response(envelope.ok(data))
 
 
 def error_response(err: OkxError) -> web.Response:
-    """OKX's failure envelope; auth failures (501xx) carry no `data`, as OKX sends them."""
-    payload: dict[str, Any] = {"code": err.code, "msg": err.msg}
-    if not err.code.startswith("501"):
-        payload["data"] = []
-    return json_response(payload, err.http_status)
+    """OKX's failure envelope (without `data` where OKX omits it) at the error's HTTP status."""
+    return json_response(envelope.error_body(err), err.http_status)

@@ -11,7 +11,12 @@ from collections.abc import Iterable
 
 from quintex.core.enums import InstType
 from quintex.core.events import (
-    AssetBillPosted, BillPosted, Event, InstrumentListed, OrderUpdated, Transferred,
+    AssetBillPosted,
+    BillPosted,
+    Event,
+    InstrumentListed,
+    OrderUpdated,
+    Transferred,
 )
 from quintex.core.records import AssetBill, Bill, Fill, OrderView
 

@@ -18,7 +18,7 @@ PRUNE_EVERY_MS = 60 * 60 * 1_000
 
 
 class _UserRecords(Generic[R]):
-    __slots__ = ("by_id", "ids", "aliases")
+    __slots__ = ("aliases", "by_id", "ids")
 
     def __init__(self) -> None:
         self.by_id: dict[int, R] = {}

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from quintex.core.events import Event, TradeExecuted
 
 from .bars import BARS, bar_end, bar_start, canonical_bar
-from .candles import CandleView, Candles
+from .candles import Candles, CandleView
 from .tickers import Tickers, TickerStats
 from .trades import Trades
 

@@ -8,7 +8,7 @@ multiples of days since the epoch, all in the bar's zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 _SECOND = 1_000
 _MINUTE = 60 * _SECOND
@@ -18,7 +18,7 @@ _WEEK = 7 * _DAY
 _UTC8 = 8 * _HOUR
 _MONDAY_PHASE = 3 * _DAY
 """1970-01-01 was a Thursday: shifted by three days, Mondays fall on multiples of a week."""
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS = timedelta(milliseconds=1)
 
 
@@ -105,5 +105,5 @@ def _month_index(local_ms: int) -> int:
 
 
 def _month_start(index: int) -> int:
-    first = datetime(index // 12, index % 12 + 1, 1, tzinfo=timezone.utc)
+    first = datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
     return (first - _EPOCH) // _ONE_MS

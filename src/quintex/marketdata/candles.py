@@ -34,7 +34,7 @@ class CandleView(NamedTuple):
     end: int
     o: Decimal
     h: Decimal
-    l: Decimal  # noqa: E741 - OKX's own name for the low
+    l: Decimal
     c: Decimal
     vol: Decimal
     vol_ccy: Decimal
@@ -42,7 +42,7 @@ class CandleView(NamedTuple):
 
 
 class _Bucket:
-    __slots__ = ("start", "end", "o", "h", "l", "c", "vol", "quote")
+    __slots__ = ("c", "end", "h", "l", "o", "quote", "start", "vol")
 
     def __init__(self, start: int, end: int, px: Decimal, sz: Decimal, quote: Decimal) -> None:
         self.start, self.end = start, end

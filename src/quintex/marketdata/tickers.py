@@ -43,7 +43,7 @@ class TickerStats(NamedTuple):
 
 
 class _Minute:
-    __slots__ = ("start", "o", "h", "l", "vol", "quote")
+    __slots__ = ("h", "l", "o", "quote", "start", "vol")
 
     def __init__(self, start: int, px: Decimal) -> None:
         self.start = start

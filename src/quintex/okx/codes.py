@@ -59,6 +59,7 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.USER_EXISTS: _Code("59601", "This sub-account name already exists, try another name."),
     Reject.API_KEY_EXISTS: _Code("50071", "apiKey already exists."),
     Reject.CURRENCY_NOT_FOUND: _Code("51000", "Parameter ccy error"),
+    Reject.AMOUNT_NOT_POSITIVE: _Code("58114", "Transfer amount must be more than 0."),
     Reject.TRANSFER_INSUFFICIENT_BALANCE: _Code("58350", "Insufficient balance."),
     Reject.TRANSFER_SAME_ACCOUNT: _Code("58123", "Parameter from can not equal to parameter to."),
     Reject.CANCEL_ALL_AFTER_TIMEOUT_RANGE: _Code("51000", "Parameter timeOut error"),
@@ -150,10 +151,6 @@ def batch_too_large(limit: int) -> OkxError:
 
 def order_id_required() -> OkxError:
     return OkxError("51003", "Either client order ID or order ID is required.")
-
-
-def transfer_amount_not_positive() -> OkxError:
-    return OkxError("58114", "Transfer amount must be more than 0.")
 
 
 def transfer_type_unsupported() -> OkxError:

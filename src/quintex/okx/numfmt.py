@@ -19,6 +19,13 @@ def fmt(d: Decimal | None) -> str:
     return format(d, "f")
 
 
+def fmt_amt(d: Decimal | None) -> str:
+    """An amount (balance, fee, bill change) without trailing zeros: "124980", "0.0005"."""
+    if d is None:
+        return ""
+    return format(d.normalize(), "f") if d else "0"
+
+
 def fmt_ts(ms: int) -> str:
     return str(ms)
 

@@ -21,7 +21,11 @@ from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy
 from quintex.core.rejects import Reject
 
 from .codes import (
-    json_error, order_id_required, param_empty, param_error, reject_error, transfer_amount_not_positive,
+    json_error,
+    order_id_required,
+    param_empty,
+    param_error,
+    reject_error,
     transfer_type_unsupported,
 )
 from .numfmt import parse_decimal
@@ -93,7 +97,7 @@ def transfer(uid: int, body: dict) -> Transfer:
         raise param_empty("ccy")
     amt = _required(_number(body, "amt"), "amt")
     if amt <= 0:
-        raise transfer_amount_not_positive()
+        raise reject_error(Reject.AMOUNT_NOT_POSITIVE)
     from_account = _account(body, "from")
     to_account = _account(body, "to")
     _transfer_type(body)
@@ -224,21 +228,24 @@ def _account(body: dict, name: str) -> Account:
     value = body.get(name)
     if value is None or value == "":
         raise param_empty(name)
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     try:
-        return Account(text)
+        return Account(_code_text(value))
     except ValueError:
         raise param_error(name) from None
 
 
 def _transfer_type(body: dict) -> None:
-    value = body.get("type")
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if value is None or text in ("", "0"):
+    text = _code_text(body.get("type"))
+    if text is None or text in ("", "0"):
         return
-    if text in _SUB_ACCOUNT_TRANSFER_TYPES:
+    if isinstance(text, str) and text in _SUB_ACCOUNT_TRANSFER_TYPES:
         raise transfer_type_unsupported()
     raise param_error("type")
+
+
+def _code_text(value: object) -> object:
+    """Account and type codes may arrive as JSON numbers: 6 reads as "6"."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _small_int(value: object, name: str) -> int:

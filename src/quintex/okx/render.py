@@ -13,7 +13,7 @@ from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
 from quintex.core.records import ApiKey, AssetBill, BalanceView, Bill, BookLevel, Fill, OrderView, User
 
-from .numfmt import fmt, fmt_id, fmt_ts
+from .numfmt import fmt, fmt_amt, fmt_id, fmt_ts
 
 AVG_PX_EXTRA_PLACES = 8
 """avgPx keeps the tick's decimals plus this many, rounded half-even, trailing zeros dropped."""
@@ -105,23 +105,24 @@ def avg_px(o: OrderView, inst: Instrument) -> Decimal | None:
         return None
     places = max(0, -inst.tick_sz.as_tuple().exponent) + AVG_PX_EXTRA_PLACES
     exact = MONEY.divide(o.fill_notional, o.acc_fill_sz)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=MONEY).normalize(MONEY)
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=MONEY)
+    return rounded.normalize(MONEY)
 
 
 def _order_common(o: OrderView, inst: Instrument) -> dict:
     cancel_source = o.cancel_source
     return {
         "instType": inst.inst_type.value, "instId": o.inst_id,
-        "tgtCcy": o.tgt_ccy.value if o.tgt_ccy else "",
+        "tgtCcy": o.tgt_ccy.value if o.tgt_ccy is not None else "",
         "ordId": str(o.ord_id), "clOrdId": o.cl_ord_id, "tag": o.tag,
         "px": fmt(o.px), "sz": fmt(o.sz), "pnl": "0",
         "ordType": o.ord_type.value, "side": o.side.value, "posSide": "net", "tdMode": o.td_mode.value,
         "accFillSz": fmt(o.acc_fill_sz), "state": o.state.value, "stpMode": o.stp_mode.value,
         "attachAlgoOrds": [], "linkedAlgoOrd": {"algoId": ""},
-        "feeCcy": o.fee_ccy, "fee": fmt(o.fee), "rebateCcy": o.rebate_ccy, "rebate": fmt(o.rebate),
+        "feeCcy": o.fee_ccy, "fee": fmt_amt(o.fee), "rebateCcy": o.rebate_ccy, "rebate": fmt_amt(o.rebate),
         "category": "normal", "reduceOnly": "false", "isTpLimit": "false",
-        "cancelSource": cancel_source.value if cancel_source else "",
-        "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source else "",
+        "cancelSource": cancel_source.value if cancel_source is not None else "",
+        "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source is not None else "",
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
     }
@@ -157,21 +158,22 @@ def _push_fill(fill: Fill | None) -> dict:
                        "execType", "lastPx"))
     return {
         "fillPx": fmt(fill.px), "tradeId": str(fill.trade_id), "fillSz": fmt(fill.sz), "fillPnl": "0",
-        "fillTime": fmt_ts(fill.ts), "fillFee": fmt(fill.fee), "fillFeeCcy": fill.fee_ccy,
+        "fillTime": fmt_ts(fill.ts), "fillFee": fmt_amt(fill.fee), "fillFeeCcy": fill.fee_ccy,
         "execType": fill.exec_type.value, "lastPx": fmt(fill.px),
     }
 
 
 def fill(f: Fill, inst: Instrument) -> dict:
-    """trade/fills object; `fee` and `feeRate` carry OKX's sign (negative = charged) as the Fill does."""
+    """trade/fills object with OKX's sign (negative = charged): the Fill's `fee` already has it, its
+    `fee_rate` is the engine's (positive = charged) and is negated."""
     return {
         **_blank(_UNUSED_FILL_FIELDS),
         "instType": inst.inst_type.value, "instId": f.inst_id, "tradeId": str(f.trade_id),
         "ordId": str(f.ord_id), "clOrdId": f.cl_ord_id, "billId": str(f.bill_id),
         "subType": "1" if f.side is Side.BUY else "2", "tag": f.tag,
         "fillPx": fmt(f.px), "fillSz": fmt(f.sz), "fillPnl": "0", "side": f.side.value, "posSide": "net",
-        "execType": f.exec_type.value, "feeCcy": f.fee_ccy, "fee": fmt(f.fee),
-        "ts": fmt_ts(f.ts), "fillTime": fmt_ts(f.ts), "feeRate": fmt(f.fee_rate),
+        "execType": f.exec_type.value, "feeCcy": f.fee_ccy, "fee": fmt_amt(f.fee),
+        "ts": fmt_ts(f.ts), "fillTime": fmt_ts(f.ts), "feeRate": fmt(-f.fee_rate),
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
     }
 
@@ -182,9 +184,9 @@ def bill(b: Bill, inst_type: str) -> dict:
     return {
         **_blank(_UNUSED_BILL_FIELDS),
         "instType": inst_type, "billId": str(b.bill_id), "type": b.type.value, "subType": b.sub_type.value,
-        "ts": fmt_ts(b.ts), "balChg": fmt(b.bal_chg), "posBalChg": "0", "bal": fmt(b.bal), "posBal": "0",
+        "ts": fmt_ts(b.ts), "balChg": fmt_amt(b.bal_chg), "posBalChg": "0", "bal": fmt_amt(b.bal), "posBal": "0",
         "sz": fmt(b.sz), "px": fmt(b.px), "ccy": b.ccy, "pnl": "0",
-        "fee": fmt(b.fee) if b.fee is not None else "0",
+        "fee": fmt_amt(b.fee) if b.fee is not None else "0",
         "mgnMode": "cash" if trade else "", "instId": b.inst_id, "ordId": fmt_id(b.ord_id),
         "execType": b.exec_type.value if b.exec_type else "",
         "from": b.from_account.value if b.from_account else "",
@@ -196,8 +198,8 @@ def bill(b: Bill, inst_type: str) -> dict:
 
 def asset_bill(b: AssetBill) -> dict:
     return {
-        "billId": str(b.bill_id), "ccy": b.ccy, "clientId": b.client_id, "balChg": fmt(b.bal_chg),
-        "bal": fmt(b.bal), "type": b.type.value, "notes": "", "ts": fmt_ts(b.ts),
+        "billId": str(b.bill_id), "ccy": b.ccy, "clientId": b.client_id, "balChg": fmt_amt(b.bal_chg),
+        "bal": fmt_amt(b.bal), "type": b.type.value, "notes": "", "ts": fmt_ts(b.ts),
     }
 
 
@@ -213,14 +215,14 @@ def balance(balances: list[BalanceView], ts: int, ccy_filter: set[str] | None = 
 def _balance_detail(b: BalanceView) -> dict:
     return {
         **_blank(_UNUSED_DETAIL_FIELDS),
-        "ccy": b.ccy, "eq": fmt(b.cash), "cashBal": fmt(b.cash), "uTime": fmt_ts(b.u_time),
-        "availEq": fmt(b.avail), "availBal": fmt(b.avail), "frozenBal": fmt(b.frozen),
-        "ordFrozen": fmt(b.frozen), "collateralEnabled": False,
+        "ccy": b.ccy, "eq": fmt_amt(b.cash), "cashBal": fmt_amt(b.cash), "uTime": fmt_ts(b.u_time),
+        "availEq": fmt_amt(b.avail), "availBal": fmt_amt(b.avail), "frozenBal": fmt_amt(b.frozen),
+        "ordFrozen": fmt_amt(b.frozen), "collateralEnabled": False,
     }
 
 
 def funding_balance(b: BalanceView) -> dict:
-    return {"ccy": b.ccy, "bal": fmt(b.cash), "frozenBal": fmt(b.frozen), "availBal": fmt(b.avail)}
+    return {"ccy": b.ccy, "bal": fmt_amt(b.cash), "frozenBal": fmt_amt(b.frozen), "availBal": fmt_amt(b.avail)}
 
 
 def book(bids: list[BookLevel], asks: list[BookLevel], ts: int) -> dict:
@@ -262,7 +264,7 @@ def transfer_result(t: Transferred) -> dict:
     """asset/transfer result item."""
     return {
         "transId": str(t.trans_id), "ccy": t.ccy, "clientId": t.client_id,
-        "from": t.from_account.value, "amt": fmt(t.amt), "to": t.to_account.value,
+        "from": t.from_account.value, "amt": fmt_amt(t.amt), "to": t.to_account.value,
     }
 
 

@@ -149,7 +149,7 @@ class Runtime:
                     results = self.engine.apply(cmd, self._stamp())
                     job.results.append(results)
                     events.extend(results)
-        except Exception as exc:  # any engine failure may have left half-applied state
+        except Exception as exc:  # noqa: BLE001 - any engine failure may leave half-applied state
             self._halt(exc, batch)
             return False
         # Durability point: the journal flushes this batch here, before any read model, caller

@@ -1,0 +1,1 @@
+"""The `quintex` command: the composition root that wires everything together."""

@@ -1,0 +1,128 @@
+"""`quintex serve`: wire the engine, read models, runtime and web app together and serve."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from aiohttp import web
+
+from quintex.core.commands import ListCurrency, ListInstrument
+from quintex.core.engine import Engine
+from quintex.core.events import CommandRejected
+from quintex.gateway.app import create_app
+from quintex.history import History
+from quintex.marketdata import MarketData
+from quintex.runtime.clock import WallClock
+from quintex.runtime.sequencer import Runtime
+
+from .admintoken import TOKEN_FILE, ensure_admin_token
+from .errors import CliError
+from .listing import load_listing
+
+log = logging.getLogger("quintex")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEFAULT_DATA_DIR = "./quintex-data"
+SHUTDOWN_TIMEOUT_S = 5.0
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the server until SIGTERM/SIGINT; 0 after a clean stop, 1 if the exchange halted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(_serve(args))
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    stop = _stop_on_signals()
+    token = _prepare_data_dir(Path(args.data_dir))
+    listing = load_listing(args.instruments)
+    market_data, history = MarketData(), History()
+    runtime = Runtime(Engine(), WallClock(), [market_data, history])
+    await runtime.start()
+    try:
+        await _list(runtime, listing)
+        app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
+                         market_data=market_data, history=history)
+        await _serve_http(app, args, stop)
+    finally:
+        await runtime.stop()
+    log.info("stopped")
+    return 1 if runtime.halted else 0
+
+
+def _prepare_data_dir(data_dir: Path) -> str:
+    """Create the data dir if needed; the admin token kept in it."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return ensure_admin_token(data_dir)
+    except OSError as exc:
+        raise CliError(f"cannot use the data dir {data_dir}: {exc}") from None
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _list(runtime: Runtime, listing: Sequence[ListCurrency | ListInstrument]) -> None:
+    """Submit the listing commands for whatever the engine does not list yet."""
+    engine = runtime.engine
+    missing = [
+        cmd for cmd in listing
+        if (cmd.currency.ccy not in engine.currencies if isinstance(cmd, ListCurrency)
+            else cmd.instrument.inst_id not in engine.instruments)
+    ]
+    for cmd, events in zip(missing, await runtime.submit_many(missing), strict=True):
+        if isinstance(events[0], CommandRejected):
+            raise CliError(f"cannot list {cmd}: {events[0].reject.value} {events[0].detail}".rstrip())
+    log.info("listed %d currencies and instruments", len(missing))
+
+
+async def _serve_http(app: web.Application, args: argparse.Namespace, stop: asyncio.Event) -> None:
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+    await runner.setup()
+    try:
+        try:
+            await web.TCPSite(runner, args.host, args.port).start()
+        except OSError as exc:
+            raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        _announce(args)
+        await stop.wait()
+        log.info("signal received: refusing new connections, finishing requests in flight")
+    finally:
+        await runner.cleanup()
+
+
+def _announce(args: argparse.Namespace) -> None:
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{args.port}"
+    options = "" if url == f"http://{DEFAULT_HOST}:{DEFAULT_PORT}" else f" --server {url}"
+    if args.data_dir != DEFAULT_DATA_DIR:
+        options += f" --data-dir {args.data_dir}"
+    lines = [
+        f"Quintex is serving the OKX API v5 at {url}  (REST: {url}/api/v5/...)",
+        f"Admin token: {Path(args.data_dir) / TOKEN_FILE}",
+        f"Create a user: quintex user add alice --fund USDT=100000 --fund BTC=10 --json{options}",
+        "Stop with Ctrl-C (or SIGTERM).",
+    ]
+    print("\n".join(lines), flush=True)
+    if args.host not in LOOPBACK:
+        log.warning("listening on %s: the API is reachable from other machines", args.host)

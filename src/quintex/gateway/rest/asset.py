@@ -1,0 +1,77 @@
+"""Funding account: currencies, balances, transfers between funding and trading, bills."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from quintex.core.enums import Perm
+from quintex.core.events import CommandRejected, Transferred
+from quintex.core.records import ApiKey
+from quintex.okx import parse, render
+from quintex.okx.codes import param_either, reject_error
+from quintex.okx.numfmt import fmt
+
+from ..auth import private
+from ..body import json_body
+from ..responses import ok
+from . import params
+from .context import engine, history, rate_limit, runtime
+
+
+@private(Perm.READ_ONLY)
+async def currencies(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("asset/currencies", key.uid), 6, 1.0)
+    wanted = set(params.csv(request, "ccy"))
+    return ok([render.currency(c) for c in engine(request).currencies.values() if not wanted or c.ccy in wanted])
+
+
+@private(Perm.READ_ONLY)
+async def balances(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("asset/balances", key.uid), 6, 1.0)
+    wanted = set(params.csv(request, "ccy"))
+    return ok([render.funding_balance(b) for b in engine(request).funding_balances(key.uid)
+               if not wanted or b.ccy in wanted])
+
+
+@private(Perm.TRADE)
+async def transfer(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    cmd = parse.transfer(key.uid, json_body(body))
+    rate_limit(request, ("asset/transfer", key.uid, cmd.ccy), 2, 1.0)
+    event = (await runtime(request).submit(cmd))[0]
+    if isinstance(event, CommandRejected):
+        raise reject_error(event.reject)
+    assert isinstance(event, Transferred)
+    return ok([render.transfer_result(event)])
+
+
+@private(Perm.READ_ONLY)
+async def transfer_state(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("asset/transfer-state", key.uid), 10, 1.0)
+    trans_id, client_id = params.optional_int(request, "transId"), params.text(request, "clientId")
+    if trans_id is None and not client_id:
+        raise param_either("transId", "clientId")
+    t = history(request).transfer(key.uid, trans_id, client_id)
+    if t is None:
+        return ok([])
+    return ok([{
+        "transId": str(t.trans_id), "clientId": t.client_id, "ccy": t.ccy, "amt": fmt(t.amt), "type": "0",
+        "from": t.from_account.value, "to": t.to_account.value, "subAcct": "", "instId": "", "toInstId": "",
+        "state": "success",
+    }])
+
+
+@private(Perm.READ_ONLY)
+async def bills(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("asset/bills", key.uid), 6, 1.0)
+    rows = history(request).asset_bills(
+        key.uid, ccy=params.text(request, "ccy") or None, type=params.text(request, "type") or None,
+        client_id=params.text(request, "clientId") or None, after=params.optional_int(request, "after"),
+        before=params.optional_int(request, "before"), limit=params.limit(request))
+    return ok([render.asset_bill(b) for b in rows])
+
+
+def register(app: web.Application) -> None:
+    for path, handler in (
+        ("currencies", currencies), ("balances", balances), ("transfer-state", transfer_state), ("bills", bills),
+    ):
+        app.router.add_get(f"/api/v5/asset/{path}", handler, allow_head=False)
+    app.router.add_post("/api/v5/asset/transfer", transfer)

@@ -1,0 +1,60 @@
+"""Query-string parameters of v5 GET requests, with OKX's errors for bad values."""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from aiohttp import web
+
+from quintex.core.enums import InstType
+from quintex.okx.codes import param_empty, param_error
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def text(request: web.Request, name: str) -> str:
+    """A parameter's value; "" when absent (clients send "" for unset parameters)."""
+    return request.query.get(name, "").strip()
+
+
+def required(request: web.Request, name: str) -> str:
+    value = text(request, name)
+    if not value:
+        raise param_empty(name)
+    return value
+
+
+def optional_int(request: web.Request, name: str) -> int | None:
+    """An id or a millisecond timestamp (`after`, `before`, `begin`, `end`, `ordId`, ...)."""
+    value = text(request, name)
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 20:
+        raise param_error(name)
+    return int(value)
+
+
+def limit(request: web.Request, default: int = 100, maximum: int = 100) -> int:
+    value = text(request, "limit")
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= maximum:
+        raise param_error("limit")
+    return int(value)
+
+
+def inst_type(request: web.Request, *, needed: bool) -> InstType | None:
+    value = required(request, "instType") if needed else text(request, "instType")
+    if not value:
+        return None
+    try:
+        return InstType(value)
+    except ValueError:
+        raise param_error("instType") from None
+
+
+def csv(request: web.Request, name: str, maximum: int = 20) -> list[str]:
+    values = [v for v in text(request, name).split(",") if v]
+    if len(values) > maximum:
+        raise param_error(name)
+    return values

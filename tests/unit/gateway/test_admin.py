@@ -1,0 +1,221 @@
+"""The admin API: bearer token, creating users, keys and deposits, and clear errors for bad input."""
+from __future__ import annotations
+
+import asyncio
+import re
+import string
+import uuid
+from collections.abc import Awaitable, Callable
+
+import orjson
+import pytest
+from aiohttp import web
+
+from quintex.core.enums import Perm
+from quintex.core.records import ApiKey
+from quintex.gateway.admin import new_passphrase
+from quintex.gateway.auth import private
+from quintex.gateway.responses import ok
+from tests.builders import D, Exchange
+
+from .helpers import ADMIN_TOKEN, send, serve, signed
+
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def run(scenario: Callable[..., Awaitable[None]]) -> Exchange:
+    x = Exchange()
+
+    async def main() -> None:
+        async with serve(x) as (client, _):
+            await scenario(client, x)
+
+    asyncio.run(main())
+    return x
+
+
+async def post(client, path: str, payload: object, headers: dict[str, str] | None = AUTH) -> tuple[int, dict]:
+    return await send(client, "POST", path, body=orjson.dumps(payload), headers=headers)
+
+
+def balance(x: Exchange, name: str, ccy: str) -> D:
+    user = x.engine.user_by_name(name)
+    assert user is not None
+    return x.balance(user.uid, ccy)[0]
+
+
+def test_creating_a_user_funds_it_and_returns_its_new_key() -> None:
+    async def scenario(client, x) -> None:
+        payload = {"name": "alice", "fund": {"USDT": "100000", "BTC": 10}}
+        status, answer = await post(client, "/admin/users", payload)
+        assert status == 201
+        assert set(answer) == {"uid", "apiKey", "secretKey", "passphrase"}
+        user = x.engine.user_by_name("alice")
+        assert answer["uid"] == str(user.uid)
+        assert uuid.UUID(answer["apiKey"])
+        assert re.fullmatch(r"[0-9A-F]{32}", answer["secretKey"])
+        key = x.engine.api_key(answer["apiKey"])
+        assert (key.uid, key.secret_key) == (user.uid, answer["secretKey"])
+        assert key.passphrase == answer["passphrase"]
+        assert key.perm == (Perm.READ_ONLY, Perm.TRADE)
+        assert balance(x, "alice", "USDT") == D("100000")
+        assert balance(x, "alice", "BTC") == D("10")
+
+    run(scenario)
+
+
+def test_the_created_key_signs_private_requests() -> None:
+    async def whoami(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+        return ok([{"uid": str(key.uid)}])
+
+    async def main() -> None:
+        def routes(app: web.Application) -> None:
+            app.router.add_get("/api/v5/test/whoami", private(Perm.TRADE)(whoami))
+
+        async with serve(Exchange(), routes=routes) as (client, _):
+            _, creds = await post(client, "/admin/users", {"name": "alice"})
+            headers = signed(creds["apiKey"], "GET", "/api/v5/test/whoami", secret=creds["secretKey"],
+                             passphrase=creds["passphrase"])
+            status, answer = await send(client, "GET", "/api/v5/test/whoami", headers=headers)
+            assert (status, answer["data"]) == (200, [{"uid": creds["uid"]}])
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("headers", [
+    None, {"Authorization": "Bearer wrong"}, {"Authorization": ADMIN_TOKEN},
+    {"Authorization": f"Basic {ADMIN_TOKEN}"}, {"Authorization": "Bearer "},
+])
+def test_the_admin_api_needs_the_bearer_token(headers: dict[str, str] | None) -> None:
+    async def scenario(client, x) -> None:
+        url = client.make_url("/admin/users")
+        async with client.session.post(url, data=b'{"name":"mallory"}', headers=headers) as response:
+            text = await response.text()
+            assert response.status == 401
+            assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert orjson.loads(text) == {"error": "missing or invalid admin token"}
+        assert ADMIN_TOKEN not in text
+        assert x.engine.user_by_name("mallory") is None
+
+    run(scenario)
+
+
+def test_a_second_user_with_the_same_name_is_a_conflict() -> None:
+    async def scenario(client, x) -> None:
+        assert (await post(client, "/admin/users", {"name": "alice"}))[0] == 201
+        status, answer = await post(client, "/admin/users", {"name": "alice", "fund": {"USDT": "5"}})
+        assert status == 409
+        assert "already exists" in answer["error"]
+        assert balance(x, "alice", "USDT") == D("0")
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(("payload", "message"), [
+    ({}, "name must be"),
+    ({"name": ""}, "name must be"),
+    ({"name": "al ice"}, "name must be"),
+    ({"name": 7}, "name must be"),
+    ({"name": "alice", "fund": ["USDT", "1"]}, "fund must be an object"),
+    ({"name": "alice", "fund": {"DOGE": "1"}}, "currency not listed: DOGE"),
+    ({"name": "alice", "fund": {"USDT": 1.5}}, "decimal string"),
+    ({"name": "alice", "fund": {"USDT": "-1"}}, "decimal string"),
+    ({"name": "alice", "fund": {"USDT": "1e5"}}, "decimal string"),
+    ({"name": "alice", "fund": {"USDT": "NaN"}}, "decimal string"),
+    ({"name": "alice", "fund": {"USDT": "0"}}, "must be positive"),
+    ({"name": "alice", "fund": {"USDT": "1" * 21}}, "at most 20 digits"),
+    ({"name": "alice", "fund": {"USDT": True}}, "decimal string"),
+    (["alice"], "must be a JSON object"),
+])
+def test_bad_input_is_a_400_that_says_what_is_wrong_and_creates_nothing(
+    payload: object, message: str
+) -> None:
+    async def scenario(client, x) -> None:
+        status, answer = await post(client, "/admin/users", payload)
+        assert status == 400
+        assert message in answer["error"]
+        assert x.engine.user_by_name("alice") is None
+
+    run(scenario)
+
+
+def test_a_body_that_is_not_json_is_a_400() -> None:
+    async def scenario(client, x) -> None:
+        status, answer = await send(client, "POST", "/admin/users", body=b'{"name": "alice"', headers=AUTH)
+        assert (status, answer) == (400, {"error": "request body is not valid JSON"})
+
+    run(scenario)
+
+
+def test_a_huge_body_is_refused_with_a_json_error() -> None:
+    async def scenario(client, x) -> None:
+        body = b'{"name":"' + b"a" * 70_000 + b'"}'
+        status, answer = await send(client, "POST", "/admin/users", body=body, headers=AUTH)
+        assert (status, answer) == (413, {"error": "request body too large"})
+
+    run(scenario)
+
+
+def test_another_key_for_an_existing_user() -> None:
+    async def scenario(client, x) -> None:
+        _, first = await post(client, "/admin/users", {"name": "alice"})
+        status, second = await post(client, "/admin/users/alice/keys", {})
+        assert status == 201
+        assert second["uid"] == first["uid"]
+        assert second["apiKey"] != first["apiKey"]
+        assert x.engine.api_key(second["apiKey"]).secret_key == second["secretKey"]
+
+    run(scenario)
+
+
+def test_a_key_for_an_unknown_user_is_a_404() -> None:
+    async def scenario(client, x) -> None:
+        status, answer = await post(client, "/admin/users/nobody/keys", {})
+        assert (status, answer) == (404, {"error": "no user named 'nobody'"})
+
+    run(scenario)
+
+
+def test_funding_an_existing_user_adds_to_its_trading_balance() -> None:
+    async def scenario(client, x) -> None:
+        await post(client, "/admin/users", {"name": "alice", "fund": {"USDT": "100"}})
+        status, answer = await post(client, "/admin/users/alice/fund", {"fund": {"USDT": "0.5", "ETH": "2"}})
+        assert status == 200
+        uid = str(x.engine.user_by_name("alice").uid)
+        assert answer == {"uid": uid, "deposited": {"USDT": "0.5", "ETH": "2"}}
+        assert balance(x, "alice", "USDT") == D("100.5")
+        assert balance(x, "alice", "ETH") == D("2")
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(("path", "payload", "status"), [
+    ("/admin/users/alice/fund", {"fund": {}}, 400),
+    ("/admin/users/alice/fund", {}, 400),
+    ("/admin/users/nobody/fund", {"fund": {"USDT": "1"}}, 404),
+])
+def test_funding_needs_a_user_and_at_least_one_currency(path: str, payload: dict, status: int) -> None:
+    async def scenario(client, x) -> None:
+        await post(client, "/admin/users", {"name": "alice"})
+        got, answer = await post(client, path, payload)
+        assert got == status and answer["error"]
+
+    run(scenario)
+
+
+def test_an_unknown_admin_path_is_a_json_404() -> None:
+    async def scenario(client, x) -> None:
+        status, answer = await send(client, "POST", "/admin/nothing", headers=AUTH)
+        assert (status, answer) == (404, {"error": "Not Found"})
+
+    run(scenario)
+
+
+def test_generated_passphrases_follow_okx_s_rule() -> None:
+    for _ in range(200):
+        passphrase = new_passphrase()
+        assert len(passphrase) == 16
+        assert any(c in string.digits for c in passphrase)
+        assert any(c in string.ascii_lowercase for c in passphrase)
+        assert any(c in string.ascii_uppercase for c in passphrase)
+        assert any(not c.isalnum() for c in passphrase)
