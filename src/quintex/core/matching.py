@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .book import BookSide, Level, OrderBook
-from .enums import BillSubType, BillType, CancelSource, ExecType, OrdState, Side, StpMode
+from .enums import BillSubType, CancelSource, ExecType, OrdState, Side, StpMode
 from .events import BillPosted, OrderUpdated, TradeExecuted
 from .num import ZERO, div_down, mul
 from .orders import Order
@@ -121,38 +121,30 @@ class Matcher:
 
     def _settle(self, order: Order, px: Decimal, qty: Decimal, notional: Decimal, exec_type: ExecType,
                 trade_id: int) -> Fill:
+        """Move the money of one side of a fill: pay from frozen funds, receive less the fee."""
         s = self.s
         ts, uid, inst, ledger = s.ts, order.uid, order.inst, s.ledger
         maker_rate, taker_rate = s.users.fee_rates(uid)
         rate = maker_rate if exec_type is ExecType.MAKER else taker_rate
-        common = dict(inst_id=inst.inst_id, ord_id=order.ord_id, cl_ord_id=order.cl_ord_id, tag=order.tag,
-                      trade_id=trade_id, px=px, sz=qty, exec_type=exec_type)
         if order.side is Side.BUY:
-            release = notional if order.px is None else mul(order.px, qty)
-            order.frozen -= release
-            ledger.freeze(uid, inst.quote_ccy, -release, ts)
-            fee = mul(qty, rate)
-            s.out.append(BillPosted(ledger.post(uid, inst.quote_ccy, -notional, ts, BillType.TRADE, BillSubType.BUY,
-                                           fee=ZERO, **common)))
-            bill = ledger.post(uid, inst.base_ccy, qty - fee, ts, BillType.TRADE, BillSubType.BUY,
-                               fee=-fee, **common)
-            fee_ccy = inst.base_ccy
+            sub_type, pay_ccy, get_ccy = BillSubType.BUY, inst.quote_ccy, inst.base_ccy
+            pay, release, got = notional, notional if order.px is None else mul(order.px, qty), qty
         else:
-            order.frozen -= qty
-            ledger.freeze(uid, inst.base_ccy, -qty, ts)
-            fee = mul(notional, rate)
-            s.out.append(BillPosted(ledger.post(uid, inst.base_ccy, -qty, ts, BillType.TRADE, BillSubType.SELL,
-                                           fee=ZERO, **common)))
-            bill = ledger.post(uid, inst.quote_ccy, notional - fee, ts, BillType.TRADE, BillSubType.SELL,
-                               fee=-fee, **common)
-            fee_ccy = inst.quote_ccy
+            sub_type, pay_ccy, get_ccy = BillSubType.SELL, inst.base_ccy, inst.quote_ccy
+            pay, release, got = qty, qty, notional
+        fee = mul(got, rate)
+        order.frozen -= release
+        ident = (inst.inst_id, order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty)
+        s.out.append(BillPosted(ledger.post_trade(uid, pay_ccy, -pay, release, ZERO, ts, sub_type, *ident,
+                                                  exec_type)))
+        bill = ledger.post_trade(uid, get_ccy, got - fee, ZERO, -fee, ts, sub_type, *ident, exec_type)
         s.out.append(BillPosted(bill))
-        ledger.collect_fee(fee_ccy, fee, ts)
+        ledger.collect_fee(get_ccy, fee, ts)
         order.acc_fill_sz += qty
         order.fill_notional += notional
         order.fee -= fee
         order.u_time = ts
-        fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, fee_ccy, exec_type,
+        fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, get_ccy, exec_type,
                     bill.bill_id, rate, ts, order.cl_ord_id, order.tag)
         order.last_fill = fill
         order.move_to(OrdState.FILLED if self.is_complete(order) else OrdState.PARTIALLY_FILLED)

@@ -22,8 +22,10 @@ LEGAL_TRANSITIONS: frozenset[tuple[OrdState, OrdState]] = frozenset({
 TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Order:
+    """A live order; compared by identity (it is one object in the book, not a value)."""
+
     ord_id: int
     uid: int
     inst: Instrument

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..enums import AssetBillType, BillSubType, BillType
+from ..enums import AssetBillType, BillSubType, BillType, ExecType
 from ..ids import Ids
 from ..num import ZERO
 from ..records import AssetBill, BalanceView, Bill
@@ -64,6 +64,21 @@ class Ledger:
         self.touched[(uid, ccy)] = None
         return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts,
                     **fields)  # type: ignore[arg-type]
+
+    def post_trade(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, fee: Decimal, ts: int,
+                   sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,
+                   px: Decimal, sz: Decimal, exec_type: ExecType) -> Bill:
+        """One side of a fill: cash moves by `chg`, `unfreeze` leaves the frozen part (hot path)."""
+        key = (uid, ccy)
+        bal = self.trading.get(key)
+        if bal is None:
+            bal = self.trading[key] = Balance()
+        bal.cash += chg
+        bal.frozen -= unfreeze
+        bal.u_time = ts
+        self.touched[key] = None
+        return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts, inst_id,
+                    ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type)
 
     def collect_fee(self, ccy: str, amt: Decimal, ts: int) -> None:
         bal = self.balance(FEE_UID, ccy)
