@@ -83,6 +83,8 @@ def _instrument(row: _Row) -> Instrument:
     inst_id, base, quote = row.text("instId"), row.text("baseCcy"), row.text("quoteCcy")
     if inst_id != f"{base}-{quote}":
         raise ListingError(f"{row.where}: instId must be baseCcy-quoteCcy ({base}-{quote})")
+    if row.fields.get("instType") != InstType.SPOT.value:
+        raise ListingError(f"{row.where}: instType must be SPOT (only spot trading is built)")
     lever = row.fields.get("lever", "")
     if not isinstance(lever, str):
         raise ListingError(f"{row.where}: lever must be a string")

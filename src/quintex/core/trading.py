@@ -75,17 +75,13 @@ class Trading:
         inst = order.inst
         if order.in_quote:
             return Reject.MKT_AMT_ABOVE_MAX if order.sz > inst.max_mkt_amt else None
+        if order.px is not None:
+            return _limit_size_reject(inst, order.px, order.sz)
         if not is_multiple(order.sz, inst.lot_sz):
             return Reject.SZ_NOT_LOT_MULTIPLE
         if order.sz < inst.min_sz:
             return Reject.SZ_BELOW_MIN
-        if order.px is None:
-            return Reject.MKT_SZ_ABOVE_MAX if order.sz > inst.max_mkt_sz else None
-        if order.sz > inst.max_lmt_sz:
-            return Reject.LMT_SZ_ABOVE_MAX
-        if mul(order.px, order.sz) > inst.max_lmt_amt:
-            return Reject.LMT_AMT_ABOVE_MAX
-        return None
+        return Reject.MKT_SZ_ABOVE_MAX if order.sz > inst.max_mkt_sz else None
 
     def _check_pending(self, order: Order) -> Reject | None:
         s = self.s
@@ -230,12 +226,9 @@ class Trading:
             return Reject.AMEND_NOTHING_TO_CHANGE
         if new_px <= ZERO or not is_multiple(new_px, inst.tick_sz):
             return Reject.PX_NOT_TICK_MULTIPLE
-        if not is_multiple(new_sz, inst.lot_sz):
-            return Reject.SZ_NOT_LOT_MULTIPLE
-        if new_sz < inst.min_sz:
-            return Reject.SZ_BELOW_MIN
-        if new_sz > inst.max_lmt_sz:
-            return Reject.LMT_SZ_ABOVE_MAX
+        reject = _limit_size_reject(inst, new_px, new_sz)
+        if reject is not None:
+            return reject
         book = self.s.books[inst.inst_id]
         if order.ord_type is OrdType.POST_ONLY and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
@@ -275,6 +268,19 @@ class Trading:
         self.m.match(order, book, order.px)
         if order.state not in (OrdState.FILLED, OrdState.CANCELED):
             self.m.rest(order, book)
+
+
+def _limit_size_reject(inst: Instrument, px: Decimal, sz: Decimal) -> Reject | None:
+    """Size rules of an order resting at `px`: lot, minimum, maximum size and maximum amount."""
+    if not is_multiple(sz, inst.lot_sz):
+        return Reject.SZ_NOT_LOT_MULTIPLE
+    if sz < inst.min_sz:
+        return Reject.SZ_BELOW_MIN
+    if sz > inst.max_lmt_sz:
+        return Reject.LMT_SZ_ABOVE_MAX
+    if mul(px, sz) > inst.max_lmt_amt:
+        return Reject.LMT_AMT_ABOVE_MAX
+    return None
 
 
 def _cost_to_buy(asks: BookSide, base: Decimal) -> Decimal:

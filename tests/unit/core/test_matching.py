@@ -254,3 +254,11 @@ def test_amend_rejections() -> None:
     assert isinstance(events[0], AmendRejected)
     assert final(events, oid).state is OrdState.CANCELED
     x.engine.check_invariants()
+
+
+def test_amend_cannot_exceed_the_maximum_order_amount() -> None:
+    x, a, _, _ = setup()
+    oid = x.place_ok(a, "buy", "0.01", "90000")
+    events = x.apply(AmendOrder(a, "BTC-USDT", oid, new_sz=D("1000")))
+    assert events[0].reject is Reject.LMT_AMT_ABOVE_MAX
+    assert x.engine.live_order(a, oid).sz == D("0.01")
