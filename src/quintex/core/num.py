@@ -27,4 +27,7 @@ def ceil_to(value: Decimal, step: Decimal) -> Decimal:
 
 
 def is_multiple(value: Decimal, step: Decimal) -> bool:
-    return MONEY.remainder(value, step) == ZERO
+    try:
+        return MONEY.remainder(value, step) == ZERO
+    except InvalidOperation:  # a quotient past 60 digits: no price or size is on any grid that far out
+        return False

@@ -65,7 +65,7 @@ class Trading:
         tgt = None
         if cmd.ord_type is OrdType.MARKET:
             tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
-        px = None if is_market else cmd.px.quantize(inst.tick_sz)  # type: ignore[union-attr]
+        px = None if is_market else cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
         sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
         fee_ccy = inst.base_ccy if cmd.side is Side.BUY else inst.quote_ccy
         return Order(0, cmd.uid, inst, cmd.side, cmd.ord_type, cmd.td_mode, px, sz, cmd.cl_ord_id, cmd.tag, tgt,
@@ -245,8 +245,8 @@ class Trading:
         s, inst = self.s, order.inst
         book = s.books[inst.inst_id]
         side = book.side(order.side)
-        new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz)
-        new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz)
+        new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
+        new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
         delta = self._amend_funds_delta(order, new_px, new_sz)  # type: ignore[arg-type]
         s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)
         order.frozen += delta
@@ -309,4 +309,4 @@ def _base_to_receive(bids: BookSide, quote: Decimal, lot: Decimal) -> Decimal:
 
 def _on_grid(value: Decimal, step: Decimal) -> Decimal:
     """`value` at the step's scale when it is a multiple of it (so "0.0100" and "0.01" rest alike)."""
-    return value.quantize(step) if is_multiple(value, step) else value
+    return value.quantize(step, context=MONEY) if is_multiple(value, step) else value

@@ -8,6 +8,9 @@ from .codes import param_error
 
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _MAX_NUMBER_CHARS = 64
+_MAX_MAGNITUDE = Decimal("1e18")
+"""Above every price, size and amount a market uses; larger values are parameter errors, so the
+core's exact arithmetic (quantizing to tickSz/lotSz) never sees a number it cannot represent."""
 
 
 def fmt(d: Decimal | None) -> str:
@@ -35,7 +38,15 @@ def fmt_id(i: int | None) -> str:
 
 
 def parse_decimal(value: object, name: str) -> Decimal:
-    """A request number: a decimal string or a JSON number; no exponent, NaN, infinity or bool."""
+    """A request number: a decimal string or a JSON number; no exponent, NaN, infinity or bool,
+    and less than 10^18 in magnitude."""
+    d = _decode(value, name)
+    if abs(d) >= _MAX_MAGNITUDE:
+        raise param_error(name)
+    return d
+
+
+def _decode(value: object, name: str) -> Decimal:
     if isinstance(value, bool):
         raise param_error(name)
     if isinstance(value, int):

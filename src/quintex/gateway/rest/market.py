@@ -41,7 +41,7 @@ def _depth(request: web.Request, maximum: int) -> int:
     value = params.text(request, "sz")
     if not value:
         return 1
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    if not params.is_digits(value) or not 1 <= int(value) <= maximum:
         raise param_error("sz")
     return int(value)
 

@@ -24,12 +24,17 @@ def required(request: web.Request, name: str) -> str:
     return value
 
 
+def is_digits(value: str) -> bool:
+    """ASCII digits only: `str.isdigit` also accepts "²" and "٣", which `int` refuses or reads."""
+    return value.isascii() and value.isdigit()
+
+
 def optional_int(request: web.Request, name: str) -> int | None:
     """An id or a millisecond timestamp (`after`, `before`, `begin`, `end`, `ordId`, ...)."""
     value = text(request, name)
     if not value:
         return None
-    if not value.isdigit() or len(value) > 20:
+    if not is_digits(value) or len(value) > 20:
         raise param_error(name)
     return int(value)
 
@@ -38,7 +43,7 @@ def limit(request: web.Request, default: int = 100, maximum: int = 100) -> int:
     value = text(request, "limit")
     if not value:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    if not is_digits(value) or not 1 <= int(value) <= maximum:
         raise param_error("limit")
     return int(value)
 

@@ -49,10 +49,16 @@ def _items(body: bytes, batch: bool) -> list[Any]:
     return items
 
 
+def _inst_id(item: Any) -> str | None:
+    """The item's `instId` when it is a string (anything else fails to parse later, per item)."""
+    inst_id = item.get("instId") if isinstance(item, dict) else None
+    return inst_id if isinstance(inst_id, str) else None
+
+
 def _limit_orders(request: web.Request, key: ApiKey, op: str, items: list[Any]) -> None:
     """Per user and instrument; a batch of one counts against the single-order bucket."""
     rule, limit = ORDER_LIMITS[op] if len(items) == 1 else BATCH_LIMITS[op]
-    per_inst = Counter(item.get("instId") if isinstance(item, dict) else None for item in items)
+    per_inst = Counter(_inst_id(item) for item in items)
     for inst_id, count in per_inst.items():
         rate_limit(request, (rule, key.uid, inst_id), limit, 2.0, count)
 
