@@ -6,6 +6,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from quintex.okx.codes import (
+    body_too_large, method_not_allowed, not_supported, service_unavailable, system_error,
+)
 from quintex.okx.errors import OkxError
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
@@ -22,8 +25,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 V5_PREFIX = "/api/v5/"
 V5_METHODS = frozenset({"GET", "POST"})
-SYSTEM_ERROR = OkxError("50026", "System error", 500)
-UNAVAILABLE = OkxError("50001", "Service temporarily unavailable", 503)
 
 
 def create_app(
@@ -47,12 +48,11 @@ def _is_v5(path: str) -> bool:
 def _v5_http_error(request: web.Request, exc: web.HTTPException) -> OkxError | None:
     """OKX's answer for what aiohttp itself rejected on a v5 path (no route, wrong method, huge body)."""
     if isinstance(exc, web.HTTPNotFound):
-        endpoint = f"{request.method} {request.path}"
-        return OkxError("50005", f"API endpoint {endpoint} is not supported by Quintex", 410)
+        return not_supported(request.method, request.path)
     if isinstance(exc, web.HTTPMethodNotAllowed):
-        return OkxError("50115", "Invalid request method.", 405)
+        return method_not_allowed()
     if isinstance(exc, web.HTTPRequestEntityTooLarge):
-        return OkxError("50025", f"Request body exceeds the limit of {MAX_BODY_BYTES} bytes", 413)
+        return body_too_large(MAX_BODY_BYTES)
     return None
 
 
@@ -62,7 +62,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     v5 = _is_v5(request.path)
     try:
         if v5 and request.method not in V5_METHODS:
-            raise OkxError("50115", "Invalid request method.", 405)
+            raise method_not_allowed()
         return await handler(request)
     except OkxError as err:
         return error_response(err)
@@ -70,7 +70,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         log.warning("%s %s refused: %s", request.method, request.path, exc)
         if request.path.startswith(ADMIN_PREFIX):
             return admin_error(503, str(exc))
-        return error_response(UNAVAILABLE)
+        return error_response(service_unavailable())
     except web.HTTPException as exc:
         translated = _v5_http_error(request, exc) if v5 else None
         if translated is not None:
@@ -82,4 +82,4 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         log.exception("unhandled error in %s %s", request.method, request.path)
         if request.path.startswith(ADMIN_PREFIX):
             return admin_error(500, "internal server error (see the server log)")
-        return error_response(SYSTEM_ERROR)
+        return error_response(system_error())

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from quintex.core.enums import Perm
 from quintex.core.records import ApiKey
-from quintex.okx.errors import OkxError
+from quintex.okx.codes import AuthFailure, auth_error
 from quintex.okx.signing import rest_prehash, signature_matches
 
 from .keys import RUNTIME
@@ -40,10 +40,10 @@ def _raw(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-def _header(request: web.Request, name: str, code: str) -> str:
+def _header(request: web.Request, name: str, missing: AuthFailure) -> str:
     value = request.headers.get(name, "")
     if not value:
-        raise OkxError(code, f'Request header "{name}" cannot be empty.', 401)
+        raise auth_error(missing)
     return value
 
 
@@ -54,35 +54,34 @@ def parse_timestamp(value: str) -> int:
             raise ValueError(value)
         moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     except ValueError:
-        raise OkxError("50112", "Invalid OK-ACCESS-TIMESTAMP.", 401) from None
+        raise auth_error(AuthFailure.TIMESTAMP_INVALID) from None
     return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
 def authenticate(request: web.Request, body: bytes, keys: KeyStore, now_ms: int) -> ApiKey:
     """The API key that signed `request`, or the OKX auth error (HTTP 401) explaining why not."""
-    api_key = _header(request, "OK-ACCESS-KEY", "50103")
-    signature = _header(request, "OK-ACCESS-SIGN", "50106")
-    timestamp = _header(request, "OK-ACCESS-TIMESTAMP", "50107")
-    passphrase = _header(request, "OK-ACCESS-PASSPHRASE", "50104")
+    api_key = _header(request, "OK-ACCESS-KEY", AuthFailure.KEY_MISSING)
+    signature = _header(request, "OK-ACCESS-SIGN", AuthFailure.SIGN_MISSING)
+    timestamp = _header(request, "OK-ACCESS-TIMESTAMP", AuthFailure.TIMESTAMP_MISSING)
+    passphrase = _header(request, "OK-ACCESS-PASSPHRASE", AuthFailure.PASSPHRASE_MISSING)
     if abs(now_ms - parse_timestamp(timestamp)) > MAX_SKEW_MS:
-        raise OkxError("50102", "Timestamp request expired.", 401)
+        raise auth_error(AuthFailure.TIMESTAMP_EXPIRED)
     key = keys.api_key(api_key)
     if key is None:
-        raise OkxError("50111", "Invalid OK-ACCESS-KEY.", 401)
+        raise auth_error(AuthFailure.KEY_INVALID)
     if not hmac.compare_digest(_raw(key.passphrase), _raw(passphrase)):
-        raise OkxError("50105", 'Request header "OK-ACCESS-PASSPHRASE" incorrect.', 401)
+        raise auth_error(AuthFailure.PASSPHRASE_WRONG)
     prehash = rest_prehash(timestamp, request.method, _raw(request.raw_path), body)
     if not signature_matches(key.secret_key, prehash, signature):
-        raise OkxError("50113", "Invalid signature.", 401)
+        raise auth_error(AuthFailure.SIGN_INVALID)
     if key.ips and request.remote not in key.ips:
-        ip = request.remote
-        raise OkxError("50110", f"Your IP {ip} is not included in your API key's IP whitelist.", 401)
+        raise auth_error(AuthFailure.IP_NOT_ALLOWED, request.remote or "")
     return key
 
 
 def require_perm(key: ApiKey, perm: Perm) -> None:
     if perm not in key.perm:
-        raise OkxError("50120", "This API key doesn't have permission to use this function", 200)
+        raise auth_error(AuthFailure.NO_PERMISSION)
 
 
 def private(perm: Perm) -> Callable[[PrivateHandler], Handler]:

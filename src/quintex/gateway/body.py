@@ -5,7 +5,7 @@ from typing import Any
 
 import orjson
 
-from quintex.okx.errors import OkxError
+from quintex.okx.codes import body_empty, json_error
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -13,8 +13,8 @@ MAX_BODY_BYTES = 64 * 1024
 def json_body(body: bytes) -> Any:
     """The decoded JSON of a POST body: 50000 when empty, 50002 when not JSON."""
     if not body.strip():
-        raise OkxError("50000", "Body for POST request cannot be empty.", 400)
+        raise body_empty()
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
-        raise OkxError("50002", "JSON syntax error", 400) from None
+        raise json_error() from None

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from quintex.okx.errors import OkxError
+from quintex.okx.codes import rate_limited
 
 MAX_BUCKETS = 100_000
 
@@ -41,7 +41,7 @@ class RateLimiter:
         bucket = self._buckets.get(rule_key)
         tokens = float(limit) if bucket is None else min(limit, bucket.tokens + (now - bucket.updated) * rate)
         if tokens < cost:
-            raise OkxError("50011", "Too Many Requests", 429)
+            raise rate_limited()
         tokens -= cost
         if bucket is None and len(self._buckets) >= MAX_BUCKETS:
             self._prune(now)

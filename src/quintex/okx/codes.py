@@ -117,10 +117,6 @@ def json_error() -> OkxError:
     return OkxError("50002", "JSON syntax error", 400)
 
 
-def content_type_error() -> OkxError:
-    return OkxError("50006", 'Invalid Content-Type, please use "application/JSON" format.', 400)
-
-
 def rate_limited() -> OkxError:
     return OkxError("50011", "Too Many Requests", 429)
 
@@ -135,6 +131,15 @@ def param_either(first: str, second: str) -> OkxError:
 
 def system_error() -> OkxError:
     return OkxError("50026", "System error, please try again later.", 500)
+
+
+def service_unavailable() -> OkxError:
+    return OkxError("50001", "Service temporarily unavailable, please try again later.", 503)
+
+
+def body_too_large(limit: int) -> OkxError:
+    """OKX has no code for an oversized body; 50025 ("count exceeds the limit") is the nearest."""
+    return OkxError("50025", f"Request body exceeds the limit of {limit} bytes", 413)
 
 
 def method_not_allowed() -> OkxError:
@@ -162,6 +167,6 @@ def order_not_found() -> OkxError:
     return OkxError("51603", "Order does not exist.")
 
 
-def not_supported() -> OkxError:
-    """A documented OKX endpoint this server does not provide (yet): OKX's "endpoint inactive"."""
-    return OkxError("50005", "API endpoint inactive: not supported by this server yet.", 410)
+def not_supported(method: str, path: str) -> OkxError:
+    """A v5 endpoint this server does not provide (yet): OKX's "endpoint inactive"."""
+    return OkxError("50005", f"API endpoint {method} {path} is not supported by Quintex", 410)

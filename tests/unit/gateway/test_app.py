@@ -132,7 +132,7 @@ def test_an_unexpected_exception_is_a_system_error_logged_but_never_shown(
 ) -> None:
     async def scenario(client, runtime) -> None:
         status, answer = await send(client, "GET", "/api/v5/test/boom")
-        assert (status, answer) == (500, {"code": "50026", "msg": "System error", "data": []})
+        assert (status, answer) == (500, {"code": "50026", "msg": "System error, please try again later.", "data": []})
 
     with caplog.at_level(logging.ERROR):
         run(scenario)

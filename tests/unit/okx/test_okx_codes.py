@@ -65,10 +65,11 @@ def test_ip_whitelist_failure_names_the_ip() -> None:
 @pytest.mark.parametrize(("make", "code", "http_status"), [
     (codes.body_empty, "50000", 400),
     (codes.json_error, "50002", 400),
-    (codes.content_type_error, "50006", 400),
     (codes.rate_limited, "50011", 429),
     (codes.method_not_allowed, "50115", 405),
-    (codes.not_supported, "50005", 410),
+    (lambda: codes.not_supported("GET", "/api/v5/x"), "50005", 410),
+    (codes.service_unavailable, "50001", 503),
+    (lambda: codes.body_too_large(10), "50025", 413),
     (codes.order_not_found, "51603", 200),
     (codes.system_error, "50026", 500),
 ])
