@@ -34,16 +34,20 @@ def parse_funds(specs: list[str]) -> dict[str, str]:
 def user_add(args: argparse.Namespace) -> int:
     funds = parse_funds(args.fund or [])
     answer = admin_post(args.server, admin_token(Path(args.data_dir)), "/admin/users",
-                        {"name": args.name, "fund": funds})
+                        {"name": args.name, "fund": funds, **_key_options(args)})
     _show(answer, args, f"Created user {args.name}", funds)
     return 0
 
 
 def user_key(args: argparse.Namespace) -> int:
     path = f"/admin/users/{quote(args.name, safe='')}/keys"
-    answer = admin_post(args.server, admin_token(Path(args.data_dir)), path, {})
+    answer = admin_post(args.server, admin_token(Path(args.data_dir)), path, _key_options(args))
     _show(answer, args, f"New API key for user {args.name}", {})
     return 0
+
+
+def _key_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"readOnly": args.read_only, "ip": args.ip or []}
 
 
 def _show(answer: dict[str, Any], args: argparse.Namespace, title: str, funds: dict[str, str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import ipaddress
 import re
 import secrets
 import string
@@ -29,6 +30,7 @@ from .responses import json_response
 
 ADMIN_PREFIX = "/admin/"
 KEY_PERMS = (Perm.READ_ONLY, Perm.TRADE)
+MAX_KEY_IPS = 20
 PASSPHRASE_SPECIALS = "-_.@#%+="
 PASSPHRASE_LENGTH = 16
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -149,10 +151,26 @@ def new_passphrase() -> str:
     return "".join(chars)
 
 
-def _new_key(uid: int) -> CreateApiKey:
+def _key_options(body: dict[str, Any]) -> tuple[tuple[Perm, ...], tuple[str, ...]]:
+    """`readOnly` (bool) drops the trade permission; `ip` (list, at most 20) is the key's allowlist."""
+    read_only = body.get("readOnly", False)
+    if not isinstance(read_only, bool):
+        raise AdminError(400, "readOnly must be true or false")
+    ips = body.get("ip", [])
+    if not isinstance(ips, list) or len(ips) > MAX_KEY_IPS:
+        raise AdminError(400, f"ip must be a list of at most {MAX_KEY_IPS} IP addresses")
+    try:
+        allow = tuple(str(ipaddress.ip_address(ip)) for ip in ips)
+    except (TypeError, ValueError):
+        raise AdminError(400, "ip must hold IP addresses, e.g. 127.0.0.1") from None
+    return ((Perm.READ_ONLY,) if read_only else KEY_PERMS), allow
+
+
+def _new_key(uid: int, body: dict[str, Any]) -> CreateApiKey:
+    perm, ips = _key_options(body)
     return CreateApiKey(
         uid=uid, api_key=str(uuid.uuid4()), secret_key=secrets.token_hex(16).upper(),
-        passphrase=new_passphrase(), perm=KEY_PERMS,
+        passphrase=new_passphrase(), perm=perm, ips=ips,
     )
 
 
@@ -170,9 +188,10 @@ async def create_user(request: web.Request) -> web.StreamResponse:
     body = await _json_object(request)
     name = _name(body.get("name"))
     fund = _fund(request, body.get("fund", {}))
+    _key_options(body)
     runtime = request.app[RUNTIME]
     created = _outcome(await runtime.submit(CreateUser(name=name)), UserCreated)
-    key = _new_key(created.user.uid)
+    key = _new_key(created.user.uid, body)
     results = await runtime.submit_many([*_deposits(created.user.uid, fund), key])
     for events in results[:-1]:
         _outcome(events, Deposited)
@@ -182,7 +201,8 @@ async def create_user(request: web.Request) -> web.StreamResponse:
 
 @admin_route
 async def create_key(request: web.Request) -> web.StreamResponse:
-    key = _new_key(_user(request).uid)
+    user = _user(request)
+    key = _new_key(user.uid, await _json_object(request))
     _outcome(await request.app[RUNTIME].submit(key), ApiKeyCreated)
     return json_response(_credentials(key), 201)
 

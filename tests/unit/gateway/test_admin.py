@@ -219,3 +219,41 @@ def test_generated_passphrases_follow_okx_s_rule() -> None:
         assert any(c in string.ascii_lowercase for c in passphrase)
         assert any(c in string.ascii_uppercase for c in passphrase)
         assert any(not c.isalnum() for c in passphrase)
+
+
+def test_a_key_bound_to_other_ips_is_refused_with_50110_and_a_read_only_key_cannot_trade() -> None:
+    async def scenario(client, x) -> None:
+        status, bound = await post(client, "/admin/users", {"name": "ipbound", "fund": {"USDT": "1000"},
+                                                            "ip": ["10.1.2.3"]})
+        assert status == 201
+        headers = signed(bound["apiKey"], "GET", "/api/v5/account/balance", secret=bound["secretKey"],
+                         passphrase=bound["passphrase"])
+        status, answer = await send(client, "GET", "/api/v5/account/balance", headers=headers)
+        assert (status, answer["code"]) == (401, "50110")
+        assert "127.0.0.1" in answer["msg"]
+
+        status, reader = await post(client, "/admin/users/ipbound/keys", {"readOnly": True, "ip": ["127.0.0.1"]})
+        assert status == 201
+        creds = dict(secret=reader["secretKey"], passphrase=reader["passphrase"])
+        headers = signed(reader["apiKey"], "GET", "/api/v5/account/balance", **creds)
+        status, answer = await send(client, "GET", "/api/v5/account/balance", headers=headers)
+        assert (status, answer["code"]) == (200, "0")
+        order = orjson.dumps({"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit",
+                              "px": "100", "sz": "1"})
+        headers = signed(reader["apiKey"], "POST", "/api/v5/trade/order", order, **creds)
+        status, answer = await send(client, "POST", "/api/v5/trade/order", body=order, headers=headers)
+        assert (status, answer["code"]) == (200, "50120")
+        assert x.engine.open_orders(x.engine.user_by_name("ipbound").uid) == []
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("options", [{"ip": "10.0.0.1"}, {"ip": ["not-an-ip"]}, {"ip": ["10.0.0.1"] * 21},
+                                     {"readOnly": "yes"}])
+def test_bad_key_options_are_refused_and_create_nothing(options: dict) -> None:
+    async def scenario(client, x) -> None:
+        status, answer = await post(client, "/admin/users", {"name": "bob", **options})
+        assert status == 400, answer
+        assert x.engine.user_by_name("bob") is None
+
+    run(scenario)
