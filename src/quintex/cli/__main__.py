@@ -44,9 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name", help="user name (letters, digits, '.', '_', '-')")
     add.add_argument("--fund", action="append", metavar="CCY=AMT",
                      help="deposit AMT of CCY, e.g. USDT=100000; repeatable")
-    key = user_commands.add_parser("key", help="create another API key (read_only + trade) for a user")
+    key = user_commands.add_parser("key", help="create another API key for a user")
     key.add_argument("name", help="an existing user's name")
     for sub in (add, key):
+        sub.add_argument("--read-only", action="store_true",
+                         help="the API key may read but not trade (default: read_only + trade)")
+        sub.add_argument("--ip", action="append", metavar="IP",
+                         help="allow the API key only from this IP; repeatable, at most 20 (default: any IP)")
         sub.add_argument("--json", action="store_true",
                          help='print only {"uid","apiKey","secretKey","passphrase"} as JSON')
         sub.add_argument("--server", default=DEFAULT_SERVER, help="server URL (default: %(default)s)")
