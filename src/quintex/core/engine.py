@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from typing import Any
 
+from . import snapshot
 from .book import OrderBook
 from .commands import (
     AdvanceTime, AmendOrder, CancelOrder, Command, CreateApiKey, CreateUser, Deposit, ListCurrency,
@@ -26,8 +28,8 @@ from .trading import Trading
 
 
 class Engine:
-    def __init__(self) -> None:
-        self._s = State()
+    def __init__(self, state: State | None = None) -> None:
+        self._s = state if state is not None else State()
         self._matcher = Matcher(self._s)
         self._trading = Trading(self._s, self._matcher)
         self._funds = Funds(self._s)
@@ -165,6 +167,17 @@ class Engine:
 
     def cancel_all_after(self, uid: int, tag: str = "") -> int | None:
         return self._s.cancel_all_after.get((uid, tag))
+
+    # -- snapshots --------------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as plain data, at `seq`."""
+        return snapshot.dump(self._s)
+
+    @classmethod
+    def restore(cls, data: dict[str, Any]) -> Engine:
+        """An engine in the state that `snapshot()` captured."""
+        return cls(snapshot.load(data))
 
     # -- invariants and identity -------------------------------------------------------------------
 

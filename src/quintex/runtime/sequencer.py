@@ -1,17 +1,20 @@
 """The sequencer: the single writer, the only code that calls `Engine.apply`.
 
 Callers `await submit(cmd)`; their commands wait in an inbox. One task drains the inbox as a batch,
-stamps each command with a monotonic timestamp and applies it, then publishes the batch: read
-models first, then the callers' results (so a caller that has its answer can read its own write),
-then subscribers. A timer submits `AdvanceTime()` once per tick; it is a command like any other.
+stamps each command with a monotonic timestamp, appends it to the journal and applies it, then
+commits the batch to the journal and publishes it once it is durable: read models first, then the
+callers' results (so a caller that has its answer can read its own write), then subscribers. While a
+batch is being written the next one is applied; batches are published in order (so a query of the
+engine between batches may see a batch whose write is still in flight, though nothing of it has been
+acknowledged or pushed). A timer submits `AdvanceTime()` once per tick; it is a command like any other.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from quintex.core.commands import AdvanceTime, Command
 from quintex.core.events import Event
@@ -32,6 +35,16 @@ class Engine(Protocol):
     def apply(self, cmd: Command, ts: int) -> list[Event]: ...
 
 
+class Journal(Protocol):
+    """Where each command is written before anyone learns its outcome."""
+
+    def append(self, cmd: Command, ts: int) -> None: ...
+
+    def discard(self) -> None: ...
+
+    def commit(self, engine: Any, events: list[Event]) -> Awaitable[None] | None: ...
+
+
 class Consumer(Protocol):
     """A read model folded from events (market data, history)."""
 
@@ -49,21 +62,29 @@ class _Job:
     results: list[list[Event]] = field(default_factory=list)
 
 
+_Applied = tuple[list[_Job], list[Event], Awaitable[None] | None]
+"""A batch applied and committed: its jobs, its events, and what to await before publishing it."""
+
+
 class Runtime:
     def __init__(
-        self, engine: Engine, clock: Clock, consumers: Sequence[Consumer], *, tick_s: float = 1.0
+        self, engine: Engine, clock: Clock, consumers: Sequence[Consumer], *, tick_s: float = 1.0,
+        journal: Journal | None = None,
     ) -> None:
         self.engine = engine
+        self._journal = journal
         self._clock = clock
         self._consumers = tuple(consumers)
         self._subscribers: list[Subscriber] = []
         self._tick_s = tick_s
         self._inbox: asyncio.Queue[_Job | None] = asyncio.Queue()
+        self._outbox: asyncio.Queue[_Applied | None] = asyncio.Queue()
         self._last_ts = 0
         self._refusal: str | None = "the runtime is not running"
         self._halted = False
         self._sequencer: asyncio.Task[None] | None = None
         self._timer: asyncio.Task[None] | None = None
+        self._publisher: asyncio.Task[None] | None = None
 
     def now_ms(self) -> int:
         return self._clock.now_ms()
@@ -86,6 +107,7 @@ class Runtime:
         self._last_ts = self.engine.last_ts
         self._refusal = None
         self._sequencer = asyncio.create_task(self._run(), name="quintex-sequencer")
+        self._publisher = asyncio.create_task(self._publish_in_order(), name="quintex-publisher")
         self._timer = asyncio.create_task(self._tick(), name="quintex-timer")
 
     async def stop(self) -> None:
@@ -98,6 +120,8 @@ class Runtime:
         if self._sequencer is not None:
             self._inbox.put_nowait(None)
             await self._sequencer
+        if self._publisher is not None:
+            await self._publisher
 
     async def submit(self, cmd: Command) -> list[Event]:
         """Apply one command; returns its events (the first one is its outcome)."""
@@ -123,12 +147,15 @@ class Runtime:
                 return
 
     async def _run(self) -> None:
-        while True:
-            batch, stop = self._take_batch(await self._inbox.get())
-            if batch and not self._apply_batch(batch):
-                return
-            if stop:
-                return
+        try:
+            while True:
+                batch, stop = self._take_batch(await self._inbox.get())
+                if batch and not self._apply_batch(batch):
+                    return
+                if stop:
+                    return
+        finally:
+            self._outbox.put_nowait(None)
 
     def _take_batch(self, job: _Job | None) -> tuple[list[_Job], bool]:
         """The jobs waiting now (up to a cap), and whether the stop marker was reached."""
@@ -141,25 +168,56 @@ class Runtime:
         return batch, True
 
     def _apply_batch(self, batch: list[_Job]) -> bool:
-        """Apply and publish one batch; False when the engine failed and the runtime halted."""
+        """Apply one batch and publish it (once durable); False when the runtime halted."""
+        if self._halted:
+            self._fail(batch)
+            return False
         events: list[Event] = []
+        journal = self._journal
         try:
             for job in batch:
                 for cmd in job.commands:
-                    results = self.engine.apply(cmd, self._stamp())
+                    ts = self._stamp()
+                    if journal is not None:
+                        journal.append(cmd, ts)
+                    results = self.engine.apply(cmd, ts)
                     job.results.append(results)
                     events.extend(results)
         except Exception as exc:  # noqa: BLE001 - any engine failure may leave half-applied state
+            if journal is not None:
+                journal.discard()
             self._halt(exc, batch)
             return False
-        # Durability point: the journal flushes this batch here, before any read model, caller
-        # or subscriber can observe an effect of it.
+        if journal is None:
+            self._publish(batch, events)
+            return True
+        try:
+            # Durability point: the batch is written as one group; nothing of it is published
+            # (read models, callers, subscribers) before the write is durable.
+            durable = journal.commit(self.engine, events)
+        except Exception as exc:  # noqa: BLE001 - an unwritten batch must never be acknowledged
+            self._halt(exc, batch, "the journal cannot be written")
+            return False
+        self._outbox.put_nowait((batch, events, durable))
+        return True
+
+    async def _publish_in_order(self) -> None:
+        while (applied := await self._outbox.get()) is not None:
+            batch, events, durable = applied
+            if durable is not None:
+                try:
+                    await durable
+                except Exception as exc:  # noqa: BLE001 - an unwritten batch must never be acknowledged
+                    self._halt(exc, batch, "the journal cannot be written")
+                    continue
+            self._publish(batch, events)
+
+    def _publish(self, batch: list[_Job], events: list[Event]) -> None:
         self._fan_out("consumer", [c.apply for c in self._consumers], events)
         for job in batch:
             if not job.future.done():
                 job.future.set_result(job.results)
         self._fan_out("subscriber", self._subscribers, events)
-        return True
 
     def _stamp(self) -> int:
         self._last_ts = max(self._clock.now_ms(), self._last_ts)
@@ -172,15 +230,26 @@ class Runtime:
             except Exception:
                 log.exception("%s %r failed on a batch of %d events", kind, target, len(events))
 
-    def _halt(self, exc: Exception, batch: list[_Job]) -> None:
-        what = "an invariant was violated" if isinstance(exc, InvariantViolation) else "the engine failed"
-        self._halted = True
-        self._refusal = f"the exchange halted: {what} ({exc}); no further commands are accepted"
-        log.critical("%s", self._refusal, exc_info=exc)
+    def _halt(self, exc: Exception, batch: list[_Job], what: str = "") -> None:
+        if not self._halted:
+            what = what or ("an invariant was violated" if isinstance(exc, InvariantViolation)
+                            else "the engine failed")
+            self._halted = True
+            self._refusal = f"the exchange halted: {what} ({exc}); no further commands are accepted"
+            log.critical("%s", self._refusal, exc_info=exc)
+        self._fail(batch)
+
+    def _fail(self, batch: list[_Job]) -> None:
+        """Refuse the batch and everything waiting in the inbox (keeping a stop marker in place)."""
+        stop = False
         while not self._inbox.empty():
             job = self._inbox.get_nowait()
-            if job is not None:
+            if job is None:
+                stop = True
+            else:
                 batch.append(job)
+        if stop:
+            self._inbox.put_nowait(None)
         for job in batch:
             if not job.future.done():
                 job.future.set_exception(RuntimeUnavailable(self._refusal))

@@ -1,0 +1,147 @@
+"""The PostgreSQL store (`--store postgresql://...`): the same tables as SQLite, through psycopg 3.
+
+The tables live in the connection's current schema (choose one with `?options=-csearch_path%3DNAME`).
+One server owns a store at a time (a session advisory lock per schema). Records are written with
+COPY, one transaction per group; `synchronous_commit` follows the durability policy.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Generator, Sequence
+
+import psycopg
+
+from .store import Checkpoint, Durability, HistoryRow, Record, SnapshotInfo, StoreError
+
+FORMAT = "1"
+LOCK_CLASS = 0x51_55_49_58  # "QUIX"
+_SYNCHRONOUS_COMMIT = {Durability.FSYNC: "on", Durability.OS: "off", Durability.NONE: "off"}
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS quintex_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS quintex_journal (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL, cmd BYTEA NOT NULL,
+                                            crc BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS quintex_journal_ts ON quintex_journal (ts);
+CREATE TABLE IF NOT EXISTS quintex_checkpoints (seq BIGINT PRIMARY KEY, state_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS quintex_snapshots (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL, state_hash TEXT NOT NULL,
+                                              data BYTEA NOT NULL, crc BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS quintex_history (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL, events BYTEA NOT NULL);
+"""
+
+
+class PostgresStore:
+    def __init__(self, url: str, durability: Durability = Durability.FSYNC, readonly: bool = False) -> None:
+        """Connect; unless `readonly`, take the store's lock and create the tables if missing."""
+        self._sync = _SYNCHRONOUS_COMMIT[durability]
+        try:
+            self._db = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to the PostgreSQL store: {exc}".strip()) from None
+        try:
+            if not readonly:
+                if not self._one("SELECT pg_try_advisory_lock(%s, hashtext(current_schema()))", LOCK_CLASS):
+                    raise StoreError("another Quintex server is using this PostgreSQL store")
+                self._db.execute(f"SET synchronous_commit = {self._sync}")
+                with self._db.transaction():
+                    self._db.execute(_SCHEMA)
+            self._check_format()
+        except psycopg.Error as exc:
+            self._db.close()
+            raise StoreError(f"cannot use the PostgreSQL store: {exc}".strip()) from None
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_format(self) -> None:
+        row = self._db.execute("SELECT value FROM quintex_meta WHERE key = 'format'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO quintex_meta VALUES ('format', %s) ON CONFLICT DO NOTHING", (FORMAT,))
+        elif row[0] != FORMAT:
+            raise StoreError(f"the PostgreSQL store has format {row[0]}; this version reads {FORMAT}")
+
+    def append(self, records: Sequence[Record], checkpoints: Sequence[Checkpoint],
+               history: Sequence[HistoryRow] = ()) -> None:
+        with self._db.transaction(), self._db.cursor() as cur:
+            with cur.copy("COPY quintex_journal (seq, ts, cmd, crc) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+            if checkpoints:
+                cur.executemany("INSERT INTO quintex_checkpoints VALUES (%s, %s)", checkpoints)
+            if history:
+                cur.executemany("INSERT INTO quintex_history VALUES (%s, %s, %s)", history)
+
+    def records(self, after: int, until: int | None = None) -> Generator[Record, None, None]:
+        with self._db.transaction(), self._db.cursor(name="quintex_records") as cur:
+            cur.itersize = 4096
+            cur.execute("SELECT seq, ts, cmd, crc FROM quintex_journal WHERE seq > %s AND seq <= %s ORDER BY seq",
+                        (after, _upper(until)))
+            for seq, ts, cmd, crc in cur:
+                yield Record(seq, ts, bytes(cmd), crc)
+
+    def last_seq(self) -> int:
+        return self._one("SELECT coalesce(max(seq), 0) FROM quintex_journal")  # type: ignore[no-any-return]
+
+    def first_seq(self) -> int | None:
+        return self._one("SELECT min(seq) FROM quintex_journal")  # type: ignore[no-any-return]
+
+    def seq_at(self, ts: int) -> int:
+        return self._one(  # type: ignore[no-any-return]
+            "SELECT coalesce(max(seq), 0) FROM quintex_journal WHERE ts <= %s", ts)
+
+    def truncate_from(self, seq: int) -> None:
+        with self._db.transaction():
+            self._db.execute("DELETE FROM quintex_journal WHERE seq >= %s", (seq,))
+            self._db.execute("DELETE FROM quintex_checkpoints WHERE seq >= %s", (seq,))
+            self._db.execute("DELETE FROM quintex_history WHERE seq >= %s", (seq,))
+
+    def checkpoints(self, after: int, until: int | None = None) -> list[Checkpoint]:
+        rows = self._db.execute(
+            "SELECT seq, state_hash FROM quintex_checkpoints WHERE seq > %s AND seq <= %s ORDER BY seq",
+            (after, _upper(until)))
+        return [Checkpoint(*row) for row in rows]
+
+    def put_snapshot(self, info: SnapshotInfo, blob: bytes, crc: int) -> None:
+        with self._db.transaction():
+            self._db.execute("SET LOCAL synchronous_commit = on")
+            self._db.execute("DELETE FROM quintex_snapshots WHERE seq = %s", (info.seq,))
+            self._db.execute("INSERT INTO quintex_snapshots VALUES (%s, %s, %s, %s, %s)",
+                             (info.seq, info.ts, info.state_hash, blob, crc))
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        rows = self._db.execute("SELECT seq, ts, state_hash FROM quintex_snapshots ORDER BY seq DESC")
+        return [SnapshotInfo(*row) for row in rows]
+
+    def snapshot_blob(self, seq: int) -> tuple[bytes, int]:
+        row = self._db.execute("SELECT data, crc FROM quintex_snapshots WHERE seq = %s", (seq,)).fetchone()
+        if row is None:
+            raise StoreError(f"no snapshot at seq {seq}")
+        return bytes(row[0]), row[1]
+
+    def compact(self, before: int) -> None:
+        with self._db.transaction():
+            self._db.execute("DELETE FROM quintex_snapshots WHERE seq < %s", (before,))
+            self._db.execute("DELETE FROM quintex_journal WHERE seq <= %s", (before,))
+            self._db.execute("DELETE FROM quintex_checkpoints WHERE seq <= %s", (before,))
+
+    def history(self, since_ts: int, until_seq: int) -> Generator[bytes, None, None]:
+        with self._db.transaction(), self._db.cursor(name="quintex_history") as cur:
+            cur.itersize = 256
+            cur.execute("SELECT events FROM quintex_history WHERE ts >= %s AND seq <= %s ORDER BY seq",
+                        (since_ts, until_seq))
+            for (events,) in cur:
+                yield bytes(events)
+
+    def prune_history(self, before_ts: int) -> None:
+        self._db.execute("DELETE FROM quintex_history WHERE ts < %s", (before_ts,))
+
+    def close(self) -> None:
+        with contextlib.suppress(psycopg.Error):
+            self._db.execute("SELECT pg_advisory_unlock_all()")
+        self._db.close()
+
+    def _one(self, sql: str, *args: object) -> object:
+        row = self._db.execute(sql, args).fetchone()  # type: ignore[arg-type]
+        return row[0] if row is not None else None
+
+
+def _upper(until: int | None) -> int:
+    return until if until is not None else 2**63 - 1

@@ -1,0 +1,208 @@
+"""Rebuilding an engine from the store: the latest usable snapshot, then the journal after it.
+
+Every start of the server goes through `recover`, so recovery is exercised all the time. The same
+replay serves `quintex replay` (`rebuild`, up to a past seq) and `quintex verify`.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from quintex.core.commands import Command
+from quintex.core.engine import Engine
+from quintex.core.events import CurrencyListed, Event, InstrumentListed
+from quintex.core.snapshot import SnapshotFormatError
+
+from .codec import CodecError, blob_crc, decode_command, decode_snapshot, record_crc
+from .events import KEEP_MS, decode_events
+from .store import SnapshotInfo, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+Sink = Callable[[list[Event]], None]
+"""Where replayed events go (the read models), a chunk at a time."""
+SINK_CHUNK = 4096
+
+
+class JournalCorrupt(StoreError):
+    """A record that cannot be trusted, and it is not the last one: recovery must stop."""
+
+    def __init__(self, seq: int, why: str) -> None:
+        super().__init__(f"journal record seq {seq} is corrupt ({why}); the records after it cannot be "
+                         "replayed. Restore the data from a backup, or rebuild an earlier state with "
+                         f"`quintex replay --until {seq - 1}`")
+        self.seq = seq
+
+
+class TornTail(Exception):
+    """The last record is incomplete or damaged (a crash while it was written)."""
+
+    def __init__(self, seq: int, why: str) -> None:
+        super().__init__(f"journal record seq {seq} ({why})")
+        self.seq = seq
+
+
+class Divergence(StoreError):
+    """Replay produced a state whose hash differs from the one recorded live."""
+
+    def __init__(self, seq: int, recorded: str, replayed: str) -> None:
+        super().__init__(f"replay diverges at seq {seq}: recorded state hash {recorded[:16]}..., "
+                         f"replayed {replayed[:16]}...")
+        self.seq, self.recorded, self.replayed = seq, recorded, replayed
+
+
+@dataclass(frozen=True, slots=True)
+class Recovered:
+    engine: Engine
+    snapshot_seq: int
+    replayed: int
+    seconds: float
+
+
+def scan(store: Store, after: int, until: int | None = None) -> Iterator[tuple[int, int, Command]]:
+    """The commands after `after` (up to `until`), checked: contiguous seqs, CRC, decodable.
+
+    Raises `TornTail` for a bad final record and `JournalCorrupt` for a bad record before others.
+    """
+    expected = after + 1
+    records = store.records(after, until)
+    try:
+        for record in records:
+            if record.seq != expected:
+                raise JournalCorrupt(expected, f"missing; the next record is seq {record.seq}")
+            why = ""
+            if record_crc(record.seq, record.ts, record.payload) != record.crc:
+                why = "checksum mismatch"
+            else:
+                try:
+                    cmd = decode_command(record.payload)
+                except CodecError as exc:
+                    why = str(exc)
+            if why:
+                if record.seq == store.last_seq():
+                    raise TornTail(record.seq, why)
+                raise JournalCorrupt(record.seq, why)
+            yield record.seq, record.ts, cmd
+            expected += 1
+    finally:
+        records.close()
+
+
+def replay(engine: Engine, commands: Iterator[tuple[int, int, Command]], checkpoints: dict[int, str],
+           sink: Sink | None = None) -> int:
+    """Apply commands to `engine`, checking the state hash at each checkpoint; returns the count."""
+    count = 0
+    chunk: list[Event] = []
+    try:
+        for seq, ts, cmd in commands:
+            events = engine.apply(cmd, ts)
+            if engine.seq != seq:
+                raise JournalCorrupt(seq, f"the engine is at seq {engine.seq} after applying it")
+            count += 1
+            if sink is not None:
+                chunk += events
+                if len(chunk) >= SINK_CHUNK:
+                    sink(chunk)
+                    chunk = []
+            recorded = checkpoints.get(seq)
+            if recorded is not None and (replayed := engine.state_hash()) != recorded:
+                raise Divergence(seq, recorded, replayed)
+    finally:
+        if sink is not None and chunk:
+            sink(chunk)
+    return count
+
+
+def load_snapshot(store: Store, info: SnapshotInfo) -> Engine:
+    """The engine a stored snapshot holds, checked against its CRC and its state hash."""
+    blob, crc = store.snapshot_blob(info.seq)
+    if blob_crc(blob) != crc:
+        raise StoreError(f"snapshot at seq {info.seq}: checksum mismatch")
+    try:
+        engine = Engine.restore(decode_snapshot(blob))
+    except (CodecError, SnapshotFormatError, KeyError, TypeError, ValueError) as exc:
+        raise StoreError(f"snapshot at seq {info.seq}: {exc}") from None
+    if engine.seq != info.seq or engine.state_hash() != info.state_hash:
+        raise StoreError(f"snapshot at seq {info.seq}: restored state does not match its recorded hash")
+    return engine
+
+
+def latest_engine(store: Store, at_most: int | None = None) -> Engine:
+    """The newest usable snapshot (at or before `at_most`) that the journal continues, else an empty
+    engine when the journal still starts at seq 1."""
+    first, snapshots = store.first_seq(), store.snapshots()
+    compacted = first - 1 if first is not None else (snapshots[0].seq if snapshots else 0)
+    for info in snapshots:
+        if at_most is not None and info.seq > at_most:
+            continue
+        if info.seq < compacted:
+            break
+        try:
+            return load_snapshot(store, info)
+        except StoreError as exc:
+            log.error("%s; trying an older snapshot", exc)
+    if compacted:
+        wanted = "" if at_most is None else f" at or before seq {at_most}"
+        raise StoreError(f"no usable snapshot{wanted}: the journal up to seq {compacted} was compacted, so the "
+                         f"earliest state that can be rebuilt is the oldest snapshot from seq {compacted} on")
+    return Engine()
+
+
+def recover(store: Store, sink: Sink | None = None) -> Recovered:
+    """Load the latest snapshot and replay the journal after it; a torn last record is truncated.
+
+    The `sink` (the read models) gets the listing and the stored history up to the snapshot, then
+    the events of the replay."""
+    started = time.perf_counter()
+    engine = latest_engine(store)
+    base = engine.seq
+    if sink is not None:
+        feed_history(store, engine, sink)
+    checkpoints = dict(store.checkpoints(base))
+    try:
+        count = replay(engine, scan(store, base), checkpoints, sink)
+    except TornTail as torn:
+        count = engine.seq - base
+        log.warning("%s: truncating the journal at seq %d, the last acknowledged state is seq %d",
+                    torn, torn.seq, engine.seq)
+        store.truncate_from(torn.seq)
+    return Recovered(engine, base, count, time.perf_counter() - started)
+
+
+def seq_at_time(store: Store, ts: int) -> int:
+    """The last seq applied at or before `ts` (Unix ms)."""
+    return max([store.seq_at(ts), *(info.seq for info in store.snapshots() if info.ts <= ts)])
+
+
+def feed_history(store: Store, engine: Engine, sink: Sink) -> None:
+    """Give the read models what a restored engine cannot replay: its listing, and the history
+    events stored up to its seq (damaged rows are skipped: the journal, not history, is the truth)."""
+    if not engine.seq:
+        return
+    sink([*map(CurrencyListed, engine.currencies.values()), *map(InstrumentListed, engine.instruments.values())])
+    chunk: list[Event] = []
+    for blob in store.history(engine.last_ts - KEEP_MS, engine.seq):
+        try:
+            chunk += decode_events(blob)
+        except CodecError as exc:
+            log.error("a stored history row is damaged and was skipped: %s", exc)
+        if len(chunk) >= SINK_CHUNK:
+            sink(chunk)
+            chunk = []
+    if chunk:
+        sink(chunk)
+
+
+def rebuild(store: Store, until_seq: int, sink: Sink | None = None) -> Engine:
+    """The engine as it was right after `until_seq` (or at the end of the journal, if sooner);
+    `sink` gets the history up to then, as in `recover`."""
+    engine = latest_engine(store, at_most=until_seq)
+    if sink is not None:
+        feed_history(store, engine, sink)
+    try:
+        replay(engine, scan(store, engine.seq, until_seq), dict(store.checkpoints(engine.seq, until_seq)), sink)
+    except TornTail as torn:
+        log.warning("%s: the rebuilt state ends at seq %d", torn, engine.seq)
+    return engine

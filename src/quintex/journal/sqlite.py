@@ -1,0 +1,140 @@
+"""The embedded store: one SQLite file in WAL mode (`quintex.db` in the data dir)."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Generator, Sequence
+from pathlib import Path
+
+from .store import Checkpoint, Durability, HistoryRow, Record, SnapshotInfo, StoreError
+
+FILE_NAME = "quintex.db"
+FORMAT = "1"
+_SYNCHRONOUS = {Durability.FSYNC: "FULL", Durability.OS: "NORMAL", Durability.NONE: "NORMAL"}
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, cmd BLOB NOT NULL,
+                                    crc INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS journal_ts ON journal (ts);
+CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, state_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, state_hash TEXT NOT NULL,
+                                      data BLOB NOT NULL, crc INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, events BLOB NOT NULL);
+"""
+
+
+class SQLiteStore:
+    def __init__(self, path: Path, durability: Durability = Durability.FSYNC, readonly: bool = False) -> None:
+        """Open (creating it unless `readonly`) the store at `path`."""
+        self.path = path
+        self._sync = _SYNCHRONOUS[durability]
+        if readonly and not path.exists():
+            raise StoreError(f"no Quintex store at {path}")
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            if not readonly:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(f"PRAGMA synchronous={self._sync}")
+                self._db.executescript(_SCHEMA)
+            self._check_format()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from None
+
+    def _check_format(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is None:
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+        elif row[0] != FORMAT:
+            raise StoreError(f"{self.path} has store format {row[0]}; this version reads {FORMAT}")
+
+    def append(self, records: Sequence[Record], checkpoints: Sequence[Checkpoint],
+               history: Sequence[HistoryRow] = ()) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT INTO journal VALUES (?, ?, ?, ?)", records)
+            if checkpoints:
+                db.executemany("INSERT INTO checkpoints VALUES (?, ?)", checkpoints)
+            if history:
+                db.executemany("INSERT INTO history VALUES (?, ?, ?)", history)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def records(self, after: int, until: int | None = None) -> Generator[Record, None, None]:
+        cursor = self._db.execute(
+            "SELECT seq, ts, cmd, crc FROM journal WHERE seq > ? AND seq <= ? ORDER BY seq",
+            (after, _upper(until)))
+        cursor.arraysize = 4096
+        while rows := cursor.fetchmany():
+            yield from map(Record._make, rows)
+
+    def last_seq(self) -> int:
+        return self._one("SELECT coalesce(max(seq), 0) FROM journal")  # type: ignore[return-value]
+
+    def first_seq(self) -> int | None:
+        return self._one("SELECT min(seq) FROM journal")
+
+    def seq_at(self, ts: int) -> int:
+        return self._one("SELECT coalesce(max(seq), 0) FROM journal WHERE ts <= ?", ts)  # type: ignore[return-value]
+
+    def truncate_from(self, seq: int) -> None:
+        self._write(("DELETE FROM journal WHERE seq >= ?", seq), ("DELETE FROM checkpoints WHERE seq >= ?", seq),
+                    ("DELETE FROM history WHERE seq >= ?", seq))
+
+    def checkpoints(self, after: int, until: int | None = None) -> list[Checkpoint]:
+        rows = self._db.execute("SELECT seq, state_hash FROM checkpoints WHERE seq > ? AND seq <= ? ORDER BY seq",
+                                (after, _upper(until)))
+        return [Checkpoint._make(row) for row in rows]
+
+    def put_snapshot(self, info: SnapshotInfo, blob: bytes, crc: int) -> None:
+        self._db.execute("PRAGMA synchronous=FULL")
+        try:
+            self._write(("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                         info.seq, info.ts, info.state_hash, blob, crc))
+        finally:
+            self._db.execute(f"PRAGMA synchronous={self._sync}")
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        rows = self._db.execute("SELECT seq, ts, state_hash FROM snapshots ORDER BY seq DESC")
+        return [SnapshotInfo(*row) for row in rows]
+
+    def snapshot_blob(self, seq: int) -> tuple[bytes, int]:
+        row = self._db.execute("SELECT data, crc FROM snapshots WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            raise StoreError(f"no snapshot at seq {seq}")
+        return bytes(row[0]), row[1]
+
+    def compact(self, before: int) -> None:
+        self._write(("DELETE FROM snapshots WHERE seq < ?", before), ("DELETE FROM journal WHERE seq <= ?", before),
+                    ("DELETE FROM checkpoints WHERE seq <= ?", before))
+
+    def history(self, since_ts: int, until_seq: int) -> Generator[bytes, None, None]:
+        cursor = self._db.execute("SELECT events FROM history WHERE ts >= ? AND seq <= ? ORDER BY seq",
+                                  (since_ts, until_seq))
+        for (events,) in cursor:
+            yield bytes(events)
+
+    def prune_history(self, before_ts: int) -> None:
+        self._write(("DELETE FROM history WHERE ts < ?", before_ts))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _one(self, sql: str, *args: object) -> int | None:
+        return self._db.execute(sql, args).fetchone()[0]  # type: ignore[no-any-return]
+
+    def _write(self, *statements: tuple[object, ...]) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, *args in statements:
+                db.execute(sql, args)  # type: ignore[arg-type]
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def _upper(until: int | None) -> int:
+    return until if until is not None else 2**63 - 1

@@ -1,0 +1,98 @@
+"""What every storage backend offers the journal: records, snapshots and checkpoints.
+
+Backends are synchronous; the journal runs their writes on its writer thread. A record is one
+sequenced command: `seq`, `ts`, the encoded command and a CRC-32 over the three.
+"""
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+
+class Durability(StrEnum):
+    """When a command counts as written: before its reply is sent, and how safely."""
+
+    FSYNC = "fsync"
+    """On disk (fsync) before the ack: survives a crash of the machine."""
+    OS = "os"
+    """Handed to the operating system (or the database server) before the ack: survives a crash of
+    Quintex, not of the machine."""
+    NONE = "none"
+    """Acknowledged without waiting for the write: a crash may lose the last moments."""
+
+
+class Record(NamedTuple):
+    seq: int
+    ts: int
+    payload: bytes
+    crc: int
+
+
+class Checkpoint(NamedTuple):
+    seq: int
+    state_hash: str
+
+
+class HistoryRow(NamedTuple):
+    """The history events of one group commit, keyed by its last seq."""
+
+    seq: int
+    ts: int
+    events: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    seq: int
+    ts: int
+    state_hash: str
+
+
+class StoreError(Exception):
+    """The store cannot be used (cannot open, locked by another server, unknown format)."""
+
+
+class Store(Protocol):
+    def append(self, records: Sequence[Record], checkpoints: Sequence[Checkpoint],
+               history: Sequence[HistoryRow] = ()) -> None:
+        """Write records, checkpoints and history in one transaction, committed per the durability policy."""
+
+    def records(self, after: int, until: int | None = None) -> Generator[Record, None, None]:
+        """Records with `after < seq (<= until)`, in seq order."""
+
+    def last_seq(self) -> int:
+        """The greatest seq written, 0 if none."""
+
+    def first_seq(self) -> int | None:
+        """The smallest seq still kept (older ones were compacted), None if none."""
+
+    def seq_at(self, ts: int) -> int:
+        """The greatest seq whose record has `ts <= ts`, 0 if none."""
+
+    def truncate_from(self, seq: int) -> None:
+        """Delete the records with `seq >= seq` (a torn tail) and the checkpoints and history among them."""
+
+    def checkpoints(self, after: int, until: int | None = None) -> list[Checkpoint]:
+        """Checkpoints with `after < seq (<= until)`, in seq order."""
+
+    def put_snapshot(self, info: SnapshotInfo, blob: bytes, crc: int) -> None:
+        """Store a snapshot (committed with fsync whatever the policy: snapshots are rare)."""
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """The stored snapshots, newest first."""
+
+    def snapshot_blob(self, seq: int) -> tuple[bytes, int]:
+        """A snapshot's data and its stored CRC-32."""
+
+    def compact(self, before: int) -> None:
+        """Drop snapshots older than `before` and the records and checkpoints up to `before`."""
+
+    def history(self, since_ts: int, until_seq: int) -> Generator[bytes, None, None]:
+        """The history rows with `ts >= since_ts` and `seq <= until_seq`, in seq order."""
+
+    def prune_history(self, before_ts: int) -> None:
+        """Drop the history rows older than `before_ts`."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,118 @@
+"""A seeded random trading session: every kind of command, as `(command, ts)` pairs.
+
+The same seed gives the same session in any process. Commands refer to users, orders and clOrdIds
+that exist (or plausibly might: some cancels and amends miss on purpose, and are rejected).
+"""
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from quintex.core.commands import (
+    AdvanceTime, AmendOrder, CancelOrder, Command, CreateApiKey, CreateUser, Deposit, ListCurrency, ListInstrument,
+    PlaceOrder, SetCancelAllAfter, Transfer,
+)
+from quintex.core.engine import Engine
+from quintex.core.enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy
+from quintex.core.ids import ORD_ID_BASE, UID_BASE
+
+from .builders import T0, btc_usdt, currency
+
+D = Decimal
+USERS = 5
+ORDER_TYPES = (OrdType.LIMIT,) * 8 + (OrdType.POST_ONLY, OrdType.IOC, OrdType.FOK, OrdType.MARKET)
+
+
+class _Session:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.ts = T0
+        self.out: list[tuple[Command, int]] = []
+        self.placed = 0
+        self.cl_ord_ids: dict[int, list[str]] = {}
+
+    def add(self, cmd: Command, step_ms: int | None = None) -> None:
+        self.ts += self.rng.randint(0, 40) if step_ms is None else step_ms
+        self.out.append((cmd, self.ts))
+
+    def setup(self) -> None:
+        for ccy in ("BTC", "USDT", "ETH", "USDC"):
+            self.add(ListCurrency(currency(ccy)))
+        self.add(ListInstrument(btc_usdt()))
+        self.add(ListInstrument(btc_usdt(inst_id="ETH-USDT", base_ccy="ETH", inst_id_code=1002)))
+        for i in range(USERS):
+            uid = UID_BASE + i + 1
+            self.add(CreateUser(f"user{i}"))
+            self.add(CreateApiKey(uid, f"key-{i}", f"secret-{i}", f"pass-{i}", (Perm.READ_ONLY, Perm.TRADE),
+                                  ("127.0.0.1",), f"label {i}"))
+            self.add(Deposit(uid, "USDT", D("2000000")))
+            self.add(Deposit(uid, "BTC", D("20")))
+            self.add(Deposit(uid, "ETH", D("300")))
+            self.add(Deposit(uid, "USDT", D("5000"), Account.FUNDING))
+            self.cl_ord_ids[uid] = []
+
+    def step(self) -> None:
+        rng = self.rng
+        uid = UID_BASE + rng.randint(1, USERS)
+        roll = rng.random()
+        if roll < 0.55:
+            self.add(self._place(uid))
+        elif roll < 0.70:
+            self.add(AmendOrder(uid, "BTC-USDT", *self._target(uid), new_sz=self._sz() if rng.random() < 0.5 else None,
+                                new_px=self._px() if rng.random() < 0.6 else None, req_id=f"r{len(self.out)}",
+                                cxl_on_fail=rng.random() < 0.2))
+        elif roll < 0.85:
+            self.add(CancelOrder(uid, rng.choice(("BTC-USDT", "ETH-USDT", "")), *self._target(uid)))
+        elif roll < 0.90:
+            to_trading = rng.random() < 0.5
+            self.add(Transfer(uid, "USDT", D(rng.randint(1, 3000)),
+                              Account.FUNDING if to_trading else Account.TRADING,
+                              Account.TRADING if to_trading else Account.FUNDING, f"t{len(self.out)}"))
+        elif roll < 0.93:
+            self.add(SetCancelAllAfter(uid, rng.choice((0, 10, 30, 5)), rng.choice(("", "mm"))))
+        else:
+            self.add(AdvanceTime(), rng.randint(500, 20_000))
+
+    def _place(self, uid: int) -> PlaceOrder:
+        rng = self.rng
+        ord_type = rng.choice(ORDER_TYPES)
+        side = rng.choice((Side.BUY, Side.SELL))
+        cl_ord_id = f"c{len(self.out)}" if rng.random() < 0.7 else ""
+        if cl_ord_id:
+            self.cl_ord_ids[uid].append(cl_ord_id)
+        self.placed += 1
+        inst_id = "BTC-USDT" if rng.random() < 0.85 else "ETH-USDT"
+        if ord_type is OrdType.MARKET:
+            tgt = rng.choice((None, TgtCcy.BASE_CCY, TgtCcy.QUOTE_CCY))
+            sz = D(rng.randint(10, 3000)) if tgt is TgtCcy.QUOTE_CCY else self._sz()
+            return PlaceOrder(uid, inst_id, TdMode.CASH, side, ord_type, sz, None, cl_ord_id, tgt_ccy=tgt)
+        return PlaceOrder(uid, inst_id, TdMode.CASH, side, ord_type, self._sz(), self._px(), cl_ord_id,
+                          tag=rng.choice(("", "mm")), stp_mode=rng.choice(tuple(StpMode)),
+                          ban_amend=rng.random() < 0.1)
+
+    def _target(self, uid: int) -> tuple[int | None, str]:
+        rng = self.rng
+        if self.cl_ord_ids[uid] and rng.random() < 0.6:
+            return None, rng.choice(self.cl_ord_ids[uid][-30:])
+        return ORD_ID_BASE + rng.randint(max(1, self.placed - 40), self.placed + 1), ""
+
+    def _px(self) -> Decimal:
+        return D(self.rng.randint(299_800, 300_200)) / 10
+
+    def _sz(self) -> Decimal:
+        return D(self.rng.randint(1, 400)) / 1000
+
+
+def seeded_session(seed: int, steps: int = 2000) -> list[tuple[Command, int]]:
+    session = _Session(seed)
+    session.setup()
+    for _ in range(steps):
+        session.step()
+    return session.out
+
+
+def run(session: list[tuple[Command, int]], engine: Engine | None = None) -> Engine:
+    engine = engine or Engine()
+    for cmd, ts in session:
+        engine.apply(cmd, ts)
+    return engine

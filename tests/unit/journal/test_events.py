@@ -1,0 +1,43 @@
+"""History events kept in the store: which ones, and their exact round trip."""
+from __future__ import annotations
+
+import pytest
+
+from quintex.core.engine import Engine
+from quintex.core.events import BalanceChanged, BookChanged, OrderAccepted, OrderUpdated
+from quintex.journal.codec import CodecError
+from quintex.journal.events import HISTORY_TYPES, decode_events, encode_events, is_history
+from tests.builders import Exchange
+from tests.sessions import seeded_session
+
+
+def session_events() -> list[object]:
+    engine, events = Engine(), []
+    for cmd, ts in seeded_session(17, 1500):
+        events += engine.apply(cmd, ts)
+    return events
+
+
+def test_history_events_round_trip_exactly() -> None:
+    kept = [e for e in session_events() if is_history(e)]
+    assert {type(e) for e in kept} == set(HISTORY_TYPES)
+    assert repr(decode_events(encode_events(kept))) == repr(kept)
+
+
+def test_only_finished_orders_fills_bills_transfers_and_trades_are_history() -> None:
+    x = Exchange()
+    buyer, seller = x.user("b", USDT="1000"), x.user("s", BTC="1")
+    resting = x.place(buyer, "buy", "1", "10")
+    assert not any(is_history(e) for e in resting)
+    assert any(isinstance(e, OrderAccepted) for e in resting)
+    traded = x.place(seller, "sell", "0.4", "10")
+    kinds = [type(e).__name__ for e in traded if is_history(e)]
+    assert kinds.count("OrderUpdated") == 2 and kinds.count("BillPosted") == 4 and "TradeExecuted" in kinds
+    assert not any(is_history(e) for e in traded if isinstance(e, BookChanged | BalanceChanged))
+    assert all(e.fill is not None for e in traded if isinstance(e, OrderUpdated))
+
+
+@pytest.mark.parametrize("blob", [b"", b"[[99]]", b"[[0]]", b"{}", b"[[1,[1]]]"])
+def test_a_damaged_history_row_raises_codec_error(blob: bytes) -> None:
+    with pytest.raises(CodecError):
+        decode_events(blob)
