@@ -20,6 +20,7 @@ from quintex.core.enums import Perm
 from quintex.core.records import ApiKey
 from quintex.okx.codes import AuthFailure, auth_error
 from quintex.okx.signing import rest_prehash, signature_matches
+from quintex.runtime.clock import wall_ms
 
 from .keys import RUNTIME
 
@@ -59,12 +60,17 @@ def parse_timestamp(value: str) -> int:
 
 
 def authenticate(request: web.Request, body: bytes, keys: KeyStore, now_ms: int) -> ApiKey:
-    """The API key that signed `request`, or the OKX auth error (HTTP 401) explaining why not."""
+    """The API key that signed `request`, or the OKX auth error (HTTP 401) explaining why not.
+
+    The timestamp may be within 30 s of the exchange's clock (`now_ms`) or of the wall clock: with an
+    accelerated or manual clock, clients sign with their own clock or with the server's time.
+    """
     api_key = _header(request, "OK-ACCESS-KEY", AuthFailure.KEY_MISSING)
     signature = _header(request, "OK-ACCESS-SIGN", AuthFailure.SIGN_MISSING)
     timestamp = _header(request, "OK-ACCESS-TIMESTAMP", AuthFailure.TIMESTAMP_MISSING)
     passphrase = _header(request, "OK-ACCESS-PASSPHRASE", AuthFailure.PASSPHRASE_MISSING)
-    if abs(now_ms - parse_timestamp(timestamp)) > MAX_SKEW_MS:
+    sent = parse_timestamp(timestamp)
+    if abs(now_ms - sent) > MAX_SKEW_MS and abs(wall_ms() - sent) > MAX_SKEW_MS:
         raise auth_error(AuthFailure.TIMESTAMP_EXPIRED)
     key = keys.api_key(api_key)
     if key is None:

@@ -1,4 +1,4 @@
-"""Public market data folded from core events: candles of every bar, trades, 24 h tickers.
+"""Public market data folded from core events: candles of every bar, trades, 24 h tickers, books.
 
 Pure read models: they import only `quintex.core` and the stdlib, read no clock (queries take
 `now_ms` where time matters) and do no I/O. The runtime folds each batch of events with `apply`
@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from quintex.core.events import Event, TradeExecuted
+from quintex.core.events import BookChanged, Event, TradeExecuted
 
 from .bars import BARS, bar_end, bar_start, canonical_bar
+from .books import BookDelta, Books, DepthView
 from .candles import Candles, CandleView
 from .tickers import Tickers, TickerStats
 from .trades import Trades
 
 __all__ = [
-    "BARS", "CandleView", "MarketData", "TickerStats", "bar_end", "bar_start", "canonical_bar",
+    "BARS", "BookDelta", "Books", "CandleView", "DepthView", "MarketData", "TickerStats", "bar_end",
+    "bar_start", "canonical_bar",
 ]
 
 
@@ -25,11 +27,15 @@ class MarketData:
         self._candles = Candles()
         self._trades = Trades()
         self._tickers = Tickers()
+        self.books = Books()
 
     def apply(self, events: Iterable[Event]) -> None:
-        """Fold events in order; every event but `TradeExecuted` is ignored."""
+        """Fold events in order; events other than `BookChanged` and `TradeExecuted` are ignored."""
+        books = self.books
         for event in events:
-            if isinstance(event, TradeExecuted):
+            if isinstance(event, BookChanged):
+                books.apply(event)
+            elif isinstance(event, TradeExecuted):
                 self._candles.add_trade(event)
                 self._trades.add_trade(event)
                 self._tickers.add_trade(event)

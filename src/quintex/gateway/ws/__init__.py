@@ -1,0 +1,31 @@
+"""The OKX v5 WebSocket service, on the same app (and port) as REST."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from quintex.marketdata import MarketData
+from quintex.runtime.sequencer import Runtime
+
+from ..ratelimit import RateLimiter
+from .endpoint import PATH, websocket
+from .service import WS_SERVICE, WsService
+from .settings import WsSettings
+
+__all__ = ["WS_SERVICE", "WsService", "WsSettings", "register"]
+
+
+def register(app: web.Application, runtime: Runtime, market_data: MarketData, limiter: RateLimiter,
+             settings: WsSettings) -> None:
+    """Serve `/ws/v5/public|private|business`; pushing starts with the app and stops before it does."""
+    service = WsService(runtime, market_data, limiter, settings)
+    app[WS_SERVICE] = service
+    app.router.add_get(PATH, websocket)
+
+    async def start(_: web.Application) -> None:
+        await service.start()
+
+    async def stop(_: web.Application) -> None:
+        await service.stop()
+
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)

@@ -1,0 +1,68 @@
+"""Every channel Quintex serves, found by name and checked against the endpoint and the login.
+
+Channels of products Quintex does not list yet (positions, liquidation-warning, account-greeks,
+mark-price, funding-rate, ...) are unknown here and answer OKX's 60018.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from quintex.okx import ws
+from quintex.okx.errors import OkxError
+
+from ..connection import Connection
+from ..errors import Malformed
+from .base import BUSINESS, PUBLIC, Channel, Context, Subscription, Topic, echo
+from .books import book_channels
+from .market import (
+    InstrumentsChannel,
+    StatusChannel,
+    TickersChannel,
+    TradesAllChannel,
+    TradesChannel,
+    candle_channels,
+)
+from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
+
+__all__ = ["Channel", "Channels", "Context", "Subscription", "Topic"]
+
+
+class Channels:
+    def __init__(self, ctx: Context) -> None:
+        self.books = book_channels(ctx)
+        self.trades = TradesChannel(ctx)
+        self.trades_all = TradesAllChannel(ctx)
+        self.tickers = TickersChannel(ctx)
+        self.candles = candle_channels(ctx)
+        self.instruments = InstrumentsChannel(ctx)
+        self.orders = OrdersChannel(ctx)
+        self.fills = FillsChannel(ctx)
+        self.account = AccountChannel(ctx)
+        self.balance_and_position = BalanceAndPositionChannel(ctx)
+        every: list[Channel] = [
+            *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
+            StatusChannel(ctx), self.orders, self.fills, self.account, self.balance_and_position,
+        ]
+        self._by_name = {channel.name: channel for channel in every}
+
+    def find(self, arg: dict[str, Any], conn: Connection) -> Channel:
+        """The channel `arg` names, if this connection may subscribe to it."""
+        name = arg.get("channel")
+        if not isinstance(name, str) or not name:
+            raise Malformed("channel")
+        channel = self._by_name.get(name)
+        if channel is None:
+            raise ws.channel_not_found(echo(arg, ("instType", "instFamily", "instId", "ccy")))
+        if conn.service not in channel.services:
+            raise _wrong_endpoint(channel, conn.service)
+        if channel.needs_login and conn.key is None:
+            raise ws.please_log_in()
+        return channel
+
+
+def _wrong_endpoint(channel: Channel, service: str) -> OkxError:
+    if service == BUSINESS:
+        return ws.not_on_business()
+    if service == PUBLIC and BUSINESS in channel.services:
+        return ws.business_only()
+    return ws.wrong_endpoint(channel.name)

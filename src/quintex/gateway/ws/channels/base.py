@@ -1,0 +1,123 @@
+"""What every channel shares: the context it reads, topics (one per subscription key), arg helpers.
+
+A topic is one distinct subscription — a channel and its arguments, plus the uid for private
+channels. Its `arg` is serialized once; each push is serialized once and the same frame is written
+to every subscriber.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import orjson
+
+from quintex.core.engine import Engine
+from quintex.core.instruments import Instrument
+from quintex.marketdata import MarketData
+from quintex.okx import ws
+from quintex.okx.errors import OkxError
+
+from ..connection import Connection
+from ..errors import Malformed
+from ..frames import text_frame
+from ..settings import WsSettings
+
+PUBLIC, PRIVATE, BUSINESS = "public", "private", "business"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    engine: Engine
+    market_data: MarketData
+    now_ms: Callable[[], int]
+    settings: WsSettings
+
+
+class Subscription(NamedTuple):
+    key: Hashable
+    ack: dict[str, Any]
+    """The arg as acks echo it."""
+    push: dict[str, Any]
+    """The arg as pushes carry it (private channels add the uid)."""
+
+
+class Topic:
+    __slots__ = ("arg_json", "channel", "key", "state", "subscribers")
+
+    def __init__(self, key: Hashable, channel: Channel, push_arg: dict[str, Any]) -> None:
+        self.key = key
+        self.channel = channel
+        self.arg_json = orjson.dumps(push_arg)
+        self.subscribers: dict[Connection, None] = {}
+        self.state: Any = None
+
+    def frame(self, data_json: bytes, head: bytes = b"") -> bytes:
+        return text_frame(ws.push(self.arg_json, data_json, head))
+
+    def publish(self, data_json: bytes, head: bytes = b"") -> None:
+        """One frame to every subscriber."""
+        frame = self.frame(data_json, head)
+        for conn in self.subscribers:
+            conn.send(frame)
+
+
+class Channel(ABC):
+    name = ""
+    services: frozenset[str] = frozenset({PUBLIC})
+    needs_login = False
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    @abstractmethod
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        """The topic `arg` names; OkxError or Malformed when it names none."""
+
+    def opened(self, topic: Topic) -> None:
+        """The topic got its first subscriber."""
+
+    def closed(self, topic: Topic) -> None:
+        """The topic lost its last subscriber."""
+
+    def welcome(self, topic: Topic, conn: Connection) -> None:
+        """Push the initial state to a new subscriber (after its ack)."""
+
+
+def echo(arg: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The arg's `channel` and the given keys that carry a value, in the client's order."""
+    return {k: v for k, v in arg.items() if k == "channel" or (k in names and v not in (None, ""))}
+
+
+def text(arg: dict[str, Any], name: str) -> str:
+    """An arg's string value; "" when absent, null or empty."""
+    value = arg.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ws.channel_not_found(arg)
+    return value
+
+
+def required(arg: dict[str, Any], name: str) -> str:
+    value = text(arg, name)
+    if not value:
+        raise Malformed(name)
+    return value
+
+
+def instrument(ctx: Context, arg: dict[str, Any]) -> Instrument:
+    """The listed instrument of the arg's required `instId` (60018 when it is not listed)."""
+    inst = ctx.engine.instruments.get(required(arg, "instId"))
+    if inst is None:
+        raise ws.channel_not_found(echo(arg, ("instId",)))
+    return inst
+
+
+def with_uid(arg: dict[str, Any], uid: int) -> dict[str, Any]:
+    return {**arg, "uid": str(uid)}
+
+
+def not_found(arg: dict[str, Any], *names: str) -> OkxError:
+    return ws.channel_not_found(echo(arg, names))

@@ -1,0 +1,195 @@
+"""Public market channels: tickers, trades, trades-all, candle{bar}, instruments, status."""
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from quintex.core.enums import InstType
+from quintex.core.events import TradeExecuted
+from quintex.core.instruments import Instrument
+from quintex.marketdata import BARS, CandleView
+from quintex.okx import market, render, wspush
+
+from ..connection import Connection
+from .base import (
+    BUSINESS,
+    PUBLIC,
+    Channel,
+    Context,
+    Subscription,
+    Topic,
+    echo,
+    instrument,
+    not_found,
+    required,
+)
+
+
+class _PerInstrument(Channel):
+    """A channel whose topics are one per instrument (`{channel, instId}`)."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.topics: dict[str, Topic] = {}
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        inst = instrument(self.ctx, arg)
+        ack = echo(arg, ("instId",))
+        return Subscription((self.name, inst.inst_id), ack, ack)
+
+    def opened(self, topic: Topic) -> None:
+        self.topics[topic.key[1]] = topic  # type: ignore[index]
+
+    def closed(self, topic: Topic) -> None:
+        del self.topics[topic.key[1]]  # type: ignore[index]
+
+
+class TradesChannel(_PerInstrument):
+    """`trades`: one push per match (`count` "1")."""
+
+    name = "trades"
+
+    def on_trade(self, trade: TradeExecuted) -> None:
+        topic = self.topics.get(trade.inst_id)
+        if topic is not None:
+            topic.publish(orjson.dumps([wspush.trade(trade)]))
+
+
+class TradesAllChannel(TradesChannel):
+    """`trades-all` (/business): every match."""
+
+    name = "trades-all"
+    services = frozenset({BUSINESS})
+
+    def on_trade(self, trade: TradeExecuted) -> None:
+        topic = self.topics.get(trade.inst_id)
+        if topic is not None:
+            topic.publish(orjson.dumps([market.trade(trade)]))
+
+
+class TickersChannel(_PerInstrument):
+    """`tickers`: the current ticker after the ack, then at most every 100 ms when it changed."""
+
+    name = "tickers"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.dirty: set[str] = set()
+
+    def touch(self, inst_id: str) -> None:
+        if inst_id in self.topics:
+            self.dirty.add(inst_id)
+
+    def welcome(self, topic: Topic, conn: Connection) -> None:
+        inst_id = topic.key[1]  # type: ignore[index]
+        ticker = self._ticker(inst_id)
+        if inst_id not in self.dirty:
+            topic.state = {**ticker, "ts": ""}
+        conn.send(topic.frame(orjson.dumps([ticker])))
+
+    def flush(self) -> None:
+        for inst_id in self.dirty:
+            topic = self.topics.get(inst_id)
+            if topic is None:
+                continue
+            ticker = self._ticker(inst_id)
+            unstamped = {**ticker, "ts": ""}
+            if unstamped != topic.state:
+                topic.state = unstamped
+                topic.publish(orjson.dumps([ticker]))
+        self.dirty.clear()
+
+    def _ticker(self, inst_id: str) -> dict[str, str]:
+        md, now = self.ctx.market_data, self.ctx.now_ms()
+        bids, asks = md.books.top(inst_id, 1)
+        inst = self.ctx.engine.instruments[inst_id]
+        best_bid, best_ask = bids[0] if bids else None, asks[0] if asks else None
+        return market.ticker(inst, md.ticker(inst_id, now), best_bid, best_ask, now)
+
+
+class CandleChannel(_PerInstrument):
+    """`candle{bar}` on /business (and /public, where older clients subscribe): the newest bar after
+    every 100 ms with trades, and once more when it closes (`confirm` "1")."""
+
+    services = frozenset({BUSINESS, PUBLIC})
+
+    def __init__(self, ctx: Context, bar: str) -> None:
+        super().__init__(ctx)
+        self.bar = bar
+        self.name = "candle" + bar
+        self.dirty: set[str] = set()
+
+    def welcome(self, topic: Topic, conn: Connection) -> None:
+        latest = self.ctx.market_data.latest_candle(topic.key[1], self.bar)  # type: ignore[index]
+        if latest is not None:
+            conn.send(topic.frame(self._row(latest)))
+            if topic.state is None and latest.end > self.ctx.now_ms():
+                topic.state = latest
+
+    def flush(self, now: int) -> None:
+        for topic in self.topics.values():
+            last: CandleView | None = topic.state
+            if last is not None and last.end <= now:
+                topic.publish(self._row(last))
+                topic.state = None
+        for inst_id in self.dirty:
+            topic = self.topics.get(inst_id)
+            latest = self.ctx.market_data.latest_candle(inst_id, self.bar)
+            if topic is not None and latest is not None:
+                topic.publish(self._row(latest))
+                topic.state = latest
+        self.dirty.clear()
+
+    def _row(self, candle: CandleView) -> bytes:
+        return orjson.dumps([market.candle_row(candle, self.ctx.now_ms())])
+
+
+class InstrumentsChannel(Channel):
+    """`instruments` of one instType: the listed ones after the ack, then each new listing."""
+
+    name = "instruments"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.topics: dict[InstType, Topic] = {}
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        try:
+            inst_type = InstType(required(arg, "instType"))
+        except ValueError:
+            raise not_found(arg, "instType") from None
+        ack = echo(arg, ("instType",))
+        return Subscription((self.name, inst_type), ack, ack)
+
+    def opened(self, topic: Topic) -> None:
+        self.topics[topic.key[1]] = topic  # type: ignore[index]
+
+    def closed(self, topic: Topic) -> None:
+        del self.topics[topic.key[1]]  # type: ignore[index]
+
+    def welcome(self, topic: Topic, conn: Connection) -> None:
+        inst_type = topic.key[1]  # type: ignore[index]
+        instruments = self.ctx.engine.instruments.values()
+        listed = [render.instrument(i) for i in instruments if i.inst_type is inst_type]
+        if listed:
+            conn.send(topic.frame(orjson.dumps(listed)))
+
+    def on_listed(self, inst: Instrument) -> None:
+        topic = self.topics.get(inst.inst_type)
+        if topic is not None:
+            topic.publish(orjson.dumps([render.instrument(inst)]))
+
+
+class StatusChannel(Channel):
+    """`status`: system maintenance notices; a self-hosted exchange never schedules any."""
+
+    name = "status"
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        ack = echo(arg, ())
+        return Subscription((self.name,), ack, ack)
+
+
+def candle_channels(ctx: Context) -> list[CandleChannel]:
+    return [CandleChannel(ctx, bar) for bar in BARS]

@@ -1,0 +1,212 @@
+"""Private channels (/private, after login): orders, fills, account, balance_and_position.
+
+Topics carry the uid in their key and in their pushed `arg`. Each push's data is rendered and
+serialized once per event and written to every topic of that user whose filter it passes.
+"""
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from quintex.core.enums import BillType
+from quintex.core.events import BalanceChanged
+from quintex.core.instruments import Instrument
+from quintex.core.records import BalanceView, Bill, Fill, OrderView
+from quintex.okx import render, wspush
+from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
+
+from ..connection import Connection
+from ..errors import Malformed
+from .base import PRIVATE, Channel, Context, Subscription, Topic, echo, not_found, required, text, with_uid
+
+ORDER_INST_TYPES = frozenset({"SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION", "ANY"})
+
+
+class _PerUser(Channel):
+    services = frozenset({PRIVATE})
+    needs_login = True
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.by_user: dict[int, list[Topic]] = {}
+
+    def opened(self, topic: Topic) -> None:
+        self.by_user.setdefault(topic.key[1], []).append(topic)  # type: ignore[index]
+
+    def closed(self, topic: Topic) -> None:
+        uid = topic.key[1]  # type: ignore[index]
+        self.by_user[uid].remove(topic)
+        if not self.by_user[uid]:
+            del self.by_user[uid]
+
+    def _inst_id(self, arg: dict[str, Any], *described: str) -> str:
+        inst_id = text(arg, "instId")
+        if inst_id and inst_id not in self.ctx.engine.instruments:
+            raise not_found(arg, *described)
+        return inst_id
+
+
+class OrdersChannel(_PerUser):
+    """`orders`: one push per order state change (placed, each fill, amended, canceled), no snapshot."""
+
+    name = "orders"
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        inst_type = required(arg, "instType")
+        if inst_type not in ORDER_INST_TYPES:
+            raise not_found(arg, "instType")
+        inst_id = self._inst_id(arg, "instType", "instId")
+        ack = echo(arg, ("instType", "instFamily", "instId"))
+        key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id)
+        return Subscription(key, ack, with_uid(ack, conn.uid))
+
+    def on_order(self, order: OrderView, fill: Fill | None) -> None:
+        topics = self.by_user.get(order.uid)
+        if topics is None:
+            return
+        inst = self.ctx.engine.instruments[order.inst_id]
+        data = None
+        for topic in topics:
+            _, _, inst_type, family, inst_id = topic.key  # type: ignore[misc]
+            if _matches(inst, inst_type, family, inst_id):
+                data = data or orjson.dumps([render.order_push(order, inst, fill)])
+                topic.publish(data)
+
+
+def _matches(inst: Instrument, inst_type: str, family: str, inst_id: str) -> bool:
+    if inst_id:
+        return inst_id == inst.inst_id
+    if inst_type != "ANY" and inst_type != inst.inst_type.value:
+        return False
+    return not family or family == f"{inst.base_ccy}-{inst.quote_ccy}"
+
+
+class FillsChannel(_PerUser):
+    """`fills`: one push per fill of the user's orders."""
+
+    name = "fills"
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        inst_id = self._inst_id(arg, "instId")
+        ack = echo(arg, ("instId",))
+        return Subscription((self.name, conn.uid, inst_id), ack, with_uid(ack, conn.uid))
+
+    def on_fill(self, fill: Fill) -> None:
+        data = None
+        for topic in self.by_user.get(fill.uid, ()):
+            if topic.key[2] in ("", fill.inst_id):  # type: ignore[index]
+                data = data or orjson.dumps([wspush.fill(fill)])
+                topic.publish(data)
+
+
+class AccountChannel(_PerUser):
+    """`account`: a snapshot after the ack, the changed currencies after every change, and a snapshot
+    every few seconds unless `extraParams` says `{"updateInterval": "0"}`."""
+
+    name = "account"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.changed: dict[int, dict[str, BalanceView]] = {}
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        ccy = text(arg, "ccy")
+        if ccy and ccy not in self.ctx.engine.currencies:
+            raise not_found(arg, "ccy")
+        ack = echo(arg, ("ccy",))
+        key = (self.name, conn.uid, ccy, _periodic(arg.get("extraParams")))
+        return Subscription(key, ack, with_uid(ack, conn.uid))
+
+    def opened(self, topic: Topic) -> None:
+        super().opened(topic)
+        topic.state = time.monotonic() + self.ctx.settings.account_period_s
+
+    def welcome(self, topic: Topic, conn: Connection) -> None:
+        conn.send(topic.frame(self._snapshot(topic), SNAPSHOT_PAGE))
+
+    def on_balance(self, event: BalanceChanged) -> None:
+        if event.uid in self.by_user:
+            view = BalanceView(event.ccy, event.cash, event.frozen, event.ts)
+            self.changed.setdefault(event.uid, {})[event.ccy] = view
+
+    def flush_changes(self) -> None:
+        for uid, changed in self.changed.items():
+            for topic in self.by_user.get(uid, ()):
+                ccy = topic.key[2]  # type: ignore[index]
+                views = [v for v in changed.values() if not ccy or v.ccy == ccy]
+                if views:
+                    ts = max(v.u_time for v in views)
+                    topic.publish(orjson.dumps([render.balance(views, ts)]), EVENT_UPDATE)
+        self.changed.clear()
+
+    def flush_periodic(self) -> None:
+        now = time.monotonic()
+        for topics in self.by_user.values():
+            for topic in topics:
+                if topic.key[3] and topic.state <= now:  # type: ignore[index]
+                    topic.publish(self._snapshot(topic), SNAPSHOT_PAGE)
+                    topic.state = now + self.ctx.settings.account_period_s
+
+    def _snapshot(self, topic: Topic) -> bytes:
+        _, uid, ccy, _ = topic.key  # type: ignore[misc]
+        held = [b for b in self.ctx.engine.balances(uid)
+                if (b.cash or b.frozen) and (not ccy or b.ccy == ccy)]
+        return orjson.dumps([render.balance(held, self.ctx.now_ms())])
+
+
+def _periodic(extra: object) -> bool:
+    """False when `extraParams` (a JSON string, or an object) sets `updateInterval` to 0."""
+    if extra in (None, ""):
+        return True
+    try:
+        params = orjson.loads(extra) if isinstance(extra, str) else extra
+    except orjson.JSONDecodeError:
+        raise Malformed("extraParams") from None
+    if not isinstance(params, dict):
+        raise Malformed("extraParams")
+    return str(params.get("updateInterval", "")) != "0"
+
+
+_Changes = tuple[dict[str, tuple[Decimal, int]], dict[tuple[str, int], None]]
+"""Per (uid, eventType): the new cash balance and its time per currency, and the trades behind them."""
+
+
+class BalanceAndPositionChannel(_PerUser):
+    """`balance_and_position`: a snapshot after the ack, then a push per batch of cash changes, with
+    `eventType` "filled" (trades) or "transferred" (deposits, transfers). Spot has no positions."""
+
+    name = "balance_and_position"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.changed: dict[tuple[int, str], _Changes] = {}
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        ack = echo(arg, ())
+        return Subscription((self.name, conn.uid), ack, with_uid(ack, conn.uid))
+
+    def welcome(self, topic: Topic, conn: Connection) -> None:
+        held = [(b.ccy, b.cash, b.u_time) for b in self.ctx.engine.balances(topic.key[1]) if b.cash]  # type: ignore[index]
+        data = wspush.balance_and_position("snapshot", self.ctx.now_ms(), held)
+        conn.send(topic.frame(orjson.dumps([data])))
+
+    def on_bill(self, bill: Bill) -> None:
+        if bill.uid not in self.by_user:
+            return
+        event_type = "filled" if bill.type is BillType.TRADE else "transferred"
+        balances, trades = self.changed.setdefault((bill.uid, event_type), ({}, {}))
+        balances[bill.ccy] = (bill.bal, bill.ts)
+        if bill.trade_id is not None:
+            trades[(bill.inst_id, bill.trade_id)] = None
+
+    def flush_changes(self) -> None:
+        now = self.ctx.now_ms()
+        for (uid, event_type), (balances, trades) in self.changed.items():
+            rows = [(ccy, cash, ts) for ccy, (cash, ts) in balances.items()]
+            data = orjson.dumps([wspush.balance_and_position(event_type, now, rows, trades)])
+            for topic in self.by_user.get(uid, ()):
+                topic.publish(data)
+        self.changed.clear()

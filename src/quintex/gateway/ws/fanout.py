@@ -1,0 +1,139 @@
+"""From the runtime's events to the pushes of every channel.
+
+The runtime calls `on_events` after each batch, once the callers have their results; it only
+queues the batch and schedules a drain on the event loop, so the sequencer never waits for this
+work, let alone for a socket. The drain routes each event to its channels (which render and
+serialize a push once and write the same frame to every subscriber, without waiting), then
+flushes the tick-by-tick books and the per-batch account pushes. A timer does the rest every
+100 ms: `books`, `books5`, tickers, candles, periodic account snapshots, book heartbeats, and
+closing idle connections.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from quintex.core.events import (
+    BalanceChanged,
+    BillPosted,
+    BookChanged,
+    Event,
+    InstrumentListed,
+    OrderAccepted,
+    OrderUpdated,
+    TradeExecuted,
+)
+from quintex.okx.ws import IDLE_CLOSE
+
+from .channels import Channels, Topic
+from .connection import Connection
+from .settings import WsSettings
+
+log = logging.getLogger(__name__)
+
+
+class Fanout:
+    def __init__(self, channels: Channels, topics: dict[Hashable, Topic], connections: dict[Connection, None],
+                 settings: WsSettings, now_ms: Callable[[], int]) -> None:
+        self.channels = channels
+        self._topics = topics
+        self._connections = connections
+        self._settings = settings
+        self._now_ms = now_ms
+        self._pending: list[list[Event]] = []
+        self._timer: asyncio.Task[None] | None = None
+        self._tick_by_tick = [c for c in channels.books if c.tick_by_tick]
+        self._routes: dict[type, Callable[[Any], None]] = {
+            BookChanged: self._on_book, TradeExecuted: self._on_trade, OrderAccepted: self._on_accepted,
+            OrderUpdated: self._on_updated, BalanceChanged: channels.account.on_balance,
+            BillPosted: self._on_bill, InstrumentListed: self._on_listed,
+        }
+
+    def start(self) -> None:
+        self._timer = asyncio.get_running_loop().create_task(self._tick(), name="quintex-ws-timer")
+
+    async def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            await asyncio.gather(self._timer, return_exceptions=True)
+
+    def on_events(self, events: list[Event]) -> None:
+        """The runtime's subscriber: queue the batch; nothing to do while nobody subscribes."""
+        if not self._topics:
+            return
+        if not self._pending:
+            asyncio.get_running_loop().call_soon(self._drain)
+        self._pending.append(events)
+
+    def _drain(self) -> None:
+        pending, self._pending = self._pending, []
+        routes = self._routes
+        try:
+            for events in pending:
+                for event in events:
+                    route = routes.get(type(event))
+                    if route is not None:
+                        route(event)
+            for channel in self._tick_by_tick:
+                if channel.topics:
+                    channel.flush()
+            self.channels.account.flush_changes()
+            self.channels.balance_and_position.flush_changes()
+        except Exception:
+            log.exception("WebSocket fan-out failed on %d batches", len(pending))
+
+    def _on_book(self, event: BookChanged) -> None:
+        self.channels.tickers.touch(event.inst_id)
+
+    def _on_trade(self, event: TradeExecuted) -> None:
+        channels = self.channels
+        channels.trades.on_trade(event)
+        channels.trades_all.on_trade(event)
+        channels.tickers.touch(event.inst_id)
+        for candles in channels.candles:
+            if event.inst_id in candles.topics:
+                candles.dirty.add(event.inst_id)
+
+    def _on_accepted(self, event: OrderAccepted) -> None:
+        self.channels.orders.on_order(event.order, None)
+
+    def _on_updated(self, event: OrderUpdated) -> None:
+        self.channels.orders.on_order(event.order, event.fill)
+        if event.fill is not None:
+            self.channels.fills.on_fill(event.fill)
+
+    def _on_bill(self, event: BillPosted) -> None:
+        self.channels.balance_and_position.on_bill(event.bill)
+
+    def _on_listed(self, event: InstrumentListed) -> None:
+        self.channels.instruments.on_listed(event.instrument)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.flush_interval_s)
+            try:
+                self._flush_timed()
+                self._close_idle()
+            except Exception:
+                log.exception("WebSocket timer failed")
+
+    def _flush_timed(self) -> None:
+        channels = self.channels
+        for books in channels.books:
+            if books.topics:
+                books.flush()
+        channels.tickers.flush()
+        now = self._now_ms()
+        for candles in channels.candles:
+            if candles.topics:
+                candles.flush(now)
+        channels.account.flush_periodic()
+
+    def _close_idle(self) -> None:
+        quiet_since = time.monotonic() - self._settings.idle_timeout_s
+        for conn in self._connections:
+            if conn.last_in < quiet_since and conn.last_out < quiet_since:
+                conn.close(*IDLE_CLOSE)

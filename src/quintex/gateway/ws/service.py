@@ -1,0 +1,134 @@
+"""The WebSocket service: its connections, and what each client message asks for.
+
+Text `ping` is answered `pong`; `login`, `subscribe` and `unsubscribe` are answered before the next
+message is read (so the login reply is the first frame after a login); trade ops are answered
+once the sequencer has applied them.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from quintex.marketdata import MarketData
+from quintex.okx import ws
+from quintex.okx.errors import OkxError
+from quintex.runtime.sequencer import Runtime
+
+from ..ratelimit import RateLimiter
+from . import login
+from .channels import Channels, Context
+from .connection import Connection
+from .errors import Malformed
+from .fanout import Fanout
+from .frames import text_frame
+from .ops import TRADE_OPS, Ops
+from .settings import WsSettings
+from .subscriptions import Subscriptions, request_id
+
+log = logging.getLogger(__name__)
+
+PONG_FRAME = text_frame(ws.PONG.encode())
+REQUESTS_PER_HOUR = 480
+"""login + subscribe + unsubscribe requests per connection (OKX's limit)."""
+SHUTDOWN_CLOSE = (1001, "Server shutting down")
+FULL_DEPTH = 1_000_000
+_INTERNAL = OkxError("64007", "Operation failed due to WS internal error")
+
+
+class WsService:
+    def __init__(self, runtime: Runtime, market_data: MarketData, limiter: RateLimiter,
+                 settings: WsSettings) -> None:
+        self.runtime = runtime
+        self.settings = settings
+        self.limiter = limiter
+        self.connections: dict[Connection, None] = {}
+        self.ctx = Context(runtime.engine, market_data, runtime.now_ms, settings)  # type: ignore[arg-type]
+        self.channels = Channels(self.ctx)
+        self.subscriptions = Subscriptions(self.channels)
+        self.fanout = Fanout(self.channels, self.subscriptions.topics, self.connections, settings,
+                             runtime.now_ms)
+        self.ops = Ops(runtime, limiter)
+
+    async def start(self) -> None:
+        """Start pushing; the books read model first takes the engine's books as they are (after a
+        restart from a snapshot it has seen only the events replayed after it)."""
+        engine, books = self.ctx.engine, self.ctx.market_data.books
+        for inst_id in engine.instruments:
+            books.load(inst_id, *engine.book(inst_id, FULL_DEPTH))
+        self.runtime.subscribe(self.fanout.on_events)
+        self.fanout.start()
+
+    async def stop(self, timeout_s: float = 2.0) -> None:
+        """Stop pushing, close every connection (1001) and give them `timeout_s` to finish closing."""
+        self.runtime.unsubscribe(self.fanout.on_events)
+        await self.fanout.stop()
+        for conn in self.connections:
+            conn.close(*SHUTDOWN_CLOSE)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self.connections and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+
+    def connect(self, conn: Connection) -> None:
+        self.connections[conn] = None
+
+    def disconnect(self, conn: Connection) -> None:
+        self.connections.pop(conn, None)
+        self.subscriptions.drop(conn)
+        conn.closed = True
+
+    def on_text(self, conn: Connection, text: str) -> None:
+        if text == ws.PING:
+            conn.send(PONG_FRAME)
+            return
+        try:
+            req = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            req = None
+        if not isinstance(req, dict) or not isinstance(req.get("op"), str):
+            conn.send_json(ws.error_event(ws.invalid_request(text), conn.conn_id))
+            return
+        try:
+            self._dispatch(conn, req, text)
+        except Exception:
+            log.exception("WebSocket request failed: %.200s", text)
+            conn.send_json(ws.error_event(_INTERNAL, conn.conn_id, request_id(req)))
+
+    def _dispatch(self, conn: Connection, req: dict[str, Any], text: str) -> None:
+        op = req["op"]
+        if op in TRADE_OPS:
+            self.ops.handle(conn, req)
+            return
+        if op not in ("login", "subscribe", "unsubscribe"):
+            conn.send_json(ws.error_event(ws.invalid_op(op), conn.conn_id, request_id(req)))
+            return
+        try:
+            self.limiter.take(("ws/requests", conn.conn_id), REQUESTS_PER_HOUR, 3600.0)
+        except OkxError:
+            conn.send_json(ws.error_event(ws.too_frequent(), conn.conn_id, request_id(req)))
+            return
+        if op == "login":
+            self._login(conn, req, text)
+        else:
+            self.subscriptions.handle(conn, op, req, text)
+
+    def _login(self, conn: Connection, req: dict[str, Any], text: str) -> None:
+        try:
+            key = login.verify(req.get("args"), self.ctx.engine, self.runtime.now_ms(), conn.remote)
+            if conn.key is not None and conn.key.api_key != key.api_key:
+                raise ws.repeated_login()
+        except Malformed:
+            conn.send_json(ws.error_event(ws.invalid_request(text), conn.conn_id, request_id(req)))
+            return
+        except OkxError as err:
+            conn.send_json(ws.error_event(err, conn.conn_id, request_id(req)))
+            return
+        conn.key = key
+        conn.send_json(ws.login_ok(conn.conn_id))
+
+
+WS_SERVICE = web.AppKey("ws_service", WsService)

@@ -1,0 +1,20 @@
+"""Tunables of the WebSocket service (OKX's values by default; tests shorten the timers)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class WsSettings:
+    send_buffer_bytes: int = 4 * 1024 * 1024
+    """Unsent bytes a connection may have queued before it is closed (code 4005)."""
+    idle_timeout_s: float = 30.0
+    """A connection with nothing received and nothing pushed for this long is closed (code 4004)."""
+    flush_interval_s: float = 0.1
+    """Cadence of `books`, `books5`, `tickers` and candle pushes."""
+    book_heartbeat_s: float = 60.0
+    """A book channel without changes for this long sends its no-change update."""
+    account_period_s: float = 5.0
+    """Periodic `account` snapshots (unless the subscription asks for `updateInterval` "0")."""
+    max_message_bytes: int = 64 * 1024
+    """Larger client messages close the connection with 1009, as OKX does."""
