@@ -17,7 +17,7 @@ CORE_STDLIB = {
     "heapq", "itertools", "math", "operator", "typing",
 }
 L1 = {"okx", "journal", "marketdata", "history"}
-ENTRY_POINTS = {"cli", "web"}
+ENTRY_POINTS = {"cli", "web", "testing"}
 ALLOWED: dict[str, set[str]] = {
     "core": {"core"},
     **{layer: {"core", layer} for layer in L1},
@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "sim": {"sim", "runtime", "okx", "core"},
     "cli": {"cli", "web", "sim", "gateway", "runtime", "okx", "journal", "marketdata", "history", "core"},
     "web": {"web", "sim", "gateway", "runtime", "okx", "journal", "marketdata", "history", "core"},
+    "testing": {"testing", "cli", "sim", "gateway", "runtime", "okx", "journal", "marketdata", "history", "core"},
 }
 
 

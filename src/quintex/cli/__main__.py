@@ -5,9 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from .durable import add_serve_arguments, add_store_argument, replay_command, snapshot_command, verify_command
 from .errors import CliError
 from .listing import ListingError
-from .serve import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, serve
+from .livemarket import add_market_arguments
+from .market import add_market_commands, clock_command, market_command
+from .serve import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TLS_PORT, serve
 from .users import user_add, user_key
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
@@ -20,20 +23,34 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve", help="run the exchange (REST /api/v5 and the admin API)",
-        description="Run the exchange until SIGTERM or Ctrl-C. State lives in memory for now; the data "
-                    "dir holds the admin token (file admin-token, mode 0600) that `quintex user` uses.")
+        description="Run the exchange until SIGTERM or Ctrl-C. Every command is journaled before its reply; "
+                    "a start loads the latest snapshot and replays the journal after it. The data dir holds "
+                    "the store (quintex.db) and the admin token (file admin-token, mode 0600) that "
+                    "`quintex user` uses.")
     serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port (default: %(default)s)")
     serve.add_argument("--data-dir", default=DEFAULT_DATA_DIR,
                        help="directory for the server's files, created if missing (default: %(default)s)")
-    serve.add_argument("--market", choices=["off"], default="off",
-                       help="market simulator; only 'off' exists for now, the simulator comes later")
+    add_market_arguments(serve)
     serve.add_argument("--instruments", type=Path, metavar="FILE",
                        help="TOML listing of currencies and instruments (default: the packaged "
                             "BTC, ETH, SOL, USDT, USDC and BTC-USDT, ETH-USDT, SOL-USDT, ETH-BTC, BTC-USDC)")
     serve.add_argument("--rate-limits", choices=["okx", "off"], default="okx",
                        help="apply OKX's per-endpoint rate limits (HTTP 429, code 50011) or none "
                             "(default: %(default)s)")
+    serve.add_argument("--tls", action="store_true",
+                       help="also serve REST and WebSocket over TLS (https://, wss://) with a certificate "
+                            "of a local CA kept in DATA_DIR/tls (clients trust it with "
+                            "SSL_CERT_FILE=DATA_DIR/tls/ca.pem)")
+    serve.add_argument("--tls-port", type=int, default=DEFAULT_TLS_PORT,
+                       help="TLS port (default: %(default)s)")
+    serve.add_argument("--tls-cert", type=Path, metavar="PEM",
+                       help="serve TLS with this certificate (chain) instead of the local CA's; "
+                            "needs --tls-key")
+    serve.add_argument("--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert")
+    add_serve_arguments(serve)
+    _add_store_commands(commands)
+    add_market_commands(commands, DEFAULT_SERVER, DEFAULT_DATA_DIR)
 
     user = commands.add_parser("user", help="create users and API keys on a running server")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -60,11 +77,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    snapshot = commands.add_parser(
+        "snapshot", help="snapshot the exchange's state now",
+        description="Ask the server running on the data dir to snapshot its state (SIGUSR1) and wait for it; "
+                    "with no server running, recover the state from the store and snapshot it.")
+    verify = commands.add_parser(
+        "verify", help="replay the journal and compare with the state hashes recorded live",
+        description="Replay everything the store keeps (from its oldest snapshot) and compare the state hash "
+                    "at every checkpoint and snapshot; report the first divergence. Exit 0 when all match.")
+    replay = commands.add_parser(
+        "replay", help="rebuild the exchange as of a past moment into a new data dir",
+        description="Rebuild the state as it was after --until into a new data dir that `quintex serve "
+                    "--data-dir DIR` opens.")
+    replay.add_argument("--until", required=True, metavar="SEQ|TS",
+                        help="a seq, Unix milliseconds (>= 10^12) or an ISO 8601 time such as 2025-01-31T12:00:00Z")
+    replay.add_argument("--to", required=True, metavar="DIR", help="the new data dir (must not hold a store)")
+    for sub in (snapshot, verify, replay):
+        sub.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="the server's data dir (default: %(default)s)")
+        add_store_argument(sub)
+
+
+STORE_COMMANDS = {"snapshot": snapshot_command, "verify": verify_command, "replay": replay_command}
+MARKET_COMMANDS = {"market": market_command, "clock": clock_command}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "serve":
             return serve(args)
+        if args.command in STORE_COMMANDS:
+            return STORE_COMMANDS[args.command](args)
+        if args.command in MARKET_COMMANDS:
+            return MARKET_COMMANDS[args.command](args)
         return user_add(args) if args.user_command == "add" else user_key(args)
     except (CliError, ListingError) as exc:
         print(f"quintex: error: {exc}", file=sys.stderr)

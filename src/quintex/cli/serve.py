@@ -11,22 +11,24 @@ from pathlib import Path
 from aiohttp import web
 
 from quintex.core.commands import ListCurrency, ListInstrument
-from quintex.core.engine import Engine
 from quintex.core.events import CommandRejected
 from quintex.gateway.app import create_app
 from quintex.history import History
 from quintex.marketdata import MarketData
-from quintex.runtime.clock import WallClock
 from quintex.runtime.sequencer import Runtime
 
 from .admintoken import TOKEN_FILE, ensure_admin_token
+from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import load_listing
+from .livemarket import make_clock, restorable, running_market
+from .tls import TlsFiles, local_ca, server_context
 
 log = logging.getLogger("quintex")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+DEFAULT_TLS_PORT = 8443
 DEFAULT_DATA_DIR = "./quintex-data"
 SHUTDOWN_TIMEOUT_S = 5.0
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -52,15 +54,20 @@ async def _serve(args: argparse.Namespace) -> int:
     token = _prepare_data_dir(Path(args.data_dir))
     listing = load_listing(args.instruments)
     market_data, history = MarketData(), History()
-    runtime = Runtime(Engine(), WallClock(), [market_data, history])
+    durable = open_durable(args, [market_data, history])
+    engine = durable.engine = restorable(durable.engine)
+    clock = make_clock(args.clock, engine.last_ts)
+    runtime = Runtime(engine, clock, [market_data, history], journal=durable.journal)
     await runtime.start()
     try:
         await _list(runtime, listing)
-        app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
-                         market_data=market_data, history=history)
-        await _serve_http(app, args, stop)
+        async with running_market(args, runtime, engine, clock, durable.journal) as market:
+            app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
+                             market_data=market_data, history=history, operator=market)
+            await _serve_http(app, args, stop)
     finally:
         await runtime.stop()
+        await close_durable(durable, runtime.halted)
     log.info("stopped")
     return 1 if runtime.halted else 0
 
@@ -104,7 +111,12 @@ async def _serve_http(app: web.Application, args: argparse.Namespace, stop: asyn
             await web.TCPSite(runner, args.host, args.port).start()
         except OSError as exc:
             raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        tls = _tls_files(args)
+        if tls is not None:
+            await _listen_tls(runner, args, tls)
         _announce(args)
+        if tls is not None:
+            _announce_tls(args, tls)
         await stop.wait()
         log.info("signal received: refusing new connections, finishing requests in flight")
     finally:
@@ -119,6 +131,7 @@ def _announce(args: argparse.Namespace) -> None:
         options += f" --data-dir {args.data_dir}"
     lines = [
         f"Quintex is serving the OKX API v5 at {url}  (REST: {url}/api/v5/...)",
+        f"WebSocket: ws://{host}:{args.port}/ws/v5/public, /ws/v5/private, /ws/v5/business",
         f"Admin token: {Path(args.data_dir) / TOKEN_FILE}",
         f"Create a user: quintex user add alice --fund USDT=100000 --fund BTC=10 --json{options}",
         "Stop with Ctrl-C (or SIGTERM).",
@@ -126,3 +139,27 @@ def _announce(args: argparse.Namespace) -> None:
     print("\n".join(lines), flush=True)
     if args.host not in LOOPBACK:
         log.warning("listening on %s: the API is reachable from other machines", args.host)
+
+
+def _tls_files(args: argparse.Namespace) -> TlsFiles | None:
+    """The operator's certificate, the data dir's local CA (`--tls`), or None without TLS."""
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            raise CliError("--tls-cert and --tls-key must be given together")
+        return TlsFiles(args.tls_cert, args.tls_key, None)
+    return local_ca(Path(args.data_dir)) if args.tls else None
+
+
+async def _listen_tls(runner: web.AppRunner, args: argparse.Namespace, files: TlsFiles) -> None:
+    try:
+        await web.TCPSite(runner, args.host, args.tls_port, ssl_context=server_context(files)).start()
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.tls_port}: {exc.strerror or exc}") from None
+
+
+def _announce_tls(args: argparse.Namespace, files: TlsFiles) -> None:
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    lines = [f"TLS: https://{host}:{args.tls_port}/api/v5/...  wss://{host}:{args.tls_port}/ws/v5/..."]
+    if files.ca is not None:
+        lines.append(f"Python clients trust it with: SSL_CERT_FILE={files.ca.resolve()}")
+    print("\n".join(lines), flush=True)

@@ -12,12 +12,14 @@ from quintex.okx.codes import (
 from quintex.okx.errors import OkxError
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
-from . import rest
+from . import rest, ws
 from .admin import ADMIN_PREFIX, admin_error, register_admin
 from .body import MAX_BODY_BYTES
 from .keys import ADMIN_TOKEN, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+from .operator import MarketOperator, register_operator
 from .ratelimit import RateLimiter
 from .responses import error_response
+from .ws import WsSettings
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,8 @@ V5_METHODS = frozenset({"GET", "POST"})
 
 
 def create_app(
-    runtime: Runtime, *, admin_token: str, rate_limits: bool, market_data: object, history: object
+    runtime: Runtime, *, admin_token: str, rate_limits: bool, market_data: object, history: object,
+    ws_settings: WsSettings | None = None, operator: MarketOperator | None = None,
 ) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
@@ -38,6 +41,9 @@ def create_app(
     app[HISTORY] = history
     rest.register(app)
     register_admin(app)
+    if operator is not None:
+        register_operator(app, operator)
+    ws.register(app, runtime, market_data, app[RATE_LIMITER], ws_settings or WsSettings())  # type: ignore[arg-type]
     return app
 
 

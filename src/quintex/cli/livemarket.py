@@ -1,0 +1,111 @@
+"""The market inside `quintex serve`: the --market, --clock and --market-config options, the clock
+they choose, and the simulated market with its operator controls around the running exchange."""
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from quintex.core.engine import Engine
+from quintex.journal import Journal
+from quintex.runtime.clock import AcceleratedClock, Clock, ManualClock, WallClock, wall_ms
+from quintex.runtime.restorable import RestorableEngine
+from quintex.runtime.sequencer import Runtime
+from quintex.sim.config import MarketConfig, MarketConfigError, load_market_config
+from quintex.sim.control import MarketControl
+from quintex.sim.driver import MarketDriver
+from quintex.sim.market import Market
+from quintex.sim.replay import ReplayError
+
+from .errors import CliError
+
+log = logging.getLogger("quintex")
+
+SNAPSHOT_DIR = "snapshots"
+
+
+def add_market_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--market", choices=["live", "off"], default="live",
+                        help="live: simulated prices, market makers and takers trade every listed "
+                             "instrument; "
+                             "off: a quiet exchange where only users trade (default: %(default)s)")
+    parser.add_argument("--market-config", type=Path, metavar="FILE",
+                        help="TOML config of the market's price sources and agents (default: the packaged "
+                             "quintex/data/market.toml, which documents every key)")
+    parser.add_argument("--clock", default="real", type=clock_spec, metavar="real|accelerated:N|manual",
+                        help="the exchange's clock: real time, N times faster than real time, or standing "
+                             "still until `quintex clock advance` moves it (default: %(default)s)")
+
+
+def clock_spec(spec: str) -> str:
+    """`--clock` checked: real, manual or accelerated:N."""
+    make_clock(spec, 0)
+    return spec
+
+
+def make_clock(spec: str, last_ts: int) -> Clock:
+    """The clock `--clock` names; simulated clocks start now or at the last command's time if later."""
+    start = max(wall_ms(), last_ts)
+    if spec == "real":
+        return WallClock()
+    if spec == "manual":
+        return ManualClock(start)
+    kind, _, factor = spec.partition(":")
+    try:
+        if kind == "accelerated":
+            return AcceleratedClock(float(factor.removesuffix("x")), start)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(
+        f"{spec!r}: expected real, accelerated:N (N > 0, e.g. accelerated:60) or manual")
+
+
+def restorable(engine: Engine) -> RestorableEngine:
+    """The same state in an engine the operator can restore snapshots into."""
+    return engine if isinstance(engine, RestorableEngine) else RestorableEngine.restore(engine.snapshot())
+
+
+def _config(args: argparse.Namespace) -> MarketConfig:
+    if args.market == "off":
+        return MarketConfig()
+    try:
+        return load_market_config(args.market_config)
+    except MarketConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+@asynccontextmanager
+async def running_market(
+    args: argparse.Namespace, runtime: Runtime, engine: RestorableEngine, clock: Clock, journal: Journal,
+) -> AsyncIterator[MarketControl]:
+    """Start the market (agents' users, funding, first quotes) on a started runtime; stop it on exit.
+    After a snapshot is restored, the journal snapshots the state, so recovery starts from it."""
+
+    async def after_restore() -> None:
+        await journal.snapshot(engine)
+
+    config = _config(args)
+    try:
+        market = Market(config, engine.instruments.values() if args.market == "live" else ())
+    except ReplayError as exc:
+        raise CliError(str(exc)) from None
+    driver = MarketDriver(runtime, market, clock)
+    control = MarketControl(driver, engine, Path(args.data_dir) / SNAPSHOT_DIR, after_restore)
+    await driver.start()
+    try:
+        await control.start()
+        _announce(args, market)
+        yield control
+    finally:
+        await driver.stop()
+
+
+def _announce(args: argparse.Namespace, market: Market) -> None:
+    if args.market == "off":
+        line = "Market: off (only users trade)"
+    else:
+        line = (f"Market: live on {len(market.instruments)} instruments with {len(market.agents)} agents "
+                f"(seed {market.config.seed}); control it with `quintex market status|shock|pause|resume`")
+    print(f"{line}\nClock: {args.clock}", flush=True)

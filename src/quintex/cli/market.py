@@ -1,0 +1,189 @@
+"""`quintex market ...` and `quintex clock ...`: the operator's controls of a running server's market.
+
+    quintex market status                 clock, prices, index of every instrument
+    quintex market shock BTC -20%         move BTC's price by -20% now
+    quintex market set BTC 50000          set BTC's price (USD) now
+    quintex market pause | resume         stop or restart the agents
+    quintex market save NAME | restore NAME | snapshots | reset
+    quintex clock advance 1h30m           move a manual clock forward (with progress)
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from .admintoken import admin_token
+from .client import TIMEOUT_S, admin_post
+from .errors import CliError
+
+ADVANCE_CHUNK_MS = 5 * 60 * 1000
+"""A long advance is sent in chunks of this much simulated time, so progress shows between them."""
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+_UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+_MOVE = re.compile(r"([+-]?\d+(?:\.\d+)?)%?")
+
+
+def add_market_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], server: str,
+                        data_dir: str) -> None:
+    """The `market` and `clock` commands (with the default --server and --data-dir)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--server", default=server, help="server URL (default: %(default)s)")
+    common.add_argument("--data-dir", default=data_dir,
+                        help="the server's data dir, to read its admin token from; $QUINTEX_ADMIN_TOKEN "
+                             "overrides it (default: %(default)s)")
+    market = commands.add_parser("market", help="control the simulated market of a running server")
+    actions = market.add_subparsers(dest="market_command", required=True, metavar="ACTION")
+    actions.add_parser("status", parents=[common], help="clock, prices and the index of every instrument")
+    shock = actions.add_parser("shock", parents=[common], help="move a currency's price by a percentage now",
+                               description="e.g. `quintex market shock BTC -20%`: every BTC pair reprices.")
+    shock.add_argument("ccy", help="currency, e.g. BTC")
+    shock.add_argument("move", nargs=argparse.REMAINDER, metavar="PCT", help="percentage, e.g. -20%% or +5")
+    set_price = actions.add_parser("set", parents=[common], help="set a currency's USD price now")
+    set_price.add_argument("ccy", help="currency, e.g. BTC")
+    set_price.add_argument("px", help="price in USD, e.g. 50000")
+    actions.add_parser("pause", parents=[common], help="stop the agents (prices keep moving)")
+    actions.add_parser("resume", parents=[common], help="restart the agents")
+    actions.add_parser("snapshots", parents=[common], help="list the saved snapshots")
+    for name, text in (("save", "save the whole exchange as a named snapshot"),
+                       ("restore", "put a named snapshot back (time keeps running forward)")):
+        action = actions.add_parser(name, parents=[common], help=text)
+        action.add_argument("name", help="snapshot name (letters, digits, '.', '_', '-')")
+    actions.add_parser("reset", parents=[common], help="back to the state the market started from")
+
+    clock = commands.add_parser("clock", help="move a running server's manual clock")
+    clock_actions = clock.add_subparsers(dest="clock_command", required=True, metavar="ACTION")
+    advance = clock_actions.add_parser("advance", parents=[common], help="move a manual clock forward",
+                                       description="The market runs through the time in its steps; e.g. 60s, "
+                                                   "5m, 1h30m, 1d (a bare number is seconds).")
+    advance.add_argument("duration", help="how far, e.g. 60s, 1h30m, 1d")
+
+
+def parse_duration(text: str) -> int:
+    """`90`, `60s`, `1h30m`, `250ms`, `1d` -> milliseconds."""
+    text = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return int(float(text) * 1000)
+    parts = _DURATION.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise CliError(f"{text!r} is not a duration: use e.g. 60s, 5m, 1h30m, 1d or 250ms")
+    return int(sum(float(n) * _UNIT_MS[u] for n, u in parts))
+
+
+def parse_move(text: str) -> str:
+    match = _MOVE.fullmatch(text.strip())
+    if match is None:
+        raise CliError(f"{text!r} is not a percentage: use e.g. -20% or +5%")
+    return match[1]
+
+
+def _token(args: argparse.Namespace) -> str:
+    return admin_token(Path(args.data_dir))
+
+
+def _get(args: argparse.Namespace, path: str) -> dict[str, Any]:
+    request = urllib.request.Request(args.server.rstrip("/") + path,
+                                     headers={"Authorization": f"Bearer {_token(args)}"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            answer = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")
+        raise CliError(f"the server answered HTTP {exc.code}: {detail}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise CliError(f"cannot reach a Quintex server at {args.server} ({reason})") from None
+    if not isinstance(answer, dict):
+        raise CliError(f"{args.server} did not answer like a Quintex server")
+    return answer
+
+
+def _post(args: argparse.Namespace, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    return admin_post(args.server, _token(args), "/admin/market" + path, payload or {})
+
+
+def market_command(args: argparse.Namespace) -> int:
+    action = args.market_command
+    if action == "status":
+        _show_status(_get(args, "/admin/market"))
+    elif action == "shock":
+        _shock(args)
+    elif action == "set":
+        answer = _post(args, "/price", {"ccy": args.ccy, "px": args.px})
+        print(f"{answer['ccy']} is now {answer['usd']} USD")
+    elif action in ("pause", "resume"):
+        _post(args, "/" + action)
+        print("agents paused" if action == "pause" else "agents resumed")
+    elif action == "snapshots":
+        print("\n".join(_get(args, "/admin/market/snapshots")["snapshots"]) or "no snapshots")
+    elif action == "save":
+        answer = _post(args, "/snapshots", {"name": args.name})
+        print(f"saved snapshot {answer['name']} at seq {answer['seq']}")
+    elif action == "restore":
+        answer = _post(args, f"/snapshots/{quote(args.name, safe='')}/restore")
+        print(f"restored snapshot {answer['name']} (now at seq {answer['seq']})")
+    else:
+        _post(args, "/reset")
+        print("reset to the initial snapshot")
+    return 0
+
+
+def _shock(args: argparse.Namespace) -> None:
+    if not args.move:
+        raise CliError("shock needs a percentage, e.g. quintex market shock BTC -20%")
+    move, rest = args.move[0], args.move[1:]
+    if rest:
+        _options().parse_args(rest, namespace=args)
+    answer = _post(args, "/shock", {"ccy": args.ccy, "pct": parse_move(move)})
+    print(f"{answer['ccy']} is now {answer['usd']} USD")
+
+
+def _options() -> argparse.ArgumentParser:
+    """--server and --data-dir given after the percentage of `market shock`."""
+    parser = argparse.ArgumentParser(prog="quintex market shock", add_help=False)
+    parser.add_argument("--server")
+    parser.add_argument("--data-dir")
+    return parser
+
+
+def _show_status(status: dict[str, Any]) -> None:
+    now = dt.datetime.fromtimestamp(int(status["now"]) / 1000, dt.UTC).isoformat(timespec="milliseconds")
+    print(f"clock:  {status['clock']}, now {now.replace('+00:00', 'Z')}")
+    print(f"agents: {len(status['agents'])}, {'paused' if status['paused'] else 'running'}")
+    for ccy, price in status["prices"].items():
+        extra = f" ({float(price['progress']):.1%} of {price['file']})" if "progress" in price else ""
+        print(f"  {ccy:<8}{price['usd']:>20} USD  {price['source']}{extra}")
+    for inst_id, px in status["index"].items():
+        print(f"  {inst_id:<12}{px:>16}")
+
+
+def clock_command(args: argparse.Namespace) -> int:
+    total = parse_duration(args.duration)
+    done, now = 0, ""
+    while True:
+        chunk = min(ADVANCE_CHUNK_MS, total - done)
+        now = _post(args, "/clock/advance", {"ms": str(chunk)})["now"]
+        done += chunk
+        if total > ADVANCE_CHUNK_MS:
+            print(f"\radvanced {_span(done)} of {_span(total)} ({done / total:.0%})", end="", file=sys.stderr,
+                  flush=True)
+        if done >= total:
+            break
+    if total > ADVANCE_CHUNK_MS:
+        print(file=sys.stderr)
+    moment = dt.datetime.fromtimestamp(int(now) / 1000, dt.UTC).isoformat(timespec="milliseconds")
+    print(f"the clock is at {moment.replace('+00:00', 'Z')}")
+    return 0
+
+
+def _span(ms: int) -> str:
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"

@@ -1,0 +1,1 @@
+"""The simulated market: index prices, liquidity agents as pure policies, and their driver and controls."""
