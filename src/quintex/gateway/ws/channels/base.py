@@ -121,3 +121,22 @@ def with_uid(arg: dict[str, Any], uid: int) -> dict[str, Any]:
 
 def not_found(arg: dict[str, Any], *names: str) -> OkxError:
     return ws.channel_not_found(echo(arg, names))
+
+
+class PerInstrumentChannel(Channel):
+    """A channel whose topics are one per instrument (`{channel, instId}`)."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.topics: dict[str, Topic] = {}
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        inst = instrument(self.ctx, arg)
+        ack = echo(arg, ("instId",))
+        return Subscription((self.name, inst.inst_id), ack, ack)
+
+    def opened(self, topic: Topic) -> None:
+        self.topics[topic.key[1]] = topic  # type: ignore[index]
+
+    def closed(self, topic: Topic) -> None:
+        del self.topics[topic.key[1]]  # type: ignore[index]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from abc import abstractmethod
-from typing import Any
 
 import orjson
 
@@ -20,7 +19,7 @@ from quintex.okx import wspush
 from quintex.okx.ws import ACTION_SNAPSHOT, ACTION_UPDATE
 
 from ..connection import Connection
-from .base import Channel, Context, Subscription, Topic, echo, instrument
+from .base import Context, PerInstrumentChannel, Topic
 
 
 class _Feed:
@@ -31,26 +30,17 @@ class _Feed:
         self.last_push = time.monotonic()
 
 
-class _BookChannel(Channel):
+class _BookChannel(PerInstrumentChannel):
     def __init__(self, ctx: Context, name: str, depth: int, tick_by_tick: bool) -> None:
         super().__init__(ctx)
         self.name = name
         self.depth = depth
         self.tick_by_tick = tick_by_tick
-        self.topics: dict[str, Topic] = {}
-
-    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
-        inst = instrument(self.ctx, arg)
-        ack = echo(arg, ("instId",))
-        return Subscription((self.name, inst.inst_id), ack, ack)
 
     def opened(self, topic: Topic) -> None:
         inst_id = topic.key[1]  # type: ignore[index]
         topic.state = _Feed(DepthView(self.ctx.market_data.books, inst_id, self.depth))
-        self.topics[inst_id] = topic
-
-    def closed(self, topic: Topic) -> None:
-        del self.topics[topic.key[1]]  # type: ignore[index]
+        super().opened(topic)
 
     def welcome(self, topic: Topic, conn: Connection) -> None:
         self._flush(topic)

@@ -17,35 +17,16 @@ from .base import (
     PUBLIC,
     Channel,
     Context,
+    PerInstrumentChannel,
     Subscription,
     Topic,
     echo,
-    instrument,
     not_found,
     required,
 )
 
 
-class _PerInstrument(Channel):
-    """A channel whose topics are one per instrument (`{channel, instId}`)."""
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.topics: dict[str, Topic] = {}
-
-    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
-        inst = instrument(self.ctx, arg)
-        ack = echo(arg, ("instId",))
-        return Subscription((self.name, inst.inst_id), ack, ack)
-
-    def opened(self, topic: Topic) -> None:
-        self.topics[topic.key[1]] = topic  # type: ignore[index]
-
-    def closed(self, topic: Topic) -> None:
-        del self.topics[topic.key[1]]  # type: ignore[index]
-
-
-class TradesChannel(_PerInstrument):
+class TradesChannel(PerInstrumentChannel):
     """`trades`: one push per match (`count` "1")."""
 
     name = "trades"
@@ -68,7 +49,7 @@ class TradesAllChannel(TradesChannel):
             topic.publish(orjson.dumps([market.trade(trade)]))
 
 
-class TickersChannel(_PerInstrument):
+class TickersChannel(PerInstrumentChannel):
     """`tickers`: the current ticker after the ack, then at most every 100 ms when it changed."""
 
     name = "tickers"
@@ -108,7 +89,7 @@ class TickersChannel(_PerInstrument):
         return market.ticker(inst, md.ticker(inst_id, now), best_bid, best_ask, now)
 
 
-class CandleChannel(_PerInstrument):
+class CandleChannel(PerInstrumentChannel):
     """`candle{bar}` on /business (and /public, where older clients subscribe): the newest bar after
     every 100 ms with trades, and once more when it closes (`confirm` "1")."""
 
