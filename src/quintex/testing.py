@@ -34,13 +34,13 @@ from aiohttp import web
 from quintex.cli.listing import load_listing
 from quintex.cli.livemarket import make_clock
 from quintex.core.commands import CreateApiKey, CreateUser, Deposit
+from quintex.core.engine import Engine
 from quintex.core.enums import Perm
 from quintex.core.events import UserCreated
 from quintex.core.records import BookLevel
 from quintex.gateway.app import create_app
 from quintex.history import History
 from quintex.marketdata import MarketData
-from quintex.runtime.restorable import RestorableEngine
 from quintex.runtime.sequencer import Runtime
 from quintex.sim.config import load_market_config
 from quintex.sim.control import INITIAL, MarketControl
@@ -94,7 +94,7 @@ class Exchange:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=120)
 
     async def _start(self) -> None:
-        self.engine = engine = RestorableEngine()
+        self.engine = engine = Engine()
         self.clock = clock = make_clock(self._clock_spec, 0)
         market_data, history = MarketData(), History()
         self.runtime = runtime = Runtime(engine, clock, [market_data, history])

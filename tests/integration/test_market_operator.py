@@ -104,7 +104,7 @@ def test_a_live_server_on_a_manual_clock_is_shocked_paused_saved_restored_and_re
         assert again.stop() == 0
 
 
-def test_a_restore_survives_a_crash_right_after_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_restore_survives_a_crash_right_after_it_and_verifies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data_dir = tmp_path / "data"
     server = Server(data_dir, "--market", "live", "--clock", "manual")
     assert cli(server, capsys, "clock", "advance", "10s")[0] == 0
@@ -123,6 +123,9 @@ def test_a_restore_survives_a_crash_right_after_it(tmp_path: Path, capsys: pytes
         assert cli(again, capsys, "user", "key", "zed")[0] == 1
     finally:
         assert again.stop() == 0
+    assert main(["verify", "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: replayed ") and " 0 recorded state hashes" not in out
 
 
 def test_the_operator_api_needs_the_admin_token_and_checks_what_it_is_given() -> None:
@@ -147,3 +150,18 @@ def test_the_operator_api_needs_the_admin_token_and_checks_what_it_is_given() ->
         assert admin(exchange, "GET", "/admin/market/snapshots")[1] == {"snapshots": ["initial", "x"]}
     finally:
         exchange.stop()
+
+
+def test_a_damaged_snapshot_file_is_refused_and_the_exchange_keeps_running(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = Server(tmp_path / "data", "--market", "live", "--clock", "manual")
+    try:
+        (tmp_path / "data" / "snapshots").mkdir(exist_ok=True)
+        (tmp_path / "data" / "snapshots" / "bad.json.gz").write_bytes(b"not a snapshot")
+        code, out = cli(server, capsys, "market", "restore", "bad")
+        assert code == 1 and "cannot be loaded" in out
+        assert cli(server, capsys, "clock", "advance", "2s")[0] == 0
+        assert public(server, "/api/v5/public/time")
+    finally:
+        assert server.stop() == 0

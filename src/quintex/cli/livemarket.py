@@ -9,9 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from quintex.core.engine import Engine
-from quintex.journal import Journal
 from quintex.runtime.clock import AcceleratedClock, Clock, ManualClock, WallClock, wall_ms
-from quintex.runtime.restorable import RestorableEngine
 from quintex.runtime.sequencer import Runtime
 from quintex.sim.config import MarketConfig, MarketConfigError, load_market_config
 from quintex.sim.control import MarketControl
@@ -62,11 +60,6 @@ def make_clock(spec: str, last_ts: int) -> Clock:
         f"{spec!r}: expected real, accelerated:N (N > 0, e.g. accelerated:60) or manual")
 
 
-def restorable(engine: Engine) -> RestorableEngine:
-    """The same state in an engine the operator can restore snapshots into."""
-    return engine if isinstance(engine, RestorableEngine) else RestorableEngine.restore(engine.snapshot())
-
-
 def _config(args: argparse.Namespace) -> MarketConfig:
     if args.market == "off":
         return MarketConfig()
@@ -78,21 +71,16 @@ def _config(args: argparse.Namespace) -> MarketConfig:
 
 @asynccontextmanager
 async def running_market(
-    args: argparse.Namespace, runtime: Runtime, engine: RestorableEngine, clock: Clock, journal: Journal,
+    args: argparse.Namespace, runtime: Runtime, engine: Engine, clock: Clock,
 ) -> AsyncIterator[MarketControl]:
-    """Start the market (agents' users, funding, first quotes) on a started runtime; stop it on exit.
-    After a snapshot is restored, the journal snapshots the state, so recovery starts from it."""
-
-    async def after_restore() -> None:
-        await journal.snapshot(engine)
-
+    """Start the market (agents' users, funding, first quotes) on a started runtime; stop it on exit."""
     config = _config(args)
     try:
         market = Market(config, engine.instruments.values() if args.market == "live" else ())
     except ReplayError as exc:
         raise CliError(str(exc)) from None
     driver = MarketDriver(runtime, market, clock)
-    control = MarketControl(driver, engine, Path(args.data_dir) / SNAPSHOT_DIR, after_restore)
+    control = MarketControl(driver, engine, Path(args.data_dir) / SNAPSHOT_DIR)
     await driver.start()
     try:
         await control.start()

@@ -21,7 +21,7 @@ from .admintoken import TOKEN_FILE, ensure_admin_token
 from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import load_listing
-from .livemarket import make_clock, restorable, running_market
+from .livemarket import make_clock, running_market
 from .tls import TlsFiles, local_ca, server_context
 
 log = logging.getLogger("quintex")
@@ -55,13 +55,13 @@ async def _serve(args: argparse.Namespace) -> int:
     listing = load_listing(args.instruments)
     market_data, history = MarketData(), History()
     durable = open_durable(args, [market_data, history])
-    engine = durable.engine = restorable(durable.engine)
+    engine = durable.engine
     clock = make_clock(args.clock, engine.last_ts)
     runtime = Runtime(engine, clock, [market_data, history], journal=durable.journal)
     await runtime.start()
     try:
         await _list(runtime, listing)
-        async with running_market(args, runtime, engine, clock, durable.journal) as market:
+        async with running_market(args, runtime, engine, clock) as market:
             app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
                              market_data=market_data, history=history, operator=market)
             await _serve_http(app, args, stop)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy
 from .instruments import Currency, Instrument
@@ -110,7 +111,17 @@ class AdvanceTime:
     """The clock ticked: whatever falls due at the command's timestamp happens now."""
 
 
+@dataclass(frozen=True, slots=True)
+class RestoreState:
+    """Put the exchange back into a saved state: `snapshot` is what `Engine.snapshot()` returned.
+
+    Time and ids never go back: the current seq and timestamp stay, and every id counter keeps its
+    highest value. What changed comes out as events (see `core.restore`)."""
+
+    snapshot: dict[str, Any]
+
+
 Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | Deposit | Transfer | PlaceOrder
-    | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
+    | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime | RestoreState
 )

@@ -9,7 +9,7 @@ from . import snapshot
 from .book import OrderBook
 from .commands import (
     AdvanceTime, AmendOrder, CancelOrder, Command, CreateApiKey, CreateUser, Deposit, ListCurrency,
-    ListInstrument, PlaceOrder, SetCancelAllAfter, Transfer,
+    ListInstrument, PlaceOrder, RestoreState, SetCancelAllAfter, Transfer,
 )
 from .deadman import DeadManSwitch
 from .enums import Side
@@ -23,17 +23,22 @@ from .matching import Matcher
 from .num import ZERO
 from .records import ApiKey, BalanceView, BookLevel, OrderView, User
 from .rejects import InvariantViolation, Reject
+from .restore import restore_state
 from .state import State
 from .trading import Trading
 
 
 class Engine:
     def __init__(self, state: State | None = None) -> None:
-        self._s = state if state is not None else State()
-        self._matcher = Matcher(self._s)
-        self._trading = Trading(self._s, self._matcher)
-        self._funds = Funds(self._s)
-        self._deadman = DeadManSwitch(self._s, self._matcher)
+        self._use(state if state is not None else State())
+
+    def _use(self, state: State) -> None:
+        """Run on `state` from now on (the handlers share it)."""
+        self._s = state
+        self._matcher = Matcher(state)
+        self._trading = Trading(state, self._matcher)
+        self._funds = Funds(state)
+        self._deadman = DeadManSwitch(state, self._matcher)
 
     # -- the one door in ---------------------------------------------------------------------------
 
@@ -65,8 +70,10 @@ class Engine:
                 self._list_instrument(cmd.instrument)
             case ListCurrency():
                 self._list_currency(cmd.currency)
+            case RestoreState():
+                self._use(restore_state(s, cmd.snapshot))
         self._emit_changes()
-        return s.out
+        return self._s.out
 
     def _emit_changes(self) -> None:
         s, out = self._s, self._s.out

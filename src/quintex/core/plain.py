@@ -1,7 +1,8 @@
 """Core records to and from plain data: str, int, bool, None, lists and dicts.
 
 Types drive the conversion: a `Decimal` becomes its exact string (exponent and trailing zeros
-kept), an enum its value, a tuple a list, and a frozen dataclass or NamedTuple a dict of its fields.
+kept), an enum its value, a tuple a list, and a frozen dataclass or NamedTuple a dict of its fields;
+a `dict[str, Any]` (an engine snapshot) is plain data already and stays as it is.
 Journals and snapshots store this shape; `from_plain(cls, to_plain(x)) == x` for every record.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ def field_codecs(cls: type[Any]) -> tuple[FieldCodec, ...]:
 
 def value_codec(tp: Any) -> tuple[Convert | None, Convert | None]:
     """Encoder and decoder for values of type `tp` (None: the value is stored as it is)."""
-    if tp in (int, str, bool, type(None)):
+    if tp in (int, str, bool, type(None)) or tp == dict[str, Any]:
         return None, None
     if tp is Decimal:
         return str, Decimal

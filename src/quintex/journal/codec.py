@@ -1,8 +1,8 @@
 """Commands and snapshots to bytes and back, and the checksum that guards each stored record.
 
 A command is JSON of its plain data plus a type tag: `{"type": "PlaceOrder", "uid": 1, ...}`
-(Decimals as exact strings, enums as their values). A snapshot is the engine's plain data as
-compressed JSON.
+(Decimals as exact strings, enums as their values; `RestoreState` carries the engine's snapshot
+as it is). A snapshot is the engine's plain data as compressed JSON.
 """
 from __future__ import annotations
 

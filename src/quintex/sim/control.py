@@ -3,7 +3,8 @@ advance a manual clock, save and restore named snapshots of the whole exchange, 
 
 A named snapshot holds the engine's state and the market's (prices, random generators, paused). It is
 kept in memory and, when the control has a directory, as `<name>.json.gz` there, so it survives a
-restart. Restoring goes through the sequencer (see `RestorableEngine`); time keeps running forward.
+restart. Restoring is a command (`RestoreState`) like any other, journaled and replayed; time keeps
+running forward.
 `reset` restores the snapshot named `initial`, which the control saves the first time it starts on
 an exchange (so a server's reset returns to the state its market started from).
 """
@@ -12,13 +13,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from quintex.core import snapshot
+from quintex.core.commands import RestoreState
+from quintex.core.engine import Engine
 from quintex.runtime.clock import AcceleratedClock, ManualClock
-from quintex.runtime.restorable import RestorableEngine
 
 from .driver import MarketDriver, Progress
 from .market import Market
@@ -28,16 +30,12 @@ from .replay import CandleReplay, TradeReplay
 INITIAL = "initial"
 SNAPSHOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
-AfterRestore = Callable[[], Awaitable[object]]
-
 
 class MarketControl:
-    def __init__(self, driver: MarketDriver, engine: RestorableEngine, snapshot_dir: Path | None = None,
-                 after_restore: AfterRestore | None = None) -> None:
+    def __init__(self, driver: MarketDriver, engine: Engine, snapshot_dir: Path | None = None) -> None:
         self.driver = driver
         self.engine = engine
         self._dir = snapshot_dir
-        self._after_restore = after_restore
         self._saved: dict[str, dict[str, Any]] = {}
 
     @property
@@ -101,11 +99,9 @@ class MarketControl:
     async def restore(self, name: str) -> dict[str, Any]:
         saved = self._load(name)
         async with self.driver.lock:
-            await self.driver.runtime.submit(self.engine.stage(saved["engine"]))
+            await self.driver.runtime.submit(RestoreState(saved["engine"]))
             self.market.load_state(saved["market"], self.driver.clock.now_ms())
             await self.driver.enlist()
-        if self._after_restore is not None:
-            await self._after_restore()
         return {"name": name, "seq": str(self.engine.seq), "ts": str(self.engine.last_ts)}
 
     async def reset(self) -> dict[str, Any]:
@@ -119,7 +115,12 @@ class MarketControl:
         path = self._dir / f"{name}.json.gz" if self._dir is not None else None
         if path is None or not path.exists():
             raise LookupError(f"no snapshot named {name!r} (saved: {', '.join(self.snapshots()) or 'none'})")
-        saved = self._saved[name] = json.loads(gzip.decompress(path.read_bytes()))
+        try:
+            saved = json.loads(gzip.decompress(path.read_bytes()))
+            snapshot.load(saved["engine"])
+        except (OSError, ValueError, KeyError, TypeError, ArithmeticError) as exc:
+            raise ValueError(f"snapshot {name!r} cannot be loaded: {exc!r}") from None
+        self._saved[name] = saved
         return saved
 
 

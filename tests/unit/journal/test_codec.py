@@ -9,14 +9,14 @@ import pytest
 
 from quintex.core.commands import (
     AdvanceTime, AmendOrder, CancelOrder, Command, CreateApiKey, CreateUser, Deposit, ListCurrency, ListInstrument,
-    PlaceOrder, SetCancelAllAfter, Transfer,
+    PlaceOrder, RestoreState, SetCancelAllAfter, Transfer,
 )
 from quintex.core.enums import Account, InstState, OrdType, Perm, Side, StpMode, TdMode, TgtCcy
 from quintex.journal.codec import (
     COMMAND_TYPES, CodecError, decode_command, decode_snapshot, encode_command, encode_snapshot, record_crc,
 )
 from tests.builders import btc_usdt, currency
-from tests.sessions import seeded_session
+from tests.sessions import run, seeded_session
 
 D = Decimal
 
@@ -33,6 +33,7 @@ ONE_OF_EACH: list[Command] = [
     AmendOrder(7, "BTC-USDT", None, "cl1", D("0.5"), None, "req", True),
     SetCancelAllAfter(7, 60, "mm"),
     AdvanceTime(),
+    RestoreState(run(seeded_session(4, 300)).snapshot()),
 ]
 
 
