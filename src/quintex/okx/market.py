@@ -12,7 +12,7 @@ from quintex.core.events import TradeExecuted
 from quintex.core.instruments import Instrument
 from quintex.core.records import BookLevel
 
-from .numfmt import fmt, fmt_id, fmt_ts
+from .numfmt import fmt, fmt_amt, fmt_id, fmt_ts
 
 
 class TickerStats(Protocol):
@@ -76,7 +76,7 @@ def ticker(
         "open24h": fmt(stats.open24h),
         "high24h": fmt(stats.high24h),
         "low24h": fmt(stats.low24h),
-        "volCcy24h": fmt(stats.vol_ccy24h),
+        "volCcy24h": fmt_amt(stats.vol_ccy24h),
         "vol24h": fmt(stats.vol24h),
         "sodUtc0": fmt(stats.sod_utc0),
         "sodUtc8": fmt(stats.sod_utc8),
@@ -87,8 +87,8 @@ def ticker(
 def candle_row(c: Candle, now_ms: int) -> list[str]:
     """`[ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]`; confirm "1" once the bar has closed."""
     return [
-        fmt_ts(c.ts), fmt(c.o), fmt(c.h), fmt(c.l), fmt(c.c), fmt(c.vol), fmt(c.vol_ccy),
-        fmt(c.vol_ccy_quote), "1" if now_ms >= c.end else "0",
+        fmt_ts(c.ts), fmt(c.o), fmt(c.h), fmt(c.l), fmt(c.c), fmt(c.vol), fmt_amt(c.vol_ccy),
+        fmt_amt(c.vol_ccy_quote), "1" if now_ms >= c.end else "0",
     ]
 
 
