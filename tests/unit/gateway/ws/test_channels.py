@@ -75,7 +75,7 @@ def test_candles_on_business_and_public_push_the_newest_bar() -> None:
         for ws, bar in ((public, "candle1m"), (business, "candle1Dutc")):
             push = await ws.recv_until(channel(bar))
             (row,) = push["data"]
-            assert row[1:] == ["100.0"] * 4 + ["0.40000000", "40.000000000", "40.000000000", "0"]
+            assert row[1:] == ["100.0"] * 4 + ["0.40000000", "40", "40", "0"]
         env.clock.ms += 60_000  # the minute ends: the bar is pushed once more, confirmed
         confirmed = await public.recv_until(channel("candle1m"))
         assert confirmed["data"][0][8] == "1"
