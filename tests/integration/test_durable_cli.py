@@ -137,3 +137,33 @@ def test_a_second_server_on_the_same_data_dir_is_refused(tmp_path: Path) -> None
         assert second.returncode == 1 and f"another Quintex server (pid {server.proc.pid})" in second.stderr
     finally:
         assert server.stop() == 0
+
+
+def test_without_durability_a_client_sees_its_finished_orders_at_once_and_after_a_restart(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    server = Server(data_dir, "--durability", "none")
+    try:
+        alice = create_user(server.url, (data_dir / "admin-token").read_text().strip(), "alice", {"USDT": "100000"})
+        placed = asyncio.run(_place_and_cancel(server, alice, 30))
+        assert [o for o, _ in asyncio.run(look(server, alice))["done"]] == placed[::-1]
+    finally:
+        server.stop()
+    again = Server(data_dir, "--durability", "none")
+    try:
+        assert [o for o, _ in asyncio.run(look(again, alice))["done"]] == placed[::-1]
+    finally:
+        again.stop()
+
+
+async def _place_and_cancel(server: Server, account: Account, count: int) -> list[str]:
+    placed = []
+    async with aiohttp.ClientSession() as session:
+        for i in range(count):
+            ord_id = await place(server, account, "buy", "100", "0.01", f"n{i}")
+            reply = await post(session, server.url, account, "/api/v5/trade/cancel-order",
+                               {"instId": INST, "ordId": ord_id})
+            assert reply["code"] == "0", reply
+            done = (await get(session, server.url, account, "/api/v5/trade/orders-history?instType=SPOT&limit=1"))
+            assert [o["ordId"] for o in done["data"]] == [ord_id]
+            placed.append(ord_id)
+    return placed

@@ -15,12 +15,26 @@ from pathlib import Path
 
 from quintex.core.engine import Engine
 from quintex.core.events import Event
-from quintex.journal.events import encode_events, is_history
-from quintex.journal.store import HistoryRow
 from quintex.journal import (
-    FILE_NAME, DataDirLock, Durability, Journal, Policy, SnapshotInfo, Store, StoreError, holder_pid, open_store,
-    rebuild, recover, seq_at_time, store_snapshot, verify,
+    FILE_NAME,
+    DataDirLock,
+    Durability,
+    Journal,
+    Policy,
+    SnapshotInfo,
+    Store,
+    StoreError,
+    holder_pid,
+    open_store,
+    rebuild,
+    recover,
+    seq_at_time,
+    store_snapshot,
+    verify,
 )
+from quintex.journal.events import encode_events, is_history
+from quintex.journal.historydb import index_rows
+from quintex.journal.store import HistoryRow
 from quintex.runtime.sequencer import Consumer
 
 from .errors import CliError
@@ -208,7 +222,8 @@ def history_rows(engine: Engine, events: list[Event], per_row: int = 10_000) -> 
     """History for a new store whose snapshot is `engine`: rows keyed up to the engine's seq."""
     chunks = [events[i:i + per_row] for i in range(0, len(events), per_row)]
     first = engine.seq - len(chunks) + 1
-    return [HistoryRow(first + i, engine.last_ts, encode_events(chunk)) for i, chunk in enumerate(chunks)]
+    return [HistoryRow(first + i, engine.last_ts, encode_events(chunk), index_rows(first + i, chunk))
+            for i, chunk in enumerate(chunks)]
 
 
 def parse_until(text: str) -> tuple[str, int]:

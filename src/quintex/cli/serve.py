@@ -22,6 +22,7 @@ from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import load_listing
 from .livemarket import make_clock, running_market
+from .storedhistory import RECENT_PER_USER, StoredHistory
 from .tls import TlsFiles, local_ca, server_context
 
 log = logging.getLogger("quintex")
@@ -53,20 +54,23 @@ async def _serve(args: argparse.Namespace) -> int:
     stop = _stop_on_signals()
     token = _prepare_data_dir(Path(args.data_dir))
     listing = load_listing(args.instruments)
-    market_data, history = MarketData(), History()
+    market_data, history = MarketData(), History(cap_per_user=RECENT_PER_USER)
     durable = open_durable(args, [market_data, history])
     engine = durable.engine
     clock = make_clock(args.clock, engine.last_ts)
     runtime = Runtime(engine, clock, [market_data, history], journal=durable.journal)
+    reader = durable.journal.store.history_reader()
     await runtime.start()
     try:
         await _list(runtime, listing)
         async with running_market(args, runtime, engine, clock) as market:
             app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
-                             market_data=market_data, history=history, operator=market)
+                             market_data=market_data, history=StoredHistory(history, reader, runtime.now_ms),
+                             operator=market)
             await _serve_http(app, args, stop)
     finally:
         await runtime.stop()
+        reader.close()
         await close_durable(durable, runtime.halted)
     log.info("stopped")
     return 1 if runtime.halted else 0

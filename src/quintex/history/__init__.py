@@ -3,7 +3,8 @@
 Pure read models: they import only `quintex.core` and the stdlib, read no clock and do no I/O;
 queries take `now_ms` where the answer depends on time. Records are dropped once older than their
 window (3 months; funding bills 1 month), judged by the newest event time seen, and each kind is
-capped per user (see the `CAP_PER_USER` of each module).
+capped per user (see the `CAP_PER_USER` of each module; `cap_per_user` lowers the caps of orders,
+fills and bills when the store keeps the full history and this is only its recent part).
 """
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ __all__ = ["History"]
 
 
 class History:
-    def __init__(self) -> None:
+    def __init__(self, cap_per_user: int | None = None) -> None:
         self._inst_types: dict[str, InstType] = {}
-        self._orders = OrderHistory(self._inst_types)
-        self._fills = FillHistory(self._inst_types)
-        self._bills = BillHistory(self._inst_types)
+        caps = {} if cap_per_user is None else {"cap": cap_per_user}
+        self._orders = OrderHistory(self._inst_types, **caps)
+        self._fills = FillHistory(self._inst_types, **caps)
+        self._bills = BillHistory(self._inst_types, **caps)
         self._transfers = TransferHistory()
         self._now = 0
 
@@ -60,6 +62,10 @@ class History:
                     self._now = max(self._now, event.ts)
         for part in (self._orders, self._fills, self._bills, self._transfers):
             part.prune(self._now)
+
+    def inst_ids(self, inst_type: str) -> list[str]:
+        """The listed instruments of `inst_type`."""
+        return [inst_id for inst_id, kind in self._inst_types.items() if kind == inst_type]
 
     def orders_history(
         self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None,

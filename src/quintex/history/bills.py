@@ -23,10 +23,10 @@ ASSET_CAP_PER_USER = 10_000
 
 
 class BillHistory:
-    def __init__(self, inst_types: Mapping[str, InstType]) -> None:
+    def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER) -> None:
         self._inst_types = inst_types
         self._bills: RecordStore[Bill] = RecordStore(
-            key=lambda b: b.bill_id, ts=lambda b: b.ts, keep_ms=ARCHIVE_MS, cap=CAP_PER_USER,
+            key=lambda b: b.bill_id, ts=lambda b: b.ts, keep_ms=ARCHIVE_MS, cap=cap,
         )
         self._asset_bills: RecordStore[AssetBill] = RecordStore(
             key=lambda b: b.bill_id, ts=lambda b: b.ts, keep_ms=ASSET_KEEP_MS, cap=ASSET_CAP_PER_USER,

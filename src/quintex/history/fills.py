@@ -17,10 +17,10 @@ CAP_PER_USER = 50_000
 
 
 class FillHistory:
-    def __init__(self, inst_types: Mapping[str, InstType]) -> None:
+    def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER) -> None:
         self._inst_types = inst_types
         self._fills: RecordStore[Fill] = RecordStore(
-            key=lambda f: f.bill_id, ts=lambda f: f.ts, keep_ms=ARCHIVE_MS, cap=CAP_PER_USER,
+            key=lambda f: f.bill_id, ts=lambda f: f.ts, keep_ms=ARCHIVE_MS, cap=cap,
         )
 
     def add(self, fill: Fill) -> None:

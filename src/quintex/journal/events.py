@@ -49,7 +49,7 @@ def decode_events(blob: bytes) -> list[Event]:
         raise CodecError(f"not a history row: {exc}") from None
 
 
-def _record_codec(cls: type[Any]) -> tuple[Convert, Convert]:
+def record_codec(cls: type[Any]) -> tuple[Convert, Convert]:
     """Encoder and decoder of a dataclass or NamedTuple as the list of its field values."""
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else list(cls._fields)
@@ -70,10 +70,10 @@ def _codec(tp: Any) -> tuple[Convert | None, Convert | None]:
     args = typing.get_args(tp)
     inner = [arg for arg in args if arg is not type(None)]
     if len(args) == 2 and len(inner) == 1 and _is_record(inner[0]):
-        enc, dec = _record_codec(inner[0])
+        enc, dec = record_codec(inner[0])
         return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
     if _is_record(tp):
-        return _record_codec(tp)
+        return record_codec(tp)
     return value_codec(tp)
 
 
@@ -82,7 +82,7 @@ def _is_record(tp: Any) -> bool:
 
 
 def _tagged(index: int, cls: type[Any]) -> tuple[Convert, Convert]:
-    enc, dec = _record_codec(cls)
+    enc, dec = record_codec(cls)
     return (lambda event: [index, *enc(event)]), (lambda row: dec(row[1:]))
 
 

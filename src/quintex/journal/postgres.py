@@ -11,9 +11,12 @@ from collections.abc import Generator, Sequence
 
 import psycopg
 
+from .events import decode_events
+from .historydb import TABLES, HistoryReader, IndexRows, index_rows, insert_statements, schema
 from .store import Checkpoint, Durability, HistoryRow, Record, SnapshotInfo, StoreError
 
 FORMAT = "1"
+PREFIX = "quintex_"
 LOCK_CLASS = 0x51_55_49_58  # "QUIX"
 _SYNCHRONOUS_COMMIT = {Durability.FSYNC: "on", Durability.OS: "off", Durability.NONE: "off"}
 _SCHEMA = """
@@ -25,12 +28,15 @@ CREATE TABLE IF NOT EXISTS quintex_checkpoints (seq BIGINT PRIMARY KEY, state_ha
 CREATE TABLE IF NOT EXISTS quintex_snapshots (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL, state_hash TEXT NOT NULL,
                                               data BYTEA NOT NULL, crc BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS quintex_history (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL, events BYTEA NOT NULL);
-"""
+""" + schema(PREFIX, "BIGINT", "TEXT", "")
+_TABLES_READY = "history_tables"
+"""Meta key set once the history tables hold every stored history row (older stores are backfilled)."""
 
 
 class PostgresStore:
     def __init__(self, url: str, durability: Durability = Durability.FSYNC, readonly: bool = False) -> None:
         """Connect; unless `readonly`, take the store's lock and create the tables if missing."""
+        self._url = url
         self._sync = _SYNCHRONOUS_COMMIT[durability]
         try:
             self._db = psycopg.connect(url, autocommit=True)
@@ -44,6 +50,8 @@ class PostgresStore:
                 with self._db.transaction():
                     self._db.execute(_SCHEMA)
             self._check_format()
+            if not readonly:
+                self._backfill()
         except psycopg.Error as exc:
             self._db.close()
             raise StoreError(f"cannot use the PostgreSQL store: {exc}".strip()) from None
@@ -58,6 +66,16 @@ class PostgresStore:
         elif row[0] != FORMAT:
             raise StoreError(f"the PostgreSQL store has format {row[0]}; this version reads {FORMAT}")
 
+    def _backfill(self) -> None:
+        """Fill the history tables from the history rows of a store written before they existed."""
+        if self._one("SELECT 1 FROM quintex_meta WHERE key = %s", _TABLES_READY):
+            return
+        rows = self._db.execute("SELECT seq, events FROM quintex_history ORDER BY seq").fetchall()
+        with self._db.transaction(), self._db.cursor() as cur:
+            for seq, events in rows:
+                _insert_index(cur, index_rows(seq, decode_events(bytes(events))))
+            cur.execute("INSERT INTO quintex_meta VALUES (%s, '1')", (_TABLES_READY,))
+
     def append(self, records: Sequence[Record], checkpoints: Sequence[Checkpoint],
                history: Sequence[HistoryRow] = ()) -> None:
         with self._db.transaction(), self._db.cursor() as cur:
@@ -67,7 +85,9 @@ class PostgresStore:
             if checkpoints:
                 cur.executemany("INSERT INTO quintex_checkpoints VALUES (%s, %s)", checkpoints)
             if history:
-                cur.executemany("INSERT INTO quintex_history VALUES (%s, %s, %s)", history)
+                cur.executemany("INSERT INTO quintex_history VALUES (%s, %s, %s)", [row[:3] for row in history])
+                for row in history:
+                    _insert_index(cur, row.index)
 
     def records(self, after: int, until: int | None = None) -> Generator[Record, None, None]:
         with self._db.transaction(), self._db.cursor(name="quintex_records") as cur:
@@ -92,6 +112,8 @@ class PostgresStore:
             self._db.execute("DELETE FROM quintex_journal WHERE seq >= %s", (seq,))
             self._db.execute("DELETE FROM quintex_checkpoints WHERE seq >= %s", (seq,))
             self._db.execute("DELETE FROM quintex_history WHERE seq >= %s", (seq,))
+            for table in TABLES:
+                self._db.execute(f"DELETE FROM {PREFIX}{table} WHERE seq >= %s", (seq,))
 
     def checkpoints(self, after: int, until: int | None = None) -> list[Checkpoint]:
         rows = self._db.execute(
@@ -131,7 +153,26 @@ class PostgresStore:
                 yield bytes(events)
 
     def prune_history(self, before_ts: int) -> None:
-        self._db.execute("DELETE FROM quintex_history WHERE ts < %s", (before_ts,))
+        with self._db.transaction():
+            self._db.execute("DELETE FROM quintex_history WHERE ts < %s", (before_ts,))
+            for table in TABLES:
+                column = "u_time" if table == TABLES[0] else "ts"
+                self._db.execute(f"DELETE FROM {PREFIX}{table} WHERE {column} < %s", (before_ts,))
+
+    def history_reader(self) -> HistoryReader:
+        """A second connection; its plans walk the (uid, id) key backwards and stop at the page's
+        LIMIT even before the tables' statistics have caught up with a bulk of new rows."""
+        try:
+            reader = psycopg.connect(self._url, autocommit=True)
+            reader.execute("SET enable_bitmapscan = off")
+            reader.execute("SET enable_seqscan = off")
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to the PostgreSQL store: {exc}".strip()) from None
+
+        def execute(sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
+            return reader.execute(sql.replace("?", "%s"), args).fetchall()  # type: ignore[arg-type]
+
+        return HistoryReader(execute, PREFIX, reader.close)
 
     def close(self) -> None:
         with contextlib.suppress(psycopg.Error):
@@ -141,6 +182,11 @@ class PostgresStore:
     def _one(self, sql: str, *args: object) -> object:
         row = self._db.execute(sql, args).fetchone()  # type: ignore[arg-type]
         return row[0] if row is not None else None
+
+
+def _insert_index(cur: psycopg.Cursor[tuple[object, ...]], rows: IndexRows) -> None:
+    for sql, table_rows in insert_statements(PREFIX, rows, "INSERT INTO", " ON CONFLICT DO NOTHING", "%s"):
+        cur.executemany(sql, table_rows)
 
 
 def _upper(until: int | None) -> int:

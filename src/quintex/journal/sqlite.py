@@ -5,6 +5,8 @@ import sqlite3
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
+from .events import decode_events
+from .historydb import TABLES, HistoryReader, IndexRows, index_rows, insert_statements, schema
 from .store import Checkpoint, Durability, HistoryRow, Record, SnapshotInfo, StoreError
 
 FILE_NAME = "quintex.db"
@@ -19,7 +21,9 @@ CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, state_hash TEXT
 CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, state_hash TEXT NOT NULL,
                                       data BLOB NOT NULL, crc INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, events BLOB NOT NULL);
-"""
+""" + schema("", "INTEGER", "TEXT", " WITHOUT ROWID")
+_TABLES_READY = "history_tables"
+"""Meta key set once the history tables hold every stored history row (older stores are backfilled)."""
 
 
 class SQLiteStore:
@@ -36,6 +40,8 @@ class SQLiteStore:
                 self._db.execute(f"PRAGMA synchronous={self._sync}")
                 self._db.executescript(_SCHEMA)
             self._check_format()
+            if not readonly:
+                self._backfill()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {path}: {exc}") from None
 
@@ -46,6 +52,25 @@ class SQLiteStore:
         elif row[0] != FORMAT:
             raise StoreError(f"{self.path} has store format {row[0]}; this version reads {FORMAT}")
 
+    def _backfill(self) -> None:
+        """Fill the history tables from the history rows of a store written before they existed."""
+        if self._db.execute("SELECT 1 FROM meta WHERE key = ?", (_TABLES_READY,)).fetchone():
+            return
+        rows = self._db.execute("SELECT seq, events FROM history ORDER BY seq").fetchall()
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for seq, events in rows:
+                self._insert_index(index_rows(seq, decode_events(bytes(events))))
+            self._db.execute("INSERT INTO meta VALUES (?, '1')", (_TABLES_READY,))
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _insert_index(self, rows: IndexRows) -> None:
+        for sql, table_rows in insert_statements("", rows, "INSERT OR IGNORE INTO", "", "?"):
+            self._db.executemany(sql, table_rows)
+
     def append(self, records: Sequence[Record], checkpoints: Sequence[Checkpoint],
                history: Sequence[HistoryRow] = ()) -> None:
         db = self._db
@@ -55,7 +80,9 @@ class SQLiteStore:
             if checkpoints:
                 db.executemany("INSERT INTO checkpoints VALUES (?, ?)", checkpoints)
             if history:
-                db.executemany("INSERT INTO history VALUES (?, ?, ?)", history)
+                db.executemany("INSERT INTO history VALUES (?, ?, ?)", [row[:3] for row in history])
+                for row in history:
+                    self._insert_index(row.index)
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -80,7 +107,8 @@ class SQLiteStore:
 
     def truncate_from(self, seq: int) -> None:
         self._write(("DELETE FROM journal WHERE seq >= ?", seq), ("DELETE FROM checkpoints WHERE seq >= ?", seq),
-                    ("DELETE FROM history WHERE seq >= ?", seq))
+                    ("DELETE FROM history WHERE seq >= ?", seq),
+                    *((f"DELETE FROM {table} WHERE seq >= ?", seq) for table in TABLES))
 
     def checkpoints(self, after: int, until: int | None = None) -> list[Checkpoint]:
         rows = self._db.execute("SELECT seq, state_hash FROM checkpoints WHERE seq > ? AND seq <= ? ORDER BY seq",
@@ -116,7 +144,13 @@ class SQLiteStore:
             yield bytes(events)
 
     def prune_history(self, before_ts: int) -> None:
-        self._write(("DELETE FROM history WHERE ts < ?", before_ts))
+        self._write(("DELETE FROM history WHERE ts < ?", before_ts),
+                    *((f"DELETE FROM {table} WHERE {_time(table)} < ?", before_ts) for table in TABLES))
+
+    def history_reader(self) -> HistoryReader:
+        reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        reader.execute("PRAGMA query_only = 1")
+        return HistoryReader(lambda sql, args: reader.execute(sql, args).fetchall(), "", reader.close)
 
     def close(self) -> None:
         self._db.close()
@@ -134,6 +168,10 @@ class SQLiteStore:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+
+def _time(table: str) -> str:
+    return "u_time" if table == TABLES[0] else "ts"
 
 
 def _upper(until: int | None) -> int:

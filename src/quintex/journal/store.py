@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
+from .historydb import NO_ROWS, HistoryReader, IndexRows
+
 
 class Durability(StrEnum):
     """When a command counts as written: before its reply is sent, and how safely."""
@@ -36,11 +38,12 @@ class Checkpoint(NamedTuple):
 
 
 class HistoryRow(NamedTuple):
-    """The history events of one group commit, keyed by its last seq."""
+    """The history events of one group commit, keyed by its last seq, and their history table rows."""
 
     seq: int
     ts: int
     events: bytes
+    index: IndexRows = NO_ROWS
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,10 @@ class Store(Protocol):
         """The history rows with `ts >= since_ts` and `seq <= until_seq`, in seq order."""
 
     def prune_history(self, before_ts: int) -> None:
-        """Drop the history rows older than `before_ts`."""
+        """Drop the history rows (and history table rows) older than `before_ts`."""
+
+    def history_reader(self) -> HistoryReader:
+        """A reader of the history tables on a connection of its own (for the event loop's thread);
+        it sees every committed group."""
 
     def close(self) -> None: ...

@@ -19,6 +19,7 @@ from typing import Any
 from quintex.core.events import Event
 
 from .events import encode_events, is_history
+from .historydb import index_rows
 from .store import Checkpoint, HistoryRow, Record, Store
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,13 @@ class _Append:
     future: asyncio.Future[None] | None
 
     def history(self) -> list[HistoryRow]:
-        """The batch's history events as one row (encoded here, on the writer thread)."""
+        """The batch's history events as one row and its history table rows (built here, on the
+        writer thread)."""
         kept = [e for e in self.events if is_history(e)]
         if not kept or not self.records:
             return []
         last = self.records[-1]
-        return [HistoryRow(last.seq, last.ts, encode_events(kept))]
+        return [HistoryRow(last.seq, last.ts, encode_events(kept), index_rows(last.seq, kept))]
 
 
 @dataclass(slots=True)

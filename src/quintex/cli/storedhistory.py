@@ -1,0 +1,125 @@
+"""Private history served from the store: each page is one indexed query on the history tables,
+merged with the in-memory `History`, which holds only each user's most recent records
+(`RECENT_PER_USER`).
+
+The memory part covers what the journal writer has not committed yet (with `--durability none` a
+command is acknowledged before its write), so a client sees its own orders, fills and bills at
+once; the store covers everything older, up to the 3-month windows. Both answer the same filters, so
+the newest `limit` of their union is the newest `limit` of their two pages merged.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
+
+from quintex.core.events import Transferred
+from quintex.core.records import AssetBill, Bill, Fill, OrderView
+from quintex.history import History
+from quintex.history import bills as bill_windows
+from quintex.history import fills as fill_windows
+from quintex.history import orders as order_windows
+from quintex.history.query import ARCHIVE_MS, DEFAULT_LIMIT, MAX_LIMIT
+from quintex.journal.historydb import HistoryReader
+
+R = TypeVar("R")
+
+RECENT_PER_USER = 5_000
+"""Orders, fills and bills per user kept in memory (the store keeps all of them)."""
+
+
+class StoredHistory:
+    """The gateway's history: the methods and answers of `History`, paged from the store."""
+
+    def __init__(self, recent: History, reader: HistoryReader, now_ms: Callable[[], int]) -> None:
+        self._recent, self._reader, self._now_ms = recent, reader, now_ms
+
+    def orders_history(
+        self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None,
+        ord_type: str | None = None, state: str | None = None, after: int | None = None,
+        before: int | None = None, begin: int | None = None, end: int | None = None,
+        limit: int = DEFAULT_LIMIT, now_ms: int, archive: bool = False,
+    ) -> list[OrderView]:
+        """`trade/orders-history` (7 days; unfilled cancels 2 hours) or `-archive` (3 months)."""
+        recent = self._recent.orders_history(
+            uid, inst_type=inst_type, inst_id=inst_id, ord_type=ord_type, state=state, after=after,
+            before=before, begin=begin, end=end, limit=limit, now_ms=now_ms, archive=archive,
+        )
+        since = now_ms - (ARCHIVE_MS if archive else order_windows.RECENT_MS)
+        stored = self._reader.orders(
+            uid, inst_ids=self._inst_ids(inst_type, inst_id), ord_types=ord_type.split(",") if ord_type else None,
+            state=state, after=after, before=before, begin=begin, end=end, since=since,
+            unfilled_since=since if archive else now_ms - order_windows.UNFILLED_CANCELED_MS, limit=limit,
+        )
+        return _merge(recent, stored, lambda o: o.ord_id, limit)
+
+    def terminal_order(self, uid: int, ord_id: int | None = None, cl_ord_id: str = "") -> OrderView | None:
+        """A finished order for `trade/order`: by ordId, else the latest with `cl_ord_id`."""
+        found = self._recent.terminal_order(uid, ord_id, cl_ord_id)
+        if found is not None:
+            return found
+        return self._reader.order(uid, ord_id, cl_ord_id, self._now_ms() - ARCHIVE_MS)
+
+    def fills(
+        self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None,
+        ord_id: int | None = None, after: int | None = None, before: int | None = None,
+        begin: int | None = None, end: int | None = None, limit: int = DEFAULT_LIMIT, now_ms: int,
+        archive: bool = False,
+    ) -> list[Fill]:
+        """`trade/fills` (3 days) or `trade/fills-history` (3 months), paged by billId."""
+        recent = self._recent.fills(
+            uid, inst_type=inst_type, inst_id=inst_id, ord_id=ord_id, after=after, before=before,
+            begin=begin, end=end, limit=limit, now_ms=now_ms, archive=archive,
+        )
+        stored = self._reader.fills(
+            uid, inst_ids=self._inst_ids(inst_type, inst_id), ord_id=ord_id, after=after, before=before,
+            begin=begin, end=end, since=now_ms - (ARCHIVE_MS if archive else fill_windows.RECENT_MS), limit=limit,
+        )
+        return _merge(recent, stored, lambda f: f.bill_id, limit)
+
+    def bills(
+        self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None,
+        ccy: str | None = None, type: str | None = None, sub_type: str | None = None,
+        after: int | None = None, before: int | None = None, begin: int | None = None,
+        end: int | None = None, limit: int = DEFAULT_LIMIT, now_ms: int, archive: bool = False,
+    ) -> list[Bill]:
+        """`account/bills` (7 days) or `account/bills-archive` (3 months), paged by billId."""
+        recent = self._recent.bills(
+            uid, inst_type=inst_type, inst_id=inst_id, ccy=ccy, type=type, sub_type=sub_type, after=after,
+            before=before, begin=begin, end=end, limit=limit, now_ms=now_ms, archive=archive,
+        )
+        stored = self._reader.bills(
+            uid, inst_ids=self._inst_ids(inst_type, inst_id), ccy=ccy, type=type, sub_type=sub_type, after=after,
+            before=before, begin=begin, end=end,
+            since=now_ms - (ARCHIVE_MS if archive else bill_windows.RECENT_MS), limit=limit,
+        )
+        return _merge(recent, stored, lambda b: b.bill_id, limit)
+
+    def asset_bills(
+        self, uid: int, *, ccy: str | None = None, type: str | None = None, client_id: str | None = None,
+        after: int | None = None, before: int | None = None, limit: int = DEFAULT_LIMIT,
+    ) -> list[AssetBill]:
+        """`asset/bills` (the past month), paged by ts."""
+        recent = self._recent.asset_bills(
+            uid, ccy=ccy, type=type, client_id=client_id, after=after, before=before, limit=limit,
+        )
+        stored = self._reader.asset_bills(
+            uid, ccy=ccy, type=type, client_id=client_id, after=after, before=before,
+            since=self._now_ms() - bill_windows.ASSET_KEEP_MS, limit=limit,
+        )
+        return _merge(recent, stored, lambda b: b.bill_id, limit)
+
+    def transfer(self, uid: int, trans_id: int | None = None, client_id: str = "") -> Transferred | None:
+        """For `asset/transfer-state` (from memory: at most 10,000 transfers per user)."""
+        return self._recent.transfer(uid, trans_id, client_id)
+
+    def _inst_ids(self, inst_type: str | None, inst_id: str | None) -> Collection[str] | None:
+        if inst_id is not None:
+            return [inst_id] if inst_type is None or inst_id in self._recent.inst_ids(inst_type) else []
+        return None if inst_type is None else self._recent.inst_ids(inst_type)
+
+
+def _merge(recent: list[R], stored: list[R], key: Callable[[R], Any], limit: int) -> list[R]:
+    """The first `limit` records of two newest-first pages, by descending key (memory wins a tie)."""
+    by_key = {key(r): r for r in stored}
+    by_key.update((key(r), r) for r in recent)
+    return [by_key[k] for k in sorted(by_key, reverse=True)[:max(0, min(limit, MAX_LIMIT))]]
