@@ -136,3 +136,16 @@ def test_funding_transfer_and_public_data(server: Server, pair) -> None:
     for inst_type in ("SWAP", "FUTURES", "MARGIN"):
         assert public.get_instruments(instType=inst_type) == {"code": "0", "msg": "", "data": []}
     assert public.get_instruments(instType="OPTION", uly="BTC-USD")["data"] == []
+
+
+def test_max_sizes_follow_the_balance_and_what_orders_hold(server: Server, pair) -> None:
+    user, _ = pair
+    api = account_api(server, user)
+    size = api.get_max_order_size(instId="BTC-USDT", tdMode="cash", px="40000")["data"][0]
+    assert (size["instId"], D(size["maxBuy"]), D(size["maxSell"])) == ("BTC-USDT", D("2.5"), D("400000"))
+    trade_api(server, user).place_order(instId="BTC-USDT", tdMode="cash", side="buy", ordType="limit",
+                                        px="100", sz="100")
+    avail = api.get_max_avail_size(instId="BTC-USDT,ETH-BTC", tdMode="cash")["data"]
+    assert [(a["instId"], D(a["availBuy"]), D(a["availSell"])) for a in avail] == [
+        ("BTC-USDT", D("90000"), D("10")), ("ETH-BTC", D("10"), D("0"))]
+    assert api.get_max_order_size(instId="BTC-USDT", tdMode="cross")["code"] == "51010"

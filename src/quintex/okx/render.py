@@ -271,3 +271,22 @@ def transfer_result(t: Transferred) -> dict:
 def cancel_all_after(e: CancelAllAfterSet) -> dict:
     """trade/cancel-all-after result item (triggerTime "0" when the switch is off)."""
     return {"triggerTime": fmt_ts(e.trigger_time), "tag": e.tag, "ts": fmt_ts(e.ts)}
+
+
+def max_size(inst_id: str, max_buy: Decimal, max_sell: Decimal) -> dict:
+    """account/max-size row (spot cash: maxBuy in base, maxSell in quote, as OKX documents)."""
+    return {"instId": inst_id, "ccy": "", "maxBuy": fmt(max_buy), "maxSell": fmt_amt(max_sell)}
+
+
+def max_avail_size(inst_id: str, avail_buy: Decimal, avail_sell: Decimal) -> dict:
+    """account/max-avail-size row (spot cash: availBuy in quote, availSell in base)."""
+    return {"instId": inst_id, "availBuy": fmt_amt(avail_buy), "availSell": fmt_amt(avail_sell)}
+
+
+def transfer_state(t: Transferred) -> dict:
+    """asset/transfer-state row: transfers within one account settle at once."""
+    return {
+        "transId": str(t.trans_id), "clientId": t.client_id, "ccy": t.ccy, "amt": fmt_amt(t.amt), "type": "0",
+        "from": t.from_account.value, "to": t.to_account.value, "subAcct": "", "instId": "", "toInstId": "",
+        "state": "success",
+    }

@@ -1,17 +1,18 @@
 """Trading account: balance, config, bills, fee rates, maximum order sizes."""
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from aiohttp import web
 
 from quintex.core.enums import Perm, TdMode
 from quintex.core.instruments import Instrument
+from quintex.core.num import div_down, mul
 from quintex.core.records import ApiKey
 from quintex.core.rejects import Reject
 from quintex.okx import render
 from quintex.okx.codes import param_error, reject_error
-from quintex.okx.numfmt import fmt, parse_decimal
+from quintex.okx.numfmt import parse_decimal
 
 from ..auth import private
 from ..responses import ok
@@ -112,9 +113,8 @@ async def max_size(request: web.Request, key: ApiKey, body: bytes) -> web.Stream
     for inst in _spot_instruments(request):
         px = _reference_px(request, inst)
         quote, base = _avail(request, key.uid, inst.quote_ccy), _avail(request, key.uid, inst.base_ccy)
-        max_buy = (quote / px / inst.lot_sz).to_integral_value(ROUND_DOWN) * inst.lot_sz if px else Decimal(0)
-        max_sell = base * px if px else Decimal(0)
-        rows.append({"instId": inst.inst_id, "ccy": "", "maxBuy": fmt(max_buy), "maxSell": fmt(max_sell)})
+        max_buy = div_down(quote, px, inst.lot_sz) if px else Decimal(0)
+        rows.append(render.max_size(inst.inst_id, max_buy, mul(base, px) if px else Decimal(0)))
     return ok(rows)
 
 
@@ -122,8 +122,8 @@ async def max_size(request: web.Request, key: ApiKey, body: bytes) -> web.Stream
 async def max_avail_size(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     """Spot cash: what an order can use now; availBuy in quote, availSell in base."""
     rate_limit(request, ("account/max-avail-size", key.uid), 20, 2.0)
-    rows = [{"instId": inst.inst_id, "availBuy": fmt(_avail(request, key.uid, inst.quote_ccy)),
-             "availSell": fmt(_avail(request, key.uid, inst.base_ccy))} for inst in _spot_instruments(request)]
+    rows = [render.max_avail_size(inst.inst_id, _avail(request, key.uid, inst.quote_ccy),
+                                  _avail(request, key.uid, inst.base_ccy)) for inst in _spot_instruments(request)]
     return ok(rows)
 
 

@@ -8,7 +8,6 @@ from quintex.core.events import CommandRejected, Transferred
 from quintex.core.records import ApiKey
 from quintex.okx import parse, render
 from quintex.okx.codes import param_either, reject_error
-from quintex.okx.numfmt import fmt
 
 from ..auth import private
 from ..body import json_body
@@ -52,11 +51,7 @@ async def transfer_state(request: web.Request, key: ApiKey, body: bytes) -> web.
     t = history(request).transfer(key.uid, trans_id, client_id)
     if t is None:
         return ok([])
-    return ok([{
-        "transId": str(t.trans_id), "clientId": t.client_id, "ccy": t.ccy, "amt": fmt(t.amt), "type": "0",
-        "from": t.from_account.value, "to": t.to_account.value, "subAcct": "", "instId": "", "toInstId": "",
-        "state": "success",
-    }])
+    return ok([render.transfer_state(t)])
 
 
 @private(Perm.READ_ONLY)
