@@ -18,13 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from barebook import BareBook  # noqa: E402
+from barebook import BareBook
 
-from quintex.core.commands import CancelOrder, CreateUser, Deposit, ListCurrency, ListInstrument, PlaceOrder  # noqa: E402
-from quintex.core.engine import Engine  # noqa: E402
-from quintex.core.enums import InstType, OrdType, Side, TdMode  # noqa: E402
-from quintex.core.ids import ORD_ID_BASE, UID_BASE  # noqa: E402
-from quintex.core.instruments import Currency, Instrument  # noqa: E402
+from quintex.core.commands import CancelOrder, CreateUser, Deposit, ListCurrency, ListInstrument, PlaceOrder
+from quintex.core.engine import Engine
+from quintex.core.enums import InstType, OrdType, Side, TdMode
+from quintex.core.ids import ORD_ID_BASE, UID_BASE
+from quintex.core.instruments import Currency, Instrument
 
 TICK = Decimal("0.1")
 LOT = Decimal("0.001")
@@ -84,15 +84,15 @@ def run_bare(ops: list[tuple]) -> float:
 
 def listed_engine() -> Engine:
     engine = Engine()
-    inst = Instrument("BTC-USDT", InstType.SPOT, "BTC", "USDT", TICK, LOT, LOT, Decimal("1000000"),
-                      Decimal("1000000"), Decimal("100000000000"), Decimal("100000000000"), 1, 0)
+    inst = Instrument("BTC-USDT", InstType.SPOT, "BTC", "USDT", TICK, LOT, LOT, Decimal(1000000),
+                      Decimal(1000000), Decimal(100000000000), Decimal(100000000000), 1, 0)
     for cmd in (ListCurrency(Currency("BTC", "Bitcoin", "BTC-Bitcoin", LOT, 8)),
                 ListCurrency(Currency("USDT", "Tether", "USDT-TRC20", LOT, 6)), ListInstrument(inst)):
         engine.apply(cmd, 1)
     for i in range(4):
         engine.apply(CreateUser(f"u{i}"), 1)
-        engine.apply(Deposit(UID_BASE + 1 + i, "USDT", Decimal("100000000000")), 1)
-        engine.apply(Deposit(UID_BASE + 1 + i, "BTC", Decimal("100000000")), 1)
+        engine.apply(Deposit(UID_BASE + 1 + i, "USDT", Decimal(100000000000)), 1)
+        engine.apply(Deposit(UID_BASE + 1 + i, "BTC", Decimal(100000000)), 1)
     return engine
 
 

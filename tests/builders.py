@@ -67,4 +67,4 @@ class Exchange:
         return D(0), D(0)
 
 
-__all__ = ["D", "Exchange", "StpMode", "T0", "TgtCcy", "btc_usdt", "currency"]
+__all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usdt", "currency"]

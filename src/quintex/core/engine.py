@@ -8,13 +8,30 @@ from typing import Any
 from . import snapshot
 from .book import OrderBook
 from .commands import (
-    AdvanceTime, AmendOrder, CancelOrder, Command, CreateApiKey, CreateUser, Deposit, ListCurrency,
-    ListInstrument, PlaceOrder, RestoreState, SetCancelAllAfter, Transfer,
+    AdvanceTime,
+    AmendOrder,
+    CancelOrder,
+    Command,
+    CreateApiKey,
+    CreateUser,
+    Deposit,
+    ListCurrency,
+    ListInstrument,
+    PlaceOrder,
+    RestoreState,
+    SetCancelAllAfter,
+    Transfer,
 )
 from .deadman import DeadManSwitch
 from .enums import Side
 from .events import (
-    ApiKeyCreated, BalanceChanged, BookChanged, CommandRejected, CurrencyListed, Event, InstrumentListed,
+    ApiKeyCreated,
+    BalanceChanged,
+    BookChanged,
+    CommandRejected,
+    CurrencyListed,
+    Event,
+    InstrumentListed,
     UserCreated,
 )
 from .funds import Funds

@@ -9,8 +9,19 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .enums import (
-    Account, AssetBillType, BillSubType, BillType, CancelSource, ExecType, OrdState, OrdType, Perm,
-    Side, StpMode, TdMode, TgtCcy,
+    Account,
+    AssetBillType,
+    BillSubType,
+    BillType,
+    CancelSource,
+    ExecType,
+    OrdState,
+    OrdType,
+    Perm,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
 )
 
 

@@ -6,7 +6,15 @@ from decimal import Decimal
 from .book import BookSide
 from .commands import AmendOrder, CancelOrder, PlaceOrder
 from .enums import CancelSource, InstState, OrdState, OrdType, Side, StpMode, TdMode, TgtCcy
-from .events import AmendAccepted, AmendRejected, CancelAccepted, CancelRejected, OrderAccepted, OrderRejected, OrderUpdated
+from .events import (
+    AmendAccepted,
+    AmendRejected,
+    CancelAccepted,
+    CancelRejected,
+    OrderAccepted,
+    OrderRejected,
+    OrderUpdated,
+)
 from .instruments import Instrument
 from .matching import Matcher
 from .num import MONEY, ZERO, ceil_to, is_multiple, mul

@@ -7,7 +7,11 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from quintex.okx.codes import (
-    body_too_large, method_not_allowed, not_supported, service_unavailable, system_error,
+    body_too_large,
+    method_not_allowed,
+    not_supported,
+    service_unavailable,
+    system_error,
 )
 from quintex.okx.errors import OkxError
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable

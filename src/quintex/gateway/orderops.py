@@ -10,7 +10,13 @@ from typing import Any
 
 from quintex.core.commands import Command
 from quintex.core.events import (
-    AmendAccepted, AmendRejected, CancelAccepted, CancelRejected, Event, OrderAccepted, OrderRejected,
+    AmendAccepted,
+    AmendRejected,
+    CancelAccepted,
+    CancelRejected,
+    Event,
+    OrderAccepted,
+    OrderRejected,
 )
 from quintex.okx import envelope
 from quintex.okx.codes import reject_code, reject_sub_code

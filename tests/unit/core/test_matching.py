@@ -4,7 +4,13 @@ from __future__ import annotations
 from quintex.core.commands import AmendOrder, CancelOrder
 from quintex.core.enums import CancelSource, ExecType, OrdState
 from quintex.core.events import (
-    AmendAccepted, AmendRejected, CancelAccepted, CancelRejected, OrderAccepted, OrderRejected, OrderUpdated,
+    AmendAccepted,
+    AmendRejected,
+    CancelAccepted,
+    CancelRejected,
+    OrderAccepted,
+    OrderRejected,
+    OrderUpdated,
     TradeExecuted,
 )
 from quintex.core.rejects import Reject

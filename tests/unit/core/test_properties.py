@@ -10,7 +10,7 @@ from quintex.core.commands import AmendOrder, CancelOrder, Transfer
 from quintex.core.enums import Account
 from quintex.core.events import OrderAccepted, TradeExecuted
 from tests.builders import D, Exchange
-from tests.unit.core.reference_book import RefOrder, ReferenceBook
+from tests.unit.core.reference_book import ReferenceBook, RefOrder
 
 place = st.tuples(st.just("place"), st.integers(0, 2), st.booleans(), st.integers(95, 105),
                   st.integers(1, 30), st.sampled_from(["limit", "ioc", "post_only", "fok", "market"]))

@@ -8,7 +8,7 @@ from .side import BookSide
 
 
 class OrderBook:
-    __slots__ = ("inst_id", "bids", "asks")
+    __slots__ = ("asks", "bids", "inst_id")
 
     def __init__(self, inst_id: str) -> None:
         self.inst_id = inst_id

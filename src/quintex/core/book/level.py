@@ -9,7 +9,7 @@ from ..orders import Order
 
 
 class Level:
-    __slots__ = ("px", "orders", "sz")
+    __slots__ = ("orders", "px", "sz")
 
     def __init__(self, px: Decimal) -> None:
         self.px = px

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from ..orders import Order
 from .level import Level

@@ -10,7 +10,14 @@ from quintex.core.enums import InstType, OrdState, Perm
 from quintex.core.events import CancelAllAfterSet, CommandRejected
 from quintex.core.records import ApiKey, OrderView
 from quintex.okx import envelope, parse, render
-from quintex.okx.codes import batch_too_large, json_error, order_id_required, order_not_found, param_error, reject_error
+from quintex.okx.codes import (
+    batch_too_large,
+    json_error,
+    order_id_required,
+    order_not_found,
+    param_error,
+    reject_error,
+)
 
 from .. import orderops
 from ..auth import private
