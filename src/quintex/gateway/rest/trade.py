@@ -20,7 +20,7 @@ from quintex.okx.codes import (
 )
 
 from .. import orderops
-from ..auth import private
+from ..auth import Handler, private
 from ..body import json_body
 from ..responses import json_response, ok
 from . import params
@@ -79,34 +79,21 @@ async def _order_op(request: web.Request, key: ApiKey, body: bytes, op: str, bat
     return json_response(envelope.batch(results, in_us, now_ms(request) * 1000))
 
 
-@private(Perm.TRADE)
-async def place_order(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    return await _order_op(request, key, body, "order", batch=False)
+def _order_route(op: str, batch: bool) -> Handler:
+    """The aiohttp handler of one order endpoint (single or batch place, cancel, amend)."""
+
+    @private(Perm.TRADE)
+    async def route(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+        return await _order_op(request, key, body, op, batch)
+
+    return route
 
 
-@private(Perm.TRADE)
-async def batch_orders(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    return await _order_op(request, key, body, "order", batch=True)
-
-
-@private(Perm.TRADE)
-async def cancel_order(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    return await _order_op(request, key, body, "cancel", batch=False)
-
-
-@private(Perm.TRADE)
-async def cancel_batch_orders(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    return await _order_op(request, key, body, "cancel", batch=True)
-
-
-@private(Perm.TRADE)
-async def amend_order(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    return await _order_op(request, key, body, "amend", batch=False)
-
-
-@private(Perm.TRADE)
-async def amend_batch_orders(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    return await _order_op(request, key, body, "amend", batch=True)
+ORDER_ROUTES = {
+    "order": ("order", False), "batch-orders": ("order", True),
+    "cancel-order": ("cancel", False), "cancel-batch-orders": ("cancel", True),
+    "amend-order": ("amend", False), "amend-batch-orders": ("amend", True),
+}
 
 
 @private(Perm.TRADE)
@@ -214,12 +201,9 @@ async def fills_history(request: web.Request, key: ApiKey, body: bytes) -> web.S
 
 
 def register(app: web.Application) -> None:
-    for path, handler in (
-        ("order", place_order), ("batch-orders", batch_orders), ("cancel-order", cancel_order),
-        ("cancel-batch-orders", cancel_batch_orders), ("amend-order", amend_order),
-        ("amend-batch-orders", amend_batch_orders), ("cancel-all-after", cancel_all_after),
-    ):
-        app.router.add_post(f"/api/v5/trade/{path}", handler)
+    for path, (op, batch) in ORDER_ROUTES.items():
+        app.router.add_post(f"/api/v5/trade/{path}", _order_route(op, batch))
+    app.router.add_post("/api/v5/trade/cancel-all-after", cancel_all_after)
     for path, handler in (
         ("order", get_order), ("orders-pending", orders_pending), ("orders-history", orders_history),
         ("orders-history-archive", orders_history_archive), ("fills", fills), ("fills-history", fills_history),
