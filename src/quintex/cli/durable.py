@@ -34,10 +34,12 @@ from quintex.journal import (
 )
 from quintex.journal.events import encode_events, is_history
 from quintex.journal.historydb import index_rows
+from quintex.journal.marketdb import market_rows
 from quintex.journal.store import HistoryRow
 from quintex.runtime.sequencer import Consumer
 
 from .errors import CliError
+from .storedmarket import CandleBuckets
 
 log = logging.getLogger("quintex")
 
@@ -85,6 +87,7 @@ def open_durable(args: argparse.Namespace, consumers: Sequence[Consumer]) -> Dur
     try:
         lock.acquire()
         store = open_store(data_dir, args.store, Durability(args.durability))
+        store.fill_market(CandleBuckets())
     except (StoreError, OSError) as exc:
         lock.release()
         raise CliError(str(exc)) from None
@@ -99,7 +102,7 @@ def open_durable(args: argparse.Namespace, consumers: Sequence[Consumer]) -> Dur
              engine.seq, recovered.snapshot_seq, recovered.replayed, recovered.seconds)
     policy = Policy(Durability(args.durability), args.snapshot_every, args.snapshot_interval,
                     keep_snapshots=args.keep_snapshots)
-    journal = Journal(store, policy)
+    journal = Journal(store, policy, CandleBuckets())
     journal.open(engine.seq, recovered.snapshot_seq)
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, journal.request_snapshot)
     return Durable(engine, journal, lock)
@@ -221,8 +224,9 @@ def replay_command(args: argparse.Namespace) -> int:
 def history_rows(engine: Engine, events: list[Event], per_row: int = 10_000) -> list[HistoryRow]:
     """History for a new store whose snapshot is `engine`: rows keyed up to the engine's seq."""
     chunks = [events[i:i + per_row] for i in range(0, len(events), per_row)]
-    first = engine.seq - len(chunks) + 1
-    return [HistoryRow(first + i, engine.last_ts, encode_events(chunk), index_rows(first + i, chunk))
+    first, buckets = engine.seq - len(chunks) + 1, CandleBuckets()
+    return [HistoryRow(first + i, engine.last_ts, encode_events(chunk), index_rows(first + i, chunk),
+                       market_rows(first + i, chunk, buckets))
             for i, chunk in enumerate(chunks)]
 
 

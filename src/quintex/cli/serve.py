@@ -23,6 +23,7 @@ from .errors import CliError
 from .listing import load_listing
 from .livemarket import make_clock, running_market
 from .storedhistory import RECENT_PER_USER, StoredHistory
+from .storedmarket import StoredMarket
 from .tls import TlsFiles, local_ca, server_context
 
 log = logging.getLogger("quintex")
@@ -60,17 +61,19 @@ async def _serve(args: argparse.Namespace) -> int:
     clock = make_clock(args.clock, engine.last_ts)
     runtime = Runtime(engine, clock, [market_data, history], journal=durable.journal)
     reader = durable.journal.store.history_reader()
+    market_reader = durable.journal.store.market_reader()
     await runtime.start()
     try:
         await _list(runtime, listing)
         async with running_market(args, runtime, engine, clock) as market:
             app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
-                             market_data=market_data, history=StoredHistory(history, reader, runtime.now_ms),
-                             operator=market)
+                             market_data=StoredMarket(market_data, market_reader),
+                             history=StoredHistory(history, reader, runtime.now_ms), operator=market)
             await _serve_http(app, args, stop)
     finally:
         await runtime.stop()
         reader.close()
+        market_reader.close()
         await close_durable(durable, runtime.halted)
     log.info("stopped")
     return 1 if runtime.halted else 0

@@ -16,6 +16,7 @@ from quintex.core.events import Event
 
 from .codec import blob_crc, encode_command, encode_snapshot, record_crc
 from .events import KEEP_MS
+from .marketdb import Buckets
 from .store import Checkpoint, Durability, Record, SnapshotInfo, Store
 from .writer import Writer
 
@@ -54,8 +55,10 @@ class Policy:
 
 
 class Journal:
-    def __init__(self, store: Store, policy: Policy = Policy()) -> None:
+    def __init__(self, store: Store, policy: Policy = Policy(), buckets: Buckets | None = None) -> None:
+        """`buckets`: the candle buckets of a ts, for the market tables (none written without it)."""
         self.store = store
+        self._buckets = buckets
         self.policy = policy
         self._seq = 0
         self._pending: list[Record] = []
@@ -73,7 +76,7 @@ class Journal:
         self._seq = seq
         self._snapshot_seq = snapshot_seq
         self._snapshot_at = time.monotonic()
-        self._writer = Writer(self.store, asyncio.get_running_loop())
+        self._writer = Writer(self.store, asyncio.get_running_loop(), self._buckets)
 
     def append(self, cmd: Command, ts: int) -> None:
         seq = self._seq = self._seq + 1

@@ -12,7 +12,21 @@ from collections.abc import Generator, Sequence
 import psycopg
 
 from .events import decode_events
-from .historydb import TABLES, HistoryReader, IndexRows, index_rows, insert_statements, schema
+from .historydb import TABLES, Execute, HistoryReader, IndexRows, index_rows, insert_statements, schema
+from .marketdb import (
+    READY,
+    Buckets,
+    MarketReader,
+    MarketRows,
+    candle_upsert,
+    market_rows,
+    merge_stored,
+    prune_statements,
+    trade_insert,
+    truncated,
+)
+from .marketdb import TABLES as MARKET_TABLES
+from .marketdb import schema as market_schema
 from .store import Checkpoint, Durability, HistoryRow, Record, SnapshotInfo, StoreError
 
 FORMAT = "1"
@@ -28,7 +42,7 @@ CREATE TABLE IF NOT EXISTS quintex_checkpoints (seq BIGINT PRIMARY KEY, state_ha
 CREATE TABLE IF NOT EXISTS quintex_snapshots (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL, state_hash TEXT NOT NULL,
                                               data BYTEA NOT NULL, crc BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS quintex_history (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL, events BYTEA NOT NULL);
-""" + schema(PREFIX, "BIGINT", "TEXT", "")
+""" + schema(PREFIX, "BIGINT", "TEXT", "") + market_schema(PREFIX, "BIGINT", "")
 _TABLES_READY = "history_tables"
 """Meta key set once the history tables hold every stored history row (older stores are backfilled)."""
 
@@ -76,6 +90,17 @@ class PostgresStore:
                 _insert_index(cur, index_rows(seq, decode_events(bytes(events))))
             cur.execute("INSERT INTO quintex_meta VALUES (%s, '1')", (_TABLES_READY,))
 
+    def fill_market(self, buckets: Buckets) -> None:
+        if self._one("SELECT 1 FROM quintex_meta WHERE key = %s", READY):
+            return
+        rows = self._db.execute("SELECT seq, events FROM quintex_history ORDER BY seq").fetchall()
+        with self._db.transaction(), self._db.cursor() as cur:
+            for table in MARKET_TABLES:
+                cur.execute(f"DELETE FROM {PREFIX}{table}")
+            for seq, events in rows:
+                _insert_market(cur, market_rows(seq, decode_events(bytes(events)), buckets))
+            cur.execute("INSERT INTO quintex_meta VALUES (%s, '1')", (READY,))
+
     def append(self, records: Sequence[Record], checkpoints: Sequence[Checkpoint],
                history: Sequence[HistoryRow] = ()) -> None:
         with self._db.transaction(), self._db.cursor() as cur:
@@ -88,6 +113,7 @@ class PostgresStore:
                 cur.executemany("INSERT INTO quintex_history VALUES (%s, %s, %s)", [row[:3] for row in history])
                 for row in history:
                     _insert_index(cur, row.index)
+                    _insert_market(cur, row.market)
 
     def records(self, after: int, until: int | None = None) -> Generator[Record, None, None]:
         with self._db.transaction(), self._db.cursor(name="quintex_records") as cur:
@@ -114,6 +140,10 @@ class PostgresStore:
             self._db.execute("DELETE FROM quintex_history WHERE seq >= %s", (seq,))
             for table in TABLES:
                 self._db.execute(f"DELETE FROM {PREFIX}{table} WHERE seq >= %s", (seq,))
+            with self._db.cursor() as cur:
+                rows = truncated(_fetcher(cur), PREFIX, seq)
+                if rows:
+                    cur.executemany(candle_upsert(PREFIX, "%s"), rows)
 
     def checkpoints(self, after: int, until: int | None = None) -> list[Checkpoint]:
         rows = self._db.execute(
@@ -158,21 +188,28 @@ class PostgresStore:
             for table in TABLES:
                 column = "u_time" if table == TABLES[0] else "ts"
                 self._db.execute(f"DELETE FROM {PREFIX}{table} WHERE {column} < %s", (before_ts,))
+            for sql in prune_statements(PREFIX, "%s"):
+                self._db.execute(sql, (before_ts,))
 
     def history_reader(self) -> HistoryReader:
         """A second connection; its plans walk the (uid, id) key backwards and stop at the page's
         LIMIT even before the tables' statistics have caught up with a bulk of new rows."""
+        reader = self._reader()
+        return HistoryReader(_fetcher(reader.cursor()), PREFIX, reader.close)
+
+    def market_reader(self) -> MarketReader:
+        """A connection of its own, planned as `history_reader`'s."""
+        reader = self._reader()
+        return MarketReader(_fetcher(reader.cursor()), PREFIX, reader.close)
+
+    def _reader(self) -> psycopg.Connection[tuple[object, ...]]:
         try:
             reader = psycopg.connect(self._url, autocommit=True)
             reader.execute("SET enable_bitmapscan = off")
             reader.execute("SET enable_seqscan = off")
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to the PostgreSQL store: {exc}".strip()) from None
-
-        def execute(sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
-            return reader.execute(sql.replace("?", "%s"), args).fetchall()  # type: ignore[arg-type]
-
-        return HistoryReader(execute, PREFIX, reader.close)
+        return reader
 
     def close(self) -> None:
         with contextlib.suppress(psycopg.Error):
@@ -187,6 +224,21 @@ class PostgresStore:
 def _insert_index(cur: psycopg.Cursor[tuple[object, ...]], rows: IndexRows) -> None:
     for sql, table_rows in insert_statements(PREFIX, rows, "INSERT INTO", " ON CONFLICT DO NOTHING", "%s"):
         cur.executemany(sql, table_rows)
+
+
+def _insert_market(cur: psycopg.Cursor[tuple[object, ...]], rows: MarketRows) -> None:
+    if rows.trades:
+        cur.executemany(trade_insert(PREFIX, "INSERT INTO", " ON CONFLICT DO NOTHING", "%s"), rows.trades)
+    if rows.candles:
+        cur.executemany(candle_upsert(PREFIX, "%s"), merge_stored(_fetcher(cur), PREFIX, rows.candles))
+
+
+def _fetcher(cur: psycopg.Cursor[tuple[object, ...]]) -> Execute:
+    """Run `?`-style SQL on `cur`: the rows it returns, if any."""
+    def execute(sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
+        cur.execute(sql.replace("?", "%s"), args)  # type: ignore[arg-type]
+        return cur.fetchall() if cur.description is not None else []
+    return execute
 
 
 def _upper(until: int | None) -> int:

@@ -7,6 +7,20 @@ from pathlib import Path
 
 from .events import decode_events
 from .historydb import TABLES, HistoryReader, IndexRows, index_rows, insert_statements, schema
+from .marketdb import (
+    READY,
+    Buckets,
+    MarketReader,
+    MarketRows,
+    candle_upsert,
+    market_rows,
+    merge_stored,
+    prune_statements,
+    trade_insert,
+    truncated,
+)
+from .marketdb import TABLES as MARKET_TABLES
+from .marketdb import schema as market_schema
 from .store import Checkpoint, Durability, HistoryRow, Record, SnapshotInfo, StoreError
 
 FILE_NAME = "quintex.db"
@@ -21,7 +35,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, state_hash TEXT
 CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, state_hash TEXT NOT NULL,
                                       data BLOB NOT NULL, crc INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, events BLOB NOT NULL);
-""" + schema("", "INTEGER", "TEXT", " WITHOUT ROWID")
+""" + schema("", "INTEGER", "TEXT", " WITHOUT ROWID") + market_schema("", "INTEGER", " WITHOUT ROWID")
 _TABLES_READY = "history_tables"
 """Meta key set once the history tables hold every stored history row (older stores are backfilled)."""
 
@@ -71,6 +85,31 @@ class SQLiteStore:
         for sql, table_rows in insert_statements("", rows, "INSERT OR IGNORE INTO", "", "?"):
             self._db.executemany(sql, table_rows)
 
+    def fill_market(self, buckets: Buckets) -> None:
+        if self._db.execute("SELECT 1 FROM meta WHERE key = ?", (READY,)).fetchone():
+            return
+        rows = self._db.execute("SELECT seq, events FROM history ORDER BY seq").fetchall()
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in MARKET_TABLES:
+                self._db.execute(f"DELETE FROM {table}")
+            for seq, events in rows:
+                self._insert_market(market_rows(seq, decode_events(bytes(events)), buckets))
+            self._db.execute("INSERT INTO meta VALUES (?, '1')", (READY,))
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _insert_market(self, rows: MarketRows) -> None:
+        if rows.trades:
+            self._db.executemany(trade_insert("", "INSERT OR IGNORE INTO", "", "?"), rows.trades)
+        if rows.candles:
+            self._db.executemany(candle_upsert("", "?"), merge_stored(self._fetch, "", rows.candles))
+
+    def _fetch(self, sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
+        return self._db.execute(sql, args).fetchall()
+
     def append(self, records: Sequence[Record], checkpoints: Sequence[Checkpoint],
                history: Sequence[HistoryRow] = ()) -> None:
         db = self._db
@@ -83,6 +122,7 @@ class SQLiteStore:
                 db.executemany("INSERT INTO history VALUES (?, ?, ?)", [row[:3] for row in history])
                 for row in history:
                     self._insert_index(row.index)
+                    self._insert_market(row.market)
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -108,7 +148,8 @@ class SQLiteStore:
     def truncate_from(self, seq: int) -> None:
         self._write(("DELETE FROM journal WHERE seq >= ?", seq), ("DELETE FROM checkpoints WHERE seq >= ?", seq),
                     ("DELETE FROM history WHERE seq >= ?", seq),
-                    *((f"DELETE FROM {table} WHERE seq >= ?", seq) for table in TABLES))
+                    *((f"DELETE FROM {table} WHERE seq >= ?", seq) for table in TABLES),
+                    market_from=seq)
 
     def checkpoints(self, after: int, until: int | None = None) -> list[Checkpoint]:
         rows = self._db.execute("SELECT seq, state_hash FROM checkpoints WHERE seq > ? AND seq <= ? ORDER BY seq",
@@ -145,12 +186,18 @@ class SQLiteStore:
 
     def prune_history(self, before_ts: int) -> None:
         self._write(("DELETE FROM history WHERE ts < ?", before_ts),
-                    *((f"DELETE FROM {table} WHERE {_time(table)} < ?", before_ts) for table in TABLES))
+                    *((f"DELETE FROM {table} WHERE {_time(table)} < ?", before_ts) for table in TABLES),
+                    *((sql, before_ts) for sql in prune_statements("", "?")))
 
     def history_reader(self) -> HistoryReader:
         reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         reader.execute("PRAGMA query_only = 1")
         return HistoryReader(lambda sql, args: reader.execute(sql, args).fetchall(), "", reader.close)
+
+    def market_reader(self) -> MarketReader:
+        reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        reader.execute("PRAGMA query_only = 1")
+        return MarketReader(lambda sql, args: reader.execute(sql, args).fetchall(), "", reader.close)
 
     def close(self) -> None:
         self._db.close()
@@ -158,12 +205,15 @@ class SQLiteStore:
     def _one(self, sql: str, *args: object) -> int | None:
         return self._db.execute(sql, args).fetchone()[0]  # type: ignore[no-any-return]
 
-    def _write(self, *statements: tuple[object, ...]) -> None:
+    def _write(self, *statements: tuple[object, ...], market_from: int | None = None) -> None:
+        """Run `statements` in one transaction; with `market_from`, truncate the market tables too."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             for sql, *args in statements:
                 db.execute(sql, args)  # type: ignore[arg-type]
+            if market_from is not None:
+                db.executemany(candle_upsert("", "?"), truncated(self._fetch, "", market_from))
         except BaseException:
             db.execute("ROLLBACK")
             raise

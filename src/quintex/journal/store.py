@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import NamedTuple, Protocol
 
 from .historydb import NO_ROWS, HistoryReader, IndexRows
+from .marketdb import NO_MARKET, Buckets, MarketReader, MarketRows
 
 
 class Durability(StrEnum):
@@ -38,12 +39,14 @@ class Checkpoint(NamedTuple):
 
 
 class HistoryRow(NamedTuple):
-    """The history events of one group commit, keyed by its last seq, and their history table rows."""
+    """The history events of one group commit, keyed by its last seq, and their history and market
+    table rows."""
 
     seq: int
     ts: int
     events: bytes
     index: IndexRows = NO_ROWS
+    market: MarketRows = NO_MARKET
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,8 @@ class Store(Protocol):
         """The greatest seq whose record has `ts <= ts`, 0 if none."""
 
     def truncate_from(self, seq: int) -> None:
-        """Delete the records with `seq >= seq` (a torn tail) and the checkpoints and history among them."""
+        """Delete the records with `seq >= seq` (a torn tail) and the checkpoints and history among them
+        (the candle buckets they touched are refolded from the trades kept)."""
 
     def checkpoints(self, after: int, until: int | None = None) -> list[Checkpoint]:
         """Checkpoints with `after < seq (<= until)`, in seq order."""
@@ -96,10 +100,18 @@ class Store(Protocol):
         """The history rows with `ts >= since_ts` and `seq <= until_seq`, in seq order."""
 
     def prune_history(self, before_ts: int) -> None:
-        """Drop the history rows (and history table rows) older than `before_ts`."""
+        """Drop the history rows (and history and market table rows) older than `before_ts`; candles
+        of bars of a day or longer are kept."""
 
     def history_reader(self) -> HistoryReader:
         """A reader of the history tables on a connection of its own (for the event loop's thread);
         it sees every committed group."""
+
+    def fill_market(self, buckets: Buckets) -> None:
+        """Once per store: rebuild the market tables from the stored history rows (for stores written
+        before the tables existed, or without `buckets`)."""
+
+    def market_reader(self) -> MarketReader:
+        """A reader of the market tables on a connection of its own, like `history_reader`."""
 
     def close(self) -> None: ...

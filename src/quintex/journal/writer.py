@@ -20,6 +20,7 @@ from quintex.core.events import Event
 
 from .events import encode_events, is_history
 from .historydb import index_rows
+from .marketdb import NO_MARKET, Buckets, market_rows
 from .store import Checkpoint, HistoryRow, Record, Store
 
 log = logging.getLogger(__name__)
@@ -32,14 +33,15 @@ class _Append:
     events: list[Event]
     future: asyncio.Future[None] | None
 
-    def history(self) -> list[HistoryRow]:
-        """The batch's history events as one row and its history table rows (built here, on the
-        writer thread)."""
+    def history(self, buckets: Buckets | None) -> list[HistoryRow]:
+        """The batch's history events as one row, its history table rows and, given `buckets`, its
+        market table rows (built here, on the writer thread)."""
         kept = [e for e in self.events if is_history(e)]
         if not kept or not self.records:
             return []
         last = self.records[-1]
-        return [HistoryRow(last.seq, last.ts, encode_events(kept), index_rows(last.seq, kept))]
+        market = NO_MARKET if buckets is None else market_rows(last.seq, kept, buckets)
+        return [HistoryRow(last.seq, last.ts, encode_events(kept), index_rows(last.seq, kept), market)]
 
 
 @dataclass(slots=True)
@@ -57,8 +59,10 @@ class _Results:
 
 
 class Writer:
-    def __init__(self, store: Store, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, store: Store, loop: asyncio.AbstractEventLoop, buckets: Buckets | None = None) -> None:
+        """`buckets` (the candle buckets of a ts) fills the market tables; without it they stay empty."""
         self._store = store
+        self._buckets = buckets
         self._loop = loop
         self._jobs: deque[_Append | _Call | None] = deque()
         self._wake = threading.Condition()
@@ -125,7 +129,7 @@ class Writer:
     def _append(self, group: list[_Append]) -> None:
         records = [r for a in group for r in a.records] if len(group) > 1 else group[0].records
         checkpoints = [c for a in group for c in a.checkpoints]
-        self._store.append(records, checkpoints, [row for a in group for row in a.history()])
+        self._store.append(records, checkpoints, [row for a in group for row in a.history(self._buckets)])
 
     def _do(self, results: _Results, futures: list[asyncio.Future[Any] | None], work: Callable[[Any], Any],
             arg: Any, breaks: bool) -> None:
