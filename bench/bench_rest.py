@@ -120,6 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--durability", choices=["fsync", "os", "none"], default="fsync")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -127,7 +128,8 @@ def main() -> None:
     q_port, e_port = free_port(), free_port()
     q_url, e_url = f"http://127.0.0.1:{q_port}", f"http://127.0.0.1:{e_port}"
     server = subprocess.Popen([sys.executable, "-m", "quintex.cli", "serve", "--port", str(q_port), "--data-dir",
-                               str(tmp / "data"), "--rate-limits", "off", "--market", "off"], stdout=subprocess.DEVNULL,
+                               str(tmp / "data"), "--rate-limits", "off", "--market", "off",
+                               "--durability", args.durability], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     echo = None
     try:
@@ -154,7 +156,8 @@ def main() -> None:
         server.terminate()
         if echo is not None:
             echo.terminate()
-    print(f"{args.connections} connections, {args.seconds} s per run, wrk -t2 on loopback (2 cores shared)")
+    print(f"{args.connections} connections, {args.seconds} s per run, durability {args.durability}, "
+          "wrk -t2 on loopback (2 cores shared)")
     print(f"{'endpoint':<28}{'req/s':>10}{'p99 (wrk)':>12}")
     for name, rate, wrk_p99 in results:
         print(f"{name:<28}{rate:>10,.0f}{wrk_p99:>12}")
