@@ -9,8 +9,18 @@ import random
 from decimal import Decimal
 
 from quintex.core.commands import (
-    AdvanceTime, AmendOrder, CancelOrder, Command, CreateApiKey, CreateUser, Deposit, ListCurrency, ListInstrument,
-    PlaceOrder, SetCancelAllAfter, Transfer,
+    AdvanceTime,
+    AmendOrder,
+    CancelOrder,
+    Command,
+    CreateApiKey,
+    CreateUser,
+    Deposit,
+    ListCurrency,
+    ListInstrument,
+    PlaceOrder,
+    SetCancelAllAfter,
+    Transfer,
 )
 from quintex.core.engine import Engine
 from quintex.core.enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy

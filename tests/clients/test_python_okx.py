@@ -4,12 +4,8 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-import okx.Account as Account
-import okx.Funding as Funding
-import okx.MarketData as MarketData
-import okx.PublicData as PublicData
-import okx.Trade as Trade
 import pytest
+from okx import Account, Funding, MarketData, PublicData, Trade
 
 from .server import Credentials, Server
 

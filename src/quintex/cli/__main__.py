@@ -11,7 +11,7 @@ from .listing import ListingError
 from .livemarket import add_market_arguments
 from .market import add_market_commands, clock_command, market_command
 from .serve import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TLS_PORT, serve
-from .users import user_add, user_key
+from .users import user_add, user_add_sub, user_key
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
@@ -63,7 +63,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="deposit AMT of CCY, e.g. USDT=100000; repeatable")
     key = user_commands.add_parser("key", help="create another API key for a user")
     key.add_argument("name", help="an existing user's name")
-    for sub in (add, key):
+    add_sub = user_commands.add_parser(
+        "add-sub", help="create a sub-account of a master user, with an API key",
+        description="Create sub-account NAME of user MASTER and an API key for it (read_only + trade).")
+    add_sub.add_argument("master", help="an existing master user's name")
+    add_sub.add_argument("name", help="sub-account name (6-20 letters or digits)")
+    for sub in (add, key, add_sub):
         sub.add_argument("--read-only", action="store_true",
                          help="the API key may read but not trade (default: read_only + trade)")
         sub.add_argument("--ip", action="append", metavar="IP",
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             return STORE_COMMANDS[args.command](args)
         if args.command in MARKET_COMMANDS:
             return MARKET_COMMANDS[args.command](args)
-        return user_add(args) if args.user_command == "add" else user_key(args)
+        return {"add": user_add, "key": user_key, "add-sub": user_add_sub}[args.user_command](args)
     except (CliError, ListingError) as exc:
         print(f"quintex: error: {exc}", file=sys.stderr)
         return 1

@@ -9,10 +9,10 @@ the newest `limit` of their union is the newest `limit` of their two pages merge
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
-from quintex.core.events import Transferred
+from quintex.core.events import SubAccountTransferred, Transferred
 from quintex.core.records import AssetBill, Bill, Fill, OrderView
 from quintex.history import History
 from quintex.history import bills as bill_windows
@@ -108,9 +108,14 @@ class StoredHistory:
         )
         return _merge(recent, stored, lambda b: b.bill_id, limit)
 
-    def transfer(self, uid: int, trans_id: int | None = None, client_id: str = "") -> Transferred | None:
+    def transfer(self, uid: int, trans_id: int | None = None,
+                 client_id: str = "") -> Transferred | SubAccountTransferred | None:
         """For `asset/transfer-state` (from memory: at most 10,000 transfers per user)."""
         return self._recent.transfer(uid, trans_id, client_id)
+
+    def sub_account_transfers(self, master_uid: int) -> Iterator[SubAccountTransferred]:
+        """For `asset/subaccount/bills` (from memory): master↔sub transfers, newest first."""
+        return self._recent.sub_account_transfers(master_uid)
 
     def _inst_ids(self, inst_type: str | None, inst_id: str | None) -> Collection[str] | None:
         if inst_id is not None:

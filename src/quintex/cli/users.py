@@ -1,4 +1,5 @@
-"""`quintex user add|key`: create users and API keys through the running server's admin API."""
+"""`quintex user add|key|add-sub`: create users, sub-accounts and API keys through the running server's
+admin API."""
 from __future__ import annotations
 
 import argparse
@@ -43,6 +44,14 @@ def user_key(args: argparse.Namespace) -> int:
     path = f"/admin/users/{quote(args.name, safe='')}/keys"
     answer = admin_post(args.server, admin_token(Path(args.data_dir)), path, _key_options(args))
     _show(answer, args, f"New API key for user {args.name}", {})
+    return 0
+
+
+def user_add_sub(args: argparse.Namespace) -> int:
+    path = f"/admin/users/{quote(args.master, safe='')}/subs"
+    answer = admin_post(args.server, admin_token(Path(args.data_dir)), path,
+                        {"name": args.name, **_key_options(args)})
+    _show(answer, args, f"Created sub-account {args.name} of {args.master}", {})
     return 0
 
 

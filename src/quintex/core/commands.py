@@ -40,6 +40,60 @@ class CreateApiKey:
 
 
 @dataclass(frozen=True, slots=True)
+class ModifyApiKey:
+    """Replace a key's label, permissions and IP allowlist (the key's owner is `uid`)."""
+
+    uid: int
+    api_key: str
+    label: str
+    perm: tuple[Perm, ...]
+    ips: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteApiKey:
+    uid: int
+    api_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSubAccount:
+    master_uid: int
+    name: str
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SetSubAccountFrozen:
+    master_uid: int
+    name: str
+    frozen: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetTransferOut:
+    """Whether sub-account `name` may send funds to another sub-account (OKX `canTransOut`)."""
+
+    master_uid: int
+    name: str
+    can_trans_out: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SubAccountTransfer:
+    """Move funds between a master and its sub-accounts; "" as `from_sub`/`to_sub` is the master itself."""
+
+    master_uid: int
+    ccy: str
+    amt: Decimal
+    from_account: Account
+    to_account: Account
+    from_sub: str = ""
+    to_sub: str = ""
+    client_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Deposit:
     """Credit funds from outside the exchange (the operator funding a user)."""
 
@@ -122,6 +176,6 @@ class RestoreState:
 
 
 Command = (
-    ListInstrument | ListCurrency | CreateUser | CreateApiKey | Deposit | Transfer | PlaceOrder
-    | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime | RestoreState
+    ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
+    | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime | RestoreState
 )

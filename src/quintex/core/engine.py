@@ -13,13 +13,19 @@ from .commands import (
     CancelOrder,
     Command,
     CreateApiKey,
+    CreateSubAccount,
     CreateUser,
+    DeleteApiKey,
     Deposit,
     ListCurrency,
     ListInstrument,
+    ModifyApiKey,
     PlaceOrder,
     RestoreState,
     SetCancelAllAfter,
+    SetSubAccountFrozen,
+    SetTransferOut,
+    SubAccountTransfer,
     Transfer,
 )
 from .deadman import DeadManSwitch
@@ -42,6 +48,7 @@ from .records import ApiKey, BalanceView, BookLevel, OrderView, User
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .state import State
+from .subaccounts import SubAccounts
 from .trading import Trading
 
 
@@ -55,6 +62,7 @@ class Engine:
         self._matcher = Matcher(state)
         self._trading = Trading(state, self._matcher)
         self._funds = Funds(state)
+        self._subs = SubAccounts(state)
         self._deadman = DeadManSwitch(state, self._matcher)
 
     # -- the one door in ---------------------------------------------------------------------------
@@ -83,6 +91,18 @@ class Engine:
                 self._create_user(cmd)
             case CreateApiKey():
                 self._create_api_key(cmd)
+            case ModifyApiKey():
+                self._subs.modify_key(cmd)
+            case DeleteApiKey():
+                self._subs.delete_key(cmd)
+            case CreateSubAccount():
+                self._subs.create(cmd)
+            case SetSubAccountFrozen():
+                self._subs.set_frozen(cmd)
+            case SetTransferOut():
+                self._subs.set_transfer_out(cmd)
+            case SubAccountTransfer():
+                self._subs.transfer(cmd)
             case ListInstrument():
                 self._list_instrument(cmd.instrument)
             case ListCurrency():
@@ -170,6 +190,15 @@ class Engine:
     def api_key(self, api_key: str) -> ApiKey | None:
         return self._s.users.keys.get(api_key)
 
+    def api_keys(self, uid: int) -> list[ApiKey]:
+        return [k for k in self._s.users.keys.values() if k.uid == uid]
+
+    def sub_account(self, master_uid: int, name: str) -> User | None:
+        return self._s.users.sub(master_uid, name)
+
+    def sub_accounts(self, master_uid: int) -> list[User]:
+        return self._s.users.subs(master_uid)
+
     def balances(self, uid: int) -> list[BalanceView]:
         return self._s.ledger.views(uid)
 
@@ -241,4 +270,5 @@ class Engine:
                     h.update(repr((inst_id, level.px, [o.view() for o in level.orders])).encode())
         h.update(repr(sorted(s.cancel_all_after.items())).encode())
         h.update(repr(sorted(s.users.keys.items())).encode())
+        h.update(repr(sorted(s.users.by_uid.items())).encode())
         return h.hexdigest()

@@ -94,6 +94,10 @@ class AssetBillType(StrEnum):
 
     DEPOSIT = "1"
     WITHDRAWAL = "2"
+    TO_SUB_ACCOUNT = "20"
+    FROM_SUB_ACCOUNT = "21"
+    SUB_TO_MASTER_OUT = "22"
+    MASTER_TO_SUB_IN = "23"
     TRANSFER_FROM_TRADING = "130"
     TRANSFER_TO_TRADING = "131"
 

@@ -43,6 +43,38 @@ class ApiKeyCreated:
 
 
 @dataclass(frozen=True, slots=True)
+class UserUpdated:
+    """A sub-account was frozen or unfrozen, or its `canTransOut` changed."""
+
+    user: User
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyUpdated:
+    key: ApiKey
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyDeleted:
+    uid: int
+    api_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubAccountTransferred:
+    trans_id: int
+    master_uid: int
+    from_uid: int
+    to_uid: int
+    ccy: str
+    amt: Decimal
+    from_account: Account
+    to_account: Account
+    client_id: str
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
 class Deposited:
     uid: int
     ccy: str
@@ -166,7 +198,8 @@ class CancelAllAfterSet:
 
 
 Event = (
-    CommandRejected | InstrumentListed | CurrencyListed | UserCreated | ApiKeyCreated | Deposited
+    CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
+    | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
     | BookChanged | CancelAllAfterSet

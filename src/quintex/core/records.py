@@ -122,10 +122,16 @@ class ApiKey(NamedTuple):
 
 
 class User(NamedTuple):
+    """A master account (`master_uid` None) or one of its sub-accounts."""
+
     uid: int
     name: str
     c_time: int
     fee_level: str
+    master_uid: int | None = None
+    label: str = ""
+    frozen: bool = False
+    can_trans_out: bool = True
 
 
 class BalanceView(NamedTuple):

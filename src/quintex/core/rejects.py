@@ -44,6 +44,12 @@ class Reject(Enum):
     TRANSFER_SAME_ACCOUNT = "transfer_same_account"
     CANCEL_ALL_AFTER_TIMEOUT_RANGE = "cancel_all_after_timeout_range"
     ALREADY_LISTED = "already_listed"
+    API_KEY_NOT_FOUND = "api_key_not_found"
+    SUB_ACCOUNT_NOT_FOUND = "sub_account_not_found"
+    SUB_ACCOUNT_SAME = "sub_account_same"
+    TRANSFER_OUT_DISABLED = "transfer_out_disabled"
+    ACCOUNT_FROZEN = "account_frozen"
+    NOT_MASTER = "not_master"
 
 
 class InvariantViolation(Exception):

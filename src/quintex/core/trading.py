@@ -50,6 +50,9 @@ class Trading:
     def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> Reject | None:
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
+        user = self.s.users.by_uid.get(cmd.uid)
+        if user is not None and user.frozen:
+            return Reject.ACCOUNT_FROZEN
         if inst.state is not InstState.LIVE:
             return Reject.INSTRUMENT_NOT_LIVE
         if cmd.td_mode is not TdMode.CASH:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .commands import CreateApiKey
+from .commands import CreateApiKey, ModifyApiKey
 from .ids import Ids
 from .records import ApiKey, User
 
@@ -22,14 +22,29 @@ class Users:
         self.by_name: dict[str, User] = {}
         self.keys: dict[str, ApiKey] = {}
 
-    def create(self, name: str, ts: int) -> User:
-        user = User(self._ids.next_uid(), name, ts, DEFAULT_FEE_LEVEL)
+    def create(self, name: str, ts: int, master_uid: int | None = None, label: str = "") -> User:
+        return self.put(User(self._ids.next_uid(), name, ts, DEFAULT_FEE_LEVEL, master_uid, label))
+
+    def put(self, user: User) -> User:
         self.by_uid[user.uid] = user
-        self.by_name[name] = user
+        self.by_name[user.name] = user
         return user
+
+    def sub(self, master_uid: int, name: str) -> User | None:
+        """Sub-account `name` of `master_uid` (None when it does not exist or belongs to someone else)."""
+        user = self.by_name.get(name)
+        return user if user is not None and user.master_uid == master_uid else None
+
+    def subs(self, master_uid: int) -> list[User]:
+        return [u for u in self.by_uid.values() if u.master_uid == master_uid]
 
     def add_key(self, cmd: CreateApiKey, ts: int) -> ApiKey:
         key = ApiKey(cmd.api_key, cmd.uid, cmd.secret_key, cmd.passphrase, cmd.perm, cmd.ips, cmd.label, ts)
+        self.keys[key.api_key] = key
+        return key
+
+    def modify_key(self, cmd: ModifyApiKey) -> ApiKey:
+        key = self.keys[cmd.api_key]._replace(label=cmd.label, perm=cmd.perm, ips=cmd.ips)
         self.keys[key.api_key] = key
         return key
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import orjson
 from aiohttp import web
 
-from quintex.core.commands import CreateApiKey, CreateUser, Deposit
+from quintex.core.commands import CreateApiKey, CreateSubAccount, CreateUser, Deposit
 from quintex.core.enums import Perm
 from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event, UserCreated
 from quintex.core.records import User
@@ -34,10 +34,12 @@ MAX_KEY_IPS = 20
 PASSPHRASE_SPECIALS = "-_.@#%+="
 PASSPHRASE_LENGTH = 16
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_SUB_NAME = re.compile(r"[A-Za-z0-9]{6,20}")
 _AMOUNT = re.compile(r"\d{1,20}(\.\d{1,20})?")
 _REJECTS = {
     Reject.USER_EXISTS: (409, "a user with this name already exists"),
     Reject.USER_NOT_FOUND: (404, "no such user"),
+    Reject.NOT_MASTER: (400, "a sub-account cannot have sub-accounts"),
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -208,6 +210,22 @@ async def create_key(request: web.Request) -> web.StreamResponse:
 
 
 @admin_route
+async def create_sub(request: web.Request) -> web.StreamResponse:
+    """A sub-account of the user in the path, named by `name` (OKX's rule: 6-20 letters or digits), with a key."""
+    master = _user(request)
+    body = await _json_object(request)
+    name = body.get("name")
+    if not isinstance(name, str) or not _SUB_NAME.fullmatch(name):
+        raise AdminError(400, "sub-account name must be 6-20 letters or digits")
+    _key_options(body)
+    runtime = request.app[RUNTIME]
+    created = _outcome(await runtime.submit(CreateSubAccount(master.uid, name)), UserCreated)
+    key = _new_key(created.user.uid, body)
+    _outcome(await runtime.submit(key), ApiKeyCreated)
+    return json_response(_credentials(key), 201)
+
+
+@admin_route
 async def fund_user(request: web.Request) -> web.StreamResponse:
     user = _user(request)
     body = await _json_object(request)
@@ -223,3 +241,4 @@ def register_admin(app: web.Application) -> None:
     app.router.add_post(ADMIN_PREFIX + "users", create_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/keys", create_key)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/fund", fund_user)
+    app.router.add_post(ADMIN_PREFIX + "users/{name}/subs", create_sub)

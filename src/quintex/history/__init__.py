@@ -8,7 +8,7 @@ fills and bills when the store keeps the full history and this is only its recen
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from quintex.core.enums import InstType
 from quintex.core.events import (
@@ -17,6 +17,7 @@ from quintex.core.events import (
     Event,
     InstrumentListed,
     OrderUpdated,
+    SubAccountTransferred,
     Transferred,
 )
 from quintex.core.records import AssetBill, Bill, Fill, OrderView
@@ -57,7 +58,7 @@ class History:
                 case AssetBillPosted(bill=asset_bill):
                     self._bills.add_asset(asset_bill)
                     self._now = max(self._now, asset_bill.ts)
-                case Transferred():
+                case Transferred() | SubAccountTransferred():
                     self._transfers.add(event)
                     self._now = max(self._now, event.ts)
         for part in (self._orders, self._fills, self._bills, self._transfers):
@@ -117,6 +118,11 @@ class History:
             uid, ccy=ccy, type=type, client_id=client_id, after=after, before=before, limit=limit,
         )
 
-    def transfer(self, uid: int, trans_id: int | None = None, client_id: str = "") -> Transferred | None:
+    def transfer(self, uid: int, trans_id: int | None = None,
+                 client_id: str = "") -> Transferred | SubAccountTransferred | None:
         """For `asset/transfer-state`: by transId, else the latest with `client_id`."""
         return self._transfers.transfer(uid, trans_id, client_id)
+
+    def sub_account_transfers(self, master_uid: int) -> Iterator[SubAccountTransferred]:
+        """For `asset/subaccount/bills` (from memory): master↔sub transfers, newest first."""
+        return self._transfers.with_sub_accounts(master_uid)

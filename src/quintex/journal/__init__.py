@@ -15,9 +15,27 @@ from .store import Durability, SnapshotInfo, Store, StoreError
 from .verify import Verdict, verify
 
 __all__ = [
-    "DataDirLock", "Divergence", "Durability", "FILE_NAME", "Journal", "JournalBroken", "JournalCorrupt", "Policy",
-    "Recovered", "SQLiteStore", "SnapshotInfo", "Store", "StoreError", "Verdict", "holder_pid", "open_store",
-    "rebuild", "recover", "seq_at_time", "store_snapshot", "verify",
+    "FILE_NAME",
+    "DataDirLock",
+    "Divergence",
+    "Durability",
+    "Journal",
+    "JournalBroken",
+    "JournalCorrupt",
+    "Policy",
+    "Recovered",
+    "SQLiteStore",
+    "SnapshotInfo",
+    "Store",
+    "StoreError",
+    "Verdict",
+    "holder_pid",
+    "open_store",
+    "rebuild",
+    "recover",
+    "seq_at_time",
+    "store_snapshot",
+    "verify",
 ]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

@@ -64,6 +64,15 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.TRANSFER_SAME_ACCOUNT: _Code("58123", "Parameter from can not equal to parameter to."),
     Reject.CANCEL_ALL_AFTER_TIMEOUT_RANGE: _Code("51000", "Parameter timeOut error"),
     Reject.ALREADY_LISTED: _Code("50071", "The instrument or currency is already listed."),
+    Reject.API_KEY_NOT_FOUND: _Code("59506", "APIKey does not exist."),
+    Reject.SUB_ACCOUNT_NOT_FOUND: _Code("58115", "Sub-account does not exist."),
+    Reject.SUB_ACCOUNT_SAME: _Code(
+        "59507", "The two accounts involved in a transfer must be two different sub-accounts under the same "
+        "parent account."),
+    Reject.TRANSFER_OUT_DISABLED: _Code(
+        "58101", "Transfer suspended: this sub-account may not transfer out (canTransOut is false)."),
+    Reject.ACCOUNT_FROZEN: _Code("59508", "The sub-account is suspended."),
+    Reject.NOT_MASTER: _Code("59500", "Only the APIKey of the master account has permission."),
 }
 
 
@@ -158,9 +167,24 @@ def order_id_required() -> OkxError:
     return OkxError("51003", "Either client order ID or order ID is required.")
 
 
-def transfer_type_unsupported() -> OkxError:
-    """Transfer types 1-4 (master/sub-account transfers): sub-accounts do not exist here yet."""
-    return OkxError("58127", "Transfers involving sub-accounts (type 1-4) are not supported yet.")
+def transfer_type_unsupported(is_master: bool) -> OkxError:
+    """A transfer `type` the key's account cannot use: 3/4 with a master key, 1/2 with a sub-account key."""
+    if is_master:
+        return OkxError("58127", "Main account API key does not support current transfer type parameter.")
+    return OkxError("58128", "Sub-account API key does not support current transfer type parameter.")
+
+
+_SUB_API_KEY_ERRORS = {
+    "59501": "Only 50 APIKeys can be created per account.",
+    "59502": "Note name cannot be duplicate with the currently created APIKey note name.",
+    "59503": "Each APIKey can bind up to 20 IP addresses.",
+    "59505": "The passphrase format is incorrect.",
+}
+
+
+def sub_api_key_error(code: str) -> OkxError:
+    """Refusals of users/subaccount/apikey requests (key count, label, IP list, passphrase)."""
+    return OkxError(code, _SUB_API_KEY_ERRORS[code])
 
 
 def order_not_found() -> OkxError:

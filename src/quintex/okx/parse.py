@@ -16,8 +16,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
-from quintex.core.commands import AmendOrder, CancelOrder, PlaceOrder, SetCancelAllAfter, Transfer
+from quintex.core.commands import (
+    AmendOrder,
+    CancelOrder,
+    PlaceOrder,
+    SetCancelAllAfter,
+    SubAccountTransfer,
+    Transfer,
+)
 from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy
+from quintex.core.records import User
 from quintex.core.rejects import Reject
 
 from .codes import (
@@ -36,7 +44,8 @@ _CL_ORD_ID = re.compile(r"[A-Za-z0-9]{1,32}")
 _TAG = re.compile(r"[A-Za-z0-9]{1,16}")
 _ORD_ID = re.compile(r"[0-9]{1,20}")
 _PX_REQUIRED = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC})
-_SUB_ACCOUNT_TRANSFER_TYPES = frozenset({"1", "2", "3", "4"})
+_MASTER_TRANSFER_TYPES = frozenset({"1", "2"})
+_SUB_TRANSFER_TYPES = frozenset({"3", "4"})
 _CANCEL_ALL_AFTER_RANGE = range(10, 121)
 
 
@@ -89,8 +98,9 @@ def order_ref(body: dict) -> tuple[int | None, str]:
     return ord_id, cl_ord_id
 
 
-def transfer(uid: int, body: dict) -> Transfer:
-    """Only transfers within one account (`type` "0"); sub-account types answer 58127."""
+def transfer(user: User, body: dict) -> Transfer | SubAccountTransfer:
+    """`asset/transfer`: type 0 within the caller's account; 1/2 (master key) master→sub / sub→master;
+    3/4 (sub-account key) sub→master / sub→sub. A type the key's account cannot use answers 58127/58128."""
     _require_object(body)
     ccy = _text(body, "ccy")
     if not ccy:
@@ -100,11 +110,34 @@ def transfer(uid: int, body: dict) -> Transfer:
         raise reject_error(Reject.AMOUNT_NOT_POSITIVE)
     from_account = _account(body, "from")
     to_account = _account(body, "to")
-    _transfer_type(body)
-    return Transfer(
-        uid=uid, ccy=ccy, amt=amt, from_account=from_account, to_account=to_account,
-        client_id=_pattern(body, "clientId", _CL_ORD_ID),
-    )
+    kind = _transfer_type(body, user.master_uid is None)
+    client_id = _pattern(body, "clientId", _CL_ORD_ID)
+    if kind == "0":
+        return Transfer(uid=user.uid, ccy=ccy, amt=amt, from_account=from_account, to_account=to_account,
+                        client_id=client_id)
+    sub = _text(body, "subAcct")
+    if not sub and kind != "3":
+        raise param_empty("subAcct")
+    master_uid = user.uid if user.master_uid is None else user.master_uid
+    from_sub, to_sub = {"1": ("", sub), "2": (sub, ""), "3": (user.name, ""), "4": (user.name, sub)}[kind]
+    return SubAccountTransfer(master_uid, ccy, amt, from_account, to_account, from_sub, to_sub, client_id)
+
+
+def sub_account_transfer(master_uid: int, body: dict) -> SubAccountTransfer:
+    """`asset/subaccount/transfer` (master key): between two sub-accounts of the caller."""
+    _require_object(body)
+    ccy = _text(body, "ccy")
+    if not ccy:
+        raise param_empty("ccy")
+    amt = _required(_number(body, "amt"), "amt")
+    if amt <= 0:
+        raise reject_error(Reject.AMOUNT_NOT_POSITIVE)
+    from_account, to_account = _account(body, "from"), _account(body, "to")
+    from_sub, to_sub = _text(body, "fromSubAccount"), _text(body, "toSubAccount")
+    for name, value in (("fromSubAccount", from_sub), ("toSubAccount", to_sub)):
+        if not value:
+            raise param_empty(name)
+    return SubAccountTransfer(master_uid, ccy, amt, from_account, to_account, from_sub, to_sub)
 
 
 def cancel_all_after(uid: int, body: dict) -> SetCancelAllAfter:
@@ -234,13 +267,15 @@ def _account(body: dict, name: str) -> Account:
         raise param_error(name) from None
 
 
-def _transfer_type(body: dict) -> None:
+def _transfer_type(body: dict, is_master: bool) -> str:
     text = _code_text(body.get("type"))
     if text is None or text in ("", "0"):
-        return
-    if isinstance(text, str) and text in _SUB_ACCOUNT_TRANSFER_TYPES:
-        raise transfer_type_unsupported()
-    raise param_error("type")
+        return "0"
+    if not isinstance(text, str) or text not in _MASTER_TRANSFER_TYPES | _SUB_TRANSFER_TYPES:
+        raise param_error("type")
+    if text not in (_MASTER_TRANSFER_TYPES if is_master else _SUB_TRANSFER_TYPES):
+        raise transfer_type_unsupported(is_master)
+    return text
 
 
 def _code_text(value: object) -> object:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from quintex.core.enums import CancelSource, InstType, Side
-from quintex.core.events import CancelAllAfterSet, Transferred
+from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
 from quintex.core.records import ApiKey, AssetBill, BalanceView, Bill, BookLevel, Fill, OrderView, User
@@ -241,7 +241,7 @@ def account_config(user: User, key: ApiKey) -> dict:
         "acctLv": "1", "acctStpMode": "cancel_maker", "autoLoan": False, "ctIsoMode": "automatic",
         "enableSpotBorrow": False, "greeksType": "PA", "feeType": "0", "ip": ",".join(key.ips),
         "type": "0", "kycLv": "0", "label": key.label, "level": user.fee_level, "levelTmp": "",
-        "liquidationGear": "-1", "mainUid": uid, "mgnIsoMode": "automatic", "opAuth": "0",
+        "liquidationGear": "-1", "mainUid": str(user.master_uid or user.uid), "mgnIsoMode": "automatic", "opAuth": "0",
         "perm": ",".join(p.value for p in key.perm), "posMode": "net_mode", "roleType": "0",
         "spotBorrowAutoRepay": False, "spotOffsetType": "", "spotRoleType": "0", "spotTraderInsts": [],
         "stgyType": "0", "traderInsts": [], "uid": uid, "settleCcy": "", "settleCcyList": [],
@@ -266,6 +266,52 @@ def transfer_result(t: Transferred) -> dict:
         "transId": str(t.trans_id), "ccy": t.ccy, "clientId": t.client_id,
         "from": t.from_account.value, "amt": fmt_amt(t.amt), "to": t.to_account.value,
     }
+
+
+def sub_transfer_result(t: SubAccountTransferred) -> dict:
+    """asset/transfer result item for the sub-account types 1-4."""
+    return {
+        "transId": str(t.trans_id), "ccy": t.ccy, "clientId": t.client_id,
+        "from": t.from_account.value, "amt": fmt_amt(t.amt), "to": t.to_account.value,
+    }
+
+
+def sub_transfer_state(t: SubAccountTransferred, kind: str, sub: str) -> dict:
+    """asset/transfer-state row of a sub-account transfer, as the asking account sees it (`type` 1-4)."""
+    return {
+        "transId": str(t.trans_id), "clientId": t.client_id, "ccy": t.ccy, "amt": fmt_amt(t.amt), "type": kind,
+        "from": t.from_account.value, "to": t.to_account.value, "subAcct": sub, "instId": "", "toInstId": "",
+        "state": "success",
+    }
+
+
+def max_withdrawal(b: BalanceView) -> dict:
+    """account/subaccount/max-withdrawal row: a spot cash account can move out what is available."""
+    avail = fmt_amt(b.avail)
+    return {"ccy": b.ccy, "maxWd": avail, "maxWdEx": avail, "spotOffsetMaxWd": avail, "spotOffsetMaxWdEx": avail}
+
+
+def sub_account_bill(t: SubAccountTransferred, kind: str, sub: User) -> dict:
+    """asset/subaccount/bills row (`type` "0" master→sub, "1" sub→master; the transfer id as `billId`)."""
+    return {"billId": str(t.trans_id), "ccy": t.ccy, "amt": fmt_amt(t.amt), "type": kind, "subAcct": sub.name,
+            "subUid": str(sub.uid), "ts": fmt_ts(t.ts)}
+
+
+def sub_account(user: User) -> dict:
+    """users/subaccount/list item (a standard sub-account)."""
+    return {
+        "type": "1", "enable": not user.frozen, "subAcct": user.name, "uid": str(user.uid), "label": user.label,
+        "mobile": "", "gAuth": False, "frozenFunc": ["trading"] if user.frozen else [],
+        "canTransOut": user.can_trans_out, "ts": fmt_ts(user.c_time), "subAcctLv": "1", "firstLvSubAcct": user.name,
+        "ifDma": False,
+    }
+
+
+def sub_api_key(key: ApiKey, sub: str = "") -> dict:
+    """users/subaccount/apikey item (never the secret); `sub` adds `subAcct` (modify-apikey)."""
+    item = {"label": key.label, "apiKey": key.api_key, "perm": ",".join(p.value for p in key.perm),
+            "ip": ",".join(key.ips), "ts": fmt_ts(key.c_time)}
+    return {"subAcct": sub, **item} if sub else item
 
 
 def cancel_all_after(e: CancelAllAfterSet) -> dict:

@@ -257,3 +257,19 @@ def test_bad_key_options_are_refused_and_create_nothing(options: dict) -> None:
         assert x.engine.user_by_name("bob") is None
 
     run(scenario)
+
+
+def test_a_sub_account_with_its_own_key_for_an_existing_master() -> None:
+    async def scenario(client, x) -> None:
+        _, master = await post(client, "/admin/users", {"name": "alice"})
+        status, sub = await post(client, "/admin/users/alice/subs", {"name": "alicedesk1", "readOnly": True})
+        assert status == 201, sub
+        created = x.engine.user_by_name("alicedesk1")
+        assert (sub["uid"], created.master_uid) == (str(created.uid), int(master["uid"]))
+        assert x.engine.api_key(sub["apiKey"]).perm == (Perm.READ_ONLY,)
+        assert (await post(client, "/admin/users/alice/subs", {"name": "bad"}))[0] == 400
+        assert (await post(client, "/admin/users/alicedesk1/subs", {"name": "deeper1"}))[0] == 400
+        assert (await post(client, "/admin/users/alice/subs", {"name": "alicedesk1"}))[0] == 409
+        assert (await post(client, "/admin/users/nobody/subs", {"name": "nobody1"}))[0] == 404
+
+    run(scenario)

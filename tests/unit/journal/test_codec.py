@@ -8,12 +8,35 @@ from decimal import Decimal
 import pytest
 
 from quintex.core.commands import (
-    AdvanceTime, AmendOrder, CancelOrder, Command, CreateApiKey, CreateUser, Deposit, ListCurrency, ListInstrument,
-    PlaceOrder, RestoreState, SetCancelAllAfter, Transfer,
+    AdvanceTime,
+    AmendOrder,
+    CancelOrder,
+    Command,
+    CreateApiKey,
+    CreateSubAccount,
+    CreateUser,
+    DeleteApiKey,
+    Deposit,
+    ListCurrency,
+    ListInstrument,
+    ModifyApiKey,
+    PlaceOrder,
+    RestoreState,
+    SetCancelAllAfter,
+    SetSubAccountFrozen,
+    SetTransferOut,
+    SubAccountTransfer,
+    Transfer,
 )
 from quintex.core.enums import Account, InstState, OrdType, Perm, Side, StpMode, TdMode, TgtCcy
 from quintex.journal.codec import (
-    COMMAND_TYPES, CodecError, decode_command, decode_snapshot, encode_command, encode_snapshot, record_crc,
+    COMMAND_TYPES,
+    CodecError,
+    decode_command,
+    decode_snapshot,
+    encode_command,
+    encode_snapshot,
+    record_crc,
 )
 from tests.builders import btc_usdt, currency
 from tests.sessions import run, seeded_session
@@ -25,6 +48,12 @@ ONE_OF_EACH: list[Command] = [
     ListCurrency(currency("USDT")),
     CreateUser("alice"),
     CreateApiKey(7, "k", "s", "p", (Perm.READ_ONLY, Perm.TRADE), ("127.0.0.1", "::1"), "bot"),
+    ModifyApiKey(7, "k", "bot2", (Perm.READ_ONLY,), ("10.0.0.1",)),
+    DeleteApiKey(7, "k"),
+    CreateSubAccount(7, "desk1", "desk"),
+    SetSubAccountFrozen(7, "desk1", True),
+    SetTransferOut(7, "desk1", False),
+    SubAccountTransfer(7, "USDT", D("1.50"), Account.FUNDING, Account.TRADING, "", "desk1", "c1"),
     Deposit(7, "BTC", D("1E-8"), Account.FUNDING),
     Transfer(7, "USDT", D("12.3400"), Account.TRADING, Account.FUNDING, "cid-1"),
     PlaceOrder(7, "BTC-USDT", TdMode.CASH, Side.SELL, OrdType.MARKET, D("25"), None, "cl1", "tag",

@@ -6,8 +6,16 @@ from decimal import Decimal
 
 import pytest
 
-from quintex.core.commands import AmendOrder, CancelOrder, PlaceOrder, SetCancelAllAfter, Transfer
+from quintex.core.commands import (
+    AmendOrder,
+    CancelOrder,
+    PlaceOrder,
+    SetCancelAllAfter,
+    SubAccountTransfer,
+    Transfer,
+)
 from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy
+from quintex.core.records import User
 from quintex.okx import parse
 from quintex.okx.errors import OkxError
 
@@ -178,14 +186,18 @@ def test_bad_amend_requests(fields: dict, code: str, msg: str) -> None:
     assert error_of(parse.amend_order, 7, body) == (code, msg)
 
 
+MASTER = User(7, "boss", 0, "Lv1")
+SUB = User(9, "desk1", 0, "Lv1", master_uid=7)
+
+
 @pytest.mark.parametrize("text", [PYOKX_TRANSFER, CCXT_TRANSFER])
 def test_client_transfer_bodies_parse(text: str) -> None:
-    assert parse.transfer(7, json.loads(text)) == Transfer(
+    assert parse.transfer(MASTER, json.loads(text)) == Transfer(
         uid=7, ccy="USDT", amt=D("10"), from_account=Account.FUNDING, to_account=Account.TRADING)
 
 
 def test_transfer_accepts_numeric_accounts_and_a_client_id() -> None:
-    cmd = parse.transfer(7, {"ccy": "BTC", "amt": 1.5, "from": 18, "to": 6, "clientId": "x1"})
+    cmd = parse.transfer(MASTER, {"ccy": "BTC", "amt": 1.5, "from": 18, "to": 6, "clientId": "x1"})
     assert (cmd.amt, cmd.from_account, cmd.to_account, cmd.client_id) == (
         D("1.5"), Account.TRADING, Account.FUNDING, "x1")
 
@@ -197,16 +209,35 @@ def test_transfer_accepts_numeric_accounts_and_a_client_id() -> None:
     ({"amt": "abc"}, "51000"),
     ({"from": "7"}, "51000"),
     ({"to": None}, "50014"),
-    ({"type": "1"}, "58127"),
+    ({"type": "3"}, "58127"),
     ({"type": "4"}, "58127"),
+    ({"type": "1"}, "50014"),
     ({"type": "9"}, "51000"),
     ({"type": ["1"]}, "51000"),
-    ({"type": 2}, "58127"),
     ({"clientId": "bad id"}, "51000"),
 ])
 def test_bad_transfers(fields: dict, code: str) -> None:
     body = {"ccy": "USDT", "amt": "10", "from": "6", "to": "18", **fields}
-    assert error_of(parse.transfer, 7, body)[0] == code
+    assert error_of(parse.transfer, MASTER, body)[0] == code
+
+
+@pytest.mark.parametrize("kind", ["1", 2])
+def test_a_sub_account_key_cannot_use_master_transfer_types(kind: object) -> None:
+    body = {"ccy": "USDT", "amt": "10", "from": "6", "to": "18", "type": kind, "subAcct": "x"}
+    assert error_of(parse.transfer, SUB, body)[0] == "58128"
+
+
+@pytest.mark.parametrize(("user", "kind", "sub", "from_sub", "to_sub"), [
+    (MASTER, "1", "desk1", "", "desk1"),
+    (MASTER, "2", "desk1", "desk1", ""),
+    (SUB, "3", "", "desk1", ""),
+    (SUB, "4", "desk2", "desk1", "desk2"),
+])
+def test_sub_account_transfer_types_name_both_ends(user: User, kind: str, sub: str, from_sub: str,
+                                                   to_sub: str) -> None:
+    body = {"ccy": "USDT", "amt": "10", "from": "6", "to": "18", "type": kind, "subAcct": sub, "clientId": "c"}
+    assert parse.transfer(user, body) == SubAccountTransfer(
+        7, "USDT", D("10"), Account.FUNDING, Account.TRADING, from_sub, to_sub, "c")
 
 
 @pytest.mark.parametrize(("value", "seconds"), [("0", 0), ("10", 10), (120, 120), ("60", 60)])

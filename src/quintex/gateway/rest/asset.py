@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from quintex.core.enums import Perm
-from quintex.core.events import CommandRejected, Transferred
+from quintex.core.events import CommandRejected, SubAccountTransferred, Transferred
 from quintex.core.records import ApiKey
 from quintex.okx import parse, render
 from quintex.okx.codes import param_either, reject_error
@@ -33,11 +33,15 @@ async def balances(request: web.Request, key: ApiKey, body: bytes) -> web.Stream
 
 @private(Perm.TRADE)
 async def transfer(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    cmd = parse.transfer(key.uid, json_body(body))
+    user = engine(request).user(key.uid)
+    assert user is not None
+    cmd = parse.transfer(user, json_body(body))
     rate_limit(request, ("asset/transfer", key.uid, cmd.ccy), 2, 1.0)
     event = (await runtime(request).submit(cmd))[0]
     if isinstance(event, CommandRejected):
         raise reject_error(event.reject)
+    if isinstance(event, SubAccountTransferred):
+        return ok([render.sub_transfer_result(event)])
     assert isinstance(event, Transferred)
     return ok([render.transfer_result(event)])
 
@@ -51,7 +55,24 @@ async def transfer_state(request: web.Request, key: ApiKey, body: bytes) -> web.
     t = history(request).transfer(key.uid, trans_id, client_id)
     if t is None:
         return ok([])
+    if isinstance(t, SubAccountTransferred):
+        return ok([render.sub_transfer_state(t, *_sub_transfer_kind(request, t, key.uid))])
     return ok([render.transfer_state(t)])
+
+
+def _sub_transfer_kind(request: web.Request, t: SubAccountTransferred, uid: int) -> tuple[str, str]:
+    """OKX's `type` and `subAcct` of a sub-account transfer as account `uid` sees it."""
+    def name(of: int) -> str:
+        user = engine(request).user(of)
+        return user.name if user is not None else ""
+
+    if t.from_uid == uid == t.master_uid:
+        return "1", name(t.to_uid)
+    if t.to_uid == uid:
+        return "2", name(t.from_uid)
+    if t.to_uid == t.master_uid:
+        return "3", ""
+    return "4", name(t.to_uid)
 
 
 @private(Perm.READ_ONLY)

@@ -1,0 +1,131 @@
+"""Sub-accounts: creation, freezing, `canTransOut`, their API keys, and transfers with their master."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .commands import (
+    CreateSubAccount,
+    DeleteApiKey,
+    ModifyApiKey,
+    SetSubAccountFrozen,
+    SetTransferOut,
+    SubAccountTransfer,
+)
+from .enums import Account, AssetBillType, BillSubType, BillType
+from .events import (
+    ApiKeyDeleted,
+    ApiKeyUpdated,
+    AssetBillPosted,
+    BillPosted,
+    CommandRejected,
+    SubAccountTransferred,
+    UserCreated,
+    UserUpdated,
+)
+from .num import ZERO
+from .records import User
+from .rejects import Reject
+from .state import State
+
+
+class SubAccounts:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def create(self, cmd: CreateSubAccount) -> None:
+        s = self.s
+        master = s.users.by_uid.get(cmd.master_uid)
+        if master is None:
+            s.out.append(CommandRejected(Reject.USER_NOT_FOUND))
+        elif master.master_uid is not None:
+            s.out.append(CommandRejected(Reject.NOT_MASTER))
+        elif cmd.name in s.users.by_name:
+            s.out.append(CommandRejected(Reject.USER_EXISTS))
+        else:
+            s.out.append(UserCreated(s.users.create(cmd.name, s.ts, cmd.master_uid, cmd.label)))
+
+    def set_frozen(self, cmd: SetSubAccountFrozen) -> None:
+        sub = self._sub(cmd.master_uid, cmd.name)
+        if sub is not None:
+            self.s.out.append(UserUpdated(self.s.users.put(sub._replace(frozen=cmd.frozen))))
+
+    def set_transfer_out(self, cmd: SetTransferOut) -> None:
+        sub = self._sub(cmd.master_uid, cmd.name)
+        if sub is not None:
+            self.s.out.append(UserUpdated(self.s.users.put(sub._replace(can_trans_out=cmd.can_trans_out))))
+
+    def modify_key(self, cmd: ModifyApiKey) -> None:
+        s = self.s
+        key = s.users.keys.get(cmd.api_key)
+        if key is None or key.uid != cmd.uid:
+            s.out.append(CommandRejected(Reject.API_KEY_NOT_FOUND))
+        else:
+            s.out.append(ApiKeyUpdated(s.users.modify_key(cmd)))
+
+    def delete_key(self, cmd: DeleteApiKey) -> None:
+        s = self.s
+        key = s.users.keys.get(cmd.api_key)
+        if key is None or key.uid != cmd.uid:
+            s.out.append(CommandRejected(Reject.API_KEY_NOT_FOUND))
+        else:
+            del s.users.keys[cmd.api_key]
+            s.out.append(ApiKeyDeleted(cmd.uid, cmd.api_key))
+
+    def transfer(self, cmd: SubAccountTransfer) -> None:
+        s = self.s
+        reject, source, target = self._transfer_parties(cmd)
+        if reject is None:
+            assert source is not None and target is not None
+            avail = (s.ledger.avail(source.uid, cmd.ccy) if cmd.from_account is Account.TRADING
+                     else s.ledger.funding_avail(source.uid, cmd.ccy))
+            if cmd.amt <= ZERO:
+                reject = Reject.AMOUNT_NOT_POSITIVE
+            elif cmd.amt > avail:
+                reject = Reject.TRANSFER_INSUFFICIENT_BALANCE
+        if reject is not None:
+            s.out.append(CommandRejected(reject))
+            return
+        assert source is not None and target is not None
+        s.out.append(SubAccountTransferred(s.ids.next_trans_id(), cmd.master_uid, source.uid, target.uid, cmd.ccy,
+                                           cmd.amt, cmd.from_account, cmd.to_account, cmd.client_id, s.ts))
+        out_type = AssetBillType.TO_SUB_ACCOUNT if source.master_uid is None else AssetBillType.SUB_TO_MASTER_OUT
+        in_type = AssetBillType.FROM_SUB_ACCOUNT if target.master_uid is None else AssetBillType.MASTER_TO_SUB_IN
+        self._post(source.uid, cmd, -cmd.amt, cmd.from_account, out_type)
+        self._post(target.uid, cmd, cmd.amt, cmd.to_account, in_type)
+
+    def _post(self, uid: int, cmd: SubAccountTransfer, chg: Decimal, account: Account,
+              asset_type: AssetBillType) -> None:
+        s = self.s
+        if account is Account.TRADING:
+            s.out.append(BillPosted(s.ledger.post(
+                uid, cmd.ccy, chg, s.ts, BillType.TRANSFER,
+                BillSubType.TRANSFER_IN if chg > ZERO else BillSubType.TRANSFER_OUT,
+                from_account=cmd.from_account, to_account=cmd.to_account)))
+        else:
+            s.out.append(AssetBillPosted(s.ledger.post_funding(
+                uid, cmd.ccy, chg, s.ts, asset_type, cmd.client_id)))
+
+    def _transfer_parties(self, cmd: SubAccountTransfer) -> tuple[Reject | None, User | None, User | None]:
+        s = self.s
+        master = s.users.by_uid.get(cmd.master_uid)
+        if master is None:
+            return Reject.USER_NOT_FOUND, None, None
+        if master.master_uid is not None:
+            return Reject.NOT_MASTER, None, None
+        if cmd.ccy not in s.currencies:
+            return Reject.CURRENCY_NOT_FOUND, None, None
+        if cmd.from_sub == cmd.to_sub:
+            return Reject.SUB_ACCOUNT_SAME, None, None
+        source = s.users.sub(master.uid, cmd.from_sub) if cmd.from_sub else master
+        target = s.users.sub(master.uid, cmd.to_sub) if cmd.to_sub else master
+        if source is None or target is None:
+            return Reject.SUB_ACCOUNT_NOT_FOUND, None, None
+        if source.master_uid is not None and target.master_uid is not None and not source.can_trans_out:
+            return Reject.TRANSFER_OUT_DISABLED, None, None
+        return None, source, target
+
+    def _sub(self, master_uid: int, name: str) -> User | None:
+        sub = self.s.users.sub(master_uid, name)
+        if sub is None:
+            self.s.out.append(CommandRejected(Reject.SUB_ACCOUNT_NOT_FOUND))
+        return sub

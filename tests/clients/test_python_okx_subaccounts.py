@@ -1,0 +1,71 @@
+"""python-okx's SubAccount and Funding classes driving sub-accounts against a real Quintex server."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from okx import Account, Funding, SubAccount
+
+from .server import Server
+
+D = Decimal
+PASSPHRASE = "Sub!pass123"
+
+
+def test_a_master_creates_a_sub_gives_it_a_key_funds_it_and_the_sub_moves_its_own_funds(server: Server) -> None:
+    master = server.user("pyokxboss", USDT="1000")
+    sub_api = SubAccount.SubAccountAPI(master.api_key, master.secret_key, master.passphrase, False, "0",
+                                       domain=server.url, debug=False)
+    created = sub_api._request_with_params("POST", "/api/v5/users/subaccount/create-subaccount",
+                                           {"subAcct": "pyokxsub1", "type": "1", "label": "desk"})
+    assert created["code"] == "0" and created["data"][0]["subAcct"] == "pyokxsub1", created
+    listed = sub_api.get_subaccount_list()
+    assert [(s["subAcct"], s["enable"], s["canTransOut"]) for s in listed["data"]] == [("pyokxsub1", True, True)]
+
+    made = sub_api._request_with_params("POST", "/api/v5/users/subaccount/apikey", {
+        "subAcct": "pyokxsub1", "label": "bot", "passphrase": PASSPHRASE, "perm": "read_only,trade", "ip": ""})
+    assert made["code"] == "0", made
+    key = made["data"][0]
+    shown = sub_api._request_with_params("GET", "/api/v5/users/subaccount/apikey", {"subAcct": "pyokxsub1"})
+    assert [k["apiKey"] for k in shown["data"]] == [key["apiKey"]] and "secretKey" not in shown["data"][0]
+
+    moved = Funding.FundingAPI(master.api_key, master.secret_key, master.passphrase, False, "0",
+                               domain=server.url, debug=False).funds_transfer(
+        ccy="USDT", amt="300", from_="18", to="6", type="1", subAcct="pyokxsub1")
+    assert moved["code"] == "0", moved
+    balances = sub_api.get_funding_balance(subAcct="pyokxsub1")
+    assert [(b["ccy"], D(b["bal"])) for b in balances["data"]] == [("USDT", D("300"))]
+
+    sub_funding = Funding.FundingAPI(key["apiKey"], key["secretKey"], PASSPHRASE, False, "0", domain=server.url,
+                                     debug=False)
+    assert sub_funding.funds_transfer(ccy="USDT", amt="100", from_="6", to="18")["code"] == "0"
+    back = sub_funding.funds_transfer(ccy="USDT", amt="50", from_="18", to="18", type="3")
+    assert back["code"] == "0", back
+    trading = sub_api.get_account_balance(subAcct="pyokxsub1")
+    assert {d["ccy"]: D(d["cashBal"]) for d in trading["data"][0]["details"]} == {"USDT": D("50")}
+    own = Account.AccountAPI(key["apiKey"], key["secretKey"], PASSPHRASE, False, "0", domain=server.url,
+                             debug=False).get_account_balance()
+    assert {d["ccy"]: D(d["cashBal"]) for d in own["data"][0]["details"]} == {"USDT": D("50")}
+
+    assert sub_api.set_permission_transfer_out(subAcct="pyokxsub1", canTransOut="false")["code"] == "0"
+    reset = sub_api.reset_subaccount_apikey("pyokxsub1", key["apiKey"], perm="read_only")
+    assert reset["code"] == "0" and reset["data"][0]["perm"] == "read_only", reset
+    deleted = sub_api._request_with_params("POST", "/api/v5/users/subaccount/delete-apikey",
+                                           {"subAcct": "pyokxsub1", "apiKey": key["apiKey"]})
+    assert deleted["code"] == "0", deleted
+    refused = sub_api.subAccount_transfer("USDT", "1", "6", "6", "pyokxsub1", "nosuchsub")
+    assert refused["code"] == "58115", refused
+
+
+def test_quintex_user_add_sub_makes_a_sub_account_the_master_lists_and_whose_key_works(server: Server) -> None:
+    master = server.user("clibossone", USDT="10")
+    made = json.loads(server.cli("user", "add-sub", "clibossone", "clisubone", "--json"))
+    sub_api = SubAccount.SubAccountAPI(master.api_key, master.secret_key, master.passphrase, False, "0",
+                                       domain=server.url, debug=False)
+    assert [s["uid"] for s in sub_api.get_subaccount_list()["data"]] == [made["uid"]]
+    own = Account.AccountAPI(made["apiKey"], made["secretKey"], made["passphrase"], False, "0", domain=server.url,
+                             debug=False).get_account_balance()
+    assert own["code"] == "0" and own["data"][0]["details"] == []
+    refused = SubAccount.SubAccountAPI(made["apiKey"], made["secretKey"], made["passphrase"], False, "0",
+                                       domain=server.url, debug=False).get_subaccount_list()
+    assert refused["code"] == "59500"
