@@ -1,9 +1,12 @@
 """Deposits and transfers between a user's funding and trading accounts."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .commands import Deposit, Transfer
 from .enums import Account, AssetBillType, BillSubType, BillType
 from .events import AssetBillPosted, BillPosted, CommandRejected, Deposited, Transferred
+from .ledger import Ledger
 from .num import ZERO
 from .rejects import Reject
 from .state import State
@@ -36,12 +39,7 @@ class Funds:
         if reject is None and cmd.from_account is cmd.to_account:
             reject = Reject.TRANSFER_SAME_ACCOUNT
         if reject is None:
-            avail = (s.ledger.avail(cmd.uid, cmd.ccy) if cmd.from_account is Account.TRADING
-                     else s.ledger.funding_avail(cmd.uid, cmd.ccy))
-            if cmd.amt <= ZERO:
-                reject = Reject.AMOUNT_NOT_POSITIVE
-            elif cmd.amt > avail:
-                reject = Reject.TRANSFER_INSUFFICIENT_BALANCE
+            reject = amount_reject(s.ledger, cmd.uid, cmd.ccy, cmd.from_account, cmd.amt)
         if reject is not None:
             s.out.append(CommandRejected(reject))
             return
@@ -64,3 +62,13 @@ class Funds:
         if ccy not in self.s.currencies:
             return Reject.CURRENCY_NOT_FOUND
         return None
+
+
+def amount_reject(ledger: Ledger, uid: int, ccy: str, account: Account, amt: Decimal) -> Reject | None:
+    """Why `amt` of `ccy` cannot leave `uid`'s `account` (funding or trading), or None when it can."""
+    avail = ledger.avail(uid, ccy) if account is Account.TRADING else ledger.funding_avail(uid, ccy)
+    if amt <= ZERO:
+        return Reject.AMOUNT_NOT_POSITIVE
+    if amt > avail:
+        return Reject.TRANSFER_INSUFFICIENT_BALANCE
+    return None

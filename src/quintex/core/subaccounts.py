@@ -22,6 +22,7 @@ from .events import (
     UserCreated,
     UserUpdated,
 )
+from .funds import amount_reject
 from .num import ZERO
 from .records import User
 from .rejects import Reject
@@ -76,12 +77,7 @@ class SubAccounts:
         reject, source, target = self._transfer_parties(cmd)
         if reject is None:
             assert source is not None and target is not None
-            avail = (s.ledger.avail(source.uid, cmd.ccy) if cmd.from_account is Account.TRADING
-                     else s.ledger.funding_avail(source.uid, cmd.ccy))
-            if cmd.amt <= ZERO:
-                reject = Reject.AMOUNT_NOT_POSITIVE
-            elif cmd.amt > avail:
-                reject = Reject.TRANSFER_INSUFFICIENT_BALANCE
+            reject = amount_reject(s.ledger, source.uid, cmd.ccy, cmd.from_account, cmd.amt)
         if reject is not None:
             s.out.append(CommandRejected(reject))
             return
