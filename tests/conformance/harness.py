@@ -22,8 +22,6 @@ from yarl import URL
 from quintex.core.events import Event
 from quintex.core.instruments import Instrument
 from quintex.gateway.app import create_app
-from quintex.gateway.keys import RATE_LIMITER
-from quintex.gateway.ratelimit import RateLimiter
 from quintex.history import History
 from quintex.marketdata import MarketData
 from quintex.runtime.sequencer import Runtime
@@ -153,8 +151,8 @@ async def serve(venue: Venue, *, clock: FakeClock | None = None, rate_limits: bo
     runtime = Runtime(venue.engine, clock, [venue.market_data, venue.history], tick_s=tick_s)
     await runtime.start()
     app = create_app(runtime, admin_token=ADMIN_TOKEN, rate_limits=rate_limits,
-                     market_data=venue.market_data, history=venue.history)
-    app[RATE_LIMITER] = RateLimiter(enabled=rate_limits, monotonic=lambda: clock.now_ms() / 1000)
+                     market_data=venue.market_data, history=venue.history,
+                     rate_limit_clock=lambda: clock.now_ms() / 1000)
     try:
         async with TestClient(TestServer(app)) as client:
             yield Session(client, runtime, venue, clock)

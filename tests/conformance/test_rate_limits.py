@@ -83,3 +83,40 @@ def test_with_rate_limits_off_the_same_burst_passes() -> None:
         assert len(await s.ok("trade/orders-pending", alice, limit="100")) == 80
 
     run(scenario, v, rate_limits=False)
+
+
+def test_an_account_may_send_1000_new_and_amended_orders_per_2_seconds_across_instruments() -> None:
+    """OKX's sub-account rule (every uid is one): batch items count one by one, cancels do not, and a
+    refused request places nothing. Past it, 50061 on HTTP 200."""
+    coins = ("BTC", "ETH", "SOL", "XRP")
+    v = Venue(*(btc_usdt(inst_id=f"{c}-USDT", base_ccy=c, inst_id_code=1001 + i) for i, c in enumerate(coins)))
+    alice, bob = v.trader("alice", USDT="100000000"), v.trader("bob", USDT="100000000")
+
+    async def scenario(s: Session) -> None:
+        placed: list[tuple[str, str]] = []
+        for coin in coins:
+            for n in range(10):
+                items = [order(instId=f"{coin}-USDT", px=str(100 + n * 20 + i)) for i in range(20)]
+                reply = await s.post("trade/batch-orders", items, alice)
+                assert reply.code == "0", reply.body
+                placed += [(f"{coin}-USDT", d["ordId"]) for d in reply.body["data"]]
+        assert len(placed) == 800
+        for start in range(0, 200, 20):
+            amends = [{"instId": inst, "ordId": oid, "newSz": "0.02"} for inst, oid in placed[start:start + 20]]
+            reply = await s.post("trade/amend-batch-orders", amends, alice)
+            assert reply.code == "0", reply.body
+        refused = await s.place(alice, instId="XRP-USDT", px="50")
+        assert (refused.status, refused.body) == (200, {"code": "50061", "msg": "Sub-account rate limit exceeded",
+                                                        "data": []})
+        refused = await s.post("trade/batch-orders", [order(instId="ETH-USDT", px="51")] * 2, alice)
+        assert refused.code == "50061"
+        assert len(await s.ok("trade/orders-pending", alice, limit="100", instId="XRP-USDT")) == 100
+        cancel = await s.post("trade/cancel-order", {"instId": placed[0][0], "ordId": placed[0][1]}, alice)
+        assert cancel.code == "0", cancel.body
+        assert (await s.place(bob, px="50")).code == "0"
+        s.clock.advance(2.0)
+        refilled = await s.post("trade/batch-orders", [order(instId="SOL-USDT", px=str(60 + i)) for i in range(20)],
+                                alice)
+        assert refilled.code == "0", refilled.body
+
+    run(scenario, v, rate_limits=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -36,11 +37,13 @@ V5_METHODS = frozenset({"GET", "POST"})
 def create_app(
     runtime: Runtime, *, admin_token: str, rate_limits: bool, market_data: object, history: object,
     ws_settings: WsSettings | None = None, operator: MarketOperator | None = None,
+    rate_limit_clock: Callable[[], float] = time.monotonic,
 ) -> web.Application:
+    """The REST + WebSocket app; rate limits (when on) count seconds of `rate_limit_clock`."""
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
     app[ADMIN_TOKEN] = admin_token
-    app[RATE_LIMITER] = RateLimiter(enabled=rate_limits)
+    app[RATE_LIMITER] = RateLimiter(enabled=rate_limits, monotonic=rate_limit_clock)
     app[MARKET_DATA] = market_data
     app[HISTORY] = history
     rest.register(app)

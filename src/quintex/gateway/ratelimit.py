@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from quintex.okx.codes import rate_limited
+from quintex.okx.errors import OkxError
 
 MAX_BUCKETS = 100_000
 
@@ -27,21 +28,24 @@ class RateLimiter:
         self._monotonic = monotonic
         self._buckets: dict[tuple[Hashable, ...], _Bucket] = {}
 
-    def take(self, rule_key: tuple[Hashable, ...], limit: int, window_s: float, cost: int = 1) -> None:
+    def take(self, rule_key: tuple[Hashable, ...], limit: int, window_s: float, cost: int = 1,
+             exceeded: Callable[[], OkxError] = rate_limited) -> None:
         """`check` at the limiter's current time."""
-        self.check(rule_key, limit, window_s, self._monotonic(), cost)
+        self.check(rule_key, limit, window_s, self._monotonic(), cost, exceeded)
 
     def check(
-        self, rule_key: tuple[Hashable, ...], limit: int, window_s: float, now: float, cost: int = 1
+        self, rule_key: tuple[Hashable, ...], limit: int, window_s: float, now: float, cost: int = 1,
+        exceeded: Callable[[], OkxError] = rate_limited,
     ) -> None:
-        """Spend `cost` tokens of the bucket, or raise 50011 (HTTP 429) and spend nothing."""
+        """Spend `cost` tokens of the bucket, or raise `exceeded()` (by default 50011, HTTP 429) and spend
+        nothing."""
         if not self.enabled:
             return
         rate = limit / window_s
         bucket = self._buckets.get(rule_key)
         tokens = float(limit) if bucket is None else min(limit, bucket.tokens + (now - bucket.updated) * rate)
         if tokens < cost:
-            raise rate_limited()
+            raise exceeded()
         tokens -= cost
         if bucket is None and len(self._buckets) >= MAX_BUCKETS:
             self._prune(now)

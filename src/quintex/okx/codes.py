@@ -130,6 +130,10 @@ def rate_limited() -> OkxError:
     return OkxError("50011", "Too Many Requests", 429)
 
 
+def sub_account_rate_limited() -> OkxError:
+    return OkxError("50061", "Sub-account rate limit exceeded", 200)
+
+
 def param_empty(name: str) -> OkxError:
     return OkxError("50014", f"Parameter {name} can not be empty.", 400)
 

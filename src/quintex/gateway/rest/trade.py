@@ -1,7 +1,6 @@
 """Trading: place, cancel and amend (single and batch), order queries, fills, cancel-all-after."""
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from aiohttp import web
@@ -22,6 +21,8 @@ from quintex.okx.codes import (
 from .. import orderops
 from ..auth import Handler, private
 from ..body import json_body
+from ..keys import RATE_LIMITER
+from ..orderlimits import take_order_limits
 from ..responses import json_response, ok
 from . import params
 from .context import engine, history, instrument, now_ms, rate_limit, runtime
@@ -30,11 +31,6 @@ MAX_BATCH = 20
 PENDING_STATES = {s.value for s in (OrdState.LIVE, OrdState.PARTIALLY_FILLED)}
 HISTORY_STATES = {s.value for s in (OrdState.FILLED, OrdState.CANCELED)}
 
-# (single endpoint, batch endpoint): orders per 2 s per user and instrument, as OKX publishes them.
-ORDER_LIMITS = {"order": ("trade/order", 60), "cancel": ("trade/cancel-order", 60),
-                "amend": ("trade/amend-order", 60)}
-BATCH_LIMITS = {"order": ("trade/batch-orders", 300), "cancel": ("trade/cancel-batch-orders", 300),
-                "amend": ("trade/amend-batch-orders", 300)}
 ORDER_OPS = {
     "order": (parse.place_order, orderops.place_outcome, orderops.place_failure),
     "cancel": (parse.cancel_order, orderops.cancel_outcome, orderops.cancel_failure),
@@ -62,18 +58,10 @@ def _inst_id(item: Any) -> str | None:
     return inst_id if isinstance(inst_id, str) else None
 
 
-def _limit_orders(request: web.Request, key: ApiKey, op: str, items: list[Any]) -> None:
-    """Per user and instrument; a batch of one counts against the single-order bucket."""
-    rule, limit = ORDER_LIMITS[op] if len(items) == 1 else BATCH_LIMITS[op]
-    per_inst = Counter(_inst_id(item) for item in items)
-    for inst_id, count in per_inst.items():
-        rate_limit(request, (rule, key.uid, inst_id), limit, 2.0, count)
-
-
 async def _order_op(request: web.Request, key: ApiKey, body: bytes, op: str, batch: bool) -> web.StreamResponse:
     in_us = now_ms(request) * 1000
     items = _items(body, batch)
-    _limit_orders(request, key, op, items)
+    take_order_limits(request.app[RATE_LIMITER], key.uid, op, [_inst_id(item) for item in items])
     parser, outcome, failure = ORDER_OPS[op]
     results = await orderops.run(runtime(request), items, lambda item: parser(key.uid, item), outcome, failure)
     return json_response(envelope.batch(results, in_us, now_ms(request) * 1000))

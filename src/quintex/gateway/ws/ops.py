@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections import Counter
 from collections.abc import Hashable
 from typing import Any, NoReturn
 
@@ -25,8 +24,9 @@ from quintex.okx.errors import OkxError
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
 from .. import orderops
+from ..orderlimits import WINDOW_S, take_order_limits
 from ..ratelimit import RateLimiter
-from ..rest.trade import BATCH_LIMITS, MAX_BATCH, ORDER_LIMITS, ORDER_OPS
+from ..rest.trade import MAX_BATCH, ORDER_OPS
 from .channels.base import BUSINESS, PRIVATE
 from .connection import Connection
 
@@ -37,7 +37,6 @@ OPS: dict[str, tuple[str, bool]] = {
 }
 MASS_CANCEL = "mass-cancel"
 TRADE_OPS = frozenset(OPS) | {MASS_CANCEL}
-LIMIT_WINDOW_S = 2.0
 _EXPIRING = frozenset({"order", "batch-orders", "amend-order", "batch-amend-orders"})
 _REQ_ID = re.compile(r"[A-Za-z0-9]{1,32}")
 _NO_PERMISSION = OkxError("50120", "This API key doesn't have permission to use this function")
@@ -65,7 +64,7 @@ class Ops:
                 raise ws.invalid_args()
             self._check_session(conn, op)
             if op == MASS_CANCEL:
-                self.limiter.take(("trade/mass-cancel", conn.uid), 5, LIMIT_WINDOW_S)
+                self.limiter.take(("trade/mass-cancel", conn.uid), 5, WINDOW_S)
                 _mass_cancel(req.get("args"))
             kind, batch = OPS[op]
             items = _items(req.get("args"), batch)
@@ -127,11 +126,8 @@ class Ops:
         return inst_id if isinstance(inst_id, str) else ""
 
     def _take_limits(self, uid: int, kind: str, items: list[Any]) -> None:
-        """REST's buckets (`rest.trade`): per user and instrument; a batch of one is a single op."""
-        rule, limit = ORDER_LIMITS[kind] if len(items) == 1 else BATCH_LIMITS[kind]
-        per_inst = Counter(self._limit_key(uid, kind, item) for item in items)
-        for inst_id, count in per_inst.items():
-            self.limiter.take((rule, uid, inst_id), limit, LIMIT_WINDOW_S, count)
+        """REST's buckets (`orderlimits`), shared with REST."""
+        take_order_limits(self.limiter, uid, kind, [self._limit_key(uid, kind, item) for item in items])
 
     def _limit_key(self, uid: int, kind: str, item: Any) -> Hashable:
         try:

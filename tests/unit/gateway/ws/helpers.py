@@ -54,7 +54,7 @@ async def serve_ws(x: Exchange, *, settings: WsSettings = FAST, rate_limits: boo
     runtime = Runtime(x.engine, clock, [market_data, history], tick_s=3600)
     await runtime.start()
     app = create_app(runtime, admin_token=ADMIN_TOKEN, rate_limits=rate_limits, market_data=market_data,
-                     history=history, ws_settings=settings)
+                     history=history, ws_settings=settings, rate_limit_clock=lambda: clock.ms / 1000)
     try:
         async with TestClient(TestServer(app)) as client:
             yield Env(client, runtime, clock, market_data)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from quintex.core.enums import Perm
-from tests.builders import Exchange
+from tests.builders import Exchange, btc_usdt
 from tests.unit.gateway.helpers import add_key, send, signed
 
 from .helpers import Env, fund, serve_ws, trader
@@ -142,3 +142,32 @@ def test_rest_and_websocket_orders_share_the_rate_limit() -> None:
         assert other["code"] == "0"  # batches have their own bucket
 
     run(scenario, rate_limits=True)
+
+
+def test_websocket_orders_and_amends_count_against_the_accounts_1000_per_2_seconds() -> None:
+    coins = ("BTC", "ETH", "USDC", "SOL")
+
+    async def main() -> None:
+        x = Exchange(*(btc_usdt(inst_id=f"{c}-USDT", base_ccy=c, inst_id_code=1001 + i)
+                       for i, c in enumerate(coins)))
+        uid = trader(x, "alice", "k1")
+        async with serve_ws(x, rate_limits=True) as env:
+            await env.submit(*fund(uid, USDT="1000000"))
+            ws = await env.private("k1")
+            placed = await ws.op("order", {**BUY, "instId": "BTC-USDT", "clOrdId": "a1"})
+            assert placed["code"] == "0"
+            for n in range(50):
+                size = 20 if n < 49 else 19
+                batch = await ws.op("batch-orders", *({**BUY, "instId": f"{coins[n % 4]}-USDT", "px": str(50 + n)}
+                                                     for _ in range(size)))
+                assert batch["code"] == "0", batch
+            refused = await ws.op("amend-order", {"clOrdId": "a1", "newSz": "2"})
+            assert (refused["code"], refused["msg"], refused["data"]) == (
+                "50061", "Sub-account rate limit exceeded", [])
+            canceled = await ws.op("cancel-order", {"clOrdId": "a1"})
+            assert canceled["code"] == "0"
+            env.clock.ms += 2000
+            again = await ws.op("order", {**BUY, "instId": "ETH-USDT"})
+            assert again["code"] == "0"
+
+    asyncio.run(main())
