@@ -14,16 +14,20 @@ T0 = 1_700_000_000_000
 
 
 def btc_usdt(**overrides: object) -> Instrument:
-    fields: dict[str, object] = dict(
-        inst_id="BTC-USDT", inst_type=InstType.SPOT, base_ccy="BTC", quote_ccy="USDT", tick_sz=D("0.1"),
-        lot_sz=D("0.00000001"), min_sz=D("0.00001"), max_lmt_sz=D("9999999999"), max_mkt_sz=D("1000000"),
-        max_lmt_amt=D("20000000"), max_mkt_amt=D("1000000"), inst_id_code=1001, list_time=T0)
+    fields: dict[str, object] = {
+        "inst_id": "BTC-USDT", "inst_type": InstType.SPOT, "base_ccy": "BTC", "quote_ccy": "USDT", "tick_sz": D("0.1"),
+        "lot_sz": D("0.00000001"), "min_sz": D("0.00001"), "max_lmt_sz": D("9999999999"), "max_mkt_sz": D("1000000"),
+        "max_lmt_amt": D("20000000"), "max_mkt_amt": D("1000000"), "inst_id_code": 1001, "list_time": T0}
     fields.update(overrides)
     return Instrument(**fields)  # type: ignore[arg-type]
 
 
+WD_FEES = {"BTC": D("0.0001"), "ETH": D("0.001"), "USDT": D("1"), "USDC": D("1")}
+"""The on-chain withdrawal fee of each builder currency."""
+
+
 def currency(ccy: str) -> Currency:
-    return Currency(ccy, ccy, f"{ccy}-{ccy}", D("0.001"), 8)
+    return Currency(ccy, ccy, f"{ccy}-{ccy}", D("0.001"), 8, WD_FEES.get(ccy, D(0)))
 
 
 class Exchange:

@@ -14,22 +14,29 @@ from quintex.core.commands import (
     CancelOrder,
     Command,
     CreateApiKey,
+    CreateSubAccount,
     CreateUser,
     Deposit,
     ListCurrency,
     ListInstrument,
     PlaceOrder,
     SetCancelAllAfter,
+    SetSubAccountFrozen,
+    SetTransferOut,
+    SubAccountTransfer,
     Transfer,
+    Withdraw,
 )
 from quintex.core.engine import Engine
-from quintex.core.enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy
+from quintex.core.enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
 from quintex.core.ids import ORD_ID_BASE, UID_BASE
 
 from .builders import T0, btc_usdt, currency
 
 D = Decimal
 USERS = 5
+MASTER = UID_BASE + 1
+SUBS = ("subdeskone", "subdesktwo")
 ORDER_TYPES = (OrdType.LIMIT,) * 8 + (OrdType.POST_ONLY, OrdType.IOC, OrdType.FOK, OrdType.MARKET)
 
 
@@ -60,6 +67,8 @@ class _Session:
             self.add(Deposit(uid, "ETH", D("300")))
             self.add(Deposit(uid, "USDT", D("5000"), Account.FUNDING))
             self.cl_ord_ids[uid] = []
+        for name in SUBS:
+            self.add(CreateSubAccount(MASTER, name, "desk"))
 
     def step(self) -> None:
         rng = self.rng
@@ -73,11 +82,15 @@ class _Session:
                                 cxl_on_fail=rng.random() < 0.2))
         elif roll < 0.85:
             self.add(CancelOrder(uid, rng.choice(("BTC-USDT", "ETH-USDT", "")), *self._target(uid)))
-        elif roll < 0.90:
+        elif roll < 0.88:
             to_trading = rng.random() < 0.5
             self.add(Transfer(uid, "USDT", D(rng.randint(1, 3000)),
                               Account.FUNDING if to_trading else Account.TRADING,
                               Account.TRADING if to_trading else Account.FUNDING, f"t{len(self.out)}"))
+        elif roll < 0.90:
+            self.add(self._withdraw(uid))
+        elif roll < 0.915:
+            self.add(self._sub_accounts())
         elif roll < 0.93:
             self.add(SetCancelAllAfter(uid, rng.choice((0, 10, 30, 5)), rng.choice(("", "mm"))))
         else:
@@ -99,6 +112,30 @@ class _Session:
         return PlaceOrder(uid, inst_id, TdMode.CASH, side, ord_type, self._sz(), self._px(), cl_ord_id,
                           tag=rng.choice(("", "mm")), stp_mode=rng.choice(tuple(StpMode)),
                           ban_amend=rng.random() < 0.1)
+
+    def _withdraw(self, uid: int) -> Withdraw:
+        """Mostly fine, sometimes to nobody, to oneself or more than the funding account holds."""
+        rng = self.rng
+        amt = D(rng.randint(1, 2500)) / rng.choice((1, 1000, 10**9))
+        if rng.random() < 0.5:
+            return Withdraw(uid, "USDT", amt, WithdrawDest.ON_CHAIN, f"T{rng.randint(1, 10**6)}",
+                            client_id=f"w{len(self.out)}")
+        to = f"user{rng.randint(0, USERS)}"
+        return Withdraw(uid, rng.choice(("USDT", "BTC")), amt, WithdrawDest.INTERNAL, to)
+
+    def _sub_accounts(self) -> Command:
+        """user0's sub-accounts: transfers between any two of the three accounts (some too large), and now
+        and then a change of `canTransOut` or a freeze."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.1:
+            return SetTransferOut(MASTER, rng.choice(SUBS), rng.random() < 0.7)
+        if roll < 0.15:
+            return SetSubAccountFrozen(MASTER, rng.choice(SUBS), rng.random() < 0.5)
+        from_sub, to_sub = rng.sample(("", *SUBS), 2)
+        accounts = (Account.TRADING, Account.FUNDING)
+        return SubAccountTransfer(MASTER, rng.choice(("USDT", "BTC")), D(rng.randint(1, 3000)) / rng.choice((1, 1000)),
+                                  rng.choice(accounts), rng.choice(accounts), from_sub, to_sub, f"s{len(self.out)}")
 
     def _target(self, uid: int) -> tuple[int | None, str]:
         rng = self.rng

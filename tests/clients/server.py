@@ -32,7 +32,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
-        self.log = open(data_dir.parent / f"server-{self.port}.log", "wb")
+        self.log = open(data_dir.parent / f"server-{self.port}.log", "wb")  # noqa: SIM115 - open while it runs
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "quintex.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
              "--market", "off", *extra],

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from okx import Account, Funding, SubAccount
+from okx import Account, Funding, SubAccount, Trade
 
 from .server import Server
 
@@ -69,3 +69,33 @@ def test_quintex_user_add_sub_makes_a_sub_account_the_master_lists_and_whose_key
     refused = SubAccount.SubAccountAPI(made["apiKey"], made["secretKey"], made["passphrase"], False, "0",
                                        domain=server.url, debug=False).get_subaccount_list()
     assert refused["code"] == "59500"
+
+
+def test_quintex_user_freeze_sub_stops_the_sub_accounts_orders_until_unfreeze_sub(server: Server) -> None:
+    master = server.user("clifreezer", USDT="100")
+    made = json.loads(server.cli("user", "add-sub", "clifreezer", "clifrozen1", "--json"))
+    funding = Funding.FundingAPI(master.api_key, master.secret_key, master.passphrase, False, "0",
+                                 domain=server.url, debug=False)
+    assert funding.funds_transfer(ccy="USDT", amt="100", from_="18", to="18", type="1",
+                                  subAcct="clifrozen1")["code"] == "0"
+    sub_api = SubAccount.SubAccountAPI(master.api_key, master.secret_key, master.passphrase, False, "0",
+                                       domain=server.url, debug=False)
+    trade = Trade.TradeAPI(made["apiKey"], made["secretKey"], made["passphrase"], False, "0", domain=server.url,
+                           debug=False)
+
+    def buy() -> dict:
+        return trade.place_order(instId="BTC-USDT", tdMode="cash", side="buy", ordType="limit", px="1000",
+                                 sz="0.01")
+
+    frozen = json.loads(server.cli("user", "freeze-sub", "clifreezer", "clifrozen1", "--json"))
+    assert frozen == {"uid": made["uid"], "subAcct": "clifrozen1", "enable": False}
+    assert [s["enable"] for s in sub_api.get_subaccount_list()["data"]] == [False]
+    refused = buy()
+    assert (refused["code"], refused["data"][0]["sCode"]) == ("1", "59508"), refused
+    assert trade.get_order_list()["data"] == []
+
+    server.cli("user", "unfreeze-sub", "clifreezer", "clifrozen1")
+    assert [s["enable"] for s in sub_api.get_subaccount_list()["data"]] == [True]
+    placed = buy()
+    assert placed["code"] == "0", placed
+    assert [o["ordId"] for o in trade.get_order_list()["data"]] == [placed["data"][0]["ordId"]]

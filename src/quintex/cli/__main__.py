@@ -11,7 +11,7 @@ from .listing import ListingError
 from .livemarket import add_market_arguments
 from .market import add_market_commands, clock_command, market_command
 from .serve import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TLS_PORT, serve
-from .users import user_add, user_add_sub, user_key
+from .users import user_add, user_add_sub, user_freeze_sub, user_key
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
@@ -68,13 +68,28 @@ def _parser() -> argparse.ArgumentParser:
         description="Create sub-account NAME of user MASTER and an API key for it (read_only + trade).")
     add_sub.add_argument("master", help="an existing master user's name")
     add_sub.add_argument("name", help="sub-account name (6-20 letters or digits)")
+    freeze = user_commands.add_parser(
+        "freeze-sub", help="freeze a sub-account: it can no longer place orders",
+        description="Freeze sub-account NAME of user MASTER: its orders are refused (59508) until it is "
+                    "unfrozen; it shows enable=false in users/subaccount/list.")
+    unfreeze = user_commands.add_parser(
+        "unfreeze-sub", help="let a frozen sub-account trade again",
+        description="Unfreeze sub-account NAME of user MASTER.")
+    for sub in (freeze, unfreeze):
+        sub.add_argument("master", help="the sub-account's master user")
+        sub.add_argument("name", help="the sub-account's name")
     for sub in (add, key, add_sub):
         sub.add_argument("--read-only", action="store_true",
                          help="the API key may read but not trade (default: read_only + trade)")
+        sub.add_argument("--withdraw", action="store_true",
+                         help="the API key may also withdraw funds (asset/withdrawal)")
         sub.add_argument("--ip", action="append", metavar="IP",
                          help="allow the API key only from this IP; repeatable, at most 20 (default: any IP)")
         sub.add_argument("--json", action="store_true",
                          help='print only {"uid","apiKey","secretKey","passphrase"} as JSON')
+    for sub in (freeze, unfreeze):
+        sub.add_argument("--json", action="store_true", help='print the answer {"uid","subAcct","enable"} as JSON')
+    for sub in (add, key, add_sub, freeze, unfreeze):
         sub.add_argument("--server", default=DEFAULT_SERVER, help="server URL (default: %(default)s)")
         sub.add_argument("--data-dir", default=DEFAULT_DATA_DIR,
                          help="the server's data dir, to read its admin token from; "
@@ -116,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             return STORE_COMMANDS[args.command](args)
         if args.command in MARKET_COMMANDS:
             return MARKET_COMMANDS[args.command](args)
-        return {"add": user_add, "key": user_key, "add-sub": user_add_sub}[args.user_command](args)
+        return {"add": user_add, "key": user_key, "add-sub": user_add_sub, "freeze-sub": user_freeze_sub,
+                "unfreeze-sub": user_freeze_sub}[args.user_command](args)
     except (CliError, ListingError) as exc:
         print(f"quintex: error: {exc}", file=sys.stderr)
         return 1

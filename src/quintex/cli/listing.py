@@ -15,6 +15,7 @@ from quintex.core.instruments import Currency, Instrument
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
 _CURRENCY_FIELDS = {"ccy", "name", "chain", "minWd", "wdTickSz"}
+_CURRENCY_OPTIONAL = {"minFee"}
 _INSTRUMENT_FIELDS = {
     "instId", "instType", "baseCcy", "quoteCcy", "tickSz", "lotSz", "minSz", "maxLmtSz", "maxMktSz",
     "maxLmtAmt", "maxMktAmt", "instIdCode", "listTime",
@@ -62,10 +63,11 @@ class _Row:
 
 
 def _currency(row: _Row) -> Currency:
-    row.check_fields(_CURRENCY_FIELDS)
+    row.check_fields(_CURRENCY_FIELDS, _CURRENCY_OPTIONAL)
     return Currency(
         ccy=row.text("ccy"), name=row.text("name"), chain=row.text("chain"),
         min_wd=row.decimal("minWd", positive=False), wd_tick_sz=row.integer("wdTickSz"),
+        wd_fee=row.decimal("minFee", positive=False) if "minFee" in row.fields else Decimal(0),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
-from quintex.core.events import SubAccountTransferred, Transferred
+from quintex.core.events import SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.records import AssetBill, Bill, Fill, OrderView
 from quintex.history import History
 from quintex.history import bills as bill_windows
@@ -116,6 +116,17 @@ class StoredHistory:
     def sub_account_transfers(self, master_uid: int) -> Iterator[SubAccountTransferred]:
         """For `asset/subaccount/bills` (from memory): master↔sub transfers, newest first."""
         return self._recent.sub_account_transfers(master_uid)
+
+    def withdrawals(
+        self, uid: int, *, ccy: str | None = None, wd_id: int | None = None, client_id: str | None = None,
+        tx_id: str | None = None, type: str | None = None, state: str | None = None, after: int | None = None,
+        before: int | None = None, limit: int = DEFAULT_LIMIT,
+    ) -> list[Withdrawn]:
+        """For `asset/withdrawal-history` (from memory: at most 10,000 withdrawals per user)."""
+        return self._recent.withdrawals(
+            uid, ccy=ccy, wd_id=wd_id, client_id=client_id, tx_id=tx_id, type=type, state=state, after=after,
+            before=before, limit=limit,
+        )
 
     def _inst_ids(self, inst_type: str | None, inst_id: str | None) -> Collection[str] | None:
         if inst_id is not None:

@@ -1,5 +1,5 @@
-"""`quintex user add|key|add-sub`: create users, sub-accounts and API keys through the running server's
-admin API."""
+"""`quintex user add|key|add-sub|freeze-sub|unfreeze-sub`: create users, sub-accounts and API keys, and
+freeze sub-accounts, through the running server's admin API."""
 from __future__ import annotations
 
 import argparse
@@ -55,8 +55,20 @@ def user_add_sub(args: argparse.Namespace) -> int:
     return 0
 
 
+def user_freeze_sub(args: argparse.Namespace) -> int:
+    frozen = args.user_command == "freeze-sub"
+    path = f"/admin/users/{quote(args.master, safe='')}/subs/{quote(args.name, safe='')}/freeze"
+    answer = admin_post(args.server, admin_token(Path(args.data_dir)), path, {"frozen": frozen})
+    if args.json:
+        print(json.dumps(answer))
+    else:
+        print(f"Sub-account {args.name} of {args.master} is {'frozen' if frozen else 'enabled'} "
+              f"(uid {answer.get('uid', '?')})")
+    return 0
+
+
 def _key_options(args: argparse.Namespace) -> dict[str, Any]:
-    return {"readOnly": args.read_only, "ip": args.ip or []}
+    return {"readOnly": args.read_only, "withdraw": args.withdraw, "ip": args.ip or []}
 
 
 def _show(answer: dict[str, Any], args: argparse.Namespace, title: str, funds: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy
+from .enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
 from .instruments import Currency, Instrument
 
 
@@ -116,6 +116,21 @@ class Transfer:
 
 
 @dataclass(frozen=True, slots=True)
+class Withdraw:
+    """Send funds out of `uid`'s funding account: on-chain to the address `to_addr` (the funds leave
+    the exchange and the currency's fee is charged on top), or internally to the user named `to_addr`
+    (no fee). `chain` "" is the currency's own chain."""
+
+    uid: int
+    ccy: str
+    amt: Decimal
+    dest: WithdrawDest
+    to_addr: str
+    chain: str = ""
+    client_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceOrder:
     uid: int
     inst_id: str
@@ -177,5 +192,5 @@ class RestoreState:
 
 Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
-    | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime | RestoreState
+    | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime | RestoreState
 )

@@ -27,6 +27,7 @@ from .commands import (
     SetTransferOut,
     SubAccountTransfer,
     Transfer,
+    Withdraw,
 )
 from .deadman import DeadManSwitch
 from .enums import Side
@@ -50,6 +51,7 @@ from .restore import restore_state
 from .state import State
 from .subaccounts import SubAccounts
 from .trading import Trading
+from .withdrawals import Withdrawals
 
 
 class Engine:
@@ -62,6 +64,7 @@ class Engine:
         self._matcher = Matcher(state)
         self._trading = Trading(state, self._matcher)
         self._funds = Funds(state)
+        self._withdrawals = Withdrawals(state)
         self._subs = SubAccounts(state)
         self._deadman = DeadManSwitch(state, self._matcher)
 
@@ -87,6 +90,8 @@ class Engine:
                 self._funds.deposit(cmd)
             case Transfer():
                 self._funds.transfer(cmd)
+            case Withdraw():
+                self._withdrawals.withdraw(cmd)
             case CreateUser():
                 self._create_user(cmd)
             case CreateApiKey():

@@ -102,6 +102,13 @@ class AssetBillType(StrEnum):
     TRANSFER_TO_TRADING = "131"
 
 
+class WithdrawDest(StrEnum):
+    """`dest` of `asset/withdrawal`: to another user of this exchange, or on-chain to an address."""
+
+    INTERNAL = "3"
+    ON_CHAIN = "4"
+
+
 class Perm(StrEnum):
     READ_ONLY = "read_only"
     TRADE = "trade"

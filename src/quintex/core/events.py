@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .enums import Account, Side
+from .enums import Account, Side, WithdrawDest
 from .instruments import Currency, Instrument
 from .records import ApiKey, AssetBill, Bill, Fill, OrderView, User
 from .rejects import Reject
@@ -91,6 +91,25 @@ class Transferred:
     amt: Decimal
     from_account: Account
     to_account: Account
+    client_id: str
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """A withdrawal, complete at once: `amt` left the funding account with `fee` on top; `to_uid` is the
+    recipient of an internal one (None on-chain), `tx_id` the on-chain hash ("" internal)."""
+
+    wd_id: int
+    uid: int
+    ccy: str
+    chain: str
+    amt: Decimal
+    fee: Decimal
+    dest: WithdrawDest
+    to_addr: str
+    to_uid: int | None
+    tx_id: str
     client_id: str
     ts: int
 
@@ -200,7 +219,7 @@ class CancelAllAfterSet:
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
-    | Transferred | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
+    | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
     | BookChanged | CancelAllAfterSet
 )

@@ -8,6 +8,7 @@ ORD_ID_BASE = 600_000_000_000_000_000
 BILL_ID_BASE = 700_000_000_000_000_000
 TRADE_ID_BASE = 100_000_000
 TRANS_ID_BASE = 10_000_000
+WD_ID_BASE = 50_000_000
 
 
 @dataclass(slots=True)
@@ -17,6 +18,7 @@ class Ids:
     bill_id: int = BILL_ID_BASE
     trade_id: int = TRADE_ID_BASE
     trans_id: int = TRANS_ID_BASE
+    wd_id: int = WD_ID_BASE
 
     def next_uid(self) -> int:
         self.uid += 1
@@ -37,3 +39,7 @@ class Ids:
     def next_trans_id(self) -> int:
         self.trans_id += 1
         return self.trans_id
+
+    def next_wd_id(self) -> int:
+        self.wd_id += 1
+        return self.wd_id

@@ -33,3 +33,5 @@ class Currency:
     chain: str
     min_wd: Decimal
     wd_tick_sz: int
+    wd_fee: Decimal = Decimal(0)
+    """The fee of an on-chain withdrawal (OKX `minFee`/`maxFee`; one fixed fee here)."""

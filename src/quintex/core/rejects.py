@@ -50,6 +50,12 @@ class Reject(Enum):
     TRANSFER_OUT_DISABLED = "transfer_out_disabled"
     ACCOUNT_FROZEN = "account_frozen"
     NOT_MASTER = "not_master"
+    WITHDRAW_BELOW_MIN = "withdraw_below_min"
+    WITHDRAW_AMT_PRECISION = "withdraw_amt_precision"
+    WITHDRAW_CHAIN_INVALID = "withdraw_chain_invalid"
+    WITHDRAW_RECIPIENT_INVALID = "withdraw_recipient_invalid"
+    WITHDRAW_ADDRESS_INVALID = "withdraw_address_invalid"
+    WITHDRAW_FEE_INSUFFICIENT = "withdraw_fee_insufficient"
 
 
 class InvariantViolation(Exception):

@@ -43,6 +43,7 @@ def dump(s: State) -> dict[str, Any]:
         "funding": [[uid, ccy, str(amt), ledger.funding_time[(uid, ccy)]]
                     for (uid, ccy), amt in ledger.funding.items()],
         "deposited": [[ccy, str(amt)] for ccy, amt in ledger.deposited.items()],
+        "withdrawn": [[ccy, str(amt)] for ccy, amt in ledger.withdrawn.items()],
         "orders": [_dump_order(o) for o in s.live.values()],
         "cl_ord_ids": [o.ord_id for o in s.by_cl_ord_id.values()],
         "books": [_dump_book(book) for book in s.books.values()],
@@ -101,6 +102,7 @@ def _load_ledger(s: State, data: dict[str, Any]) -> None:
         ledger.funding[(uid, ccy)] = Decimal(amt)
         ledger.funding_time[(uid, ccy)] = u_time
     ledger.deposited = {ccy: Decimal(amt) for ccy, amt in data["deposited"]}
+    ledger.withdrawn = {ccy: Decimal(amt) for ccy, amt in data.get("withdrawn", [])}  # absent before withdrawals
 
 
 def _load_orders(s: State, data: dict[str, Any]) -> None:

@@ -229,6 +229,8 @@ class Trading:
 
     def _check_amend(self, order: Order, cmd: AmendOrder) -> Reject | None:
         inst = order.inst
+        if self.s.users.by_uid[order.uid].frozen:
+            return Reject.ACCOUNT_FROZEN
         if order.px is None:
             return Reject.AMEND_UNSUPPORTED_ORD_TYPE
         new_px = order.px if cmd.new_px is None else cmd.new_px

@@ -1,4 +1,5 @@
-"""The operator's API under /admin/: create users, fund them, issue API keys.
+"""The operator's API under /admin/: create users and sub-accounts, fund them, issue API keys, freeze
+sub-accounts.
 
 Every route needs `Authorization: Bearer <admin token>`. Errors are `{"error": "..."}` with an
 HTTP status (400 bad input, 401 token, 404 unknown user, 409 duplicate, 503 exchange halted).
@@ -19,9 +20,9 @@ from typing import Any, TypeVar
 import orjson
 from aiohttp import web
 
-from quintex.core.commands import CreateApiKey, CreateSubAccount, CreateUser, Deposit
+from quintex.core.commands import CreateApiKey, CreateSubAccount, CreateUser, Deposit, SetSubAccountFrozen
 from quintex.core.enums import Perm
-from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event, UserCreated
+from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event, UserCreated, UserUpdated
 from quintex.core.records import User
 from quintex.core.rejects import Reject
 
@@ -40,10 +41,11 @@ _REJECTS = {
     Reject.USER_EXISTS: (409, "a user with this name already exists"),
     Reject.USER_NOT_FOUND: (404, "no such user"),
     Reject.NOT_MASTER: (400, "a sub-account cannot have sub-accounts"),
+    Reject.SUB_ACCOUNT_NOT_FOUND: (404, "no such sub-account of this user"),
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-E = TypeVar("E", UserCreated, ApiKeyCreated, Deposited)
+E = TypeVar("E", UserCreated, UserUpdated, ApiKeyCreated, Deposited)
 
 
 class AdminError(Exception):
@@ -154,10 +156,12 @@ def new_passphrase() -> str:
 
 
 def _key_options(body: dict[str, Any]) -> tuple[tuple[Perm, ...], tuple[str, ...]]:
-    """`readOnly` (bool) drops the trade permission; `ip` (list, at most 20) is the key's allowlist."""
-    read_only = body.get("readOnly", False)
-    if not isinstance(read_only, bool):
-        raise AdminError(400, "readOnly must be true or false")
+    """`readOnly` (bool) drops the trade permission, `withdraw` (bool) adds the withdraw one; `ip` (list,
+    at most 20) is the key's allowlist."""
+    read_only, withdraw = body.get("readOnly", False), body.get("withdraw", False)
+    for name, value in (("readOnly", read_only), ("withdraw", withdraw)):
+        if not isinstance(value, bool):
+            raise AdminError(400, f"{name} must be true or false")
     ips = body.get("ip", [])
     if not isinstance(ips, list) or len(ips) > MAX_KEY_IPS:
         raise AdminError(400, f"ip must be a list of at most {MAX_KEY_IPS} IP addresses")
@@ -165,7 +169,8 @@ def _key_options(body: dict[str, Any]) -> tuple[tuple[Perm, ...], tuple[str, ...
         allow = tuple(str(ipaddress.ip_address(ip)) for ip in ips)
     except (TypeError, ValueError):
         raise AdminError(400, "ip must hold IP addresses, e.g. 127.0.0.1") from None
-    return ((Perm.READ_ONLY,) if read_only else KEY_PERMS), allow
+    perm = ((Perm.READ_ONLY,) if read_only else KEY_PERMS) + ((Perm.WITHDRAW,) if withdraw else ())
+    return perm, allow
 
 
 def _new_key(uid: int, body: dict[str, Any]) -> CreateApiKey:
@@ -237,8 +242,22 @@ async def fund_user(request: web.Request) -> web.StreamResponse:
     return json_response({"uid": str(user.uid), "deposited": {c: format(a, "f") for c, a in fund.items()}})
 
 
+@admin_route
+async def freeze_sub(request: web.Request) -> web.StreamResponse:
+    """Freeze (`{"frozen": true}`, the default) or unfreeze a sub-account: a frozen one cannot place orders."""
+    master = _user(request)
+    body = await _json_object(request)
+    frozen = body.get("frozen", True)
+    if not isinstance(frozen, bool):
+        raise AdminError(400, "frozen must be true or false")
+    cmd = SetSubAccountFrozen(master.uid, request.match_info["sub"], frozen)
+    sub = _outcome(await request.app[RUNTIME].submit(cmd), UserUpdated).user
+    return json_response({"uid": str(sub.uid), "subAcct": sub.name, "enable": not sub.frozen})
+
+
 def register_admin(app: web.Application) -> None:
     app.router.add_post(ADMIN_PREFIX + "users", create_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/keys", create_key)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/fund", fund_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/subs", create_sub)
+    app.router.add_post(ADMIN_PREFIX + "users/{name}/subs/{sub}/freeze", freeze_sub)

@@ -1,4 +1,5 @@
-"""Each user's private history folded from core events: finished orders, fills, bills, transfers.
+"""Each user's private history folded from core events: finished orders, fills, bills, transfers,
+withdrawals.
 
 Pure read models: they import only `quintex.core` and the stdlib, read no clock and do no I/O;
 queries take `now_ms` where the answer depends on time. Records are dropped once older than their
@@ -19,6 +20,7 @@ from quintex.core.events import (
     OrderUpdated,
     SubAccountTransferred,
     Transferred,
+    Withdrawn,
 )
 from quintex.core.records import AssetBill, Bill, Fill, OrderView
 
@@ -27,6 +29,7 @@ from .fills import FillHistory
 from .orders import OrderHistory
 from .query import DEFAULT_LIMIT
 from .transfers import TransferHistory
+from .withdrawals import WithdrawalHistory
 
 __all__ = ["History"]
 
@@ -39,6 +42,7 @@ class History:
         self._fills = FillHistory(self._inst_types, **caps)
         self._bills = BillHistory(self._inst_types, **caps)
         self._transfers = TransferHistory()
+        self._withdrawals = WithdrawalHistory()
         self._now = 0
 
     def apply(self, events: Iterable[Event]) -> None:
@@ -61,7 +65,10 @@ class History:
                 case Transferred() | SubAccountTransferred():
                     self._transfers.add(event)
                     self._now = max(self._now, event.ts)
-        for part in (self._orders, self._fills, self._bills, self._transfers):
+                case Withdrawn():
+                    self._withdrawals.add(event)
+                    self._now = max(self._now, event.ts)
+        for part in (self._orders, self._fills, self._bills, self._transfers, self._withdrawals):
             part.prune(self._now)
 
     def inst_ids(self, inst_type: str) -> list[str]:
@@ -126,3 +133,14 @@ class History:
     def sub_account_transfers(self, master_uid: int) -> Iterator[SubAccountTransferred]:
         """For `asset/subaccount/bills` (from memory): master↔sub transfers, newest first."""
         return self._transfers.with_sub_accounts(master_uid)
+
+    def withdrawals(
+        self, uid: int, *, ccy: str | None = None, wd_id: int | None = None, client_id: str | None = None,
+        tx_id: str | None = None, type: str | None = None, state: str | None = None, after: int | None = None,
+        before: int | None = None, limit: int = DEFAULT_LIMIT,
+    ) -> list[Withdrawn]:
+        """For `asset/withdrawal-history`: the user's withdrawals, newest first, paged by ts."""
+        return self._withdrawals.withdrawals(
+            uid, ccy=ccy, wd_id=wd_id, client_id=client_id, tx_id=tx_id, type=type, state=state, after=after,
+            before=before, limit=limit,
+        )

@@ -1,5 +1,5 @@
 """The events that history is made of, kept in the store so that order history, fills, bills,
-transfers and public trades survive restarts (and snapshots, which do not hold read models).
+transfers, withdrawals and public trades survive restarts (and snapshots, which do not hold read models).
 
 Each group commit stores one row: its history events, encoded positionally (a type tag and the
 field values in order; records nested the same way) as compact JSON.
@@ -13,14 +13,25 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from quintex.core.enums import OrdState
-from quintex.core.events import AssetBillPosted, BillPosted, Event, OrderUpdated, TradeExecuted, Transferred
+from quintex.core.events import (
+    AssetBillPosted,
+    BillPosted,
+    Event,
+    OrderUpdated,
+    SubAccountTransferred,
+    TradeExecuted,
+    Transferred,
+    Withdrawn,
+)
 from quintex.core.plain import value_codec
 
 from .codec import CodecError
 
 KEEP_MS = 90 * 24 * 60 * 60 * 1000
 """History older than this (OKX's 3-month archive) is not kept."""
-HISTORY_TYPES: tuple[type[Any], ...] = (OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted)
+HISTORY_TYPES: tuple[type[Any], ...] = (
+    OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted, Withdrawn, SubAccountTransferred)
+"""Each type's index is its tag in stored rows: new types go at the end."""
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _DECODE = json.JSONDecoder().decode
@@ -29,7 +40,7 @@ Convert = Callable[[Any], Any]
 
 
 def is_history(event: Event) -> bool:
-    """Events the history read models keep: finished orders and fills, bills, transfers, trades."""
+    """Events the history read models keep: finished orders and fills, bills, transfers, trades, withdrawals."""
     if type(event) is OrderUpdated:
         return event.fill is not None or event.order.state in _TERMINAL
     return type(event) in HISTORY_TYPES

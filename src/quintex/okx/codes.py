@@ -73,6 +73,13 @@ _REJECTS: dict[Reject, _Code] = {
         "58101", "Transfer suspended: this sub-account may not transfer out (canTransOut is false)."),
     Reject.ACCOUNT_FROZEN: _Code("59508", "The sub-account is suspended."),
     Reject.NOT_MASTER: _Code("59500", "Only the APIKey of the master account has permission."),
+    Reject.WITHDRAW_BELOW_MIN: _Code("58206", "Withdrawal amount is less than the lower limit."),
+    Reject.WITHDRAW_AMT_PRECISION: _Code("51000", "Parameter amt error"),
+    Reject.WITHDRAW_CHAIN_INVALID: _Code("51000", "Parameter chain error"),
+    Reject.WITHDRAW_RECIPIENT_INVALID: _Code(
+        "58213", "The internal transfer address is illegal. It must be an email, phone number, or account name"),
+    Reject.WITHDRAW_ADDRESS_INVALID: _Code("58222", "Invalid withdrawal address."),
+    Reject.WITHDRAW_FEE_INSUFFICIENT: _Code("58229", "Insufficient funding account balance to pay fees."),
 }
 
 

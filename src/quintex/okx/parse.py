@@ -23,8 +23,9 @@ from quintex.core.commands import (
     SetCancelAllAfter,
     SubAccountTransfer,
     Transfer,
+    Withdraw,
 )
-from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy
+from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy, WithdrawDest
 from quintex.core.records import User
 from quintex.core.rejects import Reject
 
@@ -43,6 +44,8 @@ E = TypeVar("E", bound=StrEnum)
 _CL_ORD_ID = re.compile(r"[A-Za-z0-9]{1,32}")
 _TAG = re.compile(r"[A-Za-z0-9]{1,16}")
 _ORD_ID = re.compile(r"[0-9]{1,20}")
+_ADDRESS = re.compile(r"[\x21-\x7e]{1,256}")
+"""An address (with an optional ":tag") or a user name: printable ASCII without spaces."""
 _PX_REQUIRED = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC})
 _MASTER_TRANSFER_TYPES = frozenset({"1", "2"})
 _SUB_TRANSFER_TYPES = frozenset({"3", "4"})
@@ -138,6 +141,30 @@ def sub_account_transfer(master_uid: int, body: dict) -> SubAccountTransfer:
         if not value:
             raise param_empty(name)
     return SubAccountTransfer(master_uid, ccy, amt, from_account, to_account, from_sub, to_sub)
+
+
+def withdrawal(uid: int, body: dict) -> Withdraw:
+    """`asset/withdrawal`: `dest` "3" to the user named by `toAddr`, "4" on-chain to the address `toAddr`.
+    `areaCode`, `rcvrInfo` and `toAddrType` are not used."""
+    _require_object(body)
+    ccy = _text(body, "ccy")
+    if not ccy:
+        raise param_empty("ccy")
+    amt = _required(_positive(body, "amt"), "amt")
+    dest_text = _code_text(body.get("dest"))
+    if dest_text is None or dest_text == "":
+        raise param_empty("dest")
+    if dest_text not in (WithdrawDest.INTERNAL.value, WithdrawDest.ON_CHAIN.value):
+        raise param_error("dest")
+    dest = WithdrawDest(dest_text)
+    to_addr = _text(body, "toAddr")
+    if not to_addr:
+        raise param_empty("toAddr")
+    if not _ADDRESS.fullmatch(to_addr):
+        raise reject_error(Reject.WITHDRAW_RECIPIENT_INVALID if dest is WithdrawDest.INTERNAL
+                           else Reject.WITHDRAW_ADDRESS_INVALID)
+    return Withdraw(uid=uid, ccy=ccy, amt=amt, dest=dest, to_addr=to_addr, chain=_text(body, "chain"),
+                    client_id=_pattern(body, "clientId", _CL_ORD_ID))
 
 
 def cancel_all_after(uid: int, body: dict) -> SetCancelAllAfter:

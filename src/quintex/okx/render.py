@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from quintex.core.enums import CancelSource, InstType, Side
-from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred
+from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
 from quintex.core.records import ApiKey, AssetBill, BalanceView, Bill, BookLevel, Fill, OrderView, User
@@ -35,11 +35,12 @@ _UNUSED_INSTRUMENT_FIELDS = (
     "seriesId",
 )
 _UNUSED_CURRENCY_FIELDS = (
-    "logoLink", "ctAddr", "depEstOpenTime", "wdEstOpenTime", "minDep", "minInternal", "maxWd", "wdQuota",
-    "usedWdQuota", "fee", "minFee", "maxFee", "minFeeForCtAddr", "maxFeeForCtAddr", "burningFeeRate",
+    "logoLink", "ctAddr", "depEstOpenTime", "wdEstOpenTime", "minDep", "maxWd", "wdQuota",
+    "usedWdQuota", "fee", "minFeeForCtAddr", "maxFeeForCtAddr", "burningFeeRate",
     "minDepArrivalConfirm", "minWdUnlockConfirm", "depQuotaFixed", "usedDepQuotaFixed",
     "depQuoteDailyLayer2",
 )
+_UNUSED_WITHDRAWAL_FIELDS = ("areaCodeFrom", "areaCodeTo", "tag", "pmtId", "memo", "note")
 _UNUSED_ORDER_FIELDS = (
     "ccy", "pxUsd", "pxVol", "pxType", "stpId", "lever", "attachAlgoClOrdId", "tpTriggerPx",
     "tpTriggerPxType", "tpOrdPx", "slTriggerPx", "slTriggerPxType", "slOrdPx", "source", "quickMgnType",
@@ -90,12 +91,15 @@ def instrument(inst: Instrument) -> dict:
 
 
 def currency(c: Currency) -> dict:
-    """No on-chain deposits or withdrawals exist here, so canDep/canWd/canInternal are false."""
+    """Withdrawals (on-chain and internal) are possible, deposits only through the operator, so canDep is
+    false. One fixed on-chain fee is both minFee and maxFee; internal withdrawals have the same minimum."""
+    min_wd, fee = fmt(c.min_wd), fmt(c.wd_fee)
     return {
         **_blank(_UNUSED_CURRENCY_FIELDS),
         "ccy": c.ccy, "name": c.name, "chain": c.chain,
-        "canDep": False, "canWd": False, "canInternal": False,
-        "minWd": fmt(c.min_wd), "wdTickSz": str(c.wd_tick_sz), "mainNet": True, "needTag": False,
+        "canDep": False, "canWd": True, "canInternal": True,
+        "minWd": min_wd, "minInternal": min_wd, "wdTickSz": str(c.wd_tick_sz), "minFee": fee, "maxFee": fee,
+        "mainNet": True, "needTag": False,
     }
 
 
@@ -335,4 +339,20 @@ def transfer_state(t: Transferred) -> dict:
         "transId": str(t.trans_id), "clientId": t.client_id, "ccy": t.ccy, "amt": fmt_amt(t.amt), "type": "0",
         "from": t.from_account.value, "to": t.to_account.value, "subAcct": "", "instId": "", "toInstId": "",
         "state": "success",
+    }
+
+
+def withdrawal_result(w: Withdrawn) -> dict:
+    """asset/withdrawal result item."""
+    return {"ccy": w.ccy, "chain": w.chain, "amt": fmt_amt(w.amt), "wdId": str(w.wd_id), "clientId": w.client_id}
+
+
+def withdrawal(w: Withdrawn, sender: str) -> dict:
+    """asset/withdrawal-history row: `sender` is the withdrawing account's name; every withdrawal here
+    completes at once (state "2", success)."""
+    return {
+        **_blank(_UNUSED_WITHDRAWAL_FIELDS),
+        "ccy": w.ccy, "chain": w.chain, "nonTradableAsset": False, "amt": fmt_amt(w.amt), "ts": fmt_ts(w.ts),
+        "from": sender, "to": w.to_addr, "toAddrType": "1", "addrEx": None, "txId": w.tx_id,
+        "fee": fmt_amt(w.fee), "feeCcy": w.ccy, "state": "2", "wdId": str(w.wd_id), "clientId": w.client_id,
     }

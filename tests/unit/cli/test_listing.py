@@ -20,6 +20,7 @@ name = "Bitcoin"
 chain = "BTC-Bitcoin"
 minWd = "0.0005"
 wdTickSz = 8
+minFee = "0.0001"
 
 [[currency]]
 ccy = "USDT"
@@ -71,6 +72,7 @@ def test_a_listing_file_is_parsed_into_exact_values(tmp_path: Path) -> None:
     btc, usdt, pair = load_listing(path)
     assert btc == ListCurrency(btc.currency) and btc.currency.min_wd == Decimal("0.0005")
     assert usdt.currency.wd_tick_sz == 6
+    assert (btc.currency.wd_fee, usdt.currency.wd_fee) == (Decimal("0.0001"), 0)
     inst = pair.instrument
     assert (inst.inst_type, inst.state, inst.lever) == (InstType.SPOT, InstState.LIVE, "")
     assert inst.inst_id_code == 7

@@ -180,13 +180,13 @@ def test_rejections_change_nothing() -> None:
     x, a, _, _ = setup()
     balances_before = x.engine.balances(a)
     cases = [
-        (dict(side="buy", sz="1", px="100", inst_id="DOGE-USDT"), Reject.INSTRUMENT_NOT_FOUND),
-        (dict(side="buy", sz="0.000000001", px="100"), Reject.SZ_NOT_LOT_MULTIPLE),
-        (dict(side="buy", sz="0.000001", px="100"), Reject.SZ_BELOW_MIN),
-        (dict(side="buy", sz="1", px="100.05"), Reject.PX_NOT_TICK_MULTIPLE),
-        (dict(side="buy", sz="100", px="100000"), Reject.INSUFFICIENT_BALANCE),
-        (dict(side="sell", sz="101", px="100"), Reject.INSUFFICIENT_BALANCE),
-        (dict(side="buy", sz="1", px="100", ord_type="fok", stp_mode=StpMode.CANCEL_BOTH),
+        ({"side": "buy", "sz": "1", "px": "100", "inst_id": "DOGE-USDT"}, Reject.INSTRUMENT_NOT_FOUND),
+        ({"side": "buy", "sz": "0.000000001", "px": "100"}, Reject.SZ_NOT_LOT_MULTIPLE),
+        ({"side": "buy", "sz": "0.000001", "px": "100"}, Reject.SZ_BELOW_MIN),
+        ({"side": "buy", "sz": "1", "px": "100.05"}, Reject.PX_NOT_TICK_MULTIPLE),
+        ({"side": "buy", "sz": "100", "px": "100000"}, Reject.INSUFFICIENT_BALANCE),
+        ({"side": "sell", "sz": "101", "px": "100"}, Reject.INSUFFICIENT_BALANCE),
+        ({"side": "buy", "sz": "1", "px": "100", "ord_type": "fok", "stp_mode": StpMode.CANCEL_BOTH},
          Reject.STP_CANCEL_BOTH_WITH_FOK),
     ]
     for kw, reject in cases:

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from quintex.core.commands import (
+    AmendOrder,
+    CancelOrder,
     CreateApiKey,
     CreateSubAccount,
     DeleteApiKey,
@@ -18,8 +20,10 @@ from quintex.core.commands import (
 from quintex.core.engine import Engine
 from quintex.core.enums import Account, Perm
 from quintex.core.events import (
+    AmendRejected,
     ApiKeyDeleted,
     ApiKeyUpdated,
+    CancelAccepted,
     CommandRejected,
     OrderAccepted,
     OrderRejected,
@@ -110,6 +114,19 @@ def test_a_frozen_sub_cannot_place_orders_until_unfrozen() -> None:
     assert isinstance(events[0], OrderRejected) and events[0].reject is Reject.ACCOUNT_FROZEN
     x.apply(SetSubAccountFrozen(master, "desk1", False))
     assert isinstance(x.place(s1, "buy", "0.001", "100")[0], OrderAccepted)
+
+
+def test_a_frozen_sub_cannot_amend_its_resting_orders_but_can_cancel_them() -> None:
+    x, master, s1, _ = setup()
+    x.apply(SubAccountTransfer(master, "USDT", D("100"), T, T, "", "desk1"))
+    placed = x.place(s1, "buy", "0.001", "100")[0]
+    assert isinstance(placed, OrderAccepted)
+    ord_id = placed.order.ord_id
+    x.apply(SetSubAccountFrozen(master, "desk1", True))
+    (refused,) = x.apply(AmendOrder(s1, "BTC-USDT", ord_id, "", new_px=D("101")))
+    assert isinstance(refused, AmendRejected) and refused.reject is Reject.ACCOUNT_FROZEN
+    assert x.engine.live_order(s1, ord_id).px == D("100")
+    assert isinstance(x.apply(CancelOrder(s1, "BTC-USDT", ord_id, ""))[0], CancelAccepted)
 
 
 def test_another_master_cannot_freeze_or_change_my_sub() -> None:

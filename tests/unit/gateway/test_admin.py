@@ -234,7 +234,7 @@ def test_a_key_bound_to_other_ips_is_refused_with_50110_and_a_read_only_key_cann
 
         status, reader = await post(client, "/admin/users/ipbound/keys", {"readOnly": True, "ip": ["127.0.0.1"]})
         assert status == 201
-        creds = dict(secret=reader["secretKey"], passphrase=reader["passphrase"])
+        creds = {"secret": reader["secretKey"], "passphrase": reader["passphrase"]}
         headers = signed(reader["apiKey"], "GET", "/api/v5/account/balance", **creds)
         status, answer = await send(client, "GET", "/api/v5/account/balance", headers=headers)
         assert (status, answer["code"]) == (200, "0")
@@ -249,7 +249,7 @@ def test_a_key_bound_to_other_ips_is_refused_with_50110_and_a_read_only_key_cann
 
 
 @pytest.mark.parametrize("options", [{"ip": "10.0.0.1"}, {"ip": ["not-an-ip"]}, {"ip": ["10.0.0.1"] * 21},
-                                     {"readOnly": "yes"}])
+                                     {"readOnly": "yes"}, {"withdraw": 1}])
 def test_bad_key_options_are_refused_and_create_nothing(options: dict) -> None:
     async def scenario(client, x) -> None:
         status, answer = await post(client, "/admin/users", {"name": "bob", **options})
@@ -271,5 +271,50 @@ def test_a_sub_account_with_its_own_key_for_an_existing_master() -> None:
         assert (await post(client, "/admin/users/alicedesk1/subs", {"name": "deeper1"}))[0] == 400
         assert (await post(client, "/admin/users/alice/subs", {"name": "alicedesk1"}))[0] == 409
         assert (await post(client, "/admin/users/nobody/subs", {"name": "nobody1"}))[0] == 404
+
+    run(scenario)
+
+
+def test_freezing_a_sub_account_stops_its_orders_and_unfreezing_lets_it_trade() -> None:
+    async def scenario(client, x) -> None:
+        await post(client, "/admin/users", {"name": "alice"})
+        _, sub = await post(client, "/admin/users/alice/subs", {"name": "alicedesk1"})
+        status, answer = await post(client, "/admin/users/alice/subs/alicedesk1/freeze", {})
+        assert (status, answer) == (200, {"uid": sub["uid"], "subAcct": "alicedesk1", "enable": False})
+        assert x.engine.user_by_name("alicedesk1").frozen
+        status, answer = await post(client, "/admin/users/alice/subs/alicedesk1/freeze", {"frozen": False})
+        assert (status, answer["enable"]) == (200, True)
+        assert not x.engine.user_by_name("alicedesk1").frozen
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(("path", "payload", "status"), [
+    ("/admin/users/alice/subs/nosuchsub/freeze", {}, 404),
+    ("/admin/users/nobody/subs/alicedesk1/freeze", {}, 404),
+    ("/admin/users/alicedesk1/subs/alicedesk1/freeze", {}, 404),
+    ("/admin/users/alice/subs/alicedesk1/freeze", {"frozen": "yes"}, 400),
+])
+def test_freezing_needs_a_master_and_one_of_its_sub_accounts(path: str, payload: dict, status: int) -> None:
+    async def scenario(client, x) -> None:
+        await post(client, "/admin/users", {"name": "alice"})
+        await post(client, "/admin/users/alice/subs", {"name": "alicedesk1"})
+        got, answer = await post(client, path, payload)
+        assert (got, set(answer)) == (status, {"error"})
+        assert not x.engine.user_by_name("alicedesk1").frozen
+
+    run(scenario)
+
+
+def test_withdraw_adds_the_withdraw_permission_to_a_key() -> None:
+    async def scenario(client, x) -> None:
+        await post(client, "/admin/users", {"name": "alice"})
+        status, both = await post(client, "/admin/users/alice/keys", {"withdraw": True})
+        assert status == 201, both
+        assert x.engine.api_key(both["apiKey"]).perm == (Perm.READ_ONLY, Perm.TRADE, Perm.WITHDRAW)
+        _, reader = await post(client, "/admin/users/alice/keys", {"withdraw": True, "readOnly": True})
+        assert x.engine.api_key(reader["apiKey"]).perm == (Perm.READ_ONLY, Perm.WITHDRAW)
+        _, plain = await post(client, "/admin/users/alice/keys", {})
+        assert x.engine.api_key(plain["apiKey"]).perm == (Perm.READ_ONLY, Perm.TRADE)
 
     run(scenario)

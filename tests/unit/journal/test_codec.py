@@ -27,8 +27,9 @@ from quintex.core.commands import (
     SetTransferOut,
     SubAccountTransfer,
     Transfer,
+    Withdraw,
 )
-from quintex.core.enums import Account, InstState, OrdType, Perm, Side, StpMode, TdMode, TgtCcy
+from quintex.core.enums import Account, InstState, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
 from quintex.journal.codec import (
     COMMAND_TYPES,
     CodecError,
@@ -56,6 +57,7 @@ ONE_OF_EACH: list[Command] = [
     SubAccountTransfer(7, "USDT", D("1.50"), Account.FUNDING, Account.TRADING, "", "desk1", "c1"),
     Deposit(7, "BTC", D("1E-8"), Account.FUNDING),
     Transfer(7, "USDT", D("12.3400"), Account.TRADING, Account.FUNDING, "cid-1"),
+    Withdraw(7, "BTC", D("0.00100000"), WithdrawDest.ON_CHAIN, "bc1qaddr:memo", "BTC-Bitcoin", "wd1"),
     PlaceOrder(7, "BTC-USDT", TdMode.CASH, Side.SELL, OrdType.MARKET, D("25"), None, "cl1", "tag",
                TgtCcy.QUOTE_CCY, StpMode.CANCEL_BOTH, True),
     CancelOrder(7, "BTC-USDT", 600000000000000001, ""),

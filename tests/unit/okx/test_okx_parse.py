@@ -13,8 +13,9 @@ from quintex.core.commands import (
     SetCancelAllAfter,
     SubAccountTransfer,
     Transfer,
+    Withdraw,
 )
-from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy
+from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy, WithdrawDest
 from quintex.core.records import User
 from quintex.okx import parse
 from quintex.okx.errors import OkxError
@@ -252,3 +253,35 @@ def test_cancel_all_after_accepts_zero_and_ten_to_120(value: object, seconds: in
 ])
 def test_cancel_all_after_rejects_other_timeouts(value: object, code: str) -> None:
     assert error_of(parse.cancel_all_after, 7, {"timeOut": value})[0] == code
+
+
+PYOKX_WITHDRAWAL = ('{"ccy": "USDT", "amt": "25.5", "dest": "4", "toAddr": "TQaddr:memo1", "chain": "USDT-TRC20", '
+                    '"areaCode": "", "clientId": "wd1"}')
+CCXT_WITHDRAWAL = '{"ccy":"USDT","toAddr":"TQaddr","dest":"4","amt":"25.5","fee":"1"}'
+
+
+def test_client_withdrawal_bodies_parse() -> None:
+    assert parse.withdrawal(7, json.loads(PYOKX_WITHDRAWAL)) == Withdraw(
+        7, "USDT", D("25.5"), WithdrawDest.ON_CHAIN, "TQaddr:memo1", "USDT-TRC20", "wd1")
+    assert parse.withdrawal(7, json.loads(CCXT_WITHDRAWAL)) == Withdraw(
+        7, "USDT", D("25.5"), WithdrawDest.ON_CHAIN, "TQaddr")
+    assert parse.withdrawal(7, {"ccy": "BTC", "amt": 1, "dest": 3, "toAddr": "bob"}).dest is WithdrawDest.INTERNAL
+
+
+@pytest.mark.parametrize(("fields", "code"), [
+    ({"ccy": ""}, "50014"),
+    ({"amt": None}, "50014"),
+    ({"amt": "0"}, "51000"),
+    ({"amt": "-1"}, "51000"),
+    ({"amt": "1e3"}, "51000"),
+    ({"dest": ""}, "50014"),
+    ({"dest": "2"}, "51000"),
+    ({"toAddr": ""}, "50014"),
+    ({"toAddr": "T addr"}, "58222"),
+    ({"dest": "3", "toAddr": "bob smith"}, "58213"),
+    ({"chain": 5}, "51000"),
+    ({"clientId": "bad id"}, "51000"),
+])
+def test_bad_withdrawals(fields: dict, code: str) -> None:
+    body = {"ccy": "USDT", "amt": "10", "dest": "4", "toAddr": "TQaddr", **fields}
+    assert error_of(parse.withdrawal, 7, body)[0] == code

@@ -18,8 +18,9 @@ from quintex.core.enums import (
     Perm,
     Side,
     TgtCcy,
+    WithdrawDest,
 )
-from quintex.core.events import CancelAllAfterSet, Transferred
+from quintex.core.events import CancelAllAfterSet, Transferred, Withdrawn
 from quintex.core.instruments import Currency
 from quintex.core.records import ApiKey, AssetBill, BalanceView, BookLevel, User
 from quintex.okx import render
@@ -113,6 +114,29 @@ def test_currency_has_every_field_with_json_booleans() -> None:
     assert set(obj) == CURRENCY_FIELDS
     assert all(isinstance(obj[k], bool) for k in ("canDep", "canWd", "canInternal", "mainNet", "needTag"))
     assert pick(obj, "minWd", "wdTickSz", "chain") == ("1.00", "6", "USDT-TRC20")
+
+
+def test_currency_shows_withdrawals_are_possible_and_their_fixed_fee() -> None:
+    obj = render.currency(Currency("BTC", "Bitcoin", "BTC-Bitcoin", D("0.0005"), 8, D("0.0001")))
+    assert pick(obj, "canDep", "canWd", "canInternal") == (False, True, True)
+    assert pick(obj, "minWd", "minInternal", "minFee", "maxFee") == ("0.0005", "0.0005", "0.0001", "0.0001")
+
+
+WITHDRAWAL_FIELDS = fields(
+    "ccy, chain, nonTradableAsset, amt, ts, from, areaCodeFrom, to, areaCodeTo, toAddrType, tag, pmtId, memo, "
+    "addrEx, txId, fee, feeCcy, state, wdId, clientId, note")
+
+
+def test_withdrawal_history_row_has_every_field_and_the_fee_apart_from_the_amount() -> None:
+    w = Withdrawn(50000001, 7, "USDT", "USDT-TRC20", D("25.50"), D("1"), WithdrawDest.ON_CHAIN, "TQaddr", None,
+                  "ab" * 32, "wd1", 1_700_000_000_000)
+    obj = render.withdrawal(w, "alice")
+    assert set(obj) == WITHDRAWAL_FIELDS
+    assert pick(obj, "amt", "fee", "feeCcy", "from", "to", "state", "wdId", "clientId", "ts") == (
+        "25.5", "1", "USDT", "alice", "TQaddr", "2", "50000001", "wd1", "1700000000000")
+    assert obj["nonTradableAsset"] is False and obj["addrEx"] is None and obj["txId"] == "ab" * 32
+    assert render.withdrawal_result(w) == {"ccy": "USDT", "chain": "USDT-TRC20", "amt": "25.5",
+                                           "wdId": "50000001", "clientId": "wd1"}
 
 
 def test_live_order_has_every_field_and_empty_fill_fields() -> None:

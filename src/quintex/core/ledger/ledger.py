@@ -1,4 +1,4 @@
-"""The ledger: trading and funding balances per (uid, ccy), and what was deposited.
+"""The ledger: trading and funding balances per (uid, ccy), and what was deposited and withdrawn.
 
 Every trading-account change of a user yields a `Bill`; the fee account (uid 0) collects fees and
 is checked by the conservation invariant rather than billed.
@@ -36,6 +36,7 @@ class Ledger:
         self.funding: dict[tuple[int, str], Decimal] = {}
         self.funding_time: dict[tuple[int, str], int] = {}
         self.deposited: dict[str, Decimal] = {}
+        self.withdrawn: dict[str, Decimal] = {}
         self.touched: dict[tuple[int, str], None] = {}
 
     def balance(self, uid: int, ccy: str) -> Balance:
@@ -99,6 +100,10 @@ class Ledger:
     def record_deposit(self, ccy: str, amt: Decimal) -> None:
         self.deposited[ccy] = self.deposited.get(ccy, ZERO) + amt
 
+    def record_withdrawal(self, ccy: str, amt: Decimal) -> None:
+        """`amt` of `ccy` left the exchange (an on-chain withdrawal)."""
+        self.withdrawn[ccy] = self.withdrawn.get(ccy, ZERO) + amt
+
     def take_touched(self) -> list[tuple[int, str]]:
         keys = list(self.touched)
         self.touched.clear()
@@ -122,7 +127,8 @@ class Ledger:
             if amt < ZERO:
                 raise InvariantViolation(f"uid {uid} {ccy}: negative funding balance {amt}")
             totals[ccy] = totals.get(ccy, ZERO) + amt
-        for ccy in sorted(totals.keys() | self.deposited.keys()):
-            if totals.get(ccy, ZERO) != self.deposited.get(ccy, ZERO):
+        for ccy in sorted(totals.keys() | self.deposited.keys() | self.withdrawn.keys()):
+            held = self.deposited.get(ccy, ZERO) - self.withdrawn.get(ccy, ZERO)
+            if totals.get(ccy, ZERO) != held:
                 raise InvariantViolation(
-                    f"{ccy}: balances sum to {totals.get(ccy, ZERO)}, deposits to {self.deposited.get(ccy)}")
+                    f"{ccy}: balances sum to {totals.get(ccy, ZERO)}, deposits less withdrawals to {held}")

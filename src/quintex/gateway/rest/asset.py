@@ -1,13 +1,13 @@
-"""Funding account: currencies, balances, transfers between funding and trading, bills."""
+"""Funding account: currencies, balances, transfers between funding and trading, bills, withdrawals."""
 from __future__ import annotations
 
 from aiohttp import web
 
-from quintex.core.enums import Perm
-from quintex.core.events import CommandRejected, SubAccountTransferred, Transferred
+from quintex.core.enums import Perm, WithdrawDest
+from quintex.core.events import CommandRejected, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.records import ApiKey
 from quintex.okx import parse, render
-from quintex.okx.codes import param_either, reject_error
+from quintex.okx.codes import param_either, param_error, reject_error
 
 from ..auth import private
 from ..body import json_body
@@ -85,9 +85,38 @@ async def bills(request: web.Request, key: ApiKey, body: bytes) -> web.StreamRes
     return ok([render.asset_bill(b) for b in rows])
 
 
+@private(Perm.WITHDRAW)
+async def withdrawal(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("asset/withdrawal", key.uid), 6, 1.0)
+    event = (await runtime(request).submit(parse.withdrawal(key.uid, json_body(body))))[0]
+    if isinstance(event, CommandRejected):
+        raise reject_error(event.reject)
+    assert isinstance(event, Withdrawn)
+    return ok([render.withdrawal_result(event)])
+
+
+@private(Perm.READ_ONLY)
+async def withdrawal_history(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("asset/withdrawal-history", key.uid), 6, 1.0)
+    kind = params.text(request, "type")
+    if kind not in ("", *(d.value for d in WithdrawDest)):
+        raise param_error("type")
+    rows = history(request).withdrawals(
+        key.uid, ccy=params.text(request, "ccy") or None, wd_id=params.optional_int(request, "wdId"),
+        client_id=params.text(request, "clientId") or None, tx_id=params.text(request, "txId") or None,
+        type=kind or None, state=params.text(request, "state") or None,
+        after=params.optional_int(request, "after"), before=params.optional_int(request, "before"),
+        limit=params.limit(request))
+    user = engine(request).user(key.uid)
+    assert user is not None
+    return ok([render.withdrawal(w, user.name) for w in rows])
+
+
 def register(app: web.Application) -> None:
     for path, handler in (
         ("currencies", currencies), ("balances", balances), ("transfer-state", transfer_state), ("bills", bills),
+        ("withdrawal-history", withdrawal_history),
     ):
         app.router.add_get(f"/api/v5/asset/{path}", handler, allow_head=False)
     app.router.add_post("/api/v5/asset/transfer", transfer)
+    app.router.add_post("/api/v5/asset/withdrawal", withdrawal)

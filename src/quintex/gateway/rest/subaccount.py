@@ -39,7 +39,7 @@ MAX_KEY_IPS = 20
 MAX_KEYS = 50
 _SUB_NAME = re.compile(r"[A-Za-z0-9]{6,20}")
 _PASSPHRASE = re.compile(r"(?=.*\d)(?=.*[a-z])(?=.*[A-Z])(?=.*[^A-Za-z0-9]).{8,32}")
-_SUB_PERMS = {Perm.READ_ONLY.value: Perm.READ_ONLY, Perm.TRADE.value: Perm.TRADE}
+_SUB_PERMS = {p.value: p for p in (Perm.READ_ONLY, Perm.TRADE, Perm.WITHDRAW)}
 
 
 def _master(request: web.Request, key: ApiKey) -> User:
@@ -83,7 +83,7 @@ def _perm(text: str) -> tuple[Perm, ...]:
     names = {p.strip() for p in text.split(",") if p.strip()} or {Perm.READ_ONLY.value}
     if not names <= _SUB_PERMS.keys():
         raise param_error("perm")
-    return tuple(p for p in (Perm.READ_ONLY, Perm.TRADE) if p is Perm.READ_ONLY or p.value in names)
+    return tuple(p for p in _SUB_PERMS.values() if p is Perm.READ_ONLY or p.value in names)
 
 
 def _ips(text: str) -> tuple[str, ...]:
