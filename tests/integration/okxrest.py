@@ -22,9 +22,10 @@ class Account:
     passphrase: str
 
 
-def create_user(server: str, token: str, name: str, fund: dict[str, str]) -> Account:
+def create_user(server: str, token: str, name: str, fund: dict[str, str], withdraw: bool = False) -> Account:
     request = urllib.request.Request(
-        f"{server}/admin/users", method="POST", data=json.dumps({"name": name, "fund": fund}).encode(),
+        f"{server}/admin/users", method="POST",
+        data=json.dumps({"name": name, "fund": fund, "withdraw": withdraw}).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         made = json.loads(response.read())

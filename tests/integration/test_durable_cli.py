@@ -167,3 +167,44 @@ async def _place_and_cancel(server: Server, account: Account, count: int) -> lis
             assert [o["ordId"] for o in done["data"]] == [ord_id]
             placed.append(ord_id)
     return placed
+
+
+async def funds_history(server: Server, boss: Account) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session:
+        def data(path: str) -> Any:
+            return get(session, server.url, boss, path)
+        return {"state": (await data("/api/v5/asset/transfer-state?clientId=tosub1"))["data"],
+                "sub_bills": (await data("/api/v5/asset/subaccount/bills"))["data"],
+                "withdrawals": (await data("/api/v5/asset/withdrawal-history"))["data"],
+                "asset_bills": (await data("/api/v5/asset/bills"))["data"]}
+
+
+async def move_funds(server: Server, boss: Account) -> None:
+    async with aiohttp.ClientSession() as session:
+        for path, body in (
+            ("/api/v5/users/subaccount/create-subaccount", {"subAcct": "bossdesk1", "type": "1"}),
+            ("/api/v5/asset/transfer", {"ccy": "USDT", "amt": "700", "from": "18", "to": "6"}),
+            ("/api/v5/asset/transfer", {"ccy": "USDT", "amt": "100", "from": "6", "to": "18", "type": "1",
+                                        "subAcct": "bossdesk1", "clientId": "tosub1"}),
+            ("/api/v5/asset/withdrawal", {"ccy": "USDT", "amt": "50", "dest": "4", "toAddr": "TXaddr1",
+                                          "clientId": "wd1"}),
+        ):
+            reply = await post(session, server.url, boss, path, body)
+            assert reply["code"] == "0", (path, reply)
+
+
+def test_sub_account_transfers_and_withdrawals_are_still_listed_after_a_restart(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    server = Server(data_dir)
+    boss = create_user(server.url, (data_dir / "admin-token").read_text().strip(), "boss", {"USDT": "1000"},
+                       withdraw=True)
+    asyncio.run(move_funds(server, boss))
+    before = asyncio.run(funds_history(server, boss))
+    assert [s["type"] for s in before["state"]] == ["1"] and len(before["sub_bills"]) == 1
+    assert [w["clientId"] for w in before["withdrawals"]] == ["wd1"]
+    assert server.stop() == 0
+    server = Server(data_dir)
+    try:
+        assert asyncio.run(funds_history(server, boss)) == before
+    finally:
+        assert server.stop() == 0
