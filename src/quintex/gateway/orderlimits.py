@@ -13,7 +13,7 @@ from collections.abc import Hashable, Sequence
 
 from quintex.okx.codes import sub_account_rate_limited
 
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimiter, Rule
 
 WINDOW_S = 2.0
 ACCOUNT_ORDER_LIMIT = 1000
@@ -27,13 +27,12 @@ _ACCOUNT_COUNTED = frozenset({"order", "amend"})
 
 def take_order_limits(limiter: RateLimiter, uid: int, kind: str, inst_ids: Sequence[Hashable]) -> None:
     """Spend one token per item of a request of `kind` ("order", "cancel", "amend") whose items act on
-    `inst_ids` (one entry per item), or raise 50061 / 50011.
-
-    The account rule is checked first, so a request it refuses spends nothing from the per-instrument buckets.
-    """
+    `inst_ids` (one entry per item), or raise 50061 / 50011 and spend nothing: a refused request counts
+    against no bucket."""
+    rules = []
     if kind in _ACCOUNT_COUNTED:
-        limiter.take(("account orders", uid), ACCOUNT_ORDER_LIMIT, WINDOW_S, len(inst_ids),
-                     exceeded=sub_account_rate_limited)
+        rules.append(Rule(("account orders", uid), ACCOUNT_ORDER_LIMIT, WINDOW_S, len(inst_ids),
+                          sub_account_rate_limited))
     rule, limit = ORDER_LIMITS[kind] if len(inst_ids) == 1 else BATCH_LIMITS[kind]
-    for inst_id, count in Counter(inst_ids).items():
-        limiter.take((rule, uid, inst_id), limit, WINDOW_S, count)
+    rules += [Rule((rule, uid, inst_id), limit, WINDOW_S, count) for inst_id, count in Counter(inst_ids).items()]
+    limiter.take_all(rules)

@@ -56,6 +56,13 @@ def test_a_request_the_account_rule_refuses_spends_nothing_per_instrument() -> N
     assert [code(limiter, 7, "order", ["OTHER"]) for _ in range(61)] == ["0"] * 60 + ["50011"]
 
 
+def test_a_request_a_per_instrument_bucket_refuses_spends_nothing_from_the_account() -> None:
+    limiter = RateLimiter(monotonic=Clock())
+    assert [code(limiter, 7, "order", ["BTC-USDT"]) for _ in range(1000)] == ["0"] * 60 + ["50011"] * 940
+    assert [code(limiter, 7, "order", spread(20)) for _ in range(47)] == ["0"] * 47
+    assert code(limiter, 7, "order", ["ETH-USDT"]) == "50061"
+
+
 @pytest.mark.parametrize("kind", ["order", "cancel", "amend"])
 def test_the_per_instrument_rule_still_applies_first_to_its_own_bucket(kind: str) -> None:
     limiter = RateLimiter(monotonic=Clock())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from quintex.gateway import ratelimit
-from quintex.gateway.ratelimit import RateLimiter
+from quintex.gateway.ratelimit import RateLimiter, Rule
 from quintex.okx.errors import OkxError
 
 
@@ -83,3 +83,13 @@ def test_buckets_that_refilled_are_forgotten_when_there_are_too_many(monkeypatch
     assert len(limiter._buckets) == 1
     assert allowed(limiter, ("public/time", "d"), 2, 1.0, now=5.0)
     assert not allowed(limiter, ("public/time", "d"), 2, 1.0, now=5.0)
+
+
+def test_several_buckets_are_spent_together_or_not_at_all() -> None:
+    limiter = RateLimiter()
+    wide, narrow = Rule(("wide",), 10, 2.0, cost=3), Rule(("narrow",), 4, 2.0, cost=3)
+    limiter.check_all([wide, narrow], now=0.0)
+    with pytest.raises(OkxError):
+        limiter.check_all([wide, narrow], now=0.0)
+    assert allowed(limiter, ("wide",), 10, 2.0, now=0.0, cost=7)
+    assert not allowed(limiter, ("wide",), 10, 2.0, now=0.0)
