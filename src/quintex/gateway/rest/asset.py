@@ -4,16 +4,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from quintex.core.enums import Perm, WithdrawDest
-from quintex.core.events import CommandRejected, SubAccountTransferred, Transferred, Withdrawn
+from quintex.core.events import SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.records import ApiKey
 from quintex.okx import parse, render
-from quintex.okx.codes import param_either, param_error, reject_error
+from quintex.okx.codes import param_either, param_error
 
 from ..auth import private
 from ..body import json_body
 from ..responses import ok
 from . import params
-from .context import engine, history, rate_limit, runtime
+from .context import engine, history, outcome, rate_limit, runtime
 
 
 @private(Perm.READ_ONLY)
@@ -37,9 +37,7 @@ async def transfer(request: web.Request, key: ApiKey, body: bytes) -> web.Stream
     assert user is not None
     cmd = parse.transfer(user, json_body(body))
     rate_limit(request, ("asset/transfer", key.uid, cmd.ccy), 2, 1.0)
-    event = (await runtime(request).submit(cmd))[0]
-    if isinstance(event, CommandRejected):
-        raise reject_error(event.reject)
+    event = outcome(await runtime(request).submit(cmd))
     if isinstance(event, SubAccountTransferred):
         return ok([render.sub_transfer_result(event)])
     assert isinstance(event, Transferred)
@@ -88,9 +86,7 @@ async def bills(request: web.Request, key: ApiKey, body: bytes) -> web.StreamRes
 @private(Perm.WITHDRAW)
 async def withdrawal(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("asset/withdrawal", key.uid), 6, 1.0)
-    event = (await runtime(request).submit(parse.withdrawal(key.uid, json_body(body))))[0]
-    if isinstance(event, CommandRejected):
-        raise reject_error(event.reject)
+    event = outcome(await runtime(request).submit(parse.withdrawal(key.uid, json_body(body))))
     assert isinstance(event, Withdrawn)
     return ok([render.withdrawal_result(event)])
 

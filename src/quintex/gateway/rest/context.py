@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from aiohttp import web
 
 from quintex.core.engine import Engine
+from quintex.core.events import CommandRejected, Event
 from quintex.core.instruments import Instrument
 from quintex.core.rejects import Reject
 from quintex.history import History
@@ -34,6 +35,14 @@ def history(request: web.Request) -> History:
 
 def now_ms(request: web.Request) -> int:
     return request.app[RUNTIME].now_ms()
+
+
+def outcome(events: list[Event]) -> Event:
+    """A command's first event, the outcome; a rejection raises its OKX error."""
+    event = events[0]
+    if isinstance(event, CommandRejected):
+        raise reject_error(event.reject)
+    return event
 
 
 def rate_limit(request: web.Request, rule: tuple[Hashable, ...], limit: int, window_s: float,

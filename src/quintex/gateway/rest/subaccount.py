@@ -19,8 +19,6 @@ from quintex.core.enums import Perm
 from quintex.core.events import (
     ApiKeyCreated,
     ApiKeyUpdated,
-    CommandRejected,
-    Event,
     SubAccountTransferred,
     UserCreated,
 )
@@ -33,7 +31,7 @@ from ..auth import private
 from ..body import json_body
 from ..responses import ok
 from . import params
-from .context import engine, history, now_ms, rate_limit, runtime
+from .context import engine, history, now_ms, outcome, rate_limit, runtime
 
 MAX_KEY_IPS = 20
 MAX_KEYS = 50
@@ -93,13 +91,6 @@ def _ips(text: str) -> tuple[str, ...]:
     return ips
 
 
-def _outcome(events: list[Event]) -> Event:
-    event = events[0]
-    if isinstance(event, CommandRejected):
-        raise reject_error(event.reject)
-    return event
-
-
 @private(Perm.TRADE)
 async def create_subaccount(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("users/subaccount/create-subaccount", key.uid), 1, 1.0)
@@ -111,7 +102,7 @@ async def create_subaccount(request: web.Request, key: ApiKey, body: bytes) -> w
         raise param_error("subAcct")
     if _field(data, "type") not in ("", "1"):
         raise param_error("type")
-    event = _outcome(await runtime(request).submit(CreateSubAccount(master.uid, name, label)))
+    event = outcome(await runtime(request).submit(CreateSubAccount(master.uid, name, label)))
     assert isinstance(event, UserCreated)
     user = event.user
     return ok([{"subAcct": user.name, "label": user.label, "uid": str(user.uid), "ts": str(user.c_time)}])
@@ -147,7 +138,7 @@ async def create_apikey(request: web.Request, key: ApiKey, body: bytes) -> web.S
         raise sub_api_key_error("59502")
     cmd = CreateApiKey(sub.uid, str(uuid.uuid4()), secrets.token_hex(16).upper(), passphrase,
                        _perm(_field(data, "perm")), _ips(_field(data, "ip")), label)
-    event = _outcome(await runtime(request).submit(cmd))
+    event = outcome(await runtime(request).submit(cmd))
     assert isinstance(event, ApiKeyCreated)
     created = event.key
     return ok([{"subAcct": sub.name, "label": created.label, "apiKey": created.api_key,
@@ -177,7 +168,7 @@ async def modify_apikey(request: web.Request, key: ApiKey, body: bytes) -> web.S
         raise sub_api_key_error("59502")
     cmd = ModifyApiKey(sub.uid, found.api_key, label or found.label, _perm(perm) if perm else found.perm,
                        _ips(ip) if ip else found.ips)
-    event = _outcome(await runtime(request).submit(cmd))
+    event = outcome(await runtime(request).submit(cmd))
     assert isinstance(event, ApiKeyUpdated)
     return ok([render.sub_api_key(event.key, sub.name)])
 
@@ -188,7 +179,7 @@ async def delete_apikey(request: web.Request, key: ApiKey, body: bytes) -> web.S
     master, data = _master(request, key), json_body(body)
     sub = _sub(request, master, _field(data, "subAcct"))
     found = _sub_key(request, sub, _field(data, "apiKey"))
-    _outcome(await runtime(request).submit(DeleteApiKey(sub.uid, found.api_key)))
+    outcome(await runtime(request).submit(DeleteApiKey(sub.uid, found.api_key)))
     return ok([{"subAcct": sub.name}])
 
 
@@ -221,7 +212,7 @@ async def funding_balances(request: web.Request, key: ApiKey, body: bytes) -> we
 async def transfer(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("asset/subaccount/transfer", key.uid), 1, 1.0)
     cmd = parse.sub_account_transfer(_master(request, key).uid, json_body(body))
-    event = _outcome(await runtime(request).submit(cmd))
+    event = outcome(await runtime(request).submit(cmd))
     assert isinstance(event, SubAccountTransferred)
     return ok([{"transId": str(event.trans_id)}])
 
@@ -263,7 +254,7 @@ async def set_transfer_out(request: web.Request, key: ApiKey, body: bytes) -> we
     subs = [_sub(request, master, name) for name in names or [""]]
     results = await runtime(request).submit_many([SetTransferOut(master.uid, s.name, allowed) for s in subs])
     for events in results:
-        _outcome(events)
+        outcome(events)
     return ok([{"subAcct": s.name, "canTransOut": allowed} for s in subs])
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from aiohttp import web
 
 from quintex.core.enums import InstType, OrdState, Perm
-from quintex.core.events import CancelAllAfterSet, CommandRejected
+from quintex.core.events import CancelAllAfterSet
 from quintex.core.records import ApiKey, OrderView
 from quintex.okx import envelope, parse, render
 from quintex.okx.codes import (
@@ -15,7 +15,6 @@ from quintex.okx.codes import (
     order_id_required,
     order_not_found,
     param_error,
-    reject_error,
 )
 
 from .. import orderops
@@ -25,7 +24,7 @@ from ..keys import RATE_LIMITER
 from ..orderlimits import take_order_limits
 from ..responses import json_response, ok
 from . import params
-from .context import engine, history, instrument, now_ms, rate_limit, runtime
+from .context import engine, history, instrument, now_ms, outcome, rate_limit, runtime
 
 MAX_BATCH = 20
 PENDING_STATES = {s.value for s in (OrdState.LIVE, OrdState.PARTIALLY_FILLED)}
@@ -87,9 +86,7 @@ ORDER_ROUTES = {
 @private(Perm.TRADE)
 async def cancel_all_after(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("trade/cancel-all-after", key.uid), 1, 1.0)
-    event = (await runtime(request).submit(parse.cancel_all_after(key.uid, json_body(body))))[0]
-    if isinstance(event, CommandRejected):
-        raise reject_error(event.reject)
+    event = outcome(await runtime(request).submit(parse.cancel_all_after(key.uid, json_body(body))))
     assert isinstance(event, CancelAllAfterSet)
     return ok([render.cancel_all_after(event)])
 
