@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_store_commands(commands)
     add_market_commands(commands, DEFAULT_SERVER, DEFAULT_DATA_DIR)
 
-    user = commands.add_parser("user", help="create users and API keys on a running server")
+    user = commands.add_parser("user", help="create users, sub-accounts and API keys on a running server")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     add = user_commands.add_parser(
         "add", help="create a user with an API key, optionally funded",
@@ -69,9 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     add_sub.add_argument("master", help="an existing master user's name")
     add_sub.add_argument("name", help="sub-account name (6-20 letters or digits)")
     freeze = user_commands.add_parser(
-        "freeze-sub", help="freeze a sub-account: it can no longer place orders",
-        description="Freeze sub-account NAME of user MASTER: its orders are refused (59508) until it is "
-                    "unfrozen; it shows enable=false in users/subaccount/list.")
+        "freeze-sub", help="freeze a sub-account: it can no longer trade or withdraw",
+        description="Freeze sub-account NAME of user MASTER: its new orders, amendments and withdrawals are "
+                    "refused (59508) until it is unfrozen; it shows enable=false in users/subaccount/list.")
     unfreeze = user_commands.add_parser(
         "unfreeze-sub", help="let a frozen sub-account trade again",
         description="Unfreeze sub-account NAME of user MASTER.")
