@@ -99,3 +99,53 @@ def test_quintex_user_freeze_sub_stops_the_sub_accounts_orders_until_unfreeze_su
     placed = buy()
     assert placed["code"] == "0", placed
     assert [o["ordId"] for o in trade.get_order_list()["data"]] == [placed["data"][0]["ordId"]]
+
+
+def test_a_sibling_finds_nothing_of_a_sub_accounts_stored_history_by_its_ids(server: Server) -> None:
+    """Through the store-backed history of a real server: every identifier of one sub-account's orders, fills,
+    bills, transfers and withdrawals, asked for with a sibling's key, finds nothing."""
+    master = server.user("isoboss1", USDT="10000", BTC="1")
+    keys = {}
+    for name in ("isovictim1", "isosibling1"):
+        made = json.loads(server.cli("user", "add-sub", "isoboss1", name, "--withdraw", "--json"))
+        keys[name] = (made["apiKey"], made["secretKey"], made["passphrase"])
+    funding = Funding.FundingAPI(master.api_key, master.secret_key, master.passphrase, False, "0",
+                                 domain=server.url, debug=False)
+    funded = [funding.funds_transfer(ccy="USDT", amt="1000", from_="18", to="18", type="1", subAcct=name)
+              for name in keys]
+    assert [f["code"] for f in funded] == ["0", "0"], funded
+    victim = {cls: cls(*keys["isovictim1"], False, "0", domain=server.url, debug=False)
+              for cls in (Trade.TradeAPI, Account.AccountAPI, Funding.FundingAPI)}
+    sibling = {cls: cls(*keys["isosibling1"], False, "0", domain=server.url, debug=False)
+               for cls in (Trade.TradeAPI, Account.AccountAPI, Funding.FundingAPI)}
+    placed = victim[Trade.TradeAPI].place_order(instId="BTC-USDT", tdMode="cash", side="buy", ordType="limit",
+                                                px="20000", sz="0.01", clOrdId="victim1")
+    ord_id = placed["data"][0]["ordId"]
+    Trade.TradeAPI(master.api_key, master.secret_key, master.passphrase, False, "0", domain=server.url,
+                   debug=False).place_order(instId="BTC-USDT", tdMode="cash", side="sell", ordType="limit",
+                                            px="20000", sz="0.01")
+    moved = victim[Funding.FundingAPI].funds_transfer(ccy="USDT", amt="100", from_="18", to="6")
+    wd = victim[Funding.FundingAPI].withdrawal(ccy="USDT", amt="10", dest="4", toAddr="TXvictim", clientId="vw1")
+    assert moved["code"] == wd["code"] == "0", (moved, wd)
+    (fill,) = victim[Trade.TradeAPI].get_fills_history(instType="SPOT")["data"]
+    (bill, *_) = victim[Account.AccountAPI].get_account_bills_archive()["data"]
+
+    trade, account, funds = sibling[Trade.TradeAPI], sibling[Account.AccountAPI], sibling[Funding.FundingAPI]
+    own_bills = {b["billId"] for b in account.get_account_bills_archive()["data"]}
+    assert len(own_bills) == 1
+    assert trade.get_order(instId="BTC-USDT", ordId=ord_id)["code"] == "51603"
+    assert trade.get_order(instId="BTC-USDT", clOrdId="victim1")["code"] == "51603"
+    for answer in (
+        trade.get_orders_history(instType="SPOT"), trade.get_orders_history_archive(instType="SPOT"),
+        trade.get_orders_history_archive(instType="SPOT", after=str(int(ord_id) + 1)),
+        trade.get_fills(ordId=ord_id), trade.get_fills_history(instType="SPOT", ordId=ord_id),
+        trade.get_fills_history(instType="SPOT", after=str(int(fill["billId"]) + 1)),
+        account.get_account_bills(), account.get_account_bills_archive(after=str(int(bill["billId"]) + 1)),
+        account.get_account_bills_archive(ccy="BTC"),
+        funds.transfer_state(transId=moved["data"][0]["transId"]),
+        funds.transfer_state(transId=funded[0]["data"][0]["transId"]),
+        funds.get_withdrawal_history(wdId=wd["data"][0]["wdId"]), funds.get_withdrawal_history(clientId="vw1"),
+    ):
+        assert answer["code"] == "0", answer
+        assert all(row.get("billId") in own_bills and row.get("ordId", "") == "" for row in answer["data"]), answer
+
