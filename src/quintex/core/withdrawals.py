@@ -5,6 +5,7 @@ A frozen sub-account may not withdraw (it may still receive an internal withdraw
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 
 from .commands import Withdraw
 from .enums import Account, AssetBillType, WithdrawDest
@@ -28,7 +29,7 @@ class Withdrawals:
             s.out.append(CommandRejected(reject))
             return
         currency = s.currencies[cmd.ccy]
-        fee = currency.wd_fee if recipient is None else ZERO
+        fee = _fee(currency, recipient)
         wd_id = s.ids.next_wd_id()
         to_uid = None if recipient is None else recipient.uid
         tx_id = _tx_id(wd_id, cmd) if recipient is None else ""
@@ -64,10 +65,14 @@ class Withdrawals:
             if recipient is None or recipient.uid == cmd.uid:
                 return Reject.WITHDRAW_RECIPIENT_INVALID, None
         reject = amount_reject(s.ledger, cmd.uid, cmd.ccy, Account.FUNDING, cmd.amt)
-        fee = currency.wd_fee if recipient is None else ZERO
-        if reject is None and cmd.amt + fee > s.ledger.funding_avail(cmd.uid, cmd.ccy):
+        if reject is None and cmd.amt + _fee(currency, recipient) > s.ledger.funding_avail(cmd.uid, cmd.ccy):
             reject = Reject.WITHDRAW_FEE_INSUFFICIENT
         return reject, recipient
+
+
+def _fee(currency: Currency, recipient: User | None) -> Decimal:
+    """On-chain withdrawals pay the currency's fee; internal ones (to `recipient`) are free."""
+    return currency.wd_fee if recipient is None else ZERO
 
 
 def _rules_reject(currency: Currency, cmd: Withdraw) -> Reject | None:
