@@ -11,6 +11,7 @@ from typing import Any
 
 from .enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
 from .instruments import Currency, Instrument
+from .records import IndexPrice
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,13 @@ class AdvanceTime:
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateIndexPrices:
+    """New index prices from the price source (the simulator, a recording, or the operator)."""
+
+    prices: tuple[IndexPrice, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RestoreState:
     """Put the exchange back into a saved state: `snapshot` is what `Engine.snapshot()` returned.
 
@@ -192,5 +200,6 @@ class RestoreState:
 
 Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
-    | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime | RestoreState
+    | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
+    | UpdateIndexPrices | RestoreState
 )

@@ -1,12 +1,12 @@
 """The exchange state machine: one door in (`apply`), events out, read-only views."""
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import Any
 
-from . import snapshot
+from . import invariants, lifecycle, pricing, snapshot
 from .book import OrderBook
+from .changes import fold_changes
 from .commands import (
     AdvanceTime,
     AmendOrder,
@@ -27,25 +27,17 @@ from .commands import (
     SetTransferOut,
     SubAccountTransfer,
     Transfer,
+    UpdateIndexPrices,
     Withdraw,
 )
-from .deadman import DeadManSwitch
-from .enums import Side
-from .events import (
-    ApiKeyCreated,
-    BalanceChanged,
-    BookChanged,
-    CommandRejected,
-    CurrencyListed,
-    Event,
-    InstrumentListed,
-    UserCreated,
-)
+from .enums import TdMode
+from .events import CommandRejected, CurrencyListed, Event, InstrumentListed, UserCreated
+from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, Instrument
-from .matching import Matcher
-from .num import ZERO
-from .records import ApiKey, BalanceView, BookLevel, OrderView, User
+from .lifecycle import cancel_all_after
+from .products import PRODUCTS
+from .records import ApiKey, BalanceView, BookLevel, MaxAvailSize, MaxSize, OrderView, PositionView, User
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .state import State
@@ -61,109 +53,92 @@ class Engine:
     def _use(self, state: State) -> None:
         """Run on `state` from now on (the handlers share it)."""
         self._s = state
-        self._matcher = Matcher(state)
-        self._trading = Trading(state, self._matcher)
+        self._x = Execution(state)
+        self._trading = Trading(state, self._x)
         self._funds = Funds(state)
         self._withdrawals = Withdrawals(state)
         self._subs = SubAccounts(state)
-        self._deadman = DeadManSwitch(state, self._matcher)
 
     # -- the one door in ---------------------------------------------------------------------------
 
     def apply(self, cmd: Command, ts: int) -> list[Event]:
+        """Apply one command at `ts`; its events, the outcome first."""
         s = self._s
         s.seq += 1
         s.ts = max(ts, s.ts)
-        s.out = []
+        events = self._handle(cmd)
+        return fold_changes(self._s, events)
+
+    def _handle(self, cmd: Command) -> list[Event]:
+        s = self._s
         match cmd:
             case PlaceOrder():
-                self._trading.place(cmd)
+                return self._trading.place(cmd)
             case CancelOrder():
-                self._trading.cancel(cmd)
+                return self._trading.cancel(cmd)
             case AmendOrder():
-                self._trading.amend(cmd)
+                return self._trading.amend(cmd)
             case AdvanceTime():
-                self._deadman.fire_due()
+                return lifecycle.advance(s, self._x)
             case SetCancelAllAfter():
-                self._deadman.set(cmd)
+                return cancel_all_after.set_timer(s, cmd)
+            case UpdateIndexPrices():
+                return pricing.update_index(s, cmd)
             case Deposit():
-                self._funds.deposit(cmd)
+                return self._funds.deposit(cmd)
             case Transfer():
-                self._funds.transfer(cmd)
+                return self._funds.transfer(cmd)
             case Withdraw():
-                self._withdrawals.withdraw(cmd)
+                return self._withdrawals.withdraw(cmd)
             case CreateUser():
-                self._create_user(cmd)
+                return self._create_user(cmd)
             case CreateApiKey():
-                self._create_api_key(cmd)
+                return self._subs.create_key(cmd)
             case ModifyApiKey():
-                self._subs.modify_key(cmd)
+                return self._subs.modify_key(cmd)
             case DeleteApiKey():
-                self._subs.delete_key(cmd)
+                return self._subs.delete_key(cmd)
             case CreateSubAccount():
-                self._subs.create(cmd)
+                return self._subs.create(cmd)
             case SetSubAccountFrozen():
-                self._subs.set_frozen(cmd)
+                return self._subs.set_frozen(cmd)
             case SetTransferOut():
-                self._subs.set_transfer_out(cmd)
+                return self._subs.set_transfer_out(cmd)
             case SubAccountTransfer():
-                self._subs.transfer(cmd)
+                return self._subs.transfer(cmd)
             case ListInstrument():
-                self._list_instrument(cmd.instrument)
+                return self._list_instrument(cmd.instrument)
             case ListCurrency():
-                self._list_currency(cmd.currency)
+                return self._list_currency(cmd.currency)
             case RestoreState():
-                self._use(restore_state(s, cmd.snapshot))
-        self._emit_changes()
-        return self._s.out
+                restored, events = restore_state(s, cmd.snapshot)
+                self._use(restored)
+                return events
+        raise TypeError(f"not a command: {cmd!r}")
 
-    def _emit_changes(self) -> None:
-        s, out = self._s, self._s.out
-        touched = self._matcher.book_touched
-        if touched:
-            for inst_id, is_bid, px in touched:
-                side = s.books[inst_id].bids if is_bid else s.books[inst_id].asks
-                level = side.levels.get(px)
-                sz, count = (level.sz, level.count) if level is not None else (ZERO, 0)
-                out.append(BookChanged(inst_id, Side.BUY if is_bid else Side.SELL, px, sz, count, s.ts))
-            touched.clear()
-        for uid, ccy in s.ledger.take_touched():
-            bal = s.ledger.trading[(uid, ccy)]
-            out.append(BalanceChanged(uid, ccy, bal.cash, bal.frozen, s.ts))
-
-    def _create_user(self, cmd: CreateUser) -> None:
+    def _create_user(self, cmd: CreateUser) -> list[Event]:
         s = self._s
         if cmd.name in s.users.by_name:
-            s.out.append(CommandRejected(Reject.USER_EXISTS))
-            return
-        s.out.append(UserCreated(s.users.create(cmd.name, s.ts)))
+            return [CommandRejected(Reject.USER_EXISTS)]
+        return [UserCreated(s.users.create(cmd.name, s.ts))]
 
-    def _create_api_key(self, cmd: CreateApiKey) -> None:
+    def _list_instrument(self, inst: Instrument) -> list[Event]:
         s = self._s
-        if cmd.uid not in s.users.by_uid:
-            s.out.append(CommandRejected(Reject.USER_NOT_FOUND))
-        elif cmd.api_key in s.users.keys:
-            s.out.append(CommandRejected(Reject.API_KEY_EXISTS))
-        else:
-            s.out.append(ApiKeyCreated(s.users.add_key(cmd, s.ts)))
-
-    def _list_instrument(self, inst: Instrument) -> None:
-        s = self._s
+        if inst.inst_type not in PRODUCTS:
+            return [CommandRejected(Reject.INST_TYPE_UNSUPPORTED, inst.inst_type.value)]
         if inst.inst_id in s.instruments or inst.inst_id_code in s.instruments_by_code:
-            s.out.append(CommandRejected(Reject.ALREADY_LISTED, inst.inst_id))
-            return
+            return [CommandRejected(Reject.ALREADY_LISTED, inst.inst_id)]
         s.instruments[inst.inst_id] = inst
         s.instruments_by_code[inst.inst_id_code] = inst
         s.books[inst.inst_id] = OrderBook(inst.inst_id)
-        s.out.append(InstrumentListed(inst))
+        return [InstrumentListed(inst)]
 
-    def _list_currency(self, ccy: Currency) -> None:
+    def _list_currency(self, ccy: Currency) -> list[Event]:
         s = self._s
         if ccy.ccy in s.currencies:
-            s.out.append(CommandRejected(Reject.ALREADY_LISTED, ccy.ccy))
-            return
+            return [CommandRejected(Reject.ALREADY_LISTED, ccy.ccy)]
         s.currencies[ccy.ccy] = ccy
-        s.out.append(CurrencyListed(ccy))
+        return [CurrencyListed(ccy)]
 
     # -- read-only views ---------------------------------------------------------------------------
 
@@ -226,7 +201,26 @@ class Engine:
     def cancel_all_after(self, uid: int, tag: str = "") -> int | None:
         return self._s.cancel_all_after.get((uid, tag))
 
-    # -- snapshots --------------------------------------------------------------------------------
+    def max_size(self, uid: int, inst_id: str, td_mode: TdMode, px: Decimal | None) -> MaxSize | Reject:
+        """`account/max-size` of one instrument, as its product's risk rules say."""
+        inst = self._s.instruments.get(inst_id)
+        if inst is None:
+            return Reject.INSTRUMENT_NOT_FOUND
+        return PRODUCTS[inst.inst_type].max_size(self._s, uid, inst, td_mode, px)
+
+    def max_avail_size(self, uid: int, inst_id: str, td_mode: TdMode) -> MaxAvailSize | Reject:
+        inst = self._s.instruments.get(inst_id)
+        if inst is None:
+            return Reject.INSTRUMENT_NOT_FOUND
+        return PRODUCTS[inst.inst_type].max_avail_size(self._s, uid, inst, td_mode)
+
+    def positions(self, uid: int) -> list[PositionView]:
+        return [p.view() for p in self._s.positions.of_user(uid)]
+
+    def index_price(self, index_id: str) -> Decimal | None:
+        return pricing.index_price(self._s, index_id)
+
+    # -- snapshots, invariants and identity -------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data, at `seq`."""
@@ -237,43 +231,13 @@ class Engine:
         """An engine in the state that `snapshot()` captured."""
         return cls(snapshot.load(data))
 
-    # -- invariants and identity -------------------------------------------------------------------
-
     def check_invariants(self) -> None:
-        s = self._s
-        s.ledger.check()
-        frozen: dict[tuple[int, str], Decimal] = {}
-        for order in s.live.values():
-            key = (order.uid, order.frozen_ccy)
-            frozen[key] = frozen.get(key, ZERO) + order.frozen
-            if order.frozen < ZERO:
-                raise InvariantViolation(f"order {order.ord_id} has negative frozen {order.frozen}")
-        for key, bal in s.ledger.trading.items():
-            if bal.frozen != frozen.get(key, ZERO):
-                raise InvariantViolation(f"{key}: frozen {bal.frozen} but live orders hold {frozen.get(key)}")
-        for inst_id, book in s.books.items():
-            if book.is_crossed():
-                raise InvariantViolation(f"{inst_id}: book is crossed")
-            for side in (book.bids, book.asks):
-                for level in side.levels.values():
-                    total = sum((o.remaining for o in level.orders), ZERO)
-                    if not level.orders or total != level.sz:
-                        raise InvariantViolation(f"{inst_id} level {level.px}: size {level.sz} != {total}")
+        """Raise `InvariantViolation` unless the snapshot satisfies every invariant and restores to itself."""
+        data = self.snapshot()
+        invariants.check(data)
+        if snapshot.dump(snapshot.load(data)) != data:
+            raise InvariantViolation("the snapshot does not restore to the same state")
 
     def state_hash(self) -> str:
-        """A digest of everything that defines the exchange's state (same state, same hash)."""
-        s = self._s
-        h = hashlib.sha256()
-        h.update(repr((s.seq, s.ts, s.ids)).encode())
-        for key, bal in sorted(s.ledger.trading.items()):
-            h.update(repr((key, bal.cash, bal.frozen)).encode())
-        for key, amt in sorted(s.ledger.funding.items()):
-            h.update(repr((key, amt)).encode())
-        for inst_id, book in s.books.items():
-            for side in (book.bids, book.asks):
-                for level in side.best_first():
-                    h.update(repr((inst_id, level.px, [o.view() for o in level.orders])).encode())
-        h.update(repr(sorted(s.cancel_all_after.items())).encode())
-        h.update(repr(sorted(s.users.keys.items())).encode())
-        h.update(repr(sorted(s.users.by_uid.items())).encode())
-        return h.hexdigest()
+        """A digest of the snapshot: the same state, the same hash."""
+        return snapshot.state_hash(self.snapshot())

@@ -119,3 +119,40 @@ class InstState(StrEnum):
     LIVE = "live"
     SUSPEND = "suspend"
     PREOPEN = "preopen"
+
+
+class AcctLv(StrEnum):
+    """Account mode (`acctLv`): spot, spot and futures, multi-currency margin, portfolio margin."""
+
+    SPOT = "1"
+    FUTURES = "2"
+    MULTI_CURRENCY = "3"
+    PORTFOLIO = "4"
+
+
+class PosMode(StrEnum):
+    NET = "net_mode"
+    LONG_SHORT = "long_short_mode"
+
+
+class PosSide(StrEnum):
+    NET = "net"
+    LONG = "long"
+    SHORT = "short"
+
+
+class MgnMode(StrEnum):
+    CROSS = "cross"
+    ISOLATED = "isolated"
+
+
+class CtType(StrEnum):
+    """Contract type of swaps and futures: linear (margined in quote) or inverse (margined in base)."""
+
+    LINEAR = "linear"
+    INVERSE = "inverse"
+
+
+class OptType(StrEnum):
+    CALL = "C"
+    PUT = "P"

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from .enums import Account, Side, WithdrawDest
 from .instruments import Currency, Instrument
-from .records import ApiKey, AssetBill, Bill, Fill, OrderView, User
+from .records import ApiKey, AssetBill, Bill, Fill, IndexPrice, OrderView, PositionView, User
 from .rejects import Reject
 
 
@@ -216,10 +216,23 @@ class CancelAllAfterSet:
     ts: int
 
 
+@dataclass(frozen=True, slots=True)
+class PositionChanged:
+    """A position after a change (`pos` 0: it closed)."""
+
+    position: PositionView
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPricesUpdated:
+    prices: tuple[IndexPrice, ...]
+    ts: int
+
+
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
-    | BookChanged | CancelAllAfterSet
+    | BookChanged | CancelAllAfterSet | PositionChanged | IndexPricesUpdated
 )

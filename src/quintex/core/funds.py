@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from .commands import Deposit, Transfer
 from .enums import Account, AssetBillType, BillSubType, BillType
-from .events import AssetBillPosted, BillPosted, CommandRejected, Deposited, Transferred
+from .events import AssetBillPosted, BillPosted, CommandRejected, Deposited, Event, Transferred
 from .ledger import Ledger
 from .num import ZERO
 from .rejects import Reject
@@ -16,24 +16,27 @@ class Funds:
     def __init__(self, state: State) -> None:
         self.s = state
 
-    def deposit(self, cmd: Deposit) -> None:
+    def deposit(self, cmd: Deposit) -> list[Event]:
+        events: list[Event] = []
         s = self.s
         reject = self._check(cmd.uid, cmd.ccy)
         if reject is None and cmd.amt <= ZERO:
             reject = Reject.AMOUNT_NOT_POSITIVE
         if reject is not None:
-            s.out.append(CommandRejected(reject))
-            return
+            events.append(CommandRejected(reject))
+            return events
         s.ledger.record_deposit(cmd.ccy, cmd.amt)
-        s.out.append(Deposited(cmd.uid, cmd.ccy, cmd.amt, cmd.account, s.ts))
+        events.append(Deposited(cmd.uid, cmd.ccy, cmd.amt, cmd.account, s.ts))
         if cmd.account is Account.TRADING:
-            s.out.append(BillPosted(s.ledger.post(cmd.uid, cmd.ccy, cmd.amt, s.ts, BillType.TRANSFER,
+            events.append(BillPosted(s.ledger.post(cmd.uid, cmd.ccy, cmd.amt, s.ts, BillType.TRANSFER,
                                                   BillSubType.TRANSFER_IN)))
         else:
-            s.out.append(AssetBillPosted(s.ledger.post_funding(cmd.uid, cmd.ccy, cmd.amt, s.ts,
+            events.append(AssetBillPosted(s.ledger.post_funding(cmd.uid, cmd.ccy, cmd.amt, s.ts,
                                                                  AssetBillType.DEPOSIT)))
+        return events
 
-    def transfer(self, cmd: Transfer) -> None:
+    def transfer(self, cmd: Transfer) -> list[Event]:
+        events: list[Event] = []
         s = self.s
         reject = self._check(cmd.uid, cmd.ccy)
         if reject is None and cmd.from_account is cmd.to_account:
@@ -41,20 +44,21 @@ class Funds:
         if reject is None:
             reject = amount_reject(s.ledger, cmd.uid, cmd.ccy, cmd.from_account, cmd.amt)
         if reject is not None:
-            s.out.append(CommandRejected(reject))
-            return
-        s.out.append(Transferred(s.ids.next_trans_id(), cmd.uid, cmd.ccy, cmd.amt, cmd.from_account,
+            events.append(CommandRejected(reject))
+            return events
+        events.append(Transferred(s.ids.next_trans_id(), cmd.uid, cmd.ccy, cmd.amt, cmd.from_account,
                                  cmd.to_account, cmd.client_id, s.ts))
         to_trading = cmd.to_account is Account.TRADING
         sign = 1 if to_trading else -1
-        s.out.append(BillPosted(s.ledger.post(
+        events.append(BillPosted(s.ledger.post(
             cmd.uid, cmd.ccy, sign * cmd.amt, s.ts, BillType.TRANSFER,
             BillSubType.TRANSFER_IN if to_trading else BillSubType.TRANSFER_OUT,
             from_account=cmd.from_account, to_account=cmd.to_account)))
-        s.out.append(AssetBillPosted(s.ledger.post_funding(
+        events.append(AssetBillPosted(s.ledger.post_funding(
             cmd.uid, cmd.ccy, -sign * cmd.amt, s.ts,
             AssetBillType.TRANSFER_TO_TRADING if to_trading else AssetBillType.TRANSFER_FROM_TRADING,
             cmd.client_id)))
+        return events
 
     def _check(self, uid: int, ccy: str) -> Reject | None:
         if uid not in self.s.users.by_uid:

@@ -9,6 +9,7 @@ BILL_ID_BASE = 700_000_000_000_000_000
 TRADE_ID_BASE = 100_000_000
 TRANS_ID_BASE = 10_000_000
 WD_ID_BASE = 50_000_000
+POS_ID_BASE = 800_000_000_000_000_000
 
 
 @dataclass(slots=True)
@@ -19,6 +20,7 @@ class Ids:
     trade_id: int = TRADE_ID_BASE
     trans_id: int = TRANS_ID_BASE
     wd_id: int = WD_ID_BASE
+    pos_id: int = POS_ID_BASE
 
     def next_uid(self) -> int:
         self.uid += 1
@@ -43,3 +45,7 @@ class Ids:
     def next_wd_id(self) -> int:
         self.wd_id += 1
         return self.wd_id
+
+    def next_pos_id(self) -> int:
+        self.pos_id += 1
+        return self.pos_id

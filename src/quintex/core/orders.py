@@ -48,12 +48,10 @@ class Order:
     cancel_source: CancelSource | None = None
     last_fill: Fill | None = None
     frozen: Decimal = ZERO
+    frozen_ccy: str = ""
+    """The currency `frozen` is held in (the product decides at `reserve`)."""
     req_id: str = ""
     amend_result: str = ""
-
-    @property
-    def frozen_ccy(self) -> str:
-        return self.inst.quote_ccy if self.side is Side.BUY else self.inst.base_ccy
 
     @property
     def in_quote(self) -> bool:

@@ -10,14 +10,18 @@ from typing import NamedTuple
 
 from .enums import (
     Account,
+    AcctLv,
     AssetBillType,
     BillSubType,
     BillType,
     CancelSource,
     ExecType,
+    MgnMode,
     OrdState,
     OrdType,
     Perm,
+    PosMode,
+    PosSide,
     Side,
     StpMode,
     TdMode,
@@ -122,7 +126,8 @@ class ApiKey(NamedTuple):
 
 
 class User(NamedTuple):
-    """A master account (`master_uid` None) or one of its sub-accounts."""
+    """A master account (`master_uid` None) or one of its sub-accounts, with its account mode (`acctLv`)
+    and position mode."""
 
     uid: int
     name: str
@@ -132,6 +137,8 @@ class User(NamedTuple):
     label: str = ""
     frozen: bool = False
     can_trans_out: bool = True
+    acct_lv: AcctLv = AcctLv.SPOT
+    pos_mode: PosMode = PosMode.NET
 
 
 class BalanceView(NamedTuple):
@@ -149,3 +156,46 @@ class BookLevel(NamedTuple):
     px: Decimal
     sz: Decimal
     count: int
+
+
+class MaxSize(NamedTuple):
+    """`account/max-size`: for cash, `max_buy` in base and `max_sell` in quote, as OKX documents."""
+
+    inst_id: str
+    max_buy: Decimal
+    max_sell: Decimal
+
+
+class MaxAvailSize(NamedTuple):
+    """`account/max-avail-size`: for cash, `avail_buy` in quote and `avail_sell` in base."""
+
+    inst_id: str
+    avail_buy: Decimal
+    avail_sell: Decimal
+
+
+class IndexPrice(NamedTuple):
+    """An index (`BTC-USDT`, `BTC-USD`) and its price."""
+
+    index_id: str
+    px: Decimal
+
+
+class PositionView(NamedTuple):
+    """A position as its owner sees it: `pos` in contracts (signed in net mode: negative is short),
+    `avg_px` the average open price, `margin` what an isolated position holds."""
+
+    pos_id: int
+    uid: int
+    inst_id: str
+    mgn_mode: MgnMode
+    pos_side: PosSide
+    pos: Decimal
+    avg_px: Decimal
+    margin: Decimal
+    lever: Decimal
+    realized_pnl: Decimal
+    fee: Decimal
+    funding_fee: Decimal
+    c_time: int
+    u_time: int

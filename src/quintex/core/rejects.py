@@ -56,6 +56,10 @@ class Reject(Enum):
     WITHDRAW_RECIPIENT_INVALID = "withdraw_recipient_invalid"
     WITHDRAW_ADDRESS_INVALID = "withdraw_address_invalid"
     WITHDRAW_FEE_INSUFFICIENT = "withdraw_fee_insufficient"
+    PX_NOT_POSITIVE = "px_not_positive"
+    INST_TYPE_UNSUPPORTED = "inst_type_unsupported"
+    API_KEY_LIMIT = "api_key_limit"
+    API_KEY_LABEL_EXISTS = "api_key_label_exists"
 
 
 class InvariantViolation(Exception):

@@ -23,18 +23,17 @@ Levels = dict[tuple[str, Side, Decimal], tuple[Decimal, int]]
 Balances = dict[tuple[int, str], tuple[Decimal, Decimal]]
 
 
-def restore_state(current: State, saved: dict[str, Any]) -> State:
-    """`saved` (plain data of `snapshot.dump`) as the new state after `current`; the events of what
-    changed are appended to `current.out`, which the new state carries on."""
+def restore_state(current: State, saved: dict[str, Any]) -> tuple[State, list[Event]]:
+    """`saved` (plain data of `snapshot.dump`) as the new state after `current`, and the events of what
+    changed."""
     s = snapshot.load(saved)
     s.seq, s.ts = current.seq, max(current.ts, s.ts)
     for field in dataclasses.fields(Ids):
         setattr(s.ids, field.name, max(getattr(s.ids, field.name), getattr(current.ids, field.name)))
-    s.out = current.out
-    s.out += _level_changes(_levels(current), _levels(s), s.ts)
-    s.out += _balance_changes(_balances(current), _balances(s), s.ts)
-    s.out += _order_changes(_orders(current), _orders(s), s.ts)
-    return s
+    events = _level_changes(_levels(current), _levels(s), s.ts)
+    events += _balance_changes(_balances(current), _balances(s), s.ts)
+    events += _order_changes(_orders(current), _orders(s), s.ts)
+    return s, events
 
 
 def _levels(s: State) -> Levels:

@@ -1,27 +1,34 @@
-"""The engine's whole state as plain data at an exact seq, and back (no I/O).
+"""The engine's whole state as plain data at an exact seq, and back (no I/O): the one definition of "the
+state". The state hash and the invariant check are computed from it, so a piece of state that is not
+here is neither hashed nor checked, and a test that restores a snapshot notices it missing.
 
-Everything whose order is observable is kept in order: dicts as lists in insertion order (balances
-list in the order they were opened, the terminal-order memory evicts its oldest), book levels with
-their FIFO queues. Level sizes are stored rather than summed so that they keep their exact digits.
-`load(dump(s))` has the same `state_hash()` and behaves identically afterwards.
+Everything is stored by field name (a new field with a default reads from older snapshots as its
+default); `FORMAT` is the layout's version, and older layouts are upgraded on load. Everything whose
+order is observable is kept in order: dicts as lists in insertion order (balances in the order they were
+opened, the terminal-order memory evicts its oldest), book levels with their FIFO queues. Level sizes
+are stored rather than summed so that they keep their exact digits.
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from decimal import Decimal
 from typing import Any
 
 from .book import BookSide, Level, OrderBook
-from .enums import OrdState
+from .enums import OrdState, Side
 from .ids import Ids
 from .instruments import Currency, Instrument
 from .ledger.ledger import Balance
 from .orders import Order
 from .plain import field_codecs, from_plain, to_plain
+from .positions import Position
 from .records import ApiKey, User
 from .state import State
 
-FORMAT = 1
+FORMAT = 2
+HASH_PREFIX = f"{FORMAT}:"
+"""State hashes name the snapshot format they were computed from; hashes of another format are not comparable."""
 
 
 class SnapshotFormatError(ValueError):
@@ -39,24 +46,32 @@ def dump(s: State) -> dict[str, Any]:
         "instruments": [to_plain(i) for i in s.instruments.values()],
         "users": [to_plain(u) for u in users.by_uid.values()],
         "api_keys": [to_plain(k) for k in users.keys.values()],
-        "trading": [[uid, ccy, str(b.cash), str(b.frozen), b.u_time] for (uid, ccy), b in ledger.trading.items()],
-        "funding": [[uid, ccy, str(amt), ledger.funding_time[(uid, ccy)]]
+        "trading": [{"uid": uid, "ccy": ccy, "cash": str(b.cash), "frozen": str(b.frozen), "u_time": b.u_time}
+                    for (uid, ccy), b in ledger.trading.items()],
+        "funding": [{"uid": uid, "ccy": ccy, "amt": str(amt), "u_time": ledger.funding_time[(uid, ccy)]}
                     for (uid, ccy), amt in ledger.funding.items()],
-        "deposited": [[ccy, str(amt)] for ccy, amt in ledger.deposited.items()],
-        "withdrawn": [[ccy, str(amt)] for ccy, amt in ledger.withdrawn.items()],
+        "deposited": {ccy: str(amt) for ccy, amt in ledger.deposited.items()},
+        "withdrawn": {ccy: str(amt) for ccy, amt in ledger.withdrawn.items()},
         "orders": [_dump_order(o) for o in s.live.values()],
         "cl_ord_ids": [o.ord_id for o in s.by_cl_ord_id.values()],
         "books": [_dump_book(book) for book in s.books.values()],
-        "pending_per_inst": [[uid, inst_id, n] for (uid, inst_id), n in s.pending_per_inst.items()],
-        "pending_per_user": [[uid, n] for uid, n in s.pending_per_user.items()],
-        "recent_terminal": [[ord_id, uid, state.value] for ord_id, (uid, state) in s.recent_terminal.items()],
-        "cancel_all_after": [[uid, tag, trigger] for (uid, tag), trigger in s.cancel_all_after.items()],
+        "pending_per_inst": [{"uid": uid, "inst_id": inst_id, "count": n}
+                             for (uid, inst_id), n in s.pending_per_inst.items()],
+        "pending_per_user": [{"uid": uid, "count": n} for uid, n in s.pending_per_user.items()],
+        "recent_terminal": [{"ord_id": ord_id, "uid": uid, "state": state.value}
+                            for ord_id, (uid, state) in s.recent_terminal.items()],
+        "cancel_all_after": [{"uid": uid, "tag": tag, "trigger": trigger}
+                             for (uid, tag), trigger in s.cancel_all_after.items()],
+        "index_prices": {index_id: str(px) for index_id, px in s.index_prices.items()},
+        "positions": [to_plain(p) for p in s.positions.open.values()],
     }
 
 
 def load(data: dict[str, Any]) -> State:
+    if data.get("format") == 1:
+        data = _upgrade_v1(data)
     if data.get("format") != FORMAT:
-        raise SnapshotFormatError(f"snapshot format {data.get('format')!r}; this version reads {FORMAT}")
+        raise SnapshotFormatError(f"snapshot format {data.get('format')!r}; this version reads 1 and {FORMAT}")
     s = State()
     s.seq, s.ts = data["seq"], data["ts"]
     for name, value in dataclasses.asdict(from_plain(Ids, data["ids"])).items():
@@ -65,11 +80,25 @@ def load(data: dict[str, Any]) -> State:
     _load_users(s, data)
     _load_ledger(s, data)
     _load_orders(s, data)
-    s.pending_per_inst = {(uid, inst_id): n for uid, inst_id, n in data["pending_per_inst"]}
-    s.pending_per_user = {uid: n for uid, n in data["pending_per_user"]}
-    s.recent_terminal = {ord_id: (uid, OrdState(state)) for ord_id, uid, state in data["recent_terminal"]}
-    s.cancel_all_after = {(uid, tag): trigger for uid, tag, trigger in data["cancel_all_after"]}
+    s.pending_per_inst = {(row["uid"], row["inst_id"]): row["count"] for row in data["pending_per_inst"]}
+    s.pending_per_user = {row["uid"]: row["count"] for row in data["pending_per_user"]}
+    s.recent_terminal = {row["ord_id"]: (row["uid"], OrdState(row["state"])) for row in data["recent_terminal"]}
+    s.cancel_all_after = {(row["uid"], row["tag"]): row["trigger"] for row in data["cancel_all_after"]}
+    s.index_prices = {index_id: Decimal(px) for index_id, px in data.get("index_prices", {}).items()}
+    for plain in data.get("positions", []):
+        position: Position = from_plain(Position, plain)
+        s.positions.open[position.key] = position
     return s
+
+
+def state_hash(data: dict[str, Any]) -> str:
+    """A digest of a snapshot: equal states, equal hashes (prefixed with the format they were taken in)."""
+    return HASH_PREFIX + hashlib.sha256(repr(data).encode()).hexdigest()
+
+
+def hash_comparable(recorded: str) -> bool:
+    """Whether a recorded state hash was computed the way `state_hash` computes it now."""
+    return recorded.startswith(HASH_PREFIX)
 
 
 def _load_listing(s: State, data: dict[str, Any]) -> None:
@@ -95,14 +124,14 @@ def _load_users(s: State, data: dict[str, Any]) -> None:
 
 def _load_ledger(s: State, data: dict[str, Any]) -> None:
     ledger = s.ledger
-    for uid, ccy, cash, frozen, u_time in data["trading"]:
-        bal = ledger.trading[(uid, ccy)] = Balance()
-        bal.cash, bal.frozen, bal.u_time = Decimal(cash), Decimal(frozen), u_time
-    for uid, ccy, amt, u_time in data["funding"]:
-        ledger.funding[(uid, ccy)] = Decimal(amt)
-        ledger.funding_time[(uid, ccy)] = u_time
-    ledger.deposited = {ccy: Decimal(amt) for ccy, amt in data["deposited"]}
-    ledger.withdrawn = {ccy: Decimal(amt) for ccy, amt in data.get("withdrawn", [])}  # absent before withdrawals
+    for row in data["trading"]:
+        bal = ledger.trading[(row["uid"], row["ccy"])] = Balance()
+        bal.cash, bal.frozen, bal.u_time = Decimal(row["cash"]), Decimal(row["frozen"]), row["u_time"]
+    for row in data["funding"]:
+        ledger.funding[(row["uid"], row["ccy"])] = Decimal(row["amt"])
+        ledger.funding_time[(row["uid"], row["ccy"])] = row["u_time"]
+    ledger.deposited = {ccy: Decimal(amt) for ccy, amt in data["deposited"].items()}
+    ledger.withdrawn = {ccy: Decimal(amt) for ccy, amt in data["withdrawn"].items()}
 
 
 def _load_orders(s: State, data: dict[str, Any]) -> None:
@@ -130,7 +159,8 @@ def _dump_order(order: Order) -> dict[str, Any]:
 
 
 def _load_order(plain: dict[str, Any], instruments: dict[str, Instrument]) -> Order:
-    fields = {name: plain[name] if dec is None else dec(plain[name]) for name, _, dec in _ORDER_FIELDS}
+    fields = {name: plain[name] if dec is None else dec(plain[name]) for name, _, dec in _ORDER_FIELDS
+              if name in plain}
     return Order(inst=instruments[plain["inst_id"]], **fields)
 
 
@@ -138,13 +168,45 @@ def _dump_book(book: OrderBook) -> dict[str, Any]:
     return {"inst_id": book.inst_id, "bids": _dump_side(book.bids), "asks": _dump_side(book.asks)}
 
 
-def _dump_side(side: BookSide) -> list[list[Any]]:
-    return [[str(level.px), str(level.sz), [o.ord_id for o in level.orders]] for level in side.levels.values()]
+def _dump_side(side: BookSide) -> list[dict[str, Any]]:
+    return [{"px": str(level.px), "sz": str(level.sz), "orders": [o.ord_id for o in level.orders]}
+            for level in side.levels.values()]
 
 
-def _load_side(side: BookSide, levels: list[list[Any]], live: dict[int, Order]) -> None:
-    for px, sz, ord_ids in levels:
-        level = side.levels[Decimal(px)] = Level(Decimal(px))
-        level.orders.extend(live[ord_id] for ord_id in ord_ids)
-        level.sz = Decimal(sz)
+def _load_side(side: BookSide, levels: list[dict[str, Any]], live: dict[int, Order]) -> None:
+    for row in levels:
+        px = Decimal(row["px"])
+        level = side.levels[px] = Level(px)
+        level.orders.extend(live[ord_id] for ord_id in row["orders"])
+        level.sz = Decimal(row["sz"])
     side.prices = sorted(side.levels)
+
+
+def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 (positional rows, spot only) as format 2."""
+    instruments = {plain["inst_id"]: plain for plain in data["instruments"]}
+
+    def order(plain: dict[str, Any]) -> dict[str, Any]:
+        inst = instruments[plain["inst_id"]]
+        return {**plain, "frozen_ccy": inst["quote_ccy"] if plain["side"] == Side.BUY.value else inst["base_ccy"]}
+
+    def side(levels: list[list[Any]]) -> list[dict[str, Any]]:
+        return [{"px": px, "sz": sz, "orders": ord_ids} for px, sz, ord_ids in levels]
+
+    return {
+        **data,
+        "format": 2,
+        "trading": [{"uid": uid, "ccy": ccy, "cash": cash, "frozen": frozen, "u_time": u_time}
+                    for uid, ccy, cash, frozen, u_time in data["trading"]],
+        "funding": [{"uid": uid, "ccy": ccy, "amt": amt, "u_time": u_time} for uid, ccy, amt, u_time in data["funding"]],
+        "deposited": dict(data["deposited"]),
+        "withdrawn": dict(data.get("withdrawn", [])),
+        "orders": [order(plain) for plain in data["orders"]],
+        "books": [{"inst_id": b["inst_id"], "bids": side(b["bids"]), "asks": side(b["asks"])} for b in data["books"]],
+        "pending_per_inst": [{"uid": uid, "inst_id": inst_id, "count": n} for uid, inst_id, n in data["pending_per_inst"]],
+        "pending_per_user": [{"uid": uid, "count": n} for uid, n in data["pending_per_user"]],
+        "recent_terminal": [{"ord_id": ord_id, "uid": uid, "state": state}
+                            for ord_id, uid, state in data["recent_terminal"]],
+        "cancel_all_after": [{"uid": uid, "tag": tag, "trigger": trigger}
+                             for uid, tag, trigger in data["cancel_all_after"]],
+    }

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .book import OrderBook
 from .enums import OrdState
-from .events import Event
 from .ids import Ids
 from .instruments import Currency, Instrument
 from .ledger import Ledger
 from .orders import Order
+from .positions import Positions
 from .users import Users
 
 RECENT_TERMINAL_ORDERS = 100_000
@@ -28,15 +29,17 @@ class State:
     pending_per_user: dict[int, int] = field(default_factory=dict)
     recent_terminal: dict[int, tuple[int, OrdState]] = field(default_factory=dict)
     cancel_all_after: dict[tuple[int, str], int] = field(default_factory=dict)
+    index_prices: dict[str, Decimal] = field(default_factory=dict)
     seq: int = 0
     ts: int = 0
-    out: list[Event] = field(default_factory=list)
     ledger: Ledger = field(init=False)
     users: Users = field(init=False)
+    positions: Positions = field(init=False)
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.ids)
         self.users = Users(self.ids)
+        self.positions = Positions(self.ids)
 
     def remember_terminal(self, order: Order) -> None:
         """Keep the final state of recent orders so cancel/amend can say why they failed."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .commands import (
+    CreateApiKey,
     CreateSubAccount,
     DeleteApiKey,
     ModifyApiKey,
@@ -13,11 +14,13 @@ from .commands import (
 )
 from .enums import Account, AssetBillType, BillSubType, BillType
 from .events import (
+    ApiKeyCreated,
     ApiKeyDeleted,
     ApiKeyUpdated,
     AssetBillPosted,
     BillPosted,
     CommandRejected,
+    Event,
     SubAccountTransferred,
     UserCreated,
     UserUpdated,
@@ -28,78 +31,96 @@ from .records import User
 from .rejects import Reject
 from .state import State
 
+MAX_KEYS = 50
+"""API keys per account (OKX: 50 per sub-account)."""
+
 
 class SubAccounts:
     def __init__(self, state: State) -> None:
         self.s = state
 
-    def create(self, cmd: CreateSubAccount) -> None:
+    def create(self, cmd: CreateSubAccount) -> list[Event]:
         s = self.s
         master = s.users.by_uid.get(cmd.master_uid)
         if master is None:
-            s.out.append(CommandRejected(Reject.USER_NOT_FOUND))
-        elif master.master_uid is not None:
-            s.out.append(CommandRejected(Reject.NOT_MASTER))
-        elif cmd.name in s.users.by_name:
-            s.out.append(CommandRejected(Reject.USER_EXISTS))
-        else:
-            s.out.append(UserCreated(s.users.create(cmd.name, s.ts, cmd.master_uid, cmd.label)))
+            return [CommandRejected(Reject.USER_NOT_FOUND)]
+        if master.master_uid is not None:
+            return [CommandRejected(Reject.NOT_MASTER)]
+        if cmd.name in s.users.by_name:
+            return [CommandRejected(Reject.USER_EXISTS)]
+        return [UserCreated(s.users.create(cmd.name, s.ts, cmd.master_uid, cmd.label))]
 
-    def set_frozen(self, cmd: SetSubAccountFrozen) -> None:
-        sub = self._sub(cmd.master_uid, cmd.name)
-        if sub is not None:
-            self.s.out.append(UserUpdated(self.s.users.put(sub._replace(frozen=cmd.frozen))))
+    def set_frozen(self, cmd: SetSubAccountFrozen) -> list[Event]:
+        sub = self.s.users.sub(cmd.master_uid, cmd.name)
+        if sub is None:
+            return [CommandRejected(Reject.SUB_ACCOUNT_NOT_FOUND)]
+        return [UserUpdated(self.s.users.put(sub._replace(frozen=cmd.frozen)))]
 
-    def set_transfer_out(self, cmd: SetTransferOut) -> None:
-        sub = self._sub(cmd.master_uid, cmd.name)
-        if sub is not None:
-            self.s.out.append(UserUpdated(self.s.users.put(sub._replace(can_trans_out=cmd.can_trans_out))))
+    def set_transfer_out(self, cmd: SetTransferOut) -> list[Event]:
+        sub = self.s.users.sub(cmd.master_uid, cmd.name)
+        if sub is None:
+            return [CommandRejected(Reject.SUB_ACCOUNT_NOT_FOUND)]
+        return [UserUpdated(self.s.users.put(sub._replace(can_trans_out=cmd.can_trans_out)))]
 
-    def modify_key(self, cmd: ModifyApiKey) -> None:
+    def create_key(self, cmd: CreateApiKey) -> list[Event]:
+        """A new API key: at most `MAX_KEYS` per account, labels unique within the account."""
         s = self.s
-        key = s.users.keys.get(cmd.api_key)
-        if key is None or key.uid != cmd.uid:
-            s.out.append(CommandRejected(Reject.API_KEY_NOT_FOUND))
-        else:
-            s.out.append(ApiKeyUpdated(s.users.modify_key(cmd)))
+        if cmd.uid not in s.users.by_uid:
+            return [CommandRejected(Reject.USER_NOT_FOUND)]
+        if cmd.api_key in s.users.keys:
+            return [CommandRejected(Reject.API_KEY_EXISTS)]
+        keys = [k for k in s.users.keys.values() if k.uid == cmd.uid]
+        if len(keys) >= MAX_KEYS:
+            return [CommandRejected(Reject.API_KEY_LIMIT)]
+        if cmd.label and any(k.label == cmd.label for k in keys):
+            return [CommandRejected(Reject.API_KEY_LABEL_EXISTS)]
+        return [ApiKeyCreated(s.users.add_key(cmd, s.ts))]
 
-    def delete_key(self, cmd: DeleteApiKey) -> None:
-        s = self.s
-        key = s.users.keys.get(cmd.api_key)
+    def modify_key(self, cmd: ModifyApiKey) -> list[Event]:
+        users = self.s.users
+        key = users.keys.get(cmd.api_key)
         if key is None or key.uid != cmd.uid:
-            s.out.append(CommandRejected(Reject.API_KEY_NOT_FOUND))
-        else:
-            del s.users.keys[cmd.api_key]
-            s.out.append(ApiKeyDeleted(cmd.uid, cmd.api_key))
+            return [CommandRejected(Reject.API_KEY_NOT_FOUND)]
+        if cmd.label != key.label and any(k.label == cmd.label for k in users.keys.values() if k.uid == cmd.uid):
+            return [CommandRejected(Reject.API_KEY_LABEL_EXISTS)]
+        return [ApiKeyUpdated(users.modify_key(cmd))]
 
-    def transfer(self, cmd: SubAccountTransfer) -> None:
+    def delete_key(self, cmd: DeleteApiKey) -> list[Event]:
+        users = self.s.users
+        key = users.keys.get(cmd.api_key)
+        if key is None or key.uid != cmd.uid:
+            return [CommandRejected(Reject.API_KEY_NOT_FOUND)]
+        del users.keys[cmd.api_key]
+        return [ApiKeyDeleted(cmd.uid, cmd.api_key)]
+
+    def transfer(self, cmd: SubAccountTransfer) -> list[Event]:
+        events: list[Event] = []
         s = self.s
         reject, source, target = self._transfer_parties(cmd)
         if reject is None:
             assert source is not None and target is not None
             reject = amount_reject(s.ledger, source.uid, cmd.ccy, cmd.from_account, cmd.amt)
         if reject is not None:
-            s.out.append(CommandRejected(reject))
-            return
+            events.append(CommandRejected(reject))
+            return events
         assert source is not None and target is not None
-        s.out.append(SubAccountTransferred(s.ids.next_trans_id(), cmd.master_uid, source.uid, target.uid, cmd.ccy,
+        events.append(SubAccountTransferred(s.ids.next_trans_id(), cmd.master_uid, source.uid, target.uid, cmd.ccy,
                                            cmd.amt, cmd.from_account, cmd.to_account, cmd.client_id, s.ts))
         out_type = AssetBillType.TO_SUB_ACCOUNT if source.master_uid is None else AssetBillType.SUB_TO_MASTER_OUT
         in_type = AssetBillType.FROM_SUB_ACCOUNT if target.master_uid is None else AssetBillType.MASTER_TO_SUB_IN
-        self._post(source.uid, cmd, -cmd.amt, cmd.from_account, out_type)
-        self._post(target.uid, cmd, cmd.amt, cmd.to_account, in_type)
+        events.append(self._post(source.uid, cmd, -cmd.amt, cmd.from_account, out_type))
+        events.append(self._post(target.uid, cmd, cmd.amt, cmd.to_account, in_type))
+        return events
 
     def _post(self, uid: int, cmd: SubAccountTransfer, chg: Decimal, account: Account,
-              asset_type: AssetBillType) -> None:
+              asset_type: AssetBillType) -> Event:
         s = self.s
         if account is Account.TRADING:
-            s.out.append(BillPosted(s.ledger.post(
+            return BillPosted(s.ledger.post(
                 uid, cmd.ccy, chg, s.ts, BillType.TRANSFER,
                 BillSubType.TRANSFER_IN if chg > ZERO else BillSubType.TRANSFER_OUT,
-                from_account=cmd.from_account, to_account=cmd.to_account)))
-        else:
-            s.out.append(AssetBillPosted(s.ledger.post_funding(
-                uid, cmd.ccy, chg, s.ts, asset_type, cmd.client_id)))
+                from_account=cmd.from_account, to_account=cmd.to_account))
+        return AssetBillPosted(s.ledger.post_funding(uid, cmd.ccy, chg, s.ts, asset_type, cmd.client_id))
 
     def _transfer_parties(self, cmd: SubAccountTransfer) -> tuple[Reject | None, User | None, User | None]:
         s = self.s
@@ -119,9 +140,3 @@ class SubAccounts:
         if source.master_uid is not None and target.master_uid is not None and not source.can_trans_out:
             return Reject.TRANSFER_OUT_DISABLED, None, None
         return None, source, target
-
-    def _sub(self, master_uid: int, name: str) -> User | None:
-        sub = self.s.users.sub(master_uid, name)
-        if sub is None:
-            self.s.out.append(CommandRejected(Reject.SUB_ACCOUNT_NOT_FOUND))
-        return sub

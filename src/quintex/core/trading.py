@@ -1,51 +1,55 @@
-"""Order entry: place, cancel and amend, with every business-rule check before state changes."""
+"""Order entry: place, cancel and amend, with every business-rule check before state changes; what an order
+reserves and what its fills move is its product's (`products/`), how it executes is `execution`'s."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from .book import BookSide
 from .commands import AmendOrder, CancelOrder, PlaceOrder
-from .enums import CancelSource, InstState, OrdState, OrdType, Side, StpMode, TdMode, TgtCcy
+from .enums import CancelSource, InstState, OrdState, OrdType, Side, StpMode, TgtCcy
 from .events import (
     AmendAccepted,
     AmendRejected,
+    BookChanged,
     CancelAccepted,
     CancelRejected,
+    Event,
     OrderAccepted,
     OrderRejected,
     OrderUpdated,
 )
+from .execution import MARKET_TYPES, Execution
 from .instruments import Instrument
-from .matching import Matcher
-from .num import MONEY, ZERO, ceil_to, is_multiple, mul
+from .num import MONEY, ZERO, is_multiple, mul
 from .orders import Order
+from .products import PRODUCTS
 from .rejects import Reject
 from .state import State
 
 MAX_PENDING_PER_INSTRUMENT = 500
 MAX_PENDING_PER_ACCOUNT = 4000
-MARKET_TYPES = (OrdType.MARKET, OrdType.OPTIMAL_LIMIT_IOC)
 
 
 class Trading:
-    def __init__(self, state: State, matcher: Matcher) -> None:
+    def __init__(self, state: State, execution: Execution) -> None:
         self.s = state
-        self.m = matcher
+        self.x = execution
 
     # -- place -------------------------------------------------------------------------------------
 
-    def place(self, cmd: PlaceOrder) -> None:
+    def place(self, cmd: PlaceOrder) -> list[Event]:
         inst = self.s.instruments.get(cmd.inst_id)
         reject = self._check_place(cmd, inst)
         if reject is None:
             assert inst is not None
+            product = PRODUCTS[inst.inst_type]
             order = self._new_order(cmd, inst)
-            reject = self._check_size(order) or self._check_pending(order) or self._reserve(order, cmd.ban_amend)
+            order.fee_ccy = product.fee_ccy(inst, order)
+            reject = self._check_size(order) or self._check_pending(order)
             if reject is None:
-                self._accept(order)
-                self._execute(order)
-                return
-        self.s.out.append(OrderRejected(reject, cmd.cl_ord_id, cmd.tag))
+                reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
+                if reject is None:
+                    return reserved + self._accept(order) + self.x.execute(order)
+        return [OrderRejected(reject, cmd.cl_ord_id, cmd.tag)]
 
     def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> Reject | None:
         if inst is None:
@@ -55,8 +59,9 @@ class Trading:
             return Reject.ACCOUNT_FROZEN
         if inst.state is not InstState.LIVE:
             return Reject.INSTRUMENT_NOT_LIVE
-        if cmd.td_mode is not TdMode.CASH:
-            return Reject.TD_MODE_UNSUPPORTED
+        reject = PRODUCTS[inst.inst_type].admits(self.s, cmd, inst)
+        if reject is not None:
+            return reject
         if cmd.stp_mode is StpMode.CANCEL_BOTH and cmd.ord_type is OrdType.FOK:
             return Reject.STP_CANCEL_BOTH_WITH_FOK
         if cmd.cl_ord_id and (cmd.uid, cmd.cl_ord_id) in self.s.by_cl_ord_id:
@@ -78,9 +83,9 @@ class Trading:
             tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
         px = None if is_market else cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
         sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
-        fee_ccy = inst.base_ccy if cmd.side is Side.BUY else inst.quote_ccy
-        return Order(0, cmd.uid, inst, cmd.side, cmd.ord_type, cmd.td_mode, px, sz, cmd.cl_ord_id, cmd.tag, tgt,
-                     cmd.stp_mode, self.s.ts, self.s.ts, fee_ccy)
+        return Order(ord_id=0, uid=cmd.uid, inst=inst, side=cmd.side, ord_type=cmd.ord_type, td_mode=cmd.td_mode,
+                     px=px, sz=sz, cl_ord_id=cmd.cl_ord_id, tag=cmd.tag, tgt_ccy=tgt, stp_mode=cmd.stp_mode,
+                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="")
 
     def _check_size(self, order: Order) -> Reject | None:
         inst = order.inst
@@ -102,96 +107,26 @@ class Trading:
             return Reject.PENDING_LIMIT_ACCOUNT
         return None
 
-    def _reserve(self, order: Order, ban_amend: bool) -> Reject | None:
-        """Freeze what the order may spend; a market order may shrink to the balance unless banAmend."""
-        need = self._funds_needed(order)
-        avail = self.s.ledger.avail(order.uid, order.frozen_ccy)
-        if need > avail:
-            if order.px is not None or ban_amend or avail <= ZERO:
-                return Reject.INSUFFICIENT_BALANCE
-            need = avail
-        order.frozen = need
-        return None
-
-    def _funds_needed(self, order: Order) -> Decimal:
-        if order.px is not None:
-            return mul(order.px, order.sz) if order.side is Side.BUY else order.sz
-        if order.in_quote:
-            if order.side is Side.BUY:
-                return order.sz
-            return _base_to_receive(self.s.books[order.inst.inst_id].bids, order.sz, order.inst.lot_sz)
-        if order.side is Side.SELL:
-            return order.sz
-        return _cost_to_buy(self.s.books[order.inst.inst_id].asks, order.sz)
-
-    def _accept(self, order: Order) -> None:
+    def _accept(self, order: Order) -> list[Event]:
         s = self.s
         order.ord_id = s.ids.next_ord_id()
-        s.ledger.freeze(order.uid, order.frozen_ccy, order.frozen, s.ts)
         s.live[order.ord_id] = order
         if order.cl_ord_id:
             s.by_cl_ord_id[(order.uid, order.cl_ord_id)] = order
         key = (order.uid, order.inst.inst_id)
         s.pending_per_inst[key] = s.pending_per_inst.get(key, 0) + 1
         s.pending_per_user[order.uid] = s.pending_per_user.get(order.uid, 0) + 1
-        s.out.append(OrderAccepted(order.view()))
-
-    def _execute(self, order: Order) -> None:
-        book = self.s.books[order.inst.inst_id]
-        opp = book.opposite(order.side)
-        kind = order.ord_type
-        if kind is OrdType.POST_ONLY:
-            if opp.crosses(order.px):  # type: ignore[arg-type]
-                self.m.cancel(order, CancelSource.POST_ONLY_WOULD_TAKE)
-            else:
-                self.m.rest(order, book)
-            return
-        if kind is OrdType.FOK and not self._fully_fillable(order, opp):
-            self.m.cancel(order, CancelSource.FOK_NOT_FILLED)
-            return
-        self.m.match(order, book, order.px)
-        if order.state in (OrdState.FILLED, OrdState.CANCELED):
-            return
-        if kind is OrdType.LIMIT:
-            self.m.rest(order, book)
-        elif kind in MARKET_TYPES and order.acc_fill_sz and self._is_dust(order, opp):
-            self.m.close(order, OrdState.FILLED)
-        else:
-            self.m.cancel(order, CancelSource.IOC_REMAINDER if kind is not OrdType.MARKET else CancelSource.SYSTEM)
-
-    def _is_dust(self, order: Order, opp: BookSide) -> bool:
-        """A market order whose leftover cannot buy or sell one lot more is done, not canceled."""
-        best = opp.best()
-        px = best.px if best is not None else order.last_fill.px  # type: ignore[union-attr]
-        return self.m.capacity(order, px) <= ZERO
-
-    def _fully_fillable(self, order: Order, opp: BookSide) -> bool:
-        need = order.sz
-        limit = order.px
-        for level in opp.best_first():
-            if (level.px > limit) if order.side is Side.BUY else (level.px < limit):  # type: ignore[operator]
-                return False
-            for maker in level.orders:
-                if maker.uid == order.uid:
-                    if order.stp_mode is not StpMode.CANCEL_MAKER:
-                        return False
-                    continue
-                need -= maker.remaining
-                if need <= ZERO:
-                    return True
-        return False
+        return [OrderAccepted(order.view())]
 
     # -- cancel ------------------------------------------------------------------------------------
 
-    def cancel(self, cmd: CancelOrder) -> None:
+    def cancel(self, cmd: CancelOrder) -> list[Event]:
         order = self.find(cmd.uid, cmd.inst_id, cmd.ord_id, cmd.cl_ord_id)
         if order is None:
             reject = self._why_missing(cmd.uid, cmd.ord_id, Reject.CANCEL_NOT_FOUND,
                                        Reject.CANCEL_ALREADY_CANCELED, Reject.CANCEL_ALREADY_FILLED)
-            self.s.out.append(CancelRejected(reject, cmd.ord_id, cmd.cl_ord_id))
-            return
-        self.s.out.append(CancelAccepted(order.ord_id, order.cl_ord_id))
-        self.m.cancel(order, CancelSource.USER)
+            return [CancelRejected(reject, cmd.ord_id, cmd.cl_ord_id)]
+        return [CancelAccepted(order.ord_id, order.cl_ord_id), *self.x.cancel(order, CancelSource.USER)]
 
     def find(self, uid: int, inst_id: str, ord_id: int | None, cl_ord_id: str) -> Order | None:
         """A live order of this user, by ordId (preferred) or clOrdId; `inst_id` "" matches any."""
@@ -210,22 +145,20 @@ class Trading:
 
     # -- amend -------------------------------------------------------------------------------------
 
-    def amend(self, cmd: AmendOrder) -> None:
+    def amend(self, cmd: AmendOrder) -> list[Event]:
         order = self.find(cmd.uid, cmd.inst_id, cmd.ord_id, cmd.cl_ord_id)
         if order is None:
             reject = self._why_missing(cmd.uid, cmd.ord_id, Reject.AMEND_NOT_FOUND,
                                        Reject.AMEND_ALREADY_CANCELED, Reject.AMEND_ALREADY_FILLED)
-            self.s.out.append(AmendRejected(reject, cmd.ord_id, cmd.cl_ord_id, cmd.req_id))
-            return
+            return [AmendRejected(reject, cmd.ord_id, cmd.cl_ord_id, cmd.req_id)]
         reject = self._check_amend(order, cmd)
         if reject is not None:
-            self.s.out.append(AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id))
+            events: list[Event] = [AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id)]
             if cmd.cxl_on_fail:
                 order.amend_result, order.req_id = "1", cmd.req_id
-                self.m.cancel(order, CancelSource.USER)
-            return
-        self.s.out.append(AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id))
-        self._apply_amend(order, cmd)
+                events += self.x.cancel(order, CancelSource.USER)
+            return events
+        return [AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id), *self._apply_amend(order, cmd)]
 
     def _check_amend(self, order: Order, cmd: AmendOrder) -> Reject | None:
         inst = order.inst
@@ -245,42 +178,41 @@ class Trading:
         book = self.s.books[inst.inst_id]
         if order.ord_type is OrdType.POST_ONLY and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
-        if self._amend_funds_delta(order, new_px, new_sz) > self.s.ledger.avail(order.uid, order.frozen_ccy):
+        delta = PRODUCTS[inst.inst_type].amend_delta(order, new_px, new_sz)
+        if delta > self.s.ledger.avail(order.uid, order.frozen_ccy):
             return Reject.AMEND_INSUFFICIENT_BALANCE
         return None
 
-    def _amend_funds_delta(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Decimal:
-        left = max(new_sz - order.acc_fill_sz, ZERO)
-        need = mul(new_px, left) if order.side is Side.BUY else left
-        return need - order.frozen
-
-    def _apply_amend(self, order: Order, cmd: AmendOrder) -> None:
+    def _apply_amend(self, order: Order, cmd: AmendOrder) -> list[Event]:
         s, inst = self.s, order.inst
         book = s.books[inst.inst_id]
         side = book.side(order.side)
         new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
-        delta = self._amend_funds_delta(order, new_px, new_sz)  # type: ignore[arg-type]
-        s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)
+        assert new_px is not None and order.px is not None
+        delta = PRODUCTS[inst.inst_type].amend_delta(order, new_px, new_sz)
+        events: list[Event] = [s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)]
         order.frozen += delta
         order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts
-        self.m.book_touched[(inst.inst_id, side.is_bid, order.px)] = None  # type: ignore[index]
+        level = side.levels[order.px]
         keeps_priority = new_px == order.px and new_sz < order.sz
         if keeps_priority and new_sz > order.acc_fill_sz:
-            side.levels[order.px].reduce(order.sz - new_sz)  # type: ignore[index]
+            level.reduce(order.sz - new_sz)
             order.sz = new_sz
-            s.out.append(OrderUpdated(order.view()))
-            return
+            events.append(BookChanged(inst.inst_id, order.side, level.px, level.sz, level.count, s.ts))
+            events.append(OrderUpdated(order.view()))
+            return events
         side.remove(order)
+        events.append(BookChanged(inst.inst_id, order.side, level.px, level.sz, level.count, s.ts))
         order.px, order.sz = new_px, new_sz
         if new_sz <= order.acc_fill_sz:
             order.sz = order.acc_fill_sz
-            self.m.close(order, OrdState.FILLED)
-            return
-        s.out.append(OrderUpdated(order.view()))
-        self.m.match(order, book, order.px)
+            return events + self.x.close(order, OrdState.FILLED)
+        events.append(OrderUpdated(order.view()))
+        events += self.x.match(order, book, order.px)
         if order.state not in (OrdState.FILLED, OrdState.CANCELED):
-            self.m.rest(order, book)
+            events += self.x.rest(order, book)
+        return events
 
 
 def _limit_size_reject(inst: Instrument, px: Decimal, sz: Decimal) -> Reject | None:
@@ -294,30 +226,6 @@ def _limit_size_reject(inst: Instrument, px: Decimal, sz: Decimal) -> Reject | N
     if mul(px, sz) > inst.max_lmt_amt:
         return Reject.LMT_AMT_ABOVE_MAX
     return None
-
-
-def _cost_to_buy(asks: BookSide, base: Decimal) -> Decimal:
-    """Quote needed to buy `base` from the book as it stands (all of it, if the book is shallower)."""
-    cost = ZERO
-    for level in asks.best_first():
-        take = min(level.sz, base)
-        cost += mul(level.px, take)
-        base -= take
-        if base <= ZERO:
-            break
-    return cost
-
-
-def _base_to_receive(bids: BookSide, quote: Decimal, lot: Decimal) -> Decimal:
-    """Base needed to raise `quote` by selling into the book as it stands."""
-    base = ZERO
-    for level in bids.best_first():
-        value = mul(level.px, level.sz)
-        if value >= quote:
-            return base + ceil_to(MONEY.divide(quote, level.px), lot)
-        base += level.sz
-        quote -= value
-    return base
 
 
 def _on_grid(value: Decimal, step: Decimal) -> Decimal:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .commands import Withdraw
 from .enums import Account, AssetBillType, WithdrawDest
-from .events import AssetBillPosted, CommandRejected, Withdrawn
+from .events import AssetBillPosted, CommandRejected, Event, Withdrawn
 from .funds import amount_reject
 from .instruments import Currency
 from .num import ONE, ZERO, is_multiple
@@ -22,28 +22,30 @@ class Withdrawals:
     def __init__(self, state: State) -> None:
         self.s = state
 
-    def withdraw(self, cmd: Withdraw) -> None:
+    def withdraw(self, cmd: Withdraw) -> list[Event]:
+        events: list[Event] = []
         s = self.s
         reject, recipient = self._check(cmd)
         if reject is not None:
-            s.out.append(CommandRejected(reject))
-            return
+            events.append(CommandRejected(reject))
+            return events
         currency = s.currencies[cmd.ccy]
         fee = _fee(currency, recipient)
         wd_id = s.ids.next_wd_id()
         to_uid = None if recipient is None else recipient.uid
         tx_id = _tx_id(wd_id, cmd) if recipient is None else ""
-        s.out.append(Withdrawn(wd_id, cmd.uid, cmd.ccy, currency.chain, cmd.amt, fee, cmd.dest, cmd.to_addr, to_uid,
+        events.append(Withdrawn(wd_id, cmd.uid, cmd.ccy, currency.chain, cmd.amt, fee, cmd.dest, cmd.to_addr, to_uid,
                                tx_id, cmd.client_id, s.ts))
-        s.out.append(AssetBillPosted(s.ledger.post_funding(
+        events.append(AssetBillPosted(s.ledger.post_funding(
             cmd.uid, cmd.ccy, -(cmd.amt + fee), s.ts, AssetBillType.WITHDRAWAL, cmd.client_id)))
         if recipient is None:
             s.ledger.record_withdrawal(cmd.ccy, cmd.amt)
             if fee:
                 s.ledger.collect_fee(cmd.ccy, fee, s.ts)
         else:
-            s.out.append(AssetBillPosted(s.ledger.post_funding(
+            events.append(AssetBillPosted(s.ledger.post_funding(
                 recipient.uid, cmd.ccy, cmd.amt, s.ts, AssetBillType.DEPOSIT)))
+        return events
 
     def _check(self, cmd: Withdraw) -> tuple[Reject | None, User | None]:
         """Why the withdrawal cannot happen (or None), and the recipient of an internal one."""

@@ -65,6 +65,11 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.CANCEL_ALL_AFTER_TIMEOUT_RANGE: _Code("51000", "Parameter timeOut error"),
     Reject.ALREADY_LISTED: _Code("50071", "The instrument or currency is already listed."),
     Reject.API_KEY_NOT_FOUND: _Code("59506", "APIKey does not exist."),
+    Reject.API_KEY_LIMIT: _Code("59501", "Only 50 APIKeys can be created per account."),
+    Reject.API_KEY_LABEL_EXISTS: _Code(
+        "59502", "Note name cannot be duplicate with the currently created APIKey note name."),
+    Reject.PX_NOT_POSITIVE: _Code("51000", "Parameter px error"),
+    Reject.INST_TYPE_UNSUPPORTED: _Code("51000", "Parameter instType error"),
     Reject.SUB_ACCOUNT_NOT_FOUND: _Code("58115", "Sub-account does not exist."),
     Reject.SUB_ACCOUNT_SAME: _Code(
         "59507", "The two accounts involved in a transfer must be two different sub-accounts under the same "
@@ -186,15 +191,13 @@ def transfer_type_unsupported(is_master: bool) -> OkxError:
 
 
 _SUB_API_KEY_ERRORS = {
-    "59501": "Only 50 APIKeys can be created per account.",
-    "59502": "Note name cannot be duplicate with the currently created APIKey note name.",
     "59503": "Each APIKey can bind up to 20 IP addresses.",
     "59505": "The passphrase format is incorrect.",
 }
 
 
 def sub_api_key_error(code: str) -> OkxError:
-    """Refusals of users/subaccount/apikey requests (key count, label, IP list, passphrase)."""
+    """Refusals of users/subaccount/apikey requests the gateway makes itself (IP list, passphrase)."""
     return OkxError(code, _SUB_API_KEY_ERRORS[code])
 
 

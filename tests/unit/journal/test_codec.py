@@ -27,9 +27,11 @@ from quintex.core.commands import (
     SetTransferOut,
     SubAccountTransfer,
     Transfer,
+    UpdateIndexPrices,
     Withdraw,
 )
 from quintex.core.enums import Account, InstState, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
+from quintex.core.records import IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
     CodecError,
@@ -64,6 +66,7 @@ ONE_OF_EACH: list[Command] = [
     AmendOrder(7, "BTC-USDT", None, "cl1", D("0.5"), None, "req", True),
     SetCancelAllAfter(7, 60, "mm"),
     AdvanceTime(),
+    UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal("30000.5")), IndexPrice("BTC-USD", Decimal(30001)))),
     RestoreState(run(seeded_session(4, 300)).snapshot()),
 ]
 

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 
+from quintex.core.snapshot import HASH_PREFIX
 from quintex.journal import Divergence, JournalCorrupt, StoreError, rebuild, recover, seq_at_time, verify
 from quintex.journal.replay import latest_engine
 from tests.sessions import run, seeded_session
@@ -146,7 +147,7 @@ def test_verify_passes_on_an_honest_store(open_test_store: Opener) -> None:
 def test_verify_finds_the_first_divergent_checkpoint(open_test_store: Opener) -> None:
     store = open_test_store()
     write_session(store, SESSION, checkpoint_every=100)
-    tamper(open_test_store, "UPDATE checkpoints SET state_hash = ? WHERE seq >= ?", "0" * 64, 400)
+    tamper(open_test_store, "UPDATE checkpoints SET state_hash = ? WHERE seq >= ?", HASH_PREFIX + "0" * 64, 400)
     verdict = verify(store)
     assert not verdict.ok and verdict.divergence is not None
     assert (verdict.divergence.seq, verdict.last_good_seq, verdict.checked) == (400, 300, 3)

@@ -1,13 +1,14 @@
 """The ledger: trading and funding balances per (uid, ccy), and what was deposited and withdrawn.
 
-Every trading-account change of a user yields a `Bill`; the fee account (uid 0) collects fees and
-is checked by the conservation invariant rather than billed.
+Every trading-account change of a user yields a `Bill`, and a change of what is frozen a `BalanceChanged`;
+the fee account (uid 0) collects fees and is checked by the conservation invariant rather than billed.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
 from ..enums import AssetBillType, BillSubType, BillType, ExecType
+from ..events import BalanceChanged
 from ..ids import Ids
 from ..num import ZERO
 from ..records import AssetBill, BalanceView, Bill
@@ -37,7 +38,6 @@ class Ledger:
         self.funding_time: dict[tuple[int, str], int] = {}
         self.deposited: dict[str, Decimal] = {}
         self.withdrawn: dict[str, Decimal] = {}
-        self.touched: dict[tuple[int, str], None] = {}
 
     def balance(self, uid: int, ccy: str) -> Balance:
         key = (uid, ccy)
@@ -50,11 +50,12 @@ class Ledger:
         bal = self.trading.get((uid, ccy))
         return bal.avail if bal is not None else ZERO
 
-    def freeze(self, uid: int, ccy: str, amt: Decimal, ts: int) -> None:
+    def freeze(self, uid: int, ccy: str, amt: Decimal, ts: int) -> BalanceChanged:
+        """Freeze `amt` more (negative: release) of a user's trading balance."""
         bal = self.balance(uid, ccy)
         bal.frozen += amt
         bal.u_time = ts
-        self.touched[(uid, ccy)] = None
+        return BalanceChanged(uid, ccy, bal.cash, bal.frozen, ts)
 
     def post(self, uid: int, ccy: str, chg: Decimal, ts: int, bill_type: BillType, sub_type: BillSubType,
              **fields: object) -> Bill:
@@ -62,7 +63,6 @@ class Ledger:
         bal = self.balance(uid, ccy)
         bal.cash += chg
         bal.u_time = ts
-        self.touched[(uid, ccy)] = None
         return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts,
                     **fields)  # type: ignore[arg-type]
 
@@ -77,7 +77,6 @@ class Ledger:
         bal.cash += chg
         bal.frozen -= unfreeze
         bal.u_time = ts
-        self.touched[key] = None
         return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts, inst_id,
                     ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type)
 
@@ -103,11 +102,6 @@ class Ledger:
     def record_withdrawal(self, ccy: str, amt: Decimal) -> None:
         """`amt` of `ccy` left the exchange (an on-chain withdrawal)."""
         self.withdrawn[ccy] = self.withdrawn.get(ccy, ZERO) + amt
-
-    def take_touched(self) -> list[tuple[int, str]]:
-        keys = list(self.touched)
-        self.touched.clear()
-        return keys
 
     def views(self, uid: int) -> list[BalanceView]:
         return [BalanceView(ccy, bal.cash, bal.frozen, bal.u_time)

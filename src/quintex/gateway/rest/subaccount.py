@@ -34,7 +34,6 @@ from . import params
 from .context import engine, history, now_ms, outcome, rate_limit, runtime
 
 MAX_KEY_IPS = 20
-MAX_KEYS = 50
 _SUB_NAME = re.compile(r"[A-Za-z0-9]{6,20}")
 _PASSPHRASE = re.compile(r"(?=.*\d)(?=.*[a-z])(?=.*[A-Z])(?=.*[^A-Za-z0-9]).{8,32}")
 _SUB_PERMS = {p.value: p for p in (Perm.READ_ONLY, Perm.TRADE, Perm.WITHDRAW)}
@@ -131,11 +130,6 @@ async def create_apikey(request: web.Request, key: ApiKey, body: bytes) -> web.S
             raise param_empty(name)
     if not _PASSPHRASE.fullmatch(passphrase):
         raise sub_api_key_error("59505")
-    existing = engine(request).api_keys(sub.uid)
-    if len(existing) >= MAX_KEYS:
-        raise sub_api_key_error("59501")
-    if any(k.label == label for k in existing):
-        raise sub_api_key_error("59502")
     cmd = CreateApiKey(sub.uid, str(uuid.uuid4()), secrets.token_hex(16).upper(), passphrase,
                        _perm(_field(data, "perm")), _ips(_field(data, "ip")), label)
     event = outcome(await runtime(request).submit(cmd))
@@ -164,8 +158,6 @@ async def modify_apikey(request: web.Request, key: ApiKey, body: bytes) -> web.S
     sub = _sub(request, master, _field(data, "subAcct"))
     found = _sub_key(request, sub, _field(data, "apiKey"))
     label, perm, ip = _field(data, "label"), _field(data, "perm"), _field(data, "ip")
-    if label and label != found.label and any(k.label == label for k in engine(request).api_keys(sub.uid)):
-        raise sub_api_key_error("59502")
     cmd = ModifyApiKey(sub.uid, found.api_key, label or found.label, _perm(perm) if perm else found.perm,
                        _ips(ip) if ip else found.ips)
     event = outcome(await runtime(request).submit(cmd))

@@ -1,0 +1,135 @@
+"""Executing an accepted order: matching it against the book, settling each fill through the
+instrument's product, resting or canceling what is left, and closing orders.
+
+Every function returns the events of what it did; book levels and balances it touched are announced
+by `BookChanged`/`BalanceChanged` (or `TradeExecuted`/`BillPosted`) values that the engine folds into
+one final change per level and balance at the end of the command.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .book import OrderBook, crossing, fillable, take
+from .enums import CancelSource, ExecType, OrdState, OrdType, StpMode
+from .events import BookChanged, Event, OrderUpdated, TradeExecuted
+from .num import ZERO
+from .orders import Order
+from .products import PRODUCTS
+from .state import State
+
+MARKET_TYPES = (OrdType.MARKET, OrdType.OPTIMAL_LIMIT_IOC)
+_DONE = (OrdState.FILLED, OrdState.CANCELED)
+
+
+class Execution:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def execute(self, order: Order) -> list[Event]:
+        """Run a just-accepted order by its type: take, then rest or cancel the remainder."""
+        book = self.s.books[order.inst.inst_id]
+        kind = order.ord_type
+        if kind is OrdType.POST_ONLY:
+            if book.opposite(order.side).crosses(order.px):  # type: ignore[arg-type]
+                return self.cancel(order, CancelSource.POST_ONLY_WOULD_TAKE)
+            return self.rest(order, book)
+        if kind is OrdType.FOK and not fillable(book, order, order.px,  # type: ignore[arg-type]
+                                                 order.stp_mode is StpMode.CANCEL_MAKER):
+            return self.cancel(order, CancelSource.FOK_NOT_FILLED)
+        events = self.match(order, book, order.px)
+        if order.state in _DONE:
+            return events
+        if kind is OrdType.LIMIT:
+            events += self.rest(order, book)
+        elif kind in MARKET_TYPES and order.acc_fill_sz and self._is_dust(order, book):
+            events += self.close(order, OrdState.FILLED)
+        else:
+            events += self.cancel(order, CancelSource.IOC_REMAINDER if kind is not OrdType.MARKET
+                                  else CancelSource.SYSTEM)
+        return events
+
+    def match(self, taker: Order, book: OrderBook, limit_px: Decimal | None) -> list[Event]:
+        """Take liquidity until the taker is done, reaches its price, or self-trade prevention stops it."""
+        events: list[Event] = []
+        product = PRODUCTS[taker.inst.inst_type]
+        opp = book.opposite(taker.side)
+        for level, maker in crossing(book, taker, limit_px):
+            if maker.uid == taker.uid:
+                events += self._prevent_self_trade(taker, maker)
+            else:
+                qty = min(product.capacity(self.s, taker, level.px), maker.remaining)
+                if qty <= ZERO:
+                    break
+                px = level.px
+                trade_id = self.s.ids.next_trade_id()
+                events.append(TradeExecuted(taker.inst.inst_id, trade_id, px, qty, taker.side, self.s.ts))
+                maker_fill, moved = product.settle(self.s, maker, px, qty, ExecType.MAKER, trade_id)
+                events += moved
+                maker_done = maker.state is OrdState.FILLED
+                take(opp, level, maker, qty, maker_done)
+                if maker_done:
+                    events += self.finish(maker)
+                events.append(OrderUpdated(maker.view(), maker_fill))
+                taker_fill, moved = product.settle(self.s, taker, px, qty, ExecType.TAKER, trade_id)
+                events += moved
+                if taker.state is OrdState.FILLED:
+                    events += self.finish(taker)
+                events.append(OrderUpdated(taker.view(), taker_fill))
+            if taker.state in _DONE:
+                break
+        return events
+
+    def rest(self, order: Order, book: OrderBook) -> list[Event]:
+        level = book.side(order.side).add(order)
+        return [BookChanged(order.inst.inst_id, order.side, level.px, level.sz, level.count, self.s.ts)]
+
+    def cancel(self, order: Order, source: CancelSource) -> list[Event]:
+        """Cancel a live order (resting or still taking), releasing what it had reserved."""
+        events: list[Event] = []
+        if order.px is not None and order.state is not OrdState.FILLED:
+            side = self.s.books[order.inst.inst_id].side(order.side)
+            level = side.levels.get(order.px)
+            if level is not None and order in level.orders:
+                side.remove(order)
+                events.append(BookChanged(order.inst.inst_id, order.side, level.px, level.sz, level.count,
+                                          self.s.ts))
+        order.cancel_source = source
+        return events + self.close(order, OrdState.CANCELED)
+
+    def close(self, order: Order, state: OrdState) -> list[Event]:
+        """Move an order to a terminal state and announce it (fills announce themselves)."""
+        order.move_to(state)
+        order.u_time = self.s.ts
+        events = self.finish(order)
+        events.append(OrderUpdated(order.view()))
+        return events
+
+    def finish(self, order: Order) -> list[Event]:
+        """Bookkeeping when an order becomes terminal: release its funds and forget it."""
+        s = self.s
+        events: list[Event] = []
+        if order.frozen:
+            events.append(s.ledger.freeze(order.uid, order.frozen_ccy, -order.frozen, s.ts))
+            order.frozen = ZERO
+        del s.live[order.ord_id]
+        if order.cl_ord_id:
+            del s.by_cl_ord_id[(order.uid, order.cl_ord_id)]
+        inst_key = (order.uid, order.inst.inst_id)
+        s.pending_per_inst[inst_key] -= 1
+        s.pending_per_user[order.uid] -= 1
+        s.remember_terminal(order)
+        return events
+
+    def _prevent_self_trade(self, taker: Order, maker: Order) -> list[Event]:
+        events: list[Event] = []
+        if taker.stp_mode is not StpMode.CANCEL_TAKER:
+            events += self.cancel(maker, CancelSource.SELF_TRADE)
+        if taker.stp_mode is not StpMode.CANCEL_MAKER:
+            events += self.cancel(taker, CancelSource.SELF_TRADE)
+        return events
+
+    def _is_dust(self, order: Order, book: OrderBook) -> bool:
+        """A market order whose leftover cannot buy or sell one lot more is done, not canceled."""
+        best = book.opposite(order.side).best()
+        px = best.px if best is not None else order.last_fill.px  # type: ignore[union-attr]
+        return PRODUCTS[order.inst.inst_type].capacity(self.s, order, px) <= ZERO

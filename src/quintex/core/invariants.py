@@ -1,0 +1,85 @@
+"""The exchange's invariants, checked on its snapshot (the one definition of the state): whatever the
+snapshot holds is checked, and a snapshot that does not restore to itself is a broken invariant too."""
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from .rejects import InvariantViolation
+
+ZERO = Decimal(0)
+
+
+def check(data: dict[str, Any]) -> None:
+    _check_ledger(data)
+    _check_orders(data)
+    _check_books(data)
+
+
+def _check_ledger(data: dict[str, Any]) -> None:
+    totals: dict[str, Decimal] = {}
+    for row in data["trading"]:
+        cash, frozen = Decimal(row["cash"]), Decimal(row["frozen"])
+        if frozen < ZERO or frozen > cash:
+            raise InvariantViolation(f"uid {row['uid']} {row['ccy']}: frozen {frozen} outside [0, {cash}]")
+        totals[row["ccy"]] = totals.get(row["ccy"], ZERO) + cash
+    for row in data["funding"]:
+        amt = Decimal(row["amt"])
+        if amt < ZERO:
+            raise InvariantViolation(f"uid {row['uid']} {row['ccy']}: negative funding balance {amt}")
+        totals[row["ccy"]] = totals.get(row["ccy"], ZERO) + amt
+    deposited, withdrawn = data["deposited"], data["withdrawn"]
+    for ccy in sorted(totals.keys() | deposited.keys() | withdrawn.keys()):
+        held = Decimal(deposited.get(ccy, "0")) - Decimal(withdrawn.get(ccy, "0"))
+        if totals.get(ccy, ZERO) != held:
+            raise InvariantViolation(f"{ccy}: balances sum to {totals.get(ccy, ZERO)}, deposits less withdrawals "
+                                     f"to {held}")
+
+
+def _check_orders(data: dict[str, Any]) -> None:
+    frozen: dict[tuple[int, str], Decimal] = {}
+    per_inst: Counter[tuple[int, str]] = Counter()
+    per_user: Counter[int] = Counter()
+    for order in data["orders"]:
+        amount = Decimal(order["frozen"])
+        if amount < ZERO:
+            raise InvariantViolation(f"order {order['ord_id']} has negative frozen {amount}")
+        key = (order["uid"], order["frozen_ccy"])
+        frozen[key] = frozen.get(key, ZERO) + amount
+        per_inst[(order["uid"], order["inst_id"])] += 1
+        per_user[order["uid"]] += 1
+    for row in data["trading"]:
+        held = frozen.pop((row["uid"], row["ccy"]), ZERO)
+        if Decimal(row["frozen"]) != held:
+            raise InvariantViolation(f"{(row['uid'], row['ccy'])}: frozen {row['frozen']} but live orders hold {held}")
+    if any(frozen.values()):
+        raise InvariantViolation(f"live orders hold funds of balances that do not exist: {frozen}")
+    pending_inst = {(r["uid"], r["inst_id"]): r["count"] for r in data["pending_per_inst"] if r["count"]}
+    pending_user = {r["uid"]: r["count"] for r in data["pending_per_user"] if r["count"]}
+    if pending_inst != dict(per_inst) or pending_user != dict(per_user):
+        raise InvariantViolation("pending order counts differ from the live orders")
+    by_id = {order["ord_id"]: order for order in data["orders"]}
+    cl_ord_ids = {by_id[ord_id]["ord_id"] for ord_id in data["cl_ord_ids"] if by_id[ord_id]["cl_ord_id"]}
+    if cl_ord_ids != {o["ord_id"] for o in data["orders"] if o["cl_ord_id"]}:
+        raise InvariantViolation("the clOrdId index differs from the live orders")
+
+
+def _check_books(data: dict[str, Any]) -> None:
+    by_id = {order["ord_id"]: order for order in data["orders"]}
+    resting: list[int] = []
+    for book in data["books"]:
+        bids = [Decimal(level["px"]) for level in book["bids"]]
+        asks = [Decimal(level["px"]) for level in book["asks"]]
+        if bids and asks and max(bids) >= min(asks):
+            raise InvariantViolation(f"{book['inst_id']}: book is crossed")
+        for level in (*book["bids"], *book["asks"]):
+            orders = [by_id[ord_id] for ord_id in level["orders"]]
+            total = sum((Decimal(o["sz"]) - Decimal(o["acc_fill_sz"]) for o in orders), ZERO)
+            if not orders or total != Decimal(level["sz"]):
+                raise InvariantViolation(f"{book['inst_id']} level {level['px']}: size {level['sz']} != {total}")
+            if any(o["inst_id"] != book["inst_id"] or Decimal(o["px"]) != Decimal(level["px"]) for o in orders):
+                raise InvariantViolation(f"{book['inst_id']} level {level['px']}: holds an order of another price")
+            resting += level["orders"]
+    if sorted(resting) != sorted(by_id):
+        raise InvariantViolation("live orders and resting orders differ")

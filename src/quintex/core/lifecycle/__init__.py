@@ -1,0 +1,22 @@
+"""Clock-driven work. `AdvanceTime` is the one door: every job that falls due at the command's timestamp
+runs here, in a fixed order, so replay repeats it exactly (funding, delivery, expiry, interest and
+liquidation checks join `JOBS` as their products are built)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..events import Event
+from ..execution import Execution
+from ..state import State
+from . import cancel_all_after
+
+Job = Callable[[State, Execution], list[Event]]
+JOBS: tuple[Job, ...] = (cancel_all_after.fire_due,)
+
+
+def advance(s: State, x: Execution) -> list[Event]:
+    """Run every job that is due at `s.ts`, in `JOBS` order."""
+    events: list[Event] = []
+    for job in JOBS:
+        events += job(s, x)
+    return events

@@ -1,0 +1,47 @@
+"""What differs between kinds of instrument, behind one interface.
+
+Matching is the same for every product; what an order reserves when it is accepted, how much a taker
+may take within that reservation, and what a fill moves (currencies for spot; positions and margin for
+derivatives; borrowed funds for margin) are the product's. The engine asks the product of the
+instrument's `instType` and never branches on it.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Protocol
+
+from ..commands import PlaceOrder
+from ..enums import ExecType, TdMode
+from ..events import Event
+from ..instruments import Instrument
+from ..orders import Order
+from ..records import Fill, MaxAvailSize, MaxSize
+from ..rejects import Reject
+from ..state import State
+
+
+class Product(Protocol):
+    def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
+        """Product rules of a new order (trade mode, account level) before anything is reserved."""
+
+    def fee_ccy(self, inst: Instrument, order: Order) -> str:
+        """The currency the order's fees are charged in."""
+
+    def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
+        """Set aside what the order may spend (`order.frozen` of `order.frozen_ccy`), or say why not."""
+
+    def amend_delta(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Decimal:
+        """How much more (negative: less) the order must reserve at a new price and size."""
+
+    def capacity(self, s: State, taker: Order, px: Decimal) -> Decimal:
+        """How much size the taker may still take at `px` within what it reserved."""
+
+    def max_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode, px: Decimal | None) -> MaxSize | Reject:
+        """`account/max-size`: the largest buy and sell the account can place now (`px`: at that price)."""
+
+    def max_avail_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode) -> MaxAvailSize | Reject:
+        """`account/max-avail-size`: what a buy and a sell can use now."""
+
+    def settle(self, s: State, order: Order, px: Decimal, qty: Decimal, exec_type: ExecType,
+               trade_id: int) -> tuple[Fill, list[Event]]:
+        """Move the money of one side of a fill and update the order's fill totals."""

@@ -1,0 +1,106 @@
+"""Spot: a cash trade of base against quote.
+
+A buy reserves the quote it may spend (price × size, or the market cost from the book), a sell the base
+it delivers. At a fill the buyer pays `px × qty` quote and receives `qty` base less the fee; the seller
+delivers `qty` base and receives `px × qty` quote less the fee; fees are charged in the currency
+received and go to the fee account.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..commands import PlaceOrder
+from ..enums import BillSubType, ExecType, OrdState, Side, TdMode
+from ..events import BillPosted, Event
+from ..instruments import Instrument
+from ..num import ZERO, div_down, mul
+from ..orders import Order
+from ..records import Fill, MaxAvailSize, MaxSize
+from ..rejects import Reject
+from ..risk import spot as risk
+from ..state import State
+
+
+class Spot:
+    def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
+        return None if cmd.td_mode is TdMode.CASH else Reject.TD_MODE_UNSUPPORTED
+
+    def fee_ccy(self, inst: Instrument, order: Order) -> str:
+        return inst.base_ccy if order.side is Side.BUY else inst.quote_ccy
+
+    def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
+        """Freeze what the order may spend; a market order may shrink to the balance unless banAmend."""
+        inst = order.inst
+        ccy = inst.quote_ccy if order.side is Side.BUY else inst.base_ccy
+        need = risk.funds_needed(s.books[inst.inst_id], order)
+        avail = s.ledger.avail(order.uid, ccy)
+        if need > avail:
+            if order.px is not None or ban_amend or avail <= ZERO:
+                return Reject.INSUFFICIENT_BALANCE, []
+            need = avail
+        order.frozen_ccy, order.frozen = ccy, need
+        return None, [s.ledger.freeze(order.uid, ccy, need, s.ts)]
+
+    def amend_delta(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Decimal:
+        left = max(new_sz - order.acc_fill_sz, ZERO)
+        need = mul(new_px, left) if order.side is Side.BUY else left
+        return need - order.frozen
+
+    def capacity(self, s: State, taker: Order, px: Decimal) -> Decimal:
+        """How much base the taker can still take at `px`, within what it froze."""
+        lot = taker.inst.lot_sz
+        if taker.side is Side.BUY:
+            if taker.px is None:
+                budget = div_down(taker.frozen, px, lot)
+                return budget if taker.in_quote else min(budget, taker.remaining)
+            return taker.remaining
+        if taker.in_quote:
+            return min(div_down(taker.sz - taker.fill_notional, px, lot), taker.frozen)
+        return min(taker.remaining, taker.frozen)
+
+    def max_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode, px: Decimal | None) -> MaxSize | Reject:
+        if td_mode is not TdMode.CASH:
+            return Reject.TD_MODE_UNSUPPORTED
+        return risk.max_size(s.ledger, s.books[inst.inst_id], uid, inst, px)
+
+    def max_avail_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode) -> MaxAvailSize | Reject:
+        if td_mode is not TdMode.CASH:
+            return Reject.TD_MODE_UNSUPPORTED
+        return risk.max_avail_size(s.ledger, uid, inst)
+
+    def settle(self, s: State, order: Order, px: Decimal, qty: Decimal, exec_type: ExecType,
+               trade_id: int) -> tuple[Fill, list[Event]]:
+        """Pay from the frozen funds, receive less the fee."""
+        ts, uid, inst, ledger = s.ts, order.uid, order.inst, s.ledger
+        notional = mul(px, qty)
+        maker_rate, taker_rate = s.users.fee_rates(uid)
+        rate = maker_rate if exec_type is ExecType.MAKER else taker_rate
+        if order.side is Side.BUY:
+            sub_type, pay_ccy, get_ccy = BillSubType.BUY, inst.quote_ccy, inst.base_ccy
+            pay, release, got = notional, notional if order.px is None else mul(order.px, qty), qty
+        else:
+            sub_type, pay_ccy, get_ccy = BillSubType.SELL, inst.base_ccy, inst.quote_ccy
+            pay, release, got = qty, qty, notional
+        fee = mul(got, rate)
+        order.frozen -= release
+        ident = (inst.inst_id, order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty)
+        paid = ledger.post_trade(uid, pay_ccy, -pay, release, ZERO, ts, sub_type, *ident, exec_type)
+        bill = ledger.post_trade(uid, get_ccy, got - fee, ZERO, -fee, ts, sub_type, *ident, exec_type)
+        ledger.collect_fee(get_ccy, fee, ts)
+        order.acc_fill_sz += qty
+        order.fill_notional += notional
+        order.fee -= fee
+        order.u_time = ts
+        fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, get_ccy, exec_type,
+                    bill.bill_id, rate, ts, order.cl_ord_id, order.tag)
+        order.last_fill = fill
+        order.move_to(OrdState.FILLED if _complete(order) else OrdState.PARTIALLY_FILLED)
+        return fill, [BillPosted(paid), BillPosted(bill)]
+
+
+def _complete(order: Order) -> bool:
+    if order.in_quote:
+        return order.fill_notional >= order.sz
+    return order.acc_fill_sz >= order.sz
+
+
