@@ -31,7 +31,8 @@ def currency(ccy: str) -> Currency:
 
 
 class Exchange:
-    """An engine with BTC-USDT listed and a clock that moves one millisecond per command."""
+    """An engine with BTC-USDT listed and a clock that moves one millisecond per command; every command is
+    followed by `check_invariants()`, so a core test fails at the command that broke one."""
 
     def __init__(self, *instruments: Instrument) -> None:
         self.engine = Engine()
@@ -43,7 +44,9 @@ class Exchange:
 
     def apply(self, cmd: object) -> list[Event]:
         self.ts += 1
-        return self.engine.apply(cmd, self.ts)  # type: ignore[arg-type]
+        events = self.engine.apply(cmd, self.ts)  # type: ignore[arg-type]
+        self.engine.check_invariants()
+        return events
 
     def user(self, name: str, **funds: str) -> int:
         event = self.apply(CreateUser(name))[0]

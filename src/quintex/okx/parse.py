@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from quintex.core.commands import (
     AmendOrder,
@@ -52,7 +52,7 @@ _SUB_TRANSFER_TYPES = frozenset({"3", "4"})
 _CANCEL_ALL_AFTER_RANGE = range(10, 121)
 
 
-def place_order(uid: int, body: dict, inst_id: str | None = None) -> PlaceOrder:
+def place_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> PlaceOrder:
     _require_object(body)
     inst = _inst_id(body, inst_id)
     td_mode = _enum(body, "tdMode", TdMode)
@@ -70,14 +70,14 @@ def place_order(uid: int, body: dict, inst_id: str | None = None) -> PlaceOrder:
     )
 
 
-def cancel_order(uid: int, body: dict, inst_id: str | None = None) -> CancelOrder:
+def cancel_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> CancelOrder:
     _require_object(body)
     inst = _inst_id(body, inst_id)
     ord_id, cl_ord_id = order_ref(body)
     return CancelOrder(uid=uid, inst_id=inst, ord_id=ord_id, cl_ord_id=cl_ord_id)
 
 
-def amend_order(uid: int, body: dict, inst_id: str | None = None) -> AmendOrder:
+def amend_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> AmendOrder:
     _require_object(body)
     inst = _inst_id(body, inst_id)
     ord_id, cl_ord_id = order_ref(body)
@@ -91,7 +91,7 @@ def amend_order(uid: int, body: dict, inst_id: str | None = None) -> AmendOrder:
     )
 
 
-def order_ref(body: dict) -> tuple[int | None, str]:
+def order_ref(body: dict[str, Any]) -> tuple[int | None, str]:
     """`(ordId, clOrdId)` of a cancel/amend; at least one is required (51003)."""
     _require_object(body)
     ord_id = _ord_id(body)
@@ -101,7 +101,7 @@ def order_ref(body: dict) -> tuple[int | None, str]:
     return ord_id, cl_ord_id
 
 
-def transfer(user: User, body: dict) -> Transfer | SubAccountTransfer:
+def transfer(user: User, body: dict[str, Any]) -> Transfer | SubAccountTransfer:
     """`asset/transfer`: type 0 within the caller's account; 1/2 (master key) master→sub / sub→master;
     3/4 (sub-account key) sub→master / sub→sub. A type the key's account cannot use answers 58127/58128."""
     _require_object(body)
@@ -126,7 +126,7 @@ def transfer(user: User, body: dict) -> Transfer | SubAccountTransfer:
     return SubAccountTransfer(master_uid, ccy, amt, from_account, to_account, from_sub, to_sub, client_id)
 
 
-def sub_account_transfer(master_uid: int, body: dict) -> SubAccountTransfer:
+def sub_account_transfer(master_uid: int, body: dict[str, Any]) -> SubAccountTransfer:
     """`asset/subaccount/transfer` (master key): between two sub-accounts of the caller."""
     _require_object(body)
     ccy = _text(body, "ccy")
@@ -143,7 +143,7 @@ def sub_account_transfer(master_uid: int, body: dict) -> SubAccountTransfer:
     return SubAccountTransfer(master_uid, ccy, amt, from_account, to_account, from_sub, to_sub)
 
 
-def withdrawal(uid: int, body: dict) -> Withdraw:
+def withdrawal(uid: int, body: dict[str, Any]) -> Withdraw:
     """`asset/withdrawal`: `dest` "3" to the user named by `toAddr`, "4" on-chain to the address `toAddr`.
     `areaCode`, `rcvrInfo` and `toAddrType` are not used."""
     _require_object(body)
@@ -167,7 +167,7 @@ def withdrawal(uid: int, body: dict) -> Withdraw:
                     client_id=_pattern(body, "clientId", _CL_ORD_ID))
 
 
-def cancel_all_after(uid: int, body: dict) -> SetCancelAllAfter:
+def cancel_all_after(uid: int, body: dict[str, Any]) -> SetCancelAllAfter:
     _require_object(body)
     value = body.get("timeOut")
     if value is None or value == "":
@@ -183,7 +183,7 @@ def _require_object(body: object) -> None:
         raise json_error()
 
 
-def _inst_id(body: dict, inst_id: str | None) -> str:
+def _inst_id(body: dict[str, Any], inst_id: str | None) -> str:
     if inst_id is not None:
         return inst_id
     value = _text(body, "instId")
@@ -192,7 +192,7 @@ def _inst_id(body: dict, inst_id: str | None) -> str:
     return value
 
 
-def _text(body: dict, name: str) -> str:
+def _text(body: dict[str, Any], name: str) -> str:
     """A string field; absent, null and "" all read as ""."""
     value = body.get(name)
     if value is None:
@@ -202,14 +202,14 @@ def _text(body: dict, name: str) -> str:
     return value
 
 
-def _enum(body: dict, name: str, cls: type[E]) -> E:
+def _enum(body: dict[str, Any], name: str, cls: type[E]) -> E:
     value = _optional_enum(body, name, cls)
     if value is None:
         raise param_empty(name)
     return value
 
 
-def _optional_enum(body: dict, name: str, cls: type[E]) -> E | None:
+def _optional_enum(body: dict[str, Any], name: str, cls: type[E]) -> E | None:
     text = _text(body, name)
     if not text:
         return None
@@ -219,21 +219,21 @@ def _optional_enum(body: dict, name: str, cls: type[E]) -> E | None:
         raise param_error(name) from None
 
 
-def _pattern(body: dict, name: str, pattern: re.Pattern[str]) -> str:
+def _pattern(body: dict[str, Any], name: str, pattern: re.Pattern[str]) -> str:
     text = _text(body, name)
     if text and not pattern.fullmatch(text):
         raise param_error(name)
     return text
 
 
-def _number(body: dict, name: str) -> Decimal | None:
+def _number(body: dict[str, Any], name: str) -> Decimal | None:
     value = body.get(name)
     if value is None or value == "":
         return None
     return parse_decimal(value, name)
 
 
-def _positive(body: dict, name: str) -> Decimal | None:
+def _positive(body: dict[str, Any], name: str) -> Decimal | None:
     value = _number(body, name)
     if value is not None and value <= 0:
         raise param_error(name)
@@ -246,7 +246,7 @@ def _required(value: Decimal | None, name: str) -> Decimal:
     return value
 
 
-def _limit_px(body: dict, ord_type: OrdType) -> Decimal | None:
+def _limit_px(body: dict[str, Any], ord_type: OrdType) -> Decimal | None:
     """Limit-type orders need a price (a missing one is "Parameter px error"); market orders ignore it."""
     if ord_type not in _PX_REQUIRED:
         return None
@@ -256,24 +256,24 @@ def _limit_px(body: dict, ord_type: OrdType) -> Decimal | None:
     return px
 
 
-def _bool(body: dict, name: str) -> bool:
+def _bool(body: dict[str, Any], name: str) -> bool:
     value = body.get(name)
     if value is None or value == "":
         return False
-    if isinstance(value, bool):
-        return value
-    if value in ("true", "false"):
-        return value == "true"
+    if value is True or value == "true":
+        return True
+    if value is False or value == "false":
+        return False
     raise param_error(name)
 
 
-def _tgt_ccy(body: dict) -> TgtCcy | None:
+def _tgt_ccy(body: dict[str, Any]) -> TgtCcy | None:
     """`tgtCcy` matters only for market orders; a value that is not an OKX unit is ignored."""
     value = body.get("tgtCcy")
     return TgtCcy(value) if value in (TgtCcy.BASE_CCY, TgtCcy.QUOTE_CCY) else None
 
 
-def _ord_id(body: dict) -> int | None:
+def _ord_id(body: dict[str, Any]) -> int | None:
     value = body.get("ordId")
     if value is None or value == "":
         return None
@@ -284,17 +284,20 @@ def _ord_id(body: dict) -> int | None:
     raise param_error("ordId")
 
 
-def _account(body: dict, name: str) -> Account:
+_ACCOUNTS = frozenset(a.value for a in Account)
+
+
+def _account(body: dict[str, Any], name: str) -> Account:
     value = body.get(name)
     if value is None or value == "":
         raise param_empty(name)
-    try:
-        return Account(_code_text(value))
-    except ValueError:
-        raise param_error(name) from None
+    text = _code_text(value)
+    if not isinstance(text, str) or text not in _ACCOUNTS:
+        raise param_error(name)
+    return Account(text)
 
 
-def _transfer_type(body: dict, is_master: bool) -> str:
+def _transfer_type(body: dict[str, Any], is_master: bool) -> str:
     text = _code_text(body.get("type"))
     if text is None or text in ("", "0"):
         return "0"

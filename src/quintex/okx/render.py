@@ -6,6 +6,7 @@ and nothing is valued in USD yet, so USD fields (totalEq, eqUsd, notionalUsd, ..
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from quintex.core.enums import CancelSource, InstType, Side
 from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
@@ -69,11 +70,11 @@ _UNUSED_DETAIL_FIELDS = (
 )
 
 
-def _blank(names: tuple[str, ...]) -> dict:
+def _blank(names: tuple[str, ...]) -> dict[str, Any]:
     return dict.fromkeys(names, "")
 
 
-def instrument(inst: Instrument) -> dict:
+def instrument(inst: Instrument) -> dict[str, Any]:
     spot = inst.inst_type is InstType.SPOT
     return {
         **_blank(_UNUSED_INSTRUMENT_FIELDS),
@@ -90,7 +91,7 @@ def instrument(inst: Instrument) -> dict:
     }
 
 
-def currency(c: Currency) -> dict:
+def currency(c: Currency) -> dict[str, Any]:
     """Withdrawals (on-chain and internal) are possible, deposits only through the operator, so canDep is
     false. One fixed on-chain fee is both minFee and maxFee; internal withdrawals have the same minimum."""
     min_wd, fee = fmt(c.min_wd), fmt(c.wd_fee)
@@ -107,13 +108,13 @@ def avg_px(o: OrderView, inst: Instrument) -> Decimal | None:
     """fill_notional / acc_fill_sz to the tick's decimals + AVG_PX_EXTRA_PLACES; None when unfilled."""
     if not o.acc_fill_sz:
         return None
-    places = max(0, -inst.tick_sz.as_tuple().exponent) + AVG_PX_EXTRA_PLACES
+    places = max(0, -int(inst.tick_sz.as_tuple().exponent)) + AVG_PX_EXTRA_PLACES
     exact = MONEY.divide(o.fill_notional, o.acc_fill_sz)
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=MONEY)
     return rounded.normalize(MONEY)
 
 
-def _order_common(o: OrderView, inst: Instrument) -> dict:
+def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
     cancel_source = o.cancel_source
     return {
         "instType": inst.inst_type.value, "instId": o.inst_id,
@@ -132,7 +133,7 @@ def _order_common(o: OrderView, inst: Instrument) -> dict:
     }
 
 
-def order(o: OrderView, inst: Instrument) -> dict:
+def order(o: OrderView, inst: Instrument) -> dict[str, Any]:
     """REST order object (GET order, orders-pending, orders-history): fill* describe the last fill."""
     last = o.last_fill
     return {
@@ -144,7 +145,7 @@ def order(o: OrderView, inst: Instrument) -> dict:
     }
 
 
-def order_push(o: OrderView, inst: Instrument, fill: Fill | None) -> dict:
+def order_push(o: OrderView, inst: Instrument, fill: Fill | None) -> dict[str, Any]:
     """WS `orders` object: fill* describe only this push's fill; avgPx "0" when nothing filled."""
     return {
         **_blank(_UNUSED_PUSH_FIELDS),
@@ -156,7 +157,7 @@ def order_push(o: OrderView, inst: Instrument, fill: Fill | None) -> dict:
     }
 
 
-def _push_fill(fill: Fill | None) -> dict:
+def _push_fill(fill: Fill | None) -> dict[str, Any]:
     if fill is None:
         return _blank(("fillPx", "tradeId", "fillSz", "fillPnl", "fillTime", "fillFee", "fillFeeCcy",
                        "execType", "lastPx"))
@@ -167,7 +168,7 @@ def _push_fill(fill: Fill | None) -> dict:
     }
 
 
-def fill(f: Fill, inst: Instrument) -> dict:
+def fill(f: Fill, inst: Instrument) -> dict[str, Any]:
     """trade/fills object with OKX's sign (negative = charged): the Fill's `fee` already has it, its
     `fee_rate` is the engine's (positive = charged) and is negated."""
     return {
@@ -182,7 +183,7 @@ def fill(f: Fill, inst: Instrument) -> dict:
     }
 
 
-def bill(b: Bill, inst_type: str) -> dict:
+def bill(b: Bill, inst_type: str) -> dict[str, Any]:
     """account/bills object; `inst_type` is the bill's instrument type ("" for transfers)."""
     trade = b.trade_id is not None
     return {
@@ -200,14 +201,14 @@ def bill(b: Bill, inst_type: str) -> dict:
     }
 
 
-def asset_bill(b: AssetBill) -> dict:
+def asset_bill(b: AssetBill) -> dict[str, Any]:
     return {
         "billId": str(b.bill_id), "ccy": b.ccy, "clientId": b.client_id, "balChg": fmt_amt(b.bal_chg),
         "bal": fmt_amt(b.bal), "type": b.type.value, "notes": "", "ts": fmt_ts(b.ts),
     }
 
 
-def balance(balances: list[BalanceView], ts: int, ccy_filter: set[str] | None = None) -> dict:
+def balance(balances: list[BalanceView], ts: int, ccy_filter: set[str] | None = None) -> dict[str, Any]:
     """account/balance object (Spot mode); `ccy_filter` None lists every currency given."""
     return {
         **_blank(_UNUSED_BALANCE_FIELDS),
@@ -216,7 +217,7 @@ def balance(balances: list[BalanceView], ts: int, ccy_filter: set[str] | None = 
     }
 
 
-def _balance_detail(b: BalanceView) -> dict:
+def _balance_detail(b: BalanceView) -> dict[str, Any]:
     return {
         **_blank(_UNUSED_DETAIL_FIELDS),
         "ccy": b.ccy, "eq": fmt_amt(b.cash), "cashBal": fmt_amt(b.cash), "uTime": fmt_ts(b.u_time),
@@ -225,11 +226,11 @@ def _balance_detail(b: BalanceView) -> dict:
     }
 
 
-def funding_balance(b: BalanceView) -> dict:
+def funding_balance(b: BalanceView) -> dict[str, Any]:
     return {"ccy": b.ccy, "bal": fmt_amt(b.cash), "frozenBal": fmt_amt(b.frozen), "availBal": fmt_amt(b.avail)}
 
 
-def book(bids: list[BookLevel], asks: list[BookLevel], ts: int) -> dict:
+def book(bids: list[BookLevel], asks: list[BookLevel], ts: int) -> dict[str, Any]:
     """market/books object: levels `[px, sz, "0", count]`, bids best first, asks best first."""
     return {"asks": [_level(lv) for lv in asks], "bids": [_level(lv) for lv in bids], "ts": fmt_ts(ts)}
 
@@ -238,7 +239,7 @@ def _level(lv: BookLevel) -> list[str]:
     return [fmt(lv.px), fmt(lv.sz), "0", str(lv.count)]
 
 
-def account_config(user: User, key: ApiKey) -> dict:
+def account_config(user: User, key: ApiKey) -> dict[str, Any]:
     """account/config for the user behind `key`: a main account in Spot mode, net_mode."""
     uid = str(user.uid)
     return {
@@ -252,7 +253,7 @@ def account_config(user: User, key: ApiKey) -> dict:
     }
 
 
-def trade_fee(level: str, maker: Decimal, taker: Decimal, inst_type: InstType, ts: int) -> dict:
+def trade_fee(level: str, maker: Decimal, taker: Decimal, inst_type: InstType, ts: int) -> dict[str, Any]:
     """account/trade-fee object. `maker`/`taker` come from the engine (positive = charged) and are
     written with OKX's sign (negative = charged)."""
     okx_maker, okx_taker = fmt(-maker), fmt(-taker)
@@ -264,7 +265,7 @@ def trade_fee(level: str, maker: Decimal, taker: Decimal, inst_type: InstType, t
     }
 
 
-def transfer_result(t: Transferred) -> dict:
+def transfer_result(t: Transferred) -> dict[str, Any]:
     """asset/transfer result item."""
     return {
         "transId": str(t.trans_id), "ccy": t.ccy, "clientId": t.client_id,
@@ -272,7 +273,7 @@ def transfer_result(t: Transferred) -> dict:
     }
 
 
-def sub_transfer_result(t: SubAccountTransferred) -> dict:
+def sub_transfer_result(t: SubAccountTransferred) -> dict[str, Any]:
     """asset/transfer result item for the sub-account types 1-4."""
     return {
         "transId": str(t.trans_id), "ccy": t.ccy, "clientId": t.client_id,
@@ -280,7 +281,7 @@ def sub_transfer_result(t: SubAccountTransferred) -> dict:
     }
 
 
-def sub_transfer_state(t: SubAccountTransferred, kind: str, sub: str) -> dict:
+def sub_transfer_state(t: SubAccountTransferred, kind: str, sub: str) -> dict[str, Any]:
     """asset/transfer-state row of a sub-account transfer, as the asking account sees it (`type` 1-4)."""
     return {
         "transId": str(t.trans_id), "clientId": t.client_id, "ccy": t.ccy, "amt": fmt_amt(t.amt), "type": kind,
@@ -289,19 +290,19 @@ def sub_transfer_state(t: SubAccountTransferred, kind: str, sub: str) -> dict:
     }
 
 
-def max_withdrawal(b: BalanceView) -> dict:
+def max_withdrawal(b: BalanceView) -> dict[str, Any]:
     """account/subaccount/max-withdrawal row: a spot cash account can move out what is available."""
     avail = fmt_amt(b.avail)
     return {"ccy": b.ccy, "maxWd": avail, "maxWdEx": avail, "spotOffsetMaxWd": avail, "spotOffsetMaxWdEx": avail}
 
 
-def sub_account_bill(t: SubAccountTransferred, kind: str, sub: User) -> dict:
+def sub_account_bill(t: SubAccountTransferred, kind: str, sub: User) -> dict[str, Any]:
     """asset/subaccount/bills row (`type` "0" master→sub, "1" sub→master; the transfer id as `billId`)."""
     return {"billId": str(t.trans_id), "ccy": t.ccy, "amt": fmt_amt(t.amt), "type": kind, "subAcct": sub.name,
             "subUid": str(sub.uid), "ts": fmt_ts(t.ts)}
 
 
-def sub_account(user: User) -> dict:
+def sub_account(user: User) -> dict[str, Any]:
     """users/subaccount/list item (a standard sub-account)."""
     return {
         "type": "1", "enable": not user.frozen, "subAcct": user.name, "uid": str(user.uid), "label": user.label,
@@ -311,29 +312,29 @@ def sub_account(user: User) -> dict:
     }
 
 
-def sub_api_key(key: ApiKey, sub: str = "") -> dict:
+def sub_api_key(key: ApiKey, sub: str = "") -> dict[str, Any]:
     """users/subaccount/apikey item (never the secret); `sub` adds `subAcct` (modify-apikey)."""
     item = {"label": key.label, "apiKey": key.api_key, "perm": ",".join(p.value for p in key.perm),
             "ip": ",".join(key.ips), "ts": fmt_ts(key.c_time)}
     return {"subAcct": sub, **item} if sub else item
 
 
-def cancel_all_after(e: CancelAllAfterSet) -> dict:
+def cancel_all_after(e: CancelAllAfterSet) -> dict[str, Any]:
     """trade/cancel-all-after result item (triggerTime "0" when the switch is off)."""
     return {"triggerTime": fmt_ts(e.trigger_time), "tag": e.tag, "ts": fmt_ts(e.ts)}
 
 
-def max_size(inst_id: str, max_buy: Decimal, max_sell: Decimal) -> dict:
+def max_size(inst_id: str, max_buy: Decimal, max_sell: Decimal) -> dict[str, Any]:
     """account/max-size row (spot cash: maxBuy in base, maxSell in quote, as OKX documents)."""
     return {"instId": inst_id, "ccy": "", "maxBuy": fmt(max_buy), "maxSell": fmt_amt(max_sell)}
 
 
-def max_avail_size(inst_id: str, avail_buy: Decimal, avail_sell: Decimal) -> dict:
+def max_avail_size(inst_id: str, avail_buy: Decimal, avail_sell: Decimal) -> dict[str, Any]:
     """account/max-avail-size row (spot cash: availBuy in quote, availSell in base)."""
     return {"instId": inst_id, "availBuy": fmt_amt(avail_buy), "availSell": fmt_amt(avail_sell)}
 
 
-def transfer_state(t: Transferred) -> dict:
+def transfer_state(t: Transferred) -> dict[str, Any]:
     """asset/transfer-state row: transfers within one account settle at once."""
     return {
         "transId": str(t.trans_id), "clientId": t.client_id, "ccy": t.ccy, "amt": fmt_amt(t.amt), "type": "0",
@@ -342,12 +343,12 @@ def transfer_state(t: Transferred) -> dict:
     }
 
 
-def withdrawal_result(w: Withdrawn) -> dict:
+def withdrawal_result(w: Withdrawn) -> dict[str, Any]:
     """asset/withdrawal result item."""
     return {"ccy": w.ccy, "chain": w.chain, "amt": fmt_amt(w.amt), "wdId": str(w.wd_id), "clientId": w.client_id}
 
 
-def withdrawal(w: Withdrawn, sender: str) -> dict:
+def withdrawal(w: Withdrawn, sender: str) -> dict[str, Any]:
     """asset/withdrawal-history row: `sender` is the withdrawing account's name; every withdrawal here
     completes at once (state "2", success)."""
     return {

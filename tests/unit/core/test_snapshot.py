@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +133,19 @@ def test_restore_keeps_the_order_accepted_view() -> None:
     assert copy.live_order(uid, cl_ord_id="a") == x.engine.live_order(uid, cl_ord_id="a")
     assert copy.open_orders(uid) == x.engine.open_orders(uid)
     assert T0 < copy.last_ts == x.engine.last_ts
+
+
+V1_SNAPSHOT = Path(__file__).resolve().parents[2] / "fixtures" / "snapshot_v1.json"
+"""Format 1, written by the release before format 2: `seeded_session(5, 600)` after 300 commands."""
+
+
+def test_a_format_1_snapshot_loads_and_continues_exactly_as_the_session_run_from_scratch() -> None:
+    session = seeded_session(5, 600)
+    data = json.loads(V1_SNAPSHOT.read_text())
+    assert data["format"] == 1
+    upgraded = Engine.restore(data)
+    assert upgraded.snapshot() == run(session[:300]).snapshot()
+    for cmd, ts in session[300:]:
+        upgraded.apply(cmd, ts)
+    assert upgraded.state_hash() == run(session).state_hash()
+    upgraded.check_invariants()
