@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from quintex.core.enums import CancelSource, InstType, Side
 from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.instruments import Currency, Instrument
-from quintex.core.num import MONEY
+from quintex.core.num import MONEY, div_down, mul
 from quintex.core.records import ApiKey, AssetBill, BalanceView, Bill, BookLevel, Fill, OrderView, User
 
 from .numfmt import fmt, fmt_amt, fmt_id, fmt_ts
@@ -326,6 +326,13 @@ def cancel_all_after(e: CancelAllAfterSet) -> dict:
 def max_size(inst_id: str, max_buy: Decimal, max_sell: Decimal) -> dict:
     """account/max-size row (spot cash: maxBuy in base, maxSell in quote, as OKX documents)."""
     return {"instId": inst_id, "ccy": "", "maxBuy": fmt(max_buy), "maxSell": fmt_amt(max_sell)}
+
+
+def spot_max_size(inst: Instrument, quote_avail: Decimal, base_avail: Decimal, px: Decimal | None) -> dict:
+    """account/max-size row of a spot instrument in cash mode, sized at `px` (None: no price, nothing):
+    maxBuy is the available quote at `px`, down to `lotSz`; maxSell the available base at `px`."""
+    max_buy = div_down(quote_avail, px, inst.lot_sz) if px else Decimal(0)
+    return max_size(inst.inst_id, max_buy, mul(base_avail, px) if px else Decimal(0))
 
 
 def max_avail_size(inst_id: str, avail_buy: Decimal, avail_sell: Decimal) -> dict:
