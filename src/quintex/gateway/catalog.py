@@ -18,6 +18,7 @@ class Catalog:
         self.instruments: dict[str, Instrument] = {}
         self.currencies: dict[str, Currency] = {}
         self._by_code: dict[int, Instrument] = {}
+        self._following = False
 
     def instrument_by_code(self, code: int) -> Instrument | None:
         return self._by_code.get(code)
@@ -32,11 +33,14 @@ class Catalog:
                 self._add(inst)
             self.currencies = dict(state.currencies)
             runtime.subscribe(self.on_events)
+            self._following = True
 
         await runtime.query(load)
 
     def stop(self, runtime: Runtime) -> None:
-        runtime.unsubscribe(self.on_events)
+        if self._following:
+            self._following = False
+            runtime.unsubscribe(self.on_events)
 
     def on_events(self, events: list[Event]) -> None:
         for event in events:
