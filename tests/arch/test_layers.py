@@ -121,3 +121,40 @@ def test_forbidden_imports_are_reported(tmp_path: Path) -> None:
         "quintex.misc.y: package 'misc' is not in the layer table (tests/arch/test_layers.py)",
         "quintex.okx.x imports quintex.marketdata: okx may not import marketdata",
     ]
+
+
+GATEWAY_CORE = {"commands", "events", "records", "enums", "instruments", "rejects"}
+"""What the gateway may import of the core: the types commands, events and views are made of. It
+reads the exchange's state only through the runtime's query port (`quintex.runtime.query`)."""
+
+
+def gateway_violations(root: Path = SRC) -> list[str]:
+    found = []
+    for layer, module, tree in modules(root):
+        if layer != "gateway":
+            continue
+        where = ".".join(module)
+        for target in imported(module, tree):
+            if target[:2] == ("quintex", "core") and (len(target) < 3 or target[2] not in GATEWAY_CORE):
+                found.append(f"{where} imports {'.'.join(target)}: the gateway may import only "
+                             f"core.{{{', '.join(sorted(GATEWAY_CORE))}}}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "engine":
+                found.append(f"{where}:{node.lineno} reads `.engine`: gateway reads go through the query port")
+    return found
+
+
+def test_the_gateway_imports_only_the_core_types_and_never_reads_the_live_engine() -> None:
+    assert gateway_violations() == []
+
+
+def test_gateway_violations_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "gateway").mkdir()
+    (tmp_path / "gateway" / "x.py").write_text(
+        "from quintex.core.engine import Engine\nfrom quintex.core.events import Event\n"
+        "def f(runtime):\n    return runtime.engine.book('BTC-USDT', 1)\n")
+    assert gateway_violations(tmp_path) == [
+        "quintex.gateway.x imports quintex.core.engine: the gateway may import only "
+        "core.{commands, enums, events, instruments, records, rejects}",
+        "quintex.gateway.x:4 reads `.engine`: gateway reads go through the query port",
+    ]

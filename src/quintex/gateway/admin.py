@@ -26,7 +26,7 @@ from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event
 from quintex.core.records import User
 from quintex.core.rejects import Reject
 
-from .keys import ADMIN_TOKEN, RUNTIME
+from .keys import ADMIN_TOKEN, CATALOG, RUNTIME
 from .responses import json_response
 
 ADMIN_PREFIX = "/admin/"
@@ -118,7 +118,7 @@ def _amount(ccy: str, value: Any) -> Decimal:
 def _fund(request: web.Request, value: Any) -> dict[str, Decimal]:
     if not isinstance(value, dict):
         raise AdminError(400, 'fund must be an object like {"USDT": "1000"}')
-    listed = request.app[RUNTIME].engine.currencies
+    listed = request.app[CATALOG].currencies
     unknown = [ccy for ccy in value if ccy not in listed]
     if unknown:
         raise AdminError(400, f"currency not listed: {', '.join(map(str, unknown))} "
@@ -126,9 +126,10 @@ def _fund(request: web.Request, value: Any) -> dict[str, Decimal]:
     return {ccy: _amount(ccy, amt) for ccy, amt in value.items()}
 
 
-def _user(request: web.Request) -> User:
+async def _user(request: web.Request) -> User:
+    """The user named in the path, as of the last durable batch."""
     name = request.match_info["name"]
-    user = request.app[RUNTIME].engine.user_by_name(name)
+    user = await request.app[RUNTIME].query(lambda state: state.user_by_name(name))
     if user is None:
         raise AdminError(404, f"no user named {name!r}")
     return user
@@ -208,7 +209,7 @@ async def create_user(request: web.Request) -> web.StreamResponse:
 
 @admin_route
 async def create_key(request: web.Request) -> web.StreamResponse:
-    user = _user(request)
+    user = await _user(request)
     key = _new_key(user.uid, await _json_object(request))
     _outcome(await request.app[RUNTIME].submit(key), ApiKeyCreated)
     return json_response(_credentials(key), 201)
@@ -217,7 +218,7 @@ async def create_key(request: web.Request) -> web.StreamResponse:
 @admin_route
 async def create_sub(request: web.Request) -> web.StreamResponse:
     """A sub-account of the user in the path, named by `name` (OKX's rule: 6-20 letters or digits), with a key."""
-    master = _user(request)
+    master = await _user(request)
     body = await _json_object(request)
     name = body.get("name")
     if not isinstance(name, str) or not _SUB_NAME.fullmatch(name):
@@ -232,7 +233,7 @@ async def create_sub(request: web.Request) -> web.StreamResponse:
 
 @admin_route
 async def fund_user(request: web.Request) -> web.StreamResponse:
-    user = _user(request)
+    user = await _user(request)
     body = await _json_object(request)
     fund = _fund(request, body.get("fund"))
     if not fund:
@@ -245,7 +246,7 @@ async def fund_user(request: web.Request) -> web.StreamResponse:
 @admin_route
 async def freeze_sub(request: web.Request) -> web.StreamResponse:
     """Freeze (`{"frozen": true}`, the default) or unfreeze a sub-account: a frozen one cannot place orders."""
-    master = _user(request)
+    master = await _user(request)
     body = await _json_object(request)
     frozen = body.get("frozen", True)
     if not isinstance(frozen, bool):

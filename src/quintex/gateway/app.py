@@ -20,7 +20,8 @@ from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 from . import rest, ws
 from .admin import ADMIN_PREFIX, admin_error, register_admin
 from .body import MAX_BODY_BYTES
-from .keys import ADMIN_TOKEN, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+from .catalog import Catalog
+from .keys import ADMIN_TOKEN, CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
 from .operator import MarketOperator, register_operator
 from .ratelimit import RateLimiter
 from .responses import error_response
@@ -46,11 +47,22 @@ def create_app(
     app[RATE_LIMITER] = RateLimiter(enabled=rate_limits, monotonic=rate_limit_clock)
     app[MARKET_DATA] = market_data
     app[HISTORY] = history
+    catalog = app[CATALOG] = Catalog()
     rest.register(app)
     register_admin(app)
     if operator is not None:
         register_operator(app, operator)
-    ws.register(app, runtime, market_data, app[RATE_LIMITER], ws_settings or WsSettings())  # type: ignore[arg-type]
+
+    async def follow(_: web.Application) -> None:
+        await catalog.follow(runtime)
+
+    async def unfollow(_: web.Application) -> None:
+        catalog.stop(runtime)
+
+    app.on_startup.append(follow)
+    app.on_cleanup.append(unfollow)
+    ws.register(app, runtime, market_data, catalog, app[RATE_LIMITER],  # type: ignore[arg-type]
+                ws_settings or WsSettings())
     return app
 
 

@@ -12,7 +12,7 @@ import hmac
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple
 
 from aiohttp import web
 
@@ -21,6 +21,7 @@ from quintex.core.records import ApiKey
 from quintex.okx.codes import AuthFailure, auth_error
 from quintex.okx.signing import rest_prehash, signature_matches
 from quintex.runtime.clock import wall_ms
+from quintex.runtime.sequencer import Runtime
 
 from .keys import RUNTIME
 
@@ -30,10 +31,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 PrivateHandler = Callable[[web.Request, ApiKey, bytes], Awaitable[web.StreamResponse]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class KeyStore(Protocol):
-    def api_key(self, api_key: str) -> ApiKey | None: ...
 
 
 def _raw(text: str) -> bytes:
@@ -59,8 +56,15 @@ def parse_timestamp(value: str) -> int:
     return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
-def authenticate(request: web.Request, body: bytes, keys: KeyStore, now_ms: int) -> ApiKey:
-    """The API key that signed `request`, or the OKX auth error (HTTP 401) explaining why not.
+class Credentials(NamedTuple):
+    api_key: str
+    signature: str
+    timestamp: str
+    passphrase: str
+
+
+def credentials(request: web.Request, now_ms: int) -> Credentials:
+    """The OK-ACCESS-* headers of `request`, or the OKX auth error (HTTP 401) saying which is wrong.
 
     The timestamp may be within 30 s of the exchange's clock (`now_ms`) or of the wall clock: with an
     accelerated or manual clock, clients sign with their own clock or with the server's time.
@@ -72,17 +76,29 @@ def authenticate(request: web.Request, body: bytes, keys: KeyStore, now_ms: int)
     sent = parse_timestamp(timestamp)
     if abs(now_ms - sent) > MAX_SKEW_MS and abs(wall_ms() - sent) > MAX_SKEW_MS:
         raise auth_error(AuthFailure.TIMESTAMP_EXPIRED)
-    key = keys.api_key(api_key)
+    return Credentials(api_key, signature, timestamp, passphrase)
+
+
+def verify(request: web.Request, body: bytes, creds: Credentials, key: ApiKey | None) -> ApiKey:
+    """`key` (the stored key named by `creds`) if it signed `request`; the OKX auth error otherwise."""
     if key is None:
         raise auth_error(AuthFailure.KEY_INVALID)
-    if not hmac.compare_digest(_raw(key.passphrase), _raw(passphrase)):
+    if not hmac.compare_digest(_raw(key.passphrase), _raw(creds.passphrase)):
         raise auth_error(AuthFailure.PASSPHRASE_WRONG)
-    prehash = rest_prehash(timestamp, request.method, _raw(request.raw_path), body)
-    if not signature_matches(key.secret_key, prehash, signature):
+    prehash = rest_prehash(creds.timestamp, request.method, _raw(request.raw_path), body)
+    if not signature_matches(key.secret_key, prehash, creds.signature):
         raise auth_error(AuthFailure.SIGN_INVALID)
     if key.ips and request.remote not in key.ips:
         raise auth_error(AuthFailure.IP_NOT_ALLOWED, request.remote or "")
     return key
+
+
+async def authenticate(request: web.Request, body: bytes, runtime: Runtime) -> ApiKey:
+    """The API key that signed `request`, as of the last durable batch (a key created by a command
+    signs nothing before that command is on disk), or the OKX auth error (HTTP 401) explaining why not."""
+    creds = credentials(request, runtime.now_ms())
+    key = await runtime.query(lambda state: state.api_key(creds.api_key))
+    return verify(request, body, creds, key)
 
 
 def require_perm(key: ApiKey, perm: Perm) -> None:
@@ -100,8 +116,7 @@ def private(perm: Perm) -> Callable[[PrivateHandler], Handler]:
         @functools.wraps(handler)
         async def route(request: web.Request) -> web.StreamResponse:
             body = await request.read()
-            runtime = request.app[RUNTIME]
-            key = authenticate(request, body, runtime.engine, runtime.now_ms())
+            key = await authenticate(request, body, request.app[RUNTIME])
             require_perm(key, perm)
             return await handler(request, key, body)
 

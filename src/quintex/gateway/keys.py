@@ -5,6 +5,7 @@ from aiohttp import web
 
 from quintex.runtime.sequencer import Runtime
 
+from .catalog import Catalog
 from .ratelimit import RateLimiter
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -12,3 +13,4 @@ ADMIN_TOKEN = web.AppKey("admin_token", str)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 MARKET_DATA = web.AppKey("market_data", object)
 HISTORY = web.AppKey("history", object)
+CATALOG = web.AppKey("catalog", Catalog)

@@ -12,7 +12,18 @@ from quintex.core.enums import CancelSource, InstType, Side
 from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
-from quintex.core.records import ApiKey, AssetBill, BalanceView, Bill, BookLevel, Fill, OrderView, User
+from quintex.core.records import (
+    ApiKey,
+    AssetBill,
+    BalanceView,
+    Bill,
+    BookLevel,
+    Fill,
+    MaxAvailSize,
+    MaxSize,
+    OrderView,
+    User,
+)
 
 from .numfmt import fmt, fmt_amt, fmt_id, fmt_ts
 
@@ -324,14 +335,14 @@ def cancel_all_after(e: CancelAllAfterSet) -> dict[str, Any]:
     return {"triggerTime": fmt_ts(e.trigger_time), "tag": e.tag, "ts": fmt_ts(e.ts)}
 
 
-def max_size(inst_id: str, max_buy: Decimal, max_sell: Decimal) -> dict[str, Any]:
+def max_size(size: MaxSize) -> dict[str, Any]:
     """account/max-size row (spot cash: maxBuy in base, maxSell in quote, as OKX documents)."""
-    return {"instId": inst_id, "ccy": "", "maxBuy": fmt(max_buy), "maxSell": fmt_amt(max_sell)}
+    return {"instId": size.inst_id, "ccy": "", "maxBuy": fmt(size.max_buy), "maxSell": fmt_amt(size.max_sell)}
 
 
-def max_avail_size(inst_id: str, avail_buy: Decimal, avail_sell: Decimal) -> dict[str, Any]:
+def max_avail_size(size: MaxAvailSize) -> dict[str, Any]:
     """account/max-avail-size row (spot cash: availBuy in quote, availSell in base)."""
-    return {"instId": inst_id, "availBuy": fmt_amt(avail_buy), "availSell": fmt_amt(avail_sell)}
+    return {"instId": size.inst_id, "availBuy": fmt_amt(size.avail_buy), "availSell": fmt_amt(size.avail_sell)}
 
 
 def transfer_state(t: Transferred) -> dict[str, Any]:

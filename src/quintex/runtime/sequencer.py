@@ -4,9 +4,13 @@ Callers `await submit(cmd)`; their commands wait in an inbox. One task drains th
 stamps each command with a monotonic timestamp, appends it to the journal and applies it, then
 commits the batch to the journal and publishes it once it is durable: read models first, then the
 callers' results (so a caller that has its answer can read its own write), then subscribers. While a
-batch is being written the next one is applied; batches are published in order (so a query of the
-engine between batches may see a batch whose write is still in flight, though nothing of it has been
-acknowledged or pushed). A timer submits `AdvanceTime()` once per tick; it is a command like any other.
+batch is being written the next one is applied; batches are published in order. A timer submits
+`AdvanceTime()` once per tick; it is a command like any other.
+
+Reads go through `query(read)`: `read(engine)` runs only when every applied batch is published, so it
+never sees a command that is not yet durable. With nothing in flight it runs at once; otherwise it
+waits, and while reads wait the sequencer applies no further batch: the publisher runs them right
+after the last batch in flight is published. With no reads waiting the sequencer keeps pipelining.
 """
 from __future__ import annotations
 
@@ -14,19 +18,21 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from quintex.core.commands import AdvanceTime, Command
 from quintex.core.events import Event
 from quintex.core.rejects import InvariantViolation
 
 from .clock import Clock
+from .query import Read, State
 
 log = logging.getLogger(__name__)
 
 MAX_JOBS_PER_BATCH = 1024
 
 Subscriber = Callable[[list[Event]], None]
+T = TypeVar("T")
 
 
 class Engine(Protocol):
@@ -85,6 +91,10 @@ class Runtime:
         self._sequencer: asyncio.Task[None] | None = None
         self._timer: asyncio.Task[None] | None = None
         self._publisher: asyncio.Task[None] | None = None
+        self._in_flight = 0
+        """Batches applied whose publication (after their write) is still to come."""
+        self._reads: list[tuple[Read[Any], asyncio.Future[Any]]] = []
+        self._reads_done: asyncio.Event | None = None
 
     def now_ms(self) -> int:
         return self._clock.now_ms()
@@ -138,6 +148,45 @@ class Runtime:
         self._inbox.put_nowait(_Job(tuple(cmds), future))
         return await future
 
+    async def query(self, read: Read[T]) -> T:
+        """`read(state)` at a moment when the engine's state is durable (every applied batch published);
+        what it returns, or what it raises. Refused once the runtime halted (the engine's state is
+        not trustworthy then)."""
+        if self._halted:
+            raise RuntimeUnavailable(self._refusal)
+        if self._in_flight == 0:
+            return read(self._state())
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._reads.append((read, future))
+        return await future
+
+    def _state(self) -> State:
+        return self.engine  # type: ignore[return-value]
+
+    def _run_reads(self) -> None:
+        """Run the waiting reads (nothing is in flight now), then let the sequencer go on."""
+        reads, self._reads = self._reads, []
+        state = self._state()
+        for read, future in reads:
+            if future.done():
+                continue
+            if self._halted:
+                future.set_exception(RuntimeUnavailable(self._refusal))
+                continue
+            try:
+                future.set_result(read(state))
+            except Exception as exc:  # noqa: BLE001 - the reader's error is the reader's answer
+                future.set_exception(exc)
+        if self._reads_done is not None:
+            self._reads_done.set()
+
+    async def _reads_ran(self) -> None:
+        """Wait (before applying a batch) until the waiting reads have seen the durable state."""
+        if self._reads and self._in_flight:
+            self._reads_done = done = asyncio.Event()
+            await done.wait()
+            self._reads_done = None
+
     async def _tick(self) -> None:
         while True:
             await asyncio.sleep(self._tick_s)
@@ -149,7 +198,9 @@ class Runtime:
     async def _run(self) -> None:
         try:
             while True:
-                batch, stop = self._take_batch(await self._inbox.get())
+                job = await self._inbox.get()
+                await self._reads_ran()
+                batch, stop = self._take_batch(job)
                 if batch and not self._apply_batch(batch):
                     return
                 if stop:
@@ -198,19 +249,27 @@ class Runtime:
         except Exception as exc:  # noqa: BLE001 - an unwritten batch must never be acknowledged
             self._halt(exc, batch, "the journal cannot be written")
             return False
+        self._in_flight += 1
         self._outbox.put_nowait((batch, events, durable))
         return True
 
     async def _publish_in_order(self) -> None:
         while (applied := await self._outbox.get()) is not None:
             batch, events, durable = applied
-            if durable is not None:
-                try:
-                    await durable
-                except Exception as exc:  # noqa: BLE001 - an unwritten batch must never be acknowledged
-                    self._halt(exc, batch, "the journal cannot be written")
-                    continue
-            self._publish(batch, events)
+            try:
+                if durable is not None:
+                    try:
+                        await durable
+                    except Exception as exc:  # noqa: BLE001 - an unwritten batch must never be acknowledged
+                        self._halt(exc, batch, "the journal cannot be written")
+                        continue
+                self._publish(batch, events)
+            finally:
+                self._in_flight -= 1
+                if self._in_flight == 0 and self._reads:
+                    self._run_reads()
+        if self._reads:
+            self._run_reads()
 
     def _publish(self, batch: list[_Job], events: list[Event]) -> None:
         self._fan_out("consumer", [c.apply for c in self._consumers], events)
@@ -238,6 +297,8 @@ class Runtime:
             self._refusal = f"the exchange halted: {what} ({exc}); no further commands are accepted"
             log.critical("%s", self._refusal, exc_info=exc)
         self._fail(batch)
+        if self._reads and not self._in_flight:
+            self._run_reads()
 
     def _fail(self, batch: list[_Job]) -> None:
         """Refuse the batch and everything waiting in the inbox (keeping a stop marker in place)."""

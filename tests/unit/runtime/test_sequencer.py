@@ -273,3 +273,116 @@ def test_the_timer_submits_advance_time_every_tick() -> None:
         assert 3 <= len(ticks) <= 11
 
     asyncio.run(scenario())
+
+
+class HeldJournal:
+    """A journal whose commits stay unwritten until `release()`; remembers what it was given."""
+
+    def __init__(self) -> None:
+        self.appended: list[Command] = []
+        self.unwritten: list[asyncio.Future[None]] = []
+
+    def append(self, cmd: Command, ts: int) -> None:
+        self.appended.append(cmd)
+
+    def discard(self) -> None:
+        pass
+
+    def commit(self, engine: object, events: list[object]) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.unwritten.append(future)
+        return future
+
+    def release(self) -> None:
+        for future in self.unwritten:
+            if not future.done():
+                future.set_result(None)
+        self.unwritten.clear()
+
+
+def names_read(engine: FakeEngine) -> list[str]:
+    return engine.names()
+
+
+async def until(predicate: object, timeout: float = 2.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.001)
+
+
+def test_a_query_with_nothing_in_flight_runs_at_once() -> None:
+    async def scenario() -> None:
+        engine, journal = FakeEngine(), HeldJournal()
+        runtime = Runtime(engine, ScriptedClock([1_000]), [], tick_s=3600, journal=journal)  # type: ignore[arg-type]
+        await runtime.start()
+        pending = asyncio.ensure_future(runtime.submit(CreateUser("a")))
+        await until(lambda: journal.unwritten)
+        journal.release()
+        await pending
+        assert await runtime.query(names_read) == ["a"]  # type: ignore[arg-type]
+        await runtime.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_query_waits_for_the_write_of_every_applied_batch_and_holds_the_next_batch_back() -> None:
+    async def scenario() -> None:
+        engine, journal = FakeEngine(), HeldJournal()
+        runtime = Runtime(engine, ScriptedClock([1_000]), [], tick_s=3600, journal=journal)  # type: ignore[arg-type]
+        await runtime.start()
+        first = asyncio.ensure_future(runtime.submit(CreateUser("a")))
+        await until(lambda: engine.names() == ["a"])
+        read = asyncio.ensure_future(runtime.query(names_read))  # type: ignore[arg-type]
+        second = asyncio.ensure_future(runtime.submit(CreateUser("b")))
+        await asyncio.sleep(0.05)
+        assert not read.done() and not first.done()
+        assert engine.names() == ["a"], "a batch was applied while a read waited for the durable state"
+        journal.release()
+        assert await read == ["a"]
+        await first
+        await until(lambda: journal.unwritten)
+        journal.release()
+        await second
+        assert await runtime.query(names_read) == ["a", "b"]  # type: ignore[arg-type]
+        await runtime.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_failing_query_raises_to_its_caller_only() -> None:
+    async def scenario() -> None:
+        engine, journal = FakeEngine(), HeldJournal()
+        runtime = Runtime(engine, ScriptedClock([1_000]), [], tick_s=3600, journal=journal)  # type: ignore[arg-type]
+        await runtime.start()
+        pending = asyncio.ensure_future(runtime.submit(CreateUser("a")))
+        await until(lambda: journal.unwritten)
+
+        def broken(state: object) -> None:
+            raise LookupError("no such thing")
+
+        failing = asyncio.ensure_future(runtime.query(broken))
+        fine = asyncio.ensure_future(runtime.query(names_read))  # type: ignore[arg-type]
+        await asyncio.sleep(0.01)
+        journal.release()
+        with pytest.raises(LookupError):
+            await failing
+        assert await fine == ["a"]
+        await pending
+        await runtime.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_halted_runtime_answers_no_query(caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> None:
+        runtime = runtime_with(FakeEngine(break_on=CreateUser("bad")))
+        await runtime.start()
+        with pytest.raises(RuntimeUnavailable):
+            await runtime.submit(CreateUser("bad"))
+        with pytest.raises(RuntimeUnavailable, match="halted"):
+            await runtime.query(names_read)  # type: ignore[arg-type]
+        await runtime.stop()
+
+    with caplog.at_level(logging.CRITICAL):
+        asyncio.run(scenario())

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from aiohttp import web
 
 from quintex.core.enums import Perm, TdMode
 from quintex.core.instruments import Instrument
-from quintex.core.num import div_down, mul
 from quintex.core.records import ApiKey
 from quintex.core.rejects import Reject
 from quintex.okx import render
@@ -17,22 +17,24 @@ from quintex.okx.numfmt import parse_decimal
 from ..auth import private
 from ..responses import ok
 from . import params
-from .context import engine, history, instrument, now_ms, rate_limit
+from .context import catalog, history, instrument, now_ms, rate_limit, read
 
 MAX_SIZE_INSTRUMENTS = 5
+R = TypeVar("R")
 
 
 @private(Perm.READ_ONLY)
 async def balance(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("account/balance", key.uid), 10, 2.0)
     ccys = set(params.csv(request, "ccy")) or None
-    return ok([render.balance(engine(request).balances(key.uid), now_ms(request), ccys)])
+    balances = await read(request, lambda state: state.balances(key.uid))
+    return ok([render.balance(balances, now_ms(request), ccys)])
 
 
 @private(Perm.READ_ONLY)
 async def config(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("account/config", key.uid), 5, 2.0)
-    user = engine(request).user(key.uid)
+    user = await read(request, lambda state: state.user(key.uid))
     assert user is not None
     return ok([render.account_config(user, key)])
 
@@ -50,7 +52,7 @@ async def _bills(request: web.Request, key: ApiKey, archive: bool) -> web.Stream
         before=params.optional_int(request, "before"), begin=params.optional_int(request, "begin"),
         end=params.optional_int(request, "end"), limit=params.limit(request), now_ms=now_ms(request),
         archive=archive)
-    instruments = engine(request).instruments
+    instruments = catalog(request).instruments
     return ok([render.bill(b, instruments[b.inst_id].inst_type.value if b.inst_id else "") for b in rows])
 
 
@@ -71,60 +73,57 @@ async def trade_fee(request: web.Request, key: ApiKey, body: bytes) -> web.Strea
     inst_id = params.text(request, "instId")
     if inst_id:
         instrument(request, inst_id)
-    user = engine(request).user(key.uid)
+    user, (maker, taker) = await read(
+        request, lambda state: (state.user(key.uid), state.fee_rates(key.uid, inst_id)))
     assert user is not None and inst_type is not None
-    maker, taker = engine(request).fee_rates(key.uid, inst_id)
     return ok([render.trade_fee(user.fee_level, maker, taker, inst_type, now_ms(request))])
 
 
-def _spot_instruments(request: web.Request) -> list[Instrument]:
-    td_mode = params.required(request, "tdMode")
-    if td_mode not in {m.value for m in TdMode}:
+def _instruments(request: web.Request) -> tuple[list[Instrument], TdMode]:
+    text = params.required(request, "tdMode")
+    if text not in {m.value for m in TdMode}:
         raise param_error("tdMode")
     insts = [instrument(request, i) for i in params.csv(request, "instId", MAX_SIZE_INSTRUMENTS)]
     if not insts:
         raise param_error("instId")
-    if td_mode != TdMode.CASH:
-        raise reject_error(Reject.TD_MODE_UNSUPPORTED)
-    return insts
+    return insts, TdMode(text)
 
 
-def _reference_px(request: web.Request, inst: Instrument) -> Decimal | None:
-    """The price a buy is sized at: `px` if given, else the best ask."""
+def _px(request: web.Request) -> Decimal | None:
+    """The request's `px`, if given."""
     px = params.text(request, "px")
-    if px:
-        value = parse_decimal(px, "px")
-        if value <= 0:
-            raise param_error("px")
-        return value
-    _, asks = engine(request).book(inst.inst_id, 1)
-    return asks[0].px if asks else None
+    if not px:
+        return None
+    value = parse_decimal(px, "px")
+    if value <= 0:
+        raise param_error("px")
+    return value
 
 
-def _avail(request: web.Request, uid: int, ccy: str) -> Decimal:
-    return next((b.avail for b in engine(request).balances(uid) if b.ccy == ccy), Decimal(0))
+def _sized(result: R | Reject) -> R:
+    if isinstance(result, Reject):
+        raise reject_error(result)
+    return result
 
 
 @private(Perm.READ_ONLY)
 async def max_size(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    """Spot cash: maxBuy in base (quote balance at px, down to lotSz), maxSell in quote, as OKX documents."""
+    """The largest buy and sell of each instrument, as the core's risk rules compute them (spot cash: maxBuy
+    in base at `px` or the best ask, maxSell in quote)."""
     rate_limit(request, ("account/max-size", key.uid), 20, 2.0)
-    rows = []
-    for inst in _spot_instruments(request):
-        px = _reference_px(request, inst)
-        quote, base = _avail(request, key.uid, inst.quote_ccy), _avail(request, key.uid, inst.base_ccy)
-        max_buy = div_down(quote, px, inst.lot_sz) if px else Decimal(0)
-        rows.append(render.max_size(inst.inst_id, max_buy, mul(base, px) if px else Decimal(0)))
-    return ok(rows)
+    insts, td_mode = _instruments(request)
+    px = _px(request)
+    sizes = await read(request, lambda state: [state.max_size(key.uid, i.inst_id, td_mode, px) for i in insts])
+    return ok([render.max_size(_sized(size)) for size in sizes])
 
 
 @private(Perm.READ_ONLY)
 async def max_avail_size(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    """Spot cash: what an order can use now; availBuy in quote, availSell in base."""
+    """What an order of each instrument can use now (spot cash: availBuy in quote, availSell in base)."""
     rate_limit(request, ("account/max-avail-size", key.uid), 20, 2.0)
-    rows = [render.max_avail_size(inst.inst_id, _avail(request, key.uid, inst.quote_ccy),
-                                  _avail(request, key.uid, inst.base_ccy)) for inst in _spot_instruments(request)]
-    return ok(rows)
+    insts, td_mode = _instruments(request)
+    sizes = await read(request, lambda state: [state.max_avail_size(key.uid, i.inst_id, td_mode) for i in insts])
+    return ok([render.max_avail_size(_sized(size)) for size in sizes])
 
 
 def register(app: web.Application) -> None:

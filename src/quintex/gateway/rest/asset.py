@@ -8,32 +8,33 @@ from quintex.core.events import SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.records import ApiKey
 from quintex.okx import parse, render
 from quintex.okx.codes import param_either, param_error
+from quintex.runtime.query import State
 
 from ..auth import private
 from ..body import json_body
 from ..responses import ok
 from . import params
-from .context import engine, history, outcome, rate_limit, runtime
+from .context import catalog, history, outcome, rate_limit, read, runtime
 
 
 @private(Perm.READ_ONLY)
 async def currencies(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("asset/currencies", key.uid), 6, 1.0)
     wanted = set(params.csv(request, "ccy"))
-    return ok([render.currency(c) for c in engine(request).currencies.values() if not wanted or c.ccy in wanted])
+    return ok([render.currency(c) for c in catalog(request).currencies.values() if not wanted or c.ccy in wanted])
 
 
 @private(Perm.READ_ONLY)
 async def balances(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("asset/balances", key.uid), 6, 1.0)
     wanted = set(params.csv(request, "ccy"))
-    return ok([render.funding_balance(b) for b in engine(request).funding_balances(key.uid)
-               if not wanted or b.ccy in wanted])
+    held = await read(request, lambda state: state.funding_balances(key.uid))
+    return ok([render.funding_balance(b) for b in held if not wanted or b.ccy in wanted])
 
 
 @private(Perm.TRADE)
 async def transfer(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    user = engine(request).user(key.uid)
+    user = await read(request, lambda state: state.user(key.uid))
     assert user is not None
     cmd = parse.transfer(user, json_body(body))
     rate_limit(request, ("asset/transfer", key.uid, cmd.ccy), 2, 1.0)
@@ -54,14 +55,15 @@ async def transfer_state(request: web.Request, key: ApiKey, body: bytes) -> web.
     if t is None:
         return ok([])
     if isinstance(t, SubAccountTransferred):
-        return ok([render.sub_transfer_state(t, *_sub_transfer_kind(request, t, key.uid))])
+        kind = await read(request, lambda state: _sub_transfer_kind(state, t, key.uid))
+        return ok([render.sub_transfer_state(t, *kind)])
     return ok([render.transfer_state(t)])
 
 
-def _sub_transfer_kind(request: web.Request, t: SubAccountTransferred, uid: int) -> tuple[str, str]:
+def _sub_transfer_kind(state: State, t: SubAccountTransferred, uid: int) -> tuple[str, str]:
     """OKX's `type` and `subAcct` of a sub-account transfer as account `uid` sees it."""
     def name(of: int) -> str:
-        user = engine(request).user(of)
+        user = state.user(of)
         return user.name if user is not None else ""
 
     if t.from_uid == uid == t.master_uid:
@@ -103,7 +105,7 @@ async def withdrawal_history(request: web.Request, key: ApiKey, body: bytes) -> 
         type=kind or None, state=params.text(request, "state") or None,
         after=params.optional_int(request, "after"), before=params.optional_int(request, "before"),
         limit=params.limit(request))
-    user = engine(request).user(key.uid)
+    user = await read(request, lambda state: state.user(key.uid))
     assert user is not None
     return ok([render.withdrawal(w, user.name) for w in rows])
 

@@ -1,28 +1,41 @@
-"""What route handlers reach through the app: the runtime, read models and limits."""
+"""What route handlers reach through the app: the runtime, read models and limits.
+
+Handlers read the exchange's state only through `read` (the runtime's query port: the state as of the
+last durable batch) or the read models (catalog, market data, history), never the live engine.
+"""
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import TypeVar
 
 from aiohttp import web
 
-from quintex.core.engine import Engine
 from quintex.core.events import CommandRejected, Event
 from quintex.core.instruments import Instrument
 from quintex.core.rejects import Reject
 from quintex.history import History
 from quintex.marketdata import MarketData
 from quintex.okx.codes import reject_error
+from quintex.runtime.query import Read
 from quintex.runtime.sequencer import Runtime
 
-from ..keys import HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+from ..catalog import Catalog
+from ..keys import CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+
+T = TypeVar("T")
 
 
 def runtime(request: web.Request) -> Runtime:
     return request.app[RUNTIME]
 
 
-def engine(request: web.Request) -> Engine:
-    return request.app[RUNTIME].engine  # type: ignore[return-value]
+async def read(request: web.Request, fn: Read[T]) -> T:
+    """`fn(state)` against the durable state (it may raise the request's OKX error)."""
+    return await request.app[RUNTIME].query(fn)
+
+
+def catalog(request: web.Request) -> Catalog:
+    return request.app[CATALOG]
 
 
 def market_data(request: web.Request) -> MarketData:
@@ -52,7 +65,7 @@ def rate_limit(request: web.Request, rule: tuple[Hashable, ...], limit: int, win
 
 
 def instrument(request: web.Request, inst_id: str) -> Instrument:
-    inst = engine(request).instruments.get(inst_id)
+    inst = request.app[CATALOG].instruments.get(inst_id)
     if inst is None:
         raise reject_error(Reject.INSTRUMENT_NOT_FOUND)
     return inst

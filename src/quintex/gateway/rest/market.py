@@ -10,31 +10,34 @@ from quintex.okx.codes import param_error
 
 from ..responses import ok
 from . import params
-from .context import engine, instrument, market_data, now_ms, rate_limit
+from .context import catalog, instrument, market_data, now_ms, rate_limit, read
 
 BOOKS_MAX_DEPTH = 400
 BOOKS_FULL_MAX_DEPTH = 5000
 CANDLES_MAX_LIMIT = 300
 
 
-def _ticker(request: web.Request, inst: Instrument, now: int) -> dict:
-    bids, asks = engine(request).book(inst.inst_id, 1)
-    stats = market_data(request).ticker(inst.inst_id, now)
-    return render_market.ticker(inst, stats, bids[0] if bids else None, asks[0] if asks else None, now)
+async def _tickers(request: web.Request, insts: list[Instrument]) -> web.StreamResponse:
+    """The tickers of `insts`: best bid and ask from the durable books, the rest from market data."""
+    tops = await read(request, lambda state: [state.book(inst.inst_id, 1) for inst in insts])
+    now = now_ms(request)
+    md = market_data(request)
+    return ok([render_market.ticker(inst, md.ticker(inst.inst_id, now), bids[0] if bids else None,
+                                    asks[0] if asks else None, now)
+               for inst, (bids, asks) in zip(insts, tops)])
 
 
 async def tickers(request: web.Request) -> web.StreamResponse:
     rate_limit(request, ("market/tickers", request.remote), 20, 2.0)
     inst_type = params.inst_type(request, needed=True)
-    now = now_ms(request)
-    return ok([_ticker(request, inst, now) for inst in engine(request).instruments.values()
-               if inst.inst_type is inst_type])
+    return await _tickers(request, [inst for inst in catalog(request).instruments.values()
+                                    if inst.inst_type is inst_type])
 
 
 async def ticker(request: web.Request) -> web.StreamResponse:
     rate_limit(request, ("market/ticker", request.remote), 20, 2.0)
     inst = instrument(request, params.required(request, "instId"))
-    return ok([_ticker(request, inst, now_ms(request))])
+    return await _tickers(request, [inst])
 
 
 def _depth(request: web.Request, maximum: int) -> int:
@@ -49,14 +52,16 @@ def _depth(request: web.Request, maximum: int) -> int:
 async def books(request: web.Request) -> web.StreamResponse:
     rate_limit(request, ("market/books", request.remote), 40, 2.0)
     inst = instrument(request, params.required(request, "instId"))
-    bids, asks = engine(request).book(inst.inst_id, _depth(request, BOOKS_MAX_DEPTH))
+    depth = _depth(request, BOOKS_MAX_DEPTH)
+    bids, asks = await read(request, lambda state: state.book(inst.inst_id, depth))
     return ok([render.book(bids, asks, now_ms(request))])
 
 
 async def books_full(request: web.Request) -> web.StreamResponse:
     rate_limit(request, ("market/books-full", request.remote), 10, 2.0)
     inst = instrument(request, params.required(request, "instId"))
-    bids, asks = engine(request).book(inst.inst_id, _depth(request, BOOKS_FULL_MAX_DEPTH))
+    depth = _depth(request, BOOKS_FULL_MAX_DEPTH)
+    bids, asks = await read(request, lambda state: state.book(inst.inst_id, depth))
     return ok([render.book(bids, asks, now_ms(request))])
 
 

@@ -8,7 +8,7 @@ from quintex.okx import render
 
 from ..responses import ok
 from . import params
-from .context import engine, now_ms, rate_limit
+from .context import catalog, now_ms, rate_limit
 
 
 async def public_time(request: web.Request) -> web.StreamResponse:
@@ -22,7 +22,7 @@ async def instruments(request: web.Request) -> web.StreamResponse:
     inst_id = params.text(request, "instId")
     family = params.text(request, "instFamily") or params.text(request, "uly")
     listed = [
-        inst for inst in engine(request).instruments.values()
+        inst for inst in catalog(request).instruments.values()
         if inst.inst_type is inst_type and (not inst_id or inst.inst_id == inst_id)
         and (not family or inst_type is InstType.SPOT or f"{inst.base_ccy}-{inst.quote_ccy}" == family)
     ]

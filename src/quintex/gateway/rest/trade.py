@@ -24,7 +24,7 @@ from ..keys import RATE_LIMITER
 from ..orderlimits import take_order_limits
 from ..responses import json_response, ok
 from . import params
-from .context import engine, history, instrument, now_ms, outcome, rate_limit, runtime
+from .context import catalog, history, instrument, now_ms, outcome, rate_limit, read, runtime
 
 MAX_BATCH = 20
 PENDING_STATES = {s.value for s in (OrdState.LIVE, OrdState.PARTIALLY_FILLED)}
@@ -99,7 +99,8 @@ async def get_order(request: web.Request, key: ApiKey, body: bytes) -> web.Strea
     cl_ord_id = params.text(request, "clOrdId")
     if ord_id is None and not cl_ord_id:
         raise order_id_required()
-    view = engine(request).live_order(key.uid, ord_id, "" if ord_id is not None else cl_ord_id)
+    cl = "" if ord_id is not None else cl_ord_id
+    view = await read(request, lambda state: state.live_order(key.uid, ord_id, cl))
     if view is None:
         view = history(request).terminal_order(key.uid, ord_id, "" if ord_id is not None else cl_ord_id)
     if view is None or view.inst_id != inst.inst_id:
@@ -116,7 +117,7 @@ def _filters(request: web.Request, states: set[str]) -> tuple[str, set[str], str
 
 
 def _render_orders(request: web.Request, views: list[OrderView]) -> web.StreamResponse:
-    instruments = engine(request).instruments
+    instruments = catalog(request).instruments
     return ok([render.order(v, instruments[v.inst_id]) for v in views])
 
 
@@ -130,7 +131,7 @@ async def orders_pending(request: web.Request, key: ApiKey, body: bytes) -> web.
     if inst_type not in (None, InstType.SPOT):
         return ok([])
     views = [
-        v for v in engine(request).open_orders(key.uid)
+        v for v in await read(request, lambda state: state.open_orders(key.uid))
         if (not inst_id or v.inst_id == inst_id) and (not ord_types or v.ord_type in ord_types)
         and (not state or v.state == state) and (after is None or v.ord_id < after)
         and (before is None or v.ord_id > before)
@@ -171,7 +172,7 @@ async def _fills(request: web.Request, key: ApiKey, archive: bool) -> web.Stream
         before=params.optional_int(request, "before"), begin=params.optional_int(request, "begin"),
         end=params.optional_int(request, "end"), limit=params.limit(request), now_ms=now_ms(request),
         archive=archive)
-    instruments = engine(request).instruments
+    instruments = catalog(request).instruments
     return ok([render.fill(f, instruments[f.inst_id]) for f in rows])
 
 

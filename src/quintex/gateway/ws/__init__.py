@@ -6,6 +6,7 @@ from aiohttp import web
 from quintex.marketdata import MarketData
 from quintex.runtime.sequencer import Runtime
 
+from ..catalog import Catalog
 from ..ratelimit import RateLimiter
 from .endpoint import PATH, websocket
 from .service import WS_SERVICE, WsService
@@ -14,10 +15,10 @@ from .settings import WsSettings
 __all__ = ["WS_SERVICE", "WsService", "WsSettings", "register"]
 
 
-def register(app: web.Application, runtime: Runtime, market_data: MarketData, limiter: RateLimiter,
-             settings: WsSettings) -> None:
+def register(app: web.Application, runtime: Runtime, market_data: MarketData, catalog: Catalog,
+             limiter: RateLimiter, settings: WsSettings) -> None:
     """Serve `/ws/v5/public|private|business`; pushing starts with the app and stops before it does."""
-    service = WsService(runtime, market_data, limiter, settings)
+    service = WsService(runtime, market_data, catalog, limiter, settings)
     app[WS_SERVICE] = service
     app.router.add_get(PATH, websocket)
 

@@ -25,11 +25,11 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         async for msg in ws:
             conn.last_in = time.monotonic()
             if msg.type is WSMsgType.TEXT:
-                service.on_text(conn, msg.data)
+                await service.on_text(conn, msg.data)
             elif msg.type is WSMsgType.PING:
                 await ws.pong(msg.data)
             elif msg.type is WSMsgType.BINARY:
-                service.on_text(conn, msg.data.decode("utf-8", "replace"))
+                await service.on_text(conn, msg.data.decode("utf-8", "replace"))
     finally:
         service.disconnect(conn)
     return ws

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from quintex.core.events import (
@@ -27,6 +27,8 @@ from quintex.core.events import (
     TradeExecuted,
 )
 from quintex.okx.ws import IDLE_CLOSE
+from quintex.runtime.query import Read
+from quintex.runtime.sequencer import RuntimeUnavailable
 
 from .channels import Channels, Topic
 from .connection import Connection
@@ -37,12 +39,15 @@ log = logging.getLogger(__name__)
 
 class Fanout:
     def __init__(self, channels: Channels, topics: dict[Hashable, Topic], connections: dict[Connection, None],
-                 settings: WsSettings, now_ms: Callable[[], int]) -> None:
+                 settings: WsSettings, now_ms: Callable[[], int],
+                 query: Callable[[Read[None]], Awaitable[None]]) -> None:
+        """`query` is the runtime's query port (the account channel's periodic snapshots read through it)."""
         self.channels = channels
         self._topics = topics
         self._connections = connections
         self._settings = settings
         self._now_ms = now_ms
+        self._query = query
         self._pending: list[list[Event]] = []
         self._timer: asyncio.Task[None] | None = None
         self._tick_by_tick = [c for c in channels.books if c.tick_by_tick]
@@ -116,6 +121,10 @@ class Fanout:
             await asyncio.sleep(self._settings.flush_interval_s)
             try:
                 self._flush_timed()
+                if self.channels.account.periodic_due():
+                    await self._query(self.channels.account.flush_periodic)
+                self._close_idle()
+            except RuntimeUnavailable:
                 self._close_idle()
             except Exception:
                 log.exception("WebSocket timer failed")
@@ -130,7 +139,6 @@ class Fanout:
         for candles in channels.candles:
             if candles.topics:
                 candles.flush(now)
-        channels.account.flush_periodic()
 
     def _close_idle(self) -> None:
         quiet_since = time.monotonic() - self._settings.idle_timeout_s

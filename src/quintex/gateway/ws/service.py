@@ -2,7 +2,8 @@
 
 Text `ping` is answered `pong`; `login`, `subscribe` and `unsubscribe` are answered before the next
 message is read (so the login reply is the first frame after a login); trade ops are answered
-once the sequencer has applied them.
+once the sequencer has applied them. What they read of the exchange (API keys, balances for
+snapshots, the orders a cancel names) is read through the runtime's query port: the durable state.
 """
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from aiohttp import web
 from quintex.marketdata import MarketData
 from quintex.okx import ws
 from quintex.okx.errors import OkxError
-from quintex.runtime.sequencer import Runtime
+from quintex.runtime.query import State
+from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
+from ..catalog import Catalog
 from ..ratelimit import RateLimiter
 from . import login
 from .channels import Channels, Context
@@ -37,29 +40,35 @@ REQUESTS_PER_HOUR = 480
 SHUTDOWN_CLOSE = (1001, "Server shutting down")
 FULL_DEPTH = 1_000_000
 _INTERNAL = OkxError("64007", "Operation failed due to WS internal error")
+_UNAVAILABLE = OkxError("50001", "Service temporarily unavailable")
 
 
 class WsService:
-    def __init__(self, runtime: Runtime, market_data: MarketData, limiter: RateLimiter,
+    def __init__(self, runtime: Runtime, market_data: MarketData, catalog: Catalog, limiter: RateLimiter,
                  settings: WsSettings) -> None:
         self.runtime = runtime
         self.settings = settings
         self.limiter = limiter
         self.connections: dict[Connection, None] = {}
-        self.ctx = Context(runtime.engine, market_data, runtime.now_ms, settings)  # type: ignore[arg-type]
+        self.ctx = Context(catalog, market_data, runtime.now_ms, settings)
         self.channels = Channels(self.ctx)
         self.subscriptions = Subscriptions(self.channels)
         self.fanout = Fanout(self.channels, self.subscriptions.topics, self.connections, settings,
-                             runtime.now_ms)
-        self.ops = Ops(runtime, limiter)
+                             runtime.now_ms, runtime.query)
+        self.ops = Ops(runtime, catalog, limiter)
 
     async def start(self) -> None:
-        """Start pushing; the books read model first takes the engine's books as they are (after a
-        restart from a snapshot it has seen only the events replayed after it)."""
-        engine, books = self.ctx.engine, self.ctx.market_data.books
-        for inst_id in engine.instruments:
-            books.load(inst_id, *engine.book(inst_id, FULL_DEPTH))
-        self.runtime.subscribe(self.fanout.on_events)
+        """Start pushing; the books read model first takes the durable books as they are (after a
+        restart from a snapshot it has seen only the events replayed after it), and follows every
+        later batch from the same moment."""
+        books = self.ctx.market_data.books
+
+        def load(state: State) -> None:
+            for inst_id in state.instruments:
+                books.load(inst_id, *state.book(inst_id, FULL_DEPTH))
+            self.runtime.subscribe(self.fanout.on_events)
+
+        await self.runtime.query(load)
         self.fanout.start()
 
     async def stop(self, timeout_s: float = 2.0) -> None:
@@ -81,7 +90,7 @@ class WsService:
         self.subscriptions.drop(conn)
         conn.closed = True
 
-    def on_text(self, conn: Connection, text: str) -> None:
+    async def on_text(self, conn: Connection, text: str) -> None:
         if text == ws.PING:
             conn.send(PONG_FRAME)
             return
@@ -93,15 +102,17 @@ class WsService:
             conn.send_json(ws.error_event(ws.invalid_request(text), conn.conn_id))
             return
         try:
-            self._dispatch(conn, req, text)
+            await self._dispatch(conn, req, text)
+        except RuntimeUnavailable:
+            conn.send_json(ws.error_event(_UNAVAILABLE, conn.conn_id, request_id(req)))
         except Exception:
             log.exception("WebSocket request failed: %.200s", text)
             conn.send_json(ws.error_event(_INTERNAL, conn.conn_id, request_id(req)))
 
-    def _dispatch(self, conn: Connection, req: dict[str, Any], text: str) -> None:
+    async def _dispatch(self, conn: Connection, req: dict[str, Any], text: str) -> None:
         op = req["op"]
         if op in TRADE_OPS:
-            self.ops.handle(conn, req)
+            await self.ops.handle(conn, req)
             return
         if op not in ("login", "subscribe", "unsubscribe"):
             conn.send_json(ws.error_event(ws.invalid_op(op), conn.conn_id, request_id(req)))
@@ -112,13 +123,13 @@ class WsService:
             conn.send_json(ws.error_event(ws.too_frequent(), conn.conn_id, request_id(req)))
             return
         if op == "login":
-            self._login(conn, req, text)
+            await self.runtime.query(lambda state: self._login(conn, req, text, state))
         else:
-            self.subscriptions.handle(conn, op, req, text)
+            await self.runtime.query(lambda state: self.subscriptions.handle(conn, op, req, text, state))
 
-    def _login(self, conn: Connection, req: dict[str, Any], text: str) -> None:
+    def _login(self, conn: Connection, req: dict[str, Any], text: str, state: State) -> None:
         try:
-            key = login.verify(req.get("args"), self.ctx.engine, self.runtime.now_ms(), conn.remote)
+            key = login.verify(req.get("args"), state, self.runtime.now_ms(), conn.remote)
             if conn.key is not None and conn.key.api_key != key.api_key:
                 raise ws.repeated_login()
         except Malformed:

@@ -11,6 +11,7 @@ from typing import Any
 
 from quintex.okx import ws
 from quintex.okx.errors import OkxError
+from quintex.runtime.query import State
 
 from .channels import Channel, Channels, Subscription, Topic
 from .connection import Connection
@@ -22,7 +23,8 @@ class Subscriptions:
         self.channels = channels
         self.topics: dict[Hashable, Topic] = {}
 
-    def handle(self, conn: Connection, op: str, req: dict[str, Any], raw: str) -> None:
+    def handle(self, conn: Connection, op: str, req: dict[str, Any], raw: str, state: State) -> None:
+        """Answer a (un)subscribe request; new subscribers' snapshots are of `state`, the durable state."""
         req_id = request_id(req)
         args = req.get("args")
         if not isinstance(args, list) or not args:
@@ -42,18 +44,18 @@ class Subscriptions:
                 continue
             conn.send_json(ws.subscription_event(op, sub.ack, conn.conn_id, req_id))
             if op == "subscribe":
-                self.subscribe(conn, channel, sub)
+                self.subscribe(conn, channel, sub, state)
             else:
                 self.unsubscribe(conn, sub)
 
-    def subscribe(self, conn: Connection, channel: Channel, sub: Subscription) -> None:
+    def subscribe(self, conn: Connection, channel: Channel, sub: Subscription, state: State) -> None:
         topic = self.topics.get(sub.key)
         if topic is None:
             topic = self.topics[sub.key] = Topic(sub.key, channel, sub.push)
             channel.opened(topic)
         if conn in topic.subscribers:
             return
-        channel.welcome(topic, conn)
+        channel.welcome(topic, conn, state)
         topic.subscribers[conn] = None
         conn.topics.add(topic)
 

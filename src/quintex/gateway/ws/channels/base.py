@@ -13,12 +13,13 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from quintex.core.engine import Engine
 from quintex.core.instruments import Instrument
 from quintex.marketdata import MarketData
 from quintex.okx import ws
 from quintex.okx.errors import OkxError
+from quintex.runtime.query import State
 
+from ...catalog import Catalog
 from ..connection import Connection
 from ..errors import Malformed
 from ..frames import text_frame
@@ -29,7 +30,7 @@ PUBLIC, PRIVATE, BUSINESS = "public", "private", "business"
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    engine: Engine
+    catalog: Catalog
     market_data: MarketData
     now_ms: Callable[[], int]
     settings: WsSettings
@@ -81,8 +82,8 @@ class Channel(ABC):
     def closed(self, topic: Topic) -> None:
         """The topic lost its last subscriber."""
 
-    def welcome(self, topic: Topic, conn: Connection) -> None:
-        """Push the initial state to a new subscriber (after its ack)."""
+    def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
+        """Push the initial state to a new subscriber (after its ack); `state` is the durable state."""
 
 
 def echo(arg: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -109,7 +110,7 @@ def required(arg: dict[str, Any], name: str) -> str:
 
 def instrument(ctx: Context, arg: dict[str, Any]) -> Instrument:
     """The listed instrument of the arg's required `instId` (60018 when it is not listed)."""
-    inst = ctx.engine.instruments.get(required(arg, "instId"))
+    inst = ctx.catalog.instruments.get(required(arg, "instId"))
     if inst is None:
         raise ws.channel_not_found(echo(arg, ("instId",)))
     return inst

@@ -17,6 +17,7 @@ import orjson
 from quintex.marketdata import BookDelta, DepthView
 from quintex.okx import wspush
 from quintex.okx.ws import ACTION_SNAPSHOT, ACTION_UPDATE
+from quintex.runtime.query import State
 
 from ..connection import Connection
 from .base import Context, PerInstrumentChannel, Topic
@@ -42,7 +43,7 @@ class _BookChannel(PerInstrumentChannel):
         topic.state = _Feed(DepthView(self.ctx.market_data.books, inst_id, self.depth))
         super().opened(topic)
 
-    def welcome(self, topic: Topic, conn: Connection) -> None:
+    def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
         self._flush(topic)
         conn.send(self._snapshot(topic))
 

@@ -10,6 +10,7 @@ from quintex.core.events import TradeExecuted
 from quintex.core.instruments import Instrument
 from quintex.marketdata import BARS, CandleView
 from quintex.okx import market, render, wspush
+from quintex.runtime.query import State
 
 from ..connection import Connection
 from .base import (
@@ -62,7 +63,7 @@ class TickersChannel(PerInstrumentChannel):
         if inst_id in self.topics:
             self.dirty.add(inst_id)
 
-    def welcome(self, topic: Topic, conn: Connection) -> None:
+    def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
         inst_id = topic.key[1]  # type: ignore[index]
         ticker = self._ticker(inst_id)
         if inst_id not in self.dirty:
@@ -84,7 +85,7 @@ class TickersChannel(PerInstrumentChannel):
     def _ticker(self, inst_id: str) -> dict[str, str]:
         md, now = self.ctx.market_data, self.ctx.now_ms()
         bids, asks = md.books.top(inst_id, 1)
-        inst = self.ctx.engine.instruments[inst_id]
+        inst = self.ctx.catalog.instruments[inst_id]
         best_bid, best_ask = bids[0] if bids else None, asks[0] if asks else None
         return market.ticker(inst, md.ticker(inst_id, now), best_bid, best_ask, now)
 
@@ -101,7 +102,7 @@ class CandleChannel(PerInstrumentChannel):
         self.name = "candle" + bar
         self.dirty: set[str] = set()
 
-    def welcome(self, topic: Topic, conn: Connection) -> None:
+    def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
         latest = self.ctx.market_data.latest_candle(topic.key[1], self.bar)  # type: ignore[index]
         if latest is not None:
             conn.send(topic.frame(self._row(latest)))
@@ -149,9 +150,9 @@ class InstrumentsChannel(Channel):
     def closed(self, topic: Topic) -> None:
         del self.topics[topic.key[1]]  # type: ignore[index]
 
-    def welcome(self, topic: Topic, conn: Connection) -> None:
+    def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
         inst_type = topic.key[1]  # type: ignore[index]
-        instruments = self.ctx.engine.instruments.values()
+        instruments = self.ctx.catalog.instruments.values()
         listed = [render.instrument(i) for i in instruments if i.inst_type is inst_type]
         if listed:
             conn.send(topic.frame(orjson.dumps(listed)))

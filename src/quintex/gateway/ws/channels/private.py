@@ -17,6 +17,7 @@ from quintex.core.instruments import Instrument
 from quintex.core.records import BalanceView, Bill, Fill, OrderView
 from quintex.okx import render, wspush
 from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
+from quintex.runtime.query import State
 
 from ..connection import Connection
 from ..errors import Malformed
@@ -44,7 +45,7 @@ class _PerUser(Channel):
 
     def _inst_id(self, arg: dict[str, Any], *described: str) -> str:
         inst_id = text(arg, "instId")
-        if inst_id and inst_id not in self.ctx.engine.instruments:
+        if inst_id and inst_id not in self.ctx.catalog.instruments:
             raise not_found(arg, *described)
         return inst_id
 
@@ -67,7 +68,7 @@ class OrdersChannel(_PerUser):
         topics = self.by_user.get(order.uid)
         if topics is None:
             return
-        inst = self.ctx.engine.instruments[order.inst_id]
+        inst = self.ctx.catalog.instruments[order.inst_id]
         data = None
         for topic in topics:
             _, _, inst_type, family, inst_id = topic.key  # type: ignore[misc]
@@ -114,7 +115,7 @@ class AccountChannel(_PerUser):
 
     def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
         ccy = text(arg, "ccy")
-        if ccy and ccy not in self.ctx.engine.currencies:
+        if ccy and ccy not in self.ctx.catalog.currencies:
             raise not_found(arg, "ccy")
         ack = echo(arg, ("ccy",))
         key = (self.name, conn.uid, ccy, _periodic(arg.get("extraParams")))
@@ -124,8 +125,8 @@ class AccountChannel(_PerUser):
         super().opened(topic)
         topic.state = time.monotonic() + self.ctx.settings.account_period_s
 
-    def welcome(self, topic: Topic, conn: Connection) -> None:
-        conn.send(topic.frame(self._snapshot(topic), SNAPSHOT_PAGE))
+    def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
+        conn.send(topic.frame(self._snapshot(topic, state), SNAPSHOT_PAGE))
 
     def on_balance(self, event: BalanceChanged) -> None:
         if event.uid in self.by_user:
@@ -142,17 +143,23 @@ class AccountChannel(_PerUser):
                     topic.publish(orjson.dumps([render.balance(views, ts)]), EVENT_UPDATE)
         self.changed.clear()
 
-    def flush_periodic(self) -> None:
+    def periodic_due(self) -> bool:
+        """Some topic is due its periodic snapshot (`flush_periodic` reads the durable state then)."""
+        now = time.monotonic()
+        return any(topic.key[3] and topic.state <= now  # type: ignore[index]
+                   for topics in self.by_user.values() for topic in topics)
+
+    def flush_periodic(self, state: State) -> None:
         now = time.monotonic()
         for topics in self.by_user.values():
             for topic in topics:
                 if topic.key[3] and topic.state <= now:  # type: ignore[index]
-                    topic.publish(self._snapshot(topic), SNAPSHOT_PAGE)
+                    topic.publish(self._snapshot(topic, state), SNAPSHOT_PAGE)
                     topic.state = now + self.ctx.settings.account_period_s
 
-    def _snapshot(self, topic: Topic) -> bytes:
+    def _snapshot(self, topic: Topic, state: State) -> bytes:
         _, uid, ccy, _ = topic.key  # type: ignore[misc]
-        held = [b for b in self.ctx.engine.balances(uid)
+        held = [b for b in state.balances(uid)
                 if (b.cash or b.frozen) and (not ccy or b.ccy == ccy)]
         return orjson.dumps([render.balance(held, self.ctx.now_ms())])
 
@@ -188,8 +195,8 @@ class BalanceAndPositionChannel(_PerUser):
         ack = echo(arg, ())
         return Subscription((self.name, conn.uid), ack, with_uid(ack, conn.uid))
 
-    def welcome(self, topic: Topic, conn: Connection) -> None:
-        held = [(b.ccy, b.cash, b.u_time) for b in self.ctx.engine.balances(topic.key[1]) if b.cash]  # type: ignore[index]
+    def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
+        held = [(b.ccy, b.cash, b.u_time) for b in state.balances(topic.key[1]) if b.cash]  # type: ignore[index]
         data = wspush.balance_and_position("snapshot", self.ctx.now_ms(), held)
         conn.send(topic.frame(orjson.dumps([data])))
 

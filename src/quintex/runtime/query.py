@@ -1,0 +1,71 @@
+"""The query port: what a read sees of the exchange, and the one way to see it.
+
+`Runtime.query(read)` runs `read(state)` at a moment when the engine's state is durable: every
+batch it has applied is written and published (read models folded, callers answered, subscribers
+told). The state is the engine itself, typed by `State` below (its read-only views), so there is
+one definition of "the state" and a read never sees a command that a crash could still lose.
+
+A read runs synchronously and must not keep `state` (or the mutable containers it returns) past
+its return: the next batch changes them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Protocol, TypeVar
+
+from quintex.core.enums import TdMode
+from quintex.core.instruments import Currency, Instrument
+from quintex.core.records import ApiKey, BalanceView, BookLevel, MaxAvailSize, MaxSize, OrderView, User
+from quintex.core.rejects import Reject
+
+T = TypeVar("T")
+
+
+class State(Protocol):
+    """The engine's read-only views that gateway reads use (see `quintex.core.engine.Engine`)."""
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def instruments(self) -> Mapping[str, Instrument]: ...
+
+    @property
+    def currencies(self) -> Mapping[str, Currency]: ...
+
+    def instrument_by_code(self, code: int) -> Instrument | None: ...
+
+    def user(self, uid: int) -> User | None: ...
+
+    def user_by_name(self, name: str) -> User | None: ...
+
+    def api_key(self, api_key: str) -> ApiKey | None: ...
+
+    def api_keys(self, uid: int) -> list[ApiKey]: ...
+
+    def sub_account(self, master_uid: int, name: str) -> User | None: ...
+
+    def sub_accounts(self, master_uid: int) -> list[User]: ...
+
+    def balances(self, uid: int) -> list[BalanceView]: ...
+
+    def funding_balances(self, uid: int) -> list[BalanceView]: ...
+
+    def live_order(self, uid: int, ord_id: int | None = None, cl_ord_id: str = "") -> OrderView | None: ...
+
+    def open_orders(self, uid: int) -> list[OrderView]: ...
+
+    def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]: ...
+
+    def fee_rates(self, uid: int, inst_id: str) -> tuple[Decimal, Decimal]: ...
+
+    def cancel_all_after(self, uid: int, tag: str = "") -> int | None: ...
+
+    def max_size(self, uid: int, inst_id: str, td_mode: TdMode, px: Decimal | None) -> MaxSize | Reject: ...
+
+    def max_avail_size(self, uid: int, inst_id: str, td_mode: TdMode) -> MaxAvailSize | Reject: ...
+
+
+Read = Callable[[State], T]
+"""A read: a function of the durable state."""
