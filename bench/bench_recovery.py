@@ -19,7 +19,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from quintex.core.commands import (
-    AdvanceTime, AmendOrder, CancelOrder, Command, CreateUser, Deposit, ListCurrency, ListInstrument, PlaceOrder,
+    AdvanceTime,
+    AmendOrder,
+    CancelOrder,
+    Command,
+    CreateUser,
+    Deposit,
+    ListCurrency,
+    ListInstrument,
+    PlaceOrder,
 )
 from quintex.core.engine import Engine
 from quintex.core.enums import InstType, OrdType, Side, TdMode

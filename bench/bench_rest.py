@@ -25,7 +25,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent
 PATH = "/api/v5/trade/order"
 

@@ -154,7 +154,7 @@ def test_gateway_violations_are_reported(tmp_path: Path) -> None:
         "from quintex.core.engine import Engine\nfrom quintex.core.events import Event\n"
         "def f(runtime):\n    return runtime.engine.book('BTC-USDT', 1)\n")
     assert gateway_violations(tmp_path) == [
-        "quintex.gateway.x imports quintex.core.engine: the gateway may import only "
-        "core.{commands, enums, events, instruments, records, rejects}",
+        ("quintex.gateway.x imports quintex.core.engine: the gateway may import only "
+         "core.{commands, enums, events, instruments, records, rejects}"),
         "quintex.gateway.x:4 reads `.engine`: gateway reads go through the query port",
     ]

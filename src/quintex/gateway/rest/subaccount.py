@@ -111,7 +111,7 @@ async def create_subaccount(request: web.Request, key: ApiKey, body: bytes) -> w
 @private(Perm.READ_ONLY)
 async def subaccount_list(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("users/subaccount/list", key.uid), 20, 2.0)
-    master, all_subs = await read(request, lambda state: _with_subs(state, key))
+    _, all_subs = await read(request, lambda state: _with_subs(state, key))
     enable, name = params.text(request, "enable"), params.text(request, "subAcct")
     if enable not in ("", "true", "false"):
         raise param_error("enable")
