@@ -2,7 +2,10 @@
 
 A command is JSON of its plain data plus a type tag: `{"type": "PlaceOrder", "uid": 1, ...}`
 (Decimals as exact strings, enums as their values; `RestoreState` carries the engine's snapshot
-as it is). A snapshot is the engine's plain data as compressed JSON.
+as it is). Being stored by field name, a command written before a field with a default was added
+decodes with that default; a field this version does not know (the journal of a newer version) is a
+`CodecError` rather than silently dropped, since replaying without it would diverge. A snapshot is
+the engine's plain data as compressed JSON.
 """
 from __future__ import annotations
 
@@ -12,14 +15,15 @@ import zlib
 from typing import Any
 
 from quintex.core.commands import Command
-from quintex.core.plain import field_codecs, from_plain, to_plain
+from quintex.core.plain import to_plain
+
+from .byname import record_codec
 
 COMMAND_TYPES: dict[str, type[Any]] = {cls.__name__: cls for cls in typing.get_args(Command)}
 _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _DECODE = json.JSONDecoder().decode
 
-for _cls in COMMAND_TYPES.values():
-    field_codecs(_cls)
+_DECODERS = {name: record_codec(cls)[1] for name, cls in COMMAND_TYPES.items()}
 
 
 class CodecError(ValueError):
@@ -33,9 +37,8 @@ def encode_command(cmd: Command) -> bytes:
 def decode_command(payload: bytes) -> Command:
     try:
         data = _DECODE(payload.decode())
-        cls = COMMAND_TYPES[data.pop("type")]
-        return from_plain(cls, data)  # type: ignore[no-any-return]
-    except (ValueError, KeyError, TypeError, ArithmeticError) as exc:
+        return _DECODERS[data.pop("type")](data)  # type: ignore[no-any-return]
+    except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
         raise CodecError(f"not a command: {exc}") from None
 
 

@@ -1,16 +1,33 @@
 """The events that history is made of, kept in the store so that order history, fills, bills,
 transfers, withdrawals and public trades survive restarts (and snapshots, which do not hold read models).
 
-Each group commit stores one row: its history events, encoded positionally (a type tag and the
-field values in order; records nested the same way) as compact JSON.
+Each group commit stores one history row (its history events); the history tables store one `data`
+cell per finished order, fill, bill and funding bill. Both are compact JSON, stored by field name
+with a schema version:
+
+- version 2 (written now). A history row is `{"@v": 2, "events": [[type name, {field: value}], ...]}`,
+  zlib-compressed (level 1: the names repeat in every event; measured 8x smaller for 2-3 us per event);
+  a table cell is `{"@v": 2, field: value, ...}`, plain text. Values are plain as in `quintex.core.plain`
+  (Decimal: its exact string, enum: its value, None: null); a record inside a record (an order's
+  `last_fill`, an event's `order`) is an object of its fields too. "@v" cannot be a field name.
+- version 1 (read, never written). Positional: a history row is a JSON list (its first byte "[", never
+  a zlib header) of `[type index, *values]`,
+  a table cell the list of the record's values, nested records lists likewise, in the order
+  `V1_FIELDS` freezes. It is decoded by naming its values with that layout, then as version 2.
+
+Decoding by name is tolerant of records that grew: a field missing from a stored object takes the
+record's default (a field added since, with a default). It is strict about what it cannot place:
+a missing field without a default, a stored field this version does not know (data from a newer
+version; a field removed one day must be dropped here explicitly), an unknown type or a version other
+than 1 or 2 is a `CodecError`, never silently lost data.
 """
 from __future__ import annotations
 
-import dataclasses
-import json
-import typing
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
+
+import orjson
 
 from quintex.core.enums import OrdState
 from quintex.core.events import (
@@ -23,20 +40,51 @@ from quintex.core.events import (
     Transferred,
     Withdrawn,
 )
-from quintex.core.plain import value_codec
-
+from .byname import record_codec
 from .codec import CodecError
 
 KEEP_MS = 90 * 24 * 60 * 60 * 1000
 """History older than this (OKX's 3-month archive) is not kept."""
+VERSION = 2
+"""The version of the history rows and table cells written now."""
+VERSION_KEY = "@v"
 HISTORY_TYPES: tuple[type[Any], ...] = (
     OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted, Withdrawn, SubAccountTransferred)
-"""Each type's index is its tag in stored rows: new types go at the end."""
+"""The events history keeps, stored by their class name."""
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
-_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_DECODE = json.JSONDecoder().decode
 
 Convert = Callable[[Any], Any]
+
+V1_TYPES = ("OrderUpdated", "BillPosted", "AssetBillPosted", "Transferred", "TradeExecuted", "Withdrawn",
+            "SubAccountTransferred")
+"""Version 1's type tags: a row's first value indexes this."""
+V1_FIELDS: dict[str, tuple[str, ...]] = {
+    "OrderUpdated": ("order", "fill"),
+    "BillPosted": ("bill",),
+    "AssetBillPosted": ("bill",),
+    "Transferred": ("trans_id", "uid", "ccy", "amt", "from_account", "to_account", "client_id", "ts"),
+    "TradeExecuted": ("inst_id", "trade_id", "px", "sz", "taker_side", "ts"),
+    "Withdrawn": ("wd_id", "uid", "ccy", "chain", "amt", "fee", "dest", "to_addr", "to_uid", "tx_id", "client_id",
+                  "ts"),
+    "SubAccountTransferred": ("trans_id", "master_uid", "from_uid", "to_uid", "ccy", "amt", "from_account",
+                              "to_account", "client_id", "ts"),
+    "OrderView": ("ord_id", "cl_ord_id", "tag", "uid", "inst_id", "side", "ord_type", "td_mode", "tgt_ccy",
+                  "stp_mode", "px", "sz", "state", "acc_fill_sz", "fill_notional", "fee", "fee_ccy", "rebate",
+                  "rebate_ccy", "cancel_source", "c_time", "u_time", "last_fill", "req_id", "amend_result"),
+    "Fill": ("trade_id", "ord_id", "uid", "inst_id", "side", "px", "sz", "fee", "fee_ccy", "exec_type", "bill_id",
+             "fee_rate", "ts", "cl_ord_id", "tag"),
+    "Bill": ("bill_id", "uid", "ccy", "bal_chg", "bal", "type", "sub_type", "ts", "inst_id", "ord_id", "cl_ord_id",
+             "tag", "trade_id", "px", "sz", "fee", "exec_type", "from_account", "to_account"),
+    "AssetBill": ("bill_id", "uid", "ccy", "bal_chg", "bal", "type", "ts", "client_id"),
+}
+"""Version 1's positional layout of every stored record, frozen as it was (do not edit)."""
+V1_NESTED: dict[str, tuple[tuple[str, str], ...]] = {
+    "OrderUpdated": (("order", "OrderView"), ("fill", "Fill")),
+    "BillPosted": (("bill", "Bill"),),
+    "AssetBillPosted": (("bill", "AssetBill"),),
+    "OrderView": (("last_fill", "Fill"),),
+}
+"""Version 1's records inside records: (field, record type), the field null or the record's values."""
 
 
 def is_history(event: Event) -> bool:
@@ -47,56 +95,80 @@ def is_history(event: Event) -> bool:
 
 
 def encode_events(events: Iterable[Event]) -> bytes:
-    return _ENCODE([_ENCODERS[type(e)](e) for e in events]).encode()
+    return zlib.compress(orjson.dumps({VERSION_KEY: VERSION, "events": [_ENCODERS[type(e)](e) for e in events]}), 1)
 
 
 def decode_events(blob: bytes) -> list[Event]:
     try:
-        rows = _DECODE(blob.decode())
-        if not isinstance(rows, list):
+        if blob[:1] == b"[":
+            return [_decode_v1_event(row) for row in orjson.loads(blob)]
+        data = orjson.loads(zlib.decompress(blob))
+        if type(data) is not dict:
             raise TypeError("not a list of events")
-        return [_DECODERS[row[0]](row) for row in rows]
-    except (ValueError, KeyError, TypeError, IndexError, ArithmeticError) as exc:
+        _check_version(data.get(VERSION_KEY), {VERSION_KEY, "events"}, data)
+        return [_DECODERS[name](fields) for name, fields in data["events"]]
+    except (ValueError, KeyError, TypeError, IndexError, ArithmeticError, zlib.error) as exc:
         raise CodecError(f"not a history row: {exc}") from None
 
 
-def record_codec(cls: type[Any]) -> tuple[Convert, Convert]:
-    """Encoder and decoder of a dataclass or NamedTuple as the list of its field values."""
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else list(cls._fields)
-    codecs = [_codec(hints[name]) for name in names]
-    pairs = list(zip(names, codecs, strict=True))
+def stored_record(cls: type[Any]) -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
+    """Dump and load of a history table's `data` cell holding a record of type `cls`."""
+    encode, decode = record_codec(cls)
+    v1_name = cls.__name__
 
-    def encode(record: Any) -> list[Any]:
-        return [v if enc is None else enc(v) for (name, (enc, _)), v in
-                zip(pairs, (getattr(record, name) for name in names), strict=True)]
+    def dump(record: Any) -> str:
+        data = {VERSION_KEY: VERSION}
+        data.update(encode(record))
+        return orjson.dumps(data).decode()
 
-    def decode(values: list[Any]) -> Any:
-        return cls(*[v if dec is None else dec(v) for (_, dec), v in zip(codecs, values, strict=True)])
+    def load(cell: str | bytes) -> Any:
+        try:
+            data = orjson.loads(cell)
+            if type(data) is list:
+                return decode(v1_plain(v1_name, data))
+            if type(data) is not dict:
+                raise TypeError(f"not a {v1_name}")
+            if data.pop(VERSION_KEY, None) != VERSION:
+                raise ValueError(f"stored {v1_name} without version {VERSION}")
+            return decode(data)
+        except (ValueError, KeyError, TypeError, IndexError, ArithmeticError) as exc:
+            raise CodecError(f"not a stored {v1_name}: {exc}") from None
 
-    return encode, decode
-
-
-def _codec(tp: Any) -> tuple[Convert | None, Convert | None]:
-    args = typing.get_args(tp)
-    inner = [arg for arg in args if arg is not type(None)]
-    if len(args) == 2 and len(inner) == 1 and _is_record(inner[0]):
-        enc, dec = record_codec(inner[0])
-        return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
-    if _is_record(tp):
-        return record_codec(tp)
-    return value_codec(tp)
+    return dump, load
 
 
-def _is_record(tp: Any) -> bool:
-    return dataclasses.is_dataclass(tp) or (isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"))
+def _check_version(version: object, allowed: set[str], data: dict[str, Any]) -> None:
+    if version != VERSION:
+        raise ValueError(f"history row version {version!r}; this version reads 1 and {VERSION}")
+    if not allowed.issuperset(data):
+        raise ValueError(f"history row has unknown keys {sorted(set(data) - allowed)}")
 
 
-def _tagged(index: int, cls: type[Any]) -> tuple[Convert, Convert]:
+def v1_plain(name: str, values: list[Any]) -> dict[str, Any]:
+    """A version-1 record's values, named by its frozen layout (records inside it too)."""
+    names = V1_FIELDS[name]
+    if type(values) is not list or len(values) != len(names):
+        raise ValueError(f"a version-1 {name} has {len(names)} values")
+    data = dict(zip(names, values, strict=True))
+    for field, inner in V1_NESTED.get(name, ()):
+        if data[field] is not None:
+            data[field] = v1_plain(inner, data[field])
+    return data
+
+
+def _decode_v1_event(row: list[Any]) -> Event:
+    tag = row[0]
+    if type(tag) is not int or not 0 <= tag < len(V1_TYPES):
+        raise ValueError(f"unknown version-1 event tag {tag!r}")
+    name = V1_TYPES[tag]
+    return _DECODERS[name](v1_plain(name, row[1:]))  # type: ignore[no-any-return]
+
+
+def _tagged(cls: type[Any]) -> tuple[Convert, Convert]:
     enc, dec = record_codec(cls)
-    return (lambda event: [index, *enc(event)]), (lambda row: dec(row[1:]))
+    name = cls.__name__
+    return (lambda event: [name, enc(event)]), dec
 
 
-_CODECS = [_tagged(i, cls) for i, cls in enumerate(HISTORY_TYPES)]
-_ENCODERS: dict[type[Any], Convert] = {cls: enc for cls, (enc, _) in zip(HISTORY_TYPES, _CODECS, strict=True)}
-_DECODERS: list[Convert] = [dec for _, dec in _CODECS]
+_ENCODERS: dict[type[Any], Convert] = {cls: _tagged(cls)[0] for cls in HISTORY_TYPES}
+_DECODERS: dict[str, Convert] = {cls.__name__: _tagged(cls)[1] for cls in HISTORY_TYPES}

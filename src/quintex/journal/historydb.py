@@ -7,7 +7,6 @@ backends share the SQL here (`?` placeholders, table names with the backend's pr
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -15,7 +14,7 @@ from quintex.core.enums import OrdState
 from quintex.core.events import AssetBillPosted, BillPosted, Event, OrderUpdated
 from quintex.core.records import AssetBill, Bill, Fill, OrderView
 
-from .events import record_codec
+from .events import stored_record
 
 MAX_PAGE = 100
 TABLES = ("hist_orders", "hist_fills", "hist_bills", "hist_asset_bills")
@@ -26,8 +25,8 @@ COLUMNS = (
     "uid, bill_id, seq, ccy, type, client_id, ts, data",
 )
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
-_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_ORDER, _FILL, _BILL, _ASSET_BILL = (record_codec(cls) for cls in (OrderView, Fill, Bill, AssetBill))
+_ORDER, _FILL, _BILL, _ASSET_BILL = (stored_record(cls) for cls in (OrderView, Fill, Bill, AssetBill))
+"""(dump, load) of each table's `data` cell: by field name with a schema version (see `events`)."""
 
 Row = tuple[Any, ...]
 Execute = Callable[[str, Sequence[Any]], list[Row]]
@@ -76,18 +75,18 @@ def index_rows(seq: int, events: Iterable[Event]) -> IndexRows:
             if order.state in _TERMINAL:
                 rows.orders.append((order.uid, order.ord_id, seq, order.inst_id, str(order.ord_type),
                                     str(order.state), int(order.acc_fill_sz > 0), order.c_time, order.u_time,
-                                    order.cl_ord_id, _dump(_ORDER, order)))
+                                    order.cl_ord_id, _ORDER[0](order)))
             if (fill := event.fill) is not None:
                 rows.fills.append((fill.uid, fill.bill_id, seq, fill.inst_id, fill.ord_id, fill.ts,
-                                   _dump(_FILL, fill)))
+                                   _FILL[0](fill)))
         elif type(event) is BillPosted:
             bill = event.bill
             rows.bills.append((bill.uid, bill.bill_id, seq, bill.inst_id, bill.ccy, str(bill.type),
-                               str(bill.sub_type), bill.ts, _dump(_BILL, bill)))
+                               str(bill.sub_type), bill.ts, _BILL[0](bill)))
         elif type(event) is AssetBillPosted:
             ab = event.bill
             rows.asset_bills.append((ab.uid, ab.bill_id, seq, ab.ccy, str(ab.type), ab.client_id, ab.ts,
-                                     _dump(_ASSET_BILL, ab)))
+                                     _ASSET_BILL[0](ab)))
     return rows
 
 
@@ -205,8 +204,4 @@ class HistoryReader:
             return []
         sql = (f"SELECT data FROM {self._prefix}{TABLES[table]} WHERE {' AND '.join(where.parts)} "
                f"ORDER BY {key} DESC LIMIT {size}")
-        return [decode(json.loads(data)) for (data,) in self._execute(sql, where.args)]
-
-
-def _dump(codec: tuple[Callable[[Any], Any], Callable[[Any], Any]], record: Any) -> str:
-    return _ENCODE(codec[0](record))  # type: ignore[no-any-return]
+        return [decode(data) for (data,) in self._execute(sql, where.args)]

@@ -138,6 +138,12 @@ def merge_stored(execute: Execute, prefix: str, candles: Sequence[Candle]) -> li
     return [(stored[c[:3]].merged(c) if c[:3] in stored else c).row() for c in candles]
 
 
+def _trade(inst_id: str, trade_id: int, px: str, sz: str, side: str, ts: int) -> TradeExecuted:
+    """A stored trade row as the event, built by keyword: fields added to the event take their defaults."""
+    return TradeExecuted(inst_id=inst_id, trade_id=trade_id, px=Decimal(px), sz=Decimal(sz), taker_side=Side(side),
+                         ts=ts)
+
+
 def _candle(row: Row) -> Candle:
     inst_id, bar, ts, end, seq, o, h, l, c, vol, quote, _ = row
     return Candle(inst_id, bar, ts, end, seq, Decimal(o), Decimal(h), Decimal(l), Decimal(c), Decimal(vol),
@@ -155,8 +161,7 @@ def truncated(execute: Execute, prefix: str, seq: int) -> list[Row]:
     for inst_id, bar, start, end in touched:
         trades = execute(f"SELECT seq, trade_id, px, sz, side, ts FROM {prefix}{TRADES} "
                          f"WHERE inst_id = ? AND ts >= ? AND ts < ? ORDER BY trade_id", [inst_id, start, end])
-        pairs = [(s, TradeExecuted(inst_id, t, Decimal(px), Decimal(sz), Side(side), ts))
-                 for s, t, px, sz, side, ts in trades]
+        pairs = [(s, _trade(inst_id, t, px, sz, side, ts)) for s, t, px, sz, side, ts in trades]
         rows += [c.row() for c in fold_candles(pairs, lambda _, key=(bar, start, end): [key])]
     return rows
 
@@ -185,8 +190,7 @@ class MarketReader:
         rows = self._execute(
             f"SELECT trade_id, px, sz, side, ts FROM {self._prefix}{TRADES} WHERE inst_id = ?{where} "
             f"ORDER BY {key} DESC{', trade_id DESC' if key == 'ts' else ''} LIMIT {size}", [inst_id, *args])
-        return [TradeExecuted(inst_id, trade_id, Decimal(px), Decimal(sz), Side(side), ts)
-                for trade_id, px, sz, side, ts in rows]
+        return [_trade(inst_id, trade_id, px, sz, side, ts) for trade_id, px, sz, side, ts in rows]
 
     def candles(self, inst_id: str, bar: str, after: int | None, before: int | None, limit: int) -> list[Candle]:
         """Buckets of the canonical `bar` with `before < ts < after`."""
