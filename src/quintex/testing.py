@@ -179,7 +179,7 @@ class Exchange:
 
     def ccxt(self, name: str) -> Any:
         """A ccxt `okx` client of user `name`, pointed at this exchange."""
-        import ccxt
+        import ccxt  # type: ignore[import-untyped]
 
         c = self.users[name]
         client = ccxt.okx({"apiKey": c.api_key, "secret": c.secret_key, "password": c.passphrase,

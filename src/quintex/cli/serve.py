@@ -98,11 +98,11 @@ def _stop_on_signals() -> asyncio.Event:
 
 async def _list(runtime: Runtime, listing: Sequence[ListCurrency | ListInstrument]) -> None:
     """Submit the listing commands for whatever the engine does not list yet."""
-    engine = runtime.engine
+    currencies, instruments = await runtime.query(lambda state: (set(state.currencies), set(state.instruments)))
     missing = [
         cmd for cmd in listing
-        if (cmd.currency.ccy not in engine.currencies if isinstance(cmd, ListCurrency)
-            else cmd.instrument.inst_id not in engine.instruments)
+        if (cmd.currency.ccy not in currencies if isinstance(cmd, ListCurrency)
+            else cmd.instrument.inst_id not in instruments)
     ]
     for cmd, events in zip(missing, await runtime.submit_many(missing), strict=True):
         if isinstance(events[0], CommandRejected):

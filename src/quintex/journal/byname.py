@@ -22,13 +22,14 @@ Convert = Callable[[Any], Any]
 
 
 @cache
-def record_codec(cls: type[Any]) -> tuple[Convert, Convert]:
+def record_codec(cls: Any) -> tuple[Convert, Convert]:
     """Encoder and decoder of records of type `cls` as dicts of plain field values."""
     hints = typing.get_type_hints(cls)
+    label: str = cls.__name__
     if dataclasses.is_dataclass(cls):
         declared = dataclasses.fields(cls)
         if any(not f.init for f in declared):
-            raise TypeError(f"{cls.__name__} has fields outside __init__: it cannot be stored by name")
+            raise TypeError(f"{label} has fields outside __init__: it cannot be stored by name")
         names = tuple(f.name for f in declared)
         positional = not any(f.kw_only for f in declared)
     else:
@@ -36,7 +37,6 @@ def record_codec(cls: type[Any]) -> tuple[Convert, Convert]:
     fields = tuple((name, *_codec(hints[name])) for name in names)
     known, count = frozenset(names), len(names)
     values = _identity if issubclass(cls, tuple) else _getter(names)
-    label = cls.__name__
 
     def encode(record: Any) -> dict[str, Any]:
         return {name: v if enc is None else enc(v) for (name, enc, _), v in zip(fields, values(record), strict=True)}

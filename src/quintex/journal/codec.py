@@ -19,7 +19,7 @@ from quintex.core.plain import to_plain
 
 from .byname import record_codec
 
-COMMAND_TYPES: dict[str, type[Any]] = {cls.__name__: cls for cls in typing.get_args(Command)}
+COMMAND_TYPES: dict[str, Any] = {cls.__name__: cls for cls in typing.get_args(Command)}
 _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _DECODE = json.JSONDecoder().decode
 

@@ -40,6 +40,7 @@ from quintex.core.events import (
     Transferred,
     Withdrawn,
 )
+
 from .byname import record_codec
 from .codec import CodecError
 
@@ -111,7 +112,7 @@ def decode_events(blob: bytes) -> list[Event]:
         raise CodecError(f"not a history row: {exc}") from None
 
 
-def stored_record(cls: type[Any]) -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
+def stored_record(cls: Any) -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
     """Dump and load of a history table's `data` cell holding a record of type `cls`."""
     encode, decode = record_codec(cls)
     v1_name = cls.__name__
@@ -164,7 +165,7 @@ def _decode_v1_event(row: list[Any]) -> Event:
     return _DECODERS[name](v1_plain(name, row[1:]))  # type: ignore[no-any-return]
 
 
-def _tagged(cls: type[Any]) -> tuple[Convert, Convert]:
+def _tagged(cls: Any) -> tuple[Convert, Convert]:
     enc, dec = record_codec(cls)
     name = cls.__name__
     return (lambda event: [name, enc(event)]), dec

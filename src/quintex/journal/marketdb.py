@@ -162,7 +162,7 @@ def truncated(execute: Execute, prefix: str, seq: int) -> list[Row]:
         trades = execute(f"SELECT seq, trade_id, px, sz, side, ts FROM {prefix}{TRADES} "
                          f"WHERE inst_id = ? AND ts >= ? AND ts < ? ORDER BY trade_id", [inst_id, start, end])
         pairs = [(s, _trade(inst_id, t, px, sz, side, ts)) for s, t, px, sz, side, ts in trades]
-        rows += [c.row() for c in fold_candles(pairs, lambda _, key=(bar, start, end): [key])]
+        rows += [c.row() for c in fold_candles(pairs, _only_bucket(bar, start, end))]
     return rows
 
 
@@ -205,9 +205,14 @@ class MarketReader:
 
 
 def _bounds(key: str, after: int | None, before: int | None) -> tuple[str, list[Any]]:
-    where, args = "", []
+    where, args = "", list[Any]()
     if after is not None:
         where, args = f"{where} AND {key} < ?", [*args, after]
     if before is not None:
         where, args = f"{where} AND {key} > ?", [*args, before]
     return where, args
+
+
+def _only_bucket(bar: str, start: int, end: int) -> Callable[[int], list[tuple[str, int, int]]]:
+    """The bucket function that puts every trade in the one candle being refolded."""
+    return lambda _: [(bar, start, end)]

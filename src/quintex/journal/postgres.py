@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Generator, Sequence
+from typing import Any
 
 import psycopg
 
@@ -112,7 +113,7 @@ class PostgresStore:
             if history:
                 cur.executemany("INSERT INTO quintex_history VALUES (%s, %s, %s)", [row[:3] for row in history])
                 for row in history:
-                    _insert_index(cur, row.index)
+                    _insert_index(cur, row.tables)
                     _insert_market(cur, row.market)
 
     def records(self, after: int, until: int | None = None) -> Generator[Record, None, None]:
@@ -124,14 +125,15 @@ class PostgresStore:
                 yield Record(seq, ts, bytes(cmd), crc)
 
     def last_seq(self) -> int:
-        return self._one("SELECT coalesce(max(seq), 0) FROM quintex_journal")  # type: ignore[no-any-return]
+        return int(self._one("SELECT coalesce(max(seq), 0) FROM quintex_journal"))
 
     def first_seq(self) -> int | None:
-        return self._one("SELECT min(seq) FROM quintex_journal")  # type: ignore[no-any-return]
+        first = self._one("SELECT min(seq) FROM quintex_journal")
+        return None if first is None else int(first)
 
     def seq_at(self, ts: int) -> int:
-        return self._one(  # type: ignore[no-any-return]
-            "SELECT coalesce(max(seq), 0) FROM quintex_journal WHERE ts <= %s", ts)
+        return int(self._one(
+            "SELECT coalesce(max(seq), 0) FROM quintex_journal WHERE ts <= %s", ts))
 
     def truncate_from(self, seq: int) -> None:
         with self._db.transaction():
@@ -216,7 +218,7 @@ class PostgresStore:
             self._db.execute("SELECT pg_advisory_unlock_all()")
         self._db.close()
 
-    def _one(self, sql: str, *args: object) -> object:
+    def _one(self, sql: str, *args: object) -> Any:
         row = self._db.execute(sql, args).fetchone()  # type: ignore[arg-type]
         return row[0] if row is not None else None
 

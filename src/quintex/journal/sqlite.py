@@ -121,7 +121,7 @@ class SQLiteStore:
             if history:
                 db.executemany("INSERT INTO history VALUES (?, ?, ?)", [row[:3] for row in history])
                 for row in history:
-                    self._insert_index(row.index)
+                    self._insert_index(row.tables)
                     self._insert_market(row.market)
         except BaseException:
             db.execute("ROLLBACK")

@@ -45,7 +45,7 @@ class HistoryRow(NamedTuple):
     seq: int
     ts: int
     events: bytes
-    index: IndexRows = NO_ROWS
+    tables: IndexRows = NO_ROWS
     market: MarketRows = NO_MARKET
 
 

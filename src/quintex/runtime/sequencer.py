@@ -36,7 +36,8 @@ T = TypeVar("T")
 
 
 class Engine(Protocol):
-    last_ts: int
+    @property
+    def last_ts(self) -> int: ...
 
     def apply(self, cmd: Command, ts: int) -> list[Event]: ...
 

@@ -67,7 +67,8 @@ class MarketDriver:
 
     async def _run(self) -> None:
         accelerated = isinstance(self.clock, AcceleratedClock)
-        pause_s = self.market.config.step_ms / 1000 / (self.clock.factor if accelerated else 1.0)
+        factor = self.clock.factor if isinstance(self.clock, AcceleratedClock) else 1.0
+        pause_s = self.market.config.step_ms / 1000 / factor
         while True:
             await asyncio.sleep(pause_s)
             try:

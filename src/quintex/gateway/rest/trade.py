@@ -1,10 +1,12 @@
 """Trading: place, cancel and amend (single and batch), order queries, fills, cancel-all-after."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
+from quintex.core.commands import Command
 from quintex.core.enums import InstType, OrdState, Perm
 from quintex.core.events import CancelAllAfterSet
 from quintex.core.records import ApiKey, OrderView
@@ -30,7 +32,7 @@ MAX_BATCH = 20
 PENDING_STATES = {s.value for s in (OrdState.LIVE, OrdState.PARTIALLY_FILLED)}
 HISTORY_STATES = {s.value for s in (OrdState.FILLED, OrdState.CANCELED)}
 
-ORDER_OPS = {
+ORDER_OPS: dict[str, tuple[Callable[..., Command], orderops.Outcome, orderops.Failure]] = {
     "order": (parse.place_order, orderops.place_outcome, orderops.place_failure),
     "cancel": (parse.cancel_order, orderops.cancel_outcome, orderops.cancel_failure),
     "amend": (parse.amend_order, orderops.amend_outcome, orderops.amend_failure),

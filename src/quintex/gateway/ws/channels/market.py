@@ -116,10 +116,10 @@ class CandleChannel(PerInstrumentChannel):
                 topic.publish(self._row(last))
                 topic.state = None
         for inst_id in self.dirty:
-            topic = self.topics.get(inst_id)
+            dirty = self.topics.get(inst_id)
             latest = self.ctx.market_data.latest_candle(inst_id, self.bar)
-            if topic is not None and latest is not None:
-                topic.publish(self._row(latest))
+            if dirty is not None and latest is not None:
+                dirty.publish(self._row(latest))
                 topic.state = latest
         self.dirty.clear()
 

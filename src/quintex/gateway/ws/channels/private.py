@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -71,7 +71,7 @@ class OrdersChannel(_PerUser):
         inst = self.ctx.catalog.instruments[order.inst_id]
         data = None
         for topic in topics:
-            _, _, inst_type, family, inst_id = topic.key  # type: ignore[misc]
+            _, _, inst_type, family, inst_id = cast(tuple[str, int, str, str, str], topic.key)
             if _matches(inst, inst_type, family, inst_id):
                 data = data or orjson.dumps([render.order_push(order, inst, fill)])
                 topic.publish(data)
@@ -158,7 +158,7 @@ class AccountChannel(_PerUser):
                     topic.state = now + self.ctx.settings.account_period_s
 
     def _snapshot(self, topic: Topic, state: State) -> bytes:
-        _, uid, ccy, _ = topic.key  # type: ignore[misc]
+        _, uid, ccy, _ = cast(tuple[str, int, str, bool], topic.key)
         held = [b for b in state.balances(uid)
                 if (b.cash or b.frozen) and (not ccy or b.ccy == ccy)]
         return orjson.dumps([render.balance(held, self.ctx.now_ms())])
