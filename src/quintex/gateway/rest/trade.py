@@ -10,7 +10,7 @@ from quintex.core.commands import Command
 from quintex.core.enums import InstType, OrdState, Perm
 from quintex.core.events import CancelAllAfterSet
 from quintex.core.records import ApiKey, OrderView
-from quintex.okx import envelope, parse, render
+from quintex.okx import envelope, orderresults, parse, render
 from quintex.okx.codes import (
     batch_too_large,
     json_error,
@@ -32,10 +32,10 @@ MAX_BATCH = 20
 PENDING_STATES = {s.value for s in (OrdState.LIVE, OrdState.PARTIALLY_FILLED)}
 HISTORY_STATES = {s.value for s in (OrdState.FILLED, OrdState.CANCELED)}
 
-ORDER_OPS: dict[str, tuple[Callable[..., Command], orderops.Outcome, orderops.Failure]] = {
-    "order": (parse.place_order, orderops.place_outcome, orderops.place_failure),
-    "cancel": (parse.cancel_order, orderops.cancel_outcome, orderops.cancel_failure),
-    "amend": (parse.amend_order, orderops.amend_outcome, orderops.amend_failure),
+ORDER_OPS: dict[str, tuple[Callable[..., Command], orderresults.Outcome, orderresults.Failure]] = {
+    "order": (parse.place_order, orderresults.place_outcome, orderresults.place_failure),
+    "cancel": (parse.cancel_order, orderresults.cancel_outcome, orderresults.cancel_failure),
+    "amend": (parse.amend_order, orderresults.amend_outcome, orderresults.amend_failure),
 }
 
 
