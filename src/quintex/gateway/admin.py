@@ -255,7 +255,36 @@ async def freeze_sub(request: web.Request) -> web.StreamResponse:
     return json_response({"uid": str(sub.uid), "subAcct": sub.name, "enable": not sub.frozen})
 
 
+@admin_route
+async def show_user(request: web.Request) -> web.StreamResponse:
+    """Read only: a user (or sub-account), its sub-accounts, its API keys (never a secret) and its balances."""
+    user = _user(request)
+    engine = request.app[RUNTIME].engine
+    master = engine.user(user.master_uid) if user.master_uid is not None else None
+    trading = {b.ccy: b for b in engine.balances(user.uid)}
+    funding = {b.ccy: b for b in engine.funding_balances(user.uid)}
+    zero = Decimal(0)
+    return json_response({
+        "uid": str(user.uid), "name": user.name, "master": master.name if master else "",
+        "enable": not user.frozen,
+        "subs": [{"uid": str(s.uid), "name": s.name, "enable": not s.frozen}
+                 for s in engine.sub_accounts(user.uid)],
+        "keys": [{"apiKey": k.api_key, "label": k.label, "perm": ",".join(p.value for p in k.perm),
+                  "ip": ",".join(k.ips)} for k in engine.api_keys(user.uid)],
+        "balances": [{"ccy": ccy,
+                      "trading": _plain(trading[ccy].cash if ccy in trading else zero),
+                      "tradingFrozen": _plain(trading[ccy].frozen if ccy in trading else zero),
+                      "funding": _plain(funding[ccy].cash if ccy in funding else zero)}
+                     for ccy in sorted(trading.keys() | funding.keys())],
+    })
+
+
+def _plain(amount: Decimal) -> str:
+    return format(amount.normalize(), "f") if amount else "0"
+
+
 def register_admin(app: web.Application) -> None:
+    app.router.add_get(ADMIN_PREFIX + "users/{name}", show_user)
     app.router.add_post(ADMIN_PREFIX + "users", create_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/keys", create_key)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/fund", fund_user)
