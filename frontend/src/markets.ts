@@ -80,7 +80,10 @@ export class Markets {
     this.bar = BARS.includes(bar) ? bar : "1m";
     this.barSelect.value = this.bar;
     this.current = inst;
-    this.listEl.querySelectorAll("a").forEach((a) => a.toggleAttribute("aria-current", a.dataset.inst === inst.instId));
+    this.listEl.querySelectorAll("a").forEach((a) => {
+      a.toggleAttribute("aria-current", a.dataset.inst === inst.instId);
+      a.setAttribute("href", `#/markets/${a.dataset.inst}/${this.bar}`); // switching instruments keeps the bar
+    });
     this.unsubscribe.forEach((u) => u());
     this.unsubscribe = [];
     this.notice.clear();

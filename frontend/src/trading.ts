@@ -18,7 +18,7 @@ const TABS = ["Open orders", "Order history", "Fills", "Balances", "Bills"] as c
 type Tab = (typeof TABS)[number];
 
 export class Trading {
-  readonly keyEl = h("section", { class: "panel keys", "aria-label": "API key" });
+  readonly keyEl = h("section", { class: "panel keys", "aria-label": "Your API key" });
   readonly orderEl = h("section", { class: "panel order-entry", "aria-label": "Place an order" });
   readonly accountEl = h("section", { class: "panel account", "aria-label": "Account" });
   creds: Credentials | null = null;
