@@ -53,9 +53,11 @@ export class CandleChart {
     const ts = Number(row[0]);
     const last = Math.max(0, ...this.times);
     if (ts < last) return; // an older bar: lightweight-charts only updates the newest
+    const added = !this.times.has(ts);
     this.times.add(ts);
     this.candles.update(candle(row));
     this.volume.update(volume(row));
+    if (added && this.times.size <= 80) this.chart.timeScale().fitContent(); // few bars: show them all
     this.mark();
   }
 

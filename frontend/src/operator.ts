@@ -74,7 +74,7 @@ export class Operator {
 
   private tokenSection(): HTMLElement {
     const tokenInput = input({ type: "password", name: "adminToken", value: this.token });
-    const form = h("form", { class: "inline-form", "aria-label": "Admin token" },
+    const form = h("form", { class: "inline-form", "aria-label": "Use an admin token" },
       field("Admin token", tokenInput, "the contents of DATA_DIR/admin-token; kept in this tab only"),
       h("button", { type: "submit" }, "Use token"),
       h("button", { type: "button", onclick: () => {
@@ -164,6 +164,7 @@ export class Operator {
   }
 
   private async act(done: string, method: "GET" | "POST", path: string, payload?: object): Promise<void> {
+    this.marketNotice.ok("Working…");
     try {
       const answer = await this.call<Record<string, unknown>>(method, path, payload);
       const usd = typeof answer.usd === "string" ? `: ${answer.ccy} is now ${answer.usd} USD` : "";
