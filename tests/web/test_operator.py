@@ -4,9 +4,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from playwright.sync_api import expect
+import pytest
 
 from .conftest import Exchange, screenshot
+
+expect = pytest.importorskip("playwright.sync_api",
+                             reason="playwright is not installed: pip install -e '.[test]'").expect
 
 
 def console(open_page: Any, live: Exchange, allow: str | None = None) -> Any:

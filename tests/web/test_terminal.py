@@ -5,9 +5,12 @@ import re
 import uuid
 from typing import Any
 
-from playwright.sync_api import expect
+import pytest
 
 from .conftest import Exchange, connect, screenshot
+
+expect = pytest.importorskip("playwright.sync_api",
+                             reason="playwright is not installed: pip install -e '.[test]'").expect
 
 
 def place(page: Any, side: str, px: str, sz: str, ord_type: str = "limit") -> None:
