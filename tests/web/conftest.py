@@ -35,8 +35,10 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Per module: Playwright's sync API holds the thread's event loop while it runs, which asyncio.run() in
+    other tests must not meet."""
     executable = chromium_path()
     if executable is None:
         pytest.skip("no chromium found (/usr/bin/chromium or $QUINTEX_CHROMIUM): apt-get install -y chromium")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aiohttp import web
@@ -13,7 +14,14 @@ from quintex.gateway.static import register_static
 from quintex.web import WEB_ROOT
 
 
-async def fetch(root: Path, *paths: str) -> list[tuple[int, dict[str, str], bytes]]:
+def fetch(root: Path, *paths: str) -> list[tuple[int, dict[str, str], bytes]]:
+    """GET each path from the static routes; on a thread of its own, since Playwright's sync API may hold this
+    thread's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _fetch(root, *paths)).result()
+
+
+async def _fetch(root: Path, *paths: str) -> list[tuple[int, dict[str, str], bytes]]:
     app = web.Application()
     register_static(app, root)
     async with TestClient(TestServer(app)) as client:
@@ -28,7 +36,7 @@ def test_the_packaged_build_is_complete_and_served_with_cache_headers() -> None:
     index = (WEB_ROOT / "index.html").read_text(encoding="utf-8")
     assets = re.findall(r'"/assets/([^"]+)"', index)
     assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets), index
-    answers = asyncio.run(fetch(WEB_ROOT, "/", *(f"/assets/{a}" for a in assets)))
+    answers = fetch(WEB_ROOT, "/", *(f"/assets/{a}" for a in assets))
     status, headers, body = answers[0]
     assert (status, headers["Cache-Control"], body.decode()) == (200, "no-cache", index)
     assert headers["Content-Type"].startswith("text/html")
@@ -45,7 +53,7 @@ def test_the_packaged_build_is_complete_and_served_with_cache_headers() -> None:
 
 def test_unknown_or_sneaky_asset_names_and_a_missing_build_are_404(tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text("no")
-    answers = asyncio.run(fetch(WEB_ROOT, "/assets/nothing.js", "/assets/..%2F..%2Fweb%2F__init__.py",
-                                "/assets/.hidden"))
+    answers = fetch(WEB_ROOT, "/assets/nothing.js", "/assets/..%2F..%2Fweb%2F__init__.py",
+                                "/assets/.hidden")
     assert [a[0] for a in answers] == [404, 404, 404]
-    assert [a[0] for a in asyncio.run(fetch(tmp_path, "/", "/assets/x.js"))] == [404, 404]
+    assert [a[0] for a in fetch(tmp_path, "/", "/assets/x.js")] == [404, 404]
