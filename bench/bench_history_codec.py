@@ -17,10 +17,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from quintex.core.engine import Engine  # noqa: E402
-from quintex.journal import historydb  # noqa: E402
-from quintex.journal.events import decode_events, encode_events, is_history  # noqa: E402
-from tests.sessions import seeded_session  # noqa: E402
+from quintex.core.engine import Engine
+from quintex.journal import historydb
+from quintex.journal.events import decode_events, encode_events, is_history
+from tests.sessions import seeded_session
 
 
 def history_events(count: int) -> list[Any]:

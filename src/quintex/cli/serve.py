@@ -16,6 +16,7 @@ from quintex.gateway.app import create_app
 from quintex.history import History
 from quintex.marketdata import MarketData
 from quintex.runtime.sequencer import Runtime
+from quintex.web import WEB_ROOT
 
 from .admintoken import TOKEN_FILE, ensure_admin_token
 from .durable import close_durable, open_durable
@@ -68,7 +69,8 @@ async def _serve(args: argparse.Namespace) -> int:
         async with running_market(args, runtime, engine, clock) as market:
             app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
                              market_data=StoredMarket(market_data, market_reader),
-                             history=StoredHistory(history, reader, runtime.now_ms), operator=market)
+                             history=StoredHistory(history, reader, runtime.now_ms), operator=market,
+                             web_root=WEB_ROOT)
             await _serve_http(app, args, stop)
     finally:
         await runtime.stop()
@@ -139,6 +141,7 @@ def _announce(args: argparse.Namespace) -> None:
     lines = [
         f"Quintex is serving the OKX API v5 at {url}  (REST: {url}/api/v5/...)",
         f"WebSocket: ws://{host}:{args.port}/ws/v5/public, /ws/v5/private, /ws/v5/business",
+        f"Web terminal and operator console: {url}/",
         f"Admin token: {Path(args.data_dir) / TOKEN_FILE}",
         f"Create a user: quintex user add alice --fund USDT=100000 --fund BTC=10 --json{options}",
         "Stop with Ctrl-C (or SIGTERM).",

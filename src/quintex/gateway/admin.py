@@ -25,6 +25,7 @@ from quintex.core.enums import Perm
 from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event, UserCreated, UserUpdated
 from quintex.core.records import User
 from quintex.core.rejects import Reject
+from quintex.runtime.query import State
 
 from .keys import ADMIN_TOKEN, CATALOG, RUNTIME
 from .responses import json_response
@@ -256,7 +257,39 @@ async def freeze_sub(request: web.Request) -> web.StreamResponse:
     return json_response({"uid": str(sub.uid), "subAcct": sub.name, "enable": not sub.frozen})
 
 
+@admin_route
+async def show_user(request: web.Request) -> web.StreamResponse:
+    """Read only: a user (or sub-account), its sub-accounts, its API keys (never a secret) and its balances."""
+    user = await _user(request)
+    return json_response(await request.app[RUNTIME].query(lambda state: _user_view(state, user)))
+
+
+def _user_view(state: State, user: User) -> dict[str, Any]:
+    master = state.user(user.master_uid) if user.master_uid is not None else None
+    trading = {b.ccy: b for b in state.balances(user.uid)}
+    funding = {b.ccy: b for b in state.funding_balances(user.uid)}
+    zero = Decimal(0)
+    return {
+        "uid": str(user.uid), "name": user.name, "master": master.name if master else "",
+        "enable": not user.frozen,
+        "subs": [{"uid": str(s.uid), "name": s.name, "enable": not s.frozen}
+                 for s in state.sub_accounts(user.uid)],
+        "keys": [{"apiKey": k.api_key, "label": k.label, "perm": ",".join(p.value for p in k.perm),
+                  "ip": ",".join(k.ips)} for k in state.api_keys(user.uid)],
+        "balances": [{"ccy": ccy,
+                      "trading": _plain(trading[ccy].cash if ccy in trading else zero),
+                      "tradingFrozen": _plain(trading[ccy].frozen if ccy in trading else zero),
+                      "funding": _plain(funding[ccy].cash if ccy in funding else zero)}
+                     for ccy in sorted(trading.keys() | funding.keys())],
+    }
+
+
+def _plain(amount: Decimal) -> str:
+    return format(amount.normalize(), "f") if amount else "0"
+
+
 def register_admin(app: web.Application) -> None:
+    app.router.add_get(ADMIN_PREFIX + "users/{name}", show_user)
     app.router.add_post(ADMIN_PREFIX + "users", create_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/keys", create_key)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/fund", fund_user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from aiohttp import web
 
@@ -25,6 +26,7 @@ from .keys import ADMIN_TOKEN, CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNT
 from .operator import MarketOperator, register_operator
 from .ratelimit import RateLimiter
 from .responses import error_response
+from .static import register_static
 from .ws import WsSettings
 
 log = logging.getLogger(__name__)
@@ -38,9 +40,10 @@ V5_METHODS = frozenset({"GET", "POST"})
 def create_app(
     runtime: Runtime, *, admin_token: str, rate_limits: bool, market_data: object, history: object,
     ws_settings: WsSettings | None = None, operator: MarketOperator | None = None,
-    rate_limit_clock: Callable[[], float] = time.monotonic,
+    rate_limit_clock: Callable[[], float] = time.monotonic, web_root: Path | None = None,
 ) -> web.Application:
-    """The REST + WebSocket app; rate limits (when on) count seconds of `rate_limit_clock`."""
+    """The REST + WebSocket app; rate limits (when on) count seconds of `rate_limit_clock`; `web_root`, when
+    given, is the browser terminal's build, served at `/`."""
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
     app[ADMIN_TOKEN] = admin_token
@@ -63,6 +66,8 @@ def create_app(
     app.on_cleanup.append(unfollow)
     ws.register(app, runtime, market_data, catalog, app[RATE_LIMITER],  # type: ignore[arg-type]
                 ws_settings or WsSettings())
+    if web_root is not None:
+        register_static(app, web_root)
     return app
 
 

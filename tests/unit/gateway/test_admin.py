@@ -318,3 +318,25 @@ def test_withdraw_adds_the_withdraw_permission_to_a_key() -> None:
         assert x.engine.api_key(plain["apiKey"]).perm == (Perm.READ_ONLY, Perm.TRADE)
 
     run(scenario)
+
+
+def test_looking_up_a_user_shows_its_sub_accounts_keys_and_balances_but_never_a_secret() -> None:
+    async def scenario(client, x) -> None:
+        _, made = await post(client, "/admin/users", {"name": "alice", "fund": {"USDT": "100.50"}})
+        _, sub = await post(client, "/admin/users/alice/subs", {"name": "alicedesk1"})
+        await post(client, "/admin/users/alice/subs/alicedesk1/freeze", {"frozen": True})
+        status, user = await send(client, "GET", "/admin/users/alice", headers=AUTH)
+        assert status == 200
+        assert user == {
+            "uid": made["uid"], "name": "alice", "master": "", "enable": True,
+            "subs": [{"uid": sub["uid"], "name": "alicedesk1", "enable": False}],
+            "keys": [{"apiKey": made["apiKey"], "label": "", "perm": "read_only,trade", "ip": ""}],
+            "balances": [{"ccy": "USDT", "trading": "100.5", "tradingFrozen": "0", "funding": "0"}],
+        }
+        _, desk = await send(client, "GET", "/admin/users/alicedesk1", headers=AUTH)
+        assert (desk["master"], desk["enable"], desk["subs"]) == ("alice", False, [])
+        assert made["secretKey"] not in orjson.dumps(user).decode()
+        assert (await send(client, "GET", "/admin/users/nobody", headers=AUTH))[0] == 404
+        assert (await send(client, "GET", "/admin/users/alice"))[0] == 401
+
+    run(scenario)

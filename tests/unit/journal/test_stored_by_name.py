@@ -29,7 +29,14 @@ from quintex.core.enums import (
     TdMode,
     WithdrawDest,
 )
-from quintex.core.events import BillPosted, OrderUpdated, SubAccountTransferred, TradeExecuted, Transferred, Withdrawn
+from quintex.core.events import (
+    BillPosted,
+    OrderUpdated,
+    SubAccountTransferred,
+    TradeExecuted,
+    Transferred,
+    Withdrawn,
+)
 from quintex.core.records import AssetBill, Bill, Fill, OrderView
 from quintex.journal.byname import record_codec
 from quintex.journal.codec import CodecError, decode_command, encode_command
@@ -161,7 +168,7 @@ class FillWithPnl(NamedTuple):
     ts: int
     cl_ord_id: str
     tag: str
-    pnl: Decimal = Decimal("0")
+    pnl: Decimal = Decimal(0)
 
 
 def test_a_row_written_before_a_defaulted_field_was_added_decodes_with_the_default() -> None:

@@ -1,0 +1,398 @@
+// Trading with a pasted API key: the key form, order entry, and the account's open orders (amend,
+// cancel), order history, fills, balances and bills. Every list is read from the server again after
+// each private push, so the page never shows anything the server does not hold.
+import { describe, privateGet, privatePost, type Row } from "./api";
+import { debounce, field, fillTable, h, input, Notice, select, sideCell, time } from "./dom";
+import type { Instrument } from "./markets";
+import type { Credentials } from "./okx/sign";
+import { loadCredentials, saveCredentials } from "./session";
+import { Socket } from "./ws";
+
+const ORDER_TYPES: [string, string][] = [
+  ["limit", "Limit"], ["market", "Market"], ["post_only", "Post only"], ["fok", "Fill or kill"],
+  ["ioc", "Immediate or cancel"], ["optimal_limit_ioc", "Optimal limit IOC"],
+];
+const PRICED = new Set(["limit", "post_only", "fok", "ioc"]);
+const BILL_TYPES: Record<string, string> = { "1": "transfer", "2": "trade" };
+const TABS = ["Open orders", "Order history", "Fills", "Balances", "Bills"] as const;
+type Tab = (typeof TABS)[number];
+
+export class Trading {
+  readonly keyEl = h("section", { class: "panel keys", "aria-label": "Your API key" });
+  readonly orderEl = h("section", { class: "panel order-entry", "aria-label": "Place an order" });
+  readonly accountEl = h("section", { class: "panel account", "aria-label": "Account" });
+  creds: Credentials | null = null;
+
+  private inst: Instrument | null = null;
+  private socket: Socket | null = null;
+  private tab: Tab = "Open orders";
+  private readonly keyNotice = new Notice();
+  private readonly orderNotice = new Notice();
+  private readonly accountNotice = new Notice();
+  private readonly ordType = select(ORDER_TYPES, { id: "ord-type", name: "ordType" });
+  private readonly px = input({ id: "px", name: "px", inputmode: "decimal" });
+  private readonly sz = input({ id: "sz", name: "sz", inputmode: "decimal" });
+  private readonly tgtCcy = select([["base_ccy", "base"], ["quote_ccy", "quote"]], { id: "tgt-ccy", name: "tgtCcy" });
+  private readonly tgtField = field("Size in", this.tgtCcy);
+  private readonly pxField = field("Price", this.px);
+  private readonly fieldset = h("fieldset", { disabled: true });
+  private readonly available = h("p", { class: "available", id: "available" });
+  private readonly tables = new Map<Tab, HTMLTableElement>(TABS.map((t) => [t, h("table", { "aria-label": t })]));
+  private readonly tabButtons = new Map<Tab, HTMLButtonElement>();
+  private readonly panels = new Map<Tab, HTMLElement>();
+  private readonly funding = h("table", { "aria-label": "Funding account" });
+  private readonly amendDialog = h("dialog", { "aria-label": "Amend order" });
+  private readonly refreshSoon = debounce(() => this.refresh(), 250);
+
+  constructor() {
+    this.buildKeyForm();
+    this.buildOrderForm();
+    this.buildAccount();
+    const saved = loadCredentials();
+    if (saved) void this.connect(saved);
+    else this.renderKeyForm();
+  }
+
+  /** Connect with the key in sessionStorage (the operator console stores a new user's key there). */
+  useSaved(): void {
+    const saved = loadCredentials();
+    if (saved) void this.connect(saved);
+  }
+
+  setInstrument(inst: Instrument): void {
+    this.inst = inst;
+    this.sz.placeholder = `min ${inst.minSz}`;
+    this.px.placeholder = `tick ${inst.tickSz}`;
+    this.tgtCcy.options[0].textContent = inst.baseCcy;
+    this.tgtCcy.options[1].textContent = inst.quoteCcy;
+    this.orderEl.querySelector("h2")!.textContent = `Place an order: ${inst.instId}`;
+    this.renderAvailable();
+  }
+
+  /** Fill the price field (from a click on a book level). */
+  setPrice(px: string): void {
+    this.px.value = px;
+  }
+
+  // -- the key ---------------------------------------------------------------------------------
+
+  private readonly keyInputs = {
+    apiKey: input({ name: "apiKey", required: true }),
+    secretKey: input({ name: "secretKey", type: "password", required: true }),
+    passphrase: input({ name: "passphrase", type: "password", required: true }),
+  };
+
+  private buildKeyForm(): void {
+    this.keyEl.append(h("h2", {}, "API key"));
+  }
+
+  private renderKeyForm(): void {
+    const form = h("form", { class: "key-form", "aria-label": "Connect an API key" },
+      field("API key", this.keyInputs.apiKey),
+      field("Secret key", this.keyInputs.secretKey),
+      field("Passphrase", this.keyInputs.passphrase),
+      h("button", { type: "submit" }, "Connect"),
+      h("p", { class: "hint" }, "Kept in this tab's sessionStorage only; requests are signed in the browser."));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const { apiKey, secretKey, passphrase } = this.keyInputs;
+      void this.connect({ apiKey: apiKey.value.trim(), secretKey: secretKey.value.trim(),
+        passphrase: passphrase.value });
+    });
+    this.keyEl.replaceChildren(this.keyEl.firstChild!, form, this.keyNotice.el);
+  }
+
+  private async connect(creds: Credentials): Promise<void> {
+    this.keyNotice.ok("Connecting…");
+    try {
+      const [config] = await privateGet(creds, "/account/config");
+      this.creds = creds;
+      saveCredentials(creds);
+      this.keyNotice.clear();
+      this.keyEl.replaceChildren(this.keyEl.firstChild!,
+        h("p", { id: "who" }, `Connected: uid ${config.uid}, key ${creds.apiKey.slice(0, 8)}…`,
+          h("br"), h("small", {}, `permissions ${config.perm}`)),
+        h("button", { type: "button", onclick: () => this.disconnect() }, "Disconnect"),
+        this.keyNotice.el);
+      this.fieldset.disabled = false;
+      this.socket?.close();
+      this.socket = new Socket("/ws/v5/private", creds, (code, msg) => this.keyNotice.error(`${code}: ${msg}`));
+      this.socket.subscribe({ channel: "orders", instType: "ANY" }, () => this.refreshSoon());
+      this.socket.subscribe({ channel: "account" }, () => this.refreshSoon());
+      await this.refresh();
+    } catch (err) {
+      saveCredentials(null);
+      this.renderKeyForm();
+      this.keyNotice.error(describe(err));
+    }
+  }
+
+  private disconnect(): void {
+    this.socket?.close();
+    this.socket = null;
+    this.creds = null;
+    saveCredentials(null);
+    this.fieldset.disabled = true;
+    Object.values(this.keyInputs).forEach((i) => (i.value = ""));
+    this.renderKeyForm();
+    for (const table of this.tables.values()) table.replaceChildren();
+    this.funding.replaceChildren();
+    this.renderAvailable();
+    this.accountNotice.clear();
+  }
+
+  // -- order entry -----------------------------------------------------------------------------
+
+  private buildOrderForm(): void {
+    const form = h("form", { class: "order-form", "aria-label": "Order entry" });
+    this.fieldset.append(
+      h("legend", { class: "visually-hidden" }, "Order"),
+      field("Order type", this.ordType), this.pxField, field("Size", this.sz), this.tgtField,
+      h("div", { class: "buttons" },
+        h("button", { type: "submit", value: "buy", class: "buy-button" }, "Buy"),
+        h("button", { type: "submit", value: "sell", class: "sell-button" }, "Sell")),
+    );
+    form.append(this.fieldset, this.available, this.orderNotice.el);
+    this.ordType.addEventListener("change", () => this.syncOrderType());
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const side = ((ev as SubmitEvent).submitter as HTMLButtonElement | null)?.value ?? "buy";
+      void this.place(side);
+    });
+    this.orderEl.append(h("h2", {}, "Place an order"), form);
+    this.syncOrderType();
+  }
+
+  private syncOrderType(): void {
+    const t = this.ordType.value;
+    this.pxField.hidden = !PRICED.has(t);
+    this.px.required = PRICED.has(t);
+    this.tgtField.hidden = t !== "market";
+  }
+
+  private async place(side: string): Promise<void> {
+    if (!this.creds || !this.inst) return;
+    const ordType = this.ordType.value;
+    const order: Record<string, string> = { instId: this.inst.instId, tdMode: "cash", side, ordType,
+      sz: this.sz.value.trim() };
+    if (PRICED.has(ordType)) order.px = this.px.value.trim();
+    if (ordType === "market") order.tgtCcy = this.tgtCcy.value;
+    try {
+      const [placed] = await privatePost(this.creds, "/trade/order", order);
+      this.orderNotice.ok(`${side === "buy" ? "Buy" : "Sell"} order ${placed.ordId} placed`);
+      this.refreshSoon();
+    } catch (err) {
+      this.orderNotice.error(describe(err));
+    }
+  }
+
+  private balances: Row[] = [];
+
+  private renderAvailable(): void {
+    if (!this.creds || !this.inst) {
+      this.available.textContent = this.creds ? "" : "Connect an API key to trade.";
+      return;
+    }
+    const avail = (ccy: string) => this.balances.find((b) => b.ccy === ccy)?.availBal ?? "0";
+    this.available.textContent = `Available: ${avail(this.inst.quoteCcy)} ${this.inst.quoteCcy} · ` +
+      `${avail(this.inst.baseCcy)} ${this.inst.baseCcy}`;
+  }
+
+  // -- the account -----------------------------------------------------------------------------
+
+  private buildAccount(): void {
+    const tablist = h("div", { role: "tablist", "aria-label": "Account" });
+    for (const tab of TABS) {
+      const id = tab.toLowerCase().replace(/ /g, "-");
+      const button = h("button", { type: "button", role: "tab", id: `tab-${id}`, "aria-controls": `panel-${id}`,
+        onclick: () => this.selectTab(tab) }, tab);
+      this.tabButtons.set(tab, button);
+      tablist.append(button);
+      const panel = h("div", { role: "tabpanel", id: `panel-${id}`, "aria-labelledby": `tab-${id}` },
+        this.tables.get(tab)!);
+      if (tab === "Balances") {
+        this.tables.get(tab)!.setAttribute("aria-label", "Trading account");
+        panel.prepend(h("h3", {}, "Trading account"));
+        panel.append(h("h3", {}, "Funding account"), this.funding);
+      }
+      this.panels.set(tab, panel);
+    }
+    tablist.addEventListener("keydown", (ev) => {
+      const i = TABS.indexOf(this.tab);
+      if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
+        const next = TABS[(i + (ev.key === "ArrowRight" ? 1 : TABS.length - 1)) % TABS.length];
+        this.selectTab(next);
+        this.tabButtons.get(next)!.focus();
+      }
+    });
+    this.accountEl.append(tablist, this.accountNotice.el, ...this.panels.values(), this.amendDialog);
+    this.selectTab(this.tab);
+  }
+
+  private selectTab(tab: Tab): void {
+    this.tab = tab;
+    for (const t of TABS) {
+      const selected = t === tab;
+      this.tabButtons.get(t)!.setAttribute("aria-selected", String(selected));
+      this.tabButtons.get(t)!.tabIndex = selected ? 0 : -1;
+      this.panels.get(t)!.hidden = !selected;
+    }
+    this.refreshSoon();
+  }
+
+  private refreshing = false;
+  private again = false;
+
+  /** Read the open orders, the balances and the tab on show from the server. */
+  async refresh(): Promise<void> {
+    if (!this.creds) return;
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    this.refreshing = true;
+    const creds = this.creds;
+    try {
+      const jobs: Promise<void>[] = [this.loadOpenOrders(creds), this.loadBalances(creds)];
+      if (this.tab === "Order history") jobs.push(this.loadHistory(creds));
+      if (this.tab === "Fills") jobs.push(this.loadFills(creds));
+      if (this.tab === "Bills") jobs.push(this.loadBills(creds));
+      await Promise.all(jobs);
+      this.accountNotice.clear();
+    } catch (err) {
+      this.accountNotice.error(describe(err));
+    } finally {
+      this.refreshing = false;
+      if (this.again) {
+        this.again = false;
+        this.refreshSoon();
+      }
+    }
+  }
+
+  private async loadOpenOrders(creds: Credentials): Promise<void> {
+    const orders = await privateGet(creds, "/trade/orders-pending", { limit: "100" });
+    if (creds !== this.creds) return;
+    this.tabButtons.get("Open orders")!.textContent = `Open orders (${orders.length})`;
+    fillTable(this.tables.get("Open orders")!, [
+      { title: "Time", cell: (o) => time(o.cTime, true) },
+      { title: "Instrument", cell: (o) => o.instId },
+      { title: "Side", cell: (o) => sideCell(o.side) },
+      { title: "Type", cell: (o) => o.ordType },
+      { title: "Price", cell: (o) => o.px, num: true },
+      { title: "Size", cell: (o) => o.sz, num: true },
+      { title: "Filled", cell: (o) => o.accFillSz, num: true },
+      { title: "State", cell: (o) => o.state },
+      { title: "Order ID", cell: (o) => o.ordId },
+      { title: "Actions", cell: (o) => h("span", { class: "actions" },
+        h("button", { type: "button", "aria-label": `Amend order ${o.ordId}`, onclick: () => this.amend(o) }, "Amend"),
+        h("button", { type: "button", "aria-label": `Cancel order ${o.ordId}`, onclick: () => this.cancel(o) },
+          "Cancel")) },
+    ], orders, "No open orders", (o) => ({ "data-ord-id": o.ordId }));
+  }
+
+  private async loadBalances(creds: Credentials): Promise<void> {
+    const [[account], funding] = await Promise.all([
+      privateGet<{ details: Row[] } & Row>(creds, "/account/balance"), privateGet(creds, "/asset/balances")]);
+    if (creds !== this.creds) return;
+    this.balances = account?.details ?? [];
+    this.renderAvailable();
+    fillTable(this.tables.get("Balances")!, [
+      { title: "Currency", cell: (b) => b.ccy },
+      { title: "Equity", cell: (b) => b.eq, num: true },
+      { title: "Available", cell: (b) => b.availBal, num: true },
+      { title: "In orders", cell: (b) => b.frozenBal, num: true },
+    ], this.balances, "No balances", (b) => ({ "data-ccy": b.ccy }));
+    fillTable(this.funding, [
+      { title: "Currency", cell: (b) => b.ccy },
+      { title: "Balance", cell: (b) => b.bal, num: true },
+      { title: "Available", cell: (b) => b.availBal, num: true },
+    ], funding, "No funding balances");
+  }
+
+  private async loadHistory(creds: Credentials): Promise<void> {
+    const orders = await privateGet(creds, "/trade/orders-history", { instType: "SPOT", limit: "100" });
+    fillTable(this.tables.get("Order history")!, [
+      { title: "Time", cell: (o) => time(o.uTime, true) },
+      { title: "Instrument", cell: (o) => o.instId },
+      { title: "Side", cell: (o) => sideCell(o.side) },
+      { title: "Type", cell: (o) => o.ordType },
+      { title: "Price", cell: (o) => o.px, num: true },
+      { title: "Average price", cell: (o) => o.avgPx, num: true },
+      { title: "Size", cell: (o) => o.sz, num: true },
+      { title: "Filled", cell: (o) => o.accFillSz, num: true },
+      { title: "State", cell: (o) => o.state },
+      { title: "Order ID", cell: (o) => o.ordId },
+    ], orders, "No finished orders in the last 7 days");
+  }
+
+  private async loadFills(creds: Credentials): Promise<void> {
+    const fills = await privateGet(creds, "/trade/fills", { limit: "100" });
+    fillTable(this.tables.get("Fills")!, [
+      { title: "Time", cell: (f) => time(f.ts, true) },
+      { title: "Instrument", cell: (f) => f.instId },
+      { title: "Side", cell: (f) => sideCell(f.side) },
+      { title: "Price", cell: (f) => f.fillPx, num: true },
+      { title: "Size", cell: (f) => f.fillSz, num: true },
+      { title: "Fee", cell: (f) => `${f.fee} ${f.feeCcy}`, num: true },
+      { title: "Role", cell: (f) => (f.execType === "M" ? "maker" : "taker") },
+      { title: "Trade ID", cell: (f) => f.tradeId },
+      { title: "Order ID", cell: (f) => f.ordId },
+    ], fills, "No fills in the last 3 days");
+  }
+
+  private async loadBills(creds: Credentials): Promise<void> {
+    const bills = await privateGet(creds, "/account/bills", { limit: "100" });
+    fillTable(this.tables.get("Bills")!, [
+      { title: "Time", cell: (b) => time(b.ts, true) },
+      { title: "Currency", cell: (b) => b.ccy },
+      { title: "Type", cell: (b) => BILL_TYPES[b.type] ?? b.type },
+      { title: "Change", cell: (b) => b.balChg, num: true },
+      { title: "Balance", cell: (b) => b.bal, num: true },
+      { title: "Instrument", cell: (b) => b.instId },
+      { title: "Bill ID", cell: (b) => b.billId },
+    ], bills, "No bills in the last 7 days");
+  }
+
+  private async cancel(o: Row): Promise<void> {
+    if (!this.creds) return;
+    try {
+      await privatePost(this.creds, "/trade/cancel-order", { instId: o.instId, ordId: o.ordId });
+      this.accountNotice.ok(`Order ${o.ordId} canceled`);
+    } catch (err) {
+      this.accountNotice.error(describe(err));
+    }
+    this.refreshSoon();
+  }
+
+  private amend(o: Row): void {
+    const newPx = input({ name: "newPx", value: o.px, inputmode: "decimal" });
+    const newSz = input({ name: "newSz", value: o.sz, inputmode: "decimal" });
+    const notice = new Notice();
+    const form = h("form", { method: "dialog" },
+      h("h2", {}, `Amend order ${o.ordId}`),
+      h("p", {}, `${o.side} ${o.sz} ${o.instId} at ${o.px}`),
+      field("New price", newPx), field("New size", newSz),
+      h("div", { class: "buttons" }, h("button", { type: "submit" }, "Amend order"),
+        h("button", { type: "button", onclick: () => this.amendDialog.close() }, "Close")),
+      notice.el);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      if (!this.creds) return;
+      const change: Record<string, string> = { instId: o.instId, ordId: o.ordId };
+      if (newPx.value.trim() !== o.px) change.newPx = newPx.value.trim();
+      if (newSz.value.trim() !== o.sz) change.newSz = newSz.value.trim();
+      try {
+        await privatePost(this.creds, "/trade/amend-order", change);
+        this.amendDialog.close();
+        this.accountNotice.ok(`Order ${o.ordId} amended`);
+        this.refreshSoon();
+      } catch (err) {
+        notice.error(describe(err));
+      }
+    });
+    this.amendDialog.replaceChildren(form);
+    this.amendDialog.showModal();
+    newPx.focus();
+  }
+}
