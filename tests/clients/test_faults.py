@@ -296,3 +296,14 @@ def test_metrics_parse_and_move_with_traffic_and_health_answers(server: Server) 
     status, body = get(server, "/readyz")
     assert status == 200 and json.loads(body)["checks"] == {"recovered": True, "journal": True,
                                                             "accepting_orders": True}
+
+
+def test_the_grafana_dashboard_uses_only_metrics_the_server_exports(server: Server) -> None:
+    import re
+    from pathlib import Path
+
+    dashboard = json.loads((Path(__file__).parents[2] / "docs" / "grafana-dashboard.json").read_text())
+    used = {name for panel in dashboard["panels"] for target in panel["targets"]
+            for name in re.findall(r"quintex_[a-z_]+", target["expr"])}
+    exported = {key.split("{")[0] for key in scrape(server)}
+    assert used and used <= exported, used - exported
