@@ -117,7 +117,7 @@ async def _subscribers(url: str, n: int, inst_ids: list[str], seconds: float, ch
                                 return
                             try:
                                 msg = await ws.receive(timeout=min(left, 25))
-                            except asyncio.TimeoutError:
+                            except TimeoutError:
                                 await ws.send_str("ping")
                                 continue
                             if msg.type is not aiohttp.WSMsgType.TEXT:
@@ -172,7 +172,7 @@ class Rest:
                                        headers=headers(cred, method, path, text)) as resp:
                 payload = await resp.json(content_type=None)
                 status = resp.status
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             self.errors[type(exc).__name__] += 1
             return None
         elapsed = time.monotonic() - start
@@ -224,7 +224,7 @@ class Rest:
                         async with session.get(self.base + path, headers=headers(cred, "GET", path, "")) as resp:
                             found = await resp.json(content_type=None)
                         break
-                    except (aiohttp.ClientError, asyncio.TimeoutError):
+                    except (TimeoutError, aiohttp.ClientError):
                         found = None
                 if not found or found.get("code") != "0" or found["data"][0]["ordId"] != ord_id:
                     missing += 1

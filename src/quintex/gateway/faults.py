@@ -26,6 +26,7 @@ can make a probabilistic fault deterministic.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import re
 import time
@@ -42,8 +43,8 @@ V5 = "/api/v5/"
 
 ERROR_ANSWERS: dict[str, tuple[int, str]] = {
     "50001": (503, "Service temporarily unavailable, please try again later."),
-    "50004": (400, "API endpoint request timeout (does not mean that the request was successful or failed, "
-                   "please check the request result)."),
+    "50004": (400, ("API endpoint request timeout (does not mean that the request was successful or failed, "
+                    "please check the request result).")),
     "50011": (429, "Too Many Requests"),
     "50013": (429, "Systems are busy. Please try again later."),
     "50026": (500, "System error, please try again later."),
@@ -379,7 +380,7 @@ def _number(spec: dict[str, Any], name: str, default: float) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise FaultError(f"{name} must be a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise FaultError(f"{name} must be a finite number")
     return number
 

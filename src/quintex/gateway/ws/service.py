@@ -21,7 +21,15 @@ from quintex.runtime.query import State
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
 from ..catalog import Catalog
-from ..faults import DROP_CLOSE, DROP_NOTICE_CODE, DROP_NOTICE_MSG, DelayedPushes, Fault, FaultSet, error_answer
+from ..faults import (
+    DROP_CLOSE,
+    DROP_NOTICE_CODE,
+    DROP_NOTICE_MSG,
+    DelayedPushes,
+    Fault,
+    FaultSet,
+    error_answer,
+)
 from ..ratelimit import RateLimiter
 from . import login
 from .channels import Channels, Context
