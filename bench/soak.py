@@ -257,9 +257,11 @@ async def main_async(args: argparse.Namespace, base: str, token: str, pid: int) 
     inst = get_json(base + "/api/v5/public/instruments?instType=SPOT")["data"]
     markets: dict[str, dict[str, Decimal]] = {}
     for i in inst:
-        last = get_json(base + f"/api/v5/market/ticker?instId={i['instId']}")["data"][0]["last"]
-        markets[i["instId"]] = {"tick": Decimal(i["tickSz"]), "min": Decimal(i["minSz"]),
-                                "last": Decimal(last or "1")}
+        ticker = get_json(base + f"/api/v5/market/ticker?instId={i['instId']}")["data"][0]
+        last = ticker["last"] or ticker["bidPx"] or ticker["askPx"]  # an instrument may not have traded yet
+        if not last:
+            continue
+        markets[i["instId"]] = {"tick": Decimal(i["tickSz"]), "min": Decimal(i["minSz"]), "last": Decimal(last)}
     creds = [admin(base, token, "/admin/users", {"name": f"soak{k}", "fund": {
         "USDT": "100000000", "USDC": "100000000", "BTC": "100000", "ETH": "1000000", "SOL": "10000000"}})
         for k in range(args.rest_clients)]
