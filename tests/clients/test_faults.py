@@ -305,5 +305,49 @@ def test_the_grafana_dashboard_uses_only_metrics_the_server_exports(server: Serv
     dashboard = json.loads((Path(__file__).parents[2] / "docs" / "grafana-dashboard.json").read_text())
     used = {name for panel in dashboard["panels"] for target in panel["targets"]
             for name in re.findall(r"quintex_[a-z_]+", target["expr"])}
-    exported = {key.split("{")[0] for key in scrape(server)}
+    body = get(server, "/metrics")[1].decode()
+    exported = {name for family in text_string_to_metric_families(body)
+                for name in (family.name, *(s.name for s in family.samples))}
     assert used and used <= exported, used - exported
+
+
+def test_ws_trade_ops_get_the_error_code_and_lost_ones_execute(server: Server) -> None:
+    from quintex.okx.signing import sign, ws_login_prehash
+
+    c = server.user(next(names), USDT="100000")
+    url = server.url.replace("http", "ws") + "/ws/v5/private"
+
+    async def logged_in(session: aiohttp.ClientSession) -> aiohttp.ClientWebSocketResponse:
+        ws = await session.ws_connect(url)
+        ts = str(int(time.time()))
+        await ws.send_str(json.dumps({"op": "login", "args": [{
+            "apiKey": c.api_key, "passphrase": c.passphrase, "timestamp": ts,
+            "sign": sign(c.secret_key, ws_login_prehash(ts))}]}))
+        assert json.loads((await ws.receive(5)).data)["event"] == "login"
+        return ws
+
+    def order(req_id: str, cl_ord_id: str) -> str:
+        return json.dumps({"id": req_id, "op": "order", "args": [{
+            "instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit", "px": "102", "sz": "1",
+            "clOrdId": cl_ord_id}]})
+
+    async def scenario() -> tuple[dict, str]:
+        async with aiohttp.ClientSession() as session:
+            ws = await logged_in(session)
+            await asyncio.to_thread(fault, server, "add", "error", "--op", "order", "--code", "50013")
+            await ws.send_str(order("1", "wsrefused"))
+            refused = json.loads((await ws.receive(5)).data)
+            await asyncio.to_thread(fault, server, "clear")
+            await asyncio.to_thread(fault, server, "add", "lost-response", "--op", "order")
+            await ws.send_str(order("2", "wslost"))
+            lost = await ws.receive(5)
+            await ws.close()
+            return refused, lost.type.name
+
+    refused, lost = asyncio.run(scenario())
+    assert (refused["id"], refused["op"], refused["code"]) == ("1", "order", "50013")
+    assert lost in ("CLOSE", "CLOSED", "ERROR")
+    fault(server, "clear")
+    api = trade_api(server, c)
+    assert api.get_order(instId="BTC-USDT", clOrdId="wsrefused")["code"] == "51603"
+    assert api.get_order(instId="BTC-USDT", clOrdId="wslost")["data"][0]["state"] == "live"
