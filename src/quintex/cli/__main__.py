@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .durable import add_serve_arguments, add_store_argument, replay_command, snapshot_command, verify_command
 from .errors import CliError
+from .faults import add_fault_commands, fault_command
 from .listing import ListingError
 from .livemarket import add_market_arguments
 from .market import add_market_commands, clock_command, market_command
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     add_serve_arguments(serve)
     _add_store_commands(commands)
     add_market_commands(commands, DEFAULT_SERVER, DEFAULT_DATA_DIR)
+    add_fault_commands(commands, DEFAULT_SERVER, DEFAULT_DATA_DIR)
 
     user = commands.add_parser("user", help="create users, sub-accounts and API keys on a running server")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -119,7 +121,7 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 STORE_COMMANDS = {"snapshot": snapshot_command, "verify": verify_command, "replay": replay_command}
-MARKET_COMMANDS = {"market": market_command, "clock": clock_command}
+MARKET_COMMANDS = {"market": market_command, "clock": clock_command, "fault": fault_command}
 
 
 def main(argv: list[str] | None = None) -> int:

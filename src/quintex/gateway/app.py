@@ -22,7 +22,10 @@ from . import rest, ws
 from .admin import ADMIN_PREFIX, admin_error, register_admin
 from .body import MAX_BODY_BYTES
 from .catalog import Catalog
+from .faultapi import fault_middleware, register_faults
+from .faults import FaultSet
 from .keys import ADMIN_TOKEN, CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+from .metrics import Metrics, metrics_middleware, register_metrics
 from .operator import MarketOperator, register_operator
 from .ratelimit import RateLimiter
 from .responses import error_response
@@ -40,11 +43,15 @@ V5_METHODS = frozenset({"GET", "POST"})
 def create_app(
     runtime: Runtime, *, admin_token: str, rate_limits: bool, market_data: object, history: object,
     ws_settings: WsSettings | None = None, operator: MarketOperator | None = None,
-    rate_limit_clock: Callable[[], float] = time.monotonic, web_root: Path | None = None,
+    rate_limit_clock: Callable[[], float] = time.monotonic, faults: FaultSet | None = None,
+    web_root: Path | None = None,
 ) -> web.Application:
-    """The REST + WebSocket app; rate limits (when on) count seconds of `rate_limit_clock`; `web_root`, when
-    given, is the browser terminal's build, served at `/`."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    """The REST + WebSocket app; rate limits (when on) count seconds of `rate_limit_clock`. `faults`: the
+    operator's fault injection (a fresh, empty set by default); /metrics, /healthz and /readyz always;
+    `web_root`, when given, is the browser terminal's build, served at `/`."""
+    faults = faults if faults is not None else FaultSet()
+    app = web.Application(middlewares=[metrics_middleware, fault_middleware, error_middleware],
+                          client_max_size=MAX_BODY_BYTES)
     app[RUNTIME] = runtime
     app[ADMIN_TOKEN] = admin_token
     app[RATE_LIMITER] = RateLimiter(enabled=rate_limits, monotonic=rate_limit_clock)
@@ -53,6 +60,9 @@ def create_app(
     catalog = app[CATALOG] = Catalog()
     rest.register(app)
     register_admin(app)
+    register_faults(app, faults)
+    metrics = Metrics(runtime, faults, operator)
+    register_metrics(app, metrics)
     if operator is not None:
         register_operator(app, operator)
 
@@ -65,7 +75,8 @@ def create_app(
     app.on_startup.append(follow)
     app.on_cleanup.append(unfollow)
     ws.register(app, runtime, market_data, catalog, app[RATE_LIMITER],  # type: ignore[arg-type]
-                ws_settings or WsSettings())
+                ws_settings or WsSettings(), faults)
+    metrics.ws = app[ws.WS_SERVICE]
     if web_root is not None:
         register_static(app, web_root)
     return app

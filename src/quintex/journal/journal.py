@@ -66,10 +66,17 @@ class Journal:
         self._snapshot_seq = 0
         self._snapshot_at = 0.0
         self._snapshot_requested = False
+        self.bytes_appended = 0
+        """Bytes of encoded commands appended since the start (the metrics read it)."""
 
     @property
     def seq(self) -> int:
         return self._seq
+
+    @property
+    def snapshot_age_s(self) -> float:
+        """Seconds since the last snapshot was taken (or since the journal was opened)."""
+        return time.monotonic() - self._snapshot_at if self._snapshot_at else 0.0
 
     def open(self, seq: int, snapshot_seq: int) -> None:
         """Start writing after `seq` (recovery's end) on the running loop."""
@@ -81,6 +88,7 @@ class Journal:
     def append(self, cmd: Command, ts: int) -> None:
         seq = self._seq = self._seq + 1
         payload = encode_command(cmd)
+        self.bytes_appended += len(payload)
         self._pending.append(Record(seq, ts, payload, record_crc(seq, ts, payload)))
 
     def discard(self) -> None:

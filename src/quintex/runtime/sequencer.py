@@ -26,6 +26,7 @@ from quintex.core.rejects import InvariantViolation
 
 from .clock import Clock
 from .query import Read, State
+from .stats import RuntimeStats
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ class Runtime:
         """Batches applied whose publication (after their write) is still to come."""
         self._reads: list[tuple[Read[Any], asyncio.Future[Any]]] = []
         self._reads_done: asyncio.Event | None = None
+        self.stats = RuntimeStats()
+        """Batches, commands per type, batch sizes, commit latency (read by the metrics)."""
 
     def now_ms(self) -> int:
         return self._clock.now_ms()
@@ -104,6 +107,25 @@ class Runtime:
     def halted(self) -> bool:
         """True once the engine failed: the state is not trustworthy and writes are refused."""
         return self._halted
+
+    @property
+    def accepting(self) -> bool:
+        """True while commands are accepted (started, not stopping, not halted)."""
+        return self._refusal is None
+
+    @property
+    def queue_depth(self) -> int:
+        """Jobs waiting in the inbox for the sequencer."""
+        return self._inbox.qsize()
+
+    @property
+    def in_flight(self) -> int:
+        """Batches applied and not yet published (being written)."""
+        return self._in_flight
+
+    @property
+    def journal(self) -> Journal | None:
+        return self._journal
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call `subscriber(events)` after every batch, once the callers have their results."""
@@ -226,6 +248,7 @@ class Runtime:
             return False
         events: list[Event] = []
         journal = self._journal
+        applied = self.stats.applied
         try:
             for job in batch:
                 for cmd in job.commands:
@@ -235,11 +258,14 @@ class Runtime:
                     results = self.engine.apply(cmd, ts)
                     job.results.append(results)
                     events.extend(results)
+                    name = type(cmd).__name__
+                    applied[name] = applied.get(name, 0) + 1
         except Exception as exc:  # noqa: BLE001 - any engine failure may leave half-applied state
             if journal is not None:
                 journal.discard()
             self._halt(exc, batch)
             return False
+        self._count_batch(batch)
         if journal is None:
             self._publish(batch, events)
             return True
@@ -251,8 +277,17 @@ class Runtime:
             self._halt(exc, batch, "the journal cannot be written")
             return False
         self._in_flight += 1
+        if durable is not None:
+            _time_commit(durable, self.stats)
         self._outbox.put_nowait((batch, events, durable))
         return True
+
+    def _count_batch(self, batch: list[_Job]) -> None:
+        stats = self.stats
+        n = sum(len(job.commands) for job in batch)
+        stats.batches += 1
+        stats.commands += n
+        stats.batch_sizes.observe(n)
 
     async def _publish_in_order(self) -> None:
         while (applied := await self._outbox.get()) is not None:
@@ -315,3 +350,12 @@ class Runtime:
         for job in batch:
             if not job.future.done():
                 job.future.set_exception(RuntimeUnavailable(self._refusal))
+
+
+def _time_commit(durable: Awaitable[None], stats: RuntimeStats) -> None:
+    """Observe the seconds from the hand-over to the journal until the batch is durable."""
+    if not isinstance(durable, asyncio.Future):
+        return
+    loop = durable.get_loop()
+    start = loop.time()
+    durable.add_done_callback(lambda _: stats.commit_seconds.observe(loop.time() - start))

@@ -49,6 +49,11 @@ class MarketControl:
 
     # -- prices and agents ---------------------------------------------------------------------------
 
+    @property
+    def steps(self) -> int:
+        """Market steps taken since the server started."""
+        return self.driver.steps
+
     def status(self) -> dict[str, Any]:
         market, clock = self.market, self.driver.clock
         return {

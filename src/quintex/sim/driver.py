@@ -31,6 +31,8 @@ class MarketDriver:
         self.clock = clock
         self.lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self.steps = 0
+        """Market steps taken (the metrics read it)."""
 
     @property
     def engine(self) -> Engine:
@@ -83,6 +85,7 @@ class MarketDriver:
         """One step of the market at `now_ms`: its agents' commands in one batch; with `tick`, then
         `AdvanceTime` (an accelerated clock's timers fall due faster than the runtime's own tick)."""
         commands = [*self.market.step(now_ms, self.engine), *((AdvanceTime(),) if tick else ())]
+        self.steps += 1
         if commands:
             await self.runtime.submit_many(commands)
 

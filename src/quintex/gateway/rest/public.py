@@ -6,6 +6,7 @@ from aiohttp import web
 from quintex.core.enums import InstType
 from quintex.okx import render
 
+from ..faultapi import FAULTS
 from ..responses import ok
 from . import params
 from .context import catalog, now_ms, rate_limit
@@ -30,9 +31,13 @@ async def instruments(request: web.Request) -> web.StreamResponse:
 
 
 async def system_status(request: web.Request) -> web.StreamResponse:
-    """No maintenance is ever scheduled on a self-hosted exchange: OKX answers an empty list then."""
+    """Maintenance windows: none is ever scheduled on a self-hosted exchange (OKX answers `[]` then),
+    except an operator's `maintenance` fault, listed as `ongoing` while it lasts. `state` filters."""
     rate_limit(request, ("system/status", request.remote), 1, 5.0)
-    return ok([])
+    faults = request.app[FAULTS]
+    windows = [faults.window(f) for f in faults.maintenance()]
+    state = params.text(request, "state")
+    return ok([{k: v for k, v in w.items() if k != "ts"} for w in windows if not state or w["state"] == state])
 
 
 def register(app: web.Application) -> None:

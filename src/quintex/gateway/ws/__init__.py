@@ -7,6 +7,7 @@ from quintex.marketdata import MarketData
 from quintex.runtime.sequencer import Runtime
 
 from ..catalog import Catalog
+from ..faults import FaultSet
 from ..ratelimit import RateLimiter
 from .endpoint import PATH, websocket
 from .service import WS_SERVICE, WsService
@@ -16,9 +17,9 @@ __all__ = ["WS_SERVICE", "WsService", "WsSettings", "register"]
 
 
 def register(app: web.Application, runtime: Runtime, market_data: MarketData, catalog: Catalog,
-             limiter: RateLimiter, settings: WsSettings) -> None:
+             limiter: RateLimiter, settings: WsSettings, faults: FaultSet | None = None) -> None:
     """Serve `/ws/v5/public|private|business`; pushing starts with the app and stops before it does."""
-    service = WsService(runtime, market_data, catalog, limiter, settings)
+    service = WsService(runtime, market_data, catalog, limiter, settings, faults)
     app[WS_SERVICE] = service
     app.router.add_get(PATH, websocket)
 

@@ -23,12 +23,27 @@ ABORT_AFTER_S = 5.0
 """A connection being closed that has not finished the closing handshake by then is dropped."""
 
 
+class WsStats:
+    """Counters of every connection of a service, read by the metrics when scraped."""
+
+    __slots__ = ("dropped", "opened", "sent", "sent_bytes", "slow_closes")
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.sent = 0
+        self.sent_bytes = 0
+        self.dropped = 0
+        """Frames not delivered: the connection was closing or closed (slow consumers included)."""
+        self.slow_closes = 0
+        """Connections closed because they did not read their pushes fast enough (4005)."""
+
+
 class Connection:
-    __slots__ = ("_closing", "_limit", "_transport", "_ws", "closed", "conn_id", "key", "last_in", "last_out",
-                 "remote", "service", "topics")
+    __slots__ = ("_closing", "_limit", "_stats", "_transport", "_ws", "closed", "conn_id", "key", "last_in",
+                 "last_out", "remote", "service", "topics")
 
     def __init__(self, service: str, ws: web.WebSocketResponse, transport: asyncio.Transport,
-                 send_buffer_bytes: int, remote: str | None) -> None:
+                 send_buffer_bytes: int, remote: str | None, stats: WsStats | None = None) -> None:
         self.conn_id = secrets.token_hex(4)
         self.service = service
         self.remote = remote
@@ -40,6 +55,8 @@ class Connection:
         self._transport = transport
         self._limit = send_buffer_bytes
         self._closing: asyncio.Task[bool] | None = None
+        self._stats = stats if stats is not None else WsStats()
+        self._stats.opened += 1
 
     @property
     def uid(self) -> int:
@@ -48,16 +65,23 @@ class Connection:
 
     def send(self, frame: bytes) -> None:
         """Queue a frame (see `frames`) without waiting; a client too far behind is closed instead."""
+        stats = self._stats
         if self.closed:
+            stats.dropped += 1
             return
         transport = self._transport
         if transport.is_closing():
             self.closed = True
+            stats.dropped += 1
             return
         if transport.get_write_buffer_size() > self._limit:
+            stats.slow_closes += 1
+            stats.dropped += 1
             self.close(*BUFFER_FULL_CLOSE)
             return
         transport.write(frame)
+        stats.sent += 1
+        stats.sent_bytes += len(frame)
         self.last_out = time.monotonic()
 
     def send_json(self, message: Any) -> None:
@@ -71,6 +95,11 @@ class Connection:
         loop = asyncio.get_running_loop()
         self._closing = loop.create_task(self._ws.close(code=code, message=reason.encode()))
         loop.call_later(ABORT_AFTER_S, self._abort)
+
+    def abort(self) -> None:
+        """Drop the connection at once: no close frame, nothing more sent (a lost answer)."""
+        self.closed = True
+        self._transport.abort()
 
     def _abort(self) -> None:
         if not self._transport.is_closing():

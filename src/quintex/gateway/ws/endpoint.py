@@ -19,7 +19,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     transport = request.transport
     assert transport is not None
     kind = request.match_info["service"]
-    conn = Connection(kind, ws, transport, settings.send_buffer_bytes, request.remote)
+    conn = Connection(kind, ws, transport, settings.send_buffer_bytes, request.remote, service.stats)
     service.connect(conn)
     try:
         async for msg in ws:

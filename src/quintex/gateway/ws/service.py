@@ -21,10 +21,19 @@ from quintex.runtime.query import State
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
 from ..catalog import Catalog
+from ..faults import (
+    DROP_CLOSE,
+    DROP_NOTICE_CODE,
+    DROP_NOTICE_MSG,
+    DelayedPushes,
+    Fault,
+    FaultSet,
+    error_answer,
+)
 from ..ratelimit import RateLimiter
 from . import login
 from .channels import Channels, Context
-from .connection import Connection
+from .connection import Connection, WsStats
 from .errors import Malformed
 from .fanout import Fanout
 from .frames import text_frame
@@ -45,12 +54,17 @@ _UNAVAILABLE = OkxError("50001", "Service temporarily unavailable")
 
 class WsService:
     def __init__(self, runtime: Runtime, market_data: MarketData, catalog: Catalog, limiter: RateLimiter,
-                 settings: WsSettings) -> None:
+                 settings: WsSettings, faults: FaultSet | None = None) -> None:
         self.runtime = runtime
         self.settings = settings
         self.limiter = limiter
         self.connections: dict[Connection, None] = {}
-        self.ctx = Context(catalog, market_data, runtime.now_ms, settings)
+        self.stats = WsStats()
+        self.faults = faults if faults is not None else FaultSet()
+        self.ctx = Context(catalog, market_data, runtime.now_ms, settings, self.faults, DelayedPushes(self.faults))
+        self._drop_timer: asyncio.TimerHandle | None = None
+        self.faults.on_added.append(self._fault_added)
+        self.faults.on_removed.append(self._fault_removed)
         self.channels = Channels(self.ctx)
         self.subscriptions = Subscriptions(self.channels)
         self.fanout = Fanout(self.channels, self.subscriptions.topics, self.connections, settings,
@@ -73,6 +87,8 @@ class WsService:
 
     async def stop(self, timeout_s: float = 2.0) -> None:
         """Stop pushing, close every connection (1001) and give them `timeout_s` to finish closing."""
+        if self._drop_timer is not None:
+            self._drop_timer.cancel()
         self.runtime.unsubscribe(self.fanout.on_events)
         await self.fanout.stop()
         for conn in self.connections:
@@ -102,6 +118,8 @@ class WsService:
             conn.send_json(ws.error_event(ws.invalid_request(text), conn.conn_id))
             return
         try:
+            if self.faults and await self._inject(conn, req, text):
+                return
             await self._dispatch(conn, req, text)
         except RuntimeUnavailable:
             conn.send_json(ws.error_event(_UNAVAILABLE, conn.conn_id, request_id(req)))
@@ -126,6 +144,86 @@ class WsService:
             await self.runtime.query(lambda state: self._login(conn, req, text, state))
         else:
             await self.runtime.query(lambda state: self.subscriptions.handle(conn, op, req, text, state))
+
+    async def _inject(self, conn: Connection, req: dict[str, Any], text: str) -> bool:
+        """Apply the faults that strike this request; True when it was answered (or lost) here."""
+        op = req["op"]
+        struck = self.faults.for_ws_op(op, conn.key.uid if conn.key is not None else None)
+        if not struck:
+            return False
+        delay = sum(f.delay_s() for f in struck if f.kind == "latency")
+        if delay:
+            self.faults.count("latency")
+            await asyncio.sleep(delay)
+        refusal = next((f for f in struck if f.kind in ("error", "maintenance")), None)
+        if refusal is not None:
+            self.faults.count(refusal.kind)
+            err = error_answer(refusal)
+            if op in TRADE_OPS:
+                now_us = self.runtime.now_ms() * 1000
+                conn.send_json(ws.op_error(str(req.get("id", "")), op, err, now_us, now_us))
+            else:
+                conn.send_json(ws.error_event(err, conn.conn_id, request_id(req)))
+            return True
+        if any(f.kind == "lost-response" for f in struck):
+            self.faults.count("lost-response")
+            conn.closed = True  # the request runs; its answer (and anything else) is never sent
+            try:
+                await self._dispatch(conn, req, text)
+            finally:
+                conn.abort()
+            return True
+        return False
+
+    def _fault_added(self, fault: Fault) -> None:
+        if fault.kind == "maintenance":
+            self.channels.status.push([self.faults.window(fault)])
+        elif fault.kind == "ws-drop":
+            recurring = fault.probability < 1.0 or fault.every or fault.duration_s is not None
+            self._drop(fault, draw=False)
+            if not recurring:
+                self.faults.clear(fault.id)
+            elif self._drop_timer is None:
+                self._drop_timer = asyncio.get_running_loop().call_later(1.0, self._drop_tick)
+
+    def _fault_removed(self, fault: Fault) -> None:
+        if fault.kind == "maintenance":
+            window = self.faults.window(fault)
+            window["state"], window["end"] = "completed", window["ts"]
+            self.channels.status.push([window])
+
+    def _drop_tick(self) -> None:
+        """Once a second while recurring ws-drop faults are active: each strikes each matching connection
+        with its probability (or every Nth second)."""
+        self._drop_timer = None
+        drops = self.faults.active(("ws-drop",))
+        for fault in drops:
+            self._drop(fault, draw=True)
+        if drops:
+            self._drop_timer = asyncio.get_running_loop().call_later(1.0, self._drop_tick)
+
+    def _drop(self, fault: Fault, draw: bool) -> None:
+        """Close the connections `fault` matches, OKX-style: a 64008 notice, then the close frame."""
+        for conn in list(self.connections):
+            if conn.closed or not self._drop_matches(fault, conn):
+                continue
+            if draw and not fault.fires():
+                continue
+            if not draw:
+                fault.seen += 1
+                fault.hits += 1
+            self.faults.count("ws-drop")
+            conn.send_json({"event": "notice", "code": DROP_NOTICE_CODE, "msg": DROP_NOTICE_MSG,
+                            "connId": conn.conn_id})
+            conn.close(*DROP_CLOSE)
+
+    @staticmethod
+    def _drop_matches(fault: Fault, conn: Connection) -> bool:
+        if fault.uid is not None and (conn.key is None or conn.key.uid != fault.uid):
+            return False
+        if fault.channel and not any(topic.channel.name == fault.channel for topic in conn.topics):
+            return False
+        return not fault.op or fault.op == conn.service
 
     def _login(self, conn: Connection, req: dict[str, Any], text: str, state: State) -> None:
         try:

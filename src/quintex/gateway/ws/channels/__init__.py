@@ -39,9 +39,10 @@ class Channels:
         self.fills = FillsChannel(ctx)
         self.account = AccountChannel(ctx)
         self.balance_and_position = BalanceAndPositionChannel(ctx)
+        self.status = StatusChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
-            StatusChannel(ctx), self.orders, self.fills, self.account, self.balance_and_position,
+            self.status, self.orders, self.fills, self.account, self.balance_and_position,
         ]
         self._by_name = {channel.name: channel for channel in every}
 

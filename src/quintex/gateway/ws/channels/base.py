@@ -34,6 +34,10 @@ class Context:
     market_data: MarketData
     now_ms: Callable[[], int]
     settings: WsSettings
+    faults: Any = None
+    """The app's `FaultSet` (maintenance windows for the status channel), if any."""
+    delayed: Any = None
+    """The `DelayedPushes` that ws-delay faults hold pushes in, if any."""
 
 
 class Subscription(NamedTuple):
@@ -60,6 +64,9 @@ class Topic:
     def publish(self, data_json: bytes, head: bytes = b"") -> None:
         """One frame to every subscriber."""
         frame = self.frame(data_json, head)
+        delayed = self.channel.ctx.delayed
+        if delayed is not None and delayed.busy and delayed.hold(self, self.channel.name, frame, self.subscribers):
+            return
         for conn in self.subscribers:
             conn.send(frame)
 

@@ -164,13 +164,35 @@ class InstrumentsChannel(Channel):
 
 
 class StatusChannel(Channel):
-    """`status`: system maintenance notices; a self-hosted exchange never schedules any."""
+    """`status`: system maintenance notices. A self-hosted exchange schedules none; an operator's
+    `maintenance` fault is pushed when it starts (`ongoing`) and when it ends (`completed`), and a
+    new subscriber gets the windows ongoing now."""
 
     name = "status"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.topic: Topic | None = None
 
     def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
         ack = echo(arg, ())
         return Subscription((self.name,), ack, ack)
+
+    def opened(self, topic: Topic) -> None:
+        self.topic = topic
+
+    def closed(self, topic: Topic) -> None:
+        self.topic = None
+
+    def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
+        faults = self.ctx.faults
+        windows = [faults.window(f) for f in faults.maintenance()] if faults is not None else []
+        if windows:
+            conn.send(topic.frame(orjson.dumps(windows)))
+
+    def push(self, windows: list[dict[str, Any]]) -> None:
+        if self.topic is not None and windows:
+            self.topic.publish(orjson.dumps(windows))
 
 
 def candle_channels(ctx: Context) -> list[CandleChannel]:
