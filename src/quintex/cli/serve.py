@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -14,14 +15,19 @@ from quintex.core.commands import ListCurrency, ListInstrument
 from quintex.core.events import CommandRejected
 from quintex.gateway.app import create_app
 from quintex.history import History
+from quintex.journal.store import Store
 from quintex.marketdata import MarketData
+from quintex.runtime.clock import wall_ms
 from quintex.runtime.sequencer import Runtime
+from quintex.sim.history import history_end
+from quintex.sim.replay import ReplayError
 
 from .admintoken import TOKEN_FILE, ensure_admin_token
 from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import load_listing
-from .livemarket import make_clock, running_market
+from .livemarket import make_clock, market_config, running_market
+from .markethistory import generate_history, listed_instruments, seed_market_data
 from .storedhistory import RECENT_PER_USER, StoredHistory
 from .storedmarket import StoredMarket
 from .tls import TlsFiles, local_ca, server_context
@@ -56,7 +62,7 @@ async def _serve(args: argparse.Namespace) -> int:
     token = _prepare_data_dir(Path(args.data_dir))
     listing = load_listing(args.instruments)
     market_data, history = MarketData(), History(cap_per_user=RECENT_PER_USER)
-    durable = open_durable(args, [market_data, history])
+    durable = open_durable(args, [market_data, history], _history_preparer(args, listing, market_data))
     engine = durable.engine
     clock = make_clock(args.clock, engine.last_ts)
     runtime = Runtime(engine, clock, [market_data, history], journal=durable.journal)
@@ -77,6 +83,29 @@ async def _serve(args: argparse.Namespace) -> int:
         await close_durable(durable, runtime.halted)
     log.info("stopped")
     return 1 if runtime.halted else 0
+
+
+def _history_preparer(args: argparse.Namespace, listing: Sequence[ListCurrency | ListInstrument],
+                      market_data: MarketData) -> Callable[[Store], None]:
+    """On a new store, generate the market history (`--history`); at every start, seed the read model
+    with the newest of it."""
+    instruments = listed_instruments(listing)
+
+    def prepare(store: Store) -> None:
+        span = getattr(args, "history", 0) if args.market == "live" else 0
+        new = store.last_seq() == 0 and not store.snapshots() and store.market_history_end() is None
+        if new and span > 0:
+            end = history_end(wall_ms())
+            try:
+                seconds = generate_history(store, market_config(args), instruments, end, span,
+                                           dict(getattr(args, "history_from", [])), progress=sys.stderr.isatty())
+            except ReplayError as exc:
+                raise CliError(str(exc)) from None
+            log.info("generated %g days of market history in %.1f s", span / 86_400_000, seconds)
+        seeded = seed_market_data(store, market_data, instruments)
+        if seeded:
+            log.info("seeded the market data with %d trades of the stored history", seeded)
+    return prepare
 
 
 def _prepare_data_dir(data_dir: Path) -> str:
