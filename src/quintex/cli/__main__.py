@@ -9,8 +9,15 @@ from .durable import add_serve_arguments, add_store_argument, replay_command, sn
 from .errors import CliError
 from .listing import ListingError
 from .livemarket import add_market_arguments
-from .market import add_market_commands, clock_command, market_command
-from .serve import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TLS_PORT, serve
+from .market import add_market_commands, clock_command, market_command, status_command
+from .serve import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_TLS_PORT,
+    add_access_log_argument,
+    serve,
+)
 from .users import user_add, user_add_sub, user_freeze_sub, user_key
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
@@ -48,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="serve TLS with this certificate (chain) instead of the local CA's; "
                             "needs --tls-key")
     serve.add_argument("--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert")
+    add_access_log_argument(serve)
     add_serve_arguments(serve)
     _add_store_commands(commands)
     add_market_commands(commands, DEFAULT_SERVER, DEFAULT_DATA_DIR)
@@ -119,7 +127,7 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 STORE_COMMANDS = {"snapshot": snapshot_command, "verify": verify_command, "replay": replay_command}
-MARKET_COMMANDS = {"market": market_command, "clock": clock_command}
+MARKET_COMMANDS = {"market": market_command, "clock": clock_command, "status": status_command}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,11 +8,13 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from aiohttp import web
 
 from quintex.core.commands import ListCurrency, ListInstrument
 from quintex.core.events import CommandRejected
+from quintex.gateway.accesslog import AccessLog
 from quintex.gateway.app import create_app
 from quintex.history import History
 from quintex.journal.store import Store
@@ -60,6 +62,7 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 async def _serve(args: argparse.Namespace) -> int:
     stop = _stop_on_signals()
     token = _prepare_data_dir(Path(args.data_dir))
+    access_sink = _access_sink(getattr(args, "access_log", None))
     listing = load_listing(args.instruments)
     market_data, history = MarketData(), History(cap_per_user=RECENT_PER_USER)
     durable = open_durable(args, [market_data, history], _history_preparer(args, listing, market_data))
@@ -74,12 +77,15 @@ async def _serve(args: argparse.Namespace) -> int:
         async with running_market(args, runtime, engine, clock) as market:
             app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
                              market_data=StoredMarket(market_data, market_reader),
-                             history=StoredHistory(history, reader, runtime.now_ms), operator=market)
+                             history=StoredHistory(history, reader, runtime.now_ms), operator=market,
+                             access_log=AccessLog(access_sink))
             await _serve_http(app, args, stop)
     finally:
         await runtime.stop()
         reader.close()
         market_reader.close()
+        if access_sink is not None and access_sink is not sys.stderr:
+            access_sink.close()
         await close_durable(durable, runtime.halted)
     log.info("stopped")
     return 1 if runtime.halted else 0
@@ -106,6 +112,24 @@ def _history_preparer(args: argparse.Namespace, listing: Sequence[ListCurrency |
         if seeded:
             log.info("seeded the market data with %d trades of the stored history", seeded)
     return prepare
+
+
+def add_access_log_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--access-log", metavar="FILE",
+                        help="append one JSON line per REST request and WebSocket op (time, remote, uid, method, "
+                             "path, status, OKX code, latency) to FILE, or to stderr with -; errors are counted "
+                             "for `quintex status` either way")
+
+
+def _access_sink(target: str | None) -> IO[str] | None:
+    if target is None:
+        return None
+    if target == "-":
+        return sys.stderr
+    try:
+        return open(target, "a", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot open the access log {target}: {exc.strerror or exc}") from None
 
 
 def _prepare_data_dir(data_dir: Path) -> str:

@@ -26,7 +26,7 @@ from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event
 from quintex.core.records import User
 from quintex.core.rejects import Reject
 
-from .keys import ADMIN_TOKEN, CATALOG, RUNTIME
+from .keys import ACCESS_LOG, ADMIN_TOKEN, CATALOG, RUNTIME
 from .responses import json_response
 
 ADMIN_PREFIX = "/admin/"
@@ -256,7 +256,15 @@ async def freeze_sub(request: web.Request) -> web.StreamResponse:
     return json_response({"uid": str(sub.uid), "subAcct": sub.name, "enable": not sub.frozen})
 
 
+@admin_route
+async def status(request: web.Request) -> web.StreamResponse:
+    """`GET /admin/status`: the answers with a non-zero OKX code, counted per path and code."""
+    return json_response({"now": str(request.app[RUNTIME].now_ms()),
+                          "errors": request.app[ACCESS_LOG].error_counts()})
+
+
 def register_admin(app: web.Application) -> None:
+    app.router.add_get(ADMIN_PREFIX + "status", status)
     app.router.add_post(ADMIN_PREFIX + "users", create_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/keys", create_key)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/fund", fund_user)

@@ -18,10 +18,11 @@ from quintex.okx.errors import OkxError
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
 from . import rest, ws
+from .accesslog import AccessLog, access_middleware
 from .admin import ADMIN_PREFIX, admin_error, register_admin
 from .body import MAX_BODY_BYTES
 from .catalog import Catalog
-from .keys import ADMIN_TOKEN, CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+from .keys import ACCESS_LOG, ADMIN_TOKEN, CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
 from .operator import MarketOperator, register_operator
 from .ratelimit import RateLimiter
 from .responses import error_response
@@ -38,10 +39,13 @@ V5_METHODS = frozenset({"GET", "POST"})
 def create_app(
     runtime: Runtime, *, admin_token: str, rate_limits: bool, market_data: object, history: object,
     ws_settings: WsSettings | None = None, operator: MarketOperator | None = None,
-    rate_limit_clock: Callable[[], float] = time.monotonic,
+    rate_limit_clock: Callable[[], float] = time.monotonic, access_log: AccessLog | None = None,
 ) -> web.Application:
-    """The REST + WebSocket app; rate limits (when on) count seconds of `rate_limit_clock`."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    """The REST + WebSocket app; rate limits (when on) count seconds of `rate_limit_clock`; `access_log`
+    writes the access log (errors are counted either way)."""
+    access = access_log or AccessLog()
+    app = web.Application(middlewares=[access_middleware(access), error_middleware], client_max_size=MAX_BODY_BYTES)
+    app[ACCESS_LOG] = access
     app[RUNTIME] = runtime
     app[ADMIN_TOKEN] = admin_token
     app[RATE_LIMITER] = RateLimiter(enabled=rate_limits, monotonic=rate_limit_clock)

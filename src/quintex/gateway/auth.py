@@ -117,6 +117,7 @@ def private(perm: Perm) -> Callable[[PrivateHandler], Handler]:
         async def route(request: web.Request) -> web.StreamResponse:
             body = await request.read()
             key = await authenticate(request, body, request.app[RUNTIME])
+            request["uid"] = key.uid
             require_perm(key, perm)
             return await handler(request, key, body)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -25,7 +26,7 @@ ABORT_AFTER_S = 5.0
 
 class Connection:
     __slots__ = ("_closing", "_limit", "_transport", "_ws", "closed", "conn_id", "key", "last_in", "last_out",
-                 "remote", "service", "topics")
+                 "observer", "remote", "service", "topics")
 
     def __init__(self, service: str, ws: web.WebSocketResponse, transport: asyncio.Transport,
                  send_buffer_bytes: int, remote: str | None) -> None:
@@ -40,6 +41,8 @@ class Connection:
         self._transport = transport
         self._limit = send_buffer_bytes
         self._closing: asyncio.Task[bool] | None = None
+        self.observer: Callable[[Connection, Any], None] | None = None
+        """Called with every reply sent through `send_json` (the access log)."""
 
     @property
     def uid(self) -> int:
@@ -62,6 +65,8 @@ class Connection:
 
     def send_json(self, message: Any) -> None:
         self.send(text_frame(orjson.dumps(message)))
+        if self.observer is not None:
+            self.observer(self, message)
 
     def close(self, code: int, reason: str) -> None:
         """Start the closing handshake with `code`/`reason`; nothing more is sent. Idempotent."""
