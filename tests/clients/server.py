@@ -28,7 +28,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, *extra: str) -> None:
+    def __init__(self, data_dir: Path, *extra: str, ready_timeout: float = 20) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
@@ -37,10 +37,10 @@ class Server:
             [sys.executable, "-m", "quintex.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
              "--market", "off", *extra],
             stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        self._wait_ready()
+        self._wait_ready(ready_timeout)
 
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + 20
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}")

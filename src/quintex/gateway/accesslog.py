@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import orjson
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 V5_PREFIX = "/api/v5/"
 ITEM_FAILURE_CODES = ("1", "2")
@@ -122,7 +123,7 @@ def _okx_codes(path: str, response: web.StreamResponse | None) -> tuple[str | No
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def access_middleware(log: AccessLog) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def access_middleware(log: AccessLog) -> Middleware:
     """The outermost middleware: times each request and hands the final answer to `log` (WebSocket
     upgrades are logged per op by the connection instead)."""
 
