@@ -64,7 +64,7 @@ def freqtrade_config(server: Server, user: Credentials, root: Path) -> Path:
 
 
 def freqtrade(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "freqtrade", *args], cwd=cwd, stdout=open(cwd / "freqtrade.log", "ab"),  # noqa: SIM115
+    return subprocess.Popen([sys.executable, "-m", "freqtrade", *args], cwd=cwd, stdout=open(cwd / "freqtrade.log", "ab"),
                             stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
