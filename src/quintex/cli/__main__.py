@@ -47,8 +47,8 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: %(default)s)")
     serve.add_argument("--tls", action="store_true",
                        help="also serve REST and WebSocket over TLS (https://, wss://) with a certificate "
-                            "of a local CA kept in DATA_DIR/tls (clients trust it with "
-                            "SSL_CERT_FILE=DATA_DIR/tls/ca.pem)")
+                            "of a local CA kept in DATA_DIR/tls (python-okx trusts it with "
+                            "SSL_CERT_FILE=DATA_DIR/tls/ca.pem; ccxt with its verify/cafile options, see docs/bots.md)")
     serve.add_argument("--tls-port", type=int, default=DEFAULT_TLS_PORT,
                        help="TLS port (default: %(default)s)")
     serve.add_argument("--tls-cert", type=Path, metavar="PEM",

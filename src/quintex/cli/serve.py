@@ -221,5 +221,7 @@ def _announce_tls(args: argparse.Namespace, files: TlsFiles) -> None:
     host = f"[{args.host}]" if ":" in args.host else args.host
     lines = [f"TLS: https://{host}:{args.tls_port}/api/v5/...  wss://{host}:{args.tls_port}/ws/v5/..."]
     if files.ca is not None:
-        lines.append(f"Python clients trust it with: SSL_CERT_FILE={files.ca.resolve()}")
+        ca = files.ca.resolve()
+        lines.append(f"python-okx trusts it with SSL_CERT_FILE={ca}; ccxt (and freqtrade's ccxt_config) need "
+                     f'"verify": "{ca}", "validateServerSsl": "{ca}", "cafile": "{ca}" (docs/bots.md)')
     print("\n".join(lines), flush=True)

@@ -6,7 +6,7 @@ from pandas import DataFrame
 class QuickFlip(IStrategy):
     INTERFACE_VERSION = 3
     timeframe = "1m"
-    minimal_roi = {"0": -1}
+    minimal_roi = {"0": -1}  # noqa: RUF012 - freqtrade reads class attributes
     stoploss = -0.5
     startup_candle_count = 30
     process_only_new_candles = False
