@@ -35,7 +35,7 @@ class Server:
         self.log = open(data_dir.parent / f"server-{self.port}.log", "wb")  # noqa: SIM115 - open while it runs
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "quintex.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
-             "--market", "off", *extra],
+             "--market", "off", "--history", "0", *extra],
             stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self._wait_ready(ready_timeout)
 

@@ -22,6 +22,8 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 V5_PREFIX = "/api/v5/"
+UID_KEY = web.RequestKey("uid", int)
+"""The authenticated uid of a signed REST request, set by `auth.private`."""
 ITEM_FAILURE_CODES = ("1", "2")
 """Top-level codes of a request whose items failed (all or some); their `sCode`s are what is counted."""
 
@@ -62,7 +64,7 @@ class AccessLog:
         if self.sink is None:
             return
         entry: dict[str, Any] = {
-            "remote": request.remote, "uid": _uid(request.get("uid")), "method": request.method,
+            "remote": request.remote, "uid": _uid(request.get(UID_KEY)), "method": request.method,
             "path": request.path_qs, "status": status, "code": code,
             "latency_ms": round((time.perf_counter() - started) * 1000, 3),
         }

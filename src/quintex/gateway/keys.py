@@ -5,7 +5,7 @@ from aiohttp import web
 
 from quintex.runtime.sequencer import Runtime
 
-from .accesslog import AccessLog
+from .accesslog import UID_KEY, AccessLog
 from .catalog import Catalog
 from .ratelimit import RateLimiter
 
@@ -16,3 +16,4 @@ MARKET_DATA = web.AppKey("market_data", object)
 HISTORY = web.AppKey("history", object)
 CATALOG = web.AppKey("catalog", Catalog)
 ACCESS_LOG = web.AppKey("access_log", AccessLog)
+UID = UID_KEY
