@@ -28,19 +28,19 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, *extra: str) -> None:
+    def __init__(self, data_dir: Path, *extra: str, ready_timeout: float = 20) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
         self.log = open(data_dir.parent / f"server-{self.port}.log", "wb")  # noqa: SIM115 - open while it runs
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "quintex.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
-             "--market", "off", *extra],
+             "--market", "off", "--history", "0", *extra],
             stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        self._wait_ready()
+        self._wait_ready(ready_timeout)
 
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + 20
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}")

@@ -58,7 +58,7 @@ def test_serve_add_a_user_and_stop_on_sigterm(tmp_path: Path) -> None:
     server = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "QUINTEX_ADMIN_TOKEN"}
     process = subprocess.Popen(
-        [*quintex(), "serve", "--port", str(port), "--data-dir", str(data_dir)],
+        [*quintex(), "serve", "--port", str(port), "--data-dir", str(data_dir), "--history", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:

@@ -124,7 +124,7 @@ def test_a_corrupt_record_in_the_middle_stops_startup_naming_its_seq(tmp_path: P
     with sqlite3.connect(data_dir / FILE_NAME) as db:
         db.execute("UPDATE journal SET cmd = ? WHERE seq = 12", (b'{"type":"AdvanceTime"}',))
         db.execute("DELETE FROM snapshots")
-    started = quintex("serve", "--data-dir", str(data_dir), "--port", "0")
+    started = quintex("serve", "--data-dir", str(data_dir), "--port", "0", "--history", "0")
     assert started.returncode == 1
     assert "journal record seq 12 is corrupt (checksum mismatch)" in started.stderr
     assert "Traceback" not in started.stderr
@@ -133,7 +133,7 @@ def test_a_corrupt_record_in_the_middle_stops_startup_naming_its_seq(tmp_path: P
 def test_a_second_server_on_the_same_data_dir_is_refused(tmp_path: Path) -> None:
     server = Server(tmp_path / "data")
     try:
-        second = quintex("serve", "--data-dir", str(tmp_path / "data"), "--port", "0")
+        second = quintex("serve", "--data-dir", str(tmp_path / "data"), "--port", "0", "--history", "0")
         assert second.returncode == 1 and f"another Quintex server (pid {server.proc.pid})" in second.stderr
     finally:
         assert server.stop() == 0

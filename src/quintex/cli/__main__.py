@@ -10,8 +10,15 @@ from .errors import CliError
 from .faults import add_fault_commands, fault_command
 from .listing import ListingError
 from .livemarket import add_market_arguments
-from .market import add_market_commands, clock_command, market_command
-from .serve import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TLS_PORT, serve
+from .market import add_market_commands, clock_command, market_command, status_command
+from .serve import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_TLS_PORT,
+    add_access_log_argument,
+    serve,
+)
 from .users import user_add, user_add_sub, user_freeze_sub, user_key
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
@@ -41,14 +48,15 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: %(default)s)")
     serve.add_argument("--tls", action="store_true",
                        help="also serve REST and WebSocket over TLS (https://, wss://) with a certificate "
-                            "of a local CA kept in DATA_DIR/tls (clients trust it with "
-                            "SSL_CERT_FILE=DATA_DIR/tls/ca.pem)")
+                            "of a local CA kept in DATA_DIR/tls (python-okx trusts it with "
+                            "SSL_CERT_FILE=DATA_DIR/tls/ca.pem; ccxt with its verify/cafile options, see docs/bots.md)")
     serve.add_argument("--tls-port", type=int, default=DEFAULT_TLS_PORT,
                        help="TLS port (default: %(default)s)")
     serve.add_argument("--tls-cert", type=Path, metavar="PEM",
                        help="serve TLS with this certificate (chain) instead of the local CA's; "
                             "needs --tls-key")
     serve.add_argument("--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert")
+    add_access_log_argument(serve)
     add_serve_arguments(serve)
     _add_store_commands(commands)
     add_market_commands(commands, DEFAULT_SERVER, DEFAULT_DATA_DIR)
@@ -121,7 +129,8 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 STORE_COMMANDS = {"snapshot": snapshot_command, "verify": verify_command, "replay": replay_command}
-MARKET_COMMANDS = {"market": market_command, "clock": clock_command, "fault": fault_command}
+MARKET_COMMANDS = {"market": market_command, "clock": clock_command, "fault": fault_command,
+                   "status": status_command}
 
 
 def main(argv: list[str] | None = None) -> int:

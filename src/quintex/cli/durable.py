@@ -9,7 +9,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,15 +80,19 @@ class Durable:
     lock: DataDirLock
 
 
-def open_durable(args: argparse.Namespace, consumers: Sequence[Consumer]) -> Durable:
-    """Lock the data dir, recover the engine (feeding the read models) and open the journal."""
+def open_durable(args: argparse.Namespace, consumers: Sequence[Consumer],
+                 prepare: Callable[[Store], None] | None = None) -> Durable:
+    """Lock the data dir, recover the engine (feeding the read models) and open the journal;
+    `prepare(store)` runs on the open store before recovery (market history)."""
     data_dir = Path(args.data_dir)
     lock = DataDirLock(data_dir)
     try:
         lock.acquire()
         store = open_store(data_dir, args.store, Durability(args.durability))
         store.fill_market(CandleBuckets())
-    except (StoreError, OSError) as exc:
+        if prepare is not None:
+            prepare(store)
+    except (StoreError, OSError, CliError) as exc:
         lock.release()
         raise CliError(str(exc)) from None
     try:

@@ -14,6 +14,7 @@ from quintex.runtime.sequencer import Runtime
 from quintex.sim.config import MarketConfig, MarketConfigError, load_market_config
 from quintex.sim.control import MarketControl
 from quintex.sim.driver import MarketDriver
+from quintex.sim.history import parse_span
 from quintex.sim.market import Market
 from quintex.sim.replay import ReplayError
 
@@ -35,6 +36,31 @@ def add_market_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clock", default="real", type=clock_spec, metavar="real|accelerated:N|manual",
                         help="the exchange's clock: real time, N times faster than real time, or standing "
                              "still until `quintex clock advance` moves it (default: %(default)s)")
+
+
+    parser.add_argument("--history", default="30d", type=history_span, metavar="SPAN",
+                        help="on a new data dir, first generate this much past market history (1-minute "
+                             "candles, coarser bars and trades of every simulated spot instrument) from the "
+                             "market's seeded price model, ending where the live market starts: e.g. 30d, "
+                             "12h, 2w; 0 for none (default: %(default)s; none with --market off)")
+    parser.add_argument("--history-from", action="append", default=[], type=recorded_spec, metavar="INST=FILE",
+                        help="take INST's history from a recorded OKX candles or trades CSV instead (moved in "
+                             "time to end where the live market starts, scaled to its start price); repeatable")
+
+
+def history_span(text: str) -> int:
+    """`--history` in milliseconds."""
+    try:
+        return parse_span(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def recorded_spec(text: str) -> tuple[str, Path]:
+    inst_id, sep, file = text.partition("=")
+    if not sep or not inst_id or not file:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected INST=FILE, e.g. BTC-USDT=okx-candles.csv")
+    return inst_id, Path(file)
 
 
 def clock_spec(spec: str) -> str:
@@ -60,7 +86,7 @@ def make_clock(spec: str, last_ts: int) -> Clock:
         f"{spec!r}: expected real, accelerated:N (N > 0, e.g. accelerated:60) or manual")
 
 
-def _config(args: argparse.Namespace) -> MarketConfig:
+def market_config(args: argparse.Namespace) -> MarketConfig:
     if args.market == "off":
         return MarketConfig()
     try:
@@ -74,7 +100,7 @@ async def running_market(
     args: argparse.Namespace, runtime: Runtime, engine: Engine, clock: Clock,
 ) -> AsyncIterator[MarketControl]:
     """Start the market (agents' users, funding, first quotes) on a started runtime; stop it on exit."""
-    config = _config(args)
+    config = market_config(args)
     try:
         market = Market(config, engine.instruments.values() if args.market == "live" else ())
     except ReplayError as exc:

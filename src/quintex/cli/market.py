@@ -6,6 +6,7 @@
     quintex market pause | resume         stop or restart the agents
     quintex market save NAME | restore NAME | snapshots | reset
     quintex clock advance 1h30m           move a manual clock forward (with progress)
+    quintex status                        errors answered per path and OKX code
 """
 from __future__ import annotations
 
@@ -57,6 +58,11 @@ def add_market_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         action = actions.add_parser(name, parents=[common], help=text)
         action.add_argument("name", help="snapshot name (letters, digits, '.', '_', '-')")
     actions.add_parser("reset", parents=[common], help="back to the state the market started from")
+
+    commands.add_parser("status", parents=[common], help="the errors a running server answered, per path and code",
+                        description="Every answer with a non-zero OKX code since the server started, counted "
+                                    "per path and code (a failed item of a batch by its sCode), most frequent "
+                                    "first, e.g. `trade/order-algo: 80 x 50005`.")
 
     clock = commands.add_parser("clock", help="move a running server's manual clock")
     clock_actions = clock.add_subparsers(dest="clock_command", required=True, metavar="ACTION")
@@ -113,6 +119,7 @@ def market_command(args: argparse.Namespace) -> int:
     action = args.market_command
     if action == "status":
         _show_status(_get(args, "/admin/market"))
+        _show_errors(_get(args, "/admin/status"))
     elif action == "shock":
         _shock(args)
     elif action == "set":
@@ -162,6 +169,22 @@ def _show_status(status: dict[str, Any]) -> None:
         print(f"  {ccy:<8}{price['usd']:>20} USD  {price['source']}{extra}")
     for inst_id, px in status["index"].items():
         print(f"  {inst_id:<12}{px:>16}")
+
+
+def status_command(args: argparse.Namespace) -> int:
+    """`quintex status`: the error counts."""
+    _show_errors(_get(args, "/admin/status"))
+    return 0
+
+
+def _show_errors(status: dict[str, Any]) -> None:
+    errors = status.get("errors", [])
+    if not errors:
+        print("errors: none (every answer had code 0)")
+        return
+    print(f"errors: {sum(e['count'] for e in errors)} answers with a non-zero OKX code")
+    for e in errors:
+        print(f"  {e['path']}: {e['count']} \u00d7 {e['code']}")
 
 
 def clock_command(args: argparse.Namespace) -> int:

@@ -5,24 +5,32 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from aiohttp import web
 
 from quintex.core.commands import ListCurrency, ListInstrument
 from quintex.core.events import CommandRejected
+from quintex.gateway.accesslog import AccessLog
 from quintex.gateway.app import create_app
 from quintex.history import History
+from quintex.journal.store import Store
 from quintex.marketdata import MarketData
+from quintex.runtime.clock import wall_ms
 from quintex.runtime.sequencer import Runtime
+from quintex.sim.history import history_end
+from quintex.sim.replay import ReplayError
 from quintex.web import WEB_ROOT
 
 from .admintoken import TOKEN_FILE, ensure_admin_token
 from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import load_listing
-from .livemarket import make_clock, running_market
+from .livemarket import make_clock, market_config, running_market
+from .markethistory import generate_history, listed_instruments, seed_market_data
 from .storedhistory import RECENT_PER_USER, StoredHistory
 from .storedmarket import StoredMarket
 from .tls import TlsFiles, local_ca, server_context
@@ -55,9 +63,10 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 async def _serve(args: argparse.Namespace) -> int:
     stop = _stop_on_signals()
     token = _prepare_data_dir(Path(args.data_dir))
+    access_sink = _access_sink(getattr(args, "access_log", None))
     listing = load_listing(args.instruments)
     market_data, history = MarketData(), History(cap_per_user=RECENT_PER_USER)
-    durable = open_durable(args, [market_data, history])
+    durable = open_durable(args, [market_data, history], _history_preparer(args, listing, market_data))
     engine = durable.engine
     clock = make_clock(args.clock, engine.last_ts)
     runtime = Runtime(engine, clock, [market_data, history], journal=durable.journal)
@@ -70,15 +79,58 @@ async def _serve(args: argparse.Namespace) -> int:
             app = create_app(runtime, admin_token=token, rate_limits=args.rate_limits == "okx",
                              market_data=StoredMarket(market_data, market_reader),
                              history=StoredHistory(history, reader, runtime.now_ms), operator=market,
-                             web_root=WEB_ROOT)
+                             web_root=WEB_ROOT, access_log=AccessLog(access_sink))
             await _serve_http(app, args, stop)
     finally:
         await runtime.stop()
         reader.close()
         market_reader.close()
+        if access_sink is not None and access_sink is not sys.stderr:
+            access_sink.close()
         await close_durable(durable, runtime.halted)
     log.info("stopped")
     return 1 if runtime.halted else 0
+
+
+def _history_preparer(args: argparse.Namespace, listing: Sequence[ListCurrency | ListInstrument],
+                      market_data: MarketData) -> Callable[[Store], None]:
+    """On a new store, generate the market history (`--history`); at every start, seed the read model
+    with the newest of it."""
+    instruments = listed_instruments(listing)
+
+    def prepare(store: Store) -> None:
+        span = getattr(args, "history", 0) if args.market == "live" else 0
+        new = store.last_seq() == 0 and not store.snapshots() and store.market_history_end() is None
+        if new and span > 0:
+            end = history_end(wall_ms())
+            try:
+                seconds = generate_history(store, market_config(args), instruments, end, span,
+                                           dict(getattr(args, "history_from", [])), progress=sys.stderr.isatty())
+            except ReplayError as exc:
+                raise CliError(str(exc)) from None
+            log.info("generated %g days of market history in %.1f s", span / 86_400_000, seconds)
+        seeded = seed_market_data(store, market_data, instruments)
+        if seeded:
+            log.info("seeded the market data with %d trades of the stored history", seeded)
+    return prepare
+
+
+def add_access_log_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--access-log", metavar="FILE",
+                        help="append one JSON line per REST request and WebSocket op (time, remote, uid, method, "
+                             "path, status, OKX code, latency) to FILE, or to stderr with -; errors are counted "
+                             "for `quintex status` either way")
+
+
+def _access_sink(target: str | None) -> IO[str] | None:
+    if target is None:
+        return None
+    if target == "-":
+        return sys.stderr
+    try:
+        return open(target, "a", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot open the access log {target}: {exc.strerror or exc}") from None
 
 
 def _prepare_data_dir(data_dir: Path) -> str:
@@ -171,5 +223,7 @@ def _announce_tls(args: argparse.Namespace, files: TlsFiles) -> None:
     host = f"[{args.host}]" if ":" in args.host else args.host
     lines = [f"TLS: https://{host}:{args.tls_port}/api/v5/...  wss://{host}:{args.tls_port}/ws/v5/..."]
     if files.ca is not None:
-        lines.append(f"Python clients trust it with: SSL_CERT_FILE={files.ca.resolve()}")
+        ca = files.ca.resolve()
+        lines.append(f"python-okx trusts it with SSL_CERT_FILE={ca}; ccxt (and freqtrade's ccxt_config) need "
+                     f'"verify": "{ca}", "validateServerSsl": "{ca}", "cafile": "{ca}" (docs/bots.md)')
     print("\n".join(lines), flush=True)

@@ -13,6 +13,7 @@ from quintex.core.events import TradeExecuted
 from quintex.journal.marketdb import MAX_CANDLES_PAGE, MAX_TRADES_PAGE, Candle, MarketReader
 from quintex.marketdata import BARS, CandleView, MarketData, TickerStats, canonical_bar
 from quintex.marketdata.bars import shift, start_of
+from quintex.marketdata.candles import RECENT_BARS
 
 
 class CandleBuckets:
@@ -60,7 +61,11 @@ class StoredMarket:
         """`market/history-candles`; raises ValueError for an unknown bar. Of a bucket in both,
         the one with more volume (more trades folded) is shown: memory while it is ahead of the store."""
         recent = self._recent.history_candles(inst_id, bar, after=after, before=before, limit=limit)
-        by_ts = {c.ts: _view(c) for c in self._reader.candles(inst_id, canonical_bar(bar), after, before, limit)}
+        return self._merged(recent, self._reader.candles(inst_id, canonical_bar(bar), after, before, limit), limit)
+
+    @staticmethod
+    def _merged(recent: list[CandleView], stored: list[Candle], limit: int) -> list[CandleView]:
+        by_ts = {c.ts: _view(c) for c in stored}
         for view in recent:
             if view.ts not in by_ts or view.vol >= by_ts[view.ts].vol:
                 by_ts[view.ts] = view
@@ -70,7 +75,13 @@ class StoredMarket:
         self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,
         limit: int = 100, now_ms: int,
     ) -> list[CandleView]:
-        return self._recent.candles(inst_id, bar, after=after, before=before, limit=limit, now_ms=now_ms)
+        """`market/candles`: the buckets of the last 1,440 bars, from memory and the store (which holds
+        the generated history), merged as `history_candles`; ValueError for an unknown bar."""
+        recent = self._recent.candles(inst_id, bar, after=after, before=before, limit=limit, now_ms=now_ms)
+        spec = BARS[canonical_bar(bar)]
+        floor = shift(spec, start_of(spec, now_ms), 1 - RECENT_BARS) - 1
+        return self._merged(recent, self._reader.candles(inst_id, spec.name, after, max(floor, before or floor),
+                                                         limit), limit)
 
     def latest_candle(self, inst_id: str, bar: str) -> CandleView | None:
         return self._recent.latest_candle(inst_id, bar)

@@ -27,7 +27,7 @@ from quintex.core.records import User
 from quintex.core.rejects import Reject
 from quintex.runtime.query import State
 
-from .keys import ADMIN_TOKEN, CATALOG, RUNTIME
+from .keys import ACCESS_LOG, ADMIN_TOKEN, CATALOG, RUNTIME
 from .responses import json_response
 
 ADMIN_PREFIX = "/admin/"
@@ -288,7 +288,15 @@ def _plain(amount: Decimal) -> str:
     return format(amount.normalize(), "f") if amount else "0"
 
 
+@admin_route
+async def status(request: web.Request) -> web.StreamResponse:
+    """`GET /admin/status`: the answers with a non-zero OKX code, counted per path and code."""
+    return json_response({"now": str(request.app[RUNTIME].now_ms()),
+                          "errors": request.app[ACCESS_LOG].error_counts()})
+
+
 def register_admin(app: web.Application) -> None:
+    app.router.add_get(ADMIN_PREFIX + "status", status)
     app.router.add_get(ADMIN_PREFIX + "users/{name}", show_user)
     app.router.add_post(ADMIN_PREFIX + "users", create_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/keys", create_key)

@@ -19,12 +19,13 @@ from quintex.okx.errors import OkxError
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
 from . import rest, ws
+from .accesslog import AccessLog, access_middleware
 from .admin import ADMIN_PREFIX, admin_error, register_admin
 from .body import MAX_BODY_BYTES
 from .catalog import Catalog
 from .faultapi import fault_middleware, register_faults
 from .faults import FaultSet
-from .keys import ADMIN_TOKEN, CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+from .keys import ACCESS_LOG, ADMIN_TOKEN, CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
 from .metrics import Metrics, metrics_middleware, register_metrics
 from .operator import MarketOperator, register_operator
 from .ratelimit import RateLimiter
@@ -44,14 +45,18 @@ def create_app(
     runtime: Runtime, *, admin_token: str, rate_limits: bool, market_data: object, history: object,
     ws_settings: WsSettings | None = None, operator: MarketOperator | None = None,
     rate_limit_clock: Callable[[], float] = time.monotonic, faults: FaultSet | None = None,
-    web_root: Path | None = None,
+    web_root: Path | None = None, access_log: AccessLog | None = None,
 ) -> web.Application:
     """The REST + WebSocket app; rate limits (when on) count seconds of `rate_limit_clock`. `faults`: the
     operator's fault injection (a fresh, empty set by default); /metrics, /healthz and /readyz always;
-    `web_root`, when given, is the browser terminal's build, served at `/`."""
+    `web_root`, when given, is the browser terminal's build, served at `/`; `access_log` writes the access log
+    (errors are counted either way)."""
     faults = faults if faults is not None else FaultSet()
-    app = web.Application(middlewares=[metrics_middleware, fault_middleware, error_middleware],
-                          client_max_size=MAX_BODY_BYTES)
+    access = access_log or AccessLog()
+    app = web.Application(
+        middlewares=[access_middleware(access), metrics_middleware, fault_middleware, error_middleware],
+        client_max_size=MAX_BODY_BYTES)
+    app[ACCESS_LOG] = access
     app[RUNTIME] = runtime
     app[ADMIN_TOKEN] = admin_token
     app[RATE_LIMITER] = RateLimiter(enabled=rate_limits, monotonic=rate_limit_clock)

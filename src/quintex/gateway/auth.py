@@ -23,7 +23,7 @@ from quintex.okx.signing import rest_prehash, signature_matches
 from quintex.runtime.clock import wall_ms
 from quintex.runtime.sequencer import Runtime
 
-from .keys import RUNTIME
+from .keys import RUNTIME, UID
 
 MAX_SKEW_MS = 30_000
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
@@ -117,6 +117,7 @@ def private(perm: Perm) -> Callable[[PrivateHandler], Handler]:
         async def route(request: web.Request) -> web.StreamResponse:
             body = await request.read()
             key = await authenticate(request, body, request.app[RUNTIME])
+            request[UID] = key.uid
             require_perm(key, perm)
             return await handler(request, key, body)
 

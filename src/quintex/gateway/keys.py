@@ -5,6 +5,7 @@ from aiohttp import web
 
 from quintex.runtime.sequencer import Runtime
 
+from .accesslog import UID_KEY, AccessLog
 from .catalog import Catalog
 from .ratelimit import RateLimiter
 
@@ -14,3 +15,5 @@ RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 MARKET_DATA = web.AppKey("market_data", object)
 HISTORY = web.AppKey("history", object)
 CATALOG = web.AppKey("catalog", Catalog)
+ACCESS_LOG = web.AppKey("access_log", AccessLog)
+UID = UID_KEY

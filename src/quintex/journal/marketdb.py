@@ -31,6 +31,8 @@ _KEYS_PER_QUERY = 200
 
 Buckets = Callable[[int], Iterable[tuple[str, int, int]]]
 """The (bar, bucket start, bucket end) of every bar for a trade's ts."""
+HISTORY_END = "market_history_end"
+"""Meta key: where the generated (or recorded) market history ends, once it is stored."""
 READY = "market_tables"
 """Meta key set once the market tables hold the trades of every stored history row."""
 LONG_BAR_MS = 24 * 60 * 60 * 1000
@@ -166,6 +168,14 @@ def truncated(execute: Execute, prefix: str, seq: int) -> list[Row]:
     return rows
 
 
+def history_statements(prefix: str, insert: str, conflict: str, mark: str) -> tuple[str, str]:
+    """The inserts of generated history rows (trades, candles); a row already there is replaced, so
+    an interrupted generation can run again."""
+    columns = CANDLE_COLUMNS.split(", ")
+    return (trade_insert(prefix, insert, conflict, mark),
+            f"{insert} {prefix}{CANDLES} ({CANDLE_COLUMNS}) VALUES ({', '.join([mark] * len(columns))}){conflict}")
+
+
 def prune_statements(prefix: str, mark: str) -> list[str]:
     """Deletes of trades and short-bar buckets older than the one argument (a ts)."""
     return [f"DELETE FROM {prefix}{TRADES} WHERE ts < {mark}",
@@ -202,6 +212,13 @@ class MarketReader:
             f"SELECT {CANDLE_COLUMNS} FROM {self._prefix}{CANDLES} WHERE inst_id = ? AND bar = ?{where} "
             f"ORDER BY ts DESC LIMIT {size}", [inst_id, bar, *args])
         return [_candle(row) for row in rows]
+
+    def trades_between(self, inst_id: str, start: int, end: int) -> list[TradeExecuted]:
+        """Every stored trade with `start <= ts < end`, oldest first (to seed the in-memory read model)."""
+        rows = self._execute(
+            f"SELECT trade_id, px, sz, side, ts FROM {self._prefix}{TRADES} WHERE inst_id = ? AND ts >= ? "
+            f"AND ts < ? ORDER BY ts, trade_id", [inst_id, start, end])
+        return [_trade(inst_id, trade_id, px, sz, side, ts) for trade_id, px, sz, side, ts in rows]
 
 
 def _bounds(key: str, after: int | None, before: int | None) -> tuple[str, list[Any]]:

@@ -15,7 +15,12 @@ import psycopg
 from .events import decode_events
 from .historydb import TABLES, Execute, HistoryReader, IndexRows, index_rows, insert_statements, schema
 from .marketdb import (
+    CANDLE_COLUMNS,
+    CANDLES,
+    HISTORY_END,
     READY,
+    TRADE_COLUMNS,
+    TRADES,
     Buckets,
     MarketReader,
     MarketRows,
@@ -198,6 +203,25 @@ class PostgresStore:
         LIMIT even before the tables' statistics have caught up with a bulk of new rows."""
         reader = self._reader()
         return HistoryReader(_fetcher(reader.cursor()), PREFIX, reader.close)
+
+    def put_market_history(self, trades: Sequence[tuple[object, ...]], candles: Sequence[tuple[object, ...]],
+                           end_ts: int | None = None) -> None:
+        """COPY in bulk, after deleting the generated rows (seq 0) of the same instruments."""
+        insts = sorted({str(row[0]) for row in (*trades[:1], *trades[-1:], *candles[:1], *candles[-1:])})
+        with self._db.transaction(), self._db.cursor() as cur:
+            for table in MARKET_TABLES:
+                cur.execute(f"DELETE FROM {PREFIX}{table} WHERE seq = 0 AND inst_id = ANY(%s)", (insts,))
+            for table, columns, rows in ((TRADES, TRADE_COLUMNS, trades), (CANDLES, CANDLE_COLUMNS, candles)):
+                with cur.copy(f"COPY {PREFIX}{table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            if end_ts is not None:
+                cur.execute("INSERT INTO quintex_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
+                            "excluded.value", (HISTORY_END, str(end_ts)))
+
+    def market_history_end(self) -> int | None:
+        value = self._one("SELECT value FROM quintex_meta WHERE key = %s", HISTORY_END)
+        return None if value is None else int(value)
 
     def market_reader(self) -> MarketReader:
         """A connection of its own, planned as `history_reader`'s."""

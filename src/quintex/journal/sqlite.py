@@ -8,11 +8,13 @@ from pathlib import Path
 from .events import decode_events
 from .historydb import TABLES, HistoryReader, IndexRows, index_rows, insert_statements, schema
 from .marketdb import (
+    HISTORY_END,
     READY,
     Buckets,
     MarketReader,
     MarketRows,
     candle_upsert,
+    history_statements,
     market_rows,
     merge_stored,
     prune_statements,
@@ -193,6 +195,25 @@ class SQLiteStore:
         reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         reader.execute("PRAGMA query_only = 1")
         return HistoryReader(lambda sql, args: reader.execute(sql, args).fetchall(), "", reader.close)
+
+    def put_market_history(self, trades: Sequence[tuple[object, ...]], candles: Sequence[tuple[object, ...]],
+                           end_ts: int | None = None) -> None:
+        trade_sql, candle_sql = history_statements("", "INSERT OR REPLACE INTO", "", "?")
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(trade_sql, trades)
+            db.executemany(candle_sql, candles)
+            if end_ts is not None:
+                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (HISTORY_END, str(end_ts)))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def market_history_end(self) -> int | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (HISTORY_END,)).fetchone()
+        return None if row is None else int(row[0])
 
     def market_reader(self) -> MarketReader:
         reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
-from .historydb import NO_ROWS, HistoryReader, IndexRows
+from .historydb import NO_ROWS, HistoryReader, IndexRows, Row
 from .marketdb import NO_MARKET, Buckets, MarketReader, MarketRows
 
 
@@ -110,6 +110,13 @@ class Store(Protocol):
     def fill_market(self, buckets: Buckets) -> None:
         """Once per store: rebuild the market tables from the stored history rows (for stores written
         before the tables existed, or without `buckets`)."""
+
+    def put_market_history(self, trades: Sequence[Row], candles: Sequence[Row], end_ts: int | None = None) -> None:
+        """Store generated market history (rows of the market tables, seq 0) in one transaction, replacing
+        rows with the same keys; with `end_ts`, record that the history is complete and ends there."""
+
+    def market_history_end(self) -> int | None:
+        """Where the stored generated history ends, None if the store has none."""
 
     def market_reader(self) -> MarketReader:
         """A reader of the market tables on a connection of its own, like `history_reader`."""

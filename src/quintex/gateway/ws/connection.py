@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -40,7 +41,7 @@ class WsStats:
 
 class Connection:
     __slots__ = ("_closing", "_limit", "_stats", "_transport", "_ws", "closed", "conn_id", "key", "last_in",
-                 "last_out", "remote", "service", "topics")
+                 "last_out", "observer", "remote", "service", "topics")
 
     def __init__(self, service: str, ws: web.WebSocketResponse, transport: asyncio.Transport,
                  send_buffer_bytes: int, remote: str | None, stats: WsStats | None = None) -> None:
@@ -57,6 +58,8 @@ class Connection:
         self._closing: asyncio.Task[bool] | None = None
         self._stats = stats if stats is not None else WsStats()
         self._stats.opened += 1
+        self.observer: Callable[[Connection, Any], None] | None = None
+        """Called with every reply sent through `send_json` (the access log)."""
 
     @property
     def uid(self) -> int:
@@ -86,6 +89,8 @@ class Connection:
 
     def send_json(self, message: Any) -> None:
         self.send(text_frame(orjson.dumps(message)))
+        if self.observer is not None:
+            self.observer(self, message)
 
     def close(self, code: int, reason: str) -> None:
         """Start the closing handshake with `code`/`reason`; nothing more is sent. Idempotent."""

@@ -5,6 +5,7 @@ import time
 
 from aiohttp import WSMsgType, web
 
+from ..keys import ACCESS_LOG
 from .connection import Connection
 from .service import WS_SERVICE
 
@@ -20,6 +21,10 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     assert transport is not None
     kind = request.match_info["service"]
     conn = Connection(kind, ws, transport, settings.send_buffer_bytes, request.remote, service.stats)
+    access = request.app.get(ACCESS_LOG)
+    if access is not None:
+        conn.observer = lambda c, message: access.ws(c.service, c.remote, c.key.uid if c.key else None, message,
+                                                     c.last_in)
     service.connect(conn)
     try:
         async for msg in ws:

@@ -1,0 +1,175 @@
+"""Market history from the first start: `quintex serve --history 30d` on a new data dir.
+
+`sim/history.py` draws the trades and 1-minute candles; here they become rows of the store's market
+tables (seq 0: market data, not exchange state, so the journal, `verify` and `replay` never see them),
+with the candles of every coarser bar folded from the 1-minute ones (1s candles are not generated).
+At every start the in-memory read model is seeded with the newest day of the stored history, so
+`market/candles`, `market/trades` and the 24 h tickers continue it.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from quintex.core.commands import ListCurrency, ListInstrument
+from quintex.core.instruments import Instrument
+from quintex.journal.store import Store
+from quintex.marketdata import MarketData
+from quintex.marketdata.bars import BARS, shift, start_of
+from quintex.sim.config import MarketConfig
+from quintex.sim.history import MINUTE_MS, InstrumentHistory, generate, spot_instruments
+
+log = logging.getLogger("quintex")
+
+SEED_MS = 24 * 60 * 60 * 1000
+"""How much of the stored history the in-memory read model is seeded with at start."""
+_HOUR = "1H"
+_FROM_MINUTES = ("3m", "5m", "15m", "30m", _HOUR)
+"""Bars folded from 1-minute candles; every longer bar is folded from hours (all align on hours)."""
+
+Candle = tuple[int, int, int, int, int, int, int]
+Row = tuple[Any, ...]
+
+
+def listed_instruments(listing: Sequence[ListCurrency | ListInstrument]) -> list[Instrument]:
+    return [cmd.instrument for cmd in listing if isinstance(cmd, ListInstrument)]
+
+
+def fold_bar(bar: str, candles: Sequence[Candle]) -> list[tuple[int, int, Candle]]:
+    """`candles` (oldest first, of a shorter bar aligned within `bar`) folded into buckets of `bar`:
+    (start, end, candle) oldest first."""
+    spec = BARS[bar]
+    out: list[tuple[int, int, Candle]] = []
+    start = end = -1
+    o = h = l = c = vol = quote = 0
+    for ts, co, ch, cl, cc, cv, cq in candles:
+        if not start <= ts < end:
+            if start >= 0:
+                out.append((start, end, (start, o, h, l, c, vol, quote)))
+            start = start_of(spec, ts)
+            end = shift(spec, start, 1)
+            o, h, l, c, vol, quote = co, ch, cl, cc, cv, cq
+        else:
+            h, l, c = max(h, ch), min(l, cl), cc
+            vol += cv
+            quote += cq
+    if start >= 0:
+        out.append((start, end, (start, o, h, l, c, vol, quote)))
+    return out
+
+
+class _Text:
+    """Ticks and lots as the decimal text the market tables hold (cached: prices repeat)."""
+
+    def __init__(self, unit: Decimal) -> None:
+        self._unit = unit
+        self._cache: dict[int, str] = {}
+
+    def __call__(self, n: int) -> str:
+        text = self._cache.get(n)
+        if text is None:
+            text = self._cache[n] = str(self._unit * n)
+        return text
+
+
+def rows(history: InstrumentHistory) -> tuple[list[Row], list[Row]]:
+    """The trade rows and the candle rows of every bar (but 1s) of one instrument's history."""
+    inst = history.inst
+    inst_id, px, sz, quote = inst.inst_id, _Text(inst.tick_sz), _Text(inst.lot_sz), _Text(inst.tick_sz * inst.lot_sz)
+    trades = [(inst_id, trade_id, 0, ts, px(ticks), sz(lots), side)
+              for ts, trade_id, ticks, lots, side in history.trades]
+    candles: list[Row] = []
+
+    def add(bar: str, buckets: list[tuple[int, int, Candle]]) -> None:
+        for start, end, (_, o, h, l, c, v, q) in buckets:
+            vq = quote(q)
+            candles.append((inst_id, bar, start, end, 0, px(o), px(h), px(l), px(c), sz(v), vq, vq))
+
+    add("1m", [(c[0], c[0] + MINUTE_MS, c) for c in history.candles])
+    hours: list[Candle] = []
+    for bar in _FROM_MINUTES:
+        folded = fold_bar(bar, history.candles)
+        add(bar, folded)
+        if bar == _HOUR:
+            hours = [c for _, _, c in folded]
+    for bar in BARS:
+        if bar not in _FROM_MINUTES and bar not in ("1s", "1m"):
+            add(bar, fold_bar(bar, hours))
+    return trades, candles
+
+
+def generate_history(store: Store, config: MarketConfig, instruments: Sequence[Instrument], end_ms: int,
+                     span_ms: int, recorded: dict[str, Path] | None = None, progress: bool = True) -> float:
+    """Generate and store the history; the seconds it took. One transaction per instrument; the last
+    one records the history's end (an interrupted run starts again at the next start)."""
+    started = time.perf_counter()
+    insts = spot_instruments(instruments, config)
+    if not insts:
+        store.put_market_history([], [], end_ms)
+        return 0.0
+    with _progress(progress, len(insts), span_ms) as advance:
+        for i, history in enumerate(generate(config, insts, end_ms, span_ms, recorded)):
+            trades, candles = rows(history)
+            store.put_market_history(trades, candles, end_ms if i == len(insts) - 1 else None)
+            advance(history.inst.inst_id, len(trades), len(candles))
+    return time.perf_counter() - started
+
+
+class _progress:
+    """A rich progress bar on the terminal (nothing when `enabled` is false or rich is missing)."""
+
+    def __init__(self, enabled: bool, total: int, span_ms: int) -> None:
+        self._enabled, self._total, self._days = enabled, total, span_ms / 86_400_000
+        self._bar: Any = None
+
+    def __enter__(self) -> Callable[[str, int, int], None]:
+        if self._enabled:
+            try:
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
+            except ImportError:  # pragma: no cover - rich is a dependency
+                return self._log
+            self._bar = Progress(TextColumn("market history ({task.fields[days]:g} days)"), BarColumn(),
+                                 MofNCompleteColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                 transient=False)
+            self._bar.start()
+            self._task = self._bar.add_task("", total=self._total, days=self._days)
+            return self._advance
+        return self._log
+
+    def _advance(self, inst_id: str, trades: int, candles: int) -> None:
+        self._bar.update(self._task, advance=1, description=f"{inst_id}: {trades:,} trades, {candles:,} candles")
+
+    def _log(self, inst_id: str, trades: int, candles: int) -> None:
+        log.info("market history of %s: %d trades, %d candles", inst_id, trades, candles)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def seed_market_data(store: Store, market_data: MarketData, instruments: Sequence[Instrument]) -> int:
+    """Fold the newest day of the stored history into the read model (before the live events are
+    replayed into it); the number of trades."""
+    end = store.market_history_end()
+    if end is None:
+        return 0
+    reader = store.market_reader()
+    try:
+        count = 0
+        for inst in instruments:
+            trades = reader.trades_between(inst.inst_id, end - SEED_MS, end)
+            market_data.apply(trades)
+            count += len(trades)
+        return count
+    finally:
+        reader.close()

@@ -1,0 +1,155 @@
+"""The generated market history through a real server: 30 days of candles that ccxt walks back through,
+bars consistent with each other, paged across the history/live boundary; ccxt.pro watch_ohlcv with both
+URLs set as docs/bots.md says; the access log and the error counts."""
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import ccxt
+import ccxt.pro
+import pytest
+
+from quintex.cli.listing import load_listing
+from quintex.cli.markethistory import listed_instruments
+from quintex.sim.config import load_market_config
+from quintex.sim.history import generate
+
+from .server import Server
+
+DAY_MS = 86_400_000
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = Path(tmp_path_factory.mktemp("quintex"))
+    srv = Server(root / "data", "--market", "live", "--history", "30d", "--access-log", str(root / "access.log"),
+                 ready_timeout=120)
+    srv.access_log = root / "access.log"  # type: ignore[attr-defined]
+    yield srv
+    assert srv.stop() == 0
+    verified = subprocess.run([sys.executable, "-m", "quintex.cli", "verify", "--data-dir", str(srv.data_dir)],
+                              capture_output=True, text=True, check=False)
+    assert verified.returncode == 0 and verified.stdout.startswith("OK"), verified.stdout
+
+
+def get(server: Server, path: str) -> Any:
+    with urllib.request.urlopen(server.url + path) as resp:
+        return json.loads(resp.read())
+
+
+def candles(server: Server, endpoint: str, bar: str, **bounds: int) -> list[list[str]]:
+    query = "&".join(f"{k}={v}" for k, v in bounds.items())
+    return get(server, f"/api/v5/market/{endpoint}?instId=BTC-USDT&bar={bar}&limit=300&{query}")["data"]
+
+
+def test_ccxt_fetch_ohlcv_walks_back_through_30_days(live: Server) -> None:
+    ex = ccxt.okx()
+    ex.urls["api"] = {"rest": live.url}
+    since = ex.milliseconds() - 30 * DAY_MS + 3_600_000
+    seen: list[list[float]] = []
+    cursor = since
+    while True:
+        page = ex.fetch_ohlcv("BTC/USDT", "1h", since=cursor, limit=100)
+        page = [c for c in page if not seen or c[0] > seen[-1][0]]
+        if not page:
+            break
+        seen += page
+        cursor = int(page[-1][0]) + 1
+    stamps = [int(c[0]) for c in seen]
+    assert stamps[0] - since < 3_600_000 and len(stamps) >= 30 * 24 - 2
+    assert all(b - a == 3_600_000 for a, b in pairwise(stamps)), "a gap in the hourly candles"
+    assert stamps[-1] >= ex.milliseconds() - 2 * 3_600_000
+
+
+def test_every_bar_is_the_aggregate_of_its_minutes(live: Server) -> None:
+    after = int(time.time() * 1000) - DAY_MS
+    minutes = {int(c[0]): c for c in candles(live, "history-candles", "1m", after=after)}
+    for bar, span in (("5m", 5), ("15m", 15), ("1H", 60)):
+        checked = 0
+        for c in candles(live, "history-candles", bar, after=after)[:20]:
+            if int(c[0]) < min(minutes) or int(c[0]) + span * 60_000 > after:
+                continue
+            checked += 1
+            parts = [minutes[int(c[0]) + 60_000 * i] for i in range(span) if int(c[0]) + 60_000 * i in minutes]
+            assert len(parts) == span, (bar, c[0])
+            parts.sort(key=lambda p: int(p[0]))
+            assert c[1] == parts[0][1] and c[4] == parts[-1][4]
+            assert Decimal(c[2]) == max(Decimal(p[2]) for p in parts)
+            assert Decimal(c[3]) == min(Decimal(p[3]) for p in parts)
+            assert Decimal(c[5]) == sum(Decimal(p[5]) for p in parts)
+            assert Decimal(c[7]) == sum(Decimal(p[7]) for p in parts)
+        assert checked >= 3, bar
+
+
+def test_candles_page_across_the_history_live_boundary(live: Server) -> None:
+    time.sleep(2)
+    newest = candles(live, "candles", "1m")
+    assert newest[0][8] == "0" and all(c[8] == "1" for c in newest[1:])
+    pages, after = [], None
+    for _ in range(6):
+        page = candles(live, "history-candles", "1m", **({"after": after} if after else {}))
+        pages += page
+        after = int(page[-1][0])
+    stamps = [int(c[0]) for c in pages]
+    assert all(a - b == 60_000 for a, b in pairwise(stamps)), "pages overlap or leave a gap"
+    recent = candles(live, "candles", "1m", before=stamps[10], after=stamps[0] + 1)
+    assert [int(c[0]) for c in recent] == stamps[:10]
+    # the live market continues from the last generated price
+    first_live, last_history = newest[-1], pages[-1]
+    assert abs(Decimal(newest[0][4]) / Decimal(pages[len(newest)][4]) - 1) < Decimal("0.05")
+    assert first_live and last_history
+
+
+def test_the_history_is_identical_for_the_same_seed() -> None:
+    config, insts = load_market_config(), listed_instruments(load_listing())[:2]
+    one = [(h.trades, h.candles) for h in generate(config, insts, 1_700_000_000_000 - 0, DAY_MS)]
+    two = [(h.trades, h.candles) for h in generate(config, insts, 1_700_000_000_000, DAY_MS)]
+    assert one == two and len(one[0][0]) == 4 * 1440
+
+
+def test_ccxt_pro_watch_ohlcv_with_both_urls(live: Server) -> None:
+    async def watch() -> list[list[float]]:
+        ex = ccxt.pro.okx({"urls": {"api": {"rest": live.url, "ws": live.url.replace("http", "ws") + "/ws/v5"}}})
+        try:
+            for _ in range(3):
+                bars = await asyncio.wait_for(ex.watch_ohlcv("BTC/USDT", "1m"), 20)
+            return bars
+        finally:
+            await ex.close()
+
+    bars = asyncio.run(watch())
+    assert bars and bars[-1][0] >= (time.time() - 120) * 1000
+
+
+def test_access_log_and_error_counts(live: Server) -> None:
+    user = live.user("logger", USDT="1000")
+    ex = ccxt.okx({"apiKey": user.api_key, "secret": user.secret_key, "password": user.passphrase})
+    ex.urls["api"] = {"rest": live.url}
+    ex.private_post_trade_order({"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit",
+                                 "sz": "0.001", "px": "1000"})
+    with pytest.raises(ccxt.InsufficientFunds):
+        ex.private_post_trade_order({"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit",
+                                     "sz": "1", "px": "1000"})
+    for _ in range(3):
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(live.url + "/api/v5/trade/order-algo")
+    lines = [json.loads(line) for line in live.access_log.read_text().splitlines()]  # type: ignore[attr-defined]
+    orders = [e for e in lines if e["path"] == "/api/v5/trade/order" and e["uid"] == user.uid]
+    assert [(e["method"], e["status"], e["code"]) for e in orders] == [("POST", 200, "0"), ("POST", 200, "1")]
+    assert orders[1]["sCodes"] == ["51008"] and orders[0]["remote"] == "127.0.0.1"
+    assert all(e["latency_ms"] >= 0 and e["time"].endswith("Z") for e in orders)
+    gone = [e for e in lines if e["path"] == "/api/v5/trade/order-algo"]
+    assert gone[-1]["status"] == 410 and gone[-1]["code"] == "50005" and gone[-1]["uid"] is None
+    status = live.cli("status")
+    assert "trade/order-algo: 3 × 50005" in status and "trade/order: 1 × 51008" in status
