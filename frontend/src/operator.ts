@@ -16,6 +16,13 @@ interface MarketStatus {
   agents: string[];
 }
 
+interface ServerStatus {
+  now: string;
+  journal: { seq: string; snapshotSeq: string; snapshotAgeS: string; durability: string };
+  clients: Record<string, number>;
+  errors: { path: string; code: string; count: number }[];
+}
+
 interface NewKey {
   uid: string;
   apiKey: string;
@@ -44,6 +51,8 @@ export class Operator {
   private readonly marketNotice = new Notice();
   private readonly userNotice = new Notice();
   private readonly statusBox = h("div", { id: "market-status" });
+  private readonly serverBox = h("div", { id: "server-status" });
+  private readonly errors = h("table", { "aria-label": "Error answers", id: "errors" });
   private readonly prices = h("table", { "aria-label": "Prices", id: "prices" });
   private readonly index = h("table", { "aria-label": "Index prices", id: "index" });
   private readonly snapshots = h("table", { "aria-label": "Snapshots", id: "snapshots" });
@@ -55,7 +64,7 @@ export class Operator {
 
   constructor(private readonly onUseKey: () => void) {
     this.el.append(h("h1", {}, "Operator console"), this.tokenSection(), this.tokenNotice.el, this.body);
-    this.body.append(this.marketSection(), this.usersSection());
+    this.body.append(this.serverSection(), this.marketSection(), this.usersSection());
     this.body.hidden = !this.token;
   }
 
@@ -112,6 +121,39 @@ export class Operator {
   // -- the market --------------------------------------------------------------------------------
 
   private async poll(): Promise<void> {
+    await Promise.all([this.pollServer(), this.pollMarket()]);
+  }
+
+  private async pollServer(): Promise<void> {
+    try {
+      this.renderServer(await this.call<ServerStatus>("GET", "status"));
+    } catch (err) {
+      if (!(err instanceof AdminError && err.status === 401)) {
+        this.serverBox.replaceChildren(h("p", {}, describe(err)));
+      }
+    }
+  }
+
+  private renderServer(s: ServerStatus): void {
+    const j = s.journal;
+    const clients = Object.entries(s.clients).map(([endpoint, n]) => `${n} ${endpoint}`).join(", ");
+    this.serverBox.replaceChildren(h("dl", { class: "stats" },
+      ...([["Journal seq", j.seq],
+        ["Last snapshot", j.snapshotSeq ? `seq ${j.snapshotSeq}, ${j.snapshotAgeS} s ago` : "none"],
+        ["Durability", j.durability], ["WebSocket clients", clients]] as const)
+        .map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))));
+    fillTable<{ path: string; code: string; count: number }>(this.errors, [
+      { title: "Path", cell: (e) => e.path }, { title: "Code", cell: (e) => e.code },
+      { title: "Answers", cell: (e) => String(e.count), num: true },
+    ], s.errors, "No error answers");
+  }
+
+  private serverSection(): HTMLElement {
+    return h("section", { class: "panel", "aria-label": "Server" },
+      h("h2", {}, "Server"), this.serverBox, h("h3", {}, "Answers with a non-zero OKX code"), this.errors);
+  }
+
+  private async pollMarket(): Promise<void> {
     try {
       const [status, names] = await Promise.all([
         this.call<MarketStatus>("GET", "market"),

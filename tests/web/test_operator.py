@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
@@ -132,3 +134,19 @@ def test_phone_sized_pages_fit_the_screen_and_every_field_has_a_label(live: Exch
         if route.startswith("/#/markets"):
             expect(page.locator("#chart canvas").first).to_be_visible()
             screenshot(page, "phone")
+
+
+def test_the_server_panel_shows_the_journal_the_clients_and_the_error_answers(live: Exchange, open_page: Any) -> None:
+    try:
+        urllib.request.urlopen(live.url + "/api/v5/trade/order-algo", timeout=10)
+    except urllib.error.HTTPError as gone:
+        assert gone.code == 410
+    ops = console(open_page, live)
+    server = ops.get_by_role("region", name="Server")
+    stats = server.locator("#server-status")
+    expect(stats).to_contain_text(re.compile(r"Journal seq\s*[1-9]\d*"))
+    expect(stats).to_contain_text(re.compile(r"Last snapshot\s*(seq \d+, \d+ s ago|none)"))
+    expect(stats).to_contain_text(re.compile(r"Durability\s*fsync"))
+    expect(stats).to_contain_text(re.compile(r"WebSocket clients\s*[1-9]\d* public"))
+    errors = server.get_by_role("table", name="Error answers")
+    expect(errors.get_by_role("row", name="trade/order-algo 50005")).to_be_visible()

@@ -172,8 +172,13 @@ def _show_status(status: dict[str, Any]) -> None:
 
 
 def status_command(args: argparse.Namespace) -> int:
-    """`quintex status`: the error counts."""
-    _show_errors(_get(args, "/admin/status"))
+    """`quintex status`: the journal, the connected clients and the error counts."""
+    status = _get(args, "/admin/status")
+    journal, clients = status["journal"], status["clients"]
+    print(f"journal: seq {journal['seq']}, last snapshot at seq {journal['snapshotSeq']} "
+          f"({journal['snapshotAgeS']} s ago), durability {journal['durability']}")
+    print("websocket clients: " + ", ".join(f"{n} {endpoint}" for endpoint, n in clients.items()))
+    _show_errors(status)
     return 0
 
 

@@ -27,7 +27,7 @@ from quintex.core.records import User
 from quintex.core.rejects import Reject
 from quintex.runtime.query import State
 
-from .keys import ACCESS_LOG, ADMIN_TOKEN, CATALOG, RUNTIME
+from .keys import ACCESS_LOG, ADMIN_TOKEN, CATALOG, RUNTIME, WS_CLIENTS
 from .responses import json_response
 
 ADMIN_PREFIX = "/admin/"
@@ -290,9 +290,21 @@ def _plain(amount: Decimal) -> str:
 
 @admin_route
 async def status(request: web.Request) -> web.StreamResponse:
-    """`GET /admin/status`: the answers with a non-zero OKX code, counted per path and code."""
-    return json_response({"now": str(request.app[RUNTIME].now_ms()),
-                          "errors": request.app[ACCESS_LOG].error_counts()})
+    """`GET /admin/status`: the durable seq, the last snapshot and the durability policy, the connected WebSocket
+    clients per endpoint, and the answers with a non-zero OKX code counted per path and code."""
+    runtime = request.app[RUNTIME]
+    seq = await runtime.query(lambda state: state.seq)
+    journal = runtime.journal
+    snapshot = {"snapshotSeq": "", "snapshotAgeS": ""}
+    if journal is not None and journal.snapshot_seq > 0:
+        snapshot = {"snapshotSeq": str(journal.snapshot_seq), "snapshotAgeS": str(int(journal.snapshot_age_s))}
+    return json_response({
+        "now": str(runtime.now_ms()),
+        "journal": {"seq": str(seq), **snapshot,
+                    "durability": journal.durability if journal is not None else "memory"},
+        "clients": request.app[WS_CLIENTS].clients(),
+        "errors": request.app[ACCESS_LOG].error_counts(),
+    })
 
 
 def register_admin(app: web.Application) -> None:

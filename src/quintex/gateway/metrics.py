@@ -149,10 +149,7 @@ class _Scraped(Collector):
             return
         conns = GaugeMetricFamily("quintex_ws_connections", "Open WebSocket connections, by endpoint",
                                   labels=("service",))
-        per_service: dict[str, int] = {"public": 0, "private": 0, "business": 0}
-        for conn in ws.connections:
-            per_service[conn.service] = per_service.get(conn.service, 0) + 1
-        for service, n in per_service.items():
+        for service, n in ws.clients().items():
             conns.add_metric((service,), n)
         yield conns
         subs = GaugeMetricFamily("quintex_ws_subscriptions", "WebSocket subscriptions, by channel",

@@ -74,6 +74,16 @@ class Journal:
         return self._seq
 
     @property
+    def snapshot_seq(self) -> int:
+        """The seq of the last snapshot taken (or loaded at recovery); 0 before any."""
+        return self._snapshot_seq
+
+    @property
+    def durability(self) -> str:
+        """The durability policy's name (`fsync`, `os`, `none`)."""
+        return self.policy.durability.value
+
+    @property
     def snapshot_age_s(self) -> float:
         """Seconds since the last snapshot was taken (or since the journal was opened)."""
         return time.monotonic() - self._snapshot_at if self._snapshot_at else 0.0

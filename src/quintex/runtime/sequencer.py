@@ -44,7 +44,16 @@ class Engine(Protocol):
 
 
 class Journal(Protocol):
-    """Where each command is written before anyone learns its outcome."""
+    """Where each command is written before anyone learns its outcome (and what the operator sees of it)."""
+
+    @property
+    def snapshot_seq(self) -> int: ...
+
+    @property
+    def snapshot_age_s(self) -> float: ...
+
+    @property
+    def durability(self) -> str: ...
 
     def append(self, cmd: Command, ts: int) -> None: ...
 

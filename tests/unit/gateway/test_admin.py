@@ -340,3 +340,21 @@ def test_looking_up_a_user_shows_its_sub_accounts_keys_and_balances_but_never_a_
         assert (await send(client, "GET", "/admin/users/alice"))[0] == 401
 
     run(scenario)
+
+
+def test_status_shows_the_durable_seq_the_journal_and_the_connected_clients() -> None:
+    async def scenario(client, x) -> None:
+        status, before = await send(client, "GET", "/admin/status", headers=AUTH)
+        assert status == 200
+        assert before["journal"] == {"seq": str(x.engine.seq), "snapshotSeq": "", "snapshotAgeS": "",
+                                     "durability": "memory"}
+        assert before["clients"] == {"public": 0, "private": 0, "business": 0}
+        ws = await client.ws_connect("/ws/v5/public")
+        await ws.send_str("ping")
+        assert (await ws.receive()).data == "pong"
+        _, during = await send(client, "GET", "/admin/status", headers=AUTH)
+        assert during["clients"] == {"public": 1, "private": 0, "business": 0}
+        await ws.close()
+        unauthorized, _ = await send(client, "GET", "/admin/status", headers={})
+        assert unauthorized == 401
+    run(scenario)

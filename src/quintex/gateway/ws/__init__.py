@@ -8,6 +8,7 @@ from quintex.runtime.sequencer import Runtime
 
 from ..catalog import Catalog
 from ..faults import FaultSet
+from ..keys import WS_CLIENTS
 from ..ratelimit import RateLimiter
 from .endpoint import PATH, websocket
 from .service import WS_SERVICE, WsService
@@ -21,6 +22,7 @@ def register(app: web.Application, runtime: Runtime, market_data: MarketData, ca
     """Serve `/ws/v5/public|private|business`; pushing starts with the app and stops before it does."""
     service = WsService(runtime, market_data, catalog, limiter, settings, faults)
     app[WS_SERVICE] = service
+    app[WS_CLIENTS] = service
     app.router.add_get(PATH, websocket)
 
     async def start(_: web.Application) -> None:

@@ -71,6 +71,13 @@ class WsService:
                              runtime.now_ms, runtime.query)
         self.ops = Ops(runtime, catalog, limiter)
 
+    def clients(self) -> dict[str, int]:
+        """Open connections per endpoint."""
+        per_endpoint = {"public": 0, "private": 0, "business": 0}
+        for conn in self.connections:
+            per_endpoint[conn.service] = per_endpoint.get(conn.service, 0) + 1
+        return per_endpoint
+
     async def start(self) -> None:
         """Start pushing; the books read model first takes the durable books as they are (after a
         restart from a snapshot it has seen only the events replayed after it), and follows every
