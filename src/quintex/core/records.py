@@ -155,7 +155,7 @@ class BalanceView(NamedTuple):
 class BookLevel(NamedTuple):
     px: Decimal
     sz: Decimal
-    count: int
+    count: int  # type: ignore[assignment]  # OKX's name for the order count; shadows tuple.count
 
 
 class MaxSize(NamedTuple):
