@@ -47,7 +47,7 @@ def value_codec(tp: Any) -> tuple[Convert | None, Convert | None]:
     if tp is Decimal:
         return str, Decimal
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return _enum_value, tp
+        return _enum_value, _enum_decoder(tp)
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (_UNION, typing.Union):
         return _optional(tp, args)
@@ -66,6 +66,20 @@ def _values(record: Any) -> tuple[Any, ...]:
 
 def _enum_value(member: Enum) -> Any:
     return member.value
+
+
+def _enum_decoder(tp: type[Enum]) -> Convert:
+    """`tp(value)` through a dict of the members by value: several times cheaper than the enum's call,
+    which still answers (with its ValueError) for a value that is not a member."""
+    members = {member.value: member for member in tp}
+
+    def decode(value: Any) -> Any:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            return tp(value)
+
+    return decode
 
 
 def _optional(tp: Any, args: tuple[Any, ...]) -> tuple[Convert | None, Convert | None]:

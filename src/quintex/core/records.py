@@ -6,7 +6,7 @@ state change and every balance change: tuple construction is several times cheap
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .enums import (
     Account,
@@ -27,6 +27,17 @@ from .enums import (
     TdMode,
     TgtCcy,
 )
+
+R = TypeVar("R", bound=tuple[Any, ...])
+
+
+def new_record(cls: type[R], values: tuple[Any, ...]) -> R:
+    """`cls(*values)` for a record built on the hot path: every field's value, in field order.
+
+    A NamedTuple's own constructor is a Python function that binds each argument by name (and fills
+    defaults); `tuple.__new__` takes the values as they are, about 3x cheaper for a 25-field `OrderView`.
+    """
+    return tuple.__new__(cls, values)
 
 
 class OrderView(NamedTuple):

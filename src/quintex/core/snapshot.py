@@ -16,14 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from .book import BookSide, Level, OrderBook
-from .enums import OrdState, Side
+from .enums import CancelSource, OrdState, OrdType, Side, StpMode, TdMode, TgtCcy
 from .ids import Ids
 from .instruments import Currency, Instrument
 from .ledger.ledger import Balance
 from .orders import Order
-from .plain import field_codecs, from_plain, to_plain
+from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, User
+from .records import ApiKey, Fill, User
 from .state import State
 
 FORMAT = 2
@@ -147,7 +147,16 @@ def _load_orders(s: State, data: dict[str, Any]) -> None:
         _load_side(book.asks, plain["asks"], s.live)
 
 
-_ORDER_FIELDS = tuple(codec for codec in field_codecs(Order) if codec[0] != "inst")
+ORDER_FIELD_TYPES: dict[str, Any] = {
+    "ord_id": int, "uid": int, "side": Side, "ord_type": OrdType, "td_mode": TdMode, "px": Decimal | None,
+    "sz": Decimal, "cl_ord_id": str, "tag": str, "tgt_ccy": TgtCcy | None, "stp_mode": StpMode, "c_time": int,
+    "u_time": int, "fee_ccy": str, "state": OrdState, "acc_fill_sz": Decimal, "fill_notional": Decimal,
+    "fee": Decimal, "cancel_source": CancelSource | None, "last_fill": Fill | None, "frozen": Decimal,
+    "frozen_ccy": str, "req_id": str, "amend_result": str,
+}
+"""How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
+`Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""
+_ORDER_FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in ORDER_FIELD_TYPES.items())
 
 
 def _dump_order(order: Order) -> dict[str, Any]:

@@ -132,3 +132,13 @@ def test_restore_keeps_the_order_accepted_view() -> None:
     assert copy.live_order(uid, cl_ord_id="a") == x.engine.live_order(uid, cl_ord_id="a")
     assert copy.open_orders(uid) == x.engine.open_orders(uid)
     assert T0 < copy.last_ts == x.engine.last_ts
+
+
+def test_the_stored_order_fields_are_the_order_fields() -> None:
+    import dataclasses
+
+    from quintex.core.orders import Order
+    from quintex.core.snapshot import ORDER_FIELD_TYPES
+
+    # in field order too: the state hash is computed from the snapshot as it is laid out
+    assert [f.name for f in dataclasses.fields(Order) if f.name != "inst"] == list(ORDER_FIELD_TYPES)
