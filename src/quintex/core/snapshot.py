@@ -178,7 +178,7 @@ def _dump_book(book: OrderBook) -> dict[str, Any]:
 
 
 def _dump_side(side: BookSide) -> list[dict[str, Any]]:
-    return [{"px": str(level.px), "sz": str(level.sz), "orders": [o.ord_id for o in level.orders]}
+    return [{"px": str(level.px), "sz": str(level.sz), "orders": list(level.orders)}
             for level in side.levels.values()]
 
 
@@ -186,7 +186,7 @@ def _load_side(side: BookSide, levels: list[dict[str, Any]], live: dict[int, Ord
     for row in levels:
         px = Decimal(row["px"])
         level = side.levels[px] = Level(px)
-        level.orders.extend(live[ord_id] for ord_id in row["orders"])
+        level.orders.update((ord_id, live[ord_id]) for ord_id in row["orders"])
         level.sz = Decimal(row["sz"])
     side.prices = sorted(side.levels)
 
