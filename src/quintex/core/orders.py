@@ -7,7 +7,7 @@ from decimal import Decimal
 from .enums import CancelSource, OrdState, OrdType, Side, StpMode, TdMode, TgtCcy
 from .instruments import Instrument
 from .num import ZERO
-from .records import Fill, OrderView, new_record
+from .records import Fill, OrderView
 from .rejects import InvariantViolation
 
 LEGAL_TRANSITIONS: frozenset[tuple[OrdState, OrdState]] = frozenset({
@@ -69,7 +69,7 @@ class Order:
         self.state = state
 
     def view(self) -> OrderView:
-        return new_record(OrderView, (
+        return tuple.__new__(OrderView, (  # see records.py: all 25 fields in order
             self.ord_id, self.cl_ord_id, self.tag, self.uid, self.inst.inst_id, self.side, self.ord_type,
             self.td_mode, self.tgt_ccy, self.stp_mode, self.px, self.sz, self.state, self.acc_fill_sz,
             self.fill_notional, self.fee, self.fee_ccy, ZERO, "", self.cancel_source, self.c_time,

@@ -1,12 +1,16 @@
 """Immutable records that leave the core inside events and views.
 
 They are NamedTuples rather than frozen dataclasses because the core builds one on every order
-state change and every balance change: tuple construction is several times cheaper.
+state change and every balance change: tuple construction is several times cheaper. The hot path
+(`Order.view`, a fill's `Fill` and `Bill`s) goes further and builds them with `tuple.__new__(cls, values)`,
+every field's value in field order: a NamedTuple's own constructor is a Python function that binds each
+argument by name and fills defaults, about 3x the cost for a 25-field `OrderView`
+(tests/unit/core/test_records.py checks that such records are whole).
 """
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple
 
 from .enums import (
     Account,
@@ -27,17 +31,6 @@ from .enums import (
     TdMode,
     TgtCcy,
 )
-
-R = TypeVar("R", bound=tuple[Any, ...])
-
-
-def new_record(cls: type[R], values: tuple[Any, ...]) -> R:
-    """`cls(*values)` for a record built on the hot path: every field's value, in field order.
-
-    A NamedTuple's own constructor is a Python function that binds each argument by name (and fills
-    defaults); `tuple.__new__` takes the values as they are, about 3x cheaper for a 25-field `OrderView`.
-    """
-    return tuple.__new__(cls, values)
 
 
 class OrderView(NamedTuple):

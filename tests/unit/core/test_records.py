@@ -1,4 +1,4 @@
-"""Records the hot path builds from their values (`records.new_record`) are whole records of their type."""
+"""Records the hot path builds from their values (`tuple.__new__`, see records.py) are whole records of their type."""
 from __future__ import annotations
 
 from decimal import Decimal as D
