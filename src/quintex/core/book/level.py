@@ -1,6 +1,7 @@
 """One price level: a FIFO queue of resting orders and their total size."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from decimal import Decimal
 
 from ..num import ZERO
@@ -8,15 +9,16 @@ from ..orders import Order
 
 
 class Level:
-    """`orders` is keyed by `ord_id` in arrival order (dicts keep insertion order), so the queue's front is
-    its first entry and an order leaves from anywhere in O(1): a cancel or amend in a level of hundreds of
-    orders does not scan it."""
+    """`orders` is keyed by `ord_id` in arrival order, so the queue's front is its first entry and an order
+    leaves from anywhere in O(1): a cancel or amend in a level of hundreds of orders does not scan it. An
+    OrderedDict rather than a dict: fills remove from the front, and a dict would make each later look at
+    the front walk over the slots of the keys removed before it."""
 
     __slots__ = ("orders", "px", "sz")
 
     def __init__(self, px: Decimal) -> None:
         self.px = px
-        self.orders: dict[int, Order] = {}
+        self.orders: OrderedDict[int, Order] = OrderedDict()
         self.sz = ZERO
 
     def append(self, order: Order) -> None:
