@@ -32,6 +32,10 @@ HASH_PREFIX = f"{FORMAT}:"
 """State hashes name the snapshot format they were computed from; hashes of another format are not comparable."""
 
 
+_ORD_STATES = {state.value: state for state in OrdState}
+"""`OrdState(value)` as a dict lookup, for the 100,000 remembered terminal orders of a snapshot."""
+
+
 class SnapshotFormatError(ValueError):
     """The data is not a snapshot this version can load."""
 
@@ -83,7 +87,7 @@ def load(data: dict[str, Any]) -> State:
     _load_orders(s, data)
     s.pending_per_inst = {(row["uid"], row["inst_id"]): row["count"] for row in data["pending_per_inst"]}
     s.pending_per_user = {row["uid"]: row["count"] for row in data["pending_per_user"]}
-    s.recent_terminal = OrderedDict((row["ord_id"], (row["uid"], OrdState(row["state"])))
+    s.recent_terminal = OrderedDict((row["ord_id"], (row["uid"], _ORD_STATES[row["state"]]))
                                     for row in data["recent_terminal"])
     s.cancel_all_after = {(row["uid"], row["tag"]): row["trigger"] for row in data["cancel_all_after"]}
     s.index_prices = {index_id: Decimal(px) for index_id, px in data.get("index_prices", {}).items()}
