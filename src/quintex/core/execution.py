@@ -89,7 +89,7 @@ class Execution:
         if order.px is not None and order.state is not OrdState.FILLED:
             side = self.s.books[order.inst.inst_id].side(order.side)
             level = side.levels.get(order.px)
-            if level is not None and order in level.orders:
+            if level is not None and level.holds(order):
                 side.remove(order)
                 events.append(BookChanged(order.inst.inst_id, order.side, level.px, level.sz, level.count,
                                           self.s.ts))

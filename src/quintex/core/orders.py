@@ -69,9 +69,9 @@ class Order:
         self.state = state
 
     def view(self) -> OrderView:
-        return OrderView(
+        return tuple.__new__(OrderView, (  # see records.py: all 25 fields in order
             self.ord_id, self.cl_ord_id, self.tag, self.uid, self.inst.inst_id, self.side, self.ord_type,
             self.td_mode, self.tgt_ccy, self.stp_mode, self.px, self.sz, self.state, self.acc_fill_sz,
             self.fill_notional, self.fee, self.fee_ccy, ZERO, "", self.cancel_source, self.c_time,
             self.u_time, self.last_fill, self.req_id, self.amend_result,
-        )
+        ))

@@ -24,17 +24,17 @@ FieldCodec = tuple[str, Convert | None, Convert | None]
 def to_plain(record: Any) -> dict[str, Any]:
     """A dataclass or NamedTuple as a dict of plain field values."""
     return {name: value if enc is None else enc(value)
-            for (name, enc, _), value in zip(field_codecs(type(record)), _values(record), strict=True)}
+            for (name, enc, _), value in zip(field_codecs(record.__class__), _values(record), strict=True)}
 
 
-def from_plain(cls: type[Any], data: dict[str, Any]) -> Any:
+def from_plain(cls: Any, data: dict[str, Any]) -> Any:
     """The record of type `cls` that `to_plain` turned into `data`."""
     return cls(**{name: data[name] if dec is None else dec(data[name])
                   for name, _, dec in field_codecs(cls) if name in data})
 
 
 @cache
-def field_codecs(cls: type[Any]) -> tuple[FieldCodec, ...]:
+def field_codecs(cls: Any) -> tuple[FieldCodec, ...]:
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else list(cls._fields)
     return tuple((name, *value_codec(hints[name])) for name in names)
@@ -47,7 +47,7 @@ def value_codec(tp: Any) -> tuple[Convert | None, Convert | None]:
     if tp is Decimal:
         return str, Decimal
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return _enum_value, tp
+        return _enum_value, _enum_decoder(tp)
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (_UNION, typing.Union):
         return _optional(tp, args)
@@ -61,11 +61,25 @@ def value_codec(tp: Any) -> tuple[Convert | None, Convert | None]:
 def _values(record: Any) -> tuple[Any, ...]:
     if isinstance(record, tuple):
         return record
-    return tuple(getattr(record, name) for name, _, _ in field_codecs(type(record)))
+    return tuple(getattr(record, name) for name, _, _ in field_codecs(record.__class__))
 
 
 def _enum_value(member: Enum) -> Any:
     return member.value
+
+
+def _enum_decoder(tp: type[Enum]) -> Convert:
+    """`tp(value)` through a dict of the members by value: several times cheaper than the enum's call,
+    which still answers (with its ValueError) for a value that is not a member."""
+    members = {member.value: member for member in tp}
+
+    def decode(value: Any) -> Any:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            return tp(value)
+
+    return decode
 
 
 def _optional(tp: Any, args: tuple[Any, ...]) -> tuple[Convert | None, Convert | None]:

@@ -12,23 +12,28 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
 from .book import BookSide, Level, OrderBook
-from .enums import OrdState, Side
+from .enums import CancelSource, OrdState, OrdType, Side, StpMode, TdMode, TgtCcy
 from .ids import Ids
 from .instruments import Currency, Instrument
 from .ledger.ledger import Balance
 from .orders import Order
-from .plain import field_codecs, from_plain, to_plain
+from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, User
+from .records import ApiKey, Fill, User
 from .state import State
 
 FORMAT = 2
 HASH_PREFIX = f"{FORMAT}:"
 """State hashes name the snapshot format they were computed from; hashes of another format are not comparable."""
+
+
+_ORD_STATES = {state.value: state for state in OrdState}
+"""`OrdState(value)` as a dict lookup, for the 100,000 remembered terminal orders of a snapshot."""
 
 
 class SnapshotFormatError(ValueError):
@@ -82,7 +87,8 @@ def load(data: dict[str, Any]) -> State:
     _load_orders(s, data)
     s.pending_per_inst = {(row["uid"], row["inst_id"]): row["count"] for row in data["pending_per_inst"]}
     s.pending_per_user = {row["uid"]: row["count"] for row in data["pending_per_user"]}
-    s.recent_terminal = {row["ord_id"]: (row["uid"], OrdState(row["state"])) for row in data["recent_terminal"]}
+    s.recent_terminal = OrderedDict((row["ord_id"], (row["uid"], _ORD_STATES[row["state"]]))
+                                    for row in data["recent_terminal"])
     s.cancel_all_after = {(row["uid"], row["tag"]): row["trigger"] for row in data["cancel_all_after"]}
     s.index_prices = {index_id: Decimal(px) for index_id, px in data.get("index_prices", {}).items()}
     for plain in data.get("positions", []):
@@ -147,7 +153,16 @@ def _load_orders(s: State, data: dict[str, Any]) -> None:
         _load_side(book.asks, plain["asks"], s.live)
 
 
-_ORDER_FIELDS = tuple(codec for codec in field_codecs(Order) if codec[0] != "inst")
+ORDER_FIELD_TYPES: dict[str, Any] = {
+    "ord_id": int, "uid": int, "side": Side, "ord_type": OrdType, "td_mode": TdMode, "px": Decimal | None,
+    "sz": Decimal, "cl_ord_id": str, "tag": str, "tgt_ccy": TgtCcy | None, "stp_mode": StpMode, "c_time": int,
+    "u_time": int, "fee_ccy": str, "state": OrdState, "acc_fill_sz": Decimal, "fill_notional": Decimal,
+    "fee": Decimal, "cancel_source": CancelSource | None, "last_fill": Fill | None, "frozen": Decimal,
+    "frozen_ccy": str, "req_id": str, "amend_result": str,
+}
+"""How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
+`Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""
+_ORDER_FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in ORDER_FIELD_TYPES.items())
 
 
 def _dump_order(order: Order) -> dict[str, Any]:
@@ -169,7 +184,7 @@ def _dump_book(book: OrderBook) -> dict[str, Any]:
 
 
 def _dump_side(side: BookSide) -> list[dict[str, Any]]:
-    return [{"px": str(level.px), "sz": str(level.sz), "orders": [o.ord_id for o in level.orders]}
+    return [{"px": str(level.px), "sz": str(level.sz), "orders": list(level.orders)}
             for level in side.levels.values()]
 
 
@@ -177,7 +192,7 @@ def _load_side(side: BookSide, levels: list[dict[str, Any]], live: dict[int, Ord
     for row in levels:
         px = Decimal(row["px"])
         level = side.levels[px] = Level(px)
-        level.orders.extend(live[ord_id] for ord_id in row["orders"])
+        level.orders.update((ord_id, live[ord_id]) for ord_id in row["orders"])
         level.sz = Decimal(row["sz"])
     side.prices = sorted(side.levels)
 

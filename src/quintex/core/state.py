@@ -1,6 +1,7 @@
 """Everything the engine knows, in one place that handlers share."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,7 +28,9 @@ class State:
     by_cl_ord_id: dict[tuple[int, str], Order] = field(default_factory=dict)
     pending_per_inst: dict[tuple[int, str], int] = field(default_factory=dict)
     pending_per_user: dict[int, int] = field(default_factory=dict)
-    recent_terminal: dict[int, tuple[int, OrdState]] = field(default_factory=dict)
+    recent_terminal: OrderedDict[int, tuple[int, OrdState]] = field(default_factory=OrderedDict)
+    """Oldest first. An OrderedDict because it evicts from the front: a plain dict's `next(iter(d))` walks
+    over the slots of every key deleted since it last resized (~27 us per eviction at 100,000 orders)."""
     cancel_all_after: dict[tuple[int, str], int] = field(default_factory=dict)
     index_prices: dict[str, Decimal] = field(default_factory=dict)
     seq: int = 0
@@ -45,4 +48,4 @@ class State:
         """Keep the final state of recent orders so cancel/amend can say why they failed."""
         self.recent_terminal[order.ord_id] = (order.uid, order.state)
         if len(self.recent_terminal) > RECENT_TERMINAL_ORDERS:
-            del self.recent_terminal[next(iter(self.recent_terminal))]
+            self.recent_terminal.popitem(last=False)

@@ -148,9 +148,9 @@ class Trading:
     def amend(self, cmd: AmendOrder) -> list[Event]:
         order = self.find(cmd.uid, cmd.inst_id, cmd.ord_id, cmd.cl_ord_id)
         if order is None:
-            reject = self._why_missing(cmd.uid, cmd.ord_id, Reject.AMEND_NOT_FOUND,
-                                       Reject.AMEND_ALREADY_CANCELED, Reject.AMEND_ALREADY_FILLED)
-            return [AmendRejected(reject, cmd.ord_id, cmd.cl_ord_id, cmd.req_id)]
+            missing = self._why_missing(cmd.uid, cmd.ord_id, Reject.AMEND_NOT_FOUND,
+                                        Reject.AMEND_ALREADY_CANCELED, Reject.AMEND_ALREADY_FILLED)
+            return [AmendRejected(missing, cmd.ord_id, cmd.cl_ord_id, cmd.req_id)]
         reject = self._check_amend(order, cmd)
         if reject is not None:
             events: list[Event] = [AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id)]

@@ -149,3 +149,13 @@ def test_a_format_1_snapshot_loads_and_continues_exactly_as_the_session_run_from
         upgraded.apply(cmd, ts)
     assert upgraded.state_hash() == run(session).state_hash()
     upgraded.check_invariants()
+
+
+def test_the_stored_order_fields_are_the_order_fields() -> None:
+    import dataclasses
+
+    from quintex.core.orders import Order
+    from quintex.core.snapshot import ORDER_FIELD_TYPES
+
+    # in field order too: the state hash is computed from the snapshot as it is laid out
+    assert [f.name for f in dataclasses.fields(Order) if f.name != "inst"] == list(ORDER_FIELD_TYPES)

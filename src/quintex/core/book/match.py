@@ -23,14 +23,14 @@ def crossing(book: OrderBook, taker: Order, limit_px: Decimal | None) -> Iterato
         level = opp.best()
         if level is None or (limit_px is not None and (level.px > limit_px if is_buy else level.px < limit_px)):
             return
-        yield level, level.orders[0]
+        yield level, level.first()
 
 
 def take(side: BookSide, level: Level, maker: Order, qty: Decimal, maker_done: bool) -> None:
     """`qty` of `maker`, the first order of `level`, traded; it leaves the book when `maker_done`."""
     level.reduce(qty)
     if maker_done:
-        level.orders.popleft()
+        del level.orders[maker.ord_id]
         if not level.orders:
             side.drop(level)
 
@@ -43,7 +43,7 @@ def fillable(book: OrderBook, taker: Order, limit_px: Decimal, skip_own: bool) -
     for level in book.opposite(taker.side).best_first():
         if level.px > limit_px if is_buy else level.px < limit_px:
             return False
-        for maker in level.orders:
+        for maker in level.orders.values():
             if maker.uid == taker.uid:
                 if not skip_own:
                     return False

@@ -77,8 +77,9 @@ class Ledger:
         bal.cash += chg
         bal.frozen -= unfreeze
         bal.u_time = ts
-        return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts, inst_id,
-                    ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type)
+        # see records.py: every field, in order
+        return tuple.__new__(Bill, (self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts,
+                                    inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None))
 
     def collect_fee(self, ccy: str, amt: Decimal, ts: int) -> None:
         bal = self.balance(FEE_UID, ccy)

@@ -91,8 +91,9 @@ class Spot:
         order.fill_notional += notional
         order.fee -= fee
         order.u_time = ts
-        fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, get_ccy, exec_type,
-                    bill.bill_id, rate, ts, order.cl_ord_id, order.tag)
+        # see records.py: every field, in order
+        fill = tuple.__new__(Fill, (trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, get_ccy,
+                                    exec_type, bill.bill_id, rate, ts, order.cl_ord_id, order.tag))
         order.last_fill = fill
         order.move_to(OrdState.FILLED if _complete(order) else OrdState.PARTIALLY_FILLED)
         return fill, [BillPosted(paid), BillPosted(bill)]
