@@ -17,18 +17,14 @@ from typing import Any
 
 from .client import admin_post
 from .errors import CliError
-from .market import _get, _token
+from .market import _get, _token, server_options
 
 KINDS = ("latency", "error", "lost-response", "ws-drop", "ws-delay", "maintenance")
 
 
 def add_fault_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], server: str,
                        data_dir: str) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--server", default=server, help="server URL (default: %(default)s)")
-    common.add_argument("--data-dir", default=data_dir,
-                        help="the server's data dir, to read its admin token from; $QUINTEX_ADMIN_TOKEN "
-                             "overrides it (default: %(default)s)")
+    common = server_options(server, data_dir)
     common.add_argument("--json", action="store_true", help="print the server's JSON answer")
     fault = commands.add_parser(
         "fault", help="inject faults (errors, latency, lost answers, dropped WebSockets, maintenance)",

@@ -32,14 +32,20 @@ _UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
 _MOVE = re.compile(r"([+-]?\d+(?:\.\d+)?)%?")
 
 
-def add_market_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], server: str,
-                        data_dir: str) -> None:
-    """The `market` and `clock` commands (with the default --server and --data-dir)."""
+def server_options(server: str, data_dir: str) -> argparse.ArgumentParser:
+    """`--server` and `--data-dir`, shared by every command that talks to a running server's admin API."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--server", default=server, help="server URL (default: %(default)s)")
     common.add_argument("--data-dir", default=data_dir,
                         help="the server's data dir, to read its admin token from; $QUINTEX_ADMIN_TOKEN "
                              "overrides it (default: %(default)s)")
+    return common
+
+
+def add_market_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], server: str,
+                        data_dir: str) -> None:
+    """The `market` and `clock` commands (with the default --server and --data-dir)."""
+    common = server_options(server, data_dir)
     market = commands.add_parser("market", help="control the simulated market of a running server")
     actions = market.add_subparsers(dest="market_command", required=True, metavar="ACTION")
     actions.add_parser("status", parents=[common], help="clock, prices and the index of every instrument")
