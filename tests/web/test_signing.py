@@ -72,4 +72,4 @@ def test_the_built_signing_module_signs_as_okx_clients_do(tmp_path: Path) -> Non
     run = subprocess.run([node, "--test", str(HERE / "sign.test.mjs")], check=False, capture_output=True,
                          text=True, timeout=60, env={**os.environ, "SIGN_MODULE": str(modules[0]), "VECTORS": str(vector_file)})
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "# pass 3" in run.stdout, run.stdout
+    assert "# pass 4" in run.stdout, run.stdout
