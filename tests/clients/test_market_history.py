@@ -102,7 +102,11 @@ def test_candles_page_across_the_history_live_boundary(live: Server) -> None:
         pages += page
         after = int(page[-1][0])
     stamps = [int(c[0]) for c in pages]
-    assert all(a - b == 60_000 for a, b in pairwise(stamps)), "pages overlap or leave a gap"
+    assert all(a > b and (a - b) % 60_000 == 0 for a, b in pairwise(stamps)), "pages overlap"
+    # one gap at most, at the boundary: the minutes between the end of the history (the minute the data dir
+    # was made in) and the live market's first trade, when generating the history crossed a minute
+    gaps = [(a, b) for a, b in pairwise(stamps) if a - b != 60_000]
+    assert len(gaps) <= 1 and all(a - b <= 3 * 60_000 for a, b in gaps), gaps
     recent = candles(live, "candles", "1m", before=stamps[10], after=stamps[0] + 1)
     assert [int(c[0]) for c in recent] == stamps[:10]
     # the live market continues from the last generated price
