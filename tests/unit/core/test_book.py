@@ -54,7 +54,7 @@ def test_a_partial_take_keeps_the_maker_first_in_its_level_with_less_size() -> N
     level = book.bids.best()
     assert level is not None
     take(book.bids, level, maker, D("0.5"), maker_done=False)
-    assert level.sz == D("2.5") and level.orders[0] is maker and level.count == 2
+    assert level.sz == D("2.5") and level.first() is maker and level.count == 2
 
 
 def test_taking_the_last_order_of_a_level_removes_the_level() -> None:
