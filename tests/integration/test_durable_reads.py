@@ -199,13 +199,15 @@ def test_an_api_key_signs_nothing_before_its_command_is_on_disk(tmp_path: Path) 
             cmd = CreateApiKey(env.alice, "new-key", SECRET, PASSPHRASE, (Perm.READ_ONLY,), ())
             created = await env.applied_but_not_written(cmd)
             assert env.x.engine.api_key("new-key") is not None
-            read = asyncio.ensure_future(env.get("/api/v5/account/balance", "new-key"))
+            headers = signed("new-key", "GET", "/api/v5/account/balance", ts_ms=env.clock.ms)
+            status, refused = await send(env.client, "GET", "/api/v5/account/balance", headers=headers)
+            assert (status, refused["code"]) == (401, "50111"), "REST authenticates from the durable keys only"
             ws = WsClient(await env.client.ws_connect("/ws/v5/private"), env.clock)
             await ws.login("new-key")
-            assert await not_answered(read) and await ws.silent(0.01)
+            assert await ws.silent(0.01)
             env.store.release()
             await created
-            assert (await read)["code"] == "0"
+            assert (await env.get("/api/v5/account/balance", "new-key"))["code"] == "0"
             assert (await ws.recv())["event"] == "login"
             await ws.close()
 

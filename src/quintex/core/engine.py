@@ -170,6 +170,9 @@ class Engine:
     def api_key(self, api_key: str) -> ApiKey | None:
         return self._s.users.keys.get(api_key)
 
+    def all_api_keys(self) -> list[ApiKey]:
+        return list(self._s.users.keys.values())
+
     def api_keys(self, uid: int) -> list[ApiKey]:
         return [k for k in self._s.users.keys.values() if k.uid == uid]
 

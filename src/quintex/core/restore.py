@@ -2,8 +2,8 @@
 
 The saved state is loaded as a whole, but time and ids never go back: it keeps the current seq and
 timestamp, and every id counter stays at its highest, so ids are never reused. The differences come
-out as ordinary events (book levels, balances, and live orders that are gone — canceled by the
-system — or back), so read models and subscribers follow a restore like any other command.
+out as ordinary events (book levels, balances, live orders that are gone — canceled by the
+system — or back, and API keys), so read models and subscribers follow a restore like any other command.
 """
 from __future__ import annotations
 
@@ -13,10 +13,18 @@ from typing import Any
 
 from . import snapshot
 from .enums import CancelSource, OrdState, Side
-from .events import BalanceChanged, BookChanged, Event, OrderUpdated
+from .events import (
+    ApiKeyCreated,
+    ApiKeyDeleted,
+    ApiKeyUpdated,
+    BalanceChanged,
+    BookChanged,
+    Event,
+    OrderUpdated,
+)
 from .ids import Ids
 from .num import ZERO
-from .records import OrderView
+from .records import ApiKey, OrderView
 from .state import State
 
 Levels = dict[tuple[str, Side, Decimal], tuple[Decimal, int]]
@@ -33,6 +41,7 @@ def restore_state(current: State, saved: dict[str, Any]) -> tuple[State, list[Ev
     events = _level_changes(_levels(current), _levels(s), s.ts)
     events += _balance_changes(_balances(current), _balances(s), s.ts)
     events += _order_changes(_orders(current), _orders(s), s.ts)
+    events += _key_changes(current.users.keys, s.users.keys)
     return s, events
 
 
@@ -78,4 +87,12 @@ def _order_changes(old: dict[int, OrderView], new: dict[int, OrderView], ts: int
             gone = view._replace(state=OrdState.CANCELED, cancel_source=CancelSource.SYSTEM, u_time=ts)
             events.append(OrderUpdated(gone))
     events += [OrderUpdated(view) for ord_id, view in new.items() if old.get(ord_id) != view]
+    return events
+
+
+def _key_changes(old: dict[str, ApiKey], new: dict[str, ApiKey]) -> list[Event]:
+    """API keys the restore removed, brought back or changed."""
+    events: list[Event] = [ApiKeyDeleted(key.uid, key.api_key) for name, key in old.items() if name not in new]
+    events += [ApiKeyCreated(key) if name not in old else ApiKeyUpdated(key)
+               for name, key in new.items() if old.get(name) != key]
     return events

@@ -23,7 +23,8 @@ from quintex.okx.signing import rest_prehash, signature_matches
 from quintex.runtime.clock import wall_ms
 from quintex.runtime.sequencer import Runtime
 
-from .keys import RUNTIME, UID
+from .catalog import Catalog
+from .keys import CATALOG, RUNTIME, UID
 
 MAX_SKEW_MS = 30_000
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
@@ -93,12 +94,11 @@ def verify(request: web.Request, body: bytes, creds: Credentials, key: ApiKey | 
     return key
 
 
-async def authenticate(request: web.Request, body: bytes, runtime: Runtime) -> ApiKey:
-    """The API key that signed `request`, as of the last durable batch (a key created by a command
-    signs nothing before that command is on disk), or the OKX auth error (HTTP 401) explaining why not."""
+def authenticate(request: web.Request, body: bytes, runtime: Runtime, catalog: Catalog) -> ApiKey:
+    """The API key that signed `request`, from the catalog's durable keys (a key created by a command signs
+    nothing before that command is on disk), or the OKX auth error (HTTP 401) explaining why not."""
     creds = credentials(request, runtime.now_ms())
-    key = await runtime.query(lambda state: state.api_key(creds.api_key))
-    return verify(request, body, creds, key)
+    return verify(request, body, creds, catalog.keys.get(creds.api_key))
 
 
 def require_perm(key: ApiKey, perm: Perm) -> None:
@@ -116,7 +116,7 @@ def private(perm: Perm) -> Callable[[PrivateHandler], Handler]:
         @functools.wraps(handler)
         async def route(request: web.Request) -> web.StreamResponse:
             body = await request.read()
-            key = await authenticate(request, body, request.app[RUNTIME])
+            key = authenticate(request, body, request.app[RUNTIME], request.app[CATALOG])
             request[UID] = key.uid
             require_perm(key, perm)
             return await handler(request, key, body)

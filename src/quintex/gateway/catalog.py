@@ -1,14 +1,24 @@
-"""The listed instruments and currencies as the gateway sees them: a read model of the durable state.
+"""The listed instruments and currencies, and the API keys, as the gateway sees them: a read model of the
+durable state.
 
 Loaded through the query port when the app starts and then folded from `InstrumentListed` /
-`CurrencyListed` as each batch is published (after its write), so it never lists what is not durable.
-It is what synchronous code reads — request validation, rendering, WebSocket pushes — where waiting
-for a query is not possible or not worth it: listings are facts that never change once made.
+`CurrencyListed` and the API key events as each batch is published (after its write), so it never holds
+what is not durable. It is what code reads where waiting for a query is not possible or not worth it:
+request validation, rendering, WebSocket pushes, and REST authentication (a request's key lookup would
+otherwise wait for the batch in flight to reach the disk before the request's own command is submitted).
 """
 from __future__ import annotations
 
-from quintex.core.events import CurrencyListed, Event, InstrumentListed
+from quintex.core.events import (
+    ApiKeyCreated,
+    ApiKeyDeleted,
+    ApiKeyUpdated,
+    CurrencyListed,
+    Event,
+    InstrumentListed,
+)
 from quintex.core.instruments import Currency, Instrument
+from quintex.core.records import ApiKey
 from quintex.runtime.query import State
 from quintex.runtime.sequencer import Runtime
 
@@ -17,6 +27,7 @@ class Catalog:
     def __init__(self) -> None:
         self.instruments: dict[str, Instrument] = {}
         self.currencies: dict[str, Currency] = {}
+        self.keys: dict[str, ApiKey] = {}
         self._by_code: dict[int, Instrument] = {}
         self._following = False
 
@@ -32,6 +43,7 @@ class Catalog:
             for inst in state.instruments.values():
                 self._add(inst)
             self.currencies = dict(state.currencies)
+            self.keys = {key.api_key: key for key in state.all_api_keys()}
             runtime.subscribe(self.on_events)
             self._following = True
 
@@ -48,6 +60,10 @@ class Catalog:
                 self._add(event.instrument)
             elif isinstance(event, CurrencyListed):
                 self.currencies[event.currency.ccy] = event.currency
+            elif isinstance(event, (ApiKeyCreated, ApiKeyUpdated)):
+                self.keys[event.key.api_key] = event.key
+            elif isinstance(event, ApiKeyDeleted):
+                self.keys.pop(event.api_key, None)
 
     def _add(self, inst: Instrument) -> None:
         self.instruments[inst.inst_id] = inst

@@ -3,9 +3,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quintex.core.commands import PlaceOrder, RestoreState
-from quintex.core.enums import CancelSource, OrdState, OrdType, Side, TdMode
-from quintex.core.events import BalanceChanged, BookChanged, OrderUpdated
+from quintex.core.commands import CreateApiKey, DeleteApiKey, ModifyApiKey, PlaceOrder, RestoreState
+from quintex.core.enums import CancelSource, OrdState, OrdType, Perm, Side, TdMode
+from quintex.core.events import (
+    ApiKeyCreated,
+    ApiKeyDeleted,
+    ApiKeyUpdated,
+    BalanceChanged,
+    BookChanged,
+    OrderUpdated,
+)
 from quintex.marketdata import MarketData
 from tests.builders import Exchange
 
@@ -91,3 +98,19 @@ def test_market_data_folded_across_a_restore_matches_the_restored_books() -> Non
     apply(limit(alice, "buy", "2", "29000"))
     apply(RestoreState(saved))
     assert md.books.top("BTC-USDT", 10) == x.engine.book("BTC-USDT", 10)
+
+
+def test_api_keys_a_restore_removes_brings_back_or_changes_are_told_as_events() -> None:
+    x = Exchange()
+    alice = x.user("alice")
+    x.apply(CreateApiKey(alice, "kept", "s", "Pass-1234", (Perm.READ_ONLY,), (), "desk"))
+    x.apply(CreateApiKey(alice, "dropped", "s", "Pass-1234", (Perm.READ_ONLY,), (), "bot"))
+    saved = x.engine.snapshot()
+    x.apply(DeleteApiKey(alice, "dropped"))
+    x.apply(ModifyApiKey(alice, "kept", "desk", (Perm.READ_ONLY, Perm.TRADE), ()))
+    x.apply(CreateApiKey(alice, "later", "s", "Pass-1234", (Perm.READ_ONLY,), (), "later"))
+    events = x.apply(RestoreState(saved))
+    told = [(type(e).__name__, e.api_key if isinstance(e, ApiKeyDeleted) else e.key.api_key)
+            for e in events if isinstance(e, (ApiKeyCreated, ApiKeyDeleted, ApiKeyUpdated))]
+    assert told == [("ApiKeyDeleted", "later"), ("ApiKeyUpdated", "kept"), ("ApiKeyCreated", "dropped")]
+    assert x.engine.api_key("kept").perm == (Perm.READ_ONLY,)  # type: ignore[union-attr]
