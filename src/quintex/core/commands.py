@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
+from .enums import Account, OrdType, Perm, PosSide, Side, StpMode, TdMode, TgtCcy, WithdrawDest
 from .instruments import Currency, Instrument
 from .records import IndexPrice
 
@@ -145,6 +145,9 @@ class PlaceOrder:
     tgt_ccy: TgtCcy | None = None
     stp_mode: StpMode = StpMode.CANCEL_MAKER
     ban_amend: bool = False
+    pos_side: PosSide | None = None
+    """Derivatives: `long`/`short` in long/short mode (required there), `net` or None in net mode."""
+    reduce_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

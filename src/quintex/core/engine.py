@@ -37,9 +37,21 @@ from .funds import Funds
 from .instruments import Currency, Instrument
 from .lifecycle import cancel_all_after
 from .products import PRODUCTS
-from .records import ApiKey, BalanceView, BookLevel, MaxAvailSize, MaxSize, OrderView, PositionView, User
+from .records import (
+    AccountRisk,
+    ApiKey,
+    BalanceView,
+    BookLevel,
+    MaxAvailSize,
+    MaxSize,
+    OrderView,
+    PositionRisk,
+    PositionView,
+    User,
+)
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
+from .risk import margin
 from .state import State
 from .subaccounts import SubAccounts
 from .trading import Trading
@@ -219,6 +231,14 @@ class Engine:
 
     def positions(self, uid: int) -> list[PositionView]:
         return [p.view() for p in self._s.positions.of_user(uid)]
+
+    def position_risks(self, uid: int) -> list[PositionRisk]:
+        """The account's open positions with their mark-price figures (upl, margins, liquidation price)."""
+        return margin.position_risks(self._s, uid)
+
+    def account_risks(self, uid: int) -> list[AccountRisk]:
+        """Per currency: cash, equity, margins and margin ratio of the trading account."""
+        return margin.account_risks(self._s, uid)
 
     def index_price(self, index_id: str) -> Decimal | None:
         return pricing.index_price(self._s, index_id)

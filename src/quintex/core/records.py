@@ -20,6 +20,7 @@ from .enums import (
     BillType,
     CancelSource,
     ExecType,
+    InstType,
     MgnMode,
     OrdState,
     OrdType,
@@ -31,6 +32,7 @@ from .enums import (
     TdMode,
     TgtCcy,
 )
+from .num import ZERO
 
 
 class OrderView(NamedTuple):
@@ -202,4 +204,62 @@ class PositionView(NamedTuple):
     fee: Decimal
     funding_fee: Decimal
     c_time: int
+    u_time: int
+    inst_type: InstType = InstType.SWAP
+    ccy: str = ""
+    """The settlement (margin) currency."""
+    cost: Decimal = ZERO
+    """What the open size cost, in `ccy` terms: linear Σ px·sz·ctVal (quote), inverse Σ sz·ctVal/px (coin)."""
+    pnl: Decimal = ZERO
+    """Accumulated PnL of closing fills, before fees."""
+    liq_penalty: Decimal = ZERO
+    trade_id: int | None = None
+    pending_close: Decimal = ZERO
+    """Contracts that pending closing orders may still close (long/short mode: `availPos` = |pos| − this)."""
+
+
+class PositionRisk(NamedTuple):
+    """A position with what the mark price makes of it; amounts in the settlement currency `position.ccy`.
+    None where OKX answers "" (`imr` of an isolated position, `liq_px` when there is none, prices not yet known)."""
+
+    position: PositionView
+    mark_px: Decimal | None
+    idx_px: Decimal | None
+    last_px: Decimal | None
+    notional: Decimal
+    """|pos| at the mark price, in the settlement currency."""
+    notional_usd: Decimal
+    upl: Decimal
+    upl_ratio: Decimal
+    upl_last_px: Decimal | None
+    upl_ratio_last_px: Decimal | None
+    imr: Decimal | None
+    mmr: Decimal
+    mgn_ratio: Decimal | None
+    liq_px: Decimal | None
+    be_px: Decimal | None
+
+
+class AccountRisk(NamedTuple):
+    """One currency of an account's trading balance with what derivatives add to it (Futures mode)."""
+
+    ccy: str
+    cash: Decimal
+    """`cashBal`: settled cash (isolated margin is not in it)."""
+    frozen: Decimal
+    """`ordFrozen`: reserved by pending orders (spot funds and derivative order margin)."""
+    iso_margin: Decimal
+    iso_upl: Decimal
+    cross_upl: Decimal
+    imr: Decimal
+    """Σ initial margin of cross positions (at the mark price)."""
+    mmr: Decimal
+    """Σ maintenance margin of cross positions."""
+    mgn_ratio: Decimal | None
+    """Cross margin ratio of this currency; None without cross positions."""
+    cross_notional: Decimal
+    eq: Decimal
+    """cash + isolated margin + every position's upl."""
+    avail_eq: Decimal
+    """What new cross margin can use: cash − frozen − cross imr + min(cross upl, 0)."""
     u_time: int

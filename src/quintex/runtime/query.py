@@ -16,7 +16,17 @@ from typing import Protocol, TypeVar
 
 from quintex.core.enums import TdMode
 from quintex.core.instruments import Currency, Instrument
-from quintex.core.records import ApiKey, BalanceView, BookLevel, MaxAvailSize, MaxSize, OrderView, User
+from quintex.core.records import (
+    AccountRisk,
+    ApiKey,
+    BalanceView,
+    BookLevel,
+    MaxAvailSize,
+    MaxSize,
+    OrderView,
+    PositionRisk,
+    User,
+)
 from quintex.core.rejects import Reject
 
 T = TypeVar("T")
@@ -67,6 +77,10 @@ class State(Protocol):
     def max_size(self, uid: int, inst_id: str, td_mode: TdMode, px: Decimal | None) -> MaxSize | Reject: ...
 
     def max_avail_size(self, uid: int, inst_id: str, td_mode: TdMode) -> MaxAvailSize | Reject: ...
+
+    def position_risks(self, uid: int) -> list[PositionRisk]: ...
+
+    def account_risks(self, uid: int) -> list[AccountRisk]: ...
 
 
 Read = Callable[[State], T]

@@ -239,7 +239,7 @@ def test_a_stored_command_missing_a_defaulted_field_decodes_with_the_default() -
 
 
 def test_a_stored_command_with_an_unknown_field_is_refused() -> None:
-    stored = {**json.loads(encode_command(ORDER)), "reduce_only": True}
+    stored = {**json.loads(encode_command(ORDER)), "close_on_trigger": True}
     with pytest.raises(CodecError, match="unknown fields"):
         decode_command(json.dumps(stored).encode())
 
