@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from quintex.core.commands import CreateApiKey, CreateUser, ListInstrument, ModifyApiKey
-from quintex.core.enums import CtType, InstType, Perm
+from quintex.core.enums import InstType, OptType, Perm
 from quintex.core.events import ApiKeyCreated, ApiKeyUpdated, CommandRejected, UserCreated
 from quintex.core.rejects import Reject
 from quintex.core.snapshot import dump, load
@@ -12,11 +12,12 @@ from tests.builders import D, Exchange, btc_usdt
 
 def test_an_instrument_type_without_a_product_is_refused_and_nothing_is_listed() -> None:
     x = Exchange()
-    swap = btc_usdt(inst_id="BTC-USDT-SWAP", inst_type=InstType.SWAP, inst_id_code=2001, ct_val=D("0.01"),
-                    ct_type=CtType.LINEAR, settle_ccy="USDT", uly="BTC-USDT", inst_family="BTC-USDT")
+    option = btc_usdt(inst_id="BTC-USD-261225-90000-C", inst_type=InstType.OPTION, inst_id_code=2001,
+                      ct_val=D("1"), ct_mult=D("0.01"), settle_ccy="BTC", uly="BTC-USD", inst_family="BTC-USD",
+                      opt_type=OptType.CALL, stk=D("90000"))
     before = x.engine.snapshot()["instruments"]
-    assert x.apply(ListInstrument(swap)) == [CommandRejected(Reject.INST_TYPE_UNSUPPORTED, "SWAP")]
-    assert x.engine.snapshot()["instruments"] == before and "BTC-USDT-SWAP" not in x.engine.instruments
+    assert x.apply(ListInstrument(option)) == [CommandRejected(Reject.INST_TYPE_UNSUPPORTED, "OPTION")]
+    assert x.engine.snapshot()["instruments"] == before and option.inst_id not in x.engine.instruments
 
 
 def test_contract_fields_survive_a_snapshot() -> None:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from ..enums import InstType
 from .base import Product
+from .derivative import Derivative
 from .spot import Spot
 
-PRODUCTS: dict[InstType, Product] = {InstType.SPOT: Spot()}
+_DERIVATIVE = Derivative()
+PRODUCTS: dict[InstType, Product] = {InstType.SPOT: Spot(), InstType.SWAP: _DERIVATIVE, InstType.FUTURES: _DERIVATIVE}
 
 __all__ = ["PRODUCTS", "Product"]
