@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from . import invariants, lifecycle, pricing, snapshot
-from .book import OrderBook
 from .changes import fold_changes
 from .commands import (
     AdvanceTime,
@@ -18,6 +17,7 @@ from .commands import (
     DeleteApiKey,
     Deposit,
     ListCurrency,
+    ListFuturesSeries,
     ListInstrument,
     ModifyApiKey,
     PlaceOrder,
@@ -31,11 +31,12 @@ from .commands import (
     Withdraw,
 )
 from .enums import TdMode
-from .events import CommandRejected, CurrencyListed, Event, InstrumentListed, UserCreated
+from .events import CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, Instrument
-from .lifecycle import cancel_all_after
+from .lifecycle import cancel_all_after, futures
+from .listing import list_instrument
 from .products import PRODUCTS
 from .records import (
     AccountRisk,
@@ -119,7 +120,9 @@ class Engine:
             case SubAccountTransfer():
                 return self._subs.transfer(cmd)
             case ListInstrument():
-                return self._list_instrument(cmd.instrument)
+                return list_instrument(s, cmd.instrument)
+            case ListFuturesSeries():
+                return futures.list_series(s, cmd.series)
             case ListCurrency():
                 return self._list_currency(cmd.currency)
             case RestoreState():
@@ -133,17 +136,6 @@ class Engine:
         if cmd.name in s.users.by_name:
             return [CommandRejected(Reject.USER_EXISTS)]
         return [UserCreated(s.users.create(cmd.name, s.ts))]
-
-    def _list_instrument(self, inst: Instrument) -> list[Event]:
-        s = self._s
-        if inst.inst_type not in PRODUCTS:
-            return [CommandRejected(Reject.INST_TYPE_UNSUPPORTED, inst.inst_type.value)]
-        if inst.inst_id in s.instruments or inst.inst_id_code in s.instruments_by_code:
-            return [CommandRejected(Reject.ALREADY_LISTED, inst.inst_id)]
-        s.instruments[inst.inst_id] = inst
-        s.instruments_by_code[inst.inst_id_code] = inst
-        s.books[inst.inst_id] = OrderBook(inst.inst_id)
-        return [InstrumentListed(inst)]
 
     def _list_currency(self, ccy: Currency) -> list[Event]:
         s = self._s

@@ -60,6 +60,8 @@ class Reject(Enum):
     INST_TYPE_UNSUPPORTED = "inst_type_unsupported"
     API_KEY_LIMIT = "api_key_limit"
     API_KEY_LABEL_EXISTS = "api_key_label_exists"
+    INSTRUMENT_EXPIRED = "instrument_expired"
+    SERIES_CODE_BASE_INVALID = "series_code_base_invalid"
 
 
 class InvariantViolation(Exception):

@@ -18,6 +18,7 @@ from quintex.core.commands import (
     DeleteApiKey,
     Deposit,
     ListCurrency,
+    ListFuturesSeries,
     ListInstrument,
     ModifyApiKey,
     PlaceOrder,
@@ -30,7 +31,18 @@ from quintex.core.commands import (
     UpdateIndexPrices,
     Withdraw,
 )
-from quintex.core.enums import Account, InstState, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
+from quintex.core.enums import (
+    Account,
+    Alias,
+    InstState,
+    OrdType,
+    Perm,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
+    WithdrawDest,
+)
 from quintex.core.records import IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
@@ -41,7 +53,7 @@ from quintex.journal.codec import (
     encode_snapshot,
     record_crc,
 )
-from tests.builders import btc_usdt, currency
+from tests.builders import btc_usd_futures, btc_usdt, currency
 from tests.sessions import run, seeded_session
 
 D = Decimal
@@ -68,6 +80,7 @@ ONE_OF_EACH: list[Command] = [
     AdvanceTime(),
     UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal("30000.5")), IndexPrice("BTC-USD", Decimal(30001)))),
     RestoreState(run(seeded_session(4, 300)).snapshot()),
+    ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
 ]
 
 
