@@ -30,11 +30,11 @@ from .commands import (
     UpdateIndexPrices,
     Withdraw,
 )
-from .enums import TdMode
+from .enums import InstType, MgnMode, TdMode
 from .events import CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
-from .instruments import Currency, Instrument
+from .instruments import Currency, FuturesSeries, Instrument
 from .lifecycle import cancel_all_after, futures
 from .listing import list_instrument
 from .products import PRODUCTS
@@ -47,12 +47,13 @@ from .records import (
     MaxSize,
     OrderView,
     PositionRisk,
+    PositionTier,
     PositionView,
     User,
 )
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
-from .risk import margin
+from .risk import margin, tiers
 from .state import State
 from .subaccounts import SubAccounts
 from .trading import Trading
@@ -162,6 +163,11 @@ class Engine:
     def currencies(self) -> dict[str, Currency]:
         return self._s.currencies
 
+    @property
+    def futures_series(self) -> dict[str, FuturesSeries]:
+        """The dated futures families on the rolling calendar, by instFamily."""
+        return self._s.futures_series
+
     def instrument_by_code(self, code: int) -> Instrument | None:
         return self._s.instruments_by_code.get(code)
 
@@ -202,8 +208,14 @@ class Engine:
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]:
         return self._s.books[inst_id].depth(depth)
 
-    def fee_rates(self, uid: int, inst_id: str) -> tuple[Decimal, Decimal]:
-        return self._s.users.fee_rates(uid)
+    def fee_rates(self, uid: int, inst_type: InstType) -> tuple[Decimal, Decimal]:
+        """(maker, taker) the user pays on trades of `inst_type`, positive = charged."""
+        return self._s.users.fee_rates(uid, inst_type)
+
+    def position_tiers(self, inst_id: str, mgn_mode: MgnMode) -> tuple[PositionTier, ...]:
+        """`public/position-tiers` of one instrument: none for an unknown one or one without tiers."""
+        inst = self._s.instruments.get(inst_id)
+        return () if inst is None else tiers.tiers(inst, mgn_mode)
 
     def cancel_all_after(self, uid: int, tag: str = "") -> int | None:
         return self._s.cancel_all_after.get((uid, tag))
