@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from quintex.core.enums import CancelSource, InstType, Side
+from quintex.core.enums import CancelSource, InstType, PosSide, Side
 from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
@@ -32,6 +32,7 @@ AVG_PX_EXTRA_PLACES = 8
 
 _CANCEL_REASONS = {
     CancelSource.SYSTEM: "Order canceled by system",
+    CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE: "Close order canceled as the position was already closed",
     CancelSource.USER: "Order canceled by user",
     CancelSource.FOK_NOT_FILLED: "FOK order canceled as it could not be fully filled",
     CancelSource.IOC_REMAINDER: "Unfilled remainder of the IOC order canceled",
@@ -131,12 +132,13 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "instType": inst.inst_type.value, "instId": o.inst_id,
         "tgtCcy": o.tgt_ccy.value if o.tgt_ccy is not None else "",
         "ordId": str(o.ord_id), "clOrdId": o.cl_ord_id, "tag": o.tag,
-        "px": fmt(o.px), "sz": fmt(o.sz), "pnl": "0",
-        "ordType": o.ord_type.value, "side": o.side.value, "posSide": "net", "tdMode": o.td_mode.value,
+        "px": fmt(o.px), "sz": fmt(o.sz), "pnl": fmt_amt(o.pnl), "lever": fmt(o.lever),
+        "ordType": o.ord_type.value, "side": o.side.value, "posSide": o.pos_side.value if o.pos_side else "net",
+        "tdMode": o.td_mode.value,
         "accFillSz": fmt(o.acc_fill_sz), "state": o.state.value, "stpMode": o.stp_mode.value,
         "attachAlgoOrds": [], "linkedAlgoOrd": {"algoId": ""},
         "feeCcy": o.fee_ccy, "fee": fmt_amt(o.fee), "rebateCcy": o.rebate_ccy, "rebate": fmt_amt(o.rebate),
-        "category": "normal", "reduceOnly": "false", "isTpLimit": "false",
+        "category": "normal", "reduceOnly": "true" if o.reduce_only else "false", "isTpLimit": "false",
         "cancelSource": cancel_source.value if cancel_source is not None else "",
         "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source is not None else "",
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
@@ -171,11 +173,12 @@ def order_push(o: OrderView, inst: Instrument, fill: Fill | None) -> dict[str, A
 def _push_fill(fill: Fill | None) -> dict[str, Any]:
     if fill is None:
         return _blank(("fillPx", "tradeId", "fillSz", "fillPnl", "fillTime", "fillFee", "fillFeeCcy",
-                       "execType", "lastPx"))
+                       "execType", "lastPx", "fillMarkPx", "fillIdxPx"))
     return {
-        "fillPx": fmt(fill.px), "tradeId": str(fill.trade_id), "fillSz": fmt(fill.sz), "fillPnl": "0",
+        "fillPx": fmt(fill.px), "tradeId": str(fill.trade_id), "fillSz": fmt(fill.sz), "fillPnl": fmt_amt(fill.pnl),
         "fillTime": fmt_ts(fill.ts), "fillFee": fmt_amt(fill.fee), "fillFeeCcy": fill.fee_ccy,
-        "execType": fill.exec_type.value, "lastPx": fmt(fill.px),
+        "execType": fill.exec_type.value, "lastPx": fmt(fill.px), "fillMarkPx": fmt(fill.mark_px),
+        "fillIdxPx": fmt(fill.idx_px),
     }
 
 
@@ -186,12 +189,22 @@ def fill(f: Fill, inst: Instrument) -> dict[str, Any]:
         **_blank(_UNUSED_FILL_FIELDS),
         "instType": inst.inst_type.value, "instId": f.inst_id, "tradeId": str(f.trade_id),
         "ordId": str(f.ord_id), "clOrdId": f.cl_ord_id, "billId": str(f.bill_id),
-        "subType": "1" if f.side is Side.BUY else "2", "tag": f.tag,
-        "fillPx": fmt(f.px), "fillSz": fmt(f.sz), "fillPnl": "0", "side": f.side.value, "posSide": "net",
+        "subType": _fill_sub_type(f), "tag": f.tag, "fillMarkPx": fmt(f.mark_px), "fillIdxPx": fmt(f.idx_px),
+        "fillPx": fmt(f.px), "fillSz": fmt(f.sz), "fillPnl": fmt_amt(f.pnl), "side": f.side.value,
+        "posSide": f.pos_side.value if f.pos_side else "net",
         "execType": f.exec_type.value, "feeCcy": f.fee_ccy, "fee": fmt_amt(f.fee),
         "ts": fmt_ts(f.ts), "fillTime": fmt_ts(f.ts), "feeRate": fmt(-f.fee_rate),
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
     }
+
+
+def _fill_sub_type(f: Fill) -> str:
+    """Trade bill subType: 1 buy, 2 sell; in long/short mode 3/4 open long/short, 5/6 close long/short."""
+    if f.pos_side is PosSide.LONG:
+        return "5" if f.side is Side.SELL else "3"
+    if f.pos_side is PosSide.SHORT:
+        return "6" if f.side is Side.BUY else "4"
+    return "1" if f.side is Side.BUY else "2"
 
 
 def bill(b: Bill, inst_type: str) -> dict[str, Any]:
@@ -200,10 +213,12 @@ def bill(b: Bill, inst_type: str) -> dict[str, Any]:
     return {
         **_blank(_UNUSED_BILL_FIELDS),
         "instType": inst_type, "billId": str(b.bill_id), "type": b.type.value, "subType": b.sub_type.value,
-        "ts": fmt_ts(b.ts), "balChg": fmt_amt(b.bal_chg), "posBalChg": "0", "bal": fmt_amt(b.bal), "posBal": "0",
-        "sz": fmt(b.sz), "px": fmt(b.px), "ccy": b.ccy, "pnl": "0",
+        "ts": fmt_ts(b.ts), "balChg": fmt_amt(b.bal_chg), "bal": fmt_amt(b.bal),
+        "posBalChg": fmt_amt(b.pos_bal_chg) if b.pos_bal_chg is not None else "0",
+        "posBal": fmt_amt(b.pos_bal) if b.pos_bal is not None else "0",
+        "sz": fmt(b.sz), "px": fmt(b.px), "ccy": b.ccy, "pnl": fmt_amt(b.pnl) if b.pnl is not None else "0",
         "fee": fmt_amt(b.fee) if b.fee is not None else "0",
-        "mgnMode": "cash" if trade else "", "instId": b.inst_id, "ordId": fmt_id(b.ord_id),
+        "mgnMode": b.mgn_mode.value if b.mgn_mode else "cash" if trade else "", "instId": b.inst_id, "ordId": fmt_id(b.ord_id),
         "execType": b.exec_type.value if b.exec_type else "",
         "from": b.from_account.value if b.from_account else "",
         "to": b.to_account.value if b.to_account else "",
