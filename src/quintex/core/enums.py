@@ -82,6 +82,7 @@ class BillType(StrEnum):
 
     TRANSFER = "1"
     TRADE = "2"
+    MARGIN_TRANSFER = "6"
 
 
 class BillSubType(StrEnum):
@@ -93,6 +94,8 @@ class BillSubType(StrEnum):
     CLOSE_SHORT = "6"
     TRANSFER_IN = "11"
     TRANSFER_OUT = "12"
+    MARGIN_ADD = "160"
+    MARGIN_REDUCE = "161"
 
 
 class AssetBillType(StrEnum):

@@ -13,6 +13,7 @@ from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transf
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
 from quintex.core.records import (
+    AccountRisk,
     ApiKey,
     AssetBill,
     BalanceView,
@@ -250,6 +251,36 @@ def _balance_detail(b: BalanceView) -> dict[str, Any]:
         "availEq": fmt_amt(b.avail), "availBal": fmt_amt(b.avail), "frozenBal": fmt_amt(b.frozen),
         "ordFrozen": fmt_amt(b.frozen), "collateralEnabled": False,
     }
+
+
+def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | None = None) -> dict[str, Any]:
+    """account/balance object (Futures mode): per currency, equity with every position's upl; the margin fields
+    of a currency are filled once it holds positions."""
+    return {
+        **_blank(_UNUSED_BALANCE_FIELDS),
+        "uTime": fmt_ts(ts),
+        "details": [_risk_detail(r) for r in risks if ccy_filter is None or r.ccy in ccy_filter],
+    }
+
+
+def _risk_detail(r: AccountRisk) -> dict[str, Any]:
+    avail = r.cash - r.frozen
+    detail = {
+        **_blank(_UNUSED_DETAIL_FIELDS),
+        "ccy": r.ccy, "eq": fmt_amt(r.eq), "cashBal": fmt_amt(r.cash), "uTime": fmt_ts(r.u_time),
+        "availEq": fmt_amt(r.avail_eq), "availBal": fmt_amt(avail), "frozenBal": fmt_amt(r.frozen + r.iso_margin),
+        "ordFrozen": fmt_amt(r.frozen), "collateralEnabled": False,
+    }
+    if r.iso_margin or r.imr or r.mgn_ratio is not None:
+        crossed = r.mgn_ratio is not None
+        detail.update({
+            "upl": fmt_amt(r.iso_upl + r.cross_upl), "isoEq": fmt_amt(r.iso_margin + r.iso_upl),
+            "isoUpl": fmt_amt(r.iso_upl), "imr": fmt_amt(r.imr) if crossed else "",
+            "mmr": fmt_amt(r.mmr) if crossed else "", "mgnRatio": fmt_amt(r.mgn_ratio),
+            "notionalLever": fmt_amt(MONEY.divide(r.cross_notional, r.eq).quantize(Decimal("1e-8"), context=MONEY))
+            if crossed and r.eq > 0 else "",
+        })
+    return detail
 
 
 def funding_balance(b: BalanceView) -> dict[str, Any]:

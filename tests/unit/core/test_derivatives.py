@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quintex.core.commands import PlaceOrder, UpdateIndexPrices
-from quintex.core.enums import AcctLv, BillSubType, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
-from quintex.core.events import BillPosted, Event, OrderAccepted, OrderRejected, PositionChanged
+from quintex.core.commands import AdjustMargin, ClosePosition, PlaceOrder, UpdateIndexPrices
+from quintex.core.enums import AcctLv, BillSubType, BillType, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
+from quintex.core.events import (
+    BillPosted,
+    CommandRejected,
+    Event,
+    MarginAdjusted,
+    OrderAccepted,
+    OrderRejected,
+    PositionChanged,
+)
 from quintex.core.ledger.ledger import FEE_UID
 from quintex.core.records import IndexPrice, PositionView
 from quintex.core.rejects import Reject
@@ -187,3 +195,38 @@ def test_position_risk_follows_the_mark_price() -> None:
 def _reject(events: list[Event]) -> Reject | None:
     first = events[0]
     return first.reject if isinstance(first, OrderRejected) else None
+
+
+def test_close_position_closes_it_all_at_market_and_waits_for_pending_closes_unless_told() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000")
+    assert x.apply(ClosePosition(alice, LINEAR, MgnMode.ISOLATED)) == [CommandRejected(Reject.POSITION_NOT_FOUND)]
+    _order(x, alice, "sell", "2", "65000", reduce_only=True)
+    assert x.apply(ClosePosition(alice, LINEAR, MgnMode.CROSS)) == [CommandRejected(Reject.CLOSE_ORDERS_PENDING)]
+    _order(x, bob, "buy", "5", "59000")
+    events = x.apply(ClosePosition(alice, LINEAR, MgnMode.CROSS, auto_cxl=True, cl_ord_id="shut"))
+    assert isinstance(events[0], OrderAccepted) and events[0].order.cl_ord_id == "shut"
+    assert _position(x, alice) is None and x.engine.open_orders(alice) == []
+    assert _cash(x, alice) == D("10000") - D("1.5") - D("50") - D("1.475")
+
+
+def test_isolated_margin_can_be_added_and_reduced_down_to_the_initial_margin() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000", td_mode=TdMode.ISOLATED)
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("60000")),)))
+    events = x.apply(AdjustMargin(alice, LINEAR, PosSide.NET, True, D("200")))
+    assert isinstance(events[0], MarginAdjusted) and events[0].position.margin == D(500)
+    assert events[0].leverage == D(6)  # 3000 / 500
+    bill = next(e.bill for e in events if isinstance(e, BillPosted))
+    assert (bill.type, bill.sub_type, bill.bal_chg, bill.pos_bal) == (BillType.MARGIN_TRANSFER,
+                                                                       BillSubType.MARGIN_ADD, D(-200), D(500))
+    assert x.apply(AdjustMargin(alice, LINEAR, PosSide.NET, False, D("201"))) == [
+        CommandRejected(Reject.MARGIN_REDUCE_EXCEEDS)]
+    assert isinstance(x.apply(AdjustMargin(alice, LINEAR, PosSide.NET, False, D("200")))[0], MarginAdjusted)
+    assert _cash(x, alice) == D("10000") - D("301.5")
+    assert x.apply(AdjustMargin(bob, LINEAR, PosSide.NET, True, D("1"))) == [
+        CommandRejected(Reject.MARGIN_ADJUST_NO_POSITION)]

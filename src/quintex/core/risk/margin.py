@@ -72,6 +72,20 @@ def avail_eq(s: State, uid: int, ccy: str) -> Decimal:
     return free - imr + min(upl, ZERO)
 
 
+def reducible_margin(s: State, position: Position) -> Decimal:
+    """How much margin an isolated position can give back: what exceeds the initial margin at the mark, less
+    any unrealized loss."""
+    f = _Figures(s, position)
+    return max(position.margin + min(f.upl, ZERO) - f.imr, ZERO)
+
+
+def real_leverage(s: State, position: Position) -> Decimal:
+    """A position's leverage on its own equity: notional / (margin + upl); 0 when that equity is gone."""
+    f = _Figures(s, position)
+    equity = position.margin + f.upl
+    return _round(MONEY.divide(f.notional, equity)) if equity > ZERO else ZERO
+
+
 def account_risks(s: State, uid: int) -> list[AccountRisk]:
     """Every currency of the account's trading balance."""
     figures = _figures(s, uid)
