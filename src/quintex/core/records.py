@@ -159,7 +159,7 @@ class User(NamedTuple):
     label: str = ""
     frozen: bool = False
     can_trans_out: bool = True
-    acct_lv: AcctLv = AcctLv.SPOT
+    acct_lv: AcctLv = AcctLv.FUTURES
     pos_mode: PosMode = PosMode.NET
 
 
