@@ -7,9 +7,11 @@ from typing import Any
 from . import invariants, lifecycle, pricing, snapshot
 from .changes import fold_changes
 from .commands import (
+    AdjustMargin,
     AdvanceTime,
     AmendOrder,
     CancelOrder,
+    ClosePosition,
     Command,
     CreateApiKey,
     CreateSubAccount,
@@ -37,6 +39,7 @@ from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
 from .lifecycle import cancel_all_after, futures
 from .listing import list_instrument
+from .positionops import PositionOps
 from .products import PRODUCTS
 from .records import (
     AccountRisk,
@@ -72,6 +75,7 @@ class Engine:
         self._funds = Funds(state)
         self._withdrawals = Withdrawals(state)
         self._subs = SubAccounts(state)
+        self._positions = PositionOps(state, self._x, self._trading)
 
     # -- the one door in ---------------------------------------------------------------------------
 
@@ -98,6 +102,10 @@ class Engine:
                 return cancel_all_after.set_timer(s, cmd)
             case UpdateIndexPrices():
                 return pricing.update_index(s, cmd)
+            case ClosePosition():
+                return self._positions.close(cmd)
+            case AdjustMargin():
+                return self._positions.adjust_margin(cmd)
             case Deposit():
                 return self._funds.deposit(cmd)
             case Transfer():

@@ -244,6 +244,17 @@ class PositionChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class MarginAdjusted:
+    """An isolated position's margin moved by `amt` (negative: out of it)."""
+
+    position: PositionView
+    amt: Decimal
+    ccy: str
+    leverage: Decimal
+    """The position's leverage on its own equity after the change."""
+
+
+@dataclass(frozen=True, slots=True)
 class IndexPricesUpdated:
     prices: tuple[IndexPrice, ...]
     ts: int
@@ -254,6 +265,6 @@ Event = (
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
-    | BookChanged | CancelAllAfterSet | PositionChanged | IndexPricesUpdated | InstrumentChanged | FuturesSeriesListed
-    | InstrumentDelisted
+    | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
+    | FuturesSeriesListed | InstrumentDelisted
 )

@@ -21,7 +21,6 @@ from quintex.core.events import (
     OrderUpdated,
 )
 from quintex.core.instruments import Instrument
-from quintex.core.products import PRODUCTS
 from quintex.core.rejects import Reject
 from tests.builders import T0, D, Exchange, btc_usd_futures, btc_usdt
 
@@ -110,36 +109,24 @@ def test_a_long_pause_expires_every_contract_due_and_lists_the_calendar_of_now()
         "BTC-USD-231117", "BTC-USD-231124"]
 
 
-class Resting:
-    """A product that takes orders without reserving or settling anything: lets orders rest on a contract
-    while the derivative product (which refuses every order for now) is being built."""
-
-    def admits(self, s: object, cmd: PlaceOrder, inst: Instrument) -> None:
-        return None
-
-    def fee_ccy(self, inst: Instrument, order: object) -> str:
-        return inst.settle_ccy
-
-    def reserve(self, s: object, order: object, ban_amend: bool) -> tuple[None, list[Event]]:
-        return None, []
-
-
 def order(uid: int, inst_id: str, side: str, px: str) -> PlaceOrder:
     return PlaceOrder(uid, inst_id, TdMode.CROSS, Side(side), OrdType.LIMIT, D("5"), D(px))
 
 
-def test_expiry_cancels_the_contracts_open_orders_and_refuses_new_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(PRODUCTS, InstType.FUTURES, Resting())
+def test_expiry_cancels_the_contracts_open_orders_releases_their_margin_and_refuses_new_ones() -> None:
     x = listed()
-    alice = x.user("alice")
+    alice = x.user("alice", BTC="1")
     doomed = x.apply(order(alice, "BTC-USD-231117", "buy", "30000.5"))[0]
     kept = x.apply(order(alice, "BTC-USD-231124", "sell", "40000"))[0]
     assert isinstance(doomed, OrderAccepted) and isinstance(kept, OrderAccepted)
+    held = x.balance(alice, "BTC")[1]
     events = at(x, FRI_NOV_17, AdvanceTime())
     canceled = [e.order for e in events if isinstance(e, OrderUpdated)]
     assert [(o.ord_id, o.state, o.cancel_source, o.u_time) for o in canceled] == [
         (doomed.order.ord_id, OrdState.CANCELED, CancelSource.FUTURES_DELIVERY, FRI_NOV_17)]
     assert [o.ord_id for o in x.engine.open_orders(alice)] == [kept.order.ord_id]
+    assert x.engine._s.live[kept.order.ord_id].inst is x.engine.instruments["BTC-USD-231124"]  # this_week now
+    assert 0 < x.balance(alice, "BTC")[1] < held
     assert x.engine.book("BTC-USD-231117", 5) == ([], [])
     assert x.apply(order(alice, "BTC-USD-231117", "buy", "30000")) == [OrderRejected(Reject.INSTRUMENT_EXPIRED, "", "")]
     assert isinstance(x.apply(order(alice, "BTC-USD-231201", "buy", "30000"))[0], OrderAccepted)

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 
 from quintex.core.commands import (
+    AdjustMargin,
     AdvanceTime,
     AmendOrder,
     CancelOrder,
+    ClosePosition,
     Command,
     CreateApiKey,
     CreateSubAccount,
@@ -35,8 +37,10 @@ from quintex.core.enums import (
     Account,
     Alias,
     InstState,
+    MgnMode,
     OrdType,
     Perm,
+    PosSide,
     Side,
     StpMode,
     TdMode,
@@ -79,6 +83,8 @@ ONE_OF_EACH: list[Command] = [
     SetCancelAllAfter(7, 60, "mm"),
     AdvanceTime(),
     UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal("30000.5")), IndexPrice("BTC-USD", Decimal(30001)))),
+    ClosePosition(3, "BTC-USDT-SWAP", MgnMode.CROSS, PosSide.LONG, True, "shut", "t1"),
+    AdjustMargin(3, "BTC-USD-SWAP", PosSide.NET, False, Decimal("0.015")),
     RestoreState(run(seeded_session(4, 300)).snapshot()),
     ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
 ]
