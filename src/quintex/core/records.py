@@ -187,6 +187,13 @@ class IndexPrice(NamedTuple):
     px: Decimal
 
 
+class MarkPrice(NamedTuple):
+    """A SWAP or FUTURES instrument and its mark price."""
+
+    inst_id: str
+    px: Decimal
+
+
 class PositionView(NamedTuple):
     """A position as its owner sees it: `pos` in contracts (signed in net mode: negative is short),
     `avg_px` the average open price, `margin` what an isolated position holds."""

@@ -3,7 +3,7 @@
 The saved state is loaded as a whole, but time and ids never go back: it keeps the current seq and
 timestamp, and every id counter stays at its highest, so ids are never reused. The differences come
 out as ordinary events (book levels, balances, live orders that are gone — canceled by the
-system — or back, and API keys), so read models and subscribers follow a restore like any other command.
+system — or back, API keys, index and mark prices), so read models and subscribers follow a restore like any other command.
 """
 from __future__ import annotations
 
@@ -20,11 +20,13 @@ from .events import (
     BalanceChanged,
     BookChanged,
     Event,
+    IndexPricesUpdated,
+    MarkPricesUpdated,
     OrderUpdated,
 )
 from .ids import Ids
 from .num import ZERO
-from .records import ApiKey, OrderView
+from .records import ApiKey, IndexPrice, MarkPrice, OrderView
 from .state import State
 
 Levels = dict[tuple[str, Side, Decimal], tuple[Decimal, int]]
@@ -42,6 +44,7 @@ def restore_state(current: State, saved: dict[str, Any]) -> tuple[State, list[Ev
     events += _balance_changes(_balances(current), _balances(s), s.ts)
     events += _order_changes(_orders(current), _orders(s), s.ts)
     events += _key_changes(current.users.keys, s.users.keys)
+    events += _price_changes(current, s)
     return s, events
 
 
@@ -95,4 +98,16 @@ def _key_changes(old: dict[str, ApiKey], new: dict[str, ApiKey]) -> list[Event]:
     events: list[Event] = [ApiKeyDeleted(key.uid, key.api_key) for name, key in old.items() if name not in new]
     events += [ApiKeyCreated(key) if name not in old else ApiKeyUpdated(key)
                for name, key in new.items() if old.get(name) != key]
+    return events
+
+
+def _price_changes(old: State, new: State) -> list[Event]:
+    """The restored index and mark prices that differ from the current ones."""
+    events: list[Event] = []
+    indexes = tuple(IndexPrice(i, px) for i, px in new.index_prices.items() if old.index_prices.get(i) != px)
+    if indexes:
+        events.append(IndexPricesUpdated(indexes, new.ts))
+    marks = tuple(MarkPrice(i, px) for i, px in new.mark_prices.items() if old.mark_prices.get(i) != px)
+    if marks:
+        events.append(MarkPricesUpdated(marks, new.ts))
     return events

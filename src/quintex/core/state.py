@@ -33,6 +33,10 @@ class State:
     over the slots of every key deleted since it last resized (~27 us per eviction at 100,000 orders)."""
     cancel_all_after: dict[tuple[int, str], int] = field(default_factory=dict)
     index_prices: dict[str, Decimal] = field(default_factory=dict)
+    mark_prices: dict[str, Decimal] = field(default_factory=dict)
+    """Each SWAP/FUTURES instrument's mark price (see `pricing`)."""
+    mark_basis: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
+    """Each instrument's smoothed basis (mark − index) and the ts of its last sample."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)
