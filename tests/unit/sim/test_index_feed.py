@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from itertools import pairwise
 
 from quintex.core.commands import ListInstrument, UpdateIndexPrices
 from quintex.core.records import IndexPrice
@@ -42,7 +43,7 @@ def test_index_prices_reach_the_engine_every_second_of_exchange_time_also_while_
     session.run(10)
     times = index_times(session)
     assert times[0] == T0 and len(times) == 21
-    assert all(later - earlier == INDEX_INTERVAL_MS for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier == INDEX_INTERVAL_MS for earlier, later in pairwise(times))
     assert session.engine.index_price("ETH-USD") == session.market.prices.usd("ETH")
 
 
