@@ -63,7 +63,7 @@ def _reprice(s: State) -> tuple[MarkPrice, ...]:
         basis = _smoothed_basis(s, inst, index)
         px = max(MONEY.add(index, basis).quantize(inst.tick_sz, ROUND_HALF_EVEN, MONEY), inst.tick_sz)
         s.mark_prices[inst.inst_id] = px
-        marks.append(MarkPrice(inst.inst_id, px))
+        marks.append(MarkPrice(inst.inst_id, px, *_limits(inst, px, index)))
     return tuple(marks)
 
 
@@ -115,6 +115,10 @@ def price_limit(s: State, inst: Instrument) -> tuple[Decimal, Decimal] | None:
     mark, index = s.mark_prices.get(inst.inst_id), index_of(s, inst)
     if inst.inst_type not in CONTRACTS or mark is None or index is None:
         return None
+    return _limits(inst, mark, index)
+
+
+def _limits(inst: Instrument, mark: Decimal, index: Decimal) -> tuple[Decimal, Decimal]:
     tick = inst.tick_sz
     highest = min(MONEY.multiply(mark, ONE + FLOAT_PX_LMT_PCT), MONEY.multiply(index, ONE + MAX_PX_LMT_PCT))
     lowest = max(MONEY.multiply(mark, ONE - FLOAT_PX_LMT_PCT), MONEY.multiply(index, ONE - MAX_PX_LMT_PCT))

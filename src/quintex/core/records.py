@@ -188,10 +188,13 @@ class IndexPrice(NamedTuple):
 
 
 class MarkPrice(NamedTuple):
-    """A SWAP or FUTURES instrument and its mark price."""
+    """A SWAP or FUTURES instrument's mark price and the price limits that follow from it (`buy_lmt`: the
+    highest price a buy may have, `sell_lmt`: the lowest a sell may have)."""
 
     inst_id: str
     px: Decimal
+    buy_lmt: Decimal
+    sell_lmt: Decimal
 
 
 class PositionView(NamedTuple):

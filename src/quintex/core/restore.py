@@ -11,7 +11,7 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from . import snapshot
+from . import pricing, snapshot
 from .enums import CancelSource, OrdState, Side
 from .events import (
     ApiKeyCreated,
@@ -107,7 +107,11 @@ def _price_changes(old: State, new: State) -> list[Event]:
     indexes = tuple(IndexPrice(i, px) for i, px in new.index_prices.items() if old.index_prices.get(i) != px)
     if indexes:
         events.append(IndexPricesUpdated(indexes, new.ts))
-    marks = tuple(MarkPrice(i, px) for i, px in new.mark_prices.items() if old.mark_prices.get(i) != px)
+    marks: list[MarkPrice] = []
+    for inst_id, px in new.mark_prices.items():
+        limits = pricing.price_limit(new, new.instruments[inst_id])
+        if old.mark_prices.get(inst_id) != px and limits is not None:
+            marks.append(MarkPrice(inst_id, px, *limits))
     if marks:
-        events.append(MarkPricesUpdated(marks, new.ts))
+        events.append(MarkPricesUpdated(tuple(marks), new.ts))
     return events

@@ -35,15 +35,16 @@ def test_with_an_empty_book_every_contract_is_marked_at_its_index_rounded_to_its
         (IndexPrice("BTC-USDT", D("30000.04")), IndexPrice("BTC-USD", D("30010.06")),
          IndexPrice("ETH-USDT", D("2000.005"))), x.ts)
     assert events[1] == MarkPricesUpdated(
-        (MarkPrice("BTC-USDT-SWAP", D("30000.0")), MarkPrice("BTC-USD-SWAP", D("30010.1")),
-         MarkPrice("ETH-USDT-SWAP", D("2000.00"))), x.ts)
+        (MarkPrice("BTC-USDT-SWAP", D("30000.0"), D("31500.0"), D("28500.0")),
+         MarkPrice("BTC-USD-SWAP", D("30010.1"), D("31510.6"), D("28509.6")),
+         MarkPrice("ETH-USDT-SWAP", D("2000.00"), D("2100.00"), D("1900.00"))), x.ts)
     assert x.engine.mark_price("BTC-USD-SWAP") == D("30010.1")
 
 
 def test_a_contract_without_its_index_has_no_mark_yet() -> None:
     x = venue()
     events = index(x, BTC_USDT="30000")
-    assert events[1] == MarkPricesUpdated((MarkPrice("BTC-USDT-SWAP", D("30000.0")),), x.ts)
+    assert [mark.inst_id for mark in events[1].prices] == ["BTC-USDT-SWAP"]  # type: ignore[attr-defined]
     assert x.engine.mark_price("BTC-USD-SWAP") is None and x.engine.price_limit("BTC-USD-SWAP") is None
     assert x.engine.mark_price("XRP-USDT-SWAP") is None
 
@@ -170,5 +171,5 @@ def test_a_restore_tells_the_index_and_mark_prices_it_brings_back() -> None:
     events = x.apply(RestoreState(saved))
     assert [e for e in events if isinstance(e, IndexPricesUpdated | MarkPricesUpdated)] == [
         IndexPricesUpdated((IndexPrice("BTC-USDT", D("30000")),), x.ts),
-        MarkPricesUpdated((MarkPrice("BTC-USDT-SWAP", D("30000.0")),), x.ts)]
+        MarkPricesUpdated((MarkPrice("BTC-USDT-SWAP", D("30000.0"), D("31500.0"), D("28500.0")),), x.ts)]
     assert x.engine.mark_price("BTC-USDT-SWAP") == D("30000.0")
