@@ -25,12 +25,12 @@ def btc_usdt(**overrides: object) -> Instrument:
 
 def swap(uly: str = "BTC-USDT", inst_id_code: int = 2001, **overrides: object) -> Instrument:
     """A perpetual swap on `uly` with OKX's contract terms: linear (USDT-margined, ctVal 0.01 BTC) or, on a
-    USD index, inverse (coin-margined, ctVal 100 USD)."""
+    USD index, inverse (coin-margined, ctVal 100 USD); base and quote are empty, as OKX lists them."""
     base, quote = uly.split("-")
     linear = quote != "USD"
     fields: dict[str, object] = {
-        "inst_id": f"{uly}-SWAP", "inst_type": InstType.SWAP, "inst_id_code": inst_id_code, "base_ccy": base,
-        "quote_ccy": quote, "lot_sz": D("1"), "min_sz": D("1"), "max_lmt_sz": D("100000000"),
+        "inst_id": f"{uly}-SWAP", "inst_type": InstType.SWAP, "inst_id_code": inst_id_code, "base_ccy": "",
+        "quote_ccy": "", "lot_sz": D("1"), "min_sz": D("1"), "max_lmt_sz": D("100000000"),
         "max_mkt_sz": D("10000"), "ct_val": D("0.01") if linear else D("100"), "ct_mult": D("1"),
         "ct_val_ccy": base if linear else quote, "ct_type": CtType.LINEAR if linear else CtType.INVERSE,
         "settle_ccy": quote if linear else base, "uly": uly, "inst_family": uly, "lever": "100"}

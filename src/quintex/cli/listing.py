@@ -1,4 +1,7 @@
-"""The listing file (TOML): the currencies and instruments `quintex serve` lists at start."""
+"""The listing file (TOML): the currencies and instruments `quintex serve` lists at start.
+
+`[[instrument]]` tables list spot pairs and perpetual swaps (with OKX's contract fields: `uly`, `instFamily`,
+`settleCcy`, `ctVal`, `ctValCcy`, `ctType`, `lever`). Field names are OKX's."""
 from __future__ import annotations
 
 import re
@@ -10,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from quintex.core.commands import ListCurrency, ListInstrument
-from quintex.core.enums import InstState, InstType
+from quintex.core.enums import CtType, InstState, InstType
 from quintex.core.instruments import Currency, Instrument
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
@@ -21,6 +24,12 @@ _INSTRUMENT_FIELDS = {
     "maxLmtAmt", "maxMktAmt", "instIdCode", "listTime",
 }
 _INSTRUMENT_OPTIONAL = {"lever", "state"}
+_SIZE_FIELDS = {"tickSz", "lotSz", "minSz", "maxLmtSz", "maxMktSz", "maxLmtAmt", "maxMktAmt"}
+_SWAP_FIELDS = {
+    "instId", "instType", "instIdCode", "listTime", "uly", "instFamily", "settleCcy", "ctVal", "ctValCcy", "ctType",
+    "lever", *_SIZE_FIELDS,
+}
+_SWAP_OPTIONAL = {"ctMult", "state"}
 
 
 class ListingError(Exception):
@@ -71,7 +80,7 @@ def _currency(row: _Row) -> Currency:
     )
 
 
-def _enum(row: _Row, name: str, enum: type[InstType | InstState], default: str) -> Any:
+def _enum(row: _Row, name: str, enum: type[InstType | InstState | CtType], default: str) -> Any:
     value = row.fields.get(name, default)
     try:
         return enum(value)
@@ -81,12 +90,14 @@ def _enum(row: _Row, name: str, enum: type[InstType | InstState], default: str) 
 
 
 def _instrument(row: _Row) -> Instrument:
+    if row.fields.get("instType") == InstType.SWAP.value:
+        return _swap(row)
     row.check_fields(_INSTRUMENT_FIELDS, _INSTRUMENT_OPTIONAL)
     inst_id, base, quote = row.text("instId"), row.text("baseCcy"), row.text("quoteCcy")
     if inst_id != f"{base}-{quote}":
         raise ListingError(f"{row.where}: instId must be baseCcy-quoteCcy ({base}-{quote})")
     if row.fields.get("instType") != InstType.SPOT.value:
-        raise ListingError(f"{row.where}: instType must be SPOT (only spot trading is built)")
+        raise ListingError(f"{row.where}: instType must be SPOT or SWAP")
     lever = row.fields.get("lever", "")
     if not isinstance(lever, str):
         raise ListingError(f"{row.where}: lever must be a string")
@@ -97,6 +108,25 @@ def _instrument(row: _Row) -> Instrument:
         max_lmt_amt=row.decimal("maxLmtAmt"), max_mkt_amt=row.decimal("maxMktAmt"),
         inst_id_code=row.integer("instIdCode"), list_time=row.integer("listTime"),
         lever=lever, state=_enum(row, "state", InstState, InstState.LIVE.value),
+    )
+
+
+def _swap(row: _Row) -> Instrument:
+    """A perpetual swap: `instId` is `instFamily-SWAP`, base and quote are empty (as OKX lists them)."""
+    row.check_fields(_SWAP_FIELDS, _SWAP_OPTIONAL)
+    family, inst_id = row.text("instFamily"), row.text("instId")
+    if inst_id != f"{family}-SWAP":
+        raise ListingError(f"{row.where}: instId must be instFamily-SWAP ({family}-SWAP)")
+    return Instrument(
+        inst_id=inst_id, inst_type=InstType.SWAP, base_ccy="", quote_ccy="", tick_sz=row.decimal("tickSz"),
+        lot_sz=row.decimal("lotSz"), min_sz=row.decimal("minSz"), max_lmt_sz=row.decimal("maxLmtSz"),
+        max_mkt_sz=row.decimal("maxMktSz"), max_lmt_amt=row.decimal("maxLmtAmt"),
+        max_mkt_amt=row.decimal("maxMktAmt"), inst_id_code=row.integer("instIdCode"),
+        list_time=row.integer("listTime"), lever=row.text("lever"),
+        state=_enum(row, "state", InstState, InstState.LIVE.value), ct_val=row.decimal("ctVal"),
+        ct_mult=row.decimal("ctMult") if "ctMult" in row.fields else Decimal(1), ct_val_ccy=row.text("ctValCcy"),
+        ct_type=_enum(row, "ctType", CtType, ""), settle_ccy=row.text("settleCcy"), uly=row.text("uly"),
+        inst_family=family,
     )
 
 
@@ -131,8 +161,8 @@ def parse_listing(text: str, source: str) -> list[ListCurrency | ListInstrument]
     _unique([i.inst_id_code for i in instruments], "instIdCode", source)
     listed = {c.ccy for c in currencies}
     for inst in instruments:
-        for ccy in (inst.base_ccy, inst.quote_ccy):
-            if ccy not in listed:
+        for ccy in (inst.base_ccy, inst.quote_ccy, inst.settle_ccy):
+            if ccy and ccy not in listed:
                 raise ListingError(f"{source}: {inst.inst_id} trades {ccy}, which is not a listed currency")
     return [*map(ListCurrency, currencies), *map(ListInstrument, instruments)]
 

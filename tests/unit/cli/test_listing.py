@@ -9,7 +9,7 @@ import pytest
 from quintex.cli.listing import ListingError, load_listing, parse_listing
 from quintex.core.commands import ListCurrency, ListInstrument
 from quintex.core.engine import Engine
-from quintex.core.enums import InstState, InstType
+from quintex.core.enums import CtType, InstState, InstType
 from quintex.core.events import CurrencyListed, InstrumentListed
 from tests.builders import T0
 
@@ -85,8 +85,8 @@ def test_a_listing_file_is_parsed_into_exact_values(tmp_path: Path) -> None:
     (lambda t: t.replace('tickSz = "0.1"', 'tickSz = "0"'), "tickSz must be positive"),
     (lambda t: t.replace('minSz = "0.00001"\n', ""), "instrument #1: missing minSz"),
     (lambda t: t.replace("instIdCode = 7", "instIdCode = 7\ntickSize = \"1\""), "unknown field tickSize"),
-    (lambda t: t.replace('instType = "SPOT"', 'instType = "SPOTS"'), "instType must be SPOT"),
-    (lambda t: t.replace('instType = "SPOT"', 'instType = "SWAP"'), "instType must be SPOT"),
+    (lambda t: t.replace('instType = "SPOT"', 'instType = "SPOTS"'), "instType must be SPOT or SWAP"),
+    (lambda t: t.replace('instType = "SPOT"', 'instType = "SWAP"'), "instrument #1: missing ctType, ctVal"),
     (lambda t: t.replace('instId = "BTC-USDT"', 'instId = "BTCUSDT"'), "instId must be baseCcy-quoteCcy"),
     (lambda t: t.replace('quoteCcy = "USDT"', 'quoteCcy = "USDC"').replace("BTC-USDT", "BTC-USDC"),
      "BTC-USDC trades USDC, which is not a listed currency"),
@@ -111,3 +111,50 @@ def test_a_missing_listing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_an_empty_listing_lists_nothing() -> None:
     assert parse_listing("", "empty.toml") == []
+
+
+SWAP = '''
+[[instrument]]
+instId = "BTC-USDT-SWAP"
+instType = "SWAP"
+uly = "BTC-USDT"
+instFamily = "BTC-USDT"
+settleCcy = "USDT"
+ctVal = "0.01"
+ctValCcy = "BTC"
+ctType = "linear"
+lever = "100"
+tickSz = "0.1"
+lotSz = "0.01"
+minSz = "0.01"
+maxLmtSz = "100000000"
+maxMktSz = "45000"
+maxLmtAmt = "20000000"
+maxMktAmt = "1000000"
+instIdCode = 10459
+listTime = 1573557408000
+'''
+
+
+def test_a_perpetual_swap_is_listed_with_its_contract_terms(tmp_path: Path) -> None:
+    path = tmp_path / "listing.toml"
+    path.write_text(GOOD + SWAP)
+    inst = load_listing(path)[-1].instrument  # type: ignore[union-attr]
+    assert (inst.inst_id, inst.inst_type, inst.uly, inst.inst_family, inst.settle_ccy) == (
+        "BTC-USDT-SWAP", InstType.SWAP, "BTC-USDT", "BTC-USDT", "USDT")
+    assert (inst.ct_val, inst.ct_mult, inst.ct_val_ccy, inst.ct_type, inst.lever) == (
+        Decimal("0.01"), Decimal(1), "BTC", CtType.LINEAR, "100")
+    assert (inst.base_ccy, inst.quote_ccy) == ("", "")
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda t: t.replace('instId = "BTC-USDT-SWAP"', 'instId = "BTC-USDT-PERP"'), "instId must be instFamily-SWAP"),
+    (lambda t: t.replace('ctType = "linear"', 'ctType = "quanto"'), "ctType must be one of linear, inverse"),
+    (lambda t: t.replace('settleCcy = "USDT"', 'settleCcy = "USDC"'), "trades USDC, which is not a listed currency"),
+    (lambda t: t.replace('ctVal = "0.01"\n', ""), "instrument #2: missing ctVal"),
+])
+def test_a_bad_swap_is_a_clear_error(tmp_path: Path, edit, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(edit(GOOD + SWAP))
+    with pytest.raises(ListingError, match=message):
+        load_listing(path)
