@@ -41,10 +41,8 @@ _CANCEL_REASONS = {
 }
 
 _UNUSED_INSTRUMENT_FIELDS = (
-    "uly", "instFamily", "settleCcy", "ctVal", "ctMult", "ctValCcy", "ctType", "optType", "stk",
-    "contTdSwTime", "preMktSwTime", "expTime", "alias", "openType", "maxTwapSz", "maxIcebergSz",
-    "maxTriggerSz", "maxStopSz", "auctionEndTime", "initPxLmtPct", "floatPxLmtPct", "maxPxLmtPct",
-    "seriesId",
+    "contTdSwTime", "preMktSwTime", "openType", "maxTwapSz", "maxIcebergSz", "maxTriggerSz", "maxStopSz",
+    "auctionEndTime", "initPxLmtPct", "floatPxLmtPct", "maxPxLmtPct", "seriesId",
 )
 _UNUSED_CURRENCY_FIELDS = (
     "logoLink", "ctAddr", "depEstOpenTime", "wdEstOpenTime", "minDep", "maxWd", "wdQuota",
@@ -86,12 +84,18 @@ def _blank(names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def instrument(inst: Instrument) -> dict[str, Any]:
+    """A `public/instruments` / `instruments` channel object; the contract fields are "" for spot."""
     spot = inst.inst_type is InstType.SPOT
     return {
         **_blank(_UNUSED_INSTRUMENT_FIELDS),
         "instType": inst.inst_type.value, "instId": inst.inst_id,
-        "baseCcy": inst.base_ccy, "quoteCcy": inst.quote_ccy,
-        "listTime": fmt_ts(inst.list_time), "lever": inst.lever,
+        "uly": inst.uly, "instFamily": inst.inst_family,
+        "baseCcy": inst.base_ccy, "quoteCcy": inst.quote_ccy, "settleCcy": inst.settle_ccy,
+        "ctVal": fmt(inst.ct_val), "ctMult": fmt(inst.ct_mult), "ctValCcy": inst.ct_val_ccy,
+        "ctType": inst.ct_type.value if inst.ct_type is not None else "",
+        "optType": inst.opt_type.value if inst.opt_type is not None else "", "stk": fmt(inst.stk),
+        "listTime": fmt_ts(inst.list_time), "expTime": fmt_ts(inst.exp_time) if inst.exp_time is not None else "",
+        "lever": inst.lever, "alias": inst.alias,
         "tickSz": fmt(inst.tick_sz), "lotSz": fmt(inst.lot_sz), "minSz": fmt(inst.min_sz),
         "state": inst.state.value, "ruleType": "normal",
         "maxLmtSz": fmt(inst.max_lmt_sz), "maxMktSz": fmt(inst.max_mkt_sz),
