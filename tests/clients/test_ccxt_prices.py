@@ -1,11 +1,14 @@
 """ccxt reads mark and index prices from a real Quintex server over loopback: fetch_mark_price and mark and
-index candles of a perpetual swap, with the market off and the operator setting the BTC price."""
+index candles of a perpetual swap, and ccxt.pro watches its mark price, with the market off and the operator
+setting the BTC price."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import ccxt
+import ccxt.pro as ccxtpro
 import pytest
 
 from tests.integration.test_index_prices import listing_with_a_swap
@@ -40,3 +43,21 @@ def test_fetch_ohlcv_of_mark_and_index_prices(okx: ccxt.okx, price: str, close: 
     candles = okx.fetch_ohlcv("BTC/USDT:USDT", "1m", limit=5, params={"price": price})
     assert candles and candles[-1][4] == close
     assert all(len(c) == 6 and c[2] >= c[3] for c in candles)
+
+
+def test_ccxt_pro_watches_the_mark_price_move_when_the_operator_sets_the_price(swap_server: Server) -> None:
+    async def scenario() -> None:
+        ex = ccxtpro.okx()
+        ex.urls["api"] = {"rest": swap_server.url, "ws": swap_server.url.replace("http://", "ws://") + "/ws/v5"}
+        try:
+            await ex.load_markets()
+            first = await asyncio.wait_for(ex.watch_mark_price("BTC/USDT:USDT"), 10)
+            assert first["markPrice"] == 30000.0
+            watching = asyncio.ensure_future(ex.watch_mark_price("BTC/USDT:USDT"))
+            await asyncio.to_thread(swap_server.cli, "market", "set", "BTC", "31000")
+            assert (await asyncio.wait_for(watching, 10))["markPrice"] == 31000.0
+        finally:
+            await ex.close()
+            await asyncio.to_thread(swap_server.cli, "market", "set", "BTC", "30000")
+
+    asyncio.run(scenario())
