@@ -8,7 +8,6 @@ from quintex.core.engine import Engine
 from quintex.core.enums import CtType, InstType, OrdType, Side, StpMode, TdMode, TgtCcy
 from quintex.core.events import Event, OrderAccepted, UserCreated
 from quintex.core.instruments import Currency, Instrument
-from quintex.core.orders import Order
 
 D = Decimal
 T0 = 1_700_000_000_000
@@ -21,28 +20,6 @@ def btc_usdt(**overrides: object) -> Instrument:
         "max_lmt_amt": D("20000000"), "max_mkt_amt": D("1000000"), "inst_id_code": 1001, "list_time": T0}
     fields.update(overrides)
     return Instrument(**fields)  # type: ignore[arg-type]
-
-
-def swap(uly: str = "BTC-USDT", inst_id_code: int = 2001, **overrides: object) -> Instrument:
-    """A perpetual swap on `uly` with OKX's contract terms: linear (USDT-margined, ctVal 0.01 BTC) or, on a
-    USD index, inverse (coin-margined, ctVal 100 USD); base and quote are empty, as OKX lists them."""
-    base, quote = uly.split("-")
-    linear = quote != "USD"
-    fields: dict[str, object] = {
-        "inst_id": f"{uly}-SWAP", "inst_type": InstType.SWAP, "inst_id_code": inst_id_code, "base_ccy": "",
-        "quote_ccy": "", "lot_sz": D("1"), "min_sz": D("1"), "max_lmt_sz": D("100000000"),
-        "max_mkt_sz": D("10000"), "ct_val": D("0.01") if linear else D("100"), "ct_mult": D("1"),
-        "ct_val_ccy": base if linear else quote, "ct_type": CtType.LINEAR if linear else CtType.INVERSE,
-        "settle_ccy": quote if linear else base, "uly": uly, "inst_family": uly, "lever": "100"}
-    fields.update(overrides)
-    return btc_usdt(**fields)
-
-
-def future(uly: str = "BTC-USDT", exp_time: int = T0 + 7 * 86_400_000, inst_id_code: int = 3001,
-           **overrides: object) -> Instrument:
-    """A future on `uly` expiring at `exp_time` (terms as `swap`)."""
-    return swap(uly, inst_id_code, inst_id=f"{uly}-240105", inst_type=InstType.FUTURES, exp_time=exp_time,
-                **overrides)
 
 
 WD_FEES = {"BTC": D("0.0001"), "ETH": D("0.001"), "USDT": D("1"), "USDC": D("1")}
@@ -97,18 +74,39 @@ class Exchange:
         return D(0), D(0)
 
 
-def rest(x: Exchange, inst_id: str, side: str, px: str, sz: str = "1") -> None:
-    """Rest an order of nobody's (uid 0, nothing frozen) in `inst_id`'s book, straight in the engine's state: how
-    tests quote a contract while the derivative product refuses orders."""
-    s = x.engine._s
-    order = Order(ord_id=s.ids.next_ord_id(), uid=0, inst=s.instruments[inst_id], side=Side(side),
-                  ord_type=OrdType.LIMIT, td_mode=TdMode.CROSS, px=D(px), sz=D(sz), cl_ord_id="", tag="",
-                  tgt_ccy=None, stp_mode=StpMode.CANCEL_MAKER, c_time=x.ts, u_time=x.ts, fee_ccy="")
-    s.live[order.ord_id] = order
-    s.books[inst_id].rest(order)
-    s.pending_per_inst[(0, inst_id)] = s.pending_per_inst.get((0, inst_id), 0) + 1
-    s.pending_per_user[0] = s.pending_per_user.get(0, 0) + 1
-    x.engine.check_invariants()
+def swap(inst_id: str = "BTC-USDT-SWAP", **overrides: object) -> Instrument:
+    """A perpetual swap: linear `BTC-USDT-SWAP` (ctVal 0.01 BTC, settled in USDT) unless told otherwise;
+    `inverse_swap()` gives the coin-margined one."""
+    fields: dict[str, object] = {
+        "inst_id": inst_id, "inst_type": InstType.SWAP, "base_ccy": "", "quote_ccy": "", "tick_sz": D("0.1"),
+        "lot_sz": D("1"), "min_sz": D("1"), "max_lmt_sz": D("100000"), "max_mkt_sz": D("10000"),
+        "max_lmt_amt": D("100000000"), "max_mkt_amt": D("100000000"), "inst_id_code": 2001, "list_time": T0,
+        "lever": "100", "ct_val": D("0.01"), "ct_mult": D("1"), "ct_val_ccy": "BTC", "ct_type": CtType.LINEAR,
+        "settle_ccy": "USDT", "uly": "BTC-USDT", "inst_family": "BTC-USDT"}
+    fields.update(overrides)
+    return Instrument(**fields)  # type: ignore[arg-type]
 
 
-__all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usdt", "currency", "future", "rest", "swap"]
+def inverse_swap() -> Instrument:
+    return swap("BTC-USD-SWAP", inst_id_code=2002, ct_val=D("100"), ct_val_ccy="USD", ct_type=CtType.INVERSE,
+                settle_ccy="BTC", uly="BTC-USD", inst_family="BTC-USD")
+
+
+def future(exp_time: int = T0 + 7 * 86_400_000, inst_id_code: int = 3001, **overrides: object) -> Instrument:
+    """A linear BTC-USDT future expiring at `exp_time` (terms as `swap`)."""
+    return swap("BTC-USDT-240105", inst_type=InstType.FUTURES, exp_time=exp_time, inst_id_code=inst_id_code,
+                **overrides)
+
+
+def quote(x: Exchange, inst_id: str, side: str, px: str, sz: str = "1") -> int:
+    """A resting cross-margin limit order on a swap or future from the user `quoter` (created and funded on first
+    use); its ordId."""
+    user = x.engine.user_by_name("quoter")
+    uid = user.uid if user is not None else x.user("quoter", USDT="1000000000", BTC="100000")
+    events = x.apply(PlaceOrder(uid, inst_id, TdMode.CROSS, Side(side), OrdType.LIMIT, D(sz), D(px)))
+    assert isinstance(events[0], OrderAccepted), events[0]
+    return events[0].order.ord_id
+
+
+__all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usdt", "currency", "future", "inverse_swap", "quote",
+           "swap"]

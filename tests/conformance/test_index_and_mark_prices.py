@@ -8,7 +8,8 @@ import pytest
 
 from quintex.core.commands import ListInstrument, UpdateIndexPrices
 from quintex.core.records import IndexPrice
-from tests.builders import future, rest, swap
+from tests.builders import future, inverse_swap, quote, swap
+from tests.unit.core.test_mark_prices import eth_swap
 
 from .harness import START_MS, Session, Venue, run
 
@@ -19,8 +20,7 @@ EXPIRY = START_MS + 2 * 3_600_000
 
 def venue() -> Venue:
     v = Venue()
-    for inst in (swap("BTC-USDT"), swap("BTC-USD", 2002), swap("ETH-USDT", 2003, tick_sz=D("0.01")),
-                 future("BTC-USDT", EXPIRY)):
+    for inst in (swap(), inverse_swap(), eth_swap(), future(EXPIRY)):
         v.apply(ListInstrument(inst))
     return v
 
@@ -145,8 +145,8 @@ def test_the_estimated_delivery_price_exists_only_in_the_hour_before_delivery(
 
 def test_a_contract_quoted_on_both_sides_is_marked_towards_its_book() -> None:
     v = venue()
-    rest(v, "BTC-USDT-SWAP", "buy", "30290")
-    rest(v, "BTC-USDT-SWAP", "sell", "30310")
+    quote(v, "BTC-USDT-SWAP", "buy", "30290")
+    quote(v, "BTC-USDT-SWAP", "sell", "30310")
 
     async def scenario(s: Session) -> None:
         await index(s, BTC_USDT="30000")

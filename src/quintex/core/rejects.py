@@ -60,6 +60,14 @@ class Reject(Enum):
     INST_TYPE_UNSUPPORTED = "inst_type_unsupported"
     API_KEY_LIMIT = "api_key_limit"
     API_KEY_LABEL_EXISTS = "api_key_label_exists"
+    POS_SIDE_INVALID = "pos_side_invalid"
+    REDUCE_ONLY_NO_POSITION = "reduce_only_no_position"
+    REDUCE_ONLY_SAME_SIDE = "reduce_only_same_side"
+    CLOSE_SIZE_EXCEEDS_POSITION = "close_size_exceeds_position"
+    POSITION_NOT_FOUND = "position_not_found"
+    CLOSE_ORDERS_PENDING = "close_orders_pending"
+    MARGIN_ADJUST_NO_POSITION = "margin_adjust_no_position"
+    MARGIN_REDUCE_EXCEEDS = "margin_reduce_exceeds"
 
 
 class InvariantViolation(Exception):

@@ -6,18 +6,23 @@ from decimal import Decimal
 
 import pytest
 
-from quintex.core.commands import RestoreState, UpdateIndexPrices
+from quintex.core.commands import CancelOrder, RestoreState, UpdateIndexPrices
 from quintex.core.engine import Engine
 from quintex.core.events import CommandRejected, IndexPricesUpdated, MarkPricesUpdated
+from quintex.core.instruments import Instrument
 from quintex.core.pricing import BASIS_WINDOW_MS
 from quintex.core.records import IndexPrice, MarkPrice
 from quintex.core.rejects import Reject
-from tests.builders import T0, D, Exchange, btc_usdt, future, rest, swap
+from tests.builders import T0, D, Exchange, btc_usdt, future, inverse_swap, quote, swap
+
+
+def eth_swap() -> Instrument:
+    return swap("ETH-USDT-SWAP", inst_id_code=2003, tick_sz=D("0.01"), ct_val=D("0.1"), ct_val_ccy="ETH",
+                uly="ETH-USDT", inst_family="ETH-USDT")
 
 
 def venue() -> Exchange:
-    return Exchange(btc_usdt(), swap("BTC-USDT"), swap("BTC-USD", inst_id_code=2002), swap("ETH-USDT", 2003,
-                    tick_sz=D("0.01")))
+    return Exchange(btc_usdt(), swap(), inverse_swap(), eth_swap())
 
 
 def index(x: Exchange, ts: int | None = None, **prices: str) -> list[object]:
@@ -52,7 +57,7 @@ def test_a_contract_without_its_index_has_no_mark_yet() -> None:
 @pytest.mark.parametrize("side", ["buy", "sell"])
 def test_a_one_sided_book_has_no_basis(side: str) -> None:
     x = venue()
-    rest(x, "BTC-USDT-SWAP", side, "31000" if side == "buy" else "29000")
+    quote(x, "BTC-USDT-SWAP", side, "31000" if side == "buy" else "29000")
     index(x, T0 + 1000, BTC_USDT="30000")
     index(x, T0 + 600_000, BTC_USDT="30000")
     assert x.engine.mark_price("BTC-USDT-SWAP") == D("30000.0")
@@ -60,8 +65,8 @@ def test_a_one_sided_book_has_no_basis(side: str) -> None:
 
 def test_the_basis_enters_smoothly_weighted_by_the_time_since_the_last_sample() -> None:
     x = venue()
-    rest(x, "BTC-USDT-SWAP", "buy", "30090")
-    rest(x, "BTC-USDT-SWAP", "sell", "30110")
+    quote(x, "BTC-USDT-SWAP", "buy", "30090")
+    quote(x, "BTC-USDT-SWAP", "sell", "30110")
     index(x, T0 + 1000, BTC_USDT="30000")
     assert x.engine.mark_price("BTC-USDT-SWAP") == D("30000.0"), "the first sample starts the average from zero"
     index(x, T0 + 1000 + BASIS_WINDOW_MS, BTC_USDT="30000")
@@ -72,42 +77,41 @@ def test_the_basis_enters_smoothly_weighted_by_the_time_since_the_last_sample() 
 
 def test_the_mark_converges_to_the_book_mid_and_jumps_back_to_the_index_when_the_book_empties() -> None:
     x = venue()
-    rest(x, "BTC-USDT-SWAP", "buy", "30090")
-    rest(x, "BTC-USDT-SWAP", "sell", "30110")
+    quote(x, "BTC-USDT-SWAP", "buy", "30090")
+    ask = quote(x, "BTC-USDT-SWAP", "sell", "30110")
     marks = []
     for second in range(1, 1801):
         index(x, T0 + second * 1000, BTC_USDT="30000")
         marks.append(x.engine.mark_price("BTC-USDT-SWAP"))
     assert marks == sorted(marks) and 30099 < marks[-1] <= 30100
     assert x.engine.snapshot()["mark_basis"][0]["basis"].startswith("99.")
-    s = x.engine._s
-    for order in list(s.live.values()):
-        if order.side.value == "sell":
-            s.books["BTC-USDT-SWAP"].asks.remove(order)
-            del s.live[order.ord_id]
-            s.pending_per_inst[(0, "BTC-USDT-SWAP")] -= 1
-            s.pending_per_user[0] -= 1
+    x.apply(CancelOrder(x.engine.user_by_name("quoter").uid, "BTC-USDT-SWAP", ask))  # type: ignore[union-attr]
     index(x, BTC_USDT="30000")
     assert x.engine.mark_price("BTC-USDT-SWAP") == D("30000.0")
 
 
 def test_a_stray_quote_moves_the_mark_at_most_ten_percent_from_the_index() -> None:
     x = venue()
-    rest(x, "BTC-USDT-SWAP", "buy", "29990")
-    rest(x, "BTC-USDT-SWAP", "sell", "900000")
+    quote(x, "BTC-USDT-SWAP", "buy", "29990")
+    quote(x, "BTC-USDT-SWAP", "sell", "900000")
     index(x, T0, BTC_USDT="30000")
     for second in range(1, 10):
         index(x, T0 + second * 3_600_000, BTC_USDT="30000")
     assert D("32990") < x.engine.mark_price("BTC-USDT-SWAP") <= D("33000")  # type: ignore[operator]
 
 
-def test_price_limits_are_five_percent_around_the_mark_within_ten_percent_of_the_index() -> None:
+def test_price_limits_are_five_percent_around_the_mark_rounded_inwards() -> None:
     x = venue()
     index(x, BTC_USDT="30000.06")
     assert x.engine.mark_price("BTC-USDT-SWAP") == D("30000.1")
-    assert x.engine.price_limit("BTC-USDT-SWAP") == (D("31500.1"), D("28500.1")), "rounded inwards to the tick"
-    rest(x, "BTC-USDT-SWAP", "buy", "32990")
-    rest(x, "BTC-USDT-SWAP", "sell", "33010")
+    assert x.engine.price_limit("BTC-USDT-SWAP") == (D("31500.1"), D("28500.1"))
+
+
+def test_price_limits_stay_within_ten_percent_of_the_index() -> None:
+    x = venue()
+    quote(x, "BTC-USDT-SWAP", "buy", "32990")
+    quote(x, "BTC-USDT-SWAP", "sell", "33010")
+    index(x, T0 + 1000, BTC_USDT="30000")
     index(x, T0 + 10 * 3_600_000, BTC_USDT="30000")
     mark = x.engine.mark_price("BTC-USDT-SWAP")
     assert mark is not None and mark > D("32900")
@@ -124,7 +128,7 @@ def test_spot_pairs_are_marked_at_their_index_and_have_no_price_limit() -> None:
 
 
 def test_an_expired_future_keeps_its_last_mark() -> None:
-    x = Exchange(btc_usdt(), future("BTC-USDT", exp_time=T0 + 60_000))
+    x = Exchange(btc_usdt(), future(exp_time=T0 + 60_000))
     index(x, T0 + 1000, BTC_USDT="30000")
     events = index(x, T0 + 60_000, BTC_USDT="20000")
     assert len(events) == 1 and x.engine.mark_price("BTC-USDT-240105") == D("30000.0")
@@ -133,8 +137,8 @@ def test_an_expired_future_keeps_its_last_mark() -> None:
 @pytest.mark.parametrize("bad", ["0", "-1", "NaN", "Infinity", "sNaN"])
 def test_a_bad_price_refuses_the_whole_update_and_changes_nothing(bad: str) -> None:
     x = venue()
-    rest(x, "BTC-USDT-SWAP", "buy", "30090")
-    rest(x, "BTC-USDT-SWAP", "sell", "30110")
+    quote(x, "BTC-USDT-SWAP", "buy", "30090")
+    quote(x, "BTC-USDT-SWAP", "sell", "30110")
     index(x, BTC_USDT="30000", BTC_USD="30000")
     before = _without_clock(x)
     events = x.apply(UpdateIndexPrices((IndexPrice("ETH-USDT", D("2000")), IndexPrice("BTC-USDT", Decimal(bad)))))
@@ -146,8 +150,8 @@ def test_a_bad_price_refuses_the_whole_update_and_changes_nothing(bad: str) -> N
 
 def test_marks_and_their_smoothing_survive_a_snapshot_and_replay_to_the_same_state() -> None:
     x = venue()
-    rest(x, "BTC-USDT-SWAP", "buy", "30090")
-    rest(x, "BTC-USDT-SWAP", "sell", "30110")
+    quote(x, "BTC-USDT-SWAP", "buy", "30090")
+    quote(x, "BTC-USDT-SWAP", "sell", "30110")
     index(x, T0 + 1000, BTC_USDT="30000", BTC_USD="30001")
     index(x, T0 + 2500, BTC_USDT="30003", BTC_USD="30002")
     copy = Engine.restore(x.engine.snapshot())

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 
 from quintex.core.commands import (
+    AdjustMargin,
     AdvanceTime,
     AmendOrder,
     CancelOrder,
+    ClosePosition,
     Command,
     CreateApiKey,
     CreateSubAccount,
@@ -30,7 +32,19 @@ from quintex.core.commands import (
     UpdateIndexPrices,
     Withdraw,
 )
-from quintex.core.enums import Account, InstState, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
+from quintex.core.enums import (
+    Account,
+    InstState,
+    MgnMode,
+    OrdType,
+    Perm,
+    PosSide,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
+    WithdrawDest,
+)
 from quintex.core.records import IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
@@ -67,6 +81,8 @@ ONE_OF_EACH: list[Command] = [
     SetCancelAllAfter(7, 60, "mm"),
     AdvanceTime(),
     UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal("30000.5")), IndexPrice("BTC-USD", Decimal(30001)))),
+    ClosePosition(3, "BTC-USDT-SWAP", MgnMode.CROSS, PosSide.LONG, True, "shut", "t1"),
+    AdjustMargin(3, "BTC-USD-SWAP", PosSide.NET, False, Decimal("0.015")),
     RestoreState(run(seeded_session(4, 300)).snapshot()),
 ]
 

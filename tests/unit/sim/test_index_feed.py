@@ -60,7 +60,7 @@ def test_a_market_that_is_off_holds_its_configured_prices_and_runs_no_agents() -
 
 def test_marks_follow_the_index_an_offline_market_sends() -> None:
     engine = listed_engine()
-    engine.apply(ListInstrument(swap("BTC-USDT")), T0)
+    engine.apply(ListInstrument(swap()), T0)
     config = MarketConfig(sources={"BTC": SourceConfig("BTC", "fixed", D(30000)),
                                    "USDT": SourceConfig("USDT", "fixed", D(1))})
     offline = OfflineMarket(engine, Market(config, engine.instruments.values(), moving=False), T0)

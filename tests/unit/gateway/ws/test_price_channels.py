@@ -10,7 +10,7 @@ from decimal import Decimal
 from quintex.core.commands import ListInstrument, UpdateIndexPrices
 from quintex.core.records import IndexPrice
 from quintex.gateway.ws import WsSettings
-from tests.builders import T0, Exchange, future, swap
+from tests.builders import T0, Exchange, future, inverse_swap, swap
 from tests.unit.gateway.helpers import FixedClock
 
 from .helpers import FAST, Env, channel, serve_ws
@@ -23,7 +23,7 @@ QUIET = replace(FAST, mark_heartbeat_s=3600, index_heartbeat_s=3600)
 def run(scenario: Callable[[Env], Awaitable[None]], settings: WsSettings = QUIET) -> None:
     async def main() -> None:
         x = Exchange()
-        for inst in (swap("BTC-USDT"), swap("BTC-USD", 2002), future("BTC-USDT", EXPIRY)):
+        for inst in (swap(), inverse_swap(), future(EXPIRY)):
             x.apply(ListInstrument(inst))
         async with serve_ws(x, settings=settings, clock=FixedClock(T0 + 60_000)) as env:
             await scenario(env)
