@@ -1,11 +1,13 @@
 """`quintex serve --market off`: index prices stand at the market config's prices until the operator moves them,
-and a perpetual swap's mark price follows at once."""
+a perpetual swap's mark price follows at once, and on a manual clock its basis enters as the clock advances."""
 from __future__ import annotations
 
 import json
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
+import ccxt
 import pytest
 
 from quintex.cli.__main__ import main
@@ -81,3 +83,24 @@ def test_with_the_market_off_the_operator_moves_the_index_and_the_swaps_mark_fol
         assert mark(again) == "24000.0", "a restart keeps the operator's price"
     finally:
         assert again.stop() == 0
+
+
+def test_on_a_manual_clock_the_swaps_mark_moves_towards_its_book_as_the_clock_is_advanced(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = Server(tmp_path / "data", "--instruments", str(listing_with_a_swap(tmp_path)), "--clock", "manual")
+    try:
+        assert cli(server, capsys, "market", "set", "BTC", "30000")[0] == 0
+        quoter = server.user("quoter", USDT="1000000")
+        ex = ccxt.okx({"apiKey": quoter.api_key, "secret": quoter.secret_key, "password": quoter.passphrase})
+        ex.urls["api"] = {"rest": server.url}
+        ex.load_markets()
+        for side, px in (("buy", 30090), ("sell", 30110)):
+            ex.create_order("BTC/USDT:USDT", "limit", side, 1, px, {"tdMode": "cross"})
+        assert mark(server) == "30000.0", "the clock stands still: no new sample"
+        assert cli(server, capsys, "clock", "advance", "5m")[0] == 0
+        after_5m = Decimal(mark(server))
+        assert Decimal(30060) < after_5m < Decimal(30065), "1 - (300/301)^300 of the 100 basis"
+        assert cli(server, capsys, "clock", "advance", "30m")[0] == 0
+        assert Decimal(30099) < Decimal(mark(server)) <= Decimal(30100)
+    finally:
+        assert server.stop() == 0
