@@ -133,7 +133,7 @@ class ApiKey(NamedTuple):
 
 class User(NamedTuple):
     """A master account (`master_uid` None) or one of its sub-accounts, with its account mode (`acctLv`)
-    and position mode."""
+    and position mode. A user stored before account modes existed reads as Futures mode, as new users start."""
 
     uid: int
     name: str
@@ -143,7 +143,7 @@ class User(NamedTuple):
     label: str = ""
     frozen: bool = False
     can_trans_out: bool = True
-    acct_lv: AcctLv = AcctLv.SPOT
+    acct_lv: AcctLv = AcctLv.FUTURES
     pos_mode: PosMode = PosMode.NET
 
 
@@ -238,6 +238,8 @@ class PositionRisk(NamedTuple):
     mgn_ratio: Decimal | None
     liq_px: Decimal | None
     be_px: Decimal | None
+    usd_px: Decimal | None = None
+    """`usdPx`: the USD price of the settlement currency `position.ccy` (None: not known)."""
 
 
 class AccountRisk(NamedTuple):
@@ -263,3 +265,12 @@ class AccountRisk(NamedTuple):
     avail_eq: Decimal
     """What new cross margin can use: cash − frozen − cross imr + min(cross upl, 0)."""
     u_time: int
+
+
+class Leverage(NamedTuple):
+    """`account/leverage-info`: the leverage an account uses for `inst_id` in `mgn_mode` and `pos_side`."""
+
+    inst_id: str
+    mgn_mode: MgnMode
+    pos_side: PosSide
+    lever: Decimal

@@ -60,6 +60,18 @@ class Reject(Enum):
     INST_TYPE_UNSUPPORTED = "inst_type_unsupported"
     API_KEY_LIMIT = "api_key_limit"
     API_KEY_LABEL_EXISTS = "api_key_label_exists"
+    ACCT_LV_UNSUPPORTED = "acct_lv_unsupported"
+    ACCT_LV_PENDING_ORDERS = "acct_lv_pending_orders"
+    ACCT_LV_POSITIONS = "acct_lv_positions"
+    POS_MODE_BLOCKED = "pos_mode_blocked"
+    ACCOUNT_MODE_UNSUPPORTED = "account_mode_unsupported"
+    MARGIN_UNSUPPORTED = "margin_unsupported"
+    POS_SIDE_INVALID = "pos_side_invalid"
+    LEVER_INVALID = "lever_invalid"
+    LEVER_BELOW_MIN = "lever_below_min"
+    LEVER_ABOVE_MAX = "lever_above_max"
+    LEVER_PENDING_ISOLATED = "lever_pending_isolated"
+    LEVER_PENDING_CROSS = "lever_pending_cross"
 
 
 class InvariantViolation(Exception):

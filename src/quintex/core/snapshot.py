@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from .book import BookSide, Level, OrderBook
-from .enums import CancelSource, OrdState, OrdType, Side, StpMode, TdMode, TgtCcy
+from .enums import CancelSource, InstType, MgnMode, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
 from .ids import Ids
 from .instruments import Currency, Instrument
 from .ledger.ledger import Balance
@@ -69,6 +69,9 @@ def dump(s: State) -> dict[str, Any]:
                              for (uid, tag), trigger in s.cancel_all_after.items()],
         "index_prices": {index_id: str(px) for index_id, px in s.index_prices.items()},
         "positions": [to_plain(p) for p in s.positions.open.values()],
+        "levers": [{"uid": uid, "inst_type": inst_type.value, "scope": scope, "mgn_mode": mgn_mode.value,
+                    "pos_side": pos_side.value, "lever": str(lever)}
+                   for (uid, inst_type, scope, mgn_mode, pos_side), lever in s.levers.items()],
     }
 
 
@@ -94,6 +97,8 @@ def load(data: dict[str, Any]) -> State:
     for plain in data.get("positions", []):
         position: Position = from_plain(Position, plain)
         s.positions.open[position.key] = position
+    s.levers = {(row["uid"], InstType(row["inst_type"]), row["scope"], MgnMode(row["mgn_mode"]),
+                 PosSide(row["pos_side"])): Decimal(row["lever"]) for row in data.get("levers", [])}
     return s
 
 

@@ -22,7 +22,10 @@ from quintex.core.commands import (
     ModifyApiKey,
     PlaceOrder,
     RestoreState,
+    SetAccountLevel,
     SetCancelAllAfter,
+    SetLeverage,
+    SetPositionMode,
     SetSubAccountFrozen,
     SetTransferOut,
     SubAccountTransfer,
@@ -30,7 +33,21 @@ from quintex.core.commands import (
     UpdateIndexPrices,
     Withdraw,
 )
-from quintex.core.enums import Account, InstState, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
+from quintex.core.enums import (
+    Account,
+    AcctLv,
+    InstState,
+    MgnMode,
+    OrdType,
+    Perm,
+    PosMode,
+    PosSide,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
+    WithdrawDest,
+)
 from quintex.core.records import IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
@@ -49,11 +66,11 @@ D = Decimal
 ONE_OF_EACH: list[Command] = [
     ListInstrument(btc_usdt(tick_sz=D("0.10"), state=InstState.SUSPEND, lever="10")),
     ListCurrency(currency("USDT")),
-    CreateUser("alice"),
+    CreateUser("alice", AcctLv.SPOT),
     CreateApiKey(7, "k", "s", "p", (Perm.READ_ONLY, Perm.TRADE), ("127.0.0.1", "::1"), "bot"),
     ModifyApiKey(7, "k", "bot2", (Perm.READ_ONLY,), ("10.0.0.1",)),
     DeleteApiKey(7, "k"),
-    CreateSubAccount(7, "desk1", "desk"),
+    CreateSubAccount(7, "desk1", "desk", AcctLv.MULTI_CURRENCY),
     SetSubAccountFrozen(7, "desk1", True),
     SetTransferOut(7, "desk1", False),
     SubAccountTransfer(7, "USDT", D("1.50"), Account.FUNDING, Account.TRADING, "", "desk1", "c1"),
@@ -68,6 +85,9 @@ ONE_OF_EACH: list[Command] = [
     AdvanceTime(),
     UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal("30000.5")), IndexPrice("BTC-USD", Decimal(30001)))),
     RestoreState(run(seeded_session(4, 300)).snapshot()),
+    SetAccountLevel(7, AcctLv.MULTI_CURRENCY),
+    SetPositionMode(7, PosMode.LONG_SHORT),
+    SetLeverage(7, "BTC-USDT-SWAP", "", MgnMode.ISOLATED, PosSide.SHORT, D("12.50")),
 ]
 
 
