@@ -14,13 +14,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
-from quintex.core.enums import TdMode
+from quintex.core.enums import MgnMode, TdMode
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.records import (
     AccountRisk,
     ApiKey,
     BalanceView,
     BookLevel,
+    Leverage,
     MaxAvailSize,
     MaxSize,
     OrderView,
@@ -81,6 +82,8 @@ class State(Protocol):
     def position_risks(self, uid: int) -> list[PositionRisk]: ...
 
     def account_risks(self, uid: int) -> list[AccountRisk]: ...
+
+    def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject: ...
 
 
 Read = Callable[[State], T]

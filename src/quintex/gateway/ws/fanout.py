@@ -5,8 +5,9 @@ queues the batch and schedules a drain on the event loop, so the sequencer never
 work, let alone for a socket. The drain routes each event to its channels (which render and
 serialize a push once and write the same frame to every subscriber, without waiting), then
 flushes the tick-by-tick books and the per-batch account pushes. A timer does the rest every
-100 ms: `books`, `books5`, tickers, candles, periodic account snapshots, book heartbeats, and
-closing idle connections.
+100 ms: `books`, `books5`, tickers, candles, periodic account snapshots, the changed positions and periodic
+position snapshots (both read the durable state through the query port), book heartbeats, and closing idle
+connections.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from quintex.core.events import (
     InstrumentListed,
     OrderAccepted,
     OrderUpdated,
+    PositionChanged,
     TradeExecuted,
 )
 from quintex.okx.ws import IDLE_CLOSE
@@ -54,7 +56,7 @@ class Fanout:
         self._routes: dict[type, Callable[[Any], None]] = {
             BookChanged: self._on_book, TradeExecuted: self._on_trade, OrderAccepted: self._on_accepted,
             OrderUpdated: self._on_updated, BalanceChanged: channels.account.on_balance,
-            BillPosted: self._on_bill, InstrumentListed: self._on_listed,
+            BillPosted: self._on_bill, InstrumentListed: self._on_listed, PositionChanged: self._on_position,
         }
 
     def start(self) -> None:
@@ -113,6 +115,10 @@ class Fanout:
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)
 
+    def _on_position(self, event: PositionChanged) -> None:
+        self.channels.positions.on_position(event.position)
+        self.channels.balance_and_position.on_position(event.position)
+
     def _on_listed(self, event: InstrumentListed) -> None:
         self.channels.instruments.on_listed(event.instrument)
 
@@ -123,6 +129,11 @@ class Fanout:
                 self._flush_timed()
                 if self.channels.account.periodic_due():
                     await self._query(self.channels.account.flush_periodic)
+                positions = self.channels.positions
+                if positions.changed:
+                    await self._query(positions.flush_changes)
+                if positions.periodic_due():
+                    await self._query(positions.flush_periodic)
                 self._close_idle()
             except RuntimeUnavailable:
                 self._close_idle()
