@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from quintex.core.commands import CreateUser, Deposit, ListCurrency, ListInstrument, PlaceOrder
 from quintex.core.engine import Engine
-from quintex.core.enums import InstType, OrdType, Side, StpMode, TdMode, TgtCcy
+from quintex.core.enums import CtType, InstType, OrdType, Side, StpMode, TdMode, TgtCcy
 from quintex.core.events import Event, OrderAccepted, UserCreated
 from quintex.core.instruments import Currency, Instrument
 
@@ -74,4 +74,22 @@ class Exchange:
         return D(0), D(0)
 
 
-__all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usdt", "currency"]
+def swap(inst_id: str = "BTC-USDT-SWAP", **overrides: object) -> Instrument:
+    """A perpetual swap: linear `BTC-USDT-SWAP` (ctVal 0.01 BTC, settled in USDT) unless told otherwise;
+    `inverse_swap()` gives the coin-margined one."""
+    fields: dict[str, object] = {
+        "inst_id": inst_id, "inst_type": InstType.SWAP, "base_ccy": "", "quote_ccy": "", "tick_sz": D("0.1"),
+        "lot_sz": D("1"), "min_sz": D("1"), "max_lmt_sz": D("100000"), "max_mkt_sz": D("10000"),
+        "max_lmt_amt": D("100000000"), "max_mkt_amt": D("100000000"), "inst_id_code": 2001, "list_time": T0,
+        "lever": "100", "ct_val": D("0.01"), "ct_mult": D("1"), "ct_val_ccy": "BTC", "ct_type": CtType.LINEAR,
+        "settle_ccy": "USDT", "uly": "BTC-USDT", "inst_family": "BTC-USDT"}
+    fields.update(overrides)
+    return Instrument(**fields)  # type: ignore[arg-type]
+
+
+def inverse_swap() -> Instrument:
+    return swap("BTC-USD-SWAP", inst_id_code=2002, ct_val=D("100"), ct_val_ccy="USD", ct_type=CtType.INVERSE,
+                settle_ccy="BTC", uly="BTC-USD", inst_family="BTC-USD")
+
+
+__all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usdt", "currency", "inverse_swap", "swap"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quintex.core.enums import CtType, InstType, MgnMode, OrdType, PosSide, Side, StpMode, TdMode
+from quintex.core.enums import InstType, MgnMode, OrdType, PosSide, Side, StpMode, TdMode
 from quintex.core.instruments import Instrument
 from quintex.core.orders import Order
 from quintex.core.records import PositionView
 from quintex.core.state import State
 
+from . import builders
 from .builders import T0
 
 D = Decimal
@@ -18,16 +19,11 @@ NEXT_QUARTER_MS = 1_719_561_600_000
 
 
 def swap(inst_id: str = "BTC-USDT-SWAP", **overrides: object) -> Instrument:
-    """A linear perpetual like OKX's BTC-USDT-SWAP (ctVal 0.01 BTC, 100x)."""
+    """A linear perpetual like OKX's BTC-USDT-SWAP (ctVal 0.01, 100x), of the coin and quote `inst_id` names."""
     base, quote = inst_id.split("-")[:2]
-    fields: dict[str, object] = {
-        "inst_id": inst_id, "inst_type": InstType.SWAP, "base_ccy": "", "quote_ccy": "", "tick_sz": D("0.1"),
-        "lot_sz": D("0.01"), "min_sz": D("0.01"), "max_lmt_sz": D("100000000"), "max_mkt_sz": D("12000"),
-        "max_lmt_amt": D("20000000"), "max_mkt_amt": D("1000000"), "inst_id_code": 2001, "list_time": T0,
-        "lever": "100", "ct_val": D("0.01"), "ct_mult": D("1"), "ct_val_ccy": base, "ct_type": CtType.LINEAR,
-        "settle_ccy": quote, "uly": f"{base}-{quote}", "inst_family": f"{base}-{quote}"}
-    fields.update(overrides)
-    return Instrument(**fields)  # type: ignore[arg-type]
+    family: dict[str, object] = {"ct_val_ccy": base, "settle_ccy": quote, "uly": f"{base}-{quote}",
+                                 "inst_family": f"{base}-{quote}"}
+    return builders.swap(inst_id, **{**family, **overrides})
 
 
 def futures(inst_id: str = "BTC-USDT-240628", exp_time: int = NEXT_QUARTER_MS, **overrides: object) -> Instrument:

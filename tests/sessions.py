@@ -9,9 +9,11 @@ import random
 from decimal import Decimal
 
 from quintex.core.commands import (
+    AdjustMargin,
     AdvanceTime,
     AmendOrder,
     CancelOrder,
+    ClosePosition,
     Command,
     CreateApiKey,
     CreateSubAccount,
@@ -25,13 +27,26 @@ from quintex.core.commands import (
     SetTransferOut,
     SubAccountTransfer,
     Transfer,
+    UpdateIndexPrices,
     Withdraw,
 )
 from quintex.core.engine import Engine
-from quintex.core.enums import Account, OrdType, Perm, Side, StpMode, TdMode, TgtCcy, WithdrawDest
+from quintex.core.enums import (
+    Account,
+    MgnMode,
+    OrdType,
+    Perm,
+    PosSide,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
+    WithdrawDest,
+)
 from quintex.core.ids import ORD_ID_BASE, UID_BASE
+from quintex.core.records import IndexPrice
 
-from .builders import T0, btc_usdt, currency
+from .builders import T0, btc_usdt, currency, inverse_swap, swap
 
 D = Decimal
 USERS = 5
@@ -41,7 +56,8 @@ ORDER_TYPES = (OrdType.LIMIT,) * 8 + (OrdType.POST_ONLY, OrdType.IOC, OrdType.FO
 
 
 class _Session:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, derivatives: bool = False) -> None:
+        self.derivatives = derivatives
         self.rng = random.Random(seed)
         self.ts = T0
         self.out: list[tuple[Command, int]] = []
@@ -57,6 +73,9 @@ class _Session:
             self.add(ListCurrency(currency(ccy)))
         self.add(ListInstrument(btc_usdt()))
         self.add(ListInstrument(btc_usdt(inst_id="ETH-USDT", base_ccy="ETH", inst_id_code=1002)))
+        if self.derivatives:
+            self.add(ListInstrument(swap()))
+            self.add(ListInstrument(inverse_swap()))
         for i in range(USERS):
             uid = UID_BASE + i + 1
             self.add(CreateUser(f"user{i}"))
@@ -74,7 +93,9 @@ class _Session:
         rng = self.rng
         uid = UID_BASE + rng.randint(1, USERS)
         roll = rng.random()
-        if roll < 0.55:
+        if self.derivatives and roll < 0.3:
+            self.add(self._contract_command(uid))
+        elif roll < 0.55:
             self.add(self._place(uid))
         elif roll < 0.70:
             self.add(AmendOrder(uid, "BTC-USDT", *self._target(uid), new_sz=self._sz() if rng.random() < 0.5 else None,
@@ -113,6 +134,26 @@ class _Session:
                           tag=rng.choice(("", "mm")), stp_mode=rng.choice(tuple(StpMode)),
                           ban_amend=rng.random() < 0.1)
 
+    def _contract_command(self, uid: int) -> Command:
+        """Swap orders (linear and inverse, cross and isolated, some reduce-only), index moves, closes and
+        isolated margin moves."""
+        rng = self.rng
+        inst_id = rng.choice(("BTC-USDT-SWAP", "BTC-USD-SWAP"))
+        roll = rng.random()
+        if roll < 0.08:
+            index = "BTC-USDT" if inst_id == "BTC-USDT-SWAP" else "BTC-USD"
+            return UpdateIndexPrices((IndexPrice(index, self._px()),))
+        td_mode = TdMode.ISOLATED if rng.random() < 0.3 else TdMode.CROSS
+        if roll < 0.12:
+            return ClosePosition(uid, inst_id, MgnMode(td_mode.value), auto_cxl=rng.random() < 0.5)
+        if roll < 0.16:
+            return AdjustMargin(uid, inst_id, PosSide.NET, rng.random() < 0.5, D(rng.randint(1, 500)) / 100)
+        ord_type = rng.choice(ORDER_TYPES[:-1] + (OrdType.MARKET,))
+        self.placed += 1
+        return PlaceOrder(uid, inst_id, td_mode, rng.choice((Side.BUY, Side.SELL)), ord_type,
+                          D(rng.randint(1, 40)), None if ord_type is OrdType.MARKET else self._px(),
+                          stp_mode=rng.choice(tuple(StpMode)), reduce_only=rng.random() < 0.2)
+
     def _withdraw(self, uid: int) -> Withdraw:
         """Mostly fine, sometimes to nobody, to oneself or more than the funding account holds."""
         rng = self.rng
@@ -150,8 +191,9 @@ class _Session:
         return D(self.rng.randint(1, 400)) / 1000
 
 
-def seeded_session(seed: int, steps: int = 2000) -> list[tuple[Command, int]]:
-    session = _Session(seed)
+def seeded_session(seed: int, steps: int = 2000, derivatives: bool = False) -> list[tuple[Command, int]]:
+    """`derivatives`: swaps too (a separate stream, so sessions without them stay what they were)."""
+    session = _Session(seed, derivatives)
     session.setup()
     for _ in range(steps):
         session.step()

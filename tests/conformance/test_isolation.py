@@ -235,6 +235,8 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST trade/amend-order", {**ref(ordId="$live", newPx="101"), "cxlOnFail": True}, "51503"),
     Attempt("POST trade/amend-batch-orders", [{**r, "newSz": "2"} for r in REFS], "51503"),
     Attempt("POST trade/cancel-all-after", {"timeOut": "10"}, OWN, then=fire_switches),
+    Attempt("POST trade/close-position", ref(mgnMode="cross"), "51023"),
+    Attempt("POST account/position/margin-balance", ref(posSide="net", type="add", amt="1"), "59300"),
     *(Attempt("GET trade/order", r, "51603") for r in REFS),
     *(Attempt("GET trade/orders-pending", q, OWN) for q in (ref(ordType="limit", state="live"), *ORDER_CURSORS)),
     *(Attempt(f"GET trade/orders-history{archive}", {**SPOT, **q}, OWN)
@@ -253,6 +255,7 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST account/set-position-mode", {"posMode": "long_short_mode"}, OWN),
     Attempt("POST account/set-account-level", {"acctLv": "3"}, OWN),
     Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
+    Attempt("GET account/positions-history", {"instId": SWAP}, EMPTY),
     Attempt("GET account/account-position-risk", {}, OWN),
     Attempt("GET asset/currencies", {"ccy": "USDT,BTC"}, OWN),
     Attempt("GET asset/balances", {"ccy": "USDT"}, OWN),

@@ -209,6 +209,31 @@ class UpdateIndexPrices:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosePosition:
+    """`trade/close-position`: close a whole position at market (`pos_side` None or net in net mode);
+    `auto_cxl` cancels its pending closing orders first."""
+
+    uid: int
+    inst_id: str
+    mgn_mode: MgnMode
+    pos_side: PosSide | None = None
+    auto_cxl: bool = False
+    cl_ord_id: str = ""
+    tag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustMargin:
+    """`account/position/margin-balance`: move `amt` into (`add`) or out of an isolated position's margin."""
+
+    uid: int
+    inst_id: str
+    pos_side: PosSide
+    add: bool
+    amt: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class RestoreState:
     """Put the exchange back into a saved state: `snapshot` is what `Engine.snapshot()` returned.
 
@@ -250,5 +275,5 @@ class SetLeverage:
 Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
-    | UpdateIndexPrices | RestoreState | SetAccountLevel | SetPositionMode | SetLeverage
+    | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | SetAccountLevel | SetPositionMode | SetLeverage
 )

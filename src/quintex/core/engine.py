@@ -8,9 +8,11 @@ from . import accountmode, invariants, leverage, lifecycle, pricing, snapshot
 from .book import OrderBook
 from .changes import fold_changes
 from .commands import (
+    AdjustMargin,
     AdvanceTime,
     AmendOrder,
     CancelOrder,
+    ClosePosition,
     Command,
     CreateApiKey,
     CreateSubAccount,
@@ -39,6 +41,7 @@ from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, Instrument
 from .lifecycle import cancel_all_after
+from .positionops import PositionOps
 from .products import PRODUCTS
 from .records import (
     AccountRisk,
@@ -74,6 +77,7 @@ class Engine:
         self._funds = Funds(state)
         self._withdrawals = Withdrawals(state)
         self._subs = SubAccounts(state)
+        self._positions = PositionOps(state, self._x, self._trading)
 
     # -- the one door in ---------------------------------------------------------------------------
 
@@ -100,6 +104,10 @@ class Engine:
                 return cancel_all_after.set_timer(s, cmd)
             case UpdateIndexPrices():
                 return pricing.update_index(s, cmd)
+            case ClosePosition():
+                return self._positions.close(cmd)
+            case AdjustMargin():
+                return self._positions.adjust_margin(cmd)
             case Deposit():
                 return self._funds.deposit(cmd)
             case Transfer():

@@ -57,10 +57,12 @@ class ExecType(StrEnum):
 
 
 class CancelSource(StrEnum):
-    """OKX `cancelSource` codes used by spot trading."""
+    """OKX `cancelSource` codes used here."""
 
     SYSTEM = "0"
     USER = "1"
+    REDUCE_ONLY_NOTHING_TO_CLOSE = "17"
+    """A closing order whose position was already closed."""
     FOK_NOT_FILLED = "13"
     IOC_REMAINDER = "14"
     CANCEL_ALL_AFTER = "20"
@@ -80,13 +82,20 @@ class BillType(StrEnum):
 
     TRANSFER = "1"
     TRADE = "2"
+    MARGIN_TRANSFER = "6"
 
 
 class BillSubType(StrEnum):
     BUY = "1"
     SELL = "2"
+    OPEN_LONG = "3"
+    OPEN_SHORT = "4"
+    CLOSE_LONG = "5"
+    CLOSE_SHORT = "6"
     TRANSFER_IN = "11"
     TRANSFER_OUT = "12"
+    MARGIN_ADD = "160"
+    MARGIN_REDUCE = "161"
 
 
 class AssetBillType(StrEnum):

@@ -225,6 +225,17 @@ class PositionChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class MarginAdjusted:
+    """An isolated position's margin moved by `amt` (negative: out of it)."""
+
+    position: PositionView
+    amt: Decimal
+    ccy: str
+    leverage: Decimal
+    """The position's leverage on its own equity after the change."""
+
+
+@dataclass(frozen=True, slots=True)
 class IndexPricesUpdated:
     prices: tuple[IndexPrice, ...]
     ts: int
@@ -246,5 +257,5 @@ Event = (
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
-    | BookChanged | CancelAllAfterSet | PositionChanged | IndexPricesUpdated | LeverageSet
+    | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | LeverageSet
 )

@@ -56,8 +56,12 @@ class Execution:
         for level, maker in crossing(book, taker, limit_px):
             if maker.uid == taker.uid:
                 events += self._prevent_self_trade(taker, maker)
+            elif maker.reduce_only and product.capacity(self.s, maker, level.px) <= ZERO:
+                events += self.cancel(maker, CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE)
             else:
                 qty = min(product.capacity(self.s, taker, level.px), maker.remaining)
+                if maker.reduce_only:
+                    qty = min(qty, product.capacity(self.s, maker, level.px))
                 if qty <= ZERO:
                     break
                 px = level.px
@@ -111,6 +115,8 @@ class Execution:
         if order.frozen:
             events.append(s.ledger.freeze(order.uid, order.frozen_ccy, -order.frozen, s.ts))
             order.frozen = ZERO
+        if order.reduce_only:
+            PRODUCTS[order.inst.inst_type].forget(s, order)
         del s.live[order.ord_id]
         if order.cl_ord_id:
             del s.by_cl_ord_id[(order.uid, order.cl_ord_id)]

@@ -18,12 +18,25 @@ def check(data: dict[str, Any]) -> None:
 
 
 def _check_ledger(data: dict[str, Any]) -> None:
+    """Per currency, cash (trading, funding, fees), isolated margin and open positions at any common price sum
+    to what was deposited less what was withdrawn; positions at a common price sum to −Σ dir·cost (linear) or
+    +Σ dir·cost (inverse, see `risk/contracts`). Frozen funds are never negative, and never more than the cash
+    of a currency no contract settles in (a realized loss may take a settlement currency's cash below the
+    margin its pending orders reserve)."""
     totals: dict[str, Decimal] = {}
+    settling = {inst["settle_ccy"] for inst in data["instruments"] if inst["settle_ccy"]}
     for row in data["trading"]:
         cash, frozen = Decimal(row["cash"]), Decimal(row["frozen"])
-        if frozen < ZERO or frozen > cash:
+        if frozen < ZERO or (frozen > cash and row["ccy"] not in settling):
             raise InvariantViolation(f"uid {row['uid']} {row['ccy']}: frozen {frozen} outside [0, {cash}]")
         totals[row["ccy"]] = totals.get(row["ccy"], ZERO) + cash
+    inverse = {inst["inst_id"] for inst in data["instruments"] if inst["ct_type"] == "inverse"}
+    for row in data["positions"]:
+        pos, cost = Decimal(row["pos"]), Decimal(row["cost"])
+        short = row["pos_side"] == "short" or (row["pos_side"] == "net" and pos < ZERO)
+        signed = -cost if short else cost
+        held = Decimal(row["margin"]) + (signed if row["inst_id"] in inverse else -signed)
+        totals[row["ccy"]] = totals.get(row["ccy"], ZERO) + held
     for row in data["funding"]:
         amt = Decimal(row["amt"])
         if amt < ZERO:

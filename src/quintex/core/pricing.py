@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from .commands import UpdateIndexPrices
 from .events import CommandRejected, Event, IndexPricesUpdated
+from .instruments import Instrument
 from .num import ZERO
 from .rejects import Reject
 from .state import State
@@ -22,3 +23,12 @@ def update_index(s: State, cmd: UpdateIndexPrices) -> list[Event]:
 
 def index_price(s: State, index_id: str) -> Decimal | None:
     return s.index_prices.get(index_id)
+
+
+def mark_price(s: State, inst: Instrument) -> Decimal | None:
+    """The mark price of a swap or future: its index's price."""
+    return s.index_prices.get(inst.uly)
+
+
+def index_of(s: State, inst: Instrument) -> Decimal | None:
+    return s.index_prices.get(inst.uly)

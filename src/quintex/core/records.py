@@ -61,6 +61,12 @@ class OrderView(NamedTuple):
     last_fill: Fill | None
     req_id: str
     amend_result: str
+    pos_side: PosSide | None = None
+    """Derivatives: the position side the order trades (None for spot)."""
+    reduce_only: bool = False
+    lever: Decimal | None = None
+    pnl: Decimal = ZERO
+    """Derivatives: PnL its closing fills realized, before fees."""
 
 
 class Fill(NamedTuple):
@@ -81,6 +87,11 @@ class Fill(NamedTuple):
     ts: int
     cl_ord_id: str
     tag: str
+    pnl: Decimal = ZERO
+    """Derivatives: PnL this fill realized by closing, before the fee."""
+    mark_px: Decimal | None = None
+    idx_px: Decimal | None = None
+    pos_side: PosSide | None = None
 
 
 class Bill(NamedTuple):
@@ -105,6 +116,11 @@ class Bill(NamedTuple):
     exec_type: ExecType | None = None
     from_account: Account | None = None
     to_account: Account | None = None
+    pnl: Decimal | None = None
+    pos_bal: Decimal | None = None
+    """Derivatives: an isolated position's margin after the change."""
+    pos_bal_chg: Decimal | None = None
+    mgn_mode: MgnMode | None = None
 
 
 class AssetBill(NamedTuple):
@@ -216,6 +232,13 @@ class PositionView(NamedTuple):
     trade_id: int | None = None
     pending_close: Decimal = ZERO
     """Contracts that pending closing orders may still close (long/short mode: `availPos` = |pos| − this)."""
+    open_avg_px: Decimal = ZERO
+    open_max: Decimal = ZERO
+    """The largest size the position reached."""
+    close_total: Decimal = ZERO
+    """Contracts closed so far."""
+    close_avg_px: Decimal = ZERO
+    opened_long: bool = True
 
 
 class PositionRisk(NamedTuple):

@@ -96,7 +96,7 @@ def load(data: dict[str, Any]) -> State:
     s.index_prices = {index_id: Decimal(px) for index_id, px in data.get("index_prices", {}).items()}
     for plain in data.get("positions", []):
         position: Position = from_plain(Position, plain)
-        s.positions.open[position.key] = position
+        s.positions.put(position)
     s.levers = {(row["uid"], InstType(row["inst_type"]), row["scope"], MgnMode(row["mgn_mode"]),
                  PosSide(row["pos_side"])): Decimal(row["lever"]) for row in data.get("levers", [])}
     return s
@@ -163,7 +163,8 @@ ORDER_FIELD_TYPES: dict[str, Any] = {
     "sz": Decimal, "cl_ord_id": str, "tag": str, "tgt_ccy": TgtCcy | None, "stp_mode": StpMode, "c_time": int,
     "u_time": int, "fee_ccy": str, "state": OrdState, "acc_fill_sz": Decimal, "fill_notional": Decimal,
     "fee": Decimal, "cancel_source": CancelSource | None, "last_fill": Fill | None, "frozen": Decimal,
-    "frozen_ccy": str, "req_id": str, "amend_result": str,
+    "frozen_ccy": str, "req_id": str, "amend_result": str, "pos_side": PosSide | None, "reduce_only": bool,
+    "lever": Decimal | None, "pnl": Decimal,
 }
 """How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
 `Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""

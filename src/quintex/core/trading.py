@@ -44,7 +44,7 @@ class Trading:
             product = PRODUCTS[inst.inst_type]
             order = self._new_order(cmd, inst)
             order.fee_ccy = product.fee_ccy(inst, order)
-            reject = self._check_size(order) or self._check_pending(order)
+            reject = self._check_size(order) or self._check_pending(order) or product.prepare(self.s, order, cmd)
             if reject is None:
                 reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
                 if reject is None:
@@ -178,8 +178,9 @@ class Trading:
         book = self.s.books[inst.inst_id]
         if order.ord_type is OrdType.POST_ONLY and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
-        delta = PRODUCTS[inst.inst_type].amend_delta(order, new_px, new_sz)
-        if delta > self.s.ledger.avail(order.uid, order.frozen_ccy):
+        product = PRODUCTS[inst.inst_type]
+        delta = product.amend_delta(order, new_px, new_sz)
+        if delta > ZERO and delta > product.available(self.s, order.uid, order.frozen_ccy):
             return Reject.AMEND_INSUFFICIENT_BALANCE
         return None
 

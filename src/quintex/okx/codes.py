@@ -72,6 +72,18 @@ _REJECTS: dict[Reject, _Code] = {
         "59502", "Note name cannot be duplicate with the currently created APIKey note name."),
     Reject.PX_NOT_POSITIVE: _Code("51000", "Parameter px error"),
     Reject.INST_TYPE_UNSUPPORTED: _Code("51000", "Parameter instType error"),
+    Reject.POS_SIDE_INVALID: _Code("51000", "Parameter posSide error"),
+    Reject.REDUCE_ONLY_NO_POSITION: _Code(
+        "51169", "Order failed because you don't have any positions in this direction for this contract to "
+        "reduce or close."),
+    Reject.REDUCE_ONLY_SAME_SIDE: _Code(
+        "51170", "Failed to place order. A reduce-only order can't be the same direction as your existing "
+        "position."),
+    Reject.CLOSE_SIZE_EXCEEDS_POSITION: _Code("51112", "Close order size exceeds your available size."),
+    Reject.POSITION_NOT_FOUND: _Code("51023", "Position does not exist."),
+    Reject.CLOSE_ORDERS_PENDING: _Code("51115", "Cancel all pending close-orders before liquidation."),
+    Reject.MARGIN_ADJUST_NO_POSITION: _Code("59300", "Margin call failed. Position does not exist."),
+    Reject.MARGIN_REDUCE_EXCEEDS: _Code("59301", "Margin adjustment failed for exceeding maximum limit."),
     Reject.SUB_ACCOUNT_NOT_FOUND: _Code("58115", "Sub-account does not exist."),
     Reject.SUB_ACCOUNT_SAME: _Code(
         "59507", "The two accounts involved in a transfer must be two different sub-accounts under the same "
@@ -97,7 +109,6 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ACCOUNT_MODE_UNSUPPORTED: _Code(
         "51010", "You can't complete this request under your current account mode."),
     Reject.MARGIN_UNSUPPORTED: _Code("54000", "Margin trading is not supported."),
-    Reject.POS_SIDE_INVALID: _Code("51000", "Parameter posSide error"),
     Reject.LEVER_INVALID: _Code("51000", "Parameter lever error"),
     Reject.LEVER_BELOW_MIN: _Code(
         "59105", "Leverage can't be less than 1. Please increase the leverage.", http_status=400),

@@ -2,7 +2,7 @@
 
 Clients pad: python-okx sends every optional field as "" and `attachAlgoOrds` as null, booleans
 arrive as JSON booleans or "true"/"false"/"", numbers as strings or JSON numbers. "" and null mean
-absent. Fields this exchange does not use (posSide, reduceOnly, ccy, pxUsd, ...) are ignored.
+absent. Fields this exchange does not use (ccy, pxUsd, ...) are ignored.
 
 The instrument: REST bodies carry `instId`, so callers pass `inst_id=None` and it is read (and
 required) here. The WebSocket gateway resolves `instIdCode`, or the order's own instrument for a
@@ -17,15 +17,17 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from quintex.core.commands import (
+    AdjustMargin,
     AmendOrder,
     CancelOrder,
+    ClosePosition,
     PlaceOrder,
     SetCancelAllAfter,
     SubAccountTransfer,
     Transfer,
     Withdraw,
 )
-from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy, WithdrawDest
+from quintex.core.enums import Account, MgnMode, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy, WithdrawDest
 from quintex.core.records import User
 from quintex.core.rejects import Reject
 
@@ -67,6 +69,8 @@ def place_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> P
         tgt_ccy=_tgt_ccy(body) if ord_type is OrdType.MARKET else None,
         stp_mode=_optional_enum(body, "stpMode", StpMode) or StpMode.CANCEL_MAKER,
         ban_amend=_bool(body, "banAmend"),
+        pos_side=_optional_enum(body, "posSide", PosSide),
+        reduce_only=_bool(body, "reduceOnly"),
     )
 
 
@@ -319,3 +323,23 @@ def _small_int(value: object, name: str) -> int:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4:
         return int(value)
     raise param_error(name)
+
+
+def close_position(uid: int, body: dict[str, Any]) -> ClosePosition:
+    """`trade/close-position`: python-okx pads `posSide`, `ccy` and `autoCxl` with ""."""
+    _require_object(body)
+    return ClosePosition(
+        uid=uid, inst_id=_inst_id(body, None), mgn_mode=_enum(body, "mgnMode", MgnMode),
+        pos_side=_optional_enum(body, "posSide", PosSide), auto_cxl=_bool(body, "autoCxl"),
+        cl_ord_id=_pattern(body, "clOrdId", _CL_ORD_ID), tag=_pattern(body, "tag", _TAG))
+
+
+def margin_balance(uid: int, body: dict[str, Any]) -> AdjustMargin:
+    """`account/position/margin-balance`: `type` add or reduce, `amt` > 0; `posSide` net when absent (ccxt)."""
+    _require_object(body)
+    kind = _text(body, "type")
+    if kind not in ("add", "reduce"):
+        raise param_error("type") if kind else param_empty("type")
+    amt = _required(_positive(body, "amt"), "amt")
+    return AdjustMargin(uid=uid, inst_id=_inst_id(body, None),
+                        pos_side=_optional_enum(body, "posSide", PosSide) or PosSide.NET, add=kind == "add", amt=amt)

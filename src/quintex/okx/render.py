@@ -8,11 +8,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from quintex.core.enums import CancelSource, InstType, Side
+from quintex.core.enums import CancelSource, CtType, InstType, PosSide, Side
 from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
 from quintex.core.records import (
+    AccountRisk,
     ApiKey,
     AssetBill,
     BalanceView,
@@ -22,6 +23,7 @@ from quintex.core.records import (
     MaxAvailSize,
     MaxSize,
     OrderView,
+    PositionView,
     User,
 )
 
@@ -32,6 +34,7 @@ AVG_PX_EXTRA_PLACES = 8
 
 _CANCEL_REASONS = {
     CancelSource.SYSTEM: "Order canceled by system",
+    CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE: "Close order canceled as the position was already closed",
     CancelSource.USER: "Order canceled by user",
     CancelSource.FOK_NOT_FILLED: "FOK order canceled as it could not be fully filled",
     CancelSource.IOC_REMAINDER: "Unfilled remainder of the IOC order canceled",
@@ -131,12 +134,13 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "instType": inst.inst_type.value, "instId": o.inst_id,
         "tgtCcy": o.tgt_ccy.value if o.tgt_ccy is not None else "",
         "ordId": str(o.ord_id), "clOrdId": o.cl_ord_id, "tag": o.tag,
-        "px": fmt(o.px), "sz": fmt(o.sz), "pnl": "0",
-        "ordType": o.ord_type.value, "side": o.side.value, "posSide": "net", "tdMode": o.td_mode.value,
+        "px": fmt(o.px), "sz": fmt(o.sz), "pnl": fmt_amt(o.pnl), "lever": fmt(o.lever),
+        "ordType": o.ord_type.value, "side": o.side.value, "posSide": o.pos_side.value if o.pos_side else "net",
+        "tdMode": o.td_mode.value,
         "accFillSz": fmt(o.acc_fill_sz), "state": o.state.value, "stpMode": o.stp_mode.value,
         "attachAlgoOrds": [], "linkedAlgoOrd": {"algoId": ""},
         "feeCcy": o.fee_ccy, "fee": fmt_amt(o.fee), "rebateCcy": o.rebate_ccy, "rebate": fmt_amt(o.rebate),
-        "category": "normal", "reduceOnly": "false", "isTpLimit": "false",
+        "category": "normal", "reduceOnly": "true" if o.reduce_only else "false", "isTpLimit": "false",
         "cancelSource": cancel_source.value if cancel_source is not None else "",
         "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source is not None else "",
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
@@ -171,11 +175,12 @@ def order_push(o: OrderView, inst: Instrument, fill: Fill | None) -> dict[str, A
 def _push_fill(fill: Fill | None) -> dict[str, Any]:
     if fill is None:
         return _blank(("fillPx", "tradeId", "fillSz", "fillPnl", "fillTime", "fillFee", "fillFeeCcy",
-                       "execType", "lastPx"))
+                       "execType", "lastPx", "fillMarkPx", "fillIdxPx"))
     return {
-        "fillPx": fmt(fill.px), "tradeId": str(fill.trade_id), "fillSz": fmt(fill.sz), "fillPnl": "0",
+        "fillPx": fmt(fill.px), "tradeId": str(fill.trade_id), "fillSz": fmt(fill.sz), "fillPnl": fmt_amt(fill.pnl),
         "fillTime": fmt_ts(fill.ts), "fillFee": fmt_amt(fill.fee), "fillFeeCcy": fill.fee_ccy,
-        "execType": fill.exec_type.value, "lastPx": fmt(fill.px),
+        "execType": fill.exec_type.value, "lastPx": fmt(fill.px), "fillMarkPx": fmt(fill.mark_px),
+        "fillIdxPx": fmt(fill.idx_px),
     }
 
 
@@ -186,12 +191,22 @@ def fill(f: Fill, inst: Instrument) -> dict[str, Any]:
         **_blank(_UNUSED_FILL_FIELDS),
         "instType": inst.inst_type.value, "instId": f.inst_id, "tradeId": str(f.trade_id),
         "ordId": str(f.ord_id), "clOrdId": f.cl_ord_id, "billId": str(f.bill_id),
-        "subType": "1" if f.side is Side.BUY else "2", "tag": f.tag,
-        "fillPx": fmt(f.px), "fillSz": fmt(f.sz), "fillPnl": "0", "side": f.side.value, "posSide": "net",
+        "subType": _fill_sub_type(f), "tag": f.tag, "fillMarkPx": fmt(f.mark_px), "fillIdxPx": fmt(f.idx_px),
+        "fillPx": fmt(f.px), "fillSz": fmt(f.sz), "fillPnl": fmt_amt(f.pnl), "side": f.side.value,
+        "posSide": f.pos_side.value if f.pos_side else "net",
         "execType": f.exec_type.value, "feeCcy": f.fee_ccy, "fee": fmt_amt(f.fee),
         "ts": fmt_ts(f.ts), "fillTime": fmt_ts(f.ts), "feeRate": fmt(-f.fee_rate),
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
     }
+
+
+def _fill_sub_type(f: Fill) -> str:
+    """Trade bill subType: 1 buy, 2 sell; in long/short mode 3/4 open long/short, 5/6 close long/short."""
+    if f.pos_side is PosSide.LONG:
+        return "5" if f.side is Side.SELL else "3"
+    if f.pos_side is PosSide.SHORT:
+        return "6" if f.side is Side.BUY else "4"
+    return "1" if f.side is Side.BUY else "2"
 
 
 def bill(b: Bill, inst_type: str) -> dict[str, Any]:
@@ -200,10 +215,12 @@ def bill(b: Bill, inst_type: str) -> dict[str, Any]:
     return {
         **_blank(_UNUSED_BILL_FIELDS),
         "instType": inst_type, "billId": str(b.bill_id), "type": b.type.value, "subType": b.sub_type.value,
-        "ts": fmt_ts(b.ts), "balChg": fmt_amt(b.bal_chg), "posBalChg": "0", "bal": fmt_amt(b.bal), "posBal": "0",
-        "sz": fmt(b.sz), "px": fmt(b.px), "ccy": b.ccy, "pnl": "0",
+        "ts": fmt_ts(b.ts), "balChg": fmt_amt(b.bal_chg), "bal": fmt_amt(b.bal),
+        "posBalChg": fmt_amt(b.pos_bal_chg) if b.pos_bal_chg is not None else "0",
+        "posBal": fmt_amt(b.pos_bal) if b.pos_bal is not None else "0",
+        "sz": fmt(b.sz), "px": fmt(b.px), "ccy": b.ccy, "pnl": fmt_amt(b.pnl) if b.pnl is not None else "0",
         "fee": fmt_amt(b.fee) if b.fee is not None else "0",
-        "mgnMode": "cash" if trade else "", "instId": b.inst_id, "ordId": fmt_id(b.ord_id),
+        "mgnMode": b.mgn_mode.value if b.mgn_mode else "cash" if trade else "", "instId": b.inst_id, "ordId": fmt_id(b.ord_id),
         "execType": b.exec_type.value if b.exec_type else "",
         "from": b.from_account.value if b.from_account else "",
         "to": b.to_account.value if b.to_account else "",
@@ -235,6 +252,36 @@ def _balance_detail(b: BalanceView) -> dict[str, Any]:
         "availEq": fmt_amt(b.avail), "availBal": fmt_amt(b.avail), "frozenBal": fmt_amt(b.frozen),
         "ordFrozen": fmt_amt(b.frozen), "collateralEnabled": False,
     }
+
+
+def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | None = None) -> dict[str, Any]:
+    """account/balance object (Futures mode): per currency, equity with every position's upl; the margin fields
+    of a currency are filled once it holds positions."""
+    return {
+        **_blank(_UNUSED_BALANCE_FIELDS),
+        "uTime": fmt_ts(ts),
+        "details": [_risk_detail(r) for r in risks if ccy_filter is None or r.ccy in ccy_filter],
+    }
+
+
+def _risk_detail(r: AccountRisk) -> dict[str, Any]:
+    avail = r.cash - r.frozen
+    detail = {
+        **_blank(_UNUSED_DETAIL_FIELDS),
+        "ccy": r.ccy, "eq": fmt_amt(r.eq), "cashBal": fmt_amt(r.cash), "uTime": fmt_ts(r.u_time),
+        "availEq": fmt_amt(r.avail_eq), "availBal": fmt_amt(avail), "frozenBal": fmt_amt(r.frozen + r.iso_margin),
+        "ordFrozen": fmt_amt(r.frozen), "collateralEnabled": False,
+    }
+    if r.iso_margin or r.imr or r.mgn_ratio is not None:
+        crossed = r.mgn_ratio is not None
+        detail.update({
+            "upl": fmt_amt(r.iso_upl + r.cross_upl), "isoEq": fmt_amt(r.iso_margin + r.iso_upl),
+            "isoUpl": fmt_amt(r.iso_upl), "imr": fmt_amt(r.imr) if crossed else "",
+            "mmr": fmt_amt(r.mmr) if crossed else "", "mgnRatio": fmt_amt(r.mgn_ratio),
+            "notionalLever": fmt_amt(MONEY.divide(r.cross_notional, r.eq).quantize(Decimal("1e-8"), context=MONEY))
+            if crossed and r.eq > 0 else "",
+        })
+    return detail
 
 
 def funding_balance(b: BalanceView) -> dict[str, Any]:
@@ -371,4 +418,26 @@ def withdrawal(w: Withdrawn, sender: str) -> dict[str, Any]:
         "ccy": w.ccy, "chain": w.chain, "nonTradableAsset": False, "amt": fmt_amt(w.amt), "ts": fmt_ts(w.ts),
         "from": sender, "to": w.to_addr, "toAddrType": "1", "addrEx": None, "txId": w.tx_id,
         "fee": fmt_amt(w.fee), "feeCcy": w.ccy, "state": "2", "wdId": str(w.wd_id), "clientId": w.client_id,
+    }
+
+
+def position_history(v: PositionView, inst: Instrument, close_type: str) -> dict[str, Any]:
+    """account/positions-history row: one position lifetime, `type` 1 partly / 2 fully closed; `pnlRatio` is the
+    realized PnL over the initial margin of the largest size it reached at its open price."""
+    face = (inst.ct_val or Decimal(0)) * (inst.ct_mult or Decimal(1))
+    notional = Decimal(0)
+    if v.open_avg_px:
+        notional = v.open_max * face / v.open_avg_px if inst.ct_type is CtType.INVERSE else \
+            v.open_max * face * v.open_avg_px
+    margin = MONEY.divide(notional, v.lever) if v.lever else Decimal(0)
+    ratio = MONEY.divide(v.realized_pnl, margin).quantize(Decimal("1e-16"), context=MONEY) if margin else Decimal(0)
+    return {
+        "instType": inst.inst_type.value, "instId": v.inst_id, "mgnMode": v.mgn_mode.value, "type": close_type,
+        "cTime": fmt_ts(v.c_time), "uTime": fmt_ts(v.u_time), "openAvgPx": fmt_amt(v.open_avg_px),
+        "nonSettleAvgPx": "", "closeAvgPx": fmt_amt(v.close_avg_px), "posId": str(v.pos_id),
+        "openMaxPos": fmt_amt(v.open_max), "closeTotalPos": fmt_amt(v.close_total),
+        "realizedPnl": fmt_amt(v.realized_pnl), "settledPnl": "", "pnlRatio": fmt_amt(ratio),
+        "fee": fmt_amt(v.fee), "fundingFee": fmt_amt(v.funding_fee), "liqPenalty": fmt_amt(v.liq_penalty),
+        "pnl": fmt_amt(v.pnl), "posSide": v.pos_side.value, "lever": fmt_amt(v.lever),
+        "direction": "long" if v.opened_long else "short", "triggerPx": "", "uly": inst.uly, "ccy": v.ccy,
     }

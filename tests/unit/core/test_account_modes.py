@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from quintex.core.accountmode import set_account_level, set_position_mode
 from quintex.core.commands import CreateSubAccount, CreateUser, SetAccountLevel, SetPositionMode
-from quintex.core.enums import AcctLv, MgnMode, PosMode, PosSide, TdMode
+from quintex.core.enums import AcctLv, InstType, MgnMode, PosMode, PosSide, TdMode
 from quintex.core.events import CommandRejected, UserCreated, UserUpdated
 from quintex.core.rejects import Reject
 from quintex.core.state import State
@@ -88,7 +88,8 @@ def test_a_pending_derivative_or_margin_order_holds_back_the_account_mode_with_5
 
 def test_an_open_position_holds_back_the_account_mode_with_59134_and_the_position_mode_with_59000() -> None:
     s, uid = flat_state()
-    position = s.positions.open_position(uid, "BTC-USDT-SWAP", MgnMode.CROSS, PosSide.NET, D(10), 1)
+    position = s.positions.open_position(uid, "BTC-USDT-SWAP", InstType.SWAP, "USDT", MgnMode.CROSS, PosSide.NET,
+                                         D(10), 1)
     position.pos = D(-3)
     assert set_account_level(s, SetAccountLevel(uid, AcctLv.MULTI_CURRENCY)) == [
         CommandRejected(Reject.ACCT_LV_POSITIONS)]

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 
 from quintex.core.commands import (
+    AdjustMargin,
     AdvanceTime,
     AmendOrder,
     CancelOrder,
+    ClosePosition,
     Command,
     CreateApiKey,
     CreateSubAccount,
@@ -84,6 +86,8 @@ ONE_OF_EACH: list[Command] = [
     SetCancelAllAfter(7, 60, "mm"),
     AdvanceTime(),
     UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal("30000.5")), IndexPrice("BTC-USD", Decimal(30001)))),
+    ClosePosition(3, "BTC-USDT-SWAP", MgnMode.CROSS, PosSide.LONG, True, "shut", "t1"),
+    AdjustMargin(3, "BTC-USD-SWAP", PosSide.NET, False, Decimal("0.015")),
     RestoreState(run(seeded_session(4, 300)).snapshot()),
     SetAccountLevel(7, AcctLv.MULTI_CURRENCY),
     SetPositionMode(7, PosMode.LONG_SHORT),

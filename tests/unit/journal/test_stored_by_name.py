@@ -25,6 +25,7 @@ from quintex.core.enums import (
     ExecType,
     OrdState,
     OrdType,
+    PosSide,
     Side,
     StpMode,
     TdMode,
@@ -151,7 +152,7 @@ def test_every_stored_row_of_the_v1_upgrade_fixture_decodes_and_survives_version
 # -- records that grow ---------------------------------------------------------------------------------
 
 
-class FillWithPnl(NamedTuple):
+class FillGrown(NamedTuple):
     """`Fill` as a later version might have it: one more field, with a default."""
 
     trade_id: int
@@ -170,14 +171,18 @@ class FillWithPnl(NamedTuple):
     cl_ord_id: str
     tag: str
     pnl: Decimal = Decimal(0)
+    mark_px: Decimal | None = None
+    idx_px: Decimal | None = None
+    pos_side: PosSide | None = None
+    fwd_px: Decimal | None = None
 
 
 def test_a_row_written_before_a_defaulted_field_was_added_decodes_with_the_default() -> None:
     old_encode, _ = record_codec(Fill)
-    new_encode, new_decode = record_codec(FillWithPnl)
-    assert new_decode(old_encode(FILL)) == FillWithPnl(*FILL)
-    assert new_decode(v1_plain("Fill", json.loads(V1_FILLED)[0][2])) == FillWithPnl(*FILL)
-    grown = FillWithPnl(*FILL, pnl=D("1.5"))
+    new_encode, new_decode = record_codec(FillGrown)
+    assert new_decode(old_encode(FILL)) == FillGrown(*FILL)
+    assert new_decode(v1_plain("Fill", json.loads(V1_FILLED)[0][2])) == FillGrown(*FILL)
+    grown = FillGrown(*FILL, fwd_px=D("1.5"))
     assert new_decode(new_encode(grown)) == grown
 
 
@@ -201,11 +206,11 @@ def test_a_stored_record_missing_a_defaulted_field_takes_the_default_inside_a_ro
 
 def test_fields_from_a_newer_version_are_refused_not_dropped() -> None:
     with pytest.raises(ValueError, match="unknown fields"):
-        record_codec(Fill)[1](record_codec(FillWithPnl)[0](FillWithPnl(*FILL)))
+        record_codec(Fill)[1](record_codec(FillGrown)[0](FillGrown(*FILL)))
     _, load = stored_record(Fill)
     cell = json.loads(stored_record(Fill)[0](FILL))
     with pytest.raises(CodecError, match="unknown fields"):
-        load(json.dumps({**cell, "pnl": "0"}))
+        load(json.dumps({**cell, "fwd_px": "0"}))
     stored = orjson.loads(zlib.decompress(encode_events(decode_events(V1_TRADE))))
     stored["events"][0][1]["maker_side"] = "buy"
     with pytest.raises(CodecError, match="unknown fields"):

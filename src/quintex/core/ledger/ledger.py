@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..enums import AssetBillType, BillSubType, BillType, ExecType
+from ..enums import AssetBillType, BillSubType, BillType, ExecType, MgnMode
 from ..events import BalanceChanged
 from ..ids import Ids
 from ..num import ZERO
@@ -79,7 +79,20 @@ class Ledger:
         bal.u_time = ts
         # see records.py: every field, in order
         return tuple.__new__(Bill, (self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts,
-                                    inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None))
+                                    inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, None,
+                                    None, None, None))
+
+    def post_contract_trade(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, fee: Decimal, ts: int,
+                            sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,
+                            px: Decimal, sz: Decimal, exec_type: ExecType, pnl: Decimal, pos_bal: Decimal | None,
+                            pos_bal_chg: Decimal | None, mgn_mode: MgnMode) -> Bill:
+        """One side of a swap or futures fill: cash moves by `chg` (PnL, fee, isolated margin)."""
+        bal = self.balance(uid, ccy)
+        bal.cash += chg
+        bal.frozen -= unfreeze
+        bal.u_time = ts
+        return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts, inst_id, ord_id,
+                    cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, pnl, pos_bal, pos_bal_chg, mgn_mode)
 
     def collect_fee(self, ccy: str, amt: Decimal, ts: int) -> None:
         bal = self.balance(FEE_UID, ccy)

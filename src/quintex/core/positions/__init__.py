@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..enums import MgnMode, PosSide
+from ..enums import InstType, MgnMode, PosSide
 from ..events import PositionChanged
 from ..ids import Ids
 from .position import Position, PositionKey
@@ -15,24 +15,34 @@ class Positions:
     def __init__(self, ids: Ids) -> None:
         self._ids = ids
         self.open: dict[PositionKey, Position] = {}
+        self.by_user: dict[int, dict[PositionKey, Position]] = {}
 
     def get(self, uid: int, inst_id: str, mgn_mode: MgnMode, pos_side: PosSide) -> Position | None:
         return self.open.get((uid, inst_id, mgn_mode, pos_side))
 
-    def open_position(self, uid: int, inst_id: str, mgn_mode: MgnMode, pos_side: PosSide, lever: Decimal,
-                      ts: int) -> Position:
+    def open_position(self, uid: int, inst_id: str, inst_type: InstType, ccy: str, mgn_mode: MgnMode,
+                      pos_side: PosSide, lever: Decimal, ts: int) -> Position:
         """The position of this key, opened empty (`pos` 0) when there is none."""
         key = (uid, inst_id, mgn_mode, pos_side)
         position = self.open.get(key)
         if position is None:
-            position = self.open[key] = Position(self._ids.next_pos_id(), uid, inst_id, mgn_mode, pos_side, lever,
-                                                 ts, ts)
+            position = Position(self._ids.next_pos_id(), uid, inst_id, mgn_mode, pos_side, lever, ts, ts, inst_type,
+                                ccy)
+            self.put(position)
         return position
+
+    def put(self, position: Position) -> None:
+        self.open[position.key] = position
+        self.by_user.setdefault(position.uid, {})[position.key] = position
 
     def close(self, position: Position) -> PositionChanged:
         """Forget a position whose size is back to zero; the event shows it closed."""
         del self.open[position.key]
+        mine = self.by_user[position.uid]
+        del mine[position.key]
+        if not mine:
+            del self.by_user[position.uid]
         return PositionChanged(position.view())
 
     def of_user(self, uid: int) -> list[Position]:
-        return [p for p in self.open.values() if p.uid == uid]
+        return list(self.by_user.get(uid, {}).values())

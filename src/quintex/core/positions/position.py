@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..enums import MgnMode, PosSide
-from ..num import ZERO
+from ..enums import InstType, MgnMode, PosSide
+from ..num import MONEY, ZERO
 from ..records import PositionView
 
 PositionKey = tuple[int, str, MgnMode, PosSide]
@@ -14,6 +14,10 @@ PositionKey = tuple[int, str, MgnMode, PosSide]
 
 @dataclass(slots=True, eq=False)
 class Position:
+    """`pos` in contracts: signed in net mode (negative is short), positive for `long`/`short` sides.
+    `cost` is what the open contracts cost in the settlement currency `ccy` (see `risk/contracts`);
+    `margin` what an isolated position holds; `pending_close` the size pending closing orders may close."""
+
     pos_id: int
     uid: int
     inst_id: str
@@ -22,20 +26,52 @@ class Position:
     lever: Decimal
     c_time: int
     u_time: int
+    inst_type: InstType = InstType.SWAP
+    ccy: str = ""
     pos: Decimal = ZERO
+    cost: Decimal = ZERO
     avg_px: Decimal = ZERO
     margin: Decimal = ZERO
-    realized_pnl: Decimal = ZERO
+    pnl: Decimal = ZERO
     fee: Decimal = ZERO
     funding_fee: Decimal = ZERO
+    liq_penalty: Decimal = ZERO
+    trade_id: int | None = None
+    pending_close: Decimal = ZERO
+    open_avg_px: Decimal = ZERO
+    """The average open price (kept when the position closes, for its history)."""
+    open_max: Decimal = ZERO
+    close_total: Decimal = ZERO
+    close_value: Decimal = ZERO
+    """Σ px × contracts of the closing fills (their average price is this over `close_total`)."""
+    opened_long: bool = True
+    """The direction it was opened in (a closed net position has no sign left to tell)."""
 
     @property
     def key(self) -> PositionKey:
         return (self.uid, self.inst_id, self.mgn_mode, self.pos_side)
 
+    @property
+    def long(self) -> bool:
+        return self.pos_side is PosSide.LONG or (self.pos_side is PosSide.NET and self.pos > ZERO)
+
+    @property
+    def size(self) -> Decimal:
+        return abs(self.pos)
+
     def view(self) -> PositionView:
         return PositionView(
             pos_id=self.pos_id, uid=self.uid, inst_id=self.inst_id, mgn_mode=self.mgn_mode,
             pos_side=self.pos_side, pos=self.pos, avg_px=self.avg_px, margin=self.margin, lever=self.lever,
-            realized_pnl=self.realized_pnl, fee=self.fee, funding_fee=self.funding_fee, c_time=self.c_time,
-            u_time=self.u_time)
+            realized_pnl=self.pnl + self.fee + self.funding_fee + self.liq_penalty, fee=self.fee,
+            funding_fee=self.funding_fee, c_time=self.c_time, u_time=self.u_time, inst_type=self.inst_type,
+            ccy=self.ccy, cost=self.cost, pnl=self.pnl, liq_penalty=self.liq_penalty, trade_id=self.trade_id,
+            pending_close=self.pending_close, open_avg_px=self.open_avg_px, open_max=self.open_max,
+            close_total=self.close_total, close_avg_px=self._close_avg_px(),
+            opened_long=self.opened_long)
+
+    def _close_avg_px(self) -> Decimal:
+        if not self.close_total:
+            return ZERO
+        return MONEY.divide(self.close_value, self.close_total).quantize(Decimal("1e-10"), context=MONEY).normalize(
+            context=MONEY)

@@ -27,8 +27,17 @@ class Product(Protocol):
     def fee_ccy(self, inst: Instrument, order: Order) -> str:
         """The currency the order's fees are charged in."""
 
+    def prepare(self, s: State, order: Order, cmd: PlaceOrder) -> Reject | None:
+        """Product fields of a new order (position side, leverage, whether it closes) and their checks."""
+
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
         """Set aside what the order may spend (`order.frozen` of `order.frozen_ccy`), or say why not."""
+
+    def available(self, s: State, uid: int, ccy: str) -> Decimal:
+        """What a new reservation of `ccy` may use."""
+
+    def forget(self, s: State, order: Order) -> None:
+        """A closing order (`order.reduce_only`) ended."""
 
     def amend_delta(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Decimal:
         """How much more (negative: less) the order must reserve at a new price and size."""

@@ -1,43 +1,274 @@
 """Perpetual swaps and futures: contracts that open, change and close positions, margined in the settlement
-currency (linear: the quote, e.g. USDT; inverse: the coin)."""
+currency (linear: the quote, e.g. USDT; inverse: the coin).
+
+An order reserves the initial margin of the part that may open a position (value / lever) and the taker fee
+of that part; closing orders (reduce-only, and long/short-mode closes) reserve nothing and may close at most
+what the position holds. A fill moves no cash for the contracts themselves: the closed part realizes its PnL
+against the position's cost (`risk/contracts`), the opened part adds to the cost, an isolated position moves
+its margin between the account's cash and the position, and the fee (value × rate, in the settlement
+currency) goes to the fee account.
+"""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 
+from .. import pricing
 from ..commands import PlaceOrder
-from ..enums import ExecType, TdMode
-from ..events import Event
+from ..enums import AcctLv, BillSubType, ExecType, MgnMode, OrdState, PosMode, PosSide, Side, TdMode
+from ..events import BillPosted, Event, PositionChanged
 from ..instruments import Instrument
+from ..leverage import lever_of
+from ..num import MONEY, ONE, ZERO, floor_to, mul
 from ..orders import Order
+from ..positions import Position
 from ..records import Fill, MaxAvailSize, MaxSize
 from ..rejects import Reject
+from ..risk import contracts, margin
 from ..state import State
+
+FEE_RATES = (Decimal("0.0002"), Decimal("0.0005"))
+"""OKX Lv1 (maker, taker) rates of swaps and futures, positive = charged."""
+_MARGIN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
 
 
 class Derivative:
-    """Listed and quoted; trading them is being built, so every order is refused as not supported."""
-
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
-        return Reject.INST_TYPE_UNSUPPORTED
+        user = s.users.by_uid[cmd.uid]
+        if user.acct_lv is AcctLv.SPOT or cmd.td_mode not in _MARGIN_MODES:
+            return Reject.TD_MODE_UNSUPPORTED
+        if user.pos_mode is PosMode.LONG_SHORT:
+            if cmd.pos_side not in (PosSide.LONG, PosSide.SHORT):
+                return Reject.POS_SIDE_INVALID
+        elif cmd.pos_side not in (None, PosSide.NET):
+            return Reject.POS_SIDE_INVALID
+        return None
 
     def fee_ccy(self, inst: Instrument, order: Order) -> str:
         return inst.settle_ccy
 
+    def prepare(self, s: State, order: Order, cmd: PlaceOrder) -> Reject | None:
+        """Set the order's position side, leverage and whether it closes; check what a closing order closes."""
+        user = s.users.by_uid[order.uid]
+        mgn_mode = _MARGIN_MODES[order.td_mode]
+        if user.pos_mode is PosMode.LONG_SHORT:
+            order.pos_side = cmd.pos_side
+            order.reduce_only = (cmd.pos_side is PosSide.LONG) is (order.side is Side.SELL)
+        else:
+            order.pos_side = PosSide.NET
+            order.reduce_only = cmd.reduce_only
+        order.lever = lever_of(s, order.uid, order.inst, mgn_mode, order.pos_side)  # type: ignore[arg-type]
+        if not order.reduce_only:
+            return None
+        position = _position(s, order)
+        if position is None or not position.pos:
+            return Reject.REDUCE_ONLY_NO_POSITION
+        if position.pos_side is PosSide.NET and (position.pos > ZERO) is (order.side is Side.BUY):
+            return Reject.REDUCE_ONLY_SAME_SIDE
+        if order.sz > position.size - position.pending_close:
+            return Reject.CLOSE_SIZE_EXCEEDS_POSITION
+        position.pending_close += order.sz
+        return None
+
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
-        return Reject.INST_TYPE_UNSUPPORTED, []
+        """Freeze the initial margin and taker fee of what the order may open."""
+        if order.reduce_only:
+            return None, []
+        ccy = order.inst.settle_ccy
+        px = order.px if order.px is not None else _worst_px(s, order)
+        need = _margin_for(s, order, order.sz, px)
+        if need > margin.avail_eq(s, order.uid, ccy):
+            return Reject.INSUFFICIENT_BALANCE, []
+        order.frozen_ccy, order.frozen = ccy, need
+        return None, [s.ledger.freeze(order.uid, ccy, need, s.ts)]
+
+    def available(self, s: State, uid: int, ccy: str) -> Decimal:
+        return margin.avail_eq(s, uid, ccy)
 
     def amend_delta(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Decimal:
-        raise NotImplementedError
+        if order.reduce_only:
+            return ZERO
+        left = max(new_sz - order.acc_fill_sz, ZERO)
+        return _opening_margin(order, left, new_px) - order.frozen
 
     def capacity(self, s: State, taker: Order, px: Decimal) -> Decimal:
-        raise NotImplementedError
+        """Contracts the order may still take: its remainder; a closing order at most what its position holds."""
+        if not taker.reduce_only:
+            return taker.remaining
+        position = _position(s, taker)
+        return min(taker.remaining, position.size) if position is not None else ZERO
+
+    def forget(self, s: State, order: Order) -> None:
+        """A closing order ended: what it had left no longer waits to close its position."""
+        position = _position(s, order)
+        if position is not None:
+            position.pending_close = max(position.pending_close - order.remaining, ZERO)
 
     def max_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode, px: Decimal | None) -> MaxSize | Reject:
-        return Reject.INST_TYPE_UNSUPPORTED
+        """Contracts a buy and a sell can reach: the closable opposite position plus what the margin opens."""
+        if td_mode not in _MARGIN_MODES:
+            return Reject.TD_MODE_UNSUPPORTED
+        mgn_mode = _MARGIN_MODES[td_mode]
+        avail = max(margin.avail_eq(s, uid, inst.settle_ccy), ZERO)
+        sizes = []
+        for side in (Side.BUY, Side.SELL):
+            at = px or _reference_px(s, inst, side)
+            if at is None:
+                sizes.append(ZERO)
+                continue
+            lever = lever_of(s, uid, inst, mgn_mode, PosSide.NET)
+            per_contract = _opening_margin_at(inst, ONE, at, lever)
+            opens = floor_to(MONEY.divide(avail, per_contract), inst.lot_sz) if per_contract else ZERO
+            net = s.positions.get(uid, inst.inst_id, mgn_mode, PosSide.NET)
+            closes = net.size if net is not None and (net.pos < ZERO) is (side is Side.BUY) else ZERO
+            sizes.append(opens + closes)
+        return MaxSize(inst.inst_id, sizes[0], sizes[1])
 
     def max_avail_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode) -> MaxAvailSize | Reject:
-        return Reject.INST_TYPE_UNSUPPORTED
+        if td_mode not in _MARGIN_MODES:
+            return Reject.TD_MODE_UNSUPPORTED
+        avail = max(margin.avail_eq(s, uid, inst.settle_ccy), ZERO)
+        return MaxAvailSize(inst.inst_id, avail, avail)
 
     def settle(self, s: State, order: Order, px: Decimal, qty: Decimal, exec_type: ExecType,
                trade_id: int) -> tuple[Fill, list[Event]]:
-        raise NotImplementedError
+        """One side of a fill: close what it closes, open the rest, charge the fee."""
+        inst, uid, ts = order.inst, order.uid, s.ts
+        rate = FEE_RATES[0] if exec_type is ExecType.MAKER else FEE_RATES[1]
+        total = contracts.value(inst, qty, px)
+        fee = mul(total, rate)
+        buy = order.side is Side.BUY
+        position = s.positions.open_position(uid, inst.inst_id, inst.inst_type, inst.settle_ccy,
+                                             _MARGIN_MODES[order.td_mode], order.pos_side,  # type: ignore[arg-type]
+                                             order.lever, ts)  # type: ignore[arg-type]
+        closing = min(qty, position.size) if position.pos and position.long is not buy else ZERO
+        closing_value = contracts.value(inst, closing, px) if closing else ZERO
+        pnl = cash = margin_chg = ZERO
+        events: list[Event] = []
+        if closing:
+            pnl, released_margin = _close(inst, position, closing, closing_value, px)
+            cash += pnl + released_margin
+            margin_chg -= released_margin
+            if order.reduce_only:
+                position.pending_close = max(position.pending_close - closing, ZERO)
+        opening = qty - closing
+        if opening and closing:  # a flip: the closed side is told, then the opposite one opens
+            events.append(PositionChanged(position.view()))
+        if opening:
+            added = _open(inst, position, opening, total - closing_value, buy, order.lever, ts)  # type: ignore[arg-type]
+            cash -= added
+            margin_chg += added
+        position.fee -= fee
+        position.trade_id, position.u_time = trade_id, ts
+        release = order.frozen if order.remaining <= qty else contracts.released_cost(order.frozen, order.remaining,
+                                                                                       qty)
+        order.frozen -= release
+        bill = s.ledger.post_contract_trade(
+            uid, inst.settle_ccy, cash - fee, release, -fee, ts, _sub_type(order, closing, opening), inst.inst_id,
+            order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty, exec_type, pnl,
+            position.margin if position.mgn_mode is MgnMode.ISOLATED else None,
+            margin_chg if position.mgn_mode is MgnMode.ISOLATED else None, position.mgn_mode)
+        s.ledger.collect_fee(inst.settle_ccy, fee, ts)
+        order.acc_fill_sz += qty
+        order.fill_notional += mul(px, qty)
+        order.fee -= fee
+        order.pnl += pnl
+        order.u_time = ts
+        mark = pricing.mark_price(s, inst)
+        fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, inst.settle_ccy, exec_type,
+                    bill.bill_id, rate, ts, order.cl_ord_id, order.tag, pnl, mark, pricing.index_of(s, inst),
+                    order.pos_side)
+        order.last_fill = fill
+        order.move_to(OrdState.FILLED if order.acc_fill_sz >= order.sz else OrdState.PARTIALLY_FILLED)
+        events.append(BillPosted(bill))
+        events.append(s.positions.close(position) if not position.pos else PositionChanged(position.view()))
+        return fill, events
+
+
+def _close(inst: Instrument, position: Position, closing: Decimal, closing_value: Decimal,
+           px: Decimal) -> tuple[Decimal, Decimal]:
+    """Close `closing` contracts worth `closing_value`: (the realized PnL, the isolated margin released)."""
+    size = position.size
+    released = contracts.released_cost(position.cost, size, closing)
+    pnl = contracts.pnl(inst, position.long, released, closing_value)
+    released_margin = contracts.released_cost(position.margin, size, closing)
+    position.cost -= released
+    position.margin -= released_margin
+    position.pnl += pnl
+    position.pos += closing if position.pos < ZERO else -closing
+    position.avg_px = contracts.avg_px(inst, position.size, position.cost)
+    position.close_total += closing
+    position.close_value += mul(px, closing)
+    return pnl, released_margin
+
+
+def _open(inst: Instrument, position: Position, opening: Decimal, opening_value: Decimal, buy: bool, lever: Decimal,
+          ts: int) -> Decimal:
+    """Open `opening` contracts worth `opening_value`; the isolated margin it moves into the position."""
+    if not position.pos:
+        position.c_time, position.lever = ts, lever
+        position.pnl = position.fee = position.funding_fee = position.liq_penalty = ZERO
+        position.open_max = position.close_total = position.close_value = ZERO
+        position.opened_long = buy if position.pos_side is PosSide.NET else position.pos_side is PosSide.LONG
+    position.cost += opening_value
+    if position.pos_side is PosSide.NET:
+        position.pos += opening if buy else -opening
+    else:
+        position.pos += opening
+    position.avg_px = position.open_avg_px = contracts.avg_px(inst, position.size, position.cost)
+    position.open_max = max(position.open_max, position.size)
+    if position.mgn_mode is not MgnMode.ISOLATED:
+        return ZERO
+    added = contracts.plain(MONEY.divide(opening_value, lever).quantize(contracts.VALUE_STEP, context=MONEY))
+    position.margin += added
+    return added
+
+
+def _sub_type(order: Order, closing: Decimal, opening: Decimal) -> BillSubType:
+    if order.pos_side is PosSide.NET:
+        return BillSubType.BUY if order.side is Side.BUY else BillSubType.SELL
+    if order.pos_side is PosSide.LONG:
+        return BillSubType.CLOSE_LONG if closing else BillSubType.OPEN_LONG
+    return BillSubType.CLOSE_SHORT if closing else BillSubType.OPEN_SHORT
+
+
+def _position(s: State, order: Order) -> Position | None:
+    return s.positions.get(order.uid, order.inst.inst_id, _MARGIN_MODES[order.td_mode],
+                           order.pos_side)  # type: ignore[arg-type]
+
+
+def _margin_for(s: State, order: Order, sz: Decimal, px: Decimal) -> Decimal:
+    """Margin and fee of the part of `sz` that opens: in net mode what exceeds the opposite position."""
+    position = _position(s, order)
+    if position is not None and position.pos and position.pos_side is PosSide.NET and \
+            (position.pos > ZERO) is (order.side is Side.SELL):
+        sz = max(sz - position.size, ZERO)
+    return _opening_margin(order, sz, px)
+
+
+def _opening_margin(order: Order, sz: Decimal, px: Decimal) -> Decimal:
+    return _opening_margin_at(order.inst, sz, px, order.lever)  # type: ignore[arg-type]
+
+
+def _opening_margin_at(inst: Instrument, sz: Decimal, px: Decimal, lever: Decimal) -> Decimal:
+    """Initial margin (value / lever, rounded up) plus the taker fee of opening `sz` contracts at `px`."""
+    if not sz:
+        return ZERO
+    value = contracts.value(inst, sz, px)
+    im = contracts.plain(MONEY.divide(value, lever).quantize(contracts.VALUE_STEP, rounding=ROUND_UP, context=MONEY))
+    return im + mul(value, FEE_RATES[1])
+
+
+def _worst_px(s: State, order: Order) -> Decimal:
+    """The price a market order would reach sweeping the book for its whole size (the last level if shallower)."""
+    left, px = order.sz, ZERO
+    for level in s.books[order.inst.inst_id].opposite(order.side).best_first():
+        px = level.px
+        left -= level.sz
+        if left <= ZERO:
+            break
+    return px
+
+
+def _reference_px(s: State, inst: Instrument, side: Side) -> Decimal | None:
+    best = s.books[inst.inst_id].opposite(side).best()
+    return best.px if best is not None else pricing.mark_price(s, inst)

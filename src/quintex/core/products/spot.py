@@ -28,6 +28,15 @@ class Spot:
     def fee_ccy(self, inst: Instrument, order: Order) -> str:
         return inst.base_ccy if order.side is Side.BUY else inst.quote_ccy
 
+    def prepare(self, s: State, order: Order, cmd: PlaceOrder) -> Reject | None:
+        return None
+
+    def available(self, s: State, uid: int, ccy: str) -> Decimal:
+        return s.ledger.avail(uid, ccy)
+
+    def forget(self, s: State, order: Order) -> None:
+        """Spot orders never close positions."""
+
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
         """Freeze what the order may spend; a market order may shrink to the balance unless banAmend."""
         inst = order.inst
@@ -93,7 +102,8 @@ class Spot:
         order.u_time = ts
         # see records.py: every field, in order
         fill = tuple.__new__(Fill, (trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, get_ccy,
-                                    exec_type, bill.bill_id, rate, ts, order.cl_ord_id, order.tag))
+                                    exec_type, bill.bill_id, rate, ts, order.cl_ord_id, order.tag, ZERO, None,
+                                    None, None))
         order.last_fill = fill
         order.move_to(OrdState.FILLED if _complete(order) else OrdState.PARTIALLY_FILLED)
         return fill, [BillPosted(paid), BillPosted(bill)]

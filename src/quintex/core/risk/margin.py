@@ -1,23 +1,170 @@
-"""What positions make of an account at the mark price: each position's upl, margins and liquidation price,
-and each currency's equity, margins and margin ratio (Futures mode: cross margin per settlement currency)."""
+"""What positions make of an account at the mark price (Futures mode: cross margin per settlement currency).
+
+Per position: notional = |pos| at the mark; upl from its cost (`contracts`); cross initial margin =
+notional / lever; maintenance margin = notional × the tier's rate; an isolated position's margin ratio =
+(margin + upl) / (mmr + notional × taker rate), its liquidation price where that ratio reaches 1.
+Per currency: eq = cash + isolated margin + every position's upl; what new margin may use (`avail_eq`) =
+cash − frozen − cross imr + cross upl when it is a loss (a gain is not lent to new positions); the cross
+margin ratio = (cash − frozen + cross upl) / (cross mmr + liquidation fees), each cross position's
+liquidation price the mark at which that ratio would reach 1 with every other price unchanged.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import ROUND_DOWN, Decimal
+
+from .. import pricing
+from ..enums import CtType, MgnMode
+from ..instruments import Instrument
 from ..ledger.ledger import Balance
-from ..num import ZERO
+from ..num import MONEY, ONE, ZERO, mul
+from ..positions import Position
 from ..records import AccountRisk, PositionRisk
 from ..state import State
+from . import contracts
+
+TAKER_RATE = Decimal("0.0005")
+"""The liquidation fee rate (OKX Lv1 taker rate of swaps and futures)."""
+_STEP = Decimal("1e-16")
 
 
-def position_risks(s: State, uid: int) -> list[PositionRisk]:
-    return []
+def mmr_rate(inst: Instrument, mgn_mode: MgnMode, size: Decimal) -> Decimal:
+    """Maintenance margin rate: half the initial margin rate at the instrument's maximum leverage."""
+    return MONEY.divide(ONE, 2 * Decimal(inst.lever or 10))
+
+
+class _Figures:
+    """One position at the mark price."""
+
+    __slots__ = ("inst", "mark", "mmr", "notional", "position", "upl")
+
+    def __init__(self, s: State, position: Position) -> None:
+        inst = s.instruments[position.inst_id]
+        self.position, self.inst = position, inst
+        mark = pricing.mark_price(s, inst)
+        self.mark = mark
+        size = position.size
+        px = mark if mark is not None else (position.avg_px or None)
+        self.notional = contracts.value(inst, size, px) if px else position.cost
+        self.upl = contracts.upl(inst, position.long, size, position.cost, px) if px else ZERO
+        self.mmr = mul(self.notional, mmr_rate(inst, position.mgn_mode, size))
+
+    @property
+    def imr(self) -> Decimal:
+        return MONEY.divide(self.notional, self.position.lever)
+
+
+def _figures(s: State, uid: int, ccy: str | None = None) -> list[_Figures]:
+    return [_Figures(s, p) for p in s.positions.by_user.get(uid, {}).values() if ccy is None or p.ccy == ccy]
+
+
+def avail_eq(s: State, uid: int, ccy: str) -> Decimal:
+    """What new margin (and a transfer out) may use in `ccy`."""
+    bal = s.ledger.trading.get((uid, ccy))
+    free = bal.avail if bal is not None else ZERO
+    if uid not in s.positions.by_user:
+        return free
+    imr = upl = ZERO
+    for f in _figures(s, uid, ccy):
+        if f.position.mgn_mode is MgnMode.CROSS:
+            imr += f.imr
+            upl += f.upl
+    return free - imr + min(upl, ZERO)
+
+
+def reducible_margin(s: State, position: Position) -> Decimal:
+    """How much margin an isolated position can give back: what exceeds the initial margin at the mark, less
+    any unrealized loss."""
+    f = _Figures(s, position)
+    return max(position.margin + min(f.upl, ZERO) - f.imr, ZERO)
+
+
+def real_leverage(s: State, position: Position) -> Decimal:
+    """A position's leverage on its own equity: notional / (margin + upl); 0 when that equity is gone."""
+    f = _Figures(s, position)
+    equity = position.margin + f.upl
+    return _round(MONEY.divide(f.notional, equity)) if equity > ZERO else ZERO
 
 
 def account_risks(s: State, uid: int) -> list[AccountRisk]:
-    """Every currency of the account's trading balance (and every settlement currency it holds positions in)."""
-    return [_account_risk(ccy, bal) for (owner, ccy), bal in s.ledger.trading.items() if owner == uid]
+    """Every currency of the account's trading balance."""
+    figures = _figures(s, uid)
+    return [_account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy])
+            for (owner, ccy), bal in s.ledger.trading.items() if owner == uid]
 
 
-def _account_risk(ccy: str, bal: Balance) -> AccountRisk:
-    return AccountRisk(ccy=ccy, cash=bal.cash, frozen=bal.frozen, iso_margin=ZERO, iso_upl=ZERO, cross_upl=ZERO,
-                       imr=ZERO, mmr=ZERO, mgn_ratio=None, cross_notional=ZERO, eq=bal.cash,
-                       avail_eq=bal.avail, u_time=bal.u_time)
+def _account_risk(ccy: str, bal: Balance, figures: list[_Figures]) -> AccountRisk:
+    iso_margin = iso_upl = cross_upl = imr = mmr = fees = notional = ZERO
+    for f in figures:
+        if f.position.mgn_mode is MgnMode.ISOLATED:
+            iso_margin += f.position.margin
+            iso_upl += f.upl
+        else:
+            cross_upl += f.upl
+            imr += f.imr
+            mmr += f.mmr
+            fees += mul(f.notional, TAKER_RATE)
+            notional += f.notional
+    crossed = any(f.position.mgn_mode is MgnMode.CROSS for f in figures)
+    ratio = _ratio(bal.avail + cross_upl, mmr + fees) if crossed else None
+    return AccountRisk(ccy=ccy, cash=bal.cash, frozen=bal.frozen, iso_margin=iso_margin, iso_upl=iso_upl,
+                       cross_upl=cross_upl, imr=_round(imr), mmr=mmr, mgn_ratio=ratio, cross_notional=notional,
+                       eq=bal.cash + iso_margin + iso_upl + cross_upl,
+                       avail_eq=_round(bal.avail - imr + min(cross_upl, ZERO)), u_time=bal.u_time)
+
+
+def position_risks(s: State, uid: int) -> list[PositionRisk]:
+    """The account's open positions, newest first."""
+    figures = _figures(s, uid)
+    accounts = {a.ccy: a for a in account_risks(s, uid)} if figures else {}
+    risks = [_position_risk(s, f, figures, accounts.get(f.position.ccy)) for f in figures]
+    return sorted(risks, key=lambda r: (r.position.c_time, r.position.pos_id), reverse=True)
+
+
+def _position_risk(s: State, f: _Figures, figures: Iterable[_Figures], account: AccountRisk | None) -> PositionRisk:
+    p, inst = f.position, f.inst
+    size = p.size
+    entry_margin = MONEY.divide(p.cost, p.lever) if p.cost else ZERO
+    rate = mmr_rate(inst, p.mgn_mode, size)
+    if p.mgn_mode is MgnMode.ISOLATED:
+        imr = None
+        ratio = _ratio(p.margin + f.upl, f.mmr + mul(f.notional, TAKER_RATE))
+        cover = p.margin
+        upl_base = p.margin or entry_margin
+    else:
+        imr = _round(f.imr)
+        ratio = account.mgn_ratio if account is not None else None
+        others = [o for o in figures if o is not f and o.position.mgn_mode is MgnMode.CROSS and o.position.ccy == p.ccy]
+        cover = (account.cash - account.frozen if account is not None else ZERO) + sum(
+            (o.upl - o.mmr - mul(o.notional, TAKER_RATE) for o in others), ZERO)
+        upl_base = entry_margin
+    usd = f.notional if inst.ct_type is not CtType.INVERSE else mul(size, contracts.face(inst))
+    return PositionRisk(
+        position=p.view(), mark_px=f.mark, idx_px=pricing.index_of(s, inst), last_px=None, notional=f.notional,
+        notional_usd=usd, upl=f.upl, upl_ratio=_ratio(f.upl, upl_base) or ZERO, upl_last_px=None,
+        upl_ratio_last_px=None, imr=imr, mmr=f.mmr, mgn_ratio=ratio,
+        liq_px=liquidation_px(inst, p.long, size, p.cost, cover, rate + TAKER_RATE), be_px=None)
+
+
+def liquidation_px(inst: Instrument, long: bool, size: Decimal, cost: Decimal, cover: Decimal,
+                   rate: Decimal) -> Decimal | None:
+    """The mark price at which `cover` + upl falls to the maintenance margin and liquidation fee (`rate` of the
+    notional); None when no positive price does it."""
+    if not size:
+        return None
+    face = mul(size, contracts.face(inst))
+    if inst.ct_type is CtType.INVERSE:
+        num, den = (mul(face, ONE + rate), cover + cost) if long else (mul(face, ONE - rate), cost - cover)
+    else:
+        num, den = (cost - cover, mul(face, ONE - rate)) if long else (cost + cover, mul(face, ONE + rate))
+    if num <= ZERO or den <= ZERO:
+        return None
+    return _round(MONEY.divide(num, den))
+
+
+def _ratio(num: Decimal, den: Decimal) -> Decimal | None:
+    return _round(MONEY.divide(num, den)) if den > ZERO else None
+
+
+def _round(d: Decimal) -> Decimal:
+    return d.quantize(_STEP, rounding=ROUND_DOWN, context=MONEY).normalize(context=MONEY) if d else ZERO

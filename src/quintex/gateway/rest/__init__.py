@@ -5,11 +5,11 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from . import account, accountsettings, asset, market, positions, public, subaccount, trade
+from . import account, accountsettings, asset, market, positionops, positions, public, subaccount, trade
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def register(app: web.Application) -> None:
-    for module in (public, market, trade, account, asset, subaccount, accountsettings, positions):
+    for module in (public, market, trade, account, asset, subaccount, positionops, accountsettings, positions):
         module.register(app)

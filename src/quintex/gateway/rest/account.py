@@ -27,8 +27,8 @@ R = TypeVar("R")
 async def balance(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("account/balance", key.uid), 10, 2.0)
     ccys = set(params.csv(request, "ccy")) or None
-    balances = await read(request, lambda state: state.balances(key.uid))
-    return ok([render.balance(balances, now_ms(request), ccys)])
+    risks = await read(request, lambda state: state.account_risks(key.uid))
+    return ok([render.account_balance(risks, now_ms(request), ccys)])
 
 
 @private(Perm.READ_ONLY)

@@ -1,0 +1,67 @@
+"""What an account does to a position directly: close it at market, move isolated margin in or out."""
+from __future__ import annotations
+
+from .commands import AdjustMargin, ClosePosition, PlaceOrder
+from .enums import BillSubType, BillType, CancelSource, MgnMode, OrdType, PosSide, Side, TdMode
+from .events import BillPosted, CommandRejected, Event, MarginAdjusted, PositionChanged
+from .execution import Execution
+from .num import ZERO
+from .rejects import Reject
+from .risk import margin
+from .state import State
+from .trading import Trading
+
+
+class PositionOps:
+    def __init__(self, state: State, execution: Execution, trading: Trading) -> None:
+        self.s, self.x, self.trading = state, execution, trading
+
+    def close(self, cmd: ClosePosition) -> list[Event]:
+        """A reduce-only market order for the whole position; pending closing orders must go first (`auto_cxl`)."""
+        s = self.s
+        pos_side = cmd.pos_side or PosSide.NET
+        position = s.positions.get(cmd.uid, cmd.inst_id, cmd.mgn_mode, pos_side)
+        if position is None or not position.pos:
+            return [CommandRejected(Reject.POSITION_NOT_FOUND)]
+        events: list[Event] = []
+        if position.pending_close:
+            if not cmd.auto_cxl:
+                return [CommandRejected(Reject.CLOSE_ORDERS_PENDING)]
+            closing = [o for o in s.live.values() if o.uid == cmd.uid and o.reduce_only
+                       and o.inst.inst_id == cmd.inst_id and o.pos_side is pos_side
+                       and o.td_mode.value == cmd.mgn_mode.value]
+            for order in closing:
+                events += self.x.cancel(order, CancelSource.USER)
+        side = Side.SELL if position.long else Side.BUY
+        market = PlaceOrder(cmd.uid, cmd.inst_id, TdMode(cmd.mgn_mode.value), side, OrdType.MARKET, position.size,
+                            cl_ord_id=cmd.cl_ord_id, tag=cmd.tag,
+                            pos_side=None if pos_side is PosSide.NET else pos_side,
+                            reduce_only=pos_side is PosSide.NET)
+        placed = self.trading.place(market)
+        return placed[:1] + events + placed[1:]
+
+    def adjust_margin(self, cmd: AdjustMargin) -> list[Event]:
+        s = self.s
+        position = s.positions.get(cmd.uid, cmd.inst_id, MgnMode.ISOLATED, cmd.pos_side)
+        if position is None or not position.pos:
+            return [CommandRejected(Reject.MARGIN_ADJUST_NO_POSITION)]
+        if cmd.amt <= ZERO:
+            return [CommandRejected(Reject.AMOUNT_NOT_POSITIVE)]
+        ccy = position.ccy
+        if cmd.add:
+            if cmd.amt > margin.avail_eq(s, cmd.uid, ccy):
+                return [CommandRejected(Reject.TRANSFER_INSUFFICIENT_BALANCE)]
+            moved = cmd.amt
+        else:
+            if cmd.amt > margin.reducible_margin(s, position):
+                return [CommandRejected(Reject.MARGIN_REDUCE_EXCEEDS)]
+            moved = -cmd.amt
+        position.margin += moved
+        position.u_time = s.ts
+        bill = s.ledger.post(cmd.uid, ccy, -moved, s.ts, BillType.MARGIN_TRANSFER,
+                             BillSubType.MARGIN_ADD if cmd.add else BillSubType.MARGIN_REDUCE, inst_id=cmd.inst_id,
+                             pos_bal=position.margin, pos_bal_chg=moved, mgn_mode=MgnMode.ISOLATED)
+        view = position.view()
+        return [MarginAdjusted(view, moved, ccy, margin.real_leverage(s, position)), BillPosted(bill),
+                PositionChanged(view)]
+

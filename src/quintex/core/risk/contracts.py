@@ -1,0 +1,70 @@
+"""Exact contract arithmetic of swaps and futures.
+
+A position keeps its *cost*: what its open contracts were worth when they were opened, in the settlement
+currency (linear: Σ px·sz·ctVal·ctMult in the quote; inverse: Σ sz·ctVal·ctMult/px in the coin). The average
+price, the realized PnL of a close and the unrealized PnL at a price all derive from it, so closing part of a
+position moves exactly the cost it releases and nothing is lost to rounding:
+
+- linear: Σ cash − Σ dir·cost is the same before and after every trade (dir +1 long, −1 short);
+- inverse: Σ cash + Σ dir·cost is.
+
+Only the inverse value of a trade (a division) rounds, down to `VALUE_STEP`; both sides of a match compute
+the same value, so the rounding cancels between them.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+
+from ..enums import CtType
+from ..instruments import Instrument
+from ..num import MONEY, ZERO, mul
+
+VALUE_STEP = Decimal("1e-16")
+"""The precision of inverse values (coin amounts) and of a partial close's released cost."""
+PX_STEP = Decimal("1e-10")
+"""The precision of an average price."""
+
+
+def face(inst: Instrument) -> Decimal:
+    """What one contract is: ctVal × ctMult (linear: coins; inverse: USD)."""
+    return mul(inst.ct_val or ZERO, inst.ct_mult or Decimal(1))
+
+
+def value(inst: Instrument, qty: Decimal, px: Decimal) -> Decimal:
+    """`qty` contracts at `px`, in the settlement currency."""
+    if inst.ct_type is CtType.INVERSE:
+        return plain(MONEY.divide(mul(qty, face(inst)), px).quantize(VALUE_STEP, rounding=ROUND_DOWN, context=MONEY))
+    return mul(mul(qty, face(inst)), px)
+
+
+def released_cost(cost: Decimal, size: Decimal, closed: Decimal) -> Decimal:
+    """The part of `cost` that closing `closed` of `size` contracts releases (all of it when all close)."""
+    if closed >= size:
+        return cost
+    return plain(MONEY.divide(mul(cost, closed), size).quantize(VALUE_STEP, rounding=ROUND_DOWN, context=MONEY))
+
+
+def pnl(inst: Instrument, long: bool, released: Decimal, closing_value: Decimal) -> Decimal:
+    """Realized PnL of closing contracts whose cost was `released` at a trade worth `closing_value`."""
+    gain = closing_value - released if inst.ct_type is not CtType.INVERSE else released - closing_value
+    return gain if long else -gain
+
+
+def upl(inst: Instrument, long: bool, size: Decimal, cost: Decimal, px: Decimal) -> Decimal:
+    """Unrealized PnL of `size` open contracts that cost `cost`, at `px`."""
+    return pnl(inst, long, cost, value(inst, size, px))
+
+
+def avg_px(inst: Instrument, size: Decimal, cost: Decimal) -> Decimal:
+    """The average open price of `size` contracts that cost `cost` (0 when flat)."""
+    if not size or not cost:
+        return ZERO
+    f = mul(size, face(inst))
+    px = MONEY.divide(f, cost) if inst.ct_type is CtType.INVERSE else MONEY.divide(cost, f)
+    return plain(px.quantize(PX_STEP, context=MONEY))
+
+
+def plain(d: Decimal) -> Decimal:
+    """Without trailing zeros, never in exponent form ("60000", not "6E+4")."""
+    n = d.normalize(context=MONEY)
+    return n.quantize(Decimal(1)) if n.as_tuple().exponent > 0 else n  # type: ignore[operator]

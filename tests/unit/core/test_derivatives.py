@@ -1,0 +1,235 @@
+"""Swaps on the unified account: margin reserved by orders, positions opened, flipped and closed by fills,
+PnL realized exactly (linear and inverse), fees in the settlement currency, reduce-only and long/short rules."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from quintex.core.commands import AdjustMargin, ClosePosition, PlaceOrder, UpdateIndexPrices
+from quintex.core.enums import AcctLv, BillSubType, BillType, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
+from quintex.core.events import (
+    BillPosted,
+    CommandRejected,
+    Event,
+    MarginAdjusted,
+    OrderAccepted,
+    OrderRejected,
+    PositionChanged,
+)
+from quintex.core.ledger.ledger import FEE_UID
+from quintex.core.records import IndexPrice, PositionView
+from quintex.core.rejects import Reject
+from tests.builders import D, Exchange, btc_usdt, inverse_swap, swap
+
+LINEAR = "BTC-USDT-SWAP"
+INVERSE = "BTC-USD-SWAP"
+
+
+def _exchange() -> Exchange:
+    return Exchange(btc_usdt(), swap(), inverse_swap())
+
+
+def _trader(x: Exchange, name: str, pos_mode: PosMode = PosMode.NET, **funds: str) -> int:
+    uid = x.user(name, **funds)
+    users = x.engine._s.users
+    users.put(users.by_uid[uid]._replace(acct_lv=AcctLv.FUTURES, pos_mode=pos_mode))
+    return uid
+
+
+def _order(x: Exchange, uid: int, side: str, sz: str, px: str | None = None, inst_id: str = LINEAR,
+           td_mode: TdMode = TdMode.CROSS, **kw: object) -> list[Event]:
+    return x.apply(PlaceOrder(uid, inst_id, td_mode, Side(side), OrdType.LIMIT if px else OrdType.MARKET, D(sz),
+                              D(px) if px else None, **kw))  # type: ignore[arg-type]
+
+
+def _position(x: Exchange, uid: int, inst_id: str = LINEAR) -> PositionView | None:
+    found = [p for p in x.engine.positions(uid) if p.inst_id == inst_id]
+    return found[0] if found else None
+
+
+def _cash(x: Exchange, uid: int, ccy: str = "USDT") -> Decimal:
+    return x.balance(uid, ccy)[0]
+
+
+def test_a_fill_opens_positions_on_both_sides_and_charges_fees_in_the_settlement_currency() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    assert x.balance(bob, "USDT") == (D("10000"), D("301.5"))  # 3000 / 10x + taker fee 1.5 reserved
+    events = _order(x, alice, "buy", "5", "60000")
+    assert isinstance(events[0], OrderAccepted)
+    long, short = _position(x, alice), _position(x, bob)
+    assert long is not None and (long.pos, long.avg_px, long.cost, long.pos_side) == (D(5), D(60000), D(3000),
+                                                                                      PosSide.NET)
+    assert short is not None and (short.pos, short.avg_px) == (D(-5), D(60000))
+    assert x.balance(alice, "USDT") == (D("10000") - D("1.5"), D(0))  # taker 0.05 % of 3000
+    assert x.balance(bob, "USDT") == (D("10000") - D("0.6"), D(0))  # maker 0.02 %
+    assert x.balance(FEE_UID, "USDT")[0] == D("2.1")
+    bills = [e.bill for e in events if isinstance(e, BillPosted)]
+    assert {(b.uid, b.sub_type, b.bal_chg, b.fee, b.pnl) for b in bills} == {
+        (bob, BillSubType.SELL, D("-0.6"), D("-0.6"), D(0)), (alice, BillSubType.BUY, D("-1.5"), D("-1.5"), D(0))}
+
+
+def test_closing_realizes_the_linear_pnl_less_fees() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000")
+    _order(x, alice, "sell", "5", "62000", reduce_only=True)
+    events = _order(x, bob, "buy", "5", "62000")
+    # alice: +(62000 − 60000) × 5 × 0.01 = +100, maker fee 3100 × 0.0002 = 0.62
+    assert _cash(x, alice) == D("10000") - D("1.5") + D("100") - D("0.62")
+    assert _cash(x, bob) == D("10000") - D("0.6") - D("100") - D("1.55")
+    assert _position(x, alice) is None and _position(x, bob) is None
+    closed = [e.position for e in events if isinstance(e, PositionChanged)]
+    assert {(p.uid, p.pos, p.pnl) for p in closed} == {(alice, D(0), D(100)), (bob, D(0), D(-100))}
+    fill_pnl = {e.bill.uid: e.bill.pnl for e in events if isinstance(e, BillPosted)}
+    assert fill_pnl == {alice: D(100), bob: D(-100)}
+
+
+def test_inverse_pnl_is_in_coin_through_one_over_price() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", BTC="1"), _trader(x, "bob", BTC="1")
+    _order(x, bob, "sell", "50", "60000", inst_id=INVERSE)
+    _order(x, alice, "buy", "50", "60000", inst_id=INVERSE)
+    long = _position(x, alice, INVERSE)
+    assert long is not None and long.cost == D("0.0833333333333333") and long.avg_px == D(60000)
+    _order(x, bob, "buy", "50", "61500", inst_id=INVERSE)
+    _order(x, alice, "sell", "50", "61500", inst_id=INVERSE)
+    # (1/60000 − 1/61500) × 50 × 100 = 0.00203252… BTC
+    fees = (D("0.0833333333333333") + D("0.0813008130081300")) * D("0.0005")  # taker both times
+    assert _cash(x, alice, "BTC") == D(1) + D("0.0020325203252033") - fees
+
+
+def test_a_sell_larger_than_the_long_flips_it_to_a_short_at_the_fill_price() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000")
+    _order(x, bob, "buy", "8", "61000")
+    events = _order(x, alice, "sell", "8", "61000")
+    told = [(e.position.pos, e.position.pnl) for e in events if isinstance(e, PositionChanged)
+            and e.position.uid == alice]
+    assert told == [(D(0), D(50)), (D(-3), D(0))]  # the long closed with its PnL, then the short opened
+    flipped = _position(x, alice)
+    assert flipped is not None and (flipped.pos, flipped.avg_px, flipped.open_max) == (D(-3), D(61000), D(3))
+    assert _position(x, bob) is not None and _position(x, bob).pos == D(3)  # type: ignore[union-attr]
+
+
+def test_an_order_beyond_the_margin_is_refused_and_changes_nothing() -> None:
+    x = _exchange()
+    alice = _trader(x, "alice", USDT="100")
+    _trader(x, "bob", USDT="10000")
+    events = _order(x, alice, "buy", "10", "60000")  # 6000 / 10 = 600 margin
+    assert isinstance(events[0], OrderRejected) and events[0].reject is Reject.INSUFFICIENT_BALANCE
+    assert x.balance(alice, "USDT") == (D(100), D(0)) and x.engine.open_orders(alice) == []
+
+
+def test_reduce_only_rules() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    assert _reject(_order(x, alice, "sell", "1", "61000", reduce_only=True)) is Reject.REDUCE_ONLY_NO_POSITION
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000")
+    assert _reject(_order(x, alice, "buy", "1", "59000", reduce_only=True)) is Reject.REDUCE_ONLY_SAME_SIDE
+    assert _reject(_order(x, alice, "sell", "6", "61000", reduce_only=True)) is Reject.CLOSE_SIZE_EXCEEDS_POSITION
+    _order(x, alice, "sell", "3", "61000", reduce_only=True)
+    assert _reject(_order(x, alice, "sell", "3", "61000", reduce_only=True)) is Reject.CLOSE_SIZE_EXCEEDS_POSITION
+    assert x.balance(alice, "USDT")[1] == D(0)  # closing orders reserve nothing
+
+
+def test_a_resting_reduce_only_order_never_opens_a_position() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000")
+    _order(x, alice, "sell", "5", "62000", reduce_only=True)
+    _order(x, bob, "buy", "5", "61000")
+    _order(x, alice, "sell", "5", "61000")  # closes the long with a plain order
+    assert _position(x, alice) is None
+    _order(x, bob, "buy", "5", "62000")
+    assert _position(x, alice) is None
+    assert x.engine.open_orders(alice) == []
+
+
+def test_long_short_mode_needs_a_position_side_and_keeps_both_sides() -> None:
+    x = _exchange()
+    alice = _trader(x, "alice", PosMode.LONG_SHORT, USDT="10000")
+    bob = _trader(x, "bob", USDT="10000")
+    assert _reject(_order(x, alice, "buy", "1", "60000")) is Reject.POS_SIDE_INVALID
+    _order(x, bob, "sell", "4", "60000")
+    _order(x, alice, "buy", "2", "60000", pos_side=PosSide.LONG)
+    _order(x, bob, "buy", "1", "60000")
+    _order(x, alice, "sell", "1", "60000", pos_side=PosSide.SHORT)
+    sides = {p.pos_side: p.pos for p in x.engine.positions(alice)}
+    assert sides == {PosSide.LONG: D(2), PosSide.SHORT: D(1)}
+    assert _reject(_order(x, alice, "sell", "3", "60000", pos_side=PosSide.LONG)) is \
+        Reject.CLOSE_SIZE_EXCEEDS_POSITION
+
+
+def test_isolated_margin_moves_into_the_position_and_back() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    events = _order(x, alice, "buy", "5", "60000", td_mode=TdMode.ISOLATED)
+    long = _position(x, alice)
+    assert long is not None and long.mgn_mode is MgnMode.ISOLATED and long.margin == D(300)
+    bill = next(e.bill for e in events if isinstance(e, BillPosted) and e.bill.uid == alice)
+    assert (bill.bal_chg, bill.pos_bal, bill.pos_bal_chg) == (D("-301.5"), D(300), D(300))
+    assert _cash(x, alice) == D("10000") - D("301.5")
+    _order(x, bob, "buy", "5", "59000")
+    _order(x, alice, "sell", "5", "59000", td_mode=TdMode.ISOLATED)
+    assert _cash(x, alice) == D("10000") - D("1.5") - D("50") - D("1.475")
+
+
+def test_position_risk_follows_the_mark_price() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "100", "60000")
+    _order(x, alice, "buy", "100", "60000")
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("61500")),)))
+    risk = x.engine.position_risks(alice)[0]
+    assert (risk.mark_px, risk.notional, risk.upl, risk.imr) == (D(61500), D(61500), D(1500), D(6150))
+    assert risk.upl_ratio == D("0.25")
+    account = next(a for a in x.engine.account_risks(alice) if a.ccy == "USDT")
+    assert account.eq == D("10000") - D(30) + D(1500)
+    assert account.avail_eq == account.cash - D(6150)
+
+
+def _reject(events: list[Event]) -> Reject | None:
+    first = events[0]
+    return first.reject if isinstance(first, OrderRejected) else None
+
+
+def test_close_position_closes_it_all_at_market_and_waits_for_pending_closes_unless_told() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000")
+    assert x.apply(ClosePosition(alice, LINEAR, MgnMode.ISOLATED)) == [CommandRejected(Reject.POSITION_NOT_FOUND)]
+    _order(x, alice, "sell", "2", "65000", reduce_only=True)
+    assert x.apply(ClosePosition(alice, LINEAR, MgnMode.CROSS)) == [CommandRejected(Reject.CLOSE_ORDERS_PENDING)]
+    _order(x, bob, "buy", "5", "59000")
+    events = x.apply(ClosePosition(alice, LINEAR, MgnMode.CROSS, auto_cxl=True, cl_ord_id="shut"))
+    assert isinstance(events[0], OrderAccepted) and events[0].order.cl_ord_id == "shut"
+    assert _position(x, alice) is None and x.engine.open_orders(alice) == []
+    assert _cash(x, alice) == D("10000") - D("1.5") - D("50") - D("1.475")
+
+
+def test_isolated_margin_can_be_added_and_reduced_down_to_the_initial_margin() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000", td_mode=TdMode.ISOLATED)
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("60000")),)))
+    events = x.apply(AdjustMargin(alice, LINEAR, PosSide.NET, True, D("200")))
+    assert isinstance(events[0], MarginAdjusted) and events[0].position.margin == D(500)
+    assert events[0].leverage == D(6)  # 3000 / 500
+    bill = next(e.bill for e in events if isinstance(e, BillPosted))
+    assert (bill.type, bill.sub_type, bill.bal_chg, bill.pos_bal) == (BillType.MARGIN_TRANSFER,
+                                                                       BillSubType.MARGIN_ADD, D(-200), D(500))
+    assert x.apply(AdjustMargin(alice, LINEAR, PosSide.NET, False, D("201"))) == [
+        CommandRejected(Reject.MARGIN_REDUCE_EXCEEDS)]
+    assert isinstance(x.apply(AdjustMargin(alice, LINEAR, PosSide.NET, False, D("200")))[0], MarginAdjusted)
+    assert _cash(x, alice) == D("10000") - D("301.5")
+    assert x.apply(AdjustMargin(bob, LINEAR, PosSide.NET, True, D("1"))) == [
+        CommandRejected(Reject.MARGIN_ADJUST_NO_POSITION)]
