@@ -1,5 +1,5 @@
-"""Builders of derivative instruments (OKX's BTC-USDT contracts) and of what the derivative product will
-make of them, for tests of account settings and the position wire that do not wait for that product."""
+"""Builders of derivative instruments (OKX's BTC-USDT contracts) and of records the derivative product makes
+(pending orders, position views), for tests that state them directly."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -34,8 +34,7 @@ def futures(inst_id: str = "BTC-USDT-240628", exp_time: int = NEXT_QUARTER_MS, *
 
 
 def pending_order(s: State, uid: int, inst: Instrument, td_mode: TdMode, ord_id: int = 1) -> Order:
-    """A live order put straight into `s` as trading would hold it (derivative orders cannot be placed
-    through the engine yet): in the live set and counted as pending."""
+    """A live order put straight into `s` as trading would hold it: in the live set and counted as pending."""
     order = Order(ord_id, uid, inst, Side.BUY, OrdType.LIMIT, td_mode, D("100"), D("1"), "", "", None,
                   StpMode.CANCEL_MAKER, T0, T0, inst.settle_ccy)
     s.live[ord_id] = order

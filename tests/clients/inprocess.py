@@ -15,11 +15,19 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from quintex.core.commands import CreateApiKey, CreateUser, Deposit, ListCurrency, ListInstrument
+from quintex.core.commands import (
+    CreateApiKey,
+    CreateUser,
+    Deposit,
+    ListCurrency,
+    ListInstrument,
+    UpdateIndexPrices,
+)
 from quintex.core.engine import Engine
 from quintex.core.enums import AcctLv, Perm
 from quintex.core.events import UserCreated
 from quintex.core.instruments import Instrument
+from quintex.core.records import IndexPrice
 from quintex.gateway.app import create_app
 from quintex.history import History
 from quintex.marketdata import MarketData
@@ -57,6 +65,10 @@ class InProcessServer:
 
     def user(self, name: str, acct_lv: AcctLv = AcctLv.FUTURES, **funds: str) -> Credentials:
         return self._call(self._user(name, acct_lv, funds))
+
+    def set_index(self, index_id: str, px: str) -> None:
+        """Move an index (`BTC-USDT`) to `px`: the mark price of its contracts follows."""
+        self._call(self.runtime.submit(UpdateIndexPrices((IndexPrice(index_id, Decimal(px)),))))
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)

@@ -1,6 +1,6 @@
 """Derivative account settings and positions as python-okx, ccxt and ccxt.pro use them, over real sockets:
-account configuration, position mode, leverage set and read back, and the (empty) positions of an account
-that holds none yet."""
+account configuration, position mode, leverage set and read back, an account without positions, and a
+position that fills open and close."""
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import ccxt
 import ccxt.pro as ccxtpro
 import pytest
-from okx import Account
+from okx import Account, Trade
 
 from quintex.core.enums import AcctLv
 from tests.builders import btc_usdt
@@ -120,3 +120,48 @@ def test_ccxt_pro_watches_positions_and_keeps_trading_over_the_socket(exchange: 
             await ex.close()
 
     asyncio.run(scenario())
+
+
+def trade_api(server: InProcessServer, c: Credentials) -> Trade.TradeAPI:
+    return Trade.TradeAPI(c.api_key, c.secret_key, c.passphrase, False, "0", domain=server.url, debug=False)
+
+
+def swap_order(server: InProcessServer, c: Credentials, side: str, **extra: str) -> None:
+    placed = trade_api(server, c).place_order(instId=SWAP, tdMode="cross", side=side, ordType="limit", px="60000",
+                                              sz="5", **extra)
+    assert placed["code"] == "0", placed
+
+
+def test_a_position_a_fill_opens_reads_back_in_python_okx_and_ccxt_and_ccxt_pro_sees_it_open_and_close(
+        exchange: InProcessServer) -> None:
+    exchange.set_index("BTC-USDT", "60000")
+    alice, bob = exchange.user(next(names), USDT="10000"), exchange.user(next(names), USDT="10000")
+
+    async def scenario() -> None:
+        ex = ccxtpro.okx({"apiKey": alice.api_key, "secret": alice.secret_key, "password": alice.passphrase})
+        ex.urls["api"] = {"rest": exchange.url, "ws": exchange.ws_url}
+        try:
+            await ex.load_markets()
+            assert await asyncio.wait_for(ex.watch_positions(), 5) == []
+            await asyncio.to_thread(swap_order, exchange, bob, "sell")
+            await asyncio.to_thread(swap_order, exchange, alice, "buy")
+            (opened,) = await asyncio.wait_for(ex.watch_positions(), 5)
+            assert (opened["info"]["instId"], opened["contracts"], opened["side"], opened["entryPrice"],
+                    opened["marginMode"]) == (SWAP, 5, "long", 60000, "cross")
+
+            (pos,) = ok(account_api(exchange, alice).get_positions(instType="SWAP"))
+            assert (pos["instId"], pos["pos"], pos["avgPx"], pos["lever"], pos["imr"], pos["notionalUsd"]) == (
+                SWAP, "5", "60000", "10", "300", "3000")
+            (fetched,) = ccxt_client(exchange, alice).fetch_positions()
+            assert (fetched["contracts"], fetched["side"], fetched["notional"], fetched["initialMargin"],
+                    fetched["leverage"]) == (5, "long", 3000, 300, 10)
+
+            await asyncio.to_thread(swap_order, exchange, bob, "buy")
+            await asyncio.to_thread(swap_order, exchange, alice, "sell", reduceOnly="true")
+            closed = await asyncio.wait_for(ex.watch_positions(), 5)  # ccxt.pro clears both sides on pos "0"
+            assert sorted((p["side"], p["contracts"]) for p in closed) == [("long", 0), ("short", 0)]
+        finally:
+            await ex.close()
+
+    asyncio.run(scenario())
+    assert ok(account_api(exchange, alice).get_positions()) == []

@@ -2,10 +2,13 @@
 leverage set and read back, and positions (empty until the derivative product opens some)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from quintex.core.commands import CreateApiKey
+from quintex.core.commands import CreateApiKey, UpdateIndexPrices
 from quintex.core.enums import Perm
+from quintex.core.records import IndexPrice
 from tests.builders import btc_usdt
 from tests.contracts import futures, swap
 from tests.unit.gateway.helpers import PASSPHRASE, SECRET
@@ -185,3 +188,49 @@ def test_position_queries_with_bad_filters_are_refused(path: str, query: dict[st
         assert (await s.get(path, alice, **query)).code == code
 
     play(scenario)
+
+
+def trading_venue() -> tuple[Venue, Trader, Trader]:
+    """alice and bob with 10,000 USDT each, the BTC-USDT index at 60,000."""
+    v, alice = venue()
+    bob = v.trader("bob", USDT="10000")
+    v.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal(60000)),)))
+    return v, alice, bob
+
+
+def swap_order(**fields: str) -> dict[str, str]:
+    return {"instId": SWAP, "tdMode": "cross", "side": "buy", "ordType": "limit", "sz": "5", "px": "60000", **fields}
+
+
+def test_a_position_a_fill_opens_shows_with_okxs_fields_and_holds_the_modes_while_it_or_an_order_lives() -> None:
+    v, alice, bob = trading_venue()
+
+    async def scenario(s: Session) -> None:
+        await s.post("account/set-leverage", {"lever": "20", "mgnMode": "cross", "instId": SWAP}, alice)
+        await s.place_ok(bob, **swap_order(side="sell"))
+        await s.place_ok(alice, **swap_order())
+        (pos,) = await s.ok("account/positions", alice)
+        assert {k: pos[k] for k in ("instType", "instId", "mgnMode", "posSide", "pos", "avgPx", "lever", "ccy",
+                                    "markPx", "upl", "imr", "margin", "availPos", "fee", "realizedPnl")} == {
+            "instType": "SWAP", "instId": SWAP, "mgnMode": "cross", "posSide": "net", "pos": "5", "avgPx": "60000",
+            "lever": "20", "ccy": "USDT", "markPx": "60000", "upl": "0", "imr": "150", "margin": "", "availPos": "",
+            "fee": "-1.5", "realizedPnl": "-1.5"}
+        assert await s.ok("account/positions", alice, posId=pos["posId"]) == [pos]
+        assert [p["pos"] for p in await s.ok("account/positions", bob, instType="SWAP")] == ["-5"]
+        (risk,) = await s.ok("account/account-position-risk", alice)
+        assert [(p["posId"], p["pos"], p["notionalCcy"]) for p in risk["posData"]] == [(pos["posId"], "5", "0.05")]
+        for path, body, code in (("account/set-position-mode", {"posMode": "long_short_mode"}, "59000"),
+                                 ("account/set-account-level", {"acctLv": "1"}, "59134")):
+            assert (await s.post(path, body, alice)).code == code
+        pending = await s.place_ok(alice, **swap_order(side="buy", sz="1", px="59000"))
+        reply = await s.post("account/set-leverage", {"lever": "5", "mgnMode": "cross", "instId": SWAP}, alice)
+        assert reply.code == "59107", reply.body
+        await s.place_ok(bob, **swap_order(side="buy", sz="5", px="60000"))
+        await s.place_ok(alice, **swap_order(side="sell", sz="5", px="60000", reduceOnly="true"))
+        assert await s.ok("account/positions", alice) == []
+        assert (await s.post("account/set-position-mode", {"posMode": "long_short_mode"}, alice)).code == "59000"
+        assert (await s.post("trade/cancel-order", {"instId": SWAP, "ordId": pending}, alice)).code == "0"
+        assert (await s.post("account/set-position-mode", {"posMode": "long_short_mode"}, alice)).data == [
+            {"posMode": "long_short_mode"}]
+
+    run(scenario, v)

@@ -69,8 +69,8 @@ def test_a_pending_spot_order_does_not_hold_back_a_change_of_either_mode() -> No
 
 
 def flat_state() -> tuple[State, int]:
-    """A state with the instruments and a user, for the handlers themselves: trading cannot yet make the
-    derivative orders and positions these tests put into it."""
+    """A state with the instruments and a user, for the handlers themselves: it holds exactly the orders and
+    positions a test puts into it."""
     s = State()
     for inst in (btc_usdt(), swap(), futures()):
         s.instruments[inst.inst_id] = inst

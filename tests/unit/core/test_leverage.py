@@ -143,8 +143,8 @@ def test_what_cannot_have_a_leverage_here_is_refused_with_okxs_codes() -> None:
 
 
 def flat_state() -> tuple[State, int]:
-    """A state with the instruments and a user, for the handler itself: trading cannot yet make the
-    derivative orders these tests put into it."""
+    """A state with the instruments and a user, for the handler itself: it holds exactly the orders a test
+    puts into it."""
     s = State()
     for inst in (btc_usdt(), swap(), ETH_SWAP, futures(), LATER_FUTURE):
         s.instruments[inst.inst_id] = inst

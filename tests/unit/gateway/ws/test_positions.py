@@ -1,9 +1,9 @@
 """The `positions` channel and the positions of `balance_and_position`, over a real WebSocket.
 
-The derivative product that opens positions and the margin code that values them are not built yet, so
-`WithPositions` is the engine with the positions a test gives it: `position_risks` answers what the test
-put there, and a `Happen` command makes the engine emit the events the test names (`PositionChanged`), which
-the runtime publishes like any other."""
+`WithPositions` is the engine with the position figures a test gives it (so a test states exactly what
+`position_risks` answers): `position_risks` answers what the test put there, and a `Happen` command makes
+the engine emit the events the test names (`PositionChanged`), which the runtime publishes like any other.
+The last test runs the derivative product itself: fills open and close a position."""
 from __future__ import annotations
 
 import asyncio
@@ -11,9 +11,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from quintex.core.commands import PlaceOrder, UpdateIndexPrices
 from quintex.core.engine import Engine
+from quintex.core.enums import OrdType, Side, TdMode
 from quintex.core.events import Event, PositionChanged
-from quintex.core.records import PositionRisk
+from quintex.core.records import IndexPrice, PositionRisk
 from quintex.gateway.ws import WsSettings
 from tests.builders import Exchange, btc_usdt
 from tests.contracts import position_view, swap
@@ -190,3 +192,34 @@ def test_balance_and_position_shows_open_positions_and_pushes_their_changes() ->
         assert [(p["posId"], p["pos"], p["avgPx"]) for p in pushed["posData"]] == [("800000000000000001", "0", "")]
 
     run(scenario, NONE_PERIODIC)
+
+
+def swap_order(uid: int, side: str, sz: str, **kw: object) -> PlaceOrder:
+    return PlaceOrder(uid, "BTC-USDT-SWAP", TdMode.CROSS, Side(side), OrdType.LIMIT, D(sz), D("60000"), **kw)  # type: ignore[arg-type]
+
+
+def test_a_position_that_fills_open_and_close_is_pushed_each_time_and_once_closed_with_pos_zero() -> None:
+    async def main() -> None:
+        x = Exchange(btc_usdt(), swap())
+        alice, bob = trader(x, "alice", "k1"), trader(x, "bob", "k2")
+        x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(60000)),)))
+        async with serve_ws(x, settings=NONE_PERIODIC) as env:
+            await env.submit(*fund(alice, USDT="10000"), *fund(bob, USDT="10000"))
+            ws, snapshot = await subscribe(env, POSITIONS)
+            both, _ = await subscribe(env, {"channel": "balance_and_position"})
+            assert snapshot["data"] == []
+            await env.submit(swap_order(bob, "sell", "5"), swap_order(alice, "buy", "5"))
+            opened = await ws.recv()
+            assert (opened["eventType"], [(p["pos"], p["avgPx"], p["markPx"], p["imr"]) for p in opened["data"]]) == (
+                "event_update", [("5", "60000", "60000", "300")])
+            (filled,) = (await both.recv())["data"]
+            assert (filled["eventType"], len(filled["trades"]), [b["ccy"] for b in filled["balData"]]) == (
+                "filled", 1, ["USDT"])
+            assert [(p["posId"], p["pos"]) for p in filled["posData"]] == [(opened["data"][0]["posId"], "5")]
+            await env.submit(swap_order(bob, "buy", "5"), swap_order(alice, "sell", "5", reduce_only=True))
+            closed = await ws.recv()
+            assert [(p["posId"], p["pos"], p["realizedPnl"]) for p in closed["data"]] == [
+                (opened["data"][0]["posId"], "0", "-3")]
+            assert await ws.silent(0.3)
+
+    asyncio.run(main())
