@@ -23,13 +23,21 @@ from .enums import (
     TgtCcy,
     WithdrawDest,
 )
-from .instruments import Currency, Instrument
+from .instruments import Currency, FuturesSeries, Instrument
 from .records import IndexPrice
 
 
 @dataclass(frozen=True, slots=True)
 class ListInstrument:
     instrument: Instrument
+
+
+@dataclass(frozen=True, slots=True)
+class ListFuturesSeries:
+    """List a family of dated futures on the rolling calendar: its contracts now, and new ones as old ones
+    expire (on `AdvanceTime`)."""
+
+    series: FuturesSeries
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,5 +283,6 @@ class SetLeverage:
 Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
-    | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | SetAccountLevel | SetPositionMode | SetLeverage
+    | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
+    | SetPositionMode | SetLeverage
 )

@@ -297,3 +297,16 @@ class Leverage(NamedTuple):
     mgn_mode: MgnMode
     pos_side: PosSide
     lever: Decimal
+
+
+class PositionTier(NamedTuple):
+    """One tier of a derivative family's position tiers (`public/position-tiers`): positions of more than the
+    previous tier's `max_sz` and at most `max_sz` contracts pay the maintenance margin rate `mmr` and may be
+    opened at most at `max_lever` (initial margin rate `imr` = 1 / `max_lever`)."""
+
+    tier: int
+    min_sz: Decimal
+    max_sz: Decimal
+    mmr: Decimal
+    imr: Decimal
+    max_lever: Decimal

@@ -8,7 +8,7 @@ from decimal import Decimal
 from .book import OrderBook
 from .enums import InstType, MgnMode, OrdState, PosSide
 from .ids import Ids
-from .instruments import Currency, Instrument
+from .instruments import Currency, FuturesSeries, Instrument
 from .ledger import Ledger
 from .orders import Order
 from .positions import Positions
@@ -38,6 +38,8 @@ class State:
     index_prices: dict[str, Decimal] = field(default_factory=dict)
     levers: dict[LeverKey, Decimal] = field(default_factory=dict)
     """Leverage settings made with `SetLeverage` (a key never set reads as the instrument's default)."""
+    futures_series: dict[str, FuturesSeries] = field(default_factory=dict)
+    """Dated futures families on the rolling calendar, by instFamily."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)

@@ -119,6 +119,9 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.LEVER_PENDING_CROSS: _Code(
         "59107", "Leverage can't be modified. Please cancel all pending cross-margin orders before adjusting the "
         "leverage."),
+    Reject.INSTRUMENT_EXPIRED: _Code("51027", "Contract expired."),
+    Reject.SERIES_CODE_BASE_INVALID: _Code(
+        "51000", "Parameter instIdCode error: a futures series needs a free block of a million codes."),
 }
 
 

@@ -20,6 +20,7 @@ from quintex.core.commands import (
     DeleteApiKey,
     Deposit,
     ListCurrency,
+    ListFuturesSeries,
     ListInstrument,
     ModifyApiKey,
     PlaceOrder,
@@ -38,6 +39,7 @@ from quintex.core.commands import (
 from quintex.core.enums import (
     Account,
     AcctLv,
+    Alias,
     InstState,
     MgnMode,
     OrdType,
@@ -60,7 +62,7 @@ from quintex.journal.codec import (
     encode_snapshot,
     record_crc,
 )
-from tests.builders import btc_usdt, currency
+from tests.builders import btc_usd_futures, btc_usdt, currency
 from tests.sessions import run, seeded_session
 
 D = Decimal
@@ -92,6 +94,7 @@ ONE_OF_EACH: list[Command] = [
     SetAccountLevel(7, AcctLv.MULTI_CURRENCY),
     SetPositionMode(7, PosMode.LONG_SHORT),
     SetLeverage(7, "BTC-USDT-SWAP", "", MgnMode.ISOLATED, PosSide.SHORT, D("12.50")),
+    ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
 ]
 
 

@@ -22,6 +22,7 @@ from quintex.core.events import (
     BillPosted,
     BookChanged,
     Event,
+    InstrumentChanged,
     InstrumentListed,
     OrderAccepted,
     OrderUpdated,
@@ -56,7 +57,8 @@ class Fanout:
         self._routes: dict[type, Callable[[Any], None]] = {
             BookChanged: self._on_book, TradeExecuted: self._on_trade, OrderAccepted: self._on_accepted,
             OrderUpdated: self._on_updated, BalanceChanged: channels.account.on_balance,
-            BillPosted: self._on_bill, InstrumentListed: self._on_listed, PositionChanged: self._on_position,
+            BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
+            PositionChanged: self._on_position,
         }
 
     def start(self) -> None:
@@ -119,7 +121,7 @@ class Fanout:
         self.channels.positions.on_position(event.position)
         self.channels.balance_and_position.on_position(event.position)
 
-    def _on_listed(self, event: InstrumentListed) -> None:
+    def _on_listed(self, event: InstrumentListed | InstrumentChanged) -> None:
         self.channels.instruments.on_listed(event.instrument)
 
     async def _tick(self) -> None:
