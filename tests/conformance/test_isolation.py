@@ -256,7 +256,6 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST account/set-position-mode", {"posMode": "long_short_mode"}, OWN),
     Attempt("POST account/set-account-level", {"acctLv": "3"}, OWN),
     Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
-    Attempt("GET account/positions-history", {"instId": SWAP}, EMPTY),
     Attempt("GET account/account-position-risk", {}, OWN),
     Attempt("GET asset/currencies", {"ccy": "USDT,BTC"}, OWN),
     Attempt("GET asset/balances", {"ccy": "USDT"}, OWN),
