@@ -21,6 +21,7 @@ from .instruments import Instrument
 from .num import ONE, is_multiple
 from .records import Leverage, User
 from .rejects import Reject
+from .risk.relever import relever
 from .state import LeverKey, State
 
 DEFAULT_LEVER = Decimal(10)
@@ -70,8 +71,14 @@ def set_leverage(s: State, cmd: SetLeverage) -> list[Event]:
         if _pending_in_scope(s, user.uid, inst, cmd.mgn_mode):
             return [CommandRejected(Reject.LEVER_PENDING_ISOLATED if cmd.mgn_mode is MgnMode.ISOLATED
                                     else Reject.LEVER_PENDING_CROSS)]
+        held = [p for p in s.positions.of_user(user.uid) if p.mgn_mode is cmd.mgn_mode
+                and _key(user.uid, s.instruments[p.inst_id], p.mgn_mode, p.pos_side) in keys]
+        moved = relever(s, user.uid, held, cmd.lever)
+        if isinstance(moved, Reject):
+            return [CommandRejected(moved)]
         for key in keys:
             s.levers[key] = cmd.lever
+        return [LeverageSet(user.uid, inst.inst_id, cmd.mgn_mode, cmd.pos_side, cmd.lever), *moved]
     return [LeverageSet(user.uid, inst.inst_id, cmd.mgn_mode, cmd.pos_side, cmd.lever)]
 
 

@@ -81,6 +81,7 @@ class Reject(Enum):
     LEVER_ABOVE_MAX = "lever_above_max"
     LEVER_PENDING_ISOLATED = "lever_pending_isolated"
     LEVER_PENDING_CROSS = "lever_pending_cross"
+    LEVER_INSUFFICIENT_MARGIN = "lever_insufficient_margin"
     INSTRUMENT_EXPIRED = "instrument_expired"
     SERIES_CODE_BASE_INVALID = "series_code_base_invalid"
 

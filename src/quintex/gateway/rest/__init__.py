@@ -5,7 +5,18 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from . import account, accountsettings, asset, market, positionops, positions, prices, public, subaccount, trade
+from . import (
+    account,
+    accountsettings,
+    asset,
+    market,
+    positionops,
+    positions,
+    prices,
+    public,
+    subaccount,
+    trade,
+)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

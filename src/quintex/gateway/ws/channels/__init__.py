@@ -22,8 +22,8 @@ from .market import (
     TradesChannel,
     candle_channels,
 )
-from .prices import PriceChannels
 from .positions import PositionsChannel
+from .prices import PriceChannels
 from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
 
 __all__ = ["Channel", "Channels", "Context", "Subscription", "Topic"]
