@@ -117,7 +117,8 @@ class FillsChannel(_PerUser):
 
 class AccountChannel(_PerUser):
     """`account`: a snapshot after the ack, the changed currencies after every change, and a snapshot
-    every few seconds unless `extraParams` says `{"updateInterval": "0"}`."""
+    every few seconds unless `extraParams` says `{"updateInterval": "0"}`. Snapshots carry equity with the
+    positions' upl and the margin fields; a change push carries the changed cash and frozen amounts."""
 
     name = "account"
 
@@ -171,9 +172,8 @@ class AccountChannel(_PerUser):
 
     def _snapshot(self, topic: Topic, state: State) -> bytes:
         _, uid, ccy, _ = cast(tuple[str, int, str, bool], topic.key)
-        held = [b for b in state.balances(uid)
-                if (b.cash or b.frozen) and (not ccy or b.ccy == ccy)]
-        return orjson.dumps([render.balance(held, self.ctx.now_ms())])
+        held = [r for r in state.account_risks(uid) if (r.cash or r.frozen or r.eq) and (not ccy or r.ccy == ccy)]
+        return orjson.dumps([render.account_balance(held, self.ctx.now_ms())])
 
 
 def _periodic(arg: dict[str, Any]) -> bool:
