@@ -101,6 +101,24 @@ def test_inverse_pnl_is_in_coin_through_one_over_price() -> None:
     assert _cash(x, alice, "BTC") == D(1) + D("0.0020325203252033") - fees
 
 
+def test_an_inverse_average_price_is_not_skewed_by_the_rounding_of_the_cost() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", BTC="1"), _trader(x, "bob", BTC="1")
+    _order(x, bob, "sell", "10", "65000", inst_id=INVERSE)
+    _order(x, alice, "buy", "10", "65000", inst_id=INVERSE)
+    long = _position(x, alice, INVERSE)
+    assert long is not None and (long.cost, long.avg_px) == (D("0.0153846153846153"), D(65000))  # not 65000.0000000003
+    _order(x, bob, "sell", "10", "66000", inst_id=INVERSE)
+    _order(x, alice, "buy", "10", "66000", inst_id=INVERSE)
+    harmonic = D("65496.1832061")  # 20 / (10/65000 + 10/66000) = 65496.18320610687…, to 12 significant digits
+    long = _position(x, alice, INVERSE)
+    assert long is not None and long.avg_px == harmonic
+    _order(x, bob, "buy", "3", "65500", inst_id=INVERSE)
+    _order(x, alice, "sell", "3", "65500", inst_id=INVERSE)
+    long = _position(x, alice, INVERSE)
+    assert long is not None and (long.pos, long.avg_px) == (D(17), harmonic)
+
+
 def test_a_sell_larger_than_the_long_flips_it_to_a_short_at_the_fill_price() -> None:
     x = _exchange()
     alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
