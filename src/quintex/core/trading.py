@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .commands import AmendOrder, CancelOrder, PlaceOrder
-from .enums import CancelSource, InstState, OrdState, OrdType, Side, StpMode, TgtCcy
+from .enums import CancelSource, InstState, InstType, OrdState, OrdType, Side, StpMode, TgtCcy
 from .events import (
     AmendAccepted,
     AmendRejected,
@@ -79,7 +79,7 @@ class Trading:
     def _new_order(self, cmd: PlaceOrder, inst: Instrument) -> Order:
         is_market = cmd.ord_type in MARKET_TYPES
         tgt = None
-        if cmd.ord_type is OrdType.MARKET:
+        if cmd.ord_type is OrdType.MARKET and inst.inst_type is InstType.SPOT:  # contracts are sized in contracts
             tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
         px = None if is_market else cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
         sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)

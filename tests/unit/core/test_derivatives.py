@@ -5,7 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from quintex.core.commands import AdjustMargin, ClosePosition, PlaceOrder, SetLeverage, UpdateIndexPrices
-from quintex.core.enums import AcctLv, BillSubType, BillType, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
+from quintex.core.enums import (
+    AcctLv,
+    BillSubType,
+    BillType,
+    MgnMode,
+    OrdType,
+    PosMode,
+    PosSide,
+    Side,
+    TdMode,
+    TgtCcy,
+)
 from quintex.core.events import (
     BillPosted,
     CommandRejected,
@@ -273,6 +284,21 @@ def test_orders_beyond_the_price_limits_are_refused_and_market_orders_stop_at_th
     _order(x, alice, "buy", "2")  # the buy limit is now 61950: nothing within it
     position = _position(x, alice)
     assert position is not None and position.pos == D(4)
+
+
+def test_a_market_buy_is_sized_in_contracts_on_the_lot_grid_as_a_sell_is() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="100000"), _trader(x, "bob", USDT="100000")
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("60000")),)))
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, bob, "buy", "5", "59900")
+    for side in ("buy", "sell"):
+        assert _reject(_order(x, alice, side, "1.5")) is Reject.SZ_NOT_LOT_MULTIPLE
+        assert _reject(_order(x, alice, side, "10001")) is Reject.MKT_SZ_ABOVE_MAX  # maxMktSz 10000
+    accepted = _order(x, alice, "buy", "2", tgt_ccy=TgtCcy.QUOTE_CCY)  # tgtCcy is for spot orders only
+    assert isinstance(accepted[0], OrderAccepted) and accepted[0].order.tgt_ccy is None
+    position = _position(x, alice)
+    assert position is not None and position.pos == D(2)
 
 
 def test_a_leverage_change_reaches_open_positions() -> None:
