@@ -121,6 +121,12 @@ class Session:
         """POST `payload` encoded as python-okx does (`json.dumps`)."""
         return await self.raw("POST", f"/api/v5/{path}", json.dumps(payload).encode(), trader)
 
+    async def ok_post(self, path: str, payload: object, trader: Trader) -> list[Any]:
+        """POST and insist on success; its `data`."""
+        reply = await self.post(path, payload, trader)
+        assert (reply.status, reply.code) == (200, "0"), reply.body
+        return reply.data
+
     async def place(self, trader: Trader, **fields: str) -> Reply:
         return await self.post("trade/order", order(**fields), trader)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
 from quintex.core.events import SubAccountTransferred, Transferred, Withdrawn
-from quintex.core.records import AssetBill, Bill, Fill, OrderView
+from quintex.core.records import AssetBill, Bill, Fill, OrderView, PositionView
 from quintex.history import History
 from quintex.history import bills as bill_windows
 from quintex.history import fills as fill_windows
@@ -107,6 +107,15 @@ class StoredHistory:
             since=self._now_ms() - bill_windows.ASSET_KEEP_MS, limit=limit,
         )
         return _merge(recent, stored, lambda b: b.bill_id, limit)
+
+    def positions_history(
+        self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None, mgn_mode: str | None = None,
+        type: str | None = None, pos_id: int | None = None, after: int | None = None, before: int | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> list[PositionView]:
+        """`account/positions-history`: from memory (one row per position lifetime, few per user)."""
+        return self._recent.positions_history(uid, inst_type=inst_type, inst_id=inst_id, mgn_mode=mgn_mode,
+                                              type=type, pos_id=pos_id, after=after, before=before, limit=limit)
 
     def transfer(self, uid: int, trans_id: int | None = None,
                  client_id: str = "") -> Transferred | SubAccountTransferred | None:

@@ -232,6 +232,13 @@ class PositionView(NamedTuple):
     trade_id: int | None = None
     pending_close: Decimal = ZERO
     """Contracts that pending closing orders may still close (long/short mode: `availPos` = |pos| − this)."""
+    open_avg_px: Decimal = ZERO
+    open_max: Decimal = ZERO
+    """The largest size the position reached."""
+    close_total: Decimal = ZERO
+    """Contracts closed so far."""
+    close_avg_px: Decimal = ZERO
+    opened_long: bool = True
 
 
 class PositionRisk(NamedTuple):

@@ -1,5 +1,5 @@
 """Each user's private history folded from core events: finished orders, fills, bills, transfers,
-withdrawals.
+withdrawals, closed positions.
 
 Pure read models: they import only `quintex.core` and the stdlib, read no clock and do no I/O;
 queries take `now_ms` where the answer depends on time. Records are dropped once older than their
@@ -18,15 +18,17 @@ from quintex.core.events import (
     Event,
     InstrumentListed,
     OrderUpdated,
+    PositionChanged,
     SubAccountTransferred,
     Transferred,
     Withdrawn,
 )
-from quintex.core.records import AssetBill, Bill, Fill, OrderView
+from quintex.core.records import AssetBill, Bill, Fill, OrderView, PositionView
 
 from .bills import BillHistory
 from .fills import FillHistory
 from .orders import OrderHistory
+from .positions import PositionHistory
 from .query import DEFAULT_LIMIT
 from .transfers import TransferHistory
 from .withdrawals import WithdrawalHistory
@@ -43,6 +45,7 @@ class History:
         self._bills = BillHistory(self._inst_types, **caps)
         self._transfers = TransferHistory()
         self._withdrawals = WithdrawalHistory()
+        self._positions = PositionHistory()
         self._now = 0
 
     def apply(self, events: Iterable[Event]) -> None:
@@ -68,7 +71,9 @@ class History:
                 case Withdrawn():
                     self._withdrawals.add(event)
                     self._now = max(self._now, event.ts)
-        for part in (self._orders, self._fills, self._bills, self._transfers, self._withdrawals):
+                case PositionChanged(position=position):
+                    self._positions.add(position)
+        for part in (self._orders, self._fills, self._bills, self._transfers, self._withdrawals, self._positions):
             part.prune(self._now)
 
     def inst_ids(self, inst_type: str) -> list[str]:
@@ -115,6 +120,15 @@ class History:
             after=after, before=before, begin=begin, end=end, limit=limit, now_ms=now_ms,
             archive=archive,
         )
+
+    def positions_history(
+        self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None, mgn_mode: str | None = None,
+        type: str | None = None, pos_id: int | None = None, after: int | None = None, before: int | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> list[PositionView]:
+        """`account/positions-history` (3 months), newest uTime first."""
+        return self._positions.positions_history(uid, inst_type=inst_type, inst_id=inst_id, mgn_mode=mgn_mode,
+                                                 type=type, pos_id=pos_id, after=after, before=before, limit=limit)
 
     def asset_bills(
         self, uid: int, *, ccy: str | None = None, type: str | None = None, client_id: str | None = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from quintex.core.enums import CancelSource, InstType, PosSide, Side
+from quintex.core.enums import CancelSource, CtType, InstType, PosSide, Side
 from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
@@ -23,6 +23,7 @@ from quintex.core.records import (
     MaxAvailSize,
     MaxSize,
     OrderView,
+    PositionView,
     User,
 )
 
@@ -413,4 +414,26 @@ def withdrawal(w: Withdrawn, sender: str) -> dict[str, Any]:
         "ccy": w.ccy, "chain": w.chain, "nonTradableAsset": False, "amt": fmt_amt(w.amt), "ts": fmt_ts(w.ts),
         "from": sender, "to": w.to_addr, "toAddrType": "1", "addrEx": None, "txId": w.tx_id,
         "fee": fmt_amt(w.fee), "feeCcy": w.ccy, "state": "2", "wdId": str(w.wd_id), "clientId": w.client_id,
+    }
+
+
+def position_history(v: PositionView, inst: Instrument, close_type: str) -> dict[str, Any]:
+    """account/positions-history row: one position lifetime, `type` 1 partly / 2 fully closed; `pnlRatio` is the
+    realized PnL over the initial margin of the largest size it reached at its open price."""
+    face = (inst.ct_val or Decimal(0)) * (inst.ct_mult or Decimal(1))
+    notional = Decimal(0)
+    if v.open_avg_px:
+        notional = v.open_max * face / v.open_avg_px if inst.ct_type is CtType.INVERSE else \
+            v.open_max * face * v.open_avg_px
+    margin = MONEY.divide(notional, v.lever) if v.lever else Decimal(0)
+    ratio = MONEY.divide(v.realized_pnl, margin).quantize(Decimal("1e-16"), context=MONEY) if margin else Decimal(0)
+    return {
+        "instType": inst.inst_type.value, "instId": v.inst_id, "mgnMode": v.mgn_mode.value, "type": close_type,
+        "cTime": fmt_ts(v.c_time), "uTime": fmt_ts(v.u_time), "openAvgPx": fmt_amt(v.open_avg_px),
+        "nonSettleAvgPx": "", "closeAvgPx": fmt_amt(v.close_avg_px), "posId": str(v.pos_id),
+        "openMaxPos": fmt_amt(v.open_max), "closeTotalPos": fmt_amt(v.close_total),
+        "realizedPnl": fmt_amt(v.realized_pnl), "settledPnl": "", "pnlRatio": fmt_amt(ratio),
+        "fee": fmt_amt(v.fee), "fundingFee": fmt_amt(v.funding_fee), "liqPenalty": fmt_amt(v.liq_penalty),
+        "pnl": fmt_amt(v.pnl), "posSide": v.pos_side.value, "lever": fmt_amt(v.lever),
+        "direction": "long" if v.opened_long else "short", "triggerPx": "", "uly": inst.uly, "ccy": v.ccy,
     }

@@ -106,9 +106,12 @@ def test_a_sell_larger_than_the_long_flips_it_to_a_short_at_the_fill_price() -> 
     _order(x, bob, "sell", "5", "60000")
     _order(x, alice, "buy", "5", "60000")
     _order(x, bob, "buy", "8", "61000")
-    _order(x, alice, "sell", "8", "61000")
+    events = _order(x, alice, "sell", "8", "61000")
+    told = [(e.position.pos, e.position.pnl) for e in events if isinstance(e, PositionChanged)
+            and e.position.uid == alice]
+    assert told == [(D(0), D(50)), (D(-3), D(0))]  # the long closed with its PnL, then the short opened
     flipped = _position(x, alice)
-    assert flipped is not None and (flipped.pos, flipped.avg_px, flipped.pnl) == (D(-3), D(61000), D(50))
+    assert flipped is not None and (flipped.pos, flipped.avg_px, flipped.open_max) == (D(-3), D(61000), D(3))
     assert _position(x, bob) is not None and _position(x, bob).pos == D(3)  # type: ignore[union-attr]
 
 

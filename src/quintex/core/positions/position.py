@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..enums import InstType, MgnMode, PosSide
-from ..num import ZERO
+from ..num import MONEY, ZERO
 from ..records import PositionView
 
 PositionKey = tuple[int, str, MgnMode, PosSide]
@@ -38,6 +38,14 @@ class Position:
     liq_penalty: Decimal = ZERO
     trade_id: int | None = None
     pending_close: Decimal = ZERO
+    open_avg_px: Decimal = ZERO
+    """The average open price (kept when the position closes, for its history)."""
+    open_max: Decimal = ZERO
+    close_total: Decimal = ZERO
+    close_value: Decimal = ZERO
+    """Σ px × contracts of the closing fills (their average price is this over `close_total`)."""
+    opened_long: bool = True
+    """The direction it was opened in (a closed net position has no sign left to tell)."""
 
     @property
     def key(self) -> PositionKey:
@@ -58,4 +66,12 @@ class Position:
             realized_pnl=self.pnl + self.fee + self.funding_fee + self.liq_penalty, fee=self.fee,
             funding_fee=self.funding_fee, c_time=self.c_time, u_time=self.u_time, inst_type=self.inst_type,
             ccy=self.ccy, cost=self.cost, pnl=self.pnl, liq_penalty=self.liq_penalty, trade_id=self.trade_id,
-            pending_close=self.pending_close)
+            pending_close=self.pending_close, open_avg_px=self.open_avg_px, open_max=self.open_max,
+            close_total=self.close_total, close_avg_px=self._close_avg_px(),
+            opened_long=self.opened_long)
+
+    def _close_avg_px(self) -> Decimal:
+        if not self.close_total:
+            return ZERO
+        return MONEY.divide(self.close_value, self.close_total).quantize(Decimal("1e-10"), context=MONEY).normalize(
+            context=MONEY)

@@ -143,13 +143,16 @@ class Derivative:
         closing = min(qty, position.size) if position.pos and position.long is not buy else ZERO
         closing_value = contracts.value(inst, closing, px) if closing else ZERO
         pnl = cash = margin_chg = ZERO
+        events: list[Event] = []
         if closing:
-            pnl, released_margin = _close(inst, position, closing, closing_value)
+            pnl, released_margin = _close(inst, position, closing, closing_value, px)
             cash += pnl + released_margin
             margin_chg -= released_margin
             if order.reduce_only:
                 position.pending_close = max(position.pending_close - closing, ZERO)
         opening = qty - closing
+        if opening and closing:  # a flip: the closed side is told, then the opposite one opens
+            events.append(PositionChanged(position.view()))
         if opening:
             added = _open(inst, position, opening, total - closing_value, buy, order.lever, ts)  # type: ignore[arg-type]
             cash -= added
@@ -176,12 +179,13 @@ class Derivative:
                     order.pos_side)
         order.last_fill = fill
         order.move_to(OrdState.FILLED if order.acc_fill_sz >= order.sz else OrdState.PARTIALLY_FILLED)
-        events: list[Event] = [BillPosted(bill)]
+        events.append(BillPosted(bill))
         events.append(s.positions.close(position) if not position.pos else PositionChanged(position.view()))
         return fill, events
 
 
-def _close(inst: Instrument, position: Position, closing: Decimal, closing_value: Decimal) -> tuple[Decimal, Decimal]:
+def _close(inst: Instrument, position: Position, closing: Decimal, closing_value: Decimal,
+           px: Decimal) -> tuple[Decimal, Decimal]:
     """Close `closing` contracts worth `closing_value`: (the realized PnL, the isolated margin released)."""
     size = position.size
     released = contracts.released_cost(position.cost, size, closing)
@@ -192,6 +196,8 @@ def _close(inst: Instrument, position: Position, closing: Decimal, closing_value
     position.pnl += pnl
     position.pos += closing if position.pos < ZERO else -closing
     position.avg_px = contracts.avg_px(inst, position.size, position.cost)
+    position.close_total += closing
+    position.close_value += mul(px, closing)
     return pnl, released_margin
 
 
@@ -199,14 +205,17 @@ def _open(inst: Instrument, position: Position, opening: Decimal, opening_value:
           ts: int) -> Decimal:
     """Open `opening` contracts worth `opening_value`; the isolated margin it moves into the position."""
     if not position.pos:
-        position.c_time = ts
-        position.lever = lever
+        position.c_time, position.lever = ts, lever
+        position.pnl = position.fee = position.funding_fee = position.liq_penalty = ZERO
+        position.open_max = position.close_total = position.close_value = ZERO
+        position.opened_long = buy if position.pos_side is PosSide.NET else position.pos_side is PosSide.LONG
     position.cost += opening_value
     if position.pos_side is PosSide.NET:
         position.pos += opening if buy else -opening
     else:
         position.pos += opening
-    position.avg_px = contracts.avg_px(inst, position.size, position.cost)
+    position.avg_px = position.open_avg_px = contracts.avg_px(inst, position.size, position.cost)
+    position.open_max = max(position.open_max, position.size)
     if position.mgn_mode is not MgnMode.ISOLATED:
         return ZERO
     added = contracts.plain(MONEY.divide(opening_value, lever).quantize(contracts.VALUE_STEP, context=MONEY))

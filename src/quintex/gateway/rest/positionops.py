@@ -1,4 +1,5 @@
-"""Acting on a position directly: `trade/close-position` and `account/position/margin-balance`."""
+"""Positions beyond their live view: `trade/close-position`, `account/position/margin-balance` and
+`account/positions-history`."""
 from __future__ import annotations
 
 from aiohttp import web
@@ -6,14 +7,18 @@ from aiohttp import web
 from quintex.core.enums import Perm
 from quintex.core.events import MarginAdjusted, OrderRejected
 from quintex.core.records import ApiKey
-from quintex.okx import parse
-from quintex.okx.codes import reject_error
+from quintex.history.positions import close_type
+from quintex.okx import parse, render
+from quintex.okx.codes import param_error, reject_error
 from quintex.okx.numfmt import fmt, fmt_amt
 
 from ..auth import private
 from ..body import json_body
 from ..responses import ok
-from .context import outcome, rate_limit, runtime
+from . import params
+from .context import catalog, history, outcome, rate_limit, runtime
+
+CLOSE_TYPES = ("1", "2", "3", "4", "5", "6")
 
 
 @private(Perm.TRADE)
@@ -37,6 +42,25 @@ async def margin_balance(request: web.Request, key: ApiKey, body: bytes) -> web.
                 "posSide": cmd.pos_side.value, "type": "add" if cmd.add else "reduce"}])
 
 
+@private(Perm.READ_ONLY)
+async def positions_history(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("account/positions-history", key.uid), 10, 2.0)
+    inst_type = params.inst_type(request, needed=False)
+    mgn_mode = params.text(request, "mgnMode")
+    if mgn_mode and mgn_mode not in ("cross", "isolated"):
+        raise param_error("mgnMode")
+    kind = params.text(request, "type")
+    if kind and kind not in CLOSE_TYPES:
+        raise param_error("type")
+    views = history(request).positions_history(
+        key.uid, inst_type=inst_type, inst_id=params.text(request, "instId") or None, mgn_mode=mgn_mode or None,
+        type=kind or None, pos_id=params.optional_int(request, "posId"), after=params.optional_int(request, "after"),
+        before=params.optional_int(request, "before"), limit=params.limit(request))
+    instruments = catalog(request).instruments
+    return ok([render.position_history(v, instruments[v.inst_id], close_type(v)) for v in views])
+
+
 def register(app: web.Application) -> None:
     app.router.add_post("/api/v5/trade/close-position", close_position)
     app.router.add_post("/api/v5/account/position/margin-balance", margin_balance)
+    app.router.add_get("/api/v5/account/positions-history", positions_history, allow_head=False)

@@ -1,0 +1,92 @@
+"""Swaps over REST as a user sees them: orders with tdMode/posSide/reduceOnly, the orders and bills they leave,
+account/balance equity with the mark, close-position, margin-balance and positions-history, with OKX's codes."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from quintex.core.commands import UpdateIndexPrices
+from quintex.core.records import IndexPrice
+from tests.builders import btc_usdt, inverse_swap, swap
+
+from .harness import Session, Trader, Venue, run
+
+SWAP = "BTC-USDT-SWAP"
+
+
+def market() -> tuple[Venue, Trader, Trader]:
+    """alice and bob with 10,000 USDT and 1 BTC each; bob offers 5 BTC-USDT-SWAP at 60,000."""
+    venue = Venue(btc_usdt(), swap(), inverse_swap())
+    alice = venue.trader("alice", USDT="10000", BTC="1")
+    bob = venue.trader("bob", USDT="10000", BTC="1")
+    venue.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal(60000)), IndexPrice("BTC-USD", Decimal(60000)))))
+    return venue, alice, bob
+
+
+def contract_order(**fields: str) -> dict[str, str]:
+    return {"instId": SWAP, "tdMode": "cross", "side": "buy", "ordType": "limit", "sz": "5", "px": "60000",
+            **fields}
+
+
+def test_a_swap_fill_shows_in_orders_bills_and_balance() -> None:
+    venue, alice, bob = market()
+
+    async def scenario(s: Session) -> None:
+        await s.place_ok(bob, **contract_order(side="sell"))
+        ord_id = await s.place_ok(alice, **contract_order())
+        (o,) = await s.ok("trade/order", alice, instId=SWAP, ordId=ord_id)
+        assert (o["state"], o["posSide"], o["tdMode"], o["lever"], o["feeCcy"], o["fee"], o["reduceOnly"]) == (
+            "filled", "net", "cross", "10", "USDT", "-1.5", "false")
+        bills = await s.ok("account/bills", alice, instType="SWAP")
+        assert [(b["type"], b["subType"], b["balChg"], b["fee"], b["pnl"], b["mgnMode"], b["sz"]) for b in bills] \
+            == [("2", "1", "-1.5", "-1.5", "0", "cross", "5")]
+        (bal,) = await s.ok("account/balance", alice, ccy="USDT")
+        (usdt,) = bal["details"]
+        assert (usdt["cashBal"], usdt["eq"], usdt["imr"], usdt["upl"]) == ("9998.5", "9998.5", "300", "0")
+        venue.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal(61000)),)))
+        (bal,) = await s.ok("account/balance", alice, ccy="USDT")
+        assert (bal["details"][0]["eq"], bal["details"][0]["upl"]) == ("10048.5", "50")
+
+    run(scenario, venue)
+
+
+def test_reduce_only_close_position_and_history() -> None:
+    venue, alice, bob = market()
+
+    async def scenario(s: Session) -> None:
+        await s.place_ok(bob, **contract_order(side="sell"))
+        await s.place_ok(alice, **contract_order())
+        reply = await s.place(alice, **contract_order(side="sell", sz="6", px="61000", reduceOnly="true"))
+        assert reply.data[0]["sCode"] == "51112"
+        reply = await s.place(alice, **contract_order(side="buy", sz="1", px="59000", reduceOnly=True))  # type: ignore[arg-type]  # a JSON boolean, as ccxt sends
+        assert reply.data[0]["sCode"] == "51170"
+        await s.place_ok(bob, **contract_order(side="buy", px="61000"))
+        assert (await s.post("trade/close-position", {"instId": SWAP, "mgnMode": "isolated"}, alice)
+                ).body["code"] == "51023"
+        data = await s.ok_post("trade/close-position",
+                               {"instId": SWAP, "mgnMode": "cross", "posSide": "", "autoCxl": "", "ccy": ""}, alice)
+        assert data == [{"instId": SWAP, "posSide": "net", "clOrdId": "", "tag": ""}]
+        (row,) = await s.ok("account/positions-history", alice, instType="SWAP")
+        assert (row["type"], row["direction"], row["openAvgPx"], row["closeAvgPx"], row["openMaxPos"],
+                row["closeTotalPos"], row["pnl"], row["fee"], row["realizedPnl"]) == (
+            "2", "long", "60000", "61000", "5", "5", "50", "-3.025", "46.975")
+
+    run(scenario, venue)
+
+
+def test_isolated_margin_balance() -> None:
+    venue, alice, bob = market()
+
+    async def scenario(s: Session) -> None:
+        await s.place_ok(bob, **contract_order(side="sell"))
+        await s.place_ok(alice, **contract_order(tdMode="isolated"))
+        body = {"instId": SWAP, "posSide": "net", "type": "add", "amt": "100"}
+        assert await s.ok_post("account/position/margin-balance", body, alice) == [
+            {"amt": "100", "ccy": "USDT", "instId": SWAP, "leverage": "7.5", "posSide": "net", "type": "add"}]
+        too_much = {**body, "type": "reduce", "amt": "101"}
+        assert (await s.post("account/position/margin-balance", too_much, alice)).body["code"] == "59301"
+        bad = {**body, "type": "move"}
+        assert (await s.post("account/position/margin-balance", bad, alice)).body["code"] == "51000"
+        (bill,) = await s.ok("account/bills", alice, type="6")
+        assert (bill["subType"], bill["balChg"], bill["posBal"], bill["posBalChg"]) == ("160", "-100", "400", "100")
+
+    run(scenario, venue)
