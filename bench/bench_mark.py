@@ -26,12 +26,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from quintex.core.commands import CreateUser, Deposit, ListCurrency, ListInstrument, PlaceOrder, UpdateIndexPrices
+from quintex.core.commands import (
+    CreateUser,
+    Deposit,
+    ListCurrency,
+    ListInstrument,
+    PlaceOrder,
+    UpdateIndexPrices,
+)
 from quintex.core.engine import Engine
 from quintex.core.enums import CtType, OrdType, Side, TdMode
 from quintex.core.events import OrderAccepted
 from quintex.core.ids import UID_BASE
-from quintex.core.instruments import Instrument
 from quintex.core.records import IndexPrice
 from tests.builders import currency, inverse_swap, swap
 
