@@ -54,19 +54,21 @@ class _Figures:
         return MONEY.divide(self.notional, self.position.lever)
 
 
-def _figures(s: State, uid: int, ccy: str | None = None) -> list[_Figures]:
-    return [_Figures(s, p) for p in s.positions.by_user.get(uid, {}).values() if ccy is None or p.ccy == ccy]
+def _figures(s: State, uid: int) -> list[_Figures]:
+    return [_Figures(s, p) for p in s.positions.by_user.get(uid, {}).values()]
 
 
 def avail_eq(s: State, uid: int, ccy: str) -> Decimal:
     """What new margin (and a transfer out) may use in `ccy`."""
     bal = s.ledger.trading.get((uid, ccy))
     free = bal.avail if bal is not None else ZERO
-    if uid not in s.positions.by_user:
+    mine = s.positions.by_user.get(uid)
+    if mine is None:
         return free
     imr = upl = ZERO
-    for f in _figures(s, uid, ccy):
-        if f.position.mgn_mode is MgnMode.CROSS:
+    for position in mine.values():
+        if position.ccy == ccy and position.mgn_mode is MgnMode.CROSS:
+            f = _Figures(s, position)
             imr += f.imr
             upl += f.upl
     return free - imr + min(upl, ZERO)
@@ -116,7 +118,11 @@ def _account_risk(ccy: str, bal: Balance, figures: list[_Figures]) -> AccountRis
 def position_risks(s: State, uid: int) -> list[PositionRisk]:
     """The account's open positions, newest first."""
     figures = _figures(s, uid)
-    accounts = {a.ccy: a for a in account_risks(s, uid)} if figures else {}
+    accounts: dict[str, AccountRisk] = {}
+    for ccy in {f.position.ccy: None for f in figures}:
+        bal = s.ledger.trading.get((uid, ccy))
+        if bal is not None:
+            accounts[ccy] = _account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy])
     risks = [_position_risk(s, f, figures, accounts.get(f.position.ccy)) for f in figures]
     return sorted(risks, key=lambda r: (r.position.c_time, r.position.pos_id), reverse=True)
 
