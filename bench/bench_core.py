@@ -8,7 +8,9 @@ Then a derivatives mix of the same shape and size through the engine, next to th
 operations on swaps (BTC-USDT-SWAP linear and BTC-USD-SWAP inverse, 30% of their orders isolated, the rest
 cross; a quarter of the swap sweeps by a taker holding a position are reduce-only closes of it), the other half
 on BTC-USDT spot. Fills open, increase, reduce, flip and close net positions; the run checks that nothing is
-rejected and that the engine ends with the positions the workload's own model predicts.
+rejected and that the engine ends with the positions the workload's own model predicts. Engine runs of the two
+mixes alternate; the ratio is the median of each pair's, in wall-clock time (as the spot figures) and in the
+process's CPU time (steadier on a shared machine).
 
     python bench/bench_core.py [--ops 200000] [--seed 7] [--repeat 3]
 """
