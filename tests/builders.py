@@ -7,7 +7,7 @@ from quintex.core.commands import CreateUser, Deposit, ListCurrency, ListInstrum
 from quintex.core.engine import Engine
 from quintex.core.enums import CtType, InstType, OrdType, Side, StpMode, TdMode, TgtCcy
 from quintex.core.events import Event, OrderAccepted, UserCreated
-from quintex.core.instruments import Currency, Instrument
+from quintex.core.instruments import Currency, FuturesSeries, Instrument
 
 D = Decimal
 T0 = 1_700_000_000_000
@@ -20,6 +20,29 @@ def btc_usdt(**overrides: object) -> Instrument:
         "max_lmt_amt": D("20000000"), "max_mkt_amt": D("1000000"), "inst_id_code": 1001, "list_time": T0}
     fields.update(overrides)
     return Instrument(**fields)  # type: ignore[arg-type]
+
+
+def btc_usdt_swap(**overrides: object) -> Instrument:
+    """OKX's BTC-USDT-SWAP: linear, 0.01 BTC a contract, settled in USDT."""
+    fields: dict[str, object] = {
+        "inst_id": "BTC-USDT-SWAP", "inst_type": InstType.SWAP, "base_ccy": "", "quote_ccy": "", "tick_sz": D("0.1"),
+        "lot_sz": D("0.01"), "min_sz": D("0.01"), "max_lmt_sz": D("100000000"), "max_mkt_sz": D("35000"),
+        "max_lmt_amt": D("20000000"), "max_mkt_amt": D("1000000"), "inst_id_code": 2001, "list_time": T0,
+        "lever": "100", "ct_val": D("0.01"), "ct_mult": D("1"), "ct_val_ccy": "BTC", "ct_type": CtType.LINEAR,
+        "settle_ccy": "USDT", "uly": "BTC-USDT", "inst_family": "BTC-USDT"}
+    fields.update(overrides)
+    return Instrument(**fields)  # type: ignore[arg-type]
+
+
+def btc_usd_futures(**overrides: object) -> FuturesSeries:
+    """OKX's coin-margined BTC futures: inverse, 100 USD a contract, settled in BTC."""
+    fields: dict[str, object] = {
+        "inst_family": "BTC-USD", "uly": "BTC-USD", "settle_ccy": "BTC", "ct_type": CtType.INVERSE,
+        "ct_val": D("100"), "ct_val_ccy": "USD", "tick_sz": D("0.1"), "lot_sz": D("1"), "min_sz": D("1"),
+        "max_lmt_sz": D("1000000"), "max_mkt_sz": D("10000"), "max_lmt_amt": D("20000000"),
+        "max_mkt_amt": D("1000000"), "lever": "20", "inst_id_code_base": 12_000_000}
+    fields.update(overrides)
+    return FuturesSeries(**fields)  # type: ignore[arg-type]
 
 
 WD_FEES = {"BTC": D("0.0001"), "ETH": D("0.001"), "USDT": D("1"), "USDC": D("1")}
@@ -92,4 +115,5 @@ def inverse_swap() -> Instrument:
                 settle_ccy="BTC", uly="BTC-USD", inst_family="BTC-USD")
 
 
-__all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usdt", "currency", "inverse_swap", "swap"]
+__all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usd_futures", "btc_usdt", "btc_usdt_swap", "currency",
+           "inverse_swap", "swap"]

@@ -129,8 +129,12 @@ def test_funding_transfer_and_public_data(server: Server, pair) -> None:
     public = PublicData.PublicAPI(flag="0", domain=server.url, debug=False)
     spot = public.get_instruments(instType="SPOT")["data"]
     assert {i["instId"] for i in spot} >= {"BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC"}
-    for inst_type in ("SWAP", "FUTURES", "MARGIN"):
-        assert public.get_instruments(instType=inst_type) == {"code": "0", "msg": "", "data": []}
+    swaps = public.get_instruments(instType="SWAP")["data"]
+    assert [i["instId"] for i in swaps] == ["BTC-USDT-SWAP", "ETH-USDT-SWAP", "SOL-USDT-SWAP", "BTC-USD-SWAP",
+                                            "ETH-USD-SWAP"]
+    futures = public.get_instruments(instType="FUTURES", instFamily="BTC-USD")["data"]
+    assert [i["alias"] for i in futures] == ["this_week", "next_week", "quarter", "next_quarter"]
+    assert public.get_instruments(instType="MARGIN") == {"code": "0", "msg": "", "data": []}
     assert public.get_instruments(instType="OPTION", uly="BTC-USD")["data"] == []
 
 

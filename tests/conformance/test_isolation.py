@@ -231,6 +231,7 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST trade/cancel-all-after", {"timeOut": "10"}, OWN, then=fire_switches),
     Attempt("POST trade/close-position", ref(mgnMode="cross"), "51023"),
     Attempt("POST account/position/margin-balance", ref(posSide="net", type="add", amt="1"), "59300"),
+    Attempt("GET account/positions-history", {"instType": "SWAP"}, OWN),
     *(Attempt("GET trade/order", r, "51603") for r in REFS),
     *(Attempt("GET trade/orders-pending", q, OWN) for q in (ref(ordType="limit", state="live"), *ORDER_CURSORS)),
     *(Attempt(f"GET trade/orders-history{archive}", {**SPOT, **q}, OWN)

@@ -43,7 +43,7 @@ print(json.dumps({"hash": recovered.engine.state_hash(), "events": digest.hexdig
 
 
 def in_subprocess(code: str, hash_seed: str, *args: str) -> dict[str, object]:
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": os.pathsep.join((str(ROOT / "src"), str(ROOT)))}
     out = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT, capture_output=True, text=True,
                          timeout=120, check=True)
     return json.loads(out.stdout)  # type: ignore[no-any-return]

@@ -34,9 +34,12 @@ def test_the_markets_page_loads_fast_and_draws_candles_from_trades(quiet: Exchan
     page = open_page(quiet.url + "/#/markets/BTC-USDT/1m")
     loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
     assert 0 < loaded < 1000, f"the page took {loaded:.0f} ms to load"
-    instruments = page.get_by_role("navigation", name="Instruments").get_by_role("link")
-    expect(instruments).to_have_text([re.compile(i) for i in
-                                      ("BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC")])
+    markets = page.get_by_role("navigation", name="Instruments")
+    expect(markets.get_by_role("list", name="SPOT instruments").get_by_role("link")).to_have_text(
+        [re.compile(i) for i in ("BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC")])
+    expect(markets.get_by_role("list", name="SWAP instruments").get_by_role("link")).to_have_text(
+        [re.compile(i) for i in ("BTC-USDT-SWAP", "ETH-USDT-SWAP", "SOL-USDT-SWAP", "BTC-USD-SWAP", "ETH-USD-SWAP")])
+    expect(markets.get_by_role("list", name="FUTURES instruments").get_by_role("link")).to_have_count(8)
     chart = page.locator("#chart")
     expect(chart.locator("canvas").first).to_be_visible()
     expect(chart).to_have_attribute("data-candles", re.compile("^[12]$"))  # two trades: one or two minutes

@@ -41,8 +41,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="directory for the server's files, created if missing (default: %(default)s)")
     add_market_arguments(serve)
     serve.add_argument("--instruments", type=Path, metavar="FILE",
-                       help="TOML listing of currencies and instruments (default: the packaged "
-                            "BTC, ETH, SOL, USDT, USDC and BTC-USDT, ETH-USDT, SOL-USDT, ETH-BTC, BTC-USDC)")
+                       help="TOML listing of currencies, instruments and futures series (default: the "
+                            "packaged BTC, ETH, SOL, USDT, USDC; BTC-USDT, ETH-USDT, SOL-USDT, ETH-BTC, BTC-USDC; "
+                            "BTC-USDT-SWAP, ETH-USDT-SWAP, SOL-USDT-SWAP, BTC-USD-SWAP, ETH-USD-SWAP; BTC-USDT and "
+                            "BTC-USD futures)")
     serve.add_argument("--rate-limits", choices=["okx", "off"], default="okx",
                        help="apply OKX's per-endpoint rate limits (HTTP 429, code 50011) or none "
                             "(default: %(default)s)")

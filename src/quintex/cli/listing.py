@@ -1,4 +1,9 @@
-"""The listing file (TOML): the currencies and instruments `quintex serve` lists at start."""
+"""The listing file (TOML): the currencies, instruments and futures series `quintex serve` lists at start.
+
+`[[currency]]` tables come first; `[[instrument]]` tables list spot pairs and perpetual swaps;
+`[[futures]]` tables list families of dated futures on the rolling calendar (the core lists their
+contracts and lists new ones as old ones expire). Field names are OKX's.
+"""
 from __future__ import annotations
 
 import re
@@ -9,18 +14,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from quintex.core.commands import ListCurrency, ListInstrument
-from quintex.core.enums import InstState, InstType
-from quintex.core.instruments import Currency, Instrument
+from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument
+from quintex.core.enums import Alias, CtType, InstState, InstType
+from quintex.core.instruments import SERIES_CODE_SPAN, Currency, FuturesSeries, Instrument
+
+Listing = ListCurrency | ListInstrument | ListFuturesSeries
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
 _CURRENCY_FIELDS = {"ccy", "name", "chain", "minWd", "wdTickSz"}
 _CURRENCY_OPTIONAL = {"minFee"}
-_INSTRUMENT_FIELDS = {
-    "instId", "instType", "baseCcy", "quoteCcy", "tickSz", "lotSz", "minSz", "maxLmtSz", "maxMktSz",
-    "maxLmtAmt", "maxMktAmt", "instIdCode", "listTime",
-}
+_SIZE_FIELDS = {"tickSz", "lotSz", "minSz", "maxLmtSz", "maxMktSz", "maxLmtAmt", "maxMktAmt"}
+_INSTRUMENT_FIELDS = {"instId", "instType", "baseCcy", "quoteCcy", "instIdCode", "listTime", *_SIZE_FIELDS}
 _INSTRUMENT_OPTIONAL = {"lever", "state"}
+_CONTRACT_FIELDS = {"uly", "instFamily", "settleCcy", "ctVal", "ctValCcy", "ctType", "lever", *_SIZE_FIELDS}
+_CONTRACT_OPTIONAL = {"ctMult"}
+_SWAP_FIELDS = {"instId", "instType", "instIdCode", "listTime", *_CONTRACT_FIELDS}
+_SERIES_FIELDS = {"instIdCodeBase", *_CONTRACT_FIELDS}
 
 
 class ListingError(Exception):
@@ -71,7 +80,7 @@ def _currency(row: _Row) -> Currency:
     )
 
 
-def _enum(row: _Row, name: str, enum: type[InstType | InstState], default: str) -> Any:
+def _enum(row: _Row, name: str, enum: type[InstType | InstState | CtType | Alias], default: str) -> Any:
     value = row.fields.get(name, default)
     try:
         return enum(value)
@@ -80,24 +89,83 @@ def _enum(row: _Row, name: str, enum: type[InstType | InstState], default: str) 
         raise ListingError(f"{row.where}: {name} must be one of {choices}") from None
 
 
+def _sizes(row: _Row) -> dict[str, Any]:
+    return {
+        "tick_sz": row.decimal("tickSz"), "lot_sz": row.decimal("lotSz"), "min_sz": row.decimal("minSz"),
+        "max_lmt_sz": row.decimal("maxLmtSz"), "max_mkt_sz": row.decimal("maxMktSz"),
+        "max_lmt_amt": row.decimal("maxLmtAmt"), "max_mkt_amt": row.decimal("maxMktAmt"),
+    }
+
+
 def _instrument(row: _Row) -> Instrument:
+    kind = row.fields.get("instType")
+    if kind == InstType.SWAP.value:
+        return _swap(row)
+    if kind != InstType.SPOT.value:
+        raise ListingError(f"{row.where}: instType must be SPOT or SWAP (dated futures are [[futures]] series)")
     row.check_fields(_INSTRUMENT_FIELDS, _INSTRUMENT_OPTIONAL)
     inst_id, base, quote = row.text("instId"), row.text("baseCcy"), row.text("quoteCcy")
     if inst_id != f"{base}-{quote}":
         raise ListingError(f"{row.where}: instId must be baseCcy-quoteCcy ({base}-{quote})")
-    if row.fields.get("instType") != InstType.SPOT.value:
-        raise ListingError(f"{row.where}: instType must be SPOT (only spot trading is built)")
     lever = row.fields.get("lever", "")
     if not isinstance(lever, str):
         raise ListingError(f"{row.where}: lever must be a string")
     return Instrument(
-        inst_id=inst_id, inst_type=_enum(row, "instType", InstType, ""), base_ccy=base, quote_ccy=quote,
-        tick_sz=row.decimal("tickSz"), lot_sz=row.decimal("lotSz"), min_sz=row.decimal("minSz"),
-        max_lmt_sz=row.decimal("maxLmtSz"), max_mkt_sz=row.decimal("maxMktSz"),
-        max_lmt_amt=row.decimal("maxLmtAmt"), max_mkt_amt=row.decimal("maxMktAmt"),
+        inst_id=inst_id, inst_type=InstType.SPOT, base_ccy=base, quote_ccy=quote, **_sizes(row),
         inst_id_code=row.integer("instIdCode"), list_time=row.integer("listTime"),
         lever=lever, state=_enum(row, "state", InstState, InstState.LIVE.value),
     )
+
+
+def _contract_terms(row: _Row) -> dict[str, Any]:
+    """The terms every swap and future has, checked for what clients derive from them: ccxt names a contract
+    `BASE/QUOTE:SETTLE` from `uly` and `settleCcy` (linear when the quote settles it, inverse when the
+    base does), hummingbot needs `ctValCcy` to be the base coin of a linear contract."""
+    uly, family = row.text("uly"), row.text("instFamily")
+    base, sep, quote = uly.partition("-")
+    if not sep or not base or not quote or "-" in quote:
+        raise ListingError(f"{row.where}: uly must be BASE-QUOTE, e.g. BTC-USDT")
+    if family != uly and not family.startswith(f"{uly}_"):
+        raise ListingError(f"{row.where}: instFamily must be uly ({uly}) or {uly}_SUFFIX")
+    ct_type: CtType = _enum(row, "ctType", CtType, "")
+    settle, ct_val_ccy = row.text("settleCcy"), row.text("ctValCcy")
+    expected = (quote, base) if ct_type is CtType.LINEAR else (base, quote)
+    if (settle, ct_val_ccy) != expected:
+        raise ListingError(f"{row.where}: {ct_type.value} contracts of {uly} have settleCcy {expected[0]} and "
+                           f"ctValCcy {expected[1]}")
+    if not row.text("lever").isdigit() or int(row.text("lever")) < 1:
+        raise ListingError(f"{row.where}: lever must be a whole number of at least 1, as a string")
+    return {
+        "uly": uly, "inst_family": family, "settle_ccy": settle, "ct_type": ct_type,
+        "ct_val": row.decimal("ctVal"), "ct_val_ccy": ct_val_ccy, "lever": row.text("lever"),
+        "ct_mult": row.decimal("ctMult") if "ctMult" in row.fields else Decimal(1), **_sizes(row),
+    }
+
+
+def _swap(row: _Row) -> Instrument:
+    row.check_fields(_SWAP_FIELDS, _CONTRACT_OPTIONAL | {"state"})
+    terms = _contract_terms(row)
+    inst_id = row.text("instId")
+    if inst_id != f"{terms['inst_family']}-SWAP":
+        raise ListingError(f"{row.where}: instId must be instFamily-SWAP ({terms['inst_family']}-SWAP)")
+    return Instrument(
+        inst_id=inst_id, inst_type=InstType.SWAP, base_ccy="", quote_ccy="", inst_id_code=row.integer("instIdCode"),
+        list_time=row.integer("listTime"), state=_enum(row, "state", InstState, InstState.LIVE.value), **terms,
+    )
+
+
+def _series(row: _Row) -> FuturesSeries:
+    row.check_fields(_SERIES_FIELDS, _CONTRACT_OPTIONAL | {"aliases"})
+    terms = _contract_terms(row)
+    base = row.integer("instIdCodeBase")
+    if base == 0 or base % SERIES_CODE_SPAN:
+        raise ListingError(f"{row.where}: instIdCodeBase must be a positive multiple of {SERIES_CODE_SPAN:,}")
+    aliases = row.fields.get("aliases", [a.value for a in Alias])
+    choices = ", ".join(a.value for a in Alias)
+    if not isinstance(aliases, list) or not aliases or len(set(aliases)) != len(aliases) or not all(
+            a in {m.value for m in Alias} for a in aliases):
+        raise ListingError(f"{row.where}: aliases must be a list of distinct values of {choices}")
+    return FuturesSeries(inst_id_code_base=base, aliases=tuple(Alias(a) for a in aliases), **terms)
 
 
 def _rows(data: dict[str, Any], table: str, source: str) -> list[_Row]:
@@ -115,29 +183,40 @@ def _unique(values: list[Any], what: str, source: str) -> None:
         seen.add(value)
 
 
-def parse_listing(text: str, source: str) -> list[ListCurrency | ListInstrument]:
-    """Currencies first, then instruments, in file order."""
+def parse_listing(text: str, source: str) -> list[Listing]:
+    """Currencies first, then instruments, then futures series, in file order."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ListingError(f"{source}: not valid TOML: {exc}") from None
-    unknown = sorted(data.keys() - {"currency", "instrument"})
+    unknown = sorted(data.keys() - {"currency", "instrument", "futures"})
     if unknown:
-        raise ListingError(f"{source}: unknown table {', '.join(unknown)} (expected currency, instrument)")
+        raise ListingError(f"{source}: unknown table {', '.join(unknown)} (expected currency, instrument, futures)")
     currencies = [_currency(row) for row in _rows(data, "currency", source)]
     instruments = [_instrument(row) for row in _rows(data, "instrument", source)]
+    series = [_series(row) for row in _rows(data, "futures", source)]
     _unique([c.ccy for c in currencies], "currency", source)
     _unique([i.inst_id for i in instruments], "instrument", source)
     _unique([i.inst_id_code for i in instruments], "instIdCode", source)
+    _unique([f.inst_family for f in series], "futures instFamily", source)
+    _unique([f.inst_id_code_base for f in series], "instIdCodeBase", source)
     listed = {c.ccy for c in currencies}
     for inst in instruments:
-        for ccy in (inst.base_ccy, inst.quote_ccy):
-            if ccy not in listed:
+        for ccy in (inst.base_ccy, inst.quote_ccy, inst.settle_ccy):
+            if ccy and ccy not in listed:
                 raise ListingError(f"{source}: {inst.inst_id} trades {ccy}, which is not a listed currency")
-    return [*map(ListCurrency, currencies), *map(ListInstrument, instruments)]
+    for family in series:
+        if family.settle_ccy not in listed:
+            raise ListingError(f"{source}: the {family.inst_family} futures settle in {family.settle_ccy}, which "
+                               "is not a listed currency")
+        for inst in instruments:
+            if family.owns_code(inst.inst_id_code):
+                raise ListingError(f"{source}: {inst.inst_id}'s instIdCode is in the block of the "
+                                   f"{family.inst_family} futures")
+    return [*map(ListCurrency, currencies), *map(ListInstrument, instruments), *map(ListFuturesSeries, series)]
 
 
-def load_listing(path: Path | None = None) -> list[ListCurrency | ListInstrument]:
+def load_listing(path: Path | None = None) -> list[Listing]:
     """The listing in `path`, or the packaged default (quintex/data/instruments.toml)."""
     if path is None:
         resource = resources.files("quintex") / "data" / "instruments.toml"

@@ -28,7 +28,7 @@ SNAPSHOT_DIR = "snapshots"
 def add_market_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--market", choices=["live", "off"], default="live",
                         help="live: simulated prices, market makers and takers trade every listed "
-                             "instrument; "
+                             "spot pair; "
                              "off: a quiet exchange where only users trade (default: %(default)s)")
     parser.add_argument("--market-config", type=Path, metavar="FILE",
                         help="TOML config of the market's price sources and agents (default: the packaged "

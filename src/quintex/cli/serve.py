@@ -28,7 +28,7 @@ from quintex.web import WEB_ROOT
 from .admintoken import TOKEN_FILE, ensure_admin_token
 from .durable import close_durable, open_durable
 from .errors import CliError
-from .listing import load_listing
+from .listing import Listing, load_listing
 from .livemarket import make_clock, market_config, running_market
 from .markethistory import generate_history, listed_instruments, seed_market_data
 from .storedhistory import RECENT_PER_USER, StoredHistory
@@ -92,7 +92,7 @@ async def _serve(args: argparse.Namespace) -> int:
     return 1 if runtime.halted else 0
 
 
-def _history_preparer(args: argparse.Namespace, listing: Sequence[ListCurrency | ListInstrument],
+def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
                       market_data: MarketData) -> Callable[[Store], None]:
     """On a new store, generate the market history (`--history`); at every start, seed the read model
     with the newest of it."""
@@ -150,18 +150,23 @@ def _stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def _list(runtime: Runtime, listing: Sequence[ListCurrency | ListInstrument]) -> None:
+async def _list(runtime: Runtime, listing: Sequence[Listing]) -> None:
     """Submit the listing commands for whatever the engine does not list yet."""
-    currencies, instruments = await runtime.query(lambda state: (set(state.currencies), set(state.instruments)))
-    missing = [
-        cmd for cmd in listing
-        if (cmd.currency.ccy not in currencies if isinstance(cmd, ListCurrency)
-            else cmd.instrument.inst_id not in instruments)
-    ]
+    currencies, instruments, series = await runtime.query(
+        lambda state: (set(state.currencies), set(state.instruments), set(state.futures_series)))
+
+    def listed(cmd: Listing) -> bool:
+        if isinstance(cmd, ListCurrency):
+            return cmd.currency.ccy in currencies
+        if isinstance(cmd, ListInstrument):
+            return cmd.instrument.inst_id in instruments
+        return cmd.series.inst_family in series
+
+    missing = [cmd for cmd in listing if not listed(cmd)]
     for cmd, events in zip(missing, await runtime.submit_many(missing), strict=True):
         if isinstance(events[0], CommandRejected):
             raise CliError(f"cannot list {cmd}: {events[0].reject.value} {events[0].detail}".rstrip())
-    log.info("listed %d currencies and instruments", len(missing))
+    log.info("listed %d currencies, instruments and futures series", len(missing))
 
 
 async def _serve_http(app: web.Application, args: argparse.Namespace, stop: asyncio.Event) -> None:

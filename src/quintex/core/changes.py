@@ -3,7 +3,7 @@
 Handlers announce what they touched as they go (`BookChanged`/`BalanceChanged` values, and the level a
 `TradeExecuted` took from, and the balance a `BillPosted` moved); `fold_changes` replaces those
 announcements by one event per level and per balance with its value after the command, in the order
-they were first touched, after the command's other events.
+they were first touched, after the command's other events (a level of a book a restore removed is empty).
 """
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def fold_changes(s: State, events: list[Event]) -> list[Event]:
         out.append(event)
     ts = s.ts
     for inst_id, side, px in levels:
-        book = s.books[inst_id]
-        level = (book.bids if side is Side.BUY else book.asks).levels.get(px)
+        book = s.books.get(inst_id)
+        level = None if book is None else (book.bids if side is Side.BUY else book.asks).levels.get(px)
         sz, count = (level.sz, level.count) if level is not None else (ZERO, 0)
         out.append(BookChanged(inst_id, side, px, sz, count, ts))
     trading = s.ledger.trading

@@ -10,13 +10,21 @@ from decimal import Decimal
 from typing import Any
 
 from .enums import Account, MgnMode, OrdType, Perm, PosSide, Side, StpMode, TdMode, TgtCcy, WithdrawDest
-from .instruments import Currency, Instrument
+from .instruments import Currency, FuturesSeries, Instrument
 from .records import IndexPrice
 
 
 @dataclass(frozen=True, slots=True)
 class ListInstrument:
     instrument: Instrument
+
+
+@dataclass(frozen=True, slots=True)
+class ListFuturesSeries:
+    """List a family of dated futures on the rolling calendar: its contracts now, and new ones as old ones
+    expire (on `AdvanceTime`)."""
+
+    series: FuturesSeries
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,5 +237,5 @@ class RestoreState:
 Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
-    | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState
+    | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries
 )

@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from . import invariants, lifecycle, pricing, snapshot
-from .book import OrderBook
 from .changes import fold_changes
 from .commands import (
     AdjustMargin,
@@ -20,6 +19,7 @@ from .commands import (
     DeleteApiKey,
     Deposit,
     ListCurrency,
+    ListFuturesSeries,
     ListInstrument,
     ModifyApiKey,
     PlaceOrder,
@@ -32,12 +32,13 @@ from .commands import (
     UpdateIndexPrices,
     Withdraw,
 )
-from .enums import TdMode
-from .events import CommandRejected, CurrencyListed, Event, InstrumentListed, UserCreated
+from .enums import InstType, MgnMode, TdMode
+from .events import CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
-from .instruments import Currency, Instrument
-from .lifecycle import cancel_all_after
+from .instruments import Currency, FuturesSeries, Instrument
+from .lifecycle import cancel_all_after, futures
+from .listing import list_instrument
 from .positionops import PositionOps
 from .products import PRODUCTS
 from .records import (
@@ -49,12 +50,13 @@ from .records import (
     MaxSize,
     OrderView,
     PositionRisk,
+    PositionTier,
     PositionView,
     User,
 )
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
-from .risk import margin
+from .risk import margin, tiers
 from .state import State
 from .subaccounts import SubAccounts
 from .trading import Trading
@@ -127,7 +129,9 @@ class Engine:
             case SubAccountTransfer():
                 return self._subs.transfer(cmd)
             case ListInstrument():
-                return self._list_instrument(cmd.instrument)
+                return list_instrument(s, cmd.instrument)
+            case ListFuturesSeries():
+                return futures.list_series(s, cmd.series)
             case ListCurrency():
                 return self._list_currency(cmd.currency)
             case RestoreState():
@@ -141,17 +145,6 @@ class Engine:
         if cmd.name in s.users.by_name:
             return [CommandRejected(Reject.USER_EXISTS)]
         return [UserCreated(s.users.create(cmd.name, s.ts))]
-
-    def _list_instrument(self, inst: Instrument) -> list[Event]:
-        s = self._s
-        if inst.inst_type not in PRODUCTS:
-            return [CommandRejected(Reject.INST_TYPE_UNSUPPORTED, inst.inst_type.value)]
-        if inst.inst_id in s.instruments or inst.inst_id_code in s.instruments_by_code:
-            return [CommandRejected(Reject.ALREADY_LISTED, inst.inst_id)]
-        s.instruments[inst.inst_id] = inst
-        s.instruments_by_code[inst.inst_id_code] = inst
-        s.books[inst.inst_id] = OrderBook(inst.inst_id)
-        return [InstrumentListed(inst)]
 
     def _list_currency(self, ccy: Currency) -> list[Event]:
         s = self._s
@@ -177,6 +170,11 @@ class Engine:
     @property
     def currencies(self) -> dict[str, Currency]:
         return self._s.currencies
+
+    @property
+    def futures_series(self) -> dict[str, FuturesSeries]:
+        """The dated futures families on the rolling calendar, by instFamily."""
+        return self._s.futures_series
 
     def instrument_by_code(self, code: int) -> Instrument | None:
         return self._s.instruments_by_code.get(code)
@@ -218,8 +216,14 @@ class Engine:
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]:
         return self._s.books[inst_id].depth(depth)
 
-    def fee_rates(self, uid: int, inst_id: str) -> tuple[Decimal, Decimal]:
-        return self._s.users.fee_rates(uid)
+    def fee_rates(self, uid: int, inst_type: InstType) -> tuple[Decimal, Decimal]:
+        """(maker, taker) the user pays on trades of `inst_type`, positive = charged."""
+        return self._s.users.fee_rates(uid, inst_type)
+
+    def position_tiers(self, inst_id: str, mgn_mode: MgnMode) -> tuple[PositionTier, ...]:
+        """`public/position-tiers` of one instrument: none for an unknown one or one without tiers."""
+        inst = self._s.instruments.get(inst_id)
+        return () if inst is None else tiers.tiers(inst, mgn_mode)
 
     def cancel_all_after(self, uid: int, tag: str = "") -> int | None:
         return self._s.cancel_all_after.get((uid, tag))

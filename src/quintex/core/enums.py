@@ -65,6 +65,7 @@ class CancelSource(StrEnum):
     """A closing order whose position was already closed."""
     FOK_NOT_FILLED = "13"
     IOC_REMAINDER = "14"
+    FUTURES_DELIVERY = "7"
     CANCEL_ALL_AFTER = "20"
     POST_ONLY_WOULD_TAKE = "31"
     SELF_TRADE = "32"
@@ -128,6 +129,8 @@ class InstState(StrEnum):
     LIVE = "live"
     SUSPEND = "suspend"
     PREOPEN = "preopen"
+    EXPIRED = "expired"
+    """A dated contract past its expTime: no longer listed by `public/instruments`, its data stays readable."""
 
 
 class AcctLv(StrEnum):
@@ -165,3 +168,12 @@ class CtType(StrEnum):
 class OptType(StrEnum):
     CALL = "C"
     PUT = "P"
+
+
+class Alias(StrEnum):
+    """Which of a family's dated futures a contract is, by time to expiry (OKX `alias`)."""
+
+    THIS_WEEK = "this_week"
+    NEXT_WEEK = "next_week"
+    QUARTER = "quarter"
+    NEXT_QUARTER = "next_quarter"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .enums import Account, Side, WithdrawDest
-from .instruments import Currency, Instrument
+from .instruments import Currency, FuturesSeries, Instrument
 from .records import ApiKey, AssetBill, Bill, Fill, IndexPrice, OrderView, PositionView, User
 from .rejects import Reject
 
@@ -25,6 +25,26 @@ class CommandRejected:
 @dataclass(frozen=True, slots=True)
 class InstrumentListed:
     instrument: Instrument
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentChanged:
+    """A listed instrument's terms changed: a dated contract expired (`state` expired) or moved to a nearer
+    `alias`. The instrument as it is now."""
+
+    instrument: Instrument
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentDelisted:
+    """The exchange no longer knows an instrument: a restore went back to a state from before its listing."""
+
+    inst_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class FuturesSeriesListed:
+    series: FuturesSeries
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,5 +265,6 @@ Event = (
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
-    | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated
+    | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
+    | FuturesSeriesListed | InstrumentDelisted
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .enums import CtType, InstState, InstType, OptType
+from .enums import Alias, CtType, InstState, InstType, OptType
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +49,36 @@ class Currency:
     wd_tick_sz: int
     wd_fee: Decimal = Decimal(0)
     """The fee of an on-chain withdrawal (OKX `minFee`/`maxFee`; one fixed fee here)."""
+
+
+SERIES_CODE_SPAN = 1_000_000
+"""A futures series numbers its contracts `inst_id_code_base + yymmdd`: a base is a multiple of this."""
+
+
+@dataclass(frozen=True, slots=True)
+class FuturesSeries:
+    """A family of dated futures listed on the rolling calendar (`lifecycle/calendar.py`): one contract per
+    alias, each named `{inst_family}-{yymmdd of its expiry}` and numbered `inst_id_code_base + yymmdd`,
+    with these contract terms. New contracts are listed as old ones expire."""
+
+    inst_family: str
+    uly: str
+    settle_ccy: str
+    ct_type: CtType
+    ct_val: Decimal
+    ct_val_ccy: str
+    tick_sz: Decimal
+    lot_sz: Decimal
+    min_sz: Decimal
+    max_lmt_sz: Decimal
+    max_mkt_sz: Decimal
+    max_lmt_amt: Decimal
+    max_mkt_amt: Decimal
+    lever: str
+    inst_id_code_base: int
+    aliases: tuple[Alias, ...] = tuple(Alias)
+    ct_mult: Decimal = Decimal(1)
+
+    def owns_code(self, code: int) -> bool:
+        """Whether `code` is in the block of instIdCodes this series numbers its contracts from."""
+        return self.inst_id_code_base <= code < self.inst_id_code_base + SERIES_CODE_SPAN

@@ -286,3 +286,16 @@ class AccountRisk(NamedTuple):
     avail_eq: Decimal
     """What new cross margin can use: cash − frozen − cross imr + min(cross upl, 0)."""
     u_time: int
+
+
+class PositionTier(NamedTuple):
+    """One tier of a derivative family's position tiers (`public/position-tiers`): positions of more than the
+    previous tier's `max_sz` and at most `max_sz` contracts pay the maintenance margin rate `mmr` and may be
+    opened at most at `max_lever` (initial margin rate `imr` = 1 / `max_lever`)."""
+
+    tier: int
+    min_sz: Decimal
+    max_sz: Decimal
+    mmr: Decimal
+    imr: Decimal
+    max_lever: Decimal

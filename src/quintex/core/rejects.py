@@ -68,6 +68,8 @@ class Reject(Enum):
     CLOSE_ORDERS_PENDING = "close_orders_pending"
     MARGIN_ADJUST_NO_POSITION = "margin_adjust_no_position"
     MARGIN_REDUCE_EXCEEDS = "margin_reduce_exceeds"
+    INSTRUMENT_EXPIRED = "instrument_expired"
+    SERIES_CODE_BASE_INVALID = "series_code_base_invalid"
 
 
 class InvariantViolation(Exception):

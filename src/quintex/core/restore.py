@@ -3,7 +3,8 @@
 The saved state is loaded as a whole, but time and ids never go back: it keeps the current seq and
 timestamp, and every id counter stays at its highest, so ids are never reused. The differences come
 out as ordinary events (book levels, balances, live orders that are gone — canceled by the
-system — or back, and API keys), so read models and subscribers follow a restore like any other command.
+system — or back, API keys, and instruments listed or changed since), so read models and subscribers
+follow a restore like any other command (an instrument listed after the saved state is delisted).
 """
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ from .events import (
     BalanceChanged,
     BookChanged,
     Event,
+    InstrumentChanged,
+    InstrumentDelisted,
+    InstrumentListed,
     OrderUpdated,
 )
 from .ids import Ids
+from .instruments import Instrument
 from .num import ZERO
 from .records import ApiKey, OrderView
 from .state import State
@@ -42,6 +47,7 @@ def restore_state(current: State, saved: dict[str, Any]) -> tuple[State, list[Ev
     events += _balance_changes(_balances(current), _balances(s), s.ts)
     events += _order_changes(_orders(current), _orders(s), s.ts)
     events += _key_changes(current.users.keys, s.users.keys)
+    events += _instrument_changes(current.instruments, s.instruments)
     return s, events
 
 
@@ -95,4 +101,13 @@ def _key_changes(old: dict[str, ApiKey], new: dict[str, ApiKey]) -> list[Event]:
     events: list[Event] = [ApiKeyDeleted(key.uid, key.api_key) for name, key in old.items() if name not in new]
     events += [ApiKeyCreated(key) if name not in old else ApiKeyUpdated(key)
                for name, key in new.items() if old.get(name) != key]
+    return events
+
+
+def _instrument_changes(old: dict[str, Instrument], new: dict[str, Instrument]) -> list[Event]:
+    """Instruments listed since the saved state (gone now), and those the saved state lists that the current
+    one does not, or lists with other terms."""
+    events: list[Event] = [InstrumentDelisted(inst_id) for inst_id in old if inst_id not in new]
+    events += [InstrumentListed(inst) if inst_id not in old else InstrumentChanged(inst)
+               for inst_id, inst in new.items() if old.get(inst_id) != inst]
     return events

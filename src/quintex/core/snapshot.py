@@ -19,7 +19,7 @@ from typing import Any
 from .book import BookSide, Level, OrderBook
 from .enums import CancelSource, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
 from .ids import Ids
-from .instruments import Currency, Instrument
+from .instruments import Currency, FuturesSeries, Instrument
 from .ledger.ledger import Balance
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
@@ -49,6 +49,7 @@ def dump(s: State) -> dict[str, Any]:
         "ids": to_plain(s.ids),
         "currencies": [to_plain(c) for c in s.currencies.values()],
         "instruments": [to_plain(i) for i in s.instruments.values()],
+        "futures_series": [to_plain(series) for series in s.futures_series.values()],
         "users": [to_plain(u) for u in users.by_uid.values()],
         "api_keys": [to_plain(k) for k in users.keys.values()],
         "trading": [{"uid": uid, "ccy": ccy, "cash": str(b.cash), "frozen": str(b.frozen), "u_time": b.u_time}
@@ -115,6 +116,9 @@ def _load_listing(s: State, data: dict[str, Any]) -> None:
         inst: Instrument = from_plain(Instrument, plain)
         s.instruments[inst.inst_id] = inst
         s.instruments_by_code[inst.inst_id_code] = inst
+    for plain in data.get("futures_series", []):
+        series: FuturesSeries = from_plain(FuturesSeries, plain)
+        s.futures_series[series.inst_family] = series
 
 
 def _load_users(s: State, data: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from .book import OrderBook
 from .enums import OrdState
 from .ids import Ids
-from .instruments import Currency, Instrument
+from .instruments import Currency, FuturesSeries, Instrument
 from .ledger import Ledger
 from .orders import Order
 from .positions import Positions
@@ -33,6 +33,8 @@ class State:
     over the slots of every key deleted since it last resized (~27 us per eviction at 100,000 orders)."""
     cancel_all_after: dict[tuple[int, str], int] = field(default_factory=dict)
     index_prices: dict[str, Decimal] = field(default_factory=dict)
+    futures_series: dict[str, FuturesSeries] = field(default_factory=dict)
+    """Dated futures families on the rolling calendar, by instFamily."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)

@@ -58,7 +58,7 @@ class Trading:
         if user is not None and user.frozen:
             return Reject.ACCOUNT_FROZEN
         if inst.state is not InstState.LIVE:
-            return Reject.INSTRUMENT_NOT_LIVE
+            return Reject.INSTRUMENT_EXPIRED if inst.state is InstState.EXPIRED else Reject.INSTRUMENT_NOT_LIVE
         reject = PRODUCTS[inst.inst_type].admits(self.s, cmd, inst)
         if reject is not None:
             return reject

@@ -4,14 +4,26 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .commands import CreateApiKey, ModifyApiKey
+from .enums import InstType
 from .ids import Ids
 from .records import ApiKey, User
 
 DEFAULT_FEE_LEVEL = "Lv1"
 
-# OKX regular-user spot fee schedule (maker, taker), positive = charged.
+# OKX regular-user fee schedules (maker, taker) by fee level, positive = charged.
 SPOT_FEE_RATES: dict[str, tuple[Decimal, Decimal]] = {
     "Lv1": (Decimal("0.0008"), Decimal("0.001")),
+}
+DERIVATIVE_FEE_RATES: dict[str, tuple[Decimal, Decimal]] = {
+    "Lv1": (Decimal("0.0002"), Decimal("0.0005")),
+}
+"""Swaps and futures, USDT-, USDC- and coin-margined alike."""
+OPTION_FEE_RATES: dict[str, tuple[Decimal, Decimal]] = {
+    "Lv1": (Decimal("0.0002"), Decimal("0.0003")),
+}
+FEE_SCHEDULES: dict[InstType, dict[str, tuple[Decimal, Decimal]]] = {
+    InstType.SPOT: SPOT_FEE_RATES, InstType.MARGIN: SPOT_FEE_RATES, InstType.SWAP: DERIVATIVE_FEE_RATES,
+    InstType.FUTURES: DERIVATIVE_FEE_RATES, InstType.OPTION: OPTION_FEE_RATES,
 }
 
 
@@ -48,5 +60,6 @@ class Users:
         self.keys[key.api_key] = key
         return key
 
-    def fee_rates(self, uid: int) -> tuple[Decimal, Decimal]:
-        return SPOT_FEE_RATES[self.by_uid[uid].fee_level]
+    def fee_rates(self, uid: int, inst_type: InstType = InstType.SPOT) -> tuple[Decimal, Decimal]:
+        """(maker, taker) of the user's fee level for trades of `inst_type`, positive = charged."""
+        return FEE_SCHEDULES[inst_type][self.by_uid[uid].fee_level]

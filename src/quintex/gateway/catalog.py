@@ -2,19 +2,22 @@
 durable state.
 
 Loaded through the query port when the app starts and then folded from `InstrumentListed` /
-`CurrencyListed` and the API key events as each batch is published (after its write), so it never holds
+`InstrumentChanged` / `InstrumentDelisted` / `CurrencyListed` and the API key events as each batch is published (after its write), so it never holds
 what is not durable. It is what code reads where waiting for a query is not possible or not worth it:
 request validation, rendering, WebSocket pushes, and REST authentication (a request's key lookup would
 otherwise wait for the batch in flight to reach the disk before the request's own command is submitted).
 """
 from __future__ import annotations
 
+from quintex.core.enums import InstState
 from quintex.core.events import (
     ApiKeyCreated,
     ApiKeyDeleted,
     ApiKeyUpdated,
     CurrencyListed,
     Event,
+    InstrumentChanged,
+    InstrumentDelisted,
     InstrumentListed,
 )
 from quintex.core.instruments import Currency, Instrument
@@ -33,6 +36,10 @@ class Catalog:
 
     def instrument_by_code(self, code: int) -> Instrument | None:
         return self._by_code.get(code)
+
+    def listed(self) -> list[Instrument]:
+        """The instruments `public/instruments` lists: live, suspended or not yet open (not expired ones)."""
+        return [inst for inst in self.instruments.values() if inst.state is not InstState.EXPIRED]
 
     async def follow(self, runtime: Runtime) -> None:
         """Take the durable listings and follow every later batch (in one step, so none is missed)."""
@@ -56,8 +63,12 @@ class Catalog:
 
     def on_events(self, events: list[Event]) -> None:
         for event in events:
-            if isinstance(event, InstrumentListed):
+            if isinstance(event, (InstrumentListed, InstrumentChanged)):
                 self._add(event.instrument)
+            elif isinstance(event, InstrumentDelisted):
+                gone = self.instruments.pop(event.inst_id, None)
+                if gone is not None:
+                    del self._by_code[gone.inst_id_code]
             elif isinstance(event, CurrencyListed):
                 self.currencies[event.currency.ccy] = event.currency
             elif isinstance(event, (ApiKeyCreated, ApiKeyUpdated)):

@@ -97,6 +97,9 @@ _REJECTS: dict[Reject, _Code] = {
         "58213", "The internal transfer address is illegal. It must be an email, phone number, or account name"),
     Reject.WITHDRAW_ADDRESS_INVALID: _Code("58222", "Invalid withdrawal address."),
     Reject.WITHDRAW_FEE_INSUFFICIENT: _Code("58229", "Insufficient funding account balance to pay fees."),
+    Reject.INSTRUMENT_EXPIRED: _Code("51027", "Contract expired."),
+    Reject.SERIES_CODE_BASE_INVALID: _Code(
+        "51000", "Parameter instIdCode error: a futures series needs a free block of a million codes."),
 }
 
 

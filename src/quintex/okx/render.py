@@ -23,6 +23,7 @@ from quintex.core.records import (
     MaxAvailSize,
     MaxSize,
     OrderView,
+    PositionTier,
     PositionView,
     User,
 )
@@ -41,14 +42,15 @@ _CANCEL_REASONS = {
     CancelSource.CANCEL_ALL_AFTER: "Order canceled by cancel-all-after",
     CancelSource.POST_ONLY_WOULD_TAKE: "Post-only order canceled as it would take liquidity",
     CancelSource.SELF_TRADE: "Order canceled by self-trade prevention",
+    CancelSource.FUTURES_DELIVERY: "Order canceled at the expiry of the futures contract",
 }
 
 _UNUSED_INSTRUMENT_FIELDS = (
-    "uly", "instFamily", "settleCcy", "ctVal", "ctMult", "ctValCcy", "ctType", "optType", "stk",
-    "contTdSwTime", "preMktSwTime", "expTime", "alias", "openType", "maxTwapSz", "maxIcebergSz",
-    "maxTriggerSz", "maxStopSz", "auctionEndTime", "initPxLmtPct", "floatPxLmtPct", "maxPxLmtPct",
-    "seriesId",
+    "contTdSwTime", "preMktSwTime", "openType", "maxTwapSz", "maxIcebergSz", "maxTriggerSz", "maxStopSz",
+    "auctionEndTime", "initPxLmtPct", "floatPxLmtPct", "maxPxLmtPct", "seriesId",
 )
+_FEE_GROUPS = {"USDT": "2", "USDC": "3"}
+"""OKX's fee group of a contract by its settlement currency; "1" for coin-margined contracts and spot."""
 _UNUSED_CURRENCY_FIELDS = (
     "logoLink", "ctAddr", "depEstOpenTime", "wdEstOpenTime", "minDep", "maxWd", "wdQuota",
     "usedWdQuota", "fee", "minFeeForCtAddr", "maxFeeForCtAddr", "burningFeeRate",
@@ -89,20 +91,31 @@ def _blank(names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def instrument(inst: Instrument) -> dict[str, Any]:
+    """A `public/instruments` / `instruments` channel object; the contract fields are "" for spot."""
     spot = inst.inst_type is InstType.SPOT
     return {
         **_blank(_UNUSED_INSTRUMENT_FIELDS),
         "instType": inst.inst_type.value, "instId": inst.inst_id,
-        "baseCcy": inst.base_ccy, "quoteCcy": inst.quote_ccy,
-        "listTime": fmt_ts(inst.list_time), "lever": inst.lever,
+        "uly": inst.uly, "instFamily": inst.inst_family,
+        "baseCcy": inst.base_ccy, "quoteCcy": inst.quote_ccy, "settleCcy": inst.settle_ccy,
+        "ctVal": fmt(inst.ct_val), "ctMult": fmt(inst.ct_mult), "ctValCcy": inst.ct_val_ccy,
+        "ctType": inst.ct_type.value if inst.ct_type is not None else "",
+        "optType": inst.opt_type.value if inst.opt_type is not None else "", "stk": fmt(inst.stk),
+        "listTime": fmt_ts(inst.list_time), "expTime": fmt_ts(inst.exp_time) if inst.exp_time is not None else "",
+        "lever": inst.lever, "alias": inst.alias,
         "tickSz": fmt(inst.tick_sz), "lotSz": fmt(inst.lot_sz), "minSz": fmt(inst.min_sz),
         "state": inst.state.value, "ruleType": "normal",
         "maxLmtSz": fmt(inst.max_lmt_sz), "maxMktSz": fmt(inst.max_mkt_sz),
         "maxLmtAmt": fmt(inst.max_lmt_amt), "maxMktAmt": fmt(inst.max_mkt_amt),
         "futureSettlement": False, "tradeQuoteCcyList": [inst.quote_ccy] if spot else [],
-        "instIdCode": inst.inst_id_code, "instCategory": "1", "groupId": "1", "category": "1",
+        "instIdCode": inst.inst_id_code, "instCategory": "1", "groupId": fee_group(inst), "category": "1",
         "upcChg": [],
     }
+
+
+def fee_group(inst: Instrument) -> str:
+    """The instrument's fee group (`groupId`), as `account/trade-fee` lists it."""
+    return "1" if inst.ct_type is None else _FEE_GROUPS.get(inst.settle_ccy, "1")
 
 
 def currency(c: Currency) -> dict[str, Any]:
@@ -311,15 +324,29 @@ def account_config(user: User, key: ApiKey) -> dict[str, Any]:
     }
 
 
-def trade_fee(level: str, maker: Decimal, taker: Decimal, inst_type: InstType, ts: int) -> dict[str, Any]:
+def trade_fee(level: str, maker: Decimal, taker: Decimal, inst_type: InstType, ts: int,
+              groups: tuple[str, ...] = ("1",)) -> dict[str, Any]:
     """account/trade-fee object. `maker`/`taker` come from the engine (positive = charged) and are
-    written with OKX's sign (negative = charged)."""
+    written with OKX's sign (negative = charged); one rate for every fee group in `groups`. Swaps and
+    futures give the rate of USDT- (`makerU`) and USDC-margined ones too (the same at Lv1); delivery and
+    exercise fees are not charged."""
     okx_maker, okx_taker = fmt(-maker), fmt(-taker)
+    contracts = inst_type in (InstType.SWAP, InstType.FUTURES)
+    other = okx_maker if contracts else "", okx_taker if contracts else ""
     return {
-        "level": level, "feeGroup": [{"groupId": "1", "maker": okx_maker, "taker": okx_taker}],
-        "maker": okx_maker, "taker": okx_taker, "makerU": "", "takerU": "", "makerUSDC": "",
-        "takerUSDC": "", "delivery": "", "exercise": "", "instType": inst_type.value, "ruleType": "normal",
+        "level": level, "feeGroup": [{"groupId": g, "maker": okx_maker, "taker": okx_taker} for g in groups],
+        "maker": okx_maker, "taker": okx_taker, "makerU": other[0], "takerU": other[1], "makerUSDC": other[0],
+        "takerUSDC": other[1], "delivery": "", "exercise": "", "instType": inst_type.value, "ruleType": "normal",
         "category": "1", "fiat": [], "ts": fmt_ts(ts),
+    }
+
+
+def position_tier(inst: Instrument, tier: PositionTier) -> dict[str, str]:
+    """A `public/position-tiers` row of a derivative family (instId "" and no loan limits: those are MARGIN's)."""
+    return {
+        "uly": inst.uly, "instFamily": inst.inst_family, "instId": "", "tier": str(tier.tier),
+        "minSz": fmt(tier.min_sz), "maxSz": fmt(tier.max_sz), "mmr": fmt(tier.mmr), "imr": fmt(tier.imr),
+        "maxLever": fmt(tier.max_lever), "optMgnFactor": "0", "quoteMaxLoan": "", "baseMaxLoan": "",
     }
 
 

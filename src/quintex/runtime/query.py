@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
-from quintex.core.enums import TdMode
-from quintex.core.instruments import Currency, Instrument
+from quintex.core.enums import InstType, MgnMode, TdMode
+from quintex.core.instruments import Currency, FuturesSeries, Instrument
 from quintex.core.records import (
     AccountRisk,
     ApiKey,
@@ -25,6 +25,7 @@ from quintex.core.records import (
     MaxSize,
     OrderView,
     PositionRisk,
+    PositionTier,
     User,
 )
 from quintex.core.rejects import Reject
@@ -43,6 +44,9 @@ class State(Protocol):
 
     @property
     def currencies(self) -> Mapping[str, Currency]: ...
+
+    @property
+    def futures_series(self) -> Mapping[str, FuturesSeries]: ...
 
     def instrument_by_code(self, code: int) -> Instrument | None: ...
 
@@ -70,7 +74,9 @@ class State(Protocol):
 
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]: ...
 
-    def fee_rates(self, uid: int, inst_id: str) -> tuple[Decimal, Decimal]: ...
+    def fee_rates(self, uid: int, inst_type: InstType) -> tuple[Decimal, Decimal]: ...
+
+    def position_tiers(self, inst_id: str, mgn_mode: MgnMode) -> tuple[PositionTier, ...]: ...
 
     def cancel_all_after(self, uid: int, tag: str = "") -> int | None: ...
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from quintex.core.commands import Command, CreateUser
+from quintex.core.enums import InstType
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.records import BalanceView, BookLevel, OrderView, User
 
@@ -94,7 +95,7 @@ class Market:
     def __init__(self, config: MarketConfig, instruments: Iterable[Instrument]) -> None:
         self.config = config
         self.prices = Prices({ccy: build_source(src, config.seed) for ccy, src in config.sources.items()})
-        listed = [inst for inst in instruments if self._priced(inst)]
+        listed = [inst for inst in instruments if inst.inst_type is InstType.SPOT and self._priced(inst)]
         self.instruments = {inst.inst_id: inst for inst in listed}
         self.agents = self._agents(listed)
         self._rngs = [random.Random(f"{config.seed}:{agent.user}") for agent in self.agents]

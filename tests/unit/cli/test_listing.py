@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from quintex.cli.listing import ListingError, load_listing, parse_listing
-from quintex.core.commands import ListCurrency, ListInstrument
+from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument
 from quintex.core.engine import Engine
-from quintex.core.enums import InstState, InstType
-from quintex.core.events import CurrencyListed, InstrumentListed
-from tests.builders import T0
+from quintex.core.enums import Alias, CtType, InstState, InstType
+from quintex.core.events import CurrencyListed, FuturesSeriesListed, InstrumentListed
+from tests.builders import T0, D
 
 GOOD = '''
 [[currency]]
@@ -46,24 +46,45 @@ listTime = 1611907686000
 '''
 
 
-def test_the_packaged_listing_has_five_currencies_then_five_spot_pairs() -> None:
+def test_the_packaged_listing_has_five_currencies_five_spot_pairs_five_swaps_and_two_futures_families() -> None:
     listing = load_listing()
     currencies = [c.currency.ccy for c in listing if isinstance(c, ListCurrency)]
     assert currencies == ["BTC", "ETH", "SOL", "USDT", "USDC"]
     instruments = [c.instrument for c in listing if isinstance(c, ListInstrument)]
-    assert [i.inst_id for i in instruments] == ["BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC"]
+    assert [i.inst_id for i in instruments] == [
+        "BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC",
+        "BTC-USDT-SWAP", "ETH-USDT-SWAP", "SOL-USDT-SWAP", "BTC-USD-SWAP", "ETH-USD-SWAP"]
     assert all(isinstance(c, ListCurrency) for c in listing[:5])
     btc_usdt = instruments[0]
     assert (btc_usdt.tick_sz, btc_usdt.lot_sz, btc_usdt.min_sz) == (Decimal("0.1"), Decimal("0.00000001"),
                                                                     Decimal("0.00001"))
-    assert len({i.inst_id_code for i in instruments}) == 5
+    assert len({i.inst_id_code for i in instruments}) == 10
+    swaps = {i.inst_id: (i.ct_val, i.ct_val_ccy, i.settle_ccy, i.ct_type, i.lever, i.tick_sz, i.lot_sz)
+             for i in instruments if i.inst_type is InstType.SWAP}
+    assert swaps == {
+        "BTC-USDT-SWAP": (D("0.01"), "BTC", "USDT", CtType.LINEAR, "100", D("0.1"), D("0.01")),
+        "ETH-USDT-SWAP": (D("0.1"), "ETH", "USDT", CtType.LINEAR, "100", D("0.01"), D("0.01")),
+        "SOL-USDT-SWAP": (D("1"), "SOL", "USDT", CtType.LINEAR, "50", D("0.01"), D("0.01")),
+        "BTC-USD-SWAP": (D("100"), "USD", "BTC", CtType.INVERSE, "100", D("0.1"), D("0.1")),
+        "ETH-USD-SWAP": (D("10"), "USD", "ETH", CtType.INVERSE, "100", D("0.01"), D("0.1")),
+    }
+    series = [c.series for c in listing if isinstance(c, ListFuturesSeries)]
+    assert [(f.inst_family, f.ct_val, f.ct_val_ccy, f.settle_ccy, f.ct_type, f.lever, f.aliases) for f in series] == [
+        ("BTC-USDT", D("0.01"), "BTC", "USDT", CtType.LINEAR, "20", tuple(Alias)),
+        ("BTC-USD", D("100"), "USD", "BTC", CtType.INVERSE, "20", tuple(Alias))]
+    assert isinstance(listing[-1], ListFuturesSeries) and isinstance(listing[-3], ListInstrument)
 
 
 def test_the_packaged_listing_is_accepted_by_the_engine() -> None:
     engine = Engine()
     outcomes = [engine.apply(cmd, T0)[0] for cmd in load_listing()]
-    assert all(isinstance(o, (CurrencyListed, InstrumentListed)) for o in outcomes), outcomes
-    assert list(engine.instruments) == ["BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC"]
+    assert all(isinstance(o, (CurrencyListed, InstrumentListed, FuturesSeriesListed)) for o in outcomes), outcomes
+    assert list(engine.instruments) == [
+        "BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC",
+        "BTC-USDT-SWAP", "ETH-USDT-SWAP", "SOL-USDT-SWAP", "BTC-USD-SWAP", "ETH-USD-SWAP",
+        "BTC-USDT-231117", "BTC-USDT-231124", "BTC-USDT-231229", "BTC-USDT-240329",
+        "BTC-USD-231117", "BTC-USD-231124", "BTC-USD-231229", "BTC-USD-240329"]
+    assert engine.instruments["BTC-USD-231229"].inst_id_code == 12_231_229
 
 
 def test_a_listing_file_is_parsed_into_exact_values(tmp_path: Path) -> None:
@@ -85,14 +106,14 @@ def test_a_listing_file_is_parsed_into_exact_values(tmp_path: Path) -> None:
     (lambda t: t.replace('tickSz = "0.1"', 'tickSz = "0"'), "tickSz must be positive"),
     (lambda t: t.replace('minSz = "0.00001"\n', ""), "instrument #1: missing minSz"),
     (lambda t: t.replace("instIdCode = 7", "instIdCode = 7\ntickSize = \"1\""), "unknown field tickSize"),
-    (lambda t: t.replace('instType = "SPOT"', 'instType = "SPOTS"'), "instType must be SPOT"),
-    (lambda t: t.replace('instType = "SPOT"', 'instType = "SWAP"'), "instType must be SPOT"),
+    (lambda t: t.replace('instType = "SPOT"', 'instType = "SPOTS"'), "instType must be SPOT or SWAP"),
+    (lambda t: t.replace('instType = "SPOT"', 'instType = "FUTURES"'), "dated futures are [[futures]] series"),
     (lambda t: t.replace('instId = "BTC-USDT"', 'instId = "BTCUSDT"'), "instId must be baseCcy-quoteCcy"),
     (lambda t: t.replace('quoteCcy = "USDT"', 'quoteCcy = "USDC"').replace("BTC-USDT", "BTC-USDC"),
      "BTC-USDC trades USDC, which is not a listed currency"),
     (lambda t: t.replace('ccy = "USDT"', 'ccy = "BTC"'), "currency BTC is listed twice"),
     (lambda t: t.replace("wdTickSz = 6", 'wdTickSz = "6"'), "wdTickSz must be a non-negative integer"),
-    (lambda t: t + "[[futures]]\n", "unknown table futures"),
+    (lambda t: t + "[[future]]\n", "unknown table future"),
     (lambda t: t + "[[instrument\n", "not valid TOML"),
 ])
 def test_a_bad_listing_file_is_a_clear_error_naming_the_file(tmp_path: Path, edit, message: str) -> None:
@@ -111,3 +132,87 @@ def test_a_missing_listing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_an_empty_listing_lists_nothing() -> None:
     assert parse_listing("", "empty.toml") == []
+
+
+CONTRACTS = GOOD + '''
+[[instrument]]
+instId = "BTC-USDT-SWAP"
+instType = "SWAP"
+uly = "BTC-USDT"
+instFamily = "BTC-USDT"
+settleCcy = "USDT"
+ctVal = "0.01"
+ctValCcy = "BTC"
+ctType = "linear"
+lever = "100"
+tickSz = "0.1"
+lotSz = "0.01"
+minSz = "0.01"
+maxLmtSz = "100000000"
+maxMktSz = "35000"
+maxLmtAmt = "20000000"
+maxMktAmt = "1000000"
+instIdCode = 8
+listTime = 1573557408000
+
+[[futures]]
+instFamily = "BTC-USD"
+uly = "BTC-USD"
+settleCcy = "BTC"
+ctVal = "100"
+ctValCcy = "USD"
+ctType = "inverse"
+lever = "20"
+tickSz = "0.1"
+lotSz = "0.1"
+minSz = "0.1"
+maxLmtSz = "1000000"
+maxMktSz = "10000"
+maxLmtAmt = "20000000"
+maxMktAmt = "1000000"
+instIdCodeBase = 12000000
+aliases = ["quarter", "next_quarter"]
+'''
+
+
+def test_swaps_and_futures_series_are_parsed_into_exact_values() -> None:
+    *_, swap, futures = parse_listing(CONTRACTS, "contracts.toml")
+    assert isinstance(swap, ListInstrument) and isinstance(futures, ListFuturesSeries)
+    inst = swap.instrument
+    assert (inst.inst_type, inst.base_ccy, inst.quote_ccy, inst.uly, inst.inst_family, inst.settle_ccy) == (
+        InstType.SWAP, "", "", "BTC-USDT", "BTC-USDT", "USDT")
+    assert (inst.ct_val, inst.ct_mult, inst.ct_val_ccy, inst.ct_type, inst.lever, inst.exp_time) == (
+        D("0.01"), D(1), "BTC", CtType.LINEAR, "100", None)
+    series = futures.series
+    assert (series.inst_family, series.settle_ccy, series.ct_type, series.ct_val, series.inst_id_code_base) == (
+        "BTC-USD", "BTC", CtType.INVERSE, D("100"), 12_000_000)
+    assert series.aliases == (Alias.QUARTER, Alias.NEXT_QUARTER)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda t: t.replace('uly = "BTC-USDT"', 'uly = "BTCUSDT"'), "uly must be BASE-QUOTE"),
+    (lambda t: t.replace('instFamily = "BTC-USDT"', 'instFamily = "ETH-USDT"'), "instFamily must be uly (BTC-USDT)"),
+    (lambda t: t.replace('instId = "BTC-USDT-SWAP"', 'instId = "BTC-USDT-PERP"'), "instId must be instFamily-SWAP"),
+    (lambda t: t.replace('ctValCcy = "BTC"', 'ctValCcy = "USDT"'),
+     "linear contracts of BTC-USDT have settleCcy USDT and ctValCcy BTC"),
+    (lambda t: t.replace('settleCcy = "BTC"', 'settleCcy = "USDT"'),
+     "inverse contracts of BTC-USD have settleCcy BTC and ctValCcy USD"),
+    (lambda t: t.replace('ctType = "linear"', 'ctType = "quanto"'), "ctType must be one of linear, inverse"),
+    (lambda t: t.replace('lever = "100"', 'lever = "0"'), "lever must be a whole number of at least 1"),
+    (lambda t: t.replace("instIdCodeBase = 12000000", "instIdCodeBase = 12000001"),
+     "instIdCodeBase must be a positive multiple of 1,000,000"),
+    (lambda t: t.replace('aliases = ["quarter", "next_quarter"]', 'aliases = ["quarter", "quarter"]'),
+     "aliases must be a list of distinct values of this_week, next_week, quarter, next_quarter"),
+    (lambda t: t.replace('aliases = ["quarter", "next_quarter"]', 'aliases = ["this_month"]'), "aliases must be"),
+    (lambda t: t.replace('"BTC-USD"', '"ETH-USD"').replace('settleCcy = "BTC"', 'settleCcy = "ETH"'),
+     "the ETH-USD futures settle in ETH, which is not a listed currency"),
+    (lambda t: t.replace("instIdCode = 8", "instIdCode = 12000008"),
+     "BTC-USDT-SWAP's instIdCode is in the block of the BTC-USD futures"),
+    (lambda t: t + t[t.index("[[futures]]"):], "futures instFamily BTC-USD is listed twice"),
+    (lambda t: t.replace("instIdCodeBase = 12000000", "instIdCodeBase = 12000000\nexpTime = 1"),
+     "futures #1: unknown field expTime"),
+])
+def test_a_bad_contract_is_a_clear_error(edit, message: str) -> None:
+    with pytest.raises(ListingError) as caught:
+        parse_listing(edit(CONTRACTS), "contracts.toml")
+    assert message in str(caught.value) and "contracts.toml" in str(caught.value)

@@ -20,6 +20,7 @@ from quintex.core.commands import (
     DeleteApiKey,
     Deposit,
     ListCurrency,
+    ListFuturesSeries,
     ListInstrument,
     ModifyApiKey,
     PlaceOrder,
@@ -34,6 +35,7 @@ from quintex.core.commands import (
 )
 from quintex.core.enums import (
     Account,
+    Alias,
     InstState,
     MgnMode,
     OrdType,
@@ -55,7 +57,7 @@ from quintex.journal.codec import (
     encode_snapshot,
     record_crc,
 )
-from tests.builders import btc_usdt, currency
+from tests.builders import btc_usd_futures, btc_usdt, currency
 from tests.sessions import run, seeded_session
 
 D = Decimal
@@ -84,6 +86,7 @@ ONE_OF_EACH: list[Command] = [
     ClosePosition(3, "BTC-USDT-SWAP", MgnMode.CROSS, PosSide.LONG, True, "shut", "t1"),
     AdjustMargin(3, "BTC-USD-SWAP", PosSide.NET, False, Decimal("0.015")),
     RestoreState(run(seeded_session(4, 300)).snapshot()),
+    ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
 ]
 
 

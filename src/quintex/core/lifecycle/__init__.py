@@ -8,10 +8,10 @@ from collections.abc import Callable
 from ..events import Event
 from ..execution import Execution
 from ..state import State
-from . import cancel_all_after
+from . import cancel_all_after, futures
 
 Job = Callable[[State, Execution], list[Event]]
-JOBS: tuple[Job, ...] = (cancel_all_after.fire_due,)
+JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due)
 
 
 def advance(s: State, x: Execution) -> list[Event]:

@@ -26,8 +26,8 @@ from ..rejects import Reject
 from ..risk import contracts, margin
 from ..state import State
 
-FEE_RATES = (Decimal("0.0002"), Decimal("0.0005"))
-"""OKX Lv1 (maker, taker) rates of swaps and futures, positive = charged."""
+RESERVED_FEE_RATE = Decimal("0.0005")
+"""The fee an order reserves for what it may open: OKX's Lv1 taker rate of swaps and futures."""
 _MARGIN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
 
 
@@ -133,7 +133,8 @@ class Derivative:
                trade_id: int) -> tuple[Fill, list[Event]]:
         """One side of a fill: close what it closes, open the rest, charge the fee."""
         inst, uid, ts = order.inst, order.uid, s.ts
-        rate = FEE_RATES[0] if exec_type is ExecType.MAKER else FEE_RATES[1]
+        maker_rate, taker_rate = s.users.fee_rates(uid, inst.inst_type)
+        rate = maker_rate if exec_type is ExecType.MAKER else taker_rate
         total = contracts.value(inst, qty, px)
         fee = mul(total, rate)
         buy = order.side is Side.BUY
@@ -255,7 +256,7 @@ def _opening_margin_at(inst: Instrument, sz: Decimal, px: Decimal, lever: Decima
         return ZERO
     value = contracts.value(inst, sz, px)
     im = contracts.plain(MONEY.divide(value, lever).quantize(contracts.VALUE_STEP, rounding=ROUND_UP, context=MONEY))
-    return im + mul(value, FEE_RATES[1])
+    return im + mul(value, RESERVED_FEE_RATE)
 
 
 def _worst_px(s: State, order: Order) -> Decimal:

@@ -22,6 +22,7 @@ from ..positions import Position
 from ..records import AccountRisk, PositionRisk
 from ..state import State
 from . import contracts
+from .tiers import tier_for
 
 TAKER_RATE = Decimal("0.0005")
 """The liquidation fee rate (OKX Lv1 taker rate of swaps and futures)."""
@@ -29,8 +30,8 @@ _STEP = Decimal("1e-16")
 
 
 def mmr_rate(inst: Instrument, mgn_mode: MgnMode, size: Decimal) -> Decimal:
-    """Maintenance margin rate: half the initial margin rate at the instrument's maximum leverage."""
-    return MONEY.divide(ONE, 2 * Decimal(inst.lever or 10))
+    """Maintenance margin rate of the position's tier."""
+    return tier_for(inst, mgn_mode, size).mmr
 
 
 class _Figures:

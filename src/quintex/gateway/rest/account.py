@@ -44,7 +44,7 @@ async def _bills(request: web.Request, key: ApiKey, archive: bool) -> web.Stream
         rate_limit(request, ("account/bills-archive", key.uid), 5, 2.0)
     else:
         rate_limit(request, ("account/bills", key.uid), 5, 1.0)
-    inst_type = params.inst_type(request, needed=False)
+    inst_type = params.inst_type_filter(request, needed=False)
     rows = history(request).bills(
         key.uid, inst_type=inst_type, inst_id=params.text(request, "instId") or None,
         ccy=params.text(request, "ccy") or None, type=params.text(request, "type") or None,
@@ -68,15 +68,19 @@ async def bills_archive(request: web.Request, key: ApiKey, body: bytes) -> web.S
 
 @private(Perm.READ_ONLY)
 async def trade_fee(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    """The account's fee rates for an instrument type (one schedule per type: every instrument, family and
+    fee group of the type pays the same), with the fee groups of the type's listed instruments."""
     rate_limit(request, ("account/trade-fee", key.uid), 5, 2.0)
     inst_type = params.inst_type(request, needed=True)
+    assert inst_type is not None
     inst_id = params.text(request, "instId")
     if inst_id:
         instrument(request, inst_id)
+    groups = sorted({render.fee_group(i) for i in catalog(request).listed() if i.inst_type is inst_type}) or ["1"]
     user, (maker, taker) = await read(
-        request, lambda state: (state.user(key.uid), state.fee_rates(key.uid, inst_id)))
-    assert user is not None and inst_type is not None
-    return ok([render.trade_fee(user.fee_level, maker, taker, inst_type, now_ms(request))])
+        request, lambda state: (state.user(key.uid), state.fee_rates(key.uid, inst_type)))
+    assert user is not None
+    return ok([render.trade_fee(user.fee_level, maker, taker, inst_type, now_ms(request), tuple(groups))])
 
 
 def _instruments(request: web.Request) -> tuple[list[Instrument], TdMode]:

@@ -29,9 +29,11 @@ async def _tickers(request: web.Request, insts: list[Instrument]) -> web.StreamR
 
 async def tickers(request: web.Request) -> web.StreamResponse:
     rate_limit(request, ("market/tickers", request.remote), 20, 2.0)
-    inst_type = params.inst_type(request, needed=True)
-    return await _tickers(request, [inst for inst in catalog(request).instruments.values()
-                                    if inst.inst_type is inst_type])
+    inst_type = params.inst_type_filter(request, needed=True)
+    family = params.text(request, "instFamily") or params.text(request, "uly")
+    return await _tickers(request, [inst for inst in catalog(request).listed()
+                                    if (inst_type is None or inst.inst_type == inst_type)
+                                    and (not family or inst.inst_family == family)])
 
 
 async def ticker(request: web.Request) -> web.StreamResponse:

@@ -58,6 +58,22 @@ def inst_type(request: web.Request, *, needed: bool) -> InstType | None:
         raise param_error("instType") from None
 
 
+ANY = "ANY"
+FILTER_INST_TYPES = frozenset({*(t.value for t in InstType), "EVENTS"})
+"""`instType` values a list filter accepts: every instrument type of OKX (EVENTS lists nothing here)."""
+
+
+def inst_type_filter(request: web.Request, *, needed: bool) -> str | None:
+    """`instType` filtering a list: the type's value; None for every type (absent where optional, or
+    `ANY`, which OKX documents for WebSocket arguments and Quintex also takes here); 51000 otherwise."""
+    value = required(request, "instType") if needed else text(request, "instType")
+    if not value or value == ANY:
+        return None
+    if value not in FILTER_INST_TYPES:
+        raise param_error("instType")
+    return value
+
+
 def csv(request: web.Request, name: str, maximum: int = 20) -> list[str]:
     values = [v for v in text(request, name).split(",") if v]
     if len(values) > maximum:

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from quintex.core.commands import Command
-from quintex.core.enums import InstType, OrdState, Perm
+from quintex.core.enums import OrdState, Perm
 from quintex.core.events import CancelAllAfterSet
 from quintex.core.records import ApiKey, OrderView
 from quintex.okx import envelope, orderresults, parse, render
@@ -126,15 +126,15 @@ def _render_orders(request: web.Request, views: list[OrderView]) -> web.StreamRe
 @private(Perm.READ_ONLY)
 async def orders_pending(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("trade/orders-pending", key.uid), 60, 2.0)
-    inst_type = params.inst_type(request, needed=False)
+    inst_type = params.inst_type_filter(request, needed=False)
     inst_id, ord_types, state = _filters(request, PENDING_STATES)
     after, before = params.optional_int(request, "after"), params.optional_int(request, "before")
     limit = params.limit(request)
-    if inst_type not in (None, InstType.SPOT):
-        return ok([])
+    instruments = catalog(request).instruments
     views = [
         v for v in await read(request, lambda state: state.open_orders(key.uid))
-        if (not inst_id or v.inst_id == inst_id) and (not ord_types or v.ord_type in ord_types)
+        if (inst_type is None or instruments[v.inst_id].inst_type == inst_type)
+        and (not inst_id or v.inst_id == inst_id) and (not ord_types or v.ord_type in ord_types)
         and (not state or v.state == state) and (after is None or v.ord_id < after)
         and (before is None or v.ord_id > before)
     ]
@@ -144,7 +144,7 @@ async def orders_pending(request: web.Request, key: ApiKey, body: bytes) -> web.
 async def _orders_history(request: web.Request, key: ApiKey, archive: bool) -> web.StreamResponse:
     name = "trade/orders-history-archive" if archive else "trade/orders-history"
     rate_limit(request, (name, key.uid), 20 if archive else 40, 2.0)
-    inst_type = params.inst_type(request, needed=True)
+    inst_type = params.inst_type_filter(request, needed=True)
     inst_id, ord_types, state = _filters(request, HISTORY_STATES)
     views = history(request).orders_history(
         key.uid, inst_type=inst_type, inst_id=inst_id or None, ord_type=",".join(sorted(ord_types)) or None,
@@ -167,7 +167,7 @@ async def orders_history_archive(request: web.Request, key: ApiKey, body: bytes)
 
 async def _fills(request: web.Request, key: ApiKey, archive: bool) -> web.StreamResponse:
     rate_limit(request, ("trade/fills-history" if archive else "trade/fills", key.uid), 10 if archive else 60, 2.0)
-    inst_type = params.inst_type(request, needed=archive)
+    inst_type = params.inst_type_filter(request, needed=archive)
     rows = history(request).fills(
         key.uid, inst_type=inst_type, inst_id=params.text(request, "instId") or None,
         ord_id=params.optional_int(request, "ordId"), after=params.optional_int(request, "after"),

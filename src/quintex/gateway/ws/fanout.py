@@ -21,6 +21,7 @@ from quintex.core.events import (
     BillPosted,
     BookChanged,
     Event,
+    InstrumentChanged,
     InstrumentListed,
     OrderAccepted,
     OrderUpdated,
@@ -54,7 +55,7 @@ class Fanout:
         self._routes: dict[type, Callable[[Any], None]] = {
             BookChanged: self._on_book, TradeExecuted: self._on_trade, OrderAccepted: self._on_accepted,
             OrderUpdated: self._on_updated, BalanceChanged: channels.account.on_balance,
-            BillPosted: self._on_bill, InstrumentListed: self._on_listed,
+            BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
         }
 
     def start(self) -> None:
@@ -113,7 +114,7 @@ class Fanout:
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)
 
-    def _on_listed(self, event: InstrumentListed) -> None:
+    def _on_listed(self, event: InstrumentListed | InstrumentChanged) -> None:
         self.channels.instruments.on_listed(event.instrument)
 
     async def _tick(self) -> None:

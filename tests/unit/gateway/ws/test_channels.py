@@ -3,13 +3,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
-from quintex.core.commands import AmendOrder, CancelOrder, ListInstrument, PlaceOrder
+from quintex.core.commands import (
+    AdvanceTime,
+    AmendOrder,
+    CancelOrder,
+    ListFuturesSeries,
+    ListInstrument,
+    PlaceOrder,
+)
 from quintex.core.enums import OrdType, Side, TdMode
 from quintex.gateway.ws import WsSettings
-from tests.builders import D, Exchange, btc_usdt
+from tests.builders import D, Exchange, btc_usd_futures, btc_usdt
 
 from .helpers import FAST, Env, channel, fund, serve_ws, trader
+
+FRI_NOV_17 = int(datetime(2023, 11, 17, 8, tzinfo=UTC).timestamp() * 1000)
 
 
 def run(scenario: Callable[[Env, Exchange, int, int], Awaitable[None]], settings: WsSettings = FAST) -> None:
@@ -203,5 +213,25 @@ def test_balance_and_position_pushes_cash_changes_by_cause() -> None:
         assert filled["eventType"] == "filled" and len(filled["trades"]) == 1
         # the resting buy made the taker user the maker of this trade: 0.08% of 1 BTC
         assert {b["ccy"]: b["cashBal"] for b in filled["balData"]} == {"USDT": "99900", "BTC": "10.9992"}
+
+    run(scenario)
+
+
+def test_instruments_pushes_a_contract_again_when_it_expires_and_then_its_replacement() -> None:
+    async def scenario(env: Env, x: Exchange, maker: int, taker: int) -> None:
+        await env.submit(ListFuturesSeries(btc_usd_futures()))
+        ws = await env.connect()
+        await ws.subscribe({"channel": "instruments", "instType": "FUTURES"})
+        assert (await ws.recv())["event"] == "subscribe"
+        listed = (await ws.recv())["data"]
+        assert [(i["instId"], i["alias"], i["state"]) for i in listed][:2] == [
+            ("BTC-USD-231117", "this_week", "live"), ("BTC-USD-231124", "next_week", "live")]
+        env.clock.ms = FRI_NOV_17
+        await env.submit(AdvanceTime())
+        pushed = [(await ws.recv())["data"][0] for _ in range(3)]
+        assert [(i["instId"], i["alias"], i["state"]) for i in pushed] == [
+            ("BTC-USD-231117", "this_week", "expired"), ("BTC-USD-231124", "this_week", "live"),
+            ("BTC-USD-231201", "next_week", "live")]
+        assert await ws.silent()
 
     run(scenario)

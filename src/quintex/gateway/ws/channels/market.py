@@ -128,7 +128,8 @@ class CandleChannel(PerInstrumentChannel):
 
 
 class InstrumentsChannel(Channel):
-    """`instruments` of one instType: the listed ones after the ack, then each new listing."""
+    """`instruments` of one instType: the listed ones after the ack, then each new listing and each change
+    (a contract that expires is pushed once more with `state` expired)."""
 
     name = "instruments"
 
@@ -152,8 +153,7 @@ class InstrumentsChannel(Channel):
 
     def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
         inst_type = topic.key[1]  # type: ignore[index]
-        instruments = self.ctx.catalog.instruments.values()
-        listed = [render.instrument(i) for i in instruments if i.inst_type is inst_type]
+        listed = [render.instrument(i) for i in self.ctx.catalog.listed() if i.inst_type is inst_type]
         if listed:
             conn.send(topic.frame(orjson.dumps(listed)))
 

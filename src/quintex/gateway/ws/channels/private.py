@@ -82,7 +82,7 @@ def _matches(inst: Instrument, inst_type: str, family: str, inst_id: str) -> boo
         return inst_id == inst.inst_id
     if inst_type != "ANY" and inst_type != inst.inst_type.value:
         return False
-    return not family or family == f"{inst.base_ccy}-{inst.quote_ccy}"
+    return not family or family == (inst.inst_family or f"{inst.base_ccy}-{inst.quote_ccy}")
 
 
 class FillsChannel(_PerUser):

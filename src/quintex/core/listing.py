@@ -1,0 +1,39 @@
+"""Listing instruments, and changing the terms of a listed one."""
+from __future__ import annotations
+
+from .book import OrderBook
+from .events import CommandRejected, Event, InstrumentChanged, InstrumentListed
+from .instruments import Instrument
+from .products import PRODUCTS
+from .rejects import Reject
+from .state import State
+
+
+def list_instrument(s: State, inst: Instrument) -> list[Event]:
+    if inst.inst_type not in PRODUCTS:
+        return [CommandRejected(Reject.INST_TYPE_UNSUPPORTED, inst.inst_type.value)]
+    if inst.inst_id in s.instruments or inst.inst_id_code in s.instruments_by_code:
+        return [CommandRejected(Reject.ALREADY_LISTED, inst.inst_id)]
+    for series in s.futures_series.values():
+        if series.owns_code(inst.inst_id_code):
+            return [CommandRejected(Reject.ALREADY_LISTED,
+                                    f"instIdCode {inst.inst_id_code} numbers the {series.inst_family} futures")]
+    return add_instrument(s, inst)
+
+
+def add_instrument(s: State, inst: Instrument) -> list[Event]:
+    """List an instrument whose instId and instIdCode are known to be free."""
+    s.instruments[inst.inst_id] = inst
+    s.instruments_by_code[inst.inst_id_code] = inst
+    s.books[inst.inst_id] = OrderBook(inst.inst_id)
+    return [InstrumentListed(inst)]
+
+
+def put_instrument(s: State, inst: Instrument) -> InstrumentChanged:
+    """Replace a listed instrument by its changed terms (its live orders see them too)."""
+    s.instruments[inst.inst_id] = inst
+    s.instruments_by_code[inst.inst_id_code] = inst
+    for order in s.live.values():
+        if order.inst.inst_id == inst.inst_id:
+            order.inst = inst
+    return InstrumentChanged(inst)
