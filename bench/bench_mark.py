@@ -1,12 +1,12 @@
 """Mark-to-market: what the exchange spends each second on open positions when index (mark) prices move.
 
-Setup (seeded): the five swaps of the default listing (BTC-USDT-SWAP, ETH-USDT-SWAP, SOL-USDT-SWAP linear;
-BTC-USD-SWAP, ETH-USD-SWAP inverse; OKX's contract values), and 1,000 users in net mode, paired: in every
-swap, once cross and once isolated, one user of a pair rests a limit order near the index and the other takes
-it, so each user holds 10 positions (10,000 in all) of random size, side and entry price. A quoting user
-(no positions) leaves five levels a side on every book.
+Setup (seeded): the perpetual swaps of the packaged default listing (BTC-USDT-SWAP, ETH-USDT-SWAP,
+SOL-USDT-SWAP linear; BTC-USD-SWAP, ETH-USD-SWAP inverse), and 1,000 users in net mode, paired: in every swap,
+once cross and once isolated, one user of a pair rests a limit order within 1 % of the index and the other
+takes it, so each user holds 10 positions (10,000 in all) of random size, side and entry price. A quoting
+user (no positions) leaves five levels a side on every book.
 
-Each simulated second: one `UpdateIndexPrices` per index (the five indexes random-walk), applied through
+Each simulated second: one `UpdateIndexPrices` per index (the indexes random-walk), applied through
 `Engine.apply`; then what the periodic `positions` and `account` pushes read (every 5 s per user, so a fifth of
 the users each second): `Engine.position_risks(uid)` and `Engine.account_risks(uid)`. CPU time
 (`time.process_time`) per simulated second, as a share of one core. The baseline, in the same run: the bare
@@ -22,10 +22,8 @@ import sys
 import time
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from quintex.cli.listing import load_listing
 from quintex.core.commands import (
     CreateUser,
     Deposit,
@@ -35,24 +33,20 @@ from quintex.core.commands import (
     UpdateIndexPrices,
 )
 from quintex.core.engine import Engine
-from quintex.core.enums import CtType, OrdType, Side, TdMode
+from quintex.core.enums import CtType, InstType, OrdType, Side, TdMode
 from quintex.core.events import OrderAccepted
 from quintex.core.ids import UID_BASE
 from quintex.core.records import IndexPrice
-from tests.builders import currency, inverse_swap, swap
+from quintex.core.risk import contracts
 
 D = Decimal
-SWAPS = (
-    swap(),
-    swap("ETH-USDT-SWAP", inst_id_code=2003, tick_sz=D("0.01"), ct_val=D("0.1"), ct_val_ccy="ETH", uly="ETH-USDT",
-         inst_family="ETH-USDT"),
-    swap("SOL-USDT-SWAP", inst_id_code=2004, tick_sz=D("0.01"), ct_val=D("1"), ct_val_ccy="SOL", uly="SOL-USDT",
-         inst_family="SOL-USDT", lever="50"),
-    inverse_swap(),
-    swap("ETH-USD-SWAP", inst_id_code=2005, tick_sz=D("0.01"), ct_val=D("10"), ct_val_ccy="USD",
-         ct_type=CtType.INVERSE, settle_ccy="ETH", uly="ETH-USD", inst_family="ETH-USD"),
-)
-START = {"BTC-USDT": 30000.0, "ETH-USDT": 2000.0, "SOL-USDT": 100.0, "BTC-USD": 30000.0, "ETH-USD": 2000.0}
+LISTING = load_listing()
+CURRENCIES = [cmd for cmd in LISTING if isinstance(cmd, ListCurrency)]
+SWAPS = tuple(cmd.instrument for cmd in LISTING
+              if isinstance(cmd, ListInstrument) and cmd.instrument.inst_type is InstType.SWAP)
+"""The perpetual swaps of the packaged default listing."""
+COIN_PX = {"BTC": 30000.0, "ETH": 2000.0, "SOL": 100.0}
+START = {inst.uly: COIN_PX[inst.uly.split("-")[0]] for inst in SWAPS}
 FUNDS = {"USDT": D(1000000), "BTC": D(20), "ETH": D(300), "SOL": D(10000)}
 VOLATILITY = 0.0005
 """Standard deviation of an index's move per second (0.05 %)."""
@@ -78,7 +72,7 @@ class Market:
 def opened_engine(users: int, market: Market) -> Engine:
     """The listing, the users' 10 positions each, the quotes; every order fills or rests as intended."""
     engine, rng, ts = Engine(), market.rng, 1
-    setup: list[object] = [ListCurrency(currency(ccy)) for ccy in FUNDS]
+    setup: list[object] = list(CURRENCIES)
     setup += [ListInstrument(inst) for inst in SWAPS]
     setup.append(UpdateIndexPrices(tuple(IndexPrice(i, market.price(i)) for i in START)))
     for n in range(users + 1):
@@ -118,7 +112,7 @@ def bare_positions(engine: Engine, users: int) -> list[list[tuple[str, bool, Dec
         rows = []
         for p in engine.positions(UID_BASE + 1 + n):
             inst = insts[p.inst_id]
-            face = inst.ct_val * inst.ct_mult  # type: ignore[operator]
+            face = contracts.face(inst)
             rows.append((inst.uly, p.pos > 0, abs(p.pos), p.cost, face, inst.ct_type is CtType.INVERSE))
         out.append(rows)
     return out
