@@ -115,5 +115,21 @@ def inverse_swap() -> Instrument:
                 settle_ccy="BTC", uly="BTC-USD", inst_family="BTC-USD")
 
 
+def future(exp_time: int = T0 + 7 * 86_400_000, inst_id_code: int = 3001, **overrides: object) -> Instrument:
+    """A linear BTC-USDT future expiring at `exp_time` (terms as `swap`)."""
+    return swap("BTC-USDT-240105", inst_type=InstType.FUTURES, exp_time=exp_time, inst_id_code=inst_id_code,
+                **overrides)
+
+
+def quote(x: Exchange, inst_id: str, side: str, px: str, sz: str = "1") -> int:
+    """A resting cross-margin limit order on a swap or future from the user `quoter` (created and funded on first
+    use); its ordId."""
+    user = x.engine.user_by_name("quoter")
+    uid = user.uid if user is not None else x.user("quoter", USDT="1000000000", BTC="100000")
+    events = x.apply(PlaceOrder(uid, inst_id, TdMode.CROSS, Side(side), OrdType.LIMIT, D(sz), D(px)))
+    assert isinstance(events[0], OrderAccepted), events[0]
+    return events[0].order.ord_id
+
+
 __all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usd_futures", "btc_usdt", "btc_usdt_swap", "currency",
-           "inverse_swap", "swap"]
+           "future", "inverse_swap", "quote", "swap"]

@@ -149,10 +149,10 @@ class Exchange:
 
     def shock(self, ccy: str, pct: float | str) -> Decimal:
         """Move `ccy`'s price by `pct` percent now (-10 is a 10% crash); the new USD price."""
-        return self._on_loop(lambda: self.control.shock(ccy, Decimal(str(pct))))
+        return self._call(self.control.shock(ccy, Decimal(str(pct))))
 
     def set_price(self, ccy: str, usd: float | str) -> Decimal:
-        return self._on_loop(lambda: self.control.set_price(ccy, Decimal(str(usd))))
+        return self._call(self.control.set_price(ccy, Decimal(str(usd))))
 
     def pause(self) -> None:
         self._on_loop(self.control.pause)

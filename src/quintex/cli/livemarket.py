@@ -29,10 +29,13 @@ def add_market_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--market", choices=["live", "off"], default="live",
                         help="live: simulated prices, market makers and takers trade every listed "
                              "spot pair; "
-                             "off: a quiet exchange where only users trade (default: %(default)s)")
+                             "off: a quiet exchange where only users trade, each currency's index price "
+                             "standing at the market config's price until `quintex market set|shock` moves "
+                             "it (default: %(default)s)")
     parser.add_argument("--market-config", type=Path, metavar="FILE",
                         help="TOML config of the market's price sources and agents (default: the packaged "
-                             "quintex/data/market.toml, which documents every key)")
+                             "quintex/data/market.toml, which documents every key); with --market off only "
+                             "its start prices count")
     parser.add_argument("--clock", default="real", type=clock_spec, metavar="real|accelerated:N|manual",
                         help="the exchange's clock: real time, N times faster than real time, or standing "
                              "still until `quintex clock advance` moves it (default: %(default)s)")
@@ -87,8 +90,7 @@ def make_clock(spec: str, last_ts: int) -> Clock:
 
 
 def market_config(args: argparse.Namespace) -> MarketConfig:
-    if args.market == "off":
-        return MarketConfig()
+    """The market config (with `--market off` too: its prices are the index prices then)."""
     try:
         return load_market_config(args.market_config)
     except MarketConfigError as exc:
@@ -102,7 +104,7 @@ async def running_market(
     """Start the market (agents' users, funding, first quotes) on a started runtime; stop it on exit."""
     config = market_config(args)
     try:
-        market = Market(config, engine.instruments.values() if args.market == "live" else ())
+        market = Market(config, engine.instruments.values(), moving=args.market == "live")
     except ReplayError as exc:
         raise CliError(str(exc)) from None
     driver = MarketDriver(runtime, market, clock)
@@ -118,7 +120,8 @@ async def running_market(
 
 def _announce(args: argparse.Namespace, market: Market) -> None:
     if args.market == "off":
-        line = "Market: off (only users trade)"
+        line = ("Market: off (only users trade; index prices stand still until `quintex market set|shock` "
+                "moves them)")
     else:
         line = (f"Market: live on {len(market.instruments)} instruments with {len(market.agents)} agents "
                 f"(seed {market.config.seed}); control it with `quintex market status|shock|pause|resume`")

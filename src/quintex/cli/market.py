@@ -1,8 +1,8 @@
 """`quintex market ...` and `quintex clock ...`: the operator's controls of a running server's market.
 
-    quintex market status                 clock, prices, index of every instrument
-    quintex market shock BTC -20%         move BTC's price by -20% now
-    quintex market set BTC 50000          set BTC's price (USD) now
+    quintex market status                 clock, prices, index and mark prices
+    quintex market shock BTC -20%         move BTC's price by -20% now (--market off too)
+    quintex market set BTC 50000          set BTC's price (USD) now (--market off too)
     quintex market pause | resume         stop or restart the agents
     quintex market save NAME | restore NAME | snapshots | reset
     quintex clock advance 1h30m           move a manual clock forward (with progress)
@@ -46,14 +46,20 @@ def add_market_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
                         data_dir: str) -> None:
     """The `market` and `clock` commands (with the default --server and --data-dir)."""
     common = server_options(server, data_dir)
-    market = commands.add_parser("market", help="control the simulated market of a running server")
+    market = commands.add_parser("market", help="control the market and index prices of a running server")
     actions = market.add_subparsers(dest="market_command", required=True, metavar="ACTION")
-    actions.add_parser("status", parents=[common], help="clock, prices and the index of every instrument")
+    actions.add_parser("status", parents=[common],
+                       help="clock, every currency's price, the exchange's index prices and contracts' mark prices")
     shock = actions.add_parser("shock", parents=[common], help="move a currency's price by a percentage now",
-                               description="e.g. `quintex market shock BTC -20%`: every BTC pair reprices.")
+                               description="e.g. `quintex market shock BTC -20%`: every BTC pair reprices, and "
+                                           "the BTC index prices and mark prices move at once (with --market "
+                                           "off too).")
     shock.add_argument("ccy", help="currency, e.g. BTC")
     shock.add_argument("move", nargs=argparse.REMAINDER, metavar="PCT", help="percentage, e.g. -20%% or +5")
-    set_price = actions.add_parser("set", parents=[common], help="set a currency's USD price now")
+    set_price = actions.add_parser("set", parents=[common], help="set a currency's USD price now",
+                                   description="e.g. `quintex market set BTC 30000`: BTC's USD index is 30000 "
+                                               "at once, its USDT index 30000 over USDT's price, and the mark "
+                                               "prices follow (with --market off too).")
     set_price.add_argument("ccy", help="currency, e.g. BTC")
     set_price.add_argument("px", help="price in USD, e.g. 50000")
     actions.add_parser("pause", parents=[common], help="stop the agents (prices keep moving)")
@@ -175,6 +181,14 @@ def _show_status(status: dict[str, Any]) -> None:
         print(f"  {ccy:<8}{price['usd']:>20} USD  {price['source']}{extra}")
     for inst_id, px in status["index"].items():
         print(f"  {inst_id:<12}{px:>16}")
+    if status["indexPrices"]:
+        print("index prices:")
+        for index_id, px in status["indexPrices"].items():
+            print(f"  {index_id:<12}{px:>16}")
+    if status["markPrices"]:
+        print("mark prices:")
+        for inst_id, px in status["markPrices"].items():
+            print(f"  {inst_id:<18}{px:>16}")
 
 
 def status_command(args: argparse.Namespace) -> int:

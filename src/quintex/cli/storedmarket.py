@@ -5,7 +5,8 @@ market tables, merged with the in-memory `MarketData`, which holds only the newe
 The memory part covers what the journal writer has not committed yet; the store covers everything
 older (trades and bars under a day for 3 months, candles of 1D and longer bars for good). Both
 answer the same bounds, so the newest `limit` of their union is the newest `limit` of their two
-pages merged. Everything else (recent trades and candles, tickers, books) comes from memory.
+pages merged. Everything else (recent trades and candles, tickers, books, index and mark prices and their
+candles) comes from memory.
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class StoredMarket:
     def __init__(self, recent: MarketData, reader: MarketReader) -> None:
         self._recent, self._reader = recent, reader
         self.books = recent.books
+        self.prices = recent.prices
 
     def history_trades(
         self, inst_id: str, type: str = "1", after: int | None = None, before: int | None = None,

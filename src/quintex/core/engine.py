@@ -255,6 +255,20 @@ class Engine:
     def index_price(self, index_id: str) -> Decimal | None:
         return pricing.index_price(self._s, index_id)
 
+    def index_prices(self) -> dict[str, Decimal]:
+        """Every index the exchange has a price of, in the order they first arrived."""
+        return dict(self._s.index_prices)
+
+    def mark_price(self, inst_id: str) -> Decimal | None:
+        """The instrument's mark price (a spot pair's: its index); None when unknown."""
+        inst = self._s.instruments.get(inst_id)
+        return pricing.mark_price(self._s, inst) if inst is not None else None
+
+    def price_limit(self, inst_id: str) -> tuple[Decimal, Decimal] | None:
+        """A SWAP/FUTURES instrument's (buyLmt, sellLmt); None for other instruments or before its first mark."""
+        inst = self._s.instruments.get(inst_id)
+        return pricing.price_limit(self._s, inst) if inst is not None else None
+
     # -- snapshots, invariants and identity -------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from .enums import Account, Side, WithdrawDest
 from .instruments import Currency, FuturesSeries, Instrument
-from .records import ApiKey, AssetBill, Bill, Fill, IndexPrice, OrderView, PositionView, User
+from .records import ApiKey, AssetBill, Bill, Fill, IndexPrice, MarkPrice, OrderView, PositionView, User
 from .rejects import Reject
 
 
@@ -260,11 +260,20 @@ class IndexPricesUpdated:
     ts: int
 
 
+@dataclass(frozen=True, slots=True)
+class MarkPricesUpdated:
+    """The mark price of every SWAP and FUTURES instrument whose index is known, after an index update
+    (changed or not: the mark-price channel pushes unchanged marks too)."""
+
+    prices: tuple[MarkPrice, ...]
+    ts: int
+
+
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
     | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
-    | FuturesSeriesListed | InstrumentDelisted
+    | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated
 )

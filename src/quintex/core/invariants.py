@@ -15,6 +15,7 @@ def check(data: dict[str, Any]) -> None:
     _check_ledger(data)
     _check_orders(data)
     _check_books(data)
+    _check_prices(data)
 
 
 def _check_ledger(data: dict[str, Any]) -> None:
@@ -96,3 +97,12 @@ def _check_books(data: dict[str, Any]) -> None:
             resting += level["orders"]
     if sorted(resting) != sorted(by_id):
         raise InvariantViolation("live orders and resting orders differ")
+
+
+def _check_prices(data: dict[str, Any]) -> None:
+    if any(Decimal(px) <= ZERO for px in (*data["index_prices"].values(), *data["mark_prices"].values())):
+        raise InvariantViolation("an index or mark price is not positive")
+    contracts = {i["inst_id"] for i in data["instruments"] if i["inst_type"] in ("SWAP", "FUTURES")}
+    smoothed = [row["inst_id"] for row in data["mark_basis"]]
+    if not data["mark_prices"].keys() <= contracts or sorted(smoothed) != sorted(data["mark_prices"]):
+        raise InvariantViolation("mark prices and their bases must be of the same listed SWAP/FUTURES instruments")

@@ -203,6 +203,16 @@ class IndexPrice(NamedTuple):
     px: Decimal
 
 
+class MarkPrice(NamedTuple):
+    """A SWAP or FUTURES instrument's mark price and the price limits that follow from it (`buy_lmt`: the
+    highest price a buy may have, `sell_lmt`: the lowest a sell may have)."""
+
+    inst_id: str
+    px: Decimal
+    buy_lmt: Decimal
+    sell_lmt: Decimal
+
+
 class PositionView(NamedTuple):
     """A position as its owner sees it: `pos` in contracts (signed in net mode: negative is short),
     `avg_px` the average open price, `margin` what an isolated position holds."""

@@ -3,8 +3,9 @@
 The saved state is loaded as a whole, but time and ids never go back: it keeps the current seq and
 timestamp, and every id counter stays at its highest, so ids are never reused. The differences come
 out as ordinary events (book levels, balances, live orders that are gone — canceled by the
-system — or back, API keys, and instruments listed or changed since), so read models and subscribers
-follow a restore like any other command (an instrument listed after the saved state is delisted).
+system — or back, API keys, index and mark prices, and instruments listed or changed since), so read
+models and subscribers follow a restore like any other command (an instrument listed after the saved
+state is delisted).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from . import snapshot
+from . import pricing, snapshot
 from .enums import CancelSource, OrdState, Side
 from .events import (
     ApiKeyCreated,
@@ -24,12 +25,14 @@ from .events import (
     InstrumentChanged,
     InstrumentDelisted,
     InstrumentListed,
+    IndexPricesUpdated,
+    MarkPricesUpdated,
     OrderUpdated,
 )
 from .ids import Ids
 from .instruments import Instrument
 from .num import ZERO
-from .records import ApiKey, OrderView
+from .records import ApiKey, IndexPrice, MarkPrice, OrderView
 from .state import State
 
 Levels = dict[tuple[str, Side, Decimal], tuple[Decimal, int]]
@@ -48,6 +51,7 @@ def restore_state(current: State, saved: dict[str, Any]) -> tuple[State, list[Ev
     events += _order_changes(_orders(current), _orders(s), s.ts)
     events += _key_changes(current.users.keys, s.users.keys)
     events += _instrument_changes(current.instruments, s.instruments)
+    events += _price_changes(current, s)
     return s, events
 
 
@@ -110,4 +114,20 @@ def _instrument_changes(old: dict[str, Instrument], new: dict[str, Instrument]) 
     events: list[Event] = [InstrumentDelisted(inst_id) for inst_id in old if inst_id not in new]
     events += [InstrumentListed(inst) if inst_id not in old else InstrumentChanged(inst)
                for inst_id, inst in new.items() if old.get(inst_id) != inst]
+    return events
+
+
+def _price_changes(old: State, new: State) -> list[Event]:
+    """The restored index and mark prices that differ from the current ones."""
+    events: list[Event] = []
+    indexes = tuple(IndexPrice(i, px) for i, px in new.index_prices.items() if old.index_prices.get(i) != px)
+    if indexes:
+        events.append(IndexPricesUpdated(indexes, new.ts))
+    marks: list[MarkPrice] = []
+    for inst_id, px in new.mark_prices.items():
+        limits = pricing.price_limit(new, new.instruments[inst_id])
+        if old.mark_prices.get(inst_id) != px and limits is not None:
+            marks.append(MarkPrice(inst_id, px, *limits))
+    if marks:
+        events.append(MarkPricesUpdated(tuple(marks), new.ts))
     return events

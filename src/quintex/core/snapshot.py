@@ -70,6 +70,9 @@ def dump(s: State) -> dict[str, Any]:
                              for (uid, tag), trigger in s.cancel_all_after.items()],
         "index_prices": {index_id: str(px) for index_id, px in s.index_prices.items()},
         "positions": [to_plain(p) for p in s.positions.open.values()],
+        "mark_prices": {inst_id: str(px) for inst_id, px in s.mark_prices.items()},
+        "mark_basis": [{"inst_id": inst_id, "basis": str(basis), "ts": ts}
+                       for inst_id, (basis, ts) in s.mark_basis.items()],
     }
 
 
@@ -95,6 +98,8 @@ def load(data: dict[str, Any]) -> State:
     for plain in data.get("positions", []):
         position: Position = from_plain(Position, plain)
         s.positions.put(position)
+    s.mark_prices = {inst_id: Decimal(px) for inst_id, px in data.get("mark_prices", {}).items()}
+    s.mark_basis = {row["inst_id"]: (Decimal(row["basis"]), row["ts"]) for row in data.get("mark_basis", [])}
     return s
 
 

@@ -35,6 +35,10 @@ class State:
     index_prices: dict[str, Decimal] = field(default_factory=dict)
     futures_series: dict[str, FuturesSeries] = field(default_factory=dict)
     """Dated futures families on the rolling calendar, by instFamily."""
+    mark_prices: dict[str, Decimal] = field(default_factory=dict)
+    """Each SWAP/FUTURES instrument's mark price (see `pricing`)."""
+    mark_basis: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
+    """Each instrument's smoothed basis (mark − index) and the ts of its last sample."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)

@@ -5,7 +5,7 @@ Same rules as the rest of /admin/: `Authorization: Bearer <admin token>`, JSON i
 Numbers are decimal strings. The market itself is behind the `MarketOperator` port, which the
 composition root provides.
 
-    GET  /admin/market                              status: clock, prices, index, agents
+    GET  /admin/market                              status: clock, prices, index, index and mark prices, agents
     POST /admin/market/price   {"ccy": "BTC", "px": "50000"}     set a currency's USD price now
     POST /admin/market/shock   {"ccy": "BTC", "pct": "-20"}      move it by a percentage now
     POST /admin/market/pause | /admin/market/resume                stop or restart the agents
@@ -36,9 +36,9 @@ _UNSIGNED = re.compile(r"\d{1,20}(\.\d{1,20})?")
 class MarketOperator(Protocol):
     def status(self) -> dict[str, Any]: ...
 
-    def set_price(self, ccy: str, px: Decimal) -> Decimal: ...
+    async def set_price(self, ccy: str, px: Decimal) -> Decimal: ...
 
-    def shock(self, ccy: str, pct: Decimal) -> Decimal: ...
+    async def shock(self, ccy: str, pct: Decimal) -> Decimal: ...
 
     def pause(self) -> None: ...
 

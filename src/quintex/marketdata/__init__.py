@@ -1,4 +1,5 @@
-"""Public market data folded from core events: candles of every bar, trades, 24 h tickers, books.
+"""Public market data folded from core events: candles of every bar, trades, 24 h tickers, books, index and
+mark prices.
 
 Pure read models: they import only `quintex.core` and the stdlib, read no clock (queries take
 `now_ms` where time matters) and do no I/O. The runtime folds each batch of events with `apply`
@@ -8,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from quintex.core.events import BookChanged, Event, TradeExecuted
+from quintex.core.events import BookChanged, Event, IndexPricesUpdated, MarkPricesUpdated, TradeExecuted
 
 from .bars import BARS, bar_end, bar_start, canonical_bar
 from .books import BookDelta, Books, DepthView
 from .candles import Candles, CandleView
+from .prices import PriceFeed, PriceLimit, Prices
 from .tickers import Tickers, TickerStats
 from .trades import Trades
 
 __all__ = [
-    "BARS", "BookDelta", "Books", "CandleView", "DepthView", "MarketData", "TickerStats", "bar_end",
-    "bar_start", "canonical_bar",
+    "BARS", "BookDelta", "Books", "CandleView", "DepthView", "MarketData", "PriceFeed", "PriceLimit", "Prices",
+    "TickerStats", "bar_end", "bar_start", "canonical_bar",
 ]
 
 
@@ -28,9 +30,11 @@ class MarketData:
         self._trades = Trades()
         self._tickers = Tickers()
         self.books = Books()
+        self.prices = Prices()
 
     def apply(self, events: Iterable[Event]) -> None:
-        """Fold events in order; events other than `BookChanged` and `TradeExecuted` are ignored."""
+        """Fold events in order; events other than `BookChanged`, `TradeExecuted` and the index and mark price
+        updates are ignored."""
         books = self.books
         for event in events:
             if isinstance(event, BookChanged):
@@ -39,6 +43,10 @@ class MarketData:
                 self._candles.add_trade(event)
                 self._trades.add_trade(event)
                 self._tickers.add_trade(event)
+            elif isinstance(event, MarkPricesUpdated):
+                self.prices.apply_mark(event)
+            elif isinstance(event, IndexPricesUpdated):
+                self.prices.apply_index(event)
 
     def candles(
         self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,

@@ -72,15 +72,19 @@ class Candles:
         self._series: dict[str, dict[str, deque[_Bucket]]] = {}
 
     def add_trade(self, trade: TradeExecuted) -> None:
-        series = self._series.get(trade.inst_id)
+        self.add(trade.inst_id, trade.px, trade.sz, trade.ts)
+
+    def add(self, inst_id: str, px: Decimal, sz: Decimal, ts: int) -> None:
+        """A trade, or a price sample (`sz` 0) of a price series (mark or index candles)."""
+        series = self._series.get(inst_id)
         if series is None:
-            series = self._series[trade.inst_id] = {name: deque(maxlen=self._held) for name in BARS}
-        quote = mul(trade.px, trade.sz)
+            series = self._series[inst_id] = {name: deque(maxlen=self._held) for name in BARS}
+        quote = mul(px, sz)
         for name, buckets in series.items():
-            if buckets and buckets[-1].start <= trade.ts < buckets[-1].end:
-                buckets[-1].add(trade.px, trade.sz, quote)
+            if buckets and buckets[-1].start <= ts < buckets[-1].end:
+                buckets[-1].add(px, sz, quote)
             else:
-                self._add_outside(BARS[name], buckets, trade, quote)
+                self._add_outside(BARS[name], buckets, px, sz, ts, quote)
 
     def latest(self, inst_id: str, bar: str) -> CandleView | None:
         """The newest bucket of `bar` (the open one while its bar lasts)."""
@@ -120,11 +124,11 @@ class Candles:
         return series[spec.name] if series is not None else deque()
 
     @staticmethod
-    def _add_outside(spec: Bar, buckets: deque[_Bucket], trade: TradeExecuted, quote: Decimal) -> None:
-        start = start_of(spec, trade.ts)
+    def _add_outside(spec: Bar, buckets: deque[_Bucket], px: Decimal, sz: Decimal, ts: int, quote: Decimal) -> None:
+        start = start_of(spec, ts)
         if not buckets or start > buckets[-1].start:
-            buckets.append(_Bucket(start, shift(spec, start, 1), trade.px, trade.sz, quote))
+            buckets.append(_Bucket(start, shift(spec, start, 1), px, sz, quote))
             return
         late = next((b for b in islice(reversed(buckets), 1, None) if b.start <= start), None)
         if late is not None and late.start == start:
-            late.add(trade.px, trade.sz, quote)
+            late.add(px, sz, quote)

@@ -60,25 +60,25 @@ class _DayOpen:
 class _Ticker:
     __slots__ = ("last", "last_sz", "minutes", "sod_utc0", "sod_utc8")
 
-    def __init__(self, trade: TradeExecuted) -> None:
-        self.last, self.last_sz = trade.px, trade.sz
+    def __init__(self, px: Decimal, sz: Decimal, ts: int) -> None:
+        self.last, self.last_sz = px, sz
         self.minutes: deque[_Minute] = deque()
-        self.sod_utc0 = _DayOpen(start_of(_DAY_UTC, trade.ts), trade.px)
-        self.sod_utc8 = _DayOpen(start_of(_DAY_UTC8, trade.ts), trade.px)
+        self.sod_utc0 = _DayOpen(start_of(_DAY_UTC, ts), px)
+        self.sod_utc8 = _DayOpen(start_of(_DAY_UTC8, ts), px)
 
-    def add(self, trade: TradeExecuted) -> None:
-        self.last, self.last_sz = trade.px, trade.sz
-        minute = trade.ts - trade.ts % _MINUTE
+    def add(self, px: Decimal, sz: Decimal, ts: int) -> None:
+        self.last, self.last_sz = px, sz
+        minute = ts - ts % _MINUTE
         if not self.minutes or minute > self.minutes[-1].start:
-            self.minutes.append(_Minute(minute, trade.px))
+            self.minutes.append(_Minute(minute, px))
             while self.minutes[0].start <= minute - WINDOW_MINUTES * _MINUTE:
                 self.minutes.popleft()
         bucket = self.minutes[-1]
-        bucket.h, bucket.l = max(bucket.h, trade.px), min(bucket.l, trade.px)
-        bucket.vol = MONEY.add(bucket.vol, trade.sz)
-        bucket.quote = MONEY.add(bucket.quote, mul(trade.px, trade.sz))
-        _roll_day(self.sod_utc0, start_of(_DAY_UTC, trade.ts), trade.px)
-        _roll_day(self.sod_utc8, start_of(_DAY_UTC8, trade.ts), trade.px)
+        bucket.h, bucket.l = max(bucket.h, px), min(bucket.l, px)
+        bucket.vol = MONEY.add(bucket.vol, sz)
+        bucket.quote = MONEY.add(bucket.quote, mul(px, sz))
+        _roll_day(self.sod_utc0, start_of(_DAY_UTC, ts), px)
+        _roll_day(self.sod_utc8, start_of(_DAY_UTC8, ts), px)
 
     def stats(self, inst_id: str, now_ms: int) -> TickerStats:
         oldest = now_ms - now_ms % _MINUTE - (WINDOW_MINUTES - 1) * _MINUTE
@@ -113,10 +113,14 @@ class Tickers:
         self._tickers: dict[str, _Ticker] = {}
 
     def add_trade(self, trade: TradeExecuted) -> None:
-        ticker = self._tickers.get(trade.inst_id)
+        self.add(trade.inst_id, trade.px, trade.sz, trade.ts)
+
+    def add(self, inst_id: str, px: Decimal, sz: Decimal, ts: int) -> None:
+        """A trade, or a price sample (`sz` 0) of a price series (index tickers)."""
+        ticker = self._tickers.get(inst_id)
         if ticker is None:
-            self._tickers[trade.inst_id] = ticker = _Ticker(trade)
-        ticker.add(trade)
+            self._tickers[inst_id] = ticker = _Ticker(px, sz, ts)
+        ticker.add(px, sz, ts)
 
     def stats(self, inst_id: str, now_ms: int) -> TickerStats:
         ticker = self._tickers.get(inst_id)

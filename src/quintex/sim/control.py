@@ -1,5 +1,6 @@
-"""What the operator can do to a running market: set or shock prices, pause and resume the agents,
-advance a manual clock, save and restore named snapshots of the whole exchange, reset it.
+"""What the operator can do to a running market: set or shock prices (the new index prices reach the
+exchange at once), pause and resume the agents, advance a manual clock, save and restore named snapshots
+of the whole exchange, reset it.
 
 A named snapshot holds the engine's state and the market's (prices, random generators, paused). It is
 kept in memory and, when the control has a directory, as `<name>.json.gz` there, so it survives a
@@ -20,6 +21,7 @@ from typing import Any
 from quintex.core import snapshot
 from quintex.core.commands import RestoreState
 from quintex.core.engine import Engine
+from quintex.core.pricing import CONTRACTS
 from quintex.runtime.clock import AcceleratedClock, ManualClock
 
 from .driver import MarketDriver, Progress
@@ -55,21 +57,35 @@ class MarketControl:
         return self.driver.steps
 
     def status(self) -> dict[str, Any]:
-        market, clock = self.market, self.driver.clock
+        """The clock, every currency's USD price and source, the index of every simulated instrument, the
+        exchange's index prices (`BTC-USDT`, `BTC-USD`, ...) and mark prices, and the agents."""
+        market, clock, engine = self.market, self.driver.clock, self.engine
+        marks = {inst_id: engine.mark_price(inst_id) for inst_id, inst in engine.instruments.items()
+                 if inst.inst_type in CONTRACTS}
         return {
             "clock": _clock_mode(clock), "now": str(clock.now_ms()), "paused": market.paused,
             "stepMs": str(market.config.step_ms),
             "prices": {ccy: {"source": src.kind, "usd": _text(src.price()), **_progress(src)}
                        for ccy, src in market.prices.sources.items()},
             "index": {inst_id: _text(market.index(inst_id)) for inst_id in market.instruments},
+            "indexPrices": {index_id: _text(px) for index_id, px in engine.index_prices().items()},
+            "markPrices": {inst_id: _text(px) for inst_id, px in marks.items() if px is not None},
             "agents": [agent.user for agent in market.agents],
         }
 
-    def set_price(self, ccy: str, px: Decimal) -> Decimal:
-        return self.market.prices.set(ccy, px)
+    async def set_price(self, ccy: str, px: Decimal) -> Decimal:
+        """Set `ccy`'s USD price now; the exchange has the new index prices when this returns."""
+        async with self.driver.lock:
+            usd = self.market.prices.set(ccy, px)
+            await self.driver.publish_index()
+        return usd
 
-    def shock(self, ccy: str, pct: Decimal) -> Decimal:
-        return self.market.prices.shock(ccy, pct)
+    async def shock(self, ccy: str, pct: Decimal) -> Decimal:
+        """Move `ccy`'s USD price by `pct` percent now, as `set_price`."""
+        async with self.driver.lock:
+            usd = self.market.prices.shock(ccy, pct)
+            await self.driver.publish_index()
+        return usd
 
     def pause(self) -> None:
         self.market.paused = True

@@ -1,9 +1,11 @@
-"""The market inside a running exchange: steps the market and submits what its agents do.
+"""The market inside a running exchange: steps the market and submits the index prices and what its
+agents do.
 
-With a real or accelerated clock a task steps the market every `step_ms` of exchange time; with a
+With a real or accelerated clock a task steps the market every `step_ms` of exchange time (also with
+`--market off`, whose prices stand still: the index still reaches the core every second); with a
 manual clock nothing moves until `advance(ms)` walks the clock forward step by step, each step one
-batch (the agents' commands, then `AdvanceTime`) that is applied before the clock moves again. The
-agents' commands go through `Runtime.submit_many` like any client's.
+batch (the index prices when due, the agents' commands, then `AdvanceTime`) that is applied before the
+clock moves again. The commands go through `Runtime.submit_many` like any client's.
 """
 from __future__ import annotations
 
@@ -88,6 +90,10 @@ class MarketDriver:
         self.steps += 1
         if commands:
             await self.runtime.submit_many(commands)
+
+    async def publish_index(self) -> None:
+        """Send the index prices now (after the operator moved a price); call it holding `lock`."""
+        await self.runtime.submit_many(self.market.index_update(self.clock.now_ms()))
 
     async def advance(self, ms: int, progress: Progress | None = None) -> int:
         """Move a manual clock `ms` forward, one market step at a time; the new time."""

@@ -1,9 +1,11 @@
 """The simulated market: price sources and agents built from a config, stepped through time.
 
 `Market.step(now_ms, view)` advances every price to `now_ms` and asks each agent (in a fixed order,
-each with its own seeded rng) what to do; it returns the commands, which the caller submits. It never
-touches the exchange itself, so the same market runs inside a server (`driver.py`) or straight on an
-engine (`offline.py`).
+each with its own seeded rng) what to do; it returns the commands, which the caller submits, led by the
+index prices (`UpdateIndexPrices`) whenever `INDEX_INTERVAL_MS` of exchange time passed since they were
+last sent. It never touches the exchange itself, so the same market runs inside a server (`driver.py`) or
+straight on an engine (`offline.py`). A market that is not `moving` (`--market off`) holds every price
+where its source starts, until the operator sets or shocks it, and runs no agents.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from quintex.core.commands import Command, CreateUser
+from quintex.core.commands import Command, CreateUser, UpdateIndexPrices
 from quintex.core.enums import InstType
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.records import BalanceView, BookLevel, OrderView, User
@@ -26,6 +28,8 @@ from .replay import CandleReplay, TradeReplay, TradeRow
 log = logging.getLogger(__name__)
 
 USER_PREFIX = "sim-"
+INDEX_INTERVAL_MS = 1000
+"""Index prices are sent at least this often (in exchange time), given a step of at most as long."""
 _NOTHING = (Decimal(0), Decimal(0))
 
 
@@ -45,6 +49,8 @@ class Engine(Protocol):
     def balances(self, uid: int) -> list[BalanceView]: ...
 
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]: ...
+
+    def index_price(self, index_id: str) -> Decimal | None: ...
 
 
 def build_source(config: SourceConfig, seed: int) -> PriceSource:
@@ -91,16 +97,29 @@ class EngineView:
         return source.fresh if isinstance(source, TradeReplay) else ()
 
 
+def held_still(source: PriceSource) -> FixedPrice:
+    """A fixed price where `source` starts."""
+    px = source.price()
+    if isinstance(source, TradeReplay):
+        source.close()
+    return FixedPrice(px)
+
+
 class Market:
-    def __init__(self, config: MarketConfig, instruments: Iterable[Instrument]) -> None:
+    def __init__(self, config: MarketConfig, instruments: Iterable[Instrument], *, moving: bool = True) -> None:
+        """`moving`: prices follow their sources and the agents trade `instruments`; otherwise every price is
+        held where its source starts and no agent runs."""
         self.config = config
-        self.prices = Prices({ccy: build_source(src, config.seed) for ccy, src in config.sources.items()})
-        listed = [inst for inst in instruments if inst.inst_type is InstType.SPOT and self._priced(inst)]
+        sources = {ccy: build_source(src, config.seed) for ccy, src in config.sources.items()}
+        self.prices = Prices(sources if moving else {ccy: held_still(src) for ccy, src in sources.items()})
+        listed = [inst for inst in instruments if moving and inst.inst_type is InstType.SPOT and self._priced(inst)]
         self.instruments = {inst.inst_id: inst for inst in listed}
         self.agents = self._agents(listed)
         self._rngs = [random.Random(f"{config.seed}:{agent.user}") for agent in self.agents]
         self.paused = False
         self.last_ms: int | None = None
+        self.index_ms: int | None = None
+        """When index prices were last sent (None: send them at the next step)."""
 
     def _priced(self, inst: Instrument) -> bool:
         if self.prices.prices(inst):
@@ -144,12 +163,17 @@ class Market:
         return deposits
 
     def anchor(self, engine: Engine) -> None:
-        """Start each random path where the book stands (so a restart does not jump the price): at the
-        mid of an instrument that quotes the currency in a fixed-price one."""
+        """Start each random path and fixed price where the exchange stands (so a restart does not jump the
+        price): at the currency's last USD index, or, for a random path without one, at the mid of an
+        instrument that quotes the currency in a fixed-price one."""
         for ccy, source in self.prices.sources.items():
-            if not isinstance(source, GbmPrice):
+            if not isinstance(source, GbmPrice | FixedPrice):
                 continue
-            for inst in self.instruments.values():
+            last = engine.index_price(f"{ccy}-USD")
+            if last is not None:
+                source.set(last)
+                continue
+            for inst in self.instruments.values() if isinstance(source, GbmPrice) else ():
                 quote = self.prices.sources[inst.quote_ccy]
                 bids, asks = engine.book(inst.inst_id, 1)
                 if inst.base_ccy == ccy and isinstance(quote, FixedPrice) and bids and asks:
@@ -159,20 +183,30 @@ class Market:
     # -- running -----------------------------------------------------------------------------------
 
     def step(self, now_ms: int, engine: Engine) -> list[Command]:
-        """Advance the prices to `now_ms`; what the agents do now (nothing while paused)."""
+        """Advance the prices to `now_ms`; the index prices when they are due, then what the agents do now
+        (nothing while paused)."""
         dt_ms = 0 if self.last_ms is None else max(now_ms - self.last_ms, 0)
         self.last_ms = now_ms if self.last_ms is None else max(self.last_ms, now_ms)
         self.prices.advance(now_ms)
+        due = self.index_ms is None or now_ms - self.index_ms >= INDEX_INTERVAL_MS
+        commands: list[Command] = self.index_update(now_ms) if due else []
         if self.paused:
-            return []
+            return commands
         view = EngineView(engine, self.prices)
-        commands: list[Command] = []
         for agent, rng in zip(self.agents, self._rngs):
             commands += agent.act(view, rng, dt_ms)
         return commands
 
     def index(self, inst_id: str) -> Decimal:
         return self.prices.index(self.instruments[inst_id])
+
+    def index_update(self, now_ms: int) -> list[Command]:
+        """The index prices as of now, to send now (none without price sources)."""
+        indexes = self.prices.indexes()
+        if not indexes:
+            return []
+        self.index_ms = now_ms
+        return [UpdateIndexPrices(indexes)]
 
     # -- the market's own state, for named snapshots --------------------------------------------------
 
@@ -191,6 +225,7 @@ class Market:
             rng.setstate((version, tuple(internal), gauss_next))
         self.paused = state["paused"]
         self.last_ms = None if saved is None else now_ms
+        self.index_ms = None
 
     def close(self) -> None:
         for source in self.prices.sources.values():

@@ -4,6 +4,10 @@ A source moves only when told the time (`advance(now_ms)`), so a seeded run is r
 pairs stay consistent with their legs by construction: ETH-BTC is ETH's USD price over BTC's. Prices
 are Decimals with `DIGITS` significant digits; the random draws of a path are floats, turned into a
 Decimal factor once per step.
+
+The exchange's indexes (`indexes()`, what the core marks contracts against) are each currency's USD index
+(`BTC-USD`: its USD price) and USDT index (`BTC-USDT`: its USD price over USDT's, so they are equal while
+USDT is worth 1 USD); USDT has only its USD index, `USDT-USD`.
 """
 from __future__ import annotations
 
@@ -14,12 +18,14 @@ from decimal import Context, Decimal
 from typing import Any, Protocol
 
 from quintex.core.instruments import Instrument
+from quintex.core.records import IndexPrice
 
 DIGITS = 12
 PRICE = Context(prec=DIGITS)
 MS_PER_YEAR = 365.25 * 24 * 3600 * 1000
 MS_PER_DAY = 24 * 3600 * 1000
 ONE = Decimal(1)
+USDT = "USDT"
 
 
 class PriceSource(Protocol):
@@ -142,6 +148,17 @@ class Prices:
 
     def index(self, inst: Instrument) -> Decimal:
         return PRICE.divide(self.usd(inst.base_ccy), self.usd(inst.quote_ccy))
+
+    def indexes(self) -> tuple[IndexPrice, ...]:
+        """The USDT and USD index of every priced currency (`BTC-USDT`, `BTC-USD`, ...; USDT's is `USDT-USD`)."""
+        usdt = self.sources.get(USDT)
+        out: list[IndexPrice] = []
+        for ccy, source in self.sources.items():
+            usd = source.price()
+            if ccy != USDT:
+                out.append(IndexPrice(f"{ccy}-{USDT}", usd if usdt is None else PRICE.divide(usd, usdt.price())))
+            out.append(IndexPrice(f"{ccy}-USD", usd))
+        return tuple(out)
 
     def prices(self, inst: Instrument) -> bool:
         return inst.base_ccy in self.sources and inst.quote_ccy in self.sources

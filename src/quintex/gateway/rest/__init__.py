@@ -5,11 +5,11 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from . import account, asset, market, positionops, public, subaccount, trade
+from . import account, asset, market, positionops, prices, public, subaccount, trade
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def register(app: web.Application) -> None:
-    for module in (public, market, trade, account, asset, subaccount, positionops):
+    for module in (public, market, prices, trade, account, asset, subaccount, positionops):
         module.register(app)

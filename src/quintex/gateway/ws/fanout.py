@@ -5,8 +5,8 @@ queues the batch and schedules a drain on the event loop, so the sequencer never
 work, let alone for a socket. The drain routes each event to its channels (which render and
 serialize a push once and write the same frame to every subscriber, without waiting), then
 flushes the tick-by-tick books and the per-batch account pushes. A timer does the rest every
-100 ms: `books`, `books5`, tickers, candles, periodic account snapshots, book heartbeats, and
-closing idle connections.
+100 ms: `books`, `books5`, tickers, candles, index and mark prices, periodic account snapshots, book
+heartbeats, and closing idle connections.
 """
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from quintex.core.events import (
     BookChanged,
     Event,
     InstrumentChanged,
+    IndexPricesUpdated,
     InstrumentListed,
+    MarkPricesUpdated,
     OrderAccepted,
     OrderUpdated,
     TradeExecuted,
@@ -56,6 +58,7 @@ class Fanout:
             BookChanged: self._on_book, TradeExecuted: self._on_trade, OrderAccepted: self._on_accepted,
             OrderUpdated: self._on_updated, BalanceChanged: channels.account.on_balance,
             BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
+            MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
         }
 
     def start(self) -> None:
@@ -140,6 +143,7 @@ class Fanout:
         for candles in channels.candles:
             if candles.topics:
                 candles.flush(now)
+        channels.prices.flush(now)
 
     def _close_idle(self) -> None:
         quiet_since = time.monotonic() - self._settings.idle_timeout_s

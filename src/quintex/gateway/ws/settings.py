@@ -18,3 +18,7 @@ class WsSettings:
     """Periodic `account` snapshots (unless the subscription asks for `updateInterval` "0")."""
     max_message_bytes: int = 64 * 1024
     """Larger client messages close the connection with 1009, as OKX does."""
+    mark_heartbeat_s: float = 10.0
+    """`mark-price` repeats an unchanged mark this often."""
+    index_heartbeat_s: float = 60.0
+    """`index-tickers` repeats an unchanged index this often."""

@@ -1,7 +1,7 @@
 """Every channel Quintex serves, found by name and checked against the endpoint and the login.
 
 Channels of products Quintex does not list yet (positions, liquidation-warning, account-greeks,
-mark-price, funding-rate, ...) are unknown here and answer OKX's 60018.
+funding-rate, ...) are unknown here and answer OKX's 60018.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .market import (
     TradesChannel,
     candle_channels,
 )
+from .prices import PriceChannels
 from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
 
 __all__ = ["Channel", "Channels", "Context", "Subscription", "Topic"]
@@ -40,9 +41,10 @@ class Channels:
         self.account = AccountChannel(ctx)
         self.balance_and_position = BalanceAndPositionChannel(ctx)
         self.status = StatusChannel(ctx)
+        self.prices = PriceChannels(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
-            self.status, self.orders, self.fills, self.account, self.balance_and_position,
+            self.status, self.orders, self.fills, self.account, self.balance_and_position, *self.prices.every,
         ]
         self._by_name = {channel.name: channel for channel in every}
 

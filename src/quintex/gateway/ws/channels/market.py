@@ -120,7 +120,7 @@ class CandleChannel(PerInstrumentChannel):
             latest = self.ctx.market_data.latest_candle(inst_id, self.bar)
             if dirty is not None and latest is not None:
                 dirty.publish(self._row(latest))
-                topic.state = latest
+                dirty.state = latest
         self.dirty.clear()
 
     def _row(self, candle: CandleView) -> bytes:
