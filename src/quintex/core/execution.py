@@ -36,7 +36,8 @@ class Execution:
         if kind is OrdType.FOK and not fillable(book, order, order.px,  # type: ignore[arg-type]
                                                  order.stp_mode is StpMode.CANCEL_MAKER):
             return self.cancel(order, CancelSource.FOK_NOT_FILLED)
-        events = self.match(order, book, order.px)
+        bound = order.px if order.px is not None else PRODUCTS[order.inst.inst_type].market_bound(self.s, order)
+        events = self.match(order, book, bound)
         if order.state in _DONE:
             return events
         if kind is OrdType.LIMIT:

@@ -61,6 +61,8 @@ class Reject(Enum):
     API_KEY_LIMIT = "api_key_limit"
     API_KEY_LABEL_EXISTS = "api_key_label_exists"
     POS_SIDE_INVALID = "pos_side_invalid"
+    PX_ABOVE_BUY_LIMIT = "px_above_buy_limit"
+    PX_BELOW_SELL_LIMIT = "px_below_sell_limit"
     REDUCE_ONLY_NO_POSITION = "reduce_only_no_position"
     REDUCE_ONLY_SAME_SIDE = "reduce_only_same_side"
     CLOSE_SIZE_EXCEEDS_POSITION = "close_size_exceeds_position"

@@ -22,10 +22,10 @@ from .events import (
     BalanceChanged,
     BookChanged,
     Event,
+    IndexPricesUpdated,
     InstrumentChanged,
     InstrumentDelisted,
     InstrumentListed,
-    IndexPricesUpdated,
     MarkPricesUpdated,
     OrderUpdated,
 )

@@ -179,6 +179,9 @@ class Trading:
         if order.ord_type is OrdType.POST_ONLY and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
         product = PRODUCTS[inst.inst_type]
+        reject = product.amend_admits(self.s, order, new_px)
+        if reject is not None:
+            return reject
         delta = product.amend_delta(order, new_px, new_sz)
         if delta > ZERO and delta > product.available(self.s, order.uid, order.frozen_ccy):
             return Reject.AMEND_INSUFFICIENT_BALANCE

@@ -71,6 +71,8 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.PX_NOT_POSITIVE: _Code("51000", "Parameter px error"),
     Reject.INST_TYPE_UNSUPPORTED: _Code("51000", "Parameter instType error"),
     Reject.POS_SIDE_INVALID: _Code("51000", "Parameter posSide error"),
+    Reject.PX_ABOVE_BUY_LIMIT: _Code("51137", "The highest price limit for buy orders is exceeded."),
+    Reject.PX_BELOW_SELL_LIMIT: _Code("51138", "The lowest price limit for sell orders is exceeded."),
     Reject.REDUCE_ONLY_NO_POSITION: _Code(
         "51169", "Order failed because you don't have any positions in this direction for this contract to "
         "reduce or close."),

@@ -233,3 +233,24 @@ def test_isolated_margin_can_be_added_and_reduced_down_to_the_initial_margin() -
     assert _cash(x, alice) == D("10000") - D("301.5")
     assert x.apply(AdjustMargin(bob, LINEAR, PosSide.NET, True, D("1"))) == [
         CommandRejected(Reject.MARGIN_ADJUST_NO_POSITION)]
+
+
+def test_orders_beyond_the_price_limits_are_refused_and_market_orders_stop_at_them() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="100000"), _trader(x, "bob", USDT="100000")
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("60000")),)))  # empty book: mark = index
+    assert x.engine.price_limit(LINEAR) == (D(63000), D(57000))
+    assert _reject(_order(x, alice, "buy", "1", "63000.1")) is Reject.PX_ABOVE_BUY_LIMIT
+    assert _reject(_order(x, alice, "sell", "1", "56999.9")) is Reject.PX_BELOW_SELL_LIMIT
+    _order(x, bob, "sell", "2", "62000")
+    ask = _order(x, bob, "sell", "2", "63000")
+    events = _order(x, alice, "buy", "4")
+    assert isinstance(events[0], OrderAccepted)
+    position = _position(x, alice)
+    assert position is not None and position.pos == D(4)  # 63000 is the limit itself
+    assert isinstance(ask[0], OrderAccepted)
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("59000")),)))
+    _order(x, bob, "sell", "2", "62900")
+    _order(x, alice, "buy", "2")  # the buy limit is now 61950: nothing within it
+    position = _position(x, alice)
+    assert position is not None and position.pos == D(4)

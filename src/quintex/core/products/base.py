@@ -33,6 +33,12 @@ class Product(Protocol):
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
         """Set aside what the order may spend (`order.frozen` of `order.frozen_ccy`), or say why not."""
 
+    def market_bound(self, s: State, order: Order) -> Decimal | None:
+        """The worst price a market order may take at (None: the whole book)."""
+
+    def amend_admits(self, s: State, order: Order, new_px: Decimal) -> Reject | None:
+        """Product rules of an amended price."""
+
     def available(self, s: State, uid: int, ccy: str) -> Decimal:
         """What a new reservation of `ccy` may use."""
 

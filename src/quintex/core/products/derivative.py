@@ -41,7 +41,17 @@ class Derivative:
                 return Reject.POS_SIDE_INVALID
         elif cmd.pos_side not in (None, PosSide.NET):
             return Reject.POS_SIDE_INVALID
-        return None
+        return _beyond_limit(s, inst, cmd.side, cmd.px)
+
+    def market_bound(self, s: State, order: Order) -> Decimal | None:
+        """How far a market order may take: the price limit on its side (None before the first mark)."""
+        limits = pricing.price_limit(s, order.inst)
+        if limits is None:
+            return None
+        return limits[0] if order.side is Side.BUY else limits[1]
+
+    def amend_admits(self, s: State, order: Order, new_px: Decimal) -> Reject | None:
+        return _beyond_limit(s, order.inst, order.side, new_px)
 
     def fee_ccy(self, inst: Instrument, order: Order) -> str:
         return inst.settle_ccy
@@ -183,6 +193,16 @@ class Derivative:
         events.append(BillPosted(bill))
         events.append(s.positions.close(position) if not position.pos else PositionChanged(position.view()))
         return fill, events
+
+
+def _beyond_limit(s: State, inst: Instrument, side: Side, px: Decimal | None) -> Reject | None:
+    """A buy above `buyLmt` (51137) or a sell below `sellLmt` (51138)."""
+    limits = pricing.price_limit(s, inst)
+    if px is None or limits is None:
+        return None
+    if side is Side.BUY:
+        return Reject.PX_ABOVE_BUY_LIMIT if px > limits[0] else None
+    return Reject.PX_BELOW_SELL_LIMIT if px < limits[1] else None
 
 
 def _close(inst: Instrument, position: Position, closing: Decimal, closing_value: Decimal,

@@ -31,6 +31,12 @@ class Spot:
     def prepare(self, s: State, order: Order, cmd: PlaceOrder) -> Reject | None:
         return None
 
+    def market_bound(self, s: State, order: Order) -> Decimal | None:
+        return None
+
+    def amend_admits(self, s: State, order: Order, new_px: Decimal) -> Reject | None:
+        return None
+
     def available(self, s: State, uid: int, ccy: str) -> Decimal:
         return s.ledger.avail(uid, ccy)
 
