@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import itertools
+import json
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -149,3 +152,15 @@ def test_max_sizes_follow_the_balance_and_what_orders_hold(server: Server, pair)
     assert [(a["instId"], D(a["availBuy"]), D(a["availSell"])) for a in avail] == [
         ("BTC-USDT", D("90000"), D("10")), ("ETH-BTC", D("10"), D("0"))]
     assert api.get_max_order_size(instId="BTC-USDT", tdMode="cross")["code"] == "51010"
+
+
+def test_quintex_user_add_picks_the_account_mode_that_account_config_shows(server: Server) -> None:
+    default = server.user(next(names))
+    made = json.loads(server.cli("user", "add", next(names), "--acct-lv", "1", "--json"))
+    spot = Credentials(made["uid"], made["apiKey"], made["secretKey"], made["passphrase"])
+    configs = [account_api(server, c).get_account_config()["data"][0] for c in (default, spot)]
+    assert [(c["acctLv"], c["posMode"]) for c in configs] == [("2", "net_mode"), ("1", "net_mode")]
+    refused = subprocess.run([sys.executable, "-m", "quintex.cli", "user", "add", next(names), "--acct-lv", "4",
+                              "--server", server.url, "--data-dir", str(server.data_dir)],
+                             check=False, capture_output=True, text=True)
+    assert refused.returncode != 0 and "acctLv 4 (portfolio margin) is not supported" in refused.stderr

@@ -26,11 +26,12 @@ from typing import Any
 
 import pytest
 
-from quintex.core.commands import AdvanceTime, Deposit
+from quintex.core.commands import AdvanceTime, Deposit, ListInstrument
 from quintex.core.enums import Perm
 from quintex.gateway.auth import private
 from quintex.gateway.ws.channels.base import Channel
 from quintex.gateway.ws.ops import TRADE_OPS
+from tests.contracts import swap
 from tests.unit.gateway.helpers import add_key
 from tests.unit.gateway.ws.helpers import WsClient
 
@@ -38,6 +39,7 @@ from .harness import Reply, Session, Trader, Venue, order, run
 from .test_subaccounts import call, fund, venue
 
 INST = "BTC-USDT"
+SWAP = "BTC-USDT-SWAP"
 LIVE_CL, DONE_CL, XFER_CL, WD_CL = "vicLive1", "vicDone1", "vicXfer1", "vicWd1"
 """The clOrdIds of deskone's resting and filled orders, the clientIds of its transfer and its withdrawal."""
 ADDRESS = "0xdeskonesaddress"
@@ -61,6 +63,7 @@ class World:
 def world(victim: str = VICTIM) -> World:
     """`venue()` of test_subaccounts, every account acting with a key of every permission."""
     v, boss, one, two, rival_sub = venue()
+    v.apply(ListInstrument(swap()))
     rival = v.engine.user_by_name(RIVAL)
     assert rival is not None
 
@@ -83,6 +86,8 @@ async def stage(s: Session, w: World) -> dict[str, str]:
     moved = await s.post("asset/transfer", {"ccy": "USDT", "amt": "34.5", "from": "18", "to": "6",
                                             "clientId": XFER_CL}, victim)
     assert moved.code == "0", moved.body
+    levered = await s.post("account/set-leverage", {"lever": "7", "mgnMode": "isolated", "instId": SWAP}, victim)
+    assert levered.code == "0", levered.body
     withdrawn = await s.post("asset/withdrawal", {"ccy": "USDT", "amt": "1.5", "dest": "4", "toAddr": ADDRESS,
                                                   "clientId": WD_CL}, victim)
     assert withdrawn.code == "0", withdrawn.body
@@ -107,6 +112,7 @@ VIEWS: tuple[tuple[str, dict[str, str]], ...] = (
     ("asset/bills", {}), ("asset/transfer-state", {"clientId": XFER_CL}), ("asset/withdrawal-history", {}),
     ("account/max-size", {"instId": INST, "tdMode": "cash", "px": "1000"}),
     ("account/max-avail-size", {"instId": INST, "tdMode": "cash"}),
+    ("account/leverage-info", {"instId": SWAP, "mgnMode": "isolated"}), ("account/positions", {}),
 )
 
 
@@ -245,6 +251,12 @@ ATTEMPTS: list[Attempt] = [
     Attempt("GET account/trade-fee", ref(**SPOT), OWN),
     Attempt("GET account/max-size", ref(tdMode="cash", px="1000"), OWN),
     Attempt("GET account/max-avail-size", ref(tdMode="cash"), OWN),
+    Attempt("POST account/set-leverage", {"lever": "3", "mgnMode": "isolated", "instId": SWAP}, OWN),
+    Attempt("GET account/leverage-info", {"instId": SWAP, "mgnMode": "isolated"}, OWN),
+    Attempt("POST account/set-position-mode", {"posMode": "long_short_mode"}, OWN),
+    Attempt("POST account/set-account-level", {"acctLv": "3"}, OWN),
+    Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
+    Attempt("GET account/account-position-risk", {}, OWN),
     Attempt("GET asset/currencies", {"ccy": "USDT,BTC"}, OWN),
     Attempt("GET asset/balances", {"ccy": "USDT"}, OWN),
     Attempt("GET asset/transfer-state", {"transId": "$transId"}, EMPTY),
@@ -354,8 +366,11 @@ def test_every_private_route_has_isolation_attempts() -> None:
 # -- WebSocket ---------------------------------------------------------------------------------------------------
 
 CHANNELS = ({"channel": "orders", "instType": "ANY"}, {"channel": "fills"},
-            {"channel": "account", "extraParams": '{"updateInterval": "0"}'}, {"channel": "balance_and_position"})
-WITH_SNAPSHOT = {"account", "balance_and_position"}
+            {"channel": "account", "extraParams": '{"updateInterval": "0"}'}, {"channel": "balance_and_position"},
+            {"channel": "positions", "instType": "ANY"})
+WITH_SNAPSHOT = {"account", "balance_and_position", "positions"}
+MOVES_POSITIONS = {"positions"}
+"""Channels that push only when a position changes (spot trading opens none)."""
 
 
 def logged_in_channels() -> set[str]:
@@ -443,7 +458,7 @@ def test_other_accounts_channels_push_nothing_when_a_sub_account_trades_transfer
                              w.victim)).code == "0"
         await s.runtime.submit(Deposit(w.victim.uid, "USDT", Decimal(7)))
         pushed = await drain(mine)
-        assert {m["arg"]["channel"] for m in pushed} == {c["channel"] for c in CHANNELS}, pushed
+        assert {m["arg"]["channel"] for m in pushed} == {c["channel"] for c in CHANNELS} - MOVES_POSITIONS, pushed
         assert [m["data"][0]["state"] for m in pushed if m["arg"]["channel"] == "orders"
                 and m["data"][0]["clOrdId"] == "vicWs1"] == ["live", "filled"]
         quiet = await asyncio.gather(*(ws.silent() for ws in watchers.values()))

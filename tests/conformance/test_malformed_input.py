@@ -24,14 +24,16 @@ ODD_VALUES: list[Any] = [
     "0." + "0" * 61 + "1", "₿", "btc-usdt", "BTC-USDT\u0000", "\u202e", "a" * 10_000,
 ]
 POST_ENDPOINTS = ("trade/order", "trade/batch-orders", "trade/cancel-order", "trade/cancel-batch-orders",
-                  "trade/amend-order", "trade/amend-batch-orders", "trade/cancel-all-after", "asset/transfer")
+                  "trade/amend-order", "trade/amend-batch-orders", "trade/cancel-all-after", "asset/transfer",
+                  "account/set-leverage", "account/set-position-mode", "account/set-account-level")
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
-order_fields = st.sampled_from(PLACE_FIELDS + ("newSz", "newPx", "ordId", "reqId", "cxlOnFail", "timeOut"))
+order_fields = st.sampled_from(PLACE_FIELDS + ("newSz", "newPx", "ordId", "reqId", "cxlOnFail", "timeOut", "lever",
+                                               "mgnMode", "posMode", "acctLv"))
 
 
 def venue_with_trader() -> tuple[Venue, Trader]:
@@ -250,6 +252,9 @@ GET_ENDPOINTS: dict[str, dict[str, str]] = {
     "account/trade-fee": {"instType": "SPOT", "instId": "BTC-USDT"},
     "account/max-size": {"instId": "BTC-USDT", "tdMode": "cash", "px": "30000"},
     "account/max-avail-size": {"instId": "BTC-USDT", "tdMode": "cash"},
+    "account/leverage-info": {"instId": "BTC-USDT", "mgnMode": "cross", "ccy": ""},
+    "account/positions": {"instType": "", "instId": "", "posId": ""},
+    "account/account-position-risk": {"instType": ""},
     "asset/currencies": {"ccy": "BTC"},
     "asset/balances": {"ccy": "BTC"},
     "asset/transfer-state": {"transId": "1", "clientId": ""},

@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     add = user_commands.add_parser(
         "add", help="create a user with an API key, optionally funded",
-        description="Create a user, deposit the --fund amounts into its trading account and create an "
+        description="Create a user (in Futures mode, acctLv 2, and net_mode unless --acct-lv names another "
+                    "account mode), deposit the --fund amounts into its trading account and create an "
                     "API key (read_only + trade).")
     add.add_argument("name", help="user name (letters, digits, '.', '_', '-')")
     add.add_argument("--fund", action="append", metavar="CCY=AMT",
@@ -77,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("name", help="an existing user's name")
     add_sub = user_commands.add_parser(
         "add-sub", help="create a sub-account of a master user, with an API key",
-        description="Create sub-account NAME of user MASTER and an API key for it (read_only + trade).")
+        description="Create sub-account NAME of user MASTER (in Futures mode unless --acct-lv names another "
+                    "account mode) and an API key for it (read_only + trade).")
     add_sub.add_argument("master", help="an existing master user's name")
     add_sub.add_argument("name", help="sub-account name (6-20 letters or digits)")
     freeze = user_commands.add_parser(
@@ -99,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="allow the API key only from this IP; repeatable, at most 20 (default: any IP)")
         sub.add_argument("--json", action="store_true",
                          help='print only {"uid","apiKey","secretKey","passphrase"} as JSON')
+    for sub in (add, add_sub):
+        sub.add_argument("--acct-lv", choices=["1", "2", "3", "4"],
+                         help="account mode (OKX acctLv): 1 spot (no FUTURES/SWAP trading), 2 futures, "
+                              "3 multi-currency margin, 4 portfolio margin (not supported: refused); "
+                              "default 2; changed later with account/set-account-level")
     for sub in (freeze, unfreeze):
         sub.add_argument("--json", action="store_true", help='print the answer {"uid","subAcct","enable"} as JSON')
     for sub in (add, key, add_sub, freeze, unfreeze):

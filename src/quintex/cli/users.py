@@ -35,7 +35,7 @@ def parse_funds(specs: list[str]) -> dict[str, str]:
 def user_add(args: argparse.Namespace) -> int:
     funds = parse_funds(args.fund or [])
     answer = admin_post(args.server, admin_token(Path(args.data_dir)), "/admin/users",
-                        {"name": args.name, "fund": funds, **_key_options(args)})
+                        {"name": args.name, "fund": funds, **_acct_lv(args), **_key_options(args)})
     _show(answer, args, f"Created user {args.name}", funds)
     return 0
 
@@ -50,7 +50,7 @@ def user_key(args: argparse.Namespace) -> int:
 def user_add_sub(args: argparse.Namespace) -> int:
     path = f"/admin/users/{quote(args.master, safe='')}/subs"
     answer = admin_post(args.server, admin_token(Path(args.data_dir)), path,
-                        {"name": args.name, **_key_options(args)})
+                        {"name": args.name, **_acct_lv(args), **_key_options(args)})
     _show(answer, args, f"Created sub-account {args.name} of {args.master}", {})
     return 0
 
@@ -65,6 +65,11 @@ def user_freeze_sub(args: argparse.Namespace) -> int:
         print(f"Sub-account {args.name} of {args.master} is {'frozen' if frozen else 'enabled'} "
               f"(uid {answer.get('uid', '?')})")
     return 0
+
+
+def _acct_lv(args: argparse.Namespace) -> dict[str, Any]:
+    """`--acct-lv`, when given (the server starts users in Futures mode, "2", otherwise)."""
+    return {"acctLv": args.acct_lv} if args.acct_lv else {}
 
 
 def _key_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -9,7 +9,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .enums import Account, MgnMode, OrdType, Perm, PosSide, Side, StpMode, TdMode, TgtCcy, WithdrawDest
+from .enums import (
+    Account,
+    AcctLv,
+    MgnMode,
+    OrdType,
+    Perm,
+    PosMode,
+    PosSide,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
+    WithdrawDest,
+)
 from .instruments import Currency, FuturesSeries, Instrument
 from .records import IndexPrice
 
@@ -34,7 +47,10 @@ class ListCurrency:
 
 @dataclass(frozen=True, slots=True)
 class CreateUser:
+    """A master account in account mode `acct_lv` (Futures mode unless told otherwise), in net mode."""
+
     name: str
+    acct_lv: AcctLv = AcctLv.FUTURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +86,7 @@ class CreateSubAccount:
     master_uid: int
     name: str
     label: str = ""
+    acct_lv: AcctLv = AcctLv.FUTURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +251,38 @@ class RestoreState:
     snapshot: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class SetAccountLevel:
+    """Switch the account mode (`account/set-account-level`)."""
+
+    uid: int
+    acct_lv: AcctLv
+
+
+@dataclass(frozen=True, slots=True)
+class SetPositionMode:
+    """Switch between net and long/short positions for FUTURES and SWAP (`account/set-position-mode`)."""
+
+    uid: int
+    pos_mode: PosMode
+
+
+@dataclass(frozen=True, slots=True)
+class SetLeverage:
+    """`account/set-leverage` of an instrument (the setting's scope follows OKX: see `core.leverage`).
+    `pos_side` None: not given (for isolated in long/short mode, like `net`, both sides)."""
+
+    uid: int
+    inst_id: str
+    ccy: str
+    mgn_mode: MgnMode
+    pos_side: PosSide | None
+    lever: Decimal
+
+
 Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
-    | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries
+    | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
+    | SetPositionMode | SetLeverage
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from . import invariants, lifecycle, pricing, snapshot
+from . import accountmode, invariants, leverage, lifecycle, pricing, snapshot
 from .changes import fold_changes
 from .commands import (
     AdjustMargin,
@@ -24,7 +24,10 @@ from .commands import (
     ModifyApiKey,
     PlaceOrder,
     RestoreState,
+    SetAccountLevel,
     SetCancelAllAfter,
+    SetLeverage,
+    SetPositionMode,
     SetSubAccountFrozen,
     SetTransferOut,
     SubAccountTransfer,
@@ -46,6 +49,7 @@ from .records import (
     ApiKey,
     BalanceView,
     BookLevel,
+    Leverage,
     MaxAvailSize,
     MaxSize,
     OrderView,
@@ -134,6 +138,12 @@ class Engine:
                 return futures.list_series(s, cmd.series)
             case ListCurrency():
                 return self._list_currency(cmd.currency)
+            case SetAccountLevel():
+                return accountmode.set_account_level(s, cmd)
+            case SetPositionMode():
+                return accountmode.set_position_mode(s, cmd)
+            case SetLeverage():
+                return leverage.set_leverage(s, cmd)
             case RestoreState():
                 restored, events = restore_state(s, cmd.snapshot)
                 self._use(restored)
@@ -144,7 +154,10 @@ class Engine:
         s = self._s
         if cmd.name in s.users.by_name:
             return [CommandRejected(Reject.USER_EXISTS)]
-        return [UserCreated(s.users.create(cmd.name, s.ts))]
+        reject = accountmode.acct_lv_refusal(cmd.acct_lv)
+        if reject is not None:
+            return [CommandRejected(reject)]
+        return [UserCreated(s.users.create(cmd.name, s.ts, acct_lv=cmd.acct_lv))]
 
     def _list_currency(self, ccy: Currency) -> list[Event]:
         s = self._s
@@ -251,6 +264,17 @@ class Engine:
     def account_risks(self, uid: int) -> list[AccountRisk]:
         """Per currency: cash, equity, margins and margin ratio of the trading account."""
         return margin.account_risks(self._s, uid)
+
+    def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject:
+        """`account/leverage-info` of one instrument (derivatives only: spot margin is not built)."""
+        user, inst = self._s.users.by_uid.get(uid), self._s.instruments.get(inst_id)
+        if user is None:
+            return Reject.USER_NOT_FOUND
+        if inst is None:
+            return Reject.INSTRUMENT_NOT_FOUND
+        if inst.inst_type not in leverage.DERIVATIVES:
+            return Reject.MARGIN_UNSUPPORTED if inst.inst_type is InstType.SPOT else Reject.INST_TYPE_UNSUPPORTED
+        return leverage.leverage_info(self._s, user, inst, mgn_mode)
 
     def index_price(self, index_id: str) -> Decimal | None:
         return pricing.index_price(self._s, index_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .enums import Account, Side, WithdrawDest
+from .enums import Account, MgnMode, PosSide, Side, WithdrawDest
 from .instruments import Currency, FuturesSeries, Instrument
 from .records import ApiKey, AssetBill, Bill, Fill, IndexPrice, MarkPrice, OrderView, PositionView, User
 from .rejects import Reject
@@ -64,7 +64,8 @@ class ApiKeyCreated:
 
 @dataclass(frozen=True, slots=True)
 class UserUpdated:
-    """A sub-account was frozen or unfrozen, or its `canTransOut` changed."""
+    """A user's settings after a command that sets them: a sub-account frozen or unfrozen, its `canTransOut`,
+    an account's mode (`acctLv`) or position mode."""
 
     user: User
 
@@ -269,11 +270,22 @@ class MarkPricesUpdated:
     ts: int
 
 
+@dataclass(frozen=True, slots=True)
+class LeverageSet:
+    """An account's leverage of `inst_id` in `mgn_mode` is `lever` now (`pos_side` as the command gave it)."""
+
+    uid: int
+    inst_id: str
+    mgn_mode: MgnMode
+    pos_side: PosSide | None
+    lever: Decimal
+
+
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
     | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
-    | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated
+    | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet
 )

@@ -149,7 +149,7 @@ class ApiKey(NamedTuple):
 
 class User(NamedTuple):
     """A master account (`master_uid` None) or one of its sub-accounts, with its account mode (`acctLv`)
-    and position mode."""
+    and position mode. A user stored before account modes existed reads as Futures mode, as new users start."""
 
     uid: int
     name: str
@@ -271,6 +271,8 @@ class PositionRisk(NamedTuple):
     mgn_ratio: Decimal | None
     liq_px: Decimal | None
     be_px: Decimal | None
+    usd_px: Decimal | None = None
+    """`usdPx`: the USD price of the settlement currency `position.ccy` (None: not known)."""
 
 
 class AccountRisk(NamedTuple):
@@ -296,6 +298,15 @@ class AccountRisk(NamedTuple):
     avail_eq: Decimal
     """What new cross margin can use: cash − frozen − cross imr + min(cross upl, 0)."""
     u_time: int
+
+
+class Leverage(NamedTuple):
+    """`account/leverage-info`: the leverage an account uses for `inst_id` in `mgn_mode` and `pos_side`."""
+
+    inst_id: str
+    mgn_mode: MgnMode
+    pos_side: PosSide
+    lever: Decimal
 
 
 class PositionTier(NamedTuple):

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from .book import BookSide, Level, OrderBook
-from .enums import CancelSource, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
+from .enums import CancelSource, InstType, MgnMode, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
 from .ledger.ledger import Balance
@@ -73,6 +73,9 @@ def dump(s: State) -> dict[str, Any]:
         "mark_prices": {inst_id: str(px) for inst_id, px in s.mark_prices.items()},
         "mark_basis": [{"inst_id": inst_id, "basis": str(basis), "ts": ts}
                        for inst_id, (basis, ts) in s.mark_basis.items()],
+        "levers": [{"uid": uid, "inst_type": inst_type.value, "scope": scope, "mgn_mode": mgn_mode.value,
+                    "pos_side": pos_side.value, "lever": str(lever)}
+                   for (uid, inst_type, scope, mgn_mode, pos_side), lever in s.levers.items()],
     }
 
 
@@ -100,6 +103,8 @@ def load(data: dict[str, Any]) -> State:
         s.positions.put(position)
     s.mark_prices = {inst_id: Decimal(px) for inst_id, px in data.get("mark_prices", {}).items()}
     s.mark_basis = {row["inst_id"]: (Decimal(row["basis"]), row["ts"]) for row in data.get("mark_basis", [])}
+    s.levers = {(row["uid"], InstType(row["inst_type"]), row["scope"], MgnMode(row["mgn_mode"]),
+                 PosSide(row["pos_side"])): Decimal(row["lever"]) for row in data.get("levers", [])}
     return s
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .book import OrderBook
-from .enums import OrdState
+from .enums import InstType, MgnMode, OrdState, PosSide
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
 from .ledger import Ledger
@@ -15,6 +15,9 @@ from .positions import Positions
 from .users import Users
 
 RECENT_TERMINAL_ORDERS = 100_000
+
+LeverKey = tuple[int, InstType, str, MgnMode, PosSide]
+"""(uid, instType, scope, mgnMode, posSide) of a leverage setting: see `core.leverage`."""
 
 
 @dataclass
@@ -33,6 +36,8 @@ class State:
     over the slots of every key deleted since it last resized (~27 us per eviction at 100,000 orders)."""
     cancel_all_after: dict[tuple[int, str], int] = field(default_factory=dict)
     index_prices: dict[str, Decimal] = field(default_factory=dict)
+    levers: dict[LeverKey, Decimal] = field(default_factory=dict)
+    """Leverage settings made with `SetLeverage` (a key never set reads as the instrument's default)."""
     futures_series: dict[str, FuturesSeries] = field(default_factory=dict)
     """Dated futures families on the rolling calendar, by instFamily."""
     mark_prices: dict[str, Decimal] = field(default_factory=dict)

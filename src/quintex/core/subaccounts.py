@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .accountmode import acct_lv_refusal
 from .commands import (
     CreateApiKey,
     CreateSubAccount,
@@ -48,7 +49,10 @@ class SubAccounts:
             return [CommandRejected(Reject.NOT_MASTER)]
         if cmd.name in s.users.by_name:
             return [CommandRejected(Reject.USER_EXISTS)]
-        return [UserCreated(s.users.create(cmd.name, s.ts, cmd.master_uid, cmd.label))]
+        reject = acct_lv_refusal(cmd.acct_lv)
+        if reject is not None:
+            return [CommandRejected(reject)]
+        return [UserCreated(s.users.create(cmd.name, s.ts, cmd.master_uid, cmd.label, cmd.acct_lv))]
 
     def set_frozen(self, cmd: SetSubAccountFrozen) -> list[Event]:
         sub = self.s.users.sub(cmd.master_uid, cmd.name)

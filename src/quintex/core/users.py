@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .commands import CreateApiKey, ModifyApiKey
-from .enums import InstType
+from .enums import AcctLv, InstType
 from .ids import Ids
 from .records import ApiKey, User
 
@@ -34,8 +34,9 @@ class Users:
         self.by_name: dict[str, User] = {}
         self.keys: dict[str, ApiKey] = {}
 
-    def create(self, name: str, ts: int, master_uid: int | None = None, label: str = "") -> User:
-        return self.put(User(self._ids.next_uid(), name, ts, DEFAULT_FEE_LEVEL, master_uid, label))
+    def create(self, name: str, ts: int, master_uid: int | None = None, label: str = "",
+               acct_lv: AcctLv = AcctLv.FUTURES) -> User:
+        return self.put(User(self._ids.next_uid(), name, ts, DEFAULT_FEE_LEVEL, master_uid, label, acct_lv=acct_lv))
 
     def put(self, user: User) -> User:
         self.by_uid[user.uid] = user

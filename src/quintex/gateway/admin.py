@@ -1,5 +1,5 @@
-"""The operator's API under /admin/: create users and sub-accounts, fund them, issue API keys, freeze
-sub-accounts.
+"""The operator's API under /admin/: create users and sub-accounts (in an account mode, `acctLv`), fund them,
+issue API keys, freeze sub-accounts.
 
 Every route needs `Authorization: Bearer <admin token>`. Errors are `{"error": "..."}` with an
 HTTP status (400 bad input, 401 token, 404 unknown user, 409 duplicate, 503 exchange halted).
@@ -21,7 +21,7 @@ import orjson
 from aiohttp import web
 
 from quintex.core.commands import CreateApiKey, CreateSubAccount, CreateUser, Deposit, SetSubAccountFrozen
-from quintex.core.enums import Perm
+from quintex.core.enums import AcctLv, Perm
 from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event, UserCreated, UserUpdated
 from quintex.core.records import User
 from quintex.core.rejects import Reject
@@ -43,6 +43,7 @@ _REJECTS = {
     Reject.USER_NOT_FOUND: (404, "no such user"),
     Reject.NOT_MASTER: (400, "a sub-account cannot have sub-accounts"),
     Reject.SUB_ACCOUNT_NOT_FOUND: (404, "no such sub-account of this user"),
+    Reject.ACCT_LV_UNSUPPORTED: (400, "acctLv 4 (portfolio margin) is not supported"),
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -114,6 +115,15 @@ def _amount(ccy: str, value: Any) -> Decimal:
     if amount <= 0:
         raise AdminError(400, f"fund amount of {ccy} must be positive")
     return amount
+
+
+def _acct_lv(body: dict[str, Any]) -> AcctLv:
+    """`acctLv`: "1" spot, "2" futures (the default), "3" multi-currency margin, "4" portfolio margin."""
+    value = body.get("acctLv", AcctLv.FUTURES.value)
+    try:
+        return AcctLv(str(value) if isinstance(value, int) and not isinstance(value, bool) else value)
+    except ValueError:
+        raise AdminError(400, 'acctLv must be "1", "2", "3" or "4"') from None
 
 
 def _fund(request: web.Request, value: Any) -> dict[str, Decimal]:
@@ -197,9 +207,10 @@ async def create_user(request: web.Request) -> web.StreamResponse:
     body = await _json_object(request)
     name = _name(body.get("name"))
     fund = _fund(request, body.get("fund", {}))
+    acct_lv = _acct_lv(body)
     _key_options(body)
     runtime = request.app[RUNTIME]
-    created = _outcome(await runtime.submit(CreateUser(name=name)), UserCreated)
+    created = _outcome(await runtime.submit(CreateUser(name=name, acct_lv=acct_lv)), UserCreated)
     key = _new_key(created.user.uid, body)
     results = await runtime.submit_many([*_deposits(created.user.uid, fund), key])
     for events in results[:-1]:
@@ -224,9 +235,10 @@ async def create_sub(request: web.Request) -> web.StreamResponse:
     name = body.get("name")
     if not isinstance(name, str) or not _SUB_NAME.fullmatch(name):
         raise AdminError(400, "sub-account name must be 6-20 letters or digits")
+    acct_lv = _acct_lv(body)
     _key_options(body)
     runtime = request.app[RUNTIME]
-    created = _outcome(await runtime.submit(CreateSubAccount(master.uid, name)), UserCreated)
+    created = _outcome(await runtime.submit(CreateSubAccount(master.uid, name, acct_lv=acct_lv)), UserCreated)
     key = _new_key(created.user.uid, body)
     _outcome(await runtime.submit(key), ApiKeyCreated)
     return json_response(_credentials(key), 201)
@@ -271,7 +283,7 @@ def _user_view(state: State, user: User) -> dict[str, Any]:
     zero = Decimal(0)
     return {
         "uid": str(user.uid), "name": user.name, "master": master.name if master else "",
-        "enable": not user.frozen,
+        "enable": not user.frozen, "acctLv": user.acct_lv.value, "posMode": user.pos_mode.value,
         "subs": [{"uid": str(s.uid), "name": s.name, "enable": not s.frozen}
                  for s in state.sub_accounts(user.uid)],
         "keys": [{"apiKey": k.api_key, "label": k.label, "perm": ",".join(p.value for p in k.perm),

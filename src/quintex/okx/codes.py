@@ -17,6 +17,8 @@ class _Code(NamedTuple):
     s_code: str
     s_msg: str
     sub_code: str = ""
+    http_status: int = 200
+    """As a whole-request failure (`reject_error`)."""
 
 
 _REJECTS: dict[Reject, _Code] = {
@@ -71,6 +73,8 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.PX_NOT_POSITIVE: _Code("51000", "Parameter px error"),
     Reject.INST_TYPE_UNSUPPORTED: _Code("51000", "Parameter instType error"),
     Reject.POS_SIDE_INVALID: _Code("51000", "Parameter posSide error"),
+    Reject.LEVER_INSUFFICIENT_MARGIN: _Code(
+        "59108", "Your leverage is too low and you don't have enough margin. Adjust the leverage."),
     Reject.PX_ABOVE_BUY_LIMIT: _Code("51137", "The highest price limit for buy orders is exceeded."),
     Reject.PX_BELOW_SELL_LIMIT: _Code("51138", "The lowest price limit for sell orders is exceeded."),
     Reject.REDUCE_ONLY_NO_POSITION: _Code(
@@ -99,6 +103,26 @@ _REJECTS: dict[Reject, _Code] = {
         "58213", "The internal transfer address is illegal. It must be an email, phone number, or account name"),
     Reject.WITHDRAW_ADDRESS_INVALID: _Code("58222", "Invalid withdrawal address."),
     Reject.WITHDRAW_FEE_INSUFFICIENT: _Code("58229", "Insufficient funding account balance to pay fees."),
+    Reject.ACCT_LV_UNSUPPORTED: _Code(
+        "51070", "You do not meet the requirements for switching to this account mode."),
+    Reject.ACCT_LV_PENDING_ORDERS: _Code(
+        "59132", "Unable to switch. Please close or cancel all open orders and try again."),
+    Reject.ACCT_LV_POSITIONS: _Code("59134", "Unable to switch. Please close all positions and try again."),
+    Reject.POS_MODE_BLOCKED: _Code(
+        "59000", "Settings failed. Close any open positions or orders before modifying settings."),
+    Reject.ACCOUNT_MODE_UNSUPPORTED: _Code(
+        "51010", "You can't complete this request under your current account mode."),
+    Reject.MARGIN_UNSUPPORTED: _Code("54000", "Margin trading is not supported."),
+    Reject.LEVER_INVALID: _Code("51000", "Parameter lever error"),
+    Reject.LEVER_BELOW_MIN: _Code(
+        "59105", "Leverage can't be less than 1. Please increase the leverage.", http_status=400),
+    Reject.LEVER_ABOVE_MAX: _Code("59102", "Leverage exceeds the maximum limit. Please lower the leverage."),
+    Reject.LEVER_PENDING_ISOLATED: _Code(
+        "59101", "Leverage can't be modified. Please cancel all pending isolated margin orders before adjusting "
+        "the leverage."),
+    Reject.LEVER_PENDING_CROSS: _Code(
+        "59107", "Leverage can't be modified. Please cancel all pending cross-margin orders before adjusting the "
+        "leverage."),
     Reject.INSTRUMENT_EXPIRED: _Code("51027", "Contract expired."),
     Reject.SERIES_CODE_BASE_INVALID: _Code(
         "51000", "Parameter instIdCode error: a futures series needs a free block of a million codes."),
@@ -119,7 +143,7 @@ def reject_sub_code(reject: Reject) -> str:
 def reject_error(reject: Reject) -> OkxError:
     """A reject as a whole-request failure (commands answered without per-item results)."""
     code = _REJECTS[reject]
-    return OkxError(code.s_code, code.s_msg)
+    return OkxError(code.s_code, code.s_msg, code.http_status)
 
 
 class AuthFailure(Enum):

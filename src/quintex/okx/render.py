@@ -1,7 +1,7 @@
 """Core records → OKX response objects, every documented field present ("" where not applicable).
 
-Accounts are rendered as OKX Spot mode (acctLv "1", net_mode): `posSide` is "net", `lever` "",
-and nothing is valued in USD yet, so USD fields (totalEq, eqUsd, notionalUsd, ...) are "".
+Orders, fills and bills are spot's: `posSide` is "net", `lever` "", and nothing is valued in USD yet, so USD
+fields (totalEq, eqUsd, notionalUsd, ...) are "". Positions and leverage are rendered in `okx.positions`.
 """
 from __future__ import annotations
 
@@ -311,14 +311,18 @@ def _level(lv: BookLevel) -> list[str]:
 
 
 def account_config(user: User, key: ApiKey) -> dict[str, Any]:
-    """account/config for the user behind `key`: a main account in Spot mode, net_mode."""
+    """account/config for the user behind `key`: its account mode and position mode; `type` "0" for a main
+    account, "1" for a (standard) sub-account. Isolated margin moves automatically (`ctIsoMode`,
+    `mgnIsoMode`), greeks are in coins (`PA`), nothing is borrowed automatically, and there are no
+    USD-margined contracts, so no `settleCcy`."""
     uid = str(user.uid)
     return {
-        "acctLv": "1", "acctStpMode": "cancel_maker", "autoLoan": False, "ctIsoMode": "automatic",
+        "acctLv": user.acct_lv.value, "acctStpMode": "cancel_maker", "autoLoan": False, "ctIsoMode": "automatic",
         "enableSpotBorrow": False, "greeksType": "PA", "feeType": "0", "ip": ",".join(key.ips),
-        "type": "0", "kycLv": "0", "label": key.label, "level": user.fee_level, "levelTmp": "",
-        "liquidationGear": "-1", "mainUid": str(user.master_uid or user.uid), "mgnIsoMode": "automatic", "opAuth": "0",
-        "perm": ",".join(p.value for p in key.perm), "posMode": "net_mode", "roleType": "0",
+        "type": "0" if user.master_uid is None else "1", "kycLv": "0", "label": key.label, "level": user.fee_level,
+        "levelTmp": "", "liquidationGear": "-1", "mainUid": str(user.master_uid or user.uid),
+        "mgnIsoMode": "automatic", "opAuth": "0", "perm": ",".join(p.value for p in key.perm),
+        "posMode": user.pos_mode.value, "roleType": "0",
         "spotBorrowAutoRepay": False, "spotOffsetType": "", "spotRoleType": "0", "spotTraderInsts": [],
         "stgyType": "0", "traderInsts": [], "uid": uid, "settleCcy": "", "settleCcyList": [],
     }

@@ -1,5 +1,5 @@
 """The data objects of WebSocket pushes that have no REST twin: order books, balance_and_position,
-fills, and the trades channel's row."""
+fills, and the trades channel's row (a position push is the REST object: `okx.positions.position`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from quintex.core.events import TradeExecuted
-from quintex.core.records import BookLevel, Fill
+from quintex.core.records import BookLevel, Fill, PositionView
 
 from . import market
 from .checksum import CHECKSUM_LEVELS, book_checksum
 from .numfmt import fmt, fmt_amt, fmt_ts
+from .positions import pos_data
 
 Levels = Sequence[BookLevel]
 
@@ -80,13 +81,14 @@ def fill(f: Fill) -> dict[str, str]:
 
 
 def balance_and_position(event_type: str, p_time: int, balances: Iterable[tuple[str, Decimal, int]],
-                         trades: Iterable[tuple[str, int]] = ()) -> dict[str, Any]:
-    """`balance_and_position` object; `balances` are `(ccy, cashBal, uTime)`, `trades` `(instId, tradeId)`.
-    Spot accounts hold no positions, so `posData` is always empty."""
+                         trades: Iterable[tuple[str, int]] = (),
+                         positions: Iterable[PositionView] = ()) -> dict[str, Any]:
+    """`balance_and_position` object; `balances` are `(ccy, cashBal, uTime)`, `trades` `(instId, tradeId)`,
+    `positions` the positions to show in `posData`."""
     return {
         "pTime": fmt_ts(p_time), "eventType": event_type,
         "balData": [{"ccy": ccy, "cashBal": fmt_amt(cash), "uTime": fmt_ts(u_time)}
                     for ccy, cash, u_time in balances],
-        "posData": [],
+        "posData": [pos_data(p) for p in positions],
         "trades": [{"instId": inst_id, "tradeId": str(trade_id)} for inst_id, trade_id in trades],
     }

@@ -21,6 +21,7 @@ from quintex.core.records import (
     ApiKey,
     BalanceView,
     BookLevel,
+    Leverage,
     MaxAvailSize,
     MaxSize,
     OrderView,
@@ -95,6 +96,8 @@ class State(Protocol):
     def mark_price(self, inst_id: str) -> Decimal | None: ...
 
     def price_limit(self, inst_id: str) -> tuple[Decimal, Decimal] | None: ...
+
+    def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject: ...
 
 
 Read = Callable[[State], T]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quintex.core.commands import AdjustMargin, ClosePosition, PlaceOrder, UpdateIndexPrices
+from quintex.core.commands import AdjustMargin, ClosePosition, PlaceOrder, SetLeverage, UpdateIndexPrices
 from quintex.core.enums import AcctLv, BillSubType, BillType, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
 from quintex.core.events import (
     BillPosted,
     CommandRejected,
     Event,
+    LeverageSet,
     MarginAdjusted,
     OrderAccepted,
     OrderRejected,
@@ -254,3 +255,28 @@ def test_orders_beyond_the_price_limits_are_refused_and_market_orders_stop_at_th
     _order(x, alice, "buy", "2")  # the buy limit is now 61950: nothing within it
     position = _position(x, alice)
     assert position is not None and position.pos == D(4)
+
+
+def test_a_leverage_change_reaches_open_positions() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="1000"), _trader(x, "bob", USDT="10000")
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("60000")),)))
+    _order(x, bob, "sell", "10", "60000")
+    _order(x, alice, "buy", "5", "60000")
+    _order(x, alice, "buy", "5", "60000", td_mode=TdMode.ISOLATED)
+    cross = x.engine.position_risks(alice)
+    assert {r.position.mgn_mode: r.position.lever for r in cross} == {MgnMode.CROSS: D(10), MgnMode.ISOLATED: D(10)}
+    events = x.apply(SetLeverage(alice, LINEAR, "", MgnMode.ISOLATED, None, D(5)))
+    assert isinstance(events[0], LeverageSet)
+    isolated = next(p for p in x.engine.positions(alice) if p.mgn_mode is MgnMode.ISOLATED)
+    assert (isolated.lever, isolated.margin) == (D(5), D(600))  # 3000 / 5: 300 more from cash
+    assert _cash(x, alice) == D(1000) - D(3) - D(300) - D(300)
+    x.apply(SetLeverage(alice, LINEAR, "", MgnMode.CROSS, None, D(20)))
+    risk = next(r for r in x.engine.position_risks(alice) if r.position.mgn_mode is MgnMode.CROSS)
+    assert (risk.position.lever, risk.imr) == (D(20), D(150))
+    before = x.engine.snapshot()
+    assert x.apply(SetLeverage(alice, LINEAR, "", MgnMode.CROSS, None, D(1))) == [
+        CommandRejected(Reject.LEVER_INSUFFICIENT_MARGIN)]  # 3000 of margin, ~397 to use
+    after = x.engine.snapshot()
+    assert (after["positions"], after["levers"], after["trading"]) == (before["positions"], before["levers"],
+                                                                      before["trading"])

@@ -275,6 +275,34 @@ def test_a_sub_account_with_its_own_key_for_an_existing_master() -> None:
     run(scenario)
 
 
+def test_users_and_sub_accounts_start_in_futures_mode_or_the_account_mode_asked_for() -> None:
+    async def scenario(client, x) -> None:
+        for name, options in (("alice", {}), ("bob", {"acctLv": "1"}), ("carol", {"acctLv": 3})):
+            status, answer = await post(client, "/admin/users", {"name": name, **options})
+            assert status == 201, answer
+        status, answer = await post(client, "/admin/users/bob/subs", {"name": "bobdesk1", "acctLv": "3"})
+        assert status == 201, answer
+        modes = {name: x.engine.user_by_name(name).acct_lv.value for name in ("alice", "bob", "carol", "bobdesk1")}
+        assert modes == {"alice": "2", "bob": "1", "carol": "3", "bobdesk1": "3"}
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(("acct_lv", "error"), [
+    ("4", "acctLv 4 (portfolio margin) is not supported"), ("5", 'acctLv must be "1", "2", "3" or "4"'),
+    (True, 'acctLv must be "1", "2", "3" or "4"'),
+])
+def test_an_account_mode_that_cannot_be_had_is_refused_and_creates_no_one(acct_lv: object, error: str) -> None:
+    async def scenario(client, x) -> None:
+        await post(client, "/admin/users", {"name": "alice"})
+        for path, name in (("/admin/users", "bob"), ("/admin/users/alice/subs", "alicedesk1")):
+            status, answer = await post(client, path, {"name": name, "acctLv": acct_lv})
+            assert (status, answer) == (400, {"error": error})
+            assert x.engine.user_by_name(name) is None
+
+    run(scenario)
+
+
 def test_freezing_a_sub_account_stops_its_orders_and_unfreezing_lets_it_trade() -> None:
     async def scenario(client, x) -> None:
         await post(client, "/admin/users", {"name": "alice"})
@@ -328,7 +356,7 @@ def test_looking_up_a_user_shows_its_sub_accounts_keys_and_balances_but_never_a_
         status, user = await send(client, "GET", "/admin/users/alice", headers=AUTH)
         assert status == 200
         assert user == {
-            "uid": made["uid"], "name": "alice", "master": "", "enable": True,
+            "uid": made["uid"], "name": "alice", "master": "", "enable": True, "acctLv": "2", "posMode": "net_mode",
             "subs": [{"uid": sub["uid"], "name": "alicedesk1", "enable": False}],
             "keys": [{"apiKey": made["apiKey"], "label": "", "perm": "read_only,trade", "ip": ""}],
             "balances": [{"ccy": "USDT", "trading": "100.5", "tradingFrozen": "0", "funding": "0"}],

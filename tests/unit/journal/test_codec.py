@@ -25,7 +25,10 @@ from quintex.core.commands import (
     ModifyApiKey,
     PlaceOrder,
     RestoreState,
+    SetAccountLevel,
     SetCancelAllAfter,
+    SetLeverage,
+    SetPositionMode,
     SetSubAccountFrozen,
     SetTransferOut,
     SubAccountTransfer,
@@ -35,11 +38,13 @@ from quintex.core.commands import (
 )
 from quintex.core.enums import (
     Account,
+    AcctLv,
     Alias,
     InstState,
     MgnMode,
     OrdType,
     Perm,
+    PosMode,
     PosSide,
     Side,
     StpMode,
@@ -65,11 +70,11 @@ D = Decimal
 ONE_OF_EACH: list[Command] = [
     ListInstrument(btc_usdt(tick_sz=D("0.10"), state=InstState.SUSPEND, lever="10")),
     ListCurrency(currency("USDT")),
-    CreateUser("alice"),
+    CreateUser("alice", AcctLv.SPOT),
     CreateApiKey(7, "k", "s", "p", (Perm.READ_ONLY, Perm.TRADE), ("127.0.0.1", "::1"), "bot"),
     ModifyApiKey(7, "k", "bot2", (Perm.READ_ONLY,), ("10.0.0.1",)),
     DeleteApiKey(7, "k"),
-    CreateSubAccount(7, "desk1", "desk"),
+    CreateSubAccount(7, "desk1", "desk", AcctLv.MULTI_CURRENCY),
     SetSubAccountFrozen(7, "desk1", True),
     SetTransferOut(7, "desk1", False),
     SubAccountTransfer(7, "USDT", D("1.50"), Account.FUNDING, Account.TRADING, "", "desk1", "c1"),
@@ -86,6 +91,9 @@ ONE_OF_EACH: list[Command] = [
     ClosePosition(3, "BTC-USDT-SWAP", MgnMode.CROSS, PosSide.LONG, True, "shut", "t1"),
     AdjustMargin(3, "BTC-USD-SWAP", PosSide.NET, False, Decimal("0.015")),
     RestoreState(run(seeded_session(4, 300)).snapshot()),
+    SetAccountLevel(7, AcctLv.MULTI_CURRENCY),
+    SetPositionMode(7, PosMode.LONG_SHORT),
+    SetLeverage(7, "BTC-USDT-SWAP", "", MgnMode.ISOLATED, PosSide.SHORT, D("12.50")),
     ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
 ]
 

@@ -15,9 +15,10 @@ from typing import NamedTuple
 import orjson
 import pytest
 
-from quintex.core.commands import PlaceOrder
+from quintex.core.commands import CreateSubAccount, CreateUser, PlaceOrder
 from quintex.core.enums import (
     Account,
+    AcctLv,
     BillSubType,
     BillType,
     CancelSource,
@@ -254,3 +255,9 @@ def test_a_stored_command_missing_a_field_without_default_is_refused() -> None:
     del stored["sz"]
     with pytest.raises(CodecError):
         decode_command(json.dumps(stored).encode())
+
+
+def test_a_user_journaled_before_account_modes_existed_is_created_in_futures_mode() -> None:
+    assert decode_command(b'{"type":"CreateUser","name":"alice"}') == CreateUser("alice", AcctLv.FUTURES)
+    assert decode_command(b'{"type":"CreateSubAccount","master_uid":7,"name":"desk1","label":""}') == (
+        CreateSubAccount(7, "desk1", "", AcctLv.FUTURES))

@@ -34,6 +34,15 @@ def test_every_reject_has_an_okx_code_and_message(reject: Reject) -> None:
     (Reject.STP_CANCEL_BOTH_WITH_FOK, "50016"),
     (Reject.TRANSFER_INSUFFICIENT_BALANCE, "58350"),
     (Reject.USER_NOT_FOUND, "50008"),
+    (Reject.ACCT_LV_UNSUPPORTED, "51070"),
+    (Reject.ACCT_LV_PENDING_ORDERS, "59132"),
+    (Reject.ACCT_LV_POSITIONS, "59134"),
+    (Reject.POS_MODE_BLOCKED, "59000"),
+    (Reject.ACCOUNT_MODE_UNSUPPORTED, "51010"),
+    (Reject.LEVER_ABOVE_MAX, "59102"),
+    (Reject.LEVER_BELOW_MIN, "59105"),
+    (Reject.LEVER_PENDING_ISOLATED, "59101"),
+    (Reject.LEVER_PENDING_CROSS, "59107"),
 ])
 def test_rejects_use_okx_codes_clients_map(reject: Reject, s_code: str) -> None:
     assert reject_code(reject)[0] == s_code
@@ -47,6 +56,11 @@ def test_insufficient_balance_carries_its_sub_code_separately() -> None:
 def test_reject_as_whole_request_error_keeps_http_200() -> None:
     err = reject_error(Reject.TRANSFER_INSUFFICIENT_BALANCE)
     assert (err.code, err.http_status) == ("58350", 200)
+
+
+def test_leverage_below_the_minimum_answers_http_400_as_okx_does() -> None:
+    err = reject_error(Reject.LEVER_BELOW_MIN)
+    assert (err.code, err.http_status) == ("59105", 400)
 
 
 def test_auth_failures_use_401_except_frozen_and_permission() -> None:

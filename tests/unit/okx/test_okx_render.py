@@ -7,6 +7,7 @@ import pytest
 
 from quintex.core.enums import (
     Account,
+    AcctLv,
     AssetBillType,
     BillSubType,
     BillType,
@@ -16,6 +17,7 @@ from quintex.core.enums import (
     OrdState,
     OrdType,
     Perm,
+    PosMode,
     Side,
     TgtCcy,
     WithdrawDest,
@@ -263,13 +265,19 @@ def test_book_levels_are_strings_with_order_count() -> None:
     assert obj == {"asks": [["100.1", "0.5", "0", "1"]], "bids": [["100.0", "2", "0", "3"]], "ts": "7"}
 
 
-def test_account_config_is_spot_mode_net_mode() -> None:
+def test_account_config_shows_the_users_account_mode_and_position_mode() -> None:
     key = ApiKey("k", 10001, "s", "p", (Perm.READ_ONLY, Perm.TRADE), ("127.0.0.1",), "bot", 1)
     obj = render.account_config(User(10001, "alice", 1, "Lv1"), key)
     assert set(obj) == CONFIG_FIELDS
-    assert pick(obj, "acctLv", "posMode", "uid", "mainUid") == ("1", "net_mode", "10001", "10001")
+    assert pick(obj, "acctLv", "posMode", "uid", "mainUid", "type") == ("2", "net_mode", "10001", "10001", "0")
     assert pick(obj, "perm", "ip", "label", "level") == ("read_only,trade", "127.0.0.1", "bot", "Lv1")
+    assert pick(obj, "greeksType", "ctIsoMode", "mgnIsoMode", "liquidationGear") == (
+        "PA", "automatic", "automatic", "-1")
     assert obj["autoLoan"] is False
+    sub = User(10002, "desk1", 1, "Lv1", master_uid=10001, acct_lv=AcctLv.MULTI_CURRENCY,
+               pos_mode=PosMode.LONG_SHORT)
+    assert pick(render.account_config(sub, key), "acctLv", "posMode", "uid", "mainUid", "type") == (
+        "3", "long_short_mode", "10002", "10001", "1")
 
 
 def test_trade_fee_uses_okx_sign() -> None:

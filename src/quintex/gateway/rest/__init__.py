@@ -5,11 +5,22 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from . import account, asset, market, positionops, prices, public, subaccount, trade
+from . import (
+    account,
+    accountsettings,
+    asset,
+    market,
+    positionops,
+    positions,
+    prices,
+    public,
+    subaccount,
+    trade,
+)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def register(app: web.Application) -> None:
-    for module in (public, market, prices, trade, account, asset, subaccount, positionops):
+    for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions):
         module.register(app)

@@ -5,7 +5,8 @@ queues the batch and schedules a drain on the event loop, so the sequencer never
 work, let alone for a socket. The drain routes each event to its channels (which render and
 serialize a push once and write the same frame to every subscriber, without waiting), then
 flushes the tick-by-tick books and the per-batch account pushes. A timer does the rest every
-100 ms: `books`, `books5`, tickers, candles, index and mark prices, periodic account snapshots, book
+100 ms: `books`, `books5`, tickers, candles, index and mark prices, periodic account snapshots, the changed
+positions and periodic position snapshots (both read the durable state through the query port), book
 heartbeats, and closing idle connections.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ from quintex.core.events import (
     MarkPricesUpdated,
     OrderAccepted,
     OrderUpdated,
+    PositionChanged,
     TradeExecuted,
 )
 from quintex.okx.ws import IDLE_CLOSE
@@ -59,6 +61,7 @@ class Fanout:
             OrderUpdated: self._on_updated, BalanceChanged: channels.account.on_balance,
             BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
+            PositionChanged: self._on_position,
         }
 
     def start(self) -> None:
@@ -117,6 +120,10 @@ class Fanout:
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)
 
+    def _on_position(self, event: PositionChanged) -> None:
+        self.channels.positions.on_position(event.position)
+        self.channels.balance_and_position.on_position(event.position)
+
     def _on_listed(self, event: InstrumentListed | InstrumentChanged) -> None:
         self.channels.instruments.on_listed(event.instrument)
 
@@ -127,6 +134,11 @@ class Fanout:
                 self._flush_timed()
                 if self.channels.account.periodic_due():
                     await self._query(self.channels.account.flush_periodic)
+                positions = self.channels.positions
+                if positions.changed:
+                    await self._query(positions.flush_changes)
+                if positions.periodic_due():
+                    await self._query(positions.flush_periodic)
                 self._close_idle()
             except RuntimeUnavailable:
                 self._close_idle()

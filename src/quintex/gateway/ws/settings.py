@@ -16,6 +16,9 @@ class WsSettings:
     """A book channel without changes for this long sends its no-change update."""
     account_period_s: float = 5.0
     """Periodic `account` snapshots (unless the subscription asks for `updateInterval` "0")."""
+    positions_period_s: float = 5.0
+    """Periodic `positions` snapshots while positions are open (unless `extraParams` asks for another
+    `updateInterval`: "0" none, "2000", "3000" or "4000" ms)."""
     max_message_bytes: int = 64 * 1024
     """Larger client messages close the connection with 1009, as OKX does."""
     mark_heartbeat_s: float = 10.0

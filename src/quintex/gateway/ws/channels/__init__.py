@@ -1,7 +1,7 @@
 """Every channel Quintex serves, found by name and checked against the endpoint and the login.
 
-Channels of products Quintex does not list yet (positions, liquidation-warning, account-greeks,
-funding-rate, ...) are unknown here and answer OKX's 60018.
+Channels of products Quintex does not build yet (liquidation-warning, account-greeks, funding-rate,
+open-interest, ...) are unknown here and answer OKX's 60018.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .market import (
     TradesChannel,
     candle_channels,
 )
+from .positions import PositionsChannel
 from .prices import PriceChannels
 from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
 
@@ -42,9 +43,11 @@ class Channels:
         self.balance_and_position = BalanceAndPositionChannel(ctx)
         self.status = StatusChannel(ctx)
         self.prices = PriceChannels(ctx)
+        self.positions = PositionsChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
-            self.status, self.orders, self.fills, self.account, self.balance_and_position, *self.prices.every,
+            self.status, self.orders, self.fills, self.account, self.balance_and_position, self.positions,
+            *self.prices.every,
         ]
         self._by_name = {channel.name: channel for channel in every}
 

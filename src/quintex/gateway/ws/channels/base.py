@@ -123,6 +123,20 @@ def instrument(ctx: Context, arg: dict[str, Any]) -> Instrument:
     return inst
 
 
+def extra_params(arg: dict[str, Any]) -> dict[str, Any]:
+    """The arg's `extraParams` (a JSON string, or an object); {} when absent."""
+    extra = arg.get("extraParams")
+    if extra in (None, ""):
+        return {}
+    try:
+        params = orjson.loads(extra) if isinstance(extra, str) else extra
+    except orjson.JSONDecodeError:
+        raise Malformed("extraParams") from None
+    if not isinstance(params, dict):
+        raise Malformed("extraParams")
+    return params
+
+
 def with_uid(arg: dict[str, Any], uid: int) -> dict[str, Any]:
     return {**arg, "uid": str(uid)}
 

@@ -1,4 +1,5 @@
-"""Private channels (/private, after login): orders, fills, account, balance_and_position.
+"""Private channels (/private, after login): orders, fills, account, balance_and_position (positions:
+channels/positions.py).
 
 Topics carry the uid in their key and in their pushed `arg`. Each push's data is rendered and
 serialized once per event and written to every topic of that user whose filter it passes.
@@ -14,14 +15,25 @@ import orjson
 from quintex.core.enums import BillType
 from quintex.core.events import BalanceChanged
 from quintex.core.instruments import Instrument
-from quintex.core.records import BalanceView, Bill, Fill, OrderView
+from quintex.core.records import BalanceView, Bill, Fill, OrderView, PositionView
 from quintex.okx import render, wspush
 from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
 from quintex.runtime.query import State
 
 from ..connection import Connection
-from ..errors import Malformed
-from .base import PRIVATE, Channel, Context, Subscription, Topic, echo, not_found, required, text, with_uid
+from .base import (
+    PRIVATE,
+    Channel,
+    Context,
+    Subscription,
+    Topic,
+    echo,
+    extra_params,
+    not_found,
+    required,
+    text,
+    with_uid,
+)
 
 ORDER_INST_TYPES = frozenset({"SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION", "ANY"})
 
@@ -105,7 +117,8 @@ class FillsChannel(_PerUser):
 
 class AccountChannel(_PerUser):
     """`account`: a snapshot after the ack, the changed currencies after every change, and a snapshot
-    every few seconds unless `extraParams` says `{"updateInterval": "0"}`."""
+    every few seconds unless `extraParams` says `{"updateInterval": "0"}`. Snapshots carry equity with the
+    positions' upl and the margin fields; a change push carries the changed cash and frozen amounts."""
 
     name = "account"
 
@@ -118,7 +131,7 @@ class AccountChannel(_PerUser):
         if ccy and ccy not in self.ctx.catalog.currencies:
             raise not_found(arg, "ccy")
         ack = echo(arg, ("ccy",))
-        key = (self.name, conn.uid, ccy, _periodic(arg.get("extraParams")))
+        key = (self.name, conn.uid, ccy, _periodic(arg))
         return Subscription(key, ack, with_uid(ack, conn.uid))
 
     def opened(self, topic: Topic) -> None:
@@ -159,61 +172,68 @@ class AccountChannel(_PerUser):
 
     def _snapshot(self, topic: Topic, state: State) -> bytes:
         _, uid, ccy, _ = cast(tuple[str, int, str, bool], topic.key)
-        held = [b for b in state.balances(uid)
-                if (b.cash or b.frozen) and (not ccy or b.ccy == ccy)]
-        return orjson.dumps([render.balance(held, self.ctx.now_ms())])
+        held = [r for r in state.account_risks(uid) if (r.cash or r.frozen or r.eq) and (not ccy or r.ccy == ccy)]
+        return orjson.dumps([render.account_balance(held, self.ctx.now_ms())])
 
 
-def _periodic(extra: object) -> bool:
-    """False when `extraParams` (a JSON string, or an object) sets `updateInterval` to 0."""
-    if extra in (None, ""):
-        return True
-    try:
-        params = orjson.loads(extra) if isinstance(extra, str) else extra
-    except orjson.JSONDecodeError:
-        raise Malformed("extraParams") from None
-    if not isinstance(params, dict):
-        raise Malformed("extraParams")
-    return str(params.get("updateInterval", "")) != "0"
+def _periodic(arg: dict[str, Any]) -> bool:
+    """False when `extraParams` sets `updateInterval` to 0."""
+    return str(extra_params(arg).get("updateInterval", "")) != "0"
 
 
-_Changes = tuple[dict[str, tuple[Decimal, int]], dict[tuple[str, int], None]]
-"""Per (uid, eventType): the new cash balance and its time per currency, and the trades behind them."""
+_Changes = tuple[dict[str, tuple[Decimal, int]], dict[tuple[str, int], None], dict[int, PositionView]]
+"""Per (uid, eventType): the new cash balance and its time per currency, the trades behind them, and the
+positions they changed (by posId, the latest)."""
 
 
 class BalanceAndPositionChannel(_PerUser):
-    """`balance_and_position`: a snapshot after the ack, then a push per batch of cash changes, with
-    `eventType` "filled" (trades) or "transferred" (deposits, transfers). Spot has no positions."""
+    """`balance_and_position`: a snapshot after the ack (the account's non-zero balances and open positions),
+    then a push per batch of changes, with `eventType` "filled" (trades) or "transferred" (deposits,
+    transfers). A position change joins the push of the bill posted with it (the last bill of the account
+    seen so far in the batch; "filled" when there is none); only `balData` or only `posData` is filled when
+    only balances or only positions changed."""
 
     name = "balance_and_position"
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.changed: dict[tuple[int, str], _Changes] = {}
+        self.cause: dict[int, str] = {}
+        """The eventType of each account's last bill in the batch being drained."""
 
     def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
         ack = echo(arg, ())
         return Subscription((self.name, conn.uid), ack, with_uid(ack, conn.uid))
 
     def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
-        held = [(b.ccy, b.cash, b.u_time) for b in state.balances(topic.key[1]) if b.cash]  # type: ignore[index]
-        data = wspush.balance_and_position("snapshot", self.ctx.now_ms(), held)
+        uid: int = topic.key[1]  # type: ignore[index]
+        held = [(b.ccy, b.cash, b.u_time) for b in state.balances(uid) if b.cash]
+        open_ = [r.position for r in state.position_risks(uid) if r.position.pos]
+        data = wspush.balance_and_position("snapshot", self.ctx.now_ms(), held, positions=open_)
         conn.send(topic.frame(orjson.dumps([data])))
+
+    def _changes(self, uid: int, event_type: str) -> _Changes:
+        return self.changed.setdefault((uid, event_type), ({}, {}, {}))
 
     def on_bill(self, bill: Bill) -> None:
         if bill.uid not in self.by_user:
             return
-        event_type = "filled" if bill.type is BillType.TRADE else "transferred"
-        balances, trades = self.changed.setdefault((bill.uid, event_type), ({}, {}))
+        event_type = self.cause[bill.uid] = "filled" if bill.type is BillType.TRADE else "transferred"
+        balances, trades, _ = self._changes(bill.uid, event_type)
         balances[bill.ccy] = (bill.bal, bill.ts)
         if bill.trade_id is not None:
             trades[(bill.inst_id, bill.trade_id)] = None
 
+    def on_position(self, view: PositionView) -> None:
+        if view.uid in self.by_user:
+            self._changes(view.uid, self.cause.get(view.uid, "filled"))[2][view.pos_id] = view
+
     def flush_changes(self) -> None:
         now = self.ctx.now_ms()
-        for (uid, event_type), (balances, trades) in self.changed.items():
+        for (uid, event_type), (balances, trades, changed) in self.changed.items():
             rows = [(ccy, cash, ts) for ccy, (cash, ts) in balances.items()]
-            data = orjson.dumps([wspush.balance_and_position(event_type, now, rows, trades)])
+            data = orjson.dumps([wspush.balance_and_position(event_type, now, rows, trades, changed.values())])
             for topic in self.by_user.get(uid, ()):
                 topic.publish(data)
         self.changed.clear()
+        self.cause.clear()

@@ -1,0 +1,63 @@
+"""Account mode (`acctLv`) and position mode (`posMode`) of an account, and when they may change.
+
+OKX lets an account switch either only when nothing depends on it: the position mode with no position
+and no pending FUTURES/SWAP order (59000), the account mode with no position (59134) and no pending
+derivative or margin order (59132). Asking for the mode an account is in changes nothing and succeeds.
+Portfolio margin (acctLv 4) is not built: it is refused (51070) when creating a user and when switching.
+"""
+from __future__ import annotations
+
+from .commands import SetAccountLevel, SetPositionMode
+from .enums import AcctLv, InstType, TdMode
+from .events import CommandRejected, Event, UserUpdated
+from .leverage import DERIVATIVES, follow_position_mode
+from .rejects import Reject
+from .state import State
+
+SUPPORTED_ACCT_LVS = frozenset({AcctLv.SPOT, AcctLv.FUTURES, AcctLv.MULTI_CURRENCY})
+
+
+def acct_lv_refusal(acct_lv: AcctLv) -> Reject | None:
+    """Why an account cannot be in `acct_lv` here (None: it can)."""
+    return None if acct_lv in SUPPORTED_ACCT_LVS else Reject.ACCT_LV_UNSUPPORTED
+
+
+def set_account_level(s: State, cmd: SetAccountLevel) -> list[Event]:
+    user = s.users.by_uid.get(cmd.uid)
+    if user is None:
+        return [CommandRejected(Reject.USER_NOT_FOUND)]
+    if cmd.acct_lv is user.acct_lv:
+        return [UserUpdated(user)]
+    reject = acct_lv_refusal(cmd.acct_lv)
+    if reject is None and _pending(s, cmd.uid, margined=True):
+        reject = Reject.ACCT_LV_PENDING_ORDERS
+    if reject is None and has_positions(s, cmd.uid):
+        reject = Reject.ACCT_LV_POSITIONS
+    if reject is not None:
+        return [CommandRejected(reject)]
+    return [UserUpdated(s.users.put(user._replace(acct_lv=cmd.acct_lv)))]
+
+
+def set_position_mode(s: State, cmd: SetPositionMode) -> list[Event]:
+    user = s.users.by_uid.get(cmd.uid)
+    if user is None:
+        return [CommandRejected(Reject.USER_NOT_FOUND)]
+    if cmd.pos_mode is user.pos_mode:
+        return [UserUpdated(user)]
+    if has_positions(s, cmd.uid) or _pending(s, cmd.uid, margined=False):
+        return [CommandRejected(Reject.POS_MODE_BLOCKED)]
+    follow_position_mode(s, cmd.uid, cmd.pos_mode)
+    return [UserUpdated(s.users.put(user._replace(pos_mode=cmd.pos_mode)))]
+
+
+def has_positions(s: State, uid: int) -> bool:
+    return any(p.pos for p in s.positions.of_user(uid))
+
+
+def _pending(s: State, uid: int, margined: bool) -> bool:
+    """`uid` has a pending FUTURES/SWAP order (`margined`: or any other order that is not spot cash)."""
+    if not s.pending_per_user.get(uid):
+        return False
+    return any(o.uid == uid and (o.inst.inst_type in DERIVATIVES
+                                 or margined and (o.inst.inst_type is not InstType.SPOT or o.td_mode is not TdMode.CASH))
+               for o in s.live.values())

@@ -1,0 +1,75 @@
+"""Account settings: account mode (`set-account-level`), position mode (`set-position-mode`) and leverage
+(`set-leverage`, `leverage-info`). `account/config` reads them back (gateway/rest/account.py)."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from quintex.core.enums import MgnMode, Perm
+from quintex.core.events import LeverageSet, UserUpdated
+from quintex.core.records import ApiKey, Leverage
+from quintex.core.rejects import Reject
+from quintex.okx import accountparse, positions
+from quintex.okx.codes import param_either, param_error, reject_error
+
+from ..auth import private
+from ..body import json_body
+from ..responses import ok
+from . import params
+from .context import outcome, rate_limit, read, runtime
+
+MAX_LEVERAGE_INSTRUMENTS = 20
+
+
+@private(Perm.TRADE)
+async def set_account_level(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("account/set-account-level", key.uid), 5, 2.0)
+    event = outcome(await runtime(request).submit(accountparse.set_account_level(key.uid, json_body(body))))
+    assert isinstance(event, UserUpdated)
+    return ok([{"acctLv": event.user.acct_lv.value}])
+
+
+@private(Perm.TRADE)
+async def set_position_mode(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("account/set-position-mode", key.uid), 5, 2.0)
+    event = outcome(await runtime(request).submit(accountparse.set_position_mode(key.uid, json_body(body))))
+    assert isinstance(event, UserUpdated)
+    return ok([{"posMode": event.user.pos_mode.value}])
+
+
+@private(Perm.TRADE)
+async def set_leverage(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("account/set-leverage", key.uid), 20, 2.0)
+    event = outcome(await runtime(request).submit(accountparse.set_leverage(key.uid, json_body(body))))
+    assert isinstance(event, LeverageSet)
+    return ok([positions.leverage_set(event)])
+
+
+@private(Perm.READ_ONLY)
+async def leverage_info(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    """The leverage of each `instId` (two rows, long and short, in long/short mode); currency-level leverage
+    (`ccy`) is spot margin's, which is not built (54000). An unknown `posSide` (freqtrade sends one) is
+    ignored."""
+    rate_limit(request, ("account/leverage-info", key.uid), 20, 2.0)
+    text = params.required(request, "mgnMode")
+    if text not in {m.value for m in MgnMode}:
+        raise param_error("mgnMode")
+    mgn_mode = MgnMode(text)
+    inst_ids = params.csv(request, "instId", MAX_LEVERAGE_INSTRUMENTS)
+    if not inst_ids:
+        if params.text(request, "ccy"):
+            raise reject_error(Reject.MARGIN_UNSUPPORTED)
+        raise param_either("instId", "ccy")
+    found = await read(request, lambda state: [state.leverage(key.uid, i, mgn_mode) for i in inst_ids])
+    rows: list[Leverage] = []
+    for result in found:
+        if isinstance(result, Reject):
+            raise reject_error(result)
+        rows += result
+    return ok([positions.leverage(row) for row in rows])
+
+
+def register(app: web.Application) -> None:
+    for path, handler in (("set-account-level", set_account_level), ("set-position-mode", set_position_mode),
+                          ("set-leverage", set_leverage)):
+        app.router.add_post(f"/api/v5/account/{path}", handler)
+    app.router.add_get("/api/v5/account/leverage-info", leverage_info, allow_head=False)

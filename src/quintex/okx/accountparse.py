@@ -1,0 +1,74 @@
+"""Bodies of the account settings requests → commands: `set-account-level`, `set-position-mode` and
+`set-leverage`.
+
+What clients send is accepted as OKX accepts it: `lever` as a string ("5", python-okx), a JSON integer (5,
+ccxt and hummingbot) or a JSON float (3.0, freqtrade); "" and null as absent (python-okx pads every optional
+field with ""); `posSide` "net" on an isolated call in either position mode.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from quintex.core.commands import SetAccountLevel, SetLeverage, SetPositionMode
+from quintex.core.enums import AcctLv, MgnMode, PosMode, PosSide
+
+from .codes import json_error, param_either, param_empty, param_error
+from .numfmt import parse_decimal
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def set_account_level(uid: int, body: object) -> SetAccountLevel:
+    fields = _object(body)
+    value = fields.get("acctLv")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return SetAccountLevel(uid=uid, acct_lv=_enum(fields | {"acctLv": value}, "acctLv", AcctLv))
+
+
+def set_position_mode(uid: int, body: object) -> SetPositionMode:
+    return SetPositionMode(uid=uid, pos_mode=_enum(_object(body), "posMode", PosMode))
+
+
+def set_leverage(uid: int, body: object) -> SetLeverage:
+    fields = _object(body)
+    if fields.get("lever") in (None, ""):
+        raise param_empty("lever")
+    lever = parse_decimal(fields["lever"], "lever")
+    mgn_mode = _enum(fields, "mgnMode", MgnMode)
+    inst_id, ccy = _text(fields, "instId"), _text(fields, "ccy")
+    if not inst_id and not ccy:
+        raise param_either("instId", "ccy")
+    pos_side = _text(fields, "posSide")
+    return SetLeverage(uid=uid, inst_id=inst_id, ccy=ccy, mgn_mode=mgn_mode,
+                       pos_side=_member(PosSide, pos_side, "posSide") if pos_side else None, lever=lever)
+
+
+def _object(body: object) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise json_error()
+    return body
+
+
+def _text(fields: dict[str, Any], name: str) -> str:
+    value = fields.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise param_error(name)
+    return value.strip()
+
+
+def _enum(fields: dict[str, Any], name: str, cls: type[E]) -> E:
+    text = _text(fields, name)
+    if not text:
+        raise param_empty(name)
+    return _member(cls, text, name)
+
+
+def _member(cls: type[E], text: str, name: str) -> E:
+    try:
+        return cls(text)
+    except ValueError:
+        raise param_error(name) from None
