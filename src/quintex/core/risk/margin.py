@@ -149,8 +149,8 @@ def _position_risk(s: State, f: _Figures, figures: Iterable[_Figures], account: 
     return PositionRisk(
         position=p.view(), mark_px=f.mark, idx_px=pricing.index_of(s, inst), last_px=None, notional=f.notional,
         notional_usd=usd, upl=f.upl, upl_ratio=_ratio(f.upl, upl_base) or ZERO, upl_last_px=None,
-        upl_ratio_last_px=None, imr=imr, mmr=f.mmr, mgn_ratio=ratio,
-        liq_px=liquidation_px(inst, p.long, size, p.cost, cover, rate + TAKER_RATE), be_px=None)
+        upl_ratio_last_px=None, imr=imr, mmr=f.mmr, mgn_ratio=ratio, liq_px=liquidation_px(inst, p.long, size, p.cost, cover, rate + TAKER_RATE), be_px=None,
+        usd_px=s.index_prices.get(f"{p.ccy}-USD"))
 
 
 def liquidation_px(inst: Instrument, long: bool, size: Decimal, cost: Decimal, cover: Decimal,
