@@ -20,7 +20,6 @@ from .book import BookSide, Level, OrderBook
 from .enums import CancelSource, InstType, MgnMode, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
-from .ledger.ledger import Balance
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
@@ -145,7 +144,7 @@ def _load_users(s: State, data: dict[str, Any]) -> None:
 def _load_ledger(s: State, data: dict[str, Any]) -> None:
     ledger = s.ledger
     for row in data["trading"]:
-        bal = ledger.trading[(row["uid"], row["ccy"])] = Balance()
+        bal = ledger.balance(row["uid"], row["ccy"])
         bal.cash, bal.frozen, bal.u_time = Decimal(row["cash"]), Decimal(row["frozen"]), row["u_time"]
     for row in data["funding"]:
         ledger.funding[(row["uid"], row["ccy"])] = Decimal(row["amt"])

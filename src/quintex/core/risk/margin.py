@@ -93,7 +93,7 @@ def account_risks(s: State, uid: int) -> list[AccountRisk]:
     """Every currency of the account's trading balance."""
     figures = _figures(s, uid)
     return [_account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy])
-            for (owner, ccy), bal in s.ledger.trading.items() if owner == uid]
+            for ccy, bal in s.ledger.of_user(uid).items()]
 
 
 def _account_risk(ccy: str, bal: Balance, figures: list[_Figures]) -> AccountRisk:
