@@ -68,6 +68,8 @@ def dump(s: State) -> dict[str, Any]:
         "cancel_all_after": [{"uid": uid, "tag": tag, "trigger": trigger}
                              for (uid, tag), trigger in s.cancel_all_after.items()],
         "index_prices": {index_id: str(px) for index_id, px in s.index_prices.items()},
+        "index_minutes": {index_id: [[minute, str(px)] for minute, px in closes]
+                          for index_id, closes in s.index_minutes.items()},
         "positions": [to_plain(p) for p in s.positions.open.values()],
         "mark_prices": {inst_id: str(px) for inst_id, px in s.mark_prices.items()},
         "mark_basis": [{"inst_id": inst_id, "basis": str(basis), "ts": ts}
@@ -97,6 +99,8 @@ def load(data: dict[str, Any]) -> State:
                                     for row in data["recent_terminal"])
     s.cancel_all_after = {(row["uid"], row["tag"]): row["trigger"] for row in data["cancel_all_after"]}
     s.index_prices = {index_id: Decimal(px) for index_id, px in data.get("index_prices", {}).items()}
+    s.index_minutes = {index_id: [(minute, Decimal(px)) for minute, px in closes]
+                       for index_id, closes in data.get("index_minutes", {}).items()}
     for plain in data.get("positions", []):
         position: Position = from_plain(Position, plain)
         s.positions.put(position)
