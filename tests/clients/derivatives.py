@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Context, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal, localcontext
 
 import ccxt
 
@@ -20,6 +20,11 @@ TAKER = Decimal("0.0005")
 """OKX's Lv1 taker rate of swaps and futures, also the liquidation fee rate of the margin ratio."""
 MAKER = Decimal("0.0002")
 STEP = Decimal("1e-16")
+
+
+def fee(value: Decimal, rate: Decimal = TAKER) -> Decimal:
+    """The fee of a trade worth `value`: value × rate, rounded up to 1e-16."""
+    return (value * rate).quantize(STEP, rounding=ROUND_UP)
 
 
 def down(d: Decimal) -> Decimal:

@@ -17,6 +17,7 @@ from .derivatives import (
     TAKER,
     ccxt_client,
     dec,
+    fee,
     other_side,
     ratio,
 )
@@ -67,7 +68,7 @@ def test_a_linear_swap_opened_with_a_market_order_marked_and_closed_reduce_only(
         bob.create_order(SWAP, "market", "buy", 5)
 
     (pos,) = bob.fetch_positions()
-    cost, open_fee = LINEAR_BTC.value(dec("5"), dec("65000")), dec("3250") * TAKER
+    cost, open_fee = LINEAR_BTC.value(dec("5"), dec("65000")), fee(dec("3250"))
     assert (pos["symbol"], pos["side"], pos["contracts"], pos["contractSize"], pos["marginMode"], pos["leverage"],
             pos["entryPrice"], pos["markPrice"], pos["unrealizedPnl"], pos["hedged"]) == (
         SWAP, "long", 5, 0.01, "cross", 10, 65000, 65000, 0, False)
@@ -97,7 +98,7 @@ def test_a_linear_swap_opened_with_a_market_order_marked_and_closed_reduce_only(
     with other_side(maker, SWAP, "sell", 5, 66000):
         bob.create_order(SWAP, "market", "sell", 5, params={"reduceOnly": True})
     assert bob.fetch_positions() == []
-    close_fee = LINEAR_BTC.value(dec("5"), dec("66000")) * TAKER
+    close_fee = fee(LINEAR_BTC.value(dec("5"), dec("66000")))
     realized = upl - open_fee - close_fee
     assert bob.fetch_balance()["total"]["USDT"] == float(100000 + realized) == 100046.725
 
@@ -122,7 +123,7 @@ def test_a_small_cross_account_has_a_liquidation_price_where_its_margin_ratio_re
         carol.create_order(SWAP, "market", "sell", 4)  # the default leverage: 10x
     (pos,) = carol.fetch_positions([SWAP])
     cost = LINEAR_BTC.value(dec("4"), dec("65000"))
-    cash = dec("1000") - cost * TAKER
+    cash = dec("1000") - fee(cost)
     liq = LINEAR_BTC.liq_px(False, dec("4"), cost, cash)
     assert liq is not None and dec(pos["info"]["liqPx"]) == liq
     assert (pos["side"], pos["contracts"], pos["leverage"], pos["liquidationPrice"]) == ("short", 4, 10, float(liq))
@@ -149,7 +150,7 @@ def test_an_inverse_swap_takes_margin_and_pays_pnl_in_btc(server: Server, maker:
     server.cli("market", "set", "BTC", "60000")
     (pos,) = dave.fetch_positions()
     cost = INVERSE_BTC.value(dec("50"), dec("65000"))
-    open_fee = cost * TAKER
+    open_fee = fee(cost)
     cash = dec("2") - open_fee
     notional = INVERSE_BTC.value(dec("50"), dec("60000"))
     upl = INVERSE_BTC.upl(True, dec("50"), cost, dec("60000"))
@@ -166,7 +167,7 @@ def test_an_inverse_swap_takes_margin_and_pays_pnl_in_btc(server: Server, maker:
     with other_side(maker, INVERSE, "sell", 50, 60000):
         dave.create_order(INVERSE, "market", "sell", 50, params={"reduceOnly": True})
     assert dave.fetch_positions() == []
-    close_fee = notional * TAKER
+    close_fee = fee(notional)
     opened, closed = trade_bills(dave, "BTC", "BTC-USD-SWAP")
     assert (opened["subType"], dec(opened["pnl"]), dec(opened["fee"]), dec(opened["sz"])) == ("1", 0, -open_fee, 50)
     assert (dec(closed["pnl"]), dec(closed["fee"]), closed["ccy"]) == (upl, -close_fee, "BTC")
@@ -185,7 +186,7 @@ def test_an_isolated_dated_future_with_margin_added_and_reduced_and_closed_by_cl
     with other_side(maker, future, "buy", 10, 65000):
         erin.create_order(future, "market", "buy", 10, params={"tdMode": "isolated"})
     cost = LINEAR_BTC_FUTURE.value(dec("10"), dec("65000"))
-    open_fee, margin = cost * TAKER, cost / 5
+    open_fee, margin = fee(cost), cost / 5
 
     (pos,) = erin.fetch_positions([future])
     assert (pos["symbol"], pos["marginMode"], pos["side"], pos["contracts"], pos["leverage"], pos["initialMargin"],
@@ -224,7 +225,7 @@ def test_an_isolated_dated_future_with_margin_added_and_reduced_and_closed_by_cl
         closed = erin.close_position(future, None, {"marginMode": "isolated"})
     assert (closed["info"]["instId"], closed["info"]["posSide"]) == (inst_id, "net")
     assert erin.fetch_positions() == []
-    close_fee = notional * TAKER
+    close_fee = fee(notional)
     assert erin.fetch_balance()["total"]["USDT"] == float(10000 + upl - open_fee - close_fee) == 9693.65
     (history,) = erin.fetch_positions_history([future])
     assert (history["marginMode"], history["realizedPnl"], history["info"]["pnl"]) == (
@@ -249,7 +250,7 @@ def test_long_and_short_positions_side_by_side_in_long_short_mode(server: Server
     sizes = {"long": dec("3"), "short": dec("2")}
     upls = {s: LINEAR_BTC.upl(s == "long", sizes[s], costs[s], dec("64000")) for s in sizes}
     assert {s: dec(p["info"]["upl"]) for s, p in positions.items()} == upls == {"long": -30, "short": 20}
-    cash = 100000 - (costs["long"] + costs["short"]) * TAKER
+    cash = 100000 - fee(costs["long"]) - fee(costs["short"])
     notionals = {s: LINEAR_BTC.value(sizes[s], dec("64000")) for s in sizes}
     cross_ratio = ratio(cash + sum(upls.values()),
                         sum(n * (LINEAR_BTC.mmr_rate + TAKER) for n in notionals.values()))

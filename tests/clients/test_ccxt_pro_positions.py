@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import ccxt.pro as ccxtpro
 
-from .derivatives import LINEAR_BTC, TAKER, ccxt_client, dec, quote, ratio, withdraw
+from .derivatives import LINEAR_BTC, TAKER, ccxt_client, dec, fee, quote, ratio, withdraw
 from .server import Server
 
 SWAP = "BTC/USDT:USDT"
@@ -37,7 +37,7 @@ def test_watch_positions_and_watch_balance_follow_a_swap_opened_marked_and_close
     maker = ccxt_client(server, server.user("pro-maker", USDT="10000000"))
     creds = server.user("pro-trader", USDT="10000")
     cost = LINEAR_BTC.value(dec("5"), dec("65000"))
-    cash = 10000 - cost * TAKER
+    cash = 10000 - fee(cost)
 
     async def scenario() -> None:
         ex = ccxtpro.okx({"apiKey": creds.api_key, "secret": creds.secret_key, "password": creds.passphrase})
@@ -60,6 +60,7 @@ def test_watch_positions_and_watch_balance_follow_a_swap_opened_marked_and_close
             assert (dec(details["eq"]), dec(details["upl"]), dec(details["imr"]), dec(details["mmr"]),
                     dec(details["mgnRatio"])) == (cash, 0, 325, 13, ratio(cash, cost * (LINEAR_BTC.mmr_rate + TAKER)))
             assert (balance["USDT"]["total"], balance["USDT"]["free"]) == (float(cash), float(cash - 325))
+            assert dec(balance["info"]["data"][0]["totalEq"]) == cash  # in USD: USDT stands at 1
 
             await asyncio.to_thread(server.cli, "market", "set", "BTC", "67000")
             upl = LINEAR_BTC.upl(True, dec("5"), cost, dec("67000"))
@@ -73,7 +74,7 @@ def test_watch_positions_and_watch_balance_follow_a_swap_opened_marked_and_close
             closed, balance = await asyncio.gather(closing, released)  # the push of pos "0", the cash settled
             await asyncio.to_thread(withdraw, maker, SWAP, ids)
             assert {(p["symbol"], p["side"]) for p in closed} == {(SWAP, "long"), (SWAP, "short")}  # ccxt's pair
-            close_fee = LINEAR_BTC.value(dec("5"), dec("67000")) * TAKER
+            close_fee = fee(LINEAR_BTC.value(dec("5"), dec("67000")))
             assert balance["USDT"]["total"] == float(cash + upl - close_fee)
         finally:
             await ex.close()

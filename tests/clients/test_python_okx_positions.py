@@ -15,7 +15,7 @@ import pytest
 from okx import Account, Trade
 from okx.websocket.WsPrivateAsync import WsPrivateAsync
 
-from .derivatives import INVERSE_BTC, LINEAR_BTC, TAKER, ccxt_client, dec, other_side, ratio
+from .derivatives import INVERSE_BTC, LINEAR_BTC, TAKER, ccxt_client, dec, fee, other_side, ratio
 from .server import Credentials, Server, free_port
 from .test_python_okx_ws import Inbox
 
@@ -67,7 +67,7 @@ def test_an_isolated_swap_opened_and_closed_reduce_only_is_pushed_on_the_positio
     assert ok(account.set_leverage(lever="5", mgnMode="isolated", instId=SWAP)) == [
         {"lever": "5", "mgnMode": "isolated", "instId": SWAP, "posSide": "net"}]
     cost = LINEAR_BTC.value(dec("2"), dec("65000"))
-    margin, open_fee = cost / 5, cost * TAKER
+    margin, open_fee = cost / 5, fee(cost)
 
     async def scenario() -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
         inbox = Inbox()
@@ -139,7 +139,7 @@ def test_long_and_short_inverse_positions_closed_by_close_positions_and_a_closin
         assert {s: dec(p["upl"]) for s, p in rows.items()} == upls
         notionals = {s: INVERSE_BTC.value(n, dec("70000")) for s, n in sizes.items()}
         assert {s: dec(p["imr"]) for s, p in rows.items()} == {s: ratio(n, dec("25")) for s, n in notionals.items()}
-        cash = 1 - sum(costs.values()) * TAKER
+        cash = 1 - sum(fee(c) for c in costs.values())
         (balance,) = ok(account.get_account_balance("BTC"))
         (btc,) = balance["details"]
         assert (dec(btc["eq"]), dec(btc["upl"]), dec(btc["mgnRatio"])) == (
@@ -158,6 +158,6 @@ def test_long_and_short_inverse_positions_closed_by_close_positions_and_a_closin
     history = {h["posSide"]: h for h in ok(account.get_positions_history(instId=INVERSE))}
     assert {s: (h["direction"], dec(h["pnl"]), h["ccy"]) for s, h in history.items()} == {
         s: (s, upls[s], "BTC") for s in sizes}
-    fees = sum((costs[s] + notionals[s]) * TAKER for s in sizes)
+    fees = sum(fee(costs[s]) + fee(notionals[s]) for s in sizes)
     (btc,) = ok(account.get_account_balance("BTC"))[0]["details"]
     assert dec(btc["eq"]) == dec(btc["cashBal"]) == 1 + sum(upls.values()) - fees

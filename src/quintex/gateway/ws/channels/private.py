@@ -12,10 +12,10 @@ from typing import Any, cast
 
 import orjson
 
-from quintex.core.enums import BillType
+from quintex.core.enums import AcctLv, BillType
 from quintex.core.events import BalanceChanged
 from quintex.core.instruments import Instrument
-from quintex.core.records import Bill, Fill, OrderView, PositionView
+from quintex.core.records import AccountRisk, Bill, Fill, OrderView, PositionView
 from quintex.okx import render, wspush
 from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
 from quintex.runtime.query import State
@@ -117,9 +117,10 @@ class FillsChannel(_PerUser):
 
 class AccountChannel(_PerUser):
     """`account`: a snapshot after the ack, the changed currencies after every change, and a snapshot
-    every few seconds unless `extraParams` says `{"updateInterval": "0"}`. Every push carries equity with the
-    positions' upl and the margin fields, which the `BalanceChanged` event does not: the changes, like the
-    snapshots, read the durable state through the query port (the fan-out's timer calls `flush_changes`)."""
+    every few seconds unless `extraParams` says `{"updateInterval": "0"}`. Every push is `account/balance`'s
+    object: equity with the positions' upl, the margin fields and the account-level USD figures, which the
+    `BalanceChanged` event does not carry: the changes, like the snapshots, read the durable state through the
+    query port (the fan-out's timer calls `flush_changes`)."""
 
     name = "account"
 
@@ -157,7 +158,7 @@ class AccountChannel(_PerUser):
                 shown = [r for r in risks if not ccy or r.ccy == ccy]
                 if shown:
                     ts = max(ccys[r.ccy] for r in shown)
-                    topic.publish(orjson.dumps([render.account_balance(shown, ts)]), EVENT_UPDATE)
+                    topic.publish(_account(state, uid, shown, ts), EVENT_UPDATE)
 
     def periodic_due(self) -> bool:
         """Some topic is due its periodic snapshot (`flush_periodic` reads the durable state then)."""
@@ -176,7 +177,14 @@ class AccountChannel(_PerUser):
     def _snapshot(self, topic: Topic, state: State) -> bytes:
         _, uid, ccy, _ = cast(tuple[str, int, str, bool], topic.key)
         held = [r for r in state.account_risks(uid) if (r.cash or r.frozen or r.eq) and (not ccy or r.ccy == ccy)]
-        return orjson.dumps([render.account_balance(held, self.ctx.now_ms())])
+        return _account(state, uid, held, self.ctx.now_ms())
+
+
+def _account(state: State, uid: int, risks: list[AccountRisk], ts: int) -> bytes:
+    """The `account` push's data: `account/balance`'s object, the account-level USD figures included."""
+    user = state.user(uid)
+    acct_lv = user.acct_lv if user is not None else AcctLv.FUTURES
+    return orjson.dumps([render.account_balance(risks, ts, summary=state.account_summary(uid), acct_lv=acct_lv)])
 
 
 def _periodic(arg: dict[str, Any]) -> bool:
