@@ -46,6 +46,7 @@ from .positionops import PositionOps
 from .products import PRODUCTS
 from .records import (
     AccountRisk,
+    AccountSummary,
     ApiKey,
     BalanceView,
     BookLevel,
@@ -263,6 +264,10 @@ class Engine:
     def position_risks(self, uid: int) -> list[PositionRisk]:
         """The account's open positions with their mark-price figures (upl, margins, liquidation price)."""
         return margin.position_risks(self._s, uid)
+
+    def account_summary(self, uid: int) -> AccountSummary:
+        """The trading account in USD: total, isolated and adjusted equity, margins and margin ratio."""
+        return margin.account_summary(self._s, uid)
 
     def account_risks(self, uid: int) -> list[AccountRisk]:
         """Per currency: cash, equity, margins and margin ratio of the trading account."""

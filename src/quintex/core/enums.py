@@ -83,6 +83,7 @@ class BillType(StrEnum):
 
     TRANSFER = "1"
     TRADE = "2"
+    DELIVERY = "3"
     MARGIN_TRANSFER = "6"
 
 
@@ -95,6 +96,8 @@ class BillSubType(StrEnum):
     CLOSE_SHORT = "6"
     TRANSFER_IN = "11"
     TRANSFER_OUT = "12"
+    DELIVERY_LONG = "112"
+    DELIVERY_SHORT = "113"
     MARGIN_ADD = "160"
     MARGIN_REDUCE = "161"
 

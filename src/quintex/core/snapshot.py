@@ -21,7 +21,6 @@ from .enums import CancelSource, InstType, MgnMode, OrdState, OrdType, PosSide, 
 from .fundingrate import FundingState
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
-from .ledger.ledger import Balance
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
@@ -70,6 +69,8 @@ def dump(s: State) -> dict[str, Any]:
         "cancel_all_after": [{"uid": uid, "tag": tag, "trigger": trigger}
                              for (uid, tag), trigger in s.cancel_all_after.items()],
         "index_prices": {index_id: str(px) for index_id, px in s.index_prices.items()},
+        "index_minutes": {index_id: [[minute, str(px)] for minute, px in closes]
+                          for index_id, closes in s.index_minutes.items()},
         "positions": [to_plain(p) for p in s.positions.open.values()],
         "mark_prices": {inst_id: str(px) for inst_id, px in s.mark_prices.items()},
         "mark_basis": [{"inst_id": inst_id, "basis": str(basis), "ts": ts}
@@ -101,6 +102,8 @@ def load(data: dict[str, Any]) -> State:
                                     for row in data["recent_terminal"])
     s.cancel_all_after = {(row["uid"], row["tag"]): row["trigger"] for row in data["cancel_all_after"]}
     s.index_prices = {index_id: Decimal(px) for index_id, px in data.get("index_prices", {}).items()}
+    s.index_minutes = {index_id: [(minute, Decimal(px)) for minute, px in closes]
+                       for index_id, closes in data.get("index_minutes", {}).items()}
     for plain in data.get("positions", []):
         position: Position = from_plain(Position, plain)
         s.positions.put(position)
@@ -158,7 +161,7 @@ def _load_users(s: State, data: dict[str, Any]) -> None:
 def _load_ledger(s: State, data: dict[str, Any]) -> None:
     ledger = s.ledger
     for row in data["trading"]:
-        bal = ledger.trading[(row["uid"], row["ccy"])] = Balance()
+        bal = ledger.balance(row["uid"], row["ccy"])
         bal.cash, bal.frozen, bal.u_time = Decimal(row["cash"]), Decimal(row["frozen"]), row["u_time"]
     for row in data["funding"]:
         ledger.funding[(row["uid"], row["ccy"])] = Decimal(row["amt"])

@@ -146,7 +146,7 @@ class Derivative:
         maker_rate, taker_rate = s.users.fee_rates(uid, inst.inst_type)
         rate = maker_rate if exec_type is ExecType.MAKER else taker_rate
         total = contracts.value(inst, qty, px)
-        fee = mul(total, rate)
+        fee = contracts.fee(total, rate)
         buy = order.side is Side.BUY
         position = s.positions.open_position(uid, inst.inst_id, inst.inst_type, inst.settle_ccy,
                                              _MARGIN_MODES[order.td_mode], order.pos_side,  # type: ignore[arg-type]
