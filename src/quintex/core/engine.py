@@ -40,7 +40,7 @@ from .events import CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
-from .lifecycle import cancel_all_after, funding, futures
+from .lifecycle import cancel_all_after, funding, futures, liquidation
 from .listing import list_instrument
 from .positionops import PositionOps
 from .products import PRODUCTS
@@ -109,7 +109,10 @@ class Engine:
             case SetCancelAllAfter():
                 return cancel_all_after.set_timer(s, cmd)
             case UpdateIndexPrices():
-                return pricing.update_index(s, cmd)
+                events = pricing.update_index(s, cmd)
+                if isinstance(events[0], CommandRejected):
+                    return events
+                return events + liquidation.check(s, self._trading)
             case ClosePosition():
                 return self._positions.close(cmd)
             case AdjustMargin():

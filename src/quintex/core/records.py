@@ -19,6 +19,7 @@ from .enums import (
     BillSubType,
     BillType,
     CancelSource,
+    Category,
     ExecType,
     InstType,
     MgnMode,
@@ -67,6 +68,7 @@ class OrderView(NamedTuple):
     lever: Decimal | None = None
     pnl: Decimal = ZERO
     """Derivatives: PnL its closing fills realized, before fees."""
+    category: Category = Category.NORMAL
 
 
 class Fill(NamedTuple):

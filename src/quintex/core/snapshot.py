@@ -17,7 +17,19 @@ from decimal import Decimal
 from typing import Any
 
 from .book import BookSide, Level, OrderBook
-from .enums import CancelSource, InstType, MgnMode, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
+from .enums import (
+    CancelSource,
+    Category,
+    InstType,
+    MgnMode,
+    OrdState,
+    OrdType,
+    PosSide,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
+)
 from .fundingrate import FundingState
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
@@ -189,7 +201,7 @@ ORDER_FIELD_TYPES: dict[str, Any] = {
     "u_time": int, "fee_ccy": str, "state": OrdState, "acc_fill_sz": Decimal, "fill_notional": Decimal,
     "fee": Decimal, "cancel_source": CancelSource | None, "last_fill": Fill | None, "frozen": Decimal,
     "frozen_ccy": str, "req_id": str, "amend_result": str, "pos_side": PosSide | None, "reduce_only": bool,
-    "lever": Decimal | None, "pnl": Decimal,
+    "lever": Decimal | None, "pnl": Decimal, "category": Category,
 }
 """How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
 `Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""

@@ -36,6 +36,7 @@ AVG_PX_EXTRA_PLACES = 8
 
 _CANCEL_REASONS = {
     CancelSource.SYSTEM: "Order canceled by system",
+    CancelSource.RISK: "Order canceled by the system to lower the account's risk before liquidation",
     CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE: "Close order canceled as the position was already closed",
     CancelSource.USER: "Order canceled by user",
     CancelSource.FOK_NOT_FILLED: "FOK order canceled as it could not be fully filled",
@@ -154,7 +155,7 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "accFillSz": fmt(o.acc_fill_sz), "state": o.state.value, "stpMode": o.stp_mode.value,
         "attachAlgoOrds": [], "linkedAlgoOrd": {"algoId": ""},
         "feeCcy": o.fee_ccy, "fee": fmt_amt(o.fee), "rebateCcy": o.rebate_ccy, "rebate": fmt_amt(o.rebate),
-        "category": "normal", "reduceOnly": "true" if o.reduce_only else "false", "isTpLimit": "false",
+        "category": o.category.value, "reduceOnly": "true" if o.reduce_only else "false", "isTpLimit": "false",
         "cancelSource": cancel_source.value if cancel_source is not None else "",
         "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source is not None else "",
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),

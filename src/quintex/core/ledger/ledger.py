@@ -15,6 +15,8 @@ from ..records import AssetBill, BalanceView, Bill
 from ..rejects import InvariantViolation
 
 FEE_UID = 0
+INSURANCE_UID = 1
+"""The insurance fund: it takes liquidation penalties and covers what liquidated accounts cannot pay."""
 
 
 class Balance:
@@ -95,14 +97,22 @@ class Ledger:
     def post_contract_trade(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, fee: Decimal, ts: int,
                             sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,
                             px: Decimal, sz: Decimal, exec_type: ExecType, pnl: Decimal, pos_bal: Decimal | None,
-                            pos_bal_chg: Decimal | None, mgn_mode: MgnMode) -> Bill:
+                            pos_bal_chg: Decimal | None, mgn_mode: MgnMode,
+                            bill_type: BillType = BillType.TRADE) -> Bill:
         """One side of a swap or futures fill: cash moves by `chg` (PnL, fee, isolated margin)."""
         bal = self.balance(uid, ccy)
         bal.cash += chg
         bal.frozen -= unfreeze
         bal.u_time = ts
-        return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts, inst_id, ord_id,
+        return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts, inst_id, ord_id,
                     cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, pnl, pos_bal, pos_bal_chg, mgn_mode)
+
+    def to_insurance(self, ccy: str, amt: Decimal, ts: int) -> Balance:
+        """Move `amt` into (negative: out of) the insurance fund; its balance after."""
+        bal = self.balance(INSURANCE_UID, ccy)
+        bal.cash += amt
+        bal.u_time = ts
+        return bal
 
     def collect_fee(self, ccy: str, amt: Decimal, ts: int) -> None:
         bal = self.balance(FEE_UID, ccy)

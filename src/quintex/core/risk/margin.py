@@ -75,6 +75,34 @@ def avail_eq(s: State, uid: int, ccy: str) -> Decimal:
     return free - imr + min(upl, ZERO)
 
 
+def isolated_at_risk(s: State, uid: int) -> list[Position]:
+    """The account's isolated positions whose margin ratio is at or below 1."""
+    at_risk = []
+    for p in s.positions.by_user.get(uid, {}).values():
+        if p.mgn_mode is MgnMode.ISOLATED and p.pos:
+            f = _Figures(s, p)
+            if p.margin + f.upl <= f.mmr + mul(f.notional, TAKER_RATE):
+                at_risk.append(p)
+    return at_risk
+
+
+def cross_at_risk(s: State, uid: int) -> list[str]:
+    """The settlement currencies whose cross margin ratio is at or below 1."""
+    totals: dict[str, list[Decimal]] = {}
+    for p in s.positions.by_user.get(uid, {}).values():
+        if p.mgn_mode is MgnMode.CROSS and p.pos:
+            f = _Figures(s, p)
+            need = totals.setdefault(p.ccy, [ZERO, ZERO])
+            need[0] += f.upl
+            need[1] += f.mmr + mul(f.notional, TAKER_RATE)
+    at_risk = []
+    for ccy, (upl, required) in totals.items():
+        bal = s.ledger.trading.get((uid, ccy))
+        if (bal.avail if bal is not None else ZERO) + upl <= required:
+            at_risk.append(ccy)
+    return at_risk
+
+
 def reducible_margin(s: State, position: Position) -> Decimal:
     """How much margin an isolated position can give back: what exceeds the initial margin at the mark, less
     any unrealized loss."""
