@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from quintex.core.commands import (
+    AdvanceTime,
     CreateApiKey,
     CreateUser,
     Deposit,
@@ -31,7 +32,7 @@ from quintex.core.records import IndexPrice
 from quintex.gateway.app import create_app
 from quintex.history import History
 from quintex.marketdata import MarketData
-from quintex.runtime.clock import WallClock
+from quintex.runtime.clock import Clock, ManualClock, WallClock
 from quintex.runtime.sequencer import Runtime
 from tests.builders import currency
 
@@ -41,8 +42,9 @@ T = TypeVar("T")
 
 
 class InProcessServer:
-    def __init__(self, *instruments: Instrument) -> None:
+    def __init__(self, *instruments: Instrument, clock: Clock | None = None) -> None:
         self._instruments = instruments
+        self._clock = clock if clock is not None else WallClock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="quintex-in-process", daemon=True)
         self._runner: web.AppRunner | None = None
@@ -70,12 +72,18 @@ class InProcessServer:
         """Move an index (`BTC-USDT`) to `px`: the mark price of its contracts follows."""
         self._call(self.runtime.submit(UpdateIndexPrices((IndexPrice(index_id, Decimal(px)),))))
 
+    def advance(self, ms: int) -> None:
+        """Move the manual clock the server was made with `ms` forward and tick once: what fell due runs."""
+        assert isinstance(self._clock, ManualClock)
+        self._clock.advance(ms)
+        self._call(self.runtime.submit(AdvanceTime()))
+
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
 
     async def _start(self) -> None:
         market_data, history = MarketData(), History()
-        self.runtime = runtime = Runtime(Engine(), WallClock(), [market_data, history])
+        self.runtime = runtime = Runtime(Engine(), self._clock, [market_data, history])
         await runtime.start()
         await runtime.submit_many([*(ListCurrency(currency(c)) for c in ("BTC", "USDT", "ETH", "USDC")),
                                    *map(ListInstrument, self._instruments)])

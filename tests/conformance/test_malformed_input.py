@@ -259,6 +259,9 @@ GET_ENDPOINTS: dict[str, dict[str, str]] = {
     "asset/balances": {"ccy": "BTC"},
     "asset/transfer-state": {"transId": "1", "clientId": ""},
     "asset/bills": {"ccy": "", "type": "", "clientId": "", "after": "", "before": "", "limit": "5"},
+    "public/funding-rate": {"instId": "BTC-USDT"},
+    "public/funding-rate-history": {"instId": "BTC-USDT", "after": "", "before": "", "limit": "5"},
+    "public/open-interest": {"instType": "SWAP", "instFamily": "", "uly": "", "instId": ""},
 }
 ODD_QUERY_VALUES = ["²", "٣", "¼", "-1", "+1", "1e5", "1.5", "NaN", "9" * 30, "0", "abc", " 7", "\u0000", "₿",
                     "a," * 40, "0." + "0" * 60 + "1", "9" * 70]

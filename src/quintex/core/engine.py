@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from . import accountmode, invariants, leverage, lifecycle, pricing, snapshot
+from . import accountmode, invariants, leverage, lifecycle, openinterest, pricing, snapshot
 from .changes import fold_changes
 from .commands import (
     AdjustMargin,
@@ -35,12 +35,12 @@ from .commands import (
     UpdateIndexPrices,
     Withdraw,
 )
-from .enums import InstType, MgnMode, TdMode
+from .enums import InstState, InstType, MgnMode, TdMode
 from .events import CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
-from .lifecycle import cancel_all_after, futures, liquidation
+from .lifecycle import cancel_all_after, funding, futures, liquidation
 from .listing import list_instrument
 from .positionops import PositionOps
 from .products import PRODUCTS
@@ -50,9 +50,12 @@ from .records import (
     ApiKey,
     BalanceView,
     BookLevel,
+    FundingRate,
+    FundingSettlement,
     Leverage,
     MaxAvailSize,
     MaxSize,
+    OpenInterest,
     OrderView,
     PositionRisk,
     PositionTier,
@@ -300,6 +303,26 @@ class Engine:
         """A SWAP/FUTURES instrument's (buyLmt, sellLmt); None for other instruments or before its first mark."""
         inst = self._s.instruments.get(inst_id)
         return pricing.price_limit(self._s, inst) if inst is not None else None
+
+    def funding_rate(self, inst_id: str) -> FundingRate | None:
+        """A perpetual swap's funding now; None for an unknown instrument or one that is not a swap."""
+        inst = self._s.instruments.get(inst_id)
+        return funding.funding_rate_of(self._s, inst) if inst is not None else None
+
+    def funding_rates(self) -> list[FundingRate]:
+        """The funding of every live perpetual swap, in listing order."""
+        return [rate for inst in self._s.instruments.values() if inst.state is InstState.LIVE
+                and (rate := funding.funding_rate_of(self._s, inst)) is not None]
+
+    def funding_rate_history(self, inst_id: str, after: int | None = None, before: int | None = None,
+                             limit: int = 100) -> list[FundingSettlement]:
+        """The rates that applied at a swap's passed funding times, `before < fundingTime < after`, newest first."""
+        return funding.history(self._s, inst_id, after, before, limit)
+
+    def open_interest(self, inst_ids: list[str]) -> list[OpenInterest]:
+        """The open interest of each listed instrument named (unknown ones are left out)."""
+        found = [inst for inst_id in inst_ids if (inst := self._s.instruments.get(inst_id)) is not None]
+        return openinterest.open_interest(self._s, found)
 
     # -- snapshots, invariants and identity -------------------------------------------------------
 

@@ -10,7 +10,18 @@ from decimal import Decimal
 
 from .enums import Account, MgnMode, PosSide, Side, WithdrawDest
 from .instruments import Currency, FuturesSeries, Instrument
-from .records import ApiKey, AssetBill, Bill, Fill, IndexPrice, MarkPrice, OrderView, PositionView, User
+from .records import (
+    ApiKey,
+    AssetBill,
+    Bill,
+    Fill,
+    FundingRate,
+    IndexPrice,
+    MarkPrice,
+    OrderView,
+    PositionView,
+    User,
+)
 from .rejects import Reject
 
 
@@ -281,11 +292,20 @@ class LeverageSet:
     lever: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class FundingRatesUpdated:
+    """Swaps' funding after a clock tick that changed it: a new premium sample (once a minute), a funding time
+    passed (the rate that applied is kept for `public/funding-rate-history`), or a swap's first tick."""
+
+    rates: tuple[FundingRate, ...]
+    ts: int
+
+
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
     | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
-    | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet
+    | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
 )

@@ -342,3 +342,40 @@ class PositionTier(NamedTuple):
     mmr: Decimal
     imr: Decimal
     max_lever: Decimal
+
+
+class FundingRate(NamedTuple):
+    """A perpetual swap's funding as `public/funding-rate` shows it (see `core/fundingrate.py`): `funding_rate` is
+    the rate that applies at `funding_time` if nothing changes; `sett_funding_rate` the rate that applied at the
+    funding time before it (None before the first); `premium` the latest premium sample (None before the first)."""
+
+    inst_id: str
+    funding_rate: Decimal
+    funding_time: int
+    next_funding_time: int
+    prev_funding_time: int
+    min_funding_rate: Decimal
+    max_funding_rate: Decimal
+    interest_rate: Decimal
+    impact_value: Decimal
+    premium: Decimal | None
+    sett_funding_rate: Decimal | None
+    ts: int
+
+
+class FundingSettlement(NamedTuple):
+    """The rate that applied to a swap at one funding time (`public/funding-rate-history`'s `realizedRate`)."""
+
+    inst_id: str
+    funding_time: int
+    funding_rate: Decimal
+
+
+class OpenInterest(NamedTuple):
+    """`public/open-interest` of one contract: `oi` contracts held long (as many are held short), `oi_ccy` in
+    the coin and `oi_usd` in USD (None while the mark price they need is not known)."""
+
+    inst_id: str
+    oi: Decimal
+    oi_ccy: Decimal | None
+    oi_usd: Decimal | None

@@ -3,7 +3,7 @@
 The saved state is loaded as a whole, but time and ids never go back: it keeps the current seq and
 timestamp, and every id counter stays at its highest, so ids are never reused. The differences come
 out as ordinary events (book levels, balances, live orders that are gone — canceled by the
-system — or back, API keys, index and mark prices, and instruments listed or changed since), so read
+system — or back, API keys, index, mark prices and funding, and instruments listed or changed since), so read
 models and subscribers follow a restore like any other command (an instrument listed after the saved
 state is delisted).
 """
@@ -22,6 +22,7 @@ from .events import (
     BalanceChanged,
     BookChanged,
     Event,
+    FundingRatesUpdated,
     IndexPricesUpdated,
     InstrumentChanged,
     InstrumentDelisted,
@@ -31,6 +32,7 @@ from .events import (
 )
 from .ids import Ids
 from .instruments import Instrument
+from .lifecycle.funding import view as funding_view
 from .num import ZERO
 from .records import ApiKey, IndexPrice, MarkPrice, OrderView
 from .state import State
@@ -52,6 +54,7 @@ def restore_state(current: State, saved: dict[str, Any]) -> tuple[State, list[Ev
     events += _key_changes(current.users.keys, s.users.keys)
     events += _instrument_changes(current.instruments, s.instruments)
     events += _price_changes(current, s)
+    events += _funding_changes(current, s)
     return s, events
 
 
@@ -131,3 +134,10 @@ def _price_changes(old: State, new: State) -> list[Event]:
     if marks:
         events.append(MarkPricesUpdated(tuple(marks), new.ts))
     return events
+
+
+def _funding_changes(old: State, new: State) -> list[Event]:
+    """The restored swaps' funding that differs from the current one."""
+    rates = tuple(funding_view(new.instruments[inst_id], st) for inst_id, st in new.funding.items()
+                  if old.funding.get(inst_id) != st)
+    return [FundingRatesUpdated(rates, new.ts)] if rates else []

@@ -30,12 +30,13 @@ from .enums import (
     TdMode,
     TgtCcy,
 )
+from .fundingrate import FundingState
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, Fill, User
+from .records import ApiKey, Fill, FundingSettlement, User
 from .state import State
 
 FORMAT = 2
@@ -89,6 +90,8 @@ def dump(s: State) -> dict[str, Any]:
         "levers": [{"uid": uid, "inst_type": inst_type.value, "scope": scope, "mgn_mode": mgn_mode.value,
                     "pos_side": pos_side.value, "lever": str(lever)}
                    for (uid, inst_type, scope, mgn_mode, pos_side), lever in s.levers.items()],
+        "funding_rates": [to_plain(st) for st in s.funding.values()],
+        "funding_rate_history": [to_plain(row) for rows in s.funding_history.values() for row in rows],
     }
 
 
@@ -120,6 +123,7 @@ def load(data: dict[str, Any]) -> State:
     s.mark_basis = {row["inst_id"]: (Decimal(row["basis"]), row["ts"]) for row in data.get("mark_basis", [])}
     s.levers = {(row["uid"], InstType(row["inst_type"]), row["scope"], MgnMode(row["mgn_mode"]),
                  PosSide(row["pos_side"])): Decimal(row["lever"]) for row in data.get("levers", [])}
+    _load_funding(s, data)
     return s
 
 
@@ -144,6 +148,15 @@ def _load_listing(s: State, data: dict[str, Any]) -> None:
     for plain in data.get("futures_series", []):
         series: FuturesSeries = from_plain(FuturesSeries, plain)
         s.futures_series[series.inst_family] = series
+
+
+def _load_funding(s: State, data: dict[str, Any]) -> None:
+    for plain in data.get("funding_rates", []):
+        st: FundingState = from_plain(FundingState, plain)
+        s.funding[st.inst_id] = st
+    for plain in data.get("funding_rate_history", []):
+        row: FundingSettlement = from_plain(FundingSettlement, plain)
+        s.funding_history.setdefault(row.inst_id, []).append(row)
 
 
 def _load_users(s: State, data: dict[str, Any]) -> None:

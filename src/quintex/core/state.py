@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from .book import OrderBook
 from .enums import InstType, MgnMode, OrdState, PosSide
+from .fundingrate import FundingState
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
 from .ledger import Ledger
 from .orders import Order
 from .positions import Positions
+from .records import FundingSettlement
 from .users import Users
 
 RECENT_TERMINAL_ORDERS = 100_000
@@ -46,6 +48,10 @@ class State:
     """Each SWAP/FUTURES instrument's mark price (see `pricing`)."""
     mark_basis: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
     """Each instrument's smoothed basis (mark − index) and the ts of its last sample."""
+    funding: dict[str, FundingState] = field(default_factory=dict)
+    """Each perpetual swap's current funding interval (see `fundingrate`), from its first clock tick."""
+    funding_history: dict[str, list[FundingSettlement]] = field(default_factory=dict)
+    """Each swap's rates at the funding times of the last `lifecycle.funding.HISTORY_MS`, oldest first."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)

@@ -22,9 +22,12 @@ from quintex.core.records import (
     ApiKey,
     BalanceView,
     BookLevel,
+    FundingRate,
+    FundingSettlement,
     Leverage,
     MaxAvailSize,
     MaxSize,
+    OpenInterest,
     OrderView,
     PositionRisk,
     PositionTier,
@@ -101,6 +104,15 @@ class State(Protocol):
     def price_limit(self, inst_id: str) -> tuple[Decimal, Decimal] | None: ...
 
     def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject: ...
+
+    def funding_rate(self, inst_id: str) -> FundingRate | None: ...
+
+    def funding_rates(self) -> list[FundingRate]: ...
+
+    def funding_rate_history(self, inst_id: str, after: int | None = None, before: int | None = None,
+                             limit: int = 100) -> list[FundingSettlement]: ...
+
+    def open_interest(self, inst_ids: list[str]) -> list[OpenInterest]: ...
 
 
 Read = Callable[[State], T]

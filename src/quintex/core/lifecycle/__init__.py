@@ -8,10 +8,10 @@ from collections.abc import Callable
 from ..events import Event
 from ..execution import Execution
 from ..state import State
-from . import cancel_all_after, futures
+from . import cancel_all_after, funding, futures
 
 Job = Callable[[State, Execution], list[Event]]
-JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due)
+JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, funding.tick)
 
 
 def advance(s: State, x: Execution) -> list[Event]:

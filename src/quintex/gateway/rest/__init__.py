@@ -9,6 +9,7 @@ from . import (
     account,
     accountsettings,
     asset,
+    funding,
     market,
     positionops,
     positions,
@@ -22,5 +23,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def register(app: web.Application) -> None:
-    for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions):
+    for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
+                   funding):
         module.register(app)

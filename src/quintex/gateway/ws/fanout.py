@@ -5,9 +5,9 @@ queues the batch and schedules a drain on the event loop, so the sequencer never
 work, let alone for a socket. The drain routes each event to its channels (which render and
 serialize a push once and write the same frame to every subscriber, without waiting), then
 flushes the tick-by-tick books and the per-batch balance_and_position pushes. A timer does the rest every
-100 ms: `books`, `books5`, tickers, candles, index and mark prices, the changed account currencies and
-periodic account snapshots, the changed positions and periodic position snapshots (these four read the
-durable state through the query port), book heartbeats, and closing idle connections.
+100 ms: `books`, `books5`, tickers, candles, index and mark prices, funding rates, the changed account
+currencies and periodic account snapshots, the changed positions, periodic position snapshots and changed open
+interest (these read the durable state through the query port), book heartbeats, and closing idle connections.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from quintex.core.events import (
     BillPosted,
     BookChanged,
     Event,
+    FundingRatesUpdated,
     IndexPricesUpdated,
     InstrumentChanged,
     InstrumentListed,
@@ -61,7 +62,7 @@ class Fanout:
             OrderUpdated: self._on_updated, BalanceChanged: channels.account.on_balance,
             BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
-            PositionChanged: self._on_position,
+            PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
         }
 
     def start(self) -> None:
@@ -122,6 +123,7 @@ class Fanout:
     def _on_position(self, event: PositionChanged) -> None:
         self.channels.positions.on_position(event.position)
         self.channels.balance_and_position.on_position(event.position)
+        self.channels.open_interest.on_position(event.position)
 
     def _on_listed(self, event: InstrumentListed | InstrumentChanged) -> None:
         self.channels.instruments.on_listed(event.instrument)
@@ -140,6 +142,8 @@ class Fanout:
                     await self._query(positions.flush_changes)
                 if positions.periodic_due():
                     await self._query(positions.flush_periodic)
+                if self.channels.open_interest.due():
+                    await self._query(self.channels.open_interest.flush)
                 self._close_idle()
             except RuntimeUnavailable:
                 self._close_idle()
@@ -157,6 +161,8 @@ class Fanout:
             if candles.topics:
                 candles.flush(now)
         channels.prices.flush(now)
+        if channels.funding_rate.topics:
+            channels.funding_rate.flush()
 
     def _close_idle(self) -> None:
         quiet_since = time.monotonic() - self._settings.idle_timeout_s

@@ -25,3 +25,7 @@ class WsSettings:
     """`mark-price` repeats an unchanged mark this often."""
     index_heartbeat_s: float = 60.0
     """`index-tickers` repeats an unchanged index this often."""
+    funding_heartbeat_s: float = 60.0
+    """`funding-rate` repeats an unchanged rate this often."""
+    open_interest_period_s: float = 3.0
+    """`open-interest` pushes a changed open interest at most this often."""

@@ -1,7 +1,7 @@
 """Every channel Quintex serves, found by name and checked against the endpoint and the login.
 
-Channels of products Quintex does not build yet (liquidation-warning, account-greeks, funding-rate,
-open-interest, ...) are unknown here and answer OKX's 60018.
+Channels of products Quintex does not build yet (liquidation-warning, account-greeks, liquidation-orders,
+...) are unknown here and answer OKX's 60018.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..connection import Connection
 from ..errors import Malformed
 from .base import BUSINESS, PUBLIC, Channel, Context, Subscription, Topic, echo
 from .books import book_channels
+from .funding import FundingRateChannel
 from .market import (
     InstrumentsChannel,
     StatusChannel,
@@ -22,6 +23,7 @@ from .market import (
     TradesChannel,
     candle_channels,
 )
+from .openinterest import OpenInterestChannel
 from .positions import PositionsChannel
 from .prices import PriceChannels
 from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
@@ -44,10 +46,12 @@ class Channels:
         self.status = StatusChannel(ctx)
         self.prices = PriceChannels(ctx)
         self.positions = PositionsChannel(ctx)
+        self.funding_rate = FundingRateChannel(ctx)
+        self.open_interest = OpenInterestChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
             self.status, self.orders, self.fills, self.account, self.balance_and_position, self.positions,
-            *self.prices.every,
+            *self.prices.every, self.funding_rate, self.open_interest,
         ]
         self._by_name = {channel.name: channel for channel in every}
 
