@@ -98,6 +98,7 @@ class BillType(StrEnum):
     DELIVERY = "3"
     LIQUIDATION = "5"
     MARGIN_TRANSFER = "6"
+    FUNDING_FEE = "8"
 
 
 class BillSubType(StrEnum):
@@ -117,6 +118,8 @@ class BillSubType(StrEnum):
     DELIVERY_SHORT = "113"
     MARGIN_ADD = "160"
     MARGIN_REDUCE = "161"
+    FUNDING_EXPENSE = "173"
+    FUNDING_INCOME = "174"
 
 
 class AssetBillType(StrEnum):

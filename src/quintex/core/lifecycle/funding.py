@@ -5,13 +5,15 @@ it has no premium sample of yet, takes one from its book and index and recompute
 
 A swap's funding starts at its first tick. After a pause (a stopped server, a manual clock moved far) every
 funding time that fell due passes at the first tick, the first at the rate of the samples taken, the others at
-the rate of no samples. Payments to and from positions are not made yet (issue 12): a passed funding time
-is only recorded, for `public/funding-rate-history` and `settFundingRate`.
+the rate of no samples. At each funding time passed, every position of the swap pays or receives funding
+(`pay`), and the rate is recorded for `public/funding-rate-history` and `settFundingRate`.
 """
 from __future__ import annotations
 
-from ..enums import InstState, InstType
-from ..events import Event, FundingRatesUpdated
+from decimal import ROUND_DOWN, Decimal
+
+from ..enums import BillSubType, BillType, InstState, InstType, MgnMode
+from ..events import BillPosted, Event, FundingRatesUpdated, PositionChanged
 from ..execution import Execution
 from ..fundingrate import (
     FUNDING_INTERVAL_MS,
@@ -25,9 +27,10 @@ from ..fundingrate import (
     terms,
 )
 from ..instruments import Instrument
-from ..num import MONEY, ZERO
-from ..pricing import index_of
+from ..num import MONEY, ZERO, mul
+from ..pricing import index_of, mark_price
 from ..records import FundingRate, FundingSettlement
+from ..risk import contracts
 from ..state import State
 
 HISTORY_MS = 92 * 86_400_000
@@ -37,6 +40,7 @@ HISTORY_MS = 92 * 86_400_000
 def tick(s: State, x: Execution) -> list[Event]:
     """Pass the funding times that have come and take this minute's premium samples."""
     changed: list[FundingRate] = []
+    payments: list[Event] = []
     for inst in s.instruments.values():
         if inst.inst_type is not InstType.SWAP or inst.state is not InstState.LIVE:
             continue
@@ -44,19 +48,20 @@ def tick(s: State, x: Execution) -> list[Event]:
         new = st is None
         if st is None:
             st = s.funding[inst.inst_id] = start(inst, s.ts)
-        passed = _pass_due(s, inst, st)
+        passed = _pass_due(s, inst, st, payments)
         sampled = _sample(s, inst, st)
         if new or passed or sampled:
             changed.append(view(inst, st))
-    return [FundingRatesUpdated(tuple(changed), s.ts)] if changed else []
+    return payments + ([FundingRatesUpdated(tuple(changed), s.ts)] if changed else [])
 
 
-def _pass_due(s: State, inst: Instrument, st: FundingState) -> bool:
-    """Record the rate of every funding time that has come and start the interval after it."""
+def _pass_due(s: State, inst: Instrument, st: FundingState, payments: list[Event]) -> bool:
+    """Pay and record the rate of every funding time that has come and start the interval after it."""
     if st.funding_time > s.ts:
         return False
     history = s.funding_history.setdefault(inst.inst_id, [])
     while st.funding_time <= s.ts:
+        payments += pay(s, inst, st.rate)
         history.append(FundingSettlement(inst.inst_id, st.funding_time, st.rate))
         st.sett_rate = st.rate
         st.funding_time += FUNDING_INTERVAL_MS
@@ -65,6 +70,39 @@ def _pass_due(s: State, inst: Instrument, st: FundingState) -> bool:
     kept = next((i for i, row in enumerate(history) if row.funding_time > s.ts - HISTORY_MS), len(history))
     del history[:kept]
     return True
+
+
+def pay(s: State, inst: Instrument, rate: Decimal) -> list[Event]:
+    """Every open position of the swap pays or receives its value at the mark × `rate` (a positive rate: longs
+    pay shorts), rounded down to 1e-16 of the settlement currency; a cross position from and to cash, an
+    isolated one from and to its margin. Payments net to zero but for that rounding, which the fee account
+    evens out."""
+    mark = mark_price(s, inst)
+    if mark is None or not rate:
+        return []
+    events: list[Event] = []
+    net = ZERO
+    for p in [p for p in s.positions.open.values() if p.inst_id == inst.inst_id and p.pos]:
+        amount = contracts.plain(mul(contracts.value(inst, p.size, mark), rate).quantize(
+            contracts.VALUE_STEP, rounding=ROUND_DOWN, context=MONEY))
+        if not amount:
+            continue
+        paid = -amount if p.long else amount
+        net += paid
+        p.funding_fee += paid
+        p.u_time = s.ts
+        isolated = p.mgn_mode is MgnMode.ISOLATED
+        if isolated:
+            p.margin += paid
+        sub_type = BillSubType.FUNDING_INCOME if paid > ZERO else BillSubType.FUNDING_EXPENSE
+        bill = s.ledger.post(p.uid, p.ccy, ZERO if isolated else paid, s.ts, BillType.FUNDING_FEE, sub_type,
+                             inst_id=inst.inst_id, px=mark, sz=p.size, pnl=paid, fee=ZERO,
+                             pos_bal=p.margin if isolated else None, pos_bal_chg=paid if isolated else None,
+                             mgn_mode=p.mgn_mode)
+        events += [BillPosted(bill), PositionChanged(p.view())]
+    if net:
+        s.ledger.collect_fee(inst.settle_ccy, -net, s.ts)
+    return events
 
 
 def _sample(s: State, inst: Instrument, st: FundingState) -> bool:

@@ -187,6 +187,13 @@ def _account(state: State, uid: int, risks: list[AccountRisk], ts: int) -> bytes
     return orjson.dumps([render.account_balance(risks, ts, summary=state.account_summary(uid), acct_lv=acct_lv)])
 
 
+_EVENT_TYPES = {
+    BillType.TRADE: "filled", BillType.FUNDING_FEE: "funding_fee", BillType.DELIVERY: "delivered",
+    BillType.LIQUIDATION: "liquidation", BillType.MARGIN_TRANSFER: "adjust_margin",
+}
+"""balance_and_position `eventType` by the kind of bill behind the change (OKX's names; "transferred" else)."""
+
+
 def _periodic(arg: dict[str, Any]) -> bool:
     """False when `extraParams` sets `updateInterval` to 0."""
     return str(extra_params(arg).get("updateInterval", "")) != "0"
@@ -199,8 +206,8 @@ positions they changed (by posId, the latest)."""
 
 class BalanceAndPositionChannel(_PerUser):
     """`balance_and_position`: a snapshot after the ack (the account's non-zero balances and open positions),
-    then a push per batch of changes, with `eventType` "filled" (trades) or "transferred" (deposits,
-    transfers). A position change joins the push of the bill posted with it (the last bill of the account
+    then a push per batch of changes, with `eventType` "filled" (trades), "funding_fee", "delivered",
+    "liquidation", "adjust_margin" or "transferred" (deposits, transfers). A position change joins the push of the bill posted with it (the last bill of the account
     seen so far in the batch; "filled" when there is none); only `balData` or only `posData` is filled when
     only balances or only positions changed."""
 
@@ -229,7 +236,7 @@ class BalanceAndPositionChannel(_PerUser):
     def on_bill(self, bill: Bill) -> None:
         if bill.uid not in self.by_user:
             return
-        event_type = self.cause[bill.uid] = "filled" if bill.type is BillType.TRADE else "transferred"
+        event_type = self.cause[bill.uid] = _EVENT_TYPES.get(bill.type, "transferred")
         balances, trades, _ = self._changes(bill.uid, event_type)
         balances[bill.ccy] = (bill.bal, bill.ts)
         if bill.trade_id is not None:
