@@ -7,8 +7,9 @@ from itertools import pairwise
 
 from quintex.core.commands import CancelOrder, Deposit, PlaceOrder
 from quintex.core.enums import Side
-from quintex.sim.agents import Maker, nice_step, sig_round
+from quintex.sim.agents import Maker, nice_step
 from quintex.sim.market import EngineView
+from quintex.sim.prices import sig_round
 
 from .builders import Session
 
