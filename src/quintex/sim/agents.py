@@ -69,7 +69,7 @@ def ladder_sizes(
 @dataclass(slots=True)
 class Maker:
     """A market maker: a ladder of limit orders around the fair price, skewed against its inventory and, on
-    a contract, leaning against the mark's premium over the fair price."""
+    a perpetual swap, leaning against the mark's premium over the index."""
 
     config: MakerConfig
     inst_id: str
@@ -80,9 +80,10 @@ class Maker:
         return trading(view, view.instrument(self.inst_id), self.uid).refills(self.config.funding)
 
     def act(self, view: View, rng: random.Random, dt_ms: int) -> list[Command]:
-        t = trading(view, view.instrument(self.inst_id), self.uid)
+        inst = view.instrument(self.inst_id)
+        t = trading(view, inst, self.uid)
         commands: list[Command] = list(t.refills(self.config.funding))
-        wanted = self.quotes(t)
+        wanted = self.ladder(view, inst)
         resting = [o for o in view.open_orders(self.uid) if o.inst_id == self.inst_id]
         kept: set[tuple[Side, Decimal]] = set()
         released: dict[str, Decimal] = {}
@@ -107,11 +108,7 @@ class Maker:
 
     def ladder(self, view: View, inst: Instrument) -> dict[tuple[Side, Decimal], Decimal]:
         """The quotes wanted now on `inst`, best first on each side: (side, px) -> size."""
-        return self.quotes(trading(view, inst, self.uid))
-
-    def quotes(self, t: Trading) -> dict[tuple[Side, Decimal], Decimal]:
-        c, inst = self.config, t.inst
-        tick = inst.tick_sz
+        c, tick, t = self.config, inst.tick_sz, trading(view, inst, self.uid)
         fair = t.fair()
         skew = PRICE.multiply(c.skew_bps / BPS, t.inventory(fair, c.funding))
         center = PRICE.multiply(fair, 1 - skew) - PRICE.multiply(c.basis_pull, t.premium(fair))

@@ -90,8 +90,7 @@ class EngineView:
     """What agents see: the engine's views and the market's fair prices, as of one step (each user's balances
     and positions are read once)."""
 
-    def __init__(self, engine: Engine, prices: Prices, now_ms: int = 0, futures_carry: Decimal = Decimal(0)
-                 ) -> None:
+    def __init__(self, engine: Engine, prices: Prices, now_ms: int, futures_carry: Decimal) -> None:
         self._engine = engine
         self._prices = prices
         self._now_ms = now_ms
@@ -244,7 +243,7 @@ class Market:
 
     def bind(self, engine: Engine) -> list[Command]:
         """Learn the agents' user ids (after `new_users` was applied); their initial deposits."""
-        view = EngineView(engine, self.prices)
+        view = self.view(engine, engine.last_ts)
         deposits: list[Command] = []
         for agent in self.agents:
             user = engine.user_by_name(agent.user)
@@ -286,7 +285,7 @@ class Market:
         if self.paused:
             return commands
         self.follow(engine.instruments.values(), now_ms)
-        view = EngineView(engine, self.prices, now_ms, self.config.futures_carry)
+        view = self.view(engine, now_ms)
         for agent in self.agents:
             if agent.uid:
                 commands += agent.act(view, self._rngs[agent.user], dt_ms)
@@ -306,6 +305,10 @@ class Market:
                 agent.uid = user.uid
                 commands += agent.funding(view)
         return commands
+
+    def view(self, engine: Engine, now_ms: int) -> EngineView:
+        """What the agents see of `engine` at `now_ms`."""
+        return EngineView(engine, self.prices, now_ms, self.config.futures_carry)
 
     def index(self, inst_id: str) -> Decimal:
         return self.prices.index(self.instruments[inst_id])

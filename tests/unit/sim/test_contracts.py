@@ -170,7 +170,7 @@ def test_within_10_simulated_seconds_every_swap_and_future_has_a_two_sided_book_
     traded = {e.inst_id for e in session.events if isinstance(e, TradeExecuted)}
     contracts = [i for i, inst in session.engine.instruments.items() if inst.inst_type is not InstType.SPOT]
     assert len(contracts) == 13 and traded >= set(contracts)
-    view = EngineView(session.engine, session.market.prices, session.now_ms, session.market.config.futures_carry)
+    view = session.market.view(session.engine, session.now_ms)
     for inst_id in contracts:
         bids, asks = session.engine.book(inst_id, 50)
         assert len(bids) >= 10 and len(asks) >= 10, inst_id
