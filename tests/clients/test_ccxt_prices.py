@@ -11,15 +11,13 @@ import ccxt
 import ccxt.pro as ccxtpro
 import pytest
 
-from tests.integration.test_index_prices import listing_with_a_swap
-
 from .server import Server
 
 
 @pytest.fixture(scope="module")
 def swap_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = Path(tmp_path_factory.mktemp("quintex"))
-    srv = Server(tmp / "data", "--instruments", str(listing_with_a_swap(tmp)))
+    srv = Server(tmp / "data")
     srv.cli("market", "set", "BTC", "30000")
     yield srv
     assert srv.stop() == 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quintex.core.commands import UpdateIndexPrices
+from quintex.core.commands import SetAccountLevel, UpdateIndexPrices
+from quintex.core.enums import AcctLv
 from quintex.core.records import IndexPrice
 from tests.builders import btc_usdt, inverse_swap, swap
 
@@ -88,5 +89,28 @@ def test_isolated_margin_balance() -> None:
         assert (await s.post("account/position/margin-balance", bad, alice)).body["code"] == "51000"
         (bill,) = await s.ok("account/bills", alice, type="6")
         assert (bill["subType"], bill["balChg"], bill["posBal"], bill["posBalChg"]) == ("160", "-100", "400", "100")
+
+    run(scenario, venue)
+
+
+def test_balance_totals_in_usd_by_account_mode() -> None:
+    venue, alice, bob = market()
+    venue.apply(UpdateIndexPrices((IndexPrice("USDT-USD", Decimal(1)), IndexPrice("BTC-USD", Decimal(60000)))))
+    venue.apply(SetAccountLevel(bob.uid, AcctLv.MULTI_CURRENCY))
+
+    async def scenario(s: Session) -> None:
+        await s.place_ok(bob, **contract_order(side="sell"))
+        await s.place_ok(alice, **contract_order())
+        (mine,) = await s.ok("account/balance", alice)
+        # 9998.5 USDT + 1 BTC at 60000
+        assert (mine["totalEq"], mine["isoEq"], mine["adjEq"], mine["mgnRatio"]) == ("69998.5", "0", "", "")
+        usdt = next(d for d in mine["details"] if d["ccy"] == "USDT")
+        assert (usdt["eqUsd"], usdt["coinUsdPrice"]) == ("9998.5", "1")
+        (theirs,) = await s.ok("account/balance", bob)
+        # bob: 9999.4 USDT + 60000; imr 300; mmr 3000 × 0.4 % + liquidation fee 3000 × 0.05 % = 13.5
+        assert (theirs["totalEq"], theirs["adjEq"], theirs["imr"], theirs["mmr"]) == ("69999.4", "69999.4", "300",
+                                                                                     "13.5")
+        assert theirs["mgnRatio"] == "5185.1407407407407407"  # 69999.4 / 13.5, rounded down to 1e-16
+        assert theirs["notionalUsdForSwap"] == "3000"
 
     run(scenario, venue)

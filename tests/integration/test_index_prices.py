@@ -11,38 +11,7 @@ import ccxt
 import pytest
 
 from quintex.cli.__main__ import main
-from quintex.cli.listing import load_listing
 from tests.clients.server import Server
-
-SWAP = '''
-[[instrument]]
-instId = "BTC-USDT-SWAP"
-instType = "SWAP"
-uly = "BTC-USDT"
-instFamily = "BTC-USDT"
-settleCcy = "USDT"
-ctVal = "0.01"
-ctValCcy = "BTC"
-ctType = "linear"
-lever = "100"
-tickSz = "0.1"
-lotSz = "0.01"
-minSz = "0.01"
-maxLmtSz = "100000000"
-maxMktSz = "45000"
-maxLmtAmt = "20000000"
-maxMktAmt = "1000000"
-instIdCode = 10459
-listTime = 1573557408000
-'''
-
-
-def listing_with_a_swap(tmp_path: Path) -> Path:
-    packaged = Path(__file__).resolve().parents[2] / "src" / "quintex" / "data" / "instruments.toml"
-    path = tmp_path / "instruments.toml"
-    path.write_text(packaged.read_text() + SWAP)
-    assert load_listing(path)[-1].instrument.inst_id == "BTC-USDT-SWAP"  # type: ignore[union-attr]
-    return path
 
 
 def public(server: Server, path: str) -> list[dict[str, str]]:
@@ -63,7 +32,7 @@ def mark(server: Server) -> str:
 @pytest.mark.parametrize("clock", ["real", "manual"])
 def test_with_the_market_off_the_operator_moves_the_index_and_the_swaps_mark_follows(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], clock: str) -> None:
-    server = Server(tmp_path / "data", "--instruments", str(listing_with_a_swap(tmp_path)), "--clock", clock)
+    server = Server(tmp_path / "data", "--clock", clock)
     try:
         assert mark(server) == "65000.0", "the packaged market config's BTC price"
         code, out = cli(server, capsys, "market", "set", "BTC", "30000")
@@ -78,7 +47,7 @@ def test_with_the_market_off_the_operator_moves_the_index_and_the_swaps_mark_fol
         assert "BTC-USD" in out and "24000" in out and "BTC-USDT-SWAP" in out and "ETH-USDT" in out
     finally:
         assert server.stop() == 0
-    again = Server(tmp_path / "data", "--instruments", str(listing_with_a_swap(tmp_path)), "--clock", clock)
+    again = Server(tmp_path / "data", "--clock", clock)
     try:
         assert mark(again) == "24000.0", "a restart keeps the operator's price"
     finally:
@@ -87,7 +56,7 @@ def test_with_the_market_off_the_operator_moves_the_index_and_the_swaps_mark_fol
 
 def test_on_a_manual_clock_the_swaps_mark_moves_towards_its_book_as_the_clock_is_advanced(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    server = Server(tmp_path / "data", "--instruments", str(listing_with_a_swap(tmp_path)), "--clock", "manual")
+    server = Server(tmp_path / "data", "--clock", "manual")
     try:
         assert cli(server, capsys, "market", "set", "BTC", "30000")[0] == 0
         quoter = server.user("quoter", USDT="1000000")

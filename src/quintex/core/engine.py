@@ -40,12 +40,13 @@ from .events import CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
-from .lifecycle import cancel_all_after, futures
+from .lifecycle import cancel_all_after, futures, liquidation
 from .listing import list_instrument
 from .positionops import PositionOps
 from .products import PRODUCTS
 from .records import (
     AccountRisk,
+    AccountSummary,
     ApiKey,
     BalanceView,
     BookLevel,
@@ -105,7 +106,10 @@ class Engine:
             case SetCancelAllAfter():
                 return cancel_all_after.set_timer(s, cmd)
             case UpdateIndexPrices():
-                return pricing.update_index(s, cmd)
+                events = pricing.update_index(s, cmd)
+                if isinstance(events[0], CommandRejected):
+                    return events
+                return events + liquidation.check(s, self._trading)
             case ClosePosition():
                 return self._positions.close(cmd)
             case AdjustMargin():
@@ -260,6 +264,10 @@ class Engine:
     def position_risks(self, uid: int) -> list[PositionRisk]:
         """The account's open positions with their mark-price figures (upl, margins, liquidation price)."""
         return margin.position_risks(self._s, uid)
+
+    def account_summary(self, uid: int) -> AccountSummary:
+        """The trading account in USD: total, isolated and adjusted equity, margins and margin ratio."""
+        return margin.account_summary(self._s, uid)
 
     def account_risks(self, uid: int) -> list[AccountRisk]:
         """Per currency: cash, equity, margins and margin ratio of the trading account."""

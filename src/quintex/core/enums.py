@@ -61,6 +61,8 @@ class CancelSource(StrEnum):
 
     SYSTEM = "0"
     USER = "1"
+    RISK = "3"
+    """Canceled to lower the account's risk before a liquidation."""
     REDUCE_ONLY_NOTHING_TO_CLOSE = "17"
     """A closing order whose position was already closed."""
     FOK_NOT_FILLED = "13"
@@ -69,6 +71,16 @@ class CancelSource(StrEnum):
     CANCEL_ALL_AFTER = "20"
     POST_ONLY_WOULD_TAKE = "31"
     SELF_TRADE = "32"
+
+
+class Category(StrEnum):
+    """OKX order `category`: who placed it and why."""
+
+    NORMAL = "normal"
+    FULL_LIQUIDATION = "full_liquidation"
+    PARTIAL_LIQUIDATION = "partial_liquidation"
+    DELIVERY = "delivery"
+    ADL = "adl"
 
 
 class Account(StrEnum):
@@ -83,6 +95,8 @@ class BillType(StrEnum):
 
     TRANSFER = "1"
     TRADE = "2"
+    DELIVERY = "3"
+    LIQUIDATION = "5"
     MARGIN_TRANSFER = "6"
 
 
@@ -95,6 +109,12 @@ class BillSubType(StrEnum):
     CLOSE_SHORT = "6"
     TRANSFER_IN = "11"
     TRANSFER_OUT = "12"
+    LIQUIDATION_LONG = "104"
+    LIQUIDATION_SHORT = "105"
+    LIQUIDATION_FEE = "109"
+    LIQUIDATION_TRANSFER_IN = "110"
+    DELIVERY_LONG = "112"
+    DELIVERY_SHORT = "113"
     MARGIN_ADD = "160"
     MARGIN_REDUCE = "161"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .enums import CancelSource, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
+from .enums import CancelSource, Category, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
 from .instruments import Instrument
 from .num import ZERO
 from .records import Fill, OrderView
@@ -58,6 +58,7 @@ class Order:
     """It may only reduce its position: long/short closing orders, and reduce-only orders in net mode."""
     lever: Decimal | None = None
     pnl: Decimal = ZERO
+    category: Category = Category.NORMAL
 
     @property
     def in_quote(self) -> bool:
@@ -75,10 +76,10 @@ class Order:
         self.state = state
 
     def view(self) -> OrderView:
-        return tuple.__new__(OrderView, (  # see records.py: all 29 fields in order
+        return tuple.__new__(OrderView, (  # see records.py: all 30 fields in order
             self.ord_id, self.cl_ord_id, self.tag, self.uid, self.inst.inst_id, self.side, self.ord_type,
             self.td_mode, self.tgt_ccy, self.stp_mode, self.px, self.sz, self.state, self.acc_fill_sz,
             self.fill_notional, self.fee, self.fee_ccy, ZERO, "", self.cancel_source, self.c_time,
             self.u_time, self.last_fill, self.req_id, self.amend_result, self.pos_side, self.reduce_only,
-            self.lever, self.pnl,
+            self.lever, self.pnl, self.category,
         ))

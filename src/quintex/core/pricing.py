@@ -36,6 +36,9 @@ BASIS_CAP = MAX_PX_LMT_PCT
 BASIS_DIGITS = Decimal("1e-6")
 """The smoothed basis is kept to a millionth of the instrument's tick."""
 CONTRACTS = (InstType.SWAP, InstType.FUTURES)
+MINUTE_MS = 60_000
+DELIVERY_WINDOW_MS = 3_600_000
+"""A future delivers at the average index of the hour before its expiry (OKX's rule)."""
 
 
 def update_index(s: State, cmd: UpdateIndexPrices) -> list[Event]:
@@ -43,13 +46,39 @@ def update_index(s: State, cmd: UpdateIndexPrices) -> list[Event]:
     whole command (nothing changes)."""
     if not cmd.prices or any(not p.px.is_finite() or p.px <= ZERO for p in cmd.prices):
         return [CommandRejected(Reject.PX_NOT_POSITIVE)]
+    minute = s.ts - s.ts % MINUTE_MS
     for price in cmd.prices:
         s.index_prices[price.index_id] = price.px
+        _close_minute(s, price.index_id, minute, price.px)
     events: list[Event] = [IndexPricesUpdated(cmd.prices, s.ts)]
     marks = _reprice(s)
     if marks:
         events.append(MarkPricesUpdated(marks, s.ts))
     return events
+
+
+def _close_minute(s: State, index_id: str, minute: int, px: Decimal) -> None:
+    """Keep the index's one-minute closes of the last `DELIVERY_WINDOW_MS`: a delivery price averages them."""
+    closes = s.index_minutes.setdefault(index_id, [])
+    if closes and closes[-1][0] == minute:
+        closes[-1] = (minute, px)
+        return
+    closes.append((minute, px))
+    while closes[0][0] <= minute - DELIVERY_WINDOW_MS:
+        del closes[0]
+
+
+def delivery_price(s: State, inst: Instrument) -> Decimal | None:
+    """What an expiring contract delivers at: the average of its index's one-minute closes in the hour before
+    its expTime (the minutes that had an index update), rounded half-even to the tick; the last index when the
+    hour had none; None without any index."""
+    assert inst.exp_time is not None
+    since = inst.exp_time - DELIVERY_WINDOW_MS
+    closes = [px for minute, px in s.index_minutes.get(index_id(inst), ()) if since <= minute < inst.exp_time]
+    if not closes:
+        return index_of(s, inst)
+    mean = MONEY.divide(sum(closes, ZERO), Decimal(len(closes)))
+    return max(mean.quantize(inst.tick_sz, ROUND_HALF_EVEN, MONEY), inst.tick_sz)
 
 
 def _reprice(s: State) -> tuple[MarkPrice, ...]:

@@ -19,6 +19,7 @@ from .enums import (
     BillSubType,
     BillType,
     CancelSource,
+    Category,
     ExecType,
     InstType,
     MgnMode,
@@ -67,6 +68,7 @@ class OrderView(NamedTuple):
     lever: Decimal | None = None
     pnl: Decimal = ZERO
     """Derivatives: PnL its closing fills realized, before fees."""
+    category: Category = Category.NORMAL
 
 
 class Fill(NamedTuple):
@@ -298,6 +300,26 @@ class AccountRisk(NamedTuple):
     avail_eq: Decimal
     """What new cross margin can use: cash − frozen − cross imr + min(cross upl, 0)."""
     u_time: int
+    usd_px: Decimal | None = None
+    """The currency's USD index (1 for USD itself); None when not known."""
+
+
+class AccountSummary(NamedTuple):
+    """The whole trading account in USD (each currency at its USD index): OKX's top-level `account/balance`
+    figures. `adj_eq`/`mgn_ratio` are the multi-currency margin figures (equity without haircuts here)."""
+
+    total_eq: Decimal
+    iso_eq: Decimal
+    adj_eq: Decimal
+    imr: Decimal
+    mmr: Decimal
+    mgn_ratio: Decimal | None
+    upl: Decimal
+    ord_froz: Decimal
+    avail_eq: Decimal
+    notional_usd: Decimal
+    notional_usd_swap: Decimal
+    notional_usd_futures: Decimal
 
 
 class Leverage(NamedTuple):

@@ -17,10 +17,21 @@ from decimal import Decimal
 from typing import Any
 
 from .book import BookSide, Level, OrderBook
-from .enums import CancelSource, InstType, MgnMode, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
+from .enums import (
+    CancelSource,
+    Category,
+    InstType,
+    MgnMode,
+    OrdState,
+    OrdType,
+    PosSide,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
+)
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
-from .ledger.ledger import Balance
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
@@ -69,6 +80,8 @@ def dump(s: State) -> dict[str, Any]:
         "cancel_all_after": [{"uid": uid, "tag": tag, "trigger": trigger}
                              for (uid, tag), trigger in s.cancel_all_after.items()],
         "index_prices": {index_id: str(px) for index_id, px in s.index_prices.items()},
+        "index_minutes": {index_id: [[minute, str(px)] for minute, px in closes]
+                          for index_id, closes in s.index_minutes.items()},
         "positions": [to_plain(p) for p in s.positions.open.values()],
         "mark_prices": {inst_id: str(px) for inst_id, px in s.mark_prices.items()},
         "mark_basis": [{"inst_id": inst_id, "basis": str(basis), "ts": ts}
@@ -98,6 +111,8 @@ def load(data: dict[str, Any]) -> State:
                                     for row in data["recent_terminal"])
     s.cancel_all_after = {(row["uid"], row["tag"]): row["trigger"] for row in data["cancel_all_after"]}
     s.index_prices = {index_id: Decimal(px) for index_id, px in data.get("index_prices", {}).items()}
+    s.index_minutes = {index_id: [(minute, Decimal(px)) for minute, px in closes]
+                       for index_id, closes in data.get("index_minutes", {}).items()}
     for plain in data.get("positions", []):
         position: Position = from_plain(Position, plain)
         s.positions.put(position)
@@ -145,7 +160,7 @@ def _load_users(s: State, data: dict[str, Any]) -> None:
 def _load_ledger(s: State, data: dict[str, Any]) -> None:
     ledger = s.ledger
     for row in data["trading"]:
-        bal = ledger.trading[(row["uid"], row["ccy"])] = Balance()
+        bal = ledger.balance(row["uid"], row["ccy"])
         bal.cash, bal.frozen, bal.u_time = Decimal(row["cash"]), Decimal(row["frozen"]), row["u_time"]
     for row in data["funding"]:
         ledger.funding[(row["uid"], row["ccy"])] = Decimal(row["amt"])
@@ -173,7 +188,7 @@ ORDER_FIELD_TYPES: dict[str, Any] = {
     "u_time": int, "fee_ccy": str, "state": OrdState, "acc_fill_sz": Decimal, "fill_notional": Decimal,
     "fee": Decimal, "cancel_source": CancelSource | None, "last_fill": Fill | None, "frozen": Decimal,
     "frozen_ccy": str, "req_id": str, "amend_result": str, "pos_side": PosSide | None, "reduce_only": bool,
-    "lever": Decimal | None, "pnl": Decimal,
+    "lever": Decimal | None, "pnl": Decimal, "category": Category,
 }
 """How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
 `Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""

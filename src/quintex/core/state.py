@@ -36,6 +36,8 @@ class State:
     over the slots of every key deleted since it last resized (~27 us per eviction at 100,000 orders)."""
     cancel_all_after: dict[tuple[int, str], int] = field(default_factory=dict)
     index_prices: dict[str, Decimal] = field(default_factory=dict)
+    index_minutes: dict[str, list[tuple[int, Decimal]]] = field(default_factory=dict)
+    """Each index's one-minute closes of the last hour (start of the minute, last price in it), oldest first."""
     levers: dict[LeverKey, Decimal] = field(default_factory=dict)
     """Leverage settings made with `SetLeverage` (a key never set reads as the instrument's default)."""
     futures_series: dict[str, FuturesSeries] = field(default_factory=dict)

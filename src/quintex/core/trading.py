@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .commands import AmendOrder, CancelOrder, PlaceOrder
-from .enums import CancelSource, InstState, OrdState, OrdType, Side, StpMode, TgtCcy
+from .enums import CancelSource, Category, InstState, InstType, OrdState, OrdType, Side, StpMode, TgtCcy
 from .events import (
     AmendAccepted,
     AmendRejected,
@@ -36,13 +36,15 @@ class Trading:
 
     # -- place -------------------------------------------------------------------------------------
 
-    def place(self, cmd: PlaceOrder) -> list[Event]:
+    def place(self, cmd: PlaceOrder, category: Category = Category.NORMAL) -> list[Event]:
+        """Check and accept an order, then execute it; `category` marks the exchange's own orders (liquidation)."""
         inst = self.s.instruments.get(cmd.inst_id)
         reject = self._check_place(cmd, inst)
         if reject is None:
             assert inst is not None
             product = PRODUCTS[inst.inst_type]
             order = self._new_order(cmd, inst)
+            order.category = category
             order.fee_ccy = product.fee_ccy(inst, order)
             reject = self._check_size(order) or self._check_pending(order) or product.prepare(self.s, order, cmd)
             if reject is None:
@@ -79,7 +81,7 @@ class Trading:
     def _new_order(self, cmd: PlaceOrder, inst: Instrument) -> Order:
         is_market = cmd.ord_type in MARKET_TYPES
         tgt = None
-        if cmd.ord_type is OrdType.MARKET:
+        if cmd.ord_type is OrdType.MARKET and inst.inst_type is InstType.SPOT:
             tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
         px = None if is_market else cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
         sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)

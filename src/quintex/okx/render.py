@@ -8,12 +8,13 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from quintex.core.enums import CancelSource, CtType, InstType, PosSide, Side
+from quintex.core.enums import AcctLv, CancelSource, CtType, InstType, PosSide, Side
 from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
 from quintex.core.records import (
     AccountRisk,
+    AccountSummary,
     ApiKey,
     AssetBill,
     BalanceView,
@@ -35,6 +36,7 @@ AVG_PX_EXTRA_PLACES = 8
 
 _CANCEL_REASONS = {
     CancelSource.SYSTEM: "Order canceled by system",
+    CancelSource.RISK: "Order canceled by the system to lower the account's risk before liquidation",
     CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE: "Close order canceled as the position was already closed",
     CancelSource.USER: "Order canceled by user",
     CancelSource.FOK_NOT_FILLED: "FOK order canceled as it could not be fully filled",
@@ -153,7 +155,7 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "accFillSz": fmt(o.acc_fill_sz), "state": o.state.value, "stpMode": o.stp_mode.value,
         "attachAlgoOrds": [], "linkedAlgoOrd": {"algoId": ""},
         "feeCcy": o.fee_ccy, "fee": fmt_amt(o.fee), "rebateCcy": o.rebate_ccy, "rebate": fmt_amt(o.rebate),
-        "category": "normal", "reduceOnly": "true" if o.reduce_only else "false", "isTpLimit": "false",
+        "category": o.category.value, "reduceOnly": "true" if o.reduce_only else "false", "isTpLimit": "false",
         "cancelSource": cancel_source.value if cancel_source is not None else "",
         "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source is not None else "",
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
@@ -267,11 +269,26 @@ def _balance_detail(b: BalanceView) -> dict[str, Any]:
     }
 
 
-def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | None = None) -> dict[str, Any]:
-    """account/balance object (Futures mode): per currency, equity with every position's upl; the margin fields
-    of a currency are filled once it holds positions."""
+def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | None = None,
+                    summary: AccountSummary | None = None, acct_lv: AcctLv = AcctLv.FUTURES) -> dict[str, Any]:
+    """account/balance object: per currency, equity with every position's upl (the margin fields of a currency
+    are filled once it holds positions); with `summary`, the top-level USD figures OKX fills in the account's
+    mode (`totalEq` always; `isoEq` from Futures mode; the account-level margin figures in multi-currency mode)."""
+    top = _blank(_UNUSED_BALANCE_FIELDS)
+    if summary is not None:
+        top["totalEq"] = fmt_amt(summary.total_eq)
+        if acct_lv is not AcctLv.SPOT:
+            top["isoEq"] = fmt_amt(summary.iso_eq)
+        if acct_lv in (AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO):
+            top.update({
+                "adjEq": fmt_amt(summary.adj_eq), "availEq": fmt_amt(summary.avail_eq),
+                "ordFroz": fmt_amt(summary.ord_froz), "imr": fmt_amt(summary.imr), "mmr": fmt_amt(summary.mmr),
+                "mgnRatio": fmt_amt(summary.mgn_ratio), "upl": fmt_amt(summary.upl),
+                "notionalUsd": fmt_amt(summary.notional_usd), "notionalUsdForSwap": fmt_amt(summary.notional_usd_swap),
+                "notionalUsdForFutures": fmt_amt(summary.notional_usd_futures),
+            })
     return {
-        **_blank(_UNUSED_BALANCE_FIELDS),
+        **top,
         "uTime": fmt_ts(ts),
         "details": [_risk_detail(r) for r in risks if ccy_filter is None or r.ccy in ccy_filter],
     }
@@ -285,6 +302,9 @@ def _risk_detail(r: AccountRisk) -> dict[str, Any]:
         "availEq": fmt_amt(r.avail_eq), "availBal": fmt_amt(avail), "frozenBal": fmt_amt(r.frozen + r.iso_margin),
         "ordFrozen": fmt_amt(r.frozen), "collateralEnabled": False,
     }
+    if r.usd_px is not None:
+        detail["eqUsd"] = fmt_amt(MONEY.multiply(r.eq, r.usd_px))
+        detail["coinUsdPrice"] = fmt_amt(r.usd_px)
     if r.iso_margin or r.imr or r.mgn_ratio is not None:
         crossed = r.mgn_ratio is not None
         detail.update({

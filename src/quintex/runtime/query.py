@@ -18,6 +18,7 @@ from quintex.core.enums import InstType, MgnMode, TdMode
 from quintex.core.instruments import Currency, FuturesSeries, Instrument
 from quintex.core.records import (
     AccountRisk,
+    AccountSummary,
     ApiKey,
     BalanceView,
     BookLevel,
@@ -88,6 +89,8 @@ class State(Protocol):
     def position_risks(self, uid: int) -> list[PositionRisk]: ...
 
     def account_risks(self, uid: int) -> list[AccountRisk]: ...
+
+    def account_summary(self, uid: int) -> AccountSummary: ...
 
     def index_price(self, index_id: str) -> Decimal | None: ...
 

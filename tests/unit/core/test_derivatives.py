@@ -97,7 +97,7 @@ def test_inverse_pnl_is_in_coin_through_one_over_price() -> None:
     _order(x, bob, "buy", "50", "61500", inst_id=INVERSE)
     _order(x, alice, "sell", "50", "61500", inst_id=INVERSE)
     # (1/60000 − 1/61500) × 50 × 100 = 0.00203252… BTC
-    fees = (D("0.0833333333333333") + D("0.0813008130081300")) * D("0.0005")  # taker both times
+    fees = D("0.0000416666666667") + D("0.0000406504065041")  # taker 0.05 % each time, rounded up to 1e-16
     assert _cash(x, alice, "BTC") == D(1) + D("0.0020325203252033") - fees
 
 

@@ -15,6 +15,8 @@ from ..records import AssetBill, BalanceView, Bill
 from ..rejects import InvariantViolation
 
 FEE_UID = 0
+INSURANCE_UID = 1
+"""The insurance fund: it takes liquidation penalties and covers what liquidated accounts cannot pay."""
 
 
 class Balance:
@@ -34,6 +36,8 @@ class Ledger:
     def __init__(self, ids: Ids) -> None:
         self._ids = ids
         self.trading: dict[tuple[int, str], Balance] = {}
+        self.by_user: dict[int, dict[str, Balance]] = {}
+        """The same trading balances per user, in the order they were opened."""
         self.funding: dict[tuple[int, str], Decimal] = {}
         self.funding_time: dict[tuple[int, str], int] = {}
         self.deposited: dict[str, Decimal] = {}
@@ -43,8 +47,17 @@ class Ledger:
         key = (uid, ccy)
         bal = self.trading.get(key)
         if bal is None:
-            bal = self.trading[key] = Balance()
+            bal = self._open(uid, ccy)
         return bal
+
+    def _open(self, uid: int, ccy: str) -> Balance:
+        bal = self.trading[(uid, ccy)] = Balance()
+        self.by_user.setdefault(uid, {})[ccy] = bal
+        return bal
+
+    def of_user(self, uid: int) -> dict[str, Balance]:
+        """A user's trading balances by currency."""
+        return self.by_user.get(uid, {})
 
     def avail(self, uid: int, ccy: str) -> Decimal:
         bal = self.trading.get((uid, ccy))
@@ -70,10 +83,9 @@ class Ledger:
                    sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,
                    px: Decimal, sz: Decimal, exec_type: ExecType) -> Bill:
         """One side of a fill: cash moves by `chg`, `unfreeze` leaves the frozen part (hot path)."""
-        key = (uid, ccy)
-        bal = self.trading.get(key)
+        bal = self.trading.get((uid, ccy))
         if bal is None:
-            bal = self.trading[key] = Balance()
+            bal = self._open(uid, ccy)
         bal.cash += chg
         bal.frozen -= unfreeze
         bal.u_time = ts
@@ -85,14 +97,22 @@ class Ledger:
     def post_contract_trade(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, fee: Decimal, ts: int,
                             sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,
                             px: Decimal, sz: Decimal, exec_type: ExecType, pnl: Decimal, pos_bal: Decimal | None,
-                            pos_bal_chg: Decimal | None, mgn_mode: MgnMode) -> Bill:
+                            pos_bal_chg: Decimal | None, mgn_mode: MgnMode,
+                            bill_type: BillType = BillType.TRADE) -> Bill:
         """One side of a swap or futures fill: cash moves by `chg` (PnL, fee, isolated margin)."""
         bal = self.balance(uid, ccy)
         bal.cash += chg
         bal.frozen -= unfreeze
         bal.u_time = ts
-        return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts, inst_id, ord_id,
+        return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts, inst_id, ord_id,
                     cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, pnl, pos_bal, pos_bal_chg, mgn_mode)
+
+    def to_insurance(self, ccy: str, amt: Decimal, ts: int) -> Balance:
+        """Move `amt` into (negative: out of) the insurance fund; its balance after."""
+        bal = self.balance(INSURANCE_UID, ccy)
+        bal.cash += amt
+        bal.u_time = ts
+        return bal
 
     def collect_fee(self, ccy: str, amt: Decimal, ts: int) -> None:
         bal = self.balance(FEE_UID, ccy)
@@ -118,8 +138,7 @@ class Ledger:
         self.withdrawn[ccy] = self.withdrawn.get(ccy, ZERO) + amt
 
     def views(self, uid: int) -> list[BalanceView]:
-        return [BalanceView(ccy, bal.cash, bal.frozen, bal.u_time)
-                for (owner, ccy), bal in self.trading.items() if owner == uid]
+        return [BalanceView(ccy, bal.cash, bal.frozen, bal.u_time) for ccy, bal in self.of_user(uid).items()]
 
     def funding_views(self, uid: int) -> list[BalanceView]:
         return [BalanceView(ccy, amt, ZERO, self.funding_time[(owner, ccy)])

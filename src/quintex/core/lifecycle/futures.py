@@ -3,8 +3,8 @@
 with cancelSource 7, "futures delivery") and the series lists the contracts that replace it.
 
 Everything derives from the command's timestamp and the series' terms, so replay lists the same
-contracts with the same instIds and instIdCodes. Delivery itself (settling the expired contract's
-positions at the delivery price) is not built yet: positions of an expired contract are left as they are.
+contracts with the same instIds and instIdCodes. At expiry the contract's positions are delivered
+(`delivery.py`).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ..listing import add_instrument, put_instrument
 from ..rejects import Reject
 from ..state import State
 from . import calendar
+from .delivery import deliver
 
 
 def list_series(s: State, series: FuturesSeries) -> list[Event]:
@@ -73,6 +74,7 @@ def expire_due(s: State, x: Execution) -> list[Event]:
     for inst in due:
         for order in [o for o in s.live.values() if o.inst.inst_id == inst.inst_id]:
             events += x.cancel(order, CancelSource.FUTURES_DELIVERY)
+        events += deliver(s, inst)
         events.append(put_instrument(s, replace(inst, state=InstState.EXPIRED)))
         families[inst.inst_family] = None
     for family in families:

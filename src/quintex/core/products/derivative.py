@@ -14,7 +14,19 @@ from decimal import ROUND_UP, Decimal
 
 from .. import pricing
 from ..commands import PlaceOrder
-from ..enums import AcctLv, BillSubType, ExecType, MgnMode, OrdState, PosMode, PosSide, Side, TdMode
+from ..enums import (
+    AcctLv,
+    BillSubType,
+    BillType,
+    Category,
+    ExecType,
+    MgnMode,
+    OrdState,
+    PosMode,
+    PosSide,
+    Side,
+    TdMode,
+)
 from ..events import BillPosted, Event, PositionChanged
 from ..instruments import Instrument
 from ..leverage import lever_of
@@ -26,6 +38,8 @@ from ..rejects import Reject
 from ..risk import contracts, margin
 from ..state import State
 
+LIQUIDATION_PENALTY_RATE = Decimal("0.0005")
+"""What a liquidation charges on top of the fee, to the insurance fund: a share of the value it closes (choice)."""
 RESERVED_FEE_RATE = Decimal("0.0005")
 """The fee an order reserves for what it may open: OKX's Lv1 taker rate of swaps and futures."""
 _MARGIN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
@@ -86,6 +100,8 @@ class Derivative:
         ccy = order.inst.settle_ccy
         px = order.px if order.px is not None else _worst_px(s, order)
         need = _margin_for(s, order, order.sz, px)
+        if not need:
+            return None, []
         if need > margin.avail_eq(s, order.uid, ccy):
             return Reject.INSUFFICIENT_BALANCE, []
         order.frozen_ccy, order.frozen = ccy, need
@@ -146,7 +162,7 @@ class Derivative:
         maker_rate, taker_rate = s.users.fee_rates(uid, inst.inst_type)
         rate = maker_rate if exec_type is ExecType.MAKER else taker_rate
         total = contracts.value(inst, qty, px)
-        fee = mul(total, rate)
+        fee = contracts.fee(total, rate)
         buy = order.side is Side.BUY
         position = s.positions.open_position(uid, inst.inst_id, inst.inst_type, inst.settle_ccy,
                                              _MARGIN_MODES[order.td_mode], order.pos_side,  # type: ignore[arg-type]
@@ -173,11 +189,19 @@ class Derivative:
         release = order.frozen if order.remaining <= qty else contracts.released_cost(order.frozen, order.remaining,
                                                                                        qty)
         order.frozen -= release
+        liquidating = order.category is not Category.NORMAL
+        if liquidating:
+            penalty = contracts.fee(closing_value, LIQUIDATION_PENALTY_RATE)
+            cash -= penalty
+            position.liq_penalty -= penalty
+            s.ledger.to_insurance(inst.settle_ccy, penalty, ts)
         bill = s.ledger.post_contract_trade(
-            uid, inst.settle_ccy, cash - fee, release, -fee, ts, _sub_type(order, closing, opening), inst.inst_id,
+            uid, inst.settle_ccy, cash - fee, release, -fee, ts,
+            _liquidation_sub_type(order) if liquidating else _sub_type(order, closing, opening), inst.inst_id,
             order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty, exec_type, pnl,
             position.margin if position.mgn_mode is MgnMode.ISOLATED else None,
-            margin_chg if position.mgn_mode is MgnMode.ISOLATED else None, position.mgn_mode)
+            margin_chg if position.mgn_mode is MgnMode.ISOLATED else None, position.mgn_mode,
+            BillType.LIQUIDATION if liquidating else BillType.TRADE)
         s.ledger.collect_fee(inst.settle_ccy, fee, ts)
         order.acc_fill_sz += qty
         order.fill_notional += mul(px, qty)
@@ -242,6 +266,11 @@ def _open(inst: Instrument, position: Position, opening: Decimal, opening_value:
     added = contracts.plain(MONEY.divide(opening_value, lever).quantize(contracts.VALUE_STEP, context=MONEY))
     position.margin += added
     return added
+
+
+def _liquidation_sub_type(order: Order) -> BillSubType:
+    """A liquidation closes a long by selling, a short by buying."""
+    return BillSubType.LIQUIDATION_LONG if order.side is Side.SELL else BillSubType.LIQUIDATION_SHORT
 
 
 def _sub_type(order: Order, closing: Decimal, opening: Decimal) -> BillSubType:

@@ -13,7 +13,7 @@ the same value, so the rounding cancels between them.
 """
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from ..enums import CtType
 from ..instruments import Instrument
@@ -35,6 +35,12 @@ def value(inst: Instrument, qty: Decimal, px: Decimal) -> Decimal:
     if inst.ct_type is CtType.INVERSE:
         return plain(MONEY.divide(mul(qty, face(inst)), px).quantize(VALUE_STEP, rounding=ROUND_DOWN, context=MONEY))
     return mul(mul(qty, face(inst)), px)
+
+
+def fee(value: Decimal, rate: Decimal) -> Decimal:
+    """The fee of a trade worth `value` at `rate`, rounded up to `VALUE_STEP` (an inverse value already has 16
+    decimals; its fee would have 20, which balances of 10^8 coins could no longer hold exactly)."""
+    return plain(mul(value, rate).quantize(VALUE_STEP, rounding=ROUND_UP, context=MONEY))
 
 
 def released_cost(cost: Decimal, size: Decimal, closed: Decimal) -> Decimal:

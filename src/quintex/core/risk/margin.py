@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 
 from .. import pricing
-from ..enums import CtType, MgnMode
+from ..enums import CtType, InstType, MgnMode
 from ..instruments import Instrument
 from ..ledger.ledger import Balance
 from ..num import MONEY, ONE, ZERO, mul
 from ..positions import Position
-from ..records import AccountRisk, PositionRisk
+from ..records import AccountRisk, AccountSummary, PositionRisk
 from ..state import State
 from . import contracts
 from .tiers import tier_for
@@ -55,22 +55,52 @@ class _Figures:
         return MONEY.divide(self.notional, self.position.lever)
 
 
-def _figures(s: State, uid: int, ccy: str | None = None) -> list[_Figures]:
-    return [_Figures(s, p) for p in s.positions.by_user.get(uid, {}).values() if ccy is None or p.ccy == ccy]
+def _figures(s: State, uid: int) -> list[_Figures]:
+    return [_Figures(s, p) for p in s.positions.by_user.get(uid, {}).values()]
 
 
 def avail_eq(s: State, uid: int, ccy: str) -> Decimal:
     """What new margin (and a transfer out) may use in `ccy`."""
     bal = s.ledger.trading.get((uid, ccy))
     free = bal.avail if bal is not None else ZERO
-    if uid not in s.positions.by_user:
+    mine = s.positions.by_user.get(uid)
+    if mine is None:
         return free
     imr = upl = ZERO
-    for f in _figures(s, uid, ccy):
-        if f.position.mgn_mode is MgnMode.CROSS:
+    for position in mine.values():
+        if position.ccy == ccy and position.mgn_mode is MgnMode.CROSS:
+            f = _Figures(s, position)
             imr += f.imr
             upl += f.upl
     return free - imr + min(upl, ZERO)
+
+
+def isolated_at_risk(s: State, uid: int) -> list[Position]:
+    """The account's isolated positions whose margin ratio is at or below 1."""
+    at_risk = []
+    for p in s.positions.by_user.get(uid, {}).values():
+        if p.mgn_mode is MgnMode.ISOLATED and p.pos:
+            f = _Figures(s, p)
+            if p.margin + f.upl <= f.mmr + mul(f.notional, TAKER_RATE):
+                at_risk.append(p)
+    return at_risk
+
+
+def cross_at_risk(s: State, uid: int) -> list[str]:
+    """The settlement currencies whose cross margin ratio is at or below 1."""
+    totals: dict[str, list[Decimal]] = {}
+    for p in s.positions.by_user.get(uid, {}).values():
+        if p.mgn_mode is MgnMode.CROSS and p.pos:
+            f = _Figures(s, p)
+            need = totals.setdefault(p.ccy, [ZERO, ZERO])
+            need[0] += f.upl
+            need[1] += f.mmr + mul(f.notional, TAKER_RATE)
+    at_risk = []
+    for ccy, (upl, required) in totals.items():
+        bal = s.ledger.trading.get((uid, ccy))
+        if (bal.avail if bal is not None else ZERO) + upl <= required:
+            at_risk.append(ccy)
+    return at_risk
 
 
 def reducible_margin(s: State, position: Position) -> Decimal:
@@ -90,11 +120,44 @@ def real_leverage(s: State, position: Position) -> Decimal:
 def account_risks(s: State, uid: int) -> list[AccountRisk]:
     """Every currency of the account's trading balance."""
     figures = _figures(s, uid)
-    return [_account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy])
-            for (owner, ccy), bal in s.ledger.trading.items() if owner == uid]
+    return [_account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy], usd_px(s, ccy))
+            for ccy, bal in s.ledger.of_user(uid).items()]
 
 
-def _account_risk(ccy: str, bal: Balance, figures: list[_Figures]) -> AccountRisk:
+def usd_px(s: State, ccy: str) -> Decimal | None:
+    """A currency's USD index price (USD itself: 1)."""
+    return ONE if ccy == "USD" else s.index_prices.get(f"{ccy}-USD")
+
+
+def account_summary(s: State, uid: int) -> AccountSummary:
+    """The account in USD: each currency's figures at its USD index (a currency without one counts 0)."""
+    total = iso = imr = mmr = upl = froz = avail = ZERO
+    notional = {InstType.SWAP: ZERO, InstType.FUTURES: ZERO}
+    for r in account_risks(s, uid):
+        px = r.usd_px or ZERO
+        total += mul(r.eq, px)
+        iso += mul(r.iso_margin + r.iso_upl, px)
+        imr += mul(r.imr, px)
+        mmr += mul(r.mmr + mul(r.cross_notional, TAKER_RATE), px)
+        upl += mul(r.iso_upl + r.cross_upl, px)
+        froz += mul(r.frozen, px)
+        avail += mul(max(r.avail_eq, ZERO), px)
+    for f in _figures(s, uid):
+        inst_type = f.inst.inst_type
+        if inst_type in notional:
+            px = (usd_px(s, f.position.ccy) or ZERO) if f.inst.ct_type is not CtType.INVERSE else ONE
+            value = f.notional if f.inst.ct_type is not CtType.INVERSE else mul(f.position.size,
+                                                                                contracts.face(f.inst))
+            notional[inst_type] += mul(value, px)
+    adj = total
+    return AccountSummary(
+        total_eq=_round(total), iso_eq=_round(iso), adj_eq=_round(adj), imr=_round(imr), mmr=_round(mmr),
+        mgn_ratio=_ratio(adj, mmr), upl=_round(upl), ord_froz=_round(froz), avail_eq=_round(avail),
+        notional_usd=_round(sum(notional.values(), ZERO)), notional_usd_swap=_round(notional[InstType.SWAP]),
+        notional_usd_futures=_round(notional[InstType.FUTURES]))
+
+
+def _account_risk(ccy: str, bal: Balance, figures: list[_Figures], px: Decimal | None) -> AccountRisk:
     iso_margin = iso_upl = cross_upl = imr = mmr = fees = notional = ZERO
     for f in figures:
         if f.position.mgn_mode is MgnMode.ISOLATED:
@@ -111,13 +174,17 @@ def _account_risk(ccy: str, bal: Balance, figures: list[_Figures]) -> AccountRis
     return AccountRisk(ccy=ccy, cash=bal.cash, frozen=bal.frozen, iso_margin=iso_margin, iso_upl=iso_upl,
                        cross_upl=cross_upl, imr=_round(imr), mmr=mmr, mgn_ratio=ratio, cross_notional=notional,
                        eq=bal.cash + iso_margin + iso_upl + cross_upl,
-                       avail_eq=_round(bal.avail - imr + min(cross_upl, ZERO)), u_time=bal.u_time)
+                       avail_eq=_round(bal.avail - imr + min(cross_upl, ZERO)), u_time=bal.u_time, usd_px=px)
 
 
 def position_risks(s: State, uid: int) -> list[PositionRisk]:
     """The account's open positions, newest first."""
     figures = _figures(s, uid)
-    accounts = {a.ccy: a for a in account_risks(s, uid)} if figures else {}
+    accounts: dict[str, AccountRisk] = {}
+    for ccy in {f.position.ccy: None for f in figures}:
+        bal = s.ledger.trading.get((uid, ccy))
+        if bal is not None:
+            accounts[ccy] = _account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy], usd_px(s, ccy))
     risks = [_position_risk(s, f, figures, accounts.get(f.position.ccy)) for f in figures]
     return sorted(risks, key=lambda r: (r.position.c_time, r.position.pos_id), reverse=True)
 
@@ -143,8 +210,8 @@ def _position_risk(s: State, f: _Figures, figures: Iterable[_Figures], account: 
     return PositionRisk(
         position=p.view(), mark_px=f.mark, idx_px=pricing.index_of(s, inst), last_px=None, notional=f.notional,
         notional_usd=usd, upl=f.upl, upl_ratio=_ratio(f.upl, upl_base) or ZERO, upl_last_px=None,
-        upl_ratio_last_px=None, imr=imr, mmr=f.mmr, mgn_ratio=ratio,
-        liq_px=liquidation_px(inst, p.long, size, p.cost, cover, rate + TAKER_RATE), be_px=None)
+        upl_ratio_last_px=None, imr=imr, mmr=f.mmr, mgn_ratio=ratio, liq_px=liquidation_px(inst, p.long, size, p.cost, cover, rate + TAKER_RATE), be_px=None,
+        usd_px=s.index_prices.get(f"{p.ccy}-USD"))
 
 
 def liquidation_px(inst: Instrument, long: bool, size: Decimal, cost: Decimal, cover: Decimal,

@@ -17,6 +17,7 @@ the family's first tier:
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from functools import lru_cache
 
 from ..enums import CtType, MgnMode
 from ..instruments import Instrument
@@ -35,8 +36,10 @@ RATE_PLACES = Decimal("0.00000001")
 """A rate that is not a short exact decimal (1/75) is rounded up to this."""
 
 
+@lru_cache(maxsize=4096)
 def tiers(inst: Instrument, mgn_mode: MgnMode) -> tuple[PositionTier, ...]:
-    """The instrument's tiers, smallest first; none for an instrument without a maximum leverage."""
+    """The instrument's tiers, smallest first; none for an instrument without a maximum leverage. Remembered
+    per instrument (a pure function of it; every margin read asks for them)."""
     if inst.ct_type is None or not inst.lever.isdigit() or int(inst.lever) < 1:
         return ()
     top = int(inst.lever)

@@ -27,8 +27,10 @@ R = TypeVar("R")
 async def balance(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("account/balance", key.uid), 10, 2.0)
     ccys = set(params.csv(request, "ccy")) or None
-    risks = await read(request, lambda state: state.account_risks(key.uid))
-    return ok([render.account_balance(risks, now_ms(request), ccys)])
+    risks, summary, user = await read(request, lambda state: (
+        state.account_risks(key.uid), state.account_summary(key.uid), state.user(key.uid)))
+    assert user is not None
+    return ok([render.account_balance(risks, now_ms(request), ccys, summary, user.acct_lv)])
 
 
 @private(Perm.READ_ONLY)
