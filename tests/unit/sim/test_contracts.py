@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from quintex.core.commands import Command, PlaceOrder
-from quintex.core.enums import AcctLv, InstType, OrdType, Side, TdMode
-from quintex.core.events import IndexPricesUpdated, MarkPricesUpdated, TradeExecuted
+from quintex.core.enums import AcctLv, BillType, InstType, OrdType, Side, TdMode
+from quintex.core.events import BillPosted, IndexPricesUpdated, MarkPricesUpdated, TradeExecuted
 from quintex.core.instruments import Instrument
 from quintex.core.records import OrderView
 from quintex.sim.agents import Maker, Taker
@@ -221,7 +221,8 @@ def test_the_perpetuals_mark_stays_within_a_basis_point_of_the_index() -> None:
         assert len(seen) == 181 and max(seen) < D("0.0001"), inst_id
 
 
-def test_futures_listed_as_others_expire_are_quoted_and_the_expired_ones_no_more() -> None:
+def test_futures_listed_as_others_expire_are_quoted_and_the_expired_ones_no_more_their_positions_delivered(
+        ) -> None:
     session = Session(start_ms=FRIDAY_EXPIRY - 30_000)
     assert {"BTC-USDT-231117", "BTC-USD-231117"} <= set(session.market.instruments)
     session.run(60)
@@ -229,9 +230,31 @@ def test_futures_listed_as_others_expire_are_quoted_and_the_expired_ones_no_more
     assert not set(expired) & set(session.market.instruments)
     assert not [a for a in session.market.agents if a.inst_id in expired]
     assert all(session.engine.book(inst_id, 1) == ([], []) for inst_id in expired)
+    users = [session.engine.user_by_name(f"sim-{agent}-{inst_id}") for agent in ("mm", "taker") for inst_id in expired]
+    assert all(user is not None and session.engine.positions(user.uid) == [] for user in users)
+    delivered = {e.bill.inst_id for e in session.events if isinstance(e, BillPosted) and e.bill.type is BillType.DELIVERY}
+    assert delivered == set(expired)
     for inst_id in ("BTC-USDT-231201", "BTC-USD-231201"):
         assert session.engine.instruments[inst_id].list_time == FRIDAY_EXPIRY
         bids, asks = session.engine.book(inst_id, 20)
         assert len(bids) >= 10 and len(asks) >= 10, inst_id
         assert any(isinstance(e, TradeExecuted) and e.inst_id == inst_id for e in session.events), inst_id
+    session.engine.check_invariants()
+
+
+def test_after_a_20_percent_crash_the_swaps_requote_around_the_new_index_and_no_agent_is_liquidated() -> None:
+    session = Session()
+    session.run(60)
+    session.market.prices.shock("BTC", D(-20))
+    session.run(3)
+    for inst_id, index_id in (("BTC-USDT-SWAP", "BTC-USDT"), ("BTC-USD-SWAP", "BTC-USD")):
+        index = session.engine.index_price(index_id)
+        bids, asks = session.engine.book(inst_id, 10)
+        assert index is not None and abs(bids[0].px / index - 1) < D("0.001") and abs(asks[0].px / index - 1) < D(
+            "0.001"), inst_id
+        assert all(level.px < index * D("1.01") for level in bids), inst_id
+        mark = session.engine.mark_price(inst_id)
+        assert mark is not None and abs(mark / index - 1) < D("0.0001"), inst_id
+    bills = [e.bill for e in session.events if isinstance(e, BillPosted)]
+    assert bills and not [b for b in bills if b.type is BillType.LIQUIDATION]
     session.engine.check_invariants()
