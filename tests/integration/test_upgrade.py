@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,22 @@ def test_there_is_a_fixture() -> None:
     assert "upgrade_v1" in VERSIONS
 
 
+FILLED_SINCE = {
+    "totalEq", "isoEq", "eqUsd", "coinUsdPrice",
+}
+"""Fields the fixture's version answered "" and this one fills (account/balance's USD totals, added with the
+derivative margin figures; their amounts come from today's index prices, not from the stored state)."""
+
+
+def _as_recorded(answer: Any) -> Any:
+    """An answer without the fields filled since the fixture was recorded."""
+    if isinstance(answer, dict):
+        return {k: _as_recorded(v) for k, v in answer.items() if k not in FILLED_SINCE}
+    if isinstance(answer, list):
+        return [_as_recorded(v) for v in answer]
+    return answer
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_store_written_by_an_older_version_recovers_and_answers_as_it_did(
@@ -61,7 +78,7 @@ def test_a_store_written_by_an_older_version_recovers_and_answers_as_it_did(
         finally:
             assert server.stop() == 0, server.log_path.read_text()
         for was, now in zip(golden["queries"], again, strict=True):
-            assert now["answer"] == was["answer"], (
+            assert _as_recorded(now["answer"]) == _as_recorded(was["answer"]), (
                 f"{was['as'] or 'public'} GET {was['get']}\nrecorded: {json.dumps(was['answer'])}\n"
                 f"now:      {json.dumps(now['answer'])}")
 

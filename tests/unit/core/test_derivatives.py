@@ -5,7 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from quintex.core.commands import AdjustMargin, ClosePosition, PlaceOrder, SetLeverage, UpdateIndexPrices
-from quintex.core.enums import AcctLv, BillSubType, BillType, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
+from quintex.core.enums import (
+    AcctLv,
+    BillSubType,
+    BillType,
+    MgnMode,
+    OrdType,
+    PosMode,
+    PosSide,
+    Side,
+    TdMode,
+    TgtCcy,
+)
 from quintex.core.events import (
     BillPosted,
     CommandRejected,
@@ -99,6 +110,24 @@ def test_inverse_pnl_is_in_coin_through_one_over_price() -> None:
     # (1/60000 − 1/61500) × 50 × 100 = 0.00203252… BTC
     fees = D("0.0000416666666667") + D("0.0000406504065041")  # taker 0.05 % each time, rounded up to 1e-16
     assert _cash(x, alice, "BTC") == D(1) + D("0.0020325203252033") - fees
+
+
+def test_an_inverse_average_price_is_not_skewed_by_the_rounding_of_the_cost() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", BTC="1"), _trader(x, "bob", BTC="1")
+    _order(x, bob, "sell", "10", "65000", inst_id=INVERSE)
+    _order(x, alice, "buy", "10", "65000", inst_id=INVERSE)
+    long = _position(x, alice, INVERSE)
+    assert long is not None and (long.cost, long.avg_px) == (D("0.0153846153846153"), D(65000))  # not 65000.0000000003
+    _order(x, bob, "sell", "10", "66000", inst_id=INVERSE)
+    _order(x, alice, "buy", "10", "66000", inst_id=INVERSE)
+    harmonic = D("65496.1832061")  # 20 / (10/65000 + 10/66000) = 65496.18320610687…, to 12 significant digits
+    long = _position(x, alice, INVERSE)
+    assert long is not None and long.avg_px == harmonic
+    _order(x, bob, "buy", "3", "65500", inst_id=INVERSE)
+    _order(x, alice, "sell", "3", "65500", inst_id=INVERSE)
+    long = _position(x, alice, INVERSE)
+    assert long is not None and (long.pos, long.avg_px) == (D(17), harmonic)
 
 
 def test_a_sell_larger_than_the_long_flips_it_to_a_short_at_the_fill_price() -> None:
@@ -255,6 +284,21 @@ def test_orders_beyond_the_price_limits_are_refused_and_market_orders_stop_at_th
     _order(x, alice, "buy", "2")  # the buy limit is now 61950: nothing within it
     position = _position(x, alice)
     assert position is not None and position.pos == D(4)
+
+
+def test_a_market_buy_is_sized_in_contracts_on_the_lot_grid_as_a_sell_is() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="100000"), _trader(x, "bob", USDT="100000")
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("60000")),)))
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, bob, "buy", "5", "59900")
+    for side in ("buy", "sell"):
+        assert _reject(_order(x, alice, side, "1.5")) is Reject.SZ_NOT_LOT_MULTIPLE
+        assert _reject(_order(x, alice, side, "10001")) is Reject.MKT_SZ_ABOVE_MAX  # maxMktSz 10000
+    accepted = _order(x, alice, "buy", "2", tgt_ccy=TgtCcy.QUOTE_CCY)  # tgtCcy is for spot orders only
+    assert isinstance(accepted[0], OrderAccepted) and accepted[0].order.tgt_ccy is None
+    position = _position(x, alice)
+    assert position is not None and position.pos == D(2)
 
 
 def test_a_leverage_change_reaches_open_positions() -> None:

@@ -13,7 +13,7 @@ the same value, so the rounding cancels between them.
 """
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal
 
 from ..enums import CtType
 from ..instruments import Instrument
@@ -23,6 +23,9 @@ VALUE_STEP = Decimal("1e-16")
 """The precision of inverse values (coin amounts) and of a partial close's released cost."""
 PX_STEP = Decimal("1e-10")
 """The precision of an average price."""
+INVERSE_PX_SLACK = 3
+"""Significant digits an inverse average price gives up to the roundings of the cost it derives from (each
+fill and partial close rounds the cost by less than `VALUE_STEP`; three digits absorb a thousand of them)."""
 
 
 def face(inst: Instrument) -> Decimal:
@@ -66,8 +69,14 @@ def avg_px(inst: Instrument, size: Decimal, cost: Decimal) -> Decimal:
     if not size or not cost:
         return ZERO
     f = mul(size, face(inst))
-    px = MONEY.divide(f, cost) if inst.ct_type is CtType.INVERSE else MONEY.divide(cost, f)
-    return plain(px.quantize(PX_STEP, context=MONEY))
+    if inst.ct_type is not CtType.INVERSE:
+        return plain(MONEY.divide(cost, f).quantize(PX_STEP, context=MONEY))
+    # face / cost is only as exact as the cost, which has as many significant digits as it has above
+    # VALUE_STEP: one fill of 10 contracts at 65000 costs 0.0153846153846153 and gives 65000, not 65000.0000000003
+    px = MONEY.divide(f, cost)
+    digits = cost.adjusted() - VALUE_STEP.adjusted() + 1 - INVERSE_PX_SLACK
+    step = max(Decimal(1).scaleb(px.adjusted() - digits + 1), PX_STEP)
+    return plain(px.quantize(step, rounding=ROUND_HALF_EVEN, context=MONEY))
 
 
 def plain(d: Decimal) -> Decimal:

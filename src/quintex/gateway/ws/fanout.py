@@ -4,10 +4,10 @@ The runtime calls `on_events` after each batch, once the callers have their resu
 queues the batch and schedules a drain on the event loop, so the sequencer never waits for this
 work, let alone for a socket. The drain routes each event to its channels (which render and
 serialize a push once and write the same frame to every subscriber, without waiting), then
-flushes the tick-by-tick books and the per-batch account pushes. A timer does the rest every
-100 ms: `books`, `books5`, tickers, candles, index and mark prices, periodic account snapshots, the changed
-positions and periodic position snapshots (both read the durable state through the query port), book
-heartbeats, and closing idle connections.
+flushes the tick-by-tick books and the per-batch balance_and_position pushes. A timer does the rest every
+100 ms: `books`, `books5`, tickers, candles, index and mark prices, the changed account currencies and
+periodic account snapshots, the changed positions and periodic position snapshots (these four read the
+durable state through the query port), book heartbeats, and closing idle connections.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class Fanout:
     def __init__(self, channels: Channels, topics: dict[Hashable, Topic], connections: dict[Connection, None],
                  settings: WsSettings, now_ms: Callable[[], int],
                  query: Callable[[Read[None]], Awaitable[None]]) -> None:
-        """`query` is the runtime's query port (the account channel's periodic snapshots read through it)."""
+        """`query` is the runtime's query port (the account and positions pushes read through it)."""
         self.channels = channels
         self._topics = topics
         self._connections = connections
@@ -92,7 +92,6 @@ class Fanout:
             for channel in self._tick_by_tick:
                 if channel.topics:
                     channel.flush()
-            self.channels.account.flush_changes()
             self.channels.balance_and_position.flush_changes()
         except Exception:
             log.exception("WebSocket fan-out failed on %d batches", len(pending))
@@ -132,6 +131,8 @@ class Fanout:
             await asyncio.sleep(self._settings.flush_interval_s)
             try:
                 self._flush_timed()
+                if self.channels.account.changed:
+                    await self._query(self.channels.account.flush_changes)
                 if self.channels.account.periodic_due():
                     await self._query(self.channels.account.flush_periodic)
                 positions = self.channels.positions

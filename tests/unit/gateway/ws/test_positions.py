@@ -223,3 +223,26 @@ def test_a_position_that_fills_open_and_close_is_pushed_each_time_and_once_close
             assert await ws.silent(0.3)
 
     asyncio.run(main())
+
+
+def test_account_pushes_carry_the_positions_margin_and_the_usd_totals_as_account_balance_does() -> None:
+    async def main() -> None:
+        x = Exchange(btc_usdt(), swap())
+        alice, bob = trader(x, "alice", "k1"), trader(x, "bob", "k2")
+        x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(60000)), IndexPrice("USDT-USD", D("0.9")))))
+        async with serve_ws(x, settings=NONE_PERIODIC) as env:
+            await env.submit(*fund(alice, USDT="10000"), *fund(bob, USDT="10000"))
+            ws, snapshot = await subscribe(env, {"channel": "account", "ccy": "USDT"})
+            assert snapshot["data"][0]["totalEq"] == "9000"
+            assert [d["imr"] for d in snapshot["data"][0]["details"]] == [""]
+            await env.submit(swap_order(bob, "sell", "5"), swap_order(alice, "buy", "5"))
+            update = await ws.recv()
+            (usdt,) = update["data"][0]["details"]
+            cash = D("10000") - D("1.5")  # the taker fee of 3000 USDT
+            assert update["eventType"] == "event_update"
+            assert (usdt["eq"], usdt["availEq"], usdt["availBal"], usdt["upl"], usdt["imr"], usdt["mmr"]) == (
+                str(cash), str(cash - 300), str(cash), "0", "300", "12")
+            assert D(usdt["mgnRatio"]) == (cash / D("13.5")).quantize(D("1e-16"), rounding="ROUND_DOWN")
+            assert (update["data"][0]["totalEq"], update["data"][0]["isoEq"]) == (str(cash * D("0.9")), "0")
+
+    asyncio.run(main())

@@ -12,10 +12,10 @@ from typing import Any, cast
 
 import orjson
 
-from quintex.core.enums import BillType
+from quintex.core.enums import AcctLv, BillType
 from quintex.core.events import BalanceChanged
 from quintex.core.instruments import Instrument
-from quintex.core.records import BalanceView, Bill, Fill, OrderView, PositionView
+from quintex.core.records import AccountRisk, Bill, Fill, OrderView, PositionView
 from quintex.okx import render, wspush
 from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
 from quintex.runtime.query import State
@@ -117,14 +117,17 @@ class FillsChannel(_PerUser):
 
 class AccountChannel(_PerUser):
     """`account`: a snapshot after the ack, the changed currencies after every change, and a snapshot
-    every few seconds unless `extraParams` says `{"updateInterval": "0"}`. Snapshots carry equity with the
-    positions' upl and the margin fields; a change push carries the changed cash and frozen amounts."""
+    every few seconds unless `extraParams` says `{"updateInterval": "0"}`. Every push is `account/balance`'s
+    object: equity with the positions' upl, the margin fields and the account-level USD figures, which the
+    `BalanceChanged` event does not carry: the changes, like the snapshots, read the durable state through the
+    query port (the fan-out's timer calls `flush_changes`)."""
 
     name = "account"
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.changed: dict[int, dict[str, BalanceView]] = {}
+        self.changed: dict[int, dict[str, int]] = {}
+        """Per account with subscribers: the currencies changed since the last flush, with their latest time."""
 
     def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
         ccy = text(arg, "ccy")
@@ -143,18 +146,19 @@ class AccountChannel(_PerUser):
 
     def on_balance(self, event: BalanceChanged) -> None:
         if event.uid in self.by_user:
-            view = BalanceView(event.ccy, event.cash, event.frozen, event.ts)
-            self.changed.setdefault(event.uid, {})[event.ccy] = view
+            self.changed.setdefault(event.uid, {})[event.ccy] = event.ts
 
-    def flush_changes(self) -> None:
-        for uid, changed in self.changed.items():
+    def flush_changes(self, state: State) -> None:
+        """Push each account's changed currencies as they are now."""
+        changed, self.changed = self.changed, {}
+        for uid, ccys in changed.items():
+            risks = [r for r in state.account_risks(uid) if r.ccy in ccys]
             for topic in self.by_user.get(uid, ()):
                 ccy = topic.key[2]  # type: ignore[index]
-                views = [v for v in changed.values() if not ccy or v.ccy == ccy]
-                if views:
-                    ts = max(v.u_time for v in views)
-                    topic.publish(orjson.dumps([render.balance(views, ts)]), EVENT_UPDATE)
-        self.changed.clear()
+                shown = [r for r in risks if not ccy or r.ccy == ccy]
+                if shown:
+                    ts = max(ccys[r.ccy] for r in shown)
+                    topic.publish(_account(state, uid, shown, ts), EVENT_UPDATE)
 
     def periodic_due(self) -> bool:
         """Some topic is due its periodic snapshot (`flush_periodic` reads the durable state then)."""
@@ -173,7 +177,14 @@ class AccountChannel(_PerUser):
     def _snapshot(self, topic: Topic, state: State) -> bytes:
         _, uid, ccy, _ = cast(tuple[str, int, str, bool], topic.key)
         held = [r for r in state.account_risks(uid) if (r.cash or r.frozen or r.eq) and (not ccy or r.ccy == ccy)]
-        return orjson.dumps([render.account_balance(held, self.ctx.now_ms())])
+        return _account(state, uid, held, self.ctx.now_ms())
+
+
+def _account(state: State, uid: int, risks: list[AccountRisk], ts: int) -> bytes:
+    """The `account` push's data: `account/balance`'s object, the account-level USD figures included."""
+    user = state.user(uid)
+    acct_lv = user.acct_lv if user is not None else AcctLv.FUTURES
+    return orjson.dumps([render.account_balance(risks, ts, summary=state.account_summary(uid), acct_lv=acct_lv)])
 
 
 def _periodic(arg: dict[str, Any]) -> bool:
