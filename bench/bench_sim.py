@@ -1,7 +1,8 @@
 """Simulated market throughput on a manual clock, and replay of a recorded trades file.
 
 1. Simulated hours per wall-clock minute, agents on (the packaged makers and takers, 500 ms steps), for
-   one instrument (BTC-USDT) and for all default instruments: straight on the engine (`OfflineMarket`), and
+   one spot pair (BTC-USDT), one swap (BTC-USDT-SWAP), the 5 spot pairs and all 18 default instruments (the
+   swaps and the live futures too): straight on the engine (`OfflineMarket`), and
    through the runtime as `quintex serve --clock manual` runs it (`MarketDriver.advance`: the sequencer,
    market data and history folded from every batch; no journal, no HTTP).
 2. Replay of a recorded trades file (OKX's trades CSV format; synthetic rows, 20 trades a second), rows per
@@ -45,9 +46,10 @@ def listed() -> Engine:
     return engine
 
 
-def only(config: MarketConfig, inst_id: str) -> MarketConfig:
-    return replace(config, makers=tuple(replace(m, instruments=(inst_id,)) for m in config.makers),
-                   takers=tuple(replace(t, instruments=(inst_id,)) for t in config.takers))
+def only(config: MarketConfig, *names: str) -> MarketConfig:
+    """The agents on the instruments `names` (instIds or instTypes) only."""
+    return replace(config, makers=tuple(replace(m, instruments=names) for m in config.makers),
+                   takers=tuple(replace(t, instruments=names) for t in config.takers))
 
 
 def offline_hours_per_minute(config: MarketConfig, sim_ms: int) -> tuple[float, int]:
@@ -120,20 +122,21 @@ def main() -> None:
     args = parser.parse_args()
     sim_ms = int(args.minutes * 60_000)
     config = load_market_config()
-    one = only(config, "BTC-USDT")
+    setups = (("one spot pair (BTC-USDT)", only(config, "BTC-USDT")),
+              ("one swap (BTC-USDT-SWAP)", only(config, "BTC-USDT-SWAP")),
+              ("the 5 spot pairs", only(config, "SPOT")),
+              ("all 18 default instruments", config))
 
     print(f"simulated market, manual clock, {args.minutes:g} simulated minutes per run, "
           f"median of {args.repeat}")
-    print(f"{'setup':<44}{'sim h / wall min':>18}{'commands / sim h':>18}")
-    for name, cfg in (("one instrument (BTC-USDT), on the engine", one),
-                      ("5 default instruments, on the engine", config)):
+    print(f"{'setup':<56}{'sim h / wall min':>18}{'commands / sim h':>18}")
+    for name, cfg in setups:
         runs = [offline_hours_per_minute(cfg, sim_ms) for _ in range(args.repeat)]
         per_hour = runs[0][1] * HOUR_MS / sim_ms
-        print(f"{name:<44}{median([r[0] for r in runs]):>18.1f}{per_hour:>18,.0f}")
-    for name, cfg in (("one instrument, through the runtime", one),
-                      ("5 default instruments, through the runtime", config)):
+        print(f"{name + ', on the engine':<56}{median([r[0] for r in runs]):>18.1f}{per_hour:>18,.0f}")
+    for name, cfg in setups:
         runs = [runtime_hours_per_minute(cfg, sim_ms) for _ in range(args.repeat)]
-        print(f"{name:<44}{median(runs):>18.1f}{'':>18}")
+        print(f"{name + ', through the runtime':<56}{median(runs):>18.1f}{'':>18}")
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "BTC-USDT-trades.csv"

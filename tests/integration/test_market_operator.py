@@ -57,7 +57,7 @@ def test_a_live_server_on_a_manual_clock_is_shocked_paused_saved_restored_and_re
     server = Server(data_dir, "--market", "live", "--clock", "manual", "--durability", "os")
     try:
         code, out = cli(server, capsys, "market", "status")
-        assert code == 0 and "clock:  manual" in out and "agents: 10, running" in out
+        assert code == 0 and "clock:  manual" in out and "agents: 36, running" in out
         bid, ask, depth_bids, depth_asks = best(server, "BTC-USDT")
         assert depth_bids >= 10 and depth_asks >= 10 and ask > bid
 
@@ -97,7 +97,7 @@ def test_a_live_server_on_a_manual_clock_is_shocked_paused_saved_restored_and_re
     try:
         assert cli(again, capsys, "market", "snapshots")[1].split() == ["calm", "initial"]
         code, out = cli(again, capsys, "market", "status")
-        assert code == 0 and "agents: 10" in out
+        assert code == 0 and "agents: 36" in out
         bid_again, _, depth, _ = best(again, "BTC-USDT")
         assert depth >= 10 and abs(bid_again / bid - 1) < D("0.01")
     finally:
@@ -134,7 +134,10 @@ def test_the_operator_api_needs_the_admin_token_and_checks_what_it_is_given() ->
         assert admin(exchange, "GET", "/admin/market", token="wrong")[0] == 401
         status, body = admin(exchange, "GET", "/admin/market")
         assert (status, body["clock"]) == (200, "accelerated:10")
-        assert set(body["index"]) == {"BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC"}
+        assert {inst_id for inst_id in body["index"] if not inst_id.startswith(("BTC-USDT-2", "BTC-USD-2"))} == {
+            "BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC", "BTC-USDT-SWAP", "ETH-USDT-SWAP", "SOL-USDT-SWAP",
+            "BTC-USD-SWAP", "ETH-USD-SWAP"}
+        assert len(body["index"]) == 18, "and the 8 live futures"
         assert admin(exchange, "POST", "/admin/market/shock", {"ccy": "BTC", "pct": "a lot"}) == (
             400, {"error": 'pct must be a decimal string like "-20"'})
         assert admin(exchange, "POST", "/admin/market/shock", {"ccy": "BTC", "pct": "-100"})[0] == 400

@@ -28,7 +28,7 @@ SNAPSHOT_DIR = "snapshots"
 def add_market_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--market", choices=["live", "off"], default="live",
                         help="live: simulated prices, market makers and takers trade every listed "
-                             "spot pair; "
+                             "spot pair, swap and future; "
                              "off: a quiet exchange where only users trade, each currency's index price "
                              "standing at the market config's price until `quintex market set|shock` moves "
                              "it (default: %(default)s)")

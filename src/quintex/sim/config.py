@@ -18,7 +18,7 @@ DEFAULT_CONFIG = "market.toml"
 SOURCES = ("gbm", "fixed", "candles", "trades")
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
-_TOP_KEYS = {"seed", "step_ms", "prices", "agents"}
+_TOP_KEYS = {"seed", "step_ms", "futures_carry", "prices", "agents"}
 _SOURCE_KEYS = {
     "gbm": {"start", "drift", "volatility", "jumps_per_day", "jump_mean", "jump_stdev"},
     "fixed": {"price"},
@@ -26,8 +26,8 @@ _SOURCE_KEYS = {
     "trades": {"file", "tape", "tape_slippage_bps", "tape_funding"},
 }
 _AGENT_KEYS = {
-    "maker": {"levels", "spread_ticks", "step_bps", "notional", "growth", "skew_bps", "funding"},
-    "taker": {"rate", "notional", "dispersion", "slippage_bps", "funding"},
+    "maker": {"levels", "spread_ticks", "step_bps", "notional", "growth", "skew_bps", "basis_pull", "funding"},
+    "taker": {"rate", "notional", "dispersion", "slippage_bps", "max_position", "funding"},
 }
 
 
@@ -57,6 +57,8 @@ class MakerConfig:
     notional: Decimal = Decimal(2500)
     growth: Decimal = Decimal("1.25")
     skew_bps: Decimal = Decimal(20)
+    basis_pull: Decimal = Decimal(1)
+    """Contracts: the quotes lean against the mark's premium over the fair price by this share of it."""
     funding: Decimal = Decimal(2_000_000)
 
 
@@ -68,6 +70,8 @@ class TakerConfig:
     notional: Decimal = Decimal(1000)
     dispersion: float = 1.0
     slippage_bps: Decimal = Decimal(25)
+    max_position: Decimal = Decimal(50_000)
+    """Contracts: the USD value of a position at which the taker only closes."""
     funding: Decimal = Decimal(1_000_000)
 
 
@@ -75,6 +79,8 @@ class TakerConfig:
 class MarketConfig:
     seed: int = 1
     step_ms: int = 500
+    futures_carry: Decimal = Decimal("0.05")
+    """A future's fair price is its index × (1 + futures_carry × years to its expiry)."""
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     makers: tuple[MakerConfig, ...] = ()
     takers: tuple[TakerConfig, ...] = ()
@@ -159,6 +165,7 @@ def parse_market_config(text: str, name: str, base_dir: Path) -> MarketConfig:
         raise MarketConfigError(f"{name}: agent names must differ; {', '.join(duplicates)} is used twice")
     return MarketConfig(
         seed=top.integer("seed", 1, minimum=0), step_ms=top.integer("step_ms", 500, minimum=10),
+        futures_carry=top.decimal("futures_carry", MarketConfig().futures_carry, positive=False),
         sources=sources,
         makers=tuple(a for a in parsed if isinstance(a, MakerConfig)),
         takers=tuple(a for a in parsed if isinstance(a, TakerConfig)),
@@ -190,7 +197,8 @@ def _instruments(t: _Table) -> tuple[str, ...] | None:
     if value == "*":
         return None
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise MarketConfigError(f'{t.where}: instruments must be "*" or a list of instIds')
+        raise MarketConfigError(f'{t.where}: instruments must be "*" or a list of instIds and instTypes '
+                                '(SPOT, SWAP, FUTURES)')
     return tuple(value)
 
 
@@ -209,10 +217,10 @@ def _agent(t: _Table) -> MakerConfig | TakerConfig:
             spread_ticks=t.integer("spread_ticks", d.spread_ticks),
             step_bps=t.decimal("step_bps", d.step_bps), notional=t.decimal("notional", d.notional),
             growth=t.decimal("growth", d.growth), skew_bps=t.decimal("skew_bps", d.skew_bps, positive=False),
-            funding=t.decimal("funding", d.funding))
+            basis_pull=t.decimal("basis_pull", d.basis_pull, positive=False), funding=t.decimal("funding", d.funding))
     d2 = TakerConfig(name, None)
     return TakerConfig(
         name, _instruments(t), rate=t.number("rate", d2.rate), notional=t.decimal("notional", d2.notional),
         dispersion=t.number("dispersion", d2.dispersion),
         slippage_bps=t.decimal("slippage_bps", d2.slippage_bps, positive=False),
-        funding=t.decimal("funding", d2.funding))
+        max_position=t.decimal("max_position", d2.max_position), funding=t.decimal("funding", d2.funding))

@@ -8,13 +8,16 @@ Decimal factor once per step.
 The exchange's indexes (`indexes()`, what the core marks contracts against) are each currency's USD index
 (`BTC-USD`: its USD price) and USDT index (`BTC-USDT`: its USD price over USDT's, so they are equal while
 USDT is worth 1 USD); USDT has only its USD index, `USDT-USD`.
+
+A swap or future is priced as its underlying (`uly`, `BTC-USDT` or `BTC-USD`): the same legs, USD itself being
+worth 1, so a contract's index is the exchange's index of its `uly`.
 """
 from __future__ import annotations
 
 import math
 import random
 from dataclasses import dataclass
-from decimal import Context, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, Protocol
 
 from quintex.core.instruments import Instrument
@@ -26,6 +29,7 @@ MS_PER_YEAR = 365.25 * 24 * 3600 * 1000
 MS_PER_DAY = 24 * 3600 * 1000
 ONE = Decimal(1)
 USDT = "USDT"
+USD = "USD"
 
 
 class PriceSource(Protocol):
@@ -123,6 +127,23 @@ class GbmPrice:
         self._rng.setstate((version, tuple(internal), gauss_next))
 
 
+def sig_round(value: Decimal, digits: int) -> Decimal:
+    """`value` rounded to `digits` significant digits (zero when not positive)."""
+    if value <= 0:
+        return Decimal(0)
+    exponent = value.adjusted() - digits + 1
+    rounded = value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_EVEN)
+    return rounded.quantize(ONE) if exponent > 0 else rounded
+
+
+def legs(inst: Instrument) -> tuple[str, str]:
+    """The (base, quote) an instrument's price is quoted in: a spot pair's own, a contract's underlying's."""
+    if inst.uly:
+        base, _, quote = inst.uly.partition("-")
+        return base, quote
+    return inst.base_ccy, inst.quote_ccy
+
+
 def poisson(rng: random.Random, mean: float) -> int:
     """A Poisson draw (Knuth's method; the means here are small)."""
     if mean <= 0:
@@ -141,13 +162,17 @@ class Prices:
         self.sources = sources
 
     def usd(self, ccy: str) -> Decimal:
+        """`ccy`'s price in USD (USD's own is 1)."""
         source = self.sources.get(ccy)
         if source is None:
+            if ccy == USD:
+                return ONE
             raise LookupError(f"no price source for {ccy}")
         return source.price()
 
     def index(self, inst: Instrument) -> Decimal:
-        return PRICE.divide(self.usd(inst.base_ccy), self.usd(inst.quote_ccy))
+        base, quote = legs(inst)
+        return PRICE.divide(self.usd(base), self.usd(quote))
 
     def indexes(self) -> tuple[IndexPrice, ...]:
         """The USDT and USD index of every priced currency (`BTC-USDT`, `BTC-USD`, ...; USDT's is `USDT-USD`)."""
@@ -161,7 +186,8 @@ class Prices:
         return tuple(out)
 
     def prices(self, inst: Instrument) -> bool:
-        return inst.base_ccy in self.sources and inst.quote_ccy in self.sources
+        """Whether every currency `inst` is priced in (and a contract settles in) has a price."""
+        return all(ccy in self.sources or ccy == USD for ccy in (*legs(inst), inst.settle_ccy or USD))
 
     def advance(self, now_ms: int) -> None:
         for source in self.sources.values():
@@ -171,7 +197,8 @@ class Prices:
         """Set `ccy`'s USD price now; the new price."""
         if not px > 0:
             raise ValueError(f"a price must be positive, not {px}")
-        self.usd(ccy)
+        if ccy not in self.sources:
+            raise LookupError(f"no price source for {ccy}")
         self.sources[ccy].set(PRICE.plus(px))
         return self.usd(ccy)
 

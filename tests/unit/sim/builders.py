@@ -16,23 +16,23 @@ from quintex.sim.offline import OfflineMarket
 T0 = 1_700_000_000_000
 
 
-def listed_engine() -> Engine:
+def listed_engine(start_ms: int = T0) -> Engine:
     engine = Engine()
     for cmd in load_listing(None):
-        engine.apply(cmd, T0)
+        engine.apply(cmd, start_ms)
     return engine
 
 
 class Session:
     """The default market on a fresh engine, with market data folded from every event."""
 
-    def __init__(self, config: MarketConfig | None = None, seed: int = 1) -> None:
-        self.engine = listed_engine()
+    def __init__(self, config: MarketConfig | None = None, seed: int = 1, start_ms: int = T0) -> None:
+        self.engine = listed_engine(start_ms)
         self.market_data = MarketData()
         self.events: list[Event] = []
         config = replace(config or load_market_config(), seed=seed)
         self.market = Market(config, self.engine.instruments.values())
-        self.offline = OfflineMarket(self.engine, self.market, T0, self._sink)
+        self.offline = OfflineMarket(self.engine, self.market, start_ms, self._sink)
         self.offline.start()
 
     def _sink(self, events: list[Event]) -> None:

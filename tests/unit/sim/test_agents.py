@@ -7,8 +7,8 @@ from itertools import pairwise
 
 from quintex.core.commands import CancelOrder, Deposit, PlaceOrder
 from quintex.core.enums import Side
-from quintex.sim.agents import Maker, nice_step, sig_round
-from quintex.sim.market import EngineView
+from quintex.sim.agents import Maker, nice_step
+from quintex.sim.prices import sig_round
 
 from .builders import Session
 
@@ -23,7 +23,7 @@ def test_a_maker_quotes_its_levels_a_few_ticks_around_the_index_then_on_a_grid()
     session = Session()
     mm = maker(session, "BTC-USDT")
     inst = session.engine.instruments["BTC-USDT"]
-    ladder = mm.ladder(EngineView(session.engine, session.market.prices), inst)
+    ladder = mm.ladder(session.market.view(session.engine, session.now_ms), inst)
     bids = sorted((px for side, px in ladder if side is Side.BUY), reverse=True)
     asks = sorted(px for side, px in ladder if side is Side.SELL)
     assert len(bids) == len(asks) == mm.config.levels
@@ -39,10 +39,10 @@ def test_a_maker_long_of_inventory_shifts_its_quotes_down() -> None:
     session = Session()
     mm = maker(session, "ETH-USDT")
     inst = session.engine.instruments["ETH-USDT"]
-    view = EngineView(session.engine, session.market.prices)
+    view = session.market.view(session.engine, session.now_ms)
     neutral = mm.ladder(view, inst)
     session.offline.apply([Deposit(mm.uid, "ETH", D(2000))])
-    long = mm.ladder(EngineView(session.engine, session.market.prices), inst)
+    long = mm.ladder(session.market.view(session.engine, session.now_ms), inst)
     best = max(px for side, px in neutral if side is Side.BUY)
     assert max(px for side, px in long if side is Side.BUY) < best
 
@@ -52,10 +52,10 @@ def test_a_maker_keeps_its_resting_orders_while_the_index_stands_still() -> None
     session.run(2)
     session.market.paused = True
     mm = maker(session, "SOL-USDT")
-    view = EngineView(session.engine, session.market.prices)
+    view = session.market.view(session.engine, session.now_ms)
     assert mm.act(view, random.Random(1), 500) == []
     session.market.prices.set("SOL", session.market.prices.usd("SOL") * D("1.01"))
-    moved = mm.act(EngineView(session.engine, session.market.prices), random.Random(1), 500)
+    moved = mm.act(session.market.view(session.engine, session.now_ms), random.Random(1), 500)
     assert any(isinstance(c, CancelOrder) for c in moved) and any(isinstance(c, PlaceOrder) for c in moved)
 
 

@@ -15,6 +15,9 @@ def test_the_packaged_config_prices_every_default_currency_and_runs_a_maker_and_
     assert config.sources["USDT"].kind == "fixed" and config.sources["BTC"].gbm is not None
     assert [m.name for m in config.makers] == ["mm"] and [t.name for t in config.takers] == ["taker"]
     assert config.makers[0].levels >= 10
+    assert (config.futures_carry, config.makers[0].basis_pull, config.takers[0].max_position) == (
+        Decimal("0.05"), Decimal(1), Decimal(50000))
+    assert config.makers[0].instruments is None, "every spot pair, swap and future"
 
 
 def test_a_config_file_names_replay_files_relative_to_itself(tmp_path: Path) -> None:
@@ -36,6 +39,9 @@ def test_a_config_file_names_replay_files_relative_to_itself(tmp_path: Path) -> 
     ('[[agents]]\nkind = "maker"\n[[agents]]\nkind = "maker"\n', "maker is used twice"),
     ('[[agents]]\nkind = "spoofer"\n', "kind must be maker or taker"),
     ('[[agents]]\nkind = "taker"\ninstruments = "BTC-USDT"\n', 'instruments must be .* or a list of instIds'),
+    ('futures_carry = "-0.01"\n', "futures_carry must be a non-negative decimal"),
+    ('[[agents]]\nkind = "maker"\nmax_position = 5\n', "unknown key max_position"),
+    ('[[agents]]\nkind = "taker"\nmax_position = 0\n', "max_position must be positive"),
     ("seed = [", "not valid TOML"),
 ])
 def test_a_bad_config_says_where_and_why(text: str, message: str) -> None:

@@ -38,7 +38,7 @@ def test_within_10_simulated_seconds_every_spot_pair_has_a_deep_book_around_the_
     session.run(10)
     traded = {e.inst_id for e in session.events if isinstance(e, TradeExecuted)}
     spot = {inst_id: inst for inst_id, inst in session.engine.instruments.items() if inst.inst_type is InstType.SPOT}
-    assert traded == set(spot) and len(spot) == 5
+    assert traded >= set(spot) and len(spot) == 5
     for inst_id, inst in spot.items():
         bids, asks = session.engine.book(inst_id, 50)
         assert len(bids) >= 10 and len(asks) >= 10, inst_id
