@@ -114,3 +114,23 @@ def test_balance_totals_in_usd_by_account_mode() -> None:
         assert theirs["notionalUsdForSwap"] == "3000"
 
     run(scenario, venue)
+
+
+def test_max_size_counts_margin_and_the_closable_position() -> None:
+    venue, alice, bob = market()
+
+    async def scenario(s: Session) -> None:
+        (empty,) = await s.ok("account/max-size", alice, instId=SWAP, tdMode="cross", px="60000")
+        # one contract at 60000 and 10x: 60 of margin and 0.3 of taker fee; 10000 / 60.3 = 165.8
+        assert (empty["maxBuy"], empty["maxSell"]) == ("165", "165")
+        await s.place_ok(bob, **contract_order(side="sell"))
+        await s.place_ok(alice, **contract_order())
+        (held,) = await s.ok("account/max-size", alice, instId=SWAP, tdMode="cross", px="60000")
+        # 9998.5 − 300 of the position's margin = 9698.5 → 160 more; a sell also closes the 5 held
+        assert (held["maxBuy"], held["maxSell"]) == ("160", "165")
+        (avail,) = await s.ok("account/max-avail-size", alice, instId=SWAP, tdMode="cross")
+        assert (avail["availBuy"], avail["availSell"]) == ("9698.5", "9698.5")
+        cash = await s.get("account/max-size", alice, instId=SWAP, tdMode="cash")
+        assert cash.body["code"] == "51010"
+
+    run(scenario, venue)

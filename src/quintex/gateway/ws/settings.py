@@ -21,8 +21,8 @@ class WsSettings:
     `updateInterval`: "0" none, "2000", "3000" or "4000" ms)."""
     max_message_bytes: int = 64 * 1024
     """Larger client messages close the connection with 1009, as OKX does."""
-    mark_heartbeat_s: float = 10.0
-    """`mark-price` repeats an unchanged mark this often."""
+    mark_heartbeat_s: float = 1.0
+    """`mark-price` repeats an unchanged mark this often (issue 11: at least once a second; OKX: every 10 s)."""
     index_heartbeat_s: float = 60.0
     """`index-tickers` repeats an unchanged index this often."""
     funding_heartbeat_s: float = 60.0

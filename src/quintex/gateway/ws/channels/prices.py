@@ -2,7 +2,7 @@
 `mark-price-candle{bar}`, `index-candle{bar}` (/business), all read from the market data's price feeds.
 
 Index and mark price events mark what changed; the 100 ms timer pushes it. `mark-price` pushes a mark when it
-changed and repeats it every `mark_heartbeat_s` (10 s) otherwise, `index-tickers` likewise every
+changed and repeats it every `mark_heartbeat_s` (1 s) otherwise, `index-tickers` likewise every
 `index_heartbeat_s` (60 s), `price-limit` only on change; each pushes the current value right after the ack.
 Index channels take an index (`BTC-USDT`) or, leniently, an instrument meaning its index (hummingbot
 subscribes with its swap's instId); a spot pair's mark price is its index (OKX's MARGIN mark price).
