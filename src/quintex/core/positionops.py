@@ -49,7 +49,7 @@ class PositionOps:
             return [CommandRejected(Reject.AMOUNT_NOT_POSITIVE)]
         ccy = position.ccy
         if cmd.add:
-            if cmd.amt > margin.avail_eq(s, cmd.uid, ccy):
+            if cmd.amt > margin.margin_capacity(s, cmd.uid, ccy):
                 return [CommandRejected(Reject.TRANSFER_INSUFFICIENT_BALANCE)]
             moved = cmd.amt
         else:

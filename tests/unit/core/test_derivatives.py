@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quintex.core.commands import AdjustMargin, ClosePosition, PlaceOrder, SetLeverage, UpdateIndexPrices
+from quintex.core.commands import (
+    AdjustMargin,
+    ClosePosition,
+    PlaceOrder,
+    SetAccountLevel,
+    SetLeverage,
+    UpdateIndexPrices,
+)
 from quintex.core.enums import (
     AcctLv,
     BillSubType,
@@ -324,3 +331,36 @@ def test_a_leverage_change_reaches_open_positions() -> None:
     after = x.engine.snapshot()
     assert (after["positions"], after["levers"], after["trading"]) == (before["positions"], before["levers"],
                                                                       before["trading"])
+
+
+def test_multi_currency_margin_is_the_whole_account_in_usd() -> None:
+    x = _exchange()
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(60000)), IndexPrice("BTC-USD", D(60000)),
+                               IndexPrice("USDT-USD", D(1)))))
+    futures_mode, multi = _trader(x, "futures", BTC="1"), _trader(x, "multi", BTC="1")
+    x.apply(SetAccountLevel(multi, AcctLv.MULTI_CURRENCY))
+    bob = _trader(x, "bob", USDT="100000")
+    _order(x, bob, "sell", "10", "60000")
+    assert _reject(_order(x, futures_mode, "buy", "5", "60000")) is Reject.INSUFFICIENT_BALANCE  # no USDT
+    assert isinstance(_order(x, multi, "buy", "5", "60000")[0], OrderAccepted)  # its BTC is margin
+    summary = x.engine.account_summary(multi)
+    # 1 BTC at 60000 less the 1.5 USDT fee; 3000 notional: mmr 12 + liquidation fee 1.5
+    assert (summary.adj_eq, summary.mmr, summary.imr) == (D("59998.5"), D("13.5"), D(300))
+    (risk,) = x.engine.position_risks(multi)
+    assert risk.mgn_ratio == summary.mgn_ratio == D("59998.5") / D("13.5") // D("1e-16") * D("1e-16")
+
+
+def test_a_multi_currency_account_is_liquidated_on_its_account_margin_ratio() -> None:
+    x = _exchange()
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(60000)), IndexPrice("BTC-USD", D(60000)),
+                               IndexPrice("USDT-USD", D(1)))))
+    multi = _trader(x, "multi", USDT="650")
+    x.apply(SetAccountLevel(multi, AcctLv.MULTI_CURRENCY))
+    bob = _trader(x, "bob", USDT="100000")
+    _order(x, bob, "sell", "10", "60000")
+    _order(x, multi, "buy", "10", "60000")
+    _order(x, bob, "buy", "10", "53000")
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(54000)), IndexPrice("USDT-USD", D(1)))))
+    assert x.engine.positions(multi)  # 647 − 600 covers 21.6 + 2.7
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(53500)), IndexPrice("USDT-USD", D(1)))))
+    assert x.engine.positions(multi) == []

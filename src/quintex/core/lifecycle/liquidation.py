@@ -6,6 +6,9 @@ fallen to 1 or below is liquidated, in the order the accounts were first seen ho
 - A settlement currency's cross positions at or below the cross ratio 1 first lose the account's pending
   orders on contracts of that currency (`cancelSource` 3, risk cancellation); if the ratio is still at or below 1
   every cross position of that currency is closed whole the same way (choice: OKX may liquidate in steps).
+- In multi-currency mode cross margin is the account's: at an account margin ratio (adjEq / (mmr + liquidation
+  fees), in USD) at or below 1 the account loses its pending contract orders, then every cross position; what
+  a currency's cash is left owing stays a liability there (borrowing is issue 13's).
 
 A liquidation fill is billed as `type` 5 (`subType` 104 long / 105 short) and charges a penalty of its value ×
 `LIQUIDATION_PENALTY_RATE` to the insurance fund (the position's `liqPenalty`). An account left with a negative
@@ -35,6 +38,13 @@ def check(s: State, trading: Trading) -> list[Event]:
         for position in margin.isolated_at_risk(s, uid):
             events += _cancel(s, trading, uid, partial(_closes, position))
             events += _liquidate(s, trading, position)
+        if margin.multi_currency(s, uid):
+            if margin.account_at_risk(s, uid):
+                events += _cancel(s, trading, uid, _any)
+                if margin.account_at_risk(s, uid):
+                    for position in [p for p in s.positions.of_user(uid) if p.mgn_mode is MgnMode.CROSS]:
+                        events += _liquidate(s, trading, position)
+            continue
         for ccy in margin.cross_at_risk(s, uid):
             events += _cancel(s, trading, uid, partial(_settles_in, ccy))
             if ccy in margin.cross_at_risk(s, uid):
@@ -49,6 +59,10 @@ def _closes(position: Position, order: Order) -> bool:
     """A pending closing order of `position`."""
     return order.reduce_only and order.inst.inst_id == position.inst_id and \
         order.td_mode.value == position.mgn_mode.value and order.pos_side is position.pos_side
+
+
+def _any(order: Order) -> bool:
+    return True
 
 
 def _settles_in(ccy: str, order: Order) -> bool:

@@ -102,13 +102,13 @@ class Derivative:
         need = _margin_for(s, order, order.sz, px)
         if not need:
             return None, []
-        if need > margin.avail_eq(s, order.uid, ccy):
+        if need > margin.margin_capacity(s, order.uid, ccy):
             return Reject.INSUFFICIENT_BALANCE, []
         order.frozen_ccy, order.frozen = ccy, need
         return None, [s.ledger.freeze(order.uid, ccy, need, s.ts)]
 
     def available(self, s: State, uid: int, ccy: str) -> Decimal:
-        return margin.avail_eq(s, uid, ccy)
+        return margin.margin_capacity(s, uid, ccy)
 
     def amend_delta(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Decimal:
         if order.reduce_only:
@@ -134,7 +134,7 @@ class Derivative:
         if td_mode not in _MARGIN_MODES:
             return Reject.TD_MODE_UNSUPPORTED
         mgn_mode = _MARGIN_MODES[td_mode]
-        avail = max(margin.avail_eq(s, uid, inst.settle_ccy), ZERO)
+        avail = max(margin.margin_capacity(s, uid, inst.settle_ccy), ZERO)
         sizes = []
         for side in (Side.BUY, Side.SELL):
             at = px or _reference_px(s, inst, side)
@@ -152,7 +152,7 @@ class Derivative:
     def max_avail_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode) -> MaxAvailSize | Reject:
         if td_mode not in _MARGIN_MODES:
             return Reject.TD_MODE_UNSUPPORTED
-        avail = max(margin.avail_eq(s, uid, inst.settle_ccy), ZERO)
+        avail = max(margin.margin_capacity(s, uid, inst.settle_ccy), ZERO)
         return MaxAvailSize(inst.inst_id, avail, avail)
 
     def settle(self, s: State, order: Order, px: Decimal, qty: Decimal, exec_type: ExecType,

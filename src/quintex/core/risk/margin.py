@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 
 from .. import pricing
-from ..enums import CtType, InstType, MgnMode
+from ..enums import AcctLv, CtType, InstType, MgnMode
 from ..instruments import Instrument
 from ..ledger.ledger import Balance
 from ..num import MONEY, ONE, ZERO, mul
@@ -73,6 +73,26 @@ def avail_eq(s: State, uid: int, ccy: str) -> Decimal:
             imr += f.imr
             upl += f.upl
     return free - imr + min(upl, ZERO)
+
+
+def multi_currency(s: State, uid: int) -> bool:
+    """Multi-currency (and portfolio) margin: cross margin is the whole account's, in USD."""
+    return s.users.by_uid[uid].acct_lv in (AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO)
+
+
+def margin_capacity(s: State, uid: int, ccy: str) -> Decimal:
+    """What new margin in `ccy` may use: in Futures mode that currency's available equity; in multi-currency
+    mode the whole account's, in USD, at `ccy`'s USD index (the currency's own when it has no index)."""
+    px = usd_px(s, ccy) if multi_currency(s, uid) else None
+    if not px:
+        return avail_eq(s, uid, ccy)
+    return _round(MONEY.divide(account_summary(s, uid).avail_eq, px))
+
+
+def account_at_risk(s: State, uid: int) -> bool:
+    """Multi-currency mode: the account's margin ratio (adjEq / (mmr + liquidation fees)) is at or below 1."""
+    ratio = account_summary(s, uid).mgn_ratio
+    return ratio is not None and ratio <= ONE
 
 
 def isolated_at_risk(s: State, uid: int) -> list[Position]:
@@ -141,7 +161,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         mmr += mul(r.mmr + mul(r.cross_notional, TAKER_RATE), px)
         upl += mul(r.iso_upl + r.cross_upl, px)
         froz += mul(r.frozen, px)
-        avail += mul(max(r.avail_eq, ZERO), px)
+        avail += mul(r.avail_eq, px)
     for f in _figures(s, uid):
         inst_type = f.inst.inst_type
         if inst_type in notional:
@@ -186,6 +206,9 @@ def position_risks(s: State, uid: int) -> list[PositionRisk]:
         if bal is not None:
             accounts[ccy] = _account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy], usd_px(s, ccy))
     risks = [_position_risk(s, f, figures, accounts.get(f.position.ccy)) for f in figures]
+    if figures and multi_currency(s, uid):
+        ratio = account_summary(s, uid).mgn_ratio
+        risks = [r._replace(mgn_ratio=ratio) if r.position.mgn_mode is MgnMode.CROSS else r for r in risks]
     return sorted(risks, key=lambda r: (r.position.c_time, r.position.pos_id), reverse=True)
 
 

@@ -27,7 +27,7 @@ def relever(s: State, uid: int, positions: list[Position], lever: Decimal) -> li
             p.lever = lever
     lowered = any(lever < old for old in before.values())
     for ccy, need in needs.items():
-        if lowered and margin.avail_eq(s, uid, ccy) < need:
+        if lowered and margin.margin_capacity(s, uid, ccy) < need:
             for p in positions:
                 p.lever = before[p.pos_id]
             return Reject.LEVER_INSUFFICIENT_MARGIN
