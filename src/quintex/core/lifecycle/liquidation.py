@@ -35,7 +35,10 @@ from ..trading import Trading
 def check(s: State, trading: Trading) -> list[Event]:
     events: list[Event] = []
     for uid in list(s.positions.by_user):
-        for position in margin.isolated_at_risk(s, uid):
+        isolated, crossed = margin.at_risk(s, uid)
+        if not isolated and not crossed and not margin.multi_currency(s, uid):
+            continue
+        for position in isolated:
             events += _cancel(s, trading, uid, partial(_closes, position))
             events += _liquidate(s, trading, position)
         if margin.multi_currency(s, uid):
@@ -45,7 +48,7 @@ def check(s: State, trading: Trading) -> list[Event]:
                     for position in [p for p in s.positions.of_user(uid) if p.mgn_mode is MgnMode.CROSS]:
                         events += _liquidate(s, trading, position)
             continue
-        for ccy in margin.cross_at_risk(s, uid):
+        for ccy in crossed:
             events += _cancel(s, trading, uid, partial(_settles_in, ccy))
             if ccy in margin.cross_at_risk(s, uid):
                 for position in [p for p in s.positions.of_user(uid)

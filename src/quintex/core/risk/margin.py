@@ -42,13 +42,17 @@ class _Figures:
     def __init__(self, s: State, position: Position) -> None:
         inst = s.instruments[position.inst_id]
         self.position, self.inst = position, inst
-        mark = pricing.mark_price(s, inst)
-        self.mark = mark
-        size = position.size
+        mark = self.mark = s.mark_prices.get(position.inst_id)
+        size = abs(position.pos)
         px = mark if mark is not None else (position.avg_px or None)
-        self.notional = contracts.value(inst, size, px) if px else position.cost
-        self.upl = contracts.upl(inst, position.long, size, position.cost, px) if px else ZERO
-        self.mmr = mul(self.notional, mmr_rate(inst, position.mgn_mode, size))
+        if px:
+            cost = position.cost
+            notional = self.notional = contracts.value(inst, size, px)
+            gain = cost - notional if inst.ct_type is CtType.INVERSE else notional - cost
+            self.upl = gain if position.long else -gain
+        else:
+            self.notional, self.upl = position.cost, ZERO
+        self.mmr = MONEY.multiply(self.notional, mmr_rate(inst, position.mgn_mode, size))
 
     @property
     def imr(self) -> Decimal:
@@ -95,26 +99,40 @@ def account_at_risk(s: State, uid: int) -> bool:
     return ratio is not None and ratio <= ONE
 
 
+def at_risk(s: State, uid: int) -> tuple[list[Position], list[str]]:
+    """The account's isolated positions whose margin ratio is at or below 1, and the settlement currencies whose
+    cross margin ratio is (one pass over its positions: the liquidation check runs it on every index update)."""
+    isolated: list[Position] = []
+    totals: dict[str, list[Decimal]] = {}
+    for p in s.positions.by_user.get(uid, {}).values():
+        if not p.pos:
+            continue
+        f = _Figures(s, p)
+        required = f.mmr + MONEY.multiply(f.notional, TAKER_RATE)
+        if p.mgn_mode is MgnMode.ISOLATED:
+            if p.margin + f.upl <= required:
+                isolated.append(p)
+        else:
+            need = totals.get(p.ccy)
+            if need is None:
+                totals[p.ccy] = [f.upl, required]
+            else:
+                need[0] += f.upl
+                need[1] += required
+    return isolated, _cross_at_risk(s, uid, totals)
+
+
 def isolated_at_risk(s: State, uid: int) -> list[Position]:
     """The account's isolated positions whose margin ratio is at or below 1."""
-    at_risk = []
-    for p in s.positions.by_user.get(uid, {}).values():
-        if p.mgn_mode is MgnMode.ISOLATED and p.pos:
-            f = _Figures(s, p)
-            if p.margin + f.upl <= f.mmr + mul(f.notional, TAKER_RATE):
-                at_risk.append(p)
-    return at_risk
+    return at_risk(s, uid)[0]
 
 
 def cross_at_risk(s: State, uid: int) -> list[str]:
     """The settlement currencies whose cross margin ratio is at or below 1."""
-    totals: dict[str, list[Decimal]] = {}
-    for p in s.positions.by_user.get(uid, {}).values():
-        if p.mgn_mode is MgnMode.CROSS and p.pos:
-            f = _Figures(s, p)
-            need = totals.setdefault(p.ccy, [ZERO, ZERO])
-            need[0] += f.upl
-            need[1] += f.mmr + mul(f.notional, TAKER_RATE)
+    return at_risk(s, uid)[1]
+
+
+def _cross_at_risk(s: State, uid: int, totals: dict[str, list[Decimal]]) -> list[str]:
     at_risk = []
     for ccy, (upl, required) in totals.items():
         bal = s.ledger.trading.get((uid, ccy))

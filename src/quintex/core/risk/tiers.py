@@ -17,7 +17,6 @@ the family's first tier:
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
-from functools import lru_cache
 
 from ..enums import CtType, MgnMode
 from ..instruments import Instrument
@@ -36,10 +35,22 @@ RATE_PLACES = Decimal("0.00000001")
 """A rate that is not a short exact decimal (1/75) is rounded up to this."""
 
 
-@lru_cache(maxsize=4096)
+_KNOWN: dict[tuple[str, CtType | None, Decimal | None, str], tuple[PositionTier, ...]] = {}
+"""Tiers by the terms they derive from (every margin read asks for them; hashing a whole `Instrument` for a
+cache costs as much as a read)."""
+
+
 def tiers(inst: Instrument, mgn_mode: MgnMode) -> tuple[PositionTier, ...]:
-    """The instrument's tiers, smallest first; none for an instrument without a maximum leverage. Remembered
-    per instrument (a pure function of it; every margin read asks for them)."""
+    """The instrument's tiers, smallest first (the same for both margin modes)."""
+    key = (inst.lever, inst.ct_type, inst.ct_val, inst.uly)
+    found = _KNOWN.get(key)
+    if found is None:
+        found = _KNOWN[key] = _tiers(inst)
+    return found
+
+
+def _tiers(inst: Instrument) -> tuple[PositionTier, ...]:
+    """The instrument's tiers, smallest first; none for an instrument without a maximum leverage."""
     if inst.ct_type is None or not inst.lever.isdigit() or int(inst.lever) < 1:
         return ()
     top = int(inst.lever)
