@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .commands import AdjustMargin, ClosePosition, PlaceOrder
-from .enums import BillSubType, BillType, CancelSource, MgnMode, OrdType, PosSide, Side, TdMode
+from .enums import BillSubType, BillType, CancelSource, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
 from .events import BillPosted, CommandRejected, Event, MarginAdjusted, PositionChanged
 from .execution import Execution
 from .num import ZERO
@@ -19,7 +19,9 @@ class PositionOps:
     def close(self, cmd: ClosePosition) -> list[Event]:
         """A reduce-only market order for the whole position; pending closing orders must go first (`auto_cxl`)."""
         s = self.s
-        pos_side = cmd.pos_side or PosSide.NET
+        user = s.users.by_uid.get(cmd.uid)
+        net = user is None or user.pos_mode is PosMode.NET
+        pos_side = PosSide.NET if net or cmd.pos_side is None else cmd.pos_side  # ccxt sends long/short in net mode
         position = s.positions.get(cmd.uid, cmd.inst_id, cmd.mgn_mode, pos_side)
         if position is None or not position.pos:
             return [CommandRejected(Reject.POSITION_NOT_FOUND)]

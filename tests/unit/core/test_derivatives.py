@@ -364,3 +364,13 @@ def test_a_multi_currency_account_is_liquidated_on_its_account_margin_ratio() ->
     assert x.engine.positions(multi)  # 647 − 600 covers 21.6 + 2.7
     x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(53500)), IndexPrice("USDT-USD", D(1)))))
     assert x.engine.positions(multi) == []
+
+
+def test_close_position_in_net_mode_takes_any_position_side_as_ccxt_sends_one() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "5", "60000")
+    _order(x, alice, "buy", "5", "60000")
+    _order(x, bob, "buy", "5", "60000")
+    events = x.apply(ClosePosition(alice, LINEAR, MgnMode.CROSS, PosSide.LONG))
+    assert isinstance(events[0], OrderAccepted) and _position(x, alice) is None
