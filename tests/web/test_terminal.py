@@ -55,7 +55,7 @@ def test_the_markets_page_loads_fast_and_draws_candles_from_trades(quiet: Exchan
     expect(page).to_have_url(re.compile("#/markets/BTC-USDT/1s$"))
     expect(page.locator("#last-candle")).to_contain_text(re.compile("^1s bar .*close 60100.5"))
     expect(chart).to_have_attribute("data-candles", re.compile("^[12]$"))
-    page.get_by_role("link", name=re.compile("^ETH-USDT")).click()
+    page.get_by_role("link", name="ETH-USDT", exact=True).click()
     expect(page.get_by_role("heading", name="ETH-USDT", level=1)).to_be_visible()
     expect(page.locator("#last-candle")).to_have_text("No 1s bars yet: there have been no trades.")
 
