@@ -6,6 +6,8 @@ from .enums import BillSubType, BillType, CancelSource, MgnMode, OrdType, PosMod
 from .events import BillPosted, CommandRejected, Event, MarginAdjusted, PositionChanged
 from .execution import Execution
 from .num import ZERO
+from .orders import Order
+from .positions import Position
 from .rejects import Reject
 from .risk import margin
 from .state import State
@@ -29,17 +31,9 @@ class PositionOps:
         if position.pending_close:
             if not cmd.auto_cxl:
                 return [CommandRejected(Reject.CLOSE_ORDERS_PENDING)]
-            closing = [o for o in s.live.values() if o.uid == cmd.uid and o.reduce_only
-                       and o.inst.inst_id == cmd.inst_id and o.pos_side is pos_side
-                       and o.td_mode.value == cmd.mgn_mode.value]
-            for order in closing:
+            for order in [o for o in s.live.values() if o.uid == cmd.uid and closes(position, o)]:
                 events += self.x.cancel(order, CancelSource.USER)
-        side = Side.SELL if position.long else Side.BUY
-        market = PlaceOrder(cmd.uid, cmd.inst_id, TdMode(cmd.mgn_mode.value), side, OrdType.MARKET, position.size,
-                            cl_ord_id=cmd.cl_ord_id, tag=cmd.tag,
-                            pos_side=None if pos_side is PosSide.NET else pos_side,
-                            reduce_only=pos_side is PosSide.NET)
-        placed = self.trading.place(market)
+        placed = self.trading.place(market_close(position, cmd.cl_ord_id, cmd.tag))
         return placed[:1] + events + placed[1:]
 
     def adjust_margin(self, cmd: AdjustMargin) -> list[Event]:
@@ -67,3 +61,16 @@ class PositionOps:
         return [MarginAdjusted(view, moved, ccy, margin.real_leverage(s, position)), BillPosted(bill),
                 PositionChanged(view)]
 
+
+def closes(position: Position, order: Order) -> bool:
+    """`order` is a pending closing order of `position`."""
+    return order.reduce_only and order.inst.inst_id == position.inst_id and \
+        order.td_mode.value == position.mgn_mode.value and order.pos_side is position.pos_side
+
+
+def market_close(position: Position, cl_ord_id: str = "", tag: str = "") -> PlaceOrder:
+    """A market order closing the whole position (reduce-only in net mode; by its side in long/short mode)."""
+    net = position.pos_side is PosSide.NET
+    return PlaceOrder(position.uid, position.inst_id, TdMode(position.mgn_mode.value),
+                      Side.SELL if position.long else Side.BUY, OrdType.MARKET, position.size, cl_ord_id=cl_ord_id,
+                      tag=tag, pos_side=None if net else position.pos_side, reduce_only=net)

@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from ..commands import PlaceOrder
-from ..enums import BillSubType, BillType, CancelSource, Category, MgnMode, OrdType, PosSide, Side, TdMode
+from ..enums import BillSubType, BillType, CancelSource, Category, MgnMode
 from ..events import BillPosted, Event
 from ..num import ZERO
 from ..orders import Order
+from ..positionops import closes, market_close
 from ..positions import Position
 from ..risk import margin
 from ..state import State
@@ -39,7 +39,7 @@ def check(s: State, trading: Trading) -> list[Event]:
         if not isolated and not crossed and not margin.multi_currency(s, uid):
             continue
         for position in isolated:
-            events += _cancel(s, trading, uid, partial(_closes, position))
+            events += _cancel(s, trading, uid, partial(closes, position))
             events += _liquidate(s, trading, position)
         if margin.multi_currency(s, uid):
             if margin.account_at_risk(s, uid):
@@ -56,12 +56,6 @@ def check(s: State, trading: Trading) -> list[Event]:
                     events += _liquidate(s, trading, position)
         events += _cover_shortfall(s, uid)
     return events
-
-
-def _closes(position: Position, order: Order) -> bool:
-    """A pending closing order of `position`."""
-    return order.reduce_only and order.inst.inst_id == position.inst_id and \
-        order.td_mode.value == position.mgn_mode.value and order.pos_side is position.pos_side
 
 
 def _any(order: Order) -> bool:
@@ -83,11 +77,7 @@ def _cancel(s: State, trading: Trading, uid: int, which: Callable[[Order], bool]
 def _liquidate(s: State, trading: Trading, position: Position) -> list[Event]:
     if not position.pos or s.positions.get(*position.key) is not position:
         return []
-    side = Side.SELL if position.long else Side.BUY
-    order = PlaceOrder(position.uid, position.inst_id, TdMode(position.mgn_mode.value), side, OrdType.MARKET,
-                       position.size, pos_side=None if position.pos_side is PosSide.NET else position.pos_side,
-                       reduce_only=position.pos_side is PosSide.NET)
-    return trading.place(order, Category.FULL_LIQUIDATION)
+    return trading.place(market_close(position), Category.FULL_LIQUIDATION)
 
 
 def _cover_shortfall(s: State, uid: int) -> list[Event]:
