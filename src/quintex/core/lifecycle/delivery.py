@@ -14,7 +14,7 @@ from .. import pricing
 from ..enums import BillSubType, BillType, CtType, MgnMode
 from ..events import BillPosted, Event
 from ..instruments import Instrument
-from ..num import ZERO, mul
+from ..num import ZERO
 from ..risk import contracts
 from ..state import State
 
@@ -31,15 +31,8 @@ def deliver(s: State, inst: Instrument) -> list[Event]:
     for p in positions:
         size, long = p.size, p.long
         value = contracts.value(inst, size, px)
-        released_margin = p.margin
-        pnl = contracts.pnl(inst, long, p.cost, value)
         residue += value if long else -value
-        p.pnl += pnl
-        p.close_total += size
-        p.close_value += mul(px, size)
-        p.cost = p.margin = ZERO
-        p.pos = ZERO
-        p.avg_px = ZERO
+        pnl, released_margin = p.reduce(inst, size, value, px)
         p.u_time = s.ts
         isolated = p.mgn_mode is MgnMode.ISOLATED
         bill = s.ledger.post(p.uid, p.ccy, pnl + released_margin, s.ts, BillType.DELIVERY,

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..enums import InstType, MgnMode, PosSide
-from ..num import MONEY, ZERO
+from ..instruments import Instrument
+from ..num import MONEY, ZERO, mul
 from ..records import PositionView
+from ..risk import contracts
 
 PositionKey = tuple[int, str, MgnMode, PosSide]
 """(uid, inst_id, mgn_mode, pos_side): at most one position each."""
@@ -58,6 +60,22 @@ class Position:
     @property
     def size(self) -> Decimal:
         return abs(self.pos)
+
+    def reduce(self, inst: Instrument, closing: Decimal, closing_value: Decimal, px: Decimal) -> tuple[Decimal, Decimal]:
+        """Close `closing` contracts worth `closing_value` at `px`: its share of the cost and of the isolated margin
+        leave the position; (the realized PnL, the isolated margin released)."""
+        size = self.size
+        released = contracts.released_cost(self.cost, size, closing)
+        pnl = contracts.pnl(inst, self.long, released, closing_value)
+        released_margin = contracts.released_cost(self.margin, size, closing)
+        self.cost -= released
+        self.margin -= released_margin
+        self.pnl += pnl
+        self.pos += closing if self.pos < ZERO else -closing
+        self.avg_px = contracts.avg_px(inst, self.size, self.cost)
+        self.close_total += closing
+        self.close_value += mul(px, closing)
+        return pnl, released_margin
 
     def view(self) -> PositionView:
         return PositionView(

@@ -172,7 +172,7 @@ class Derivative:
         pnl = cash = margin_chg = ZERO
         events: list[Event] = []
         if closing:
-            pnl, released_margin = _close(inst, position, closing, closing_value, px)
+            pnl, released_margin = position.reduce(inst, closing, closing_value, px)
             cash += pnl + released_margin
             margin_chg -= released_margin
             if order.reduce_only:
@@ -227,23 +227,6 @@ def _beyond_limit(s: State, inst: Instrument, side: Side, px: Decimal | None) ->
     if side is Side.BUY:
         return Reject.PX_ABOVE_BUY_LIMIT if px > limits[0] else None
     return Reject.PX_BELOW_SELL_LIMIT if px < limits[1] else None
-
-
-def _close(inst: Instrument, position: Position, closing: Decimal, closing_value: Decimal,
-           px: Decimal) -> tuple[Decimal, Decimal]:
-    """Close `closing` contracts worth `closing_value`: (the realized PnL, the isolated margin released)."""
-    size = position.size
-    released = contracts.released_cost(position.cost, size, closing)
-    pnl = contracts.pnl(inst, position.long, released, closing_value)
-    released_margin = contracts.released_cost(position.margin, size, closing)
-    position.cost -= released
-    position.margin -= released_margin
-    position.pnl += pnl
-    position.pos += closing if position.pos < ZERO else -closing
-    position.avg_px = contracts.avg_px(inst, position.size, position.cost)
-    position.close_total += closing
-    position.close_value += mul(px, closing)
-    return pnl, released_margin
 
 
 def _open(inst: Instrument, position: Position, opening: Decimal, opening_value: Decimal, buy: bool, lever: Decimal,
