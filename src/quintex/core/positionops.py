@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from .commands import AdjustMargin, ClosePosition, PlaceOrder
-from .enums import BillSubType, BillType, CancelSource, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
+from .enums import CancelSource, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
 from .events import BillPosted, CommandRejected, Event, MarginAdjusted, PositionChanged
 from .execution import Execution
 from .num import ZERO
 from .orders import Order
-from .positions import Position
+from .positions import Position, move_margin
 from .rejects import Reject
 from .risk import margin
 from .state import State
@@ -52,11 +52,7 @@ class PositionOps:
             if cmd.amt > margin.reducible_margin(s, position):
                 return [CommandRejected(Reject.MARGIN_REDUCE_EXCEEDS)]
             moved = -cmd.amt
-        position.margin += moved
-        position.u_time = s.ts
-        bill = s.ledger.post(cmd.uid, ccy, -moved, s.ts, BillType.MARGIN_TRANSFER,
-                             BillSubType.MARGIN_ADD if cmd.add else BillSubType.MARGIN_REDUCE, inst_id=cmd.inst_id,
-                             pos_bal=position.margin, pos_bal_chg=moved, mgn_mode=MgnMode.ISOLATED)
+        bill = move_margin(s.ledger, position, moved, s.ts)
         view = position.view()
         return [MarginAdjusted(view, moved, ccy, margin.real_leverage(s, position)), BillPosted(bill),
                 PositionChanged(view)]

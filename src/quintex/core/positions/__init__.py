@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..enums import InstType, MgnMode, PosSide
+from ..enums import BillSubType, BillType, InstType, MgnMode, PosSide
 from ..events import PositionChanged
 from ..ids import Ids
+from ..ledger import Ledger
+from ..num import ZERO
+from ..records import Bill
 from .position import Position, PositionKey
 
-__all__ = ["Position", "PositionKey", "Positions"]
+__all__ = ["Position", "PositionKey", "Positions", "move_margin"]
 
 
 class Positions:
@@ -46,3 +49,14 @@ class Positions:
 
     def of_user(self, uid: int) -> list[Position]:
         return list(self.by_user.get(uid, {}).values())
+
+
+def move_margin(ledger: Ledger, position: Position, moved: Decimal, ts: int) -> Bill:
+    """Move `moved` of cash into an isolated position's margin (negative: out of it) and bill it (`type` 6,
+    `subType` 160 in, 161 out)."""
+    position.margin += moved
+    position.u_time = ts
+    return ledger.post(position.uid, position.ccy, -moved, ts, BillType.MARGIN_TRANSFER,
+                       BillSubType.MARGIN_ADD if moved > ZERO else BillSubType.MARGIN_REDUCE,
+                       inst_id=position.inst_id, pos_bal=position.margin, pos_bal_chg=moved,
+                       mgn_mode=MgnMode.ISOLATED)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from decimal import ROUND_UP, Decimal
 
-from ..enums import BillSubType, BillType, MgnMode
+from ..enums import MgnMode
 from ..events import BillPosted, Event, PositionChanged
 from ..num import MONEY, ZERO
-from ..positions import Position
+from ..positions import Position, move_margin
 from ..rejects import Reject
 from ..state import State
 from . import contracts, margin
@@ -36,11 +36,7 @@ def relever(s: State, uid: int, positions: list[Position], lever: Decimal) -> li
         p.lever, p.u_time = lever, s.ts
         moved = moves.get(p.pos_id, ZERO)
         if moved:
-            p.margin += moved
-            bill = s.ledger.post(uid, p.ccy, -moved, s.ts, BillType.MARGIN_TRANSFER,
-                                 BillSubType.MARGIN_ADD if moved > ZERO else BillSubType.MARGIN_REDUCE,
-                                 inst_id=p.inst_id, pos_bal=p.margin, pos_bal_chg=moved, mgn_mode=MgnMode.ISOLATED)
-            events.append(BillPosted(bill))
+            events.append(BillPosted(move_margin(s.ledger, p, moved, s.ts)))
         events.append(PositionChanged(p.view()))
     return events
 
