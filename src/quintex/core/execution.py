@@ -57,12 +57,11 @@ class Execution:
         for level, maker in crossing(book, taker, limit_px):
             if maker.uid == taker.uid:
                 events += self._prevent_self_trade(taker, maker)
-            elif maker.reduce_only and product.capacity(self.s, maker, level.px) <= ZERO:
+            elif (room := product.capacity(self.s, maker, level.px) if maker.reduce_only
+                  else maker.remaining) <= ZERO:  # a closing maker whose position is already gone
                 events += self.cancel(maker, CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE)
             else:
-                qty = min(product.capacity(self.s, taker, level.px), maker.remaining)
-                if maker.reduce_only:
-                    qty = min(qty, product.capacity(self.s, maker, level.px))
+                qty = min(product.capacity(self.s, taker, level.px), room)
                 if qty <= ZERO:
                     break
                 px = level.px

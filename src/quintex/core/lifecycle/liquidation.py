@@ -50,7 +50,7 @@ def check(s: State, trading: Trading) -> list[Event]:
             continue
         for ccy in crossed:
             events += _cancel(s, trading, uid, partial(_settles_in, ccy))
-            if ccy in margin.cross_at_risk(s, uid):
+            if ccy in margin.at_risk(s, uid)[1]:
                 for position in [p for p in s.positions.of_user(uid)
                                  if p.ccy == ccy and p.mgn_mode is MgnMode.CROSS]:
                     events += _liquidate(s, trading, position)

@@ -122,16 +122,6 @@ def at_risk(s: State, uid: int) -> tuple[list[Position], list[str]]:
     return isolated, _cross_at_risk(s, uid, totals)
 
 
-def isolated_at_risk(s: State, uid: int) -> list[Position]:
-    """The account's isolated positions whose margin ratio is at or below 1."""
-    return at_risk(s, uid)[0]
-
-
-def cross_at_risk(s: State, uid: int) -> list[str]:
-    """The settlement currencies whose cross margin ratio is at or below 1."""
-    return at_risk(s, uid)[1]
-
-
 def _cross_at_risk(s: State, uid: int, totals: dict[str, list[Decimal]]) -> list[str]:
     at_risk = []
     for ccy, (upl, required) in totals.items():
@@ -252,7 +242,7 @@ def _position_risk(s: State, f: _Figures, figures: Iterable[_Figures], account: 
         position=p.view(), mark_px=f.mark, idx_px=pricing.index_of(s, inst), last_px=None, notional=f.notional,
         notional_usd=usd, upl=f.upl, upl_ratio=_ratio(f.upl, upl_base) or ZERO, upl_last_px=None,
         upl_ratio_last_px=None, imr=imr, mmr=f.mmr, mgn_ratio=ratio, liq_px=liquidation_px(inst, p.long, size, p.cost, cover, rate + TAKER_RATE), be_px=None,
-        usd_px=s.index_prices.get(f"{p.ccy}-USD"))
+        usd_px=usd_px(s, p.ccy))
 
 
 def liquidation_px(inst: Instrument, long: bool, size: Decimal, cost: Decimal, cover: Decimal,
