@@ -83,6 +83,14 @@ class Category(StrEnum):
     ADL = "adl"
 
 
+class InsuranceChange(StrEnum):
+    """OKX `public/insurance-fund` `type`: why the fund's balance moved."""
+
+    LIQUIDATION_BALANCE_DEPOSIT = "liquidation_balance_deposit"
+    BANKRUPTCY_LOSS = "bankruptcy_loss"
+    ADL = "adl"
+
+
 class Account(StrEnum):
     """Account types of `asset/transfer` (`from`/`to`)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .enums import Account, MgnMode, PosSide, Side, WithdrawDest
+from .enums import Account, InstType, InsuranceChange, MgnMode, PosSide, Side, WithdrawDest
 from .instruments import Currency, FuturesSeries, Instrument
 from .records import (
     ApiKey,
@@ -301,6 +301,31 @@ class FundingRatesUpdated:
     ts: int
 
 
+@dataclass(frozen=True, slots=True)
+class InsuranceFundChanged:
+    """The insurance fund of `ccy` moved by `amt` (a liquidation penalty in, a bankruptcy loss out) on a
+    contract of `inst_family`; `balance` is the fund's after it."""
+
+    ccy: str
+    amt: Decimal
+    balance: Decimal
+    change: InsuranceChange
+    inst_type: InstType
+    inst_family: str
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContractDelivered:
+    """A dated contract expired and settled at `px` (its delivery price), whether or not it had positions."""
+
+    inst_id: str
+    inst_type: InstType
+    inst_family: str
+    px: Decimal
+    ts: int
+
+
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
@@ -308,4 +333,5 @@ Event = (
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
     | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
     | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
+    | InsuranceFundChanged | ContractDelivered
 )

@@ -16,7 +16,7 @@ from quintex.core.enums import (
     Side,
     TdMode,
 )
-from quintex.core.events import BillPosted, Event, PositionChanged
+from quintex.core.events import BillPosted, ContractDelivered, Event, PositionChanged
 from quintex.core.ledger.ledger import FEE_UID
 from quintex.core.records import IndexPrice
 from tests.builders import T0, D, Exchange, btc_usdt, future, swap
@@ -71,6 +71,8 @@ def test_positions_deliver_at_the_average_index_of_the_last_hour() -> None:
     assert x.balance(alice, "USDT")[0] == cash[alice][0] + D(800)
     inverse_pnl = D("0.05") - D("0.0483870967741935")  # 3000 USD at 60000 and at 62000, in BTC
     assert bills[(alice, INVERSE)].pnl == inverse_pnl and bills[(bob, INVERSE)].pnl == -inverse_pnl
+    delivered = {(e.inst_id, e.inst_family, e.px) for e in events if isinstance(e, ContractDelivered)}
+    assert delivered == {(LINEAR, "BTC-USDT", D(62000)), (INVERSE, "BTC-USD", D(62000))}
     closed = [e.position for e in events if isinstance(e, PositionChanged)]
     assert {(p.uid, p.inst_id, p.pos) for p in closed} == {(alice, LINEAR, D(0)), (bob, LINEAR, D(0)),
                                                            (alice, INVERSE, D(0)), (bob, INVERSE, D(0))}

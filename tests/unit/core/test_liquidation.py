@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from quintex.core.commands import PlaceOrder, UpdateIndexPrices
 from quintex.core.enums import BillSubType, BillType, CancelSource, Category, OrdType, Side, TdMode
-from quintex.core.events import BillPosted, Event, OrderUpdated
+from quintex.core.events import BillPosted, Event, InsuranceFundChanged, OrderUpdated
 from quintex.core.ledger.ledger import INSURANCE_UID
 from quintex.core.records import IndexPrice
 from tests.builders import D, Exchange, btc_usdt, swap
@@ -53,8 +53,11 @@ def test_a_cross_account_below_its_maintenance_margin_is_liquidated_with_categor
 
 def test_the_insurance_fund_covers_a_bankrupt_account() -> None:
     x, alice, _ = _setup(TdMode.ISOLATED, "52000")
-    _index(x, "53000")  # isolated: margin 600 − 700 < 0
+    events = _index(x, "53000")  # isolated: margin 600 − 700 < 0
     assert x.engine.positions(alice) == []
+    fund = [(e.amt, e.balance, e.change.value, e.inst_family) for e in events if isinstance(e, InsuranceFundChanged)]
+    assert fund == [(D("2.6"), D("2.6"), "liquidation_balance_deposit", "BTC-USDT"),
+                    (D("-108.2"), D("-105.6"), "bankruptcy_loss", "BTC-USDT")]
     # 700 − 3 fee − 800 loss − 2.6 fee − 2.6 penalty = −108.2, paid by the fund
     assert x.balance(alice, "USDT")[0] == D(0)
     assert x.balance(INSURANCE_UID, "USDT")[0] == D("2.6") - D("108.2")

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .. import pricing
 from ..enums import BillSubType, BillType, CtType, MgnMode
-from ..events import BillPosted, Event
+from ..events import BillPosted, ContractDelivered, Event
 from ..instruments import Instrument
 from ..num import ZERO
 from ..risk import contracts
@@ -21,12 +21,12 @@ from ..state import State
 
 def deliver(s: State, inst: Instrument) -> list[Event]:
     positions = [p for p in s.positions.open.values() if p.inst_id == inst.inst_id and p.pos]
-    if not positions:
-        return []
     px = pricing.delivery_price(s, inst)
+    if px is None and not positions:
+        return []
     if px is None:
         px = min(p.avg_px for p in positions)
-    events: list[Event] = []
+    events: list[Event] = [ContractDelivered(inst.inst_id, inst.inst_type, inst.inst_family, px, s.ts)]
     residue = ZERO
     for p in positions:
         size, long = p.size, p.long

@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from ..enums import BillSubType, BillType, CancelSource, Category, MgnMode
-from ..events import BillPosted, Event
+from ..enums import BillSubType, BillType, CancelSource, Category, InsuranceChange, MgnMode
+from ..events import BillPosted, Event, InsuranceFundChanged
+from ..instruments import Instrument
 from ..num import ZERO
 from ..orders import Order
 from ..positionops import closes, market_close
@@ -35,26 +36,27 @@ from ..trading import Trading
 def check(s: State, trading: Trading) -> list[Event]:
     events: list[Event] = []
     for uid in list(s.positions.by_user):
+        liquidated: dict[str, Instrument] = {}
         isolated, crossed = margin.at_risk(s, uid)
         if not isolated and not crossed and not margin.multi_currency(s, uid):
             continue
         for position in isolated:
             events += _cancel(s, trading, uid, partial(closes, position))
-            events += _liquidate(s, trading, position)
+            events += _liquidate(s, trading, position, liquidated)
         if margin.multi_currency(s, uid):
             if margin.account_at_risk(s, uid):
                 events += _cancel(s, trading, uid, _any)
                 if margin.account_at_risk(s, uid):
                     for position in [p for p in s.positions.of_user(uid) if p.mgn_mode is MgnMode.CROSS]:
-                        events += _liquidate(s, trading, position)
+                        events += _liquidate(s, trading, position, liquidated)
             continue
         for ccy in crossed:
             events += _cancel(s, trading, uid, partial(_settles_in, ccy))
             if ccy in margin.at_risk(s, uid)[1]:
                 for position in [p for p in s.positions.of_user(uid)
                                  if p.ccy == ccy and p.mgn_mode is MgnMode.CROSS]:
-                    events += _liquidate(s, trading, position)
-        events += _cover_shortfall(s, uid)
+                    events += _liquidate(s, trading, position, liquidated)
+        events += _cover_shortfall(s, uid, liquidated)
     return events
 
 
@@ -74,19 +76,24 @@ def _cancel(s: State, trading: Trading, uid: int, which: Callable[[Order], bool]
     return events
 
 
-def _liquidate(s: State, trading: Trading, position: Position) -> list[Event]:
+def _liquidate(s: State, trading: Trading, position: Position, liquidated: dict[str, Instrument]) -> list[Event]:
     if not position.pos or s.positions.get(*position.key) is not position:
         return []
+    liquidated[position.ccy] = s.instruments[position.inst_id]
     return trading.place(market_close(position), Category.FULL_LIQUIDATION)
 
 
-def _cover_shortfall(s: State, uid: int) -> list[Event]:
-    """What a liquidated account still owes in a currency, the insurance fund pays."""
+def _cover_shortfall(s: State, uid: int, liquidated: dict[str, Instrument]) -> list[Event]:
+    """What a liquidated account still owes in a currency, the insurance fund pays (charged to the family of
+    the contract last liquidated in that currency)."""
     events: list[Event] = []
     for ccy, bal in s.ledger.of_user(uid).items():
-        if bal.cash < ZERO and not any(p.ccy == ccy for p in s.positions.of_user(uid)):
+        inst = liquidated.get(ccy)
+        if bal.cash < ZERO and inst is not None and not any(p.ccy == ccy for p in s.positions.of_user(uid)):
             owed = -bal.cash
-            s.ledger.to_insurance(ccy, -owed, s.ts)
+            fund = s.ledger.to_insurance(ccy, -owed, s.ts)
             bill = s.ledger.post(uid, ccy, owed, s.ts, BillType.LIQUIDATION, BillSubType.LIQUIDATION_TRANSFER_IN)
             events.append(BillPosted(bill))
+            events.append(InsuranceFundChanged(ccy, -owed, fund.cash, InsuranceChange.BANKRUPTCY_LOSS,
+                                               inst.inst_type, inst.inst_family, s.ts))
     return events

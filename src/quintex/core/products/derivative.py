@@ -20,6 +20,7 @@ from ..enums import (
     BillType,
     Category,
     ExecType,
+    InsuranceChange,
     MgnMode,
     OrdState,
     PosMode,
@@ -27,7 +28,7 @@ from ..enums import (
     Side,
     TdMode,
 )
-from ..events import BillPosted, Event, PositionChanged
+from ..events import BillPosted, Event, InsuranceFundChanged, PositionChanged
 from ..instruments import Instrument
 from ..leverage import lever_of
 from ..num import MONEY, ONE, ZERO, floor_to, mul
@@ -194,7 +195,10 @@ class Derivative:
             penalty = contracts.fee(closing_value, LIQUIDATION_PENALTY_RATE)
             cash -= penalty
             position.liq_penalty -= penalty
-            s.ledger.to_insurance(inst.settle_ccy, penalty, ts)
+            fund = s.ledger.to_insurance(inst.settle_ccy, penalty, ts)
+            events.append(InsuranceFundChanged(inst.settle_ccy, penalty, fund.cash,
+                                               InsuranceChange.LIQUIDATION_BALANCE_DEPOSIT, inst.inst_type,
+                                               inst.inst_family, ts))
         bill = s.ledger.post_contract_trade(
             uid, inst.settle_ccy, cash - fee, release, -fee, ts,
             _liquidation_sub_type(order) if liquidating else _sub_type(order, closing, opening), inst.inst_id,
