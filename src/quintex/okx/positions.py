@@ -71,6 +71,17 @@ def position(risk: PositionRisk, p_time: int | None = None) -> dict[str, Any]:
     return obj
 
 
+def liquidation_warning(risk: PositionRisk, p_time: int) -> dict[str, Any]:
+    """A `liquidation-warning` push: the position's identity, size and margin ratio at the mark."""
+    p = risk.position
+    return {
+        "instType": p.inst_type.value, "mgnMode": p.mgn_mode.value, "posId": str(p.pos_id),
+        "posSide": p.pos_side.value, "pos": fmt_amt(p.pos), "posCcy": "", "instId": p.inst_id,
+        "lever": fmt_amt(p.lever), "markPx": fmt_amt(risk.mark_px), "mgnRatio": fmt_amt(risk.mgn_ratio),
+        "ccy": p.ccy, "cTime": fmt_ts(p.c_time), "uTime": fmt_ts(p.u_time), "pTime": fmt_ts(p_time),
+    }
+
+
 def closed(view: PositionView) -> PositionRisk:
     """What a position that has just closed is worth: nothing open, so no upl, margin or prices."""
     return PositionRisk(
