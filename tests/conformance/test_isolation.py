@@ -367,10 +367,10 @@ def test_every_private_route_has_isolation_attempts() -> None:
 
 CHANNELS = ({"channel": "orders", "instType": "ANY"}, {"channel": "fills"},
             {"channel": "account", "extraParams": '{"updateInterval": "0"}'}, {"channel": "balance_and_position"},
-            {"channel": "positions", "instType": "ANY"})
+            {"channel": "positions", "instType": "ANY"}, {"channel": "liquidation-warning", "instType": "ANY"})
 WITH_SNAPSHOT = {"account", "balance_and_position", "positions"}
-MOVES_POSITIONS = {"positions"}
-"""Channels that push only when a position changes (spot trading opens none)."""
+MOVES_POSITIONS = {"positions", "liquidation-warning"}
+"""Channels that push only when a position changes or is at risk (spot trading opens none)."""
 
 
 def logged_in_channels() -> set[str]:
