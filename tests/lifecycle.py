@@ -8,7 +8,7 @@ the 108.2 she still owes (700 − 3 fee − 800 − 2.6 fee − 2.6 penalty). Th
 """
 from __future__ import annotations
 
-from quintex.core.commands import PlaceOrder, UpdateIndexPrices
+from quintex.core.commands import Command, PlaceOrder, UpdateIndexPrices
 from quintex.core.enums import OrdType, Side, TdMode
 from quintex.core.records import IndexPrice
 from tests.builders import T0, D, Exchange, btc_usdt, future, inverse_swap, swap
@@ -27,12 +27,16 @@ def index(px: str) -> UpdateIndexPrices:
     return UpdateIndexPrices((IndexPrice("BTC-USDT", D(px)), IndexPrice("BTC-USD", D(px))))
 
 
+def position_commands(alice: int, bob: int) -> list[Command]:
+    """alice's isolated long against bob, and bob's bid under it (the shock is left to the caller); alice holds
+    700 USDT, bob 100000."""
+    return [index("60000"), PlaceOrder(bob, SWAP, TdMode.CROSS, Side.SELL, OrdType.LIMIT, D(10), D(60000)),
+            PlaceOrder(alice, SWAP, TdMode.ISOLATED, Side.BUY, OrdType.LIMIT, D(10), D(60000)), index("54000"),
+            PlaceOrder(bob, SWAP, TdMode.CROSS, Side.BUY, OrdType.LIMIT, D(10), D(52000))]
+
+
 def positions(x: Exchange) -> tuple[int, int]:
-    """alice's isolated long against bob, and bob's bid under it (the shock is left to the caller)."""
     alice, bob = x.user("alice", USDT="700"), x.user("bob", USDT="100000")
-    x.apply(index("60000"))
-    x.apply(PlaceOrder(bob, SWAP, TdMode.CROSS, Side.SELL, OrdType.LIMIT, D(10), D(60000)))
-    x.apply(PlaceOrder(alice, SWAP, TdMode.ISOLATED, Side.BUY, OrdType.LIMIT, D(10), D(60000)))
-    x.apply(index("54000"))
-    x.apply(PlaceOrder(bob, SWAP, TdMode.CROSS, Side.BUY, OrdType.LIMIT, D(10), D(52000)))
+    for cmd in position_commands(alice, bob):
+        x.apply(cmd)
     return alice, bob
