@@ -36,11 +36,11 @@ from .commands import (
     Withdraw,
 )
 from .enums import InstState, InstType, MgnMode, TdMode
-from .events import CommandRejected, CurrencyListed, Event, UserCreated
+from .events import BillPosted, CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
-from .lifecycle import cancel_all_after, funding, futures, liquidation
+from .lifecycle import adl, cancel_all_after, funding, futures, liquidation
 from .listing import list_instrument
 from .positionops import PositionOps
 from .products import PRODUCTS
@@ -99,13 +99,13 @@ class Engine:
         s = self._s
         match cmd:
             case PlaceOrder():
-                return self._trading.place(cmd)
+                return self._checked(self._trading.place(cmd))
             case CancelOrder():
                 return self._trading.cancel(cmd)
             case AmendOrder():
-                return self._trading.amend(cmd)
+                return self._checked(self._trading.amend(cmd))
             case AdvanceTime():
-                return lifecycle.advance(s, self._x)
+                return self._checked(lifecycle.advance(s, self._x))
             case SetCancelAllAfter():
                 return cancel_all_after.set_timer(s, cmd)
             case UpdateIndexPrices():
@@ -114,7 +114,7 @@ class Engine:
                     return events
                 return events + liquidation.check(s, self._trading)
             case ClosePosition():
-                return self._positions.close(cmd)
+                return self._checked(self._positions.close(cmd))
             case AdjustMargin():
                 return self._positions.adjust_margin(cmd)
             case Deposit():
@@ -156,6 +156,13 @@ class Engine:
                 self._use(restored)
                 return events
         raise TypeError(f"not a command: {cmd!r}")
+
+    def _checked(self, events: list[Event]) -> list[Event]:
+        """Liquidation after fills, funding and delivery: the accounts the command posted bills to."""
+        touched = {e.bill.uid: None for e in events if isinstance(e, BillPosted)}
+        if not touched:
+            return events
+        return events + liquidation.check_accounts(self._s, self._trading, touched)
 
     def _create_user(self, cmd: CreateUser) -> list[Event]:
         s = self._s
@@ -266,7 +273,9 @@ class Engine:
 
     def position_risks(self, uid: int) -> list[PositionRisk]:
         """The account's open positions with their mark-price figures (upl, margins, liquidation price)."""
-        return margin.position_risks(self._s, uid)
+        s = self._s
+        return [r._replace(adl=adl.indicators(s, r.position.inst_id).get(
+            (uid, r.position.inst_id, r.position.mgn_mode, r.position.pos_side))) for r in margin.position_risks(s, uid)]
 
     def account_summary(self, uid: int) -> AccountSummary:
         """The trading account in USD: total, isolated and adjusted equity, margins and margin ratio."""

@@ -107,6 +107,7 @@ class BillType(StrEnum):
     LIQUIDATION = "5"
     MARGIN_TRANSFER = "6"
     FUNDING_FEE = "8"
+    ADL = "9"
 
 
 class BillSubType(StrEnum):
@@ -118,6 +119,8 @@ class BillSubType(StrEnum):
     CLOSE_SHORT = "6"
     TRANSFER_IN = "11"
     TRANSFER_OUT = "12"
+    PARTIAL_LIQUIDATION_LONG = "100"
+    PARTIAL_LIQUIDATION_SHORT = "101"
     LIQUIDATION_LONG = "104"
     LIQUIDATION_SHORT = "105"
     LIQUIDATION_FEE = "109"
@@ -126,6 +129,8 @@ class BillSubType(StrEnum):
     DELIVERY_SHORT = "113"
     MARGIN_ADD = "160"
     MARGIN_REDUCE = "161"
+    ADL_LONG = "125"
+    ADL_SHORT = "126"
     FUNDING_EXPENSE = "173"
     FUNDING_INCOME = "174"
 

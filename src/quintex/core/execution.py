@@ -83,6 +83,19 @@ class Execution:
                 break
         return events
 
+    def cross(self, taker: Order, maker: Order, px: Decimal, qty: Decimal) -> list[Event]:
+        """Settle `qty` at `px` between two orders off the book (deleveraging): no public trade."""
+        product = PRODUCTS[taker.inst.inst_type]
+        trade_id = self.s.ids.next_trade_id()
+        events: list[Event] = []
+        for order, exec_type in ((maker, ExecType.MAKER), (taker, ExecType.TAKER)):
+            fill, moved = product.settle(self.s, order, px, qty, exec_type, trade_id)
+            events += moved
+            if order.state is OrdState.FILLED:
+                events += self.finish(order)
+            events.append(OrderUpdated(order.view(), fill))
+        return events
+
     def rest(self, order: Order, book: OrderBook) -> list[Event]:
         level = book.side(order.side).add(order)
         return [BookChanged(order.inst.inst_id, order.side, level.px, level.sz, level.count, self.s.ts)]

@@ -1,6 +1,8 @@
 """What an account does to a position directly: close it at market, move isolated margin in or out."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .commands import AdjustMargin, ClosePosition, PlaceOrder
 from .enums import CancelSource, MgnMode, OrdType, PosMode, PosSide, Side, TdMode
 from .events import BillPosted, CommandRejected, Event, MarginAdjusted, PositionChanged
@@ -64,9 +66,11 @@ def closes(position: Position, order: Order) -> bool:
         order.td_mode.value == position.mgn_mode.value and order.pos_side is position.pos_side
 
 
-def market_close(position: Position, cl_ord_id: str = "", tag: str = "") -> PlaceOrder:
-    """A market order closing the whole position (reduce-only in net mode; by its side in long/short mode)."""
+def market_close(position: Position, cl_ord_id: str = "", tag: str = "", sz: Decimal | None = None) -> PlaceOrder:
+    """A market order closing the whole position, or `sz` of it (reduce-only in net mode; by its side in
+    long/short mode)."""
     net = position.pos_side is PosSide.NET
     return PlaceOrder(position.uid, position.inst_id, TdMode(position.mgn_mode.value),
-                      Side.SELL if position.long else Side.BUY, OrdType.MARKET, position.size, cl_ord_id=cl_ord_id,
+                      Side.SELL if position.long else Side.BUY, OrdType.MARKET, sz or position.size,
+                      cl_ord_id=cl_ord_id,
                       tag=tag, pos_side=None if net else position.pos_side, reduce_only=net)

@@ -275,6 +275,8 @@ class PositionRisk(NamedTuple):
     be_px: Decimal | None
     usd_px: Decimal | None = None
     """`usdPx`: the USD price of the settlement currency `position.ccy` (None: not known)."""
+    adl: int | None = None
+    """`adl`: the position's auto-deleveraging indicator, 1–5 (None: closed)."""
 
 
 class AccountRisk(NamedTuple):

@@ -53,6 +53,27 @@ class Trading:
                     return reserved + self._accept(order) + self.x.execute(order)
         return [OrderRejected(reject, cmd.cl_ord_id, cmd.tag)]
 
+    def deleverage(self, bankrupt: PlaceOrder, counterparty: PlaceOrder, px: Decimal) -> list[Event]:
+        """Two closing market orders of `category` adl, settled against each other at `px` off the book;
+        nothing when either could not be accepted."""
+        orders: list[Order] = []
+        events: list[Event] = []
+        for cmd in (bankrupt, counterparty):
+            inst = self.s.instruments[cmd.inst_id]
+            product = PRODUCTS[inst.inst_type]
+            order = self._new_order(cmd, inst)
+            order.category = Category.ADL
+            order.fee_ccy = product.fee_ccy(inst, order)
+            reject = product.prepare(self.s, order, cmd)
+            if reject is None:
+                reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
+                events += reserved
+            if reject is not None:
+                return events + [e for o in orders for e in self.x.cancel(o, CancelSource.SYSTEM)]
+            events += self._accept(order)
+            orders.append(order)
+        return events + self.x.cross(orders[0], orders[1], px, bankrupt.sz)
+
     def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> Reject | None:
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND

@@ -20,7 +20,7 @@ from .numfmt import fmt_amt, fmt_id, fmt_ts
 
 _UNUSED_POSITION_FIELDS = (
     "hedgedPos", "baseBal", "quoteBal", "baseBorrowed", "baseInterest", "quoteBorrowed", "quoteInterest",
-    "posCcy", "liab", "liabCcy", "interest", "optVal", "pendingCloseOrdLiabVal", "adl", "deltaBS", "deltaPA",
+    "posCcy", "liab", "liabCcy", "interest", "optVal", "pendingCloseOrdLiabVal", "deltaBS", "deltaPA",
     "gammaBS", "gammaPA", "thetaBS", "thetaPA", "vegaBS", "vegaPA", "spotInUseAmt", "spotInUseCcy",
     "clSpotInUseAmt", "maxSpotInUseAmt", "bizRefId", "bizRefType",
 )
@@ -60,7 +60,7 @@ def position(risk: PositionRisk, p_time: int | None = None) -> dict[str, Any]:
         "lever": fmt_amt(p.lever), "liqPx": fmt_amt(risk.liq_px),
         "imr": fmt_amt(risk.imr) if cross else "", "margin": "" if cross else fmt_amt(p.margin),
         "mmr": fmt_amt(risk.mmr), "mgnRatio": fmt_amt(risk.mgn_ratio), "notionalUsd": fmt_amt(risk.notional_usd),
-        "ccy": p.ccy, "bePx": fmt_amt(risk.be_px),
+        "ccy": p.ccy, "bePx": fmt_amt(risk.be_px), "adl": "" if risk.adl is None else str(risk.adl),
         "realizedPnl": fmt_amt(realized_pnl(p)), "settledPnl": "0" if _daily_settled(p) else "",
         "pnl": fmt_amt(p.pnl), "fee": fmt_amt(p.fee), "fundingFee": fmt_amt(p.funding_fee),
         "liqPenalty": fmt_amt(p.liq_penalty), "closeOrderAlgo": [], "tradeId": fmt_id(p.trade_id),
@@ -69,6 +69,17 @@ def position(risk: PositionRisk, p_time: int | None = None) -> dict[str, Any]:
     if p_time is not None:
         obj["pTime"] = fmt_ts(p_time)
     return obj
+
+
+def liquidation_warning(risk: PositionRisk, p_time: int) -> dict[str, Any]:
+    """A `liquidation-warning` push: the position's identity, size and margin ratio at the mark."""
+    p = risk.position
+    return {
+        "instType": p.inst_type.value, "mgnMode": p.mgn_mode.value, "posId": str(p.pos_id),
+        "posSide": p.pos_side.value, "pos": fmt_amt(p.pos), "posCcy": "", "instId": p.inst_id,
+        "lever": fmt_amt(p.lever), "markPx": fmt_amt(risk.mark_px), "mgnRatio": fmt_amt(risk.mgn_ratio),
+        "ccy": p.ccy, "cTime": fmt_ts(p.c_time), "uTime": fmt_ts(p.u_time), "pTime": fmt_ts(p_time),
+    }
 
 
 def closed(view: PositionView) -> PositionRisk:

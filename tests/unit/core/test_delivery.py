@@ -53,7 +53,7 @@ def test_positions_deliver_at_the_average_index_of_the_last_hour() -> None:
     _order(x, alice, LINEAR, "buy", "10", "60000", TdMode.ISOLATED)
     _order(x, bob, INVERSE, "sell", "30", "60000")
     _order(x, alice, INVERSE, "buy", "30", "60000")
-    _index(x, EXPIRY - 2 * 3_600_000, "50000")  # before the last hour: not in the average
+    _index(x, EXPIRY - 2 * 3_600_000, "59000")  # before the last hour: not in the average
     _index(x, EXPIRY - 3_000_000, "61000")
     _index(x, EXPIRY - 2_990_000, "61500")  # the same minute: its close counts
     _index(x, EXPIRY - 1_200_000, "62500")

@@ -3,14 +3,16 @@ are closed by orders of category full_liquidation; penalties go to the insurance
 bankrupt account still owes."""
 from __future__ import annotations
 
-from quintex.core.commands import PlaceOrder, UpdateIndexPrices
-from quintex.core.enums import BillSubType, BillType, CancelSource, Category, OrdType, Side, TdMode
+from quintex.core.commands import AdvanceTime, PlaceOrder, SetLeverage, UpdateIndexPrices
+from quintex.core.enums import BillSubType, BillType, CancelSource, Category, MgnMode, OrdType, Side, TdMode
 from quintex.core.events import BillPosted, Event, InsuranceFundChanged, OrderUpdated
 from quintex.core.ledger.ledger import INSURANCE_UID
 from quintex.core.records import IndexPrice
 from tests.builders import D, Exchange, btc_usdt, swap
 
 SWAP = "BTC-USDT-SWAP"
+FUNDING_TIME = 1_700_006_400_000
+"""2023-11-15 00:00 UTC, the first funding time after the builders' clock starts."""
 
 
 def _order(x: Exchange, uid: int, side: str, sz: str, px: str, td_mode: TdMode = TdMode.CROSS) -> list[Event]:
@@ -69,8 +71,87 @@ def test_without_bids_within_the_limit_the_position_waits_for_the_next_check() -
     _index(x, "60000")
     _order(x, bob, "sell", "10", "60000")
     _order(x, alice, "buy", "10", "60000")
-    _index(x, "53000")
+    _index(x, "53250")  # 697 − 675 = 22 ≤ 21.3 + 2.6625, but not bankrupt: the position waits for bids
     assert x.engine.positions(alice)[0].pos == D(10)
     _order(x, bob, "buy", "10", "52000")
-    _index(x, "53000")
+    _index(x, "53250")
+    assert x.engine.positions(alice) == []
+
+
+def test_a_position_above_the_lowest_tier_is_reduced_to_the_tier_below_while_that_restores_it() -> None:
+    x = Exchange(btc_usdt(), swap())
+    alice, bob = x.user("alice", USDT="20000"), x.user("bob", USDT="10000000")
+    _index(x, "60000")
+    x.apply(SetLeverage(alice, SWAP, "", MgnMode.CROSS, None, D(50)))
+    _order(x, bob, "sell", "1500", "60000")
+    _order(x, alice, "buy", "1500", "60000")  # 15 BTC: tier 2 (over 1,000 contracts), mmr 0.8 %
+    _order(x, bob, "buy", "500", "59100")
+    assert _index(x, "59200") and x.engine.positions(alice)[0].pos == D(1500)  # 19550 − 12000 > 7104 + 444
+    events = _index(x, "59100")  # 19550 − 13500 = 6050 ≤ 7092 + 443.25, yet above tier 1's 2659.5 + 443.25
+    liquidation = [e.order for e in events if isinstance(e, OrderUpdated) and e.order.uid == alice][-1]
+    assert (liquidation.category, liquidation.acc_fill_sz, liquidation.state.value) == (
+        Category.PARTIAL_LIQUIDATION, D(500), "filled")
+    assert x.engine.positions(alice)[0].pos == D(1000)  # tier 1's top: healthy again, nothing more closes
+    bill = next(e.bill for e in events if isinstance(e, BillPosted) and e.bill.uid == alice)
+    assert (bill.type, bill.sub_type, bill.pnl) == (BillType.LIQUIDATION, BillSubType.PARTIAL_LIQUIDATION_LONG,
+                                                    D(-4500))
+    # 19550 − 4500 − fee 147.75 − penalty 147.75 (295,500 × 0.05 % each)
+    assert x.balance(alice, "USDT")[0] == D("14754.5")
+
+
+def test_below_the_lowest_tier_requirement_a_large_position_is_closed_whole() -> None:
+    x = Exchange(btc_usdt(), swap())
+    alice, bob = x.user("alice", USDT="20000"), x.user("bob", USDT="10000000")
+    _index(x, "60000")
+    x.apply(SetLeverage(alice, SWAP, "", MgnMode.CROSS, None, D(50)))
+    _order(x, bob, "sell", "1500", "60000")
+    _order(x, alice, "buy", "1500", "60000")
+    _order(x, bob, "buy", "1500", "58900")
+    events = _index(x, "58950")  # 19550 − 15750 = 3800 ≤ tier 1's 3979.125: no tier can restore it
+    categories = [e.order.category for e in events if isinstance(e, OrderUpdated) and e.order.uid == alice]
+    assert categories == [Category.FULL_LIQUIDATION]
+    assert x.engine.positions(alice) == []
+
+
+def test_a_bankrupt_position_the_book_cannot_take_is_deleveraged_against_the_top_ranked_opposite_side() -> None:
+    x = Exchange(btc_usdt(), swap())
+    alice, bob = x.user("alice", USDT="700"), x.user("bob", USDT="100000")
+    carol, dave = x.user("carol", USDT="100000"), x.user("dave", USDT="100000")
+    _index(x, "60000")
+    _order(x, bob, "sell", "10", "60000")
+    _order(x, alice, "buy", "10", "60000")  # 10x: 600 margin, 3 fee
+    _order(x, carol, "sell", "10", "61000")
+    _order(x, dave, "buy", "10", "61000")
+    _index(x, "58000")
+    ranks = {r.position.uid: r.adl for r in x.engine.position_risks(bob) + x.engine.position_risks(carol)}
+    assert ranks == {carol: 5, bob: 3}  # carol's short gains more on its margin
+    events = _index(x, "53000")  # alice: 697 − 700 < 0, no bids, an empty insurance fund
+    adl = [e.order for e in events if isinstance(e, OrderUpdated) and e.order.category is Category.ADL]
+    assert {(o.uid, o.side.value, o.acc_fill_sz, o.fill_notional) for o in adl} == {
+        (alice, "sell", D(10), D(530300)), (carol, "buy", D(10), D(530300))}  # at (6000 − 697) / 0.1
+    assert x.engine.positions(alice) == [] and x.engine.positions(carol) == []
+    assert x.engine.positions(bob)[0].pos == D(-10)
+    bills = {e.bill.uid: e.bill for e in events if isinstance(e, BillPosted)}
+    assert (bills[alice].type, bills[alice].sub_type, bills[alice].pnl) == (BillType.ADL, BillSubType.ADL_LONG,
+                                                                            D(-697))
+    assert (bills[carol].sub_type, bills[carol].pnl) == (BillSubType.ADL_SHORT, D(797))  # 6100 − 5303
+    assert x.balance(alice, "USDT")[0] == D(0)  # no fee, no penalty: the fund pays nothing
+    assert x.balance(INSURANCE_UID, "USDT")[0] == D(0)
+
+
+def test_an_account_a_funding_payment_takes_below_its_maintenance_margin_is_liquidated_then() -> None:
+    x = Exchange(btc_usdt(), swap())
+    alice, bob = x.user("alice", USDT="700"), x.user("bob", USDT="100000")
+    _index(x, "60000")
+    x.apply(AdvanceTime())  # funding starts at the interest rate, 0.01 %
+    _order(x, bob, "sell", "10", "60000")
+    _order(x, alice, "buy", "10", "60000")
+    _index(x, "53270")  # 697 − 673 = 24 > 23.97: just healthy
+    _order(x, bob, "buy", "10", "53200")
+    x.ts = FUNDING_TIME - 2
+    x.apply(AdvanceTime())
+    assert x.engine.positions(alice)[0].pos == D(10)
+    events = x.apply(AdvanceTime())  # pays 5327 × 0.01 % = 0.53: no index moved, the payment tips it
+    assert any(isinstance(e, BillPosted) and e.bill.type is BillType.FUNDING_FEE and e.bill.uid == alice
+               for e in events)
     assert x.engine.positions(alice) == []

@@ -20,7 +20,7 @@ from ..state import State
 
 
 def deliver(s: State, inst: Instrument) -> list[Event]:
-    positions = [p for p in s.positions.open.values() if p.inst_id == inst.inst_id and p.pos]
+    positions = [p for p in s.positions.by_inst.get(inst.inst_id, {}).values() if p.pos]
     px = pricing.delivery_price(s, inst)
     if px is None and not positions:
         return []

@@ -82,7 +82,7 @@ def pay(s: State, inst: Instrument, rate: Decimal) -> list[Event]:
         return []
     events: list[Event] = []
     net = ZERO
-    for p in [p for p in s.positions.open.values() if p.inst_id == inst.inst_id and p.pos]:
+    for p in [p for p in s.positions.by_inst.get(inst.inst_id, {}).values() if p.pos]:
         amount = contracts.plain(mul(contracts.value(inst, p.size, mark), rate).quantize(
             contracts.VALUE_STEP, rounding=ROUND_DOWN, context=MONEY))
         if not amount:

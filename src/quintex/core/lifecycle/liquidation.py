@@ -1,62 +1,131 @@
-"""Liquidation: after every index update (the marks move only then), each account whose margin ratio has
-fallen to 1 or below is liquidated, in the order the accounts were first seen holding positions.
+"""Liquidation: after every index update (the marks move only then) each account holding positions, and after
+every other command the accounts it posted bills to (fills, funding, delivery), whose margin ratio has fallen to
+1 or below is liquidated, in the order the accounts were first seen holding positions.
 
 - An isolated position at or below ratio 1 — (margin + upl) / (mmr + notional × taker rate) — first loses its
-  pending closing orders, then is closed whole by a market order of `category` "full_liquidation".
-- A settlement currency's cross positions at or below the cross ratio 1 first lose the account's pending
-  orders on contracts of that currency (`cancelSource` 3, risk cancellation); if the ratio is still at or below 1
-  every cross position of that currency is closed whole the same way (choice: OKX may liquidate in steps).
+  pending closing orders; a settlement currency's cross positions at or below the cross ratio 1 first lose the
+  account's pending orders on contracts of that currency (`cancelSource` 3, risk cancellation).
+- Then, while the scope (the isolated position, or the currency's cross positions) is still at or below 1:
+  if a position is above the lowest tier and the scope's equity still exceeds what tier 1's maintenance rate
+  plus the liquidation fee would ask of it, the largest such position is reduced to the top of the tier below
+  its own by a market order of `category` "partial_liquidation", and the scope is checked again; otherwise
+  every position of the scope is closed whole by a market order of `category` "full_liquidation".
 - In multi-currency mode cross margin is the account's: at an account margin ratio (adjEq / (mmr + liquidation
-  fees), in USD) at or below 1 the account loses its pending contract orders, then every cross position; what
-  a currency's cash is left owing stays a liability there (borrowing is issue 13's).
+  fees), in USD) at or below 1 the account loses its pending contract orders, then every cross position is
+  closed whole; what a currency's cash is left owing stays a liability there (borrowing is issue 13's).
 
-A liquidation fill is billed as `type` 5 (`subType` 104 long / 105 short) and charges a penalty of its value ×
-`LIQUIDATION_PENALTY_RATE` to the insurance fund (the position's `liqPenalty`). An account left with a negative
-cash balance in the currency is brought back to zero by the insurance fund (`subType` 110). A liquidation order
-the book cannot fill (no bids, or none within the price limit) leaves the rest of the position for the next
-check. Not built: auto-deleveraging when the insurance fund runs dry (it may go negative).
+A liquidation fill is billed as `type` 5 (`subType` 100/101 partial, 104/105 full; long/short) and charges a
+penalty of its value × `LIQUIDATION_PENALTY_RATE` to the insurance fund (the position's `liqPenalty`). An
+account left with a negative cash balance in the currency is brought back to zero by the insurance fund
+(`subType` 110). A full liquidation the book cannot fill (no bids, or none within the price limit) leaves the
+rest of the position for the next check, unless the scope is bankrupt (its equity below zero) by more than the
+insurance fund holds: then the rest is auto-deleveraged (`adl.py`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 
 from ..enums import BillSubType, BillType, CancelSource, Category, InsuranceChange, MgnMode
 from ..events import BillPosted, Event, InsuranceFundChanged
 from ..instruments import Instrument
+from ..ledger.ledger import INSURANCE_UID
 from ..num import ZERO
 from ..orders import Order
 from ..positionops import closes, market_close
 from ..positions import Position
 from ..risk import margin
+from ..risk.tiers import tier_for, tiers
 from ..state import State
 from ..trading import Trading
+from . import adl
 
 
 def check(s: State, trading: Trading) -> list[Event]:
+    """Every account that holds positions."""
+    return check_accounts(s, trading, list(s.positions.by_user))
+
+
+def check_accounts(s: State, trading: Trading, uids: Iterable[int]) -> list[Event]:
     events: list[Event] = []
-    for uid in list(s.positions.by_user):
-        liquidated: dict[str, Instrument] = {}
-        isolated, crossed = margin.at_risk(s, uid)
-        if not isolated and not crossed and not margin.multi_currency(s, uid):
-            continue
-        for position in isolated:
-            events += _cancel(s, trading, uid, partial(closes, position))
-            events += _liquidate(s, trading, position, liquidated)
-        if margin.multi_currency(s, uid):
+    for uid in uids:
+        if uid in s.positions.by_user:
+            events += _check(s, trading, uid)
+    return events
+
+
+def _check(s: State, trading: Trading, uid: int) -> list[Event]:
+    isolated, crossed = margin.at_risk(s, uid)
+    multi = margin.multi_currency(s, uid)
+    if not isolated and not crossed and not multi:
+        return []
+    liquidated: dict[str, Instrument] = {}
+    events: list[Event] = []
+    for position in isolated:
+        events += _cancel(s, trading, uid, partial(closes, position))
+        events += _unwind(s, trading, _Scope(s, uid, position.ccy, position), liquidated)
+    if multi:
+        if margin.account_at_risk(s, uid):
+            events += _cancel(s, trading, uid, _any)
             if margin.account_at_risk(s, uid):
-                events += _cancel(s, trading, uid, _any)
-                if margin.account_at_risk(s, uid):
-                    for position in [p for p in s.positions.of_user(uid) if p.mgn_mode is MgnMode.CROSS]:
-                        events += _liquidate(s, trading, position, liquidated)
-            continue
-        for ccy in crossed:
-            events += _cancel(s, trading, uid, partial(_settles_in, ccy))
-            if ccy in margin.at_risk(s, uid)[1]:
-                for position in [p for p in s.positions.of_user(uid)
-                                 if p.ccy == ccy and p.mgn_mode is MgnMode.CROSS]:
-                    events += _liquidate(s, trading, position, liquidated)
-        events += _cover_shortfall(s, uid, liquidated)
+                for position in [p for p in s.positions.of_user(uid) if p.mgn_mode is MgnMode.CROSS]:
+                    events += _liquidate(s, trading, position, liquidated, None)
+        return events
+    for ccy in crossed:
+        events += _cancel(s, trading, uid, partial(_settles_in, ccy))
+        events += _unwind(s, trading, _Scope(s, uid, ccy, None), liquidated)
+    return events + _cover_shortfall(s, uid, liquidated)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Positions margined together: one isolated position, or (`isolated` None) a currency's cross positions."""
+
+    s: State
+    uid: int
+    ccy: str
+    isolated: Position | None
+
+    def positions(self) -> list[Position]:
+        s = self.s
+        if self.isolated is not None:
+            p = self.isolated
+            return [p] if p.pos and s.positions.get(*p.key) is p else []
+        return [p for p in s.positions.of_user(self.uid)
+                if p.ccy == self.ccy and p.mgn_mode is MgnMode.CROSS and p.pos]
+
+    def at_risk(self) -> bool:
+        isolated, crossed = margin.at_risk(self.s, self.uid)
+        return self.isolated in isolated if self.isolated is not None else self.ccy in crossed
+
+    def equity(self) -> tuple[Decimal, Decimal]:
+        """The scope's equity at the mark, and what tier 1's maintenance rate plus fees would ask of it."""
+        bal = self.s.ledger.trading.get((self.uid, self.ccy))
+        cash = bal.avail if bal is not None and self.isolated is None else ZERO
+        return margin.scope_equity(self.s, self.positions(), cash)
+
+
+def _unwind(s: State, trading: Trading, scope: _Scope, liquidated: dict[str, Instrument]) -> list[Event]:
+    """Reduce the scope tier by tier while that can restore it, else close all of it."""
+    events: list[Event] = []
+    while scope.at_risk() and (positions := scope.positions()):
+        equity, lowest = scope.equity()
+        above = [(tier, p) for p in positions
+                 if (tier := tier_for(s.instruments[p.inst_id], p.mgn_mode, p.size).tier) > 1]
+        if not above or equity <= lowest:
+            for p in positions:
+                events += _liquidate(s, trading, p, liquidated, scope)
+            break
+        tier, p = max(above, key=lambda found: (found[0], found[1].size))
+        inst = s.instruments[p.inst_id]
+        before = p.size
+        liquidated[p.ccy] = inst
+        target = tiers(inst, p.mgn_mode)[tier - 2].max_sz
+        events += trading.place(market_close(p, sz=before - target), Category.PARTIAL_LIQUIDATION)
+        if p.size == before:  # the book took none of it: the next check tries again
+            break
     return events
 
 
@@ -76,11 +145,22 @@ def _cancel(s: State, trading: Trading, uid: int, which: Callable[[Order], bool]
     return events
 
 
-def _liquidate(s: State, trading: Trading, position: Position, liquidated: dict[str, Instrument]) -> list[Event]:
+def _liquidate(s: State, trading: Trading, position: Position, liquidated: dict[str, Instrument],
+               scope: _Scope | None) -> list[Event]:
+    """Close the position whole in the book; what the book leaves of a bankrupt one the fund cannot cover is
+    deleveraged (not in multi-currency mode, `scope` None)."""
     if not position.pos or s.positions.get(*position.key) is not position:
         return []
-    liquidated[position.ccy] = s.instruments[position.inst_id]
-    return trading.place(market_close(position), Category.FULL_LIQUIDATION)
+    inst = liquidated[position.ccy] = s.instruments[position.inst_id]
+    events = trading.place(market_close(position), Category.FULL_LIQUIDATION)
+    if scope is None or not position.pos or s.positions.get(*position.key) is not position:
+        return events
+    equity, _ = scope.equity()
+    fund = s.ledger.trading.get((INSURANCE_UID, position.ccy))
+    if equity >= ZERO or (fund.cash if fund is not None else ZERO) >= -equity:
+        return events
+    px = adl.bankruptcy_px(inst, position, equity, margin.upl(s, position))
+    return events + (adl.deleverage(s, trading, position, px) if px is not None else [])
 
 
 def _cover_shortfall(s: State, uid: int, liquidated: dict[str, Instrument]) -> list[Event]:

@@ -19,6 +19,9 @@ class Positions:
         self._ids = ids
         self.open: dict[PositionKey, Position] = {}
         self.by_user: dict[int, dict[PositionKey, Position]] = {}
+        self.by_inst: dict[str, dict[PositionKey, Position]] = {}
+        self.adl_ranks: dict[str, tuple[int, dict[PositionKey, int]]] = {}
+        """Derived, not state: each instrument's ADL indicators and the command `seq` they were ranked at."""
 
     def get(self, uid: int, inst_id: str, mgn_mode: MgnMode, pos_side: PosSide) -> Position | None:
         return self.open.get((uid, inst_id, mgn_mode, pos_side))
@@ -37,6 +40,7 @@ class Positions:
     def put(self, position: Position) -> None:
         self.open[position.key] = position
         self.by_user.setdefault(position.uid, {})[position.key] = position
+        self.by_inst.setdefault(position.inst_id, {})[position.key] = position
 
     def close(self, position: Position) -> PositionChanged:
         """Forget a position whose size is back to zero; the event shows it closed."""
@@ -45,6 +49,10 @@ class Positions:
         del mine[position.key]
         if not mine:
             del self.by_user[position.uid]
+        same = self.by_inst[position.inst_id]
+        del same[position.key]
+        if not same:
+            del self.by_inst[position.inst_id]
         return PositionChanged(position.view())
 
     def of_user(self, uid: int) -> list[Position]:

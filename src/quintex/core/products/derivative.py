@@ -161,7 +161,8 @@ class Derivative:
         """One side of a fill: close what it closes, open the rest, charge the fee."""
         inst, uid, ts = order.inst, order.uid, s.ts
         maker_rate, taker_rate = s.users.fee_rates(uid, inst.inst_type)
-        rate = maker_rate if exec_type is ExecType.MAKER else taker_rate
+        deleveraged = order.category is Category.ADL  # closed at the bankruptcy price: no fee, no penalty
+        rate = ZERO if deleveraged else maker_rate if exec_type is ExecType.MAKER else taker_rate
         total = contracts.value(inst, qty, px)
         fee = contracts.fee(total, rate)
         buy = order.side is Side.BUY
@@ -191,7 +192,7 @@ class Derivative:
                                                                                        qty)
         order.frozen -= release
         liquidating = order.category is not Category.NORMAL
-        if liquidating:
+        if liquidating and not deleveraged:
             penalty = contracts.fee(closing_value, LIQUIDATION_PENALTY_RATE)
             cash -= penalty
             position.liq_penalty -= penalty
@@ -205,7 +206,7 @@ class Derivative:
             order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty, exec_type, pnl,
             position.margin if position.mgn_mode is MgnMode.ISOLATED else None,
             margin_chg if position.mgn_mode is MgnMode.ISOLATED else None, position.mgn_mode,
-            BillType.LIQUIDATION if liquidating else BillType.TRADE)
+            BillType.ADL if deleveraged else BillType.LIQUIDATION if liquidating else BillType.TRADE)
         s.ledger.collect_fee(inst.settle_ccy, fee, ts)
         order.acc_fill_sz += qty
         order.fill_notional += mul(px, qty)
@@ -255,9 +256,17 @@ def _open(inst: Instrument, position: Position, opening: Decimal, opening_value:
     return added
 
 
+_LIQUIDATION_SUB_TYPES = {
+    Category.PARTIAL_LIQUIDATION: (BillSubType.PARTIAL_LIQUIDATION_LONG, BillSubType.PARTIAL_LIQUIDATION_SHORT),
+    Category.FULL_LIQUIDATION: (BillSubType.LIQUIDATION_LONG, BillSubType.LIQUIDATION_SHORT),
+    Category.ADL: (BillSubType.ADL_LONG, BillSubType.ADL_SHORT),
+}
+
+
 def _liquidation_sub_type(order: Order) -> BillSubType:
-    """A liquidation closes a long by selling, a short by buying."""
-    return BillSubType.LIQUIDATION_LONG if order.side is Side.SELL else BillSubType.LIQUIDATION_SHORT
+    """A liquidation (or deleveraging) closes a long by selling, a short by buying."""
+    long, short = _LIQUIDATION_SUB_TYPES[order.category]
+    return long if order.side is Side.SELL else short
 
 
 def _sub_type(order: Order, closing: Decimal, opening: Decimal) -> BillSubType:

@@ -22,7 +22,7 @@ from ..positions import Position
 from ..records import AccountRisk, AccountSummary, PositionRisk
 from ..state import State
 from . import contracts
-from .tiers import tier_for
+from .tiers import tier_for, tiers
 
 TAKER_RATE = Decimal("0.0005")
 """The liquidation fee rate (OKX Lv1 taker rate of swaps and futures)."""
@@ -129,6 +129,24 @@ def _cross_at_risk(s: State, uid: int, totals: dict[str, list[Decimal]]) -> list
         if (bal.avail if bal is not None else ZERO) + upl <= required:
             at_risk.append(ccy)
     return at_risk
+
+
+def scope_equity(s: State, positions: Iterable[Position], cash: Decimal) -> tuple[Decimal, Decimal]:
+    """Of positions margined together (one isolated position, or a currency's cross positions with the
+    currency's available `cash`): their equity at the mark (cash + isolated margin + upl), and what they would
+    need at the lowest tier's maintenance rate plus the liquidation fee (a partial liquidation can restore
+    them only while the equity exceeds that)."""
+    equity, lowest = cash, ZERO
+    for p in positions:
+        f = _Figures(s, p)
+        equity += f.upl + (p.margin if p.mgn_mode is MgnMode.ISOLATED else ZERO)
+        lowest += MONEY.multiply(f.notional, tiers(f.inst, p.mgn_mode)[0].mmr + TAKER_RATE)
+    return equity, lowest
+
+
+def upl(s: State, position: Position) -> Decimal:
+    """The position's unrealized PnL at the mark."""
+    return _Figures(s, position).upl
 
 
 def reducible_margin(s: State, position: Position) -> Decimal:

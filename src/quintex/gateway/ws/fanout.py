@@ -146,6 +146,8 @@ class Fanout:
                     await self._query(positions.flush_changes)
                 if positions.periodic_due():
                     await self._query(positions.flush_periodic)
+                if self.channels.liquidation_warning.periodic_due():
+                    await self._query(self.channels.liquidation_warning.flush_periodic)
                 if self.channels.open_interest.due():
                     await self._query(self.channels.open_interest.flush)
                 self._close_idle()

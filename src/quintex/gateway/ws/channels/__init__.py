@@ -1,7 +1,7 @@
 """Every channel Quintex serves, found by name and checked against the endpoint and the login.
 
-Channels of products Quintex does not build yet (liquidation-warning, account-greeks, adl-warning, ...) are
-unknown here and answer OKX's 60018.
+Channels of products Quintex does not build yet (account-greeks, adl-warning, ...) are unknown here and answer
+OKX's 60018.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from .openinterest import OpenInterestChannel
 from .positions import PositionsChannel
 from .prices import PriceChannels
 from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
+from .warnings import LiquidationWarningChannel
 
 __all__ = ["Channel", "Channels", "Context", "Subscription", "Topic"]
 
@@ -47,12 +48,14 @@ class Channels:
         self.status = StatusChannel(ctx)
         self.prices = PriceChannels(ctx)
         self.positions = PositionsChannel(ctx)
+        self.liquidation_warning = LiquidationWarningChannel(ctx)
         self.funding_rate = FundingRateChannel(ctx)
         self.open_interest = OpenInterestChannel(ctx)
         self.liquidation_orders = LiquidationOrdersChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
             self.status, self.orders, self.fills, self.account, self.balance_and_position, self.positions,
+            self.liquidation_warning,
             *self.prices.every, self.funding_rate, self.open_interest, self.liquidation_orders,
         ]
         self._by_name = {channel.name: channel for channel in every}

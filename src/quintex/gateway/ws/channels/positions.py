@@ -100,14 +100,14 @@ class PositionsChannel(_PerUser):
         instruments = self.ctx.catalog.instruments
         p_time = self.ctx.now_ms()
         return [positions.position(r, p_time) for r in risks
-                if _matches(r.position, instruments[r.position.inst_id], inst_type, family, inst_id)]
+                if matches(r.position, instruments[r.position.inst_id], inst_type, family, inst_id)]
 
 
 def _key(topic: Topic) -> Key:
     return cast(Key, topic.key)
 
 
-def _matches(p: PositionView, inst: Instrument, inst_type: str, family: str, inst_id: str) -> bool:
+def matches(p: PositionView, inst: Instrument, inst_type: str, family: str, inst_id: str) -> bool:
     if inst_id:
         return p.inst_id == inst_id
     if inst_type != "ANY" and inst_type != p.inst_type.value:
