@@ -2,8 +2,8 @@
 the insurance fund's changes, delivered contracts; newest first, paged by ts."""
 from __future__ import annotations
 
-from quintex.core.commands import AdvanceTime
-from quintex.core.enums import Category, InsuranceChange, Side, TdMode
+from quintex.core.commands import AdvanceTime, PlaceOrder, SetLeverage
+from quintex.core.enums import Category, InsuranceChange, MgnMode, OrdType, Side, TdMode
 from quintex.core.events import Event
 from quintex.marketdata import Liquidation, MarketData
 from tests.builders import D, Exchange
@@ -76,3 +76,37 @@ def test_each_expiry_is_one_delivery_time_of_its_family() -> None:
     assert x.market_data.deliveries.history("FUTURES", "BTC-USDT", before=EXPIRY) == []
     assert x.market_data.deliveries.history("FUTURES", "BTC-USD") == []
     assert x.market_data.deliveries.history("OPTION", "BTC-USDT") == []
+
+
+def _order(x: Exchange, uid: int, side: str, sz: str, px: str) -> None:
+    x.apply(PlaceOrder(uid, SWAP, TdMode.CROSS, Side(side), OrdType.LIMIT, D(sz), D(px)))
+
+
+def test_a_partial_liquidation_is_listed_with_what_it_closed() -> None:
+    x = Folded()
+    alice, bob = x.user("alice", USDT="20000"), x.user("bob", USDT="10000000")
+    x.apply(index("60000"))
+    x.apply(SetLeverage(alice, SWAP, "", MgnMode.CROSS, None, D(50)))
+    _order(x, bob, "sell", "1500", "60000")
+    _order(x, alice, "buy", "1500", "60000")
+    _order(x, bob, "buy", "500", "59100")
+    x.apply(index("59100"))  # reduced from tier 2 to tier 1's top (test_liquidation.py)
+    (record,) = x.market_data.liquidations.query([SWAP])
+    assert (record.category, record.side, record.sz, record.bk_px, record.bk_loss, record.mgn_mode) == (
+        Category.PARTIAL_LIQUIDATION, Side.SELL, D(500), D(59100), D(0), TdMode.CROSS)
+
+
+def test_both_sides_of_an_auto_deleveraging_are_listed_without_a_loss() -> None:
+    x = Folded()
+    alice, bob = x.user("alice", USDT="700"), x.user("bob", USDT="100000")
+    carol, dave = x.user("carol", USDT="100000"), x.user("dave", USDT="100000")
+    x.apply(index("60000"))
+    _order(x, bob, "sell", "10", "60000")
+    _order(x, alice, "buy", "10", "60000")
+    _order(x, carol, "sell", "10", "61000")
+    _order(x, dave, "buy", "10", "61000")
+    x.apply(index("53000"))  # alice is bankrupt, the book is empty, so is the fund (test_liquidation.py)
+    listed = {(r.category, r.side, r.pos_side, r.sz, r.bk_px, r.bk_loss)
+              for r in x.market_data.liquidations.query([SWAP])}
+    assert listed == {(Category.ADL, Side.SELL, "long", D(10), D(53030), D(0)),
+                      (Category.ADL, Side.BUY, "short", D(10), D(53030), D(0))}
