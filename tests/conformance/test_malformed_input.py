@@ -262,6 +262,13 @@ GET_ENDPOINTS: dict[str, dict[str, str]] = {
     "public/funding-rate": {"instId": "BTC-USDT"},
     "public/funding-rate-history": {"instId": "BTC-USDT", "after": "", "before": "", "limit": "5"},
     "public/open-interest": {"instType": "SWAP", "instFamily": "", "uly": "", "instId": ""},
+    "public/insurance-fund": {"instType": "SWAP", "type": "", "instFamily": "BTC-USDT", "uly": "", "ccy": "",
+                              "after": "", "before": "", "limit": "5"},
+    "public/liquidation-orders": {"instType": "SWAP", "mgnMode": "", "instId": "", "ccy": "", "uly": "BTC-USDT",
+                                  "instFamily": "", "alias": "", "state": "filled", "after": "", "before": "",
+                                  "limit": "5"},
+    "public/delivery-exercise-history": {"instType": "FUTURES", "instFamily": "BTC-USDT", "uly": "", "after": "",
+                                         "before": "", "limit": "5"},
 }
 ODD_QUERY_VALUES = ["²", "٣", "¼", "-1", "+1", "1e5", "1.5", "NaN", "9" * 30, "0", "abc", " 7", "\u0000", "₿",
                     "a," * 40, "0." + "0" * 60 + "1", "9" * 70]

@@ -6,7 +6,7 @@ The memory part covers what the journal writer has not committed yet; the store 
 older (trades and bars under a day for 3 months, candles of 1D and longer bars for good). Both
 answer the same bounds, so the newest `limit` of their union is the newest `limit` of their two
 pages merged. Everything else (recent trades and candles, tickers, books, index and mark prices and their
-candles) comes from memory.
+candles, liquidation orders, the insurance fund's history, deliveries) comes from memory.
 """
 from __future__ import annotations
 
@@ -44,6 +44,9 @@ class StoredMarket:
         self._recent, self._reader = recent, reader
         self.books = recent.books
         self.prices = recent.prices
+        self.liquidations = recent.liquidations
+        self.insurance = recent.insurance
+        self.deliveries = recent.deliveries
 
     def history_trades(
         self, inst_id: str, type: str = "1", after: int | None = None, before: int | None = None,

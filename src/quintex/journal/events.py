@@ -1,5 +1,6 @@
 """The events that history is made of, kept in the store so that order history, fills, bills,
-transfers, withdrawals and public trades survive restarts (and snapshots, which do not hold read models).
+transfers, withdrawals, public trades and the public lifecycle views (the insurance fund's changes, delivered
+contracts; liquidation orders are fills) survive restarts (and snapshots, which do not hold read models).
 
 Each group commit stores one history row (its history events); the history tables store one `data`
 cell per finished order, fill, bill and funding bill. Both are compact JSON, stored by field name
@@ -33,7 +34,9 @@ from quintex.core.enums import OrdState
 from quintex.core.events import (
     AssetBillPosted,
     BillPosted,
+    ContractDelivered,
     Event,
+    InsuranceFundChanged,
     OrderUpdated,
     SubAccountTransferred,
     TradeExecuted,
@@ -50,7 +53,8 @@ VERSION = 2
 """The version of the history rows and table cells written now."""
 VERSION_KEY = "@v"
 HISTORY_TYPES: tuple[type[Any], ...] = (
-    OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted, Withdrawn, SubAccountTransferred)
+    OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted, Withdrawn, SubAccountTransferred,
+    InsuranceFundChanged, ContractDelivered)
 """The events history keeps, stored by their class name."""
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
@@ -89,7 +93,8 @@ V1_NESTED: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def is_history(event: Event) -> bool:
-    """Events the history read models keep: finished orders and fills, bills, transfers, trades, withdrawals."""
+    """Events the history read models keep: finished orders and fills, bills, transfers, trades, withdrawals,
+    insurance fund changes and deliveries."""
     if type(event) is OrderUpdated:
         return event.fill is not None or event.order.state in _TERMINAL
     return type(event) in HISTORY_TYPES

@@ -1,5 +1,6 @@
 """Public market data folded from core events: candles of every bar, trades, 24 h tickers, books, index and
-mark prices.
+mark prices, and the public views of the derivatives lifecycle (liquidation orders, the insurance fund's
+history, delivered contracts).
 
 Pure read models: they import only `quintex.core` and the stdlib, read no clock (queries take
 `now_ms` where time matters) and do no I/O. The runtime folds each batch of events with `apply`
@@ -9,18 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from quintex.core.events import BookChanged, Event, IndexPricesUpdated, MarkPricesUpdated, TradeExecuted
+from quintex.core.events import (
+    BookChanged,
+    ContractDelivered,
+    Event,
+    IndexPricesUpdated,
+    InsuranceFundChanged,
+    MarkPricesUpdated,
+    OrderUpdated,
+    TradeExecuted,
+)
 
 from .bars import BARS, bar_end, bar_start, canonical_bar
 from .books import BookDelta, Books, DepthView
 from .candles import Candles, CandleView
+from .deliveries import Deliveries
+from .insurance import InsuranceFund
+from .liquidations import Liquidation, Liquidations
 from .prices import PriceFeed, PriceLimit, Prices
 from .tickers import Tickers, TickerStats
 from .trades import Trades
 
 __all__ = [
-    "BARS", "BookDelta", "Books", "CandleView", "DepthView", "MarketData", "PriceFeed", "PriceLimit", "Prices",
-    "TickerStats", "bar_end", "bar_start", "canonical_bar",
+    "BARS", "BookDelta", "Books", "CandleView", "Deliveries", "DepthView", "InsuranceFund", "Liquidation",
+    "Liquidations", "MarketData", "PriceFeed", "PriceLimit", "Prices", "TickerStats", "bar_end", "bar_start",
+    "canonical_bar",
 ]
 
 
@@ -31,10 +45,13 @@ class MarketData:
         self._tickers = Tickers()
         self.books = Books()
         self.prices = Prices()
+        self.liquidations = Liquidations()
+        self.insurance = InsuranceFund()
+        self.deliveries = Deliveries()
 
     def apply(self, events: Iterable[Event]) -> None:
-        """Fold events in order; events other than `BookChanged`, `TradeExecuted` and the index and mark price
-        updates are ignored."""
+        """Fold events in order; events other than `BookChanged`, `TradeExecuted`, the index and mark price
+        updates, fills (of liquidation orders), `InsuranceFundChanged` and `ContractDelivered` are ignored."""
         books = self.books
         for event in events:
             if isinstance(event, BookChanged):
@@ -47,6 +64,14 @@ class MarketData:
                 self.prices.apply_mark(event)
             elif isinstance(event, IndexPricesUpdated):
                 self.prices.apply_index(event)
+            elif isinstance(event, OrderUpdated):
+                if event.fill is not None:
+                    self.liquidations.add_fill(event.order, event.fill)
+            elif isinstance(event, InsuranceFundChanged):
+                self.insurance.add(event)
+                self.liquidations.add_insurance(event)
+            elif isinstance(event, ContractDelivered):
+                self.deliveries.add(event)
 
     def candles(
         self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,

@@ -16,6 +16,8 @@ from typing import Protocol, TypeVar
 
 from quintex.core.enums import InstType, MgnMode, TdMode
 from quintex.core.instruments import Currency, FuturesSeries, Instrument
+from quintex.core.ledger.ledger import INSURANCE_UID
+from quintex.core.num import ONE, ZERO
 from quintex.core.records import (
     AccountRisk,
     AccountSummary,
@@ -117,3 +119,10 @@ class State(Protocol):
 
 Read = Callable[[State], T]
 """A read: a function of the durable state."""
+
+
+def insurance_fund(state: State, ccy: str) -> tuple[Decimal, Decimal | None]:
+    """The insurance fund's balance of `ccy` (the ledger account `INSURANCE_UID`; 0 before its first change) and
+    the currency's USD index (USD: 1; None when unknown)."""
+    balance = next((b.cash for b in state.balances(INSURANCE_UID) if b.ccy == ccy), ZERO)
+    return balance, ONE if ccy == "USD" else state.index_price(f"{ccy}-USD")

@@ -4,10 +4,18 @@ from __future__ import annotations
 import pytest
 
 from quintex.core.engine import Engine
-from quintex.core.events import BalanceChanged, BookChanged, OrderAccepted, OrderUpdated
+from quintex.core.enums import InstType, InsuranceChange
+from quintex.core.events import (
+    BalanceChanged,
+    BookChanged,
+    ContractDelivered,
+    InsuranceFundChanged,
+    OrderAccepted,
+    OrderUpdated,
+)
 from quintex.journal.codec import CodecError
 from quintex.journal.events import HISTORY_TYPES, decode_events, encode_events, is_history
-from tests.builders import Exchange
+from tests.builders import D, Exchange
 from tests.sessions import seeded_session
 
 
@@ -18,8 +26,14 @@ def session_events() -> list[object]:
     return events
 
 
+LIFECYCLE = [InsuranceFundChanged("USDT", D("-108.2"), D("-105.6"), InsuranceChange.BANKRUPTCY_LOSS, InstType.SWAP,
+                                   "BTC-USDT", 1_700_000_000_000),
+             ContractDelivered("BTC-USDT-240105", InstType.FUTURES, "BTC-USDT", D("61000.0"), 1_700_010_800_000)]
+"""What a spot session never emits: the public lifecycle views' events."""
+
+
 def test_history_events_round_trip_exactly() -> None:
-    kept = [e for e in session_events() if is_history(e)]
+    kept = [e for e in session_events() if is_history(e)] + LIFECYCLE
     assert {type(e) for e in kept} == set(HISTORY_TYPES)
     assert repr(decode_events(encode_events(kept))) == repr(kept)
 

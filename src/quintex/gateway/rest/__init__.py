@@ -10,6 +10,7 @@ from . import (
     accountsettings,
     asset,
     funding,
+    lifecycle,
     market,
     positionops,
     positions,
@@ -24,5 +25,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding):
+                   funding, lifecycle):
         module.register(app)

@@ -4,7 +4,7 @@ The runtime calls `on_events` after each batch, once the callers have their resu
 queues the batch and schedules a drain on the event loop, so the sequencer never waits for this
 work, let alone for a socket. The drain routes each event to its channels (which render and
 serialize a push once and write the same frame to every subscriber, without waiting), then
-flushes the tick-by-tick books and the per-batch balance_and_position pushes. A timer does the rest every
+flushes the tick-by-tick books, the per-batch balance_and_position pushes and the batch's liquidation orders. A timer does the rest every
 100 ms: `books`, `books5`, tickers, candles, index and mark prices, funding rates, the changed account
 currencies and periodic account snapshots, the changed positions, periodic position snapshots and changed open
 interest (these read the durable state through the query port), book heartbeats, and closing idle connections.
@@ -26,6 +26,7 @@ from quintex.core.events import (
     IndexPricesUpdated,
     InstrumentChanged,
     InstrumentListed,
+    InsuranceFundChanged,
     MarkPricesUpdated,
     OrderAccepted,
     OrderUpdated,
@@ -63,6 +64,7 @@ class Fanout:
             BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
             PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
+            InsuranceFundChanged: channels.liquidation_orders.on_insurance,
         }
 
     def start(self) -> None:
@@ -94,6 +96,7 @@ class Fanout:
                 if channel.topics:
                     channel.flush()
             self.channels.balance_and_position.flush_changes()
+            self.channels.liquidation_orders.flush()
         except Exception:
             log.exception("WebSocket fan-out failed on %d batches", len(pending))
 
@@ -116,6 +119,7 @@ class Fanout:
         self.channels.orders.on_order(event.order, event.fill)
         if event.fill is not None:
             self.channels.fills.on_fill(event.fill)
+            self.channels.liquidation_orders.on_fill(event.order, event.fill)
 
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)

@@ -1,0 +1,73 @@
+"""`liquidation-orders` (/public, `instType` SWAP, FUTURES, OPTION or MARGIN): each fill of a liquidation or ADL
+order, pushed once its batch is published, as `public/liquidation-orders` lists it (without `totalLoss`). No
+snapshot follows the ack (OKX sends none). The fills of one batch go out together, one object per instrument,
+after the batch's bankruptcy losses were charged to them (`marketdata.liquidations`)."""
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from quintex.core.enums import InstType
+from quintex.core.events import InsuranceFundChanged
+from quintex.core.records import Fill, OrderView
+from quintex.marketdata import Liquidation
+from quintex.marketdata.liquidations import LossAttribution, liquidation
+from quintex.okx import lifecycle as render
+
+from ..connection import Connection
+from .base import Channel, Context, Subscription, Topic, echo, not_found, required
+
+INST_TYPES = frozenset({InstType.SWAP, InstType.FUTURES, InstType.OPTION, InstType.MARGIN})
+
+
+class LiquidationOrdersChannel(Channel):
+    name = "liquidation-orders"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.topics: dict[InstType, Topic] = {}
+        self._pending: list[Liquidation] = []
+        self._losses = LossAttribution()
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        try:
+            inst_type = InstType(required(arg, "instType"))
+        except ValueError:
+            raise not_found(arg, "instType") from None
+        if inst_type not in INST_TYPES:
+            raise not_found(arg, "instType")
+        ack = echo(arg, ("instType",))
+        return Subscription((self.name, inst_type), ack, ack)
+
+    def opened(self, topic: Topic) -> None:
+        self.topics[topic.key[1]] = topic  # type: ignore[index]
+
+    def closed(self, topic: Topic) -> None:
+        del self.topics[topic.key[1]]  # type: ignore[index]
+
+    def on_fill(self, order: OrderView, fill: Fill) -> None:
+        record = liquidation(order, fill)
+        if record is None:
+            return
+        inst = self.ctx.catalog.instruments.get(record.inst_id)
+        if inst is not None and inst.inst_type in self.topics:
+            self._pending.append(record)
+            self._losses.saw(record)
+
+    def on_insurance(self, event: InsuranceFundChanged) -> None:
+        self._losses.charge(event)
+
+    def flush(self) -> None:
+        """Push the batch's fills, one object per instrument, to the topic of its type."""
+        if not self._pending:
+            return
+        by_inst: dict[str, list[Liquidation]] = {}
+        for record in self._pending:
+            by_inst.setdefault(record.inst_id, []).append(record)
+        self._pending = []
+        for inst_id, records in by_inst.items():
+            inst = self.ctx.catalog.instruments[inst_id]
+            topic = self.topics.get(inst.inst_type)
+            if topic is not None:
+                topic.publish(orjson.dumps([render.liquidation_orders(inst, records, total=False)]))

@@ -1,0 +1,79 @@
+"""The public views of the derivatives lifecycle as OKX writes them: `public/insurance-fund`,
+`public/liquidation-orders` (and the `liquidation-orders` channel), `public/delivery-exercise-history`."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+from quintex.core.enums import Side
+from quintex.core.events import ContractDelivered, InsuranceFundChanged
+from quintex.core.instruments import Instrument
+from quintex.core.num import ZERO, mul
+
+from .numfmt import fmt, fmt_amt, fmt_ts
+
+REGULAR_UPDATE = "regular_update"
+DELIVERY = "delivery"
+
+
+class Liquidation(Protocol):
+    """A liquidation fill as the market data keeps it (`quintex.marketdata.Liquidation`)."""
+
+    @property
+    def side(self) -> Side: ...
+
+    @property
+    def pos_side(self) -> str: ...
+
+    @property
+    def sz(self) -> Decimal: ...
+
+    @property
+    def bk_px(self) -> Decimal: ...
+
+    @property
+    def bk_loss(self) -> Decimal: ...
+
+    @property
+    def ts(self) -> int: ...
+
+
+def insurance_change(event: InsuranceFundChanged) -> dict[str, str]:
+    """A `details` row of a change: `amt` the amount moved (a loss as a positive amount: `type` says which way)."""
+    return {"balance": fmt_amt(event.balance), "amt": fmt_amt(abs(event.amt)), "ccy": event.ccy,
+            "type": event.change.value, "maxBal": "", "maxBalTs": "", "decRate": "", "adlType": "",
+            "ts": fmt_ts(event.ts)}
+
+
+def insurance_balance(ccy: str, balance: Decimal, ts: int) -> dict[str, str]:
+    """A `regular_update` row: the fund's balance at `ts`."""
+    return {"balance": fmt_amt(balance), "amt": "", "ccy": ccy, "type": REGULAR_UPDATE, "maxBal": "",
+            "maxBalTs": "", "decRate": "", "adlType": "", "ts": fmt_ts(ts)}
+
+
+def insurance_fund(inst_type: str, inst_family: str, balance: Decimal, usd_px: Decimal | None,
+                   details: list[dict[str, str]]) -> dict[str, Any]:
+    """A family's fund: `total` its balance in USD ("" when the currency's USD index is not known)."""
+    total = mul(balance, usd_px) if usd_px is not None else None
+    return {"total": fmt_amt(total), "instFamily": inst_family, "instType": inst_type, "details": details}
+
+
+def liquidation_detail(record: Liquidation) -> dict[str, str]:
+    return {"bkLoss": fmt_amt(record.bk_loss), "bkPx": fmt(record.bk_px), "ccy": "", "posSide": record.pos_side,
+            "side": record.side.value, "sz": fmt(record.sz), "ts": fmt_ts(record.ts)}
+
+
+def liquidation_orders(inst: Instrument, records: Sequence[Liquidation], *, total: bool) -> dict[str, Any]:
+    """One instrument's liquidation fills: REST adds `totalLoss` (the Σ `bkLoss` of the details), the channel
+    does not."""
+    out: dict[str, Any] = {"instId": inst.inst_id, "instType": inst.inst_type.value, "instFamily": inst.inst_family,
+                           "uly": inst.uly}
+    if total:
+        out["totalLoss"] = fmt_amt(sum((r.bk_loss for r in records), ZERO))
+    out["details"] = [liquidation_detail(r) for r in records]
+    return out
+
+
+def delivery_row(ts: int, delivered: Sequence[ContractDelivered]) -> dict[str, Any]:
+    return {"ts": fmt_ts(ts), "details": [{"insId": d.inst_id, "px": fmt(d.px), "type": DELIVERY} for d in delivered]}
