@@ -251,6 +251,8 @@ class PositionView(NamedTuple):
     """Contracts closed so far."""
     close_avg_px: Decimal = ZERO
     opened_long: bool = True
+    closed_by: Category = Category.NORMAL
+    """The `category` of the order that last closed part of it (delivery: `delivery`)."""
 
 
 class PositionRisk(NamedTuple):

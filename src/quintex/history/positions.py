@@ -2,16 +2,25 @@
 and open time), updated at every close; 3 months, newest uTime first, at most `CAP_PER_USER` per user."""
 from __future__ import annotations
 
+from quintex.core.enums import Category
 from quintex.core.records import PositionView
 
 from .query import ARCHIVE_MS, DEFAULT_LIMIT
 
 CAP_PER_USER = 10_000
-PARTIAL, FULL = "1", "2"
-"""OKX `type` of a row: partly or fully closed (liquidation and ADL types join with those)."""
+PARTIAL, FULL, LIQUIDATED, PARTLY_LIQUIDATED, PARTLY_DELEVERAGED, DELEVERAGED = "1", "2", "3", "4", "5", "6"
+"""OKX `type` of a row, by its latest close: partly or fully closed, liquidated, partly liquidated, partly or
+fully auto-deleveraged."""
 
 
 def close_type(view: PositionView) -> str:
+    match view.closed_by:
+        case Category.FULL_LIQUIDATION:
+            return LIQUIDATED
+        case Category.PARTIAL_LIQUIDATION:
+            return PARTLY_LIQUIDATED
+        case Category.ADL:
+            return DELEVERAGED if not view.pos else PARTLY_DELEVERAGED
     return FULL if not view.pos else PARTIAL
 
 

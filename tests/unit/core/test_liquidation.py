@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from quintex.core.commands import AdvanceTime, PlaceOrder, SetLeverage, UpdateIndexPrices
 from quintex.core.enums import BillSubType, BillType, CancelSource, Category, MgnMode, OrdType, Side, TdMode
-from quintex.core.events import BillPosted, Event, InsuranceFundChanged, OrderUpdated
+from quintex.core.events import BillPosted, Event, InsuranceFundChanged, OrderUpdated, PositionChanged
 from quintex.core.ledger.ledger import INSURANCE_UID
 from quintex.core.records import IndexPrice
+from quintex.history.positions import close_type
 from tests.builders import D, Exchange, btc_usdt, swap
 
 SWAP = "BTC-USDT-SWAP"
@@ -46,6 +47,8 @@ def test_a_cross_account_below_its_maintenance_margin_is_liquidated_with_categor
     assert (liquidation.category, liquidation.state.value, liquidation.acc_fill_sz) == (
         Category.FULL_LIQUIDATION, "filled", D(10))
     assert x.engine.positions(alice) == []
+    closed = [e.position for e in events if isinstance(e, PositionChanged) and e.position.uid == alice][-1]
+    assert (closed.pos, close_type(closed)) == (D(0), "3")  # positions-history: liquidation
     bill = next(e.bill for e in events if isinstance(e, BillPosted) and e.bill.uid == alice)
     assert (bill.type, bill.sub_type, bill.pnl) == (BillType.LIQUIDATION, BillSubType.LIQUIDATION_LONG, D(-500))
     # 697 − 500 − taker fee 2.75 − penalty 2.75 (5500 × 0.05 %)
@@ -92,6 +95,7 @@ def test_a_position_above_the_lowest_tier_is_reduced_to_the_tier_below_while_tha
     assert (liquidation.category, liquidation.acc_fill_sz, liquidation.state.value) == (
         Category.PARTIAL_LIQUIDATION, D(500), "filled")
     assert x.engine.positions(alice)[0].pos == D(1000)  # tier 1's top: healthy again, nothing more closes
+    assert close_type(x.engine.positions(alice)[0]) == "4"  # positions-history: partial liquidation
     bill = next(e.bill for e in events if isinstance(e, BillPosted) and e.bill.uid == alice)
     assert (bill.type, bill.sub_type, bill.pnl) == (BillType.LIQUIDATION, BillSubType.PARTIAL_LIQUIDATION_LONG,
                                                     D(-4500))
@@ -131,6 +135,8 @@ def test_a_bankrupt_position_the_book_cannot_take_is_deleveraged_against_the_top
         (alice, "sell", D(10), D(530300)), (carol, "buy", D(10), D(530300))}  # at (6000 − 697) / 0.1
     assert x.engine.positions(alice) == [] and x.engine.positions(carol) == []
     assert x.engine.positions(bob)[0].pos == D(-10)
+    closes = {e.position.uid: close_type(e.position) for e in events if isinstance(e, PositionChanged)}
+    assert closes == {alice: "6", carol: "6"}  # positions-history: fully auto-deleveraged
     bills = {e.bill.uid: e.bill for e in events if isinstance(e, BillPosted)}
     assert (bills[alice].type, bills[alice].sub_type, bills[alice].pnl) == (BillType.ADL, BillSubType.ADL_LONG,
                                                                             D(-697))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import pricing
-from ..enums import BillSubType, BillType, CtType, MgnMode
+from ..enums import BillSubType, BillType, Category, CtType, MgnMode
 from ..events import BillPosted, ContractDelivered, Event
 from ..instruments import Instrument
 from ..num import ZERO
@@ -33,7 +33,7 @@ def deliver(s: State, inst: Instrument) -> list[Event]:
         value = contracts.value(inst, size, px)
         residue += value if long else -value
         pnl, released_margin = p.reduce(inst, size, value, px)
-        p.u_time = s.ts
+        p.u_time, p.closed_by = s.ts, Category.DELIVERY
         isolated = p.mgn_mode is MgnMode.ISOLATED
         bill = s.ledger.post(p.uid, p.ccy, pnl + released_margin, s.ts, BillType.DELIVERY,
                              BillSubType.DELIVERY_LONG if long else BillSubType.DELIVERY_SHORT, inst_id=inst.inst_id,

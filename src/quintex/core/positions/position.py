@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..enums import InstType, MgnMode, PosSide
+from ..enums import Category, InstType, MgnMode, PosSide
 from ..instruments import Instrument
 from ..num import MONEY, ZERO, mul
 from ..records import PositionView
@@ -48,6 +48,8 @@ class Position:
     """Σ px × contracts of the closing fills (their average price is this over `close_total`)."""
     opened_long: bool = True
     """The direction it was opened in (a closed net position has no sign left to tell)."""
+    closed_by: Category = Category.NORMAL
+    """The `category` of the order that last closed part of it (delivery: `delivery`)."""
 
     @property
     def key(self) -> PositionKey:
@@ -86,7 +88,7 @@ class Position:
             ccy=self.ccy, cost=self.cost, pnl=self.pnl, liq_penalty=self.liq_penalty, trade_id=self.trade_id,
             pending_close=self.pending_close, open_avg_px=self.open_avg_px, open_max=self.open_max,
             close_total=self.close_total, close_avg_px=self._close_avg_px(),
-            opened_long=self.opened_long)
+            opened_long=self.opened_long, closed_by=self.closed_by)
 
     def _close_avg_px(self) -> Decimal:
         if not self.close_total:

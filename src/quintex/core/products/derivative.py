@@ -175,6 +175,7 @@ class Derivative:
         events: list[Event] = []
         if closing:
             pnl, released_margin = position.reduce(inst, closing, closing_value, px)
+            position.closed_by = order.category
             cash += pnl + released_margin
             margin_chg -= released_margin
             if order.reduce_only:
