@@ -81,14 +81,21 @@ def test_without_bids_within_the_limit_the_position_waits_for_the_next_check() -
     assert x.engine.positions(alice) == []
 
 
-def test_a_position_above_the_lowest_tier_is_reduced_to_the_tier_below_while_that_restores_it() -> None:
+def _large(bid_sz: str, bid: str) -> tuple[Exchange, int]:
+    """alice long 1,500 BTC-USDT-SWAP at 60000 with 20,000 USDT at 50x (15 BTC: tier 2, over 1,000 contracts,
+    mmr 0.8 %; 19,550 after the fee); bob bids `bid_sz` at `bid`."""
     x = Exchange(btc_usdt(), swap())
     alice, bob = x.user("alice", USDT="20000"), x.user("bob", USDT="10000000")
     _index(x, "60000")
     x.apply(SetLeverage(alice, SWAP, "", MgnMode.CROSS, None, D(50)))
     _order(x, bob, "sell", "1500", "60000")
-    _order(x, alice, "buy", "1500", "60000")  # 15 BTC: tier 2 (over 1,000 contracts), mmr 0.8 %
-    _order(x, bob, "buy", "500", "59100")
+    _order(x, alice, "buy", "1500", "60000")
+    _order(x, bob, "buy", bid_sz, bid)
+    return x, alice
+
+
+def test_a_position_above_the_lowest_tier_is_reduced_to_the_tier_below_while_that_restores_it() -> None:
+    x, alice = _large("500", "59100")
     assert _index(x, "59200") and x.engine.positions(alice)[0].pos == D(1500)  # 19550 − 12000 > 7104 + 444
     events = _index(x, "59100")  # 19550 − 13500 = 6050 ≤ 7092 + 443.25, yet above tier 1's 2659.5 + 443.25
     liquidation = [e.order for e in events if isinstance(e, OrderUpdated) and e.order.uid == alice][-1]
@@ -104,13 +111,7 @@ def test_a_position_above_the_lowest_tier_is_reduced_to_the_tier_below_while_tha
 
 
 def test_below_the_lowest_tier_requirement_a_large_position_is_closed_whole() -> None:
-    x = Exchange(btc_usdt(), swap())
-    alice, bob = x.user("alice", USDT="20000"), x.user("bob", USDT="10000000")
-    _index(x, "60000")
-    x.apply(SetLeverage(alice, SWAP, "", MgnMode.CROSS, None, D(50)))
-    _order(x, bob, "sell", "1500", "60000")
-    _order(x, alice, "buy", "1500", "60000")
-    _order(x, bob, "buy", "1500", "58900")
+    x, alice = _large("1500", "58900")
     events = _index(x, "58950")  # 19550 − 15750 = 3800 ≤ tier 1's 3979.125: no tier can restore it
     categories = [e.order.category for e in events if isinstance(e, OrderUpdated) and e.order.uid == alice]
     assert categories == [Category.FULL_LIQUIDATION]

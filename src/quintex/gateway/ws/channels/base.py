@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from quintex.core.enums import InstType
 from quintex.core.instruments import Instrument
 from quintex.marketdata import MarketData
 from quintex.okx import ws
@@ -156,6 +157,32 @@ class PerInstrumentChannel(Channel):
         inst = instrument(self.ctx, arg)
         ack = echo(arg, ("instId",))
         return Subscription((self.name, inst.inst_id), ack, ack)
+
+    def opened(self, topic: Topic) -> None:
+        self.topics[topic.key[1]] = topic  # type: ignore[index]
+
+    def closed(self, topic: Topic) -> None:
+        del self.topics[topic.key[1]]  # type: ignore[index]
+
+
+class PerInstTypeChannel(Channel):
+    """A channel whose topics are one per instrument type (`{channel, instType}`), of `inst_types` only."""
+
+    inst_types: frozenset[InstType] = frozenset(InstType)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.topics: dict[InstType, Topic] = {}
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        try:
+            inst_type = InstType(required(arg, "instType"))
+        except ValueError:
+            raise not_found(arg, "instType") from None
+        if inst_type not in self.inst_types:
+            raise not_found(arg, "instType")
+        ack = echo(arg, ("instType",))
+        return Subscription((self.name, inst_type), ack, ack)
 
     def opened(self, topic: Topic) -> None:
         self.topics[topic.key[1]] = topic  # type: ignore[index]

@@ -4,8 +4,6 @@ snapshot follows the ack (OKX sends none). The fills of one batch go out togethe
 after the batch's bankruptcy losses were charged to them (`marketdata.liquidations`)."""
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 
 from quintex.core.enums import InstType
@@ -15,36 +13,17 @@ from quintex.marketdata import Liquidation
 from quintex.marketdata.liquidations import LossAttribution, liquidation
 from quintex.okx import lifecycle as render
 
-from ..connection import Connection
-from .base import Channel, Context, Subscription, Topic, echo, not_found, required
-
-INST_TYPES = frozenset({InstType.SWAP, InstType.FUTURES, InstType.OPTION, InstType.MARGIN})
+from .base import Context, PerInstTypeChannel
 
 
-class LiquidationOrdersChannel(Channel):
+class LiquidationOrdersChannel(PerInstTypeChannel):
     name = "liquidation-orders"
+    inst_types = frozenset({InstType.SWAP, InstType.FUTURES, InstType.OPTION, InstType.MARGIN})
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.topics: dict[InstType, Topic] = {}
         self._pending: list[Liquidation] = []
         self._losses = LossAttribution()
-
-    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
-        try:
-            inst_type = InstType(required(arg, "instType"))
-        except ValueError:
-            raise not_found(arg, "instType") from None
-        if inst_type not in INST_TYPES:
-            raise not_found(arg, "instType")
-        ack = echo(arg, ("instType",))
-        return Subscription((self.name, inst_type), ack, ack)
-
-    def opened(self, topic: Topic) -> None:
-        self.topics[topic.key[1]] = topic  # type: ignore[index]
-
-    def closed(self, topic: Topic) -> None:
-        del self.topics[topic.key[1]]  # type: ignore[index]
 
     def on_fill(self, order: OrderView, fill: Fill) -> None:
         record = liquidation(order, fill)

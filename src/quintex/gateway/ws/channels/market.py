@@ -5,7 +5,6 @@ from typing import Any
 
 import orjson
 
-from quintex.core.enums import InstType
 from quintex.core.events import TradeExecuted
 from quintex.core.instruments import Instrument
 from quintex.marketdata import BARS, CandleView
@@ -19,11 +18,10 @@ from .base import (
     Channel,
     Context,
     PerInstrumentChannel,
+    PerInstTypeChannel,
     Subscription,
     Topic,
     echo,
-    not_found,
-    required,
 )
 
 
@@ -127,29 +125,11 @@ class CandleChannel(PerInstrumentChannel):
         return orjson.dumps([market.candle_row(candle, self.ctx.now_ms())])
 
 
-class InstrumentsChannel(Channel):
+class InstrumentsChannel(PerInstTypeChannel):
     """`instruments` of one instType: the listed ones after the ack, then each new listing and each change
     (a contract that expires is pushed once more with `state` expired)."""
 
     name = "instruments"
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.topics: dict[InstType, Topic] = {}
-
-    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
-        try:
-            inst_type = InstType(required(arg, "instType"))
-        except ValueError:
-            raise not_found(arg, "instType") from None
-        ack = echo(arg, ("instType",))
-        return Subscription((self.name, inst_type), ack, ack)
-
-    def opened(self, topic: Topic) -> None:
-        self.topics[topic.key[1]] = topic  # type: ignore[index]
-
-    def closed(self, topic: Topic) -> None:
-        del self.topics[topic.key[1]]  # type: ignore[index]
 
     def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
         inst_type = topic.key[1]  # type: ignore[index]

@@ -22,7 +22,7 @@ from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
 from quintex.runtime.query import State
 
 from ..connection import Connection
-from .base import Context, Subscription, Topic, echo, extra_params, not_found, required, text, with_uid
+from .base import Context, Subscription, Topic, extra_params
 from .private import _PerUser
 
 POSITION_INST_TYPES = frozenset({"MARGIN", "SWAP", "FUTURES", "OPTION", "ANY"})
@@ -41,15 +41,9 @@ class PositionsChannel(_PerUser):
         """Per account with subscribers: the positions changed since the last flush (the latest, by posId)."""
 
     def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
-        inst_type = required(arg, "instType")
-        if inst_type not in POSITION_INST_TYPES:
-            raise not_found(arg, "instType")
-        inst_id = self._inst_id(arg, "instType", "instId")
         interval = str(extra_params(arg).get("updateInterval", ""))
-        period = UPDATE_INTERVALS_S.get(interval, self.ctx.settings.positions_period_s)
-        ack = echo(arg, ("instType", "instFamily", "instId"))
-        key: Key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id, period)
-        return Subscription(key, ack, with_uid(ack, conn.uid))
+        return self._typed(arg, conn, POSITION_INST_TYPES,
+                           UPDATE_INTERVALS_S.get(interval, self.ctx.settings.positions_period_s))
 
     def opened(self, topic: Topic) -> None:
         super().opened(topic)

@@ -55,6 +55,17 @@ class _PerUser(Channel):
         if not self.by_user[uid]:
             del self.by_user[uid]
 
+    def _typed(self, arg: dict[str, Any], conn: Connection, inst_types: frozenset[str], *more: object) -> Subscription:
+        """A `{instType, instFamily?, instId?}` subscription keyed (channel, uid, instType, instFamily, instId,
+        *more)."""
+        inst_type = required(arg, "instType")
+        if inst_type not in inst_types:
+            raise not_found(arg, "instType")
+        inst_id = self._inst_id(arg, "instType", "instId")
+        ack = echo(arg, ("instType", "instFamily", "instId"))
+        key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id, *more)
+        return Subscription(key, ack, with_uid(ack, conn.uid))
+
     def _inst_id(self, arg: dict[str, Any], *described: str) -> str:
         inst_id = text(arg, "instId")
         if inst_id and inst_id not in self.ctx.catalog.instruments:
@@ -68,13 +79,7 @@ class OrdersChannel(_PerUser):
     name = "orders"
 
     def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
-        inst_type = required(arg, "instType")
-        if inst_type not in ORDER_INST_TYPES:
-            raise not_found(arg, "instType")
-        inst_id = self._inst_id(arg, "instType", "instId")
-        ack = echo(arg, ("instType", "instFamily", "instId"))
-        key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id)
-        return Subscription(key, ack, with_uid(ack, conn.uid))
+        return self._typed(arg, conn, ORDER_INST_TYPES)
 
     def on_order(self, order: OrderView, fill: Fill | None) -> None:
         topics = self.by_user.get(order.uid)

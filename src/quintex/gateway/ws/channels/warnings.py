@@ -19,7 +19,7 @@ from quintex.okx.ws import EVENT_UPDATE
 from quintex.runtime.query import State
 
 from ..connection import Connection
-from .base import Context, Subscription, Topic, echo, not_found, required, text, with_uid
+from .base import Context, Subscription, Topic
 from .positions import POSITION_INST_TYPES, matches
 from .private import _PerUser
 
@@ -38,13 +38,7 @@ class LiquidationWarningChannel(_PerUser):
         self._due = 0.0
 
     def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
-        inst_type = required(arg, "instType")
-        if inst_type not in POSITION_INST_TYPES:
-            raise not_found(arg, "instType")
-        inst_id = self._inst_id(arg, "instType", "instId")
-        ack = echo(arg, ("instType", "instFamily", "instId"))
-        key: Key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id)
-        return Subscription(key, ack, with_uid(ack, conn.uid))
+        return self._typed(arg, conn, POSITION_INST_TYPES)
 
     def periodic_due(self) -> bool:
         return bool(self.by_user) and time.monotonic() >= self._due
