@@ -38,6 +38,7 @@ from quintex.core.events import (
     Event,
     InsuranceFundChanged,
     OrderUpdated,
+    PositionChanged,
     SubAccountTransferred,
     TradeExecuted,
     Transferred,
@@ -54,7 +55,7 @@ VERSION = 2
 VERSION_KEY = "@v"
 HISTORY_TYPES: tuple[type[Any], ...] = (
     OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted, Withdrawn, SubAccountTransferred,
-    InsuranceFundChanged, ContractDelivered)
+    InsuranceFundChanged, ContractDelivered, PositionChanged)
 """The events history keeps, stored by their class name."""
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
@@ -94,9 +95,11 @@ V1_NESTED: dict[str, tuple[tuple[str, str], ...]] = {
 
 def is_history(event: Event) -> bool:
     """Events the history read models keep: finished orders and fills, bills, transfers, trades, withdrawals,
-    insurance fund changes and deliveries."""
+    insurance fund changes, deliveries and positions that have closed something (`positions-history`)."""
     if type(event) is OrderUpdated:
         return event.fill is not None or event.order.state in _TERMINAL
+    if type(event) is PositionChanged:
+        return bool(event.position.close_total)
     return type(event) in HISTORY_TYPES
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from quintex.core.engine import Engine
-from quintex.core.enums import InstType, InsuranceChange
+from quintex.core.enums import Category, InstType, InsuranceChange
 from quintex.core.events import (
     BalanceChanged,
     BookChanged,
@@ -12,10 +12,12 @@ from quintex.core.events import (
     InsuranceFundChanged,
     OrderAccepted,
     OrderUpdated,
+    PositionChanged,
 )
 from quintex.journal.codec import CodecError
 from quintex.journal.events import HISTORY_TYPES, decode_events, encode_events, is_history
 from tests.builders import D, Exchange
+from tests.contracts import position_view
 from tests.sessions import seeded_session
 
 
@@ -28,14 +30,20 @@ def session_events() -> list[object]:
 
 LIFECYCLE = [InsuranceFundChanged("USDT", D("-108.2"), D("-105.6"), InsuranceChange.BANKRUPTCY_LOSS, InstType.SWAP,
                                    "BTC-USDT", 1_700_000_000_000),
-             ContractDelivered("BTC-USDT-240105", InstType.FUTURES, "BTC-USDT", D("61000.0"), 1_700_010_800_000)]
-"""What a spot session never emits: the public lifecycle views' events."""
+             ContractDelivered("BTC-USDT-240105", InstType.FUTURES, "BTC-USDT", D("61000.0"), 1_700_010_800_000),
+             PositionChanged(position_view(pos=D(0), close_total=D(100), closed_by=Category.FULL_LIQUIDATION))]
+"""What a spot session never emits: the public lifecycle views' events and a closed position."""
 
 
 def test_history_events_round_trip_exactly() -> None:
     kept = [e for e in session_events() if is_history(e)] + LIFECYCLE
     assert {type(e) for e in kept} == set(HISTORY_TYPES)
     assert repr(decode_events(encode_events(kept))) == repr(kept)
+
+
+def test_a_position_is_history_once_it_has_closed_something() -> None:
+    assert not is_history(PositionChanged(position_view()))
+    assert is_history(PositionChanged(position_view(pos=D(60), close_total=D(40))))
 
 
 def test_only_finished_orders_fills_bills_transfers_and_trades_are_history() -> None:
