@@ -264,7 +264,7 @@ def cascade(users: int, seed: int, profile: bool, resting: int) -> None:
     left = sum(len(hot.engine.positions(uid)) for uid in hot.users)
     hot.engine.check_invariants()
     crowded = build(users, seed, held=True, lever=None, spare=D("0.2"), bids=True, resting=resting)
-    r_wall, r_cpu, r_events, r_ticks = run_cascade(crowded, False)
+    r_wall, r_cpu, r_events, r_ticks = run_cascade(crowded, profile)
     if sum(len(crowded.engine.positions(uid)) for uid in crowded.users):
         sys.exit("the crowded cascade left positions")
     empty = build(users, seed, held=False, lever=None, spare=D("0.2"), bids=True)

@@ -94,14 +94,14 @@ def test_a_shock_liquidates_the_50x_long_funding_pays_the_short_and_both_replay_
     shorter.set_leverage(10, SYMBOL, {"mgnMode": "cross"})
     shorter.create_order(SYMBOL, "limit", "sell", 10, 65000)
     longer.create_order(SYMBOL, "limit", "buy", 10, 65000)  # 6500 of BTC at 50x: 130 of margin, 3.25 of fee
-    maker.create_order(SYMBOL, "limit", "buy", 10, 45000)
+    maker.create_order(SYMBOL, "limit", "buy", 10, 63600)  # a stale bid the liquidation sells into
     (pos,) = longer.fetch_positions([SYMBOL])
     assert (pos["contracts"], pos["side"], pos["leverage"]) == (10, "long", 50)
 
     order, closed = asyncio.run(watch_liquidation(server, long_keys))
 
     assert (order["category"], order["side"], order["state"], dec(order["accFillSz"]), dec(order["avgPx"]),
-            order["instId"]) == ("full_liquidation", "sell", "filled", 10, 45000, SWAP)
+            order["instId"]) == ("full_liquidation", "sell", "filled", 10, 63600, SWAP)
     assert (closed["instId"], closed["pos"], closed["posId"]) == (SWAP, "0", pos["id"])
     assert longer.fetch_positions([SYMBOL]) == []
     account = Account.AccountAPI(long_keys.api_key, long_keys.secret_key, long_keys.passphrase, flag="0",
@@ -109,8 +109,10 @@ def test_a_shock_liquidates_the_50x_long_funding_pays_the_short_and_both_replay_
     bills = account.get_account_bills(type="5")["data"]
     closing = next(b for b in bills if b["subType"] == "104")
     assert (dec(closing["pnl"]), dec(closing["px"]), dec(closing["sz"]), closing["ordId"]) == (
-        dec("-2000"), 45000, 10, order["ordId"])  # (45000 − 65000) × 10 × 0.01
-    assert dec(longer.fetch_balance()["USDT"]["total"]) == 0  # the insurance fund covered the rest
+        dec("-140"), 63600, 10, order["ordId"])  # (63600 − 65000) × 10 × 0.01
+    # 150 − 3.25 open fee − 140 − 3.18 close fee − 3.18 penalty (6360 × 0.05 %, to the insurance fund)
+    (details,) = account.get_account_balance("USDT")["data"][0]["details"]
+    assert dec(details["cashBal"]) == dec("0.39")
     liquidated = snapshot(server.data_dir)
 
     assert shorter.fetch_funding_history(SYMBOL) == []

