@@ -58,6 +58,6 @@ def _pending(s: State, uid: int, margined: bool) -> bool:
     """`uid` has a pending FUTURES/SWAP order (`margined`: or any other order that is not spot cash)."""
     if not s.pending_per_user.get(uid):
         return False
-    return any(o.uid == uid and (o.inst.inst_type in DERIVATIVES
-                                 or margined and (o.inst.inst_type is not InstType.SPOT or o.td_mode is not TdMode.CASH))
-               for o in s.live.values())
+    return any(o.inst.inst_type in DERIVATIVES
+               or margined and (o.inst.inst_type is not InstType.SPOT or o.td_mode is not TdMode.CASH)
+               for o in s.orders_of(uid))

@@ -238,7 +238,7 @@ class Engine:
         return order.view() if order is not None else None
 
     def open_orders(self, uid: int) -> list[OrderView]:
-        return [o.view() for o in reversed(self._s.live.values()) if o.uid == uid]
+        return [o.view() for o in reversed(self._s.orders_of(uid))]
 
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]:
         return self._s.books[inst_id].depth(depth)

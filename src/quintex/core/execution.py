@@ -130,7 +130,7 @@ class Execution:
             order.frozen = ZERO
         if order.reduce_only:
             PRODUCTS[order.inst.inst_type].forget(s, order)
-        del s.live[order.ord_id]
+        s.drop_live(order)
         if order.cl_ord_id:
             del s.by_cl_ord_id[(order.uid, order.cl_ord_id)]
         inst_key = (order.uid, order.inst.inst_id)

@@ -143,5 +143,5 @@ def _pending_in_scope(s: State, uid: int, inst: Instrument, mgn_mode: MgnMode) -
     if not s.pending_per_user.get(uid):
         return False
     scope = _scope(inst, mgn_mode)
-    return any(o.uid == uid and o.td_mode.value == mgn_mode.value and o.inst.inst_type is inst.inst_type
-               and _scope(o.inst, mgn_mode) == scope for o in s.live.values())
+    return any(o.td_mode.value == mgn_mode.value and o.inst.inst_type is inst.inst_type
+               and _scope(o.inst, mgn_mode) == scope for o in s.orders_of(uid))

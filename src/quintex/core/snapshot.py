@@ -184,8 +184,7 @@ def _load_ledger(s: State, data: dict[str, Any]) -> None:
 
 def _load_orders(s: State, data: dict[str, Any]) -> None:
     for plain in data["orders"]:
-        order = _load_order(plain, s.instruments)
-        s.live[order.ord_id] = order
+        s.add_live(_load_order(plain, s.instruments))
     for ord_id in data["cl_ord_ids"]:
         order = s.live[ord_id]
         s.by_cl_ord_id[(order.uid, order.cl_ord_id)] = order

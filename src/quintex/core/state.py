@@ -30,6 +30,8 @@ class State:
     currencies: dict[str, Currency] = field(default_factory=dict)
     books: dict[str, OrderBook] = field(default_factory=dict)
     live: dict[int, Order] = field(default_factory=dict)
+    live_by_user: dict[int, dict[int, Order]] = field(default_factory=dict)
+    """`live` by account (derived: kept with it, rebuilt on restore)."""
     by_cl_ord_id: dict[tuple[int, str], Order] = field(default_factory=dict)
     pending_per_inst: dict[tuple[int, str], int] = field(default_factory=dict)
     pending_per_user: dict[int, int] = field(default_factory=dict)
@@ -62,6 +64,21 @@ class State:
         self.ledger = Ledger(self.ids)
         self.users = Users(self.ids)
         self.positions = Positions(self.ids)
+
+    def orders_of(self, uid: int) -> list[Order]:
+        """The account's live orders, oldest first."""
+        return list(self.live_by_user.get(uid, {}).values())
+
+    def add_live(self, order: Order) -> None:
+        self.live[order.ord_id] = order
+        self.live_by_user.setdefault(order.uid, {})[order.ord_id] = order
+
+    def drop_live(self, order: Order) -> None:
+        del self.live[order.ord_id]
+        mine = self.live_by_user[order.uid]
+        del mine[order.ord_id]
+        if not mine:
+            del self.live_by_user[order.uid]
 
     def remember_terminal(self, order: Order) -> None:
         """Keep the final state of recent orders so cancel/amend can say why they failed."""

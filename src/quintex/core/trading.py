@@ -133,7 +133,7 @@ class Trading:
     def _accept(self, order: Order) -> list[Event]:
         s = self.s
         order.ord_id = s.ids.next_ord_id()
-        s.live[order.ord_id] = order
+        s.add_live(order)
         if order.cl_ord_id:
             s.by_cl_ord_id[(order.uid, order.cl_ord_id)] = order
         key = (order.uid, order.inst.inst_id)

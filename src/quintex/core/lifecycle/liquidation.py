@@ -140,7 +140,7 @@ def _settles_in(ccy: str, order: Order) -> bool:
 def _cancel(s: State, trading: Trading, uid: int, which: Callable[[Order], bool]) -> list[Event]:
     """Cancel the account's live orders on contracts that `which` picks."""
     events: list[Event] = []
-    for order in [o for o in s.live.values() if o.uid == uid and o.inst.settle_ccy and which(o)]:
+    for order in [o for o in s.orders_of(uid) if o.inst.settle_ccy and which(o)]:
         events += trading.x.cancel(order, CancelSource.RISK)
     return events
 
