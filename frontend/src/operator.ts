@@ -40,6 +40,18 @@ interface UserInfo {
   balances: { ccy: string; trading: string; tradingFrozen: string; funding: string }[];
 }
 
+interface UserRow {
+  uid: string;
+  name: string;
+  master: string;
+  enable: boolean;
+  acctLv: string;
+  posMode: string;
+  cTime: string;
+  keys: string;
+}
+
+const ACCT_LV: Record<string, string> = { "1": "Spot", "2": "Futures", "3": "Multi-currency", "4": "Portfolio" };
 const POLL_MS = 2000;
 
 export class Operator {
@@ -60,6 +72,7 @@ export class Operator {
   private readonly pauseButton = h("button", { type: "button", id: "pause" }, "Pause agents");
   private readonly keyBox = h("div", { class: "new-key", id: "new-key" });
   private readonly userBox = h("div", { id: "user-info" });
+  private readonly users = h("table", { "aria-label": "All users", id: "users" });
   private readonly body = h("div", { class: "operator-body" });
 
   constructor(private readonly onUseKey: () => void) {
@@ -72,6 +85,7 @@ export class Operator {
     this.stop();
     if (!this.token) return;
     void this.poll();
+    void this.loadUsers();
     this.timer = window.setInterval(() => void this.poll(), POLL_MS);
   }
 
@@ -364,7 +378,31 @@ export class Operator {
       h("h2", {}, "Users and sub-accounts"), this.userNotice.el, this.keyBox,
       h("h3", {}, "Create a user"), create, h("h3", {}, "Fund a user"), fund,
       h("h3", {}, "Sub-accounts"), subs, h("h3", {}, "API keys"), keys,
-      h("h3", {}, "Look up a user"), find, this.userBox);
+      h("h3", {}, "Look up a user"), find, this.userBox,
+      h("div", { class: "users-head" }, h("h3", {}, "All users"),
+        h("button", { type: "button", onclick: () => void this.loadUsers() }, "Refresh users")),
+      h("div", { class: "scroll" }, this.users));
+  }
+
+  /** Every user and sub-account (GET /admin/users), the market simulator's agents included. */
+  private async loadUsers(): Promise<void> {
+    try {
+      const { users } = await this.call<{ users: UserRow[] }>("GET", "users");
+      fillTable<UserRow>(this.users, [
+        { title: "uid", cell: (u) => u.uid },
+        { title: "Name", cell: (u) => u.name },
+        { title: "Sub-account of", cell: (u) => u.master },
+        { title: "Account mode", cell: (u) => ACCT_LV[u.acctLv] ?? u.acctLv },
+        { title: "Position mode", cell: (u) => (u.posMode === "long_short_mode" ? "long/short" : "net") },
+        { title: "State", cell: (u) => (u.enable ? "enabled" : "frozen") },
+        { title: "API keys", cell: (u) => u.keys, num: true },
+        { title: "Created", cell: (u) => time(u.cTime, true) },
+        { title: "Actions", cell: (u) => h("button", { type: "button", "aria-label": `Look up ${u.name}`,
+          onclick: () => void this.userAct(() => this.lookup(u.name)) }, "Look up") },
+      ], users, "No users yet", (u) => ({ "data-user": u.name }));
+    } catch (err) {
+      if (!(err instanceof AdminError && err.status === 401)) this.userNotice.error(describe(err));
+    }
   }
 
   private async userAct(action: () => Promise<void>): Promise<void> {
@@ -374,6 +412,7 @@ export class Operator {
     } catch (err) {
       this.userNotice.error(describe(err));
     }
+    await this.loadUsers();
   }
 
   private showKey(who: string, key: NewKey): void {
