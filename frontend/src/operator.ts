@@ -47,7 +47,6 @@ interface UserRow {
   enable: boolean;
   acctLv: string;
   posMode: string;
-  cTime: string;
   keys: string;
 }
 
@@ -77,7 +76,8 @@ export class Operator {
 
   constructor(private readonly onUseKey: () => void) {
     this.el.append(h("h1", {}, "Operator console"), this.tokenSection(), this.tokenNotice.el, this.body);
-    this.body.append(this.serverSection(), this.marketSection(), this.usersSection());
+    this.body.append(h("div", { class: "stack" }, this.serverSection(), this.usersListSection(), this.usersSection()),
+      this.marketSection());
     this.body.hidden = !this.token;
   }
 
@@ -378,8 +378,12 @@ export class Operator {
       h("h2", {}, "Users and sub-accounts"), this.userNotice.el, this.keyBox,
       h("h3", {}, "Create a user"), create, h("h3", {}, "Fund a user"), fund,
       h("h3", {}, "Sub-accounts"), subs, h("h3", {}, "API keys"), keys,
-      h("h3", {}, "Look up a user"), find, this.userBox,
-      h("div", { class: "users-head" }, h("h3", {}, "All users"),
+      h("h3", {}, "Look up a user"), find, this.userBox);
+  }
+
+  private usersListSection(): HTMLElement {
+    return h("section", { class: "panel", "aria-label": "All users" },
+      h("div", { class: "users-head" }, h("h2", {}, "All users"),
         h("button", { type: "button", onclick: () => void this.loadUsers() }, "Refresh users")),
       h("div", { class: "scroll" }, this.users));
   }
@@ -389,14 +393,12 @@ export class Operator {
     try {
       const { users } = await this.call<{ users: UserRow[] }>("GET", "users");
       fillTable<UserRow>(this.users, [
-        { title: "uid", cell: (u) => u.uid },
         { title: "Name", cell: (u) => u.name },
-        { title: "Sub-account of", cell: (u) => u.master },
-        { title: "Account mode", cell: (u) => ACCT_LV[u.acctLv] ?? u.acctLv },
-        { title: "Position mode", cell: (u) => (u.posMode === "long_short_mode" ? "long/short" : "net") },
+        { title: "uid", cell: (u) => u.uid },
+        { title: "Master", cell: (u) => u.master },
+        { title: "Mode", cell: (u) => `${ACCT_LV[u.acctLv] ?? u.acctLv}, ${u.posMode === "long_short_mode" ? "long/short" : "net"}` },
         { title: "State", cell: (u) => (u.enable ? "enabled" : "frozen") },
-        { title: "API keys", cell: (u) => u.keys, num: true },
-        { title: "Created", cell: (u) => time(u.cTime, true) },
+        { title: "Keys", cell: (u) => u.keys, num: true },
         { title: "Actions", cell: (u) => h("button", { type: "button", "aria-label": `Look up ${u.name}`,
           onclick: () => void this.userAct(() => this.lookup(u.name)) }, "Look up") },
       ], users, "No users yet", (u) => ({ "data-user": u.name }));

@@ -221,6 +221,7 @@ export class Trading {
       this.orderNotice.ok(`Leverage ${set.lever}× (${mgnMode}) set for ${this.inst.instId}`);
     } catch (err) {
       this.orderNotice.error(describe(err));
+      await this.loadLeverage(); // show the leverage the account still has
     }
   }
 
