@@ -212,6 +212,10 @@ class Engine:
     def user_by_name(self, name: str) -> User | None:
         return self._s.users.by_name.get(name)
 
+    def users(self) -> list[User]:
+        """Every user and sub-account, by uid."""
+        return sorted(self._s.users.by_uid.values(), key=lambda u: u.uid)
+
     def api_key(self, api_key: str) -> ApiKey | None:
         return self._s.users.keys.get(api_key)
 
