@@ -73,6 +73,8 @@ def _check(s: State, trading: Trading, uid: int) -> list[Event]:
                 for position in [p for p in s.positions.of_user(uid) if p.mgn_mode is MgnMode.CROSS]:
                     events += _liquidate(s, trading, position, liquidated, None)
         return events
+    if isolated:  # what an isolated liquidation left owing came out of cash: the cross margin may be short now
+        crossed = margin.at_risk(s, uid)[1]
     for ccy in crossed:
         events += _cancel(s, trading, uid, partial(_settles_in, ccy))
         events += _unwind(s, trading, _Scope(s, uid, ccy, None), liquidated)
