@@ -57,11 +57,11 @@ class Exchange:
     """An engine with BTC-USDT listed and a clock that moves one millisecond per command; every command is
     followed by `check_invariants()`, so a core test fails at the command that broke one."""
 
-    def __init__(self, *instruments: Instrument) -> None:
+    def __init__(self, *instruments: Instrument, currencies: tuple[Currency, ...] = ()) -> None:
         self.engine = Engine()
         self.ts = T0
-        for ccy in ("BTC", "USDT", "ETH", "USDC"):
-            self.apply(ListCurrency(currency(ccy)))
+        for listed in currencies or tuple(currency(ccy) for ccy in ("BTC", "USDT", "ETH", "USDC")):
+            self.apply(ListCurrency(listed))
         for inst in instruments or (btc_usdt(),):
             self.apply(ListInstrument(inst))
 

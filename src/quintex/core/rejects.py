@@ -76,6 +76,8 @@ class Reject(Enum):
     POS_MODE_BLOCKED = "pos_mode_blocked"
     ACCOUNT_MODE_UNSUPPORTED = "account_mode_unsupported"
     MARGIN_UNSUPPORTED = "margin_unsupported"
+    MARGIN_CCY_INVALID = "margin_ccy_invalid"
+    LOAN_QUOTA_EXCEEDED = "loan_quota_exceeded"
     LEVER_INVALID = "lever_invalid"
     LEVER_BELOW_MIN = "lever_below_min"
     LEVER_ABOVE_MAX = "lever_above_max"

@@ -115,6 +115,11 @@ def instrument(inst: Instrument) -> dict[str, Any]:
     }
 
 
+def margin_instrument(inst: Instrument) -> dict[str, Any]:
+    """A spot pair as OKX lists it under instType MARGIN: `uly` and `instFamily` are the pair itself."""
+    return {**instrument(inst), "instType": InstType.MARGIN.value, "uly": inst.inst_id, "instFamily": inst.inst_id}
+
+
 def fee_group(inst: Instrument) -> str:
     """The instrument's fee group (`groupId`), as `account/trade-fee` lists it."""
     return "1" if inst.ct_type is None else _FEE_GROUPS.get(inst.settle_ccy, "1")
