@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from .enums import Alias, CtType, InstState, InstType, OptType
 
@@ -50,6 +50,10 @@ class Instrument:
             return False
 
 
+HOURS_A_DAY = 24
+RATE_STEP = Decimal("1e-16")
+
+
 @dataclass(frozen=True, slots=True)
 class Currency:
     ccy: str
@@ -63,6 +67,11 @@ class Currency:
     """The daily rate of borrowing it for spot margin (OKX's `rate`; interest accrues hourly at this / 24)."""
     loan_quota: Decimal = Decimal(0)
     """The most of it one account may owe at once (0: it cannot be borrowed)."""
+
+    @property
+    def hourly_rate(self) -> Decimal:
+        """The hourly borrowing rate: the daily rate / 24, to 16 places (rounded down)."""
+        return (self.interest_rate / HOURS_A_DAY).quantize(RATE_STEP, rounding=ROUND_DOWN).normalize()
 
 
 SERIES_CODE_SPAN = 1_000_000

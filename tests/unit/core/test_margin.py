@@ -17,19 +17,13 @@ from quintex.core.events import (
     OrderAccepted,
     OrderRejected,
 )
-from quintex.core.instruments import Currency
 from quintex.core.ledger.ledger import LENDING_UID
 from quintex.core.records import IndexPrice
 from quintex.core.rejects import Reject
 from quintex.core.spotmargin.interest import hourly_rate
-from tests.builders import T0, D, Exchange, btc_usdt
+from tests.builders import T0, D, Exchange, btc_usdt, margin_currencies
 
 HOUR = 3_600_000
-
-
-def margin_currencies() -> tuple[Currency, ...]:
-    return (Currency("BTC", "BTC", "BTC-BTC", D("0.001"), 8, D("0.0001"), D("0.0002"), D("50")),
-            Currency("USDT", "USDT", "USDT-USDT", D("0.001"), 8, D("1"), D("0.0003"), D("2000000")))
 
 
 def exchange() -> Exchange:
@@ -293,3 +287,12 @@ def test_margin_state_survives_a_snapshot_round_trip() -> None:
     assert restored.margin_position_risks(alice) == x.engine.margin_position_risks(alice)
     assert restored.interest_accrued(alice) == x.engine.interest_accrued(alice)
     assert T0 < x.ts
+
+
+def test_an_open_margin_position_blocks_switching_the_account_mode() -> None:
+    x = exchange()
+    mm = x.user("mm", BTC="10")
+    alice = x.user("alice", USDT="10000")
+    x.place_ok(mm, "sell", "1", "60000")
+    margin(x, alice, "buy", "1", "60000")
+    assert x.apply(SetAccountLevel(alice, AcctLv.MULTI_CURRENCY))[0] == CommandRejected(Reject.ACCT_LV_POSITIONS)

@@ -18,14 +18,11 @@ from .position import MarginPosition
 from .product import HOUR_MS
 
 STEP = Decimal("1e-16")
-HOURS_A_DAY = 24
 
 
 def hourly_rate(currency: Currency | None) -> Decimal:
-    """The hourly borrowing rate of a currency (its daily rate / 24, to 16 places); 0 for an unknown one."""
-    if currency is None:
-        return ZERO
-    return MONEY.divide(currency.interest_rate, HOURS_A_DAY).quantize(STEP, context=MONEY).normalize(MONEY)
+    """The hourly borrowing rate of a currency (`Currency.hourly_rate`); 0 for an unknown one."""
+    return currency.hourly_rate if currency is not None else ZERO
 
 
 def accrue_due(s: State, x: Execution) -> list[Event]:

@@ -49,10 +49,10 @@ MGN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
 
 class Margin:
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
-        if not inst.margin_enabled:
-            return Reject.MARGIN_UNSUPPORTED
         if s.users.by_uid[cmd.uid].acct_lv is not AcctLv.FUTURES:
             return Reject.TD_MODE_UNSUPPORTED
+        if not inst.margin_enabled:
+            return Reject.MARGIN_UNSUPPORTED
         if cmd.pos_side not in (None, PosSide.NET):
             return Reject.POS_SIDE_INVALID
         if cmd.ccy not in (inst.base_ccy, inst.quote_ccy):

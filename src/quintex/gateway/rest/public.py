@@ -95,8 +95,8 @@ def _families(request: web.Request, inst_type: InstType) -> list[Instrument]:
 
 
 async def position_tiers(request: web.Request) -> web.StreamResponse:
-    """Position tiers of the named families (every contract of a family has the same). MARGIN has no
-    tiers here: margin trading is not built."""
+    """Position tiers of the named families (every contract of a family has the same). MARGIN tiers (borrowing
+    limits by size) are not published: `[]`."""
     rate_limit(request, ("public/position-tiers", request.remote), 10, 2.0)
     inst_type = _contract_type(request, TIER_TYPES)
     td_mode = params.required(request, "tdMode")
