@@ -2,13 +2,17 @@
 margin with `create_order(..., params={"marginMode": "cross"})` on the spot pair, finds the MARGIN position in
 fetch_positions, reads and sets the margin leverage, lets the clock run three hours and reads the interest
 with fetch_borrow_interest and the rates with fetch_cross_borrow_rate(s), then sells back; python-okx reads
-the Account interest, rate and max-loan endpoints and the public loan quotas."""
+the Account interest, rate and max-loan endpoints and the public loan quotas; ccxt.pro watches a MARGIN position
+open and close on the positions channel."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import ccxt
+import ccxt.pro as ccxtpro
 import pytest
 from okx import Account, PublicData
 
@@ -130,3 +134,31 @@ def test_python_okx_reads_interest_rates_max_loans_and_interest(exchange: InProc
     assert (row["instId"], row["ccy"], row["interest"], row["interestRate"], row["liab"], row["type"]) == (
         "BTC-USDT", "BTC", "0.0000083333333333", "0.0000083333333333", "1", "2")
     assert ok(bob.get_interest_accrued(mgnMode="cross")) == []
+
+
+def test_ccxt_pro_watches_a_margin_position_open_and_close(exchange: InProcessServer) -> None:
+    maker = client(exchange, exchange.user("maker", BTC="10", USDT="1000000"))
+    creds = exchange.user("carol", USDT="10000")
+    carol = client(exchange, creds)
+
+    async def next_push(ex: Any) -> list[dict]:
+        return await asyncio.wait_for(ex.watch_positions(), 10)
+
+    async def scenario() -> None:
+        ex = ccxtpro.okx({"apiKey": creds.api_key, "secret": creds.secret_key, "password": creds.passphrase})
+        ex.urls["api"] = {"rest": exchange.url, "ws": exchange.ws_url}
+        try:
+            assert await next_push(ex) == []
+            maker.create_order(SPOT, "limit", "sell", 1, 60000)
+            carol.create_order(SPOT, "limit", "buy", 1, 60000, params={"marginMode": "isolated"})
+            (opened,) = await next_push(ex)
+            assert (opened["info"]["instType"], opened["info"]["pos"], opened["info"]["liab"],
+                    opened["info"]["margin"]) == ("MARGIN", "0.999", "-54000", "6000")
+            maker.create_order(SPOT, "limit", "buy", 0.999, 60000)
+            carol.create_order(SPOT, "limit", "sell", 0.999, 60000, params={"marginMode": "isolated"})
+            closed = await next_push(ex)
+            assert {(p["info"]["instType"], p["info"]["pos"]) for p in closed} == {("MARGIN", "0")}
+        finally:
+            await ex.close()
+
+    asyncio.run(scenario())

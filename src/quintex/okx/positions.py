@@ -15,7 +15,14 @@ from quintex.core.enums import CtType, InstType, MgnMode, PosSide
 from quintex.core.events import LeverageSet
 from quintex.core.instruments import Instrument
 from quintex.core.num import ONE, ZERO
-from quintex.core.records import AccountRisk, Leverage, MarginPositionRisk, PositionRisk, PositionView
+from quintex.core.records import (
+    AccountRisk,
+    Leverage,
+    MarginPositionRisk,
+    MarginPositionView,
+    PositionRisk,
+    PositionView,
+)
 
 from .numfmt import fmt_amt, fmt_id, fmt_ts
 
@@ -100,6 +107,12 @@ def margin_position(risk: MarginPositionRisk, p_time: int | None = None) -> dict
     if p_time is not None:
         obj["pTime"] = fmt_ts(p_time)
     return obj
+
+
+def margin_closed(view: MarginPositionView) -> MarginPositionRisk:
+    """A MARGIN position that has just closed: nothing held, owed or at risk."""
+    return MarginPositionRisk(position=view, mark_px=None, equity=ZERO, upl=ZERO, upl_ratio=ZERO, imr=None,
+                              mmr=ZERO, mgn_ratio=None, liq_px=None, notional_usd=ZERO)
 
 
 def closed(view: PositionView) -> PositionRisk:

@@ -26,6 +26,7 @@ from quintex.core.events import (
     IndexPricesUpdated,
     InstrumentChanged,
     InstrumentListed,
+    MarginPositionChanged,
     MarkPricesUpdated,
     OrderAccepted,
     OrderUpdated,
@@ -63,6 +64,7 @@ class Fanout:
             BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
             PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
+            MarginPositionChanged: self._on_margin_position,
         }
 
     def start(self) -> None:
@@ -125,6 +127,9 @@ class Fanout:
         self.channels.balance_and_position.on_position(event.position)
         self.channels.open_interest.on_position(event.position)
 
+    def _on_margin_position(self, event: MarginPositionChanged) -> None:
+        self.channels.positions.on_margin_position(event.position)
+
     def _on_listed(self, event: InstrumentListed | InstrumentChanged) -> None:
         self.channels.instruments.on_listed(event.instrument)
 
@@ -138,7 +143,7 @@ class Fanout:
                 if self.channels.account.periodic_due():
                     await self._query(self.channels.account.flush_periodic)
                 positions = self.channels.positions
-                if positions.changed:
+                if positions.changed or positions.changed_margin:
                     await self._query(positions.flush_changes)
                 if positions.periodic_due():
                     await self._query(positions.flush_periodic)
