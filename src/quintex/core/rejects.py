@@ -78,6 +78,7 @@ class Reject(Enum):
     MARGIN_UNSUPPORTED = "margin_unsupported"
     MARGIN_CCY_INVALID = "margin_ccy_invalid"
     LOAN_QUOTA_EXCEEDED = "loan_quota_exceeded"
+    MARGIN_OPPOSITE_PENDING = "margin_opposite_pending"
     LEVER_INVALID = "lever_invalid"
     LEVER_BELOW_MIN = "lever_below_min"
     LEVER_ABOVE_MAX = "lever_above_max"

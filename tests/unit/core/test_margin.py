@@ -7,7 +7,14 @@ from __future__ import annotations
 from decimal import ROUND_DOWN
 from typing import Any
 
-from quintex.core.commands import AdvanceTime, PlaceOrder, SetAccountLevel, SetLeverage, UpdateIndexPrices
+from quintex.core.commands import (
+    AdvanceTime,
+    CancelOrder,
+    PlaceOrder,
+    SetAccountLevel,
+    SetLeverage,
+    UpdateIndexPrices,
+)
 from quintex.core.enums import AcctLv, BillSubType, BillType, MgnMode, OrdType, Side, TdMode
 from quintex.core.events import (
     BillPosted,
@@ -296,3 +303,31 @@ def test_an_open_margin_position_blocks_switching_the_account_mode() -> None:
     x.place_ok(mm, "sell", "1", "60000")
     margin(x, alice, "buy", "1", "60000")
     assert x.apply(SetAccountLevel(alice, AcctLv.MULTI_CURRENCY))[0] == CommandRejected(Reject.ACCT_LV_POSITIONS)
+
+
+def test_a_position_never_flips() -> None:
+    x = exchange()
+    mm = x.user("mm", BTC="10", USDT="1000000")
+    alice = x.user("alice", USDT="10000", BTC="1")
+    margin(x, alice, "sell", "0.1", "70000", ccy="BTC")
+    # an opening sell is pending: an opening buy would open the other way
+    assert margin(x, alice, "buy", "0.1", "50000")[0].reject is Reject.MARGIN_OPPOSITE_PENDING
+    x.place_ok(mm, "sell", "1", "60000")
+    x.apply(CancelOrder(alice, "BTC-USDT", cl_ord_id="", ord_id=x.engine.open_orders(alice)[0].ord_id))
+    margin(x, alice, "buy", "0.5", "60000")
+    # a closing sell may not sell more than the position holds (0.4995)
+    assert margin(x, alice, "sell", "0.5", "60000", ccy="BTC")[0].reject is Reject.CLOSE_SIZE_EXCEEDS_POSITION
+    closer = margin(x, alice, "sell", "0.4995", "65000", ccy="BTC")[0]
+    assert isinstance(closer, OrderAccepted) and closer.order.reduce_only
+    x.place_ok(mm, "buy", "0.4995", "60000")
+    margin(x, alice, "sell", "0.4995", "60000", ccy="BTC", cl_ord_id="close")
+    assert x.engine.margin_position_risks(alice) == []
+    # the first closing sell outlived its long: once alice is short, it closes nothing
+    margin(x, alice, "sell", "0.1", "64000", ccy="BTC")
+    assert margin(x, alice, "buy", "0.01", "50000")[0].reject is Reject.MARGIN_OPPOSITE_PENDING
+    x.place_ok(mm, "buy", "0.2", "64000")
+    p = position(x, alice)
+    assert (p.pos_ccy, p.liab_ccy) == ("USDT", "BTC")
+    x.place_ok(mm, "buy", "0.4995", "65000")
+    assert position(x, alice).liab == p.liab
+    assert all(o.ord_id != closer.order.ord_id for o in x.engine.open_orders(alice))

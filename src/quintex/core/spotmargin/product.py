@@ -10,7 +10,8 @@ repays the unpaid interest, then the loan; the surplus goes to the owner's cash.
 position closes and what assets it has left go to the owner's cash too. When the assets are gone first,
 what is still owed is paid from the owner's cash of that currency and the lending pool writes off the rest
 (margin liquidation, which would close the position before that, is not built).
-A position never flips: a closing order may not exceed what the position holds. Both margin modes work
+A position never flips: a closing order may not exceed what the position holds, takes nothing once the
+position it closes is gone, and an opening order is refused while one opening the other way is pending. Both margin modes work
 alike here (a cross position's margin is its own too; OKX's cross margin shares the currency's equity).
 """
 from __future__ import annotations
@@ -73,7 +74,7 @@ class Margin:
             return Reject.REDUCE_ONLY_NO_POSITION
         order.reduce_only = closing
         if not closing:
-            return None
+            return Reject.MARGIN_OPPOSITE_PENDING if _opening_other_way(s, order) else None
         assert position is not None
         spends = order.sz if order.side is Side.SELL or order.in_quote else (
             mul(order.px, order.sz) if order.px is not None else ZERO)
@@ -119,7 +120,8 @@ class Margin:
         lot = taker.inst.lot_sz
         if taker.reduce_only:
             position = _position(s, taker)
-            held = position.pos if position is not None else ZERO
+            closes = position is not None and _long(taker.inst, position) is (taker.side is Side.SELL)
+            held = position.pos if closes else ZERO  # type: ignore[union-attr]
             if taker.side is Side.SELL:
                 return min(taker.remaining, held)
             budget = min(taker.sz - taker.fill_notional, held) if taker.in_quote else held
@@ -266,6 +268,15 @@ def max_loan(s: State, uid: int, ccy: str) -> Decimal:
     currency = s.currencies.get(ccy)
     quota = currency.loan_quota if currency is not None else ZERO
     return max(quota - s.lending.owed(uid, ccy), ZERO)
+
+
+def _opening_other_way(s: State, order: Order) -> bool:
+    """An opening order of the other side is pending on the pair in this margin mode (a position never flips,
+    so the two could not both open one)."""
+    if not s.pending_per_inst.get((order.uid, order.inst.inst_id)):
+        return False
+    return any(o.uid == order.uid and o.inst is order.inst and o.td_mode is order.td_mode and not o.reduce_only
+               and o.side is not order.side for o in s.live.values())
 
 
 def _long(inst: Instrument, position: MarginPosition) -> bool:
