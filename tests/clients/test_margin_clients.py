@@ -76,6 +76,8 @@ def test_ccxt_buys_on_cross_margin_reads_the_position_and_the_interest_and_sells
     assert Decimal(info["liqPx"]) == (Decimal(54000) * Decimal("1.05") * Decimal("1.001") / Decimal("0.999")
                                       ).quantize(Decimal("1e-16"), rounding="ROUND_DOWN")
     assert usdt(alice) == Decimal(4000)
+    # the balance counts the position in USDT: 4000 cash + 6000 margin + upl (0.999 × 60000 − 54000 − 6000)
+    assert alice.fetch_balance()["USDT"]["total"] == 9940
 
     exchange.advance(3 * HOUR)
     interest = alice.fetch_borrow_interest("USDT")

@@ -28,6 +28,7 @@ from quintex.core.ledger.ledger import LENDING_UID
 from quintex.core.records import IndexPrice
 from quintex.core.rejects import Reject
 from quintex.core.spotmargin.interest import hourly_rate
+from quintex.core.spotmargin.risk import at_risk
 from tests.builders import T0, D, Exchange, btc_usdt, margin_currencies
 
 HOUR = 3_600_000
@@ -331,3 +332,30 @@ def test_a_position_never_flips() -> None:
     x.place_ok(mm, "buy", "0.4995", "65000")
     assert position(x, alice).liab == p.liab
     assert all(o.ord_id != closer.order.ord_id for o in x.engine.open_orders(alice))
+
+
+def test_the_balance_counts_a_margin_position_in_its_liability_currency() -> None:
+    x = exchange()
+    mm = x.user("mm", BTC="10", USDT="100000")
+    alice = x.user("alice", USDT="10000")
+    x.place_ok(mm, "sell", "1", "60000")
+    margin(x, alice, "buy", "1", "60000")
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("61000")),)))
+    [usdt] = x.engine.account_risks(alice)
+    # cash 4000; the position: margin 6000, upl 0.999 × 61000 − 54000 − 6000 = 939
+    assert (usdt.cash, usdt.iso_margin, usdt.iso_upl, usdt.eq) == (D("4000"), D("6000"), D("939"), D("10939"))
+
+
+def test_at_risk_lists_the_positions_at_or_below_margin_ratio_1() -> None:
+    x = exchange()
+    mm = x.user("mm", BTC="10", USDT="100000")
+    alice = x.user("alice", USDT="10000")
+    x.place_ok(mm, "sell", "1", "60000")
+    margin(x, alice, "buy", "1", "60000")
+    assert at_risk(x.engine._s, alice) == []
+    [risk] = x.engine.margin_position_risks(alice)
+    assert risk.liq_px is not None
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", risk.liq_px + D("0.1")),)))
+    assert at_risk(x.engine._s, alice) == []
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", risk.liq_px),)))
+    assert [p.inst_id for p in at_risk(x.engine._s, alice)] == ["BTC-USDT"]

@@ -12,10 +12,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from .. import pricing
 from ..enums import InstType, MgnMode
-from ..leverage import max_lever
 from ..num import MONEY, ONE, ZERO, mul
 from ..records import MarginPositionRisk
-from ..risk.margin import usd_px
 from ..state import State
 from .position import MarginPosition
 
@@ -24,6 +22,17 @@ _STEP = Decimal("1e-16")
 
 def position_risks(s: State, uid: int) -> list[MarginPositionRisk]:
     return [position_risk(s, p) for p in s.lending.of_user(uid)]
+
+
+def at_risk(s: State, uid: int) -> list[MarginPosition]:
+    """The account's MARGIN positions whose margin ratio is at or below 1 at their pair's index (none without
+    one): what a margin liquidation would close (not built; the lifecycle's liquidation check may call this)."""
+    found = []
+    for position in s.lending.of_user(uid):
+        risk = position_risk(s, position)
+        if risk.mark_px is not None and risk.mgn_ratio is not None and risk.mgn_ratio <= ONE:
+            found.append(position)
+    return found
 
 
 def position_risk(s: State, position: MarginPosition) -> MarginPositionRisk:
@@ -39,7 +48,7 @@ def position_risk(s: State, position: MarginPosition) -> MarginPositionRisk:
     debt = position.debt
     equity = value - debt
     upl = equity - position.margin
-    rate = ONE / (2 * max_lever(inst))
+    rate = ONE / (2 * Decimal(inst.lever))
     taker = s.users.fee_rates(position.uid, InstType.MARGIN)[1]
     buffer = mul(ONE + rate, ONE + taker)
     liq_px = None
@@ -52,7 +61,11 @@ def position_risk(s: State, position: MarginPosition) -> MarginPositionRisk:
         upl_ratio=_round(MONEY.divide(upl, position.margin)) if position.margin else ZERO,
         imr=_round(MONEY.divide(value, position.lever)) if position.mgn_mode is MgnMode.CROSS else None,
         mmr=_round(mul(debt, rate)), mgn_ratio=_round(MONEY.divide(equity, mul(debt, buffer - ONE))) if debt else None,
-        liq_px=liq_px, notional_usd=_round(mul(quote_value, usd_px(s, inst.quote_ccy) or ONE)))
+        liq_px=liq_px, notional_usd=_round(mul(quote_value, _usd_px(s, inst.quote_ccy) or ONE)))
+
+
+def _usd_px(s: State, ccy: str) -> Decimal | None:
+    return ONE if ccy == "USD" else s.index_prices.get(f"{ccy}-USD")
 
 
 def _round(d: Decimal) -> Decimal:
