@@ -99,7 +99,8 @@ class Margin:
         return None
 
     def amend_admits(self, s: State, order: Order, new_px: Decimal) -> Reject | None:
-        return Reject.AMEND_UNSUPPORTED_ORD_TYPE if order.reduce_only and order.side is Side.BUY else None
+        """Any new price: a closing order still takes at most what its position holds."""
+        return None
 
     def available(self, s: State, uid: int, ccy: str) -> Decimal:
         return s.ledger.avail(uid, ccy)
@@ -241,10 +242,11 @@ def _trade_back(s: State, position: MarginPosition, pays: Decimal, received: Dec
         paid_interest, paid_principal = s.lending.repay(position, from_cash)
         interest, principal = interest + paid_interest, principal + paid_principal
         s.lending.write_off(position)
+        position.margin = ZERO
     s.ledger.to_pool(ccy, interest + principal, ts)
     events.insert(0, BillPosted(_bill(s, position, chg, ZERO, ident)))
     if position.pos and not position.debt:
-        rest, position.pos = position.pos, ZERO
+        rest, position.pos, position.margin = position.pos, ZERO, ZERO
         events.append(BillPosted(s.ledger.post_contract_trade(uid, position.pos_ccy, rest, ZERO, ZERO, ts, ident[8],
                                                               *ident[:7], ident[7], ZERO, None, None,
                                                               position.mgn_mode)))
