@@ -17,7 +17,6 @@ from ..responses import ok
 from . import params
 from .context import catalog, rate_limit, read
 
-MARKET_LOANS = "2"
 VIP_LOANS = "1"
 MAX_LOAN_INSTRUMENTS = 5
 
@@ -55,8 +54,8 @@ async def interest_accrued(request: web.Request, key: ApiKey, body: bytes) -> we
     """Hourly interest records, newest first, filtered by `ccy`, `instId`, `mgnMode` and the `after`/`before`
     timestamps (exclusive)."""
     rate_limit(request, ("account/interest-accrued", key.uid), 5, 2.0)
-    loan_type = params.text(request, "type") or MARKET_LOANS
-    if loan_type not in (MARKET_LOANS, VIP_LOANS):
+    loan_type = params.text(request, "type") or render.MARKET_LOANS
+    if loan_type not in (render.MARKET_LOANS, VIP_LOANS):
         raise param_error("type")
     ccy, inst_id = params.text(request, "ccy"), params.text(request, "instId")
     mgn_mode = _mgn_mode(request, needed=False)
