@@ -1,7 +1,8 @@
 """Account mode (`acctLv`) and position mode (`posMode`) of an account, and when they may change.
 
 OKX lets an account switch either only when nothing depends on it: the position mode with no position
-and no pending FUTURES/SWAP order (59000), the account mode with no position (59134) and no pending
+and no pending FUTURES/SWAP order (59000; MARGIN positions, always net, do not matter), the account mode
+with no position, MARGIN ones included (59134), and no pending
 derivative or margin order (59132). Asking for the mode an account is in changes nothing and succeeds.
 Portfolio margin (acctLv 4) is not built: it is refused (51070) when creating a user and when switching.
 """
@@ -31,7 +32,7 @@ def set_account_level(s: State, cmd: SetAccountLevel) -> list[Event]:
     reject = acct_lv_refusal(cmd.acct_lv)
     if reject is None and _pending(s, cmd.uid, margined=True):
         reject = Reject.ACCT_LV_PENDING_ORDERS
-    if reject is None and has_positions(s, cmd.uid):
+    if reject is None and (has_positions(s, cmd.uid) or s.lending.of_user(cmd.uid)):
         reject = Reject.ACCT_LV_POSITIONS
     if reject is not None:
         return [CommandRejected(reject)]

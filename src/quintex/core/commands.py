@@ -173,6 +173,8 @@ class PlaceOrder:
     pos_side: PosSide | None = None
     """Derivatives: `long`/`short` in long/short mode (required there), `net` or None in net mode."""
     reduce_only: bool = False
+    ccy: str = ""
+    """MARGIN orders: the margin currency, one of the pair's (required for isolated and cross in Futures mode)."""
 
 
 @dataclass(frozen=True, slots=True)

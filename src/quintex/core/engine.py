@@ -35,7 +35,7 @@ from .commands import (
     UpdateIndexPrices,
     Withdraw,
 )
-from .enums import InstState, InstType, MgnMode, TdMode
+from .enums import InstState, InstType, MgnMode, PosSide, TdMode
 from .events import BillPosted, CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
@@ -43,7 +43,7 @@ from .instruments import Currency, FuturesSeries, Instrument
 from .lifecycle import adl, cancel_all_after, funding, futures, liquidation
 from .listing import list_instrument
 from .positionops import PositionOps
-from .products import PRODUCTS
+from .products import product_for
 from .records import (
     AccountRisk,
     AccountSummary,
@@ -52,8 +52,11 @@ from .records import (
     BookLevel,
     FundingRate,
     FundingSettlement,
+    InterestAccrual,
     Leverage,
+    MarginPositionRisk,
     MaxAvailSize,
+    MaxLoan,
     MaxSize,
     OpenInterest,
     OrderView,
@@ -65,6 +68,8 @@ from .records import (
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .risk import margin, tiers
+from .spotmargin import product as margin_product
+from .spotmargin import risk as spotmargin_risk
 from .state import State
 from .subaccounts import SubAccounts
 from .trading import Trading
@@ -264,13 +269,13 @@ class Engine:
         inst = self._s.instruments.get(inst_id)
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
-        return PRODUCTS[inst.inst_type].max_size(self._s, uid, inst, td_mode, px)
+        return product_for(inst, td_mode).max_size(self._s, uid, inst, td_mode, px)
 
     def max_avail_size(self, uid: int, inst_id: str, td_mode: TdMode) -> MaxAvailSize | Reject:
         inst = self._s.instruments.get(inst_id)
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
-        return PRODUCTS[inst.inst_type].max_avail_size(self._s, uid, inst, td_mode)
+        return product_for(inst, td_mode).max_avail_size(self._s, uid, inst, td_mode)
 
     def positions(self, uid: int) -> list[PositionView]:
         return [p.view() for p in self._s.positions.of_user(uid)]
@@ -281,6 +286,30 @@ class Engine:
         return [r._replace(adl=adl.indicators(s, r.position.inst_id).get(
             (uid, r.position.inst_id, r.position.mgn_mode, r.position.pos_side))) for r in margin.position_risks(s, uid)]
 
+    def margin_position_risks(self, uid: int) -> list[MarginPositionRisk]:
+        """The account's MARGIN positions at the mark (their pair's index)."""
+        return spotmargin_risk.position_risks(self._s, uid)
+
+    def interest_accrued(self, uid: int) -> list[InterestAccrual]:
+        """The hourly interest records of the account's spot-margin loans (the last 90 days), oldest first."""
+        return [row for row in self._s.lending.accruals if row.uid == uid]
+
+    def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject:
+        """`account/max-loan` of a margin pair: what a buy may borrow of the quote and a sell of the base now
+        (the owner's available cash times leverage − 1, within the loan quota)."""
+        inst = self._s.instruments.get(inst_id)
+        if inst is None:
+            return Reject.INSTRUMENT_NOT_FOUND
+        if not inst.margin_enabled:
+            return Reject.MARGIN_UNSUPPORTED
+        lever = leverage.lever_of(self._s, uid, inst, mgn_mode, PosSide.NET)
+        rows = []
+        for side, ccy in (("buy", inst.quote_ccy), ("sell", inst.base_ccy)):
+            own = max(self._s.ledger.avail(uid, ccy), Decimal(0))
+            loan = min(own * (lever - 1), margin_product.max_loan(self._s, uid, ccy))
+            rows.append(MaxLoan(inst.inst_id, mgn_mode, ccy, side, loan))
+        return rows
+
     def account_summary(self, uid: int) -> AccountSummary:
         """The trading account in USD: total, isolated and adjusted equity, margins and margin ratio."""
         return margin.account_summary(self._s, uid)
@@ -290,14 +319,16 @@ class Engine:
         return margin.account_risks(self._s, uid)
 
     def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject:
-        """`account/leverage-info` of one instrument (derivatives only: spot margin is not built)."""
+        """`account/leverage-info` of one instrument: a derivative, or a spot pair that trades on margin."""
         user, inst = self._s.users.by_uid.get(uid), self._s.instruments.get(inst_id)
         if user is None:
             return Reject.USER_NOT_FOUND
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
-        if inst.inst_type not in leverage.DERIVATIVES:
-            return Reject.MARGIN_UNSUPPORTED if inst.inst_type is InstType.SPOT else Reject.INST_TYPE_UNSUPPORTED
+        if inst.inst_type is InstType.SPOT and not inst.margin_enabled:
+            return Reject.MARGIN_UNSUPPORTED
+        if inst.inst_type not in leverage.DERIVATIVES and inst.inst_type is not InstType.SPOT:
+            return Reject.INST_TYPE_UNSUPPORTED
         return leverage.leverage_info(self._s, user, inst, mgn_mode)
 
     def index_price(self, index_id: str) -> Decimal | None:

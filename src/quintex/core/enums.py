@@ -106,6 +106,7 @@ class BillType(StrEnum):
     DELIVERY = "3"
     LIQUIDATION = "5"
     MARGIN_TRANSFER = "6"
+    INTEREST = "7"
     FUNDING_FEE = "8"
     ADL = "9"
 
@@ -113,6 +114,8 @@ class BillType(StrEnum):
 class BillSubType(StrEnum):
     BUY = "1"
     SELL = "2"
+    INTEREST = "9"
+    """Interest deduction of market loans (bill type 7)."""
     OPEN_LONG = "3"
     OPEN_SHORT = "4"
     CLOSE_LONG = "5"

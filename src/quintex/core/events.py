@@ -17,6 +17,7 @@ from .records import (
     Fill,
     FundingRate,
     IndexPrice,
+    MarginPositionView,
     MarkPrice,
     OrderView,
     PositionView,
@@ -256,6 +257,13 @@ class PositionChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class MarginPositionChanged:
+    """A MARGIN position after a change (`pos` 0: it closed)."""
+
+    position: MarginPositionView
+
+
+@dataclass(frozen=True, slots=True)
 class MarginAdjusted:
     """An isolated position's margin moved by `amt` (negative: out of it)."""
 
@@ -331,7 +339,7 @@ Event = (
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
-    | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
+    | BookChanged | CancelAllAfterSet | PositionChanged | MarginPositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
     | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
     | InsuranceFundChanged | ContractDelivered
 )

@@ -255,6 +255,70 @@ class PositionView(NamedTuple):
     """The `category` of the order that last closed part of it (delivery: `delivery`)."""
 
 
+class MarginPositionView(NamedTuple):
+    """A spot-margin (MARGIN) position: `pos` of `pos_ccy` held (the base: long; the quote: short), `liab` of
+    `liab_ccy` borrowed from the lending pool and `interest` accrued on it and not yet paid; `margin` what the
+    owner put in (in `liab_ccy`); `avg_px` the average price of the opening fills."""
+
+    pos_id: int
+    uid: int
+    inst_id: str
+    mgn_mode: MgnMode
+    pos_ccy: str
+    liab_ccy: str
+    lever: Decimal
+    pos: Decimal
+    liab: Decimal
+    interest: Decimal
+    margin: Decimal
+    avg_px: Decimal
+    fee: Decimal
+    c_time: int
+    u_time: int
+    trade_id: int | None = None
+
+
+class MarginPositionRisk(NamedTuple):
+    """A MARGIN position at the pair's mark price (its index); amounts in the liability currency. None where
+    OKX answers "" (no mark yet, no liquidation price, `imr` of an isolated position)."""
+
+    position: MarginPositionView
+    mark_px: Decimal | None
+    equity: Decimal
+    """What the assets are worth less the liability and the interest."""
+    upl: Decimal
+    upl_ratio: Decimal
+    imr: Decimal | None
+    mmr: Decimal
+    mgn_ratio: Decimal | None
+    liq_px: Decimal | None
+    notional_usd: Decimal
+
+
+class InterestAccrual(NamedTuple):
+    """One hour's interest on one MARGIN position's liability (`account/interest-accrued`)."""
+
+    uid: int
+    ccy: str
+    inst_id: str
+    mgn_mode: MgnMode
+    interest: Decimal
+    rate: Decimal
+    """The hourly rate it accrued at."""
+    liab: Decimal
+    ts: int
+
+
+class MaxLoan(NamedTuple):
+    """`account/max-loan` of a margin pair: what a buy (`side` buy, the quote) or a sell (the base) may borrow."""
+
+    inst_id: str
+    mgn_mode: MgnMode
+    ccy: str
+    side: str
+    max_loan: Decimal
+
+
 class PositionRisk(NamedTuple):
     """A position with what the mark price makes of it; amounts in the settlement currency `position.ccy`.
     None where OKX answers "" (`imr` of an isolated position, `liq_px` when there is none, prices not yet known)."""

@@ -36,7 +36,8 @@ from .instruments import Currency, FuturesSeries, Instrument
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, Fill, FundingSettlement, User
+from .records import ApiKey, Fill, FundingSettlement, InterestAccrual, User
+from .spotmargin.position import MarginPosition
 from .state import State
 
 FORMAT = 2
@@ -92,6 +93,10 @@ def dump(s: State) -> dict[str, Any]:
                    for (uid, inst_type, scope, mgn_mode, pos_side), lever in s.levers.items()],
         "funding_rates": [to_plain(st) for st in s.funding.values()],
         "funding_rate_history": [to_plain(row) for rows in s.funding_history.values() for row in rows],
+        "margin_positions": [to_plain(p) for p in s.lending.open.values()],
+        "lent": {ccy: str(amt) for ccy, amt in s.lending.lent.items()},
+        "interest_earned": {ccy: str(amt) for ccy, amt in s.lending.earned.items()},
+        "interest_accrued": [to_plain(row) for row in s.lending.accruals],
     }
 
 
@@ -124,7 +129,17 @@ def load(data: dict[str, Any]) -> State:
     s.levers = {(row["uid"], InstType(row["inst_type"]), row["scope"], MgnMode(row["mgn_mode"]),
                  PosSide(row["pos_side"])): Decimal(row["lever"]) for row in data.get("levers", [])}
     _load_funding(s, data)
+    _load_lending(s, data)
     return s
+
+
+def _load_lending(s: State, data: dict[str, Any]) -> None:
+    for plain in data.get("margin_positions", []):
+        position: MarginPosition = from_plain(MarginPosition, plain)
+        s.lending.open[position.key] = position
+    s.lending.lent = {ccy: Decimal(amt) for ccy, amt in data.get("lent", {}).items()}
+    s.lending.earned = {ccy: Decimal(amt) for ccy, amt in data.get("interest_earned", {}).items()}
+    s.lending.accruals = [from_plain(InterestAccrual, row) for row in data.get("interest_accrued", [])]
 
 
 def state_hash(data: dict[str, Any]) -> str:

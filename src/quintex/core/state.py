@@ -14,6 +14,7 @@ from .ledger import Ledger
 from .orders import Order
 from .positions import Positions
 from .records import FundingSettlement
+from .spotmargin.position import Lending
 from .users import Users
 
 RECENT_TERMINAL_ORDERS = 100_000
@@ -54,6 +55,8 @@ class State:
     """Each perpetual swap's current funding interval (see `fundingrate`), from its first clock tick."""
     funding_history: dict[str, list[FundingSettlement]] = field(default_factory=dict)
     """Each swap's rates at the funding times of the last `lifecycle.funding.HISTORY_MS`, oldest first."""
+    lending: Lending = field(default_factory=Lending)
+    """Spot-margin positions, the lending pool's loans and interest (see `spotmargin`)."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)

@@ -21,7 +21,7 @@ from .execution import MARKET_TYPES, Execution
 from .instruments import Instrument
 from .num import MONEY, ZERO, is_multiple, mul
 from .orders import Order
-from .products import PRODUCTS
+from .products import product_for
 from .rejects import Reject
 from .state import State
 
@@ -42,7 +42,7 @@ class Trading:
         reject = self._check_place(cmd, inst)
         if reject is None:
             assert inst is not None
-            product = PRODUCTS[inst.inst_type]
+            product = product_for(inst, cmd.td_mode)
             order = self._new_order(cmd, inst)
             order.category = category
             order.fee_ccy = product.fee_ccy(inst, order)
@@ -60,7 +60,7 @@ class Trading:
         events: list[Event] = []
         for cmd in (bankrupt, counterparty):
             inst = self.s.instruments[cmd.inst_id]
-            product = PRODUCTS[inst.inst_type]
+            product = product_for(inst, cmd.td_mode)
             order = self._new_order(cmd, inst)
             order.category = Category.ADL
             order.fee_ccy = product.fee_ccy(inst, order)
@@ -82,7 +82,7 @@ class Trading:
             return Reject.ACCOUNT_FROZEN
         if inst.state is not InstState.LIVE:
             return Reject.INSTRUMENT_EXPIRED if inst.state is InstState.EXPIRED else Reject.INSTRUMENT_NOT_LIVE
-        reject = PRODUCTS[inst.inst_type].admits(self.s, cmd, inst)
+        reject = product_for(inst, cmd.td_mode).admits(self.s, cmd, inst)
         if reject is not None:
             return reject
         if cmd.stp_mode is StpMode.CANCEL_BOTH and cmd.ord_type is OrdType.FOK:
@@ -201,7 +201,7 @@ class Trading:
         book = self.s.books[inst.inst_id]
         if order.ord_type is OrdType.POST_ONLY and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
-        product = PRODUCTS[inst.inst_type]
+        product = product_for(inst, order.td_mode)
         reject = product.amend_admits(self.s, order, new_px)
         if reject is not None:
             return reject
@@ -217,7 +217,7 @@ class Trading:
         new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
         assert new_px is not None and order.px is not None
-        delta = PRODUCTS[inst.inst_type].amend_delta(order, new_px, new_sz)
+        delta = product_for(inst, order.td_mode).amend_delta(order, new_px, new_sz)
         events: list[Event] = [s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)]
         order.frozen += delta
         order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts

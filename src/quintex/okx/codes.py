@@ -113,6 +113,10 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ACCOUNT_MODE_UNSUPPORTED: _Code(
         "51010", "You can't complete this request under your current account mode."),
     Reject.MARGIN_UNSUPPORTED: _Code("54000", "Margin trading is not supported."),
+    Reject.MARGIN_CCY_INVALID: _Code("51000", "Parameter ccy error"),
+    Reject.MARGIN_OPPOSITE_PENDING: _Code("51000", "Parameter side error"),
+    Reject.LOAN_QUOTA_EXCEEDED: _Code(
+        "51008", "Order failed. Insufficient balance in account", "51008_1000"),
     Reject.LEVER_INVALID: _Code("51000", "Parameter lever error"),
     Reject.LEVER_BELOW_MIN: _Code(
         "59105", "Leverage can't be less than 1. Please increase the leverage.", http_status=400),

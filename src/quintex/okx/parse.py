@@ -71,6 +71,7 @@ def place_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> P
         ban_amend=_bool(body, "banAmend"),
         pos_side=_optional_enum(body, "posSide", PosSide),
         reduce_only=_bool(body, "reduceOnly"),
+        ccy=_text(body, "ccy"),
     )
 
 

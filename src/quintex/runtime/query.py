@@ -26,8 +26,11 @@ from quintex.core.records import (
     BookLevel,
     FundingRate,
     FundingSettlement,
+    InterestAccrual,
     Leverage,
+    MarginPositionRisk,
     MaxAvailSize,
+    MaxLoan,
     MaxSize,
     OpenInterest,
     OrderView,
@@ -108,6 +111,12 @@ class State(Protocol):
     def price_limit(self, inst_id: str) -> tuple[Decimal, Decimal] | None: ...
 
     def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject: ...
+
+    def margin_position_risks(self, uid: int) -> list[MarginPositionRisk]: ...
+
+    def interest_accrued(self, uid: int) -> list[InterestAccrual]: ...
+
+    def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject: ...
 
     def funding_rate(self, inst_id: str) -> FundingRate | None: ...
 

@@ -9,6 +9,7 @@ from . import (
     account,
     accountsettings,
     asset,
+    borrowing,
     funding,
     lifecycle,
     market,
@@ -25,5 +26,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle):
+                   funding, lifecycle, borrowing):
         module.register(app)

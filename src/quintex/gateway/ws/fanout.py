@@ -27,6 +27,7 @@ from quintex.core.events import (
     InstrumentChanged,
     InstrumentListed,
     InsuranceFundChanged,
+    MarginPositionChanged,
     MarkPricesUpdated,
     OrderAccepted,
     OrderUpdated,
@@ -65,6 +66,7 @@ class Fanout:
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
             PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
             InsuranceFundChanged: channels.liquidation_orders.on_insurance,
+            MarginPositionChanged: self._on_margin_position,
         }
 
     def start(self) -> None:
@@ -129,6 +131,9 @@ class Fanout:
         self.channels.balance_and_position.on_position(event.position)
         self.channels.open_interest.on_position(event.position)
 
+    def _on_margin_position(self, event: MarginPositionChanged) -> None:
+        self.channels.positions.on_margin_position(event.position)
+
     def _on_listed(self, event: InstrumentListed | InstrumentChanged) -> None:
         self.channels.instruments.on_listed(event.instrument)
 
@@ -142,7 +147,7 @@ class Fanout:
                 if self.channels.account.periodic_due():
                     await self._query(self.channels.account.flush_periodic)
                 positions = self.channels.positions
-                if positions.changed:
+                if positions.changed or positions.changed_margin:
                     await self._query(positions.flush_changes)
                 if positions.periodic_due():
                     await self._query(positions.flush_periodic)

@@ -195,6 +195,7 @@ def _account(state: State, uid: int, risks: list[AccountRisk], ts: int) -> bytes
 _EVENT_TYPES = {
     BillType.TRADE: "filled", BillType.FUNDING_FEE: "funding_fee", BillType.DELIVERY: "delivered",
     BillType.LIQUIDATION: "liquidation", BillType.MARGIN_TRANSFER: "adjust_margin",
+    BillType.INTEREST: "interest_deduction",
 }
 """balance_and_position `eventType` by the kind of bill behind the change (OKX's names; "transferred" else)."""
 
