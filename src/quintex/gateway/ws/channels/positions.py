@@ -111,7 +111,7 @@ class PositionsChannel(_PerUser):
         rows = [positions.position(r, p_time) for r in risks
                 if matches(r.position, instruments[r.position.inst_id], inst_type, family, inst_id)]
         return rows + [positions.margin_position(r, p_time) for r in margins
-                       if _marginmatches(r.position, inst_type, family, inst_id)]
+                       if _margin_matches(r.position, inst_type, family, inst_id)]
 
 
 def _key(topic: Topic) -> Key:
