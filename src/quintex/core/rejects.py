@@ -84,6 +84,20 @@ class Reject(Enum):
     LEVER_INSUFFICIENT_MARGIN = "lever_insufficient_margin"
     INSTRUMENT_EXPIRED = "instrument_expired"
     SERIES_CODE_BASE_INVALID = "series_code_base_invalid"
+    ALGO_TP_ABOVE_LAST = "algo_tp_above_last"
+    ALGO_SL_BELOW_LAST = "algo_sl_below_last"
+    ALGO_TP_BELOW_LAST = "algo_tp_below_last"
+    ALGO_SL_ABOVE_LAST = "algo_sl_above_last"
+    ALGO_TRIGGER_PX_INVALID = "algo_trigger_px_invalid"
+    ALGO_TP_TRIGGER_PX_INVALID = "algo_tp_trigger_px_invalid"
+    ALGO_SL_TRIGGER_PX_INVALID = "algo_sl_trigger_px_invalid"
+    ALGO_ORD_PX_INVALID = "algo_ord_px_invalid"
+    ALGO_CLOSE_FRACTION_INVALID = "algo_close_fraction_invalid"
+    ALGO_PENDING_LIMIT = "algo_pending_limit"
+    ALGO_TP_SL_LIMIT = "algo_tp_sl_limit"
+    DUPLICATE_ALGO_CL_ORD_ID = "duplicate_algo_cl_ord_id"
+    ALGO_CANCEL_NOT_FOUND = "algo_cancel_not_found"
+    ALGO_AMEND_NOT_FOUND = "algo_amend_not_found"
 
 
 class InvariantViolation(Exception):

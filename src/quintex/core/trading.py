@@ -87,7 +87,8 @@ class Trading:
         sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
         return Order(ord_id=0, uid=cmd.uid, inst=inst, side=cmd.side, ord_type=cmd.ord_type, td_mode=cmd.td_mode,
                      px=px, sz=sz, cl_ord_id=cmd.cl_ord_id, tag=cmd.tag, tgt_ccy=tgt, stp_mode=cmd.stp_mode,
-                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="")
+                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="", algo_id=cmd.algo_id,
+                     algo_cl_ord_id=cmd.algo_cl_ord_id)
 
     def _check_size(self, order: Order) -> Reject | None:
         inst = order.inst

@@ -1,0 +1,6 @@
+"""Algo orders: orders the exchange places for a user when a price reaches a trigger.
+
+`orders` is the live algo order, `triggers` the sorted trigger prices of each instrument and price
+type, `book` what the state holds of them, `checks` the rules of a new or amended one, `algos` the
+handlers (place, cancel, amend, and firing after every price change) and `plain` their snapshot form.
+"""

@@ -1,0 +1,257 @@
+"""Placing, canceling and amending algo orders, and firing them when prices reach their triggers.
+
+Nothing is reserved while an algo order waits (OKX reserves nothing for spot TP/SL and trigger orders
+until they trigger; see docs/algo-orders.md): on trigger the order it places goes through `Trading.place`
+like any other and is checked then; if refused, the algo order ends `order_failed` with the reason.
+
+`after` runs after every command on the events it produced: trades move the `last` price, index and mark
+updates the `index` and `mark` prices. The core keeps no last price: the checks at placement use the one the
+command carries (the gateway stamps the last trade it published). Each move fires the legs it reaches, taken from the sorted trigger
+lists (never a scan of all algo orders), oldest algo order first; the orders they place may trade and
+fire more, until a round fires nothing.
+"""
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+from .. import pricing
+from ..commands import AmendAlgo, CancelAlgo, PlaceAlgoOrder, PlaceOrder
+from ..enums import AlgoOrdType, AlgoState, InstType, OrdType, PosSide, Side, TriggerPxType
+from ..events import (
+    AlgoAccepted,
+    AlgoAmendAccepted,
+    AlgoAmendRejected,
+    AlgoCancelAccepted,
+    AlgoCancelRejected,
+    AlgoRejected,
+    AlgoUpdated,
+    Event,
+    IndexPricesUpdated,
+    MarkPricesUpdated,
+    OrderAccepted,
+    OrderRejected,
+    TradeExecuted,
+)
+from ..instruments import Instrument
+from ..num import MONEY, ZERO
+from ..rejects import Reject
+from ..state import State
+from ..trading import Trading
+from . import checks
+from .orders import TRIGGER, AlgoOrder
+from .triggers import BookKey
+
+Moves = dict[BookKey, list[Decimal]]
+"""Per (instId, price type): the lowest and highest price seen."""
+
+
+class Algos:
+    def __init__(self, state: State, trading: Trading) -> None:
+        self.s = state
+        self.trading = trading
+
+    # -- place -------------------------------------------------------------------------------------
+
+    def place(self, cmd: PlaceAlgoOrder) -> list[Event]:
+        s = self.s
+        inst = s.instruments.get(cmd.inst_id)
+        reject = checks.check_place(s, cmd, inst)
+        if reject is None:
+            assert inst is not None
+            algo = _new_algo(cmd, inst, s.ts)
+            reject = checks.check_algo(s, algo, cmd.last_px)
+            if reject is None:
+                algo.algo_id = s.ids.next_algo_id()
+                due = self._aim(algo, cmd.last_px)
+                s.algos.add(algo)
+                events: list[Event] = [AlgoAccepted(algo.view())]
+                return events + (self._fire(algo, TRIGGER, ()) if due else [])
+        return [AlgoRejected(reject, cmd.algo_cl_ord_id, cmd.tag)]
+
+    def _aim(self, algo: AlgoOrder, last_px: Decimal | None) -> bool:
+        """Point a trigger order at its price from where the price is now (with none yet: a buy waits for a
+        rise, a sell for a fall); whether the price is there already."""
+        if algo.is_tp_sl:
+            return False
+        assert algo.trigger_px is not None and algo.trigger_px_type is not None
+        ref = checks.ref_px(self.s, algo.inst, algo.trigger_px_type, last_px)
+        algo.trigger_up = algo.side is Side.BUY if ref is None else algo.trigger_px > ref
+        return ref == algo.trigger_px
+
+    # -- cancel ------------------------------------------------------------------------------------
+
+    def cancel(self, cmd: CancelAlgo) -> list[Event]:
+        algo = self.s.algos.find(cmd.uid, cmd.inst_id, cmd.algo_id, cmd.algo_cl_ord_id)
+        if algo is None:
+            return [AlgoCancelRejected(Reject.ALGO_CANCEL_NOT_FOUND, cmd.algo_id, cmd.algo_cl_ord_id)]
+        return [AlgoCancelAccepted(algo.algo_id, algo.algo_cl_ord_id), *self._cancel(algo)]
+
+    def _cancel(self, algo: AlgoOrder) -> list[Event]:
+        self.s.algos.remove(algo)
+        algo.state, algo.u_time = AlgoState.CANCELED, self.s.ts
+        return [AlgoUpdated(algo.view())]
+
+    # -- amend -------------------------------------------------------------------------------------
+
+    def amend(self, cmd: AmendAlgo) -> list[Event]:
+        s = self.s
+        algo = s.algos.find(cmd.uid, cmd.inst_id, cmd.algo_id, cmd.algo_cl_ord_id)
+        if algo is None:
+            return [AlgoAmendRejected(Reject.ALGO_AMEND_NOT_FOUND, cmd.algo_id, cmd.algo_cl_ord_id, cmd.req_id)]
+        changed = _amended(algo, cmd)
+        reject = Reject.AMEND_NOTHING_TO_CHANGE if changed is None else checks.check_algo(s, changed, cmd.last_px)
+        if reject is not None:
+            events: list[Event] = [AlgoAmendRejected(reject, algo.algo_id, algo.algo_cl_ord_id, cmd.req_id)]
+            return events + (self._cancel(algo) if cmd.cxl_on_fail else [])
+        assert changed is not None
+        s.algos.remove(algo)
+        changed.req_id, changed.amend_result, changed.u_time = cmd.req_id, "0", s.ts
+        due = self._aim(changed, cmd.last_px)
+        s.algos.add(changed)
+        events = [AlgoAmendAccepted(algo.algo_id, algo.algo_cl_ord_id, cmd.req_id), AlgoUpdated(changed.view())]
+        return events + (self._fire(changed, TRIGGER, ()) if due else [])
+
+    # -- triggers ----------------------------------------------------------------------------------
+
+    def after(self, events: list[Event]) -> list[Event]:
+        """Fire what the command's price moves reach, and what the orders they place reach in turn."""
+        out: list[Event] = []
+        batch = events
+        while True:
+            moves = self._moves(batch)
+            if not moves:
+                return out
+            batch = []
+            for algo, legs in self._reached(moves):
+                batch += self._fire(algo, legs[0], legs)
+            if not batch:
+                return out
+            out += batch
+
+    def _moves(self, events: list[Event]) -> Moves:
+        s = self.s
+        books = s.algos.triggers.books
+        moves: Moves = {}
+        for event in events:
+            if type(event) is TradeExecuted:
+                if (event.inst_id, TriggerPxType.LAST) in books:
+                    _widen(moves, (event.inst_id, TriggerPxType.LAST), event.px)
+            elif type(event) is IndexPricesUpdated and books:
+                indexes = {price.index_id for price in event.prices}
+                for key in list(books):
+                    inst = s.instruments[key[0]]
+                    if _watches_index(inst, key[1]) and pricing.index_id(inst) in indexes:
+                        px = pricing.index_of(s, inst)
+                        if px is not None:
+                            _widen(moves, key, px)
+            elif type(event) is MarkPricesUpdated and books:
+                for mark in event.prices:
+                    if (mark.inst_id, TriggerPxType.MARK) in books:
+                        _widen(moves, (mark.inst_id, TriggerPxType.MARK), mark.px)
+        return moves
+
+    def _reached(self, moves: Moves) -> list[tuple[AlgoOrder, tuple[str, ...]]]:
+        """The algo orders whose legs the moves reach (taken out of the trigger lists), oldest first, with
+        the legs reached (stop-loss before take-profit when a move reaches both)."""
+        legs: dict[int, list[str]] = {}
+        triggers = self.s.algos.triggers
+        for (inst_id, px_type), (low, high) in moves.items():
+            for _, algo_id, leg in triggers.fire(inst_id, px_type, low, high):
+                legs.setdefault(algo_id, []).append(leg)
+        live = self.s.algos.live
+        return [(live[algo_id], tuple(sorted(legs[algo_id]))) for algo_id in sorted(legs)]
+
+    def _fire(self, algo: AlgoOrder, leg: str, taken: tuple[str, ...]) -> list[Event]:
+        """Place the order of `leg` (its legs `taken` are out of the trigger lists already)."""
+        s = self.s
+        s.algos.remove(algo, taken)
+        sz = algo.sz
+        if algo.close_fraction:
+            found = checks.position(s, algo)
+            sz = found.size if found is not None else ZERO
+        px = algo.ord_px_of(leg)
+        algo.actual_sz, algo.actual_px, algo.actual_side = sz, px, leg
+        algo.trigger_time = algo.u_time = s.ts
+        if sz <= ZERO:
+            algo.state, algo.fail = AlgoState.ORDER_FAILED, Reject.POSITION_NOT_FOUND
+            return [AlgoUpdated(algo.view())]
+        placed = self.trading.place(_child(algo, sz, px))
+        if isinstance(placed[0], OrderRejected):
+            algo.state, algo.fail = AlgoState.ORDER_FAILED, placed[0].reject
+            return [AlgoUpdated(algo.view())]
+        accepted = next(event for event in placed if isinstance(event, OrderAccepted))
+        algo.state, algo.ord_id = AlgoState.EFFECTIVE, accepted.order.ord_id
+        events: list[Event] = [AlgoUpdated(algo.view())]
+        return events + placed
+
+
+def _widen(moves: Moves, key: BookKey, px: Decimal) -> None:
+    seen = moves.get(key)
+    if seen is None:
+        moves[key] = [px, px]
+    elif px < seen[0]:
+        seen[0] = px
+    elif px > seen[1]:
+        seen[1] = px
+
+
+def _watches_index(inst: Instrument, px_type: TriggerPxType) -> bool:
+    """An index update moves an instrument's `index` trigger price, and a spot pair's `mark` (its index)."""
+    return px_type is TriggerPxType.INDEX or (px_type is TriggerPxType.MARK and inst.inst_type is InstType.SPOT)
+
+
+def _quantized(px: Decimal | None, inst: Instrument) -> Decimal | None:
+    return None if px is None else px.quantize(inst.tick_sz, context=MONEY)
+
+
+def _new_algo(cmd: PlaceAlgoOrder, inst: Instrument, ts: int) -> AlgoOrder:
+    tp_sl = cmd.ord_type is not AlgoOrdType.TRIGGER
+    has_tp, has_sl = cmd.tp_trigger_px is not None, cmd.sl_trigger_px is not None
+    return AlgoOrder(
+        algo_id=0, algo_cl_ord_id=cmd.algo_cl_ord_id, tag=cmd.tag, uid=cmd.uid, inst=inst, ord_type=cmd.ord_type,
+        side=cmd.side, pos_side=cmd.pos_side, td_mode=cmd.td_mode, tgt_ccy=cmd.tgt_ccy,
+        sz=ZERO if cmd.close_fraction or cmd.sz is None else cmd.sz, close_fraction=cmd.close_fraction,
+        reduce_only=cmd.reduce_only or cmd.close_fraction, c_time=ts, u_time=ts,
+        trigger_px=None if tp_sl else cmd.trigger_px, trigger_px_type=None if tp_sl else cmd.trigger_px_type,
+        ord_px=None if tp_sl else cmd.ord_px,
+        tp_trigger_px=cmd.tp_trigger_px if tp_sl else None,
+        tp_trigger_px_type=cmd.tp_trigger_px_type if tp_sl and has_tp else None,
+        tp_ord_px=cmd.tp_ord_px if tp_sl and has_tp else None,
+        sl_trigger_px=cmd.sl_trigger_px if tp_sl else None,
+        sl_trigger_px_type=cmd.sl_trigger_px_type if tp_sl and has_sl else None,
+        sl_ord_px=cmd.sl_ord_px if tp_sl and has_sl else None,
+    )
+
+
+def _amended(algo: AlgoOrder, cmd: AmendAlgo) -> AlgoOrder | None:
+    """The order as the amendment leaves it; None when it changes nothing."""
+    changes: dict[str, object] = {}
+    if cmd.new_sz is not None and not algo.close_fraction and cmd.new_sz != algo.sz:
+        changes["sz"] = cmd.new_sz
+    prefixes = ("tp_", "sl_") if algo.is_tp_sl else ("",)
+    for prefix in prefixes:
+        trigger = getattr(cmd, f"new_{prefix}trigger_px")
+        if trigger is not None and trigger != getattr(algo, f"{prefix}trigger_px"):
+            changes[f"{prefix}trigger_px"] = trigger
+            if getattr(algo, f"{prefix}trigger_px_type") is None:
+                changes[f"{prefix}trigger_px_type"] = TriggerPxType.LAST
+        market, new_px = getattr(cmd, f"new_{prefix}ord_px_market"), getattr(cmd, f"new_{prefix}ord_px")
+        if market or new_px is not None:
+            ord_px = None if market else new_px
+            if ord_px != getattr(algo, f"{prefix}ord_px"):
+                changes[f"{prefix}ord_px"] = ord_px
+    return dataclasses.replace(algo, **changes) if changes else None  # type: ignore[arg-type]
+
+
+def _child(algo: AlgoOrder, sz: Decimal, px: Decimal | None) -> PlaceOrder:
+    """The order an algo order places on trigger: `sz` at `px` (None: at market)."""
+    inst = algo.inst
+    market = px is None
+    spot = inst.inst_type is InstType.SPOT
+    return PlaceOrder(
+        uid=algo.uid, inst_id=inst.inst_id, td_mode=checks.child_td_mode(inst, algo.td_mode), side=algo.side,
+        ord_type=OrdType.MARKET if market else OrdType.LIMIT, sz=sz, px=_quantized(px, inst), tag=algo.tag,
+        tgt_ccy=algo.tgt_ccy if spot and market else None, pos_side=algo.pos_side,
+        reduce_only=algo.reduce_only and not spot and algo.pos_side in (None, PosSide.NET), algo_id=algo.algo_id, algo_cl_ord_id=algo.algo_cl_ord_id,
+    )

@@ -1,0 +1,54 @@
+"""What the state holds of algo orders: the live ones, their client ids, their trigger legs and the pending
+counts the limits need."""
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from .orders import AlgoOrder
+from .triggers import Triggers
+
+
+class AlgoBook:
+    def __init__(self) -> None:
+        self.live: dict[int, AlgoOrder] = {}
+        self.by_cl: dict[tuple[int, str], AlgoOrder] = {}
+        self.triggers = Triggers()
+        self.per_user: dict[int, int] = {}
+        self.tp_sl_per_inst: dict[tuple[int, str], int] = {}
+
+    def add(self, algo: AlgoOrder) -> None:
+        self.live[algo.algo_id] = algo
+        if algo.algo_cl_ord_id:
+            self.by_cl[(algo.uid, algo.algo_cl_ord_id)] = algo
+        self.per_user[algo.uid] = self.per_user.get(algo.uid, 0) + 1
+        if algo.is_tp_sl:
+            key = (algo.uid, algo.inst.inst_id)
+            self.tp_sl_per_inst[key] = self.tp_sl_per_inst.get(key, 0) + 1
+        self.arm(algo)
+
+    def arm(self, algo: AlgoOrder) -> None:
+        for leg in algo.legs():
+            self.triggers.add(algo.inst.inst_id, algo.algo_id, leg)
+
+    def disarm(self, algo: AlgoOrder, fired: Collection[str] = ()) -> None:
+        """Take the order's legs out of the trigger lists (but those `fired`, which firing took out already)."""
+        for leg in algo.legs():
+            if leg.name not in fired:
+                self.triggers.remove(algo.inst.inst_id, algo.algo_id, leg)
+
+    def remove(self, algo: AlgoOrder, fired: Collection[str] = ()) -> None:
+        """The order is no longer live (triggered or canceled)."""
+        self.disarm(algo, fired)
+        del self.live[algo.algo_id]
+        if algo.algo_cl_ord_id:
+            del self.by_cl[(algo.uid, algo.algo_cl_ord_id)]
+        self.per_user[algo.uid] -= 1
+        if algo.is_tp_sl:
+            self.tp_sl_per_inst[(algo.uid, algo.inst.inst_id)] -= 1
+
+    def find(self, uid: int, inst_id: str, algo_id: int | None, algo_cl_ord_id: str) -> AlgoOrder | None:
+        """A live algo order of this user on `inst_id`, by algoId (preferred) or algoClOrdId."""
+        algo = self.live.get(algo_id) if algo_id is not None else self.by_cl.get((uid, algo_cl_ord_id))
+        if algo is None or algo.uid != uid or algo.inst.inst_id != inst_id:
+            return None
+        return algo

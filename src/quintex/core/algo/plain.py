@@ -1,0 +1,49 @@
+"""Algo orders in the snapshot: the live orders by field name, oldest first. The trigger lists and pending
+counts are rebuilt from them on load."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..enums import AlgoOrdType, AlgoState, PosSide, Side, TdMode, TgtCcy, TriggerPxType
+from ..instruments import Instrument
+from ..plain import FieldCodec, value_codec
+from ..rejects import Reject
+from .book import AlgoBook
+from .orders import AlgoOrder
+
+_PX = Decimal | None
+_PX_TYPE = TriggerPxType | None
+FIELD_TYPES: dict[str, Any] = {
+    "algo_id": int, "algo_cl_ord_id": str, "tag": str, "uid": int, "ord_type": AlgoOrdType, "side": Side,
+    "pos_side": PosSide | None, "td_mode": TdMode, "tgt_ccy": TgtCcy | None, "sz": Decimal,
+    "close_fraction": bool, "reduce_only": bool, "c_time": int, "u_time": int, "trigger_px": _PX,
+    "trigger_px_type": _PX_TYPE, "ord_px": _PX, "trigger_up": bool, "tp_trigger_px": _PX,
+    "tp_trigger_px_type": _PX_TYPE, "tp_ord_px": _PX, "sl_trigger_px": _PX, "sl_trigger_px_type": _PX_TYPE,
+    "sl_ord_px": _PX, "state": AlgoState, "ord_id": int, "actual_sz": _PX, "actual_px": _PX, "actual_side": str,
+    "trigger_time": int, "fail": Reject | None, "req_id": str, "amend_result": str,
+}
+"""How an `AlgoOrder`'s fields are stored (its instrument as `inst_id`)."""
+_FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in FIELD_TYPES.items())
+
+
+def dump(book: AlgoBook) -> dict[str, Any]:
+    return {"orders": [_dump_order(algo) for algo in book.live.values()]}
+
+
+def load(book: AlgoBook, data: dict[str, Any], instruments: dict[str, Instrument]) -> None:
+    for plain in data.get("orders", []):
+        book.add(_load_order(plain, instruments))
+
+
+def _dump_order(algo: AlgoOrder) -> dict[str, Any]:
+    out: dict[str, Any] = {"inst_id": algo.inst.inst_id}
+    for name, enc, _ in _FIELDS:
+        value = getattr(algo, name)
+        out[name] = value if enc is None else enc(value)
+    return out
+
+
+def _load_order(plain: dict[str, Any], instruments: dict[str, Instrument]) -> AlgoOrder:
+    fields = {name: plain[name] if dec is None else dec(plain[name]) for name, _, dec in _FIELDS if name in plain}
+    return AlgoOrder(inst=instruments[plain["inst_id"]], **fields)
