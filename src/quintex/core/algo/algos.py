@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from .. import pricing
 from ..commands import AmendAlgo, CancelAlgo, PlaceAlgoOrder, PlaceOrder
-from ..enums import AlgoOrdType, AlgoState, InstType, OrdType, PosSide, Side, TriggerPxType
+from ..enums import AlgoOrdType, AlgoState, InstType, OrdType, PosSide, Side, TgtCcy, TriggerPxType
 from ..events import (
     AlgoAccepted,
     AlgoAmendAccepted,
@@ -62,6 +62,7 @@ class Algos:
             algo = _new_algo(cmd, inst, s.ts)
             reject = checks.check_algo(s, algo, cmd.last_px)
             if reject is None:
+                _on_grid(algo)
                 algo.algo_id = s.ids.next_algo_id()
                 due = self._aim(algo, cmd.last_px)
                 s.algos.add(algo)
@@ -105,6 +106,7 @@ class Algos:
             events: list[Event] = [AlgoAmendRejected(reject, algo.algo_id, algo.algo_cl_ord_id, cmd.req_id)]
             return events + (self._cancel(algo) if cmd.cxl_on_fail else [])
         assert changed is not None
+        _on_grid(changed)
         s.algos.remove(algo)
         changed.req_id, changed.amend_result, changed.u_time = cmd.req_id, "0", s.ts
         due = self._aim(changed, cmd.last_px)
@@ -203,6 +205,18 @@ def _watches_index(inst: Instrument, px_type: TriggerPxType) -> bool:
 
 def _quantized(px: Decimal | None, inst: Instrument) -> Decimal | None:
     return None if px is None else px.quantize(inst.tick_sz, context=MONEY)
+
+
+_PRICES = ("trigger_px", "ord_px", "tp_trigger_px", "tp_ord_px", "sl_trigger_px", "sl_ord_px")
+
+
+def _on_grid(algo: AlgoOrder) -> None:
+    """Prices at the tick's scale and a base size at the lot's (checked to be multiples of them), as orders
+    show them: "29000" as "29000.0"."""
+    for name in _PRICES:
+        setattr(algo, name, _quantized(getattr(algo, name), algo.inst))
+    if not algo.close_fraction and algo.tgt_ccy is not TgtCcy.QUOTE_CCY:
+        algo.sz = algo.sz.quantize(algo.inst.lot_sz, context=MONEY)
 
 
 def _new_algo(cmd: PlaceAlgoOrder, inst: Instrument, ts: int) -> AlgoOrder:

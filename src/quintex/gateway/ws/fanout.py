@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from quintex.core.events import (
+    AlgoAccepted,
+    AlgoUpdated,
     BalanceChanged,
     BillPosted,
     BookChanged,
@@ -63,6 +65,7 @@ class Fanout:
             BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
             PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
+            AlgoAccepted: self._on_algo, AlgoUpdated: self._on_algo,
         }
 
     def start(self) -> None:
@@ -116,6 +119,9 @@ class Fanout:
         self.channels.orders.on_order(event.order, event.fill)
         if event.fill is not None:
             self.channels.fills.on_fill(event.fill)
+
+    def _on_algo(self, event: AlgoAccepted | AlgoUpdated) -> None:
+        self.channels.orders_algo.on_algo(event.algo)
 
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)

@@ -26,7 +26,7 @@ from .market import (
 from .openinterest import OpenInterestChannel
 from .positions import PositionsChannel
 from .prices import PriceChannels
-from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
+from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersAlgoChannel, OrdersChannel
 
 __all__ = ["Channel", "Channels", "Context", "Subscription", "Topic"]
 
@@ -40,6 +40,7 @@ class Channels:
         self.candles = candle_channels(ctx)
         self.instruments = InstrumentsChannel(ctx)
         self.orders = OrdersChannel(ctx)
+        self.orders_algo = OrdersAlgoChannel(ctx)
         self.fills = FillsChannel(ctx)
         self.account = AccountChannel(ctx)
         self.balance_and_position = BalanceAndPositionChannel(ctx)
@@ -50,7 +51,7 @@ class Channels:
         self.open_interest = OpenInterestChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
-            self.status, self.orders, self.fills, self.account, self.balance_and_position, self.positions,
+            self.status, self.orders, self.orders_algo, self.fills, self.account, self.balance_and_position, self.positions,
             *self.prices.every, self.funding_rate, self.open_interest,
         ]
         self._by_name = {channel.name: channel for channel in every}

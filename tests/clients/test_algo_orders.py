@@ -1,0 +1,156 @@
+"""Algo orders from real clients over real sockets: ccxt's `stopLossPrice`, `takeProfitPrice` and `triggerPrice`
+on spot and BTC-USDT-SWAP (`trade/order-algo`), listing and canceling them with `{"trigger": True}`, stops that
+fire when the price moves (a trade, or `quintex market shock` on the index) with the bot finding the order
+they placed, and python-okx's `place_algo_order` family."""
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+import ccxt
+import pytest
+from okx import Trade
+
+from .derivatives import ccxt_client, other_side
+from .server import Credentials, Server
+
+SPOT, SWAP = "BTC/USDT", "BTC/USDT:USDT"
+D = Decimal
+names = (f"algo{i}" for i in itertools.count())
+
+
+def _client(server: Server, **funds: str) -> ccxt.okx:
+    return ccxt_client(server, server.user(next(names), **funds))
+
+
+def _trade_at(maker: ccxt.okx, taker: ccxt.okx, symbol: str, px: float, amount: float) -> None:
+    """One trade at `px`: the taker sells into the maker's bid."""
+    maker.create_order(symbol, "limit", "buy", amount, px)
+    taker.create_order(symbol, "limit", "sell", amount, px, {"timeInForce": "IOC"})
+
+
+def test_a_spot_stop_loss_fires_when_the_last_price_falls_and_the_bot_finds_its_order(server: Server) -> None:
+    maker, taker = _client(server, USDT="10000000", BTC="100"), _client(server, BTC="10")
+    bot = _client(server, BTC="1")
+    _trade_at(maker, taker, SPOT, 30000, 0.001)
+    stop = bot.create_order(SPOT, "market", "sell", 0.5, None, {"stopLossPrice": 29000, "clientOrderId": "stop1"})
+    (listed,) = bot.fetch_open_orders(SPOT, params={"trigger": True, "ordType": "conditional"})
+    assert (listed["id"], listed["info"]["slTriggerPx"], listed["info"]["slOrdPx"], listed["info"]["state"]) == (
+        stop["id"], "29000.0", "-1", "live")
+    assert bot.fetch_balance()["BTC"]["free"] == 1  # a spot stop reserves nothing
+    maker.create_order(SPOT, "limit", "buy", 1, 28000)  # what the stop sells into
+    _trade_at(maker, taker, SPOT, 29500, 0.001)
+    assert bot.fetch_order(stop["id"], SPOT, {"trigger": True})["info"]["state"] == "live"
+
+    _trade_at(maker, taker, SPOT, 29000, 0.001)
+
+    algo = bot.fetch_order(stop["id"], SPOT, {"trigger": True})["info"]
+    assert (algo["state"], algo["actualSide"], algo["actualSz"], algo["actualPx"]) == ("effective", "sl", "0.50000000", "-1")
+    child = bot.fetch_order(algo["ordId"], SPOT)
+    assert (child["status"], child["side"], child["type"], child["filled"], child["average"]) == (
+        "closed", "sell", "market", 0.5, 28000)
+    assert child["info"]["algoId"] == stop["id"]
+    assert bot.fetch_balance()["BTC"]["total"] == 0.5
+    history = bot.privateGetTradeOrdersAlgoHistory({"ordType": "conditional", "state": "effective"})["data"]
+    assert [a["algoId"] for a in history] == [stop["id"]]
+
+
+def test_a_trigger_order_is_listed_and_canceled_with_the_trigger_flag(server: Server) -> None:
+    maker, taker = _client(server, USDT="10000000", BTC="100"), _client(server, BTC="10")
+    bot = _client(server, USDT="100000")
+    _trade_at(maker, taker, SPOT, 30000, 0.001)
+    order = bot.create_order(SPOT, "limit", "buy", 0.1, 30600, {"triggerPrice": 30500})
+    (listed,) = bot.fetch_open_orders(SPOT, params={"trigger": True})
+    assert (listed["id"], listed["triggerPrice"], listed["price"], listed["amount"]) == (order["id"], 30500, 30600, 0.1)
+    assert bot.fetch_balance()["USDT"]["free"] == 100000
+
+    bot.cancel_order(order["id"], SPOT, {"trigger": True})
+
+    assert bot.fetch_open_orders(SPOT, params={"trigger": True}) == []
+    assert bot.fetch_order(order["id"], SPOT, {"trigger": True})["info"]["state"] == "canceled"
+    with pytest.raises(ccxt.OrderNotFound):
+        bot.cancel_order(order["id"], SPOT, {"trigger": True})
+
+
+def test_a_buy_trigger_fires_on_a_rise_and_places_its_limit_order(server: Server) -> None:
+    maker, taker = _client(server, USDT="10000000", BTC="100"), _client(server, BTC="10", USDT="1000000")
+    bot = _client(server, USDT="100000")
+    _trade_at(maker, taker, SPOT, 30000, 0.001)
+    order = bot.create_order(SPOT, "limit", "buy", 0.1, 30400, {"triggerPrice": 30500})
+    maker.create_order(SPOT, "limit", "sell", 0.001, 30500)
+    taker.create_order(SPOT, "limit", "buy", 0.001, 30500, {"timeInForce": "IOC"})
+    algo = bot.fetch_order(order["id"], SPOT, {"trigger": True})["info"]
+    assert algo["state"] == "effective"
+    (child,) = bot.fetch_open_orders(SPOT)  # ccxt names an order by its algoId when it has one, as on OKX
+    assert (child["info"]["ordId"], child["price"], child["amount"], child["id"]) == (
+        algo["ordId"], 30400, 0.1, order["id"])
+    assert bot.fetch_balance()["USDT"]["used"] == 3040  # the placed order reserves; the trigger never did
+
+
+def test_a_take_profit_below_the_last_price_is_refused_as_okx(server: Server) -> None:
+    maker, taker = _client(server, USDT="10000000", BTC="100"), _client(server, BTC="10")
+    bot = _client(server, BTC="1")
+    _trade_at(maker, taker, SPOT, 30000, 0.001)
+    with pytest.raises(ccxt.InvalidOrder, match="51279"):
+        bot.create_order(SPOT, "market", "sell", 0.5, None, {"takeProfitPrice": 29000})
+    with pytest.raises(ccxt.InvalidOrder, match="51280"):
+        bot.create_order(SPOT, "market", "sell", 0.5, None, {"stopLossPrice": 31000})
+    assert bot.fetch_open_orders(SPOT, params={"trigger": True, "ordType": "conditional"}) == []
+
+
+def test_a_market_shock_fires_a_swap_stop_on_the_index_and_closes_the_position(server: Server) -> None:
+    server.cli("market", "set", "BTC", "60000")
+    maker = _client(server, USDT="10000000", BTC="1000")
+    bot = _client(server, USDT="100000")
+    with other_side(maker, SWAP, "buy", 2, 60000):
+        bot.create_order(SWAP, "market", "buy", 2)
+    stop = bot.create_order(SWAP, "market", "sell", 2, None,
+                            {"stopLossPrice": 55000, "slTriggerPxType": "index", "reduceOnly": True})
+    take = bot.create_order(SWAP, "market", "sell", 2, None, {"takeProfitPrice": 70000, "reduceOnly": True})
+    listed = bot.fetch_open_orders(SWAP, params={"trigger": True, "ordType": "conditional"})
+    assert {o["id"] for o in listed} == {stop["id"], take["id"]}
+    assert {o["info"]["slTriggerPxType"] for o in listed} == {"index", ""}
+    maker.create_order(SWAP, "limit", "buy", 5, 53000)
+
+    server.cli("market", "shock", "BTC", "-10%")  # index 54000
+
+    assert bot.fetch_positions([SWAP]) == []
+    algo = bot.fetch_order(stop["id"], SWAP, {"trigger": True})["info"]
+    assert (algo["state"], algo["actualSide"], algo["reduceOnly"]) == ("effective", "sl", "true")
+    child = bot.fetch_order(algo["ordId"], SWAP)
+    assert (child["filled"], child["average"], child["reduceOnly"]) == (2, 53000, True)
+    assert bot.fetch_order(take["id"], SWAP, {"trigger": True})["info"]["state"] == "live"
+    bot.cancel_order(take["id"], SWAP, {"trigger": True})
+
+
+def _trade_api(server: Server, c: Credentials) -> Trade.TradeAPI:
+    return Trade.TradeAPI(c.api_key, c.secret_key, c.passphrase, False, "0", domain=server.url, debug=False)
+
+
+def test_python_okx_places_amends_lists_and_cancels_algo_orders(server: Server) -> None:
+    user = server.user(next(names), BTC="1", USDT="100000")
+    api = _trade_api(server, user)
+    placed = api.place_algo_order(instId="BTC-USDT", tdMode="cash", side="sell", ordType="oco", sz="0.2",
+                                  tpTriggerPx="90000", tpOrdPx="-1", slTriggerPx="1000", slOrdPx="900",
+                                  algoClOrdId="oco7", tag="pyokx")
+    assert placed["code"] == "0", placed
+    (item,) = placed["data"]
+    assert (item["sCode"], item["algoClOrdId"], item["tag"]) == ("0", "oco7", "pyokx")
+    amended = api.amend_algo_order(instId="BTC-USDT", algoClOrdId="oco7", newSlTriggerPx="2000", reqId="r9")
+    assert (amended["code"], amended["data"][0]["reqId"]) == ("0", "r9"), amended
+    detail = api.get_algo_order_details(algoId=item["algoId"])["data"][0]
+    assert (detail["ordType"], detail["slTriggerPx"], detail["slOrdPx"], detail["tpOrdPx"], detail["sz"]) == (
+        "oco", "2000.0", "900.0", "-1", "0.20000000")
+    pending = api.order_algos_list(ordType="oco,conditional", instType="SPOT")["data"]
+    assert [a["algoId"] for a in pending] == [item["algoId"]]
+    unbuilt = api.place_algo_order(instId="BTC-USDT", tdMode="cash", side="sell", ordType="iceberg", sz="0.2",
+                                   pxVar="0.01", szLimit="0.1", pxLimit="30000")
+    assert (unbuilt["code"], unbuilt["data"][0]["sCode"], unbuilt["data"][0]["sMsg"]) == (
+        "1", "51000", "Parameter ordType error")
+    canceled = api.cancel_algo_order([{"instId": "BTC-USDT", "algoId": item["algoId"]},
+                                      {"instId": "BTC-USDT", "algoId": "123"}])
+    assert canceled["code"] == "2"
+    assert [(r["algoId"], r["sCode"]) for r in canceled["data"]] == [(item["algoId"], "0"), ("123", "51400")]
+    gone = api.order_algos_history(ordType="oco", state="canceled")["data"]
+    assert [a["algoClOrdId"] for a in gone] == ["oco7"]
+    assert api.order_algos_history(ordType="oco")["code"] == "50015"
