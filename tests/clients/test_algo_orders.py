@@ -4,10 +4,12 @@ fire when the price moves (a trade, or `quintex market shock` on the index) with
 they placed, and python-okx's `place_algo_order` family."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 from decimal import Decimal
 
 import ccxt
+import ccxt.pro as ccxtpro
 import pytest
 from okx import Trade
 
@@ -154,3 +156,33 @@ def test_python_okx_places_amends_lists_and_cancels_algo_orders(server: Server) 
     gone = api.order_algos_history(ordType="oco", state="canceled")["data"]
     assert [a["algoClOrdId"] for a in gone] == ["oco7"]
     assert api.order_algos_history(ordType="oco")["code"] == "50015"
+
+
+def test_ccxt_pro_watches_a_stop_placed_and_triggered_on_the_orders_algo_channel(server: Server) -> None:
+    maker, taker = _client(server, USDT="10000000", BTC="100"), _client(server, BTC="10")
+    creds = server.user(next(names), BTC="1")
+    bot = ccxt_client(server, creds)
+    _trade_at(maker, taker, SPOT, 30000, 0.001)
+    maker.create_order(SPOT, "limit", "buy", 1, 28000)
+
+    async def scenario() -> list[tuple[str, str]]:
+        ws = ccxtpro.okx({"apiKey": creds.api_key, "secret": creds.secret_key, "password": creds.passphrase})
+        ws.urls["api"] = {"rest": server.url, "ws": server.url.replace("http://", "ws://") + "/ws/v5"}
+        try:
+            await ws.load_markets()
+            watching = asyncio.ensure_future(ws.watch_orders(SPOT, params={"trigger": True}))
+            await asyncio.sleep(1)  # logged in and subscribed (the channel sends nothing on subscribe)
+            stop = await asyncio.to_thread(bot.create_order, SPOT, "market", "sell", 0.5, None,
+                                           {"stopLossPrice": 29000})
+            seen = [(o["id"], o["info"]["state"]) for o in await asyncio.wait_for(watching, 5)]
+            await asyncio.to_thread(_trade_at, maker, taker, SPOT, 29000, 0.001)
+            while ("effective" not in {state for _, state in seen}):
+                seen += [(o["id"], o["info"]["state"]) for o in await asyncio.wait_for(
+                    ws.watch_orders(SPOT, params={"trigger": True}), 5)]
+            assert {algo_id for algo_id, _ in seen} == {stop["id"]}
+            return seen
+        finally:
+            await ws.close()
+
+    states = [state for _, state in asyncio.run(scenario())]
+    assert states[0] == "live" and states[-1] == "effective"
