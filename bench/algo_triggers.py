@@ -21,7 +21,14 @@ import time
 from decimal import Decimal
 
 from quintex.cli.listing import load_listing
-from quintex.core.commands import CreateUser, Deposit, ListCurrency, ListInstrument, PlaceAlgoOrder, UpdateIndexPrices
+from quintex.core.commands import (
+    CreateUser,
+    Deposit,
+    ListCurrency,
+    ListInstrument,
+    PlaceAlgoOrder,
+    UpdateIndexPrices,
+)
 from quintex.core.engine import Engine
 from quintex.core.enums import AlgoOrdType, Side, TdMode, TriggerPxType
 from quintex.core.events import AlgoAccepted, AlgoUpdated, UserCreated
@@ -98,7 +105,7 @@ def main() -> None:
     rows = [("index update, fires none", *timed(engine, quiet, args.repeat)),
             (f"index update, fires {args.fire:,}", *timed(engine, moving, args.repeat))]
     scan_s = scan(levels, {**PAIRS, "BTC-USDT": target}, args.repeat)
-    print(f"\n| case | ms per update | fired | µs per fired order |\n|---|---|---|---|")
+    print("\n| case | ms per update | fired | µs per fired order |\n|---|---|---|---|")
     for name, seconds, fired in rows:
         per = f"{seconds / fired * 1e6:.1f}" if fired else "—"
         print(f"| {name} | {seconds * 1e3:.3f} | {fired:,} | {per} |")
