@@ -125,6 +125,29 @@ def test_a_market_shock_fires_a_swap_stop_on_the_index_and_closes_the_position(s
     bot.cancel_order(take["id"], SWAP, {"trigger": True})
 
 
+def test_ccxt_stop_loss_and_take_profit_params_arm_when_the_order_fills(server: Server) -> None:
+    server.cli("market", "set", "BTC", "60000")
+    maker = _client(server, USDT="10000000", BTC="1000")
+    bot = _client(server, USDT="100000")
+    with other_side(maker, SWAP, "buy", 3, 60000):
+        order = bot.create_order(SWAP, "market", "buy", 3, None, {
+            "stopLoss": {"triggerPrice": 56000, "triggerPriceType": "index"},
+            "takeProfit": {"triggerPrice": 70000, "price": 70100}})
+    (armed,) = bot.fetch_open_orders(SWAP, params={"trigger": True, "ordType": "conditional"})
+    info = armed["info"]
+    assert (info["side"], info["sz"], info["reduceOnly"], info["slTriggerPx"], info["slTriggerPxType"],
+            info["slOrdPx"], info["tpTriggerPx"], info["tpOrdPx"]) == (
+        "sell", "3.00", "true", "56000.0", "index", "-1", "70000.0", "70100.0")
+    maker.create_order(SWAP, "limit", "buy", 5, 54000)
+
+    server.cli("market", "shock", "BTC", "-8%")  # index 55200
+
+    assert bot.fetch_positions([SWAP]) == []
+    algo = bot.fetch_order(armed["id"], SWAP, {"trigger": True})["info"]
+    assert (algo["state"], algo["actualSide"]) == ("effective", "sl")
+    assert order["id"]
+
+
 def _trade_api(server: Server, c: Credentials) -> Trade.TradeAPI:
     return Trade.TradeAPI(c.api_key, c.secret_key, c.passphrase, False, "0", domain=server.url, debug=False)
 

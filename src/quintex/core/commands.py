@@ -26,7 +26,7 @@ from .enums import (
     WithdrawDest,
 )
 from .instruments import Currency, FuturesSeries, Instrument
-from .records import IndexPrice
+from .records import AttachedAlgo, IndexPrice
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +178,8 @@ class PlaceOrder:
     algo_id: int = 0
     """Set by the exchange on the order an algo order places when it triggers (0: a client's order)."""
     algo_cl_ord_id: str = ""
+    attach: tuple[AttachedAlgo, ...] = ()
+    """`attachAlgoOrds`: TP/SL orders placed for what this order fills (see `core.algo`)."""
 
 
 @dataclass(frozen=True, slots=True)

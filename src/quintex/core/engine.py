@@ -99,7 +99,7 @@ class Engine:
         s.seq += 1
         s.ts = max(ts, s.ts)
         events = self._handle(cmd)
-        events += self._algos.after(events)
+        events += self._algos.after(cmd, events)
         return fold_changes(self._s, events)
 
     def _handle(self, cmd: Command) -> list[Event]:

@@ -118,6 +118,19 @@ class AlgoView(NamedTuple):
     amend_result: str = ""
 
 
+class AttachedAlgo(NamedTuple):
+    """A TP/SL attached to an order (`attachAlgoOrds`): it becomes a `conditional` algo order for the filled size
+    when the order is filled, or canceled after a partial fill. Order prices of None are market orders."""
+
+    attach_algo_cl_ord_id: str = ""
+    tp_trigger_px: Decimal | None = None
+    tp_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    tp_ord_px: Decimal | None = None
+    sl_trigger_px: Decimal | None = None
+    sl_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    sl_ord_px: Decimal | None = None
+
+
 class Fill(NamedTuple):
     """One side of one match, as the owner of the order sees it."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .algo.checks import check_attached
 from .commands import AmendOrder, CancelOrder, PlaceOrder
 from .enums import CancelSource, Category, InstState, InstType, OrdState, OrdType, Side, StpMode, TgtCcy
 from .events import (
@@ -68,6 +69,8 @@ class Trading:
             return Reject.STP_CANCEL_BOTH_WITH_FOK
         if cmd.cl_ord_id and (cmd.uid, cmd.cl_ord_id) in self.s.by_cl_ord_id:
             return Reject.DUPLICATE_CL_ORD_ID
+        if cmd.attach and (reject := check_attached(inst, cmd.attach)) is not None:
+            return reject
         if cmd.ord_type in MARKET_TYPES:
             if self.s.books[inst.inst_id].opposite(cmd.side).best() is None:
                 return Reject.NO_LIQUIDITY

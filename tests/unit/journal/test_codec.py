@@ -57,7 +57,7 @@ from quintex.core.enums import (
     TriggerPxType,
     WithdrawDest,
 )
-from quintex.core.records import IndexPrice
+from quintex.core.records import AttachedAlgo, IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
     CodecError,
@@ -104,6 +104,8 @@ ONE_OF_EACH: list[Command] = [
                    "algo1", "t", None, TriggerPxType.LAST, None, D("70000.0"), TriggerPxType.MARK, None,
                    D("50000"), TriggerPxType.INDEX, D("49000.5"), D("60000.1")),
     CancelAlgo(7, "BTC-USDT", None, "algo1"),
+    PlaceOrder(7, "BTC-USDT-SWAP", TdMode.CROSS, Side.BUY, OrdType.LIMIT, D("3"), D("60000.0"), attach=(
+        AttachedAlgo("a1", D("66000"), TriggerPxType.MARK, None, D("57000.5"), TriggerPxType.LAST, D("56990.0")),)),
     AmendAlgo(7, "BTC-USDT", 650000000000000001, "", D("0.50"), None, None, True, D("31000"), None, False,
               None, D("29000"), False, "r1", True, D("30000")),
 ]

@@ -6,18 +6,19 @@ like any other and is checked then; if refused, the algo order ends `order_faile
 
 `after` runs after every command on the events it produced: trades move the `last` price, index and mark
 updates the `index` and `mark` prices. The core keeps no last price: the checks at placement use the one the
-command carries (the gateway stamps the last trade it published). Each move fires the legs it reaches, taken from the sorted trigger
-lists (never a scan of all algo orders), oldest algo order first; the orders they place may trade and
-fire more, until a round fires nothing.
+command carries (the gateway stamps the last trade it published). Each move fires the legs it reaches, taken
+from the sorted trigger lists (never a scan of all algo orders), oldest algo order first; the orders they
+place may trade and fire more, until a round fires nothing. TP/SL attached to an order (`attachAlgoOrds`)
+become `conditional` orders for its filled size when it ends filled, or canceled after a fill.
 """
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from .. import pricing
-from ..commands import AmendAlgo, CancelAlgo, PlaceAlgoOrder, PlaceOrder
-from ..enums import AlgoOrdType, AlgoState, InstType, OrdType, PosSide, Side, TgtCcy, TriggerPxType
+from ..commands import AmendAlgo, CancelAlgo, Command, PlaceAlgoOrder, PlaceOrder
+from ..enums import AlgoOrdType, AlgoState, InstType, OrdState, OrdType, PosSide, Side, TgtCcy, TriggerPxType
 from ..events import (
     AlgoAccepted,
     AlgoAmendAccepted,
@@ -31,10 +32,12 @@ from ..events import (
     MarkPricesUpdated,
     OrderAccepted,
     OrderRejected,
+    OrderUpdated,
     TradeExecuted,
 )
 from ..instruments import Instrument
 from ..num import MONEY, ZERO
+from ..records import AttachedAlgo, OrderView
 from ..rejects import Reject
 from ..state import State
 from ..trading import Trading
@@ -116,20 +119,69 @@ class Algos:
 
     # -- triggers ----------------------------------------------------------------------------------
 
-    def after(self, events: list[Event]) -> list[Event]:
-        """Fire what the command's price moves reach, and what the orders they place reach in turn."""
+    def after(self, cmd: Command, events: list[Event]) -> list[Event]:
+        """Arm the TP/SL attached to orders that the command filled, and fire what its price moves reach; then
+        the same for what those orders do in turn, until a round does nothing."""
+        if type(cmd) is PlaceOrder and cmd.attach:
+            self._attach(cmd, events)
         out: list[Event] = []
         batch = events
         while True:
-            moves = self._moves(batch)
-            if not moves:
-                return out
-            batch = []
-            for algo, legs in self._reached(moves):
-                batch += self._fire(algo, legs[0], legs)
+            armed = self._arm(batch) if self.s.algos.attached else []
+            fired: list[Event] = []
+            for algo, legs in self._reached(self._moves(batch)):
+                fired += self._fire(algo, legs[0], legs)
+            batch = armed + fired
             if not batch:
                 return out
             out += batch
+
+    # -- TP/SL attached to orders ------------------------------------------------------------------
+
+    def _attach(self, cmd: PlaceOrder, events: list[Event]) -> None:
+        accepted = next((e for e in events if isinstance(e, OrderAccepted)), None)
+        if accepted is not None:
+            self.s.algos.attached[accepted.order.ord_id] = cmd.attach
+
+    def _arm(self, events: list[Event]) -> list[Event]:
+        """TP/SL orders for the filled size of orders that ended (filled, or canceled after a fill)."""
+        attached = self.s.algos.attached
+        out: list[Event] = []
+        for event in events:
+            if type(event) is OrderUpdated and event.order.ord_id in attached and \
+                    event.order.state in (OrdState.FILLED, OrdState.CANCELED):
+                for tp_sl in attached.pop(event.order.ord_id):
+                    out += self._armed(event.order, tp_sl)
+        return out
+
+    def _armed(self, parent: OrderView, tp_sl: AttachedAlgo) -> list[Event]:
+        """The `conditional` order closing what `parent` filled (none when that is below the minimum size)."""
+        s = self.s
+        inst = s.instruments[parent.inst_id]
+        spot = inst.inst_type is InstType.SPOT
+        sz = parent.acc_fill_sz
+        if spot and parent.side is Side.BUY and parent.fee_ccy == inst.base_ccy:
+            sz = (sz + parent.fee).quantize(inst.lot_sz, rounding=ROUND_DOWN, context=MONEY)  # fee: negative
+        net = parent.pos_side in (None, PosSide.NET)
+        cl = tp_sl.attach_algo_cl_ord_id
+        has_tp, has_sl = tp_sl.tp_trigger_px is not None, tp_sl.sl_trigger_px is not None
+        algo = AlgoOrder(
+            algo_id=0, algo_cl_ord_id="" if (parent.uid, cl) in s.algos.by_cl else cl, tag=parent.tag,
+            uid=parent.uid, inst=inst, ord_type=AlgoOrdType.CONDITIONAL,
+            side=Side.SELL if parent.side is Side.BUY else Side.BUY, pos_side=None if net else parent.pos_side,
+            td_mode=parent.td_mode, tgt_ccy=None, sz=sz, close_fraction=False, reduce_only=not spot and net,
+            c_time=s.ts, u_time=s.ts, tp_trigger_px=tp_sl.tp_trigger_px,
+            tp_trigger_px_type=tp_sl.tp_trigger_px_type if has_tp else None,
+            tp_ord_px=tp_sl.tp_ord_px if has_tp else None, sl_trigger_px=tp_sl.sl_trigger_px,
+            sl_trigger_px_type=tp_sl.sl_trigger_px_type if has_sl else None,
+            sl_ord_px=tp_sl.sl_ord_px if has_sl else None,
+        )
+        if sz <= ZERO or checks.check_armed(s, algo) is not None:
+            return []
+        _on_grid(algo)
+        algo.algo_id = s.ids.next_algo_id()
+        s.algos.add(algo)
+        return [AlgoUpdated(algo.view())]
 
     def _moves(self, events: list[Event]) -> Moves:
         s = self.s

@@ -1,9 +1,10 @@
-"""What the state holds of algo orders: the live ones, their client ids, their trigger legs and the pending
-counts the limits need."""
+"""What the state holds of algo orders: the live ones, their client ids, their trigger legs, the pending
+counts the limits need, and the TP/SL attached to live orders."""
 from __future__ import annotations
 
 from collections.abc import Collection
 
+from ..records import AttachedAlgo
 from .orders import AlgoOrder
 from .triggers import Triggers
 
@@ -15,6 +16,8 @@ class AlgoBook:
         self.triggers = Triggers()
         self.per_user: dict[int, int] = {}
         self.tp_sl_per_inst: dict[tuple[int, str], int] = {}
+        self.attached: dict[int, tuple[AttachedAlgo, ...]] = {}
+        """TP/SL attached to live orders, by ordId: armed when the order is filled or canceled after a fill."""
 
     def add(self, algo: AlgoOrder) -> None:
         self.live[algo.algo_id] = algo

@@ -21,6 +21,7 @@ from ..instruments import Instrument
 from ..num import ZERO, is_multiple
 from ..positions import Position
 from ..products import PRODUCTS
+from ..records import AttachedAlgo
 from ..rejects import Reject
 from ..state import State
 from .orders import AlgoOrder
@@ -82,6 +83,27 @@ def check_place(s: State, cmd: PlaceAlgoOrder, inst: Instrument | None) -> Rejec
             book.tp_sl_per_inst.get((cmd.uid, inst.inst_id), 0) >= MAX_TP_SL_PER_INSTRUMENT:
         return Reject.ALGO_TP_SL_LIMIT
     return None
+
+
+def check_attached(inst: Instrument, attached: tuple[AttachedAlgo, ...]) -> Reject | None:
+    """Prices of the TP/SL attached to a new order: each needs a trigger price, all on the tick."""
+    tick = inst.tick_sz
+    for tp_sl in attached:
+        if tp_sl.tp_trigger_px is None and tp_sl.sl_trigger_px is None:
+            return Reject.ALGO_TP_TRIGGER_PX_INVALID
+        if tp_sl.tp_trigger_px is not None and not _on_tick(tp_sl.tp_trigger_px, tick):
+            return Reject.ALGO_TP_TRIGGER_PX_INVALID
+        if tp_sl.sl_trigger_px is not None and not _on_tick(tp_sl.sl_trigger_px, tick):
+            return Reject.ALGO_SL_TRIGGER_PX_INVALID
+        for px in (tp_sl.tp_ord_px, tp_sl.sl_ord_px):
+            if px is not None and not _on_tick(px, tick):
+                return Reject.ALGO_ORD_PX_INVALID
+    return None
+
+
+def check_armed(s: State, algo: AlgoOrder) -> Reject | None:
+    """Rules of a TP/SL armed by its order's fill (its prices were checked with the order)."""
+    return _check_size(s, algo)
 
 
 def check_algo(s: State, algo: AlgoOrder, last_px: Decimal | None) -> Reject | None:

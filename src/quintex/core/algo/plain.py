@@ -1,5 +1,5 @@
-"""Algo orders in the snapshot: the live orders by field name, oldest first. The trigger lists and pending
-counts are rebuilt from them on load."""
+"""Algo orders in the snapshot: the live orders by field name, oldest first, and the TP/SL attached to live
+orders. The trigger lists and pending counts are rebuilt from the orders on load."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,7 +7,8 @@ from typing import Any
 
 from ..enums import AlgoOrdType, AlgoState, PosSide, Side, TdMode, TgtCcy, TriggerPxType
 from ..instruments import Instrument
-from ..plain import FieldCodec, value_codec
+from ..plain import FieldCodec, from_plain, to_plain, value_codec
+from ..records import AttachedAlgo
 from ..rejects import Reject
 from .book import AlgoBook
 from .orders import AlgoOrder
@@ -28,12 +29,16 @@ _FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in
 
 
 def dump(book: AlgoBook) -> dict[str, Any]:
-    return {"orders": [_dump_order(algo) for algo in book.live.values()]}
+    return {"orders": [_dump_order(algo) for algo in book.live.values()],
+            "attached": [{"ord_id": ord_id, "attach": [to_plain(a) for a in attach]}
+                         for ord_id, attach in book.attached.items()]}
 
 
 def load(book: AlgoBook, data: dict[str, Any], instruments: dict[str, Instrument]) -> None:
     for plain in data.get("orders", []):
         book.add(_load_order(plain, instruments))
+    book.attached = {row["ord_id"]: tuple(from_plain(AttachedAlgo, a) for a in row["attach"])
+                     for row in data.get("attached", [])}
 
 
 def _dump_order(algo: AlgoOrder) -> dict[str, Any]:
