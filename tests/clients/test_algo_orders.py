@@ -148,6 +148,27 @@ def test_ccxt_stop_loss_and_take_profit_params_arm_when_the_order_fills(server: 
     assert order["id"]
 
 
+def test_a_ccxt_trailing_stop_follows_the_high_and_sells_on_the_callback(server: Server) -> None:
+    maker, taker = _client(server, USDT="10000000", BTC="100"), _client(server, BTC="10", USDT="1000000")
+    bot = _client(server, BTC="1")
+    _trade_at(maker, taker, SPOT, 30000, 0.001)
+    trail = bot.create_order(SPOT, "market", "sell", 0.5, None, {"trailingPercent": 5})
+    (listed,) = bot.fetch_open_orders(SPOT, params={"trailing": True})
+    assert (listed["id"], listed["info"]["callbackRatio"], listed["info"]["moveTriggerPx"]) == (
+        trail["id"], "0.05", "28500.0")
+    maker.create_order(SPOT, "limit", "sell", 0.001, 32000)
+    taker.create_order(SPOT, "limit", "buy", 0.001, 32000, {"timeInForce": "IOC"})  # a new high: 32000
+    assert bot.fetch_order(trail["id"], SPOT, {"trailing": True})["info"]["moveTriggerPx"] == "30400.0"
+    maker.create_order(SPOT, "limit", "buy", 1, 30000)
+
+    _trade_at(maker, taker, SPOT, 30400, 0.001)
+
+    algo = bot.fetch_order(trail["id"], SPOT, {"trailing": True})["info"]
+    assert algo["state"] == "effective"
+    assert bot.fetch_order(algo["ordId"], SPOT)["filled"] == 0.5
+    assert bot.fetch_balance()["BTC"]["total"] == 0.5
+
+
 def _trade_api(server: Server, c: Credentials) -> Trade.TradeAPI:
     return Trade.TradeAPI(c.api_key, c.secret_key, c.passphrase, False, "0", domain=server.url, debug=False)
 
@@ -168,7 +189,7 @@ def test_python_okx_places_amends_lists_and_cancels_algo_orders(server: Server) 
         "oco", "2000.0", "900.0", "-1", "0.20000000")
     pending = api.order_algos_list(ordType="oco,conditional", instType="SPOT")["data"]
     assert [a["algoId"] for a in pending] == [item["algoId"]]
-    unbuilt = api.place_algo_order(instId="BTC-USDT", tdMode="cash", side="sell", ordType="iceberg", sz="0.2",
+    unbuilt = api.place_algo_order(instId="BTC-USDT", tdMode="cash", side="sell", ordType="twap", sz="0.2",
                                    pxVar="0.01", szLimit="0.1", pxLimit="30000")
     assert (unbuilt["code"], unbuilt["data"][0]["sCode"], unbuilt["data"][0]["sMsg"]) == (
         "1", "51000", "Parameter ordType error")

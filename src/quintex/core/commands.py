@@ -208,6 +208,11 @@ class PlaceAlgoOrder:
     sl_trigger_px: Decimal | None = None
     sl_trigger_px_type: TriggerPxType = TriggerPxType.LAST
     sl_ord_px: Decimal | None = None
+    callback_ratio: Decimal | None = None
+    """`move_order_stop`: the callback as a fraction of the best price (or `callback_spread`, a price distance)."""
+    callback_spread: Decimal | None = None
+    active_px: Decimal | None = None
+    """`move_order_stop`: the last price that starts the trailing (None: it trails from placement)."""
     last_px: Decimal | None = None
     """The instrument's last trade price when the request arrived (the gateway stamps the last trade it
     published): what `last` TP/SL triggers are checked against, and which way a `last` trigger order waits."""

@@ -32,6 +32,8 @@ class AlgoOrdType(StrEnum):
     CONDITIONAL = "conditional"
     OCO = "oco"
     TRIGGER = "trigger"
+    MOVE_ORDER_STOP = "move_order_stop"
+    """A trailing stop: a market order once the last price turns back from its best by the callback."""
 
 
 class AlgoState(StrEnum):

@@ -116,6 +116,11 @@ class AlgoView(NamedTuple):
     u_time: int
     req_id: str = ""
     amend_result: str = ""
+    callback_ratio: Decimal | None = None
+    callback_spread: Decimal | None = None
+    active_px: Decimal | None = None
+    move_trigger_px: Decimal | None = None
+    """A trailing stop's trigger price now (None before it trails)."""
 
 
 class AttachedAlgo(NamedTuple):

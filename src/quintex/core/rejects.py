@@ -98,6 +98,12 @@ class Reject(Enum):
     DUPLICATE_ALGO_CL_ORD_ID = "duplicate_algo_cl_ord_id"
     ALGO_CANCEL_NOT_FOUND = "algo_cancel_not_found"
     ALGO_AMEND_NOT_FOUND = "algo_amend_not_found"
+    ALGO_CALLBACK_INVALID = "algo_callback_invalid"
+    ALGO_CALLBACK_SPREAD_INVALID = "algo_callback_spread_invalid"
+    ALGO_ACTIVE_PX_BELOW_LAST = "algo_active_px_below_last"
+    ALGO_ACTIVE_PX_ABOVE_LAST = "algo_active_px_above_last"
+    ALGO_ACTIVE_PX_INVALID = "algo_active_px_invalid"
+    ALGO_TRAILING_LIMIT = "algo_trailing_limit"
 
 
 class InvariantViolation(Exception):

@@ -1,8 +1,7 @@
 """`trade/order-algo`, `cancel-algos` and `amend-algos` request objects → core commands.
 
 Padding as in `parse`: "" and null are absent. Order prices may be "-1", a market order. The algo order
-types not built (`move_order_stop`, `iceberg`, `twap`, `chase`) and unknown ones are refused as an
-invalid `ordType` (51000). The last trade price the checks need is stamped by the gateway afterwards.
+types not built (`iceberg`, `twap`, `chase`) and unknown ones are refused as an invalid `ordType` (51000). The last trade price the checks need is stamped by the gateway afterwards.
 """
 from __future__ import annotations
 
@@ -50,6 +49,12 @@ def place_algo(uid: int, body: dict[str, Any]) -> PlaceAlgoOrder:
         "close_fraction": close_fraction, "algo_cl_ord_id": _pattern(body, "algoClOrdId", _ALGO_CL_ORD_ID),
         "tag": _pattern(body, "tag", _TAG),
     }
+    if ord_type is AlgoOrdType.MOVE_ORDER_STOP:
+        ratio, spread = _positive(body, "callbackRatio"), _positive(body, "callbackSpread")
+        if (ratio is None) == (spread is None):
+            raise param_either("callbackRatio", "callbackSpread")
+        return PlaceAlgoOrder(**common, callback_ratio=ratio, callback_spread=spread,
+                              active_px=_positive(body, "activePx"))
     if ord_type is AlgoOrdType.TRIGGER:
         trigger_px = _positive(body, "triggerPx")
         if trigger_px is None:

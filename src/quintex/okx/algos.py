@@ -25,8 +25,8 @@ from .numfmt import fmt, fmt_id, fmt_ts
 
 MARKET_PX = "-1"
 _UNUSED_FIELDS = (
-    "ccy", "clOrdId", "lever", "pxVar", "pxSpread", "pxLimit", "szLimit", "timeInterval", "callbackRatio",
-    "callbackSpread", "activePx", "moveTriggerPx", "last", "quickMgnType", "tpOrdKind", "advanceOrdType",
+    "ccy", "clOrdId", "lever", "pxVar", "pxSpread", "pxLimit", "szLimit", "timeInterval", "last", "quickMgnType",
+    "tpOrdKind", "advanceOrdType",
     "chaseType", "chaseVal", "maxChaseType", "maxChaseVal", "notionalUsd",
 )
 
@@ -67,7 +67,8 @@ def algo(a: AlgoView, inst: Instrument) -> dict[str, Any]:
         "tag": a.tag, "reduceOnly": "true" if a.reduce_only else "false",
         "triggerTime": fmt_ts(a.trigger_time) if a.trigger_time else "", "failCode": _fail_code(a.fail),
         "amendPxOnTriggerType": "0", "attachAlgoOrds": [], "isTradeBorrowMode": "",
-        "amendResult": a.amend_result, "reqId": a.req_id,
+        "amendResult": a.amend_result, "reqId": a.req_id, "callbackRatio": fmt(a.callback_ratio),
+        "callbackSpread": fmt(a.callback_spread), "activePx": fmt(a.active_px), "moveTriggerPx": fmt(a.move_trigger_px),
         "cTime": fmt_ts(a.c_time), "uTime": fmt_ts(a.u_time),
     }
 

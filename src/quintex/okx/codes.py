@@ -143,6 +143,16 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ALGO_CANCEL_NOT_FOUND: _Code(
         "51400", "Cancellation failed as the order has been filled, canceled or does not exist."),
     Reject.ALGO_AMEND_NOT_FOUND: _Code("51503", "Order modification failed as the order does not exist."),
+    Reject.ALGO_CALLBACK_INVALID: _Code("51257", "Trail order callback rate error."),
+    Reject.ALGO_CALLBACK_SPREAD_INVALID: _Code("51000", "Parameter callbackSpread error"),
+    Reject.ALGO_ACTIVE_PX_BELOW_LAST: _Code(
+        "51258", "Trail order placement failed. The trigger price of a sell order should be higher than the last "
+        "transaction price."),
+    Reject.ALGO_ACTIVE_PX_ABOVE_LAST: _Code(
+        "51259", "Trail order placement failed. The trigger price of a buy order should be lower than the last "
+        "transaction price."),
+    Reject.ALGO_ACTIVE_PX_INVALID: _Code("51000", "Parameter activePx error"),
+    Reject.ALGO_TRAILING_LIMIT: _Code("51260", "Maximum 50 pending trail-orders can be held at the same time."),
 }
 
 

@@ -401,3 +401,82 @@ def test_live_algo_views_newest_first_and_by_client_id() -> None:
     assert x.engine.live_algo(alice, algo_cl_ord_id="a") == first
     assert x.engine.live_algo(alice + 1, first.algo_id) is None
     assert first.algo_id > 0 and isinstance(first.sz, Decimal)
+
+
+def test_a_trailing_sell_follows_the_high_and_sells_when_the_price_falls_back_by_the_ratio() -> None:
+    x, alice, mm = _spot()
+    _trade(x, mm, "30000")
+    algo = _placed(_algo(x, alice, "sell", AlgoOrdType.MOVE_ORDER_STOP, callback_ratio=D("0.05"),
+                         last_px=D("30000")))
+    assert (algo.move_trigger_px, algo.callback_ratio) == (D("28500.0"), D("0.05"))
+    x.place_ok(mm, "buy", "2", "20000")
+    _trade(x, mm, "31000")
+    (live,) = x.engine.live_algos(alice)
+    assert live.move_trigger_px == D("29450.0")
+    _trade(x, mm, "29500")
+    assert x.engine.live_algos(alice)[0].move_trigger_px == D("29450.0")
+    x.place_ok(mm, "buy", "0.001", "29450")
+    events = x.place(x.engine.user_by_name("taker").uid, "sell", "0.001", "29450", ord_type="ioc")  # type: ignore[union-attr]
+    (fired,) = _updates(events)
+    (child,) = _children(events)
+    assert (fired.state, child.ord_type, child.sz) == (AlgoState.EFFECTIVE, OrdType.MARKET, D("0.5"))
+    assert x.balance(alice, "BTC")[0] == D("0.5")
+
+
+def test_a_trailing_buy_with_an_activation_price_trails_only_once_the_price_falls_to_it() -> None:
+    x, alice, mm = _spot()
+    _trade(x, mm, "30000")
+    algo = _placed(_algo(x, alice, "buy", AlgoOrdType.MOVE_ORDER_STOP, sz="0.1", tgt_ccy=TgtCcy.BASE_CCY,
+                         callback_spread=D("300"), active_px=D("29000"), last_px=D("30000")))
+    assert algo.move_trigger_px is None
+    _trade(x, mm, "29500")
+    (activated,) = _updates(_trade_events(x, mm, "29000"))
+    assert (activated.state, activated.move_trigger_px) == (AlgoState.LIVE, D("29300.0"))
+    _trade(x, mm, "28000")
+    assert x.engine.live_algos(alice)[0].move_trigger_px == D("28300.0")
+    x.place_ok(x.user("seller", BTC="1"), "sell", "1", "28400")
+    events = _trade_events(x, mm, "28300", side="buy")
+    (fired,) = _updates(events)
+    assert fired.state is AlgoState.EFFECTIVE
+    assert x.balance(alice, "BTC")[0] == D("1.0999")  # 0.1 bought at 28400, less the 0.1 % fee
+
+
+def _trade_events(x: Exchange, mm: int, px: str, side: str = "sell") -> list[Event]:
+    """`_trade`, returning the taker's events; `side` is the taker's."""
+    taker = x.engine.user_by_name("taker")
+    assert taker is not None
+    x.place_ok(mm, "buy" if side == "sell" else "sell", "0.001", px)
+    return x.place(taker.uid, side, "0.001", px, ord_type="ioc")
+
+
+def test_trailing_stop_refusals() -> None:
+    x, alice, mm = _spot()
+    _trade(x, mm, "30000")
+    cases = [({"callback_ratio": D("0.0005")}, Reject.ALGO_CALLBACK_INVALID),
+             ({"callback_ratio": D("1")}, Reject.ALGO_CALLBACK_INVALID),
+             ({"callback_spread": D("0.05")}, Reject.ALGO_CALLBACK_SPREAD_INVALID),
+             ({"callback_ratio": D("0.01"), "active_px": D("29000")}, Reject.ALGO_ACTIVE_PX_BELOW_LAST)]
+    for fields, reject in cases:
+        assert _algo(x, alice, "sell", AlgoOrdType.MOVE_ORDER_STOP, last_px=D("30000"), **fields) == [
+            AlgoRejected(reject)]
+    assert _algo(x, alice, "buy", AlgoOrdType.MOVE_ORDER_STOP, callback_ratio=D("0.01"), active_px=D("31000"),
+                 last_px=D("30000")) == [AlgoRejected(Reject.ALGO_ACTIVE_PX_ABOVE_LAST)]
+    algo = _placed(_algo(x, alice, "sell", AlgoOrdType.MOVE_ORDER_STOP, callback_ratio=D("0.01")))
+    assert x.apply(AmendAlgo(alice, SPOT, algo_id=algo.algo_id, new_sz=D(1)))[0] == AlgoAmendRejected(
+        Reject.AMEND_UNSUPPORTED_ORD_TYPE, algo.algo_id, "", "")
+    for _ in range(49):
+        _placed(_algo(x, alice, "sell", AlgoOrdType.MOVE_ORDER_STOP, sz="0.001", callback_ratio=D("0.01")))
+    assert _algo(x, alice, "sell", AlgoOrdType.MOVE_ORDER_STOP, callback_ratio=D("0.01")) == [
+        AlgoRejected(Reject.ALGO_TRAILING_LIMIT)]
+
+
+def test_trailing_stops_survive_snapshot_restore_mid_trail() -> None:
+    x, alice, mm = _spot()
+    _trade(x, mm, "30000")
+    _algo(x, alice, "sell", AlgoOrdType.MOVE_ORDER_STOP, callback_ratio=D("0.05"), last_px=D("30000"))
+    _algo(x, alice, "buy", AlgoOrdType.MOVE_ORDER_STOP, sz="0.1", callback_spread=D("100"), active_px=D("29000"),
+          last_px=D("30000"))
+    _trade(x, mm, "31000")
+    restored = Engine.restore(x.engine.snapshot())
+    assert restored.live_algos(alice) == x.engine.live_algos(alice)
+    assert restored.state_hash() == x.engine.state_hash()

@@ -9,7 +9,10 @@ updates the `index` and `mark` prices. The core keeps no last price: the checks 
 command carries (the gateway stamps the last trade it published). Each move fires the legs it reaches, taken
 from the sorted trigger lists (never a scan of all algo orders), oldest algo order first; the orders they
 place may trade and fire more, until a round fires nothing. TP/SL attached to an order (`attachAlgoOrds`)
-become `conditional` orders for its filled size when it ends filled, or canceled after a fill.
+become `conditional` orders for its filled size when it ends filled, or canceled after a fill. Trailing stops
+(`move_order_stop`) wait in the trigger lists for their activation price only; once trailing they follow every
+trade of their instrument (`AlgoBook.trailers`, at most 50 per account) and fire a market order when the price
+turns back from its best by the callback.
 """
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ from ..rejects import Reject
 from ..state import State
 from ..trading import Trading
 from . import checks
-from .orders import TRIGGER, AlgoOrder
+from .orders import ACTIVE, TRIGGER, AlgoOrder
 from .triggers import BookKey
 
 Moves = dict[BookKey, list[Decimal]]
@@ -76,7 +79,7 @@ class Algos:
     def _aim(self, algo: AlgoOrder, last_px: Decimal | None) -> bool:
         """Point a trigger order at its price from where the price is now (with none yet: a buy waits for a
         rise, a sell for a fall); whether the price is there already."""
-        if algo.is_tp_sl:
+        if algo.ord_type is not AlgoOrdType.TRIGGER:
             return False
         assert algo.trigger_px is not None and algo.trigger_px_type is not None
         ref = checks.ref_px(self.s, algo.inst, algo.trigger_px_type, last_px)
@@ -103,8 +106,9 @@ class Algos:
         algo = s.algos.find(cmd.uid, cmd.inst_id, cmd.algo_id, cmd.algo_cl_ord_id)
         if algo is None:
             return [AlgoAmendRejected(Reject.ALGO_AMEND_NOT_FOUND, cmd.algo_id, cmd.algo_cl_ord_id, cmd.req_id)]
-        changed = _amended(algo, cmd)
-        reject = Reject.AMEND_NOTHING_TO_CHANGE if changed is None else checks.check_algo(s, changed, cmd.last_px)
+        changed = None if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP else _amended(algo, cmd)
+        reject = (Reject.AMEND_UNSUPPORTED_ORD_TYPE if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP
+                  else Reject.AMEND_NOTHING_TO_CHANGE if changed is None else checks.check_algo(s, changed, cmd.last_px))
         if reject is not None:
             events: list[Event] = [AlgoAmendRejected(reject, algo.algo_id, algo.algo_cl_ord_id, cmd.req_id)]
             return events + (self._cancel(algo) if cmd.cxl_on_fail else [])
@@ -128,13 +132,45 @@ class Algos:
         batch = events
         while True:
             armed = self._arm(batch) if self.s.algos.attached else []
-            fired: list[Event] = []
+            fired = self._trail(batch) if self.s.algos.trailers else []
             for algo, legs in self._reached(self._moves(batch)):
-                fired += self._fire(algo, legs[0], legs)
+                fired += self._activate(algo) if legs == (ACTIVE,) else self._fire(algo, legs[0], legs)
             batch = armed + fired
             if not batch:
                 return out
             out += batch
+
+    # -- trailing stops ----------------------------------------------------------------------------
+
+    def _trail(self, events: list[Event]) -> list[Event]:
+        """Follow each trade with the trailing stops of its instrument (oldest first): a new best price moves the
+        trigger, a price at or beyond the trigger fires the stop."""
+        trailers = self.s.algos.trailers
+        out: list[Event] = []
+        for event in events:
+            if type(event) is not TradeExecuted or event.inst_id not in trailers:
+                continue
+            px = event.px
+            for algo_id in sorted(trailers[event.inst_id]):
+                algo = self.s.algos.live.get(algo_id)
+                if algo is None:
+                    continue
+                sell = algo.side is Side.SELL
+                if algo.best_px is None or (px > algo.best_px if sell else px < algo.best_px):
+                    algo.best_px = px
+                    continue
+                trigger = algo.move_trigger_px
+                assert trigger is not None
+                if (px <= trigger) if sell else (px >= trigger):
+                    out += self._fire(algo, TRIGGER, ())
+        return out
+
+    def _activate(self, algo: AlgoOrder) -> list[Event]:
+        """A trailing stop's activation price was reached: it trails from there."""
+        assert algo.active_px is not None
+        algo.trailing, algo.best_px, algo.u_time = True, algo.active_px, self.s.ts
+        self.s.algos.arm(algo)
+        return [AlgoUpdated(algo.view())]
 
     # -- TP/SL attached to orders ------------------------------------------------------------------
 
@@ -259,7 +295,8 @@ def _quantized(px: Decimal | None, inst: Instrument) -> Decimal | None:
     return None if px is None else px.quantize(inst.tick_sz, context=MONEY)
 
 
-_PRICES = ("trigger_px", "ord_px", "tp_trigger_px", "tp_ord_px", "sl_trigger_px", "sl_ord_px")
+_PRICES = ("trigger_px", "ord_px", "tp_trigger_px", "tp_ord_px", "sl_trigger_px", "sl_ord_px", "callback_spread",
+           "active_px")
 
 
 def _on_grid(algo: AlgoOrder) -> None:
@@ -272,21 +309,27 @@ def _on_grid(algo: AlgoOrder) -> None:
 
 
 def _new_algo(cmd: PlaceAlgoOrder, inst: Instrument, ts: int) -> AlgoOrder:
-    tp_sl = cmd.ord_type is not AlgoOrdType.TRIGGER
+    tp_sl = cmd.ord_type in (AlgoOrdType.CONDITIONAL, AlgoOrdType.OCO)
+    trigger = cmd.ord_type is AlgoOrdType.TRIGGER
     has_tp, has_sl = cmd.tp_trigger_px is not None, cmd.sl_trigger_px is not None
+    trailing = cmd.ord_type is AlgoOrdType.MOVE_ORDER_STOP
     return AlgoOrder(
         algo_id=0, algo_cl_ord_id=cmd.algo_cl_ord_id, tag=cmd.tag, uid=cmd.uid, inst=inst, ord_type=cmd.ord_type,
         side=cmd.side, pos_side=cmd.pos_side, td_mode=cmd.td_mode, tgt_ccy=cmd.tgt_ccy,
         sz=ZERO if cmd.close_fraction or cmd.sz is None else cmd.sz, close_fraction=cmd.close_fraction,
         reduce_only=cmd.reduce_only or cmd.close_fraction, c_time=ts, u_time=ts,
-        trigger_px=None if tp_sl else cmd.trigger_px, trigger_px_type=None if tp_sl else cmd.trigger_px_type,
-        ord_px=None if tp_sl else cmd.ord_px,
+        trigger_px=cmd.trigger_px if trigger else None, trigger_px_type=cmd.trigger_px_type if trigger else None,
+        ord_px=cmd.ord_px if trigger else None,
         tp_trigger_px=cmd.tp_trigger_px if tp_sl else None,
         tp_trigger_px_type=cmd.tp_trigger_px_type if tp_sl and has_tp else None,
         tp_ord_px=cmd.tp_ord_px if tp_sl and has_tp else None,
         sl_trigger_px=cmd.sl_trigger_px if tp_sl else None,
         sl_trigger_px_type=cmd.sl_trigger_px_type if tp_sl and has_sl else None,
         sl_ord_px=cmd.sl_ord_px if tp_sl and has_sl else None,
+        callback_ratio=cmd.callback_ratio if trailing else None,
+        callback_spread=cmd.callback_spread if trailing else None,
+        active_px=cmd.active_px if trailing else None,
+        trailing=trailing and cmd.active_px is None, best_px=cmd.last_px if trailing and cmd.active_px is None else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from ..enums import AlgoOrdType
 from ..records import AttachedAlgo
 from .orders import AlgoOrder
 from .triggers import Triggers
@@ -16,6 +17,9 @@ class AlgoBook:
         self.triggers = Triggers()
         self.per_user: dict[int, int] = {}
         self.tp_sl_per_inst: dict[tuple[int, str], int] = {}
+        self.trailing_per_user: dict[int, int] = {}
+        self.trailers: dict[str, dict[int, AlgoOrder]] = {}
+        """Trailing stops that follow the last price, per instrument, by algoId."""
         self.attached: dict[int, tuple[AttachedAlgo, ...]] = {}
         """TP/SL attached to live orders, by ordId: armed when the order is filled or canceled after a fill."""
 
@@ -27,17 +31,26 @@ class AlgoBook:
         if algo.is_tp_sl:
             key = (algo.uid, algo.inst.inst_id)
             self.tp_sl_per_inst[key] = self.tp_sl_per_inst.get(key, 0) + 1
+        if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
+            self.trailing_per_user[algo.uid] = self.trailing_per_user.get(algo.uid, 0) + 1
         self.arm(algo)
 
     def arm(self, algo: AlgoOrder) -> None:
         for leg in algo.legs():
             self.triggers.add(algo.inst.inst_id, algo.algo_id, leg)
+        if algo.trailing:
+            self.trailers.setdefault(algo.inst.inst_id, {})[algo.algo_id] = algo
 
     def disarm(self, algo: AlgoOrder, fired: Collection[str] = ()) -> None:
         """Take the order's legs out of the trigger lists (but those `fired`, which firing took out already)."""
         for leg in algo.legs():
             if leg.name not in fired:
                 self.triggers.remove(algo.inst.inst_id, algo.algo_id, leg)
+        if algo.trailing:
+            trailers = self.trailers[algo.inst.inst_id]
+            del trailers[algo.algo_id]
+            if not trailers:
+                del self.trailers[algo.inst.inst_id]
 
     def remove(self, algo: AlgoOrder, fired: Collection[str] = ()) -> None:
         """The order is no longer live (triggered or canceled)."""
@@ -48,6 +61,8 @@ class AlgoBook:
         self.per_user[algo.uid] -= 1
         if algo.is_tp_sl:
             self.tp_sl_per_inst[(algo.uid, algo.inst.inst_id)] -= 1
+        if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
+            self.trailing_per_user[algo.uid] -= 1
 
     def find(self, uid: int, inst_id: str, algo_id: int | None, algo_cl_ord_id: str) -> AlgoOrder | None:
         """A live algo order of this user on `inst_id`, by algoId (preferred) or algoClOrdId."""

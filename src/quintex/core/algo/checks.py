@@ -28,6 +28,9 @@ from .orders import AlgoOrder
 
 MAX_PENDING_PER_ACCOUNT = 500
 MAX_TP_SL_PER_INSTRUMENT = 100
+MAX_TRAILING_PER_ACCOUNT = 50
+CALLBACK_RATIO_MIN, CALLBACK_RATIO_MAX = Decimal("0.001"), Decimal(1)
+"""A trailing stop's callback ratio: at least 0.1 %, below 100 %."""
 SPOT_TD_MODES = (TdMode.CASH, TdMode.CROSS)
 """A spot algo order may say `cross` (ccxt sends it for TP/SL): spot margin is not built, its order trades cash."""
 
@@ -79,9 +82,12 @@ def check_place(s: State, cmd: PlaceAlgoOrder, inst: Instrument | None) -> Rejec
         return Reject.DUPLICATE_ALGO_CL_ORD_ID
     if book.per_user.get(cmd.uid, 0) >= MAX_PENDING_PER_ACCOUNT:
         return Reject.ALGO_PENDING_LIMIT
-    if cmd.ord_type is not AlgoOrdType.TRIGGER and \
+    if cmd.ord_type in (AlgoOrdType.CONDITIONAL, AlgoOrdType.OCO) and \
             book.tp_sl_per_inst.get((cmd.uid, inst.inst_id), 0) >= MAX_TP_SL_PER_INSTRUMENT:
         return Reject.ALGO_TP_SL_LIMIT
+    if cmd.ord_type is AlgoOrdType.MOVE_ORDER_STOP and \
+            book.trailing_per_user.get(cmd.uid, 0) >= MAX_TRAILING_PER_ACCOUNT:
+        return Reject.ALGO_TRAILING_LIMIT
     return None
 
 
@@ -127,8 +133,22 @@ def _on_tick(px: Decimal | None, tick: Decimal) -> bool:
     return px is not None and px > ZERO and is_multiple(px, tick)
 
 
+def _check_trailing(algo: AlgoOrder) -> Reject | None:
+    tick = algo.inst.tick_sz
+    ratio, spread = algo.callback_ratio, algo.callback_spread
+    if ratio is not None and not CALLBACK_RATIO_MIN <= ratio < CALLBACK_RATIO_MAX:
+        return Reject.ALGO_CALLBACK_INVALID
+    if spread is not None and not _on_tick(spread, tick):
+        return Reject.ALGO_CALLBACK_SPREAD_INVALID
+    if algo.active_px is not None and not _on_tick(algo.active_px, tick):
+        return Reject.ALGO_ACTIVE_PX_INVALID
+    return None
+
+
 def _check_prices(algo: AlgoOrder) -> Reject | None:
     tick = algo.inst.tick_sz
+    if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
+        return _check_trailing(algo)
     if not algo.is_tp_sl:
         if not _on_tick(algo.trigger_px, tick):
             return Reject.ALGO_TRIGGER_PX_INVALID
@@ -145,7 +165,14 @@ def _check_prices(algo: AlgoOrder) -> Reject | None:
 
 def _check_sides(s: State, algo: AlgoOrder, last_px: Decimal | None) -> Reject | None:
     """A sell's take-profit must be above the price it watches and its stop-loss below; a buy's the other
-    way round (OKX's 51277-51280)."""
+    way round (OKX's 51277-51280). A trailing stop's activation price must be ahead of the last price: above it
+    for a sell (51258), below for a buy (51259)."""
+    if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
+        if algo.active_px is None or last_px is None:
+            return None
+        if algo.side is Side.SELL:
+            return None if algo.active_px > last_px else Reject.ALGO_ACTIVE_PX_BELOW_LAST
+        return None if algo.active_px < last_px else Reject.ALGO_ACTIVE_PX_ABOVE_LAST
     if not algo.is_tp_sl:
         return None
     sell = algo.side is Side.SELL

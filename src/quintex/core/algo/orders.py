@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import NamedTuple
 
 from ..enums import AlgoOrdType, AlgoState, PosSide, Side, TdMode, TgtCcy, TriggerPxType
 from ..instruments import Instrument
+from ..num import MONEY
 from ..records import AlgoView
 from ..rejects import Reject
 
-TP, SL, TRIGGER = "tp", "sl", ""
-"""Leg names: a TP/SL order's take-profit and stop-loss, a trigger order's one leg."""
+TP, SL, TRIGGER, ACTIVE = "tp", "sl", "", "active"
+"""Leg names: a TP/SL order's take-profit and stop-loss, a trigger order's one leg, the activation price of a
+trailing stop."""
 
 
 class Leg(NamedTuple):
@@ -61,14 +63,41 @@ class AlgoOrder:
     fail: Reject | None = None
     req_id: str = ""
     amend_result: str = ""
+    callback_ratio: Decimal | None = None
+    callback_spread: Decimal | None = None
+    active_px: Decimal | None = None
+    trailing: bool = False
+    """A trailing stop that is following the price (from placement, or since its `active_px` was reached)."""
+    best_px: Decimal | None = None
+    """A trailing stop's best last price since it trails: the highest for a sell, the lowest for a buy."""
 
     @property
     def is_tp_sl(self) -> bool:
-        return self.ord_type is not AlgoOrdType.TRIGGER
+        return self.ord_type in (AlgoOrdType.CONDITIONAL, AlgoOrdType.OCO)
+
+    @property
+    def move_trigger_px(self) -> Decimal | None:
+        """A trailing stop's trigger price now: the callback away from its best price, on the tick (rounded
+        towards the best price). None before it has a best price."""
+        best = self.best_px
+        if best is None:
+            return None
+        sell = self.side is Side.SELL
+        if self.callback_ratio is not None:
+            px = best * (1 - self.callback_ratio) if sell else best * (1 + self.callback_ratio)
+        else:
+            assert self.callback_spread is not None
+            px = best - self.callback_spread if sell else best + self.callback_spread
+        return px.quantize(self.inst.tick_sz, rounding=ROUND_DOWN if sell else ROUND_UP, context=MONEY)
 
     def legs(self) -> list[Leg]:
-        """What the order waits for. A sell's take-profit fires on a rise and its stop-loss on a fall; a buy's
-        the other way round."""
+        """What the order waits for in the trigger lists. A sell's take-profit fires on a rise and its stop-loss on
+        a fall; a buy's the other way round. A trailing stop waits there only for its activation price (a sell's
+        from below); once trailing it follows every last price instead (`AlgoBook.trailers`)."""
+        if self.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
+            if self.trailing or self.active_px is None:
+                return []
+            return [Leg(ACTIVE, TriggerPxType.LAST, self.active_px, self.side is Side.SELL)]
         if not self.is_tp_sl:
             assert self.trigger_px is not None and self.trigger_px_type is not None
             return [Leg(TRIGGER, self.trigger_px_type, self.trigger_px, self.trigger_up)]
@@ -95,5 +124,6 @@ class AlgoOrder:
             sl_trigger_px_type=self.sl_trigger_px_type, sl_ord_px=self.sl_ord_px, ord_id=self.ord_id,
             actual_sz=self.actual_sz, actual_px=self.actual_px, actual_side=self.actual_side,
             trigger_time=self.trigger_time, fail=self.fail, c_time=self.c_time, u_time=self.u_time,
-            req_id=self.req_id, amend_result=self.amend_result,
+            req_id=self.req_id, amend_result=self.amend_result, callback_ratio=self.callback_ratio,
+            callback_spread=self.callback_spread, active_px=self.active_px, move_trigger_px=self.move_trigger_px,
         )

@@ -22,7 +22,8 @@ FIELD_TYPES: dict[str, Any] = {
     "trigger_px_type": _PX_TYPE, "ord_px": _PX, "trigger_up": bool, "tp_trigger_px": _PX,
     "tp_trigger_px_type": _PX_TYPE, "tp_ord_px": _PX, "sl_trigger_px": _PX, "sl_trigger_px_type": _PX_TYPE,
     "sl_ord_px": _PX, "state": AlgoState, "ord_id": int, "actual_sz": _PX, "actual_px": _PX, "actual_side": str,
-    "trigger_time": int, "fail": Reject | None, "req_id": str, "amend_result": str,
+    "trigger_time": int, "fail": Reject | None, "req_id": str, "amend_result": str, "callback_ratio": _PX,
+    "callback_spread": _PX, "active_px": _PX, "trailing": bool, "best_px": _PX,
 }
 """How an `AlgoOrder`'s fields are stored (its instrument as `inst_id`)."""
 _FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in FIELD_TYPES.items())
