@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import ccxt
 import ccxt.pro as ccxtpro
@@ -19,6 +21,14 @@ from .server import Credentials, Server
 SPOT, SWAP = "BTC/USDT", "BTC/USDT:USDT"
 D = Decimal
 names = (f"algo{i}" for i in itertools.count())
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A server of its own for each test: the scenarios set prices with trades and leave orders resting."""
+    srv = Server(tmp_path / "data")
+    yield srv
+    assert srv.stop() == 0
 
 
 def _client(server: Server, **funds: str) -> ccxt.okx:
@@ -169,6 +179,31 @@ def test_a_ccxt_trailing_stop_follows_the_high_and_sells_on_the_callback(server:
     assert bot.fetch_balance()["BTC"]["total"] == 0.5
 
 
+def test_a_freqtrade_style_stop_loss_on_exchange_for_an_isolated_swap_position(server: Server) -> None:
+    """freqtrade's exchange stop: `stopLossPrice` with tdMode, posSide, reduceOnly and slTriggerPxType; it polls
+    the algo order with `{"trigger": True}` and, once closed, reads `info.ordId` and fetches that order."""
+    server.cli("market", "set", "BTC", "60000")
+    maker = _client(server, USDT="10000000", BTC="1000")
+    bot = _client(server, USDT="100000")
+    bot.set_leverage(5, SWAP, {"mgnMode": "isolated", "posSide": "net"})
+    with other_side(maker, SWAP, "buy", 4, 60000):
+        bot.create_order(SWAP, "market", "buy", 4, None, {"tdMode": "isolated", "posSide": "net"})
+    stop = bot.create_order(SWAP, "market", "sell", 4, None, {
+        "stopLossPrice": 57000, "tdMode": "isolated", "posSide": "net", "reduceOnly": True,
+        "slTriggerPxType": "mark"})
+    assert bot.fetch_order(stop["id"], SWAP, {"trigger": True})["status"] == "open"
+    maker.create_order(SWAP, "limit", "buy", 10, 56000)
+
+    server.cli("market", "shock", "BTC", "-6%")  # index and mark 56400
+
+    polled = bot.fetch_order(stop["id"], SWAP, {"trigger": True})
+    assert (polled["status"], polled["info"]["slTriggerPxType"]) == ("closed", "mark")
+    placed = bot.fetch_order(polled["info"]["ordId"], SWAP)
+    assert (placed["status"], placed["filled"], placed["average"], placed["reduceOnly"],
+            placed["info"]["tdMode"]) == ("closed", 4, 56000, True, "isolated")
+    assert bot.fetch_positions([SWAP]) == []
+
+
 def _trade_api(server: Server, c: Credentials) -> Trade.TradeAPI:
     return Trade.TradeAPI(c.api_key, c.secret_key, c.passphrase, False, "0", domain=server.url, debug=False)
 
@@ -215,14 +250,17 @@ def test_ccxt_pro_watches_a_stop_placed_and_triggered_on_the_orders_algo_channel
         try:
             await ws.load_markets()
             watching = asyncio.ensure_future(ws.watch_orders(SPOT, params={"trigger": True}))
-            await asyncio.sleep(1)  # logged in and subscribed (the channel sends nothing on subscribe)
             stop = await asyncio.to_thread(bot.create_order, SPOT, "market", "sell", 0.5, None,
                                            {"stopLossPrice": 29000})
-            seen = [(o["id"], o["info"]["state"]) for o in await asyncio.wait_for(watching, 5)]
+            size = 0.5
+            while not watching.done():  # until the subscription is live: every amendment is pushed
+                await asyncio.wait([watching], timeout=0.5)
+                size = 0.9 if size == 0.5 else 0.5
+                await asyncio.to_thread(bot.edit_order, stop["id"], SPOT, "conditional", "sell", size)
+            seen = [(o["id"], o["info"]["state"]) for o in watching.result()]
+            watching = asyncio.ensure_future(ws.watch_orders(SPOT, params={"trigger": True}))  # before the push
             await asyncio.to_thread(_trade_at, maker, taker, SPOT, 29000, 0.001)
-            while ("effective" not in {state for _, state in seen}):
-                seen += [(o["id"], o["info"]["state"]) for o in await asyncio.wait_for(
-                    ws.watch_orders(SPOT, params={"trigger": True}), 5)]
+            seen += [(o["id"], o["info"]["state"]) for o in await asyncio.wait_for(watching, 5)]
             assert {algo_id for algo_id, _ in seen} == {stop["id"]}
             return seen
         finally:

@@ -213,6 +213,8 @@ class PlaceAlgoOrder:
     callback_spread: Decimal | None = None
     active_px: Decimal | None = None
     """`move_order_stop`: the last price that starts the trailing (None: it trails from placement)."""
+    cxl_on_close_pos: bool = False
+    """Swaps and futures: cancel it when its position closes (always so with `close_fraction`)."""
     last_px: Decimal | None = None
     """The instrument's last trade price when the request arrived (the gateway stamps the last trade it
     published): what `last` TP/SL triggers are checked against, and which way a `last` trigger order waits."""

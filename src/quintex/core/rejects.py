@@ -104,6 +104,7 @@ class Reject(Enum):
     ALGO_ACTIVE_PX_ABOVE_LAST = "algo_active_px_above_last"
     ALGO_ACTIVE_PX_INVALID = "algo_active_px_invalid"
     ALGO_TRAILING_LIMIT = "algo_trailing_limit"
+    ALGO_CLOSE_FRACTION_EXISTS = "algo_close_fraction_exists"
 
 
 class InvariantViolation(Exception):

@@ -47,7 +47,7 @@ def place_algo(uid: int, body: dict[str, Any]) -> PlaceAlgoOrder:
         "sz": None if close_fraction else sz, "pos_side": _optional_enum(body, "posSide", PosSide),
         "tgt_ccy": _optional_enum(body, "tgtCcy", TgtCcy), "reduce_only": _bool(body, "reduceOnly"),
         "close_fraction": close_fraction, "algo_cl_ord_id": _pattern(body, "algoClOrdId", _ALGO_CL_ORD_ID),
-        "tag": _pattern(body, "tag", _TAG),
+        "tag": _pattern(body, "tag", _TAG), "cxl_on_close_pos": _bool(body, "cxlOnClosePos"),
     }
     if ord_type is AlgoOrdType.MOVE_ORDER_STOP:
         ratio, spread = _positive(body, "callbackRatio"), _positive(body, "callbackSpread")

@@ -153,6 +153,8 @@ _REJECTS: dict[Reject, _Code] = {
         "transaction price."),
     Reject.ALGO_ACTIVE_PX_INVALID: _Code("51000", "Parameter activePx error"),
     Reject.ALGO_TRAILING_LIMIT: _Code("51260", "Maximum 50 pending trail-orders can be held at the same time."),
+    Reject.ALGO_CLOSE_FRACTION_EXISTS: _Code(
+        "51088", "You can only place 1 TP/SL order to close an entire position."),
 }
 
 

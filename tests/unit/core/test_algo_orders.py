@@ -7,12 +7,13 @@ from decimal import Decimal
 from quintex.core.commands import (
     AmendAlgo,
     CancelAlgo,
+    ClosePosition,
     PlaceAlgoOrder,
     PlaceOrder,
     UpdateIndexPrices,
 )
 from quintex.core.engine import Engine
-from quintex.core.enums import AlgoOrdType, AlgoState, OrdType, Side, TdMode, TgtCcy, TriggerPxType
+from quintex.core.enums import AlgoOrdType, AlgoState, MgnMode, OrdType, Side, TdMode, TgtCcy, TriggerPxType
 from quintex.core.events import (
     AlgoAccepted,
     AlgoAmendAccepted,
@@ -480,3 +481,25 @@ def test_trailing_stops_survive_snapshot_restore_mid_trail() -> None:
     restored = Engine.restore(x.engine.snapshot())
     assert restored.live_algos(alice) == x.engine.live_algos(alice)
     assert restored.state_hash() == x.engine.state_hash()
+
+
+def test_closing_a_position_cancels_its_close_fraction_and_cxl_on_close_pos_orders_only() -> None:
+    x = Exchange(btc_usdt(), swap())
+    alice = x.user("alice", USDT="100000")
+    _index(x, "60000")
+    quote(x, SWAP, "sell", "60000", "3")
+    x.apply(PlaceOrder(alice, SWAP, TdMode.CROSS, Side.BUY, OrdType.LIMIT, D(3), D(60000)))
+    whole = _placed(_algo(x, alice, "sell", AlgoOrdType.CONDITIONAL, inst_id=SWAP, sz=None, close_fraction=True,
+                          sl_trigger_px=D("50000"), sl_trigger_px_type=TriggerPxType.MARK))
+    assert _algo(x, alice, "sell", AlgoOrdType.CONDITIONAL, inst_id=SWAP, sz=None, close_fraction=True,
+                 tp_trigger_px=D("70000"), tp_trigger_px_type=TriggerPxType.MARK) == [
+        AlgoRejected(Reject.ALGO_CLOSE_FRACTION_EXISTS)]
+    tied = _placed(_algo(x, alice, "sell", AlgoOrdType.CONDITIONAL, inst_id=SWAP, sz="1", reduce_only=True,
+                         cxl_on_close_pos=True, tp_trigger_px=D("70000"), tp_trigger_px_type=TriggerPxType.MARK))
+    free = _placed(_algo(x, alice, "sell", AlgoOrdType.CONDITIONAL, inst_id=SWAP, sz="1", reduce_only=True,
+                         tp_trigger_px=D("71000"), tp_trigger_px_type=TriggerPxType.MARK))
+    quote(x, SWAP, "buy", "59900", "3")
+    events = x.apply(ClosePosition(alice, SWAP, MgnMode.CROSS))
+    assert [(a.algo_id, a.state) for a in _updates(events)] == [
+        (whole.algo_id, AlgoState.CANCELED), (tied.algo_id, AlgoState.CANCELED)]
+    assert [a.algo_id for a in x.engine.live_algos(alice)] == [free.algo_id]

@@ -36,6 +36,7 @@ from ..events import (
     OrderAccepted,
     OrderRejected,
     OrderUpdated,
+    PositionChanged,
     TradeExecuted,
 )
 from ..instruments import Instrument
@@ -133,12 +134,26 @@ class Algos:
         while True:
             armed = self._arm(batch) if self.s.algos.attached else []
             fired = self._trail(batch) if self.s.algos.trailers else []
+            if self.s.algos.on_close:
+                fired += self._closed(batch)
             for algo, legs in self._reached(self._moves(batch)):
                 fired += self._activate(algo) if legs == (ACTIVE,) else self._fire(algo, legs[0], legs)
             batch = armed + fired
             if not batch:
                 return out
             out += batch
+
+    def _closed(self, events: list[Event]) -> list[Event]:
+        """Cancel the algo orders of positions that closed (`closeFraction`, `cxlOnClosePos`)."""
+        on_close = self.s.algos.on_close
+        out: list[Event] = []
+        for event in events:
+            if type(event) is PositionChanged and not event.position.pos:
+                p = event.position
+                closing = on_close.get((p.uid, p.inst_id, p.mgn_mode.value, p.pos_side.value))
+                for algo_id in sorted(closing or ()):
+                    out += self._cancel(self.s.algos.live[algo_id])
+        return out
 
     # -- trailing stops ----------------------------------------------------------------------------
 
@@ -330,6 +345,7 @@ def _new_algo(cmd: PlaceAlgoOrder, inst: Instrument, ts: int) -> AlgoOrder:
         callback_spread=cmd.callback_spread if trailing else None,
         active_px=cmd.active_px if trailing else None,
         trailing=trailing and cmd.active_px is None, best_px=cmd.last_px if trailing and cmd.active_px is None else None,
+        cxl_on_close_pos=cmd.cxl_on_close_pos,
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from ..enums import AlgoOrdType
 from ..records import AttachedAlgo
-from .orders import AlgoOrder
+from .orders import AlgoOrder, PositionKey
 from .triggers import Triggers
 
 
@@ -20,6 +20,8 @@ class AlgoBook:
         self.trailing_per_user: dict[int, int] = {}
         self.trailers: dict[str, dict[int, AlgoOrder]] = {}
         """Trailing stops that follow the last price, per instrument, by algoId."""
+        self.on_close: dict[PositionKey, dict[int, AlgoOrder]] = {}
+        """Algo orders canceled when their position closes, by position and algoId."""
         self.attached: dict[int, tuple[AttachedAlgo, ...]] = {}
         """TP/SL attached to live orders, by ordId: armed when the order is filled or canceled after a fill."""
 
@@ -33,6 +35,9 @@ class AlgoBook:
             self.tp_sl_per_inst[key] = self.tp_sl_per_inst.get(key, 0) + 1
         if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
             self.trailing_per_user[algo.uid] = self.trailing_per_user.get(algo.uid, 0) + 1
+        position = algo.position_key
+        if position is not None:
+            self.on_close.setdefault(position, {})[algo.algo_id] = algo
         self.arm(algo)
 
     def arm(self, algo: AlgoOrder) -> None:
@@ -63,6 +68,12 @@ class AlgoBook:
             self.tp_sl_per_inst[(algo.uid, algo.inst.inst_id)] -= 1
         if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
             self.trailing_per_user[algo.uid] -= 1
+        position = algo.position_key
+        if position is not None:
+            closing = self.on_close[position]
+            del closing[algo.algo_id]
+            if not closing:
+                del self.on_close[position]
 
     def find(self, uid: int, inst_id: str, algo_id: int | None, algo_cl_ord_id: str) -> AlgoOrder | None:
         """A live algo order of this user on `inst_id`, by algoId (preferred) or algoClOrdId."""

@@ -121,7 +121,13 @@ def _check_size(s: State, algo: AlgoOrder) -> Reject | None:
     inst = algo.inst
     if algo.close_fraction:
         found = position(s, algo)
-        return None if found is not None and found.pos else Reject.POSITION_NOT_FOUND
+        if found is None or not found.pos:
+            return Reject.POSITION_NOT_FOUND
+        key = algo.position_key
+        others = s.algos.on_close.get(key, {}) if key is not None else {}
+        if any(other.close_fraction and other.algo_id != algo.algo_id for other in others.values()):
+            return Reject.ALGO_CLOSE_FRACTION_EXISTS
+        return None
     if algo.tgt_ccy is TgtCcy.QUOTE_CCY:
         return None if algo.sz > ZERO else Reject.SZ_BELOW_MIN
     if not is_multiple(algo.sz, inst.lot_sz):

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import NamedTuple
 
-from ..enums import AlgoOrdType, AlgoState, PosSide, Side, TdMode, TgtCcy, TriggerPxType
+from ..enums import AlgoOrdType, AlgoState, InstType, PosSide, Side, TdMode, TgtCcy, TriggerPxType
 from ..instruments import Instrument
 from ..num import MONEY
 from ..records import AlgoView
 from ..rejects import Reject
 
+PositionKey = tuple[int, str, str, str]
+"""(uid, instId, mgnMode, posSide) of a position."""
 TP, SL, TRIGGER, ACTIVE = "tp", "sl", "", "active"
 """Leg names: a TP/SL order's take-profit and stop-loss, a trigger order's one leg, the activation price of a
 trailing stop."""
@@ -70,10 +72,19 @@ class AlgoOrder:
     """A trailing stop that is following the price (from placement, or since its `active_px` was reached)."""
     best_px: Decimal | None = None
     """A trailing stop's best last price since it trails: the highest for a sell, the lowest for a buy."""
+    cxl_on_close_pos: bool = False
+    """Canceled when its position closes (swaps and futures)."""
 
     @property
     def is_tp_sl(self) -> bool:
         return self.ord_type in (AlgoOrdType.CONDITIONAL, AlgoOrdType.OCO)
+
+    @property
+    def position_key(self) -> PositionKey | None:
+        """The position whose close cancels it; None for orders that outlive their position."""
+        if self.inst.inst_type is InstType.SPOT or not (self.close_fraction or self.cxl_on_close_pos):
+            return None
+        return self.uid, self.inst.inst_id, self.td_mode.value, (self.pos_side or PosSide.NET).value
 
     @property
     def move_trigger_px(self) -> Decimal | None:

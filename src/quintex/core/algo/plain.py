@@ -23,7 +23,7 @@ FIELD_TYPES: dict[str, Any] = {
     "tp_trigger_px_type": _PX_TYPE, "tp_ord_px": _PX, "sl_trigger_px": _PX, "sl_trigger_px_type": _PX_TYPE,
     "sl_ord_px": _PX, "state": AlgoState, "ord_id": int, "actual_sz": _PX, "actual_px": _PX, "actual_side": str,
     "trigger_time": int, "fail": Reject | None, "req_id": str, "amend_result": str, "callback_ratio": _PX,
-    "callback_spread": _PX, "active_px": _PX, "trailing": bool, "best_px": _PX,
+    "callback_spread": _PX, "active_px": _PX, "trailing": bool, "best_px": _PX, "cxl_on_close_pos": bool,
 }
 """How an `AlgoOrder`'s fields are stored (its instrument as `inst_id`)."""
 _FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in FIELD_TYPES.items())
