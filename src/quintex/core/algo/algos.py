@@ -16,12 +16,11 @@ turns back from its best by the callback.
 """
 from __future__ import annotations
 
-import dataclasses
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from .. import pricing
 from ..commands import AmendAlgo, CancelAlgo, Command, PlaceAlgoOrder, PlaceOrder
-from ..enums import AlgoOrdType, AlgoState, InstType, OrdState, OrdType, PosSide, Side, TgtCcy, TriggerPxType
+from ..enums import AlgoOrdType, AlgoState, InstType, OrdState, Side, TriggerPxType
 from ..events import (
     AlgoAccepted,
     AlgoAmendAccepted,
@@ -40,12 +39,12 @@ from ..events import (
     TradeExecuted,
 )
 from ..instruments import Instrument
-from ..num import MONEY, ZERO
+from ..num import ZERO
 from ..records import AttachedAlgo, OrderView
 from ..rejects import Reject
 from ..state import State
 from ..trading import Trading
-from . import checks
+from . import build, checks
 from .orders import ACTIVE, TRIGGER, AlgoOrder
 from .triggers import BookKey
 
@@ -66,10 +65,10 @@ class Algos:
         reject = checks.check_place(s, cmd, inst)
         if reject is None:
             assert inst is not None
-            algo = _new_algo(cmd, inst, s.ts)
+            algo = build.new_algo(cmd, inst, s.ts)
             reject = checks.check_algo(s, algo, cmd.last_px)
             if reject is None:
-                _on_grid(algo)
+                build.on_grid(algo)
                 algo.algo_id = s.ids.next_algo_id()
                 due = self._aim(algo, cmd.last_px)
                 s.algos.add(algo)
@@ -107,14 +106,14 @@ class Algos:
         algo = s.algos.find(cmd.uid, cmd.inst_id, cmd.algo_id, cmd.algo_cl_ord_id)
         if algo is None:
             return [AlgoAmendRejected(Reject.ALGO_AMEND_NOT_FOUND, cmd.algo_id, cmd.algo_cl_ord_id, cmd.req_id)]
-        changed = None if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP else _amended(algo, cmd)
+        changed = None if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP else build.amended(algo, cmd)
         reject = (Reject.AMEND_UNSUPPORTED_ORD_TYPE if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP
                   else Reject.AMEND_NOTHING_TO_CHANGE if changed is None else checks.check_algo(s, changed, cmd.last_px))
         if reject is not None:
             events: list[Event] = [AlgoAmendRejected(reject, algo.algo_id, algo.algo_cl_ord_id, cmd.req_id)]
             return events + (self._cancel(algo) if cmd.cxl_on_fail else [])
         assert changed is not None
-        _on_grid(changed)
+        build.on_grid(changed)
         s.algos.remove(algo)
         changed.req_id, changed.amend_result, changed.u_time = cmd.req_id, "0", s.ts
         due = self._aim(changed, cmd.last_px)
@@ -208,28 +207,10 @@ class Algos:
     def _armed(self, parent: OrderView, tp_sl: AttachedAlgo) -> list[Event]:
         """The `conditional` order closing what `parent` filled (none when that is below the minimum size)."""
         s = self.s
-        inst = s.instruments[parent.inst_id]
-        spot = inst.inst_type is InstType.SPOT
-        sz = parent.acc_fill_sz
-        if spot and parent.side is Side.BUY and parent.fee_ccy == inst.base_ccy:
-            sz = (sz + parent.fee).quantize(inst.lot_sz, rounding=ROUND_DOWN, context=MONEY)  # fee: negative
-        net = parent.pos_side in (None, PosSide.NET)
-        cl = tp_sl.attach_algo_cl_ord_id
-        has_tp, has_sl = tp_sl.tp_trigger_px is not None, tp_sl.sl_trigger_px is not None
-        algo = AlgoOrder(
-            algo_id=0, algo_cl_ord_id="" if (parent.uid, cl) in s.algos.by_cl else cl, tag=parent.tag,
-            uid=parent.uid, inst=inst, ord_type=AlgoOrdType.CONDITIONAL,
-            side=Side.SELL if parent.side is Side.BUY else Side.BUY, pos_side=None if net else parent.pos_side,
-            td_mode=parent.td_mode, tgt_ccy=None, sz=sz, close_fraction=False, reduce_only=not spot and net,
-            c_time=s.ts, u_time=s.ts, tp_trigger_px=tp_sl.tp_trigger_px,
-            tp_trigger_px_type=tp_sl.tp_trigger_px_type if has_tp else None,
-            tp_ord_px=tp_sl.tp_ord_px if has_tp else None, sl_trigger_px=tp_sl.sl_trigger_px,
-            sl_trigger_px_type=tp_sl.sl_trigger_px_type if has_sl else None,
-            sl_ord_px=tp_sl.sl_ord_px if has_sl else None,
-        )
-        if sz <= ZERO or checks.check_armed(s, algo) is not None:
+        algo = build.armed(s, parent, tp_sl)
+        if algo.sz <= ZERO or checks.check_armed(s, algo) is not None:
             return []
-        _on_grid(algo)
+        build.on_grid(algo)
         algo.algo_id = s.ids.next_algo_id()
         s.algos.add(algo)
         return [AlgoUpdated(algo.view())]
@@ -281,7 +262,7 @@ class Algos:
         if sz <= ZERO:
             algo.state, algo.fail = AlgoState.ORDER_FAILED, Reject.POSITION_NOT_FOUND
             return [AlgoUpdated(algo.view())]
-        placed = self.trading.place(_child(algo, sz, px))
+        placed = self.trading.place(build.child_order(algo, sz, px))
         if isinstance(placed[0], OrderRejected):
             algo.state, algo.fail = AlgoState.ORDER_FAILED, placed[0].reject
             return [AlgoUpdated(algo.view())]
@@ -304,79 +285,3 @@ def _widen(moves: Moves, key: BookKey, px: Decimal) -> None:
 def _watches_index(inst: Instrument, px_type: TriggerPxType) -> bool:
     """An index update moves an instrument's `index` trigger price, and a spot pair's `mark` (its index)."""
     return px_type is TriggerPxType.INDEX or (px_type is TriggerPxType.MARK and inst.inst_type is InstType.SPOT)
-
-
-def _quantized(px: Decimal | None, inst: Instrument) -> Decimal | None:
-    return None if px is None else px.quantize(inst.tick_sz, context=MONEY)
-
-
-_PRICES = ("trigger_px", "ord_px", "tp_trigger_px", "tp_ord_px", "sl_trigger_px", "sl_ord_px", "callback_spread",
-           "active_px")
-
-
-def _on_grid(algo: AlgoOrder) -> None:
-    """Prices at the tick's scale and a base size at the lot's (checked to be multiples of them), as orders
-    show them: "29000" as "29000.0"."""
-    for name in _PRICES:
-        setattr(algo, name, _quantized(getattr(algo, name), algo.inst))
-    if not algo.close_fraction and algo.tgt_ccy is not TgtCcy.QUOTE_CCY:
-        algo.sz = algo.sz.quantize(algo.inst.lot_sz, context=MONEY)
-
-
-def _new_algo(cmd: PlaceAlgoOrder, inst: Instrument, ts: int) -> AlgoOrder:
-    tp_sl = cmd.ord_type in (AlgoOrdType.CONDITIONAL, AlgoOrdType.OCO)
-    trigger = cmd.ord_type is AlgoOrdType.TRIGGER
-    has_tp, has_sl = cmd.tp_trigger_px is not None, cmd.sl_trigger_px is not None
-    trailing = cmd.ord_type is AlgoOrdType.MOVE_ORDER_STOP
-    return AlgoOrder(
-        algo_id=0, algo_cl_ord_id=cmd.algo_cl_ord_id, tag=cmd.tag, uid=cmd.uid, inst=inst, ord_type=cmd.ord_type,
-        side=cmd.side, pos_side=cmd.pos_side, td_mode=cmd.td_mode, tgt_ccy=cmd.tgt_ccy,
-        sz=ZERO if cmd.close_fraction or cmd.sz is None else cmd.sz, close_fraction=cmd.close_fraction,
-        reduce_only=cmd.reduce_only or cmd.close_fraction, c_time=ts, u_time=ts,
-        trigger_px=cmd.trigger_px if trigger else None, trigger_px_type=cmd.trigger_px_type if trigger else None,
-        ord_px=cmd.ord_px if trigger else None,
-        tp_trigger_px=cmd.tp_trigger_px if tp_sl else None,
-        tp_trigger_px_type=cmd.tp_trigger_px_type if tp_sl and has_tp else None,
-        tp_ord_px=cmd.tp_ord_px if tp_sl and has_tp else None,
-        sl_trigger_px=cmd.sl_trigger_px if tp_sl else None,
-        sl_trigger_px_type=cmd.sl_trigger_px_type if tp_sl and has_sl else None,
-        sl_ord_px=cmd.sl_ord_px if tp_sl and has_sl else None,
-        callback_ratio=cmd.callback_ratio if trailing else None,
-        callback_spread=cmd.callback_spread if trailing else None,
-        active_px=cmd.active_px if trailing else None,
-        trailing=trailing and cmd.active_px is None, best_px=cmd.last_px if trailing and cmd.active_px is None else None,
-        cxl_on_close_pos=cmd.cxl_on_close_pos,
-    )
-
-
-def _amended(algo: AlgoOrder, cmd: AmendAlgo) -> AlgoOrder | None:
-    """The order as the amendment leaves it; None when it changes nothing."""
-    changes: dict[str, object] = {}
-    if cmd.new_sz is not None and not algo.close_fraction and cmd.new_sz != algo.sz:
-        changes["sz"] = cmd.new_sz
-    prefixes = ("tp_", "sl_") if algo.is_tp_sl else ("",)
-    for prefix in prefixes:
-        trigger = getattr(cmd, f"new_{prefix}trigger_px")
-        if trigger is not None and trigger != getattr(algo, f"{prefix}trigger_px"):
-            changes[f"{prefix}trigger_px"] = trigger
-            if getattr(algo, f"{prefix}trigger_px_type") is None:
-                changes[f"{prefix}trigger_px_type"] = TriggerPxType.LAST
-        market, new_px = getattr(cmd, f"new_{prefix}ord_px_market"), getattr(cmd, f"new_{prefix}ord_px")
-        if market or new_px is not None:
-            ord_px = None if market else new_px
-            if ord_px != getattr(algo, f"{prefix}ord_px"):
-                changes[f"{prefix}ord_px"] = ord_px
-    return dataclasses.replace(algo, **changes) if changes else None  # type: ignore[arg-type]
-
-
-def _child(algo: AlgoOrder, sz: Decimal, px: Decimal | None) -> PlaceOrder:
-    """The order an algo order places on trigger: `sz` at `px` (None: at market)."""
-    inst = algo.inst
-    market = px is None
-    spot = inst.inst_type is InstType.SPOT
-    return PlaceOrder(
-        uid=algo.uid, inst_id=inst.inst_id, td_mode=checks.child_td_mode(inst, algo.td_mode), side=algo.side,
-        ord_type=OrdType.MARKET if market else OrdType.LIMIT, sz=sz, px=_quantized(px, inst), tag=algo.tag,
-        tgt_ccy=algo.tgt_ccy if spot and market else None, pos_side=algo.pos_side,
-        reduce_only=algo.reduce_only and not spot and algo.pos_side in (None, PosSide.NET), algo_id=algo.algo_id, algo_cl_ord_id=algo.algo_cl_ord_id,
-    )
