@@ -10,6 +10,7 @@ from quintex.core.commands import (
     ClosePosition,
     PlaceAlgoOrder,
     PlaceOrder,
+    RestoreState,
     UpdateIndexPrices,
 )
 from quintex.core.engine import Engine
@@ -503,3 +504,15 @@ def test_closing_a_position_cancels_its_close_fraction_and_cxl_on_close_pos_orde
     assert [(a.algo_id, a.state) for a in _updates(events)] == [
         (whole.algo_id, AlgoState.CANCELED), (tied.algo_id, AlgoState.CANCELED)]
     assert [a.algo_id for a in x.engine.live_algos(alice)] == [free.algo_id]
+
+
+def test_restoring_a_saved_state_announces_the_algo_orders_it_removes_and_brings_back() -> None:
+    x, alice, _ = _spot()
+    kept = _placed(_algo(x, alice, "sell", AlgoOrdType.CONDITIONAL, sl_trigger_px=D("29000")))
+    saved = x.engine.snapshot()
+    x.apply(CancelAlgo(alice, SPOT, algo_id=kept.algo_id))
+    later = _placed(_algo(x, alice, "sell", AlgoOrdType.TRIGGER, trigger_px=D("25000")))
+    events = x.apply(RestoreState(saved))
+    assert [(a.algo_id, a.state) for a in _updates(events)] == [
+        (later.algo_id, AlgoState.CANCELED), (kept.algo_id, AlgoState.LIVE)]
+    assert [a.algo_id for a in x.engine.live_algos(alice)] == [kept.algo_id]
