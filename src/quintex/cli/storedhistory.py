@@ -53,7 +53,7 @@ class StoredHistory:
         return _merge(recent, stored, lambda o: o.ord_id, limit)
 
     def finished_algo(self, uid: int, algo_id: int | None = None, algo_cl_ord_id: str = "") -> AlgoView | None:
-        """A finished algo order (held in memory only)."""
+        """A finished algo order (from memory: no store table; the history rows rebuild it on start)."""
         return self._recent.finished_algo(uid, algo_id, algo_cl_ord_id)
 
     def algo_history(
@@ -61,7 +61,7 @@ class StoredHistory:
         inst_type: str | None = None, inst_id: str | None = None, after: int | None = None,
         before: int | None = None, limit: int = DEFAULT_LIMIT,
     ) -> list[AlgoView]:
-        """`trade/orders-algo-history` (held in memory only)."""
+        """`trade/orders-algo-history` (from memory: no store table; the history rows rebuild it on start)."""
         return self._recent.algo_history(uid, ord_types=ord_types, state=state, algo_id=algo_id,
                                          inst_type=inst_type, inst_id=inst_id, after=after, before=before,
                                          limit=limit)

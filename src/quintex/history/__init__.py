@@ -112,7 +112,7 @@ class History:
         inst_type: str | None = None, inst_id: str | None = None, after: int | None = None,
         before: int | None = None, limit: int = DEFAULT_LIMIT,
     ) -> list[AlgoView]:
-        """`trade/orders-algo-history` (3 months, kept in memory: not in the store)."""
+        """`trade/orders-algo-history` (3 months, in memory; rebuilt from the stored history rows on start)."""
         return self._algos.algo_history(uid, ord_types=ord_types, state=state, algo_id=algo_id,
                                         inst_type=inst_type, inst_id=inst_id, after=after, before=before,
                                         limit=limit)

@@ -1,4 +1,4 @@
-"""The events that history is made of, kept in the store so that order history, fills, bills,
+"""The events that history is made of, kept in the store so that order and algo order history, fills, bills,
 transfers, withdrawals and public trades survive restarts (and snapshots, which do not hold read models).
 
 Each group commit stores one history row (its history events); the history tables store one `data`
@@ -29,8 +29,9 @@ from typing import Any
 
 import orjson
 
-from quintex.core.enums import OrdState
+from quintex.core.enums import AlgoState, OrdState
 from quintex.core.events import (
+    AlgoUpdated,
     AssetBillPosted,
     BillPosted,
     Event,
@@ -50,7 +51,8 @@ VERSION = 2
 """The version of the history rows and table cells written now."""
 VERSION_KEY = "@v"
 HISTORY_TYPES: tuple[type[Any], ...] = (
-    OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted, Withdrawn, SubAccountTransferred)
+    OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted, Withdrawn, SubAccountTransferred,
+    AlgoUpdated)
 """The events history keeps, stored by their class name."""
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
@@ -89,9 +91,12 @@ V1_NESTED: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def is_history(event: Event) -> bool:
-    """Events the history read models keep: finished orders and fills, bills, transfers, trades, withdrawals."""
+    """Events the history read models keep: finished orders and algo orders, fills, bills, transfers, trades,
+    withdrawals."""
     if type(event) is OrderUpdated:
         return event.fill is not None or event.order.state in _TERMINAL
+    if type(event) is AlgoUpdated:
+        return event.algo.state is not AlgoState.LIVE
     return type(event) in HISTORY_TYPES
 
 
