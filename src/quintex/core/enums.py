@@ -26,6 +26,33 @@ class OrdType(StrEnum):
     OPTIMAL_LIMIT_IOC = "optimal_limit_ioc"
 
 
+class AlgoOrdType(StrEnum):
+    """The algo order types built (`trade/order-algo` `ordType`)."""
+
+    CONDITIONAL = "conditional"
+    OCO = "oco"
+    TRIGGER = "trigger"
+    MOVE_ORDER_STOP = "move_order_stop"
+    """A trailing stop: a market order once the last price turns back from its best by the callback."""
+
+
+class AlgoState(StrEnum):
+    LIVE = "live"
+    EFFECTIVE = "effective"
+    """Triggered: its order was placed."""
+    CANCELED = "canceled"
+    ORDER_FAILED = "order_failed"
+    """Triggered, but its order was refused (`failCode` says why)."""
+
+
+class TriggerPxType(StrEnum):
+    """Which price an algo order's trigger watches."""
+
+    LAST = "last"
+    INDEX = "index"
+    MARK = "mark"
+
+
 class TdMode(StrEnum):
     CASH = "cash"
     CROSS = "cross"
