@@ -96,11 +96,10 @@ def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
                       market_data: MarketData) -> Callable[[Store], None]:
     """On a new store, generate the market history (`--history`); at every start, seed the read model
     with the newest of it."""
-    instruments = listed_instruments(listing)
-
     def prepare(store: Store) -> None:
         span = getattr(args, "history", 0) if args.market == "live" else 0
         new = store.last_seq() == 0 and not store.snapshots() and store.market_history_end() is None
+        instruments = listed_instruments(listing, wall_ms())
         if new and span > 0:
             end = history_end(wall_ms())
             try:

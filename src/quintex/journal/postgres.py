@@ -17,6 +17,8 @@ from .historydb import TABLES, Execute, HistoryReader, IndexRows, index_rows, in
 from .marketdb import (
     CANDLE_COLUMNS,
     CANDLES,
+    FUNDING,
+    FUNDING_COLUMNS,
     HISTORY_END,
     READY,
     TRADE_COLUMNS,
@@ -205,13 +207,16 @@ class PostgresStore:
         return HistoryReader(_fetcher(reader.cursor()), PREFIX, reader.close)
 
     def put_market_history(self, trades: Sequence[tuple[object, ...]], candles: Sequence[tuple[object, ...]],
-                           end_ts: int | None = None) -> None:
-        """COPY in bulk, after deleting the generated rows (seq 0) of the same instruments."""
-        insts = sorted({str(row[0]) for row in (*trades[:1], *trades[-1:], *candles[:1], *candles[-1:])})
+                           end_ts: int | None = None, funding: Sequence[tuple[object, ...]] = ()) -> None:
+        """COPY in bulk, after deleting the generated rows (seq 0) of the same instruments (the keys of the
+        first and last rows of each kind: one instrument's, its mark's or an index's)."""
+        insts = sorted({str(row[0]) for rows in (trades, candles, funding) for row in (*rows[:1], *rows[-1:])})
         with self._db.transaction(), self._db.cursor() as cur:
-            for table in MARKET_TABLES:
+            for table in (TRADES, CANDLES):
                 cur.execute(f"DELETE FROM {PREFIX}{table} WHERE seq = 0 AND inst_id = ANY(%s)", (insts,))
-            for table, columns, rows in ((TRADES, TRADE_COLUMNS, trades), (CANDLES, CANDLE_COLUMNS, candles)):
+            cur.execute(f"DELETE FROM {PREFIX}{FUNDING} WHERE inst_id = ANY(%s)", (insts,))
+            for table, columns, rows in ((TRADES, TRADE_COLUMNS, trades), (CANDLES, CANDLE_COLUMNS, candles),
+                                         (FUNDING, FUNDING_COLUMNS, funding)):
                 with cur.copy(f"COPY {PREFIX}{table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
