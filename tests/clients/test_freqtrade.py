@@ -1,7 +1,7 @@
 """freqtrade end to end against a real Quintex server with a live market and generated history:
-`freqtrade trade` in live mode (not dry-run) makes a complete round trip whose fills, fees and balance
-changes Quintex reports, and `freqtrade download-data` returns the generated history. The config is
-the one docs/bots.md gives."""
+`freqtrade trade` in live mode (not dry-run) makes a complete round trip, spot and on the BTC-USDT perpetual
+swap (futures mode, isolated margin), whose fills, fees and balance changes Quintex reports, and
+`freqtrade download-data` returns the generated history. The configs are the ones docs/bots.md gives."""
 from __future__ import annotations
 
 import json
@@ -35,15 +35,17 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     assert srv.stop() == 0
 
 
-def freqtrade_config(server: Server, user: Credentials, root: Path) -> Path:
-    """docs/bots.md's freqtrade config, pointed at `server`."""
+def freqtrade_config(server: Server, user: Credentials, root: Path, futures: bool = False) -> Path:
+    """docs/bots.md's freqtrade config (spot, or `futures` on the BTC-USDT swap), pointed at `server`."""
+    mode: dict[str, object] = ({"trading_mode": "futures", "margin_mode": "isolated"} if futures
+                               else {"trading_mode": "spot"})
     config = {
-        "trading_mode": "spot", "dry_run": False, "stake_currency": "USDT", "stake_amount": 200,
+        **mode, "dry_run": False, "stake_currency": "USDT", "stake_amount": 200,
         "max_open_trades": 1, "timeframe": "1m", "fiat_display_currency": "",
         "exchange": {
             "name": "okx", "key": user.api_key, "secret": user.secret_key, "password": user.passphrase,
             "ccxt_config": {"urls": {"api": {"rest": server.url, "ws": server.url.replace("http", "ws") + "/ws/v5"}}},
-            "pair_whitelist": ["BTC/USDT"], "enable_ws": True,
+            "pair_whitelist": ["BTC/USDT:USDT" if futures else "BTC/USDT"], "enable_ws": True,
         },
         "entry_pricing": {"price_side": "other", "use_order_book": True, "order_book_top": 1},
         "exit_pricing": {"price_side": "other", "use_order_book": True, "order_book_top": 1},
@@ -78,14 +80,13 @@ def closed_trades(db: Path) -> list[tuple[object, ...]]:
         return []
 
 
-def test_freqtrade_trades_a_round_trip_in_live_mode(live: Server, tmp_path: Path) -> None:
-    user = live.user("freq", USDT="10000")
-    config = freqtrade_config(live, user, tmp_path)
-    bot = freqtrade("trade", "--config", str(config), cwd=tmp_path)
+def trade_round_trip(config: Path, root: Path) -> None:
+    """Run `freqtrade trade` until it closed a trade (fails after `TRADE_TIMEOUT_S`), then stop it."""
+    bot = freqtrade("trade", "--config", str(config), cwd=root)
     deadline = time.monotonic() + TRADE_TIMEOUT_S
     try:
-        while time.monotonic() < deadline and not closed_trades(tmp_path / "trades.sqlite"):
-            assert bot.poll() is None, (tmp_path / "freqtrade.log").read_text()[-3000:]
+        while time.monotonic() < deadline and not closed_trades(root / "trades.sqlite"):
+            assert bot.poll() is None, (root / "freqtrade.log").read_text()[-3000:]
             time.sleep(1)
     finally:
         bot.send_signal(signal.SIGINT)
@@ -93,9 +94,13 @@ def test_freqtrade_trades_a_round_trip_in_live_mode(live: Server, tmp_path: Path
             bot.wait(timeout=30)
         except subprocess.TimeoutExpired:
             bot.kill()
-    log = (tmp_path / "freqtrade.log").read_text()
-    trades = closed_trades(tmp_path / "trades.sqlite")
-    assert trades, f"no closed trade within {TRADE_TIMEOUT_S} s:\n{log[-4000:]}"
+    log = (root / "freqtrade.log").read_text()
+    assert closed_trades(root / "trades.sqlite"), f"no closed trade within {TRADE_TIMEOUT_S} s:\n{log[-4000:]}"
+
+
+def test_freqtrade_trades_a_round_trip_in_live_mode(live: Server, tmp_path: Path) -> None:
+    user = live.user("freq", USDT="10000")
+    trade_round_trip(freqtrade_config(live, user, tmp_path), tmp_path)
 
     ex = ccxt.okx({"apiKey": user.api_key, "secret": user.secret_key, "password": user.passphrase})
     ex.urls["api"] = {"rest": live.url}
@@ -118,6 +123,34 @@ def test_freqtrade_trades_a_round_trip_in_live_mode(live: Server, tmp_path: Path
     assert Decimal(balance.get("BTC", {"cashBal": "0"})["cashBal"]) == btc
     assert 0 <= btc < Decimal("0.0001")  # freqtrade sold what it bought, less the fee and lot rounding
     assert Decimal(sum(Decimal(f["fillSz"]) for f in buys)) * Decimal(buys[0]["fillPx"]) <= 200
+
+
+def test_freqtrade_trades_futures_a_round_trip_in_live_mode(live: Server, tmp_path: Path) -> None:
+    user = live.user("freqfutures", USDT="10000")
+    trade_round_trip(freqtrade_config(live, user, tmp_path, futures=True), tmp_path)
+
+    ex = ccxt.okx({"apiKey": user.api_key, "secret": user.secret_key, "password": user.passphrase})
+    ex.urls["api"] = {"rest": live.url}
+    fills = ex.private_get_trade_fills({"instType": "SWAP", "instId": "BTC-USDT-SWAP"})["data"]
+    buys = [f for f in fills if f["side"] == "buy"]
+    sells = [f for f in fills if f["side"] == "sell"]
+    assert buys and sells, fills
+    assert sum(Decimal(f["fillSz"]) for f in buys) == sum(Decimal(f["fillSz"]) for f in sells)
+    ct_val = Decimal("0.01")
+    usdt = Decimal(0)
+    for f in fills:
+        px, sz, fee = Decimal(f["fillPx"]), Decimal(f["fillSz"]), Decimal(f["fee"])
+        assert fee < 0 and f["feeCcy"] == "USDT"
+        usdt += (px * sz * ct_val if f["side"] == "sell" else -px * sz * ct_val) + fee
+    funding = ex.private_get_account_bills({"instType": "SWAP", "type": "8"})["data"]
+    usdt += sum((Decimal(b["balChg"]) for b in funding), Decimal(0))
+    balance = {b["ccy"]: b for b in ex.private_get_account_balance()["data"][0]["details"]}
+    assert Decimal(balance["USDT"]["cashBal"]) == 10000 + usdt
+    positions = ex.private_get_account_positions({"instId": "BTC-USDT-SWAP"})["data"]
+    assert all(Decimal(p["pos"] or "0") == 0 for p in positions)
+    assert {f["instId"] for f in fills} == {"BTC-USDT-SWAP"}
+    orders = ex.private_get_trade_orders_history({"instType": "SWAP"})["data"]
+    assert {o["tdMode"] for o in orders if o["state"] == "filled"} == {"isolated"}
 
 
 def test_freqtrade_download_data_returns_the_generated_history(live: Server, tmp_path: Path) -> None:
