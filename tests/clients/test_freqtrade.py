@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import ccxt
@@ -166,3 +167,19 @@ def test_freqtrade_download_data_returns_the_generated_history(live: Server, tmp
     assert [c[0] for c in five] == sorted({c[0] for c in five})
     assert all(b - a == 300_000 for a, b in zip([c[0] for c in five], [c[0] for c in five][1:]))
     assert five[0][0] <= (time.time() - 2 * 86400 + 600) * 1000
+
+
+def test_freqtrade_download_data_in_futures_mode_gets_candles_marks_and_funding(live: Server, tmp_path: Path) -> None:
+    user = live.user("futuresdownloader")
+    config = freqtrade_config(live, user, tmp_path, futures=True)
+    done = freqtrade("download-data", "--config", str(config), "--timeframes", "1h", "--days", "2",
+                     "--data-format-ohlcv", "json", cwd=tmp_path)
+    assert done.wait(timeout=120) == 0, (tmp_path / "freqtrade.log").read_text()[-3000:]
+    files = {f.name: json.loads(f.read_text()) for f in (tmp_path / "user_data" / "data" / "okx" / "futures").glob("*.json")
+             if "leverage_tiers" not in f.name}
+    assert sorted(files) == ["BTC_USDT_USDT-1h-funding_rate.json", "BTC_USDT_USDT-1h-futures.json",
+                             "BTC_USDT_USDT-1h-mark.json"], sorted(files)
+    assert len(files["BTC_USDT_USDT-1h-futures.json"]) >= 47 and len(files["BTC_USDT_USDT-1h-mark.json"]) >= 47
+    rates = files["BTC_USDT_USDT-1h-funding_rate.json"]  # [fundingTime, rate], every 8 hours of the 2 days
+    assert len(rates) >= 5 and all(b[0] - a[0] == 8 * 3_600_000 for a, b in pairwise(rates))
+    assert all(abs(r[1]) <= 0.00375 for r in rates)

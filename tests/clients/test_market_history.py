@@ -49,9 +49,9 @@ def get(server: Server, path: str) -> Any:
         return json.loads(resp.read())
 
 
-def candles(server: Server, endpoint: str, bar: str, inst_id: str = "BTC-USDT", limit: int = 300,
-            **bounds: int) -> list[list[str]]:
-    query = "&".join(f"{k}={v}" for k, v in bounds.items())
+def candles(server: Server, endpoint: str, bar: str, *, inst_id: str = "BTC-USDT", limit: int = 300,
+            **bounds: int | None) -> list[list[str]]:
+    query = "&".join(f"{k}={v}" for k, v in bounds.items() if v is not None)
     return get(server, f"/api/v5/market/{endpoint}?instId={inst_id}&bar={bar}&limit={limit}&{query}")["data"]
 
 
@@ -99,15 +99,15 @@ def test_swap_candles_page_across_the_history_live_boundary(live: Server) -> Non
     time.sleep(2)
     pages, after = [], None
     for _ in range(3):
-        page = candles(live, "history-candles", "1m", "BTC-USDT-SWAP", **({"after": after} if after else {}))
+        page = candles(live, "history-candles", "1m", inst_id="BTC-USDT-SWAP", after=after)
         pages += page
         after = int(page[-1][0])
     stamps = [int(c[0]) for c in pages]
     assert all(a > b and (a - b) % 60_000 == 0 for a, b in pairwise(stamps)), "pages overlap"
     gaps = [(a, b) for a, b in pairwise(stamps) if a - b != 60_000]
     assert len(gaps) <= 1 and all(a - b <= 3 * 60_000 for a, b in gaps), gaps
-    marks = {int(c[0]): c for c in candles(live, "history-mark-price-candles", "1m", "BTC-USDT-SWAP", 100)}
-    index = {int(c[0]): c for c in candles(live, "history-index-candles", "1m", "BTC-USDT", 100)}
+    marks = {int(c[0]): c for c in candles(live, "history-mark-price-candles", "1m", inst_id="BTC-USDT-SWAP", limit=100)}
+    index = {int(c[0]): c for c in candles(live, "history-index-candles", "1m", limit=100)}
     for series in (marks, index):  # volume-less rows, minute after minute across the boundary
         assert len(series) == 100 and all(len(c) == 6 for c in series.values())
         assert len([a for a, b in pairwise(sorted(series)) if b - a != 60_000]) <= 1
@@ -149,7 +149,7 @@ def test_candles_page_across_the_history_live_boundary(live: Server) -> None:
     assert newest[0][8] == "0" and all(c[8] == "1" for c in newest[1:])
     pages, after = [], None
     for _ in range(6):
-        page = candles(live, "history-candles", "1m", **({"after": after} if after else {}))
+        page = candles(live, "history-candles", "1m", after=after)
         pages += page
         after = int(page[-1][0])
     stamps = [int(c[0]) for c in pages]

@@ -76,14 +76,23 @@ def fold_bar(bar: str, candles: Sequence[Candle]) -> list[tuple[int, int, Candle
 
 
 class _Text(dict[int, str]):
-    """Ticks and lots as the decimal text the market tables hold, by `text[n]` (cached: prices repeat)."""
+    """Ticks and lots as the decimal text the market tables hold, by `text[n]` (cached: prices repeat). A
+    unit that is a power of ten (every default tick and lot) places the point in the integer's digits."""
 
     def __init__(self, unit: Decimal) -> None:
         super().__init__()
         self._unit = unit
+        sign, digits, exponent = unit.as_tuple()
+        self._places = -exponent if digits == (1,) and not sign and isinstance(exponent, int) and exponent < 0 else 0
 
     def __missing__(self, n: int) -> str:
-        text = self[n] = str(self._unit * n)
+        places = self._places
+        if places and n >= 0:
+            digits = str(n).rjust(places + 1, "0")
+            text = f"{digits[:-places]}.{digits[-places:]}"
+        else:
+            text = str(self._unit * n)
+        self[n] = text
         return text
 
 

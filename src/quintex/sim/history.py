@@ -315,8 +315,8 @@ def _trades_and_candles(inst: Instrument, times: list[int], prices: list[float],
     for n, (ts, px) in enumerate(zip(times, prices, strict=False), start=1):
         if n >= MAX_TRADE_ID:
             break
-        ticks = max(1, round(px / tick))
-        lots = max(min_lots, round(lognormal(mu, 1.0)))
+        ticks = round(px / tick) or 1
+        lots = max(round(lognormal(mu, 1.0)), min_lots)
         side = BUY if ticks > previous or (ticks == previous and rand() < 0.5) else SELL
         previous = ticks
         if n % keep == 0:
