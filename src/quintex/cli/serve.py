@@ -21,7 +21,7 @@ from quintex.journal.store import Store
 from quintex.marketdata import MarketData
 from quintex.runtime.clock import wall_ms
 from quintex.runtime.sequencer import Runtime
-from quintex.sim.history import history_end
+from quintex.sim.history import gap_funding, history_end
 from quintex.sim.replay import ReplayError
 from quintex.web import WEB_ROOT
 
@@ -107,6 +107,8 @@ def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
                                            dict(getattr(args, "history_from", [])), progress=sys.stderr.isatty())
             except ReplayError as exc:
                 raise CliError(str(exc)) from None
+            store.put_market_history([], [], funding=[(inst_id, time, str(rate)) for inst_id, time, rate
+                                                      in gap_funding(instruments, end, wall_ms())])
             log.info("generated %g days of market history in %.1f s", span / 86_400_000, seconds)
         seeded = seed_market_data(store, market_data, instruments)
         if seeded:

@@ -204,6 +204,16 @@ def generate(config: MarketConfig, instruments: Sequence[Instrument], end_ms: in
         yield model.instrument(inst, (recorded or {}).get(inst.inst_id))
 
 
+def gap_funding(instruments: Sequence[Instrument], end_ms: int, listed_ms: int) -> list[tuple[str, int, Decimal]]:
+    """The funding times that fall after the history's end but not after the swaps are listed (generating takes
+    a while; the exchange funds a swap only from the first funding time after its listing): `(instId, time,
+    rate)` at the rate of a zero premium, as the exchange settles a funding time without samples."""
+    first = (end_ms // FUNDING_INTERVAL_MS + 1) * FUNDING_INTERVAL_MS
+    return [(inst.inst_id, time, funding_rate(Decimal(0), terms(inst)))
+            for inst in instruments if inst.inst_type is InstType.SWAP
+            for time in range(first, listed_ms + 1, FUNDING_INTERVAL_MS)]
+
+
 def _usd_path(src: SourceConfig, seed: int, points: int) -> list[float]:
     """The USD price at each of `points` quarter-minute points, the last one at the history's end
     equal to the live start price (drawn backwards from it)."""

@@ -19,7 +19,14 @@ from quintex.journal import open_store
 from quintex.journal.marketdb import MARK_KEY
 from quintex.marketdata import MarketData
 from quintex.sim.config import load_market_config
-from quintex.sim.history import CONTRACT_TRADES_KEPT, MINUTE_MS, TRADES_PER_MINUTE, Model, generate
+from quintex.sim.history import (
+    CONTRACT_TRADES_KEPT,
+    MINUTE_MS,
+    TRADES_PER_MINUTE,
+    Model,
+    gap_funding,
+    generate,
+)
 
 from .builders import T0, listed_engine
 
@@ -139,3 +146,12 @@ def test_stored_history_pages_index_mark_candles_and_funding(tmp_path: Path, ins
                                                       if t % FUNDING_INTERVAL_MS == 0), reverse=True)
     assert market.funding_rate_history("BTC-USDT-SWAP", rates[1].funding_time, None, 2) == rates[2:4]
     assert market.funding_rate_history("BTC-USDT", None, None, 10) == []
+
+
+def test_funding_times_between_the_history_end_and_the_listing_are_filled(insts: dict[str, Instrument]) -> None:
+    boundary = END - END % FUNDING_INTERVAL_MS + FUNDING_INTERVAL_MS
+    listed = list(insts.values())
+    assert gap_funding(listed, boundary - MINUTE_MS, boundary - 1) == []
+    gap = gap_funding(listed, boundary - MINUTE_MS, boundary + 30_000)
+    assert sorted(gap) == sorted((i, boundary, Decimal("0.0001")) for i in insts if i.endswith("-SWAP"))
+    assert gap_funding(listed, boundary, boundary + FUNDING_INTERVAL_MS - 1) == []
