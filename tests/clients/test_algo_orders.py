@@ -224,8 +224,7 @@ def test_python_okx_places_amends_lists_and_cancels_algo_orders(server: Server) 
         "oco", "2000.0", "900.0", "-1", "0.20000000")
     pending = api.order_algos_list(ordType="oco,conditional", instType="SPOT")["data"]
     assert [a["algoId"] for a in pending] == [item["algoId"]]
-    unbuilt = api.place_algo_order(instId="BTC-USDT", tdMode="cash", side="sell", ordType="twap", sz="0.2",
-                                   pxVar="0.01", szLimit="0.1", pxLimit="30000")
+    unbuilt = api.place_algo_order(instId="BTC-USDT", tdMode="cash", side="sell", ordType="chase", sz="0.2")
     assert (unbuilt["code"], unbuilt["data"][0]["sCode"], unbuilt["data"][0]["sMsg"]) == (
         "1", "51000", "Parameter ordType error")
     canceled = api.cancel_algo_order([{"instId": "BTC-USDT", "algoId": item["algoId"]},

@@ -51,6 +51,14 @@ def stop_loss(cl: str) -> dict[str, str]:
     """A spot stop-loss far below the price (it stays live)."""
     return {"instId": INST, "tdMode": "cash", "side": "sell", "ordType": "conditional", "sz": "0.001",
             "slTriggerPx": "50", "slOrdPx": "-1", "algoClOrdId": cl}
+
+
+def iceberg(cl: str) -> dict[str, str]:
+    """A spot iceberg buy whose slice rests far below the price."""
+    return {"instId": INST, "tdMode": "cash", "side": "buy", "ordType": "iceberg", "sz": "0.002", "szLimit": "0.001",
+            "pxVar": "0.01", "pxLimit": "50", "algoClOrdId": cl}
+
+
 ADDRESS = "0xdeskonesaddress"
 
 VICTIM, MASTER, SIBLING, RIVAL, RIVAL_SUB = "deskone", "boss", "desktwo", "rival", "rivalsub"
@@ -394,7 +402,7 @@ def test_every_private_route_has_isolation_attempts() -> None:
 CHANNELS = ({"channel": "orders", "instType": "ANY"}, {"channel": "fills"},
             {"channel": "account", "extraParams": '{"updateInterval": "0"}'}, {"channel": "balance_and_position"},
             {"channel": "positions", "instType": "ANY"}, {"channel": "liquidation-warning", "instType": "ANY"})
-BUSINESS_CHANNELS = ({"channel": "orders-algo", "instType": "ANY"},)
+BUSINESS_CHANNELS = ({"channel": "orders-algo", "instType": "ANY"}, {"channel": "algo-advance", "instType": "ANY"})
 """The logged-in channels of /ws/v5/business."""
 WITH_SNAPSHOT = {"account", "balance_and_position", "positions"}
 MOVES_POSITIONS = {"positions", "liquidation-warning"}
@@ -511,17 +519,24 @@ def test_other_accounts_algo_channels_push_nothing_when_a_sub_account_places_and
         for name, who in w.others.items():
             watchers[name] = await business_ws(s, who)
             await watchers[name].subscribe(*({**arg, "uid": str(w.victim.uid)} for arg in BUSINESS_CHANNELS))
-            assert (await watchers[name].recv())["event"] == "subscribe", name
+            for _ in BUSINESS_CHANNELS:
+                assert (await watchers[name].recv())["event"] == "subscribe", name
         mine = await business_ws(s, w.victim)
         await mine.subscribe(*BUSINESS_CHANNELS)
-        assert (await mine.recv())["event"] == "subscribe"
-        placed = await s.post("trade/order-algo", stop_loss("vicWs2"), w.victim)
-        assert placed.code == "0", placed.body
-        canceled = await s.post("trade/cancel-algos", [ref(algoClOrdId="vicWs2")], w.victim)
+        for _ in BUSINESS_CHANNELS:
+            assert (await mine.recv())["event"] == "subscribe"
+        for body in (stop_loss("vicWs2"), iceberg("vicIce")):
+            placed = await s.post("trade/order-algo", body, w.victim)
+            assert placed.code == "0", placed.body
+        canceled = await s.post("trade/cancel-algos", [ref(algoClOrdId="vicWs2"), ref(algoClOrdId="vicIce")], w.victim)
         assert canceled.code == "0", canceled.body
         pushed = await drain(mine)
-        assert [(m["arg"]["uid"], m["data"][0]["algoClOrdId"], m["data"][0]["state"]) for m in pushed] == [
-            (str(w.victim.uid), "vicWs2", "live"), (str(w.victim.uid), "vicWs2", "canceled")]
+        seen = {(m["arg"]["channel"], m["arg"]["uid"], m["data"][0]["algoClOrdId"], m["data"][0]["state"])
+                for m in pushed}
+        uid = str(w.victim.uid)
+        assert seen == {("orders-algo", uid, "vicWs2", "live"), ("orders-algo", uid, "vicWs2", "canceled"),
+                        *((channel, uid, "vicIce", state) for channel in ("orders-algo", "algo-advance")
+                          for state in ("live", "canceled"))}, pushed
         quiet = await asyncio.gather(*(ws.silent() for ws in watchers.values()))
         assert dict(zip(watchers, quiet, strict=True)) == dict.fromkeys(watchers, True)
 

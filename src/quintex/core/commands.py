@@ -217,6 +217,15 @@ class PlaceAlgoOrder:
     """`move_order_stop`: the last price that starts the trailing (None: it trails from placement)."""
     cxl_on_close_pos: bool = False
     """Swaps and futures: cancel it when its position closes (always so with `close_fraction`)."""
+    px_var: Decimal | None = None
+    """`iceberg`/`twap`: each slice's distance from the best price as a fraction (or `px_spread`, a price distance)."""
+    px_spread: Decimal | None = None
+    sz_limit: Decimal | None = None
+    """`iceberg`/`twap`: the size of each slice."""
+    px_limit: Decimal | None = None
+    """`iceberg`/`twap`: no buy slice above it, no sell slice below it."""
+    time_interval: int | None = None
+    """`twap`: seconds between slices."""
     last_px: Decimal | None = None
     """The instrument's last trade price when the request arrived (the gateway stamps the last trade it
     published): what `last` TP/SL triggers are checked against, and which way a `last` trigger order waits."""

@@ -121,6 +121,15 @@ class AlgoView(NamedTuple):
     active_px: Decimal | None = None
     move_trigger_px: Decimal | None = None
     """A trailing stop's trigger price now (None before it trails)."""
+    px_var: Decimal | None = None
+    px_spread: Decimal | None = None
+    sz_limit: Decimal | None = None
+    px_limit: Decimal | None = None
+    time_interval: int | None = None
+    ord_ids: tuple[int, ...] = ()
+    """Iceberg and TWAP: every slice placed, oldest first (`ord_id` is the latest)."""
+    acc_fill_sz: Decimal | None = None
+    """Iceberg and TWAP: what the slices have filled so far."""
 
 
 class AttachedAlgo(NamedTuple):

@@ -108,6 +108,17 @@ class Reject(Enum):
     ALGO_ACTIVE_PX_INVALID = "algo_active_px_invalid"
     ALGO_TRAILING_LIMIT = "algo_trailing_limit"
     ALGO_CLOSE_FRACTION_EXISTS = "algo_close_fraction_exists"
+    ALGO_ICEBERG_SZ_LIMIT = "algo_iceberg_sz_limit"
+    ALGO_ICEBERG_PX_VAR = "algo_iceberg_px_var"
+    ALGO_ICEBERG_LIMIT = "algo_iceberg_limit"
+    ALGO_TWAP_SZ_LIMIT_ABOVE = "algo_twap_sz_limit_above"
+    ALGO_TWAP_SZ_LIMIT_BELOW = "algo_twap_sz_limit_below"
+    ALGO_TWAP_PX_VAR = "algo_twap_px_var"
+    ALGO_TWAP_INTERVAL = "algo_twap_interval"
+    ALGO_TWAP_LIMIT = "algo_twap_limit"
+    ALGO_SZ_LIMIT_INVALID = "algo_sz_limit_invalid"
+    ALGO_PX_SPREAD_INVALID = "algo_px_spread_invalid"
+    ALGO_PX_LIMIT_INVALID = "algo_px_limit_invalid"
 
 
 class InvariantViolation(Exception):

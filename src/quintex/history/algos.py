@@ -1,10 +1,10 @@
-"""Finished algo orders (effective, canceled, order_failed) for `trade/orders-algo-history` and
+"""Finished algo orders (effective, canceled, order_failed, partially_failed) for `trade/orders-algo-history` and
 `trade/order-algo`: the last 3 months, at most `CAP_PER_USER` per user, newest algoId first."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from quintex.core.enums import AlgoState, InstType
+from quintex.core.enums import InstType
 from quintex.core.records import AlgoView
 
 from .query import ARCHIVE_MS, DEFAULT_LIMIT, take
@@ -22,7 +22,7 @@ class AlgoHistory:
         )
 
     def add(self, algo: AlgoView) -> None:
-        if algo.state is not AlgoState.LIVE:
+        if not algo.state.pending:
             self._algos.add(algo.uid, algo)
 
     def prune(self, now_ms: int) -> None:

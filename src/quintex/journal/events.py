@@ -31,7 +31,7 @@ from typing import Any
 
 import orjson
 
-from quintex.core.enums import AlgoState, OrdState
+from quintex.core.enums import OrdState
 from quintex.core.events import (
     AlgoUpdated,
     AssetBillPosted,
@@ -103,7 +103,7 @@ def is_history(event: Event) -> bool:
     if type(event) is PositionChanged:
         return bool(event.position.close_total)
     if type(event) is AlgoUpdated:
-        return event.algo.state is not AlgoState.LIVE
+        return not event.algo.state.pending
     return type(event) in HISTORY_TYPES
 
 

@@ -1,7 +1,7 @@
 """`trade/order-algo`, `cancel-algos` and `amend-algos` request objects → core commands.
 
 Padding as in `parse`: "" and null are absent. Order prices may be "-1", a market order. The algo order
-types not built (`iceberg`, `twap`, `chase`) and unknown ones are refused as an invalid `ordType` (51000). The last trade price the checks need is stamped by the gateway afterwards.
+type not built (`chase`) and unknown ones are refused as an invalid `ordType` (51000). The last trade price the checks need is stamped by the gateway afterwards.
 """
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ def place_algo(uid: int, body: dict[str, Any]) -> PlaceAlgoOrder:
             raise param_either("callbackRatio", "callbackSpread")
         return PlaceAlgoOrder(**common, callback_ratio=ratio, callback_spread=spread,
                               active_px=_positive(body, "activePx"))
+    if ord_type in (AlgoOrdType.ICEBERG, AlgoOrdType.TWAP):
+        return PlaceAlgoOrder(**common, **_slicing(body, ord_type))
     if ord_type is AlgoOrdType.TRIGGER:
         trigger_px = _positive(body, "triggerPx")
         if trigger_px is None:
@@ -75,6 +77,33 @@ def place_algo(uid: int, body: dict[str, Any]) -> PlaceAlgoOrder:
     if not legs:
         raise param_either("tpTriggerPx", "slTriggerPx")
     return PlaceAlgoOrder(**common, **legs)
+
+
+def _slicing(body: dict[str, Any], ord_type: AlgoOrdType) -> dict[str, Any]:
+    """`iceberg` and `twap`: `pxVar` or `pxSpread`, `szLimit`, `pxLimit` (and a TWAP's `timeInterval`, whole
+    seconds). Their slices are limit orders sized in the base currency: no `closeFraction`, no `tgtCcy`
+    `quote_ccy`."""
+    if body.get("closeFraction") not in (None, ""):
+        raise param_error("closeFraction")
+    if _optional_enum(body, "tgtCcy", TgtCcy) is TgtCcy.QUOTE_CCY:
+        raise param_error("tgtCcy")
+    px_var, px_spread = _positive(body, "pxVar"), _positive(body, "pxSpread")
+    if (px_var is None) == (px_spread is None):
+        raise param_either("pxVar", "pxSpread")
+    sz_limit, px_limit = _positive(body, "szLimit"), _positive(body, "pxLimit")
+    if sz_limit is None:
+        raise param_empty("szLimit")
+    if px_limit is None:
+        raise param_empty("pxLimit")
+    fields: dict[str, Any] = {"px_var": px_var, "px_spread": px_spread, "sz_limit": sz_limit, "px_limit": px_limit}
+    if ord_type is AlgoOrdType.TWAP:
+        interval = _number(body, "timeInterval")
+        if interval is None:
+            raise param_empty("timeInterval")
+        if interval != interval.to_integral_value():
+            raise param_error("timeInterval")
+        fields["time_interval"] = int(interval)
+    return fields
 
 
 def cancel_algo(uid: int, body: dict[str, Any]) -> CancelAlgo:

@@ -25,7 +25,7 @@ from .numfmt import fmt, fmt_id, fmt_ts
 
 MARKET_PX = "-1"
 _UNUSED_FIELDS = (
-    "ccy", "clOrdId", "lever", "pxVar", "pxSpread", "pxLimit", "szLimit", "timeInterval", "last", "quickMgnType",
+    "ccy", "clOrdId", "lever", "last", "quickMgnType",
     "tpOrdKind", "advanceOrdType",
     "chaseType", "chaseVal", "maxChaseType", "maxChaseVal", "notionalUsd",
 )
@@ -47,11 +47,13 @@ def _fail_code(fail: Reject | None) -> str:
 def algo(a: AlgoView, inst: Instrument) -> dict[str, Any]:
     has_tp, has_sl, trigger = a.tp_trigger_px is not None, a.sl_trigger_px is not None, a.trigger_px is not None
     triggered = a.state in (AlgoState.EFFECTIVE, AlgoState.ORDER_FAILED)
+    sliced = a.acc_fill_sz is not None
     return {
         **_blank(_UNUSED_FIELDS),
         "instType": inst.inst_type.value, "instId": a.inst_id, "algoId": str(a.algo_id),
-        "algoClOrdId": a.algo_cl_ord_id, "ordId": fmt_id(a.ord_id or None),
-        "ordIdList": [str(a.ord_id)] if a.ord_id else [], "sz": "" if a.close_fraction else fmt(a.sz),
+        "algoClOrdId": a.algo_cl_ord_id, "ordId": fmt_id(a.ord_ids[-1] if a.ord_ids else a.ord_id or None),
+        "ordIdList": [str(i) for i in a.ord_ids] if sliced else [str(a.ord_id)] if a.ord_id else [],
+        "sz": "" if a.close_fraction else fmt(a.sz),
         "closeFraction": "1" if a.close_fraction else "", "ordType": a.ord_type.value, "side": a.side.value,
         "posSide": a.pos_side.value if a.pos_side is not None else "net", "tdMode": a.td_mode.value,
         "tgtCcy": a.tgt_ccy.value if a.tgt_ccy is not None else "", "state": a.state.value,
@@ -62,13 +64,15 @@ def algo(a: AlgoView, inst: Instrument) -> dict[str, Any]:
         "slOrdPx": _ord_px(a.sl_ord_px, has_sl), "triggerPx": fmt(a.trigger_px),
         "triggerPxType": a.trigger_px_type.value if a.trigger_px_type is not None else "",
         "ordPx": _ord_px(a.ord_px, trigger),
-        "actualSz": fmt(a.actual_sz) if triggered else "",
-        "actualPx": _ord_px(a.actual_px, triggered), "actualSide": a.actual_side,
+        "actualSz": fmt(a.acc_fill_sz) if sliced else fmt(a.actual_sz) if triggered else "",
+        "actualPx": fmt(a.actual_px) if sliced else _ord_px(a.actual_px, triggered), "actualSide": a.actual_side,
         "tag": a.tag, "reduceOnly": "true" if a.reduce_only else "false",
         "triggerTime": fmt_ts(a.trigger_time) if a.trigger_time else "", "failCode": _fail_code(a.fail),
         "amendPxOnTriggerType": "0", "attachAlgoOrds": [], "isTradeBorrowMode": "",
         "amendResult": a.amend_result, "reqId": a.req_id, "callbackRatio": fmt(a.callback_ratio),
         "callbackSpread": fmt(a.callback_spread), "activePx": fmt(a.active_px), "moveTriggerPx": fmt(a.move_trigger_px),
+        "pxVar": fmt(a.px_var), "pxSpread": fmt(a.px_spread), "szLimit": fmt(a.sz_limit), "pxLimit": fmt(a.px_limit),
+        "timeInterval": "" if a.time_interval is None else str(a.time_interval),
         "cTime": fmt_ts(a.c_time), "uTime": fmt_ts(a.u_time),
     }
 

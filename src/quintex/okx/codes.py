@@ -159,6 +159,19 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ALGO_TRAILING_LIMIT: _Code("51260", "Maximum 50 pending trail-orders can be held at the same time."),
     Reject.ALGO_CLOSE_FRACTION_EXISTS: _Code(
         "51088", "You can only place 1 TP/SL order to close an entire position."),
+    Reject.ALGO_ICEBERG_SZ_LIMIT: _Code("51255", "Limit of per iceberg order: Total amount/1000 < x <= Total amount."),
+    Reject.ALGO_ICEBERG_PX_VAR: _Code("51256", "Iceberg order price variance error."),
+    Reject.ALGO_ICEBERG_LIMIT: _Code("51262", "Maximum 100 pending iceberg orders can be held at the same time."),
+    Reject.ALGO_TWAP_SZ_LIMIT_ABOVE: _Code(
+        "51274", "Total quantity of time-weighted order must be larger than single order limit."),
+    Reject.ALGO_TWAP_SZ_LIMIT_BELOW: _Code("51265", "Time-weighted order limit error."),
+    Reject.ALGO_TWAP_PX_VAR: _Code("51270", "The limit of time-weighted order price variance is 0 < x <= 1%."),
+    Reject.ALGO_TWAP_INTERVAL: _Code(
+        "51269", "Time-weighted order interval error, the interval should be 5<= x<=120."),
+    Reject.ALGO_TWAP_LIMIT: _Code("51263", "Maximum 20 pending time-weighted orders can be held at the same time."),
+    Reject.ALGO_SZ_LIMIT_INVALID: _Code("51000", "Parameter szLimit error"),
+    Reject.ALGO_PX_SPREAD_INVALID: _Code("51000", "Parameter pxSpread error"),
+    Reject.ALGO_PX_LIMIT_INVALID: _Code("51000", "Parameter pxLimit error"),
 }
 
 

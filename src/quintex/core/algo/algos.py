@@ -9,7 +9,8 @@ updates the `index` and `mark` prices. The core keeps no last price: the checks 
 command carries (the gateway stamps the last trade it published). Each move fires the legs it reaches, taken
 from the sorted trigger lists (never a scan of all algo orders), oldest algo order first; the orders they
 place may trade and fire more, until a round fires nothing. TP/SL attached to an order (`attachAlgoOrds`)
-become `conditional` orders for its filled size when it ends filled, or canceled after a fill. Trailing stops
+become `conditional` orders for its filled size when it ends filled, or canceled after a fill. Iceberg and
+TWAP orders follow their slices (`slices`). Trailing stops
 (`move_order_stop`) wait in the trigger lists for their activation price only; once trailing they follow every
 trade of their instrument (`AlgoBook.trailers`, at most 50 per account) and fire a market order when the price
 turns back from its best by the callback.
@@ -46,6 +47,7 @@ from ..state import State
 from ..trading import Trading
 from . import build, checks
 from .orders import ACTIVE, TRIGGER, AlgoOrder
+from .slices import Slicer
 from .triggers import BookKey
 
 Moves = dict[BookKey, list[Decimal]]
@@ -56,6 +58,7 @@ class Algos:
     def __init__(self, state: State, trading: Trading) -> None:
         self.s = state
         self.trading = trading
+        self.slicer = Slicer(state, trading)
 
     # -- place -------------------------------------------------------------------------------------
 
@@ -73,6 +76,8 @@ class Algos:
                 due = self._aim(algo, cmd.last_px)
                 s.algos.add(algo)
                 events: list[Event] = [AlgoAccepted(algo.view())]
+                if algo.is_sliced:
+                    return events + self.slicer.start(algo)
                 return events + (self._fire(algo, TRIGGER, ()) if due else [])
         return [AlgoRejected(reject, cmd.algo_cl_ord_id, cmd.tag)]
 
@@ -95,9 +100,11 @@ class Algos:
         return [AlgoCancelAccepted(algo.algo_id, algo.algo_cl_ord_id), *self._cancel(algo)]
 
     def _cancel(self, algo: AlgoOrder) -> list[Event]:
+        """Cancel it (an iceberg's or TWAP's working slice with it)."""
+        retired = self.slicer.retire(algo) if algo.is_sliced else []
         self.s.algos.remove(algo)
         algo.state, algo.u_time = AlgoState.CANCELED, self.s.ts
-        return [AlgoUpdated(algo.view())]
+        return [AlgoUpdated(algo.view()), *retired]
 
     # -- amend -------------------------------------------------------------------------------------
 
@@ -106,8 +113,9 @@ class Algos:
         algo = s.algos.find(cmd.uid, cmd.inst_id, cmd.algo_id, cmd.algo_cl_ord_id)
         if algo is None:
             return [AlgoAmendRejected(Reject.ALGO_AMEND_NOT_FOUND, cmd.algo_id, cmd.algo_cl_ord_id, cmd.req_id)]
-        changed = None if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP else build.amended(algo, cmd)
-        reject = (Reject.AMEND_UNSUPPORTED_ORD_TYPE if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP
+        fixed = algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP or algo.is_sliced
+        changed = None if fixed else build.amended(algo, cmd)
+        reject = (Reject.AMEND_UNSUPPORTED_ORD_TYPE if fixed
                   else Reject.AMEND_NOTHING_TO_CHANGE if changed is None else checks.check_algo(s, changed, cmd.last_px))
         if reject is not None:
             events: list[Event] = [AlgoAmendRejected(reject, algo.algo_id, algo.algo_cl_ord_id, cmd.req_id)]
@@ -133,6 +141,8 @@ class Algos:
         while True:
             armed = self._arm(batch) if self.s.algos.attached else []
             fired = self._trail(batch) if self.s.algos.trailers else []
+            if self.s.algos.slices:
+                fired += self._sliced(batch)
             if self.s.algos.on_close:
                 fired += self._closed(batch)
             for algo, legs in self._reached(self._moves(batch)):
@@ -152,6 +162,15 @@ class Algos:
                 closing = on_close.get((p.uid, p.inst_id, p.mgn_mode.value, p.pos_side.value))
                 for algo_id in sorted(closing or ()):
                     out += self._cancel(self.s.algos.live[algo_id])
+        return out
+
+    def _sliced(self, events: list[Event]) -> list[Event]:
+        """Follow the slices of iceberg and TWAP orders."""
+        slices = self.s.algos.slices
+        out: list[Event] = []
+        for event in events:
+            if type(event) is OrderUpdated and event.order.ord_id in slices:
+                out += self.slicer.on_order(event)
         return out
 
     # -- trailing stops ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """What the state holds of algo orders: the live ones, their client ids, their trigger legs, the pending
-counts the limits need, and the TP/SL attached to live orders."""
+counts the limits need, the TP/SL attached to live orders, and the working slices of iceberg and TWAP orders."""
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -17,13 +17,18 @@ class AlgoBook:
         self.triggers = Triggers()
         self.per_user: dict[int, int] = {}
         self.tp_sl_per_inst: dict[tuple[int, str], int] = {}
-        self.trailing_per_user: dict[int, int] = {}
+        self.per_type: dict[tuple[int, AlgoOrdType], int] = {}
+        """Pending algo orders per (uid, ordType), for OKX's per-type limits."""
         self.trailers: dict[str, dict[int, AlgoOrder]] = {}
         """Trailing stops that follow the last price, per instrument, by algoId."""
         self.on_close: dict[PositionKey, dict[int, AlgoOrder]] = {}
         """Algo orders canceled when their position closes, by position and algoId."""
         self.attached: dict[int, tuple[AttachedAlgo, ...]] = {}
         """TP/SL attached to live orders, by ordId: armed when the order is filled or canceled after a fill."""
+        self.slices: dict[int, AlgoOrder] = {}
+        """The working slice of each iceberg and TWAP order: its ordId → the algo order."""
+        self.twaps: dict[int, AlgoOrder] = {}
+        """Live TWAP orders by algoId: the clock places their slices (at most 20 per account)."""
 
     def add(self, algo: AlgoOrder) -> None:
         self.live[algo.algo_id] = algo
@@ -33,8 +38,12 @@ class AlgoBook:
         if algo.is_tp_sl:
             key = (algo.uid, algo.inst.inst_id)
             self.tp_sl_per_inst[key] = self.tp_sl_per_inst.get(key, 0) + 1
-        if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
-            self.trailing_per_user[algo.uid] = self.trailing_per_user.get(algo.uid, 0) + 1
+        kind = (algo.uid, algo.ord_type)
+        self.per_type[kind] = self.per_type.get(kind, 0) + 1
+        if algo.ord_id and algo.is_sliced:
+            self.slices[algo.ord_id] = algo
+        if algo.ord_type is AlgoOrdType.TWAP:
+            self.twaps[algo.algo_id] = algo
         position = algo.position_key
         if position is not None:
             self.on_close.setdefault(position, {})[algo.algo_id] = algo
@@ -66,14 +75,20 @@ class AlgoBook:
         self.per_user[algo.uid] -= 1
         if algo.is_tp_sl:
             self.tp_sl_per_inst[(algo.uid, algo.inst.inst_id)] -= 1
-        if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
-            self.trailing_per_user[algo.uid] -= 1
+        self.per_type[(algo.uid, algo.ord_type)] -= 1
+        if algo.ord_id and algo.is_sliced:
+            del self.slices[algo.ord_id]
+        if algo.ord_type is AlgoOrdType.TWAP:
+            del self.twaps[algo.algo_id]
         position = algo.position_key
         if position is not None:
             closing = self.on_close[position]
             del closing[algo.algo_id]
             if not closing:
                 del self.on_close[position]
+
+    def pending_of(self, uid: int, ord_type: AlgoOrdType) -> int:
+        return self.per_type.get((uid, ord_type), 0)
 
     def find(self, uid: int, inst_id: str, algo_id: int | None, algo_cl_ord_id: str) -> AlgoOrder | None:
         """A live algo order of this user on `inst_id`, by algoId (preferred) or algoClOrdId."""

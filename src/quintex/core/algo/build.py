@@ -20,7 +20,7 @@ def quantized(px: Decimal | None, inst: Instrument) -> Decimal | None:
 
 
 _PRICES = ("trigger_px", "ord_px", "tp_trigger_px", "tp_ord_px", "sl_trigger_px", "sl_ord_px", "callback_spread",
-           "active_px")
+           "active_px", "px_spread", "px_limit")
 
 
 def on_grid(algo: AlgoOrder) -> None:
@@ -30,6 +30,8 @@ def on_grid(algo: AlgoOrder) -> None:
         setattr(algo, name, quantized(getattr(algo, name), algo.inst))
     if not algo.close_fraction and algo.tgt_ccy is not TgtCcy.QUOTE_CCY:
         algo.sz = algo.sz.quantize(algo.inst.lot_sz, context=MONEY)
+    if algo.sz_limit is not None:
+        algo.sz_limit = algo.sz_limit.quantize(algo.inst.lot_sz, context=MONEY)
 
 
 def new_algo(cmd: PlaceAlgoOrder, inst: Instrument, ts: int) -> AlgoOrder:
@@ -37,6 +39,7 @@ def new_algo(cmd: PlaceAlgoOrder, inst: Instrument, ts: int) -> AlgoOrder:
     trigger = cmd.ord_type is AlgoOrdType.TRIGGER
     has_tp, has_sl = cmd.tp_trigger_px is not None, cmd.sl_trigger_px is not None
     trailing = cmd.ord_type is AlgoOrdType.MOVE_ORDER_STOP
+    sliced = cmd.ord_type in (AlgoOrdType.ICEBERG, AlgoOrdType.TWAP)
     return AlgoOrder(
         algo_id=0, algo_cl_ord_id=cmd.algo_cl_ord_id, tag=cmd.tag, uid=cmd.uid, inst=inst, ord_type=cmd.ord_type,
         side=cmd.side, pos_side=cmd.pos_side, td_mode=cmd.td_mode, tgt_ccy=cmd.tgt_ccy,
@@ -54,7 +57,10 @@ def new_algo(cmd: PlaceAlgoOrder, inst: Instrument, ts: int) -> AlgoOrder:
         callback_spread=cmd.callback_spread if trailing else None,
         active_px=cmd.active_px if trailing else None,
         trailing=trailing and cmd.active_px is None, best_px=cmd.last_px if trailing and cmd.active_px is None else None,
-        cxl_on_close_pos=cmd.cxl_on_close_pos,
+        cxl_on_close_pos=cmd.cxl_on_close_pos and not sliced,
+        px_var=cmd.px_var if sliced else None, px_spread=cmd.px_spread if sliced else None,
+        sz_limit=cmd.sz_limit if sliced else None, px_limit=cmd.px_limit if sliced else None,
+        time_interval=cmd.time_interval if cmd.ord_type is AlgoOrdType.TWAP else None,
     )
 
 

@@ -29,7 +29,21 @@ from .orders import AlgoOrder
 MAX_PENDING_PER_ACCOUNT = 500
 MAX_TP_SL_PER_INSTRUMENT = 100
 MAX_TRAILING_PER_ACCOUNT = 50
+MAX_ICEBERG_PER_ACCOUNT = 100
+MAX_TWAP_PER_ACCOUNT = 20
+PER_TYPE_LIMITS = {
+    AlgoOrdType.MOVE_ORDER_STOP: (MAX_TRAILING_PER_ACCOUNT, Reject.ALGO_TRAILING_LIMIT),
+    AlgoOrdType.ICEBERG: (MAX_ICEBERG_PER_ACCOUNT, Reject.ALGO_ICEBERG_LIMIT),
+    AlgoOrdType.TWAP: (MAX_TWAP_PER_ACCOUNT, Reject.ALGO_TWAP_LIMIT),
+}
+"""OKX's pending limits per account of the types that have one (and the reject past it)."""
 CALLBACK_RATIO_MIN, CALLBACK_RATIO_MAX = Decimal("0.001"), Decimal(1)
+PX_VAR_MIN, PX_VAR_MAX = Decimal("0.0001"), Decimal("0.01")
+"""An iceberg's or TWAP's price variance: 0.01 % to 1 %."""
+TIME_INTERVAL_MIN, TIME_INTERVAL_MAX = 5, 120
+"""A TWAP's seconds between slices."""
+SZ_LIMIT_MIN_SHARE = 1000
+"""A slice must be more than the total size / 1000 (and at most the total)."""
 """A trailing stop's callback ratio: at least 0.1 %, below 100 %."""
 SPOT_TD_MODES = (TdMode.CASH, TdMode.CROSS)
 """A spot algo order may say `cross` (ccxt sends it for TP/SL): spot margin is not built, its order trades cash."""
@@ -85,9 +99,9 @@ def check_place(s: State, cmd: PlaceAlgoOrder, inst: Instrument | None) -> Rejec
     if cmd.ord_type in (AlgoOrdType.CONDITIONAL, AlgoOrdType.OCO) and \
             book.tp_sl_per_inst.get((cmd.uid, inst.inst_id), 0) >= MAX_TP_SL_PER_INSTRUMENT:
         return Reject.ALGO_TP_SL_LIMIT
-    if cmd.ord_type is AlgoOrdType.MOVE_ORDER_STOP and \
-            book.trailing_per_user.get(cmd.uid, 0) >= MAX_TRAILING_PER_ACCOUNT:
-        return Reject.ALGO_TRAILING_LIMIT
+    limit = PER_TYPE_LIMITS.get(cmd.ord_type)
+    if limit is not None and book.pending_of(cmd.uid, cmd.ord_type) >= limit[0]:
+        return limit[1]
     return None
 
 
@@ -151,10 +165,34 @@ def _check_trailing(algo: AlgoOrder) -> Reject | None:
     return None
 
 
+def _check_slicing(algo: AlgoOrder) -> Reject | None:
+    """An iceberg's or TWAP's slice size, price variance or spread, price limit and interval."""
+    inst, iceberg = algo.inst, algo.ord_type is AlgoOrdType.ICEBERG
+    sz_limit = algo.sz_limit
+    if sz_limit is None or not is_multiple(sz_limit, inst.lot_sz) or sz_limit < inst.min_sz:
+        return Reject.ALGO_SZ_LIMIT_INVALID
+    if sz_limit > algo.sz:
+        return Reject.ALGO_ICEBERG_SZ_LIMIT if iceberg else Reject.ALGO_TWAP_SZ_LIMIT_ABOVE
+    if sz_limit * SZ_LIMIT_MIN_SHARE <= algo.sz:
+        return Reject.ALGO_ICEBERG_SZ_LIMIT if iceberg else Reject.ALGO_TWAP_SZ_LIMIT_BELOW
+    if algo.px_var is not None and not PX_VAR_MIN <= algo.px_var <= PX_VAR_MAX:
+        return Reject.ALGO_ICEBERG_PX_VAR if iceberg else Reject.ALGO_TWAP_PX_VAR
+    if algo.px_spread is not None and not _on_tick(algo.px_spread, inst.tick_sz):
+        return Reject.ALGO_PX_SPREAD_INVALID
+    if not _on_tick(algo.px_limit, inst.tick_sz):
+        return Reject.ALGO_PX_LIMIT_INVALID
+    interval = algo.time_interval
+    if not iceberg and (interval is None or not TIME_INTERVAL_MIN <= interval <= TIME_INTERVAL_MAX):
+        return Reject.ALGO_TWAP_INTERVAL
+    return None
+
+
 def _check_prices(algo: AlgoOrder) -> Reject | None:
     tick = algo.inst.tick_sz
     if algo.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
         return _check_trailing(algo)
+    if algo.is_sliced:
+        return _check_slicing(algo)
     if not algo.is_tp_sl:
         if not _on_tick(algo.trigger_px, tick):
             return Reject.ALGO_TRIGGER_PX_INVALID

@@ -74,6 +74,24 @@ class AlgoOrder:
     """A trailing stop's best last price since it trails: the highest for a sell, the lowest for a buy."""
     cxl_on_close_pos: bool = False
     """Canceled when its position closes (swaps and futures)."""
+    px_var: Decimal | None = None
+    px_spread: Decimal | None = None
+    sz_limit: Decimal | None = None
+    px_limit: Decimal | None = None
+    time_interval: int | None = None
+    ord_ids: tuple[int, ...] = ()
+    """Iceberg and TWAP: every slice placed, oldest first (`ord_id`: the one working, 0 between slices)."""
+    acc_fill_sz: Decimal = Decimal(0)
+    """Iceberg and TWAP: what the slices have filled so far."""
+    done_fill_sz: Decimal = Decimal(0)
+    """Iceberg and TWAP: what the slices that ended filled (`acc_fill_sz` adds the working slice's fills)."""
+    next_slice_ts: int = 0
+    """TWAP: when the next slice is due on the exchange clock (ms)."""
+
+    @property
+    def is_sliced(self) -> bool:
+        """Iceberg and TWAP: placed as a series of limit orders."""
+        return self.ord_type in (AlgoOrdType.ICEBERG, AlgoOrdType.TWAP)
 
     @property
     def is_tp_sl(self) -> bool:
@@ -104,7 +122,10 @@ class AlgoOrder:
     def legs(self) -> list[Leg]:
         """What the order waits for in the trigger lists. A sell's take-profit fires on a rise and its stop-loss on
         a fall; a buy's the other way round. A trailing stop waits there only for its activation price (a sell's
-        from below); once trailing it follows every last price instead (`AlgoBook.trailers`)."""
+        from below); once trailing it follows every last price instead (`AlgoBook.trailers`). Iceberg and TWAP
+        orders wait for no price."""
+        if self.is_sliced:
+            return []
         if self.ord_type is AlgoOrdType.MOVE_ORDER_STOP:
             if self.trailing or self.active_px is None:
                 return []
@@ -137,4 +158,7 @@ class AlgoOrder:
             trigger_time=self.trigger_time, fail=self.fail, c_time=self.c_time, u_time=self.u_time,
             req_id=self.req_id, amend_result=self.amend_result, callback_ratio=self.callback_ratio,
             callback_spread=self.callback_spread, active_px=self.active_px, move_trigger_px=self.move_trigger_px,
+            px_var=self.px_var, px_spread=self.px_spread, sz_limit=self.sz_limit, px_limit=self.px_limit,
+            time_interval=self.time_interval, ord_ids=self.ord_ids,
+            acc_fill_sz=self.acc_fill_sz if self.is_sliced else None,
         )

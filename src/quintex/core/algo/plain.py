@@ -24,6 +24,8 @@ FIELD_TYPES: dict[str, Any] = {
     "sl_ord_px": _PX, "state": AlgoState, "ord_id": int, "actual_sz": _PX, "actual_px": _PX, "actual_side": str,
     "trigger_time": int, "fail": Reject | None, "req_id": str, "amend_result": str, "callback_ratio": _PX,
     "callback_spread": _PX, "active_px": _PX, "trailing": bool, "best_px": _PX, "cxl_on_close_pos": bool,
+    "px_var": _PX, "px_spread": _PX, "sz_limit": _PX, "px_limit": _PX, "time_interval": int | None,
+    "ord_ids": tuple[int, ...], "acc_fill_sz": Decimal, "done_fill_sz": Decimal, "next_slice_ts": int,
 }
 """How an `AlgoOrder`'s fields are stored (its instrument as `inst_id`)."""
 _FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in FIELD_TYPES.items())

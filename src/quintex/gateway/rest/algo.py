@@ -29,7 +29,7 @@ from .context import catalog, history, market_data, now_ms, rate_limit, read, ru
 MAX_CANCEL = 10
 """OKX cancels at most 10 algo orders per request."""
 ORD_TYPES = frozenset(t.value for t in AlgoOrdType)
-HISTORY_STATES = frozenset(s.value for s in (AlgoState.EFFECTIVE, AlgoState.CANCELED, AlgoState.ORDER_FAILED))
+HISTORY_STATES = frozenset(s.value for s in AlgoState if not s.pending)
 
 
 def _with_last_px(request: web.Request, cmd: Command) -> Command:

@@ -128,6 +128,7 @@ class Fanout:
 
     def _on_algo(self, event: AlgoAccepted | AlgoUpdated) -> None:
         self.channels.orders_algo.on_algo(event.algo)
+        self.channels.algo_advance.on_algo(event.algo)
 
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)
