@@ -53,9 +53,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_kb(pid: int) -> int:
+def rss_kb(pid: int, field: str = "VmRSS") -> int:
+    """A memory figure of /proc/PID/status in KiB: VmRSS (resident), RssAnon (its heap part), RssFile."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
@@ -280,10 +281,12 @@ async def main_async(args: argparse.Namespace, base: str, token: str, pid: int) 
     deadline = started + args.seconds
     rest = Rest(base, markets, started)
     memory: list[tuple[float, int]] = []
+    anon: list[int] = []
 
     async def sample_memory() -> None:
         while time.monotonic() < deadline:
             memory.append((time.monotonic() - started, rss_kb(pid)))
+            anon.append(rss_kb(pid, "RssAnon"))
             await asyncio.sleep(5)
 
     await asyncio.gather(sample_memory(), *(rest.client(c, deadline, args.pace_ms / 1000, k)
@@ -292,7 +295,7 @@ async def main_async(args: argparse.Namespace, base: str, token: str, pid: int) 
     checked, missing = await rest.verify()
     ws_stats = out.get(timeout=120)
     subs.join(timeout=60)
-    return {"rest": rest, "memory": memory, "checked": checked, "missing": missing, "ws": ws_stats,
+    return {"rest": rest, "memory": memory, "anon": anon, "checked": checked, "missing": missing, "ws": ws_stats,
             "metrics": metrics, "instruments": len(all_ids)}
 
 
@@ -354,7 +357,8 @@ def report(args: argparse.Namespace, r: dict[str, Any], exit_code: int, errors: 
     growth = (last - base) / base * 100 if base else float("nan")
     print(f"\nserver RSS: start {memory[0][1] / 1024:.0f} MiB, after {args.warmup:.0f} s warm-up "
           f"{base / 1024:.0f} MiB, end {last / 1024:.0f} MiB, growth after warm-up {growth:+.1f} %")
-    print("RSS samples (s: MiB): " + ", ".join(f"{t:.0f}: {kb / 1024:.0f}" for t, kb in memory[::12]))
+    print("RSS samples (s: MiB, of it anonymous): " + ", ".join(
+        f"{t:.0f}: {kb / 1024:.0f} ({anon / 1024:.0f})" for (t, kb), anon in list(zip(memory, r["anon"], strict=True))[::12]))
     ws = r["ws"]
     print(f"\nWebSocket: {ws['connected']} connections made ({ws['reconnects']} reconnects), {ws['messages']} "
           f"messages received ({ws['messages'] / (args.seconds + 10):.0f}/s), closes {ws['closes']}, "
