@@ -307,7 +307,8 @@ def main() -> int:
     parser.add_argument("--pace-ms", type=float, default=20, help="pause of each REST client between requests")
     parser.add_argument("--check-every", type=int, default=10,
                         help="every Nth WebSocket connection checks its books seqId chains")
-    parser.add_argument("--warmup", type=float, default=60, help="seconds before the memory baseline")
+    parser.add_argument("--warmup", type=float, default=60, help="seconds before the memory baseline: past the point where the bounded memories are full "
+                             "(the core remembers 100,000 finished orders; docs/benchmarks.md)")
     args = parser.parse_args()
 
     port = free_port()
