@@ -3,10 +3,10 @@
 Starts `quintex serve --market live --rate-limits off` on loopback, then for `--seconds`:
 
 - `--subscribers` WebSocket connections (a separate process) each subscribe to `books` and `tickers`
-  of every listed instrument; every `--check-every`th connection parses its pushes and checks that
+  of every listed instrument (spot, swaps and futures); every `--check-every`th connection parses its pushes and checks that
   each books update chains (`prevSeqId` = the previous `seqId`);
 - `--rest-clients` REST clients (each its own user) loop place → amend → cancel of a resting limit
-  buy (half the last price) on a random instrument, pausing `--pace-ms` between requests.
+  buy (half the last price) on a random spot instrument, pausing `--pace-ms` between requests.
 
 At the end it checks every acknowledged order with `GET trade/order` (none may be missing), and
 prints: requests and their HTTP/OKX codes (5xx must be 0), latency p50/p99 per minute, the
@@ -44,6 +44,7 @@ import aiohttp
 
 VERIFY_CONCURRENCY = 32
 REQUEST_TIMEOUT_S = 30
+STARTUP_TIMEOUT_S = 900
 
 
 def free_port() -> int:
@@ -52,9 +53,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_kb(pid: int) -> int:
+def rss_kb(pid: int, field: str = "VmRSS") -> int:
+    """A memory figure of /proc/PID/status in KiB: VmRSS (resident), RssAnon (its heap part), RssFile."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
@@ -262,6 +264,8 @@ async def main_async(args: argparse.Namespace, base: str, token: str, pid: int) 
         if not last:
             continue
         markets[i["instId"]] = {"tick": Decimal(i["tickSz"]), "min": Decimal(i["minSz"]), "last": Decimal(last)}
+    all_ids = [i["instId"] for kind in ("SPOT", "SWAP", "FUTURES")
+               for i in get_json(base + f"/api/v5/public/instruments?instType={kind}")["data"]]
     creds = [admin(base, token, "/admin/users", {"name": f"soak{k}", "fund": {
         "USDT": "100000000", "USDC": "100000000", "BTC": "100000", "ETH": "1000000", "SOL": "10000000"}})
         for k in range(args.rest_clients)]
@@ -269,7 +273,7 @@ async def main_async(args: argparse.Namespace, base: str, token: str, pid: int) 
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     ws_url = base.replace("http://", "ws://") + "/ws/v5/public"
-    subs = ctx.Process(target=subscribers_main, args=(ws_url, args.subscribers, list(markets), args.seconds + 15,
+    subs = ctx.Process(target=subscribers_main, args=(ws_url, args.subscribers, all_ids, args.seconds + 15,
                                                       args.check_every, out))
     subs.start()
     await asyncio.sleep(10)  # let the subscribers connect before the order flow starts
@@ -277,10 +281,12 @@ async def main_async(args: argparse.Namespace, base: str, token: str, pid: int) 
     deadline = started + args.seconds
     rest = Rest(base, markets, started)
     memory: list[tuple[float, int]] = []
+    anon: list[int] = []
 
     async def sample_memory() -> None:
         while time.monotonic() < deadline:
             memory.append((time.monotonic() - started, rss_kb(pid)))
+            anon.append(rss_kb(pid, "RssAnon"))
             await asyncio.sleep(5)
 
     await asyncio.gather(sample_memory(), *(rest.client(c, deadline, args.pace_ms / 1000, k)
@@ -289,8 +295,8 @@ async def main_async(args: argparse.Namespace, base: str, token: str, pid: int) 
     checked, missing = await rest.verify()
     ws_stats = out.get(timeout=120)
     subs.join(timeout=60)
-    return {"rest": rest, "memory": memory, "checked": checked, "missing": missing, "ws": ws_stats,
-            "metrics": metrics}
+    return {"rest": rest, "memory": memory, "anon": anon, "checked": checked, "missing": missing, "ws": ws_stats,
+            "metrics": metrics, "instruments": len(all_ids)}
 
 
 def main() -> int:
@@ -301,7 +307,8 @@ def main() -> int:
     parser.add_argument("--pace-ms", type=float, default=20, help="pause of each REST client between requests")
     parser.add_argument("--check-every", type=int, default=10,
                         help="every Nth WebSocket connection checks its books seqId chains")
-    parser.add_argument("--warmup", type=float, default=60, help="seconds before the memory baseline")
+    parser.add_argument("--warmup", type=float, default=60, help="seconds before the memory baseline: past the point where the bounded memories are full "
+                             "(the core remembers 100,000 finished orders; docs/benchmarks.md)")
     args = parser.parse_args()
 
     port = free_port()
@@ -313,12 +320,13 @@ def main() -> int:
                                    str(data), "--market", "live", "--rate-limits", "off"],
                                   stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
-            for _ in range(200):
+            ready_by = time.monotonic() + STARTUP_TIMEOUT_S  # a new data dir first generates the market history
+            while time.monotonic() < ready_by and server.poll() is None:
                 try:
                     get_json(base + "/readyz")
                     break
                 except OSError:
-                    time.sleep(0.1)
+                    time.sleep(0.5)
             token = (data / "admin-token").read_text().strip()
             result = asyncio.run(main_async(args, base, token, server.pid))
         finally:
@@ -334,8 +342,8 @@ def report(args: argparse.Namespace, r: dict[str, Any], exit_code: int, errors: 
     rest: Rest = r["rest"]
     total = sum(rest.http.values())
     five = sum(n for status, n in rest.http.items() if status.startswith("5"))
-    print(f"## Soak: {args.seconds:.0f} s, {args.subscribers} WebSocket subscribers (books + tickers, every "
-          f"instrument), {args.rest_clients} REST clients, pace {args.pace_ms:.0f} ms, {os.cpu_count()} CPUs\n")
+    print(f"## Soak: {args.seconds:.0f} s, {args.subscribers} WebSocket subscribers (books + tickers of all "
+          f"{r['instruments']} instruments), {args.rest_clients} REST clients, pace {args.pace_ms:.0f} ms, {os.cpu_count()} CPUs\n")
     print(f"REST requests: {total} ({total / args.seconds:.0f}/s); HTTP {dict(rest.http)}; 5xx: {five}; "
           f"client errors: {dict(rest.errors) or 0}")
     print(f"OKX codes: {dict(rest.codes)}")
@@ -350,7 +358,8 @@ def report(args: argparse.Namespace, r: dict[str, Any], exit_code: int, errors: 
     growth = (last - base) / base * 100 if base else float("nan")
     print(f"\nserver RSS: start {memory[0][1] / 1024:.0f} MiB, after {args.warmup:.0f} s warm-up "
           f"{base / 1024:.0f} MiB, end {last / 1024:.0f} MiB, growth after warm-up {growth:+.1f} %")
-    print("RSS samples (s: MiB): " + ", ".join(f"{t:.0f}: {kb / 1024:.0f}" for t, kb in memory[::12]))
+    print("RSS samples (s: MiB, of it anonymous): " + ", ".join(
+        f"{t:.0f}: {kb / 1024:.0f} ({anon / 1024:.0f})" for (t, kb), anon in list(zip(memory, r["anon"], strict=True))[::12]))
     ws = r["ws"]
     print(f"\nWebSocket: {ws['connected']} connections made ({ws['reconnects']} reconnects), {ws['messages']} "
           f"messages received ({ws['messages'] / (args.seconds + 10):.0f}/s), closes {ws['closes']}, "
@@ -359,7 +368,9 @@ def report(args: argparse.Namespace, r: dict[str, Any], exit_code: int, errors: 
     print(f"server metrics: pushes sent {m.get('quintex_ws_pushes_sent_total', 0):.0f}, dropped "
           f"{m.get('quintex_ws_pushes_dropped_total', 0):.0f}, slow-consumer closes "
           f"{m.get('quintex_ws_slow_consumer_closes_total', 0):.0f}, sequencer batches "
-          f"{m.get('quintex_sequencer_batches_total', 0):.0f}, sim steps {m.get('quintex_sim_steps_total', 0):.0f}")
+          f"{m.get('quintex_sequencer_batches_total', 0):.0f}, sim steps {m.get('quintex_sim_steps_total', 0):.0f}, "
+          f"orders resting {m.get('quintex_orders_resting', 0):.0f}, positions open "
+          f"{m.get('quintex_positions_open', 0):.0f}")
     print(f"server exit code {exit_code}; error lines in its log: {len(errors)}")
     for line in errors[:5]:
         print("  " + line)

@@ -31,7 +31,7 @@ from .errors import CliError
 from .listing import Listing, load_listing
 from .livemarket import make_clock, market_config, running_market
 from .markethistory import generate_history, listed_instruments, seed_market_data
-from .storedhistory import RECENT_PER_USER, StoredHistory
+from .storedhistory import RECENT_PER_USER, RECENT_TOTAL, StoredHistory
 from .storedmarket import StoredMarket
 from .tls import TlsFiles, local_ca, server_context
 
@@ -65,7 +65,7 @@ async def _serve(args: argparse.Namespace) -> int:
     token = _prepare_data_dir(Path(args.data_dir))
     access_sink = _access_sink(getattr(args, "access_log", None))
     listing = load_listing(args.instruments)
-    market_data, history = MarketData(), History(cap_per_user=RECENT_PER_USER)
+    market_data, history = MarketData(), History(cap_per_user=RECENT_PER_USER, total_cap=RECENT_TOTAL)
     durable = open_durable(args, [market_data, history], _history_preparer(args, listing, market_data))
     engine = durable.engine
     clock = make_clock(args.clock, engine.last_ts)

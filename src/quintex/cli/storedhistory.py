@@ -1,10 +1,13 @@
 """Private history served from the store: each page is one indexed query on the history tables,
-merged with the in-memory `History`, which holds only each user's most recent records
-(`RECENT_PER_USER`).
+merged with the in-memory `History`, which holds only the most recent records: at most
+`RECENT_PER_USER` orders, fills and bills per user and `RECENT_TOTAL` of each across all users, so
+its memory stays bounded however long the server runs and however many users trade.
 
 The memory part covers what the journal writer has not committed yet (with `--durability none` a
 command is acknowledged before its write), so a client sees its own orders, fills and bills at
-once; the store covers everything older, up to the 3-month windows. Both answer the same filters, so
+once; the store covers everything older, up to the 3-month windows. (With `--durability none` and a
+writer more than `RECENT_TOTAL` records behind, a record can leave memory before it is in the store;
+it shows again once written.) Both answer the same filters, so
 the newest `limit` of their union is the newest `limit` of their two pages merged.
 """
 from __future__ import annotations
@@ -25,6 +28,8 @@ R = TypeVar("R")
 
 RECENT_PER_USER = 5_000
 """Orders, fills and bills per user kept in memory (the store keeps all of them)."""
+RECENT_TOTAL = 10_000
+"""Orders, fills and bills (each) kept in memory across all users: ~1 KB each, so ~30 MB at most."""
 
 
 class StoredHistory:

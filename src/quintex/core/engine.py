@@ -303,6 +303,10 @@ class Engine:
     def positions(self, uid: int) -> list[PositionView]:
         return [p.view() for p in self._s.positions.of_user(uid)]
 
+    def positions_open(self) -> int:
+        """How many positions of all users hold contracts (`pos` not 0)."""
+        return sum(1 for p in self._s.positions.open.values() if p.pos)
+
     def position_risks(self, uid: int) -> list[PositionRisk]:
         """The account's open positions with their mark-price figures (upl, margins, liquidation price)."""
         s = self._s

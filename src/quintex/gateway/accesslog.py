@@ -8,6 +8,8 @@ middleware set `request["fault"]`.
 
 Whether or not a log is written, every answer with a non-zero OKX code is counted per path and code (a
 failed item of a batch by its `sCode`); `GET /admin/status` and `quintex status` show the counts.
+Paths are whatever clients send, so past `MAX_ERROR_KEYS` distinct (path, code) pairs a new pair is
+counted under `OTHER_PATHS` with its code: the counts stay bounded however many paths are tried.
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ V5_PREFIX = "/api/v5/"
 UID_KEY = web.RequestKey("uid", int)
 """The authenticated uid of a signed REST request, set by `auth.private`."""
 ITEM_FAILURE_CODES = ("1", "2")
+MAX_ERROR_KEYS = 1_000
+OTHER_PATHS = "(other paths)"
 """Top-level codes of a request whose items failed (all or some); their `sCode`s are what is counted."""
 
 
@@ -37,9 +41,13 @@ class AccessLog:
         self._wall = wall
 
     def count(self, path: str, codes: list[str]) -> None:
+        errors = self.errors
         for code in codes:
             if code != "0":
-                self.errors[(path, code)] += 1
+                key = (path, code)
+                if key not in errors and len(errors) >= MAX_ERROR_KEYS:
+                    key = (OTHER_PATHS, code)
+                errors[key] += 1
 
     def error_counts(self) -> list[dict[str, Any]]:
         """The counts, most frequent first: `{"path", "code", "count"}`."""

@@ -3,7 +3,7 @@
 Each app has its own `CollectorRegistry` (several apps in one test process do not collide). On the
 request path the metrics middleware only increments cached counter children and observes one
 histogram; everything else — WebSocket connections and subscriptions, the sequencer's batches and
-queue, the journal, resting orders, the simulator — is read when Prometheus scrapes, the exchange's
+queue, the journal, resting orders and open positions, the simulator — is read when Prometheus scrapes, the exchange's
 state through `runtime.query` (the durable state, like every other gateway read).
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -19,6 +20,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
 
+from quintex.core.enums import InstState, InstType
 from quintex.runtime.query import State
 from quintex.runtime.sequencer import Runtime
 from quintex.runtime.stats import Distribution
@@ -34,6 +36,7 @@ HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 WS_PREFIX = "/ws/"
 FULL_DEPTH = 1_000_000
+DERIVATIVES = (InstType.SWAP, InstType.FUTURES)
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _CODE = re.compile(rb'\{"code":"(\d{1,6})"')
 MAX_CODE_SCAN = 64
@@ -57,7 +60,7 @@ class Metrics:
                                  "Time from the request to its answer, by route", ("route",),
                                  buckets=LATENCY_BUCKETS, registry=self.registry)
         self._children: dict[tuple[str, ...], Any] = {}
-        self._scraped: dict[str, float] = {}
+        self._scraped = _StateFigures()
         self.registry.register(_Scraped(self))
 
     def observe(self, route: str, method: str, status: str, code: str | None, seconds: float) -> None:
@@ -81,16 +84,30 @@ class Metrics:
         try:
             self._scraped = await self.runtime.query(_state_gauges)
         except Exception:  # noqa: BLE001 - a halted runtime still has metrics worth scraping
-            self._scraped = {}
+            self._scraped = _StateFigures()
         return generate_latest(self.registry)
 
 
-def _state_gauges(state: State) -> dict[str, float]:
+@dataclass(frozen=True, slots=True)
+class _StateFigures:
+    """What a scrape reads of the exchange's state (all zero while the runtime cannot answer)."""
+
+    orders_resting: int = 0
+    positions_open: int = 0
+    seq: int = 0
+    open_interest: tuple[tuple[str, float], ...] = ()
+    """(instId, contracts held long) of each live swap and future."""
+
+
+def _state_gauges(state: State) -> _StateFigures:
     resting = 0
     for inst_id in state.instruments:
         bids, asks = state.book(inst_id, FULL_DEPTH)
         resting += sum(level.count for level in bids) + sum(level.count for level in asks)
-    return {"orders_resting": resting, "seq": state.seq}
+    contracts = [inst_id for inst_id, inst in state.instruments.items()
+                 if inst.inst_type in DERIVATIVES and inst.state is InstState.LIVE]
+    oi = tuple((row.inst_id, float(row.oi)) for row in state.open_interest(contracts))
+    return _StateFigures(resting, state.positions_open(), state.seq, oi)
 
 
 def _histogram(name: str, doc: str, dist: Distribution) -> HistogramMetricFamily:
@@ -129,11 +146,16 @@ class _Scraped(Collector):
                                 value=1.0 if runtime.accepting else 0.0)
         scraped = m._scraped
         yield GaugeMetricFamily("quintex_orders_resting", "Orders resting in the books (durable state)",
-                                value=scraped.get("orders_resting", 0))
-        yield GaugeMetricFamily("quintex_positions_open", "Open positions (spot only: always 0 for now)",
-                                value=0)
+                                value=scraped.orders_resting)
+        yield GaugeMetricFamily("quintex_positions_open", "Positions holding contracts (durable state)",
+                                value=scraped.positions_open)
+        oi = GaugeMetricFamily("quintex_open_interest_contracts",
+                               "Contracts held open (long side) of each live swap and future", labels=("inst_id",))
+        for inst_id, contracts in scraped.open_interest:
+            oi.add_metric((inst_id,), contracts)
+        yield oi
         yield GaugeMetricFamily("quintex_durable_seq", "Commands applied and durable (the state's seq)",
-                                value=scraped.get("seq", 0))
+                                value=scraped.seq)
         steps = getattr(m.operator, "steps", None)
         if isinstance(steps, int):
             yield CounterMetricFamily("quintex_sim_steps", "Simulated market steps", value=steps)

@@ -4,8 +4,9 @@ transfers, withdrawals, closed positions.
 Pure read models: they import only `quintex.core` and the stdlib, read no clock and do no I/O;
 queries take `now_ms` where the answer depends on time. Records are dropped once older than their
 window (3 months; funding bills 1 month), judged by the newest event time seen, and each kind is
-capped per user (see the `CAP_PER_USER` of each module; `cap_per_user` lowers the caps of orders,
-fills and bills when the store keeps the full history and this is only its recent part).
+capped per user (see the `CAP_PER_USER` of each module). When the store keeps the full history and
+this is only its recent part, `cap_per_user` lowers the caps of orders, fills and bills and
+`total_cap` bounds each of the three across all users (the oldest arrivals go first).
 """
 from __future__ import annotations
 
@@ -39,9 +40,11 @@ __all__ = ["History"]
 
 
 class History:
-    def __init__(self, cap_per_user: int | None = None) -> None:
+    def __init__(self, cap_per_user: int | None = None, total_cap: int | None = None) -> None:
         self._inst_types: dict[str, InstType] = {}
-        caps = {} if cap_per_user is None else {"cap": cap_per_user}
+        caps: dict[str, int] = {} if cap_per_user is None else {"cap": cap_per_user}
+        if total_cap is not None:
+            caps["total_cap"] = total_cap
         self._orders = OrderHistory(self._inst_types, **caps)
         self._fills = FillHistory(self._inst_types, **caps)
         self._bills = BillHistory(self._inst_types, **caps)

@@ -23,10 +23,11 @@ ASSET_CAP_PER_USER = 10_000
 
 
 class BillHistory:
-    def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER) -> None:
+    def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER,
+                 total_cap: int | None = None) -> None:
         self._inst_types = inst_types
         self._bills: RecordStore[Bill] = RecordStore(
-            key=lambda b: b.bill_id, ts=lambda b: b.ts, keep_ms=ARCHIVE_MS, cap=cap,
+            key=lambda b: b.bill_id, ts=lambda b: b.ts, keep_ms=ARCHIVE_MS, cap=cap, total_cap=total_cap,
         )
         self._asset_bills: RecordStore[AssetBill] = RecordStore(
             key=lambda b: b.bill_id, ts=lambda b: b.ts, keep_ms=ASSET_KEEP_MS, cap=ASSET_CAP_PER_USER,

@@ -17,10 +17,11 @@ CAP_PER_USER = 50_000
 
 
 class FillHistory:
-    def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER) -> None:
+    def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER,
+                 total_cap: int | None = None) -> None:
         self._inst_types = inst_types
         self._fills: RecordStore[Fill] = RecordStore(
-            key=lambda f: f.bill_id, ts=lambda f: f.ts, keep_ms=ARCHIVE_MS, cap=cap,
+            key=lambda f: f.bill_id, ts=lambda f: f.ts, keep_ms=ARCHIVE_MS, cap=cap, total_cap=total_cap,
         )
 
     def add(self, fill: Fill) -> None:

@@ -21,10 +21,11 @@ TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
 
 class OrderHistory:
-    def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER) -> None:
+    def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER,
+                 total_cap: int | None = None) -> None:
         self._inst_types = inst_types
         self._orders: RecordStore[OrderView] = RecordStore(
-            key=lambda o: o.ord_id, ts=lambda o: o.u_time, keep_ms=ARCHIVE_MS, cap=cap,
+            key=lambda o: o.ord_id, ts=lambda o: o.u_time, keep_ms=ARCHIVE_MS, cap=cap, total_cap=total_cap,
             alias=lambda o: o.cl_ord_id,
         )
 

@@ -4,11 +4,15 @@ Records arrive roughly in id order (orders finish out of order, so ids are kept 
 records older than `keep_ms` are dropped at the next `prune` (pruning runs at most once per
 `PRUNE_EVERY_MS` of event time, so a record may outlive `keep_ms` by that much; queries filter by
 time exactly). Past `cap` records the user's oldest arrivals are dropped, `cap // 8` at a time.
+With a `total_cap`, past that many arrivals across all users the oldest arrivals of any user are
+dropped, `total_cap // 8` at a time: the bound of a store that is only the recent part of a history
+kept elsewhere, whatever the number of users.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Generic, TypeVar
 
@@ -32,12 +36,14 @@ class _UserRecords(Generic[R]):
 class RecordStore(Generic[R]):
     def __init__(
         self, key: Callable[[R], int], ts: Callable[[R], int], keep_ms: int, cap: int,
-        alias: Callable[[R], str] | None = None,
+        alias: Callable[[R], str] | None = None, total_cap: int | None = None,
     ) -> None:
         self._key, self._ts, self._alias = key, ts, alias
-        self._keep_ms, self._cap = keep_ms, cap
+        self._keep_ms, self._cap, self._total_cap = keep_ms, cap, total_cap
         self._users: dict[int, _UserRecords[R]] = {}
         self._pruned_at: int | None = None
+        self._arrivals: deque[tuple[int, int]] = deque()
+        """(uid, id) of each new record, oldest first, with a `total_cap` (ids dropped since stay until popped)."""
 
     def add(self, uid: int, record: R) -> None:
         user = self._users.get(uid)
@@ -48,12 +54,16 @@ class RecordStore(Generic[R]):
             del user.by_id[rec_id]
         else:
             insort(user.ids, rec_id)
+            if self._total_cap is not None:
+                self._arrivals.append((uid, rec_id))
         user.by_id[rec_id] = record
         alias = self._alias(record) if self._alias is not None else ""
         if alias and user.aliases.get(alias, rec_id) <= rec_id:
             user.aliases[alias] = rec_id
         if len(user.by_id) > self._cap + self._cap // 8:
             self._drop_oldest(user, len(user.by_id) - self._cap)
+        if self._total_cap is not None and len(self._arrivals) > self._total_cap + self._total_cap // 8:
+            self._drop_arrivals(len(self._arrivals) - self._total_cap)
 
     def get(self, uid: int, rec_id: int) -> R | None:
         user = self._users.get(uid)
@@ -94,11 +104,29 @@ class RecordStore(Generic[R]):
             if not user.by_id:
                 del self._users[uid]
 
+    def _drop_arrivals(self, count: int) -> None:
+        """Drop the records of the oldest `count` arrivals across users (those still held)."""
+        dropped: dict[int, list[int]] = {}
+        for _ in range(count):
+            uid, rec_id = self._arrivals.popleft()
+            dropped.setdefault(uid, []).append(rec_id)
+        for uid, rec_ids in dropped.items():
+            user = self._users.get(uid)
+            if user is None:
+                continue
+            self._drop(user, rec_ids)
+            if not user.by_id:
+                del self._users[uid]
+
     def _drop_oldest(self, user: _UserRecords[R], count: int) -> None:
-        if count <= 0:
-            return
-        for rec_id in list(islice(user.by_id, count)):
-            record = user.by_id.pop(rec_id)
+        if count > 0:
+            self._drop(user, list(islice(user.by_id, count)))
+
+    def _drop(self, user: _UserRecords[R], rec_ids: Iterable[int]) -> None:
+        for rec_id in rec_ids:
+            record = user.by_id.pop(rec_id, None)
+            if record is None:
+                continue
             alias = self._alias(record) if self._alias is not None else ""
             if alias and user.aliases.get(alias) == rec_id:
                 del user.aliases[alias]

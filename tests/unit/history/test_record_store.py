@@ -32,3 +32,29 @@ def test_re_adding_a_record_replaces_it():
     s.add(1, (1, 0, "x"))
     s.add(1, (1, 5, "x"))
     assert list(s.newest_first(1)) == [(1, 5, "x")]
+
+
+def test_total_cap_drops_the_oldest_arrivals_of_any_user():
+    s = RecordStore(key=lambda r: r[0], ts=lambda r: r[1], keep_ms=100, cap=1_000, alias=lambda r: r[2],
+                    total_cap=16)
+    for i in range(1, 19):
+        s.add(1 + i % 3, (i, i, f"c{i}"))
+    held = {uid: [r[0] for r in s.newest_first(uid)] for uid in (1, 2, 3)}
+    assert sorted(r for ids in held.values() for r in ids) == list(range(1, 19))
+    s.add(1, (19, 19, "c19"))
+    held = {uid: [r[0] for r in s.newest_first(uid)] for uid in (1, 2, 3)}
+    assert held == {1: [19, 18, 15, 12, 9, 6], 2: [16, 13, 10, 7, 4], 3: [17, 14, 11, 8, 5]}
+    assert s.get(2, 1) is None and s.by_alias(2, "c1") is None
+    assert s.by_alias(2, "c4") == (4, 4, "c4")
+
+
+def test_total_cap_forgets_users_left_without_records_and_counts_each_record_once():
+    s = RecordStore(key=lambda r: r[0], ts=lambda r: r[1], keep_ms=100, cap=1_000, total_cap=8)
+    s.add(7, (1, 0, ""))
+    for i in range(2, 10):
+        s.add(8, (i, i, ""))
+        s.add(8, (i, i + 1, ""))
+    assert list(s.newest_first(7)) == [(1, 0, "")]
+    s.add(8, (10, 10, ""))
+    assert list(s.newest_first(7)) == []
+    assert [r[0] for r in s.newest_first(8)] == list(range(10, 2, -1))

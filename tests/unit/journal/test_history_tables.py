@@ -58,20 +58,22 @@ def write(store: Store, events: list[Event], per_row: int = 50) -> None:
         store.append([], [], [HistoryRow(seq, T0, encode_events(chunk), index_rows(seq, chunk))])
 
 
-def fed(events: list[Event], cap: int | None = None) -> History:
-    history = History(cap_per_user=cap)
+def fed(events: list[Event], cap: int | None = None, total_cap: int | None = None) -> History:
+    history = History(cap_per_user=cap, total_cap=total_cap)
     history.apply(LISTING)
     history.apply(events)
     return history
 
 
-@pytest.fixture(params=[0, 8], ids=["store-only", "with-recent"])
+@pytest.fixture(params=[(0, None), (8, None), (50, 12)], ids=["store-only", "with-recent", "with-recent-total"])
 def paged(request: pytest.FixtureRequest, open_test_store: Opener) -> Iterator[tuple[History, StoredHistory]]:
-    """(all of history in memory, history paged from the store with only `cap` recent records in memory)."""
+    """(all of history in memory, history paged from the store with only `cap` recent records per user
+    in memory, and at most `total_cap` across users)."""
     events = seeded_events(400)
     store = open_test_store()
     write(store, events)
-    recent = fed(events, request.param) if request.param else fed([])
+    cap, total_cap = request.param
+    recent = fed(events, cap, total_cap) if cap else fed([])
     reader = store.history_reader()
     try:
         yield fed(events), StoredHistory(recent, reader, lambda: NOW)
