@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .algo.attached import amend_attached
+from .algo.attached import amend_attached, on_tick
 from .algo.checks import check_attached
 from .commands import AmendOrder, CancelOrder, PlaceOrder
 from .enums import CancelSource, Category, InstState, InstType, OrdState, OrdType, Side, StpMode, TgtCcy
@@ -153,7 +153,7 @@ class Trading:
         """Give the order these TP/SL (each new one its `attachAlgoId`), to arm when it ends."""
         s = self.s
         order.attach = tuple(a if a.attach_algo_id else a._replace(attach_algo_id=s.ids.next_algo_id())
-                             for a in attach)
+                             for a in on_tick(order.inst, attach))
         if order.attach:
             s.algos.attached.add(order.ord_id)
         else:

@@ -7,6 +7,7 @@ from ..instruments import Instrument
 from ..num import ZERO
 from ..records import AttachedAlgo, AttachedAmend
 from ..rejects import Reject
+from .build import quantized
 from .checks import check_attached
 
 _LEGS = (("tp", Reject.ALGO_TP_TRIGGER_PX_INVALID), ("sl", Reject.ALGO_SL_TRIGGER_PX_INVALID))
@@ -32,6 +33,13 @@ def amend_attached(inst: Instrument, current: tuple[AttachedAlgo, ...],
     kept = tuple(a for a in result if a.tp_trigger_px is not None or a.sl_trigger_px is not None)
     reject = check_attached(inst, kept)
     return (reject, current) if reject is not None else (None, kept)
+
+
+def on_tick(inst: Instrument, attach: tuple[AttachedAlgo, ...]) -> tuple[AttachedAlgo, ...]:
+    """Prices at the tick's scale (checked to be multiples of it), as the algo orders they become show them."""
+    return tuple(a._replace(tp_trigger_px=quantized(a.tp_trigger_px, inst), tp_ord_px=quantized(a.tp_ord_px, inst),
+                            sl_trigger_px=quantized(a.sl_trigger_px, inst), sl_ord_px=quantized(a.sl_ord_px, inst))
+                 for a in attach)
 
 
 def _find(attached: list[AttachedAlgo], item: AttachedAmend) -> int | None:
