@@ -79,3 +79,10 @@ def test_python_okx_amend_order_deletes_a_leg_and_a_bad_attach_algo_id_changes_n
     (left,) = pending["attachAlgoOrds"]
     assert (left["attachAlgoClOrdId"], left["tpTriggerPx"], left["tpOrdPx"], left["slTriggerPx"], left["slOrdPx"]) == (
         "tpsl1", "", "", "28500.0", "27900.0")
+
+    batch = api.amend_multiple_orders([{"instId": "BTC-USDT", "ordId": ord_id, "attachAlgoOrds": [
+        {"attachAlgoClOrdId": "tpsl1", "newTpTriggerPx": "34000", "newTpOrdPx": "33900"}]}])
+    assert (batch["code"], batch["data"][0]["sCode"]) == ("0", "0"), batch
+    (back,) = api.get_order(instId="BTC-USDT", ordId=ord_id)["data"][0]["attachAlgoOrds"]
+    assert (back["tpTriggerPx"], back["tpTriggerPxType"], back["tpOrdPx"], back["slTriggerPx"]) == (
+        "34000.0", "last", "33900.0", "28500.0")

@@ -152,3 +152,18 @@ def test_replay_and_snapshot_restore_keep_the_amended_tp_sl() -> None:
     resumed = Engine.restore(halfway.snapshot())
     resumed.apply(session[3], 10_003)  # type: ignore[arg-type]
     assert resumed.state_hash() == straight.state_hash()
+
+
+def test_a_snapshot_that_kept_attached_tp_sl_in_the_algo_book_restores_them_onto_their_order() -> None:
+    x, alice, order = _resting((AttachedAlgo("a1", sl_trigger_px=D(55000)),))
+    seller = x.user("seller", USDT="1000000")
+    old = x.engine.snapshot()
+    (row,) = [o for o in old["orders"] if o["ord_id"] == order.ord_id]
+    old["algos"]["attached"] = [{"ord_id": order.ord_id, "attach": row.pop("attach")}]
+    restored = Engine.restore(old)
+    view = restored.live_order(alice, order.ord_id)
+    assert view is not None and view.attach == order.attach
+    events = restored.apply(PlaceOrder(seller, SWAP, TdMode.CROSS, Side.SELL, OrdType.LIMIT, D(2), D(59000)), x.ts)
+    (armed,) = _armed(events)
+    assert (armed.sl_trigger_px, armed.sz, armed.algo_cl_ord_id) == (D(55000), D(2), "a1")
+    restored.check_invariants()
