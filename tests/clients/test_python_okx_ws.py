@@ -222,3 +222,56 @@ def test_login_failures_answer_okx_codes_to_python_okx(tls_server: Server) -> No
         await ws.stop()
 
     asyncio.run(scenario())
+
+
+def algo_pushes(message: dict[str, Any]) -> bool:
+    return message.get("arg", {}).get("channel") == "orders-algo" and "data" in message
+
+
+def test_orders_algo_on_business_pushes_an_attached_stop_amended_over_ws_as_it_arms_and_fires(
+        tls_server: Server) -> None:
+    """python-okx places an order with a stop attached and moves the stop (`amend-order` with `attachAlgoOrds`)
+    over /private; on /business `orders-algo` pushes the stop when the order's fill arms it, and when a trade
+    at its trigger price fires it."""
+    bot = tls_server.user(next(names), USDT="1000000")
+    maker = tls_server.user(next(names), USDT="1000000", BTC="100")
+    taker = tls_server.user(next(names), BTC="100")
+
+    async def scenario() -> None:
+        inbox, b_inbox, m_inbox, t_inbox = Inbox(), Inbox(), Inbox(), Inbox()
+        business = WsPrivateAsync(apiKey=bot.api_key, passphrase=bot.passphrase, secretKey=bot.secret_key,
+                                  url=f"{tls_server.wss}/business")  # type: ignore[attr-defined]
+        await business.start()
+        await business.subscribe([{"channel": "orders-algo", "instType": "ANY"}], inbox)  # logs in, sleeps 5 s
+        assert [(await inbox.next())["event"] for _ in range(2)] == ["login", "subscribe"]
+        b = await private(tls_server, bot, b_inbox)
+        m = await private(tls_server, maker, m_inbox)
+        t = await private(tls_server, taker, t_inbox)
+        for box in (b_inbox, m_inbox, t_inbox):
+            assert (await box.next())["event"] == "login"
+        await b.place_order([{"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit",
+                              "px": "30000", "sz": "0.5", "attachAlgoOrds": [
+                                  {"attachAlgoClOrdId": "stop1", "slTriggerPx": "29000"}]}], id="b1")
+        ord_id = (await b_inbox.next(reply("b1")))["data"][0]["ordId"]
+        await b.amend_order([{"instId": "BTC-USDT", "ordId": ord_id, "reqId": "r1", "attachAlgoOrds": [
+            {"attachAlgoClOrdId": "stop1", "newSlTriggerPx": "29500"}]}], id="b2")
+        assert (await b_inbox.next(reply("b2")))["data"][0]["sCode"] == "0"
+        await m.place_order([{"instId": "BTC-USDT", "tdMode": "cash", "side": "sell", "ordType": "limit",
+                              "px": "30000", "sz": "0.5"}], id="m1")  # fills the bot's buy
+        armed = (await inbox.next(algo_pushes))["data"][0]
+        assert (armed["state"], armed["ordType"], armed["side"], armed["algoClOrdId"], armed["slTriggerPx"],
+                armed["slOrdPx"]) == ("live", "conditional", "sell", "stop1", "29500.0", "-1")
+        await m.batch_orders([{"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit",
+                               "px": "28000", "sz": "1"},
+                              {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit",
+                               "px": "29500", "sz": "0.001"}], id="m2")
+        assert (await m_inbox.next(reply("m2")))["code"] == "0"
+        await t.place_order([{"instId": "BTC-USDT", "tdMode": "cash", "side": "sell", "ordType": "ioc",
+                              "px": "29500", "sz": "0.001"}], id="t1")  # a trade at the stop's price
+        fired = (await inbox.next(algo_pushes))["data"][0]
+        assert (fired["algoId"], fired["state"], fired["actualSide"]) == (armed["algoId"], "effective", "sl")
+        assert fired["ordId"]
+        for ws in (business, b, m, t):
+            await ws.stop()
+
+    asyncio.run(scenario())

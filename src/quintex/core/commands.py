@@ -26,7 +26,7 @@ from .enums import (
     WithdrawDest,
 )
 from .instruments import Currency, FuturesSeries, Instrument
-from .records import AttachedAlgo, IndexPrice
+from .records import AttachedAlgo, AttachedAmend, IndexPrice
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +284,8 @@ class AmendOrder:
     new_px: Decimal | None = None
     req_id: str = ""
     cxl_on_fail: bool = False
+    attach: tuple[AttachedAmend, ...] = ()
+    """`attachAlgoOrds`: changes to the TP/SL attached to the order (see `core.algo.attached`)."""
 
 
 @dataclass(frozen=True, slots=True)

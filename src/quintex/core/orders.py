@@ -7,7 +7,7 @@ from decimal import Decimal
 from .enums import CancelSource, Category, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
 from .instruments import Instrument
 from .num import ZERO
-from .records import Fill, OrderView
+from .records import AttachedAlgo, Fill, OrderView
 from .rejects import InvariantViolation
 
 LEGAL_TRANSITIONS: frozenset[tuple[OrdState, OrdState]] = frozenset({
@@ -62,6 +62,9 @@ class Order:
     algo_id: int = 0
     """The algo order that placed it (0: none)."""
     algo_cl_ord_id: str = ""
+    attach: tuple[AttachedAlgo, ...] = ()
+    """TP/SL attached to it (`attachAlgoOrds`): armed as algo orders when it ends filled, or canceled after a
+    fill (`core.algo`)."""
 
     @property
     def in_quote(self) -> bool:
@@ -79,10 +82,10 @@ class Order:
         self.state = state
 
     def view(self) -> OrderView:
-        return tuple.__new__(OrderView, (  # see records.py: all 32 fields in order
+        return tuple.__new__(OrderView, (  # see records.py: all 33 fields in order
             self.ord_id, self.cl_ord_id, self.tag, self.uid, self.inst.inst_id, self.side, self.ord_type,
             self.td_mode, self.tgt_ccy, self.stp_mode, self.px, self.sz, self.state, self.acc_fill_sz,
             self.fill_notional, self.fee, self.fee_ccy, ZERO, "", self.cancel_source, self.c_time,
             self.u_time, self.last_fill, self.req_id, self.amend_result, self.pos_side, self.reduce_only,
-            self.lever, self.pnl, self.category, self.algo_id, self.algo_cl_ord_id,
+            self.lever, self.pnl, self.category, self.algo_id, self.algo_cl_ord_id, self.attach,
         ))

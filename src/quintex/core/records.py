@@ -40,6 +40,37 @@ from .num import ZERO
 from .rejects import Reject
 
 
+class AttachedAlgo(NamedTuple):
+    """A TP/SL attached to an order (`attachAlgoOrds`): it becomes a `conditional` algo order for the filled size
+    when the order is filled, or canceled after a partial fill. Order prices of None are market orders."""
+
+    attach_algo_cl_ord_id: str = ""
+    tp_trigger_px: Decimal | None = None
+    tp_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    tp_ord_px: Decimal | None = None
+    sl_trigger_px: Decimal | None = None
+    sl_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    sl_ord_px: Decimal | None = None
+    attach_algo_id: int = 0
+    """The exchange's id of it (`attachAlgoId`), given when its order is accepted or the amendment that adds it
+    is; the algo order it becomes gets an `algoId` of its own, as on OKX."""
+
+
+class AttachedAmend(NamedTuple):
+    """One item of `attachAlgoOrds` on `amend-order`: the TP/SL by `attach_algo_id`, else `attach_algo_cl_ord_id`
+    (neither: the order's only one, or a new one when it has none). Prices None are unchanged; a trigger or
+    order price of 0 deletes its leg, an order price of -1 makes it a market order."""
+
+    attach_algo_id: int | None = None
+    attach_algo_cl_ord_id: str = ""
+    new_tp_trigger_px: Decimal | None = None
+    new_tp_trigger_px_type: TriggerPxType | None = None
+    new_tp_ord_px: Decimal | None = None
+    new_sl_trigger_px: Decimal | None = None
+    new_sl_trigger_px_type: TriggerPxType | None = None
+    new_sl_ord_px: Decimal | None = None
+
+
 class OrderView(NamedTuple):
     ord_id: int
     cl_ord_id: str
@@ -76,6 +107,8 @@ class OrderView(NamedTuple):
     algo_id: int = 0
     """The algo order that placed it (0: none)."""
     algo_cl_ord_id: str = ""
+    attach: tuple[AttachedAlgo, ...] = ()
+    """The TP/SL attached to it (`attachAlgoOrds`), as placed or last amended."""
 
 
 class AlgoView(NamedTuple):
@@ -130,19 +163,6 @@ class AlgoView(NamedTuple):
     """Iceberg and TWAP: every slice placed, oldest first (`ord_id` is the latest)."""
     acc_fill_sz: Decimal | None = None
     """Iceberg and TWAP: what the slices have filled so far."""
-
-
-class AttachedAlgo(NamedTuple):
-    """A TP/SL attached to an order (`attachAlgoOrds`): it becomes a `conditional` algo order for the filled size
-    when the order is filled, or canceled after a partial fill. Order prices of None are market orders."""
-
-    attach_algo_cl_ord_id: str = ""
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: TriggerPxType = TriggerPxType.LAST
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: TriggerPxType = TriggerPxType.LAST
-    sl_ord_px: Decimal | None = None
 
 
 class Fill(NamedTuple):

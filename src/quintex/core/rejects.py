@@ -95,6 +95,7 @@ class Reject(Enum):
     ALGO_TP_TRIGGER_PX_INVALID = "algo_tp_trigger_px_invalid"
     ALGO_SL_TRIGGER_PX_INVALID = "algo_sl_trigger_px_invalid"
     ALGO_ORD_PX_INVALID = "algo_ord_px_invalid"
+    ATTACH_ALGO_NOT_FOUND = "attach_algo_not_found"
     ALGO_CLOSE_FRACTION_INVALID = "algo_close_fraction_invalid"
     ALGO_PENDING_LIMIT = "algo_pending_limit"
     ALGO_TP_SL_LIMIT = "algo_tp_sl_limit"

@@ -37,7 +37,7 @@ from .instruments import Currency, FuturesSeries, Instrument
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, Fill, FundingSettlement, InterestAccrual, User
+from .records import ApiKey, AttachedAlgo, Fill, FundingSettlement, InterestAccrual, User
 from .spotmargin.position import MarginPosition
 from .state import State
 
@@ -132,7 +132,7 @@ def load(data: dict[str, Any]) -> State:
                  PosSide(row["pos_side"])): Decimal(row["lever"]) for row in data.get("levers", [])}
     _load_funding(s, data)
     _load_lending(s, data)
-    algo_plain.load(s.algos, data.get("algos", {}), s.instruments)
+    algo_plain.load(s.algos, data.get("algos", {}), s.instruments, s.live)
     return s
 
 
@@ -219,6 +219,7 @@ ORDER_FIELD_TYPES: dict[str, Any] = {
     "fee": Decimal, "cancel_source": CancelSource | None, "last_fill": Fill | None, "frozen": Decimal,
     "frozen_ccy": str, "req_id": str, "amend_result": str, "pos_side": PosSide | None, "reduce_only": bool,
     "lever": Decimal | None, "pnl": Decimal, "category": Category, "algo_id": int, "algo_cl_ord_id": str,
+    "attach": tuple[AttachedAlgo, ...],
 }
 """How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
 `Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""

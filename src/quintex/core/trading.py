@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .algo.attached import amend_attached, on_tick
 from .algo.checks import check_attached
 from .commands import AmendOrder, CancelOrder, PlaceOrder
 from .enums import CancelSource, Category, InstState, InstType, OrdState, OrdType, Side, StpMode, TgtCcy
@@ -23,6 +24,7 @@ from .instruments import Instrument
 from .num import MONEY, ZERO, is_multiple, mul
 from .orders import Order
 from .products import product_for
+from .records import AttachedAlgo
 from .rejects import Reject
 from .state import State
 
@@ -112,7 +114,7 @@ class Trading:
         return Order(ord_id=0, uid=cmd.uid, inst=inst, side=cmd.side, ord_type=cmd.ord_type, td_mode=cmd.td_mode,
                      px=px, sz=sz, cl_ord_id=cmd.cl_ord_id, tag=cmd.tag, tgt_ccy=tgt, stp_mode=cmd.stp_mode,
                      c_time=self.s.ts, u_time=self.s.ts, fee_ccy="", algo_id=cmd.algo_id,
-                     algo_cl_ord_id=cmd.algo_cl_ord_id)
+                     algo_cl_ord_id=cmd.algo_cl_ord_id, attach=cmd.attach)
 
     def _check_size(self, order: Order) -> Reject | None:
         inst = order.inst
@@ -143,7 +145,19 @@ class Trading:
         key = (order.uid, order.inst.inst_id)
         s.pending_per_inst[key] = s.pending_per_inst.get(key, 0) + 1
         s.pending_per_user[order.uid] = s.pending_per_user.get(order.uid, 0) + 1
+        if order.attach:
+            self._keep_attached(order, order.attach)
         return [OrderAccepted(order.view())]
+
+    def _keep_attached(self, order: Order, attach: tuple[AttachedAlgo, ...]) -> None:
+        """Give the order these TP/SL (each new one its `attachAlgoId`), to arm when it ends."""
+        s = self.s
+        order.attach = tuple(a if a.attach_algo_id else a._replace(attach_algo_id=s.ids.next_algo_id())
+                             for a in on_tick(order.inst, attach))
+        if order.attach:
+            s.algos.attached.add(order.ord_id)
+        else:
+            s.algos.attached.discard(order.ord_id)
 
     # -- cancel ------------------------------------------------------------------------------------
 
@@ -178,25 +192,34 @@ class Trading:
             missing = self._why_missing(cmd.uid, cmd.ord_id, Reject.AMEND_NOT_FOUND,
                                         Reject.AMEND_ALREADY_CANCELED, Reject.AMEND_ALREADY_FILLED)
             return [AmendRejected(missing, cmd.ord_id, cmd.cl_ord_id, cmd.req_id)]
-        reject = self._check_amend(order, cmd)
+        reject, attach = self._check_amend(order, cmd)
         if reject is not None:
             events: list[Event] = [AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id)]
             if cmd.cxl_on_fail:
                 order.amend_result, order.req_id = "1", cmd.req_id
                 events += self.x.cancel(order, CancelSource.USER)
             return events
-        return [AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id), *self._apply_amend(order, cmd)]
+        return [AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id), *self._apply_amend(order, cmd, attach)]
 
-    def _check_amend(self, order: Order, cmd: AmendOrder) -> Reject | None:
-        inst = order.inst
+    def _check_amend(self, order: Order, cmd: AmendOrder) -> tuple[Reject | None, tuple[AttachedAlgo, ...]]:
+        """Why the amendment is refused (None: accepted), with the order's TP/SL as it leaves them."""
         if self.s.users.by_uid[order.uid].frozen:
-            return Reject.ACCOUNT_FROZEN
+            return Reject.ACCOUNT_FROZEN, order.attach
         if order.px is None:
-            return Reject.AMEND_UNSUPPORTED_ORD_TYPE
+            return Reject.AMEND_UNSUPPORTED_ORD_TYPE, order.attach
+        attach = order.attach
+        if cmd.attach:
+            reject, attach = amend_attached(order.inst, order.attach, cmd.attach)
+            if reject is not None:
+                return reject, attach
         new_px = order.px if cmd.new_px is None else cmd.new_px
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz
         if new_px == order.px and new_sz == order.sz:
-            return Reject.AMEND_NOTHING_TO_CHANGE
+            return (Reject.AMEND_NOTHING_TO_CHANGE if attach == order.attach else None), attach
+        return self._check_new_px_sz(order, new_px, new_sz), attach
+
+    def _check_new_px_sz(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Reject | None:
+        inst = order.inst
         if new_px <= ZERO or not is_multiple(new_px, inst.tick_sz):
             return Reject.PX_NOT_TICK_MULTIPLE
         reject = _limit_size_reject(inst, new_px, new_sz)
@@ -214,13 +237,18 @@ class Trading:
             return Reject.AMEND_INSUFFICIENT_BALANCE
         return None
 
-    def _apply_amend(self, order: Order, cmd: AmendOrder) -> list[Event]:
+    def _apply_amend(self, order: Order, cmd: AmendOrder, attach: tuple[AttachedAlgo, ...]) -> list[Event]:
         s, inst = self.s, order.inst
         book = s.books[inst.inst_id]
         side = book.side(order.side)
         new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
         assert new_px is not None and order.px is not None
+        if attach != order.attach:
+            self._keep_attached(order, attach)
+            if new_px == order.px and new_sz == order.sz:
+                order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts
+                return [OrderUpdated(order.view())]
         delta = product_for(inst, order.td_mode).amend_delta(order, new_px, new_sz)
         events: list[Event] = [s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)]
         order.frozen += delta

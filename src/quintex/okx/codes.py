@@ -138,6 +138,7 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ALGO_TP_TRIGGER_PX_INVALID: _Code("51000", "Parameter tpTriggerPx error"),
     Reject.ALGO_SL_TRIGGER_PX_INVALID: _Code("51000", "Parameter slTriggerPx error"),
     Reject.ALGO_ORD_PX_INVALID: _Code("51000", "Parameter orderPx error"),
+    Reject.ATTACH_ALGO_NOT_FOUND: _Code("51000", "Parameter attachAlgoId error"),
     Reject.ALGO_CLOSE_FRACTION_INVALID: _Code("51000", "Parameter closeFraction error"),
     Reject.ALGO_PENDING_LIMIT: _Code(
         "51261", "Each user can hold up to 500 pending stop-orders at the same time."),

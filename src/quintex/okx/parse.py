@@ -39,7 +39,7 @@ from quintex.core.enums import (
     TriggerPxType,
     WithdrawDest,
 )
-from quintex.core.records import AttachedAlgo, User
+from quintex.core.records import AttachedAlgo, AttachedAmend, User
 from quintex.core.rejects import Reject
 
 from .codes import (
@@ -127,12 +127,49 @@ def amend_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> A
     ord_id, cl_ord_id = order_ref(body)
     new_sz = _positive(body, "newSz")
     new_px = _positive(body, "newPx")
-    if new_sz is None and new_px is None:
+    attach = _attach_amends(body)
+    if new_sz is None and new_px is None and not attach:
         raise reject_error(Reject.AMEND_NOTHING_TO_CHANGE)
     return AmendOrder(
         uid=uid, inst_id=inst, ord_id=ord_id, cl_ord_id=cl_ord_id, new_sz=new_sz, new_px=new_px,
-        req_id=_pattern(body, "reqId", _CL_ORD_ID), cxl_on_fail=_bool(body, "cxlOnFail"),
+        req_id=_pattern(body, "reqId", _CL_ORD_ID), cxl_on_fail=_bool(body, "cxlOnFail"), attach=attach,
     )
+
+
+_AMEND_LEGS = ("newTpTriggerPx", "newTpOrdPx", "newSlTriggerPx", "newSlOrdPx", "newTpTriggerPxType",
+               "newSlTriggerPxType")
+
+
+def _attach_amends(body: dict[str, Any]) -> tuple[AttachedAmend, ...]:
+    """`attachAlgoOrds` of an amendment (null, "" and [] are none), and the legacy top-level `newTpTriggerPx`...
+    (what ccxt's `edit_order` sends for `stopLoss`/`takeProfit`): one more item naming no TP/SL."""
+    value = body.get("attachAlgoOrds")
+    items: list[AttachedAmend] = []
+    if value is not None and value != "":
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise param_error("attachAlgoOrds")
+        items = [_attach_amend(item, ids=True) for item in value]
+    if any(body.get(name) not in (None, "") for name in _AMEND_LEGS):
+        items.append(_attach_amend(body, ids=False))
+    return tuple(items)
+
+
+def _attach_amend(item: dict[str, Any], ids: bool) -> AttachedAmend:
+    legs: dict[str, Any] = {}
+    for prefix, leg in (("Tp", "tp"), ("Sl", "sl")):
+        trigger = _number(item, f"new{prefix}TriggerPx")
+        if trigger is not None and trigger < 0:
+            raise param_error(f"new{prefix}TriggerPx")
+        ord_px = _number(item, f"new{prefix}OrdPx")
+        if ord_px is not None and ord_px < 0 and ord_px != -1:
+            raise param_error(f"new{prefix}OrdPx")
+        legs |= {f"new_{leg}_trigger_px": trigger, f"new_{leg}_ord_px": ord_px,
+                 f"new_{leg}_trigger_px_type": _optional_enum(item, f"new{prefix}TriggerPxType", TriggerPxType)}
+    if not ids:
+        return AttachedAmend(**legs)
+    attach_algo_id = _id_field(item, "attachAlgoId")
+    return AttachedAmend(attach_algo_id=attach_algo_id,
+                         attach_algo_cl_ord_id=_pattern(item, "attachAlgoClOrdId", _CL_ORD_ID), **legs)
 
 
 def order_ref(body: dict[str, Any]) -> tuple[int | None, str]:
@@ -318,14 +355,19 @@ def _tgt_ccy(body: dict[str, Any]) -> TgtCcy | None:
 
 
 def _ord_id(body: dict[str, Any]) -> int | None:
-    value = body.get("ordId")
+    return _id_field(body, "ordId")
+
+
+def _id_field(body: dict[str, Any], name: str) -> int | None:
+    """An exchange id (`ordId`, `attachAlgoId`): digits, as a string or a JSON number."""
+    value = body.get(name)
     if value is None or value == "":
         return None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     if isinstance(value, str) and _ORD_ID.fullmatch(value):
         return int(value)
-    raise param_error("ordId")
+    raise param_error(name)
 
 
 _ACCOUNTS = frozenset(a.value for a in Account)

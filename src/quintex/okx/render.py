@@ -17,6 +17,7 @@ from quintex.core.records import (
     AccountSummary,
     ApiKey,
     AssetBill,
+    AttachedAlgo,
     BalanceView,
     Bill,
     BookLevel,
@@ -162,7 +163,7 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "ordType": o.ord_type.value, "side": o.side.value, "posSide": o.pos_side.value if o.pos_side else "net",
         "tdMode": o.td_mode.value,
         "accFillSz": fmt(o.acc_fill_sz), "state": o.state.value, "stpMode": o.stp_mode.value,
-        "attachAlgoOrds": [], "linkedAlgoOrd": {"algoId": ""},
+        "attachAlgoOrds": [_attached(a) for a in o.attach], "linkedAlgoOrd": {"algoId": ""},
         "feeCcy": o.fee_ccy, "fee": fmt_amt(o.fee), "rebateCcy": o.rebate_ccy, "rebate": fmt_amt(o.rebate),
         "category": o.category.value, "reduceOnly": "true" if o.reduce_only else "false", "isTpLimit": "false",
         "cancelSource": cancel_source.value if cancel_source is not None else "",
@@ -171,6 +172,21 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
         "algoId": fmt_id(o.algo_id or None), "algoClOrdId": o.algo_cl_ord_id,
     }
+
+
+def _attached(a: AttachedAlgo) -> dict[str, Any]:
+    """One TP/SL of an order's `attachAlgoOrds`: a leg it lacks is blank, an order price of None is "-1"
+    (market)."""
+    out: dict[str, Any] = {"attachAlgoId": fmt_id(a.attach_algo_id or None), "attachAlgoClOrdId": a.attach_algo_cl_ord_id,
+                           "tpOrdKind": "condition"}
+    for prefix, trigger, px_type, ord_px in (("tp", a.tp_trigger_px, a.tp_trigger_px_type, a.tp_ord_px),
+                                             ("sl", a.sl_trigger_px, a.sl_trigger_px_type, a.sl_ord_px)):
+        leg = trigger is not None
+        out |= {f"{prefix}TriggerPx": fmt(trigger), f"{prefix}TriggerRatio": "",
+                f"{prefix}TriggerPxType": px_type.value if leg else "",
+                f"{prefix}OrdPx": ("-1" if ord_px is None else fmt(ord_px)) if leg else ""}
+    return out | {"sz": "", "amendPxOnTriggerType": "0", "callbackRatio": "", "callbackSpread": "", "activePx": "",
+                  "failCode": "", "failReason": ""}
 
 
 def order(o: OrderView, inst: Instrument) -> dict[str, Any]:

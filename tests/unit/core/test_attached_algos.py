@@ -57,9 +57,10 @@ def test_an_order_canceled_unfilled_arms_nothing_and_forgets_its_tp_sl() -> None
     placed = x.apply(PlaceOrder(alice, SWAP, TdMode.CROSS, Side.BUY, OrdType.LIMIT, D(5), D(59000),
                                 attach=(AttachedAlgo(sl_trigger_px=D(55000)),)))
     order = next(e.order for e in placed if isinstance(e, OrderAccepted))
-    assert x.engine.snapshot()["algos"]["attached"][0]["ord_id"] == order.ord_id
+    (kept,) = [o for o in x.engine.snapshot()["orders"] if o["ord_id"] == order.ord_id]
+    assert (kept["attach"][0]["sl_trigger_px"], kept["attach"][0]["attach_algo_id"]) == ("55000.0", order.attach[0].attach_algo_id)
     assert _armed(x.apply(CancelOrder(alice, SWAP, order.ord_id))) == []
-    assert x.engine.snapshot()["algos"]["attached"] == []
+    assert [o for o in x.engine.snapshot()["orders"] if o["ord_id"] == order.ord_id] == []
     assert x.engine.live_algos(alice) == []
 
 

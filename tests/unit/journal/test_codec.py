@@ -57,7 +57,7 @@ from quintex.core.enums import (
     TriggerPxType,
     WithdrawDest,
 )
-from quintex.core.records import AttachedAlgo, IndexPrice
+from quintex.core.records import AttachedAlgo, AttachedAmend, IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
     CodecError,
@@ -90,6 +90,9 @@ ONE_OF_EACH: list[Command] = [
                TgtCcy.QUOTE_CCY, StpMode.CANCEL_BOTH, True),
     CancelOrder(7, "BTC-USDT", 600000000000000001, ""),
     AmendOrder(7, "BTC-USDT", None, "cl1", D("0.5"), None, "req", True),
+    AmendOrder(7, "BTC-USDT-SWAP", 12, "", None, None, "", False, attach=(
+        AttachedAmend(650000000000000002, "", D("66000.0"), TriggerPxType.MARK, D("-1"), D("0"), None, None),
+        AttachedAmend(None, "a1", None, None, None, D("57000.5"), TriggerPxType.INDEX, D("56990.0")))),
     SetCancelAllAfter(7, 60, "mm"),
     AdvanceTime(),
     UpdateIndexPrices((IndexPrice("BTC-USDT", Decimal("30000.5")), IndexPrice("BTC-USD", Decimal(30001)))),

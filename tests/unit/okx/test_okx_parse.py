@@ -15,8 +15,8 @@ from quintex.core.commands import (
     Transfer,
     Withdraw,
 )
-from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy, WithdrawDest
-from quintex.core.records import User
+from quintex.core.enums import Account, OrdType, Side, StpMode, TdMode, TgtCcy, TriggerPxType, WithdrawDest
+from quintex.core.records import AttachedAmend, User
 from quintex.okx import parse
 from quintex.okx.errors import OkxError
 
@@ -175,8 +175,34 @@ def test_ccxt_amend_with_both_values_and_options() -> None:
     assert (cmd.new_sz, cmd.new_px, cmd.req_id, cmd.cxl_on_fail) == (D("0.01"), D("21000"), "r1", True)
 
 
+def test_python_okx_amend_of_attached_tp_sl_parses_ids_deletions_and_market_prices() -> None:
+    body = json.loads(PYOKX_AMEND) | {"newPx": "", "newTpTriggerPx": "", "newSlTriggerPx": "", "attachAlgoOrds": [
+        {"attachAlgoId": "650000000000000002", "newSlTriggerPx": "56000", "newSlOrdPx": "-1",
+         "newSlTriggerPxType": "mark", "newTpTriggerPx": "0"},
+        {"attachAlgoClOrdId": "a1", "newTpOrdPx": "0"}]}
+    cmd = parse.amend_order(7, body)
+    assert (cmd.new_px, cmd.new_sz) == (None, None)
+    assert cmd.attach == (
+        AttachedAmend(650000000000000002, "", D(0), None, None, D(56000), TriggerPxType.MARK, D(-1)),
+        AttachedAmend(None, "a1", new_tp_ord_px=D(0)))
+
+
+def test_ccxt_edit_order_stop_loss_sends_legacy_fields_that_amend_the_only_tp_sl() -> None:
+    body = {"instId": "BTC-USDT-SWAP", "ordId": "12", "newSlTriggerPx": "55000", "newSlOrdPx": "-1",
+            "newSlTriggerPxType": "last", "stopLoss": {"triggerPrice": 55000, "type": "market"}}
+    assert parse.amend_order(7, body).attach == (
+        AttachedAmend(new_sl_trigger_px=D(55000), new_sl_trigger_px_type=TriggerPxType.LAST, new_sl_ord_px=D(-1)),)
+
+
 @pytest.mark.parametrize(("fields", "code", "msg"), [
     ({}, "51500", "Either order price or amount is required."),
+    ({"attachAlgoOrds": []}, "51500", "Either order price or amount is required."),
+    ({"attachAlgoOrds": {"attachAlgoId": "1"}}, "51000", "Parameter attachAlgoOrds error"),
+    ({"attachAlgoOrds": [{"attachAlgoId": "x1", "newSlTriggerPx": "1"}]}, "51000", "Parameter attachAlgoId error"),
+    ({"attachAlgoOrds": [{"newSlTriggerPx": "-5"}]}, "51000", "Parameter newSlTriggerPx error"),
+    ({"attachAlgoOrds": [{"newTpOrdPx": "-2"}]}, "51000", "Parameter newTpOrdPx error"),
+    ({"attachAlgoOrds": [{"newTpTriggerPxType": "best"}]}, "51000", "Parameter newTpTriggerPxType error"),
+    ({"newSlTriggerPx": "abc"}, "51000", "Parameter newSlTriggerPx error"),
     ({"newSz": "0"}, "51000", "Parameter newSz error"),
     ({"newPx": "-1"}, "51000", "Parameter newPx error"),
     ({"newPx": "1", "reqId": "r" * 33}, "51000", "Parameter reqId error"),

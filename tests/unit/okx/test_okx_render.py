@@ -20,11 +20,12 @@ from quintex.core.enums import (
     PosMode,
     Side,
     TgtCcy,
+    TriggerPxType,
     WithdrawDest,
 )
 from quintex.core.events import CancelAllAfterSet, Transferred, Withdrawn
 from quintex.core.instruments import Currency
-from quintex.core.records import ApiKey, AssetBill, BalanceView, BookLevel, User
+from quintex.core.records import ApiKey, AssetBill, AttachedAlgo, BalanceView, BookLevel, User
 from quintex.okx import render
 
 from . import builders as b
@@ -149,6 +150,23 @@ def test_live_order_has_every_field_and_empty_fill_fields() -> None:
     assert pick(obj, "posSide", "category", "reduceOnly", "lever") == ("net", "normal", "false", "")
     assert obj["linkedAlgoOrd"] == {"algoId": ""} and obj["attachAlgoOrds"] == []
     assert pick(obj, "instType", "tradeQuoteCcy", "tgtCcy") == ("SPOT", "USDT", "")
+
+
+def test_an_order_shows_its_attached_tp_sl_with_okx_fields() -> None:
+    attach = (AttachedAlgo("a1", D("66000.0"), TriggerPxType.MARK, None, D("57000.0"), TriggerPxType.LAST,
+                           D("56990.0"), attach_algo_id=650000000000000002),
+              AttachedAlgo("", sl_trigger_px=D("55000.0"), attach_algo_id=650000000000000003))
+    first, second = render.order(b.order(attach=attach), b.instrument())["attachAlgoOrds"]
+    assert first == {
+        "attachAlgoId": "650000000000000002", "attachAlgoClOrdId": "a1", "tpOrdKind": "condition",
+        "tpTriggerPx": "66000.0", "tpTriggerRatio": "", "tpTriggerPxType": "mark", "tpOrdPx": "-1",
+        "slTriggerPx": "57000.0", "slTriggerRatio": "", "slTriggerPxType": "last", "slOrdPx": "56990.0",
+        "sz": "", "amendPxOnTriggerType": "0", "callbackRatio": "", "callbackSpread": "", "activePx": "",
+        "failCode": "", "failReason": ""}
+    assert pick(second, "attachAlgoId", "tpTriggerPx", "tpTriggerPxType", "tpOrdPx", "slTriggerPx", "slOrdPx") == (
+        "650000000000000003", "", "", "", "55000.0", "-1")
+    push = render.order_push(b.order(attach=attach), b.instrument(), None)
+    assert [a["attachAlgoId"] for a in push["attachAlgoOrds"]] == ["650000000000000002", "650000000000000003"]
 
 
 def test_filled_order_matches_the_okx_doc_example() -> None:

@@ -2,6 +2,7 @@
 
 `orders` is the live algo order, `triggers` the sorted trigger prices of each instrument and price
 type, `book` what the state holds of them, `checks` the rules of a new or amended one, `build` the algo
-orders made from commands and attached TP/SL and the orders they place, `algos` the handlers (place,
-cancel, amend, and what happens after every command) and `plain` their snapshot form.
+orders made from commands and attached TP/SL and the orders they place, `attached` the amendment of the TP/SL
+attached to a live order, `algos` the handlers (place, cancel, amend, and what happens after every command) and
+`plain` their snapshot form.
 """

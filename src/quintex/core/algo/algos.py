@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import pricing
-from ..commands import AmendAlgo, CancelAlgo, Command, PlaceAlgoOrder, PlaceOrder
+from ..commands import AmendAlgo, CancelAlgo, Command, PlaceAlgoOrder
 from ..enums import AlgoOrdType, AlgoState, InstType, OrdState, Side, TriggerPxType
 from ..events import (
     AlgoAccepted,
@@ -134,8 +134,6 @@ class Algos:
     def after(self, cmd: Command, events: list[Event]) -> list[Event]:
         """Arm the TP/SL attached to orders that the command filled, and fire what its price moves reach; then
         the same for what those orders do in turn, until a round does nothing."""
-        if type(cmd) is PlaceOrder and cmd.attach:
-            self._attach(cmd, events)
         out: list[Event] = []
         batch = events
         while True:
@@ -207,11 +205,6 @@ class Algos:
 
     # -- TP/SL attached to orders ------------------------------------------------------------------
 
-    def _attach(self, cmd: PlaceOrder, events: list[Event]) -> None:
-        accepted = next((e for e in events if isinstance(e, OrderAccepted)), None)
-        if accepted is not None:
-            self.s.algos.attached[accepted.order.ord_id] = cmd.attach
-
     def _arm(self, events: list[Event]) -> list[Event]:
         """TP/SL orders for the filled size of orders that ended (filled, or canceled after a fill)."""
         attached = self.s.algos.attached
@@ -219,7 +212,8 @@ class Algos:
         for event in events:
             if type(event) is OrderUpdated and event.order.ord_id in attached and \
                     event.order.state in (OrdState.FILLED, OrdState.CANCELED):
-                for tp_sl in attached.pop(event.order.ord_id):
+                attached.remove(event.order.ord_id)
+                for tp_sl in event.order.attach:
                     out += self._armed(event.order, tp_sl)
         return out
 

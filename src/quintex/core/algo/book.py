@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from ..enums import AlgoOrdType
-from ..records import AttachedAlgo
 from .orders import AlgoOrder, PositionKey
 from .triggers import Triggers
 
@@ -23,8 +22,9 @@ class AlgoBook:
         """Trailing stops that follow the last price, per instrument, by algoId."""
         self.on_close: dict[PositionKey, dict[int, AlgoOrder]] = {}
         """Algo orders canceled when their position closes, by position and algoId."""
-        self.attached: dict[int, tuple[AttachedAlgo, ...]] = {}
-        """TP/SL attached to live orders, by ordId: armed when the order is filled or canceled after a fill."""
+        self.attached: set[int] = set()
+        """Live orders with TP/SL attached (`Order.attach`), by ordId: armed when the order is filled or canceled
+        after a fill."""
         self.slices: dict[int, AlgoOrder] = {}
         """The working slice of each iceberg and TWAP order: its ordId → the algo order."""
         self.twaps: dict[int, AlgoOrder] = {}

@@ -1,5 +1,6 @@
-"""Algo orders in the snapshot: the live orders by field name, oldest first, and the TP/SL attached to live
-orders. The trigger lists and pending counts are rebuilt from the orders on load."""
+"""Algo orders in the snapshot: the live orders by field name, oldest first. The trigger lists and pending
+counts are rebuilt from them on load, and the orders waiting to arm TP/SL from the orders' `attach` (older
+snapshots kept the TP/SL here, under "attached": they are moved onto their orders)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,7 +8,8 @@ from typing import Any
 
 from ..enums import AlgoOrdType, AlgoState, PosSide, Side, TdMode, TgtCcy, TriggerPxType
 from ..instruments import Instrument
-from ..plain import FieldCodec, from_plain, to_plain, value_codec
+from ..orders import Order
+from ..plain import FieldCodec, from_plain, value_codec
 from ..records import AttachedAlgo
 from ..rejects import Reject
 from .book import AlgoBook
@@ -32,16 +34,15 @@ _FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in
 
 
 def dump(book: AlgoBook) -> dict[str, Any]:
-    return {"orders": [_dump_order(algo) for algo in book.live.values()],
-            "attached": [{"ord_id": ord_id, "attach": [to_plain(a) for a in attach]}
-                         for ord_id, attach in book.attached.items()]}
+    return {"orders": [_dump_order(algo) for algo in book.live.values()]}
 
 
-def load(book: AlgoBook, data: dict[str, Any], instruments: dict[str, Instrument]) -> None:
+def load(book: AlgoBook, data: dict[str, Any], instruments: dict[str, Instrument], live: dict[int, Order]) -> None:
     for plain in data.get("orders", []):
         book.add(_load_order(plain, instruments))
-    book.attached = {row["ord_id"]: tuple(from_plain(AttachedAlgo, a) for a in row["attach"])
-                     for row in data.get("attached", [])}
+    for row in data.get("attached", []):
+        live[row["ord_id"]].attach = tuple(from_plain(AttachedAlgo, a) for a in row["attach"])
+    book.attached = {ord_id for ord_id, order in live.items() if order.attach}
 
 
 def _dump_order(algo: AlgoOrder) -> dict[str, Any]:
