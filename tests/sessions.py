@@ -161,7 +161,8 @@ class _Session:
 
     def _margin_command(self, uid: int) -> None:
         """Spot-margin orders on BTC-USDT (isolated and cross, the usual or the other margin currency, some
-        reduce-only, some sized past the loan quota), leverage changes, and hours passing for interest."""
+        reduce-only, some sized past the loan quota), leverage changes, index moves (margin liquidation), and hours
+        passing for interest."""
         rng = self.rng
         roll = rng.random()
         td_mode = TdMode.ISOLATED if rng.random() < 0.5 else TdMode.CROSS
@@ -169,6 +170,9 @@ class _Session:
             self.add(AdvanceTime(), rng.randint(600_000, 7_200_000))
         elif roll < 0.15:
             self.add(SetLeverage(uid, "BTC-USDT", "", MgnMode(td_mode.value), None, D(rng.randint(1, 12))))
+        elif roll < 0.22:
+            shock = rng.choice((D("0.85"), D("0.9"), D(1), D("1.1"), D("1.15")))
+            self.add(UpdateIndexPrices((IndexPrice("BTC-USDT", self._px() * shock),)))
         else:
             side = rng.choice((Side.BUY, Side.SELL))
             ccy = ("USDT" if side is Side.BUY else "BTC") if rng.random() < 0.9 else rng.choice(("USDT", "BTC", ""))

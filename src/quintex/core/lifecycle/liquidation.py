@@ -1,6 +1,6 @@
 """Liquidation: after every index update (the marks move only then) each account holding positions, and after
 every other command the accounts it posted bills to (fills, funding, delivery), whose margin ratio has fallen to
-1 or below is liquidated, in the order the accounts were first seen holding positions.
+1 or below is liquidated, in the order of the accounts' oldest open positions (which a snapshot keeps).
 
 - An isolated position at or below ratio 1 — (margin + upl) / (mmr + notional × taker rate) — first loses its
   pending closing orders; a settlement currency's cross positions at or below the cross ratio 1 first lose the
@@ -13,6 +13,8 @@ every other command the accounts it posted bills to (fills, funding, delivery), 
 - In multi-currency mode cross margin is the account's: at an account margin ratio (adjEq / (mmr + liquidation
   fees), in USD) at or below 1 the account loses its pending contract orders, then every cross position is
   closed whole; what a currency's cash is left owing stays a liability there (borrowing is issue 13's).
+
+MARGIN positions (spot margin) are liquidated by `margin_liquidation` after the derivatives, in the same check.
 
 A liquidation fill is billed as `type` 5 (`subType` 100/101 partial, 104/105 full; long/short) and charges a
 penalty of its value × `LIQUIDATION_PENALTY_RATE` to the insurance fund (the position's `liqPenalty`). An
@@ -40,20 +42,24 @@ from ..risk import margin
 from ..risk.tiers import tier_for, tiers
 from ..state import State
 from ..trading import Trading
-from . import adl
+from . import adl, margin_liquidation
 
 
 def check(s: State, trading: Trading) -> list[Event]:
-    """Every account that holds positions."""
-    return check_accounts(s, trading, list(s.positions.by_user))
+    """Every account that holds positions (derivative or MARGIN)."""
+    holders = {p.uid: None for p in s.positions.open.values()}  # not `by_user`: its order is not in the snapshot
+    return check_accounts(s, trading, [*holders, *{p.uid: None for p in s.lending.open.values()}])
 
 
 def check_accounts(s: State, trading: Trading, uids: Iterable[int]) -> list[Event]:
+    """Derivative positions account by account, then the MARGIN positions of these accounts
+    (`margin_liquidation`)."""
+    uids = list(uids)
     events: list[Event] = []
     for uid in uids:
         if uid in s.positions.by_user:
             events += _check(s, trading, uid)
-    return events
+    return events + (margin_liquidation.check(s, trading, uids) if s.lending.open else [])
 
 
 def _check(s: State, trading: Trading, uid: int) -> list[Event]:
