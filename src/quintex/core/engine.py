@@ -68,6 +68,7 @@ from .records import (
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .risk import margin, tiers
+from .spotmargin import liabilities
 from .spotmargin import product as margin_product
 from .spotmargin import risk as spotmargin_risk
 from .state import State
@@ -98,6 +99,7 @@ class Engine:
         s.seq += 1
         s.ts = max(ts, s.ts)
         events = self._handle(cmd)
+        liabilities.note(self._s, events)
         return fold_changes(self._s, events)
 
     def _handle(self, cmd: Command) -> list[Event]:

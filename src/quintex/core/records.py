@@ -370,11 +370,19 @@ class AccountRisk(NamedTuple):
     u_time: int
     usd_px: Decimal | None = None
     """The currency's USD index (1 for USD itself); None when not known."""
+    dis_eq: Decimal | None = None
+    """Multi-currency margin: `disEq`, what the currency counts for in USD (its equity at its discount tiers,
+    or in full below zero); None in the other modes."""
+    liab: Decimal = Decimal(0)
+    """Multi-currency margin: `liab`, how far its cash is below zero (a loan from the pool)."""
+    interest: Decimal = Decimal(0)
+    """Multi-currency margin: the interest the liability has accrued since it arose (already in it)."""
 
 
 class AccountSummary(NamedTuple):
     """The whole trading account in USD (each currency at its USD index): OKX's top-level `account/balance`
-    figures. `adj_eq`/`mgn_ratio` are the multi-currency margin figures (equity without haircuts here)."""
+    figures. `adj_eq`/`mgn_ratio` are the multi-currency margin figures: each currency at its discount tiers,
+    liabilities in full, and the liabilities' own initial and maintenance margin in `imr`/`mmr`."""
 
     total_eq: Decimal
     iso_eq: Decimal

@@ -1,18 +1,20 @@
 """Clock-driven work. `AdvanceTime` is the one door: every job that falls due at the command's timestamp
-runs here, in a fixed order, so replay repeats it exactly: cancel-all-after, futures expiry, funding, and
-spot-margin interest (`spotmargin.interest`)."""
+runs here, in a fixed order, so replay repeats it exactly: cancel-all-after, futures expiry, funding,
+spot-margin interest (`spotmargin.interest`) and the interest of multi-currency liabilities
+(`spotmargin.liabilities`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from ..events import Event
 from ..execution import Execution
-from ..spotmargin import interest
+from ..spotmargin import interest, liabilities
 from ..state import State
 from . import cancel_all_after, funding, futures
 
 Job = Callable[[State, Execution], list[Event]]
-JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, funding.tick, interest.accrue_due)
+JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, funding.tick, interest.accrue_due,
+                         liabilities.accrue_due)
 
 
 def advance(s: State, x: Execution) -> list[Event]:

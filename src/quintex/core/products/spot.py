@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..commands import PlaceOrder
-from ..enums import BillSubType, ExecType, OrdState, Side, TdMode
+from ..enums import BillSubType, BillType, Category, ExecType, OrdState, Side, TdMode
 from ..events import BillPosted, Event
 from ..instruments import Instrument
 from ..num import ZERO, div_down, mul
@@ -98,9 +98,13 @@ class Spot:
             pay, release, got = qty, qty, notional
         fee = mul(got, rate)
         order.frozen -= release
+        bill_type = BillType.TRADE
+        if order.category is not Category.NORMAL:  # a multi-currency liquidation selling collateral
+            bill_type = BillType.LIQUIDATION
+            sub_type = BillSubType.LIQUIDATION_BUY if order.side is Side.BUY else BillSubType.LIQUIDATION_SELL
         ident = (inst.inst_id, order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty)
-        paid = ledger.post_trade(uid, pay_ccy, -pay, release, ZERO, ts, sub_type, *ident, exec_type)
-        bill = ledger.post_trade(uid, get_ccy, got - fee, ZERO, -fee, ts, sub_type, *ident, exec_type)
+        paid = ledger.post_trade(uid, pay_ccy, -pay, release, ZERO, ts, sub_type, *ident, exec_type, bill_type)
+        bill = ledger.post_trade(uid, get_ccy, got - fee, ZERO, -fee, ts, sub_type, *ident, exec_type, bill_type)
         ledger.collect_fee(get_ccy, fee, ts)
         order.acc_fill_sz += qty
         order.fill_notional += notional
