@@ -296,7 +296,7 @@ def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | No
                 "ordFroz": fmt_amt(summary.ord_froz), "imr": fmt_amt(summary.imr), "mmr": fmt_amt(summary.mmr),
                 "mgnRatio": fmt_amt(summary.mgn_ratio), "upl": fmt_amt(summary.upl),
                 "notionalUsd": fmt_amt(summary.notional_usd), "notionalUsdForSwap": fmt_amt(summary.notional_usd_swap),
-                "notionalUsdForFutures": fmt_amt(summary.notional_usd_futures),
+                "notionalUsdForFutures": fmt_amt(summary.notional_usd_futures), "borrowFroz": "0",
             })
     return {
         **top,
@@ -316,6 +316,10 @@ def _risk_detail(r: AccountRisk) -> dict[str, Any]:
     if r.usd_px is not None:
         detail["eqUsd"] = fmt_amt(MONEY.multiply(r.eq, r.usd_px))
         detail["coinUsdPrice"] = fmt_amt(r.usd_px)
+    if r.dis_eq is not None:  # multi-currency margin
+        detail.update({"disEq": fmt_amt(r.dis_eq), "liab": fmt_amt(r.liab), "crossLiab": fmt_amt(r.liab),
+                       "isoLiab": "0", "interest": fmt_amt(r.interest), "borrowFroz": "0",
+                       "collateralEnabled": True})
     if r.iso_margin or r.imr or r.mgn_ratio is not None:
         crossed = r.mgn_ratio is not None
         detail.update({
