@@ -22,6 +22,7 @@ from quintex.core.commands import (
     ListCurrency,
     ListInstrument,
     PlaceOrder,
+    SetAccountLevel,
     SetCancelAllAfter,
     SetLeverage,
     SetSubAccountFrozen,
@@ -34,6 +35,7 @@ from quintex.core.commands import (
 from quintex.core.engine import Engine
 from quintex.core.enums import (
     Account,
+    AcctLv,
     MgnMode,
     OrdType,
     Perm,
@@ -53,6 +55,8 @@ D = Decimal
 USERS = 5
 MASTER = UID_BASE + 1
 SUBS = ("subdeskone", "subdesktwo")
+MULTI = UID_BASE + USERS
+"""With spot margin: the user in multi-currency mode."""
 ORDER_TYPES = (OrdType.LIMIT,) * 8 + (OrdType.POST_ONLY, OrdType.IOC, OrdType.FOK, OrdType.MARKET)
 
 
@@ -90,6 +94,11 @@ class _Session:
             self.cl_ord_ids[uid] = []
         for name in SUBS:
             self.add(CreateSubAccount(MASTER, name, "desk"))
+        if self.margin:  # the last user margins with its whole account (multi-currency), its USDT set aside
+            self.add(UpdateIndexPrices(tuple(IndexPrice(f"{ccy}-USD", D(px))
+                                             for ccy, px in (("BTC", "30000"), ("USDT", "1"), ("ETH", "2000")))))
+            self.add(SetAccountLevel(MULTI, AcctLv.MULTI_CURRENCY))
+            self.add(Transfer(MULTI, "USDT", D("2000000"), Account.TRADING, Account.FUNDING))
 
     def step(self) -> None:
         rng = self.rng
