@@ -93,3 +93,23 @@ def test_a_btc_only_multi_currency_account_trades_a_usdt_swap_and_is_liquidated_
     bills = ok(account.get_account_bills(type="5"))
     assert [(b["ccy"], b["subType"]) for b in reversed(bills)] == [
         ("USDT", "104"), ("BTC", "107"), ("USDT", "107"), ("USDT", "110")]
+
+
+def test_python_okx_turns_auto_loan_on_and_ccxt_buys_spot_on_cross_with_usdt_it_lacks(
+        exchange: InProcessServer) -> None:
+    maker = client(exchange, exchange.user("maker", USDT="10000000", BTC="100"))
+    creds = exchange.user("carol", AcctLv.MULTI_CURRENCY, BTC="1")
+    carol, account = client(exchange, creds), Account.AccountAPI(creds.api_key, creds.secret_key, creds.passphrase,
+                                                                 flag="0", domain=exchange.url, debug=False)
+    with pytest.raises(ccxt.InsufficientFunds):
+        carol.create_order("BTC/USDT", "limit", "buy", 0.5, 60000, params={"tdMode": "cross"})
+    assert ok(account.set_auto_loan(autoLoan="true")) == [{"autoLoan": True}]
+    (config,) = ok(account.get_account_config())
+    assert config["autoLoan"] is True
+    carol.create_order("BTC/USDT", "limit", "buy", 0.5, 60000, params={"tdMode": "cross"})
+    (bal,) = ok(account.get_account_balance())
+    assert bal["borrowFroz"] == "6000"  # 30000 to borrow at 5x
+    maker.create_order("BTC/USDT", "limit", "sell", 0.5, 60000)
+    (bal,) = ok(account.get_account_balance(ccy="USDT"))
+    (usdt,) = bal["details"]
+    assert (usdt["cashBal"], usdt["liab"], usdt["borrowFroz"], bal["borrowFroz"]) == ("-30000", "30000", "0", "0")

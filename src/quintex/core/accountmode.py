@@ -9,7 +9,7 @@ Portfolio margin (acctLv 4) is not built: it is refused (51070) when creating a 
 """
 from __future__ import annotations
 
-from .commands import SetAccountLevel, SetPositionMode
+from .commands import SetAccountLevel, SetAutoLoan, SetPositionMode
 from .enums import AcctLv, InstType, TdMode
 from .events import CommandRejected, Event, UserUpdated
 from .leverage import DERIVATIVES, follow_position_mode
@@ -40,6 +40,16 @@ def set_account_level(s: State, cmd: SetAccountLevel) -> list[Event]:
     if reject is not None:
         return [CommandRejected(reject)]
     return [UserUpdated(s.users.put(user._replace(acct_lv=cmd.acct_lv)))]
+
+
+def set_auto_loan(s: State, cmd: SetAutoLoan) -> list[Event]:
+    """`autoLoan` is multi-currency (and portfolio) margin's: in the other modes 51010."""
+    user = s.users.by_uid.get(cmd.uid)
+    if user is None:
+        return [CommandRejected(Reject.USER_NOT_FOUND)]
+    if user.acct_lv not in (AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO):
+        return [CommandRejected(Reject.ACCOUNT_MODE_UNSUPPORTED)]
+    return [UserUpdated(s.users.put(user._replace(auto_loan=cmd.auto_loan)))]
 
 
 def set_position_mode(s: State, cmd: SetPositionMode) -> list[Event]:

@@ -25,6 +25,7 @@ from .commands import (
     PlaceOrder,
     RestoreState,
     SetAccountLevel,
+    SetAutoLoan,
     SetCancelAllAfter,
     SetLeverage,
     SetPositionMode,
@@ -156,6 +157,8 @@ class Engine:
                 return accountmode.set_account_level(s, cmd)
             case SetPositionMode():
                 return accountmode.set_position_mode(s, cmd)
+            case SetAutoLoan():
+                return accountmode.set_auto_loan(s, cmd)
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
             case RestoreState():

@@ -163,6 +163,8 @@ class User(NamedTuple):
     can_trans_out: bool = True
     acct_lv: AcctLv = AcctLv.FUTURES
     pos_mode: PosMode = PosMode.NET
+    auto_loan: bool = False
+    """`autoLoan`: in multi-currency margin, spot orders with `tdMode` cross borrow what the account lacks."""
 
 
 class BalanceView(NamedTuple):
@@ -377,6 +379,8 @@ class AccountRisk(NamedTuple):
     """Multi-currency margin: `liab`, how far its cash is below zero (a loan from the pool)."""
     interest: Decimal = Decimal(0)
     """Multi-currency margin: the interest the liability has accrued since it arose (already in it)."""
+    borrow_froz: Decimal = Decimal(0)
+    """Multi-currency margin: `borrowFroz`, the initial margin (USD) of what pending orders would borrow."""
 
 
 class AccountSummary(NamedTuple):
@@ -396,6 +400,8 @@ class AccountSummary(NamedTuple):
     notional_usd: Decimal
     notional_usd_swap: Decimal
     notional_usd_futures: Decimal
+    borrow_froz: Decimal = Decimal(0)
+    """`borrowFroz`: the initial margin of what pending auto-borrowing orders would borrow (in `imr` too)."""
 
 
 class Leverage(NamedTuple):

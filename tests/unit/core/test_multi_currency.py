@@ -9,7 +9,14 @@ import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
-from quintex.core.commands import AdvanceTime, Command, PlaceOrder, SetAccountLevel, UpdateIndexPrices
+from quintex.core.commands import (
+    AdvanceTime,
+    Command,
+    PlaceOrder,
+    SetAccountLevel,
+    SetAutoLoan,
+    UpdateIndexPrices,
+)
 from quintex.core.enums import (
     AcctLv,
     BillSubType,
@@ -21,7 +28,16 @@ from quintex.core.enums import (
     Side,
     TdMode,
 )
-from quintex.core.events import BillPosted, CommandRejected, Event, InsuranceFundChanged, OrderUpdated
+from quintex.core.events import (
+    BillPosted,
+    CommandRejected,
+    Event,
+    InsuranceFundChanged,
+    OrderAccepted,
+    OrderRejected,
+    OrderUpdated,
+    UserUpdated,
+)
 from quintex.core.instruments import Currency, DiscountTier
 from quintex.core.ledger.ledger import INSURANCE_UID, LENDING_UID
 from quintex.core.records import IndexPrice
@@ -149,3 +165,56 @@ def test_a_liability_arising_mid_hour_first_accrues_on_the_next_hour() -> None:
     assert x.engine.snapshot()["liabilities"] == [
         {"uid": alice, "ccy": "USDT", "next_interest": (start // HOUR + 1) * HOUR, "interest": "0"}]
     assert Decimal(str(x.engine.account_summary(alice).mgn_ratio)) > 1
+
+
+def borrower(x: Exchange, auto_loan: bool = True, **funds: str) -> int:
+    uid = x.user("carol", **funds)
+    x.apply(SetAccountLevel(uid, AcctLv.MULTI_CURRENCY))
+    if auto_loan:
+        assert isinstance(x.apply(SetAutoLoan(uid, True))[0], UserUpdated)
+    return uid
+
+
+def spot_cross(x: Exchange, uid: int, side: str, sz: str, px: str) -> list[Event]:
+    return x.apply(PlaceOrder(uid, "BTC-USDT", TdMode.CROSS, Side(side), OrdType.LIMIT, D(sz), D(px)))
+
+
+def test_with_auto_loan_a_cross_spot_buy_borrows_the_quote_the_account_lacks() -> None:
+    x = Recording()
+    index(x, "60000")
+    bob = x.user("bob", BTC="10")
+    carol = borrower(x, BTC="1")
+    events = spot_cross(x, carol, "buy", "0.5", "60000")
+    assert isinstance(events[0], OrderAccepted)
+    # it reserves all 30000 USDT it may spend: all of it pending borrowing, 30000 / 5 of initial margin
+    assert x.balance(carol, "USDT") == (D(0), D(30000))
+    summary = x.engine.account_summary(carol)
+    assert (summary.borrow_froz, summary.imr) == (D(6000), D(6000))
+    assert summary.avail_eq == D(58800) - D(6000)
+    x.place_ok(bob, "sell", "0.5", "60000")
+    # it paid 30000 it did not have: a liability; it received 0.5 BTC less the 0.08 % maker fee
+    assert (x.balance(carol, "USDT"), x.balance(carol, "BTC")) == ((D(-30000), D(0)), (D("1.4996"), D(0)))
+    (usdt,) = [r for r in x.engine.account_risks(carol) if r.ccy == "USDT"]
+    assert (usdt.liab, usdt.borrow_froz) == (D(30000), D(0))
+    # adjEq 1.4996 × 60000 × 0.98 − 30000; imr and mmr of the liability 30000 / 5 and 30000 × 0.1
+    summary = x.engine.account_summary(carol)
+    assert (summary.adj_eq, summary.imr, summary.mmr) == (D("88176.48") - D(30000), D(6000), D(3000))
+    assert x.engine.snapshot()["liabilities"] == [
+        {"uid": carol, "ccy": "USDT", "next_interest": (x.ts // HOUR + 1) * HOUR, "interest": "0"}]
+
+
+def test_without_auto_loan_or_beyond_what_the_account_covers_a_cross_spot_order_is_refused() -> None:
+    x = Recording()
+    index(x, "60000")
+    off = borrower(x, auto_loan=False, BTC="1")
+    assert spot_cross(x, off, "buy", "0.5", "60000")[0] == OrderRejected(Reject.INSUFFICIENT_BALANCE, "", "")
+    carol = x.user("dave", BTC="1")
+    x.apply(SetAccountLevel(carol, AcctLv.MULTI_CURRENCY))
+    x.apply(SetAutoLoan(carol, True))
+    # 58800 of collateral covers the margin of 294000 of borrowing (× 5); the USDT quota is 2000000
+    assert spot_cross(x, carol, "buy", "4.91", "60000")[0] == OrderRejected(Reject.INSUFFICIENT_BALANCE, "", "")
+    assert isinstance(spot_cross(x, carol, "buy", "4.9", "60000")[0], OrderAccepted)
+    assert x.engine.account_summary(carol).avail_eq == 0
+    assert x.apply(SetAccountLevel(carol, AcctLv.FUTURES)) == [CommandRejected(Reject.ACCT_LV_PENDING_ORDERS)]
+    futures = x.user("erin", USDT="10")
+    assert x.apply(SetAutoLoan(futures, True)) == [CommandRejected(Reject.ACCOUNT_MODE_UNSUPPORTED)]

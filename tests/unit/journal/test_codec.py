@@ -26,6 +26,7 @@ from quintex.core.commands import (
     PlaceOrder,
     RestoreState,
     SetAccountLevel,
+    SetAutoLoan,
     SetCancelAllAfter,
     SetLeverage,
     SetPositionMode,
@@ -93,6 +94,7 @@ ONE_OF_EACH: list[Command] = [
     RestoreState(run(seeded_session(4, 300)).snapshot()),
     SetAccountLevel(7, AcctLv.MULTI_CURRENCY),
     SetPositionMode(7, PosMode.LONG_SHORT),
+    SetAutoLoan(7, True),
     SetLeverage(7, "BTC-USDT-SWAP", "", MgnMode.ISOLATED, PosSide.SHORT, D("12.50")),
     ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
 ]

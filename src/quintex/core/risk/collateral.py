@@ -33,12 +33,19 @@ def discounted(currency: Currency | None, amt: Decimal) -> Decimal:
 
 
 def with_collateral(s: State, uid: int, risk: AccountRisk) -> AccountRisk:
-    """A currency's figures with its multi-currency ones: `disEq` (USD, 0 without a USD index), the liability
-    and the interest it accrued."""
+    """A currency's figures with its multi-currency ones: `disEq` (USD, 0 without a USD index), the liability,
+    the interest it accrued and `borrowFroz`."""
     liab = max(-risk.cash, ZERO)
     debt = s.lending.liabilities.get((uid, risk.ccy))
-    dis = mul(discounted(s.currencies.get(risk.ccy), risk.eq), risk.usd_px) if risk.usd_px is not None else ZERO
-    return risk._replace(dis_eq=dis, liab=liab, interest=debt.interest if debt is not None and liab else ZERO)
+    px = risk.usd_px or ZERO
+    dis = mul(discounted(s.currencies.get(risk.ccy), risk.eq), px)
+    return risk._replace(dis_eq=dis, liab=liab, interest=debt.interest if debt is not None and liab else ZERO,
+                         borrow_froz=liability_margins(mul(pending_borrow(risk), px))[0])
+
+
+def pending_borrow(risk: AccountRisk) -> Decimal:
+    """What pending auto-borrowing orders reserve beyond the currency's cash (above zero)."""
+    return max(risk.frozen - max(risk.cash, ZERO), ZERO)
 
 
 def liability_margins(liab_usd: Decimal) -> tuple[Decimal, Decimal]:

@@ -189,7 +189,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
     (`collateral`) and what new margin may use is each currency's available equity at its discount tiers
     less the liabilities' initial margin."""
     multi = multi_currency(s, uid)
-    total = iso = imr = mmr = upl = froz = avail = adj = ZERO
+    total = iso = imr = mmr = upl = froz = avail = adj = borrow_froz = ZERO
     notional = {InstType.SWAP: ZERO, InstType.FUTURES: ZERO}
     for r in account_risks(s, uid):
         px = r.usd_px or ZERO
@@ -202,9 +202,11 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         if multi:
             adj += r.dis_eq or ZERO
             liab_imr, liab_mmr = collateral.liability_margins(mul(r.liab, px))
-            imr += liab_imr
+            imr += liab_imr + r.borrow_froz
             mmr += liab_mmr
-            avail += mul(collateral.discounted(s.currencies.get(r.ccy), r.avail_eq), px) - liab_imr
+            borrow_froz += r.borrow_froz
+            free = r.avail_eq + collateral.pending_borrow(r)  # pending borrowing asks its margin instead
+            avail += mul(collateral.discounted(s.currencies.get(r.ccy), free), px) - liab_imr - r.borrow_froz
         else:
             avail += mul(r.avail_eq, px)
     for f in _figures(s, uid):
@@ -220,7 +222,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         total_eq=_round(total), iso_eq=_round(iso), adj_eq=_round(adj), imr=_round(imr), mmr=_round(mmr),
         mgn_ratio=_ratio(adj, mmr), upl=_round(upl), ord_froz=_round(froz), avail_eq=_round(avail),
         notional_usd=_round(sum(notional.values(), ZERO)), notional_usd_swap=_round(notional[InstType.SWAP]),
-        notional_usd_futures=_round(notional[InstType.FUTURES]))
+        notional_usd_futures=_round(notional[InstType.FUTURES]), borrow_froz=_round(borrow_froz))
 
 
 def _account_risk(ccy: str, bal: Balance, figures: list[_Figures], px: Decimal | None,
