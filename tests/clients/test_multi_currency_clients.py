@@ -76,6 +76,9 @@ def test_a_btc_only_multi_currency_account_trades_a_usdt_swap_and_is_liquidated_
     # the 90 USDT taker fee is a liability; 1 BTC counts 58800; mmr 180000 × 0.0045 + 90 × 0.1
     assert (usdt["cashBal"], usdt["liab"], usdt["disEq"], btc["disEq"]) == ("-90", "90", "-90", "58800")
     assert (bal["adjEq"], bal["mmr"], bal["borrowFroz"]) == ("58710", "819", "0")
+    (risk,) = ok(account.get_position_risk())
+    assert (risk["adjEq"], sorted((b["ccy"], b["disEq"]) for b in risk["balData"])) == (
+        "58710", [("BTC", "58800"), ("USDT", "-90")])
     exchange.advance(HOUR)
     (bal,) = ok(account.get_account_balance(ccy="USDT"))
     (usdt,) = bal["details"]
