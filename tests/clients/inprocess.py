@@ -9,7 +9,7 @@ import asyncio
 import secrets
 import threading
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -43,10 +43,13 @@ T = TypeVar("T")
 
 class InProcessServer:
     def __init__(self, *instruments: Instrument, clock: Clock | None = None,
-                 currencies: tuple[Currency, ...] = ()) -> None:
+                 currencies: tuple[Currency, ...] = (),
+                 market_data: Callable[[MarketData], object] | None = None) -> None:
+        """`market_data` wraps the read model the gateway serves (e.g. in a `StoredMarket` over a store)."""
         self._instruments = instruments
         self._currencies = currencies or tuple(currency(c) for c in ("BTC", "USDT", "ETH", "USDC"))
         self._clock = clock if clock is not None else WallClock()
+        self._wrap = market_data
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="quintex-in-process", daemon=True)
         self._runner: web.AppRunner | None = None
@@ -90,7 +93,8 @@ class InProcessServer:
         await runtime.submit_many([*map(ListCurrency, self._currencies),
                                    *map(ListInstrument, self._instruments)])
         app = create_app(runtime, admin_token=secrets.token_urlsafe(16), rate_limits=False,
-                         market_data=market_data, history=history)
+                         market_data=market_data if self._wrap is None else self._wrap(market_data),
+                         history=history)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()

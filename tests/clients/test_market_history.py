@@ -1,6 +1,7 @@
-"""The generated market history through a real server: 30 days of candles that ccxt walks back through,
-bars consistent with each other, paged across the history/live boundary; ccxt.pro watch_ohlcv with both
-URLs set as docs/bots.md says; the access log and the error counts."""
+"""The generated market history through a real server: 30 days of candles that ccxt walks back through
+(spot, swap, mark and index), bars consistent with each other, paged across the history/live boundary,
+generated funding rates; ccxt.pro watch_ohlcv with both URLs set as docs/bots.md says; the access log and
+the error counts."""
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,7 @@ DAY_MS = 86_400_000
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = Path(tmp_path_factory.mktemp("quintex"))
     srv = Server(root / "data", "--market", "live", "--history", "30d", "--access-log", str(root / "access.log"),
-                 ready_timeout=120)
+                 ready_timeout=300)
     srv.access_log = root / "access.log"  # type: ignore[attr-defined]
     yield srv
     assert srv.stop() == 0
@@ -48,19 +49,23 @@ def get(server: Server, path: str) -> Any:
         return json.loads(resp.read())
 
 
-def candles(server: Server, endpoint: str, bar: str, **bounds: int) -> list[list[str]]:
-    query = "&".join(f"{k}={v}" for k, v in bounds.items())
-    return get(server, f"/api/v5/market/{endpoint}?instId=BTC-USDT&bar={bar}&limit=300&{query}")["data"]
+def candles(server: Server, endpoint: str, bar: str, *, inst_id: str = "BTC-USDT", limit: int = 300,
+            **bounds: int | None) -> list[list[str]]:
+    query = "&".join(f"{k}={v}" for k, v in bounds.items() if v is not None)
+    return get(server, f"/api/v5/market/{endpoint}?instId={inst_id}&bar={bar}&limit={limit}&{query}")["data"]
 
 
-def test_ccxt_fetch_ohlcv_walks_back_through_30_days(live: Server) -> None:
+@pytest.mark.parametrize(("symbol", "price"), [("BTC/USDT", None), ("BTC/USDT:USDT", None),
+                                               ("BTC/USD:BTC", None), ("BTC/USDT:USDT", "mark"),
+                                               ("BTC/USDT:USDT", "index")])
+def test_ccxt_fetch_ohlcv_walks_back_through_30_days(live: Server, symbol: str, price: str | None) -> None:
     ex = ccxt.okx()
     ex.urls["api"] = {"rest": live.url}
     since = ex.milliseconds() - 30 * DAY_MS + 3_600_000
     seen: list[list[float]] = []
     cursor = since
     while True:
-        page = ex.fetch_ohlcv("BTC/USDT", "1h", since=cursor, limit=100)
+        page = ex.fetch_ohlcv(symbol, "1h", since=cursor, limit=100, params={"price": price} if price else {})
         page = [c for c in page if not seen or c[0] > seen[-1][0]]
         if not page:
             break
@@ -70,6 +75,48 @@ def test_ccxt_fetch_ohlcv_walks_back_through_30_days(live: Server) -> None:
     assert stamps[0] - since < 3_600_000 and len(stamps) >= 30 * 24 - 2
     assert all(b - a == 3_600_000 for a, b in pairwise(stamps)), "a gap in the hourly candles"
     assert stamps[-1] >= ex.milliseconds() - 2 * 3_600_000
+    assert all(c[5] > 0 for c in seen[:-2]) if price is None else all(c[5] in (0, None) for c in seen)
+
+
+def test_ccxt_fetch_funding_rate_history_returns_the_generated_rates(live: Server) -> None:
+    ex = ccxt.okx()
+    ex.urls["api"] = {"rest": live.url}
+    since = ex.milliseconds() - 30 * DAY_MS
+    rates = ex.fetch_funding_rate_history("BTC/USDT:USDT", since=since, limit=100)
+    times = [int(r["timestamp"]) for r in rates]
+    assert 89 <= len(times) <= 91 and times[0] >= since
+    assert all(b - a == 8 * 3_600_000 for a, b in pairwise(times)), times
+    assert times[-1] > ex.milliseconds() - 8 * 3_600_000
+    values = [Decimal(str(r["fundingRate"])) for r in rates]
+    assert values.count(Decimal("0.0001")) > 20 and len(set(values)) > 5
+    assert all(abs(v) <= Decimal("0.00375") for v in values)
+    page = get(live, "/api/v5/public/funding-rate-history?instId=BTC-USDT-SWAP&limit=5"
+                     f"&after={times[-3]}")["data"]
+    assert [int(r["fundingTime"]) for r in page] == times[-4::-1][:5]
+
+
+def test_swap_candles_page_across_the_history_live_boundary(live: Server) -> None:
+    time.sleep(2)
+    pages, after = [], None
+    for _ in range(3):
+        page = candles(live, "history-candles", "1m", inst_id="BTC-USDT-SWAP", after=after)
+        pages += page
+        after = int(page[-1][0])
+    stamps = [int(c[0]) for c in pages]
+    assert all(a > b and (a - b) % 60_000 == 0 for a, b in pairwise(stamps)), "pages overlap"
+    gaps = [(a, b) for a, b in pairwise(stamps) if a - b != 60_000]
+    assert len(gaps) <= 1 and all(a - b <= 3 * 60_000 for a, b in gaps), gaps
+    marks = {int(c[0]): c for c in candles(live, "history-mark-price-candles", "1m", inst_id="BTC-USDT-SWAP", limit=100)}
+    index = {int(c[0]): c for c in candles(live, "history-index-candles", "1m", limit=100)}
+    for series in (marks, index):  # volume-less rows, minute after minute across the boundary
+        assert len(series) == 100 and all(len(c) == 6 for c in series.values())
+        assert len([a for a, b in pairwise(sorted(series)) if b - a != 60_000]) <= 1
+    common = [pages[i] for i in range(100) if int(pages[i][0]) in marks and int(pages[i][0]) in index]
+    assert len(common) >= 90
+    for trade in common:
+        mark, idx = marks[int(trade[0])], index[int(trade[0])]
+        assert abs(Decimal(trade[4]) / Decimal(mark[4]) - 1) < Decimal("0.01")
+        assert abs(Decimal(mark[4]) / Decimal(idx[4]) - 1) < Decimal("0.01")
 
 
 def test_every_bar_is_the_aggregate_of_its_minutes(live: Server) -> None:
@@ -102,7 +149,7 @@ def test_candles_page_across_the_history_live_boundary(live: Server) -> None:
     assert newest[0][8] == "0" and all(c[8] == "1" for c in newest[1:])
     pages, after = [], None
     for _ in range(6):
-        page = candles(live, "history-candles", "1m", **({"after": after} if after else {}))
+        page = candles(live, "history-candles", "1m", after=after)
         pages += page
         after = int(page[-1][0])
     stamps = [int(c[0]) for c in pages]
@@ -120,7 +167,7 @@ def test_candles_page_across_the_history_live_boundary(live: Server) -> None:
 
 
 def test_the_history_is_identical_for_the_same_seed() -> None:
-    config, insts = load_market_config(), listed_instruments(load_listing())[:2]
+    config, insts = load_market_config(), listed_instruments(load_listing(), 1_700_000_000_000)[:2]
     one = [(h.trades, h.candles) for h in generate(config, insts, 1_700_000_000_000 - 0, DAY_MS)]
     two = [(h.trades, h.candles) for h in generate(config, insts, 1_700_000_000_000, DAY_MS)]
     assert one == two and len(one[0][0]) == 4 * 1440
@@ -151,13 +198,13 @@ def test_access_log_and_error_counts(live: Server) -> None:
                                      "sz": "1", "px": "1000"})
     for _ in range(3):
         with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(live.url + "/api/v5/trade/order-algo")
+            urllib.request.urlopen(live.url + "/api/v5/trade/mass-cancel")
     lines = [json.loads(line) for line in live.access_log.read_text().splitlines()]  # type: ignore[attr-defined]
     orders = [e for e in lines if e["path"] == "/api/v5/trade/order" and e["uid"] == user.uid]
     assert [(e["method"], e["status"], e["code"]) for e in orders] == [("POST", 200, "0"), ("POST", 200, "1")]
     assert orders[1]["sCodes"] == ["51008"] and orders[0]["remote"] == "127.0.0.1"
     assert all(e["latency_ms"] >= 0 and e["time"].endswith("Z") for e in orders)
-    gone = [e for e in lines if e["path"] == "/api/v5/trade/order-algo"]
+    gone = [e for e in lines if e["path"] == "/api/v5/trade/mass-cancel"]
     assert gone[-1]["status"] == 410 and gone[-1]["code"] == "50005" and gone[-1]["uid"] is None
     status = live.cli("status")
-    assert "trade/order-algo: 3 × 50005" in status and "trade/order: 1 × 51008" in status
+    assert "trade/mass-cancel: 3 × 50005" in status and "trade/order: 1 × 51008" in status

@@ -1,10 +1,12 @@
 """Market history from the first start: `quintex serve --history 30d` on a new data dir.
 
-`sim/history.py` draws the trades and 1-minute candles; here they become rows of the store's market
+`sim/history.py` draws the trades and 1-minute candles of every spot pair, swap and future, the marks of
+the contracts, the indexes and the swaps' funding rates; here they become rows of the store's market
 tables (seq 0: market data, not exchange state, so the journal, `verify` and `replay` never see them),
 with the candles of every coarser bar folded from the 1-minute ones (1s candles are not generated).
-At every start the in-memory read model is seeded with the newest day of the stored history, so
-`market/candles`, `market/trades` and the 24 h tickers continue it.
+Index and mark candles are keyed `index/{indexId}` and `mark/{instId}` (`marketdb.INDEX_KEY`,
+`MARK_KEY`); funding rates go to their own table. At every start the in-memory read model is seeded with
+the newest day of the stored trades, so `market/candles`, `market/trades` and the 24 h tickers continue it.
 """
 from __future__ import annotations
 
@@ -17,11 +19,14 @@ from typing import Any
 
 from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument
 from quintex.core.instruments import Instrument
+from quintex.core.lifecycle import calendar
+from quintex.core.lifecycle.futures import contract
+from quintex.journal.marketdb import INDEX_KEY, MARK_KEY
 from quintex.journal.store import Store
 from quintex.marketdata import MarketData
 from quintex.marketdata.bars import BARS, shift, start_of
 from quintex.sim.config import MarketConfig
-from quintex.sim.history import MINUTE_MS, InstrumentHistory, generate, spot_instruments
+from quintex.sim.history import MINUTE_MS, Candle, IndexHistory, InstrumentHistory, Model, priced_instruments
 
 log = logging.getLogger("quintex")
 
@@ -31,12 +36,18 @@ _HOUR = "1H"
 _FROM_MINUTES = ("3m", "5m", "15m", "30m", _HOUR)
 """Bars folded from 1-minute candles; every longer bar is folded from hours (all align on hours)."""
 
-Candle = tuple[int, int, int, int, int, int, int]
 Row = tuple[Any, ...]
 
 
-def listed_instruments(listing: Sequence[ListCurrency | ListInstrument | ListFuturesSeries]) -> list[Instrument]:
-    return [cmd.instrument for cmd in listing if isinstance(cmd, ListInstrument)]
+def listed_instruments(listing: Sequence[ListCurrency | ListInstrument | ListFuturesSeries],
+                       now_ms: int) -> list[Instrument]:
+    """The instruments the listing lists at `now_ms`: its spot pairs and swaps, and the contracts its futures
+    series have then (as `core.lifecycle.futures` lists them)."""
+    out = [cmd.instrument for cmd in listing if isinstance(cmd, ListInstrument)]
+    for cmd in listing:
+        if isinstance(cmd, ListFuturesSeries):
+            out += [contract(cmd.series, alias, calendar.expiry(alias, now_ms), now_ms) for alias in cmd.series.aliases]
+    return out
 
 
 def fold_bar(bar: str, candles: Sequence[Candle]) -> list[tuple[int, int, Candle]]:
@@ -54,7 +65,9 @@ def fold_bar(bar: str, candles: Sequence[Candle]) -> list[tuple[int, int, Candle
             end = shift(spec, start, 1)
             o, h, l, c, vol, quote = co, ch, cl, cc, cv, cq
         else:
-            h, l, c = max(h, ch), min(l, cl), cc
+            h = max(h, ch)
+            l = min(l, cl)
+            c = cc
             vol += cv
             quote += cq
     if start >= 0:
@@ -62,60 +75,89 @@ def fold_bar(bar: str, candles: Sequence[Candle]) -> list[tuple[int, int, Candle
     return out
 
 
-class _Text:
-    """Ticks and lots as the decimal text the market tables hold (cached: prices repeat)."""
+class _Text(dict[int, str]):
+    """Ticks and lots as the decimal text the market tables hold, by `text[n]` (cached: prices repeat). A
+    unit that is a power of ten (every default tick and lot) places the point in the integer's digits."""
 
     def __init__(self, unit: Decimal) -> None:
+        super().__init__()
         self._unit = unit
-        self._cache: dict[int, str] = {}
+        sign, digits, exponent = unit.as_tuple()
+        self._places = -exponent if digits == (1,) and not sign and isinstance(exponent, int) and exponent < 0 else 0
 
-    def __call__(self, n: int) -> str:
-        text = self._cache.get(n)
-        if text is None:
-            text = self._cache[n] = str(self._unit * n)
+    def __missing__(self, n: int) -> str:
+        places = self._places
+        if places and n >= 0:
+            digits = str(n).rjust(places + 1, "0")
+            text = f"{digits[:-places]}.{digits[-places:]}"
+        else:
+            text = str(self._unit * n)
+        self[n] = text
         return text
 
 
-def rows(history: InstrumentHistory) -> tuple[list[Row], list[Row]]:
-    """The trade rows and the candle rows of every bar (but 1s) of one instrument's history."""
+_ZERO = _Text(Decimal(0))
+"""The volume of index and mark candles."""
+
+
+def rows(history: InstrumentHistory) -> tuple[list[Row], list[Row], list[Row]]:
+    """The trade rows, the candle rows of every bar (but 1s; a contract's mark's too) and the funding rows of
+    one instrument's history."""
     inst = history.inst
     inst_id, px, sz, quote = inst.inst_id, _Text(inst.tick_sz), _Text(inst.lot_sz), _Text(inst.tick_sz * inst.lot_sz)
-    trades = [(inst_id, trade_id, 0, ts, px(ticks), sz(lots), side)
+    trades = [(inst_id, trade_id, 0, ts, px[ticks], sz[lots], side)
               for ts, trade_id, ticks, lots, side in history.trades]
+    candles = candle_rows(inst_id, history.candles, px, sz, quote)
+    if history.marks:
+        candles += candle_rows(MARK_KEY.format(inst_id), history.marks, px, _ZERO, _ZERO)
+    return trades, candles, [(inst_id, time, str(rate)) for time, rate in history.funding]
+
+
+def index_rows(history: IndexHistory) -> list[Row]:
+    """The candle rows of every bar (but 1s) of one index's history."""
+    return candle_rows(INDEX_KEY.format(history.index_id), history.candles, _Text(history.unit), _ZERO, _ZERO)
+
+
+def candle_rows(key: str, minutes: Sequence[Candle], px: _Text, sz: _Text, quote: _Text) -> list[Row]:
+    """The rows of the 1-minute candles and of every coarser bar (but 1s) folded from them."""
     candles: list[Row] = []
 
     def add(bar: str, buckets: list[tuple[int, int, Candle]]) -> None:
-        for start, end, (_, o, h, l, c, v, q) in buckets:
-            vq = quote(q)
-            candles.append((inst_id, bar, start, end, 0, px(o), px(h), px(l), px(c), sz(v), vq, vq))
+        candles.extend((key, bar, start, end, 0, px[o], px[h], px[l], px[c], sz[v], quote[q], quote[q])
+                       for start, end, (_, o, h, l, c, v, q) in buckets)
 
-    add("1m", [(c[0], c[0] + MINUTE_MS, c) for c in history.candles])
+    add("1m", [(c[0], c[0] + MINUTE_MS, c) for c in minutes])
     hours: list[Candle] = []
     for bar in _FROM_MINUTES:
-        folded = fold_bar(bar, history.candles)
+        folded = fold_bar(bar, minutes)
         add(bar, folded)
         if bar == _HOUR:
             hours = [c for _, _, c in folded]
     for bar in BARS:
         if bar not in _FROM_MINUTES and bar not in ("1s", "1m"):
             add(bar, fold_bar(bar, hours))
-    return trades, candles
+    return candles
 
 
 def generate_history(store: Store, config: MarketConfig, instruments: Sequence[Instrument], end_ms: int,
                      span_ms: int, recorded: dict[str, Path] | None = None, progress: bool = True) -> float:
-    """Generate and store the history; the seconds it took. One transaction per instrument; the last
-    one records the history's end (an interrupted run starts again at the next start)."""
+    """Generate and store the history; the seconds it took. One transaction per instrument and per index;
+    the last one records the history's end (an interrupted run starts again at the next start)."""
     started = time.perf_counter()
-    insts = spot_instruments(instruments, config)
+    model = Model(config, end_ms, span_ms)
+    insts = priced_instruments(instruments, config) if model.minutes > 0 else []
     if not insts:
         store.put_market_history([], [], end_ms)
         return 0.0
-    with _progress(progress, len(insts), span_ms) as advance:
-        for i, history in enumerate(generate(config, insts, end_ms, span_ms, recorded)):
-            trades, candles = rows(history)
-            store.put_market_history(trades, candles, end_ms if i == len(insts) - 1 else None)
-            advance(history.inst.inst_id, len(trades), len(candles))
+    with _progress(progress, len(insts) + len(model.index_ids()), span_ms) as advance:
+        for index in model.indexes():
+            candles = index_rows(index)
+            store.put_market_history([], candles)
+            advance(f"index {index.index_id}", 0, len(candles))
+        for i, inst in enumerate(insts):
+            trades, candles, funding = rows(model.instrument(inst, (recorded or {}).get(inst.inst_id)))
+            store.put_market_history(trades, candles, end_ms if i == len(insts) - 1 else None, funding)
+            advance(inst.inst_id, len(trades), len(candles))
     return time.perf_counter() - started
 
 

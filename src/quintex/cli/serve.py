@@ -21,7 +21,7 @@ from quintex.journal.store import Store
 from quintex.marketdata import MarketData
 from quintex.runtime.clock import wall_ms
 from quintex.runtime.sequencer import Runtime
-from quintex.sim.history import history_end
+from quintex.sim.history import gap_funding, history_end
 from quintex.sim.replay import ReplayError
 from quintex.web import WEB_ROOT
 
@@ -96,11 +96,10 @@ def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
                       market_data: MarketData) -> Callable[[Store], None]:
     """On a new store, generate the market history (`--history`); at every start, seed the read model
     with the newest of it."""
-    instruments = listed_instruments(listing)
-
     def prepare(store: Store) -> None:
         span = getattr(args, "history", 0) if args.market == "live" else 0
         new = store.last_seq() == 0 and not store.snapshots() and store.market_history_end() is None
+        instruments = listed_instruments(listing, wall_ms())
         if new and span > 0:
             end = history_end(wall_ms())
             try:
@@ -108,6 +107,8 @@ def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
                                            dict(getattr(args, "history_from", [])), progress=sys.stderr.isatty())
             except ReplayError as exc:
                 raise CliError(str(exc)) from None
+            store.put_market_history([], [], funding=[(inst_id, time, str(rate)) for inst_id, time, rate
+                                                      in gap_funding(instruments, end, wall_ms())])
             log.info("generated %g days of market history in %.1f s", span / 86_400_000, seconds)
         seeded = seed_market_data(store, market_data, instruments)
         if seeded:

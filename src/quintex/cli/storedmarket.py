@@ -5,16 +5,31 @@ market tables, merged with the in-memory `MarketData`, which holds only the newe
 The memory part covers what the journal writer has not committed yet; the store covers everything
 older (trades and bars under a day for 3 months, candles of 1D and longer bars for good). Both
 answer the same bounds, so the newest `limit` of their union is the newest `limit` of their two
-pages merged. Everything else (recent trades and candles, tickers, books, index and mark prices and their
-candles, liquidation orders, the insurance fund's history, deliveries) comes from memory.
+pages merged. Index and mark candles are merged the same way with the generated ones the store holds
+(`index/...`, `mark/...`: live ones are kept in memory only), and the generated funding rates are served
+before the core's own (`funding_rate_history`). Everything else (recent trades, tickers, books, the
+latest index and mark prices, liquidation orders, the insurance fund's history, deliveries) comes from memory.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
+from quintex.core.enums import InstType
 from quintex.core.events import TradeExecuted
-from quintex.journal.marketdb import MAX_CANDLES_PAGE, MAX_TRADES_PAGE, Candle, MarketReader
-from quintex.marketdata import BARS, CandleView, MarketData, TickerStats, canonical_bar
+from quintex.core.instruments import Instrument
+from quintex.core.records import FundingSettlement
+from quintex.journal.marketdb import (
+    INDEX_KEY,
+    MARK_KEY,
+    MAX_CANDLES_PAGE,
+    MAX_TRADES_PAGE,
+    Candle,
+    MarketReader,
+)
+from quintex.marketdata import BARS, CandleView, MarketData, PriceFeed, Prices, TickerStats, canonical_bar
 from quintex.marketdata.bars import shift, start_of
 from quintex.marketdata.candles import RECENT_BARS
+from quintex.marketdata.prices import Latest
 
 
 class CandleBuckets:
@@ -43,7 +58,7 @@ class StoredMarket:
     def __init__(self, recent: MarketData, reader: MarketReader) -> None:
         self._recent, self._reader = recent, reader
         self.books = recent.books
-        self.prices = recent.prices
+        self.prices = StoredPrices(recent.prices, reader)
         self.liquidations = recent.liquidations
         self.insurance = recent.insurance
         self.deliveries = recent.deliveries
@@ -66,15 +81,7 @@ class StoredMarket:
         """`market/history-candles`; raises ValueError for an unknown bar. Of a bucket in both,
         the one with more volume (more trades folded) is shown: memory while it is ahead of the store."""
         recent = self._recent.history_candles(inst_id, bar, after=after, before=before, limit=limit)
-        return self._merged(recent, self._reader.candles(inst_id, canonical_bar(bar), after, before, limit), limit)
-
-    @staticmethod
-    def _merged(recent: list[CandleView], stored: list[Candle], limit: int) -> list[CandleView]:
-        by_ts = {c.ts: _view(c) for c in stored}
-        for view in recent:
-            if view.ts not in by_ts or view.vol >= by_ts[view.ts].vol:
-                by_ts[view.ts] = view
-        return [by_ts[k] for k in sorted(by_ts, reverse=True)[:max(0, min(limit, MAX_CANDLES_PAGE))]]
+        return _merged(recent, self._reader.candles(inst_id, canonical_bar(bar), after, before, limit), limit)
 
     def candles(
         self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,
@@ -83,10 +90,13 @@ class StoredMarket:
         """`market/candles`: the buckets of the last 1,440 bars, from memory and the store (which holds
         the generated history), merged as `history_candles`; ValueError for an unknown bar."""
         recent = self._recent.candles(inst_id, bar, after=after, before=before, limit=limit, now_ms=now_ms)
-        spec = BARS[canonical_bar(bar)]
-        floor = shift(spec, start_of(spec, now_ms), 1 - RECENT_BARS) - 1
-        return self._merged(recent, self._reader.candles(inst_id, spec.name, after, max(floor, before or floor),
-                                                         limit), limit)
+        return _merged(recent, _recent_stored(self._reader, inst_id, bar, after, before, limit, now_ms), limit)
+
+    def funding_rate_history(self, inst_id: str, after: int | None, before: int | None,
+                             limit: int) -> list[FundingSettlement]:
+        """The generated funding rates of a swap with `before < fundingTime < after`, newest first (the
+        exchange's own follow them: see `gateway/rest/funding.py`)."""
+        return self._reader.funding(inst_id, after, before, limit)
 
     def latest_candle(self, inst_id: str, bar: str) -> CandleView | None:
         return self._recent.latest_candle(inst_id, bar)
@@ -96,6 +106,71 @@ class StoredMarket:
 
     def ticker(self, inst_id: str, now_ms: int) -> TickerStats:
         return self._recent.ticker(inst_id, now_ms)
+
+
+class StoredFeed:
+    """A `PriceFeed` whose candles include the generated ones the store holds under `key_format`."""
+
+    def __init__(self, recent: PriceFeed, reader: MarketReader, key_format: str) -> None:
+        self._recent, self._reader, self._key = recent, reader, key_format
+        self.latest: dict[str, Latest] = recent.latest
+
+    def stats(self, key: str, now_ms: int) -> TickerStats:
+        return self._recent.stats(key, now_ms)
+
+    def candles(self, key: str, bar: str, *, after: int | None = None, before: int | None = None,
+                limit: int = 100, now_ms: int) -> list[CandleView]:
+        recent = self._recent.candles(key, bar, after=after, before=before, limit=limit, now_ms=now_ms)
+        return _merged(recent, _recent_stored(self._reader, self._key.format(key), bar, after, before, limit,
+                                              now_ms), limit)
+
+    def history_candles(self, key: str, bar: str, *, after: int | None = None, before: int | None = None,
+                        limit: int = 100) -> list[CandleView]:
+        recent = self._recent.history_candles(key, bar, after=after, before=before, limit=limit)
+        stored = self._reader.candles(self._key.format(key), canonical_bar(bar), after, before, limit)
+        return _merged(recent, stored, limit)
+
+    def latest_candle(self, key: str, bar: str) -> CandleView | None:
+        return self._recent.latest_candle(key, bar)
+
+    def average(self, key: str, since: int, now_ms: int) -> Decimal | None:
+        return self._recent.average(key, since, now_ms)
+
+
+class StoredPrices:
+    """`Prices` with the index and mark candles of `StoredFeed`s."""
+
+    def __init__(self, recent: Prices, reader: MarketReader) -> None:
+        self._recent = recent
+        self.index = StoredFeed(recent.index, reader, INDEX_KEY)
+        self.mark = StoredFeed(recent.mark, reader, MARK_KEY)
+        self.limits = recent.limits
+        self.index_id = recent.index_id
+
+    def mark_feed(self, inst: Instrument) -> StoredFeed:
+        """As `Prices.mark_feed`: a contract's own, a spot pair's index."""
+        return self.index if inst.inst_type is InstType.SPOT else self.mark
+
+    def estimated_delivery(self, index_id: str, exp_time: int, tick_sz: Decimal, now_ms: int) -> Decimal | None:
+        return self._recent.estimated_delivery(index_id, exp_time, tick_sz, now_ms)
+
+
+def _recent_stored(reader: MarketReader, key: str, bar: str, after: int | None, before: int | None, limit: int,
+                   now_ms: int) -> list[Candle]:
+    """The stored buckets of the last 1,440 bars (`market/candles`); ValueError for an unknown bar."""
+    spec = BARS[canonical_bar(bar)]
+    floor = shift(spec, start_of(spec, now_ms), 1 - RECENT_BARS) - 1
+    return reader.candles(key, spec.name, after, max(floor, before or floor), limit)
+
+
+def _merged(recent: list[CandleView], stored: list[Candle], limit: int) -> list[CandleView]:
+    """The newest `limit` buckets of both; of a bucket in both, the one with more volume (more trades folded)
+    is shown: memory while it is ahead of the store (and always for volume-less price candles)."""
+    by_ts = {c.ts: _view(c) for c in stored}
+    for view in recent:
+        if view.ts not in by_ts or view.vol >= by_ts[view.ts].vol:
+            by_ts[view.ts] = view
+    return [by_ts[k] for k in sorted(by_ts, reverse=True)[:max(0, min(limit, MAX_CANDLES_PAGE))]]
 
 
 def _view(c: Candle) -> CandleView:

@@ -5,11 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 from . import accountmode, invariants, leverage, lifecycle, openinterest, pricing, snapshot
+from .algo.algos import Algos
 from .changes import fold_changes
 from .commands import (
     AdjustMargin,
     AdvanceTime,
+    AmendAlgo,
     AmendOrder,
+    CancelAlgo,
     CancelOrder,
     ClosePosition,
     Command,
@@ -22,6 +25,7 @@ from .commands import (
     ListFuturesSeries,
     ListInstrument,
     ModifyApiKey,
+    PlaceAlgoOrder,
     PlaceOrder,
     RestoreState,
     SetAccountLevel,
@@ -48,6 +52,7 @@ from .products import product_for
 from .records import (
     AccountRisk,
     AccountSummary,
+    AlgoView,
     ApiKey,
     BalanceView,
     BookLevel,
@@ -91,6 +96,7 @@ class Engine:
         self._withdrawals = Withdrawals(state)
         self._subs = SubAccounts(state)
         self._positions = PositionOps(state, self._x, self._trading)
+        self._algos = Algos(state, self._trading)
 
     # -- the one door in ---------------------------------------------------------------------------
 
@@ -100,6 +106,7 @@ class Engine:
         s.seq += 1
         s.ts = max(ts, s.ts)
         events = self._handle(cmd)
+        events += self._algos.after(cmd, events)
         liabilities.note(self._s, events)
         return fold_changes(self._s, events)
 
@@ -161,6 +168,12 @@ class Engine:
                 return accountmode.set_auto_loan(s, cmd)
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
+            case PlaceAlgoOrder():
+                return self._algos.place(cmd)
+            case CancelAlgo():
+                return self._algos.cancel(cmd)
+            case AmendAlgo():
+                return self._algos.amend(cmd)
             case RestoreState():
                 restored, events = restore_state(s, cmd.snapshot)
                 self._use(restored)
@@ -253,6 +266,16 @@ class Engine:
 
     def open_orders(self, uid: int) -> list[OrderView]:
         return [o.view() for o in reversed(self._s.orders_of(uid))]
+
+    def live_algos(self, uid: int) -> list[AlgoView]:
+        """The user's live algo orders, newest first."""
+        return [a.view() for a in reversed(self._s.algos.live.values()) if a.uid == uid]
+
+    def live_algo(self, uid: int, algo_id: int | None = None, algo_cl_ord_id: str = "") -> AlgoView | None:
+        """A live algo order of the user by algoId, else by algoClOrdId."""
+        book = self._s.algos
+        algo = book.live.get(algo_id) if algo_id is not None else book.by_cl.get((uid, algo_cl_ord_id))
+        return algo.view() if algo is not None and algo.uid == uid else None
 
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]:
         return self._s.books[inst_id].depth(depth)

@@ -26,6 +26,46 @@ class OrdType(StrEnum):
     OPTIMAL_LIMIT_IOC = "optimal_limit_ioc"
 
 
+class AlgoOrdType(StrEnum):
+    """The algo order types built (`trade/order-algo` `ordType`)."""
+
+    CONDITIONAL = "conditional"
+    OCO = "oco"
+    TRIGGER = "trigger"
+    MOVE_ORDER_STOP = "move_order_stop"
+    """A trailing stop: a market order once the last price turns back from its best by the callback."""
+    ICEBERG = "iceberg"
+    """Limit orders of `szLimit` one after the other, each placed when the one before has filled."""
+    TWAP = "twap"
+    """Limit orders of `szLimit`, one every `timeInterval` seconds of the exchange clock."""
+
+
+class AlgoState(StrEnum):
+    LIVE = "live"
+    PARTIALLY_EFFECTIVE = "partially_effective"
+    """An iceberg or TWAP order with part of its size filled."""
+    EFFECTIVE = "effective"
+    """Triggered: its order was placed (an iceberg or TWAP order: its whole size filled)."""
+    CANCELED = "canceled"
+    ORDER_FAILED = "order_failed"
+    """Triggered, but its order was refused (`failCode` says why)."""
+    PARTIALLY_FAILED = "partially_failed"
+    """An iceberg or TWAP order whose next slice was refused after part of its size had filled."""
+
+    @property
+    def pending(self) -> bool:
+        """Still working: `orders-algo-pending` lists it, the history does not yet."""
+        return self in (AlgoState.LIVE, AlgoState.PARTIALLY_EFFECTIVE)
+
+
+class TriggerPxType(StrEnum):
+    """Which price an algo order's trigger watches."""
+
+    LAST = "last"
+    INDEX = "index"
+    MARK = "mark"
+
+
 class TdMode(StrEnum):
     CASH = "cash"
     CROSS = "cross"

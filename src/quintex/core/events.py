@@ -11,6 +11,7 @@ from decimal import Decimal
 from .enums import Account, InstType, InsuranceChange, MgnMode, PosSide, Side, WithdrawDest
 from .instruments import Currency, FuturesSeries, Instrument
 from .records import (
+    AlgoView,
     ApiKey,
     AssetBill,
     Bill,
@@ -334,6 +335,55 @@ class ContractDelivered:
     ts: int
 
 
+@dataclass(frozen=True, slots=True)
+class AlgoAccepted:
+    """Outcome of `PlaceAlgoOrder`: the algo order, live (pushed on `orders-algo` like `AlgoUpdated`)."""
+
+    algo: AlgoView
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoRejected:
+    reject: Reject
+    algo_cl_ord_id: str = ""
+    tag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoUpdated:
+    """An algo order changed: triggered (effective or order_failed), canceled or amended."""
+
+    algo: AlgoView
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoCancelAccepted:
+    algo_id: int
+    algo_cl_ord_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoCancelRejected:
+    reject: Reject
+    algo_id: int | None
+    algo_cl_ord_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoAmendAccepted:
+    algo_id: int
+    algo_cl_ord_id: str
+    req_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoAmendRejected:
+    reject: Reject
+    algo_id: int | None
+    algo_cl_ord_id: str
+    req_id: str
+
+
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
@@ -341,5 +391,6 @@ Event = (
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
     | BookChanged | CancelAllAfterSet | PositionChanged | MarginPositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
     | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
-    | InsuranceFundChanged | ContractDelivered
+    | InsuranceFundChanged | ContractDelivered | AlgoAccepted | AlgoRejected | AlgoUpdated | AlgoCancelAccepted
+    | AlgoCancelRejected | AlgoAmendAccepted | AlgoAmendRejected
 )

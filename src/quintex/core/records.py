@@ -15,6 +15,8 @@ from typing import NamedTuple
 from .enums import (
     Account,
     AcctLv,
+    AlgoOrdType,
+    AlgoState,
     AssetBillType,
     BillSubType,
     BillType,
@@ -32,8 +34,10 @@ from .enums import (
     StpMode,
     TdMode,
     TgtCcy,
+    TriggerPxType,
 )
 from .num import ZERO
+from .rejects import Reject
 
 
 class OrderView(NamedTuple):
@@ -69,6 +73,76 @@ class OrderView(NamedTuple):
     pnl: Decimal = ZERO
     """Derivatives: PnL its closing fills realized, before fees."""
     category: Category = Category.NORMAL
+    algo_id: int = 0
+    """The algo order that placed it (0: none)."""
+    algo_cl_ord_id: str = ""
+
+
+class AlgoView(NamedTuple):
+    """An algo order as `trade/order-algo` and the `orders-algo` channel show it. Prices of orders placed
+    on trigger: None is a market order (OKX's "-1"); `actual_*` describe the order placed on trigger."""
+
+    algo_id: int
+    algo_cl_ord_id: str
+    tag: str
+    uid: int
+    inst_id: str
+    ord_type: AlgoOrdType
+    side: Side
+    pos_side: PosSide | None
+    td_mode: TdMode
+    tgt_ccy: TgtCcy | None
+    sz: Decimal
+    close_fraction: bool
+    reduce_only: bool
+    state: AlgoState
+    trigger_px: Decimal | None
+    trigger_px_type: TriggerPxType | None
+    ord_px: Decimal | None
+    tp_trigger_px: Decimal | None
+    tp_trigger_px_type: TriggerPxType | None
+    tp_ord_px: Decimal | None
+    sl_trigger_px: Decimal | None
+    sl_trigger_px_type: TriggerPxType | None
+    sl_ord_px: Decimal | None
+    ord_id: int
+    actual_sz: Decimal | None
+    actual_px: Decimal | None
+    actual_side: str
+    """"tp" or "sl": which leg of a TP/SL order triggered ("" otherwise)."""
+    trigger_time: int
+    fail: Reject | None
+    c_time: int
+    u_time: int
+    req_id: str = ""
+    amend_result: str = ""
+    callback_ratio: Decimal | None = None
+    callback_spread: Decimal | None = None
+    active_px: Decimal | None = None
+    move_trigger_px: Decimal | None = None
+    """A trailing stop's trigger price now (None before it trails)."""
+    px_var: Decimal | None = None
+    px_spread: Decimal | None = None
+    sz_limit: Decimal | None = None
+    px_limit: Decimal | None = None
+    time_interval: int | None = None
+    ord_ids: tuple[int, ...] = ()
+    """Iceberg and TWAP: every slice placed, oldest first (`ord_id` is the latest)."""
+    acc_fill_sz: Decimal | None = None
+    """Iceberg and TWAP: what the slices have filled so far."""
+
+
+class AttachedAlgo(NamedTuple):
+    """A TP/SL attached to an order (`attachAlgoOrds`): it becomes a `conditional` algo order for the filled size
+    when the order is filled, or canceled after a partial fill. Order prices of None are market orders."""
+
+    attach_algo_cl_ord_id: str = ""
+    tp_trigger_px: Decimal | None = None
+    tp_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    tp_ord_px: Decimal | None = None
+    sl_trigger_px: Decimal | None = None
+    sl_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    sl_ord_px: Decimal | None = None
 
 
 class Fill(NamedTuple):

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from .algo import plain as algo_plain
 from .book import BookSide, Level, OrderBook
 from .enums import (
     CancelSource,
@@ -98,6 +99,7 @@ def dump(s: State) -> dict[str, Any]:
         "interest_earned": {ccy: str(amt) for ccy, amt in s.lending.earned.items()},
         "interest_accrued": [to_plain(row) for row in s.lending.accruals],
         "liabilities": [to_plain(d) for d in s.lending.liabilities.values()],
+        "algos": algo_plain.dump(s.algos),
     }
 
 
@@ -131,6 +133,7 @@ def load(data: dict[str, Any]) -> State:
                  PosSide(row["pos_side"])): Decimal(row["lever"]) for row in data.get("levers", [])}
     _load_funding(s, data)
     _load_lending(s, data)
+    algo_plain.load(s.algos, data.get("algos", {}), s.instruments)
     return s
 
 
@@ -219,7 +222,7 @@ ORDER_FIELD_TYPES: dict[str, Any] = {
     "u_time": int, "fee_ccy": str, "state": OrdState, "acc_fill_sz": Decimal, "fill_notional": Decimal,
     "fee": Decimal, "cancel_source": CancelSource | None, "last_fill": Fill | None, "frozen": Decimal,
     "frozen_ccy": str, "req_id": str, "amend_result": str, "pos_side": PosSide | None, "reduce_only": bool,
-    "lever": Decimal | None, "pnl": Decimal, "category": Category,
+    "lever": Decimal | None, "pnl": Decimal, "category": Category, "algo_id": int, "algo_cl_ord_id": str,
 }
 """How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
 `Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""

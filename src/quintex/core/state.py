@@ -5,6 +5,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .algo.book import AlgoBook
 from .book import OrderBook
 from .enums import InstType, MgnMode, OrdState, PosSide
 from .fundingrate import FundingState
@@ -57,6 +58,8 @@ class State:
     """Each swap's rates at the funding times of the last `lifecycle.funding.HISTORY_MS`, oldest first."""
     lending: Lending = field(default_factory=Lending)
     """Spot-margin positions, the lending pool's loans and interest (see `spotmargin`)."""
+    algos: AlgoBook = field(default_factory=AlgoBook)
+    """Live algo orders and their triggers (see `algo`)."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .algo.checks import check_attached
 from .commands import AmendOrder, CancelOrder, PlaceOrder
 from .enums import CancelSource, Category, InstState, InstType, OrdState, OrdType, Side, StpMode, TgtCcy
 from .events import (
@@ -89,6 +90,8 @@ class Trading:
             return Reject.STP_CANCEL_BOTH_WITH_FOK
         if cmd.cl_ord_id and (cmd.uid, cmd.cl_ord_id) in self.s.by_cl_ord_id:
             return Reject.DUPLICATE_CL_ORD_ID
+        if cmd.attach and (reject := check_attached(inst, cmd.attach)) is not None:
+            return reject
         if cmd.ord_type in MARKET_TYPES:
             if self.s.books[inst.inst_id].opposite(cmd.side).best() is None:
                 return Reject.NO_LIQUIDITY
@@ -108,7 +111,8 @@ class Trading:
         sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
         return Order(ord_id=0, uid=cmd.uid, inst=inst, side=cmd.side, ord_type=cmd.ord_type, td_mode=cmd.td_mode,
                      px=px, sz=sz, cl_ord_id=cmd.cl_ord_id, tag=cmd.tag, tgt_ccy=tgt, stp_mode=cmd.stp_mode,
-                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="")
+                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="", algo_id=cmd.algo_id,
+                     algo_cl_ord_id=cmd.algo_cl_ord_id)
 
     def _check_size(self, order: Order) -> Reject | None:
         inst = order.inst

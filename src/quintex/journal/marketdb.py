@@ -1,6 +1,8 @@
 """Market tables: one row per public trade, keyed by (instId, tradeId), and one row per candle bucket
 of every bar, keyed by (instId, bar, ts), so that a page of `market/history-trades` or
-`market/history-candles` is one indexed query (LIMIT <= 300).
+`market/history-candles` is one indexed query (LIMIT <= 300). Generated history adds volume-less candles
+of the indexes and marks (keyed `index/BTC-USDT`, `mark/BTC-USDT-SWAP`: `INDEX_KEY`, `MARK_KEY`) and the
+swaps' funding rates before the exchange's own (`mkt_funding`, keyed by (instId, fundingTime)).
 
 Rows are built on the writer thread from a group commit's `TradeExecuted` events and written in the
 same transaction as its journal records. The journal does not know bars: the caller supplies
@@ -17,15 +19,20 @@ from typing import Any, NamedTuple
 from quintex.core.enums import Side
 from quintex.core.events import Event, TradeExecuted
 from quintex.core.num import MONEY, mul
+from quintex.core.records import FundingSettlement
 
 from .historydb import Execute, Row
 
-TRADES, CANDLES = "mkt_trades", "mkt_candles"
-TABLES = (TRADES, CANDLES)
+TRADES, CANDLES, FUNDING = "mkt_trades", "mkt_candles", "mkt_funding"
+TABLES = (TRADES, CANDLES, FUNDING)
 TRADE_COLUMNS = "inst_id, trade_id, seq, ts, px, sz, side"
 CANDLE_COLUMNS = "inst_id, bar, ts, end_ts, seq, o, h, l, c, vol, vol_ccy, vol_ccy_quote"
 MAX_TRADES_PAGE = 100
 MAX_CANDLES_PAGE = 300
+MAX_FUNDING_PAGE = 400
+FUNDING_COLUMNS = "inst_id, funding_time, rate"
+INDEX_KEY, MARK_KEY = "index/{}", "mark/{}"
+"""The candle keys of an index's and a contract's mark's generated candles."""
 BY_TRADE_ID, BY_TS = "1", "2"
 _KEYS_PER_QUERY = 200
 
@@ -42,7 +49,7 @@ LONG_BAR_MS = 24 * 60 * 60 * 1000
 def schema(prefix: str, big: str, clustered: str) -> str:
     """The tables and indexes (`big`: the backend's integer type; `clustered`: what follows a table
     keyed by its primary key)."""
-    t, c = prefix + TRADES, prefix + CANDLES
+    t, c, f = prefix + TRADES, prefix + CANDLES, prefix + FUNDING
     return f"""
 CREATE TABLE IF NOT EXISTS {t} (inst_id TEXT NOT NULL, trade_id {big} NOT NULL, seq {big} NOT NULL,
     ts {big} NOT NULL, px TEXT NOT NULL, sz TEXT NOT NULL, side TEXT NOT NULL,
@@ -54,6 +61,8 @@ CREATE TABLE IF NOT EXISTS {c} (inst_id TEXT NOT NULL, bar TEXT NOT NULL, ts {bi
     o TEXT NOT NULL, h TEXT NOT NULL, l TEXT NOT NULL, c TEXT NOT NULL, vol TEXT NOT NULL, vol_ccy TEXT NOT NULL,
     vol_ccy_quote TEXT NOT NULL, PRIMARY KEY (inst_id, bar, ts)){clustered};
 CREATE INDEX IF NOT EXISTS {c}_seq ON {c} (seq);
+CREATE TABLE IF NOT EXISTS {f} (inst_id TEXT NOT NULL, funding_time {big} NOT NULL, rate TEXT NOT NULL,
+    PRIMARY KEY (inst_id, funding_time)){clustered};
 """
 
 
@@ -168,18 +177,20 @@ def truncated(execute: Execute, prefix: str, seq: int) -> list[Row]:
     return rows
 
 
-def history_statements(prefix: str, insert: str, conflict: str, mark: str) -> tuple[str, str]:
-    """The inserts of generated history rows (trades, candles); a row already there is replaced, so
-    an interrupted generation can run again."""
+def history_statements(prefix: str, insert: str, conflict: str, mark: str) -> tuple[str, str, str]:
+    """The inserts of generated history rows (trades, candles, funding rates); a row already there is
+    replaced, so an interrupted generation can run again."""
     columns = CANDLE_COLUMNS.split(", ")
     return (trade_insert(prefix, insert, conflict, mark),
-            f"{insert} {prefix}{CANDLES} ({CANDLE_COLUMNS}) VALUES ({', '.join([mark] * len(columns))}){conflict}")
+            f"{insert} {prefix}{CANDLES} ({CANDLE_COLUMNS}) VALUES ({', '.join([mark] * len(columns))}){conflict}",
+            f"{insert} {prefix}{FUNDING} ({FUNDING_COLUMNS}) VALUES ({mark}, {mark}, {mark}){conflict}")
 
 
 def prune_statements(prefix: str, mark: str) -> list[str]:
     """Deletes of trades and short-bar buckets older than the one argument (a ts)."""
     return [f"DELETE FROM {prefix}{TRADES} WHERE ts < {mark}",
-            f"DELETE FROM {prefix}{CANDLES} WHERE ts < {mark} AND end_ts - ts < {LONG_BAR_MS}"]
+            f"DELETE FROM {prefix}{CANDLES} WHERE ts < {mark} AND end_ts - ts < {LONG_BAR_MS}",
+            f"DELETE FROM {prefix}{FUNDING} WHERE funding_time < {mark}"]
 
 
 class MarketReader:
@@ -212,6 +223,17 @@ class MarketReader:
             f"SELECT {CANDLE_COLUMNS} FROM {self._prefix}{CANDLES} WHERE inst_id = ? AND bar = ?{where} "
             f"ORDER BY ts DESC LIMIT {size}", [inst_id, bar, *args])
         return [_candle(row) for row in rows]
+
+    def funding(self, inst_id: str, after: int | None, before: int | None, limit: int) -> list[FundingSettlement]:
+        """Stored funding rates with `before < fundingTime < after`, newest first."""
+        where, args = _bounds("funding_time", after, before)
+        size = min(limit, MAX_FUNDING_PAGE)
+        if size <= 0:
+            return []
+        rows = self._execute(
+            f"SELECT funding_time, rate FROM {self._prefix}{FUNDING} WHERE inst_id = ?{where} "
+            f"ORDER BY funding_time DESC LIMIT {size}", [inst_id, *args])
+        return [FundingSettlement(inst_id, time, Decimal(rate)) for time, rate in rows]
 
     def trades_between(self, inst_id: str, start: int, end: int) -> list[TradeExecuted]:
         """Every stored trade with `start <= ts < end`, oldest first (to seed the in-memory read model)."""

@@ -25,6 +25,7 @@ from .marketdb import (
     MarketReader,
     MarketRows,
     candle_upsert,
+    history_statements,
     market_rows,
     merge_stored,
     prune_statements,
@@ -205,16 +206,22 @@ class PostgresStore:
         return HistoryReader(_fetcher(reader.cursor()), PREFIX, reader.close)
 
     def put_market_history(self, trades: Sequence[tuple[object, ...]], candles: Sequence[tuple[object, ...]],
-                           end_ts: int | None = None) -> None:
-        """COPY in bulk, after deleting the generated rows (seq 0) of the same instruments."""
+                           end_ts: int | None = None, funding: Sequence[tuple[object, ...]] = ()) -> None:
+        """COPY trades and candles in bulk, after deleting the generated rows (seq 0) of the same keys (those of
+        the first and last rows: one instrument's and its mark's, or an index's); funding rates replace the
+        rows of the same keys."""
         insts = sorted({str(row[0]) for row in (*trades[:1], *trades[-1:], *candles[:1], *candles[-1:])})
+        _, _, funding_sql = history_statements(PREFIX, "INSERT INTO", " ON CONFLICT (inst_id, funding_time) DO UPDATE "
+                                               "SET rate = excluded.rate", "%s")
         with self._db.transaction(), self._db.cursor() as cur:
-            for table in MARKET_TABLES:
+            for table in (TRADES, CANDLES):
                 cur.execute(f"DELETE FROM {PREFIX}{table} WHERE seq = 0 AND inst_id = ANY(%s)", (insts,))
             for table, columns, rows in ((TRADES, TRADE_COLUMNS, trades), (CANDLES, CANDLE_COLUMNS, candles)):
                 with cur.copy(f"COPY {PREFIX}{table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
+            if funding:
+                cur.executemany(funding_sql, funding)
             if end_ts is not None:
                 cur.execute("INSERT INTO quintex_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
                             "excluded.value", (HISTORY_END, str(end_ts)))

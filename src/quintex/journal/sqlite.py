@@ -197,13 +197,14 @@ class SQLiteStore:
         return HistoryReader(lambda sql, args: reader.execute(sql, args).fetchall(), "", reader.close)
 
     def put_market_history(self, trades: Sequence[tuple[object, ...]], candles: Sequence[tuple[object, ...]],
-                           end_ts: int | None = None) -> None:
-        trade_sql, candle_sql = history_statements("", "INSERT OR REPLACE INTO", "", "?")
+                           end_ts: int | None = None, funding: Sequence[tuple[object, ...]] = ()) -> None:
+        trade_sql, candle_sql, funding_sql = history_statements("", "INSERT OR REPLACE INTO", "", "?")
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany(trade_sql, trades)
             db.executemany(candle_sql, candles)
+            db.executemany(funding_sql, funding)
             if end_ts is not None:
                 db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (HISTORY_END, str(end_ts)))
         except BaseException:

@@ -111,9 +111,11 @@ class Store(Protocol):
         """Once per store: rebuild the market tables from the stored history rows (for stores written
         before the tables existed, or without `buckets`)."""
 
-    def put_market_history(self, trades: Sequence[Row], candles: Sequence[Row], end_ts: int | None = None) -> None:
-        """Store generated market history (rows of the market tables, seq 0) in one transaction, replacing
-        rows with the same keys; with `end_ts`, record that the history is complete and ends there."""
+    def put_market_history(self, trades: Sequence[Row], candles: Sequence[Row], end_ts: int | None = None,
+                           funding: Sequence[Row] = ()) -> None:
+        """Store generated market history (rows of the market tables, seq 0; funding rates) in one
+        transaction, replacing rows with the same keys; with `end_ts`, record that the history is complete
+        and ends there."""
 
     def market_history_end(self) -> int | None:
         """Where the stored generated history ends, None if the store has none."""

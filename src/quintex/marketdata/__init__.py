@@ -20,6 +20,7 @@ from quintex.core.events import (
     OrderUpdated,
     TradeExecuted,
 )
+from quintex.core.records import FundingSettlement
 
 from .bars import BARS, bar_end, bar_start, canonical_bar
 from .books import BookDelta, Books, DepthView
@@ -105,3 +106,9 @@ class MarketData:
     def ticker(self, inst_id: str, now_ms: int) -> TickerStats:
         """Trade statistics of the 24 hours ending at `now_ms` (best bid/ask come from the book)."""
         return self._tickers.stats(inst_id, now_ms)
+
+    def funding_rate_history(self, inst_id: str, after: int | None, before: int | None,
+                             limit: int) -> list[FundingSettlement]:
+        """Generated funding rates from before the exchange's own: none here (the generated market history
+        is in the store, which `cli/storedmarket.py` reads)."""
+        return []

@@ -131,6 +131,48 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.INSTRUMENT_EXPIRED: _Code("51027", "Contract expired."),
     Reject.SERIES_CODE_BASE_INVALID: _Code(
         "51000", "Parameter instIdCode error: a futures series needs a free block of a million codes."),
+    Reject.ALGO_TP_ABOVE_LAST: _Code("51277", "TP trigger price cannot be higher than the last price."),
+    Reject.ALGO_SL_BELOW_LAST: _Code("51278", "SL trigger price cannot be lower than the last price."),
+    Reject.ALGO_TP_BELOW_LAST: _Code("51279", "TP trigger price cannot be lower than the last price."),
+    Reject.ALGO_SL_ABOVE_LAST: _Code("51280", "SL trigger price cannot be higher than the last price."),
+    Reject.ALGO_TRIGGER_PX_INVALID: _Code("51000", "Parameter triggerPx error"),
+    Reject.ALGO_TP_TRIGGER_PX_INVALID: _Code("51000", "Parameter tpTriggerPx error"),
+    Reject.ALGO_SL_TRIGGER_PX_INVALID: _Code("51000", "Parameter slTriggerPx error"),
+    Reject.ALGO_ORD_PX_INVALID: _Code("51000", "Parameter orderPx error"),
+    Reject.ALGO_CLOSE_FRACTION_INVALID: _Code("51000", "Parameter closeFraction error"),
+    Reject.ALGO_PENDING_LIMIT: _Code(
+        "51261", "Each user can hold up to 500 pending stop-orders at the same time."),
+    Reject.ALGO_TP_SL_LIMIT: _Code(
+        "51261", "Each user can hold up to 100 pending TP/SL orders per instrument at the same time."),
+    Reject.DUPLICATE_ALGO_CL_ORD_ID: _Code("51065", "algoClOrdId already exists."),
+    Reject.ALGO_CANCEL_NOT_FOUND: _Code(
+        "51400", "Cancellation failed as the order has been filled, canceled or does not exist."),
+    Reject.ALGO_AMEND_NOT_FOUND: _Code("51503", "Order modification failed as the order does not exist."),
+    Reject.ALGO_CALLBACK_INVALID: _Code("51257", "Trail order callback rate error."),
+    Reject.ALGO_CALLBACK_SPREAD_INVALID: _Code("51000", "Parameter callbackSpread error"),
+    Reject.ALGO_ACTIVE_PX_BELOW_LAST: _Code(
+        "51258", "Trail order placement failed. The trigger price of a sell order should be higher than the last "
+        "transaction price."),
+    Reject.ALGO_ACTIVE_PX_ABOVE_LAST: _Code(
+        "51259", "Trail order placement failed. The trigger price of a buy order should be lower than the last "
+        "transaction price."),
+    Reject.ALGO_ACTIVE_PX_INVALID: _Code("51000", "Parameter activePx error"),
+    Reject.ALGO_TRAILING_LIMIT: _Code("51260", "Maximum 50 pending trail-orders can be held at the same time."),
+    Reject.ALGO_CLOSE_FRACTION_EXISTS: _Code(
+        "51088", "You can only place 1 TP/SL order to close an entire position."),
+    Reject.ALGO_ICEBERG_SZ_LIMIT: _Code("51255", "Limit of per iceberg order: Total amount/1000 < x <= Total amount."),
+    Reject.ALGO_ICEBERG_PX_VAR: _Code("51256", "Iceberg order price variance error."),
+    Reject.ALGO_ICEBERG_LIMIT: _Code("51262", "Maximum 100 pending iceberg orders can be held at the same time."),
+    Reject.ALGO_TWAP_SZ_LIMIT_ABOVE: _Code(
+        "51274", "Total quantity of time-weighted order must be larger than single order limit."),
+    Reject.ALGO_TWAP_SZ_LIMIT_BELOW: _Code("51265", "Time-weighted order limit error."),
+    Reject.ALGO_TWAP_PX_VAR: _Code("51270", "The limit of time-weighted order price variance is 0 < x <= 1%."),
+    Reject.ALGO_TWAP_INTERVAL: _Code(
+        "51269", "Time-weighted order interval error, the interval should be 5<= x<=120."),
+    Reject.ALGO_TWAP_LIMIT: _Code("51263", "Maximum 20 pending time-weighted orders can be held at the same time."),
+    Reject.ALGO_SZ_LIMIT_INVALID: _Code("51000", "Parameter szLimit error"),
+    Reject.ALGO_PX_SPREAD_INVALID: _Code("51000", "Parameter pxSpread error"),
+    Reject.ALGO_PX_LIMIT_INVALID: _Code("51000", "Parameter pxLimit error"),
 }
 
 

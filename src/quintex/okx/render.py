@@ -63,7 +63,6 @@ _UNUSED_WITHDRAWAL_FIELDS = ("areaCodeFrom", "areaCodeTo", "tag", "pmtId", "memo
 _UNUSED_ORDER_FIELDS = (
     "ccy", "pxUsd", "pxVol", "pxType", "stpId", "lever", "attachAlgoClOrdId", "tpTriggerPx",
     "tpTriggerPxType", "tpOrdPx", "slTriggerPx", "slTriggerPxType", "slOrdPx", "source", "quickMgnType",
-    "algoClOrdId", "algoId",
 )
 _UNUSED_PUSH_FIELDS = _UNUSED_ORDER_FIELDS + (
     "notionalUsd", "fillPxVol", "fillPxUsd", "fillMarkVol", "fillFwdPx", "fillMarkPx", "fillIdxPx",
@@ -170,6 +169,7 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source is not None else "",
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
+        "algoId": fmt_id(o.algo_id or None), "algoClOrdId": o.algo_cl_ord_id,
     }
 
 

@@ -21,6 +21,7 @@ from quintex.core.num import ONE, ZERO
 from quintex.core.records import (
     AccountRisk,
     AccountSummary,
+    AlgoView,
     ApiKey,
     BalanceView,
     BookLevel,
@@ -83,6 +84,10 @@ class State(Protocol):
     def live_order(self, uid: int, ord_id: int | None = None, cl_ord_id: str = "") -> OrderView | None: ...
 
     def open_orders(self, uid: int) -> list[OrderView]: ...
+
+    def live_algos(self, uid: int) -> list[AlgoView]: ...
+
+    def live_algo(self, uid: int, algo_id: int | None = None, algo_cl_ord_id: str = "") -> AlgoView | None: ...
 
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]: ...
 

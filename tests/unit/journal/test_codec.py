@@ -10,7 +10,9 @@ import pytest
 from quintex.core.commands import (
     AdjustMargin,
     AdvanceTime,
+    AmendAlgo,
     AmendOrder,
+    CancelAlgo,
     CancelOrder,
     ClosePosition,
     Command,
@@ -23,6 +25,7 @@ from quintex.core.commands import (
     ListFuturesSeries,
     ListInstrument,
     ModifyApiKey,
+    PlaceAlgoOrder,
     PlaceOrder,
     RestoreState,
     SetAccountLevel,
@@ -40,6 +43,7 @@ from quintex.core.commands import (
 from quintex.core.enums import (
     Account,
     AcctLv,
+    AlgoOrdType,
     Alias,
     InstState,
     MgnMode,
@@ -51,9 +55,10 @@ from quintex.core.enums import (
     StpMode,
     TdMode,
     TgtCcy,
+    TriggerPxType,
     WithdrawDest,
 )
-from quintex.core.records import IndexPrice
+from quintex.core.records import AttachedAlgo, IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
     CodecError,
@@ -97,6 +102,14 @@ ONE_OF_EACH: list[Command] = [
     SetAutoLoan(7, True),
     SetLeverage(7, "BTC-USDT-SWAP", "", MgnMode.ISOLATED, PosSide.SHORT, D("12.50")),
     ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
+    PlaceAlgoOrder(7, "BTC-USDT-SWAP", TdMode.CROSS, Side.SELL, AlgoOrdType.OCO, None, PosSide.NET, None, True, True,
+                   "algo1", "t", None, TriggerPxType.LAST, None, D("70000.0"), TriggerPxType.MARK, None,
+                   D("50000"), TriggerPxType.INDEX, D("49000.5"), D("60000.1")),
+    CancelAlgo(7, "BTC-USDT", None, "algo1"),
+    PlaceOrder(7, "BTC-USDT-SWAP", TdMode.CROSS, Side.BUY, OrdType.LIMIT, D("3"), D("60000.0"), attach=(
+        AttachedAlgo("a1", D("66000"), TriggerPxType.MARK, None, D("57000.5"), TriggerPxType.LAST, D("56990.0")),)),
+    AmendAlgo(7, "BTC-USDT", 650000000000000001, "", D("0.50"), None, None, True, D("31000"), None, False,
+              None, D("29000"), False, "r1", True, D("30000")),
 ]
 
 

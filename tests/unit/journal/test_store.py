@@ -1,6 +1,7 @@
 """The store contract, against SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,33 @@ def test_a_second_writer_is_refused_on_postgresql(tmp_path: Path) -> None:
             open_store(tmp_path, url)
         first.close()
         open_store(tmp_path, url).close()
+
+
+def test_generated_market_history_with_funding_rates_is_stored_and_replaced(open_test_store: Opener) -> None:
+    store = open_test_store()
+    trade = ("BTC-USDT-SWAP", 1, 0, 60_000, "30000.0", "1", "buy")
+    candle = ("BTC-USDT-SWAP", "1m", 60_000, 120_000, 0, "30000.0", "30000.0", "30000.0", "30000.0", "1", "30000",
+              "30000")
+    mark = ("mark/BTC-USDT-SWAP", "1m", 60_000, 120_000, 0, "30001.0", "30001.0", "30001.0", "30001.0", "0", "0", "0")
+    store.put_market_history([trade], [candle, mark], None, [("BTC-USDT-SWAP", 28_800_000, "0.0001")])
+    # a second call for the same swap's funding only (the funding time after the history's end) adds its row
+    store.put_market_history([], [], 3_600_000, [("BTC-USDT-SWAP", 57_600_000, "-0.0002")])
+    reader = store.market_reader()
+    try:
+        assert [(r.funding_time, str(r.funding_rate)) for r in reader.funding("BTC-USDT-SWAP", None, None, 400)] == [
+            (57_600_000, "-0.0002"), (28_800_000, "0.0001")]
+        assert [r.funding_time for r in reader.funding("BTC-USDT-SWAP", 57_600_000, None, 400)] == [28_800_000]
+        assert [c.c for c in reader.candles("mark/BTC-USDT-SWAP", "1m", None, None, 10)] == [Decimal("30001.0")]
+        assert [t.trade_id for t in reader.trades("BTC-USDT-SWAP", "1", None, None, 10)] == [1]
+    finally:
+        reader.close()
+    assert store.market_history_end() == 3_600_000
+    # generating again replaces the rows of the same keys
+    store.put_market_history([trade], [candle], None,
+                             [("BTC-USDT-SWAP", 28_800_000, "0.0003")])
+    reader = store.market_reader()
+    try:
+        assert [str(r.funding_rate) for r in reader.funding("BTC-USDT-SWAP", None, None, 400)] == ["-0.0002", "0.0003"]
+        assert len(reader.trades("BTC-USDT-SWAP", "1", None, None, 10)) == 1
+    finally:
+        reader.close()

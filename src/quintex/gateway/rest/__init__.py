@@ -8,6 +8,7 @@ from aiohttp import web
 from . import (
     account,
     accountsettings,
+    algo,
     asset,
     borrowing,
     funding,
@@ -26,5 +27,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle, borrowing):
+                   funding, lifecycle, borrowing, algo):
         module.register(app)

@@ -1,6 +1,9 @@
 """Funding and open interest: `public/funding-rate`, `public/funding-rate-history` and `public/open-interest`,
 read from the durable state through the query port (the core computes them; see docs/derivatives.md).
 
+`public/funding-rate-history` serves the core's settlements (its last 3 months) and, before them, the rates
+the generated market history holds (`quintex serve --history`); at a funding time in both the core's wins.
+
 A funding endpoint asked about an instrument that is listed but is not a perpetual swap answers OKX's 51000
 "Parameter instId error"; an unknown instId 51001.
 """
@@ -15,7 +18,7 @@ from quintex.okx.codes import param_error
 
 from ..responses import ok
 from . import params
-from .context import catalog, instrument, now_ms, rate_limit, read
+from .context import catalog, instrument, market_data, now_ms, rate_limit, read
 
 ANY = "ANY"
 """`instId=ANY` asks for the funding of every perpetual swap (ccxt's `fetch_funding_rates`)."""
@@ -51,7 +54,10 @@ async def funding_rate_history(request: web.Request) -> web.StreamResponse:
     after, before = params.optional_int(request, "after"), params.optional_int(request, "before")
     limit = params.limit(request, HISTORY_MAX_LIMIT, HISTORY_MAX_LIMIT)
     rows = await read(request, lambda state: state.funding_rate_history(swap.inst_id, after, before, limit))
-    return ok([render.funding_history_row(row) for row in rows])
+    generated = market_data(request).funding_rate_history(swap.inst_id, after, before, limit)
+    by_time = {row.funding_time: row for row in generated}
+    by_time.update((row.funding_time, row) for row in rows)
+    return ok([render.funding_history_row(by_time[t]) for t in sorted(by_time, reverse=True)[:limit]])
 
 
 async def open_interest(request: web.Request) -> web.StreamResponse:

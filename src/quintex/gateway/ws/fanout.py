@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from quintex.core.events import (
+    AlgoAccepted,
+    AlgoUpdated,
     BalanceChanged,
     BillPosted,
     BookChanged,
@@ -67,6 +69,7 @@ class Fanout:
             PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
             InsuranceFundChanged: channels.liquidation_orders.on_insurance,
             MarginPositionChanged: self._on_margin_position,
+            AlgoAccepted: self._on_algo, AlgoUpdated: self._on_algo,
         }
 
     def start(self) -> None:
@@ -122,6 +125,10 @@ class Fanout:
         if event.fill is not None:
             self.channels.fills.on_fill(event.fill)
             self.channels.liquidation_orders.on_fill(event.order, event.fill)
+
+    def _on_algo(self, event: AlgoAccepted | AlgoUpdated) -> None:
+        self.channels.orders_algo.on_algo(event.algo)
+        self.channels.algo_advance.on_algo(event.algo)
 
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)

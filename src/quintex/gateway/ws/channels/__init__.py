@@ -27,7 +27,14 @@ from .market import (
 from .openinterest import OpenInterestChannel
 from .positions import PositionsChannel
 from .prices import PriceChannels
-from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
+from .private import (
+    AccountChannel,
+    AlgoAdvanceChannel,
+    BalanceAndPositionChannel,
+    FillsChannel,
+    OrdersAlgoChannel,
+    OrdersChannel,
+)
 from .warnings import LiquidationWarningChannel
 
 __all__ = ["Channel", "Channels", "Context", "Subscription", "Topic"]
@@ -42,6 +49,8 @@ class Channels:
         self.candles = candle_channels(ctx)
         self.instruments = InstrumentsChannel(ctx)
         self.orders = OrdersChannel(ctx)
+        self.orders_algo = OrdersAlgoChannel(ctx)
+        self.algo_advance = AlgoAdvanceChannel(ctx)
         self.fills = FillsChannel(ctx)
         self.account = AccountChannel(ctx)
         self.balance_and_position = BalanceAndPositionChannel(ctx)
@@ -54,7 +63,7 @@ class Channels:
         self.liquidation_orders = LiquidationOrdersChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
-            self.status, self.orders, self.fills, self.account, self.balance_and_position, self.positions,
+            self.status, self.orders, self.orders_algo, self.algo_advance, self.fills, self.account, self.balance_and_position, self.positions,
             self.liquidation_warning,
             *self.prices.every, self.funding_rate, self.open_interest, self.liquidation_orders,
         ]

@@ -1,5 +1,5 @@
-"""Private channels (/private, after login): orders, fills, account, balance_and_position (positions:
-channels/positions.py).
+"""Private channels (after login): orders, fills, account, balance_and_position on /private, orders-algo and
+algo-advance on /business (positions: channels/positions.py).
 
 Topics carry the uid in their key and in their pushed `arg`. Each push's data is rendered and
 serialized once per event and written to every topic of that user whose filter it passes.
@@ -12,16 +12,17 @@ from typing import Any, cast
 
 import orjson
 
-from quintex.core.enums import AcctLv, BillType
+from quintex.core.enums import AcctLv, AlgoOrdType, BillType
 from quintex.core.events import BalanceChanged
 from quintex.core.instruments import Instrument
-from quintex.core.records import AccountRisk, Bill, Fill, OrderView, PositionView
-from quintex.okx import render, wspush
+from quintex.core.records import AccountRisk, AlgoView, Bill, Fill, OrderView, PositionView
+from quintex.okx import algos, render, wspush
 from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
 from quintex.runtime.query import State
 
 from ..connection import Connection
 from .base import (
+    BUSINESS,
     PRIVATE,
     Channel,
     Context,
@@ -91,6 +92,65 @@ class OrdersChannel(_PerUser):
             _, _, inst_type, family, inst_id = cast(tuple[str, int, str, str, str], topic.key)
             if _matches(inst, inst_type, family, inst_id):
                 data = data or orjson.dumps([render.order_push(order, inst, fill)])
+                topic.publish(data)
+
+
+class OrdersAlgoChannel(_PerUser):
+    """`orders-algo` (/business): one push per algo order change (placed, triggered, amended, canceled), no
+    snapshot; arg `instType` (SPOT, MARGIN, SWAP, FUTURES or ANY) and optionally `instFamily`/`instId`."""
+
+    name = "orders-algo"
+    services = frozenset({BUSINESS})
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        inst_type = required(arg, "instType")
+        if inst_type not in ORDER_INST_TYPES - {"OPTION"}:
+            raise not_found(arg, "instType")
+        inst_id = self._inst_id(arg, "instType", "instId")
+        ack = echo(arg, ("instType", "instFamily", "instId"))
+        key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id)
+        return Subscription(key, ack, with_uid(ack, conn.uid))
+
+    def on_algo(self, algo: AlgoView) -> None:
+        topics = self.by_user.get(algo.uid)
+        if topics is None:
+            return
+        inst = self.ctx.catalog.instruments[algo.inst_id]
+        data = None
+        for topic in topics:
+            _, _, inst_type, family, inst_id = cast(tuple[str, int, str, str, str], topic.key)
+            if _matches(inst, inst_type, family, inst_id):
+                data = data or orjson.dumps([algos.algo(algo, inst)])
+                topic.publish(data)
+
+
+class AlgoAdvanceChannel(OrdersAlgoChannel):
+    """`algo-advance` (/business): every change of the user's iceberg and TWAP orders (placed, each slice
+    placed, filled or refused, canceled), no snapshot; arg `instType` (SPOT, MARGIN, SWAP, FUTURES or ANY) and
+    optionally `instId` and `algoId`."""
+
+    name = "algo-advance"
+    ORD_TYPES = frozenset({AlgoOrdType.ICEBERG, AlgoOrdType.TWAP})
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        inst_type = required(arg, "instType")
+        if inst_type not in ORDER_INST_TYPES - {"OPTION"}:
+            raise not_found(arg, "instType")
+        inst_id = self._inst_id(arg, "instType", "instId")
+        ack = echo(arg, ("instType", "instId", "algoId"))
+        key = (self.name, conn.uid, inst_type, "", inst_id, text(arg, "algoId"))
+        return Subscription(key, ack, with_uid(ack, conn.uid))
+
+    def on_algo(self, algo: AlgoView) -> None:
+        topics = self.by_user.get(algo.uid)
+        if topics is None or algo.ord_type not in self.ORD_TYPES:
+            return
+        inst = self.ctx.catalog.instruments[algo.inst_id]
+        data = None
+        for topic in topics:
+            _, _, inst_type, family, inst_id, algo_id = cast(tuple[str, int, str, str, str, str], topic.key)
+            if _matches(inst, inst_type, family, inst_id) and algo_id in ("", str(algo.algo_id)):
+                data = data or orjson.dumps([algos.algo(algo, inst)])
                 topic.publish(data)
 
 
