@@ -51,7 +51,8 @@ HOUR_MS = 3_600_000
 AMOUNT_STEP = Decimal("1e-16")
 """Margin shares are rounded up to this (OKX shows borrowing amounts to 16 places)."""
 LIQUIDATION_PENALTY_RATE = Decimal("0.0005")
-"""A margin liquidation's clearance fee, of what it receives, to the insurance fund (the derivatives' rate)."""
+"""A margin liquidation's clearance fee, of what it receives (to 1e-16), to the insurance fund (the derivatives'
+rate)."""
 MGN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
 
 
@@ -247,7 +248,7 @@ def _trade_back(s: State, position: MarginPosition, pays: Decimal, received: Dec
     chg = received - interest - principal
     after: list[Event] = []
     if liquidating:
-        penalty = min(chg, mul(received, LIQUIDATION_PENALTY_RATE))
+        penalty = min(chg, mul(received, LIQUIDATION_PENALTY_RATE).quantize(AMOUNT_STEP, context=MONEY))
         if penalty > ZERO:
             chg -= penalty
             after.append(_to_fund(s, position, penalty, InsuranceChange.LIQUIDATION_BALANCE_DEPOSIT))
