@@ -99,6 +99,7 @@ class _Session:
                                              for ccy, px in (("BTC", "30000"), ("USDT", "1"), ("ETH", "2000")))))
             self.add(SetAccountLevel(MULTI, AcctLv.MULTI_CURRENCY))
             self.add(Transfer(MULTI, "USDT", D("2000000"), Account.TRADING, Account.FUNDING))
+            self.add(Withdraw(MULTI, "USDT", D("2005000"), WithdrawDest.INTERNAL, "user0"))
 
     def step(self) -> None:
         rng = self.rng

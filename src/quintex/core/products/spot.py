@@ -13,7 +13,7 @@ from ..commands import PlaceOrder
 from ..enums import BillSubType, BillType, Category, ExecType, OrdState, Side, TdMode
 from ..events import BillPosted, Event
 from ..instruments import Instrument
-from ..num import ZERO, div_down, mul
+from ..num import ZERO, div_down, floor_to, mul
 from ..orders import Order
 from ..records import Fill, MaxAvailSize, MaxSize
 from ..rejects import Reject
@@ -44,12 +44,15 @@ class Spot:
         """Spot orders never close positions."""
 
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
-        """Freeze what the order may spend; a market order may shrink to the balance unless banAmend."""
+        """Freeze what the order may spend; a market order may shrink to the balance (a sell: to its whole lots)
+        unless banAmend."""
         inst = order.inst
         ccy = inst.quote_ccy if order.side is Side.BUY else inst.base_ccy
         need = risk.funds_needed(s.books[inst.inst_id], order)
         avail = s.ledger.avail(order.uid, ccy)
         if need > avail:
+            if order.side is Side.SELL:  # a sell delivers whole lots of the base
+                avail = floor_to(avail, inst.lot_sz)
             if order.px is not None or ban_amend or avail <= ZERO:
                 return Reject.INSUFFICIENT_BALANCE, []
             need = avail
