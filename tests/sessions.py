@@ -22,6 +22,7 @@ from quintex.core.commands import (
     ListCurrency,
     ListInstrument,
     PlaceOrder,
+    SetAccountLevel,
     SetCancelAllAfter,
     SetLeverage,
     SetSubAccountFrozen,
@@ -34,6 +35,7 @@ from quintex.core.commands import (
 from quintex.core.engine import Engine
 from quintex.core.enums import (
     Account,
+    AcctLv,
     MgnMode,
     OrdType,
     Perm,
@@ -53,6 +55,8 @@ D = Decimal
 USERS = 5
 MASTER = UID_BASE + 1
 SUBS = ("subdeskone", "subdesktwo")
+MULTI = UID_BASE + USERS
+"""With spot margin: the user in multi-currency mode."""
 ORDER_TYPES = (OrdType.LIMIT,) * 8 + (OrdType.POST_ONLY, OrdType.IOC, OrdType.FOK, OrdType.MARKET)
 
 
@@ -90,6 +94,12 @@ class _Session:
             self.cl_ord_ids[uid] = []
         for name in SUBS:
             self.add(CreateSubAccount(MASTER, name, "desk"))
+        if self.margin:  # the last user margins with its whole account (multi-currency), its USDT set aside
+            self.add(UpdateIndexPrices(tuple(IndexPrice(f"{ccy}-USD", D(px))
+                                             for ccy, px in (("BTC", "30000"), ("USDT", "1"), ("ETH", "2000")))))
+            self.add(SetAccountLevel(MULTI, AcctLv.MULTI_CURRENCY))
+            self.add(Transfer(MULTI, "USDT", D("2000000"), Account.TRADING, Account.FUNDING))
+            self.add(Withdraw(MULTI, "USDT", D("2005000"), WithdrawDest.INTERNAL, "user0"))
 
     def step(self) -> None:
         rng = self.rng
@@ -161,7 +171,8 @@ class _Session:
 
     def _margin_command(self, uid: int) -> None:
         """Spot-margin orders on BTC-USDT (isolated and cross, the usual or the other margin currency, some
-        reduce-only, some sized past the loan quota), leverage changes, and hours passing for interest."""
+        reduce-only, some sized past the loan quota), leverage changes, index moves (margin liquidation), and hours
+        passing for interest."""
         rng = self.rng
         roll = rng.random()
         td_mode = TdMode.ISOLATED if rng.random() < 0.5 else TdMode.CROSS
@@ -169,6 +180,9 @@ class _Session:
             self.add(AdvanceTime(), rng.randint(600_000, 7_200_000))
         elif roll < 0.15:
             self.add(SetLeverage(uid, "BTC-USDT", "", MgnMode(td_mode.value), None, D(rng.randint(1, 12))))
+        elif roll < 0.22:
+            shock = rng.choice((D("0.85"), D("0.9"), D(1), D("1.1"), D("1.15")))
+            self.add(UpdateIndexPrices((IndexPrice("BTC-USDT", self._px() * shock),)))
         else:
             side = rng.choice((Side.BUY, Side.SELL))
             ccy = ("USDT" if side is Side.BUY else "BTC") if rng.random() < 0.9 else rng.choice(("USDT", "BTC", ""))

@@ -3,7 +3,8 @@ margin with `create_order(..., params={"marginMode": "cross"})` on the spot pair
 fetch_positions, reads and sets the margin leverage, lets the clock run three hours and reads the interest
 with fetch_borrow_interest and the rates with fetch_cross_borrow_rate(s), then sells back; python-okx reads
 the Account interest, rate and max-loan endpoints and the public loan quotas; ccxt.pro watches a MARGIN position
-open and close on the positions channel."""
+open and close on the positions channel; a margin long the index takes below ratio 1 is liquidated (ccxt's
+closed orders, python-okx's bills, the public liquidation orders and insurance fund)."""
 from __future__ import annotations
 
 import asyncio
@@ -15,6 +16,7 @@ import ccxt
 import ccxt.pro as ccxtpro
 import pytest
 from okx import Account, PublicData
+from okx.consts import LIQUIDATION_ORDERS
 
 from quintex.runtime.clock import ManualClock
 from tests.builders import btc_usdt, margin_currencies
@@ -164,3 +166,31 @@ def test_ccxt_pro_watches_a_margin_position_open_and_close(exchange: InProcessSe
             await ex.close()
 
     asyncio.run(scenario())
+
+
+def test_a_margin_long_the_index_takes_below_ratio_1_is_liquidated_for_ccxt_and_python_okx(
+        exchange: InProcessServer) -> None:
+    maker = client(exchange, exchange.user("maker", BTC="10", USDT="1000000"))
+    creds = exchange.user("dave", USDT="10000")
+    dave = client(exchange, creds)
+    maker.create_order(SPOT, "limit", "sell", 1, 60000)
+    dave.create_order(SPOT, "limit", "buy", 1, 60000, params={"marginMode": "isolated"})
+    maker.create_order(SPOT, "limit", "buy", 0.999, 56500)
+    exchange.set_index("BTC-USDT", "56800")  # liqPx 56813.51…
+    assert dave.fetch_positions() == []
+    (liquidation,) = [o for o in dave.fetch_closed_orders(SPOT, params={"instType": "MARGIN"}) if o["side"] == "sell"]
+    assert (liquidation["info"]["category"], liquidation["type"], liquidation["filled"], liquidation["average"]) == (
+        "full_liquidation", "market", 0.999, 56500)
+    # 0.999 × 56500 less the 0.1 % fee repays 54000; the clearance fee 28.19352825 goes to the insurance fund
+    assert usdt(dave) == Decimal("6358.86297175")
+    (bill,) = ok(account(exchange, creds).get_account_bills(type="5"))
+    assert (bill["instType"], bill["subType"], bill["balChg"], bill["mgnMode"]) == (
+        "MARGIN", "107", "2358.86297175", "isolated")
+    public = PublicData.PublicAPI(flag="0", domain=exchange.url, debug=False)
+    # python-okx keeps the path of the legacy endpoint without a method
+    (listed,) = ok(public._request_with_params("GET", LIQUIDATION_ORDERS, {"instType": "MARGIN", "state": "filled"}))
+    assert (listed["instId"], [(d["side"], d["posSide"], d["sz"], d["ccy"]) for d in listed["details"]]) == (
+        "BTC-USDT", [("sell", "long", "0.99900000", "USDT")])
+    (fund,) = ok(public.get_insurance_fund(instType="MARGIN", ccy="USDT"))
+    assert [(d["type"], d["amt"]) for d in fund["details"]] == [
+        ("regular_update", ""), ("liquidation_balance_deposit", "28.19352825")]

@@ -278,6 +278,7 @@ ATTEMPTS: list[Attempt] = [
     Attempt("GET account/leverage-info", {"instId": SWAP, "mgnMode": "isolated"}, OWN),
     Attempt("POST account/set-position-mode", {"posMode": "long_short_mode"}, OWN),
     Attempt("POST account/set-account-level", {"acctLv": "3"}, OWN),
+    Attempt("POST account/set-auto-loan", {"autoLoan": True}, "51010"),
     Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
     Attempt("GET account/account-position-risk", {}, OWN),
     Attempt("GET account/interest-accrued", {"ccy": "USDT", "instId": INST}, EMPTY),

@@ -76,7 +76,9 @@ def test_the_insurance_fund_shows_its_balance_now_and_each_change() -> None:
         (coin,) = await s.ok("public/insurance-fund", instType="SWAP", instFamily="BTC-USD")
         assert ([d["ccy"] for d in coin["details"]], coin["total"]) == (["BTC"], "0")
         assert await s.ok("public/insurance-fund", instType="OPTION", instFamily="BTC-USD") == []
-        assert await s.ok("public/insurance-fund", instType="MARGIN", ccy="USDT") == []
+        (margin,) = await s.ok("public/insurance-fund", instType="MARGIN", ccy="USDT")  # one fund per currency
+        assert (margin["instFamily"], [(d["type"], d["balance"]) for d in margin["details"]]) == (
+            "", [("regular_update", "-105.6")])
 
     run(scenario, venue())
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import btc_usdt, margin_currencies
+from quintex.core.commands import UpdateIndexPrices
+from quintex.core.records import IndexPrice
+from tests.builders import D, btc_usdt, margin_currencies
 
 from .harness import Session, Trader, Venue, run
 
@@ -72,3 +74,30 @@ def test_margin_records_carry_instType_margin_and_filter_by_it() -> None:
         assert await s.ok("account/positions", alice, instType="SWAP") == []
 
     play(trades)
+
+
+def test_a_margin_liquidation_over_rest_liquidation_orders_insurance_fund_bills_and_orders() -> None:
+    async def scenario(s: Session, alice: Trader, mm: Trader) -> None:
+        await s.place_ok(mm, side="sell", px="60000", sz="1")
+        await s.place_ok(alice, side="buy", tdMode="isolated", ccy="USDT", px="60000", sz="1")
+        await s.place_ok(mm, side="buy", px="56500", sz="0.999")
+        await s.runtime.submit(UpdateIndexPrices((IndexPrice("BTC-USDT", D("56800")),)))
+        assert await s.ok("account/positions", alice, instType="MARGIN") == []
+        (listed,) = await s.ok("public/liquidation-orders", instType="MARGIN", state="filled")
+        (order,) = [o for o in await s.ok("trade/orders-history", alice, instType="MARGIN") if o["side"] == "sell"]
+        assert (order["category"], order["state"], order["ordType"]) == ("full_liquidation", "filled", "market")
+        liquidated = order["fillTime"]
+        assert listed == {"instId": "BTC-USDT", "instType": "MARGIN", "instFamily": "BTC-USDT", "uly": "BTC-USDT",
+                          "totalLoss": "0", "details": [{"bkLoss": "0", "bkPx": "", "ccy": "USDT", "posSide": "long",
+                                                         "side": "sell", "sz": "0.99900000", "ts": liquidated}]}
+        assert await s.ok("public/liquidation-orders", instType="MARGIN", state="filled", ccy="BTC") == []
+        assert await s.ok("public/liquidation-orders", instType="MARGIN", state="filled", instId="ETH-USDT") == []
+        (fund,) = await s.ok("public/insurance-fund", instType="MARGIN", ccy="USDT")
+        assert (fund["instType"], fund["instFamily"], [(d["type"], d["amt"], d["balance"]) for d in fund["details"]]) \
+            == ("MARGIN", "", [("regular_update", "", "28.19352825"),
+                               ("liquidation_balance_deposit", "28.19352825", "28.19352825")])
+        bills = await s.ok("account/bills", alice, type="5")
+        assert [(b["instType"], b["subType"], b["balChg"], b["mgnMode"]) for b in bills] == [
+            ("MARGIN", "107", "2358.86297175", "isolated")]
+
+    play(scenario)

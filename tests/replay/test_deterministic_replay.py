@@ -1,5 +1,5 @@
-"""Determinism: the same seeded session, run live or replayed from a journal, in processes with
-different PYTHONHASHSEEDs, yields the same events and the same state hash."""
+"""Determinism: the same seeded session (swaps and spot margin, with their liquidations), run live or replayed
+from a journal, in processes with different PYTHONHASHSEEDs, yields the same events and the same state hash."""
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +23,7 @@ import hashlib, json
 from tests.sessions import seeded_session
 from quintex.core.engine import Engine
 engine, digest = Engine(), hashlib.sha256()
-for cmd, ts in seeded_session({SEED}, {STEPS}, derivatives=True):
+for cmd, ts in seeded_session({SEED}, {STEPS}, derivatives=True, margin=True):
     for event in engine.apply(cmd, ts):
         digest.update(repr(event).encode())
 print(json.dumps({{"hash": engine.state_hash(), "events": digest.hexdigest()}}))
@@ -51,7 +51,7 @@ def in_subprocess(code: str, hash_seed: str, *args: str) -> dict[str, object]:
 
 def live_here() -> tuple[str, list[str]]:
     engine, events = Engine(), []
-    for cmd, ts in seeded_session(SEED, STEPS, derivatives=True):
+    for cmd, ts in seeded_session(SEED, STEPS, derivatives=True, margin=True):
         events.extend(map(repr, engine.apply(cmd, ts)))
     return engine.state_hash(), events
 
@@ -66,7 +66,7 @@ def test_a_seeded_session_gives_the_same_events_and_hash_under_every_hash_seed()
 
 def test_replaying_the_journal_twice_under_different_hash_seeds_reproduces_the_live_run(tmp_path: Path) -> None:
     store = open_store(tmp_path)
-    live = write_session(store, seeded_session(SEED, STEPS, derivatives=True), batch=64, checkpoint_every=500)
+    live = write_session(store, seeded_session(SEED, STEPS, derivatives=True, margin=True), batch=64, checkpoint_every=500)
     store.close()
     first, second = (in_subprocess(REPLAY, seed, str(tmp_path)) for seed in HASH_SEEDS[1:])
     assert first == second

@@ -16,13 +16,14 @@ from typing import Any
 
 from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument
 from quintex.core.enums import Alias, CtType, InstState, InstType
-from quintex.core.instruments import SERIES_CODE_SPAN, Currency, FuturesSeries, Instrument
+from quintex.core.instruments import SERIES_CODE_SPAN, Currency, DiscountTier, FuturesSeries, Instrument
 
 Listing = ListCurrency | ListInstrument | ListFuturesSeries
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
 _CURRENCY_FIELDS = {"ccy", "name", "chain", "minWd", "wdTickSz"}
-_CURRENCY_OPTIONAL = {"minFee", "interestRate", "loanQuota"}
+_CURRENCY_OPTIONAL = {"minFee", "interestRate", "loanQuota", "discountTiers"}
+_TIER_FIELDS = {"minAmt", "discountRate"}
 _SIZE_FIELDS = {"tickSz", "lotSz", "minSz", "maxLmtSz", "maxMktSz", "maxLmtAmt", "maxMktAmt"}
 _INSTRUMENT_FIELDS = {"instId", "instType", "baseCcy", "quoteCcy", "instIdCode", "listTime", *_SIZE_FIELDS}
 _INSTRUMENT_OPTIONAL = {"lever", "state"}
@@ -79,7 +80,28 @@ def _currency(row: _Row) -> Currency:
         wd_fee=row.decimal("minFee", positive=False) if "minFee" in row.fields else Decimal(0),
         interest_rate=row.decimal("interestRate", positive=False) if "interestRate" in row.fields else Decimal(0),
         loan_quota=row.decimal("loanQuota", positive=False) if "loanQuota" in row.fields else Decimal(0),
+        discount_tiers=_discount_tiers(row),
     )
+
+
+def _discount_tiers(row: _Row) -> tuple[DiscountTier, ...]:
+    """`discountTiers`: contiguous `{minAmt, maxAmt, discountRate}` bands from 0, only the last without maxAmt."""
+    tables = row.fields.get("discountTiers", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ListingError(f"{row.where}: discountTiers must be an array of tables")
+    tiers: list[DiscountTier] = []
+    for n, table in enumerate(tables, 1):
+        tier = _Row(table, f"{row.where}, discountTiers #{n}")
+        tier.check_fields(_TIER_FIELDS, {"maxAmt"})
+        rate = tier.decimal("discountRate", positive=False)
+        top = tier.decimal("maxAmt") if "maxAmt" in table else None
+        low = tier.decimal("minAmt", positive=False)
+        if rate > 1 or low != (tiers[-1].max_amt if tiers else 0) or (top is not None and top <= low):
+            raise ListingError(f"{tier.where}: tiers must run on from 0 with rates up to 1")
+        tiers.append(DiscountTier(low, top, rate))
+    if tiers and tiers[-1].max_amt is not None:
+        raise ListingError(f"{row.where}: the last discount tier has no maxAmt")
+    return tuple(tiers)
 
 
 def _enum(row: _Row, name: str, enum: type[InstType | InstState | CtType | Alias], default: str) -> Any:

@@ -3,12 +3,13 @@
 OKX lets an account switch either only when nothing depends on it: the position mode with no position
 and no pending FUTURES/SWAP order (59000; MARGIN positions, always net, do not matter), the account mode
 with no position, MARGIN ones included (59134), and no pending
-derivative or margin order (59132). Asking for the mode an account is in changes nothing and succeeds.
+derivative or margin order (59132), nor while a currency's cash is below zero (a multi-currency liability,
+59133). Asking for the mode an account is in changes nothing and succeeds.
 Portfolio margin (acctLv 4) is not built: it is refused (51070) when creating a user and when switching.
 """
 from __future__ import annotations
 
-from .commands import SetAccountLevel, SetPositionMode
+from .commands import SetAccountLevel, SetAutoLoan, SetPositionMode
 from .enums import AcctLv, InstType, TdMode
 from .events import CommandRejected, Event, UserUpdated
 from .leverage import DERIVATIVES, follow_position_mode
@@ -34,9 +35,21 @@ def set_account_level(s: State, cmd: SetAccountLevel) -> list[Event]:
         reject = Reject.ACCT_LV_PENDING_ORDERS
     if reject is None and (has_positions(s, cmd.uid) or s.lending.of_user(cmd.uid)):
         reject = Reject.ACCT_LV_POSITIONS
+    if reject is None and any(bal.cash < 0 for bal in s.ledger.of_user(cmd.uid).values()):
+        reject = Reject.ACCT_LV_LIABILITIES
     if reject is not None:
         return [CommandRejected(reject)]
     return [UserUpdated(s.users.put(user._replace(acct_lv=cmd.acct_lv)))]
+
+
+def set_auto_loan(s: State, cmd: SetAutoLoan) -> list[Event]:
+    """`autoLoan` is multi-currency (and portfolio) margin's: in the other modes 51010."""
+    user = s.users.by_uid.get(cmd.uid)
+    if user is None:
+        return [CommandRejected(Reject.USER_NOT_FOUND)]
+    if user.acct_lv not in (AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO):
+        return [CommandRejected(Reject.ACCOUNT_MODE_UNSUPPORTED)]
+    return [UserUpdated(s.users.put(user._replace(auto_loan=cmd.auto_loan)))]
 
 
 def set_position_mode(s: State, cmd: SetPositionMode) -> list[Event]:

@@ -361,6 +361,14 @@ class SetPositionMode:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAutoLoan:
+    """Turn automatic borrowing of multi-currency margin on or off (`account/set-auto-loan`)."""
+
+    uid: int
+    auto_loan: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SetLeverage:
     """`account/set-leverage` of an instrument (the setting's scope follows OKX: see `core.leverage`).
     `pos_side` None: not given (for isolated in long/short mode, like `net`, both sides)."""
@@ -377,5 +385,5 @@ Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
-    | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo
+    | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan
 )

@@ -29,6 +29,7 @@ from .commands import (
     PlaceOrder,
     RestoreState,
     SetAccountLevel,
+    SetAutoLoan,
     SetCancelAllAfter,
     SetLeverage,
     SetPositionMode,
@@ -73,6 +74,7 @@ from .records import (
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .risk import margin, tiers
+from .spotmargin import liabilities
 from .spotmargin import product as margin_product
 from .spotmargin import risk as spotmargin_risk
 from .state import State
@@ -105,6 +107,7 @@ class Engine:
         s.ts = max(ts, s.ts)
         events = self._handle(cmd)
         events += self._algos.after(cmd, events)
+        liabilities.note(self._s, events)
         return fold_changes(self._s, events)
 
     def _handle(self, cmd: Command) -> list[Event]:
@@ -161,6 +164,8 @@ class Engine:
                 return accountmode.set_account_level(s, cmd)
             case SetPositionMode():
                 return accountmode.set_position_mode(s, cmd)
+            case SetAutoLoan():
+                return accountmode.set_auto_loan(s, cmd)
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
             case PlaceAlgoOrder():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from typing import NamedTuple
 
 from .enums import Alias, CtType, InstState, InstType, OptType
 
@@ -54,6 +55,15 @@ HOURS_A_DAY = 24
 RATE_STEP = Decimal("1e-16")
 
 
+class DiscountTier(NamedTuple):
+    """A band of a currency's equity, from `min_amt` to `max_amt` (in the currency; None: no upper bound),
+    counted as multi-currency collateral at `rate` (OKX's `discountRate` tiers)."""
+
+    min_amt: Decimal
+    max_amt: Decimal | None
+    rate: Decimal
+
+
 @dataclass(frozen=True, slots=True)
 class Currency:
     ccy: str
@@ -67,6 +77,24 @@ class Currency:
     """The daily rate of borrowing it for spot margin (OKX's `rate`; interest accrues hourly at this / 24)."""
     loan_quota: Decimal = Decimal(0)
     """The most of it one account may owe at once (0: it cannot be borrowed)."""
+    discount_tiers: tuple[DiscountTier, ...] = ()
+    """Its collateral value in multi-currency margin, band by band, lowest first (none: counted in full)."""
+
+    def discounted(self, eq: Decimal) -> Decimal:
+        """What `eq` (> 0) of it counts as collateral: each band of it at its tier's rate; past a last
+        bounded tier, at that tier's rate."""
+        if not self.discount_tiers:
+            return eq
+        total = Decimal(0)
+        for tier in self.discount_tiers:
+            if eq <= tier.min_amt:
+                break
+            top = eq if tier.max_amt is None else min(eq, tier.max_amt)
+            total += (top - tier.min_amt) * tier.rate
+        last = self.discount_tiers[-1]
+        if last.max_amt is not None and eq > last.max_amt:
+            total += (eq - last.max_amt) * last.rate
+        return total
 
     @property
     def hourly_rate(self) -> Decimal:

@@ -28,12 +28,14 @@ def _check_ledger(data: dict[str, Any]) -> None:
     to what was deposited less what was withdrawn; positions at a common price sum to −Σ dir·cost (linear) or
     +Σ dir·cost (inverse, see `risk/contracts`). Frozen funds are never negative, and never more than the cash
     of a currency no contract settles in (a realized loss may take a settlement currency's cash below the
-    margin its pending orders reserve)."""
+    margin its pending orders reserve; a multi-currency account's auto-borrowing orders reserve beyond it)."""
     totals: dict[str, Decimal] = {}
     settling = {inst["settle_ccy"] for inst in data["instruments"] if inst["settle_ccy"]}
+    borrowing = {user["uid"] for user in data["users"] if user.get("acct_lv") in ("3", "4")}
     for row in data["trading"]:
         cash, frozen = Decimal(row["cash"]), Decimal(row["frozen"])
-        if frozen < ZERO or (frozen > cash and row["ccy"] not in settling and row["uid"] != LENDING_UID):
+        if frozen < ZERO or (frozen > cash and row["ccy"] not in settling and row["uid"] not in borrowing
+                             and row["uid"] != LENDING_UID):
             raise InvariantViolation(f"uid {row['uid']} {row['ccy']}: frozen {frozen} outside [0, {cash}]")
         totals[row["ccy"]] = totals.get(row["ccy"], ZERO) + cash
     inverse = {inst["inst_id"] for inst in data["instruments"] if inst["ct_type"] == "inverse"}

@@ -257,6 +257,8 @@ class User(NamedTuple):
     can_trans_out: bool = True
     acct_lv: AcctLv = AcctLv.FUTURES
     pos_mode: PosMode = PosMode.NET
+    auto_loan: bool = False
+    """`autoLoan`: in multi-currency margin, spot orders with `tdMode` cross borrow what the account lacks."""
 
 
 class BalanceView(NamedTuple):
@@ -464,11 +466,21 @@ class AccountRisk(NamedTuple):
     u_time: int
     usd_px: Decimal | None = None
     """The currency's USD index (1 for USD itself); None when not known."""
+    dis_eq: Decimal | None = None
+    """Multi-currency margin: `disEq`, what the currency counts for in USD (its equity at its discount tiers,
+    or in full below zero); None in the other modes."""
+    liab: Decimal = Decimal(0)
+    """Multi-currency margin: `liab`, how far its cash is below zero (a loan from the pool)."""
+    interest: Decimal = Decimal(0)
+    """Multi-currency margin: the interest the liability has accrued since it arose (already in it)."""
+    borrow_froz: Decimal = Decimal(0)
+    """Multi-currency margin: `borrowFroz`, the initial margin (USD) of what pending orders would borrow."""
 
 
 class AccountSummary(NamedTuple):
     """The whole trading account in USD (each currency at its USD index): OKX's top-level `account/balance`
-    figures. `adj_eq`/`mgn_ratio` are the multi-currency margin figures (equity without haircuts here)."""
+    figures. `adj_eq`/`mgn_ratio` are the multi-currency margin figures: each currency at its discount tiers,
+    liabilities in full, and the liabilities' own initial and maintenance margin in `imr`/`mmr`."""
 
     total_eq: Decimal
     iso_eq: Decimal
@@ -482,6 +494,8 @@ class AccountSummary(NamedTuple):
     notional_usd: Decimal
     notional_usd_swap: Decimal
     notional_usd_futures: Decimal
+    borrow_froz: Decimal = Decimal(0)
+    """`borrowFroz`: the initial margin of what pending auto-borrowing orders would borrow (in `imr` too)."""
 
 
 class Leverage(NamedTuple):

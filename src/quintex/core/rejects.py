@@ -73,6 +73,7 @@ class Reject(Enum):
     ACCT_LV_UNSUPPORTED = "acct_lv_unsupported"
     ACCT_LV_PENDING_ORDERS = "acct_lv_pending_orders"
     ACCT_LV_POSITIONS = "acct_lv_positions"
+    ACCT_LV_LIABILITIES = "acct_lv_liabilities"
     POS_MODE_BLOCKED = "pos_mode_blocked"
     ACCOUNT_MODE_UNSUPPORTED = "account_mode_unsupported"
     MARGIN_UNSUPPORTED = "margin_unsupported"

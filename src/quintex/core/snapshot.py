@@ -38,7 +38,7 @@ from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
 from .records import ApiKey, AttachedAlgo, Fill, FundingSettlement, InterestAccrual, User
-from .spotmargin.position import MarginPosition
+from .spotmargin.position import Liability, MarginPosition
 from .state import State
 
 FORMAT = 2
@@ -98,6 +98,7 @@ def dump(s: State) -> dict[str, Any]:
         "lent": {ccy: str(amt) for ccy, amt in s.lending.lent.items()},
         "interest_earned": {ccy: str(amt) for ccy, amt in s.lending.earned.items()},
         "interest_accrued": [to_plain(row) for row in s.lending.accruals],
+        "liabilities": [to_plain(d) for d in s.lending.liabilities.values()],
         "algos": algo_plain.dump(s.algos),
     }
 
@@ -143,6 +144,9 @@ def _load_lending(s: State, data: dict[str, Any]) -> None:
     s.lending.lent = {ccy: Decimal(amt) for ccy, amt in data.get("lent", {}).items()}
     s.lending.earned = {ccy: Decimal(amt) for ccy, amt in data.get("interest_earned", {}).items()}
     s.lending.accruals = [from_plain(InterestAccrual, row) for row in data.get("interest_accrued", [])]
+    for row in data.get("liabilities", []):
+        debt: Liability = from_plain(Liability, row)
+        s.lending.liabilities[(debt.uid, debt.ccy)] = debt
 
 
 def state_hash(data: dict[str, Any]) -> str:

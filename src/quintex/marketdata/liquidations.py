@@ -97,10 +97,10 @@ class Liquidations:
     def add_insurance(self, event: InsuranceFundChanged) -> None:
         self._losses.charge(event)
 
-    def query(self, inst_ids: Collection[str], *, mgn_mode: str | None = None, after: int | None = None,
-              before: int | None = None, limit: int = 100) -> list[Liquidation]:
-        """Fills on `inst_ids`, newest first, `before < ts < after`, of `mgn_mode` if given."""
+    def query(self, inst_ids: Collection[str], *, mgn_mode: str | None = None, ccy: str | None = None,
+              after: int | None = None, before: int | None = None, limit: int = 100) -> list[Liquidation]:
+        """Fills on `inst_ids`, newest first, `before < ts < after`, of `mgn_mode` and in `ccy` if given."""
         rings = [reversed(self._by_inst[i]) for i in inst_ids if i in self._by_inst]
         merged: Iterator[Liquidation] = heapq.merge(*rings, key=lambda r: r.ts, reverse=True)
         return page(merged, lambda r: r.ts, after, before, limit,
-                    lambda r: mgn_mode is None or r.mgn_mode == mgn_mode)
+                    lambda r: (mgn_mode is None or r.mgn_mode == mgn_mode) and (ccy is None or r.ccy == ccy))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from quintex.core.commands import SetAccountLevel, SetLeverage, SetPositionMode
+from quintex.core.commands import SetAccountLevel, SetAutoLoan, SetLeverage, SetPositionMode
 from quintex.core.enums import AcctLv, MgnMode, PosMode, PosSide
 
 from .codes import json_error, param_either, param_empty, param_error
@@ -29,6 +29,16 @@ def set_account_level(uid: int, body: object) -> SetAccountLevel:
 
 def set_position_mode(uid: int, body: object) -> SetPositionMode:
     return SetPositionMode(uid=uid, pos_mode=_enum(_object(body), "posMode", PosMode))
+
+
+def set_auto_loan(uid: int, body: object) -> SetAutoLoan:
+    """`autoLoan`: true or false (JSON booleans, or their strings as python-okx may send)."""
+    value = _object(body).get("autoLoan")
+    if value is None or value == "":
+        raise param_empty("autoLoan")
+    if value not in (True, False, "true", "false"):
+        raise param_error("autoLoan")
+    return SetAutoLoan(uid=uid, auto_loan=value in (True, "true"))
 
 
 def set_leverage(uid: int, body: object) -> SetLeverage:

@@ -108,6 +108,7 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ACCT_LV_PENDING_ORDERS: _Code(
         "59132", "Unable to switch. Please close or cancel all open orders and try again."),
     Reject.ACCT_LV_POSITIONS: _Code("59134", "Unable to switch. Please close all positions and try again."),
+    Reject.ACCT_LV_LIABILITIES: _Code("59133", "Unable to switch. Please repay all borrowings and try again."),
     Reject.POS_MODE_BLOCKED: _Code(
         "59000", "Settings failed. Close any open positions or orders before modifying settings."),
     Reject.ACCOUNT_MODE_UNSUPPORTED: _Code(

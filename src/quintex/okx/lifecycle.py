@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from quintex.core.enums import Side
+from quintex.core.enums import InstType, Side
 from quintex.core.events import ContractDelivered, InsuranceFundChanged
 from quintex.core.instruments import Instrument
 from quintex.core.num import ZERO, mul
@@ -38,6 +38,9 @@ class Liquidation(Protocol):
     @property
     def ts(self) -> int: ...
 
+    @property
+    def ccy(self) -> str: ...
+
 
 def insurance_change(event: InsuranceFundChanged) -> dict[str, str]:
     """A `details` row of a change: `amt` the amount moved (a loss as a positive amount: `type` says which way)."""
@@ -59,19 +62,29 @@ def insurance_fund(inst_type: str, inst_family: str, balance: Decimal, usd_px: D
     return {"total": fmt_amt(total), "instFamily": inst_family, "instType": inst_type, "details": details}
 
 
-def liquidation_detail(record: Liquidation) -> dict[str, str]:
-    return {"bkLoss": fmt_amt(record.bk_loss), "bkPx": fmt(record.bk_px), "ccy": "", "posSide": record.pos_side,
-            "side": record.side.value, "sz": fmt(record.sz), "ts": fmt_ts(record.ts)}
+def liquidation_inst_type(inst: Instrument) -> InstType:
+    """The `instType` a liquidation on `inst` is listed under: a spot pair's liquidations are MARGIN ones."""
+    return InstType.MARGIN if inst.inst_type is InstType.SPOT else inst.inst_type
+
+
+def liquidation_detail(record: Liquidation, margin: bool = False) -> dict[str, str]:
+    """One fill; MARGIN's carry the liquidation currency (`ccy`, the borrowed one) and no `bkPx`."""
+    return {"bkLoss": fmt_amt(record.bk_loss), "bkPx": "" if margin else fmt(record.bk_px),
+            "ccy": record.ccy if margin else "", "posSide": record.pos_side, "side": record.side.value,
+            "sz": fmt(record.sz), "ts": fmt_ts(record.ts)}
 
 
 def liquidation_orders(inst: Instrument, records: Sequence[Liquidation], *, total: bool) -> dict[str, Any]:
     """One instrument's liquidation fills: REST adds `totalLoss` (the Σ `bkLoss` of the details), the channel
-    does not."""
-    out: dict[str, Any] = {"instId": inst.inst_id, "instType": inst.inst_type.value, "instFamily": inst.inst_family,
-                           "uly": inst.uly}
+    does not. A margin pair's (`instType` MARGIN) name the pair as `uly` and `instFamily`."""
+    inst_type = liquidation_inst_type(inst)
+    margin = inst_type is InstType.MARGIN
+    out: dict[str, Any] = {"instId": inst.inst_id, "instType": inst_type.value,
+                           "instFamily": inst.inst_id if margin else inst.inst_family,
+                           "uly": inst.inst_id if margin else inst.uly}
     if total:
         out["totalLoss"] = fmt_amt(sum((r.bk_loss for r in records), ZERO))
-    out["details"] = [liquidation_detail(r) for r in records]
+    out["details"] = [liquidation_detail(r, margin) for r in records]
     return out
 
 

@@ -157,12 +157,13 @@ def _notional_ccy(risk: PositionRisk, inst: Instrument) -> str:
 
 
 def account_position_risk(ts: int, balances: list[AccountRisk],
-                          positions: list[tuple[PositionRisk, Instrument]]) -> dict[str, Any]:
-    """`account/account-position-risk`: each currency's equity and each position's size, at one moment.
-    Nothing is valued in USD with haircuts yet, so `adjEq` and `disEq` are ""."""
+                          positions: list[tuple[PositionRisk, Instrument]],
+                          adj_eq: Decimal | None = None) -> dict[str, Any]:
+    """`account/account-position-risk`: each currency's equity and each position's size, at one moment;
+    `adjEq` and `disEq` in multi-currency margin (`adj_eq` given), "" otherwise."""
     return {
-        "ts": fmt_ts(ts), "adjEq": "",
-        "balData": [{"ccy": b.ccy, "eq": fmt_amt(b.eq), "disEq": ""} for b in balances if b.eq],
+        "ts": fmt_ts(ts), "adjEq": fmt_amt(adj_eq),
+        "balData": [{"ccy": b.ccy, "eq": fmt_amt(b.eq), "disEq": fmt_amt(b.dis_eq)} for b in balances if b.eq],
         "posData": [{
             "instType": r.position.inst_type.value, "mgnMode": r.position.mgn_mode.value,
             "posId": str(r.position.pos_id), "instId": r.position.inst_id, "pos": fmt_amt(r.position.pos),

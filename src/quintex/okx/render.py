@@ -313,6 +313,7 @@ def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | No
                 "mgnRatio": fmt_amt(summary.mgn_ratio), "upl": fmt_amt(summary.upl),
                 "notionalUsd": fmt_amt(summary.notional_usd), "notionalUsdForSwap": fmt_amt(summary.notional_usd_swap),
                 "notionalUsdForFutures": fmt_amt(summary.notional_usd_futures),
+                "borrowFroz": fmt_amt(summary.borrow_froz),
             })
     return {
         **top,
@@ -332,6 +333,10 @@ def _risk_detail(r: AccountRisk) -> dict[str, Any]:
     if r.usd_px is not None:
         detail["eqUsd"] = fmt_amt(MONEY.multiply(r.eq, r.usd_px))
         detail["coinUsdPrice"] = fmt_amt(r.usd_px)
+    if r.dis_eq is not None:  # multi-currency margin
+        detail.update({"disEq": fmt_amt(r.dis_eq), "liab": fmt_amt(r.liab), "crossLiab": fmt_amt(r.liab),
+                       "isoLiab": "0", "interest": fmt_amt(r.interest), "borrowFroz": fmt_amt(r.borrow_froz),
+                       "collateralEnabled": True})
     if r.iso_margin or r.imr or r.mgn_ratio is not None:
         crossed = r.mgn_ratio is not None
         detail.update({
@@ -364,7 +369,7 @@ def account_config(user: User, key: ApiKey) -> dict[str, Any]:
     USD-margined contracts, so no `settleCcy`."""
     uid = str(user.uid)
     return {
-        "acctLv": user.acct_lv.value, "acctStpMode": "cancel_maker", "autoLoan": False, "ctIsoMode": "automatic",
+        "acctLv": user.acct_lv.value, "acctStpMode": "cancel_maker", "autoLoan": user.auto_loan, "ctIsoMode": "automatic",
         "enableSpotBorrow": False, "greeksType": "PA", "feeType": "0", "ip": ",".join(key.ips),
         "type": "0" if user.master_uid is None else "1", "kycLv": "0", "label": key.label, "level": user.fee_level,
         "levelTmp": "", "liquidationGear": "-1", "mainUid": str(user.master_uid or user.uid),

@@ -100,6 +100,19 @@ def test_a_listing_file_is_parsed_into_exact_values(tmp_path: Path) -> None:
     assert inst.max_lmt_amt == Decimal(20_000_000)
 
 
+TIERS = 'discountTiers = [{minAmt = "0", maxAmt = "10", discountRate = "0.98"}, {minAmt = "10", discountRate = "0.9"}]'
+
+
+def test_discount_tiers_are_parsed_and_the_packaged_currencies_carry_them() -> None:
+    listed = parse_listing(GOOD.replace('minFee = "0.0001"', TIERS), "good.toml")
+    btc = next(c.currency for c in listed if isinstance(c, ListCurrency) and c.currency.ccy == "BTC")
+    assert [(t.min_amt, t.max_amt, t.rate) for t in btc.discount_tiers] == [
+        (D(0), D(10), D("0.98")), (D(10), None, D("0.9"))]
+    packaged = {c.currency.ccy: c.currency for c in load_listing() if isinstance(c, ListCurrency)}
+    assert all(c.discount_tiers for c in packaged.values())
+    assert packaged["BTC"].discounted(D(60)) == D(49) + D("9.5")
+
+
 @pytest.mark.parametrize(("edit", "message"), [
     (lambda t: t.replace('tickSz = "0.1"', "tickSz = 0.1"), 'tickSz must be a decimal string like "0.01"'),
     (lambda t: t.replace('tickSz = "0.1"', 'tickSz = "1e-1"'), "tickSz must be a decimal string"),
@@ -113,6 +126,13 @@ def test_a_listing_file_is_parsed_into_exact_values(tmp_path: Path) -> None:
      "BTC-USDC trades USDC, which is not a listed currency"),
     (lambda t: t.replace('ccy = "USDT"', 'ccy = "BTC"'), "currency BTC is listed twice"),
     (lambda t: t.replace("wdTickSz = 6", 'wdTickSz = "6"'), "wdTickSz must be a non-negative integer"),
+    (lambda t: t.replace('minFee = "0.0001"', TIERS.replace('"0.9"', '"1.5"')), "tiers must run on from 0"),
+    (lambda t: t.replace('minFee = "0.0001"', TIERS.replace('minAmt = "10"', 'minAmt = "5"')),
+     "tiers must run on from 0"),
+    (lambda t: t.replace('minFee = "0.0001"', TIERS.replace(', discountRate = "0.9"', ', maxAmt = "20", '
+                                                                                      'discountRate = "0.9"')),
+     "the last discount tier has no maxAmt"),
+    (lambda t: t.replace('minFee = "0.0001"', 'discountTiers = "0.98"'), "discountTiers must be an array"),
     (lambda t: t + "[[future]]\n", "unknown table future"),
     (lambda t: t + "[[instrument\n", "not valid TOML"),
 ])

@@ -344,10 +344,11 @@ def test_multi_currency_margin_is_the_whole_account_in_usd() -> None:
     assert _reject(_order(x, futures_mode, "buy", "5", "60000")) is Reject.INSUFFICIENT_BALANCE  # no USDT
     assert isinstance(_order(x, multi, "buy", "5", "60000")[0], OrderAccepted)  # its BTC is margin
     summary = x.engine.account_summary(multi)
-    # 1 BTC at 60000 less the 1.5 USDT fee; 3000 notional: mmr 12 + liquidation fee 1.5
-    assert (summary.adj_eq, summary.mmr, summary.imr) == (D("59998.5"), D("13.5"), D(300))
+    # 1 BTC at 60000 less the 1.5 USDT fee, a liability (imr 1.5 / 5, mmr 1.5 × 0.1); 3000 notional: mmr 12 +
+    # liquidation fee 1.5 (the builders' currencies have no discount tiers: counted in full)
+    assert (summary.adj_eq, summary.mmr, summary.imr) == (D("59998.5"), D("13.65"), D("300.3"))
     (risk,) = x.engine.position_risks(multi)
-    assert risk.mgn_ratio == summary.mgn_ratio == D("59998.5") / D("13.5") // D("1e-16") * D("1e-16")
+    assert risk.mgn_ratio == summary.mgn_ratio == D("59998.5") / D("13.65") // D("1e-16") * D("1e-16")
 
 
 def test_a_multi_currency_account_is_liquidated_on_its_account_margin_ratio() -> None:

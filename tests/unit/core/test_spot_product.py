@@ -70,3 +70,12 @@ def test_a_market_buy_larger_than_the_balance_shrinks_to_it_unless_ban_amend() -
     x.place_ok(taker, "buy", "0.1", ord_type="market", tgt_ccy=TgtCcy.BASE_CCY)
     assert x.balance(taker, "BTC")[0] == D("0.00333333") * (1 - TAKER_RATE)
     assert x.balance(taker, "USDT") == (D("100") - D("0.00333333") * 30000, D(0))
+
+
+def test_a_market_sell_larger_than_the_balance_shrinks_to_its_whole_lots() -> None:
+    x = Exchange()
+    maker, taker = x.user("maker", USDT="100000"), x.user("taker", BTC="0.123456789")
+    x.place_ok(maker, "buy", "1", "30000")
+    x.place_ok(taker, "sell", "1", ord_type="market")
+    assert x.balance(taker, "BTC") == (D("0.000000009"), D(0))  # what is below the lot stays
+    assert x.balance(taker, "USDT")[0] == D("0.12345678") * 30000 * (1 - TAKER_RATE)

@@ -37,6 +37,7 @@ def test_every_reject_has_an_okx_code_and_message(reject: Reject) -> None:
     (Reject.ACCT_LV_UNSUPPORTED, "51070"),
     (Reject.ACCT_LV_PENDING_ORDERS, "59132"),
     (Reject.ACCT_LV_POSITIONS, "59134"),
+    (Reject.ACCT_LV_LIABILITIES, "59133"),
     (Reject.POS_MODE_BLOCKED, "59000"),
     (Reject.ACCOUNT_MODE_UNSUPPORTED, "51010"),
     (Reject.LEVER_ABOVE_MAX, "59102"),

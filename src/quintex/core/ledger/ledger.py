@@ -84,7 +84,7 @@ class Ledger:
 
     def post_trade(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, fee: Decimal, ts: int,
                    sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,
-                   px: Decimal, sz: Decimal, exec_type: ExecType) -> Bill:
+                   px: Decimal, sz: Decimal, exec_type: ExecType, bill_type: BillType = BillType.TRADE) -> Bill:
         """One side of a fill: cash moves by `chg`, `unfreeze` leaves the frozen part (hot path)."""
         bal = self.trading.get((uid, ccy))
         if bal is None:
@@ -93,7 +93,7 @@ class Ledger:
         bal.frozen -= unfreeze
         bal.u_time = ts
         # see records.py: every field, in order
-        return tuple.__new__(Bill, (self._ids.next_bill_id(), uid, ccy, chg, bal.cash, BillType.TRADE, sub_type, ts,
+        return tuple.__new__(Bill, (self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts,
                                     inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, None,
                                     None, None, None))
 

@@ -1,6 +1,6 @@
 """Liquidation: after every index update (the marks move only then) each account holding positions, and after
 every other command the accounts it posted bills to (fills, funding, delivery), whose margin ratio has fallen to
-1 or below is liquidated, in the order the accounts were first seen holding positions.
+1 or below is liquidated, in the order of the accounts' oldest open positions (which a snapshot keeps).
 
 - An isolated position at or below ratio 1 — (margin + upl) / (mmr + notional × taker rate) — first loses its
   pending closing orders; a settlement currency's cross positions at or below the cross ratio 1 first lose the
@@ -11,8 +11,11 @@ every other command the accounts it posted bills to (fills, funding, delivery), 
   its own by a market order of `category` "partial_liquidation", and the scope is checked again; otherwise
   every position of the scope is closed whole by a market order of `category` "full_liquidation".
 - In multi-currency mode cross margin is the account's: at an account margin ratio (adjEq / (mmr + liquidation
-  fees), in USD) at or below 1 the account loses its pending contract orders, then every cross position is
-  closed whole; what a currency's cash is left owing stays a liability there (borrowing is issue 13's).
+  fees), in USD, `risk.collateral`) at or below 1 the account loses all its pending orders, then every cross
+  position is closed whole, then its collateral is sold for what it owes (`collateral_sale`). Such accounts are
+  checked while they hold positions or owe a currency (a liability, `spotmargin.liabilities`).
+
+MARGIN positions (spot margin) are liquidated by `margin_liquidation` after the derivatives, in the same check.
 
 A liquidation fill is billed as `type` 5 (`subType` 100/101 partial, 104/105 full; long/short) and charges a
 penalty of its value × `LIQUIDATION_PENALTY_RATE` to the insurance fund (the position's `liqPenalty`). An
@@ -40,20 +43,26 @@ from ..risk import margin
 from ..risk.tiers import tier_for, tiers
 from ..state import State
 from ..trading import Trading
-from . import adl
+from . import adl, collateral_sale, margin_liquidation
 
 
 def check(s: State, trading: Trading) -> list[Event]:
-    """Every account that holds positions."""
-    return check_accounts(s, trading, list(s.positions.by_user))
+    """Every account that holds positions (derivative or MARGIN)."""
+    holders = {p.uid: None for p in s.positions.open.values()}  # not `by_user`: its order is not in the snapshot
+    owing = {uid: None for uid, _ in s.lending.liabilities}
+    return check_accounts(s, trading, [*holders, *owing, *{p.uid: None for p in s.lending.open.values()}])
 
 
 def check_accounts(s: State, trading: Trading, uids: Iterable[int]) -> list[Event]:
+    """Derivative positions account by account, then the MARGIN positions of these accounts
+    (`margin_liquidation`)."""
+    uids = list(dict.fromkeys(uids))
+    owing = {uid for uid, _ in s.lending.liabilities}
     events: list[Event] = []
     for uid in uids:
-        if uid in s.positions.by_user:
+        if uid in s.positions.by_user or uid in owing:
             events += _check(s, trading, uid)
-    return events
+    return events + (margin_liquidation.check(s, trading, uids) if s.lending.open else [])
 
 
 def _check(s: State, trading: Trading, uid: int) -> list[Event]:
@@ -68,10 +77,13 @@ def _check(s: State, trading: Trading, uid: int) -> list[Event]:
         events += _unwind(s, trading, _Scope(s, uid, position.ccy, position), liquidated)
     if multi:
         if margin.account_at_risk(s, uid):
-            events += _cancel(s, trading, uid, _any)
+            for order in s.orders_of(uid):
+                events += trading.x.cancel(order, CancelSource.RISK)
             if margin.account_at_risk(s, uid):
                 for position in [p for p in s.positions.of_user(uid) if p.mgn_mode is MgnMode.CROSS]:
                     events += _liquidate(s, trading, position, liquidated, None)
+            if margin.account_at_risk(s, uid):
+                events += collateral_sale.repay(s, trading, uid)
         return events
     if isolated:  # what an isolated liquidation left owing came out of cash: the cross margin may be short now
         crossed = margin.at_risk(s, uid)[1]
@@ -129,10 +141,6 @@ def _unwind(s: State, trading: Trading, scope: _Scope, liquidated: dict[str, Ins
         if p.size == before:  # the book took none of it: the next check tries again
             break
     return events
-
-
-def _any(order: Order) -> bool:
-    return True
 
 
 def _settles_in(ccy: str, order: Order) -> bool:

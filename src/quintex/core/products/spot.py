@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..commands import PlaceOrder
-from ..enums import BillSubType, ExecType, OrdState, Side, TdMode
+from ..enums import BillSubType, BillType, Category, ExecType, OrdState, Side, TdMode
 from ..events import BillPosted, Event
 from ..instruments import Instrument
-from ..num import ZERO, div_down, mul
+from ..num import ZERO, div_down, floor_to, mul
 from ..orders import Order
 from ..records import Fill, MaxAvailSize, MaxSize
 from ..rejects import Reject
@@ -44,12 +44,15 @@ class Spot:
         """Spot orders never close positions."""
 
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
-        """Freeze what the order may spend; a market order may shrink to the balance unless banAmend."""
+        """Freeze what the order may spend; a market order may shrink to the balance (a sell: to its whole lots)
+        unless banAmend."""
         inst = order.inst
         ccy = inst.quote_ccy if order.side is Side.BUY else inst.base_ccy
         need = risk.funds_needed(s.books[inst.inst_id], order)
         avail = s.ledger.avail(order.uid, ccy)
         if need > avail:
+            if order.side is Side.SELL:  # a sell delivers whole lots of the base
+                avail = floor_to(avail, inst.lot_sz)
             if order.px is not None or ban_amend or avail <= ZERO:
                 return Reject.INSUFFICIENT_BALANCE, []
             need = avail
@@ -98,9 +101,13 @@ class Spot:
             pay, release, got = qty, qty, notional
         fee = mul(got, rate)
         order.frozen -= release
+        bill_type = BillType.TRADE
+        if order.category is not Category.NORMAL:  # a multi-currency liquidation selling collateral
+            bill_type = BillType.LIQUIDATION
+            sub_type = BillSubType.LIQUIDATION_BUY if order.side is Side.BUY else BillSubType.LIQUIDATION_SELL
         ident = (inst.inst_id, order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty)
-        paid = ledger.post_trade(uid, pay_ccy, -pay, release, ZERO, ts, sub_type, *ident, exec_type)
-        bill = ledger.post_trade(uid, get_ccy, got - fee, ZERO, -fee, ts, sub_type, *ident, exec_type)
+        paid = ledger.post_trade(uid, pay_ccy, -pay, release, ZERO, ts, sub_type, *ident, exec_type, bill_type)
+        bill = ledger.post_trade(uid, get_ccy, got - fee, ZERO, -fee, ts, sub_type, *ident, exec_type, bill_type)
         ledger.collect_fee(get_ccy, fee, ts)
         order.acc_fill_sz += qty
         order.fill_notional += notional

@@ -23,7 +23,7 @@ from ..positions import Position
 from ..records import AccountRisk, AccountSummary, MarginPositionRisk, PositionRisk
 from ..spotmargin import risk as spot_margin
 from ..state import State
-from . import contracts
+from . import collateral, contracts
 from .tiers import tier_for, tiers
 
 TAKER_RATE = Decimal("0.0005")
@@ -170,9 +170,12 @@ def account_risks(s: State, uid: int) -> list[AccountRisk]:
     isolated ones (their margin and upl)."""
     figures = _figures(s, uid)
     margins = spot_margin.position_risks(s, uid) if s.lending.open else []
-    return [_account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy], usd_px(s, ccy),
-                          [m for m in margins if m.position.liab_ccy == ccy])
-            for ccy, bal in s.ledger.of_user(uid).items()]
+    risks = [_account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy], usd_px(s, ccy),
+                           [m for m in margins if m.position.liab_ccy == ccy])
+             for ccy, bal in s.ledger.of_user(uid).items()]
+    if multi_currency(s, uid):
+        return [collateral.with_collateral(s, uid, r) for r in risks]
+    return risks
 
 
 def usd_px(s: State, ccy: str) -> Decimal | None:
@@ -181,8 +184,12 @@ def usd_px(s: State, ccy: str) -> Decimal | None:
 
 
 def account_summary(s: State, uid: int) -> AccountSummary:
-    """The account in USD: each currency's figures at its USD index (a currency without one counts 0)."""
-    total = iso = imr = mmr = upl = froz = avail = ZERO
+    """The account in USD: each currency's figures at its USD index (a currency without one counts 0). In
+    multi-currency mode `adj_eq` is the sum of the currencies' `disEq`, liabilities add their margins
+    (`collateral`) and what new margin may use is each currency's available equity at its discount tiers
+    less the liabilities' initial margin."""
+    multi = multi_currency(s, uid)
+    total = iso = imr = mmr = upl = froz = avail = adj = borrow_froz = ZERO
     notional = {InstType.SWAP: ZERO, InstType.FUTURES: ZERO}
     for r in account_risks(s, uid):
         px = r.usd_px or ZERO
@@ -192,7 +199,16 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         mmr += mul(r.mmr + mul(r.cross_notional, TAKER_RATE), px)
         upl += mul(r.iso_upl + r.cross_upl, px)
         froz += mul(r.frozen, px)
-        avail += mul(r.avail_eq, px)
+        if multi:
+            adj += r.dis_eq or ZERO
+            liab_imr, liab_mmr = collateral.liability_margins(mul(r.liab, px))
+            imr += liab_imr + r.borrow_froz
+            mmr += liab_mmr
+            borrow_froz += r.borrow_froz
+            free = r.avail_eq + collateral.pending_borrow(r)  # pending borrowing asks its margin instead
+            avail += mul(collateral.discounted(s.currencies.get(r.ccy), free), px) - liab_imr - r.borrow_froz
+        else:
+            avail += mul(r.avail_eq, px)
     for f in _figures(s, uid):
         inst_type = f.inst.inst_type
         if inst_type in notional:
@@ -200,12 +216,13 @@ def account_summary(s: State, uid: int) -> AccountSummary:
             value = f.notional if f.inst.ct_type is not CtType.INVERSE else mul(f.position.size,
                                                                                 contracts.face(f.inst))
             notional[inst_type] += mul(value, px)
-    adj = total
+    if not multi:
+        adj = total
     return AccountSummary(
         total_eq=_round(total), iso_eq=_round(iso), adj_eq=_round(adj), imr=_round(imr), mmr=_round(mmr),
         mgn_ratio=_ratio(adj, mmr), upl=_round(upl), ord_froz=_round(froz), avail_eq=_round(avail),
         notional_usd=_round(sum(notional.values(), ZERO)), notional_usd_swap=_round(notional[InstType.SWAP]),
-        notional_usd_futures=_round(notional[InstType.FUTURES]))
+        notional_usd_futures=_round(notional[InstType.FUTURES]), borrow_froz=_round(borrow_froz))
 
 
 def _account_risk(ccy: str, bal: Balance, figures: list[_Figures], px: Decimal | None,

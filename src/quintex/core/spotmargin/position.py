@@ -63,11 +63,25 @@ class MarginPosition:
             trade_id=self.trade_id)
 
 
+@dataclass(slots=True)
+class Liability:
+    """A multi-currency account's negative cash in one currency, a loan from the pool (`spotmargin.liabilities`):
+    when its interest next falls due, and the interest it has accrued since it arose."""
+
+    uid: int
+    ccy: str
+    next_interest: int
+    interest: Decimal = ZERO
+
+
 @dataclass
 class Lending:
-    """Every open MARGIN position, the pool's loans and interest, and the interest records."""
+    """Every open MARGIN position, the pool's loans and interest, multi-currency liabilities and the interest
+    records."""
 
     open: dict[MarginKey, MarginPosition] = field(default_factory=dict)
+    liabilities: dict[tuple[int, str], Liability] = field(default_factory=dict)
+    """(uid, ccy) of every multi-currency account's currency below zero, in the order they arose."""
     lent: dict[str, Decimal] = field(default_factory=dict)
     earned: dict[str, Decimal] = field(default_factory=dict)
     accruals: list[InterestAccrual] = field(default_factory=list)

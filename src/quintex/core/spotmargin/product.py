@@ -8,8 +8,9 @@ currency received as on spot) goes into the position, which owes the loan. An or
 an open position trades it back: it pays from the position's assets, and what it receives (less the fee)
 repays the unpaid interest, then the loan; the surplus goes to the owner's cash. Once nothing is owed the
 position closes and what assets it has left go to the owner's cash too. When the assets are gone first,
-what is still owed is paid from the owner's cash of that currency and the lending pool writes off the rest
-(margin liquidation, which would close the position before that, is not built).
+what is still owed is paid from the owner's cash of that currency, then by the currency's insurance fund, and
+the lending pool writes off what the fund cannot pay. A liquidation (`lifecycle.margin_liquidation`) trades
+back the same way, billed as OKX's liquidation type, and pays a clearance fee to the insurance fund.
 A position never flips: a closing order may not exceed what the position holds, takes nothing once the
 position it closes is gone, and an opening order is refused while one opening the other way is pending. Both margin modes work
 alike here (a cross position's margin is its own too; OKX's cross margin shares the currency's equity).
@@ -23,16 +24,20 @@ from ..commands import PlaceOrder
 from ..enums import (
     AcctLv,
     BillSubType,
+    BillType,
+    Category,
     ExecType,
     InstType,
+    InsuranceChange,
     MgnMode,
     OrdState,
     PosSide,
     Side,
     TdMode,
 )
-from ..events import BillPosted, Event, MarginPositionChanged
+from ..events import BillPosted, Event, InsuranceFundChanged, MarginPositionChanged
 from ..instruments import Instrument
+from ..ledger.ledger import INSURANCE_UID
 from ..leverage import lever_of
 from ..num import MONEY, ZERO, div_down, floor_to, mul
 from ..orders import Order
@@ -45,6 +50,9 @@ from .position import MarginPosition
 HOUR_MS = 3_600_000
 AMOUNT_STEP = Decimal("1e-16")
 """Margin shares are rounded up to this (OKX shows borrowing amounts to 16 places)."""
+LIQUIDATION_PENALTY_RATE = Decimal("0.0005")
+"""A margin liquidation's clearance fee, of what it receives (to 1e-16), to the insurance fund (the derivatives'
+rate)."""
 MGN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
 
 
@@ -180,7 +188,7 @@ class Margin:
         if order.reduce_only:
             position = _position(s, order)
             assert position is not None
-            events = _trade_back(s, position, pays, gets - fee, ident)
+            events = _trade_back(s, position, pays, gets - fee, ident, order.category is not Category.NORMAL)
         else:
             position = s.lending.open_position(s.ids, uid, inst.inst_id, MGN_MODES[order.td_mode],
                                                inst.base_ccy if buy else inst.quote_ccy,
@@ -225,38 +233,72 @@ def _open(s: State, order: Order, position: MarginPosition, pays: Decimal, recei
     return [BillPosted(_bill(s, position, -own, own, ident))]
 
 
-def _trade_back(s: State, position: MarginPosition, pays: Decimal, received: Decimal, ident: Ident) -> list[Event]:
-    """Pay `pays` from the position's assets; `received` repays interest and loan, the surplus is the owner's.
-    A position left without assets settles what it still owes from the owner's cash, then the insurance fund."""
+def _trade_back(s: State, position: MarginPosition, pays: Decimal, received: Decimal, ident: Ident,
+                liquidating: bool) -> list[Event]:
+    """Pay `pays` from the position's assets; `received` repays interest and loan, the surplus is the owner's
+    (less a liquidation's penalty, to the insurance fund). A position left without assets settles what it still
+    owes from the owner's cash, then the insurance fund (`settle_shortfall`)."""
     held_before = position.pos
     position.pos -= pays
     position.margin -= MONEY.divide(mul(position.margin, pays), held_before).quantize(AMOUNT_STEP, context=MONEY) \
         if position.pos else position.margin
-    ccy, ts, uid = position.liab_ccy, s.ts, position.uid
-    events: list[Event] = []
+    ccy, ts = position.liab_ccy, s.ts
     interest, principal = s.lending.repay(position, received)
-    chg = received - interest - principal
-    if not position.pos and position.debt:
-        from_cash = min(position.debt, max(s.ledger.avail(uid, ccy) + chg, ZERO))
-        chg -= from_cash
-        paid_interest, paid_principal = s.lending.repay(position, from_cash)
-        interest, principal = interest + paid_interest, principal + paid_principal
-        s.lending.write_off(position)
-        position.margin = ZERO
     s.ledger.to_pool(ccy, interest + principal, ts)
-    events.insert(0, BillPosted(_bill(s, position, chg, ZERO, ident)))
+    chg = received - interest - principal
+    after: list[Event] = []
+    if liquidating:
+        penalty = min(chg, mul(received, LIQUIDATION_PENALTY_RATE).quantize(AMOUNT_STEP, context=MONEY))
+        if penalty > ZERO:
+            chg -= penalty
+            after.append(_to_fund(s, position, penalty, InsuranceChange.LIQUIDATION_BALANCE_DEPOSIT))
+    if not position.pos and position.debt:
+        paid, events = settle_shortfall(s, position, chg)
+        chg -= paid
+        after += events
+    bill_type = BillType.LIQUIDATION if liquidating else BillType.TRADE
+    events = [BillPosted(_bill(s, position, chg, ZERO, ident, bill_type)), *after]
     if position.pos and not position.debt:
         rest, position.pos, position.margin = position.pos, ZERO, ZERO
-        events.append(BillPosted(s.ledger.post_contract_trade(uid, position.pos_ccy, rest, ZERO, ZERO, ts, ident[8],
-                                                              *ident[:7], ident[7], ZERO, None, None,
-                                                              position.mgn_mode)))
+        events.append(BillPosted(s.ledger.post_contract_trade(position.uid, position.pos_ccy, rest, ZERO, ZERO, ts,
+                                                              ident[8], *ident[:7], ident[7], ZERO, None, None,
+                                                              position.mgn_mode, bill_type)))
     return events
 
 
-def _bill(s: State, position: MarginPosition, chg: Decimal, unfreeze: Decimal, ident: Ident) -> Bill:
+def settle_shortfall(s: State, position: MarginPosition, incoming: Decimal) -> tuple[Decimal, list[Event]]:
+    """What a position without assets still owes: the owner's available cash of that currency (with `incoming`,
+    what it is about to receive) pays first, then the insurance fund of the currency as far as it holds, and the
+    lending pool writes off what is left. (paid from the owner's cash, events of the fund)."""
+    ccy, uid = position.liab_ccy, position.uid
+    from_cash = min(position.debt, max(s.ledger.avail(uid, ccy) + incoming, ZERO))
+    s.lending.repay(position, from_cash)
+    s.ledger.to_pool(ccy, from_cash, s.ts)
+    events: list[Event] = []
+    fund = s.ledger.trading.get((INSURANCE_UID, ccy))
+    covered = min(position.debt, max(fund.cash if fund is not None else ZERO, ZERO))
+    if covered:
+        s.lending.repay(position, covered)
+        s.ledger.to_pool(ccy, covered, s.ts)
+        events.append(_to_fund(s, position, -covered, InsuranceChange.BANKRUPTCY_LOSS))
+    if position.debt:
+        s.lending.write_off(position)
+    position.margin = ZERO
+    return from_cash, events
+
+
+def _to_fund(s: State, position: MarginPosition, amt: Decimal, change: InsuranceChange) -> InsuranceFundChanged:
+    """Move `amt` of the liability currency into (negative: out of) its insurance fund, MARGIN's line."""
+    ccy = position.liab_ccy
+    fund = s.ledger.to_insurance(ccy, amt, s.ts)
+    return InsuranceFundChanged(ccy, amt, fund.cash, change, InstType.MARGIN, "", s.ts)
+
+
+def _bill(s: State, position: MarginPosition, chg: Decimal, unfreeze: Decimal, ident: Ident,
+          bill_type: BillType = BillType.TRADE) -> Bill:
     """The fill's bill in the position's liability currency: what the owner's cash moved by."""
     return s.ledger.post_contract_trade(position.uid, position.liab_ccy, chg, unfreeze, ZERO, s.ts, ident[8],
-                                        *ident[:7], ident[7], ZERO, None, None, position.mgn_mode)
+                                        *ident[:7], ident[7], ZERO, None, None, position.mgn_mode, bill_type)
 
 
 def _own_share(pays: Decimal, lever: Decimal) -> Decimal:
@@ -290,4 +332,7 @@ def _position(s: State, order: Order) -> MarginPosition | None:
 
 
 def _sub_type(order: Order) -> BillSubType:
+    """A trade's buy or sell; a liquidation's (OKX's MARGIN "liquidation buy"/"liquidation sell")."""
+    if order.category is not Category.NORMAL:
+        return BillSubType.LIQUIDATION_BUY if order.side is Side.BUY else BillSubType.LIQUIDATION_SELL
     return BillSubType.BUY if order.side is Side.BUY else BillSubType.SELL

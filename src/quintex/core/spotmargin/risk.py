@@ -8,6 +8,7 @@ liquidation price (OKX's isolated-margin estimate) debt (1 + m)(1 + f) / pos for
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 
 from .. import pricing
@@ -25,10 +26,15 @@ def position_risks(s: State, uid: int) -> list[MarginPositionRisk]:
 
 
 def at_risk(s: State, uid: int) -> list[MarginPosition]:
-    """The account's MARGIN positions whose margin ratio is at or below 1 at their pair's index (none without
-    one): what a margin liquidation would close (not built; the lifecycle's liquidation check may call this)."""
+    """The account's MARGIN positions whose margin ratio is at or below 1 at their pair's index."""
+    return positions_at_risk(s, s.lending.of_user(uid))
+
+
+def positions_at_risk(s: State, positions: Iterable[MarginPosition]) -> list[MarginPosition]:
+    """Those of `positions` whose margin ratio is at or below 1 at their pair's index (none without one): what
+    the lifecycle's margin liquidation closes."""
     found = []
-    for position in s.lending.of_user(uid):
+    for position in positions:
         risk = position_risk(s, position)
         if risk.mark_px is not None and risk.mgn_ratio is not None and risk.mgn_ratio <= ONE:
             found.append(position)

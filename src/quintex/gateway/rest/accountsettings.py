@@ -37,6 +37,14 @@ async def set_position_mode(request: web.Request, key: ApiKey, body: bytes) -> w
 
 
 @private(Perm.TRADE)
+async def set_auto_loan(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, ("account/set-auto-loan", key.uid), 5, 2.0)
+    event = outcome(await runtime(request).submit(accountparse.set_auto_loan(key.uid, json_body(body))))
+    assert isinstance(event, UserUpdated)
+    return ok([{"autoLoan": event.user.auto_loan}])
+
+
+@private(Perm.TRADE)
 async def set_leverage(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("account/set-leverage", key.uid), 20, 2.0)
     event = outcome(await runtime(request).submit(accountparse.set_leverage(key.uid, json_body(body))))
@@ -70,6 +78,7 @@ async def leverage_info(request: web.Request, key: ApiKey, body: bytes) -> web.S
 
 def register(app: web.Application) -> None:
     for path, handler in (("set-account-level", set_account_level), ("set-position-mode", set_position_mode),
+                          ("set-auto-loan", set_auto_loan),
                           ("set-leverage", set_leverage)):
         app.router.add_post(f"/api/v5/account/{path}", handler)
     app.router.add_get("/api/v5/account/leverage-info", leverage_info, allow_head=False)

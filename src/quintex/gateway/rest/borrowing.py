@@ -49,6 +49,13 @@ async def interest_rate_loan_quota(request: web.Request) -> web.StreamResponse:
     return ok([render.loan_quota(_borrowable(request))])
 
 
+async def discount_rate_interest_free_quota(request: web.Request) -> web.StreamResponse:
+    """Every listed currency's collateral discount tiers (or `ccy`'s); `discountLv` is OKX's retired filter."""
+    rate_limit(request, ("public/discount-rate-interest-free-quota", request.remote), 2, 2.0)
+    ccy = params.text(request, "ccy")
+    return ok([render.discount_rate(c) for c in catalog(request).currencies.values() if not ccy or c.ccy == ccy])
+
+
 @private(Perm.READ_ONLY)
 async def interest_accrued(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     """Hourly interest records, newest first, filtered by `ccy`, `instId`, `mgnMode` and the `after`/`before`
@@ -99,3 +106,5 @@ def register(app: web.Application) -> None:
     app.router.add_get("/api/v5/account/interest-accrued", interest_accrued, allow_head=False)
     app.router.add_get("/api/v5/account/max-loan", max_loan, allow_head=False)
     app.router.add_get("/api/v5/public/interest-rate-loan-quota", interest_rate_loan_quota, allow_head=False)
+    app.router.add_get("/api/v5/public/discount-rate-interest-free-quota", discount_rate_interest_free_quota,
+                       allow_head=False)

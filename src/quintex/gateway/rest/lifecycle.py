@@ -2,12 +2,15 @@
 `public/delivery-exercise-history`, read from the market data (folded from the core's events and rebuilt from
 the stored history at a restart) and, for the fund's balance, the durable state (docs/derivatives.md).
 
-Derivative types need `instFamily` or `uly` (neither: 50015); an unknown family lists nothing. Quintex has no
-insurance fund or liquidations of MARGIN (borrowing is not built): `instType=MARGIN` answers [].
+Derivative types need `instFamily` or `uly` (neither: 50015); an unknown family lists nothing. `instType=MARGIN`
+takes `ccy` (insurance fund: the currency; liquidation orders: the liquidation currency) and `instId` (liquidation
+orders) instead: its liquidations are those of the margin pairs, its fund line the changes margin liquidations
+made (Quintex keeps one fund per currency, shared with the derivatives: its balance is the currency's).
 """
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from decimal import Decimal
 
 from aiohttp import web
 
@@ -69,20 +72,25 @@ async def insurance_fund(request: web.Request) -> web.StreamResponse:
     change = _choice(request, "type", INSURANCE_CHANGES)
     ccy = params.text(request, "ccy") or None
     after, before, limit = _bounds(request)
-    if inst_type is InstType.MARGIN:
-        return ok([])
-    family = _family(request, inst_type)
-    inst = next((i for i in catalog(request).instruments.values()
-                 if i.inst_type is inst_type and i.inst_family == family), None)
-    if inst is None:
-        return ok([])
-    settle = inst.settle_ccy
-    balance, usd_px = await read(request, lambda state: fund_of(state, settle))
+    settle: str | None
+    if inst_type is InstType.MARGIN:  # the fund line of margin liquidations: a currency's, or (no `ccy`) changes
+        family, settle = "", ccy
+    else:
+        family = _family(request, inst_type)
+        inst = next((i for i in catalog(request).instruments.values()
+                     if i.inst_type is inst_type and i.inst_family == family), None)
+        if inst is None:
+            return ok([])
+        settle = inst.settle_ccy
+    balance, usd_px = Decimal(0), None
     now = now_ms(request)
     details = []
-    if change in (None, render.REGULAR_UPDATE) and ccy in (None, settle) and (after is None or now < after) and \
-            (before is None or now > before):
-        details.append(render.insurance_balance(settle, balance, now))
+    if settle is not None:
+        fund_ccy = settle
+        balance, usd_px = await read(request, lambda state: fund_of(state, fund_ccy))
+        if change in (None, render.REGULAR_UPDATE) and ccy in (None, settle) and (after is None or now < after) and \
+                (before is None or now > before):
+            details.append(render.insurance_balance(settle, balance, now))
     if change != render.REGULAR_UPDATE:
         changes = market_data(request).insurance.history(inst_type.value, family, change=change, ccy=ccy, after=after,
                                                          before=before, limit=limit)
@@ -109,16 +117,19 @@ async def liquidation_orders(request: web.Request) -> web.StreamResponse:
     alias = _choice(request, "alias", ALIASES)
     inst_id = params.text(request, "instId")
     after, before, limit = _bounds(request)
+    ccy = params.text(request, "ccy") if inst_type is InstType.MARGIN else ""
     if inst_type is InstType.MARGIN:
-        return ok([])
-    family = _family(request, inst_type)
+        insts = [i for i in catalog(request).instruments.values()
+                 if i.margin_enabled and (not inst_id or i.inst_id == inst_id)]
+    else:
+        family = _family(request, inst_type)
+        insts = [i for i in catalog(request).instruments.values()
+                 if i.inst_type is inst_type and i.inst_family == family and (not inst_id or i.inst_id == inst_id)
+                 and (alias is None or i.alias == alias)]
     if state != "filled":
         return ok([])
-    insts = [i for i in catalog(request).instruments.values()
-             if i.inst_type is inst_type and i.inst_family == family and (not inst_id or i.inst_id == inst_id)
-             and (alias is None or i.alias == alias)]
-    records = market_data(request).liquidations.query([i.inst_id for i in insts], mgn_mode=mgn_mode, after=after,
-                                                      before=before, limit=limit)
+    records = market_data(request).liquidations.query([i.inst_id for i in insts], mgn_mode=mgn_mode, ccy=ccy or None,
+                                                      after=after, before=before, limit=limit)
     return ok(_liquidated(insts, records))
 
 

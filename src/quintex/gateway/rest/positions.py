@@ -60,11 +60,13 @@ async def account_position_risk(request: web.Request, key: ApiKey, body: bytes) 
     """Each currency's equity and each position (of `instType`, when given) at one moment."""
     rate_limit(request, ("account/account-position-risk", key.uid), 10, 2.0)
     inst_type = _inst_type(request)
-    balances, risks = await read(request, lambda state: (state.account_risks(key.uid), state.position_risks(key.uid)))
+    balances, risks, summary = await read(request, lambda state: (
+        state.account_risks(key.uid), state.position_risks(key.uid), state.account_summary(key.uid)))
     instruments = catalog(request).instruments
     rows = [(r, instruments[r.position.inst_id]) for r in risks
             if inst_type is None or r.position.inst_type is inst_type]
-    return ok([render.account_position_risk(now_ms(request), balances, rows)])
+    multi = any(b.dis_eq is not None for b in balances)
+    return ok([render.account_position_risk(now_ms(request), balances, rows, summary.adj_eq if multi else None)])
 
 
 def register(app: web.Application) -> None:

@@ -30,7 +30,7 @@ class LiquidationOrdersChannel(PerInstTypeChannel):
         if record is None:
             return
         inst = self.ctx.catalog.instruments.get(record.inst_id)
-        if inst is not None and inst.inst_type in self.topics:
+        if inst is not None and render.liquidation_inst_type(inst) in self.topics:
             self._pending.append(record)
             self._losses.saw(record)
 
@@ -47,6 +47,6 @@ class LiquidationOrdersChannel(PerInstTypeChannel):
         self._pending = []
         for inst_id, records in by_inst.items():
             inst = self.ctx.catalog.instruments[inst_id]
-            topic = self.topics.get(inst.inst_type)
+            topic = self.topics.get(render.liquidation_inst_type(inst))
             if topic is not None:
                 topic.publish(orjson.dumps([render.liquidation_orders(inst, records, total=False)]))
