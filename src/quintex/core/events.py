@@ -10,6 +10,9 @@ from decimal import Decimal
 
 from .enums import Account, InstType, InsuranceChange, MgnMode, PosSide, Side, WithdrawDest
 from .instruments import Currency, FuturesSeries, Instrument
+from .options.quote import OptionQuote
+from .options.series import OptionSeries
+from .options.surface import VolSurface
 from .records import (
     ApiKey,
     AssetBill,
@@ -56,6 +59,28 @@ class InstrumentDelisted:
 @dataclass(frozen=True, slots=True)
 class FuturesSeriesListed:
     series: FuturesSeries
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSeriesListed:
+    series: OptionSeries
+    surface: VolSurface
+
+
+@dataclass(frozen=True, slots=True)
+class VolSurfaceSet:
+    """An option family's volatility surface changed (its options are repriced in the same command)."""
+
+    surface: VolSurface
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSummaryUpdated:
+    """The marks, volatilities and greeks of a family's live options (`public/opt-summary`), repriced at `ts`."""
+
+    inst_family: str
+    quotes: tuple[OptionQuote, ...]
+    ts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +349,8 @@ class ContractDelivered:
     inst_family: str
     px: Decimal
     ts: int
+    itm: bool | None = None
+    """An option's: whether it was exercised in the money (True) or expired out of the money (False)."""
 
 
 Event = (
@@ -334,4 +361,5 @@ Event = (
     | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
     | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
     | InsuranceFundChanged | ContractDelivered
+    | OptionSeriesListed | VolSurfaceSet | OptionSummaryUpdated
 )

@@ -84,6 +84,8 @@ class Reject(Enum):
     LEVER_INSUFFICIENT_MARGIN = "lever_insufficient_margin"
     INSTRUMENT_EXPIRED = "instrument_expired"
     SERIES_CODE_BASE_INVALID = "series_code_base_invalid"
+    VOL_SURFACE_INVALID = "vol_surface_invalid"
+    OPTION_TRADING_UNAVAILABLE = "option_trading_unavailable"
 
 
 class InvariantViolation(Exception):

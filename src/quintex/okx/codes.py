@@ -126,6 +126,10 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.INSTRUMENT_EXPIRED: _Code("51027", "Contract expired."),
     Reject.SERIES_CODE_BASE_INVALID: _Code(
         "51000", "Parameter instIdCode error: a futures series needs a free block of a million codes."),
+    Reject.VOL_SURFACE_INVALID: _Code(
+        "51000", "Parameter error: a volatility surface needs finite parameters and an ATM level from 0.05 to 5."),
+    Reject.OPTION_TRADING_UNAVAILABLE: _Code(
+        "51147", "Option trading is not available: this exchange publishes option market data only."),
 }
 
 

@@ -22,6 +22,7 @@ from quintex.core.commands import (
     ListCurrency,
     ListFuturesSeries,
     ListInstrument,
+    ListOptionSeries,
     ModifyApiKey,
     PlaceOrder,
     RestoreState,
@@ -31,6 +32,7 @@ from quintex.core.commands import (
     SetPositionMode,
     SetSubAccountFrozen,
     SetTransferOut,
+    SetVolSurface,
     SubAccountTransfer,
     Transfer,
     UpdateIndexPrices,
@@ -52,6 +54,8 @@ from quintex.core.enums import (
     TgtCcy,
     WithdrawDest,
 )
+from quintex.core.options.series import OptionSeries
+from quintex.core.options.surface import VolSurface
 from quintex.core.records import IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
@@ -95,6 +99,10 @@ ONE_OF_EACH: list[Command] = [
     SetPositionMode(7, PosMode.LONG_SHORT),
     SetLeverage(7, "BTC-USDT-SWAP", "", MgnMode.ISOLATED, PosSide.SHORT, D("12.50")),
     ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
+    ListOptionSeries(OptionSeries("BTC-USD", "BTC-USD", "BTC", D("0.01"), "BTC", D("0.0001"), D("1"), D("1"),
+                                  D("10000"), D("1000"), D("0"), D("0"), 10**15, 6),
+                     VolSurface("BTC-USD", D("0.550"), D("-0.02"), D("0.01"), D("0.1"))),
+    SetVolSurface("ETH-USD", shift=D("-2.5"), term=D("0.05")),
 ]
 
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from ..events import Event
 from ..execution import Execution
 from ..state import State
-from . import cancel_all_after, funding, futures
+from . import cancel_all_after, funding, futures, options
 
 Job = Callable[[State, Execution], list[Event]]
-JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, funding.tick)
+JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, options.tick, funding.tick)
 
 
 def advance(s: State, x: Execution) -> list[Event]:
