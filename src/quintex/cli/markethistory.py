@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument
+from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument, ListOptionSeries
 from quintex.core.instruments import Instrument
 from quintex.journal.store import Store
 from quintex.marketdata import MarketData
@@ -35,7 +35,8 @@ Candle = tuple[int, int, int, int, int, int, int]
 Row = tuple[Any, ...]
 
 
-def listed_instruments(listing: Sequence[ListCurrency | ListInstrument | ListFuturesSeries]) -> list[Instrument]:
+def listed_instruments(listing: Sequence[ListCurrency | ListInstrument | ListFuturesSeries | ListOptionSeries],
+                       ) -> list[Instrument]:
     return [cmd.instrument for cmd in listing if isinstance(cmd, ListInstrument)]
 
 
