@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from decimal import Decimal as D
 
 import pytest
 
@@ -131,3 +132,13 @@ def test_a_quote_is_the_model_rounded_at_the_boundary() -> None:
     assert q.mark_vol == Decimal("0.6000000000") and q.vol_lv == q.mark_vol
     assert q.delta_bs == Decimal(g.delta_bs).quantize(Decimal("1e-10"))
     assert q.vega == Decimal(g.vega_pa).quantize(Decimal("1e-10"))
+
+
+def test_a_quote_has_the_implied_vols_of_the_best_bid_and_ask() -> None:
+    surface = VolSurface("BTC-USD", D("0.6"))
+    option = _option(65_000, OptType.CALL, 30 * YEAR_MS // 365)
+    q = quote(option, surface, D(60_000), 0, bid=D("0.0100"), ask=D("0.9"))
+    assert q.ask_vol is None  # 0.9 BTC is more than the call is worth at any volatility up to 1000 %
+    target = black76.implied_vol(True, F, K, T, 0.01 * F)
+    assert target is not None and q.bid_vol == Decimal(target).quantize(Decimal("1e-10"))
+    assert quote(option, surface, D(60_000), 0).bid_vol is None

@@ -169,10 +169,15 @@ def family_quotes(s: State, family: str) -> list[OptionQuote]:
         return []
     index = s.index_prices[series.uly]
     forwards = _forwards(s, family)
-    return [quote(inst, surface, forwards.get(inst.exp_time, index), s.ts)
-            for inst in s.instruments.values()
-            if inst.inst_type is InstType.OPTION and inst.inst_family == family and inst.state is InstState.LIVE
-            and inst.exp_time is not None and inst.exp_time > s.ts]
+    quotes = []
+    for inst in s.instruments.values():
+        if inst.inst_type is InstType.OPTION and inst.inst_family == family and inst.state is InstState.LIVE \
+                and inst.exp_time is not None and inst.exp_time > s.ts:
+            book = s.books[inst.inst_id]
+            bid, ask = book.bids.best(), book.asks.best()
+            quotes.append(quote(inst, surface, forwards.get(inst.exp_time, index), s.ts,
+                                None if bid is None else bid.px, None if ask is None else ask.px))
+    return quotes
 
 
 def _forwards(s: State, family: str) -> dict[int, Decimal]:

@@ -12,6 +12,7 @@ from . import (
     funding,
     lifecycle,
     market,
+    options,
     positionops,
     positions,
     prices,
@@ -25,5 +26,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle):
+                   funding, lifecycle, options):
         module.register(app)

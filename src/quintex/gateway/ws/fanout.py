@@ -28,6 +28,7 @@ from quintex.core.events import (
     InstrumentListed,
     InsuranceFundChanged,
     MarkPricesUpdated,
+    OptionSummaryUpdated,
     OrderAccepted,
     OrderUpdated,
     PositionChanged,
@@ -65,6 +66,7 @@ class Fanout:
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
             PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
             InsuranceFundChanged: channels.liquidation_orders.on_insurance,
+            OptionSummaryUpdated: channels.opt_summary.on_summary,
         }
 
     def start(self) -> None:
@@ -169,6 +171,8 @@ class Fanout:
         channels.prices.flush(now)
         if channels.funding_rate.topics:
             channels.funding_rate.flush()
+        if channels.opt_summary.pending:
+            channels.opt_summary.flush()
 
     def _close_idle(self) -> None:
         quiet_since = time.monotonic() - self._settings.idle_timeout_s
