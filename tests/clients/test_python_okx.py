@@ -138,7 +138,8 @@ def test_funding_transfer_and_public_data(server: Server, pair) -> None:
     futures = public.get_instruments(instType="FUTURES", instFamily="BTC-USD")["data"]
     assert [i["alias"] for i in futures] == ["this_week", "next_week", "quarter", "next_quarter"]
     assert public.get_instruments(instType="MARGIN") == {"code": "0", "msg": "", "data": []}
-    assert public.get_instruments(instType="OPTION", uly="BTC-USD")["data"] == []
+    options = public.get_instruments(instType="OPTION", uly="BTC-USD")["data"]
+    assert options and {(i["instFamily"], i["settleCcy"], i["ctVal"]) for i in options} == {("BTC-USD", "BTC", "0.01")}
 
 
 def test_max_sizes_follow_the_balance_and_what_orders_hold(server: Server, pair) -> None:
