@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import ccxt
-import okx.PublicData as PublicData
 import pytest
+from okx import PublicData
 
 from quintex.core.commands import ListOptionSeries
 from quintex.runtime.clock import ManualClock

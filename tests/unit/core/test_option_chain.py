@@ -171,6 +171,7 @@ def test_a_bad_surface_change_or_an_unknown_family_changes_nothing() -> None:
     x = listed()
     assert x.apply(SetVolSurface("ETH-USD", shift=D("10"))) == [CommandRejected(Reject.INSTRUMENT_NOT_FOUND, "ETH-USD")]
     assert x.apply(SetVolSurface("BTC-USD", skew=D("NaN"))) == [CommandRejected(Reject.VOL_SURFACE_INVALID, "BTC-USD")]
+    assert x.apply(SetVolSurface("BTC-USD", atm_vol=D("9"))) == [CommandRejected(Reject.VOL_SURFACE_INVALID, "BTC-USD")]
     assert x.apply(SetVolSurface("BTC-USD", atm_vol=D("Infinity"))) == [
         CommandRejected(Reject.VOL_SURFACE_INVALID, "BTC-USD")]
     assert x.engine.vol_surfaces["BTC-USD"] == SURFACE

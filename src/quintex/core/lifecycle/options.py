@@ -64,6 +64,7 @@ def list_series(s: State, cmd: ListOptionSeries) -> list[Event]:
 
 
 def set_surface(s: State, cmd: SetVolSurface) -> list[Event]:
+    """A level set outside `MIN_VOL`-`MAX_VOL` is refused; a shift past them stops at the bound."""
     current = s.vol_surfaces.get(cmd.inst_family)
     if current is None:
         return [CommandRejected(Reject.INSTRUMENT_NOT_FOUND, cmd.inst_family)]
@@ -72,7 +73,8 @@ def set_surface(s: State, cmd: SetVolSurface) -> list[Event]:
     if cmd.shift is not None:
         atm += cmd.shift / 100
     changed = replace(current, **given)
-    if not all(v.is_finite() for v in (atm, *given.values())) or not valid(changed):
+    if not all(v.is_finite() for v in (atm, *given.values())) or not valid(changed) or (
+            cmd.atm_vol is not None and not valid(replace(changed, atm_vol=cmd.atm_vol))):
         return [CommandRejected(Reject.VOL_SURFACE_INVALID, cmd.inst_family)]
     changed = changed.with_atm(atm)
     s.vol_surfaces[cmd.inst_family] = changed
