@@ -17,8 +17,8 @@ from aiohttp import web
 
 from quintex.core.commands import SetVolSurface
 from quintex.core.events import CommandRejected, VolSurfaceSet
-from quintex.core.options.surface import VolSurface
 from quintex.core.rejects import Reject
+from quintex.okx import options as render
 
 from .admin import AdminError, _json_object, admin_route
 from .keys import RUNTIME
@@ -28,15 +28,10 @@ from .responses import json_response
 _POINTS = re.compile(r"[+-]?\d{1,3}(\.\d{1,4})?")
 
 
-def surface_json(surface: VolSurface) -> dict[str, str]:
-    return {"instFamily": surface.inst_family, "atmVol": str(surface.atm_vol), "skew": str(surface.skew),
-            "smile": str(surface.smile), "term": str(surface.term)}
-
-
 @admin_route
 async def surfaces(request: web.Request) -> web.StreamResponse:
     found = await request.app[RUNTIME].query(lambda state: list(state.vol_surfaces.values()))
-    return json_response({"surfaces": [surface_json(s) for s in found]})
+    return json_response({"surfaces": [render.vol_surface(s) for s in found]})
 
 
 @admin_route
@@ -56,7 +51,7 @@ async def move(request: web.Request) -> web.StreamResponse:
             raise AdminError(404, f"{family} has no options")
         raise AdminError(400, "the ATM level must stay from 5 to 500 %")
     assert isinstance(outcome, VolSurfaceSet)
-    return json_response(surface_json(outcome.surface))
+    return json_response(render.vol_surface(outcome.surface))
 
 
 def _points(body: dict[str, Any], key: str) -> Decimal | None:

@@ -1,4 +1,5 @@
-"""Option market data as OKX writes it: a `public/opt-summary` / `opt-summary` channel row."""
+"""Option market data as OKX writes it (a `public/opt-summary` / `opt-summary` channel row), and a volatility
+surface as the operator API shows it."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -6,6 +7,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from quintex.core.enums import InstType
 from quintex.core.num import MONEY
 from quintex.core.options.quote import OptionQuote
+from quintex.core.options.surface import VolSurface
 
 from .numfmt import fmt, fmt_ts
 
@@ -24,6 +26,12 @@ def opt_summary(uly: str, q: OptionQuote, ts: int) -> dict[str, str]:
         "markVol": fmt(q.mark_vol), "bidVol": fmt(q.bid_vol), "askVol": fmt(q.ask_vol), "realVol": "",
         "volLv": fmt(q.vol_lv), "fwdPx": fmt(q.fwd_px), "ts": fmt_ts(ts),
     }
+
+
+def vol_surface(surface: VolSurface) -> dict[str, str]:
+    """A surface as the operator API shows it (volatilities as fractions: 0.5 is 50 %)."""
+    return {"instFamily": surface.inst_family, "atmVol": str(surface.atm_vol), "skew": str(surface.skew),
+            "smile": str(surface.smile), "term": str(surface.term)}
 
 
 def expiry_code(inst_id: str) -> str:
