@@ -134,3 +134,14 @@ def test_the_opt_summary_channel_pushes_the_family_after_the_ack_and_on_each_rep
         await ws.close()
 
     run(scenario, venue())
+
+
+def test_open_interest_of_options_is_zero_while_they_cannot_be_traded() -> None:
+    async def scenario(s: Session) -> None:
+        rows = await s.ok("public/open-interest", instType="OPTION", instFamily="BTC-USD")
+        assert len(rows) == 60
+        assert {(r["instType"], r["oi"], r["oiCcy"], r["oiUsd"]) for r in rows} == {("OPTION", "0", "0", "0")}
+        (tier,) = await s.ok("public/underlying", instType="OPTION")
+        assert tier == ["BTC-USD"]
+
+    run(scenario, venue())
