@@ -145,3 +145,18 @@ def test_open_interest_of_options_is_zero_while_they_cannot_be_traded() -> None:
         assert tier == ["BTC-USD"]
 
     run(scenario, venue())
+
+
+def test_in_the_last_hour_an_option_has_its_estimated_exercise_price_to_the_cent() -> None:
+    v = venue()
+    v.ts = WED_NOV_15 - 30 * 60_000
+    v.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D("37150.123")),)))
+
+    async def scenario(s: Session) -> None:
+        s.clock.ms = WED_NOV_15 - 29 * 60_000
+        (row,) = await s.ok("public/estimated-price", instId="BTC-USD-231115-37100-C")
+        assert {k: row[k] for k in ("instType", "instId", "settlePx")} == {
+            "instType": "OPTION", "instId": "BTC-USD-231115-37100-C", "settlePx": "37150.12"}
+        assert await s.ok("public/estimated-price", instId="BTC-USD-231116-37000-C") == []
+
+    run(scenario, v)

@@ -51,6 +51,10 @@ class Currency:
     """The fee of an on-chain withdrawal (OKX `minFee`/`maxFee`; one fixed fee here)."""
 
 
+EXERCISE_PX_TICK = Decimal("0.01")
+"""Options are exercised at their index's average of the last hour rounded to this (USD; their `tickSz` is in
+coin)."""
+
 SERIES_CODE_SPAN = 1_000_000
 """A futures series numbers its contracts `inst_id_code_base + yymmdd`: a base is a multiple of this."""
 

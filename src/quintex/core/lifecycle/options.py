@@ -27,7 +27,7 @@ from ..events import (
     VolSurfaceSet,
 )
 from ..execution import Execution
-from ..instruments import Instrument
+from ..instruments import EXERCISE_PX_TICK, Instrument
 from ..listing import add_instrument, put_instrument
 from ..num import MONEY
 from ..options.quote import OptionQuote, quote
@@ -38,8 +38,6 @@ from ..rejects import Reject
 from ..state import State
 from . import calendar, option_calendar
 
-EXERCISE_PX_TICK = Decimal("0.01")
-"""Exercise prices are rounded half-even to the cent."""
 LIMIT_TICKS = 50
 """An option's price limits lie `max(mark / 2, LIMIT_TICKS ticks)` either side of its mark (choice)."""
 
