@@ -160,3 +160,19 @@ def test_in_the_last_hour_an_option_has_its_estimated_exercise_price_to_the_cent
         assert await s.ok("public/estimated-price", instId="BTC-USD-231116-37000-C") == []
 
     run(scenario, v)
+
+
+def test_the_instruments_and_mark_price_channels_serve_options() -> None:
+    async def scenario(s: Session) -> None:
+        ws = WsClient(await s.client.ws_connect("/ws/v5/public"), s.clock)  # type: ignore[arg-type]
+        await ws.subscribe({"channel": "instruments", "instType": "OPTION"},
+                           {"channel": "mark-price", "instId": "BTC-USD-231229-37000-C"})
+        listed = await ws.recv_until(channel("instruments"))
+        assert len(listed["data"]) == 60 and {r["optType"] for r in listed["data"]} == {"C", "P"}
+        mark = await ws.recv_until(channel("mark-price"))
+        summary = s.venue.market_data.option_summaries.latest["BTC-USD"]
+        expected = next(q.mark_px for q in summary.quotes if q.inst_id == "BTC-USD-231229-37000-C")
+        assert mark["data"][0]["instType"] == "OPTION" and D(mark["data"][0]["markPx"]) == expected
+        await ws.close()
+
+    run(scenario, venue())
