@@ -226,3 +226,16 @@ def test_replaying_the_commands_reproduces_the_chain_and_its_surface() -> None:
     assert restored.state_hash() == x.engine.state_hash()
     assert restored.option_series == x.engine.option_series and restored.vol_surfaces == x.engine.vol_surfaces
     assert restored.vol_surfaces["BTC-USD"].atm_vol == D("0.55")
+
+
+def test_a_standing_index_still_reprices_the_family_once_a_minute_so_time_decays() -> None:
+    x = listed()
+    first = next(e for e in index(x, "37000") if isinstance(e, OptionSummaryUpdated))
+    assert at(x, first.ts + 59_999, AdvanceTime()) == []
+    events = at(x, first.ts + 60_000, AdvanceTime())
+    (summary,) = [e for e in events if isinstance(e, OptionSummaryUpdated)]
+    assert summary.ts == first.ts + 60_000
+    before = {q.inst_id: q for q in first.quotes}
+    decayed = [q for q in summary.quotes if q.mark_px < before[q.inst_id].mark_px]
+    assert decayed and all(q.mark_px <= before[q.inst_id].mark_px for q in summary.quotes)
+    assert any(isinstance(e, MarkPricesUpdated) for e in events)

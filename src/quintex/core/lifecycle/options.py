@@ -7,7 +7,8 @@ family lists the expiries the calendar has that it does not list yet — only on
 the strike grid is centred on the index at listing. Strikes are fixed for the life of an expiry.
 
 Marks and greeks (`OptionSummaryUpdated`, and the options' `MarkPricesUpdated`) are computed when the index
-moves, when the surface changes and when an expiry is listed (`reprice`); time decay shows at the next of them.
+moves, when the surface changes and when an expiry is listed (`reprice`), and at least once a minute of exchange
+time (`REPRICE_MS`), so time decay shows while the index stands still.
 """
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ from ..rejects import Reject
 from ..state import State
 from . import calendar, option_calendar
 
+REPRICE_MS = 60_000
+"""A family not repriced for this long is repriced on the next clock tick."""
 LIMIT_TICKS = 50
 """An option's price limits lie `max(mark / 2, LIMIT_TICKS ticks)` either side of its mark (choice)."""
 
@@ -80,11 +83,13 @@ def set_surface(s: State, cmd: SetVolSurface) -> list[Event]:
 
 
 def tick(s: State, x: Execution) -> list[Event]:
-    """Exercise the options that expire now, then list the expiries the calendar has that are not listed."""
+    """Exercise the options that expire now, list the expiries the calendar has that are not listed, and reprice
+    the families not repriced for `REPRICE_MS`."""
     events = _exercise_due(s)
     for series in s.option_series.values():
         events += _list_chain(s, series)
-    return events
+    stale = tuple(f for f, at in s.options_priced.items() if s.ts - at >= REPRICE_MS)
+    return events + reprice(s, stale) if stale else events
 
 
 def _exercise_due(s: State) -> list[Event]:
@@ -152,6 +157,7 @@ def reprice(s: State, families: tuple[str, ...]) -> list[Event]:
         quotes = family_quotes(s, family)
         if not quotes:
             continue
+        s.options_priced[family] = s.ts
         events.append(OptionSummaryUpdated(family, tuple(quotes), s.ts))
         marks += [MarkPrice(q.inst_id, q.mark_px, *_limits(s.instruments[q.inst_id], q.mark_px)) for q in quotes]
     return ([MarkPricesUpdated(tuple(marks), s.ts)] if marks else []) + events
