@@ -66,7 +66,8 @@ def dump(s: State) -> dict[str, Any]:
         "futures_series": [to_plain(series) for series in s.futures_series.values()],
         "option_series": [to_plain(series) for series in s.option_series.values()],
         "vol_surfaces": [to_plain(surface) for surface in s.vol_surfaces.values()],
-        "options_priced": dict(s.options_priced),
+        "options_priced": [{"inst_family": family, "ts": ts, "index": str(px)}
+                           for family, (ts, px) in s.options_priced.items()],
         "users": [to_plain(u) for u in users.by_uid.values()],
         "api_keys": [to_plain(k) for k in users.keys.values()],
         "trading": [{"uid": uid, "ccy": ccy, "cash": str(b.cash), "frozen": str(b.frozen), "u_time": b.u_time}
@@ -159,7 +160,8 @@ def _load_listing(s: State, data: dict[str, Any]) -> None:
     for plain in data.get("vol_surfaces", []):
         surface: VolSurface = from_plain(VolSurface, plain)
         s.vol_surfaces[surface.inst_family] = surface
-    s.options_priced.update(data.get("options_priced", {}))
+    for row in data.get("options_priced", []):
+        s.options_priced[row["inst_family"]] = (row["ts"], Decimal(row["index"]))
 
 
 def _load_funding(s: State, data: dict[str, Any]) -> None:

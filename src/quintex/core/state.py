@@ -50,8 +50,8 @@ class State:
     """Option families on the rolling expiry calendar, by instFamily."""
     vol_surfaces: dict[str, VolSurface] = field(default_factory=dict)
     """Each option family's volatility surface, by instFamily."""
-    options_priced: dict[str, int] = field(default_factory=dict)
-    """When each option family was last repriced (its index known), by instFamily."""
+    options_priced: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
+    """When each option family was last repriced and its index then, by instFamily."""
     mark_prices: dict[str, Decimal] = field(default_factory=dict)
     """Each SWAP/FUTURES instrument's mark price (see `pricing`)."""
     mark_basis: dict[str, tuple[Decimal, int]] = field(default_factory=dict)

@@ -146,12 +146,12 @@ def index_eth(x: Exchange) -> list[Event]:
 def test_an_option_expiring_with_a_future_is_priced_on_that_futures_mark() -> None:
     x = listed()
     x.apply(ListFuturesSeries(btc_usd_futures()))
-    events = index(x, "37000")
+    events = index(x, "37000.5")
     quotes = {q.inst_id: q for e in events if isinstance(e, OptionSummaryUpdated) for q in e.quotes}
     future_mark = x.engine.mark_price("BTC-USD-231117")
     assert future_mark is not None
     assert quotes["BTC-USD-231117-37000-C"].fwd_px == future_mark
-    assert quotes["BTC-USD-231116-37000-C"].fwd_px == D("37000")  # no future expires on the 16th: the index
+    assert quotes["BTC-USD-231116-37000-C"].fwd_px == D("37000.5")  # no future expires on the 16th: the index
 
 
 def test_the_operator_shifts_and_sets_the_surface_and_the_chain_is_repriced() -> None:
@@ -230,12 +230,19 @@ def test_replaying_the_commands_reproduces_the_chain_and_its_surface() -> None:
 
 def test_a_standing_index_still_reprices_the_family_once_a_minute_so_time_decays() -> None:
     x = listed()
-    first = next(e for e in index(x, "37000") if isinstance(e, OptionSummaryUpdated))
+    first = next(e for e in index(x, "37000.5") if isinstance(e, OptionSummaryUpdated))
     assert at(x, first.ts + 59_999, AdvanceTime()) == []
     events = at(x, first.ts + 60_000, AdvanceTime())
     (summary,) = [e for e in events if isinstance(e, OptionSummaryUpdated)]
-    assert summary.ts == first.ts + 60_000
+    assert summary.ts == first.ts + 60_000 and any(isinstance(e, MarkPricesUpdated) for e in events)
+    later = next(e for e in at(x, first.ts + 3_600_000, AdvanceTime()) if isinstance(e, OptionSummaryUpdated))
     before = {q.inst_id: q for q in first.quotes}
-    decayed = [q for q in summary.quotes if q.mark_px < before[q.inst_id].mark_px]
-    assert decayed and all(q.mark_px <= before[q.inst_id].mark_px for q in summary.quotes)
-    assert any(isinstance(e, MarkPricesUpdated) for e in events)
+    atm = later.quotes[[q.inst_id for q in later.quotes].index("BTC-USD-231115-37000-C")]
+    assert atm.mark_px < before[atm.inst_id].mark_px and atm.theta_bs < 0  # an hour of a 10-hour option's value
+    assert all(q.mark_px <= before[q.inst_id].mark_px for q in later.quotes)
+
+
+def test_an_index_update_at_an_unchanged_price_leaves_the_options_to_the_minutes_repricing() -> None:
+    x = listed()
+    assert [e for e in index(x, "37000") if isinstance(e, OptionSummaryUpdated)] == []
+    assert [e for e in index(x, "37000.5") if isinstance(e, OptionSummaryUpdated)] != []

@@ -7,7 +7,7 @@ family lists the expiries the calendar has that it does not list yet — only on
 the strike grid is centred on the index at listing. Strikes are fixed for the life of an expiry.
 
 Marks and greeks (`OptionSummaryUpdated`, and the options' `MarkPricesUpdated`) are computed when the index
-moves, when the surface changes and when an expiry is listed (`reprice`), and at least once a minute of exchange
+moves (an update at an unchanged price does not count), when the surface changes and when an expiry is listed (`reprice`), and at least once a minute of exchange
 time (`REPRICE_MS`), so time decay shows while the index stands still.
 """
 from __future__ import annotations
@@ -88,7 +88,7 @@ def tick(s: State, x: Execution) -> list[Event]:
     events = _exercise_due(s)
     for series in s.option_series.values():
         events += _list_chain(s, series)
-    stale = tuple(f for f, at in s.options_priced.items() if s.ts - at >= REPRICE_MS)
+    stale = tuple(f for f, (at, _) in s.options_priced.items() if s.ts - at >= REPRICE_MS)
     return events + reprice(s, stale) if stale else events
 
 
@@ -157,15 +157,21 @@ def reprice(s: State, families: tuple[str, ...]) -> list[Event]:
         quotes = family_quotes(s, family)
         if not quotes:
             continue
-        s.options_priced[family] = s.ts
+        s.options_priced[family] = (s.ts, s.index_prices[s.option_series[family].uly])
         events.append(OptionSummaryUpdated(family, tuple(quotes), s.ts))
         marks += [MarkPrice(q.inst_id, q.mark_px, *_limits(s.instruments[q.inst_id], q.mark_px)) for q in quotes]
     return ([MarkPricesUpdated(tuple(marks), s.ts)] if marks else []) + events
 
 
 def reprice_index(s: State, index_ids: tuple[str, ...]) -> list[Event]:
-    """Reprice the families priced against any of these indexes."""
-    return reprice(s, tuple(f for f, series in s.option_series.items() if series.uly in index_ids))
+    """Reprice the families priced against any of these indexes whose price moved since their last repricing
+    (an index update at the same price leaves them to the minute's repricing)."""
+    moved = []
+    for family, series in s.option_series.items():
+        priced = s.options_priced.get(family)
+        if series.uly in index_ids and (priced is None or priced[1] != s.index_prices.get(series.uly)):
+            moved.append(family)
+    return reprice(s, tuple(moved))
 
 
 def family_quotes(s: State, family: str) -> list[OptionQuote]:
