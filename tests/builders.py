@@ -53,15 +53,26 @@ def currency(ccy: str) -> Currency:
     return Currency(ccy, ccy, f"{ccy}-{ccy}", D("0.001"), 8, WD_FEES.get(ccy, D(0)))
 
 
+MARGIN_RATES = {"BTC": (D("0.0002"), D("50")), "USDT": (D("0.0003"), D("2000000")), "ETH": (D("0.0002"), D("1000")),
+                "USDC": (D("0.0003"), D("2000000"))}
+"""(daily interest rate, loan quota) of each builder currency when it can be borrowed (the packaged listing's)."""
+
+
+def margin_currencies() -> tuple[Currency, ...]:
+    """The builder currencies with borrowing rates and quotas, for spot margin."""
+    return tuple(Currency(ccy, ccy, f"{ccy}-{ccy}", D("0.001"), 8, WD_FEES[ccy], *MARGIN_RATES[ccy])
+                 for ccy in ("BTC", "USDT", "ETH", "USDC"))
+
+
 class Exchange:
     """An engine with BTC-USDT listed and a clock that moves one millisecond per command; every command is
     followed by `check_invariants()`, so a core test fails at the command that broke one."""
 
-    def __init__(self, *instruments: Instrument) -> None:
+    def __init__(self, *instruments: Instrument, currencies: tuple[Currency, ...] = ()) -> None:
         self.engine = Engine()
         self.ts = T0
-        for ccy in ("BTC", "USDT", "ETH", "USDC"):
-            self.apply(ListCurrency(currency(ccy)))
+        for listed in currencies or tuple(currency(ccy) for ccy in ("BTC", "USDT", "ETH", "USDC")):
+            self.apply(ListCurrency(listed))
         for inst in instruments or (btc_usdt(),):
             self.apply(ListInstrument(inst))
 
@@ -131,5 +142,19 @@ def quote(x: Exchange, inst_id: str, side: str, px: str, sz: str = "1") -> int:
     return events[0].order.ord_id
 
 
-__all__ = ["T0", "D", "Exchange", "StpMode", "TgtCcy", "btc_usd_futures", "btc_usdt", "btc_usdt_swap", "currency",
-           "future", "inverse_swap", "quote", "swap"]
+__all__ = [
+    "T0",
+    "D",
+    "Exchange",
+    "StpMode",
+    "TgtCcy",
+    "btc_usd_futures",
+    "btc_usdt",
+    "btc_usdt_swap",
+    "currency",
+    "future",
+    "inverse_swap",
+    "margin_currencies",
+    "quote",
+    "swap",
+]

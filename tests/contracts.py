@@ -37,7 +37,7 @@ def pending_order(s: State, uid: int, inst: Instrument, td_mode: TdMode, ord_id:
     """A live order put straight into `s` as trading would hold it: in the live set and counted as pending."""
     order = Order(ord_id, uid, inst, Side.BUY, OrdType.LIMIT, td_mode, D("100"), D("1"), "", "", None,
                   StpMode.CANCEL_MAKER, T0, T0, inst.settle_ccy)
-    s.live[ord_id] = order
+    s.add_live(order)
     s.pending_per_user[uid] = s.pending_per_user.get(uid, 0) + 1
     s.pending_per_inst[(uid, inst.inst_id)] = s.pending_per_inst.get((uid, inst.inst_id), 0) + 1
     return order

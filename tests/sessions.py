@@ -23,6 +23,7 @@ from quintex.core.commands import (
     ListInstrument,
     PlaceOrder,
     SetCancelAllAfter,
+    SetLeverage,
     SetSubAccountFrozen,
     SetTransferOut,
     SubAccountTransfer,
@@ -46,7 +47,7 @@ from quintex.core.enums import (
 from quintex.core.ids import ORD_ID_BASE, UID_BASE
 from quintex.core.records import IndexPrice
 
-from .builders import T0, btc_usdt, currency, inverse_swap, swap
+from .builders import T0, btc_usdt, currency, inverse_swap, margin_currencies, swap
 
 D = Decimal
 USERS = 5
@@ -56,8 +57,9 @@ ORDER_TYPES = (OrdType.LIMIT,) * 8 + (OrdType.POST_ONLY, OrdType.IOC, OrdType.FO
 
 
 class _Session:
-    def __init__(self, seed: int, derivatives: bool = False) -> None:
+    def __init__(self, seed: int, derivatives: bool = False, margin: bool = False) -> None:
         self.derivatives = derivatives
+        self.margin = margin
         self.rng = random.Random(seed)
         self.ts = T0
         self.out: list[tuple[Command, int]] = []
@@ -69,9 +71,9 @@ class _Session:
         self.out.append((cmd, self.ts))
 
     def setup(self) -> None:
-        for ccy in ("BTC", "USDT", "ETH", "USDC"):
-            self.add(ListCurrency(currency(ccy)))
-        self.add(ListInstrument(btc_usdt()))
+        for listed in margin_currencies() if self.margin else (currency(c) for c in ("BTC", "USDT", "ETH", "USDC")):
+            self.add(ListCurrency(listed))
+        self.add(ListInstrument(btc_usdt(lever="10") if self.margin else btc_usdt()))
         self.add(ListInstrument(btc_usdt(inst_id="ETH-USDT", base_ccy="ETH", inst_id_code=1002)))
         if self.derivatives:
             self.add(ListInstrument(swap()))
@@ -92,6 +94,9 @@ class _Session:
     def step(self) -> None:
         rng = self.rng
         uid = UID_BASE + rng.randint(1, USERS)
+        if self.margin and rng.random() < 0.25:
+            self._margin_command(uid)
+            return
         roll = rng.random()
         if self.derivatives and roll < 0.3:
             self.add(self._contract_command(uid))
@@ -154,6 +159,28 @@ class _Session:
                           D(rng.randint(1, 40)), None if ord_type is OrdType.MARKET else self._px(),
                           stp_mode=rng.choice(tuple(StpMode)), reduce_only=rng.random() < 0.2)
 
+    def _margin_command(self, uid: int) -> None:
+        """Spot-margin orders on BTC-USDT (isolated and cross, the usual or the other margin currency, some
+        reduce-only, some sized past the loan quota), leverage changes, and hours passing for interest."""
+        rng = self.rng
+        roll = rng.random()
+        td_mode = TdMode.ISOLATED if rng.random() < 0.5 else TdMode.CROSS
+        if roll < 0.1:
+            self.add(AdvanceTime(), rng.randint(600_000, 7_200_000))
+        elif roll < 0.15:
+            self.add(SetLeverage(uid, "BTC-USDT", "", MgnMode(td_mode.value), None, D(rng.randint(1, 12))))
+        else:
+            side = rng.choice((Side.BUY, Side.SELL))
+            ccy = ("USDT" if side is Side.BUY else "BTC") if rng.random() < 0.9 else rng.choice(("USDT", "BTC", ""))
+            ord_type = rng.choice((OrdType.LIMIT, OrdType.LIMIT, OrdType.IOC, OrdType.MARKET))
+            sz = self._sz() * rng.choice((1, 1, 1, 10, 100))
+            if ord_type is OrdType.MARKET and side is Side.BUY:
+                sz = D(rng.randint(10, 30000))
+            self.placed += 1
+            self.add(PlaceOrder(uid, "BTC-USDT", td_mode, side, ord_type, sz,
+                                None if ord_type is OrdType.MARKET else self._px(), ccy=ccy,
+                                reduce_only=rng.random() < 0.1))
+
     def _withdraw(self, uid: int) -> Withdraw:
         """Mostly fine, sometimes to nobody, to oneself or more than the funding account holds."""
         rng = self.rng
@@ -191,9 +218,11 @@ class _Session:
         return D(self.rng.randint(1, 400)) / 1000
 
 
-def seeded_session(seed: int, steps: int = 2000, derivatives: bool = False) -> list[tuple[Command, int]]:
-    """`derivatives`: swaps too (a separate stream, so sessions without them stay what they were)."""
-    session = _Session(seed, derivatives)
+def seeded_session(seed: int, steps: int = 2000, derivatives: bool = False,
+                   margin: bool = False) -> list[tuple[Command, int]]:
+    """`derivatives`: swaps too; `margin`: spot-margin orders on BTC-USDT (10x) too (separate streams, so sessions
+    without them stay what they were)."""
+    session = _Session(seed, derivatives, margin)
     session.setup()
     for _ in range(steps):
         session.step()

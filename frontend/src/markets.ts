@@ -2,6 +2,7 @@
 // order book with depth and the recent trades; REST for the first picture, WebSocket pushes after.
 import { publicGet, describe, type Row } from "./api";
 import { CandleChart } from "./chart";
+import { ContractStats, isContract, underlyingBase } from "./contract";
 import { type Column, field, fillTable, h, Notice, select, sideCell, time } from "./dom";
 import { type Push, Socket } from "./ws";
 
@@ -31,6 +32,7 @@ export class Markets {
   readonly chartEl = h("section", { class: "panel chart-panel", "aria-label": "Chart" });
   readonly bookEl = h("section", { class: "panel book", "aria-label": "Order book" });
   readonly tradesEl = h("section", { class: "panel trades", "aria-label": "Recent trades" });
+  readonly contract: ContractStats;
   instruments: Instrument[] = [];
   current: Instrument | null = null;
   bar = "1m";
@@ -56,6 +58,7 @@ export class Markets {
 
   constructor(private readonly pub: Socket, private readonly biz: Socket,
     private readonly onSelect: (inst: Instrument, bar: string) => void) {
+    this.contract = new ContractStats(pub);
     this.barSelect.addEventListener("change", () => this.onSelect(this.current!, this.barSelect.value));
     this.chartEl.append(
       h("div", { class: "chart-tools" }, field("Bar", this.barSelect), h("span", { class: "hint" }, "times in UTC")),
@@ -88,6 +91,7 @@ export class Markets {
     this.unsubscribe = [];
     this.notice.clear();
     this.chart.setTick(inst.tickSz);
+    void this.contract.show(inst);
     this.subscribeBook(inst.instId);
     const candleArg = { channel: `candle${this.bar}`, instId: inst.instId };
     this.unsubscribe.push(this.pub.subscribe({ channel: "trades", instId: inst.instId }, (p) => this.onTrades(p)));
@@ -142,11 +146,13 @@ export class Markets {
   private renderTicker(t: Row): void {
     const inst = this.current!;
     const change = Number(t.open24h) ? (Number(t.last) / Number(t.open24h) - 1) * 100 : 0;
+    // a contract's vol24h counts contracts and its volCcy24h the underlying coin; a spot pair's, base and quote
+    const [vol, volCcy] = isContract(inst) ? ["contracts", underlyingBase(inst)] : [inst.baseCcy, inst.quoteCcy];
     const stats: [string, string, string?][] = [
       ["Last", t.last, "ticker-last"],
       ["24h change", `${change >= 0 ? "+" : ""}${change.toFixed(2)}%`],
       ["24h high", t.high24h], ["24h low", t.low24h],
-      [`24h volume (${inst.baseCcy})`, t.vol24h], [`24h turnover (${inst.quoteCcy})`, t.volCcy24h],
+      [`24h volume (${vol})`, t.vol24h], [`24h ${isContract(inst) ? "volume" : "turnover"} (${volCcy})`, t.volCcy24h],
       ["Best bid", t.bidPx], ["Best ask", t.askPx],
     ];
     this.tickerBox.replaceChildren(h("div", { class: "inst-name" }, h("h1", {}, inst.instId)),

@@ -40,6 +40,17 @@ interface UserInfo {
   balances: { ccy: string; trading: string; tradingFrozen: string; funding: string }[];
 }
 
+interface UserRow {
+  uid: string;
+  name: string;
+  master: string;
+  enable: boolean;
+  acctLv: string;
+  posMode: string;
+  keys: string;
+}
+
+const ACCT_LV: Record<string, string> = { "1": "Spot", "2": "Futures", "3": "Multi-currency", "4": "Portfolio" };
 const POLL_MS = 2000;
 
 export class Operator {
@@ -60,11 +71,13 @@ export class Operator {
   private readonly pauseButton = h("button", { type: "button", id: "pause" }, "Pause agents");
   private readonly keyBox = h("div", { class: "new-key", id: "new-key" });
   private readonly userBox = h("div", { id: "user-info" });
+  private readonly users = h("table", { "aria-label": "All users", id: "users" });
   private readonly body = h("div", { class: "operator-body" });
 
   constructor(private readonly onUseKey: () => void) {
     this.el.append(h("h1", {}, "Operator console"), this.tokenSection(), this.tokenNotice.el, this.body);
-    this.body.append(this.serverSection(), this.marketSection(), this.usersSection());
+    this.body.append(h("div", { class: "stack" }, this.serverSection(), this.usersListSection(), this.usersSection()),
+      this.marketSection());
     this.body.hidden = !this.token;
   }
 
@@ -72,6 +85,7 @@ export class Operator {
     this.stop();
     if (!this.token) return;
     void this.poll();
+    void this.loadUsers();
     this.timer = window.setInterval(() => void this.poll(), POLL_MS);
   }
 
@@ -367,6 +381,32 @@ export class Operator {
       h("h3", {}, "Look up a user"), find, this.userBox);
   }
 
+  private usersListSection(): HTMLElement {
+    return h("section", { class: "panel", "aria-label": "All users" },
+      h("div", { class: "users-head" }, h("h2", {}, "All users"),
+        h("button", { type: "button", onclick: () => void this.loadUsers() }, "Refresh users")),
+      h("div", { class: "scroll" }, this.users));
+  }
+
+  /** Every user and sub-account (GET /admin/users), the market simulator's agents included. */
+  private async loadUsers(): Promise<void> {
+    try {
+      const { users } = await this.call<{ users: UserRow[] }>("GET", "users");
+      fillTable<UserRow>(this.users, [
+        { title: "Name", cell: (u) => u.name },
+        { title: "uid", cell: (u) => u.uid },
+        { title: "Master", cell: (u) => u.master },
+        { title: "Mode", cell: (u) => `${ACCT_LV[u.acctLv] ?? u.acctLv}, ${u.posMode === "long_short_mode" ? "long/short" : "net"}` },
+        { title: "State", cell: (u) => (u.enable ? "enabled" : "frozen") },
+        { title: "Keys", cell: (u) => u.keys, num: true },
+        { title: "Actions", cell: (u) => h("button", { type: "button", "aria-label": `Look up ${u.name}`,
+          onclick: () => void this.userAct(() => this.lookup(u.name)) }, "Look up") },
+      ], users, "No users yet", (u) => ({ "data-user": u.name }));
+    } catch (err) {
+      if (!(err instanceof AdminError && err.status === 401)) this.userNotice.error(describe(err));
+    }
+  }
+
   private async userAct(action: () => Promise<void>): Promise<void> {
     this.userNotice.clear();
     try {
@@ -374,6 +414,7 @@ export class Operator {
     } catch (err) {
       this.userNotice.error(describe(err));
     }
+    await this.loadUsers();
   }
 
   private showKey(who: string, key: NewKey): void {

@@ -1,7 +1,9 @@
-// Trading with a pasted API key: the key form, order entry, and the account's open orders (amend,
-// cancel), order history, fills, balances and bills. Every list is read from the server again after
-// each private push, so the page never shows anything the server does not hold.
+// Trading with a pasted API key: the key form, order entry (spot, and swaps and futures with margin mode,
+// leverage and reduce-only), and the account's open orders (amend, cancel), positions (close), order
+// history, fills, balances and bills. Every list is read from the server again after each private push,
+// so the page never shows anything the server does not hold.
 import { describe, privateGet, privatePost, type Row } from "./api";
+import { isContract } from "./contract";
 import { debounce, field, fillTable, h, input, Notice, select, sideCell, time } from "./dom";
 import type { Instrument } from "./markets";
 import type { Credentials } from "./okx/sign";
@@ -13,8 +15,11 @@ const ORDER_TYPES: [string, string][] = [
   ["ioc", "Immediate or cancel"], ["optimal_limit_ioc", "Optimal limit IOC"],
 ];
 const PRICED = new Set(["limit", "post_only", "fok", "ioc"]);
-const BILL_TYPES: Record<string, string> = { "1": "transfer", "2": "trade" };
-const TABS = ["Open orders", "Order history", "Fills", "Balances", "Bills"] as const;
+const BILL_TYPES: Record<string, string> = {
+  "1": "transfer", "2": "trade", "3": "delivery", "5": "liquidation", "6": "margin transfer", "8": "funding fee",
+  "9": "ADL",
+};
+const TABS = ["Open orders", "Positions", "Order history", "Fills", "Balances", "Bills"] as const;
 type Tab = (typeof TABS)[number];
 
 export class Trading {
@@ -35,6 +40,12 @@ export class Trading {
   private readonly tgtCcy = select([["base_ccy", "base"], ["quote_ccy", "quote"]], { id: "tgt-ccy", name: "tgtCcy" });
   private readonly tgtField = field("Size in", this.tgtCcy);
   private readonly pxField = field("Price", this.px);
+  private readonly sizeHint = h("small", { class: "hint", id: "sz-hint" });
+  private readonly mgnMode = select([["cross", "Cross"], ["isolated", "Isolated"]], { id: "mgn-mode", name: "mgnMode" });
+  private readonly lever = input({ id: "lever", name: "lever", inputmode: "decimal" });
+  private readonly reduceOnly = h("input", { type: "checkbox", id: "reduce-only", name: "reduceOnly" });
+  private readonly contractFields = h("div", { class: "contract-fields" });
+  private readonly reduceField = field("Reduce only", this.reduceOnly);
   private readonly fieldset = h("fieldset", { disabled: true });
   private readonly available = h("p", { class: "available", id: "available" });
   private readonly tables = new Map<Tab, HTMLTableElement>(TABS.map((t) => [t, h("table", { "aria-label": t })]));
@@ -60,13 +71,22 @@ export class Trading {
   }
 
   setInstrument(inst: Instrument): void {
+    const changed = this.inst?.instId !== inst.instId;
     this.inst = inst;
+    const contract = isContract(inst);
     this.sz.placeholder = `min ${inst.minSz}`;
     this.px.placeholder = `tick ${inst.tickSz}`;
+    this.sizeHint.textContent = contract ? `in contracts (1 = ${inst.ctVal} ${inst.ctValCcy})` : "";
+    this.lever.placeholder = contract ? `1 to ${inst.lever}` : "";
     this.tgtCcy.options[0].textContent = inst.baseCcy;
     this.tgtCcy.options[1].textContent = inst.quoteCcy;
+    this.contractFields.hidden = !contract;
+    this.reduceField.hidden = !contract;
     this.orderEl.querySelector("h2")!.textContent = `Place an order: ${inst.instId}`;
+    this.syncOrderType();
     this.renderAvailable();
+    if (changed) void this.loadLeverage();
+    if (changed && this.tab === "Order history") this.refreshSoon();
   }
 
   /** Fill the price field (from a click on a book level). */
@@ -119,7 +139,8 @@ export class Trading {
       this.socket = new Socket("/ws/v5/private", creds, (code, msg) => this.keyNotice.error(`${code}: ${msg}`));
       this.socket.subscribe({ channel: "orders", instType: "ANY" }, () => this.refreshSoon());
       this.socket.subscribe({ channel: "account" }, () => this.refreshSoon());
-      await this.refresh();
+      this.socket.subscribe({ channel: "positions", instType: "ANY" }, () => this.refreshSoon());
+      await Promise.all([this.refresh(), this.loadLeverage()]);
     } catch (err) {
       saveCredentials(null);
       this.renderKeyForm();
@@ -145,15 +166,22 @@ export class Trading {
 
   private buildOrderForm(): void {
     const form = h("form", { class: "order-form", "aria-label": "Order entry" });
+    const sizeField = field("Size", this.sz);
+    sizeField.append(this.sizeHint);
+    this.contractFields.append(field("Margin mode", this.mgnMode),
+      h("div", { class: "lever-row" }, field("Leverage", this.lever),
+        h("button", { type: "button", onclick: () => void this.setLeverage() }, "Set leverage")));
     this.fieldset.append(
       h("legend", { class: "visually-hidden" }, "Order"),
-      field("Order type", this.ordType), this.pxField, field("Size", this.sz), this.tgtField,
+      field("Order type", this.ordType), this.contractFields, this.pxField, sizeField, this.tgtField,
+      this.reduceField,
       h("div", { class: "buttons" },
         h("button", { type: "submit", value: "buy", class: "buy-button" }, "Buy"),
         h("button", { type: "submit", value: "sell", class: "sell-button" }, "Sell")),
     );
     form.append(this.fieldset, this.available, this.orderNotice.el);
     this.ordType.addEventListener("change", () => this.syncOrderType());
+    this.mgnMode.addEventListener("change", () => void this.loadLeverage());
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const side = ((ev as SubmitEvent).submitter as HTMLButtonElement | null)?.value ?? "buy";
@@ -167,16 +195,45 @@ export class Trading {
     const t = this.ordType.value;
     this.pxField.hidden = !PRICED.has(t);
     this.px.required = PRICED.has(t);
-    this.tgtField.hidden = t !== "market";
+    this.tgtField.hidden = t !== "market" || isContract(this.inst); // contracts are sized in contracts
+  }
+
+  /** The account's leverage for the instrument in the chosen margin mode (account/leverage-info). */
+  private async loadLeverage(): Promise<void> {
+    const creds = this.creds;
+    const inst = this.inst;
+    if (!creds || !inst || !isContract(inst)) return;
+    try {
+      const rows = await privateGet(creds, "/account/leverage-info", { instId: inst.instId, mgnMode: this.mgnMode.value });
+      if (creds === this.creds && inst === this.inst && rows[0]) this.lever.value = rows[0].lever;
+    } catch (err) {
+      this.orderNotice.error(describe(err));
+    }
+  }
+
+  private async setLeverage(): Promise<void> {
+    if (!this.creds || !this.inst) return;
+    const mgnMode = this.mgnMode.value;
+    try {
+      const [set] = await privatePost(this.creds, "/account/set-leverage",
+        { instId: this.inst.instId, lever: this.lever.value.trim(), mgnMode });
+      this.lever.value = set.lever;
+      this.orderNotice.ok(`Leverage ${set.lever}× (${mgnMode}) set for ${this.inst.instId}`);
+    } catch (err) {
+      this.orderNotice.error(describe(err));
+      await this.loadLeverage(); // show the leverage the account still has
+    }
   }
 
   private async place(side: string): Promise<void> {
     if (!this.creds || !this.inst) return;
     const ordType = this.ordType.value;
-    const order: Record<string, string> = { instId: this.inst.instId, tdMode: "cash", side, ordType,
-      sz: this.sz.value.trim() };
+    const contract = isContract(this.inst);
+    const order: Record<string, string | boolean> = { instId: this.inst.instId,
+      tdMode: contract ? this.mgnMode.value : "cash", side, ordType, sz: this.sz.value.trim() };
     if (PRICED.has(ordType)) order.px = this.px.value.trim();
-    if (ordType === "market") order.tgtCcy = this.tgtCcy.value;
+    if (ordType === "market" && !contract) order.tgtCcy = this.tgtCcy.value;
+    if (contract && this.reduceOnly.checked) order.reduceOnly = true;
     try {
       const [placed] = await privatePost(this.creds, "/trade/order", order);
       this.orderNotice.ok(`${side === "buy" ? "Buy" : "Sell"} order ${placed.ordId} placed`);
@@ -194,6 +251,12 @@ export class Trading {
       return;
     }
     const avail = (ccy: string) => this.balances.find((b) => b.ccy === ccy)?.availBal ?? "0";
+    if (isContract(this.inst)) {
+      const ccy = this.inst.settleCcy;
+      const eq = this.balances.find((b) => b.ccy === ccy)?.availEq || avail(ccy);
+      this.available.textContent = `Available: ${eq} ${ccy} (margin)`;
+      return;
+    }
     this.available.textContent = `Available: ${avail(this.inst.quoteCcy)} ${this.inst.quoteCcy} · ` +
       `${avail(this.inst.baseCcy)} ${this.inst.baseCcy}`;
   }
@@ -253,7 +316,7 @@ export class Trading {
     this.refreshing = true;
     const creds = this.creds;
     try {
-      const jobs: Promise<void>[] = [this.loadOpenOrders(creds), this.loadBalances(creds)];
+      const jobs: Promise<void>[] = [this.loadOpenOrders(creds), this.loadBalances(creds), this.loadPositions(creds)];
       if (this.tab === "Order history") jobs.push(this.loadHistory(creds));
       if (this.tab === "Fills") jobs.push(this.loadFills(creds));
       if (this.tab === "Bills") jobs.push(this.loadBills(creds));
@@ -278,7 +341,8 @@ export class Trading {
       { title: "Time", cell: (o) => time(o.cTime, true) },
       { title: "Instrument", cell: (o) => o.instId },
       { title: "Side", cell: (o) => sideCell(o.side) },
-      { title: "Type", cell: (o) => o.ordType },
+      { title: "Type", cell: (o) => o.ordType + (o.reduceOnly === "true" ? ", reduce only" : "") },
+      { title: "Margin mode", cell: (o) => o.tdMode },
       { title: "Price", cell: (o) => o.px, num: true },
       { title: "Size", cell: (o) => o.sz, num: true },
       { title: "Filled", cell: (o) => o.accFillSz, num: true },
@@ -289,6 +353,44 @@ export class Trading {
         h("button", { type: "button", "aria-label": `Cancel order ${o.ordId}`, onclick: () => this.cancel(o) },
           "Cancel")) },
     ], orders, "No open orders", (o) => ({ "data-ord-id": o.ordId }));
+  }
+
+  private async loadPositions(creds: Credentials): Promise<void> {
+    const positions = (await privateGet(creds, "/account/positions")).filter((p) => p.pos !== "0" && p.pos !== "");
+    if (creds !== this.creds) return;
+    this.tabButtons.get("Positions")!.textContent = `Positions (${positions.length})`;
+    const side = (p: Row) => (p.posSide === "net" ? (Number(p.pos) > 0 ? "long" : "short") : p.posSide);
+    fillTable(this.tables.get("Positions")!, [
+      { title: "Instrument", cell: (p) => p.instId },
+      { title: "Margin mode", cell: (p) => p.mgnMode },
+      { title: "Side", cell: (p) => h("span", { class: side(p) === "long" ? "buy" : "sell" }, side(p)) },
+      { title: "Size", cell: (p) => p.pos, num: true },
+      { title: "Average price", cell: (p) => p.avgPx, num: true },
+      { title: "Mark price", cell: (p) => p.markPx, num: true },
+      { title: "PnL", cell: (p) => h("span", { class: Number(p.upl) >= 0 ? "buy" : "sell" }, `${p.upl} ${p.ccy}`),
+        num: true },
+      { title: "PnL %", cell: (p) => pct(p.uplRatio), num: true },
+      { title: "Leverage", cell: (p) => `${p.lever}×`, num: true },
+      { title: "Margin", cell: (p) => p.margin || p.imr, num: true },
+      { title: "Margin ratio", cell: (p) => pct(p.mgnRatio), num: true },
+      { title: "Liq. price", cell: (p) => p.liqPx || "–", num: true },
+      { title: "Actions", cell: (p) => h("button", { type: "button",
+        "aria-label": `Close position ${p.instId} ${p.mgnMode}${p.posSide === "net" ? "" : " " + p.posSide}`,
+        onclick: () => this.closePosition(p) }, "Close") },
+    ], positions, "No open positions", (p) => ({ "data-inst": p.instId, "data-pos-id": p.posId }));
+  }
+
+  private async closePosition(p: Row): Promise<void> {
+    if (!this.creds) return;
+    const close: Record<string, string> = { instId: p.instId, mgnMode: p.mgnMode };
+    if (p.posSide !== "net") close.posSide = p.posSide;
+    try {
+      await privatePost(this.creds, "/trade/close-position", close);
+      this.accountNotice.ok(`Closing ${p.instId} (${p.mgnMode}) at market`);
+    } catch (err) {
+      this.accountNotice.error(describe(err));
+    }
+    this.refreshSoon();
   }
 
   private async loadBalances(creds: Credentials): Promise<void> {
@@ -311,7 +413,8 @@ export class Trading {
   }
 
   private async loadHistory(creds: Credentials): Promise<void> {
-    const orders = await privateGet(creds, "/trade/orders-history", { instType: "SPOT", limit: "100" });
+    const orders = await privateGet(creds, "/trade/orders-history",
+      { instType: this.inst?.instType ?? "SPOT", limit: "100" });
     fillTable(this.tables.get("Order history")!, [
       { title: "Time", cell: (o) => time(o.uTime, true) },
       { title: "Instrument", cell: (o) => o.instId },
@@ -349,6 +452,8 @@ export class Trading {
       { title: "Type", cell: (b) => BILL_TYPES[b.type] ?? b.type },
       { title: "Change", cell: (b) => b.balChg, num: true },
       { title: "Balance", cell: (b) => b.bal, num: true },
+      { title: "PnL", cell: (b) => (b.pnl && b.pnl !== "0" ? b.pnl : ""), num: true },
+      { title: "Fee", cell: (b) => (b.fee && b.fee !== "0" ? b.fee : ""), num: true },
       { title: "Instrument", cell: (b) => b.instId },
       { title: "Bill ID", cell: (b) => b.billId },
     ], bills, "No bills in the last 7 days");
@@ -395,4 +500,9 @@ export class Trading {
     this.amendDialog.showModal();
     newPx.focus();
   }
+}
+
+/** A ratio as a percentage ("0.0152" → "1.52%"); "" stays empty. */
+function pct(ratio: string): string {
+  return ratio === "" || ratio === undefined ? "" : `${(Number(ratio) * 100).toFixed(2)}%`;
 }

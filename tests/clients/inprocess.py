@@ -28,7 +28,7 @@ from quintex.core.commands import (
 from quintex.core.engine import Engine
 from quintex.core.enums import AcctLv, Perm
 from quintex.core.events import Event, UserCreated
-from quintex.core.instruments import Instrument
+from quintex.core.instruments import Currency, Instrument
 from quintex.core.records import IndexPrice
 from quintex.gateway.app import create_app
 from quintex.history import History
@@ -43,8 +43,10 @@ T = TypeVar("T")
 
 
 class InProcessServer:
-    def __init__(self, *instruments: Instrument, clock: Clock | None = None) -> None:
+    def __init__(self, *instruments: Instrument, clock: Clock | None = None,
+                 currencies: tuple[Currency, ...] = ()) -> None:
         self._instruments = instruments
+        self._currencies = currencies or tuple(currency(c) for c in ("BTC", "USDT", "ETH", "USDC"))
         self._clock = clock if clock is not None else WallClock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="quintex-in-process", daemon=True)
@@ -90,7 +92,7 @@ class InProcessServer:
         market_data, history = MarketData(), History()
         self.runtime = runtime = Runtime(Engine(), self._clock, [market_data, history])
         await runtime.start()
-        await runtime.submit_many([*(ListCurrency(currency(c)) for c in ("BTC", "USDT", "ETH", "USDC")),
+        await runtime.submit_many([*map(ListCurrency, self._currencies),
                                    *map(ListInstrument, self._instruments)])
         app = create_app(runtime, admin_token=secrets.token_urlsafe(16), rate_limits=False,
                          market_data=market_data, history=history)

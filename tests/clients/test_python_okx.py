@@ -137,7 +137,9 @@ def test_funding_transfer_and_public_data(server: Server, pair) -> None:
                                             "ETH-USD-SWAP"]
     futures = public.get_instruments(instType="FUTURES", instFamily="BTC-USD")["data"]
     assert [i["alias"] for i in futures] == ["this_week", "next_week", "quarter", "next_quarter"]
-    assert public.get_instruments(instType="MARGIN") == {"code": "0", "msg": "", "data": []}
+    margin = public.get_instruments(instType="MARGIN")["data"]
+    assert [(i["instId"], i["lever"]) for i in margin] == [("BTC-USDT", "10"), ("ETH-USDT", "10"), ("SOL-USDT", "10"),
+                                                          ("ETH-BTC", "5")]
     options = public.get_instruments(instType="OPTION", uly="BTC-USD")["data"]
     assert options and {(i["instFamily"], i["settleCcy"], i["ctVal"]) for i in options} == {("BTC-USD", "BTC", "0.01")}
 
@@ -152,7 +154,11 @@ def test_max_sizes_follow_the_balance_and_what_orders_hold(server: Server, pair)
     avail = api.get_max_avail_size(instId="BTC-USDT,ETH-BTC", tdMode="cash")["data"]
     assert [(a["instId"], D(a["availBuy"]), D(a["availSell"])) for a in avail] == [
         ("BTC-USDT", D("90000"), D("10")), ("ETH-BTC", D("10"), D("0"))]
-    assert api.get_max_order_size(instId="BTC-USDT", tdMode="cross")["code"] == "51010"
+    # BTC-USDT is a margin pair (10x): a cross buy reaches 90000 USDT available × 10 / 40000 = 22.5 BTC, a sell
+    # the 10 BTC held and the 50 BTC loan quota
+    cross = api.get_max_order_size(instId="BTC-USDT", tdMode="cross", px="40000")["data"][0]
+    assert (D(cross["maxBuy"]), D(cross["maxSell"])) == (D("22.5"), D("60"))
+    assert api.get_max_order_size(instId="BTC-USDC", tdMode="cross")["code"] == "51010"
 
 
 def test_quintex_user_add_picks_the_account_mode_that_account_config_shows(server: Server) -> None:

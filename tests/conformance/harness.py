@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from yarl import URL
 
 from quintex.core.events import Event
-from quintex.core.instruments import Instrument
+from quintex.core.instruments import Currency, Instrument
 from quintex.gateway.app import create_app
 from quintex.history import History
 from quintex.marketdata import MarketData
@@ -48,10 +48,10 @@ class FakeClock:
 class Venue(Exchange):
     """`Exchange` whose setup events are folded into market data and history too."""
 
-    def __init__(self, *instruments: Instrument) -> None:
+    def __init__(self, *instruments: Instrument, currencies: tuple[Currency, ...] = ()) -> None:
         self.market_data = MarketData()
         self.history = History()
-        super().__init__(*instruments)
+        super().__init__(*instruments, currencies=currencies)
 
     def apply(self, cmd: object) -> list[Event]:
         events = super().apply(cmd)

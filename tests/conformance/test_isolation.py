@@ -42,6 +42,15 @@ INST = "BTC-USDT"
 SWAP = "BTC-USDT-SWAP"
 LIVE_CL, DONE_CL, XFER_CL, WD_CL = "vicLive1", "vicDone1", "vicXfer1", "vicWd1"
 """The clOrdIds of deskone's resting and filled orders, the clientIds of its transfer and its withdrawal."""
+ALGO_CL = "vicAlgo1"
+"""The algoClOrdId of deskone's stop-loss."""
+ALGO_TYPES = "conditional,oco,trigger,move_order_stop"
+
+
+def stop_loss(cl: str) -> dict[str, str]:
+    """A spot stop-loss far below the price (it stays live)."""
+    return {"instId": INST, "tdMode": "cash", "side": "sell", "ordType": "conditional", "sz": "0.001",
+            "slTriggerPx": "50", "slOrdPx": "-1", "algoClOrdId": cl}
 ADDRESS = "0xdeskonesaddress"
 
 VICTIM, MASTER, SIBLING, RIVAL, RIVAL_SUB = "deskone", "boss", "desktwo", "rival", "rivalsub"
@@ -95,13 +104,15 @@ async def stage(s: Session, w: World) -> dict[str, str]:
     await s.place_ok(w.street, px="200", sz="0.1")
     done = await s.place_ok(victim, side="sell", px="200", sz="0.1", clOrdId=DONE_CL)
     live = await s.place_ok(victim, px="100", sz="1", clOrdId=LIVE_CL)
+    algo = await s.post("trade/order-algo", stop_loss(ALGO_CL), victim)
+    assert algo.code == "0", algo.body
     for other in w.others.values():
         await s.place_ok(other, px="90", sz="0.01", clOrdId="own1")
         saved = await s.post("asset/transfer", {"ccy": "USDT", "amt": "10", "from": "18", "to": "6"}, other)
         assert saved.code == "0", saved.body
     bills = await s.ok("account/bills", victim)
     ts = int(withdrawal["ts"])
-    return {"live": live, "done": done, "transId": moved.data[0]["transId"], "wdId": withdrawal["wdId"],
+    return {"live": live, "done": done, "algo": algo.data[0]["algoId"], "transId": moved.data[0]["transId"], "wdId": withdrawal["wdId"],
             "txId": withdrawal["txId"], "newestBill": bills[0]["billId"], "oldestBill": bills[-1]["billId"],
             "beyondBills": str(int(bills[0]["billId"]) + 1), "laterTs": str(ts + 1), "earlierTs": str(ts - 1)}
 
@@ -113,6 +124,7 @@ VIEWS: tuple[tuple[str, dict[str, str]], ...] = (
     ("account/max-size", {"instId": INST, "tdMode": "cash", "px": "1000"}),
     ("account/max-avail-size", {"instId": INST, "tdMode": "cash"}),
     ("account/leverage-info", {"instId": SWAP, "mgnMode": "isolated"}), ("account/positions", {}),
+    ("trade/orders-algo-pending", {"ordType": ALGO_TYPES}),
 )
 
 
@@ -129,7 +141,8 @@ async def state_of(s: Session, w: World) -> tuple[object, ...]:
     return await seen_by(s, w.victim), engine.user(w.victim.uid), engine.api_keys(w.victim.uid)
 
 
-ID_KEYS = frozenset({"uid", "ordId", "clOrdId", "tradeId", "billId", "transId", "clientId", "wdId", "txId"})
+ID_KEYS = frozenset({"uid", "ordId", "clOrdId", "tradeId", "billId", "transId", "clientId", "wdId", "txId",
+                     "algoId", "algoClOrdId"})
 AMOUNT_KEYS = frozenset({"cashBal", "eq", "availBal", "availEq", "frozenBal", "ordFrozen", "bal", "balChg",
                          "availBuy", "availSell", "maxBuy", "maxSell"})
 
@@ -206,6 +219,8 @@ def ref(**fields: str) -> dict[str, str]:
 
 REFS = [ref(ordId="$live"), ref(clOrdId=LIVE_CL), ref(ordId="$done"), ref(clOrdId=DONE_CL)]
 """deskone's resting and filled orders, by ordId and by clOrdId."""
+ALGO_REFS = [ref(algoId="$algo"), ref(algoClOrdId=ALGO_CL)]
+"""deskone's live stop-loss, by algoId and by algoClOrdId."""
 SPOT = {"instType": "SPOT"}
 CURSORS = [{"after": "$newestBill"}, {"after": "$beyondBills"}, {"before": "$oldestBill"}]
 ORDER_CURSORS = [{"after": "$live"}, {"before": "$done"}]
@@ -257,6 +272,9 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST account/set-account-level", {"acctLv": "3"}, OWN),
     Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
     Attempt("GET account/account-position-risk", {}, OWN),
+    Attempt("GET account/interest-accrued", {"ccy": "USDT", "instId": INST}, EMPTY),
+    Attempt("GET account/interest-rate", {"ccy": "USDT"}, EMPTY),
+    Attempt("GET account/max-loan", {"instId": INST, "mgnMode": "cross"}, "54000"),
     Attempt("GET asset/currencies", {"ccy": "USDT,BTC"}, OWN),
     Attempt("GET asset/balances", {"ccy": "USDT"}, OWN),
     Attempt("GET asset/transfer-state", {"transId": "$transId"}, EMPTY),
@@ -288,6 +306,14 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST asset/subaccount/transfer", {**FROM_DESKONE, "toSubAccount": SIBLING}, "59500", SUB_KEYS),
     Attempt("POST asset/subaccount/transfer", {**FROM_DESKONE, "toSubAccount": RIVAL_SUB}, "58115", (RIVAL,)),
     *master_only("GET asset/subaccount/bills", ABOUT_DESKONE, EMPTY),
+    Attempt("POST trade/order-algo", stop_loss(ALGO_CL), OWN),
+    Attempt("POST trade/cancel-algos", ALGO_REFS, "51400"),
+    *(Attempt("POST trade/amend-algos", {**r, "newSz": "0.002"}, "51503") for r in ALGO_REFS),
+    *(Attempt("GET trade/order-algo", {k: v for k, v in r.items() if k != "instId"}, "51603") for r in ALGO_REFS),
+    Attempt("GET trade/orders-algo-pending", {"ordType": ALGO_TYPES}, OWN),
+    Attempt("GET trade/orders-algo-pending", {"ordType": ALGO_TYPES, "algoId": "$algo"}, EMPTY),
+    Attempt("GET trade/orders-algo-history", {"ordType": ALGO_TYPES, "algoId": "$algo"}, EMPTY),
+    Attempt("GET trade/orders-algo-history", {"ordType": ALGO_TYPES, "state": "canceled"}, OWN),
 ]
 
 
@@ -368,6 +394,8 @@ def test_every_private_route_has_isolation_attempts() -> None:
 CHANNELS = ({"channel": "orders", "instType": "ANY"}, {"channel": "fills"},
             {"channel": "account", "extraParams": '{"updateInterval": "0"}'}, {"channel": "balance_and_position"},
             {"channel": "positions", "instType": "ANY"}, {"channel": "liquidation-warning", "instType": "ANY"})
+BUSINESS_CHANNELS = ({"channel": "orders-algo", "instType": "ANY"},)
+"""The logged-in channels of /ws/v5/business."""
 WITH_SNAPSHOT = {"account", "balance_and_position", "positions"}
 MOVES_POSITIONS = {"positions", "liquidation-warning"}
 """Channels that push only when a position changes or is at risk (spot trading opens none)."""
@@ -415,7 +443,7 @@ async def drain(ws: WsClient) -> list[dict[str, Any]]:
 
 
 def test_every_private_channel_and_trade_op_is_tried() -> None:
-    assert {c["channel"] for c in CHANNELS} == logged_in_channels()
+    assert {c["channel"] for c in (*CHANNELS, *BUSINESS_CHANNELS)} == logged_in_channels()
     assert {op for op, _, _ in WS_ATTEMPTS} == TRADE_OPS
 
 
@@ -461,6 +489,39 @@ def test_other_accounts_channels_push_nothing_when_a_sub_account_trades_transfer
         assert {m["arg"]["channel"] for m in pushed} == {c["channel"] for c in CHANNELS} - MOVES_POSITIONS, pushed
         assert [m["data"][0]["state"] for m in pushed if m["arg"]["channel"] == "orders"
                 and m["data"][0]["clOrdId"] == "vicWs1"] == ["live", "filled"]
+        quiet = await asyncio.gather(*(ws.silent() for ws in watchers.values()))
+        assert dict(zip(watchers, quiet, strict=True)) == dict.fromkeys(watchers, True)
+
+    run(scenario, w.venue)
+
+
+async def business_ws(s: Session, who: Trader) -> WsClient:
+    ws = WsClient(await s.client.ws_connect("/ws/v5/business"), s.clock)  # type: ignore[arg-type]
+    await ws.login(who.key)
+    assert (await ws.recv())["event"] == "login"
+    return ws
+
+
+def test_other_accounts_algo_channels_push_nothing_when_a_sub_account_places_and_cancels_algo_orders() -> None:
+    w = world()
+
+    async def scenario(s: Session) -> None:
+        await stage(s, w)
+        watchers = {}
+        for name, who in w.others.items():
+            watchers[name] = await business_ws(s, who)
+            await watchers[name].subscribe(*({**arg, "uid": str(w.victim.uid)} for arg in BUSINESS_CHANNELS))
+            assert (await watchers[name].recv())["event"] == "subscribe", name
+        mine = await business_ws(s, w.victim)
+        await mine.subscribe(*BUSINESS_CHANNELS)
+        assert (await mine.recv())["event"] == "subscribe"
+        placed = await s.post("trade/order-algo", stop_loss("vicWs2"), w.victim)
+        assert placed.code == "0", placed.body
+        canceled = await s.post("trade/cancel-algos", [ref(algoClOrdId="vicWs2")], w.victim)
+        assert canceled.code == "0", canceled.body
+        pushed = await drain(mine)
+        assert [(m["arg"]["uid"], m["data"][0]["algoClOrdId"], m["data"][0]["state"]) for m in pushed] == [
+            (str(w.victim.uid), "vicWs2", "live"), (str(w.victim.uid), "vicWs2", "canceled")]
         quiet = await asyncio.gather(*(ws.silent() for ws in watchers.values()))
         assert dict(zip(watchers, quiet, strict=True)) == dict.fromkeys(watchers, True)
 

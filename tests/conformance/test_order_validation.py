@@ -46,7 +46,7 @@ def assert_item_failed(reply: Any, s_code: str, sub_code: str = "") -> dict:
     pytest.param({"clOrdId": "dup1"}, "51016", "", id="clOrdId of a pending order"),
     pytest.param({"clOrdId": "a" * 33}, "51000", "", id="clOrdId of 33 chars"),
     pytest.param({"clOrdId": "bad-id"}, "51000", "", id="clOrdId not alphanumeric"),
-    pytest.param({"tdMode": "cross"}, "51010", "", id="tdMode cross in Spot mode"),
+    pytest.param({"tdMode": "cross", "ccy": "USDT"}, "54000", "", id="tdMode cross on a pair without margin"),
     pytest.param({"instId": "ETH-USDT", "ordType": "market", "px": "", "sz": "100"}, "51109", "",
                  id="market buy into an empty book"),
     pytest.param({"instId": "ETH-USDT", "side": "sell", "ordType": "market", "px": "", "sz": "1"}, "51109", "",

@@ -18,8 +18,8 @@ sessions = st.tuples(st.integers(0, 10_000), st.integers(20, 400))
 
 
 def _held(engine: Engine) -> dict[str, Decimal]:
-    """Every currency's total over all trading and funding balances, the fee account included, plus isolated
-    margin and every open position's PnL at one common price (which sums to zero over all positions: linear
+    """Every currency's total over all trading and funding balances, the fee account and the lending pool
+    included, plus what MARGIN positions hold, plus isolated margin and every open position's PnL at one common price (which sums to zero over all positions: linear
     positions exactly; inverse ones valued through their cost, `cost − size·ctVal/px` with the last term's sum
     zero exactly, since rounding each position's value at one price would not be)."""
     data = dump(engine._s)
@@ -34,6 +34,8 @@ def _held(engine: Engine) -> dict[str, Decimal]:
         else:
             upl = contracts.upl(inst, long, abs(view.pos), view.cost, COMMON_PX)
         totals[view.ccy] = totals.get(view.ccy, Decimal(0)) + view.margin + upl
+    for row in data["margin_positions"]:
+        totals[row["pos_ccy"]] = totals.get(row["pos_ccy"], Decimal(0)) + Decimal(row["pos"])
     return {ccy: amt for ccy, amt in totals.items() if amt}
 
 
@@ -41,13 +43,15 @@ COMMON_PX = Decimal(30000)
 
 
 @settings(max_examples=25, deadline=None)
-@given(sessions, st.booleans())
-def test_every_currency_changes_only_by_deposits_and_withdrawals(params: tuple[int, int], swaps: bool) -> None:
-    """With swaps too: cash, isolated margin and positions valued at one price."""
+@given(sessions, st.booleans(), st.booleans())
+def test_every_currency_changes_only_by_deposits_and_withdrawals(params: tuple[int, int], swaps: bool,
+                                                                 margin: bool) -> None:
+    """With swaps too: cash, isolated margin and positions valued at one price; with spot margin too: the
+    lending pool's cash and what MARGIN positions hold."""
     seed, steps = params
     engine = Engine()
     expected: dict[str, Decimal] = {}
-    for cmd, ts in seeded_session(seed, steps, swaps):
+    for cmd, ts in seeded_session(seed, steps, swaps, margin):
         for event in engine.apply(cmd, ts):
             if isinstance(event, Deposited):
                 expected[event.ccy] = expected.get(event.ccy, Decimal(0)) + event.amt
@@ -58,11 +62,11 @@ def test_every_currency_changes_only_by_deposits_and_withdrawals(params: tuple[i
 
 
 @settings(max_examples=25, deadline=None)
-@given(sessions, st.integers(0, 100), st.booleans())
+@given(sessions, st.integers(0, 100), st.booleans(), st.booleans())
 def test_snapshot_then_restore_has_the_same_hash_and_behaves_the_same(params: tuple[int, int], cut_pct: int,
-                                                                      swaps: bool) -> None:
+                                                                      swaps: bool, margin: bool) -> None:
     seed, steps = params
-    session = seeded_session(seed, steps, swaps)
+    session = seeded_session(seed, steps, swaps, margin)
     cut = len(session) * cut_pct // 100
     live = Engine()
     for cmd, ts in session[:cut]:

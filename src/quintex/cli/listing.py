@@ -26,7 +26,7 @@ Listing = ListCurrency | ListInstrument | ListFuturesSeries | ListOptionSeries
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
 _CURRENCY_FIELDS = {"ccy", "name", "chain", "minWd", "wdTickSz"}
-_CURRENCY_OPTIONAL = {"minFee"}
+_CURRENCY_OPTIONAL = {"minFee", "interestRate", "loanQuota"}
 _SIZE_FIELDS = {"tickSz", "lotSz", "minSz", "maxLmtSz", "maxMktSz", "maxLmtAmt", "maxMktAmt"}
 _INSTRUMENT_FIELDS = {"instId", "instType", "baseCcy", "quoteCcy", "instIdCode", "listTime", *_SIZE_FIELDS}
 _INSTRUMENT_OPTIONAL = {"lever", "state"}
@@ -84,6 +84,8 @@ def _currency(row: _Row) -> Currency:
         ccy=row.text("ccy"), name=row.text("name"), chain=row.text("chain"),
         min_wd=row.decimal("minWd", positive=False), wd_tick_sz=row.integer("wdTickSz"),
         wd_fee=row.decimal("minFee", positive=False) if "minFee" in row.fields else Decimal(0),
+        interest_rate=row.decimal("interestRate", positive=False) if "interestRate" in row.fields else Decimal(0),
+        loan_quota=row.decimal("loanQuota", positive=False) if "loanQuota" in row.fields else Decimal(0),
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
 from quintex.core.events import SubAccountTransferred, Transferred, Withdrawn
-from quintex.core.records import AssetBill, Bill, Fill, OrderView, PositionView
+from quintex.core.records import AlgoView, AssetBill, Bill, Fill, OrderView, PositionView
 from quintex.history import History
 from quintex.history import bills as bill_windows
 from quintex.history import fills as fill_windows
@@ -51,6 +51,20 @@ class StoredHistory:
             unfilled_since=since if archive else now_ms - order_windows.UNFILLED_CANCELED_MS, limit=limit,
         )
         return _merge(recent, stored, lambda o: o.ord_id, limit)
+
+    def finished_algo(self, uid: int, algo_id: int | None = None, algo_cl_ord_id: str = "") -> AlgoView | None:
+        """A finished algo order (from memory: no store table; the history rows rebuild it on start)."""
+        return self._recent.finished_algo(uid, algo_id, algo_cl_ord_id)
+
+    def algo_history(
+        self, uid: int, *, ord_types: Collection[str], state: str | None = None, algo_id: int | None = None,
+        inst_type: str | None = None, inst_id: str | None = None, after: int | None = None,
+        before: int | None = None, limit: int = DEFAULT_LIMIT,
+    ) -> list[AlgoView]:
+        """`trade/orders-algo-history` (from memory: no store table; the history rows rebuild it on start)."""
+        return self._recent.algo_history(uid, ord_types=ord_types, state=state, algo_id=algo_id,
+                                         inst_type=inst_type, inst_id=inst_id, after=after, before=before,
+                                         limit=limit)
 
     def terminal_order(self, uid: int, ord_id: int | None = None, cl_ord_id: str = "") -> OrderView | None:
         """A finished order for `trade/order`: by ordId, else the latest with `cl_ord_id`."""

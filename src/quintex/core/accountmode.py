@@ -1,7 +1,8 @@
 """Account mode (`acctLv`) and position mode (`posMode`) of an account, and when they may change.
 
 OKX lets an account switch either only when nothing depends on it: the position mode with no position
-and no pending FUTURES/SWAP order (59000), the account mode with no position (59134) and no pending
+and no pending FUTURES/SWAP order (59000; MARGIN positions, always net, do not matter), the account mode
+with no position, MARGIN ones included (59134), and no pending
 derivative or margin order (59132). Asking for the mode an account is in changes nothing and succeeds.
 Portfolio margin (acctLv 4) is not built: it is refused (51070) when creating a user and when switching.
 """
@@ -31,7 +32,7 @@ def set_account_level(s: State, cmd: SetAccountLevel) -> list[Event]:
     reject = acct_lv_refusal(cmd.acct_lv)
     if reject is None and _pending(s, cmd.uid, margined=True):
         reject = Reject.ACCT_LV_PENDING_ORDERS
-    if reject is None and has_positions(s, cmd.uid):
+    if reject is None and (has_positions(s, cmd.uid) or s.lending.of_user(cmd.uid)):
         reject = Reject.ACCT_LV_POSITIONS
     if reject is not None:
         return [CommandRejected(reject)]
@@ -58,6 +59,6 @@ def _pending(s: State, uid: int, margined: bool) -> bool:
     """`uid` has a pending FUTURES/SWAP order (`margined`: or any other order that is not spot cash)."""
     if not s.pending_per_user.get(uid):
         return False
-    return any(o.uid == uid and (o.inst.inst_type in DERIVATIVES
-                                 or margined and (o.inst.inst_type is not InstType.SPOT or o.td_mode is not TdMode.CASH))
-               for o in s.live.values())
+    return any(o.inst.inst_type in DERIVATIVES
+               or margined and (o.inst.inst_type is not InstType.SPOT or o.td_mode is not TdMode.CASH)
+               for o in s.orders_of(uid))

@@ -12,6 +12,7 @@ from typing import Any
 from .enums import (
     Account,
     AcctLv,
+    AlgoOrdType,
     MgnMode,
     OrdType,
     Perm,
@@ -21,12 +22,13 @@ from .enums import (
     StpMode,
     TdMode,
     TgtCcy,
+    TriggerPxType,
     WithdrawDest,
 )
 from .instruments import Currency, FuturesSeries, Instrument
 from .options.series import OptionSeries
 from .options.surface import VolSurface
-from .records import IndexPrice
+from .records import AttachedAlgo, IndexPrice
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,86 @@ class PlaceOrder:
     pos_side: PosSide | None = None
     """Derivatives: `long`/`short` in long/short mode (required there), `net` or None in net mode."""
     reduce_only: bool = False
+    ccy: str = ""
+    """MARGIN orders: the margin currency, one of the pair's (required for isolated and cross in Futures mode)."""
+    algo_id: int = 0
+    """Set by the exchange on the order an algo order places when it triggers (0: a client's order)."""
+    algo_cl_ord_id: str = ""
+    attach: tuple[AttachedAlgo, ...] = ()
+    """`attachAlgoOrds`: TP/SL orders placed for what this order fills (see `core.algo`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceAlgoOrder:
+    """`trade/order-algo`. Order prices (`ord_px`, `tp_ord_px`, `sl_ord_px`) of None are market orders
+    (OKX's "-1"); `close_fraction` closes the whole position when it triggers (no `sz` then)."""
+
+    uid: int
+    inst_id: str
+    td_mode: TdMode
+    side: Side
+    ord_type: AlgoOrdType
+    sz: Decimal | None = None
+    pos_side: PosSide | None = None
+    tgt_ccy: TgtCcy | None = None
+    reduce_only: bool = False
+    close_fraction: bool = False
+    algo_cl_ord_id: str = ""
+    tag: str = ""
+    trigger_px: Decimal | None = None
+    trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    ord_px: Decimal | None = None
+    tp_trigger_px: Decimal | None = None
+    tp_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    tp_ord_px: Decimal | None = None
+    sl_trigger_px: Decimal | None = None
+    sl_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    sl_ord_px: Decimal | None = None
+    callback_ratio: Decimal | None = None
+    """`move_order_stop`: the callback as a fraction of the best price (or `callback_spread`, a price distance)."""
+    callback_spread: Decimal | None = None
+    active_px: Decimal | None = None
+    """`move_order_stop`: the last price that starts the trailing (None: it trails from placement)."""
+    cxl_on_close_pos: bool = False
+    """Swaps and futures: cancel it when its position closes (always so with `close_fraction`)."""
+    last_px: Decimal | None = None
+    """The instrument's last trade price when the request arrived (the gateway stamps the last trade it
+    published): what `last` TP/SL triggers are checked against, and which way a `last` trigger order waits."""
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAlgo:
+    """One item of `trade/cancel-algos`: by `algo_id`, else `algo_cl_ord_id`."""
+
+    uid: int
+    inst_id: str
+    algo_id: int | None = None
+    algo_cl_ord_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AmendAlgo:
+    """`trade/amend-algos`: new size, trigger or order prices (None: unchanged; for the order prices
+    `new_*_ord_px_market` asks for a market order)."""
+
+    uid: int
+    inst_id: str
+    algo_id: int | None = None
+    algo_cl_ord_id: str = ""
+    new_sz: Decimal | None = None
+    new_trigger_px: Decimal | None = None
+    new_ord_px: Decimal | None = None
+    new_ord_px_market: bool = False
+    new_tp_trigger_px: Decimal | None = None
+    new_tp_ord_px: Decimal | None = None
+    new_tp_ord_px_market: bool = False
+    new_sl_trigger_px: Decimal | None = None
+    new_sl_ord_px: Decimal | None = None
+    new_sl_ord_px_market: bool = False
+    req_id: str = ""
+    cxl_on_fail: bool = False
+    last_px: Decimal | None = None
+    """As `PlaceAlgoOrder.last_px`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +390,6 @@ Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
-    | SetPositionMode | SetLeverage
+    | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo
     | ListOptionSeries | SetVolSurface
 )

@@ -5,11 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 from . import accountmode, invariants, leverage, lifecycle, openinterest, pricing, snapshot
+from .algo.algos import Algos
 from .changes import fold_changes
 from .commands import (
     AdjustMargin,
     AdvanceTime,
+    AmendAlgo,
     AmendOrder,
+    CancelAlgo,
     CancelOrder,
     ClosePosition,
     Command,
@@ -23,6 +26,7 @@ from .commands import (
     ListInstrument,
     ListOptionSeries,
     ModifyApiKey,
+    PlaceAlgoOrder,
     PlaceOrder,
     RestoreState,
     SetAccountLevel,
@@ -37,7 +41,7 @@ from .commands import (
     UpdateIndexPrices,
     Withdraw,
 )
-from .enums import InstState, InstType, MgnMode, TdMode
+from .enums import InstState, InstType, MgnMode, PosSide, TdMode
 from .events import BillPosted, CommandRejected, CurrencyListed, Event, UserCreated
 from .execution import Execution
 from .funds import Funds
@@ -47,17 +51,21 @@ from .listing import list_instrument
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .positionops import PositionOps
-from .products import PRODUCTS
+from .products import product_for
 from .records import (
     AccountRisk,
     AccountSummary,
+    AlgoView,
     ApiKey,
     BalanceView,
     BookLevel,
     FundingRate,
     FundingSettlement,
+    InterestAccrual,
     Leverage,
+    MarginPositionRisk,
     MaxAvailSize,
+    MaxLoan,
     MaxSize,
     OpenInterest,
     OrderView,
@@ -69,6 +77,8 @@ from .records import (
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .risk import margin, tiers
+from .spotmargin import product as margin_product
+from .spotmargin import risk as spotmargin_risk
 from .state import State
 from .subaccounts import SubAccounts
 from .trading import Trading
@@ -88,6 +98,7 @@ class Engine:
         self._withdrawals = Withdrawals(state)
         self._subs = SubAccounts(state)
         self._positions = PositionOps(state, self._x, self._trading)
+        self._algos = Algos(state, self._trading)
 
     # -- the one door in ---------------------------------------------------------------------------
 
@@ -97,6 +108,7 @@ class Engine:
         s.seq += 1
         s.ts = max(ts, s.ts)
         events = self._handle(cmd)
+        events += self._algos.after(cmd, events)
         return fold_changes(self._s, events)
 
     def _handle(self, cmd: Command) -> list[Event]:
@@ -160,6 +172,12 @@ class Engine:
                 return accountmode.set_position_mode(s, cmd)
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
+            case PlaceAlgoOrder():
+                return self._algos.place(cmd)
+            case CancelAlgo():
+                return self._algos.cancel(cmd)
+            case AmendAlgo():
+                return self._algos.amend(cmd)
             case RestoreState():
                 restored, events = restore_state(s, cmd.snapshot)
                 self._use(restored)
@@ -231,6 +249,10 @@ class Engine:
     def user_by_name(self, name: str) -> User | None:
         return self._s.users.by_name.get(name)
 
+    def users(self) -> list[User]:
+        """Every user and sub-account, by uid."""
+        return sorted(self._s.users.by_uid.values(), key=lambda u: u.uid)
+
     def api_key(self, api_key: str) -> ApiKey | None:
         return self._s.users.keys.get(api_key)
 
@@ -257,7 +279,17 @@ class Engine:
         return order.view() if order is not None else None
 
     def open_orders(self, uid: int) -> list[OrderView]:
-        return [o.view() for o in reversed(self._s.live.values()) if o.uid == uid]
+        return [o.view() for o in reversed(self._s.orders_of(uid))]
+
+    def live_algos(self, uid: int) -> list[AlgoView]:
+        """The user's live algo orders, newest first."""
+        return [a.view() for a in reversed(self._s.algos.live.values()) if a.uid == uid]
+
+    def live_algo(self, uid: int, algo_id: int | None = None, algo_cl_ord_id: str = "") -> AlgoView | None:
+        """A live algo order of the user by algoId, else by algoClOrdId."""
+        book = self._s.algos
+        algo = book.live.get(algo_id) if algo_id is not None else book.by_cl.get((uid, algo_cl_ord_id))
+        return algo.view() if algo is not None and algo.uid == uid else None
 
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]:
         return self._s.books[inst_id].depth(depth)
@@ -279,13 +311,13 @@ class Engine:
         inst = self._s.instruments.get(inst_id)
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
-        return PRODUCTS[inst.inst_type].max_size(self._s, uid, inst, td_mode, px)
+        return product_for(inst, td_mode).max_size(self._s, uid, inst, td_mode, px)
 
     def max_avail_size(self, uid: int, inst_id: str, td_mode: TdMode) -> MaxAvailSize | Reject:
         inst = self._s.instruments.get(inst_id)
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
-        return PRODUCTS[inst.inst_type].max_avail_size(self._s, uid, inst, td_mode)
+        return product_for(inst, td_mode).max_avail_size(self._s, uid, inst, td_mode)
 
     def positions(self, uid: int) -> list[PositionView]:
         return [p.view() for p in self._s.positions.of_user(uid)]
@@ -296,6 +328,30 @@ class Engine:
         return [r._replace(adl=adl.indicators(s, r.position.inst_id).get(
             (uid, r.position.inst_id, r.position.mgn_mode, r.position.pos_side))) for r in margin.position_risks(s, uid)]
 
+    def margin_position_risks(self, uid: int) -> list[MarginPositionRisk]:
+        """The account's MARGIN positions at the mark (their pair's index)."""
+        return spotmargin_risk.position_risks(self._s, uid)
+
+    def interest_accrued(self, uid: int) -> list[InterestAccrual]:
+        """The hourly interest records of the account's spot-margin loans (the last 90 days), oldest first."""
+        return [row for row in self._s.lending.accruals if row.uid == uid]
+
+    def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject:
+        """`account/max-loan` of a margin pair: what a buy may borrow of the quote and a sell of the base now
+        (the owner's available cash times leverage − 1, within the loan quota)."""
+        inst = self._s.instruments.get(inst_id)
+        if inst is None:
+            return Reject.INSTRUMENT_NOT_FOUND
+        if not inst.margin_enabled:
+            return Reject.MARGIN_UNSUPPORTED
+        lever = leverage.lever_of(self._s, uid, inst, mgn_mode, PosSide.NET)
+        rows = []
+        for side, ccy in (("buy", inst.quote_ccy), ("sell", inst.base_ccy)):
+            own = max(self._s.ledger.avail(uid, ccy), Decimal(0))
+            loan = min(own * (lever - 1), margin_product.max_loan(self._s, uid, ccy))
+            rows.append(MaxLoan(inst.inst_id, mgn_mode, ccy, side, loan))
+        return rows
+
     def account_summary(self, uid: int) -> AccountSummary:
         """The trading account in USD: total, isolated and adjusted equity, margins and margin ratio."""
         return margin.account_summary(self._s, uid)
@@ -305,14 +361,16 @@ class Engine:
         return margin.account_risks(self._s, uid)
 
     def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject:
-        """`account/leverage-info` of one instrument (derivatives only: spot margin is not built)."""
+        """`account/leverage-info` of one instrument: a derivative, or a spot pair that trades on margin."""
         user, inst = self._s.users.by_uid.get(uid), self._s.instruments.get(inst_id)
         if user is None:
             return Reject.USER_NOT_FOUND
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
-        if inst.inst_type not in leverage.DERIVATIVES:
-            return Reject.MARGIN_UNSUPPORTED if inst.inst_type is InstType.SPOT else Reject.INST_TYPE_UNSUPPORTED
+        if inst.inst_type is InstType.SPOT and not inst.margin_enabled:
+            return Reject.MARGIN_UNSUPPORTED
+        if inst.inst_type not in leverage.DERIVATIVES and inst.inst_type is not InstType.SPOT:
+            return Reject.INST_TYPE_UNSUPPORTED
         return leverage.leverage_info(self._s, user, inst, mgn_mode)
 
     def index_price(self, index_id: str) -> Decimal | None:

@@ -26,6 +26,33 @@ class OrdType(StrEnum):
     OPTIMAL_LIMIT_IOC = "optimal_limit_ioc"
 
 
+class AlgoOrdType(StrEnum):
+    """The algo order types built (`trade/order-algo` `ordType`)."""
+
+    CONDITIONAL = "conditional"
+    OCO = "oco"
+    TRIGGER = "trigger"
+    MOVE_ORDER_STOP = "move_order_stop"
+    """A trailing stop: a market order once the last price turns back from its best by the callback."""
+
+
+class AlgoState(StrEnum):
+    LIVE = "live"
+    EFFECTIVE = "effective"
+    """Triggered: its order was placed."""
+    CANCELED = "canceled"
+    ORDER_FAILED = "order_failed"
+    """Triggered, but its order was refused (`failCode` says why)."""
+
+
+class TriggerPxType(StrEnum):
+    """Which price an algo order's trigger watches."""
+
+    LAST = "last"
+    INDEX = "index"
+    MARK = "mark"
+
+
 class TdMode(StrEnum):
     CASH = "cash"
     CROSS = "cross"
@@ -106,6 +133,7 @@ class BillType(StrEnum):
     DELIVERY = "3"
     LIQUIDATION = "5"
     MARGIN_TRANSFER = "6"
+    INTEREST = "7"
     FUNDING_FEE = "8"
     ADL = "9"
 
@@ -113,6 +141,8 @@ class BillType(StrEnum):
 class BillSubType(StrEnum):
     BUY = "1"
     SELL = "2"
+    INTEREST = "9"
+    """Interest deduction of market loans (bill type 7)."""
     OPEN_LONG = "3"
     OPEN_SHORT = "4"
     CLOSE_LONG = "5"

@@ -14,12 +14,14 @@ from .options.quote import OptionQuote
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .records import (
+    AlgoView,
     ApiKey,
     AssetBill,
     Bill,
     Fill,
     FundingRate,
     IndexPrice,
+    MarginPositionView,
     MarkPrice,
     OrderView,
     PositionView,
@@ -281,6 +283,13 @@ class PositionChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class MarginPositionChanged:
+    """A MARGIN position after a change (`pos` 0: it closed)."""
+
+    position: MarginPositionView
+
+
+@dataclass(frozen=True, slots=True)
 class MarginAdjusted:
     """An isolated position's margin moved by `amt` (negative: out of it)."""
 
@@ -353,13 +362,63 @@ class ContractDelivered:
     """An option's: whether it was exercised in the money (True) or expired out of the money (False)."""
 
 
+@dataclass(frozen=True, slots=True)
+class AlgoAccepted:
+    """Outcome of `PlaceAlgoOrder`: the algo order, live (pushed on `orders-algo` like `AlgoUpdated`)."""
+
+    algo: AlgoView
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoRejected:
+    reject: Reject
+    algo_cl_ord_id: str = ""
+    tag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoUpdated:
+    """An algo order changed: triggered (effective or order_failed), canceled or amended."""
+
+    algo: AlgoView
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoCancelAccepted:
+    algo_id: int
+    algo_cl_ord_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoCancelRejected:
+    reject: Reject
+    algo_id: int | None
+    algo_cl_ord_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoAmendAccepted:
+    algo_id: int
+    algo_cl_ord_id: str
+    req_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlgoAmendRejected:
+    reject: Reject
+    algo_id: int | None
+    algo_cl_ord_id: str
+    req_id: str
+
+
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
     | Transferred | Withdrawn | OrderAccepted | OrderRejected | OrderUpdated | CancelAccepted | CancelRejected
     | AmendAccepted | AmendRejected | TradeExecuted | BillPosted | AssetBillPosted | BalanceChanged
-    | BookChanged | CancelAllAfterSet | PositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
+    | BookChanged | CancelAllAfterSet | PositionChanged | MarginPositionChanged | MarginAdjusted | IndexPricesUpdated | InstrumentChanged
     | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
-    | InsuranceFundChanged | ContractDelivered
+    | InsuranceFundChanged | ContractDelivered | AlgoAccepted | AlgoRejected | AlgoUpdated | AlgoCancelAccepted
+    | AlgoCancelRejected | AlgoAmendAccepted | AlgoAmendRejected
     | OptionSeriesListed | VolSurfaceSet | OptionSummaryUpdated
 )

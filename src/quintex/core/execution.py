@@ -14,7 +14,7 @@ from .enums import CancelSource, ExecType, OrdState, OrdType, StpMode
 from .events import BookChanged, Event, OrderUpdated, TradeExecuted
 from .num import ZERO
 from .orders import Order
-from .products import PRODUCTS
+from .products import product_for
 from .state import State
 
 MARKET_TYPES = (OrdType.MARKET, OrdType.OPTIMAL_LIMIT_IOC)
@@ -36,7 +36,7 @@ class Execution:
         if kind is OrdType.FOK and not fillable(book, order, order.px,  # type: ignore[arg-type]
                                                  order.stp_mode is StpMode.CANCEL_MAKER):
             return self.cancel(order, CancelSource.FOK_NOT_FILLED)
-        bound = order.px if order.px is not None else PRODUCTS[order.inst.inst_type].market_bound(self.s, order)
+        bound = order.px if order.px is not None else product_for(order.inst, order.td_mode).market_bound(self.s, order)
         events = self.match(order, book, bound)
         if order.state in _DONE:
             return events
@@ -52,13 +52,13 @@ class Execution:
     def match(self, taker: Order, book: OrderBook, limit_px: Decimal | None) -> list[Event]:
         """Take liquidity until the taker is done, reaches its price, or self-trade prevention stops it."""
         events: list[Event] = []
-        product = PRODUCTS[taker.inst.inst_type]
+        product = product_for(taker.inst, taker.td_mode)
         opp = book.opposite(taker.side)
         for level, maker in crossing(book, taker, limit_px):
             if maker.uid == taker.uid:
                 events += self._prevent_self_trade(taker, maker)
-            elif (room := product.capacity(self.s, maker, level.px) if maker.reduce_only
-                  else maker.remaining) <= ZERO:  # a closing maker whose position is already gone
+            elif (room := product_for(maker.inst, maker.td_mode).capacity(self.s, maker, level.px)
+                  if maker.reduce_only else maker.remaining) <= ZERO:  # a closing maker whose position is gone
                 events += self.cancel(maker, CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE)
             else:
                 qty = min(product.capacity(self.s, taker, level.px), room)
@@ -67,7 +67,8 @@ class Execution:
                 px = level.px
                 trade_id = self.s.ids.next_trade_id()
                 events.append(TradeExecuted(taker.inst.inst_id, trade_id, px, qty, taker.side, self.s.ts))
-                maker_fill, moved = product.settle(self.s, maker, px, qty, ExecType.MAKER, trade_id)
+                maker_fill, moved = product_for(maker.inst, maker.td_mode).settle(self.s, maker, px, qty,
+                                                                                   ExecType.MAKER, trade_id)
                 events += moved
                 maker_done = maker.state is OrdState.FILLED
                 take(opp, level, maker, qty, maker_done)
@@ -85,7 +86,7 @@ class Execution:
 
     def cross(self, taker: Order, maker: Order, px: Decimal, qty: Decimal) -> list[Event]:
         """Settle `qty` at `px` between two orders off the book (deleveraging): no public trade."""
-        product = PRODUCTS[taker.inst.inst_type]
+        product = product_for(taker.inst, taker.td_mode)
         trade_id = self.s.ids.next_trade_id()
         events: list[Event] = []
         for order, exec_type in ((maker, ExecType.MAKER), (taker, ExecType.TAKER)):
@@ -129,8 +130,8 @@ class Execution:
             events.append(s.ledger.freeze(order.uid, order.frozen_ccy, -order.frozen, s.ts))
             order.frozen = ZERO
         if order.reduce_only:
-            PRODUCTS[order.inst.inst_type].forget(s, order)
-        del s.live[order.ord_id]
+            product_for(order.inst, order.td_mode).forget(s, order)
+        s.drop_live(order)
         if order.cl_ord_id:
             del s.by_cl_ord_id[(order.uid, order.cl_ord_id)]
         inst_key = (order.uid, order.inst.inst_id)
@@ -151,4 +152,4 @@ class Execution:
         """A market order whose leftover cannot buy or sell one lot more is done, not canceled."""
         best = book.opposite(order.side).best()
         px = best.px if best is not None else order.last_fill.px  # type: ignore[union-attr]
-        return PRODUCTS[order.inst.inst_type].capacity(self.s, order, px) <= ZERO
+        return product_for(order.inst, order.td_mode).capacity(self.s, order, px) <= ZERO

@@ -10,6 +10,7 @@ TRADE_ID_BASE = 100_000_000
 TRANS_ID_BASE = 10_000_000
 WD_ID_BASE = 50_000_000
 POS_ID_BASE = 800_000_000_000_000_000
+ALGO_ID_BASE = 650_000_000_000_000_000
 
 
 @dataclass(slots=True)
@@ -21,6 +22,7 @@ class Ids:
     trans_id: int = TRANS_ID_BASE
     wd_id: int = WD_ID_BASE
     pos_id: int = POS_ID_BASE
+    algo_id: int = ALGO_ID_BASE
 
     def next_uid(self) -> int:
         self.uid += 1
@@ -49,3 +51,7 @@ class Ids:
     def next_pos_id(self) -> int:
         self.pos_id += 1
         return self.pos_id
+
+    def next_algo_id(self) -> int:
+        self.algo_id += 1
+        return self.algo_id

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from .enums import Alias, CtType, InstState, InstType, OptType
 
@@ -39,6 +39,20 @@ class Instrument:
     stk: Decimal | None = None
     alias: str = ""
 
+    @property
+    def margin_enabled(self) -> bool:
+        """A spot pair whose maximum leverage `lever` is above 1 also trades on margin (instType MARGIN)."""
+        if self.inst_type is not InstType.SPOT:
+            return False
+        try:
+            return Decimal(self.lever) > 1
+        except InvalidOperation:
+            return False
+
+
+HOURS_A_DAY = 24
+RATE_STEP = Decimal("1e-16")
+
 
 @dataclass(frozen=True, slots=True)
 class Currency:
@@ -49,6 +63,15 @@ class Currency:
     wd_tick_sz: int
     wd_fee: Decimal = Decimal(0)
     """The fee of an on-chain withdrawal (OKX `minFee`/`maxFee`; one fixed fee here)."""
+    interest_rate: Decimal = Decimal(0)
+    """The daily rate of borrowing it for spot margin (OKX's `rate`; interest accrues hourly at this / 24)."""
+    loan_quota: Decimal = Decimal(0)
+    """The most of it one account may owe at once (0: it cannot be borrowed)."""
+
+    @property
+    def hourly_rate(self) -> Decimal:
+        """The hourly borrowing rate: the daily rate / 24, to 16 places (rounded down)."""
+        return (self.interest_rate / HOURS_A_DAY).quantize(RATE_STEP, rounding=ROUND_DOWN).normalize()
 
 
 EXERCISE_PX_TICK = Decimal("0.01")

@@ -11,8 +11,13 @@ from .rejects import InvariantViolation
 ZERO = Decimal(0)
 
 
+LENDING_UID = 2
+"""The lending pool (`ledger.LENDING_UID`): its cash is negative while it has loans out."""
+
+
 def check(data: dict[str, Any]) -> None:
     _check_ledger(data)
+    _check_loans(data)
     _check_orders(data)
     _check_books(data)
     _check_prices(data)
@@ -28,7 +33,7 @@ def _check_ledger(data: dict[str, Any]) -> None:
     settling = {inst["settle_ccy"] for inst in data["instruments"] if inst["settle_ccy"]}
     for row in data["trading"]:
         cash, frozen = Decimal(row["cash"]), Decimal(row["frozen"])
-        if frozen < ZERO or (frozen > cash and row["ccy"] not in settling):
+        if frozen < ZERO or (frozen > cash and row["ccy"] not in settling and row["uid"] != LENDING_UID):
             raise InvariantViolation(f"uid {row['uid']} {row['ccy']}: frozen {frozen} outside [0, {cash}]")
         totals[row["ccy"]] = totals.get(row["ccy"], ZERO) + cash
     inverse = {inst["inst_id"] for inst in data["instruments"] if inst["ct_type"] == "inverse"}
@@ -38,6 +43,8 @@ def _check_ledger(data: dict[str, Any]) -> None:
         signed = -cost if short else cost
         held = Decimal(row["margin"]) + (signed if row["inst_id"] in inverse else -signed)
         totals[row["ccy"]] = totals.get(row["ccy"], ZERO) + held
+    for row in data["margin_positions"]:
+        totals[row["pos_ccy"]] = totals.get(row["pos_ccy"], ZERO) + Decimal(row["pos"])
     for row in data["funding"]:
         amt = Decimal(row["amt"])
         if amt < ZERO:
@@ -49,6 +56,27 @@ def _check_ledger(data: dict[str, Any]) -> None:
         if totals.get(ccy, ZERO) != held:
             raise InvariantViolation(f"{ccy}: balances sum to {totals.get(ccy, ZERO)}, deposits less withdrawals "
                                      f"to {held}")
+
+
+def _check_loans(data: dict[str, Any]) -> None:
+    """What the pool has lent is what MARGIN positions owe, and its cash is the interest it earned less that:
+    every position holds assets and a positive loan, interest owed is never negative."""
+    owed: dict[str, Decimal] = {}
+    for row in data["margin_positions"]:
+        pos, liab, interest = Decimal(row["pos"]), Decimal(row["liab"]), Decimal(row["interest"])
+        if pos <= ZERO or liab < ZERO or interest < ZERO:
+            raise InvariantViolation(f"MARGIN position {row['pos_id']}: pos {pos}, liab {liab}, interest {interest}")
+        owed[row["liab_ccy"]] = owed.get(row["liab_ccy"], ZERO) + liab
+    lent = {ccy: Decimal(amt) for ccy, amt in data["lent"].items()}
+    earned = {ccy: Decimal(amt) for ccy, amt in data["interest_earned"].items()}
+    pool = {row["ccy"]: Decimal(row["cash"]) for row in data["trading"] if row["uid"] == LENDING_UID}
+    for ccy in sorted(owed.keys() | lent.keys() | earned.keys() | pool.keys()):
+        out = lent.get(ccy, ZERO)
+        if owed.get(ccy, ZERO) != out:
+            raise InvariantViolation(f"{ccy}: MARGIN positions owe {owed.get(ccy, ZERO)}, the pool lent {out}")
+        if pool.get(ccy, ZERO) != earned.get(ccy, ZERO) - out:
+            raise InvariantViolation(f"{ccy}: lending pool holds {pool.get(ccy, ZERO)}, earned "
+                                     f"{earned.get(ccy, ZERO)} less lent {out}")
 
 
 def _check_orders(data: dict[str, Any]) -> None:

@@ -5,9 +5,11 @@
 |---|---|---|---|
 | SWAP | instId | instId | instId + posSide |
 | FUTURES | instFamily (every expiry of it) | instId | instId + posSide |
+| MARGIN (a spot pair with `lever` above 1) | instId | instId | instId |
 
-A setting never made reads as the default, min(10, the instrument's maximum leverage `lever`). Spot-margin
-(MARGIN) leverage is not kept: margin trading is not built. Isolated settings follow a change of position
+A setting never made reads as the default, min(10, the instrument's maximum leverage `lever`). A spot pair's
+leverage is its MARGIN leverage (kept under instType MARGIN, Futures mode only; OKX's currency-level cross
+leverage of the other account modes is not built). Isolated derivative settings follow a change of position
 mode: net becomes both long and short, and long/short becomes net at the lower of the two.
 """
 from __future__ import annotations
@@ -51,8 +53,8 @@ def lever_of(s: State, uid: int, inst: Instrument, mgn_mode: MgnMode, pos_side: 
 
 def leverage_info(s: State, user: User, inst: Instrument, mgn_mode: MgnMode) -> list[Leverage]:
     """`account/leverage-info` of one instrument: one `net` row in net mode, a `long` and a `short` row in
-    long/short mode (for cross too, as OKX answers)."""
-    sides = _BOTH if user.pos_mode is PosMode.LONG_SHORT else (PosSide.NET,)
+    long/short mode (for cross too, as OKX answers); a margin pair has one `net` row."""
+    sides = _BOTH if user.pos_mode is PosMode.LONG_SHORT and inst.inst_type in DERIVATIVES else (PosSide.NET,)
     return [Leverage(inst.inst_id, mgn_mode, side, lever_of(s, user.uid, inst, mgn_mode, side)) for side in sides]
 
 
@@ -65,7 +67,7 @@ def set_leverage(s: State, cmd: SetLeverage) -> list[Event]:
     if reject is not None:
         return [CommandRejected(reject)]
     assert inst is not None
-    keys = [_key(user.uid, inst, cmd.mgn_mode, side) for side in _sides(user, cmd)]
+    keys = list(dict.fromkeys(_key(user.uid, inst, cmd.mgn_mode, side) for side in _sides(user, cmd)))
     default = default_lever(inst)
     if any(s.levers.get(key, default) != cmd.lever for key in keys):
         if _pending_in_scope(s, user.uid, inst, cmd.mgn_mode):
@@ -86,7 +88,7 @@ def follow_position_mode(s: State, uid: int, pos_mode: PosMode) -> None:
     """Carry `uid`'s isolated settings over to `pos_mode`: net to both sides, both sides to net (the lower)."""
     for key, lever in list(s.levers.items()):
         owner, inst_type, scope, mgn_mode, side = key
-        if owner != uid or mgn_mode is not MgnMode.ISOLATED:
+        if owner != uid or mgn_mode is not MgnMode.ISOLATED or inst_type is InstType.MARGIN:
             continue
         if pos_mode is PosMode.LONG_SHORT and side is PosSide.NET:
             del s.levers[key]
@@ -101,12 +103,17 @@ def follow_position_mode(s: State, uid: int, pos_mode: PosMode) -> None:
 def _refusal(user: User, inst: Instrument | None, cmd: SetLeverage) -> Reject | None:
     if inst is None:
         return Reject.MARGIN_UNSUPPORTED if not cmd.inst_id and cmd.ccy else Reject.INSTRUMENT_NOT_FOUND
-    if inst.inst_type in (InstType.SPOT, InstType.MARGIN):
-        return Reject.MARGIN_UNSUPPORTED
-    if inst.inst_type not in DERIVATIVES:
+    if inst.inst_type is InstType.SPOT:
+        if not inst.margin_enabled:
+            return Reject.MARGIN_UNSUPPORTED
+        if user.acct_lv is not AcctLv.FUTURES:
+            return Reject.ACCOUNT_MODE_UNSUPPORTED
+    elif inst.inst_type not in DERIVATIVES:
         return Reject.INST_TYPE_UNSUPPORTED
     if user.acct_lv is AcctLv.SPOT:
         return Reject.ACCOUNT_MODE_UNSUPPORTED
+    if inst.inst_type is InstType.SPOT and cmd.pos_side not in (None, PosSide.NET):
+        return Reject.POS_SIDE_INVALID
     if cmd.mgn_mode is MgnMode.ISOLATED and user.pos_mode is PosMode.NET and cmd.pos_side in _BOTH:
         return Reject.POS_SIDE_INVALID
     if cmd.lever <= 0 or not is_multiple(cmd.lever, LEVER_STEP):
@@ -133,6 +140,9 @@ def _scope(inst: Instrument, mgn_mode: MgnMode) -> str:
 
 
 def _key(uid: int, inst: Instrument, mgn_mode: MgnMode, pos_side: PosSide) -> LeverKey:
+    """A spot pair's setting is its MARGIN leverage (one per instId and margin mode)."""
+    if inst.inst_type is InstType.SPOT:
+        return (uid, InstType.MARGIN, inst.inst_id, mgn_mode, PosSide.NET)
     side = pos_side if mgn_mode is MgnMode.ISOLATED else PosSide.NET
     return (uid, inst.inst_type, _scope(inst, mgn_mode), mgn_mode, side)
 
@@ -143,5 +153,5 @@ def _pending_in_scope(s: State, uid: int, inst: Instrument, mgn_mode: MgnMode) -
     if not s.pending_per_user.get(uid):
         return False
     scope = _scope(inst, mgn_mode)
-    return any(o.uid == uid and o.td_mode.value == mgn_mode.value and o.inst.inst_type is inst.inst_type
-               and _scope(o.inst, mgn_mode) == scope for o in s.live.values())
+    return any(o.td_mode.value == mgn_mode.value and o.inst.inst_type is inst.inst_type
+               and _scope(o.inst, mgn_mode) == scope for o in s.orders_of(uid))

@@ -59,6 +59,9 @@ class Order:
     lever: Decimal | None = None
     pnl: Decimal = ZERO
     category: Category = Category.NORMAL
+    algo_id: int = 0
+    """The algo order that placed it (0: none)."""
+    algo_cl_ord_id: str = ""
 
     @property
     def in_quote(self) -> bool:
@@ -76,10 +79,10 @@ class Order:
         self.state = state
 
     def view(self) -> OrderView:
-        return tuple.__new__(OrderView, (  # see records.py: all 30 fields in order
+        return tuple.__new__(OrderView, (  # see records.py: all 32 fields in order
             self.ord_id, self.cl_ord_id, self.tag, self.uid, self.inst.inst_id, self.side, self.ord_type,
             self.td_mode, self.tgt_ccy, self.stp_mode, self.px, self.sz, self.state, self.acc_fill_sz,
             self.fill_notional, self.fee, self.fee_ccy, ZERO, "", self.cancel_source, self.c_time,
             self.u_time, self.last_fill, self.req_id, self.amend_result, self.pos_side, self.reduce_only,
-            self.lever, self.pnl, self.category,
+            self.lever, self.pnl, self.category, self.algo_id, self.algo_cl_ord_id,
         ))

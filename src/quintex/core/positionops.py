@@ -33,7 +33,7 @@ class PositionOps:
         if position.pending_close:
             if not cmd.auto_cxl:
                 return [CommandRejected(Reject.CLOSE_ORDERS_PENDING)]
-            for order in [o for o in s.live.values() if o.uid == cmd.uid and closes(position, o)]:
+            for order in [o for o in s.orders_of(cmd.uid) if closes(position, o)]:
                 events += self.x.cancel(order, CancelSource.USER)
         placed = self.trading.place(market_close(position, cmd.cl_ord_id, cmd.tag))
         return placed[:1] + events + placed[1:]

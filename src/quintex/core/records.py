@@ -15,6 +15,8 @@ from typing import NamedTuple
 from .enums import (
     Account,
     AcctLv,
+    AlgoOrdType,
+    AlgoState,
     AssetBillType,
     BillSubType,
     BillType,
@@ -32,8 +34,10 @@ from .enums import (
     StpMode,
     TdMode,
     TgtCcy,
+    TriggerPxType,
 )
 from .num import ZERO
+from .rejects import Reject
 
 
 class OrderView(NamedTuple):
@@ -69,6 +73,67 @@ class OrderView(NamedTuple):
     pnl: Decimal = ZERO
     """Derivatives: PnL its closing fills realized, before fees."""
     category: Category = Category.NORMAL
+    algo_id: int = 0
+    """The algo order that placed it (0: none)."""
+    algo_cl_ord_id: str = ""
+
+
+class AlgoView(NamedTuple):
+    """An algo order as `trade/order-algo` and the `orders-algo` channel show it. Prices of orders placed
+    on trigger: None is a market order (OKX's "-1"); `actual_*` describe the order placed on trigger."""
+
+    algo_id: int
+    algo_cl_ord_id: str
+    tag: str
+    uid: int
+    inst_id: str
+    ord_type: AlgoOrdType
+    side: Side
+    pos_side: PosSide | None
+    td_mode: TdMode
+    tgt_ccy: TgtCcy | None
+    sz: Decimal
+    close_fraction: bool
+    reduce_only: bool
+    state: AlgoState
+    trigger_px: Decimal | None
+    trigger_px_type: TriggerPxType | None
+    ord_px: Decimal | None
+    tp_trigger_px: Decimal | None
+    tp_trigger_px_type: TriggerPxType | None
+    tp_ord_px: Decimal | None
+    sl_trigger_px: Decimal | None
+    sl_trigger_px_type: TriggerPxType | None
+    sl_ord_px: Decimal | None
+    ord_id: int
+    actual_sz: Decimal | None
+    actual_px: Decimal | None
+    actual_side: str
+    """"tp" or "sl": which leg of a TP/SL order triggered ("" otherwise)."""
+    trigger_time: int
+    fail: Reject | None
+    c_time: int
+    u_time: int
+    req_id: str = ""
+    amend_result: str = ""
+    callback_ratio: Decimal | None = None
+    callback_spread: Decimal | None = None
+    active_px: Decimal | None = None
+    move_trigger_px: Decimal | None = None
+    """A trailing stop's trigger price now (None before it trails)."""
+
+
+class AttachedAlgo(NamedTuple):
+    """A TP/SL attached to an order (`attachAlgoOrds`): it becomes a `conditional` algo order for the filled size
+    when the order is filled, or canceled after a partial fill. Order prices of None are market orders."""
+
+    attach_algo_cl_ord_id: str = ""
+    tp_trigger_px: Decimal | None = None
+    tp_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    tp_ord_px: Decimal | None = None
+    sl_trigger_px: Decimal | None = None
+    sl_trigger_px_type: TriggerPxType = TriggerPxType.LAST
+    sl_ord_px: Decimal | None = None
 
 
 class Fill(NamedTuple):
@@ -253,6 +318,70 @@ class PositionView(NamedTuple):
     opened_long: bool = True
     closed_by: Category = Category.NORMAL
     """The `category` of the order that last closed part of it (delivery: `delivery`)."""
+
+
+class MarginPositionView(NamedTuple):
+    """A spot-margin (MARGIN) position: `pos` of `pos_ccy` held (the base: long; the quote: short), `liab` of
+    `liab_ccy` borrowed from the lending pool and `interest` accrued on it and not yet paid; `margin` what the
+    owner put in (in `liab_ccy`); `avg_px` the average price of the opening fills."""
+
+    pos_id: int
+    uid: int
+    inst_id: str
+    mgn_mode: MgnMode
+    pos_ccy: str
+    liab_ccy: str
+    lever: Decimal
+    pos: Decimal
+    liab: Decimal
+    interest: Decimal
+    margin: Decimal
+    avg_px: Decimal
+    fee: Decimal
+    c_time: int
+    u_time: int
+    trade_id: int | None = None
+
+
+class MarginPositionRisk(NamedTuple):
+    """A MARGIN position at the pair's mark price (its index); amounts in the liability currency. None where
+    OKX answers "" (no mark yet, no liquidation price, `imr` of an isolated position)."""
+
+    position: MarginPositionView
+    mark_px: Decimal | None
+    equity: Decimal
+    """What the assets are worth less the liability and the interest."""
+    upl: Decimal
+    upl_ratio: Decimal
+    imr: Decimal | None
+    mmr: Decimal
+    mgn_ratio: Decimal | None
+    liq_px: Decimal | None
+    notional_usd: Decimal
+
+
+class InterestAccrual(NamedTuple):
+    """One hour's interest on one MARGIN position's liability (`account/interest-accrued`)."""
+
+    uid: int
+    ccy: str
+    inst_id: str
+    mgn_mode: MgnMode
+    interest: Decimal
+    rate: Decimal
+    """The hourly rate it accrued at."""
+    liab: Decimal
+    ts: int
+
+
+class MaxLoan(NamedTuple):
+    """`account/max-loan` of a margin pair: what a buy (`side` buy, the quote) or a sell (the base) may borrow."""
+
+    inst_id: str
+    mgn_mode: MgnMode
+    ccy: str
+    side: str
+    max_loan: Decimal
 
 
 class PositionRisk(NamedTuple):

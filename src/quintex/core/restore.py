@@ -2,7 +2,7 @@
 
 The saved state is loaded as a whole, but time and ids never go back: it keeps the current seq and
 timestamp, and every id counter stays at its highest, so ids are never reused. The differences come
-out as ordinary events (book levels, balances, live orders that are gone — canceled by the
+out as ordinary events (book levels, balances, live orders and algo orders that are gone — canceled by the
 system — or back, API keys, index, mark prices and funding, and instruments listed or changed since), so read
 models and subscribers follow a restore like any other command (an instrument listed after the saved
 state is delisted).
@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from . import pricing, snapshot
-from .enums import CancelSource, OrdState, Side
+from .enums import AlgoState, CancelSource, OrdState, Side
 from .events import (
+    AlgoUpdated,
     ApiKeyCreated,
     ApiKeyDeleted,
     ApiKeyUpdated,
@@ -51,6 +52,7 @@ def restore_state(current: State, saved: dict[str, Any]) -> tuple[State, list[Ev
     events = _level_changes(_levels(current), _levels(s), s.ts)
     events += _balance_changes(_balances(current), _balances(s), s.ts)
     events += _order_changes(_orders(current), _orders(s), s.ts)
+    events += _algo_changes(current, s)
     events += _key_changes(current.users.keys, s.users.keys)
     events += _instrument_changes(current.instruments, s.instruments)
     events += _price_changes(current, s)
@@ -100,6 +102,16 @@ def _order_changes(old: dict[int, OrderView], new: dict[int, OrderView], ts: int
             gone = view._replace(state=OrdState.CANCELED, cancel_source=CancelSource.SYSTEM, u_time=ts)
             events.append(OrderUpdated(gone))
     events += [OrderUpdated(view) for ord_id, view in new.items() if old.get(ord_id) != view]
+    return events
+
+
+def _algo_changes(current: State, restored: State) -> list[Event]:
+    """Algo orders the restore removed (canceled now) and those it brought back or changed."""
+    old = {algo_id: algo.view() for algo_id, algo in current.algos.live.items()}
+    new = {algo_id: algo.view() for algo_id, algo in restored.algos.live.items()}
+    events: list[Event] = [AlgoUpdated(view._replace(state=AlgoState.CANCELED, u_time=restored.ts))
+                           for algo_id, view in old.items() if algo_id not in new]
+    events += [AlgoUpdated(view) for algo_id, view in new.items() if old.get(algo_id) != view]
     return events
 
 

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from .algo import plain as algo_plain
 from .book import BookSide, Level, OrderBook
 from .enums import (
     CancelSource,
@@ -38,7 +39,8 @@ from .options.surface import VolSurface
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, Fill, FundingSettlement, User
+from .records import ApiKey, Fill, FundingSettlement, InterestAccrual, User
+from .spotmargin.position import MarginPosition
 from .state import State
 
 FORMAT = 2
@@ -98,6 +100,11 @@ def dump(s: State) -> dict[str, Any]:
                    for (uid, inst_type, scope, mgn_mode, pos_side), lever in s.levers.items()],
         "funding_rates": [to_plain(st) for st in s.funding.values()],
         "funding_rate_history": [to_plain(row) for rows in s.funding_history.values() for row in rows],
+        "margin_positions": [to_plain(p) for p in s.lending.open.values()],
+        "lent": {ccy: str(amt) for ccy, amt in s.lending.lent.items()},
+        "interest_earned": {ccy: str(amt) for ccy, amt in s.lending.earned.items()},
+        "interest_accrued": [to_plain(row) for row in s.lending.accruals],
+        "algos": algo_plain.dump(s.algos),
     }
 
 
@@ -130,7 +137,18 @@ def load(data: dict[str, Any]) -> State:
     s.levers = {(row["uid"], InstType(row["inst_type"]), row["scope"], MgnMode(row["mgn_mode"]),
                  PosSide(row["pos_side"])): Decimal(row["lever"]) for row in data.get("levers", [])}
     _load_funding(s, data)
+    _load_lending(s, data)
+    algo_plain.load(s.algos, data.get("algos", {}), s.instruments)
     return s
+
+
+def _load_lending(s: State, data: dict[str, Any]) -> None:
+    for plain in data.get("margin_positions", []):
+        position: MarginPosition = from_plain(MarginPosition, plain)
+        s.lending.open[position.key] = position
+    s.lending.lent = {ccy: Decimal(amt) for ccy, amt in data.get("lent", {}).items()}
+    s.lending.earned = {ccy: Decimal(amt) for ccy, amt in data.get("interest_earned", {}).items()}
+    s.lending.accruals = [from_plain(InterestAccrual, row) for row in data.get("interest_accrued", [])]
 
 
 def state_hash(data: dict[str, Any]) -> str:
@@ -198,8 +216,7 @@ def _load_ledger(s: State, data: dict[str, Any]) -> None:
 
 def _load_orders(s: State, data: dict[str, Any]) -> None:
     for plain in data["orders"]:
-        order = _load_order(plain, s.instruments)
-        s.live[order.ord_id] = order
+        s.add_live(_load_order(plain, s.instruments))
     for ord_id in data["cl_ord_ids"]:
         order = s.live[ord_id]
         s.by_cl_ord_id[(order.uid, order.cl_ord_id)] = order
@@ -215,7 +232,7 @@ ORDER_FIELD_TYPES: dict[str, Any] = {
     "u_time": int, "fee_ccy": str, "state": OrdState, "acc_fill_sz": Decimal, "fill_notional": Decimal,
     "fee": Decimal, "cancel_source": CancelSource | None, "last_fill": Fill | None, "frozen": Decimal,
     "frozen_ccy": str, "req_id": str, "amend_result": str, "pos_side": PosSide | None, "reduce_only": bool,
-    "lever": Decimal | None, "pnl": Decimal, "category": Category,
+    "lever": Decimal | None, "pnl": Decimal, "category": Category, "algo_id": int, "algo_cl_ord_id": str,
 }
 """How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
 `Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""

@@ -5,6 +5,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .algo.book import AlgoBook
 from .book import OrderBook
 from .enums import InstType, MgnMode, OrdState, PosSide
 from .fundingrate import FundingState
@@ -16,6 +17,7 @@ from .options.surface import VolSurface
 from .orders import Order
 from .positions import Positions
 from .records import FundingSettlement
+from .spotmargin.position import Lending
 from .users import Users
 
 RECENT_TERMINAL_ORDERS = 100_000
@@ -32,6 +34,8 @@ class State:
     currencies: dict[str, Currency] = field(default_factory=dict)
     books: dict[str, OrderBook] = field(default_factory=dict)
     live: dict[int, Order] = field(default_factory=dict)
+    live_by_user: dict[int, dict[int, Order]] = field(default_factory=dict)
+    """`live` by account (derived: kept with it, rebuilt on restore)."""
     by_cl_ord_id: dict[tuple[int, str], Order] = field(default_factory=dict)
     pending_per_inst: dict[tuple[int, str], int] = field(default_factory=dict)
     pending_per_user: dict[int, int] = field(default_factory=dict)
@@ -60,6 +64,10 @@ class State:
     """Each perpetual swap's current funding interval (see `fundingrate`), from its first clock tick."""
     funding_history: dict[str, list[FundingSettlement]] = field(default_factory=dict)
     """Each swap's rates at the funding times of the last `lifecycle.funding.HISTORY_MS`, oldest first."""
+    lending: Lending = field(default_factory=Lending)
+    """Spot-margin positions, the lending pool's loans and interest (see `spotmargin`)."""
+    algos: AlgoBook = field(default_factory=AlgoBook)
+    """Live algo orders and their triggers (see `algo`)."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)
@@ -70,6 +78,21 @@ class State:
         self.ledger = Ledger(self.ids)
         self.users = Users(self.ids)
         self.positions = Positions(self.ids)
+
+    def orders_of(self, uid: int) -> list[Order]:
+        """The account's live orders, oldest first."""
+        return list(self.live_by_user.get(uid, {}).values())
+
+    def add_live(self, order: Order) -> None:
+        self.live[order.ord_id] = order
+        self.live_by_user.setdefault(order.uid, {})[order.ord_id] = order
+
+    def drop_live(self, order: Order) -> None:
+        del self.live[order.ord_id]
+        mine = self.live_by_user[order.uid]
+        del mine[order.ord_id]
+        if not mine:
+            del self.live_by_user[order.uid]
 
     def remember_terminal(self, order: Order) -> None:
         """Keep the final state of recent orders so cancel/amend can say why they failed."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .algo.checks import check_attached
 from .commands import AmendOrder, CancelOrder, PlaceOrder
 from .enums import CancelSource, Category, InstState, InstType, OrdState, OrdType, Side, StpMode, TgtCcy
 from .events import (
@@ -21,7 +22,7 @@ from .execution import MARKET_TYPES, Execution
 from .instruments import Instrument
 from .num import MONEY, ZERO, is_multiple, mul
 from .orders import Order
-from .products import PRODUCTS
+from .products import product_for
 from .rejects import Reject
 from .state import State
 
@@ -42,7 +43,7 @@ class Trading:
         reject = self._check_place(cmd, inst)
         if reject is None:
             assert inst is not None
-            product = PRODUCTS[inst.inst_type]
+            product = product_for(inst, cmd.td_mode)
             order = self._new_order(cmd, inst)
             order.category = category
             order.fee_ccy = product.fee_ccy(inst, order)
@@ -60,7 +61,7 @@ class Trading:
         events: list[Event] = []
         for cmd in (bankrupt, counterparty):
             inst = self.s.instruments[cmd.inst_id]
-            product = PRODUCTS[inst.inst_type]
+            product = product_for(inst, cmd.td_mode)
             order = self._new_order(cmd, inst)
             order.category = Category.ADL
             order.fee_ccy = product.fee_ccy(inst, order)
@@ -82,13 +83,15 @@ class Trading:
             return Reject.ACCOUNT_FROZEN
         if inst.state is not InstState.LIVE:
             return Reject.INSTRUMENT_EXPIRED if inst.state is InstState.EXPIRED else Reject.INSTRUMENT_NOT_LIVE
-        reject = PRODUCTS[inst.inst_type].admits(self.s, cmd, inst)
+        reject = product_for(inst, cmd.td_mode).admits(self.s, cmd, inst)
         if reject is not None:
             return reject
         if cmd.stp_mode is StpMode.CANCEL_BOTH and cmd.ord_type is OrdType.FOK:
             return Reject.STP_CANCEL_BOTH_WITH_FOK
         if cmd.cl_ord_id and (cmd.uid, cmd.cl_ord_id) in self.s.by_cl_ord_id:
             return Reject.DUPLICATE_CL_ORD_ID
+        if cmd.attach and (reject := check_attached(inst, cmd.attach)) is not None:
+            return reject
         if cmd.ord_type in MARKET_TYPES:
             if self.s.books[inst.inst_id].opposite(cmd.side).best() is None:
                 return Reject.NO_LIQUIDITY
@@ -108,7 +111,8 @@ class Trading:
         sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
         return Order(ord_id=0, uid=cmd.uid, inst=inst, side=cmd.side, ord_type=cmd.ord_type, td_mode=cmd.td_mode,
                      px=px, sz=sz, cl_ord_id=cmd.cl_ord_id, tag=cmd.tag, tgt_ccy=tgt, stp_mode=cmd.stp_mode,
-                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="")
+                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="", algo_id=cmd.algo_id,
+                     algo_cl_ord_id=cmd.algo_cl_ord_id)
 
     def _check_size(self, order: Order) -> Reject | None:
         inst = order.inst
@@ -133,7 +137,7 @@ class Trading:
     def _accept(self, order: Order) -> list[Event]:
         s = self.s
         order.ord_id = s.ids.next_ord_id()
-        s.live[order.ord_id] = order
+        s.add_live(order)
         if order.cl_ord_id:
             s.by_cl_ord_id[(order.uid, order.cl_ord_id)] = order
         key = (order.uid, order.inst.inst_id)
@@ -201,7 +205,7 @@ class Trading:
         book = self.s.books[inst.inst_id]
         if order.ord_type is OrdType.POST_ONLY and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
-        product = PRODUCTS[inst.inst_type]
+        product = product_for(inst, order.td_mode)
         reject = product.amend_admits(self.s, order, new_px)
         if reject is not None:
             return reject
@@ -217,7 +221,7 @@ class Trading:
         new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
         assert new_px is not None and order.px is not None
-        delta = PRODUCTS[inst.inst_type].amend_delta(order, new_px, new_sz)
+        delta = product_for(inst, order.td_mode).amend_delta(order, new_px, new_sz)
         events: list[Event] = [s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)]
         order.frozen += delta
         order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts

@@ -1,5 +1,5 @@
 """The operator's API under /admin/: create users and sub-accounts (in an account mode, `acctLv`), fund them,
-issue API keys, freeze sub-accounts.
+issue API keys, freeze sub-accounts, list and look up users.
 
 Every route needs `Authorization: Bearer <admin token>`. Errors are `{"error": "..."}` with an
 HTTP status (400 bad input, 401 token, 404 unknown user, 409 duplicate, 503 exchange halted).
@@ -270,6 +270,24 @@ async def freeze_sub(request: web.Request) -> web.StreamResponse:
 
 
 @admin_route
+async def list_users(request: web.Request) -> web.StreamResponse:
+    """Read only: every user and sub-account by uid, with its master, state, modes and number of API keys."""
+    return json_response({"users": await request.app[RUNTIME].query(_users_view)})
+
+
+def _users_view(state: State) -> list[dict[str, Any]]:
+    keys: dict[int, int] = {}
+    for key in state.all_api_keys():
+        keys[key.uid] = keys.get(key.uid, 0) + 1
+    users = state.users()
+    names = {u.uid: u.name for u in users}
+    return [{"uid": str(u.uid), "name": u.name,
+             "master": names.get(u.master_uid, "") if u.master_uid is not None else "",
+             "enable": not u.frozen, "acctLv": u.acct_lv.value, "posMode": u.pos_mode.value,
+             "cTime": str(u.c_time), "keys": str(keys.get(u.uid, 0))} for u in users]
+
+
+@admin_route
 async def show_user(request: web.Request) -> web.StreamResponse:
     """Read only: a user (or sub-account), its sub-accounts, its API keys (never a secret) and its balances."""
     user = await _user(request)
@@ -321,6 +339,7 @@ async def status(request: web.Request) -> web.StreamResponse:
 
 def register_admin(app: web.Application) -> None:
     app.router.add_get(ADMIN_PREFIX + "status", status)
+    app.router.add_get(ADMIN_PREFIX + "users", list_users)
     app.router.add_get(ADMIN_PREFIX + "users/{name}", show_user)
     app.router.add_post(ADMIN_PREFIX + "users", create_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/keys", create_key)

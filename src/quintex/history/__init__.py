@@ -1,5 +1,5 @@
-"""Each user's private history folded from core events: finished orders, fills, bills, transfers,
-withdrawals, closed positions.
+"""Each user's private history folded from core events: finished orders and algo orders, fills, bills,
+transfers, withdrawals, closed positions.
 
 Pure read models: they import only `quintex.core` and the stdlib, read no clock and do no I/O;
 queries take `now_ms` where the answer depends on time. Records are dropped once older than their
@@ -9,10 +9,11 @@ fills and bills when the store keeps the full history and this is only its recen
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from quintex.core.enums import InstType
 from quintex.core.events import (
+    AlgoUpdated,
     AssetBillPosted,
     BillPosted,
     Event,
@@ -23,8 +24,9 @@ from quintex.core.events import (
     Transferred,
     Withdrawn,
 )
-from quintex.core.records import AssetBill, Bill, Fill, OrderView, PositionView
+from quintex.core.records import AlgoView, AssetBill, Bill, Fill, OrderView, PositionView
 
+from .algos import AlgoHistory
 from .bills import BillHistory
 from .fills import FillHistory
 from .orders import OrderHistory
@@ -46,6 +48,7 @@ class History:
         self._transfers = TransferHistory()
         self._withdrawals = WithdrawalHistory()
         self._positions = PositionHistory()
+        self._algos = AlgoHistory(self._inst_types)
         self._now = 0
 
     def apply(self, events: Iterable[Event]) -> None:
@@ -73,7 +76,11 @@ class History:
                     self._now = max(self._now, event.ts)
                 case PositionChanged(position=position):
                     self._positions.add(position)
-        for part in (self._orders, self._fills, self._bills, self._transfers, self._withdrawals, self._positions):
+                case AlgoUpdated(algo=algo):
+                    self._algos.add(algo)
+                    self._now = max(self._now, algo.u_time)
+        for part in (self._orders, self._fills, self._bills, self._transfers, self._withdrawals, self._positions,
+                     self._algos):
             part.prune(self._now)
 
     def inst_ids(self, inst_type: str) -> list[str]:
@@ -95,6 +102,20 @@ class History:
     def terminal_order(self, uid: int, ord_id: int | None = None, cl_ord_id: str = "") -> OrderView | None:
         """A finished order for `trade/order`: by ordId, else the latest with `cl_ord_id`."""
         return self._orders.terminal_order(uid, ord_id, cl_ord_id)
+
+    def finished_algo(self, uid: int, algo_id: int | None = None, algo_cl_ord_id: str = "") -> AlgoView | None:
+        """A finished algo order for `trade/order-algo`: by algoId, else the latest with `algo_cl_ord_id`."""
+        return self._algos.finished_algo(uid, algo_id, algo_cl_ord_id)
+
+    def algo_history(
+        self, uid: int, *, ord_types: Collection[str], state: str | None = None, algo_id: int | None = None,
+        inst_type: str | None = None, inst_id: str | None = None, after: int | None = None,
+        before: int | None = None, limit: int = DEFAULT_LIMIT,
+    ) -> list[AlgoView]:
+        """`trade/orders-algo-history` (3 months, in memory; rebuilt from the stored history rows on start)."""
+        return self._algos.algo_history(uid, ord_types=ord_types, state=state, algo_id=algo_id,
+                                        inst_type=inst_type, inst_id=inst_id, after=after, before=before,
+                                        limit=limit)
 
     def fills(
         self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None,

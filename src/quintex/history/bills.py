@@ -13,7 +13,7 @@ from itertools import takewhile
 from quintex.core.enums import InstType
 from quintex.core.records import AssetBill, Bill
 
-from .query import ARCHIVE_MS, DAY_MS, DEFAULT_LIMIT, take, within
+from .query import ARCHIVE_MS, DAY_MS, DEFAULT_LIMIT, inst_kind, take, within
 from .store import RecordStore
 
 RECENT_MS = 7 * DAY_MS
@@ -56,7 +56,7 @@ class BillHistory:
             return (
                 b.ts >= since
                 and (inst_id is None or b.inst_id == inst_id)
-                and (inst_type is None or self._inst_types.get(b.inst_id) == inst_type)
+                and (inst_type is None or inst_kind(self._inst_types.get(b.inst_id), b.mgn_mode is not None) == inst_type)
                 and (ccy is None or b.ccy == ccy)
                 and (type is None or b.type == type)
                 and (sub_type is None or b.sub_type == sub_type)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from quintex.core.enums import InstType
 from quintex.core.records import Fill
 
-from .query import ARCHIVE_MS, DAY_MS, DEFAULT_LIMIT, take, within
+from .query import ARCHIVE_MS, DAY_MS, DEFAULT_LIMIT, inst_kind, take, within
 from .store import RecordStore
 
 RECENT_MS = 3 * DAY_MS
@@ -42,7 +42,7 @@ class FillHistory:
             return (
                 f.ts >= since
                 and (inst_id is None or f.inst_id == inst_id)
-                and (inst_type is None or self._inst_types.get(f.inst_id) == inst_type)
+                and (inst_type is None or inst_kind(self._inst_types.get(f.inst_id), f.pos_side is not None) == inst_type)
                 and (ord_id is None or f.ord_id == ord_id)
                 and within(f.ts, begin, end)
             )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from quintex.core.enums import InstType, OrdState
+from quintex.core.enums import InstType, OrdState, TdMode
 from quintex.core.records import OrderView
 
-from .query import ARCHIVE_MS, DAY_MS, DEFAULT_LIMIT, HOUR_MS, take, within
+from .query import ARCHIVE_MS, DAY_MS, DEFAULT_LIMIT, HOUR_MS, inst_kind, take, within
 from .store import RecordStore
 
 RECENT_MS = 7 * DAY_MS
@@ -58,7 +58,7 @@ class OrderHistory:
                 o.u_time >= since
                 and (o.state != OrdState.CANCELED or o.acc_fill_sz > 0 or o.u_time >= unfilled_since)
                 and (inst_id is None or o.inst_id == inst_id)
-                and (inst_type is None or self._inst_types.get(o.inst_id) == inst_type)
+                and (inst_type is None or inst_kind(self._inst_types.get(o.inst_id), o.td_mode is not TdMode.CASH) == inst_type)
                 and (ord_types is None or o.ord_type in ord_types)
                 and (state is None or o.state == state)
                 and within(o.c_time, begin, end)

@@ -1,6 +1,7 @@
-"""The events that history is made of, kept in the store so that order history, fills, bills,
-transfers, withdrawals, public trades and the public lifecycle views (the insurance fund's changes, delivered
-contracts; liquidation orders are fills) survive restarts (and snapshots, which do not hold read models).
+"""The events that history is made of, kept in the store so that order and algo order history, fills, bills,
+transfers, withdrawals, public trades, positions history and the public lifecycle views (the insurance fund's
+changes, delivered contracts; liquidation orders are fills) survive restarts (and snapshots, which do not hold
+read models).
 
 Each group commit stores one history row (its history events); the history tables store one `data`
 cell per finished order, fill, bill and funding bill. Both are compact JSON, stored by field name
@@ -30,14 +31,16 @@ from typing import Any
 
 import orjson
 
-from quintex.core.enums import OrdState
+from quintex.core.enums import AlgoState, OrdState
 from quintex.core.events import (
+    AlgoUpdated,
     AssetBillPosted,
     BillPosted,
     ContractDelivered,
     Event,
     InsuranceFundChanged,
     OrderUpdated,
+    PositionChanged,
     SubAccountTransferred,
     TradeExecuted,
     Transferred,
@@ -54,7 +57,7 @@ VERSION = 2
 VERSION_KEY = "@v"
 HISTORY_TYPES: tuple[type[Any], ...] = (
     OrderUpdated, BillPosted, AssetBillPosted, Transferred, TradeExecuted, Withdrawn, SubAccountTransferred,
-    InsuranceFundChanged, ContractDelivered)
+    InsuranceFundChanged, ContractDelivered, PositionChanged, AlgoUpdated)
 """The events history keeps, stored by their class name."""
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
@@ -93,10 +96,14 @@ V1_NESTED: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def is_history(event: Event) -> bool:
-    """Events the history read models keep: finished orders and fills, bills, transfers, trades, withdrawals,
-    insurance fund changes and deliveries."""
+    """Events the history read models keep: finished orders and algo orders, fills, bills, transfers, trades,
+    withdrawals, insurance fund changes, deliveries and positions that have closed something (`positions-history`)."""
     if type(event) is OrderUpdated:
         return event.fill is not None or event.order.state in _TERMINAL
+    if type(event) is PositionChanged:
+        return bool(event.position.close_total)
+    if type(event) is AlgoUpdated:
+        return event.algo.state is not AlgoState.LIVE
     return type(event) in HISTORY_TYPES
 
 

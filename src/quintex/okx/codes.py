@@ -113,6 +113,10 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ACCOUNT_MODE_UNSUPPORTED: _Code(
         "51010", "You can't complete this request under your current account mode."),
     Reject.MARGIN_UNSUPPORTED: _Code("54000", "Margin trading is not supported."),
+    Reject.MARGIN_CCY_INVALID: _Code("51000", "Parameter ccy error"),
+    Reject.MARGIN_OPPOSITE_PENDING: _Code("51000", "Parameter side error"),
+    Reject.LOAN_QUOTA_EXCEEDED: _Code(
+        "51008", "Order failed. Insufficient balance in account", "51008_1000"),
     Reject.LEVER_INVALID: _Code("51000", "Parameter lever error"),
     Reject.LEVER_BELOW_MIN: _Code(
         "59105", "Leverage can't be less than 1. Please increase the leverage.", http_status=400),
@@ -126,6 +130,35 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.INSTRUMENT_EXPIRED: _Code("51027", "Contract expired."),
     Reject.SERIES_CODE_BASE_INVALID: _Code(
         "51000", "Parameter instIdCode error: a futures series needs a free block of a million codes."),
+    Reject.ALGO_TP_ABOVE_LAST: _Code("51277", "TP trigger price cannot be higher than the last price."),
+    Reject.ALGO_SL_BELOW_LAST: _Code("51278", "SL trigger price cannot be lower than the last price."),
+    Reject.ALGO_TP_BELOW_LAST: _Code("51279", "TP trigger price cannot be lower than the last price."),
+    Reject.ALGO_SL_ABOVE_LAST: _Code("51280", "SL trigger price cannot be higher than the last price."),
+    Reject.ALGO_TRIGGER_PX_INVALID: _Code("51000", "Parameter triggerPx error"),
+    Reject.ALGO_TP_TRIGGER_PX_INVALID: _Code("51000", "Parameter tpTriggerPx error"),
+    Reject.ALGO_SL_TRIGGER_PX_INVALID: _Code("51000", "Parameter slTriggerPx error"),
+    Reject.ALGO_ORD_PX_INVALID: _Code("51000", "Parameter orderPx error"),
+    Reject.ALGO_CLOSE_FRACTION_INVALID: _Code("51000", "Parameter closeFraction error"),
+    Reject.ALGO_PENDING_LIMIT: _Code(
+        "51261", "Each user can hold up to 500 pending stop-orders at the same time."),
+    Reject.ALGO_TP_SL_LIMIT: _Code(
+        "51261", "Each user can hold up to 100 pending TP/SL orders per instrument at the same time."),
+    Reject.DUPLICATE_ALGO_CL_ORD_ID: _Code("51065", "algoClOrdId already exists."),
+    Reject.ALGO_CANCEL_NOT_FOUND: _Code(
+        "51400", "Cancellation failed as the order has been filled, canceled or does not exist."),
+    Reject.ALGO_AMEND_NOT_FOUND: _Code("51503", "Order modification failed as the order does not exist."),
+    Reject.ALGO_CALLBACK_INVALID: _Code("51257", "Trail order callback rate error."),
+    Reject.ALGO_CALLBACK_SPREAD_INVALID: _Code("51000", "Parameter callbackSpread error"),
+    Reject.ALGO_ACTIVE_PX_BELOW_LAST: _Code(
+        "51258", "Trail order placement failed. The trigger price of a sell order should be higher than the last "
+        "transaction price."),
+    Reject.ALGO_ACTIVE_PX_ABOVE_LAST: _Code(
+        "51259", "Trail order placement failed. The trigger price of a buy order should be lower than the last "
+        "transaction price."),
+    Reject.ALGO_ACTIVE_PX_INVALID: _Code("51000", "Parameter activePx error"),
+    Reject.ALGO_TRAILING_LIMIT: _Code("51260", "Maximum 50 pending trail-orders can be held at the same time."),
+    Reject.ALGO_CLOSE_FRACTION_EXISTS: _Code(
+        "51088", "You can only place 1 TP/SL order to close an entire position."),
     Reject.VOL_SURFACE_INVALID: _Code(
         "51000", "Parameter error: a volatility surface needs finite parameters and an ATM level from 0.05 to 5."),
     Reject.OPTION_TRADING_UNAVAILABLE: _Code(

@@ -27,8 +27,19 @@ from quintex.core.commands import (
     Transfer,
     Withdraw,
 )
-from quintex.core.enums import Account, MgnMode, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy, WithdrawDest
-from quintex.core.records import User
+from quintex.core.enums import (
+    Account,
+    MgnMode,
+    OrdType,
+    PosSide,
+    Side,
+    StpMode,
+    TdMode,
+    TgtCcy,
+    TriggerPxType,
+    WithdrawDest,
+)
+from quintex.core.records import AttachedAlgo, User
 from quintex.core.rejects import Reject
 
 from .codes import (
@@ -71,7 +82,36 @@ def place_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> P
         ban_amend=_bool(body, "banAmend"),
         pos_side=_optional_enum(body, "posSide", PosSide),
         reduce_only=_bool(body, "reduceOnly"),
+        ccy=_text(body, "ccy"),
+        attach=_attached(body.get("attachAlgoOrds")),
     )
+
+
+def _attached(value: object) -> tuple[AttachedAlgo, ...]:
+    """`attachAlgoOrds`: TP/SL objects (null, "" and [] are none); order prices "-1" are market orders."""
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise param_error("attachAlgoOrds")
+    return tuple(_attached_one(item) for item in value)
+
+
+def _attached_one(item: dict[str, Any]) -> AttachedAlgo:
+    legs: dict[str, Any] = {}
+    for prefix in ("tp", "sl"):
+        trigger = _positive(item, f"{prefix}TriggerPx")
+        if trigger is None:
+            continue
+        ord_px = _number(item, f"{prefix}OrdPx")
+        if ord_px is not None and ord_px != -1 and ord_px <= 0:
+            raise param_error(f"{prefix}OrdPx")
+        legs |= {f"{prefix}_trigger_px": trigger,
+                 f"{prefix}_trigger_px_type": _optional_enum(item, f"{prefix}TriggerPxType", TriggerPxType)
+                 or TriggerPxType.LAST,
+                 f"{prefix}_ord_px": None if ord_px is None or ord_px == -1 else ord_px}
+    if not legs:
+        raise param_empty("tpTriggerPx")
+    return AttachedAlgo(attach_algo_cl_ord_id=_pattern(item, "attachAlgoClOrdId", _CL_ORD_ID), **legs)
 
 
 def cancel_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> CancelOrder:

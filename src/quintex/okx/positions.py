@@ -1,9 +1,10 @@
 """Positions and leverage on the wire: the position object of `account/positions` and the `positions`
 channel, `posData` rows, `account/account-position-risk`, and the leverage endpoints' rows.
 
-Every figure comes from the core's `PositionRisk`; fields that belong to products not built here (MARGIN
-liabilities, option greeks and value, portfolio-margin spot hedges, ADL rank) are "". Cross FUTURES are
-never settled daily here, so their `nonSettleAvgPx` is `avgPx` and `settledPnl` "0".
+Every figure comes from the core's `PositionRisk` (a MARGIN position's from its `MarginPositionRisk`);
+fields that belong to products not built here (option greeks and value, portfolio-margin spot hedges, ADL
+rank) are "". Cross FUTURES are never settled daily here, so their `nonSettleAvgPx` is `avgPx` and
+`settledPnl` "0".
 """
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from quintex.core.enums import CtType, InstType, MgnMode, PosSide
 from quintex.core.events import LeverageSet
 from quintex.core.instruments import Instrument
 from quintex.core.num import ONE, ZERO
-from quintex.core.records import AccountRisk, Leverage, PositionRisk, PositionView
+from quintex.core.records import (
+    AccountRisk,
+    Leverage,
+    MarginPositionRisk,
+    MarginPositionView,
+    PositionRisk,
+    PositionView,
+)
 
 from .numfmt import fmt_amt, fmt_id, fmt_ts
 
@@ -80,6 +88,42 @@ def liquidation_warning(risk: PositionRisk, p_time: int) -> dict[str, Any]:
         "lever": fmt_amt(p.lever), "markPx": fmt_amt(risk.mark_px), "mgnRatio": fmt_amt(risk.mgn_ratio),
         "ccy": p.ccy, "cTime": fmt_ts(p.c_time), "uTime": fmt_ts(p.u_time), "pTime": fmt_ts(p_time),
     }
+
+
+_MARGIN_BLANK = (
+    *_UNUSED_POSITION_FIELDS, "nonSettleAvgPx", "last", "usdPx", "uplLastPx", "uplRatioLastPx", "bePx",
+    "realizedPnl", "settledPnl", "pnl", "fundingFee", "liqPenalty",
+)
+
+
+def margin_position(risk: MarginPositionRisk, p_time: int | None = None) -> dict[str, Any]:
+    """A MARGIN position: `pos` what it holds of `posCcy` (the base: long; the quote: short), all of it
+    closable (`availPos`); `liab` negative, as OKX shows it, with the unpaid `interest`; amounts (upl, margin,
+    imr, mmr) in the liability currency `ccy`; the mark price is the pair's index."""
+    p = risk.position
+    cross = p.mgn_mode is MgnMode.CROSS
+    obj = {
+        **_blank(_MARGIN_BLANK),
+        "instType": InstType.MARGIN.value, "instId": p.inst_id, "mgnMode": p.mgn_mode.value,
+        "posId": str(p.pos_id), "posSide": PosSide.NET.value, "pos": fmt_amt(p.pos), "posCcy": p.pos_ccy,
+        "availPos": fmt_amt(p.pos), "avgPx": fmt_amt(p.avg_px), "markPx": fmt_amt(risk.mark_px),
+        "idxPx": fmt_amt(risk.mark_px), "upl": fmt_amt(risk.upl), "uplRatio": fmt_amt(risk.upl_ratio),
+        "lever": fmt_amt(p.lever), "liqPx": fmt_amt(risk.liq_px),
+        "imr": fmt_amt(risk.imr) if cross else "", "margin": "" if cross else fmt_amt(p.margin),
+        "mmr": fmt_amt(risk.mmr), "mgnRatio": fmt_amt(risk.mgn_ratio), "notionalUsd": fmt_amt(risk.notional_usd),
+        "liab": fmt_amt(-p.liab), "liabCcy": p.liab_ccy, "interest": fmt_amt(p.interest), "ccy": p.liab_ccy,
+        "fee": fmt_amt(p.fee), "closeOrderAlgo": [], "tradeId": fmt_id(p.trade_id),
+        "cTime": fmt_ts(p.c_time), "uTime": fmt_ts(p.u_time),
+    }
+    if p_time is not None:
+        obj["pTime"] = fmt_ts(p_time)
+    return obj
+
+
+def margin_closed(view: MarginPositionView) -> MarginPositionRisk:
+    """A MARGIN position that has just closed: nothing held, owed or at risk."""
+    return MarginPositionRisk(position=view, mark_px=None, equity=ZERO, upl=ZERO, upl_ratio=ZERO, imr=None,
+                              mmr=ZERO, mgn_ratio=None, liq_px=None, notional_usd=ZERO)
 
 
 def closed(view: PositionView) -> PositionRisk:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from quintex.core.enums import AcctLv, CancelSource, CtType, InstType, PosSide, Side
+from quintex.core.enums import AcctLv, CancelSource, CtType, InstType, PosSide, Side, TdMode
 from quintex.core.events import CancelAllAfterSet, SubAccountTransferred, Transferred, Withdrawn
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.num import MONEY
@@ -63,7 +63,6 @@ _UNUSED_WITHDRAWAL_FIELDS = ("areaCodeFrom", "areaCodeTo", "tag", "pmtId", "memo
 _UNUSED_ORDER_FIELDS = (
     "ccy", "pxUsd", "pxVol", "pxType", "stpId", "lever", "attachAlgoClOrdId", "tpTriggerPx",
     "tpTriggerPxType", "tpOrdPx", "slTriggerPx", "slTriggerPxType", "slOrdPx", "source", "quickMgnType",
-    "algoClOrdId", "algoId",
 )
 _UNUSED_PUSH_FIELDS = _UNUSED_ORDER_FIELDS + (
     "notionalUsd", "fillPxVol", "fillPxUsd", "fillMarkVol", "fillFwdPx", "fillMarkPx", "fillIdxPx",
@@ -115,6 +114,16 @@ def instrument(inst: Instrument) -> dict[str, Any]:
     }
 
 
+def margin_instrument(inst: Instrument) -> dict[str, Any]:
+    """A spot pair as OKX lists it under instType MARGIN: `uly` and `instFamily` are the pair itself."""
+    return {**instrument(inst), "instType": InstType.MARGIN.value, "uly": inst.inst_id, "instFamily": inst.inst_id}
+
+
+def _margin_or(inst: Instrument, on_margin: bool) -> str:
+    """The instType of an order or fill: MARGIN for a spot pair's isolated and cross ones."""
+    return InstType.MARGIN.value if on_margin and inst.inst_type is InstType.SPOT else inst.inst_type.value
+
+
 def fee_group(inst: Instrument) -> str:
     """The instrument's fee group (`groupId`), as `account/trade-fee` lists it."""
     return "1" if inst.ct_type is None else _FEE_GROUPS.get(inst.settle_ccy, "1")
@@ -146,7 +155,7 @@ def avg_px(o: OrderView, inst: Instrument) -> Decimal | None:
 def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
     cancel_source = o.cancel_source
     return {
-        "instType": inst.inst_type.value, "instId": o.inst_id,
+        "instType": _margin_or(inst, o.td_mode is not TdMode.CASH), "instId": o.inst_id,
         "tgtCcy": o.tgt_ccy.value if o.tgt_ccy is not None else "",
         "ordId": str(o.ord_id), "clOrdId": o.cl_ord_id, "tag": o.tag,
         "px": fmt(o.px), "sz": fmt(o.sz), "pnl": fmt_amt(o.pnl), "lever": fmt(o.lever),
@@ -160,6 +169,7 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "cancelSourceReason": _CANCEL_REASONS[cancel_source] if cancel_source is not None else "",
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
+        "algoId": fmt_id(o.algo_id or None), "algoClOrdId": o.algo_cl_ord_id,
     }
 
 
@@ -204,7 +214,7 @@ def fill(f: Fill, inst: Instrument) -> dict[str, Any]:
     `fee_rate` is the engine's (positive = charged) and is negated."""
     return {
         **_blank(_UNUSED_FILL_FIELDS),
-        "instType": inst.inst_type.value, "instId": f.inst_id, "tradeId": str(f.trade_id),
+        "instType": _margin_or(inst, f.pos_side is not None), "instId": f.inst_id, "tradeId": str(f.trade_id),
         "ordId": str(f.ord_id), "clOrdId": f.cl_ord_id, "billId": str(f.bill_id),
         "subType": _fill_sub_type(f), "tag": f.tag, "fillMarkPx": fmt(f.mark_px), "fillIdxPx": fmt(f.idx_px),
         "fillPx": fmt(f.px), "fillSz": fmt(f.sz), "fillPnl": fmt_amt(f.pnl), "side": f.side.value,
@@ -229,7 +239,8 @@ def bill(b: Bill, inst_type: str) -> dict[str, Any]:
     trade = b.trade_id is not None
     return {
         **_blank(_UNUSED_BILL_FIELDS),
-        "instType": inst_type, "billId": str(b.bill_id), "type": b.type.value, "subType": b.sub_type.value,
+        "instType": InstType.MARGIN.value if inst_type == InstType.SPOT.value and b.mgn_mode else inst_type,
+        "billId": str(b.bill_id), "type": b.type.value, "subType": b.sub_type.value,
         "ts": fmt_ts(b.ts), "balChg": fmt_amt(b.bal_chg), "bal": fmt_amt(b.bal),
         "posBalChg": fmt_amt(b.pos_bal_chg) if b.pos_bal_chg is not None else "0",
         "posBal": fmt_amt(b.pos_bal) if b.pos_bal is not None else "0",

@@ -23,13 +23,17 @@ from quintex.core.options.surface import VolSurface
 from quintex.core.records import (
     AccountRisk,
     AccountSummary,
+    AlgoView,
     ApiKey,
     BalanceView,
     BookLevel,
     FundingRate,
     FundingSettlement,
+    InterestAccrual,
     Leverage,
+    MarginPositionRisk,
     MaxAvailSize,
+    MaxLoan,
     MaxSize,
     OpenInterest,
     OrderView,
@@ -69,6 +73,8 @@ class State(Protocol):
 
     def user_by_name(self, name: str) -> User | None: ...
 
+    def users(self) -> list[User]: ...
+
     def api_key(self, api_key: str) -> ApiKey | None: ...
 
     def api_keys(self, uid: int) -> list[ApiKey]: ...
@@ -86,6 +92,10 @@ class State(Protocol):
     def live_order(self, uid: int, ord_id: int | None = None, cl_ord_id: str = "") -> OrderView | None: ...
 
     def open_orders(self, uid: int) -> list[OrderView]: ...
+
+    def live_algos(self, uid: int) -> list[AlgoView]: ...
+
+    def live_algo(self, uid: int, algo_id: int | None = None, algo_cl_ord_id: str = "") -> AlgoView | None: ...
 
     def book(self, inst_id: str, depth: int) -> tuple[list[BookLevel], list[BookLevel]]: ...
 
@@ -114,6 +124,12 @@ class State(Protocol):
     def price_limit(self, inst_id: str) -> tuple[Decimal, Decimal] | None: ...
 
     def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject: ...
+
+    def margin_position_risks(self, uid: int) -> list[MarginPositionRisk]: ...
+
+    def interest_accrued(self, uid: int) -> list[InterestAccrual]: ...
+
+    def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject: ...
 
     def funding_rate(self, inst_id: str) -> FundingRate | None: ...
 

@@ -162,3 +162,16 @@ def test_an_account_a_funding_payment_takes_below_its_maintenance_margin_is_liqu
     assert any(isinstance(e, BillPosted) and e.bill.type is BillType.FUNDING_FEE and e.bill.uid == alice
                for e in events)
     assert x.engine.positions(alice) == []
+
+
+def test_an_isolated_loss_beyond_its_margin_that_leaves_the_cross_margin_short_liquidates_it_in_the_same_check() -> None:
+    x = Exchange(btc_usdt(), swap())
+    alice, bob = x.user("alice", USDT="700"), x.user("bob", USDT="100000")
+    _index(x, "60000")
+    _order(x, bob, "sell", "11", "60000")
+    _order(x, alice, "buy", "10", "60000", TdMode.ISOLATED)  # 600 margin, 3 fee
+    _order(x, alice, "buy", "1", "60000")  # cross: 96.7 cash
+    _order(x, bob, "buy", "11", "52000")
+    _index(x, "53000")  # the cross alone is safe (96.7 − 70 > 2.385); the isolated loses 800 − 600 + 5.2 more
+    assert x.engine.positions(alice) == []
+    assert x.balance(alice, "USDT")[0] == D(0)  # what it still owed, the fund paid

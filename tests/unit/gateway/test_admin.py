@@ -386,3 +386,27 @@ def test_status_shows_the_durable_seq_the_journal_and_the_connected_clients() ->
         unauthorized, _ = await send(client, "GET", "/admin/status", headers={})
         assert unauthorized == 401
     run(scenario)
+
+
+def test_listing_users_shows_every_user_and_sub_account_by_uid_without_a_secret() -> None:
+    async def scenario(client, x) -> None:
+        _, alice = await post(client, "/admin/users", {"name": "alice", "fund": {"USDT": "1"}})
+        _, bob = await post(client, "/admin/users", {"name": "bob", "acctLv": "1"})
+        await post(client, "/admin/users/bob/keys", {})
+        _, desk = await post(client, "/admin/users/alice/subs", {"name": "alicedesk1"})
+        await post(client, "/admin/users/alice/subs/alicedesk1/freeze", {"frozen": True})
+        status, answer = await send(client, "GET", "/admin/users", headers=AUTH)
+        assert status == 200
+        c_time = {u.name: str(u.c_time) for u in x.engine.users()}
+        assert answer == {"users": [
+            {"uid": alice["uid"], "name": "alice", "master": "", "enable": True, "acctLv": "2",
+             "posMode": "net_mode", "cTime": c_time["alice"], "keys": "1"},
+            {"uid": bob["uid"], "name": "bob", "master": "", "enable": True, "acctLv": "1",
+             "posMode": "net_mode", "cTime": c_time["bob"], "keys": "2"},
+            {"uid": desk["uid"], "name": "alicedesk1", "master": "alice", "enable": False, "acctLv": "2",
+             "posMode": "net_mode", "cTime": c_time["alicedesk1"], "keys": "1"},
+        ]}
+        assert alice["secretKey"] not in orjson.dumps(answer).decode()
+        assert (await send(client, "GET", "/admin/users"))[0] == 401
+
+    run(scenario)

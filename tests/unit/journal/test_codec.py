@@ -10,7 +10,9 @@ import pytest
 from quintex.core.commands import (
     AdjustMargin,
     AdvanceTime,
+    AmendAlgo,
     AmendOrder,
+    CancelAlgo,
     CancelOrder,
     ClosePosition,
     Command,
@@ -24,6 +26,7 @@ from quintex.core.commands import (
     ListInstrument,
     ListOptionSeries,
     ModifyApiKey,
+    PlaceAlgoOrder,
     PlaceOrder,
     RestoreState,
     SetAccountLevel,
@@ -41,6 +44,7 @@ from quintex.core.commands import (
 from quintex.core.enums import (
     Account,
     AcctLv,
+    AlgoOrdType,
     Alias,
     InstState,
     MgnMode,
@@ -52,11 +56,12 @@ from quintex.core.enums import (
     StpMode,
     TdMode,
     TgtCcy,
+    TriggerPxType,
     WithdrawDest,
 )
 from quintex.core.options.series import OptionSeries
 from quintex.core.options.surface import VolSurface
-from quintex.core.records import IndexPrice
+from quintex.core.records import AttachedAlgo, IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
     CodecError,
@@ -99,6 +104,14 @@ ONE_OF_EACH: list[Command] = [
     SetPositionMode(7, PosMode.LONG_SHORT),
     SetLeverage(7, "BTC-USDT-SWAP", "", MgnMode.ISOLATED, PosSide.SHORT, D("12.50")),
     ListFuturesSeries(btc_usd_futures(ct_val=D("100.0"), aliases=(Alias.QUARTER, Alias.NEXT_QUARTER))),
+    PlaceAlgoOrder(7, "BTC-USDT-SWAP", TdMode.CROSS, Side.SELL, AlgoOrdType.OCO, None, PosSide.NET, None, True, True,
+                   "algo1", "t", None, TriggerPxType.LAST, None, D("70000.0"), TriggerPxType.MARK, None,
+                   D("50000"), TriggerPxType.INDEX, D("49000.5"), D("60000.1")),
+    CancelAlgo(7, "BTC-USDT", None, "algo1"),
+    PlaceOrder(7, "BTC-USDT-SWAP", TdMode.CROSS, Side.BUY, OrdType.LIMIT, D("3"), D("60000.0"), attach=(
+        AttachedAlgo("a1", D("66000"), TriggerPxType.MARK, None, D("57000.5"), TriggerPxType.LAST, D("56990.0")),)),
+    AmendAlgo(7, "BTC-USDT", 650000000000000001, "", D("0.50"), None, None, True, D("31000"), None, False,
+              None, D("29000"), False, "r1", True, D("30000")),
     ListOptionSeries(OptionSeries("BTC-USD", "BTC-USD", "BTC", D("0.01"), "BTC", D("0.0001"), D("1"), D("1"),
                                   D("10000"), D("1000"), D("0"), D("0"), 10**15, 6),
                      VolSurface("BTC-USD", D("0.550"), D("-0.02"), D("0.01"), D("0.1"))),

@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from quintex.core.commands import CreateUser, Deposit
+from quintex.core.commands import CancelAlgo, CreateUser, Deposit, PlaceAlgoOrder
 from quintex.core.engine import Engine
+from quintex.core.enums import AlgoOrdType, Side, TdMode
+from quintex.core.events import AlgoAccepted
 from quintex.core.ids import UID_BASE
 from quintex.history import History
 from quintex.journal import Durability, Journal, Policy, Store, recover
@@ -211,3 +213,27 @@ def test_history_survives_snapshots_and_restarts(open_test_store: Opener) -> Non
             assert rebuilt.bills(uid, now_ms=now, archive=archive) == live.bills(uid, now_ms=now, archive=archive)
         assert rebuilt.asset_bills(uid) == live.asset_bills(uid)
         assert rebuilt.orders_history(uid, now_ms=now, archive=True, inst_type="SPOT")
+
+
+def test_finished_algo_orders_survive_a_restart(open_test_store: Opener) -> None:
+    live = History()
+
+    async def scenario() -> int:
+        runtime, journal = await started(open_test_store(), consumers=[live])
+        for cmd, _ in seeded_session(31, 60):
+            await runtime.submit(cmd)
+        uid = UID_BASE + 1
+        placed = await runtime.submit(PlaceAlgoOrder(uid, "BTC-USDT", TdMode.CASH, Side.SELL, AlgoOrdType.TRIGGER,
+                                                     Decimal("0.001"), trigger_px=Decimal(1), algo_cl_ord_id="gone"))
+        assert isinstance(placed[0], AlgoAccepted), placed
+        await runtime.submit(CancelAlgo(uid, "BTC-USDT", algo_cl_ord_id="gone"))
+        await runtime.stop()
+        await journal.close()
+        return uid
+
+    uid = asyncio.run(scenario())
+    rebuilt = History()
+    recover(open_test_store(), rebuilt.apply)
+    (canceled,) = live.algo_history(uid, ord_types={"trigger"}, state="canceled")
+    assert rebuilt.algo_history(uid, ord_types={"trigger"}, state="canceled") == [canceled]
+    assert rebuilt.finished_algo(uid, algo_cl_ord_id="gone") == canceled

@@ -1,4 +1,4 @@
-"""The public lifecycle views survive a restart: the insurance fund's changes and the deliveries are stored with
+"""The public lifecycle views and the positions history survive a restart: the insurance fund's changes and the deliveries are stored with
 the history events of their group commit (liquidation fills are fills), and recovery folds them into a fresh
 market data even when the snapshot leaves nothing to replay."""
 from __future__ import annotations
@@ -7,6 +7,8 @@ import asyncio
 
 from quintex.core.commands import AdvanceTime, Command, CreateUser, Deposit, ListCurrency, ListInstrument
 from quintex.core.ids import UID_BASE
+from quintex.history import History
+from quintex.history.positions import close_type
 from quintex.journal import Journal, Policy, recover
 from quintex.marketdata import MarketData
 from quintex.runtime.sequencer import Runtime
@@ -61,3 +63,26 @@ def test_liquidations_insurance_changes_and_deliveries_are_rebuilt_after_a_resta
     recovered = recover(open_test_store(), rebuilt.apply)
     assert recovered.replayed == 0
     assert views(rebuilt) == views(live)
+
+
+def test_positions_history_is_rebuilt_after_a_restart(open_test_store: Opener) -> None:
+    live, clock = History(), SetClock()
+
+    async def scenario() -> None:
+        journal = Journal(open_test_store(), Policy(snapshot_every=0, snapshot_interval_s=0))
+        journal.open(0, 0)
+        runtime = Runtime(recover(open_test_store.opened[-1]).engine, clock, [live], tick_s=3600, journal=journal)
+        await runtime.start()
+        await runtime.submit_many(setup())
+        await runtime.submit(SHOCK)
+        await runtime.stop()
+        await journal.snapshot(runtime.engine)  # type: ignore[arg-type]
+        await journal.close()
+
+    asyncio.run(scenario())
+    alice = UID_BASE + 1
+    rows = live.positions_history(alice)
+    assert [(v.inst_id, v.pos, close_type(v)) for v in rows] == [(SWAP, D(0), "3")]  # liquidated
+    rebuilt = History()
+    assert recover(open_test_store(), rebuilt.apply).replayed == 0
+    assert rebuilt.positions_history(alice) == rows

@@ -17,6 +17,9 @@ from ..rejects import InvariantViolation
 FEE_UID = 0
 INSURANCE_UID = 1
 """The insurance fund: it takes liquidation penalties and covers what liquidated accounts cannot pay."""
+LENDING_UID = 2
+"""The lending pool of spot margin: its cash is the interest it earned less what it has lent out (negative
+while loans are outstanding), so every currency's balances still sum to deposits less withdrawals."""
 
 
 class Balance:
@@ -114,6 +117,12 @@ class Ledger:
         bal.u_time = ts
         return bal
 
+    def to_pool(self, ccy: str, amt: Decimal, ts: int) -> None:
+        """Move `amt` into (negative: lend out of) the lending pool."""
+        bal = self.balance(LENDING_UID, ccy)
+        bal.cash += amt
+        bal.u_time = ts
+
     def collect_fee(self, ccy: str, amt: Decimal, ts: int) -> None:
         bal = self.balance(FEE_UID, ccy)
         bal.cash += amt
@@ -147,7 +156,7 @@ class Ledger:
     def check(self) -> None:
         totals: dict[str, Decimal] = {}
         for (uid, ccy), bal in self.trading.items():
-            if bal.frozen < ZERO or bal.frozen > bal.cash:
+            if bal.frozen < ZERO or (bal.frozen > bal.cash and uid != LENDING_UID):
                 raise InvariantViolation(f"uid {uid} {ccy}: frozen {bal.frozen} outside [0, {bal.cash}]")
             totals[ccy] = totals.get(ccy, ZERO) + bal.cash
         for (uid, ccy), amt in self.funding.items():

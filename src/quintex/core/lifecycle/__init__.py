@@ -1,17 +1,19 @@
 """Clock-driven work. `AdvanceTime` is the one door: every job that falls due at the command's timestamp
-runs here, in a fixed order, so replay repeats it exactly (funding, delivery, expiry, interest and
-liquidation checks join `JOBS` as their products are built)."""
+runs here, in a fixed order, so replay repeats it exactly: cancel-all-after, futures expiry, option exercise,
+listing and repricing (`options.py`), funding, and spot-margin interest (`spotmargin.interest`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from ..events import Event
 from ..execution import Execution
+from ..spotmargin import interest
 from ..state import State
 from . import cancel_all_after, funding, futures, options
 
 Job = Callable[[State, Execution], list[Event]]
-JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, options.tick, funding.tick)
+JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, options.tick, funding.tick,
+                         interest.accrue_due)
 
 
 def advance(s: State, x: Execution) -> list[Event]:

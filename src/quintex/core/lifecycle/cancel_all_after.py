@@ -29,7 +29,7 @@ def fire_due(s: State, x: Execution) -> list[Event]:
     due = sorted((trigger, key) for key, trigger in s.cancel_all_after.items() if trigger <= s.ts)
     for _, (uid, tag) in due:
         del s.cancel_all_after[(uid, tag)]
-        victims = [o for o in s.live.values() if o.uid == uid and (not tag or o.tag == tag)]
+        victims = [o for o in s.orders_of(uid) if not tag or o.tag == tag]
         for order in victims:
             events += x.cancel(order, CancelSource.CANCEL_ALL_AFTER)
     return events

@@ -73,6 +73,8 @@ def _check(s: State, trading: Trading, uid: int) -> list[Event]:
                 for position in [p for p in s.positions.of_user(uid) if p.mgn_mode is MgnMode.CROSS]:
                     events += _liquidate(s, trading, position, liquidated, None)
         return events
+    if isolated:  # what an isolated liquidation left owing came out of cash: the cross margin may be short now
+        crossed = margin.at_risk(s, uid)[1]
     for ccy in crossed:
         events += _cancel(s, trading, uid, partial(_settles_in, ccy))
         events += _unwind(s, trading, _Scope(s, uid, ccy, None), liquidated)
@@ -140,7 +142,7 @@ def _settles_in(ccy: str, order: Order) -> bool:
 def _cancel(s: State, trading: Trading, uid: int, which: Callable[[Order], bool]) -> list[Event]:
     """Cancel the account's live orders on contracts that `which` picks."""
     events: list[Event] = []
-    for order in [o for o in s.live.values() if o.uid == uid and o.inst.settle_ccy and which(o)]:
+    for order in [o for o in s.orders_of(uid) if o.inst.settle_ccy and which(o)]:
         events += trading.x.cancel(order, CancelSource.RISK)
     return events
 

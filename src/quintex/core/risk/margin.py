@@ -3,7 +3,8 @@
 Per position: notional = |pos| at the mark; upl from its cost (`contracts`); cross initial margin =
 notional / lever; maintenance margin = notional × the tier's rate; an isolated position's margin ratio =
 (margin + upl) / (mmr + notional × taker rate), its liquidation price where that ratio reaches 1.
-Per currency: eq = cash + isolated margin + every position's upl; what new margin may use (`avail_eq`) =
+Per currency: eq = cash + isolated margin + every position's upl (a MARGIN position counts as an isolated one
+in its liability currency: its margin and upl); what new margin may use (`avail_eq`) =
 cash − frozen − cross imr + cross upl when it is a loss (a gain is not lent to new positions); the cross
 margin ratio = (cash − frozen + cross upl) / (cross mmr + liquidation fees), each cross position's
 liquidation price the mark at which that ratio would reach 1 with every other price unchanged.
@@ -19,7 +20,8 @@ from ..instruments import Instrument
 from ..ledger.ledger import Balance
 from ..num import MONEY, ONE, ZERO, mul
 from ..positions import Position
-from ..records import AccountRisk, AccountSummary, PositionRisk
+from ..records import AccountRisk, AccountSummary, MarginPositionRisk, PositionRisk
+from ..spotmargin import risk as spot_margin
 from ..state import State
 from . import contracts
 from .tiers import tier_for, tiers
@@ -164,9 +166,12 @@ def real_leverage(s: State, position: Position) -> Decimal:
 
 
 def account_risks(s: State, uid: int) -> list[AccountRisk]:
-    """Every currency of the account's trading balance."""
+    """Every currency of the account's trading balance; MARGIN positions count in their liability currency as
+    isolated ones (their margin and upl)."""
     figures = _figures(s, uid)
-    return [_account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy], usd_px(s, ccy))
+    margins = spot_margin.position_risks(s, uid) if s.lending.open else []
+    return [_account_risk(ccy, bal, [f for f in figures if f.position.ccy == ccy], usd_px(s, ccy),
+                          [m for m in margins if m.position.liab_ccy == ccy])
             for ccy, bal in s.ledger.of_user(uid).items()]
 
 
@@ -203,8 +208,12 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         notional_usd_futures=_round(notional[InstType.FUTURES]))
 
 
-def _account_risk(ccy: str, bal: Balance, figures: list[_Figures], px: Decimal | None) -> AccountRisk:
+def _account_risk(ccy: str, bal: Balance, figures: list[_Figures], px: Decimal | None,
+                  margins: Iterable[MarginPositionRisk] = ()) -> AccountRisk:
     iso_margin = iso_upl = cross_upl = imr = mmr = fees = notional = ZERO
+    for m in margins:
+        iso_margin += m.position.margin
+        iso_upl += m.upl
     for f in figures:
         if f.position.mgn_mode is MgnMode.ISOLATED:
             iso_margin += f.position.margin

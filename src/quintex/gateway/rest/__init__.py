@@ -8,7 +8,9 @@ from aiohttp import web
 from . import (
     account,
     accountsettings,
+    algo,
     asset,
+    borrowing,
     funding,
     lifecycle,
     market,
@@ -26,5 +28,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle, options):
+                   funding, lifecycle, borrowing, algo, options):
         module.register(app)

@@ -46,9 +46,9 @@ async def set_leverage(request: web.Request, key: ApiKey, body: bytes) -> web.St
 
 @private(Perm.READ_ONLY)
 async def leverage_info(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    """The leverage of each `instId` (two rows, long and short, in long/short mode); currency-level leverage
-    (`ccy`) is spot margin's, which is not built (54000). An unknown `posSide` (freqtrade sends one) is
-    ignored."""
+    """The leverage of each `instId` (two rows, long and short, for a derivative in long/short mode; a margin
+    pair has one); currency-level leverage (`ccy`, spot margin outside Futures mode) is not built (54000).
+    An unknown `posSide` (freqtrade sends one) is ignored."""
     rate_limit(request, ("account/leverage-info", key.uid), 20, 2.0)
     text = params.required(request, "mgnMode")
     if text not in {m.value for m in MgnMode}:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from quintex.core.enums import InstType, Perm
-from quintex.core.records import ApiKey, PositionRisk
+from quintex.core.records import ApiKey, MarginPositionRisk, PositionRisk
 from quintex.okx import positions as render
 from quintex.okx.codes import param_error
 
@@ -28,8 +28,8 @@ def _inst_type(request: web.Request) -> InstType | None:
 
 @private(Perm.READ_ONLY)
 async def get_positions(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
-    """The account's positions, newest `cTime` first, filtered by `instType`, `instId` (at most 10) and
-    `posId` (at most 20)."""
+    """The account's positions (derivative and MARGIN), newest `cTime` first, filtered by `instType`, `instId`
+    (at most 10) and `posId` (at most 20)."""
     rate_limit(request, ("account/positions", key.uid), 10, 2.0)
     inst_type = _inst_type(request)
     inst_ids = {instrument(request, i).inst_id for i in params.csv(request, "instId", MAX_INSTRUMENTS)}
@@ -43,9 +43,16 @@ async def get_positions(request: web.Request, key: ApiKey, body: bytes) -> web.S
         return ((inst_type is None or p.inst_type is inst_type) and (not inst_ids or p.inst_id in inst_ids)
                 and (not wanted or p.pos_id in wanted))
 
-    risks = await read(request, lambda state: state.position_risks(key.uid))
-    rows = sorted((r for r in risks if shown(r)), key=lambda r: r.position.c_time, reverse=True)
-    return ok([render.position(r) for r in rows])
+    def shown_margin(r: MarginPositionRisk) -> bool:
+        p = r.position
+        return (inst_type in (None, InstType.MARGIN) and (not inst_ids or p.inst_id in inst_ids)
+                and (not wanted or p.pos_id in wanted))
+
+    risks, margins = await read(request, lambda state: (state.position_risks(key.uid),
+                                                        state.margin_position_risks(key.uid)))
+    rows = [(r.position.c_time, r.position.pos_id, render.position(r)) for r in risks if shown(r)]
+    rows += [(r.position.c_time, r.position.pos_id, render.margin_position(r)) for r in margins if shown_margin(r)]
+    return ok([row for _, _, row in sorted(rows, key=lambda row: (row[0], row[1]), reverse=True)])
 
 
 @private(Perm.READ_ONLY)

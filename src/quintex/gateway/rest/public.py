@@ -33,11 +33,17 @@ def _in_family(inst: Instrument, family: str, uly: str) -> bool:
 
 
 async def instruments(request: web.Request) -> web.StreamResponse:
-    """The listed instruments of a type (expired contracts are no longer listed, as on OKX)."""
+    """The listed instruments of a type (expired contracts are no longer listed, as on OKX); MARGIN lists the
+    spot pairs that trade on margin (the same instIds as SPOT: the order's `tdMode` picks margin)."""
     inst_type = params.inst_type_filter(request, needed=True)
     rate_limit(request, ("public/instruments", request.remote, inst_type), 20, 2.0)
     inst_id = params.text(request, "instId")
     family, uly = params.text(request, "instFamily"), params.text(request, "uly")
+    if inst_type == InstType.MARGIN.value:
+        pairs = [inst for inst in catalog(request).listed() if inst.margin_enabled
+                 and (not inst_id or inst.inst_id == inst_id) and (not family or inst.inst_id == family)
+                 and (not uly or inst.inst_id == uly)]
+        return ok([render.margin_instrument(inst) for inst in pairs])
     listed = [
         inst for inst in catalog(request).listed()
         if (inst_type is None or inst.inst_type == inst_type) and (not inst_id or inst.inst_id == inst_id)
@@ -89,8 +95,8 @@ def _families(request: web.Request, inst_type: InstType) -> list[Instrument]:
 
 
 async def position_tiers(request: web.Request) -> web.StreamResponse:
-    """Position tiers of the named families (every contract of a family has the same). MARGIN has no
-    tiers here: margin trading is not built."""
+    """Position tiers of the named families (every contract of a family has the same). MARGIN tiers (borrowing
+    limits by size) are not published: `[]`."""
     rate_limit(request, ("public/position-tiers", request.remote), 10, 2.0)
     inst_type = _contract_type(request, TIER_TYPES)
     td_mode = params.required(request, "tdMode")

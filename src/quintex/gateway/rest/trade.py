@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from quintex.core.commands import Command
-from quintex.core.enums import OrdState, Perm
+from quintex.core.enums import InstType, OrdState, Perm, TdMode
 from quintex.core.events import CancelAllAfterSet
 from quintex.core.records import ApiKey, OrderView
 from quintex.okx import envelope, orderresults, parse, render
@@ -133,7 +133,7 @@ async def orders_pending(request: web.Request, key: ApiKey, body: bytes) -> web.
     instruments = catalog(request).instruments
     views = [
         v for v in await read(request, lambda state: state.open_orders(key.uid))
-        if (inst_type is None or instruments[v.inst_id].inst_type == inst_type)
+        if (inst_type is None or _kind(instruments[v.inst_id].inst_type, v.td_mode) == inst_type)
         and (not inst_id or v.inst_id == inst_id) and (not ord_types or v.ord_type in ord_types)
         and (not state or v.state == state) and (after is None or v.ord_id < after)
         and (before is None or v.ord_id > before)
@@ -197,3 +197,8 @@ def register(app: web.Application) -> None:
         ("orders-history-archive", orders_history_archive), ("fills", fills), ("fills-history", fills_history),
     ):
         app.router.add_get(f"/api/v5/trade/{path}", handler, allow_head=False)
+
+
+def _kind(inst_type: InstType, td_mode: TdMode) -> str:
+    """An order's instType: a spot pair's isolated and cross orders are MARGIN ones."""
+    return InstType.MARGIN.value if inst_type is InstType.SPOT and td_mode is not TdMode.CASH else inst_type.value

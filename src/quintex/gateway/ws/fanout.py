@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from quintex.core.events import (
+    AlgoAccepted,
+    AlgoUpdated,
     BalanceChanged,
     BillPosted,
     BookChanged,
@@ -27,6 +29,7 @@ from quintex.core.events import (
     InstrumentChanged,
     InstrumentListed,
     InsuranceFundChanged,
+    MarginPositionChanged,
     MarkPricesUpdated,
     OptionSummaryUpdated,
     OrderAccepted,
@@ -66,6 +69,8 @@ class Fanout:
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
             PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
             InsuranceFundChanged: channels.liquidation_orders.on_insurance,
+            MarginPositionChanged: self._on_margin_position,
+            AlgoAccepted: self._on_algo, AlgoUpdated: self._on_algo,
             OptionSummaryUpdated: channels.opt_summary.on_summary,
         }
 
@@ -123,6 +128,9 @@ class Fanout:
             self.channels.fills.on_fill(event.fill)
             self.channels.liquidation_orders.on_fill(event.order, event.fill)
 
+    def _on_algo(self, event: AlgoAccepted | AlgoUpdated) -> None:
+        self.channels.orders_algo.on_algo(event.algo)
+
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)
 
@@ -130,6 +138,9 @@ class Fanout:
         self.channels.positions.on_position(event.position)
         self.channels.balance_and_position.on_position(event.position)
         self.channels.open_interest.on_position(event.position)
+
+    def _on_margin_position(self, event: MarginPositionChanged) -> None:
+        self.channels.positions.on_margin_position(event.position)
 
     def _on_listed(self, event: InstrumentListed | InstrumentChanged) -> None:
         self.channels.instruments.on_listed(event.instrument)
@@ -144,7 +155,7 @@ class Fanout:
                 if self.channels.account.periodic_due():
                     await self._query(self.channels.account.flush_periodic)
                 positions = self.channels.positions
-                if positions.changed:
+                if positions.changed or positions.changed_margin:
                     await self._query(positions.flush_changes)
                 if positions.periodic_due():
                     await self._query(positions.flush_periodic)

@@ -28,7 +28,7 @@ from .openinterest import OpenInterestChannel
 from .options import OptSummaryChannel
 from .positions import PositionsChannel
 from .prices import PriceChannels
-from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersChannel
+from .private import AccountChannel, BalanceAndPositionChannel, FillsChannel, OrdersAlgoChannel, OrdersChannel
 from .warnings import LiquidationWarningChannel
 
 __all__ = ["Channel", "Channels", "Context", "Subscription", "Topic"]
@@ -43,6 +43,7 @@ class Channels:
         self.candles = candle_channels(ctx)
         self.instruments = InstrumentsChannel(ctx)
         self.orders = OrdersChannel(ctx)
+        self.orders_algo = OrdersAlgoChannel(ctx)
         self.fills = FillsChannel(ctx)
         self.account = AccountChannel(ctx)
         self.balance_and_position = BalanceAndPositionChannel(ctx)
@@ -56,7 +57,7 @@ class Channels:
         self.opt_summary = OptSummaryChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
-            self.status, self.orders, self.fills, self.account, self.balance_and_position, self.positions,
+            self.status, self.orders, self.orders_algo, self.fills, self.account, self.balance_and_position, self.positions,
             self.liquidation_warning,
             *self.prices.every, self.funding_rate, self.open_interest, self.liquidation_orders, self.opt_summary,
         ]

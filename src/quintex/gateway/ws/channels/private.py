@@ -1,5 +1,5 @@
-"""Private channels (/private, after login): orders, fills, account, balance_and_position (positions:
-channels/positions.py).
+"""Private channels (after login): orders, fills, account, balance_and_position on /private, orders-algo on
+/business (positions: channels/positions.py).
 
 Topics carry the uid in their key and in their pushed `arg`. Each push's data is rendered and
 serialized once per event and written to every topic of that user whose filter it passes.
@@ -15,13 +15,14 @@ import orjson
 from quintex.core.enums import AcctLv, BillType
 from quintex.core.events import BalanceChanged
 from quintex.core.instruments import Instrument
-from quintex.core.records import AccountRisk, Bill, Fill, OrderView, PositionView
-from quintex.okx import render, wspush
+from quintex.core.records import AccountRisk, AlgoView, Bill, Fill, OrderView, PositionView
+from quintex.okx import algos, render, wspush
 from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
 from quintex.runtime.query import State
 
 from ..connection import Connection
 from .base import (
+    BUSINESS,
     PRIVATE,
     Channel,
     Context,
@@ -91,6 +92,35 @@ class OrdersChannel(_PerUser):
             _, _, inst_type, family, inst_id = cast(tuple[str, int, str, str, str], topic.key)
             if _matches(inst, inst_type, family, inst_id):
                 data = data or orjson.dumps([render.order_push(order, inst, fill)])
+                topic.publish(data)
+
+
+class OrdersAlgoChannel(_PerUser):
+    """`orders-algo` (/business): one push per algo order change (placed, triggered, amended, canceled), no
+    snapshot; arg `instType` (SPOT, MARGIN, SWAP, FUTURES or ANY) and optionally `instFamily`/`instId`."""
+
+    name = "orders-algo"
+    services = frozenset({BUSINESS})
+
+    def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
+        inst_type = required(arg, "instType")
+        if inst_type not in ORDER_INST_TYPES - {"OPTION"}:
+            raise not_found(arg, "instType")
+        inst_id = self._inst_id(arg, "instType", "instId")
+        ack = echo(arg, ("instType", "instFamily", "instId"))
+        key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id)
+        return Subscription(key, ack, with_uid(ack, conn.uid))
+
+    def on_algo(self, algo: AlgoView) -> None:
+        topics = self.by_user.get(algo.uid)
+        if topics is None:
+            return
+        inst = self.ctx.catalog.instruments[algo.inst_id]
+        data = None
+        for topic in topics:
+            _, _, inst_type, family, inst_id = cast(tuple[str, int, str, str, str], topic.key)
+            if _matches(inst, inst_type, family, inst_id):
+                data = data or orjson.dumps([algos.algo(algo, inst)])
                 topic.publish(data)
 
 
@@ -195,6 +225,7 @@ def _account(state: State, uid: int, risks: list[AccountRisk], ts: int) -> bytes
 _EVENT_TYPES = {
     BillType.TRADE: "filled", BillType.FUNDING_FEE: "funding_fee", BillType.DELIVERY: "delivered",
     BillType.LIQUIDATION: "liquidation", BillType.MARGIN_TRANSFER: "adjust_margin",
+    BillType.INTEREST: "interest_deduction",
 }
 """balance_and_position `eventType` by the kind of bill behind the change (OKX's names; "transferred" else)."""
 
