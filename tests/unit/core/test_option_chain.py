@@ -8,13 +8,15 @@ from quintex.core.commands import (
     AdvanceTime,
     ListFuturesSeries,
     ListOptionSeries,
+    PlaceAlgoOrder,
     PlaceOrder,
     SetVolSurface,
     UpdateIndexPrices,
 )
 from quintex.core.engine import Engine
-from quintex.core.enums import InstState, InstType, OptType, OrdType, Side, TdMode
+from quintex.core.enums import AlgoOrdType, InstState, InstType, OptType, OrdType, Side, TdMode
 from quintex.core.events import (
+    AlgoRejected,
     CommandRejected,
     ContractDelivered,
     Event,
@@ -210,6 +212,14 @@ def test_an_order_on_an_option_is_refused_before_anything_changes() -> None:
     assert x.balance(uid, "BTC") == (D("1"), D("0"))
     assert x.engine.max_size(uid, "BTC-USD-231229-37000-C", TdMode.CROSS, None) == \
         Reject.OPTION_TRADING_UNAVAILABLE
+
+
+def test_an_algo_order_on_an_option_is_refused_too() -> None:
+    x = listed()
+    uid = x.user("alice", BTC="1")
+    events = x.apply(PlaceAlgoOrder(uid, "BTC-USD-231229-37000-C", TdMode.CROSS, Side.BUY, AlgoOrdType.TRIGGER,
+                                    D("1"), trigger_px=D("0.05"), ord_px=D("0.05")))
+    assert events == [AlgoRejected(Reject.OPTION_TRADING_UNAVAILABLE)]
 
 
 def _session() -> Exchange:
