@@ -17,6 +17,7 @@ from aiohttp import web
 
 from quintex.core.commands import (
     AdvanceTime,
+    Command,
     CreateApiKey,
     CreateUser,
     Deposit,
@@ -26,7 +27,7 @@ from quintex.core.commands import (
 )
 from quintex.core.engine import Engine
 from quintex.core.enums import AcctLv, Perm
-from quintex.core.events import UserCreated
+from quintex.core.events import Event, UserCreated
 from quintex.core.instruments import Currency, Instrument
 from quintex.core.records import IndexPrice
 from quintex.gateway.app import create_app
@@ -76,6 +77,10 @@ class InProcessServer:
     def set_index(self, index_id: str, px: str) -> None:
         """Move an index (`BTC-USDT`) to `px`: the mark price of its contracts follows."""
         self._call(self.runtime.submit(UpdateIndexPrices((IndexPrice(index_id, Decimal(px)),))))
+
+    def submit(self, cmd: Command) -> list[Event]:
+        """Apply one command through the runtime (journaled order, as a live one)."""
+        return self._call(self.runtime.submit(cmd))
 
     def advance(self, ms: int) -> None:
         """Move the manual clock the server was made with `ms` forward and tick once: what fell due runs."""

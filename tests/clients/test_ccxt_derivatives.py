@@ -66,4 +66,4 @@ def test_fee_rates_ticker_book_and_underlyings_of_contracts(okx: ccxt.okx) -> No
     assert okx.fetch_order_book("ETH/USDT:USDT")["bids"] == []
     assert okx.fetch_ohlcv("BTC/USDT:USDT", "1m") == []
     assert okx.fetch_underlying_assets({"type": "swap"}) == ["BTC-USDT", "ETH-USDT", "SOL-USDT", "BTC-USD", "ETH-USD"]
-    assert okx.fetch_underlying_assets() == []
+    assert okx.fetch_underlying_assets() == ["BTC-USD", "ETH-USD"]  # ccxt's default type: the option families

@@ -140,7 +140,8 @@ def test_funding_transfer_and_public_data(server: Server, pair) -> None:
     margin = public.get_instruments(instType="MARGIN")["data"]
     assert [(i["instId"], i["lever"]) for i in margin] == [("BTC-USDT", "10"), ("ETH-USDT", "10"), ("SOL-USDT", "10"),
                                                           ("ETH-BTC", "5")]
-    assert public.get_instruments(instType="OPTION", uly="BTC-USD")["data"] == []
+    options = public.get_instruments(instType="OPTION", uly="BTC-USD")["data"]
+    assert options and {(i["instFamily"], i["settleCcy"], i["ctVal"]) for i in options} == {("BTC-USD", "BTC", "0.01")}
 
 
 def test_max_sizes_follow_the_balance_and_what_orders_hold(server: Server, pair) -> None:

@@ -2,7 +2,9 @@
 
 `[[currency]]` tables come first; `[[instrument]]` tables list spot pairs and perpetual swaps;
 `[[futures]]` tables list families of dated futures on the rolling calendar (the core lists their
-contracts and lists new ones as old ones expire). Field names are OKX's.
+contracts and lists new ones as old ones expire); `[[options]]` tables list option families on the rolling
+expiry calendar with their volatility surface (`atmVol`, `skew`, `smile`, `term`: docs/options.md). Field
+names are OKX's.
 """
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument
+from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument, ListOptionSeries
 from quintex.core.enums import Alias, CtType, InstState, InstType
 from quintex.core.instruments import SERIES_CODE_SPAN, Currency, DiscountTier, FuturesSeries, Instrument
+from quintex.core.options.series import OPTION_CODE_SPAN, OptionSeries
+from quintex.core.options.surface import MAX_VOL_D, MIN_VOL_D, VolSurface
 
-Listing = ListCurrency | ListInstrument | ListFuturesSeries
+Listing = ListCurrency | ListInstrument | ListFuturesSeries | ListOptionSeries
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
 _CURRENCY_FIELDS = {"ccy", "name", "chain", "minWd", "wdTickSz"}
@@ -31,6 +35,9 @@ _CONTRACT_FIELDS = {"uly", "instFamily", "settleCcy", "ctVal", "ctValCcy", "ctTy
 _CONTRACT_OPTIONAL = {"ctMult"}
 _SWAP_FIELDS = {"instId", "instType", "instIdCode", "listTime", *_CONTRACT_FIELDS}
 _SERIES_FIELDS = {"instIdCodeBase", *_CONTRACT_FIELDS}
+_OPTION_FIELDS = {"uly", "instFamily", "settleCcy", "ctVal", "ctValCcy", "instIdCodeBase", "atmVol", *_SIZE_FIELDS}
+_OPTION_OPTIONAL = {"ctMult", "strikesPerSide", "skew", "smile", "term"}
+_SIGNED_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 
 
 class ListingError(Exception):
@@ -192,6 +199,39 @@ def _series(row: _Row) -> FuturesSeries:
     return FuturesSeries(inst_id_code_base=base, aliases=tuple(Alias(a) for a in aliases), **terms)
 
 
+def _option_series(row: _Row) -> ListOptionSeries:
+    """A coin-margined option family: uly BASE-USD, settled in and valued in the base coin."""
+    row.check_fields(_OPTION_FIELDS, _OPTION_OPTIONAL)
+    uly, family = row.text("uly"), row.text("instFamily")
+    base, sep, quote = uly.partition("-")
+    if not sep or quote != "USD" or family != uly:
+        raise ListingError(f"{row.where}: option families are coin-margined: uly BASE-USD and instFamily = uly")
+    if row.text("settleCcy") != base or row.text("ctValCcy") != base:
+        raise ListingError(f"{row.where}: {uly} options have settleCcy and ctValCcy {base}")
+    code_base = row.integer("instIdCodeBase")
+    if code_base == 0 or code_base % OPTION_CODE_SPAN:
+        raise ListingError(f"{row.where}: instIdCodeBase must be a positive multiple of {OPTION_CODE_SPAN:,}")
+    per_side = row.fields.get("strikesPerSide", 8)
+    if not isinstance(per_side, int) or isinstance(per_side, bool) or not 1 <= per_side <= 50:
+        raise ListingError(f"{row.where}: strikesPerSide must be a whole number from 1 to 50")
+    atm = row.decimal("atmVol")
+    if not MIN_VOL_D <= atm <= MAX_VOL_D:
+        raise ListingError(f"{row.where}: atmVol must be from {MIN_VOL_D} to {MAX_VOL_D} (0.5 is 50 %)")
+    shape = {name: _signed(row, name) for name in ("skew", "smile", "term")}
+    series = OptionSeries(
+        inst_family=family, uly=uly, settle_ccy=base, ct_val=row.decimal("ctVal"), ct_val_ccy=base,
+        inst_id_code_base=code_base, strikes_per_side=per_side,
+        ct_mult=row.decimal("ctMult") if "ctMult" in row.fields else Decimal(1), **_sizes(row))
+    return ListOptionSeries(series, VolSurface(family, atm, **shape))
+
+
+def _signed(row: _Row, name: str) -> Decimal:
+    value = row.fields.get(name, "0")
+    if not isinstance(value, str) or not _SIGNED_DECIMAL.fullmatch(value):
+        raise ListingError(f'{row.where}: {name} must be a decimal string like "-0.05"')
+    return Decimal(value)
+
+
 def _rows(data: dict[str, Any], table: str, source: str) -> list[_Row]:
     rows = data.get(table, [])
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
@@ -208,22 +248,26 @@ def _unique(values: list[Any], what: str, source: str) -> None:
 
 
 def parse_listing(text: str, source: str) -> list[Listing]:
-    """Currencies first, then instruments, then futures series, in file order."""
+    """Currencies first, then instruments, then futures series, then option series, in file order."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ListingError(f"{source}: not valid TOML: {exc}") from None
-    unknown = sorted(data.keys() - {"currency", "instrument", "futures"})
+    unknown = sorted(data.keys() - {"currency", "instrument", "futures", "options"})
     if unknown:
-        raise ListingError(f"{source}: unknown table {', '.join(unknown)} (expected currency, instrument, futures)")
+        raise ListingError(f"{source}: unknown table {', '.join(unknown)} (expected currency, instrument, futures, "
+                           "options)")
     currencies = [_currency(row) for row in _rows(data, "currency", source)]
     instruments = [_instrument(row) for row in _rows(data, "instrument", source)]
     series = [_series(row) for row in _rows(data, "futures", source)]
+    option_series = [_option_series(row) for row in _rows(data, "options", source)]
     _unique([c.ccy for c in currencies], "currency", source)
     _unique([i.inst_id for i in instruments], "instrument", source)
     _unique([i.inst_id_code for i in instruments], "instIdCode", source)
     _unique([f.inst_family for f in series], "futures instFamily", source)
-    _unique([f.inst_id_code_base for f in series], "instIdCodeBase", source)
+    _unique([o.series.inst_family for o in option_series], "options instFamily", source)
+    _unique([f.inst_id_code_base for f in series] + [o.series.inst_id_code_base for o in option_series],
+            "instIdCodeBase", source)
     listed = {c.ccy for c in currencies}
     for inst in instruments:
         for ccy in (inst.base_ccy, inst.quote_ccy, inst.settle_ccy):
@@ -237,7 +281,12 @@ def parse_listing(text: str, source: str) -> list[Listing]:
             if family.owns_code(inst.inst_id_code):
                 raise ListingError(f"{source}: {inst.inst_id}'s instIdCode is in the block of the "
                                    f"{family.inst_family} futures")
-    return [*map(ListCurrency, currencies), *map(ListInstrument, instruments), *map(ListFuturesSeries, series)]
+    for options in option_series:
+        if options.series.settle_ccy not in listed:
+            raise ListingError(f"{source}: the {options.series.inst_family} options settle in "
+                               f"{options.series.settle_ccy}, which is not a listed currency")
+    return [*map(ListCurrency, currencies), *map(ListInstrument, instruments), *map(ListFuturesSeries, series),
+            *option_series]
 
 
 def load_listing(path: Path | None = None) -> list[Listing]:

@@ -3,6 +3,7 @@
     quintex market status                 clock, prices, index and mark prices
     quintex market shock BTC -20%         move BTC's price by -20% now (--market off too)
     quintex market set BTC 50000          set BTC's price (USD) now (--market off too)
+    quintex market vol BTC +10            move BTC options' ATM volatility by 10 vol points (--set 60: to 60 %)
     quintex market pause | resume         stop or restart the agents
     quintex market save NAME | restore NAME | snapshots | reset
     quintex clock advance 1h30m           move a manual clock forward (with progress)
@@ -17,6 +18,7 @@ import re
 import sys
 import urllib.error
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -62,6 +64,15 @@ def add_market_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
                                                "prices follow (with --market off too).")
     set_price.add_argument("ccy", help="currency, e.g. BTC")
     set_price.add_argument("px", help="price in USD, e.g. 50000")
+    vol = actions.add_parser("vol", parents=[common], help="move or set an option family's volatility surface",
+                             description="e.g. `quintex market vol BTC +10`: the BTC-USD options' ATM volatility "
+                                         "rises by 10 vol points (skew, smile and term structure keep their "
+                                         "shape); `quintex market vol BTC --set 60` sets it to 60 %. Without a "
+                                         "move it shows the surfaces. The options reprice at once (with --market "
+                                         "off too).")
+    vol.add_argument("ccy", nargs="?", help="currency of the option family, e.g. BTC")
+    vol.add_argument("move", nargs=argparse.REMAINDER, metavar="POINTS | --set PCT",
+                     help="vol points, e.g. +10 or -5, or --set 60")
     actions.add_parser("pause", parents=[common], help="stop the agents (prices keep moving)")
     actions.add_parser("resume", parents=[common], help="restart the agents")
     actions.add_parser("snapshots", parents=[common], help="list the saved snapshots")
@@ -137,6 +148,8 @@ def market_command(args: argparse.Namespace) -> int:
     elif action == "set":
         answer = _post(args, "/price", {"ccy": args.ccy, "px": args.px})
         print(f"{answer['ccy']} is now {answer['usd']} USD")
+    elif action == "vol":
+        _vol(args)
     elif action in ("pause", "resume"):
         _post(args, "/" + action)
         print("agents paused" if action == "pause" else "agents resumed")
@@ -162,6 +175,29 @@ def _shock(args: argparse.Namespace) -> None:
         _options().parse_args(rest, namespace=args)
     answer = _post(args, "/shock", {"ccy": args.ccy, "pct": parse_move(move)})
     print(f"{answer['ccy']} is now {answer['usd']} USD")
+
+
+def _vol(args: argparse.Namespace) -> None:
+    if args.ccy is None:
+        for surface in _get(args, "/admin/market/vol")["surfaces"]:
+            print(_surface_line(surface))
+        return
+    move = args.move
+    if move[:1] == ["--set"] and len(move) >= 2:
+        payload, rest = {"ccy": args.ccy, "set": parse_move(move[1])}, move[2:]
+    elif move and move[0] != "--set":
+        payload, rest = {"ccy": args.ccy, "shift": parse_move(move[0])}, move[1:]
+    else:
+        raise CliError("vol needs vol points or --set, e.g. quintex market vol BTC +10 or --set 60")
+    if rest:
+        _options().parse_args(rest, namespace=args)
+    print(_surface_line(_post(args, "/vol", payload)))
+
+
+def _surface_line(surface: dict[str, str]) -> str:
+    atm = format((Decimal(surface["atmVol"]) * 100).normalize(), "f")
+    return (f"{surface['instFamily']}: ATM {atm}% (skew {surface['skew']}, smile {surface['smile']}, "
+            f"term {surface['term']})")
 
 
 def _options() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument
+from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument, ListOptionSeries
 from quintex.core.instruments import Instrument
 from quintex.core.lifecycle import calendar
 from quintex.core.lifecycle.futures import contract
@@ -39,7 +39,7 @@ _FROM_MINUTES = ("3m", "5m", "15m", "30m", _HOUR)
 Row = tuple[Any, ...]
 
 
-def listed_instruments(listing: Sequence[ListCurrency | ListInstrument | ListFuturesSeries],
+def listed_instruments(listing: Sequence[ListCurrency | ListInstrument | ListFuturesSeries | ListOptionSeries],
                        now_ms: int) -> list[Instrument]:
     """The instruments the listing lists at `now_ms`: its spot pairs and swaps, and the contracts its futures
     series have then (as `core.lifecycle.futures` lists them)."""

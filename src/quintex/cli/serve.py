@@ -12,7 +12,7 @@ from typing import IO
 
 from aiohttp import web
 
-from quintex.core.commands import ListCurrency, ListInstrument
+from quintex.core.commands import ListCurrency, ListInstrument, ListOptionSeries
 from quintex.core.events import CommandRejected
 from quintex.gateway.accesslog import AccessLog
 from quintex.gateway.app import create_app
@@ -153,14 +153,17 @@ def _stop_on_signals() -> asyncio.Event:
 
 async def _list(runtime: Runtime, listing: Sequence[Listing]) -> None:
     """Submit the listing commands for whatever the engine does not list yet."""
-    currencies, instruments, series = await runtime.query(
-        lambda state: (set(state.currencies), set(state.instruments), set(state.futures_series)))
+    currencies, instruments, series, options = await runtime.query(
+        lambda state: (set(state.currencies), set(state.instruments), set(state.futures_series),
+                       set(state.option_series)))
 
     def listed(cmd: Listing) -> bool:
         if isinstance(cmd, ListCurrency):
             return cmd.currency.ccy in currencies
         if isinstance(cmd, ListInstrument):
             return cmd.instrument.inst_id in instruments
+        if isinstance(cmd, ListOptionSeries):
+            return cmd.series.inst_family in options
         return cmd.series.inst_family in series
 
     missing = [cmd for cmd in listing if not listed(cmd)]

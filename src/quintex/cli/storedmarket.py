@@ -62,6 +62,7 @@ class StoredMarket:
         self.liquidations = recent.liquidations
         self.insurance = recent.insurance
         self.deliveries = recent.deliveries
+        self.option_summaries = recent.option_summaries
 
     def history_trades(
         self, inst_id: str, type: str = "1", after: int | None = None, before: int | None = None,

@@ -26,6 +26,8 @@ from .enums import (
     WithdrawDest,
 )
 from .instruments import Currency, FuturesSeries, Instrument
+from .options.series import OptionSeries
+from .options.surface import VolSurface
 from .records import AttachedAlgo, AttachedAmend, IndexPrice
 
 
@@ -40,6 +42,28 @@ class ListFuturesSeries:
     expire (on `AdvanceTime`)."""
 
     series: FuturesSeries
+
+
+@dataclass(frozen=True, slots=True)
+class ListOptionSeries:
+    """List an option family on the rolling expiry calendar with its volatility surface: its chain now (once
+    its index is known), new expiries as old ones are exercised (on `AdvanceTime`)."""
+
+    series: OptionSeries
+    surface: VolSurface
+
+
+@dataclass(frozen=True, slots=True)
+class SetVolSurface:
+    """Change an option family's volatility surface: each given parameter replaces the current one, `shift`
+    moves the ATM level by that many vol points (after `atm_vol`, if both are given)."""
+
+    inst_family: str
+    atm_vol: Decimal | None = None
+    shift: Decimal | None = None
+    skew: Decimal | None = None
+    smile: Decimal | None = None
+    term: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,4 +410,5 @@ Command = (
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan
+    | ListOptionSeries | SetVolSurface
 )

@@ -24,6 +24,7 @@ from .commands import (
     ListCurrency,
     ListFuturesSeries,
     ListInstrument,
+    ListOptionSeries,
     ModifyApiKey,
     PlaceAlgoOrder,
     PlaceOrder,
@@ -35,6 +36,7 @@ from .commands import (
     SetPositionMode,
     SetSubAccountFrozen,
     SetTransferOut,
+    SetVolSurface,
     SubAccountTransfer,
     Transfer,
     UpdateIndexPrices,
@@ -45,8 +47,10 @@ from .events import BillPosted, CommandRejected, CurrencyListed, Event, UserCrea
 from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
-from .lifecycle import adl, cancel_all_after, funding, futures, liquidation
+from .lifecycle import adl, cancel_all_after, funding, futures, liquidation, options
 from .listing import list_instrument
+from .options.series import OptionSeries
+from .options.surface import VolSurface
 from .positionops import PositionOps
 from .products import product_for
 from .records import (
@@ -127,6 +131,7 @@ class Engine:
                 events = pricing.update_index(s, cmd)
                 if isinstance(events[0], CommandRejected):
                     return events
+                events += options.reprice_index(s, tuple(p.index_id for p in cmd.prices))
                 return events + liquidation.check(s, self._trading)
             case ClosePosition():
                 return self._checked(self._positions.close(cmd))
@@ -158,6 +163,10 @@ class Engine:
                 return list_instrument(s, cmd.instrument)
             case ListFuturesSeries():
                 return futures.list_series(s, cmd.series)
+            case ListOptionSeries():
+                return options.list_series(s, cmd)
+            case SetVolSurface():
+                return options.set_surface(s, cmd)
             case ListCurrency():
                 return self._list_currency(cmd.currency)
             case SetAccountLevel():
@@ -225,6 +234,16 @@ class Engine:
     def futures_series(self) -> dict[str, FuturesSeries]:
         """The dated futures families on the rolling calendar, by instFamily."""
         return self._s.futures_series
+
+    @property
+    def option_series(self) -> dict[str, OptionSeries]:
+        """The option families on the rolling expiry calendar, by instFamily."""
+        return self._s.option_series
+
+    @property
+    def vol_surfaces(self) -> dict[str, VolSurface]:
+        """Each option family's volatility surface, by instFamily."""
+        return self._s.vol_surfaces
 
     def instrument_by_code(self, code: int) -> Instrument | None:
         return self._s.instruments_by_code.get(code)

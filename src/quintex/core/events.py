@@ -10,6 +10,9 @@ from decimal import Decimal
 
 from .enums import Account, InstType, InsuranceChange, MgnMode, PosSide, Side, WithdrawDest
 from .instruments import Currency, FuturesSeries, Instrument
+from .options.quote import OptionQuote
+from .options.series import OptionSeries
+from .options.surface import VolSurface
 from .records import (
     AlgoView,
     ApiKey,
@@ -58,6 +61,28 @@ class InstrumentDelisted:
 @dataclass(frozen=True, slots=True)
 class FuturesSeriesListed:
     series: FuturesSeries
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSeriesListed:
+    series: OptionSeries
+    surface: VolSurface
+
+
+@dataclass(frozen=True, slots=True)
+class VolSurfaceSet:
+    """An option family's volatility surface changed (its options are repriced in the same command)."""
+
+    surface: VolSurface
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSummaryUpdated:
+    """The marks, volatilities and greeks of a family's live options (`public/opt-summary`), repriced at `ts`."""
+
+    inst_family: str
+    quotes: tuple[OptionQuote, ...]
+    ts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +358,8 @@ class ContractDelivered:
     inst_family: str
     px: Decimal
     ts: int
+    itm: bool | None = None
+    """An option's: whether it was exercised in the money (True) or expired out of the money (False)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,4 +420,5 @@ Event = (
     | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
     | InsuranceFundChanged | ContractDelivered | AlgoAccepted | AlgoRejected | AlgoUpdated | AlgoCancelAccepted
     | AlgoCancelRejected | AlgoAmendAccepted | AlgoAmendRejected
+    | OptionSeriesListed | VolSurfaceSet | OptionSummaryUpdated
 )

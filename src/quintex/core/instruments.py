@@ -102,6 +102,10 @@ class Currency:
         return (self.interest_rate / HOURS_A_DAY).quantize(RATE_STEP, rounding=ROUND_DOWN).normalize()
 
 
+EXERCISE_PX_TICK = Decimal("0.01")
+"""Options are exercised at their index's average of the last hour rounded to this (USD; their `tickSz` is in
+coin)."""
+
 SERIES_CODE_SPAN = 1_000_000
 """A futures series numbers its contracts `inst_id_code_base + yymmdd`: a base is a multiple of this."""
 

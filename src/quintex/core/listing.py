@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .book import OrderBook
+from .enums import InstType
 from .events import CommandRejected, Event, InstrumentChanged, InstrumentListed
 from .instruments import Instrument
 from .products import PRODUCTS
@@ -10,14 +11,15 @@ from .state import State
 
 
 def list_instrument(s: State, inst: Instrument) -> list[Event]:
-    if inst.inst_type not in PRODUCTS:
+    """List one instrument; options only come with their family (`ListOptionSeries`), which prices them."""
+    if inst.inst_type not in PRODUCTS or inst.inst_type is InstType.OPTION:
         return [CommandRejected(Reject.INST_TYPE_UNSUPPORTED, inst.inst_type.value)]
     if inst.inst_id in s.instruments or inst.inst_id_code in s.instruments_by_code:
         return [CommandRejected(Reject.ALREADY_LISTED, inst.inst_id)]
-    for series in s.futures_series.values():
-        if series.owns_code(inst.inst_id_code):
-            return [CommandRejected(Reject.ALREADY_LISTED,
-                                    f"instIdCode {inst.inst_id_code} numbers the {series.inst_family} futures")]
+    owners = [series.inst_family for series in s.futures_series.values() if series.owns_code(inst.inst_id_code)]
+    owners += [series.inst_family for series in s.option_series.values() if series.owns_code(inst.inst_id_code)]
+    if owners:
+        return [CommandRejected(Reject.ALREADY_LISTED, f"instIdCode {inst.inst_id_code} numbers the {owners[0]} series")]
     return add_instrument(s, inst)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .enums import CtType
+from .enums import CtType, InstType
 from .instruments import Instrument
 from .num import ZERO, mul
 from .records import OpenInterest
@@ -27,6 +27,9 @@ def open_interest(s: State, instruments: Iterable[Instrument]) -> list[OpenInter
 def _row(s: State, inst: Instrument, oi: Decimal) -> OpenInterest:
     mark = s.mark_prices.get(inst.inst_id)
     nominal = mul(oi, face(inst))
+    if inst.inst_type is InstType.OPTION:  # contracts of coins: worth the coins at the index
+        index = s.index_prices.get(inst.uly)
+        return OpenInterest(inst.inst_id, oi, nominal, None if index is None else mul(nominal, index))
     priced = None if mark is None else value(inst, oi, mark)
     if inst.ct_type is CtType.INVERSE:
         return OpenInterest(inst.inst_id, oi, priced, nominal)

@@ -121,6 +121,8 @@ class Reject(Enum):
     ALGO_SZ_LIMIT_INVALID = "algo_sz_limit_invalid"
     ALGO_PX_SPREAD_INVALID = "algo_px_spread_invalid"
     ALGO_PX_LIMIT_INVALID = "algo_px_limit_invalid"
+    VOL_SURFACE_INVALID = "vol_surface_invalid"
+    OPTION_TRADING_UNAVAILABLE = "option_trading_unavailable"
 
 
 class InvariantViolation(Exception):

@@ -34,6 +34,8 @@ from .enums import (
 from .fundingrate import FundingState
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
+from .options.series import OptionSeries
+from .options.surface import VolSurface
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
@@ -64,6 +66,10 @@ def dump(s: State) -> dict[str, Any]:
         "currencies": [to_plain(c) for c in s.currencies.values()],
         "instruments": [to_plain(i) for i in s.instruments.values()],
         "futures_series": [to_plain(series) for series in s.futures_series.values()],
+        "option_series": [to_plain(series) for series in s.option_series.values()],
+        "vol_surfaces": [to_plain(surface) for surface in s.vol_surfaces.values()],
+        "options_priced": [{"inst_family": family, "ts": ts, "index": str(px)}
+                           for family, (ts, px) in s.options_priced.items()],
         "users": [to_plain(u) for u in users.by_uid.values()],
         "api_keys": [to_plain(k) for k in users.keys.values()],
         "trading": [{"uid": uid, "ccy": ccy, "cash": str(b.cash), "frozen": str(b.frozen), "u_time": b.u_time}
@@ -170,6 +176,14 @@ def _load_listing(s: State, data: dict[str, Any]) -> None:
     for plain in data.get("futures_series", []):
         series: FuturesSeries = from_plain(FuturesSeries, plain)
         s.futures_series[series.inst_family] = series
+    for plain in data.get("option_series", []):
+        options: OptionSeries = from_plain(OptionSeries, plain)
+        s.option_series[options.inst_family] = options
+    for plain in data.get("vol_surfaces", []):
+        surface: VolSurface = from_plain(VolSurface, plain)
+        s.vol_surfaces[surface.inst_family] = surface
+    for row in data.get("options_priced", []):
+        s.options_priced[row["inst_family"]] = (row["ts"], Decimal(row["index"]))
 
 
 def _load_funding(s: State, data: dict[str, Any]) -> None:

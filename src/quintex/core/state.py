@@ -12,6 +12,8 @@ from .fundingrate import FundingState
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
 from .ledger import Ledger
+from .options.series import OptionSeries
+from .options.surface import VolSurface
 from .orders import Order
 from .positions import Positions
 from .records import FundingSettlement
@@ -48,6 +50,12 @@ class State:
     """Leverage settings made with `SetLeverage` (a key never set reads as the instrument's default)."""
     futures_series: dict[str, FuturesSeries] = field(default_factory=dict)
     """Dated futures families on the rolling calendar, by instFamily."""
+    option_series: dict[str, OptionSeries] = field(default_factory=dict)
+    """Option families on the rolling expiry calendar, by instFamily."""
+    vol_surfaces: dict[str, VolSurface] = field(default_factory=dict)
+    """Each option family's volatility surface, by instFamily."""
+    options_priced: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
+    """When each option family was last repriced and its index then, by instFamily."""
     mark_prices: dict[str, Decimal] = field(default_factory=dict)
     """Each SWAP/FUTURES instrument's mark price (see `pricing`)."""
     mark_basis: dict[str, tuple[Decimal, int]] = field(default_factory=dict)

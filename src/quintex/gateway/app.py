@@ -31,6 +31,7 @@ from .operator import MarketOperator, register_operator
 from .ratelimit import RateLimiter
 from .responses import error_response
 from .static import register_static
+from .volapi import register_vol
 from .ws import WsSettings
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def create_app(
     catalog = app[CATALOG] = Catalog()
     rest.register(app)
     register_admin(app)
+    register_vol(app)
     register_faults(app, faults)
     metrics = Metrics(runtime, faults, operator)
     register_metrics(app, metrics)

@@ -17,6 +17,7 @@ from quintex.core.events import (
     IndexPricesUpdated,
     InsuranceFundChanged,
     MarkPricesUpdated,
+    OptionSummaryUpdated,
     OrderUpdated,
     TradeExecuted,
 )
@@ -28,13 +29,14 @@ from .candles import Candles, CandleView
 from .deliveries import Deliveries
 from .insurance import InsuranceFund
 from .liquidations import Liquidation, Liquidations
+from .optsummary import OptionSummaries
 from .prices import PriceFeed, PriceLimit, Prices
 from .tickers import Tickers, TickerStats
 from .trades import Trades
 
 __all__ = [
     "BARS", "BookDelta", "Books", "CandleView", "Deliveries", "DepthView", "InsuranceFund", "Liquidation",
-    "Liquidations", "MarketData", "PriceFeed", "PriceLimit", "Prices", "TickerStats", "bar_end", "bar_start",
+    "Liquidations", "MarketData", "OptionSummaries", "PriceFeed", "PriceLimit", "Prices", "TickerStats", "bar_end", "bar_start",
     "canonical_bar",
 ]
 
@@ -49,10 +51,12 @@ class MarketData:
         self.liquidations = Liquidations()
         self.insurance = InsuranceFund()
         self.deliveries = Deliveries()
+        self.option_summaries = OptionSummaries()
 
     def apply(self, events: Iterable[Event]) -> None:
         """Fold events in order; events other than `BookChanged`, `TradeExecuted`, the index and mark price
-        updates, fills (of liquidation orders), `InsuranceFundChanged` and `ContractDelivered` are ignored."""
+        updates, fills (of liquidation orders), `InsuranceFundChanged`, `ContractDelivered` and
+        `OptionSummaryUpdated` are ignored."""
         books = self.books
         for event in events:
             if isinstance(event, BookChanged):
@@ -73,6 +77,8 @@ class MarketData:
                 self.liquidations.add_insurance(event)
             elif isinstance(event, ContractDelivered):
                 self.deliveries.add(event)
+            elif isinstance(event, OptionSummaryUpdated):
+                self.option_summaries.add(event)
 
     def candles(
         self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,

@@ -174,6 +174,10 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ALGO_SZ_LIMIT_INVALID: _Code("51000", "Parameter szLimit error"),
     Reject.ALGO_PX_SPREAD_INVALID: _Code("51000", "Parameter pxSpread error"),
     Reject.ALGO_PX_LIMIT_INVALID: _Code("51000", "Parameter pxLimit error"),
+    Reject.VOL_SURFACE_INVALID: _Code(
+        "51000", "Parameter error: a volatility surface needs finite parameters and an ATM level from 0.05 to 5."),
+    Reject.OPTION_TRADING_UNAVAILABLE: _Code(
+        "51147", "Option trading is not available: this exchange publishes option market data only."),
 }
 
 

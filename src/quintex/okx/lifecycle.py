@@ -15,6 +15,8 @@ from .numfmt import fmt, fmt_amt, fmt_ts
 
 REGULAR_UPDATE = "regular_update"
 DELIVERY = "delivery"
+EXERCISED = "exercised"
+EXPIRED_OTM = "expired_otm"
 
 
 class Liquidation(Protocol):
@@ -89,4 +91,12 @@ def liquidation_orders(inst: Instrument, records: Sequence[Liquidation], *, tota
 
 
 def delivery_row(ts: int, delivered: Sequence[ContractDelivered]) -> dict[str, Any]:
-    return {"ts": fmt_ts(ts), "details": [{"insId": d.inst_id, "px": fmt(d.px), "type": DELIVERY} for d in delivered]}
+    return {"ts": fmt_ts(ts), "details": [{"insId": d.inst_id, "px": fmt(d.px), "type": _settle_type(d)}
+                                          for d in delivered]}
+
+
+def _settle_type(d: ContractDelivered) -> str:
+    """`delivery` for a future; an option's `exercised` (in the money) or `expired_otm`."""
+    if d.itm is None:
+        return DELIVERY
+    return EXERCISED if d.itm else EXPIRED_OTM

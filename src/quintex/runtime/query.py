@@ -18,6 +18,8 @@ from quintex.core.enums import InstType, MgnMode, TdMode
 from quintex.core.instruments import Currency, FuturesSeries, Instrument
 from quintex.core.ledger.ledger import INSURANCE_UID
 from quintex.core.num import ONE, ZERO
+from quintex.core.options.series import OptionSeries
+from quintex.core.options.surface import VolSurface
 from quintex.core.records import (
     AccountRisk,
     AccountSummary,
@@ -58,6 +60,12 @@ class State(Protocol):
 
     @property
     def futures_series(self) -> Mapping[str, FuturesSeries]: ...
+
+    @property
+    def option_series(self) -> Mapping[str, OptionSeries]: ...
+
+    @property
+    def vol_surfaces(self) -> Mapping[str, VolSurface]: ...
 
     def instrument_by_code(self, code: int) -> Instrument | None: ...
 

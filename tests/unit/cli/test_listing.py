@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from quintex.cli.listing import ListingError, load_listing, parse_listing
-from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument
+from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument, ListOptionSeries
 from quintex.core.engine import Engine
 from quintex.core.enums import Alias, CtType, InstState, InstType
-from quintex.core.events import CurrencyListed, FuturesSeriesListed, InstrumentListed
+from quintex.core.events import CurrencyListed, FuturesSeriesListed, InstrumentListed, OptionSeriesListed
 from tests.builders import T0, D
 
 GOOD = '''
@@ -46,7 +46,8 @@ listTime = 1611907686000
 '''
 
 
-def test_the_packaged_listing_has_five_currencies_five_spot_pairs_five_swaps_and_two_futures_families() -> None:
+def test_the_packaged_listing_has_five_currencies_five_spot_pairs_five_swaps_two_futures_and_two_option_families(
+) -> None:
     listing = load_listing()
     currencies = [c.currency.ccy for c in listing if isinstance(c, ListCurrency)]
     assert currencies == ["BTC", "ETH", "SOL", "USDT", "USDC"]
@@ -72,13 +73,20 @@ def test_the_packaged_listing_has_five_currencies_five_spot_pairs_five_swaps_and
     assert [(f.inst_family, f.ct_val, f.ct_val_ccy, f.settle_ccy, f.ct_type, f.lever, f.aliases) for f in series] == [
         ("BTC-USDT", D("0.01"), "BTC", "USDT", CtType.LINEAR, "20", tuple(Alias)),
         ("BTC-USD", D("100"), "USD", "BTC", CtType.INVERSE, "20", tuple(Alias))]
-    assert isinstance(listing[-1], ListFuturesSeries) and isinstance(listing[-3], ListInstrument)
+    options = [c for c in listing if isinstance(c, ListOptionSeries)]
+    assert [(o.series.inst_family, o.series.ct_val, o.series.ct_mult, o.series.settle_ccy, o.series.tick_sz,
+             o.surface.atm_vol) for o in options] == [
+        ("BTC-USD", D("0.01"), D("1"), "BTC", D("0.0001"), D("0.50")),
+        ("ETH-USD", D("0.1"), D("1"), "ETH", D("0.0001"), D("0.65"))]
+    assert listing[-2:] == options and isinstance(listing[-3], ListFuturesSeries)
+    assert isinstance(listing[-5], ListInstrument)
 
 
 def test_the_packaged_listing_is_accepted_by_the_engine() -> None:
     engine = Engine()
     outcomes = [engine.apply(cmd, T0)[0] for cmd in load_listing()]
-    assert all(isinstance(o, (CurrencyListed, InstrumentListed, FuturesSeriesListed)) for o in outcomes), outcomes
+    assert all(isinstance(o, (CurrencyListed, InstrumentListed, FuturesSeriesListed, OptionSeriesListed))
+               for o in outcomes), outcomes
     assert list(engine.instruments) == [
         "BTC-USDT", "ETH-USDT", "SOL-USDT", "ETH-BTC", "BTC-USDC",
         "BTC-USDT-SWAP", "ETH-USDT-SWAP", "SOL-USDT-SWAP", "BTC-USD-SWAP", "ETH-USD-SWAP",

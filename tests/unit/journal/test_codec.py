@@ -24,6 +24,7 @@ from quintex.core.commands import (
     ListCurrency,
     ListFuturesSeries,
     ListInstrument,
+    ListOptionSeries,
     ModifyApiKey,
     PlaceAlgoOrder,
     PlaceOrder,
@@ -35,6 +36,7 @@ from quintex.core.commands import (
     SetPositionMode,
     SetSubAccountFrozen,
     SetTransferOut,
+    SetVolSurface,
     SubAccountTransfer,
     Transfer,
     UpdateIndexPrices,
@@ -58,6 +60,8 @@ from quintex.core.enums import (
     TriggerPxType,
     WithdrawDest,
 )
+from quintex.core.options.series import OptionSeries
+from quintex.core.options.surface import VolSurface
 from quintex.core.records import AttachedAlgo, AttachedAmend, IndexPrice
 from quintex.journal.codec import (
     COMMAND_TYPES,
@@ -113,6 +117,10 @@ ONE_OF_EACH: list[Command] = [
         AttachedAlgo("a1", D("66000"), TriggerPxType.MARK, None, D("57000.5"), TriggerPxType.LAST, D("56990.0")),)),
     AmendAlgo(7, "BTC-USDT", 650000000000000001, "", D("0.50"), None, None, True, D("31000"), None, False,
               None, D("29000"), False, "r1", True, D("30000")),
+    ListOptionSeries(OptionSeries("BTC-USD", "BTC-USD", "BTC", D("0.01"), "BTC", D("0.0001"), D("1"), D("1"),
+                                  D("10000"), D("1000"), D("0"), D("0"), 10**15, 6),
+                     VolSurface("BTC-USD", D("0.550"), D("-0.02"), D("0.01"), D("0.1"))),
+    SetVolSurface("ETH-USD", shift=D("-2.5"), term=D("0.05")),
 ]
 
 

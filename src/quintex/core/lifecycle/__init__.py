@@ -1,7 +1,7 @@
 """Clock-driven work. `AdvanceTime` is the one door: every job that falls due at the command's timestamp
-runs here, in a fixed order, so replay repeats it exactly: cancel-all-after, futures expiry, funding,
-spot-margin interest (`spotmargin.interest`), the interest of multi-currency liabilities
-(`spotmargin.liabilities`) and the slices of TWAP orders (`twap`)."""
+runs here, in a fixed order, so replay repeats it exactly: cancel-all-after, futures expiry, option exercise,
+listing and repricing (`options.py`), funding, spot-margin interest (`spotmargin.interest`), the interest of
+multi-currency liabilities (`spotmargin.liabilities`) and the slices of TWAP orders (`twap`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,11 +10,11 @@ from ..events import Event
 from ..execution import Execution
 from ..spotmargin import interest, liabilities
 from ..state import State
-from . import cancel_all_after, funding, futures, twap
+from . import cancel_all_after, funding, futures, options, twap
 
 Job = Callable[[State, Execution], list[Event]]
-JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, funding.tick, interest.accrue_due,
-                         liabilities.accrue_due, twap.slices_due)
+JOBS: tuple[Job, ...] = (cancel_all_after.fire_due, futures.expire_due, options.tick, funding.tick,
+                         interest.accrue_due, liabilities.accrue_due, twap.slices_due)
 
 
 def advance(s: State, x: Execution) -> list[Event]:

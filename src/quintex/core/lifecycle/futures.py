@@ -68,7 +68,8 @@ def expire_due(s: State, x: Execution) -> list[Event]:
     """Expire every live contract whose expTime has come, then let the series of the expired ones list
     their replacements."""
     due = [inst for inst in s.instruments.values()
-           if inst.exp_time is not None and inst.exp_time <= s.ts and inst.state is InstState.LIVE]
+           if inst.inst_type is InstType.FUTURES and inst.exp_time is not None and inst.exp_time <= s.ts
+           and inst.state is InstState.LIVE]
     events: list[Event] = []
     families: dict[str, None] = {}
     for inst in due:

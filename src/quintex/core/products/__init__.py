@@ -18,6 +18,7 @@ from ..state import State
 from .base import Product
 from .crossspot import CrossSpot
 from .derivative import Derivative
+from .option import Option
 from .spot import Spot
 
 _DERIVATIVE = Derivative()
@@ -78,7 +79,8 @@ class _SpotCross:
 
 
 _SPOT_CROSS = _SpotCross()
-PRODUCTS: dict[InstType, Product] = {InstType.SPOT: Spot(), InstType.SWAP: _DERIVATIVE, InstType.FUTURES: _DERIVATIVE}
+PRODUCTS: dict[InstType, Product] = {InstType.SPOT: Spot(), InstType.SWAP: _DERIVATIVE, InstType.FUTURES: _DERIVATIVE,
+                                   InstType.OPTION: Option()}
 
 
 def product_for(inst: Instrument, td_mode: TdMode) -> Product:

@@ -14,6 +14,7 @@ from . import (
     funding,
     lifecycle,
     market,
+    options,
     positionops,
     positions,
     prices,
@@ -27,5 +28,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle, borrowing, algo):
+                   funding, lifecycle, borrowing, algo, options):
         module.register(app)

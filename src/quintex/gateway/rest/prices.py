@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from quintex.core.enums import InstType
-from quintex.core.instruments import Instrument
+from quintex.core.instruments import EXERCISE_PX_TICK, Instrument
 from quintex.core.rejects import Reject
 from quintex.marketdata import PriceFeed
 from quintex.okx import prices as render
@@ -58,15 +58,16 @@ async def price_limit(request: web.Request) -> web.StreamResponse:
 
 
 async def estimated_price(request: web.Request) -> web.StreamResponse:
-    """A future's estimated delivery price in the hour before it expires; `[]` otherwise (OKX: "only has a
-    return value one hour before the delivery/exercise")."""
+    """A future's estimated delivery price (an option's exercise price, to the cent) in the hour before it
+    expires; `[]` otherwise (OKX: "only has a return value one hour before the delivery/exercise")."""
     inst = instrument(request, params.required(request, "instId"))
     rate_limit(request, ("public/estimated-price", request.remote, inst.inst_id), 10, 2.0)
     now = now_ms(request)
     if inst.inst_type not in ESTIMATED_TYPES or inst.exp_time is None:
         return ok([])
     prices = market_data(request).prices
-    px = prices.estimated_delivery(prices.index_id(inst), inst.exp_time, inst.tick_sz, now)
+    tick = EXERCISE_PX_TICK if inst.inst_type is InstType.OPTION else inst.tick_sz
+    px = prices.estimated_delivery(prices.index_id(inst), inst.exp_time, tick, now)
     return ok([] if px is None else [render.estimated_price(inst, px, now)])
 
 

@@ -68,7 +68,7 @@ async def underlying(request: web.Request) -> web.StreamResponse:
 
 
 async def instrument_tick_bands(request: web.Request) -> web.StreamResponse:
-    """Option tick bands by family: Quintex lists no options, so there are none."""
+    """Option tick bands by family: Quintex's options have one tick size (`tickSz`), so there are none."""
     rate_limit(request, ("public/instrument-tick-bands", request.remote), 5, 2.0)
     _contract_type(request, (InstType.OPTION,))
     return ok([])
@@ -76,7 +76,7 @@ async def instrument_tick_bands(request: web.Request) -> web.StreamResponse:
 
 def _families(request: web.Request, inst_type: InstType) -> list[Instrument]:
     """One listed contract of `inst_type` for each family `instFamily` (or else `uly`) names, in the order
-    named; a family none is listed of is OKX's 51000 for SWAP and FUTURES (there are no options)."""
+    named; a family none is listed of is OKX's 51000 for SWAP and FUTURES (OPTION: no rows for it)."""
     names = params.csv(request, "instFamily", MAX_FAMILIES)
     field = "instFamily"
     if not names:

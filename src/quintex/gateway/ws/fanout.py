@@ -31,6 +31,7 @@ from quintex.core.events import (
     InsuranceFundChanged,
     MarginPositionChanged,
     MarkPricesUpdated,
+    OptionSummaryUpdated,
     OrderAccepted,
     OrderUpdated,
     PositionChanged,
@@ -70,6 +71,7 @@ class Fanout:
             InsuranceFundChanged: channels.liquidation_orders.on_insurance,
             MarginPositionChanged: self._on_margin_position,
             AlgoAccepted: self._on_algo, AlgoUpdated: self._on_algo,
+            OptionSummaryUpdated: channels.opt_summary.on_summary,
         }
 
     def start(self) -> None:
@@ -181,6 +183,8 @@ class Fanout:
         channels.prices.flush(now)
         if channels.funding_rate.topics:
             channels.funding_rate.flush()
+        if channels.opt_summary.pending:
+            channels.opt_summary.flush()
 
     def _close_idle(self) -> None:
         quiet_since = time.monotonic() - self._settings.idle_timeout_s

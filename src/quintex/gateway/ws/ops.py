@@ -205,7 +205,7 @@ def _inst_id_code(value: Any) -> int | None:
 
 
 def _mass_cancel(args: Any) -> NoReturn:
-    """Mass cancel of MMP orders exists for OPTION families only, and Quintex lists no options."""
+    """Mass cancel of MMP orders exists for OPTION families only, and Quintex's options cannot be traded yet."""
     (item,) = _items(args, batch=False)
     if not isinstance(item, dict):
         raise ws.invalid_args()

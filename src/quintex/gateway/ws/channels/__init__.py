@@ -25,6 +25,7 @@ from .market import (
     candle_channels,
 )
 from .openinterest import OpenInterestChannel
+from .options import OptSummaryChannel
 from .positions import PositionsChannel
 from .prices import PriceChannels
 from .private import (
@@ -61,11 +62,12 @@ class Channels:
         self.funding_rate = FundingRateChannel(ctx)
         self.open_interest = OpenInterestChannel(ctx)
         self.liquidation_orders = LiquidationOrdersChannel(ctx)
+        self.opt_summary = OptSummaryChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
             self.status, self.orders, self.orders_algo, self.algo_advance, self.fills, self.account, self.balance_and_position, self.positions,
             self.liquidation_warning,
-            *self.prices.every, self.funding_rate, self.open_interest, self.liquidation_orders,
+            *self.prices.every, self.funding_rate, self.open_interest, self.liquidation_orders, self.opt_summary,
         ]
         self._by_name = {channel.name: channel for channel in every}
 

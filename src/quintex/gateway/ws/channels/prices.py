@@ -18,7 +18,7 @@ import orjson
 
 from quintex.core.enums import InstType
 from quintex.core.events import IndexPricesUpdated, MarkPricesUpdated
-from quintex.core.instruments import Instrument
+from quintex.core.instruments import EXERCISE_PX_TICK, Instrument
 from quintex.marketdata import BARS, CandleView, PriceFeed
 from quintex.okx import prices as render
 from quintex.runtime.query import State
@@ -198,7 +198,8 @@ class EstimatedPriceChannel(Channel):
         prices = self.ctx.market_data.prices
         if inst.exp_time is None:
             return None
-        px = prices.estimated_delivery(prices.index_id(inst), inst.exp_time, inst.tick_sz, now)
+        tick = EXERCISE_PX_TICK if inst.inst_type is InstType.OPTION else inst.tick_sz
+        px = prices.estimated_delivery(prices.index_id(inst), inst.exp_time, tick, now)
         if px is None:
             return None
         row = render.estimated_price(inst, px, now)

@@ -1,0 +1,178 @@
+"""Options as a client reads them: public/instruments, public/opt-summary, public/mark-price, public/price-limit,
+market/tickers, the opt-summary channel, delivery-exercise-history after exercise, and orders refused (51147)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from quintex.core.commands import AdvanceTime, ListOptionSeries, UpdateIndexPrices
+from quintex.core.options.quote import quote
+from quintex.core.records import IndexPrice
+from tests.unit.core.test_option_chain import SURFACE, WED_NOV_15, btc_options
+from tests.unit.gateway.ws.helpers import WsClient, channel
+
+from .harness import Session, Venue, run
+
+D = Decimal
+OPTION_KEYS = {"instType", "instId", "uly", "delta", "gamma", "vega", "theta", "deltaBS", "gammaBS", "vegaBS",
+               "thetaBS", "lever", "markVol", "bidVol", "askVol", "realVol", "volLv", "fwdPx", "ts"}
+
+
+def venue() -> Venue:
+    v = Venue()
+    v.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D("37000")),)))
+    v.apply(ListOptionSeries(btc_options(), SURFACE))
+    return v
+
+
+def test_option_instruments_carry_every_option_field() -> None:
+    async def scenario(s: Session) -> None:
+        rows = await s.ok("public/instruments", instType="OPTION", uly="BTC-USD")
+        assert len(rows) == 60
+        row = next(r for r in rows if r["instId"] == "BTC-USD-231115-37100-P")
+        assert {k: row[k] for k in ("instType", "optType", "stk", "expTime", "uly", "instFamily", "settleCcy",
+                                    "ctVal", "ctMult", "ctValCcy", "ctType", "tickSz", "lotSz", "minSz", "lever",
+                                    "state")} == {
+            "instType": "OPTION", "optType": "P", "stk": "37100", "expTime": str(WED_NOV_15), "uly": "BTC-USD",
+            "instFamily": "BTC-USD", "settleCcy": "BTC", "ctVal": "0.01", "ctMult": "1", "ctValCcy": "BTC",
+            "ctType": "", "tickSz": "0.0001", "lotSz": "1", "minSz": "1", "lever": "", "state": "live"}
+        assert row["listTime"].isdigit()
+        assert await s.ok("public/instruments", instType="OPTION", instFamily="BTC-USD") == rows
+
+    run(scenario, venue())
+
+
+def test_opt_summary_has_marks_vols_and_both_greek_conventions_per_option() -> None:
+    async def scenario(s: Session) -> None:
+        rows = await s.ok("public/opt-summary", uly="BTC-USD")
+        assert len(rows) == 60 and all(set(r) == OPTION_KEYS for r in rows)
+        inst = s.venue.engine.instruments["BTC-USD-231229-37000-C"]
+        summary = s.venue.market_data.option_summaries.latest["BTC-USD"]
+        q = quote(inst, SURFACE, D("37000"), summary.ts)
+        row = next(r for r in rows if r["instId"] == inst.inst_id)
+        assert row == {
+            "instType": "OPTION", "instId": inst.inst_id, "uly": "BTC-USD", "delta": str(q.delta),
+            "gamma": str(q.gamma), "vega": str(q.vega), "theta": str(q.theta), "deltaBS": str(q.delta_bs),
+            "gammaBS": str(q.gamma_bs), "vegaBS": str(q.vega_bs), "thetaBS": str(q.theta_bs),
+            "lever": str((1 / q.mark_px).quantize(D("0.01"))), "markVol": str(q.mark_vol), "bidVol": "",
+            "askVol": "", "realVol": "", "volLv": str(q.vol_lv), "fwdPx": "37000", "ts": str(summary.ts)}
+        assert abs(D(row["delta"]) - (D(row["deltaBS"]) - q.mark_px)) < D("0.0001")  # OKX: delta = deltaBS − px
+        dated = await s.ok("public/opt-summary", instFamily="BTC-USD", expTime="231229")
+        assert {r["instId"].split("-")[2] for r in dated} == {"231229"} and len(dated) == 10
+        assert (await s.get("public/opt-summary")).code == "50015"
+        assert (await s.get("public/opt-summary", uly="DOGE-USD")).code == "51000"
+        assert (await s.get("public/opt-summary", uly="BTC-USD", expTime="2312")).code == "51000"
+
+    run(scenario, venue())
+
+
+def test_option_marks_price_limits_and_tickers() -> None:
+    async def scenario(s: Session) -> None:
+        marks = await s.ok("public/mark-price", instType="OPTION")
+        summary = {q.inst_id: q for q in s.venue.market_data.option_summaries.latest["BTC-USD"].quotes}
+        assert len(marks) == 60
+        assert all(m["instType"] == "OPTION" and D(m["markPx"]) == summary[m["instId"]].mark_px for m in marks)
+        (limit,) = await s.ok("public/price-limit", instId="BTC-USD-231229-37000-C")
+        mark = summary["BTC-USD-231229-37000-C"].mark_px
+        assert D(limit["sellLmt"]) < mark < D(limit["buyLmt"])
+        tickers = await s.ok("market/tickers", instType="OPTION", uly="BTC-USD")
+        assert len(tickers) == 60 and {t["instType"] for t in tickers} == {"OPTION"}
+
+    run(scenario, venue())
+
+
+def test_an_order_on_an_option_gets_51147_and_changes_nothing() -> None:
+    v = venue()
+    alice = v.trader("alice", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        reply = await s.place(alice, instId="BTC-USD-231229-37000-C", tdMode="cross", px="0.05", sz="1")
+        assert reply.code == "1" and reply.data[0]["sCode"] == "51147"
+        assert await s.ok("trade/orders-pending", alice) == []
+        reply = await s.get("account/max-size", alice, instId="BTC-USD-231229-37000-C", tdMode="cross")
+        assert reply.code == "51147"
+        (balance,) = await s.ok("account/balance", alice)
+        assert [(d["ccy"], d["cashBal"], d["frozenBal"]) for d in balance["details"]] == [("BTC", "1", "0")]
+
+    run(scenario, v)
+
+
+def test_exercise_shows_in_the_delivery_exercise_history() -> None:
+    v = venue()
+    v.ts = WED_NOV_15 - 20 * 60_000
+    v.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D("37150")),)))
+    v.ts = WED_NOV_15 - 1
+    v.apply(AdvanceTime())
+
+    async def scenario(s: Session) -> None:
+        (row,) = await s.ok("public/delivery-exercise-history", instType="OPTION", uly="BTC-USD")
+        assert row["ts"] == str(WED_NOV_15)
+        details = {d["insId"]: d for d in row["details"]}
+        assert len(details) == 10
+        assert details["BTC-USD-231115-37100-C"] == {"insId": "BTC-USD-231115-37100-C", "px": "37150.00",
+                                                     "type": "exercised"}
+        assert details["BTC-USD-231115-37100-P"]["type"] == "expired_otm"
+        live = await s.ok("public/instruments", instType="OPTION", uly="BTC-USD")
+        assert not [r for r in live if "-231115-" in r["instId"]]
+
+    run(scenario, v)
+
+
+def test_the_opt_summary_channel_pushes_the_family_after_the_ack_and_on_each_repricing() -> None:
+    async def scenario(s: Session) -> None:
+        ws = WsClient(await s.client.ws_connect("/ws/v5/public"), s.clock)  # type: ignore[arg-type]
+        await ws.subscribe({"channel": "opt-summary", "instFamily": "BTC-USD"})
+        ack = await ws.recv()
+        assert (ack["event"], ack["arg"]) == ("subscribe", {"channel": "opt-summary", "instFamily": "BTC-USD"})
+        first = await ws.recv_until(channel("opt-summary"))
+        assert len(first["data"]) == 60 and set(first["data"][0]) == OPTION_KEYS
+        await s.runtime.submit(UpdateIndexPrices((IndexPrice("BTC-USD", D("38000")),)))
+        pushed = await ws.recv_until(channel("opt-summary"))
+        assert {r["fwdPx"] for r in pushed["data"]} == {"38000"}
+        await ws.subscribe({"channel": "opt-summary", "instFamily": "DOGE-USD"})
+        error = await ws.recv_until(lambda m: m.get("event") == "error")
+        assert error["code"] == "60018"
+        await ws.close()
+
+    run(scenario, venue())
+
+
+def test_open_interest_of_options_is_zero_while_they_cannot_be_traded() -> None:
+    async def scenario(s: Session) -> None:
+        rows = await s.ok("public/open-interest", instType="OPTION", instFamily="BTC-USD")
+        assert len(rows) == 60
+        assert {(r["instType"], r["oi"], r["oiCcy"], r["oiUsd"]) for r in rows} == {("OPTION", "0", "0", "0")}
+        (tier,) = await s.ok("public/underlying", instType="OPTION")
+        assert tier == ["BTC-USD"]
+
+    run(scenario, venue())
+
+
+def test_in_the_last_hour_an_option_has_its_estimated_exercise_price_to_the_cent() -> None:
+    v = venue()
+    v.ts = WED_NOV_15 - 30 * 60_000
+    v.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D("37150.123")),)))
+
+    async def scenario(s: Session) -> None:
+        s.clock.ms = WED_NOV_15 - 29 * 60_000
+        (row,) = await s.ok("public/estimated-price", instId="BTC-USD-231115-37100-C")
+        assert {k: row[k] for k in ("instType", "instId", "settlePx")} == {
+            "instType": "OPTION", "instId": "BTC-USD-231115-37100-C", "settlePx": "37150.12"}
+        assert await s.ok("public/estimated-price", instId="BTC-USD-231116-37000-C") == []
+
+    run(scenario, v)
+
+
+def test_the_instruments_and_mark_price_channels_serve_options() -> None:
+    async def scenario(s: Session) -> None:
+        ws = WsClient(await s.client.ws_connect("/ws/v5/public"), s.clock)  # type: ignore[arg-type]
+        await ws.subscribe({"channel": "instruments", "instType": "OPTION"},
+                           {"channel": "mark-price", "instId": "BTC-USD-231229-37000-C"})
+        listed = await ws.recv_until(channel("instruments"))
+        assert len(listed["data"]) == 60 and {r["optType"] for r in listed["data"]} == {"C", "P"}
+        mark = await ws.recv_until(channel("mark-price"))
+        summary = s.venue.market_data.option_summaries.latest["BTC-USD"]
+        expected = next(q.mark_px for q in summary.quotes if q.inst_id == "BTC-USD-231229-37000-C")
+        assert mark["data"][0]["instType"] == "OPTION" and D(mark["data"][0]["markPx"]) == expected
+        await ws.close()
+
+    run(scenario, venue())
