@@ -94,10 +94,11 @@ async def _serve(args: argparse.Namespace) -> int:
 
 def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
                       market_data: MarketData) -> Callable[[Store], None]:
-    """On a new store, generate the market history (`--history`); at every start, seed the read model
+    """On a new store, generate the market history (`--history`, with `--market off` too: it ends at the
+    config's start prices, where the quiet market's index prices stand); at every start, seed the read model
     with the newest of it."""
     def prepare(store: Store) -> None:
-        span = getattr(args, "history", 0) if args.market == "live" else 0
+        span = getattr(args, "history", 0)
         new = store.last_seq() == 0 and not store.snapshots() and store.market_history_end() is None
         instruments = listed_instruments(listing, wall_ms())
         if new and span > 0:
