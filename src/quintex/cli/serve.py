@@ -30,7 +30,7 @@ from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import Listing, load_listing
 from .livemarket import make_clock, market_config, running_market
-from .markethistory import generate_history, listed_instruments, seed_market_data
+from .markethistory import bridge_gap, generate_history, listed_instruments, seed_market_data
 from .storedhistory import RECENT_PER_USER, StoredHistory
 from .storedmarket import StoredMarket
 from .tls import TlsFiles, local_ca, server_context
@@ -103,11 +103,16 @@ def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
         instruments = listed_instruments(listing, wall_ms())
         if new and span > 0:
             end = history_end(wall_ms())
+            config = market_config(args)
             try:
-                seconds = generate_history(store, market_config(args), instruments, end, span,
+                seconds = generate_history(store, config, instruments, end, span,
                                            dict(getattr(args, "history_from", [])), progress=sys.stderr.isatty())
             except ReplayError as exc:
                 raise CliError(str(exc)) from None
+            last = end
+            while (bridged := bridge_gap(store, config, instruments, last, wall_ms())) > last:
+                log.info("bridged the %d minutes that passed while generating", (bridged - last) // 60_000)
+                last = bridged
             store.put_market_history([], [], funding=[(inst_id, time, str(rate)) for inst_id, time, rate
                                                       in gap_funding(instruments, end, wall_ms())])
             log.info("generated %g days of market history in %.1f s", span / 86_400_000, seconds)
