@@ -115,8 +115,11 @@ def trading(config: Path, root: Path) -> Iterator[Callable[[Callable[[], T | Non
 def trade_round_trip(config: Path, root: Path, ex: ccxt.okx) -> None:
     """Run `freqtrade trade` until it closed a trade, then stop it; the stop-loss it placed on Quintex once the
     entry filled was canceled for the exit (QuickFlip's stop is 50 % away)."""
+    db = root / "trades.sqlite"
     with trading(config, root) as wait_for:
-        wait_for(lambda: closed_trades(root / "trades.sqlite"), "no closed trade")
+        wait_for(lambda: closed_trades(db), "no closed trade")
+        # futures: freqtrade cancels the stop once the exit has filled (it does not block the position)
+        wait_for(lambda: [o for o in stoploss_orders(db) if o["status"] == "canceled"], "no canceled stop-loss")
     assert ex.private_get_trade_orders_algo_pending({"ordType": "conditional"})["data"] == []
     stops = ex.private_get_trade_orders_algo_history({"ordType": "conditional", "state": "canceled"})["data"]
     assert len(stops) == 1 and stops[0]["slOrdPx"] == "-1", stops
@@ -233,6 +236,7 @@ def stop_fires(server: Server, ex: ccxt.okx, root: Path, inst_type: str) -> tupl
                  "freqtrade did not read its stop-loss order back as open")  # fetch_order with stop=True
         server.cli("market", "shock", "BTC", "-10%")
         closed = wait_for(lambda: [t for t in trades(db) if not t["is_open"]], "the stop-loss closed no trade")
+        wait_for(lambda: [o for o in stoploss_orders(db) if o["status"] == "closed"], "no filled stop-loss")
     assert len(trades(db)) == 1  # HoldWithStop trades once
     assert ex.private_get_trade_orders_algo_pending({"ordType": "conditional"})["data"] == []
     return pending[0], closed[0]
