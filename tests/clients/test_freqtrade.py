@@ -35,8 +35,10 @@ HISTORY = "2d"
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(Path(tmp_path_factory.mktemp("quintex")) / "data", "--market", "live", "--history", HISTORY,
+    root = Path(tmp_path_factory.mktemp("quintex"))
+    srv = Server(root / "data", "--market", "live", "--history", HISTORY, "--access-log", str(root / "access.log"),
                  ready_timeout=60)
+    srv.access_log = root / "access.log"  # type: ignore[attr-defined]
     yield srv
     assert srv.stop() == 0
 
@@ -112,6 +114,14 @@ def trading(config: Path, root: Path) -> Iterator[Callable[[Callable[[], T | Non
             bot.kill()
 
 
+def refused(server: Server, user: Credentials) -> list[dict[str, Any]]:
+    """The access log's lines of `user`'s requests that Quintex answered with a non-zero code."""
+    lines = [json.loads(line) for line in server.access_log.read_text().splitlines()]  # type: ignore[attr-defined]
+    mine = [d for d in lines if d["uid"] == user.uid]
+    assert mine, "no request of the user in the access log"
+    return [d for d in mine if d["code"] != "0" or d.get("sCodes")]
+
+
 def trade_round_trip(config: Path, root: Path, ex: ccxt.okx) -> None:
     """Run `freqtrade trade` until it closed a trade, then stop it; the stop-loss it placed on Quintex once the
     entry filled was canceled for the exit (QuickFlip's stop is 50 % away)."""
@@ -176,6 +186,7 @@ def test_freqtrade_trades_a_round_trip_in_live_mode(live: Server, tmp_path: Path
     user = live.user("freq", USDT="10000")
     ex = okx(live, user)
     trade_round_trip(freqtrade_config(live, user, tmp_path), tmp_path, ex)
+    assert refused(live, user) == []  # freqtrade sent nothing Quintex refused
     fills = ex.private_get_trade_fills({"instType": "SPOT", "instId": "BTC-USDT"})["data"]
     buys = [f for f in fills if f["side"] == "buy"]
     sells = [f for f in fills if f["side"] == "sell"]
@@ -189,6 +200,7 @@ def test_freqtrade_trades_futures_a_round_trip_in_live_mode(live: Server, tmp_pa
     user = live.user("freqfutures", USDT="10000")
     ex = okx(live, user)
     trade_round_trip(freqtrade_config(live, user, tmp_path, futures=True), tmp_path, ex)
+    assert refused(live, user) == []  # freqtrade sent nothing Quintex refused
     fills = ex.private_get_trade_fills({"instType": "SWAP", "instId": "BTC-USDT-SWAP"})["data"]
     buys = [f for f in fills if f["side"] == "buy"]
     sells = [f for f in fills if f["side"] == "sell"]
@@ -270,6 +282,7 @@ def test_freqtrade_stoploss_on_exchange_fires_on_a_price_drop(live: Server, tmp_
     ex = okx(live, user)
     freqtrade_config(live, user, tmp_path, strategy="HoldWithStop")
     stop, trade = stop_fires(live, ex, tmp_path, "SPOT")
+    assert refused(live, user) == []
     assert stop["instId"] == "BTC-USDT" and stop["tdMode"] == "cash"
     assert abs(Decimal(stop["sz"]) - Decimal(str(trade["amount"]))) < Decimal("0.00000002")
 
@@ -283,6 +296,7 @@ def test_freqtrade_futures_stoploss_on_exchange_fires_on_a_price_drop(live: Serv
     ex = okx(live, user)
     freqtrade_config(live, user, tmp_path, futures=True, strategy="HoldWithStop")
     stop, trade = stop_fires(live, ex, tmp_path, "SWAP")
+    assert refused(live, user) == []
     assert (stop["instId"], stop["tdMode"], stop["posSide"], stop["reduceOnly"]) == (
         "BTC-USDT-SWAP", "isolated", "net", "true")
     assert Decimal(stop["sz"]) * Decimal("0.01") == Decimal(str(trade["amount"]))
