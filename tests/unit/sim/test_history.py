@@ -3,12 +3,14 @@ funding rates by OKX's formula, bars folded from the minutes, thinner public tra
 for the same seed; stored and paged through the store's market tables."""
 from __future__ import annotations
 
+from argparse import Namespace
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from quintex.cli import serve
 from quintex.cli.listing import load_listing
 from quintex.cli.markethistory import bridge_gap, generate_history, index_rows, listed_instruments, rows
 from quintex.cli.storedmarket import StoredMarket
@@ -190,3 +192,20 @@ def test_minutes_that_pass_while_generating_are_bridged_to_the_live_start(tmp_pa
     path = Model(config, END, 2 * MINUTE_MS, bridge=True).paths["BTC"]
     assert path[0] == pytest.approx(start) and path[-1] == start and len(set(path)) > 2
     reader.close()
+
+
+def test_serve_bridges_every_minute_that_passed_until_the_history_is_complete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`quintex serve`'s history step on a new store whose generation ran from 10 s before `END` to 2 min
+    10 s after it: the history (ending at `END` - 1 min, the minute it began in) is bridged to `END` + 2 min,
+    the minute the live market starts in, and the market data is seeded up to there."""
+    clock = iter([END - 10_000, END - 10_000, END + 130_000, END + 130_500])
+    monkeypatch.setattr(serve, "wall_ms", lambda: next(clock, END + 131_000))
+    args = Namespace(history=3_600_000, market="off", market_config=None, history_from=[], instruments=None)
+    store = open_store(tmp_path)
+    market_data = MarketData()
+    serve._history_preparer(args, load_listing(), market_data)(store)
+    assert store.market_history_end() == END + 2 * MINUTE_MS
+    minutes = store.market_reader().candles("ETH-USDT", "1m", None, None, 300)[::-1]
+    assert [c.ts for c in minutes] == list(range(END - 61 * MINUTE_MS, END + 2 * MINUTE_MS, MINUTE_MS))
+    assert market_data.trades("ETH-USDT", 1)[0].ts >= END + MINUTE_MS  # seeded with the bridge too
