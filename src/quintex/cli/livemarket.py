@@ -46,7 +46,7 @@ def add_market_arguments(parser: argparse.ArgumentParser) -> None:
                              "candles, coarser bars and trades of every simulated spot pair, swap and future; "
                              "index and mark candles; swap funding rates) from the market's seeded price model, "
                              "ending where the live market starts: e.g. 30d, 12h, 2w; 0 for none (default: "
-                             "%(default)s; none with --market off)")
+                             "%(default)s; with --market off too, ending at the index prices the quiet market keeps)")
     parser.add_argument("--history-from", action="append", default=[], type=recorded_spec, metavar="INST=FILE",
                         help="take INST's history from a recorded OKX candles or trades CSV instead (moved in "
                              "time to end where the live market starts, scaled to its start price); repeatable")

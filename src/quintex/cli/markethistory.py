@@ -21,12 +21,21 @@ from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrumen
 from quintex.core.instruments import Instrument
 from quintex.core.lifecycle import calendar
 from quintex.core.lifecycle.futures import contract
-from quintex.journal.marketdb import INDEX_KEY, MARK_KEY
+from quintex.journal.marketdb import BY_TRADE_ID, INDEX_KEY, MARK_KEY, MarketReader
+from quintex.journal.marketdb import Candle as StoredCandle
 from quintex.journal.store import Store
 from quintex.marketdata import MarketData
 from quintex.marketdata.bars import BARS, shift, start_of
 from quintex.sim.config import MarketConfig
-from quintex.sim.history import MINUTE_MS, Candle, IndexHistory, InstrumentHistory, Model, priced_instruments
+from quintex.sim.history import (
+    MINUTE_MS,
+    Candle,
+    IndexHistory,
+    InstrumentHistory,
+    Model,
+    history_end,
+    priced_instruments,
+)
 
 log = logging.getLogger("quintex")
 
@@ -159,6 +168,48 @@ def generate_history(store: Store, config: MarketConfig, instruments: Sequence[I
             store.put_market_history(trades, candles, end_ms if i == len(insts) - 1 else None, funding)
             advance(inst.inst_id, len(trades), len(candles))
     return time.perf_counter() - started
+
+
+def bridge_gap(store: Store, config: MarketConfig, instruments: Sequence[Instrument], end_ms: int,
+               now_ms: int) -> int:
+    """Generating the history took a while: if the minute of `now_ms` is past the history's end, store the
+    whole minutes in between as a bridge (`Model(bridge=True)`: from the live start prices back to them, so
+    no minute between the history and the live market is without a candle); the history's new end.
+
+    A coarser bucket that holds both the history's last minutes and the bridge's is merged with the stored one;
+    the bridge's trade ids follow each instrument's stored ones. Its funding times are left to `gap_funding`.
+    An instrument seeded from a recorded file is bridged from the model too (both end at the live price)."""
+    gap_end = history_end(now_ms)
+    if gap_end <= end_ms:
+        return end_ms
+    model = Model(config, gap_end, gap_end - end_ms, bridge=True)
+    insts = priced_instruments(instruments, config)
+    reader = store.market_reader()
+    try:
+        for index in model.indexes():
+            store.put_market_history([], _merged(reader, index_rows(index), end_ms))
+        for i, inst in enumerate(insts):
+            trades, candles, _ = rows(model.instrument(inst))
+            newest = reader.trades(inst.inst_id, BY_TRADE_ID, None, None, 1)
+            first = newest[0].trade_id if newest else 0
+            store.put_market_history([(r[0], r[1] + first, *r[2:]) for r in trades], _merged(reader, candles, end_ms),
+                                     gap_end if i == len(insts) - 1 else None)
+        if not insts:
+            store.put_market_history([], [], gap_end)
+    finally:
+        reader.close()
+    return gap_end
+
+
+def _merged(reader: MarketReader, candles: list[Row], end_ms: int) -> list[Row]:
+    """The candle rows, each bucket that starts before `end_ms` merged after the stored one (its older part)."""
+    out = []
+    for row in candles:
+        key, bar, start, end, seq, *values, _ = row
+        stored = reader.candles(key, bar, start + 1, start - 1, 1) if start < end_ms else []
+        newer = StoredCandle(key, bar, start, end, seq, *(Decimal(v) for v in values))
+        out.append(stored[0].merged(newer).row() if stored else row)
+    return out
 
 
 class _progress:

@@ -30,7 +30,7 @@ from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import Listing, load_listing
 from .livemarket import make_clock, market_config, running_market
-from .markethistory import generate_history, listed_instruments, seed_market_data
+from .markethistory import bridge_gap, generate_history, listed_instruments, seed_market_data
 from .storedhistory import RECENT_PER_USER, RECENT_TOTAL, StoredHistory
 from .storedmarket import StoredMarket
 from .tls import TlsFiles, local_ca, server_context
@@ -94,19 +94,25 @@ async def _serve(args: argparse.Namespace) -> int:
 
 def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
                       market_data: MarketData) -> Callable[[Store], None]:
-    """On a new store, generate the market history (`--history`); at every start, seed the read model
+    """On a new store, generate the market history (`--history`, with `--market off` too: it ends at the
+    config's start prices, where the quiet market's index prices stand); at every start, seed the read model
     with the newest of it."""
     def prepare(store: Store) -> None:
-        span = getattr(args, "history", 0) if args.market == "live" else 0
+        span = getattr(args, "history", 0)
         new = store.last_seq() == 0 and not store.snapshots() and store.market_history_end() is None
         instruments = listed_instruments(listing, wall_ms())
         if new and span > 0:
             end = history_end(wall_ms())
+            config = market_config(args)
             try:
-                seconds = generate_history(store, market_config(args), instruments, end, span,
+                seconds = generate_history(store, config, instruments, end, span,
                                            dict(getattr(args, "history_from", [])), progress=sys.stderr.isatty())
             except ReplayError as exc:
                 raise CliError(str(exc)) from None
+            last = end
+            while (bridged := bridge_gap(store, config, instruments, last, wall_ms())) > last:
+                log.info("bridged the %d minutes that passed while generating", (bridged - last) // 60_000)
+                last = bridged
             store.put_market_history([], [], funding=[(inst_id, time, str(rate)) for inst_id, time, rate
                                                       in gap_funding(instruments, end, wall_ms())])
             log.info("generated %g days of market history in %.1f s", span / 86_400_000, seconds)

@@ -117,15 +117,19 @@ def priced_instruments(instruments: Sequence[Instrument], config: MarketConfig) 
 
 class Model:
     """The price paths of `span_ms` before `end_ms` (a minute boundary): one per currency, at every
-    quarter-minute point, the last at `end_ms`."""
+    quarter-minute point, the last at `end_ms`. A `bridge` (the minutes that passed while the history was
+    generated) starts at the live start prices too, and a contract's basis at zero: it continues the history
+    and ends where the live market starts; its draws are its own, not a copy of the history's last minutes."""
 
-    def __init__(self, config: MarketConfig, end_ms: int, span_ms: int) -> None:
+    def __init__(self, config: MarketConfig, end_ms: int, span_ms: int, bridge: bool = False) -> None:
         self.config = config
         self.minutes = max(0, span_ms // MINUTE_MS)
         self.points = self.minutes * TRADES_PER_MINUTE
         self.end = end_ms
         self.start = end_ms - self.minutes * MINUTE_MS
-        self.paths = {ccy: _usd_path(src, config.seed, self.points) for ccy, src in config.sources.items()}
+        self.bridge = bridge
+        self.seed = f"{config.seed}:bridge:{end_ms}" if bridge else str(config.seed)
+        self.paths = {ccy: _usd_path(src, self.seed, self.points, bridge) for ccy, src in config.sources.items()}
 
     def usd(self, ccy: str) -> list[float]:
         return self.paths[ccy] if ccy in self.paths else [1.0] * (self.points + 1)
@@ -134,7 +138,7 @@ class Model:
         """A spot pair's or contract's history (`recorded`: a file to take the prices from)."""
         base, quote = legs(inst)
         index = [b / q for b, q in zip(self.usd(base), self.usd(quote), strict=True)]
-        rng = random.Random(f"{self.config.seed}:history:{inst.inst_id}")
+        rng = random.Random(f"{self.seed}:history:{inst.inst_id}")
         contract = inst.inst_type in CONTRACTS
         unit_usd = (float(inst.ct_val or 0) * float(inst.ct_mult or 1) * self.usd(inst.ct_val_ccy)[-1] if contract
                     else self.usd(base)[-1])
@@ -146,6 +150,8 @@ class Model:
             return _trades_and_candles(inst, times, index[:-1], unit_usd, rng)
         fair = self._fair(inst, index)
         basis = _basis(rng, self.points)
+        if self.bridge:
+            basis = [b - basis[0] * (self.points - i) / self.points for i, b in enumerate(basis)]
         history = _trades_and_candles(inst, times, [f * (1 + b) for f, b in zip(fair, basis, strict=False)],
                                       unit_usd, rng, CONTRACT_TRADES_KEPT)
         smoothed = _smoothed(basis)
@@ -214,9 +220,10 @@ def gap_funding(instruments: Sequence[Instrument], end_ms: int, listed_ms: int) 
             for time in range(first, listed_ms + 1, FUNDING_INTERVAL_MS)]
 
 
-def _usd_path(src: SourceConfig, seed: int, points: int) -> list[float]:
+def _usd_path(src: SourceConfig, seed: str, points: int, bridge: bool = False) -> list[float]:
     """The USD price at each of `points` quarter-minute points, the last one at the history's end
-    equal to the live start price (drawn backwards from it)."""
+    equal to the live start price (drawn backwards from it); a `bridge` starts at that price too (the
+    walk's drift from it taken out in proportion)."""
     if src.kind != "gbm" or src.gbm is None:
         end = float(src.price) if src.kind == "fixed" else 1.0
         return [end] * (points + 1)
@@ -234,6 +241,9 @@ def _usd_path(src: SourceConfig, seed: int, points: int) -> list[float]:
             x += gauss(p.jump_mean, p.jump_stdev)
         log_px -= x
         out[i] = math.exp(log_px)
+    if bridge and points:
+        off = math.log(out[0] / out[points])
+        out = [px * math.exp(-off * (points - i) / points) for i, px in enumerate(out)]
     return out
 
 

@@ -3,20 +3,22 @@ funding rates by OKX's formula, bars folded from the minutes, thinner public tra
 for the same seed; stored and paged through the store's market tables."""
 from __future__ import annotations
 
+from argparse import Namespace
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from quintex.cli import serve
 from quintex.cli.listing import load_listing
-from quintex.cli.markethistory import generate_history, index_rows, listed_instruments, rows
+from quintex.cli.markethistory import bridge_gap, generate_history, index_rows, listed_instruments, rows
 from quintex.cli.storedmarket import StoredMarket
 from quintex.core.enums import InstType
 from quintex.core.fundingrate import FUNDING_INTERVAL_MS
 from quintex.core.instruments import Instrument
 from quintex.journal import open_store
-from quintex.journal.marketdb import MARK_KEY
+from quintex.journal.marketdb import BY_TS, INDEX_KEY, MARK_KEY
 from quintex.marketdata import MarketData
 from quintex.sim.config import load_market_config
 from quintex.sim.history import (
@@ -155,3 +157,55 @@ def test_funding_times_between_the_history_end_and_the_listing_are_filled(insts:
     gap = gap_funding(listed, boundary - MINUTE_MS, boundary + 30_000)
     assert sorted(gap) == sorted((i, boundary, Decimal("0.0001")) for i in insts if i.endswith("-SWAP"))
     assert gap_funding(listed, boundary, boundary + FUNDING_INTERVAL_MS - 1) == []
+
+
+def test_minutes_that_pass_while_generating_are_bridged_to_the_live_start(tmp_path: Path,
+                                                                          insts: dict[str, Instrument]) -> None:
+    """The history ended 2 minutes before the minute the live market starts in (generating took that long):
+    those minutes get candles and trades that continue the history to the live start prices, merged into the
+    coarser buckets the history began."""
+    store = open_store(tmp_path)
+    config = load_market_config()
+    picked = [insts["BTC-USDT"], insts["BTC-USDT-SWAP"]]
+    end = END - 2 * MINUTE_MS
+    generate_history(store, config, picked, end, 3_600_000, progress=False)
+    assert bridge_gap(store, config, picked, end, end + MINUTE_MS - 1) == end  # still the same minute
+    assert bridge_gap(store, config, picked, end, END + 30_000) == END
+    assert store.market_history_end() == END
+    reader = store.market_reader()
+    for key in ("BTC-USDT", "BTC-USDT-SWAP", MARK_KEY.format("BTC-USDT-SWAP"), INDEX_KEY.format("BTC-USDT")):
+        minutes = reader.candles(key, "1m", None, None, 300)[::-1]
+        assert [c.ts for c in minutes] == list(range(end - 3_600_000, END, MINUTE_MS)), key
+        assert abs(minutes[-3].c / minutes[-2].o - 1) < Decimal("0.002")  # the bridge continues the history
+        for bar, span in (("5m", 5 * MINUTE_MS), ("1H", 3_600_000)):
+            (bucket,) = reader.candles(key, bar, END, END - span - 1, 5)  # history and bridge minutes
+            parts = [c for c in minutes if bucket.ts <= c.ts < bucket.ts + span]
+            assert bucket.ts == END - span and len(parts) == span // MINUTE_MS
+            assert (bucket.o, bucket.c) == (parts[0].o, parts[-1].c), (key, bar)
+            assert (bucket.h, bucket.l) == (max(c.h for c in parts), min(c.l for c in parts))
+            assert bucket.vol == sum((c.vol for c in parts), Decimal(0))
+    trades = reader.trades_between("BTC-USDT", 0, END)
+    assert [t.trade_id for t in trades] == list(range(1, len(trades) + 1))  # the bridge's ids follow on
+    assert len(trades) == 62 * TRADES_PER_MINUTE and trades[-1].ts >= END - MINUTE_MS
+    assert reader.trades("BTC-USDT", BY_TS, None, None, 1) == trades[-1:]
+    start = float(config.sources["BTC"].gbm.start)  # type: ignore[union-attr]
+    path = Model(config, END, 2 * MINUTE_MS, bridge=True).paths["BTC"]
+    assert path[0] == pytest.approx(start) and path[-1] == start and len(set(path)) > 2
+    reader.close()
+
+
+def test_serve_bridges_every_minute_that_passed_until_the_history_is_complete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`quintex serve`'s history step on a new store whose generation ran from 10 s before `END` to 2 min
+    10 s after it: the history (ending at `END` - 1 min, the minute it began in) is bridged to `END` + 2 min,
+    the minute the live market starts in, and the market data is seeded up to there."""
+    clock = iter([END - 10_000, END - 10_000, END + 130_000, END + 130_500])
+    monkeypatch.setattr(serve, "wall_ms", lambda: next(clock, END + 131_000))
+    args = Namespace(history=3_600_000, market="off", market_config=None, history_from=[], instruments=None)
+    store = open_store(tmp_path)
+    market_data = MarketData()
+    serve._history_preparer(args, load_listing(), market_data)(store)
+    assert store.market_history_end() == END + 2 * MINUTE_MS
+    minutes = store.market_reader().candles("ETH-USDT", "1m", None, None, 300)[::-1]
+    assert [c.ts for c in minutes] == list(range(END - 61 * MINUTE_MS, END + 2 * MINUTE_MS, MINUTE_MS))
+    assert market_data.trades("ETH-USDT", 1)[0].ts >= END + MINUTE_MS  # seeded with the bridge too
