@@ -175,3 +175,18 @@ def test_an_isolated_loss_beyond_its_margin_that_leaves_the_cross_margin_short_l
     _index(x, "53000")  # the cross alone is safe (96.7 − 70 > 2.385); the isolated loses 800 − 600 + 5.2 more
     assert x.engine.positions(alice) == []
     assert x.balance(alice, "USDT")[0] == D(0)  # what it still owed, the fund paid
+
+
+def test_liquidation_triggers_at_the_threshold_mark_and_not_one_tick_above() -> None:
+    x = Exchange(btc_usdt(), swap())
+    alice, bob = x.user("alice", USDT="700"), x.user("bob", USDT="100000")
+    _index(x, "60000")
+    _order(x, bob, "sell", "10", "60000")
+    _order(x, alice, "buy", "10", "60000", TdMode.ISOLATED)  # margin 600
+    _order(x, bob, "buy", "10", "54000")
+    # ratio 1 where 600 + 0.1 × (mark − 60000) = 0.1 × mark × (0.4 % + 0.05 %): mark 54244.09...
+    assert D("54244.0") < x.engine.position_risks(alice)[0].liq_px < D("54244.1")  # type: ignore[operator]
+    _index(x, "54244.1")
+    assert x.engine.mark_price(SWAP) == D("54244.1") and x.engine.positions(alice)[0].pos == D(10)  # 24.41 > 24.4098
+    _index(x, "54244.0")
+    assert x.engine.positions(alice) == []  # 24.4 ≤ 24.4098
