@@ -151,4 +151,22 @@ def test_tp_and_sl_are_attached_to_a_swap_order(quiet: Exchange, open_page: Any)
     [order] = quiet.rest(who, "GET", "/api/v5/trade/orders-pending?instId=BTC-USDT-SWAP")
     [attached] = order["attachAlgoOrds"]
     assert (Decimal(attached["tpTriggerPx"]), attached["tpOrdPx"], Decimal(attached["slTriggerPx"]),
-            attached["slOrdPx"]) == (Decimal("70000"), "-1", Decimal("58000"), "-1")
+            attached["slOrdPx"]) == (Decimal(70000), "-1", Decimal(58000), "-1")
+
+
+def test_the_option_chain_and_the_stop_orders_fit_a_phone_and_every_field_has_a_label(
+        quiet: Exchange, open_page: Any) -> None:
+    wait_for_options(quiet)
+    page = open_page(quiet.url + "/#/markets/BTC-USDT/1m", 390, 844)
+    page.get_by_role("link", name="ETH-USD options").click()
+    chain = page.get_by_role("table", name="ETH-USD option chain")
+    expect(chain.locator("tbody tr")).to_have_count(13)
+    expect(chain.locator("tbody tr").first.locator("td").first).to_have_text(re.compile(r"^\d+\.\d{4}$"))
+    connect(page, quiet.user("phone-options", ETH="1"))
+    page.get_by_role("tab", name=re.compile("^Stop orders")).click()
+    expect(page.get_by_role("table", name="Stop orders")).to_contain_text("No stop orders")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the options page is {width} px wide on a 390 px screen"
+    unlabeled = page.evaluate("""[...document.querySelectorAll('input, select, textarea')]
+        .filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.outerHTML)""")
+    assert unlabeled == []
