@@ -31,7 +31,7 @@ function buildTerminal(): void {
   trading = new Trading();
   terminal.replaceChildren(
     markets.listEl,
-    h("div", { class: "center" }, markets.headEl, markets.contract.el, markets.chartEl,
+    h("div", { class: "center" }, markets.headEl, markets.contract.el, markets.options.el, markets.chartEl,
       h("div", { class: "market-tables" }, markets.bookEl, markets.tradesEl)),
     h("div", { class: "side" }, trading.keyEl, trading.orderEl),
     trading.accountEl,

@@ -4,6 +4,7 @@ import { publicGet, describe, type Row } from "./api";
 import { CandleChart } from "./chart";
 import { ContractStats, isContract, underlyingBase } from "./contract";
 import { type Column, field, fillTable, h, Notice, select, sideCell, time } from "./dom";
+import { defaultOption, family, isOption, OptionChain } from "./options";
 import { type Push, Socket } from "./ws";
 
 export interface Instrument extends Row {
@@ -33,6 +34,7 @@ export class Markets {
   readonly bookEl = h("section", { class: "panel book", "aria-label": "Order book" });
   readonly tradesEl = h("section", { class: "panel trades", "aria-label": "Recent trades" });
   readonly contract: ContractStats;
+  readonly options: OptionChain;
   instruments: Instrument[] = [];
   current: Instrument | null = null;
   bar = "1m";
@@ -59,6 +61,8 @@ export class Markets {
   constructor(private readonly pub: Socket, private readonly biz: Socket,
     private readonly onSelect: (inst: Instrument, bar: string) => void) {
     this.contract = new ContractStats(pub);
+    this.options = new OptionChain(pub, (inst) => this.onSelect(inst, this.bar),
+      () => this.bar);
     this.barSelect.addEventListener("change", () => this.onSelect(this.current!, this.barSelect.value));
     this.chartEl.append(
       h("div", { class: "chart-tools" }, field("Bar", this.barSelect), h("span", { class: "hint" }, "times in UTC")),
@@ -84,7 +88,8 @@ export class Markets {
     this.barSelect.value = this.bar;
     this.current = inst;
     this.listEl.querySelectorAll("a").forEach((a) => {
-      a.toggleAttribute("aria-current", a.dataset.inst === inst.instId);
+      a.toggleAttribute("aria-current", a.dataset.inst === inst.instId ||
+        (isOption(inst) && a.dataset.family === family(inst)));
       a.setAttribute("href", `#/markets/${a.dataset.inst}/${this.bar}`); // switching instruments keeps the bar
     });
     this.unsubscribe.forEach((u) => u());
@@ -92,6 +97,8 @@ export class Markets {
     this.notice.clear();
     this.chart.setTick(inst.tickSz);
     void this.contract.show(inst);
+    if (isOption(inst)) void this.options.show(inst, this.instruments);
+    else this.options.clear();
     this.subscribeBook(inst.instId);
     const candleArg = { channel: `candle${this.bar}`, instId: inst.instId };
     this.unsubscribe.push(this.pub.subscribe({ channel: "trades", instId: inst.instId }, (p) => this.onTrades(p)));
@@ -123,6 +130,10 @@ export class Markets {
     for (const type of INST_TYPES) {
       const insts = this.instruments.filter((i) => i.instType === type);
       if (!insts.length) continue;
+      if (type === "OPTION") {
+        this.listEl.append(h("h3", {}, type), this.familyList(insts));
+        continue;
+      }
       const list = h("ul", { "aria-label": `${type} instruments` });
       for (const inst of insts) {
         const last = h("span", { class: "num" });
@@ -136,6 +147,18 @@ export class Markets {
     if (!this.instruments.length) this.listEl.append(h("p", { class: "empty" }, "No instruments listed."));
   }
 
+  /** Options by family: each link opens the family's chain (at its nearest expiry's middle call). */
+  private familyList(options: Instrument[]): HTMLUListElement {
+    const list = h("ul", { "aria-label": "OPTION families" });
+    for (const fam of [...new Set(options.map(family))]) {
+      const first = defaultOption(options.filter((o) => family(o) === fam));
+      if (!first) continue;
+      list.append(h("li", {}, h("a", { href: `#/markets/${first.instId}/${this.bar}`, "data-inst": first.instId,
+        "data-family": fam }, h("span", {}, `${fam} options`))));
+    }
+    return list;
+  }
+
   private onTicker(p: Push): void {
     const t = p.data[0] as Row;
     const cell = this.lastPx.get(t.instId);
@@ -147,12 +170,13 @@ export class Markets {
     const inst = this.current!;
     const change = Number(t.open24h) ? (Number(t.last) / Number(t.open24h) - 1) * 100 : 0;
     // a contract's vol24h counts contracts and its volCcy24h the underlying coin; a spot pair's, base and quote
-    const [vol, volCcy] = isContract(inst) ? ["contracts", underlyingBase(inst)] : [inst.baseCcy, inst.quoteCcy];
+    const contracts = isContract(inst) || isOption(inst);
+    const [vol, volCcy] = contracts ? ["contracts", underlyingBase(inst)] : [inst.baseCcy, inst.quoteCcy];
     const stats: [string, string, string?][] = [
       ["Last", t.last, "ticker-last"],
       ["24h change", `${change >= 0 ? "+" : ""}${change.toFixed(2)}%`],
       ["24h high", t.high24h], ["24h low", t.low24h],
-      [`24h volume (${vol})`, t.vol24h], [`24h ${isContract(inst) ? "volume" : "turnover"} (${volCcy})`, t.volCcy24h],
+      [`24h volume (${vol})`, t.vol24h], [`24h ${contracts ? "volume" : "turnover"} (${volCcy})`, t.volCcy24h],
       ["Best bid", t.bidPx], ["Best ask", t.askPx],
     ];
     this.tickerBox.replaceChildren(h("div", { class: "inst-name" }, h("h1", {}, inst.instId)),

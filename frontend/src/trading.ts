@@ -6,6 +6,7 @@ import { describe, privateGet, privatePost, type Row } from "./api";
 import { isContract } from "./contract";
 import { debounce, field, fillTable, h, input, Notice, select, sideCell, time } from "./dom";
 import type { Instrument } from "./markets";
+import { isOption } from "./options";
 import type { Credentials } from "./okx/sign";
 import { loadCredentials, saveCredentials } from "./session";
 import { Socket } from "./ws";
@@ -19,7 +20,9 @@ const BILL_TYPES: Record<string, string> = {
   "1": "transfer", "2": "trade", "3": "delivery", "5": "liquidation", "6": "margin transfer", "8": "funding fee",
   "9": "ADL",
 };
-const TABS = ["Open orders", "Positions", "Order history", "Fills", "Balances", "Bills"] as const;
+const TABS = ["Open orders", "Stop orders", "Positions", "Order history", "Fills", "Balances", "Bills"] as const;
+// orders-algo-pending takes one ordType, or "conditional,oco" together (as OKX)
+const ALGO_TYPES = ["conditional,oco", "trigger", "move_order_stop"];
 type Tab = (typeof TABS)[number];
 
 export class Trading {
@@ -30,6 +33,7 @@ export class Trading {
 
   private inst: Instrument | null = null;
   private socket: Socket | null = null;
+  private business: Socket | null = null; // orders-algo
   private tab: Tab = "Open orders";
   private readonly keyNotice = new Notice();
   private readonly orderNotice = new Notice();
@@ -46,6 +50,13 @@ export class Trading {
   private readonly reduceOnly = h("input", { type: "checkbox", id: "reduce-only", name: "reduceOnly" });
   private readonly contractFields = h("div", { class: "contract-fields" });
   private readonly reduceField = field("Reduce only", this.reduceOnly);
+  private readonly tpTrigger = input({ id: "tp-trigger", name: "tpTriggerPx", inputmode: "decimal" });
+  private readonly slTrigger = input({ id: "sl-trigger", name: "slTriggerPx", inputmode: "decimal" });
+  private readonly tpslFields = h("div", { class: "tpsl-fields" },
+    field("Take-profit trigger", this.tpTrigger), field("Stop-loss trigger", this.slTrigger),
+    h("small", { class: "hint", id: "tpsl-hint" }, "Optional trigger prices (last price): armed when the order fills, then close what it filled at market."));
+  private readonly optionNote = h("p", { class: "hint", id: "option-note" },
+    "Options are listed but not tradable yet: an order on one answers OKX's 51147.");
   private readonly fieldset = h("fieldset", { disabled: true });
   private readonly available = h("p", { class: "available", id: "available" });
   private readonly tables = new Map<Tab, HTMLTableElement>(TABS.map((t) => [t, h("table", { "aria-label": t })]));
@@ -82,6 +93,9 @@ export class Trading {
     this.tgtCcy.options[1].textContent = inst.quoteCcy;
     this.contractFields.hidden = !contract;
     this.reduceField.hidden = !contract;
+    this.tpslFields.hidden = isOption(inst);
+    this.optionNote.hidden = !isOption(inst);
+    if (isOption(inst)) this.sizeHint.textContent = `in contracts (1 = ${inst.ctVal} ${inst.ctValCcy})`;
     this.orderEl.querySelector("h2")!.textContent = `Place an order: ${inst.instId}`;
     this.syncOrderType();
     this.renderAvailable();
@@ -140,6 +154,9 @@ export class Trading {
       this.socket.subscribe({ channel: "orders", instType: "ANY" }, () => this.refreshSoon());
       this.socket.subscribe({ channel: "account" }, () => this.refreshSoon());
       this.socket.subscribe({ channel: "positions", instType: "ANY" }, () => this.refreshSoon());
+      this.business?.close();
+      this.business = new Socket("/ws/v5/business", creds, (code, msg) => this.keyNotice.error(`${code}: ${msg}`));
+      this.business.subscribe({ channel: "orders-algo", instType: "ANY" }, () => this.refreshSoon());
       await Promise.all([this.refresh(), this.loadLeverage()]);
     } catch (err) {
       saveCredentials(null);
@@ -151,6 +168,8 @@ export class Trading {
   private disconnect(): void {
     this.socket?.close();
     this.socket = null;
+    this.business?.close();
+    this.business = null;
     this.creds = null;
     saveCredentials(null);
     this.fieldset.disabled = true;
@@ -174,7 +193,7 @@ export class Trading {
     this.fieldset.append(
       h("legend", { class: "visually-hidden" }, "Order"),
       field("Order type", this.ordType), this.contractFields, this.pxField, sizeField, this.tgtField,
-      this.reduceField,
+      this.reduceField, this.tpslFields, this.optionNote,
       h("div", { class: "buttons" },
         h("button", { type: "submit", value: "buy", class: "buy-button" }, "Buy"),
         h("button", { type: "submit", value: "sell", class: "sell-button" }, "Sell")),
@@ -229,11 +248,18 @@ export class Trading {
     if (!this.creds || !this.inst) return;
     const ordType = this.ordType.value;
     const contract = isContract(this.inst);
-    const order: Record<string, string | boolean> = { instId: this.inst.instId,
-      tdMode: contract ? this.mgnMode.value : "cash", side, ordType, sz: this.sz.value.trim() };
+    const order: Record<string, string | boolean | object> = { instId: this.inst.instId,
+      tdMode: contract ? this.mgnMode.value : isOption(this.inst) ? "cross" : "cash", side, ordType,
+      sz: this.sz.value.trim() };
     if (PRICED.has(ordType)) order.px = this.px.value.trim();
     if (ordType === "market" && !contract) order.tgtCcy = this.tgtCcy.value;
     if (contract && this.reduceOnly.checked) order.reduceOnly = true;
+    const tp = this.tpTrigger.value.trim();
+    const sl = this.slTrigger.value.trim();
+    if (!isOption(this.inst) && (tp || sl)) {
+      order.attachAlgoOrds = [{ ...(tp ? { tpTriggerPx: tp, tpOrdPx: "-1" } : {}),
+        ...(sl ? { slTriggerPx: sl, slOrdPx: "-1" } : {}) }];
+    }
     try {
       const [placed] = await privatePost(this.creds, "/trade/order", order);
       this.orderNotice.ok(`${side === "buy" ? "Buy" : "Sell"} order ${placed.ordId} placed`);
@@ -316,7 +342,8 @@ export class Trading {
     this.refreshing = true;
     const creds = this.creds;
     try {
-      const jobs: Promise<void>[] = [this.loadOpenOrders(creds), this.loadBalances(creds), this.loadPositions(creds)];
+      const jobs: Promise<void>[] = [this.loadOpenOrders(creds), this.loadBalances(creds), this.loadPositions(creds),
+        this.loadAlgoOrders(creds)];
       if (this.tab === "Order history") jobs.push(this.loadHistory(creds));
       if (this.tab === "Fills") jobs.push(this.loadFills(creds));
       if (this.tab === "Bills") jobs.push(this.loadBills(creds));
@@ -353,6 +380,49 @@ export class Trading {
         h("button", { type: "button", "aria-label": `Cancel order ${o.ordId}`, onclick: () => this.cancel(o) },
           "Cancel")) },
     ], orders, "No open orders", (o) => ({ "data-ord-id": o.ordId }));
+  }
+
+  private async loadAlgoOrders(creds: Credentials): Promise<void> {
+    const lists = await Promise.all(ALGO_TYPES.map((ordType) =>
+      privateGet(creds, "/trade/orders-algo-pending", { ordType, limit: "100" })));
+    if (creds !== this.creds) return;
+    const algos = lists.flat().sort((a, b) => Number(b.cTime) - Number(a.cTime) || Number(b.algoId) - Number(a.algoId));
+    this.tabButtons.get("Stop orders")!.textContent = `Stop orders (${algos.length})`;
+    const orderPx = (px: string) => (px === "-1" ? "market" : px);
+    const trigger = (a: Row) => [
+      a.tpTriggerPx && `TP ${a.tpTriggerPx} (${a.tpTriggerPxType})`,
+      a.slTriggerPx && `SL ${a.slTriggerPx} (${a.slTriggerPxType})`,
+      a.triggerPx && `${a.triggerPx} (${a.triggerPxType})`,
+      a.ordType === "move_order_stop" && (a.callbackRatio ? `callback ${pct(a.callbackRatio)}` : `callback ${a.callbackSpread}`),
+      a.activePx && `active from ${a.activePx}`,
+      a.moveTriggerPx && `now ${a.moveTriggerPx}`,
+    ].filter(Boolean).join(", ");
+    const price = (a: Row) => [a.tpTriggerPx && `TP ${orderPx(a.tpOrdPx)}`, a.slTriggerPx && `SL ${orderPx(a.slOrdPx)}`,
+      a.triggerPx && orderPx(a.orderPx), a.ordType === "move_order_stop" && "market"].filter(Boolean).join(", ");
+    fillTable(this.tables.get("Stop orders")!, [
+      { title: "Time", cell: (a) => time(a.cTime, true) },
+      { title: "Instrument", cell: (a) => a.instId },
+      { title: "Type", cell: (a) => a.ordType + (a.reduceOnly === "true" ? ", reduce only" : "") },
+      { title: "Side", cell: (a) => sideCell(a.side) },
+      { title: "Size", cell: (a) => (a.closeFraction === "1" ? "whole position" : a.sz), num: true },
+      { title: "Trigger", cell: trigger },
+      { title: "Order price", cell: price },
+      { title: "State", cell: (a) => a.state },
+      { title: "Algo ID", cell: (a) => a.algoId },
+      { title: "Actions", cell: (a) => h("button", { type: "button", "aria-label": `Cancel stop order ${a.algoId}`,
+        onclick: () => this.cancelAlgo(a) }, "Cancel") },
+    ], algos, "No stop orders", (a) => ({ "data-algo-id": a.algoId }));
+  }
+
+  private async cancelAlgo(a: Row): Promise<void> {
+    if (!this.creds) return;
+    try {
+      await privatePost(this.creds, "/trade/cancel-algos", [{ instId: a.instId, algoId: a.algoId }]);
+      this.accountNotice.ok(`Stop order ${a.algoId} canceled`);
+    } catch (err) {
+      this.accountNotice.error(describe(err));
+    }
+    this.refreshSoon();
   }
 
   private async loadPositions(creds: Credentials): Promise<void> {
