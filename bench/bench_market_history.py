@@ -1,5 +1,6 @@
 """Generated market history: what `quintex serve --history SPAN` costs on a new data dir, for every default
-instrument (spot pairs, swaps, the futures listed at the end) and every index, stored in a fresh SQLite store.
+instrument (spot pairs, swaps, the futures listed at the end), every index and the hourly marks of the
+options listed at the end, stored in a fresh SQLite store.
 
     python bench/bench_market_history.py [--days 30] [--days 3]
 
@@ -14,7 +15,7 @@ import time
 from pathlib import Path
 
 from quintex.cli.listing import load_listing
-from quintex.cli.markethistory import generate_history, listed_instruments
+from quintex.cli.markethistory import generate_history, listed_instruments, option_listings
 from quintex.journal import open_store
 from quintex.sim.config import load_market_config
 from quintex.sim.history import history_end, priced_instruments
@@ -26,11 +27,13 @@ def run(days: int) -> tuple[int, int, int, float, float]:
     """(instruments, trades, candles, wall s, CPU s) of `days` of history."""
     end = history_end(int(time.time() * 1000))
     config = load_market_config()
-    insts = listed_instruments(load_listing(), end)
+    listing = load_listing()
+    insts = listed_instruments(listing, end)
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp))
         cpu = time.process_time()
-        wall = generate_history(store, config, insts, end, days * DAY_MS, progress=False)
+        wall = generate_history(store, config, insts, end, days * DAY_MS, progress=False,
+                                options=option_listings(listing))
         cpu = time.process_time() - cpu
         reader = store.market_reader()
         trades = reader._execute("SELECT COUNT(*) FROM mkt_trades", [])[0][0]

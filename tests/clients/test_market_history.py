@@ -1,5 +1,5 @@
 """The generated market history through a real server: 30 days of candles that ccxt walks back through
-(spot, swap, mark and index), bars consistent with each other, paged across the history/live boundary,
+(spot, swap, mark and index; options' hourly marks through ccxt and python-okx), bars consistent with each other, paged across the history/live boundary,
 generated funding rates; ccxt.pro watch_ohlcv with both URLs set as docs/bots.md says; the access log and
 the error counts."""
 from __future__ import annotations
@@ -20,11 +20,13 @@ from typing import Any
 import ccxt
 import ccxt.pro
 import pytest
+from okx import MarketData
 
 from quintex.cli.listing import load_listing
 from quintex.cli.markethistory import listed_instruments
 from quintex.sim.config import load_market_config
 from quintex.sim.history import generate
+from quintex.sim.optionhistory import listed_since
 
 from .server import Server
 
@@ -76,6 +78,75 @@ def test_ccxt_fetch_ohlcv_walks_back_through_30_days(live: Server, symbol: str, 
     assert all(b - a == 3_600_000 for a, b in pairwise(stamps)), "a gap in the hourly candles"
     assert stamps[-1] >= ex.milliseconds() - 2 * 3_600_000
     assert all(c[5] > 0 for c in seen[:-2]) if price is None else all(c[5] in (0, None) for c in seen)
+
+
+def live_options(server: Server) -> list[dict[str, str]]:
+    """The BTC-USD options, once the chain is listed (at the clock tick after the first index price)."""
+    for _ in range(50):
+        rows = get(server, "/api/v5/public/instruments?instType=OPTION&instFamily=BTC-USD")["data"]
+        if rows:
+            return sorted(rows, key=lambda r: (int(r["expTime"]), r["instId"]))
+        time.sleep(0.2)
+    raise AssertionError("no options listed")
+
+
+def test_ccxt_fetch_mark_ohlcv_of_an_option_walks_its_generated_hours(live: Server) -> None:
+    options = live_options(live)
+    far = options[-1]  # a quarterly: its past covers the whole history
+    ex = ccxt.okx()
+    ex.urls["api"] = {"rest": live.url}
+    ex.load_markets()
+    symbol = next(m["symbol"] for m in ex.markets.values() if m["id"] == far["instId"])
+    since = ex.milliseconds() - 30 * DAY_MS + 3_600_000
+    hours: list[list[float]] = []
+    for kind in ("HistoryCandles", "Candles"):  # market/history-mark-price-candles, then market/mark-price-candles
+        seen: list[list[float]] = []
+        cursor = since
+        while True:
+            page = ex.fetch_mark_ohlcv(symbol, "1h", since=cursor, limit=100, params={"type": kind})
+            page = [c for c in page if not seen or c[0] > seen[-1][0]]
+            if not page:
+                break
+            seen += page
+            cursor = int(page[-1][0]) + 1
+        hours = hours or seen
+        # the same hours both ways, but the newest: it is live (and a new hour may begin between the walks)
+        settled = [c for c in hours if c[0] < hours[-1][0] - 3_600_000]
+        assert seen[:len(settled)] == settled and len(settled) >= len(hours) - 2, kind
+    stamps = [int(c[0]) for c in hours]
+    assert stamps[0] - since < 3_600_000 and len(stamps) >= 30 * 24 - 2
+    assert all(b - a == 3_600_000 for a, b in pairwise(stamps)), "a gap in the option's hourly marks"
+    tick = float(far["tickSz"])
+    assert all(c[3] >= tick and c[3] <= min(c[1], c[4]) and c[2] >= max(c[1], c[4]) for c in hours)
+    assert len({c[4] for c in hours}) > 10
+    # a 4H bar of its marks is the aggregate of its hours
+    fours = ex.fetch_mark_ohlcv(symbol, "4h", since=since, limit=100)
+    by_ts = {int(c[0]): c for c in hours}
+    checked = 0
+    for ts, o, h, low, c, _ in fours[:-1]:
+        parts = [by_ts[int(ts) + i * 3_600_000] for i in range(4) if int(ts) + i * 3_600_000 in by_ts]
+        if len(parts) == 4:
+            checked += 1
+            assert (o, h, low, c) == (parts[0][1], max(p[2] for p in parts), min(p[3] for p in parts), parts[-1][4])
+    assert checked >= 90  # the first 100 bars of 4 hours from `since`
+
+
+def test_python_okx_reads_the_generated_marks_of_the_nearest_option(live: Server) -> None:
+    nearest = live_options(live)[0]
+    market = MarketData.MarketAPI(flag="0", domain=live.url, debug=False)
+    rows = market.get_mark_price_candlesticks(instId=nearest["instId"], bar="1H", limit="100")["data"]
+    assert all(len(r) == 6 and Decimal(r[3]) > 0 for r in rows)
+    after = int(rows[-1][0])
+    while page := get(live, f"/api/v5/market/history-mark-price-candles?instId={nearest['instId']}&bar=1H"
+                            f"&limit=100&after={after}")["data"]:
+        rows += page
+        after = int(page[-1][0])
+    stamps = [int(r[0]) for r in rows]
+    assert all(a - b == 3_600_000 for a, b in pairwise(stamps)), "a gap or an overlap in the pages"
+    # its marks start when its expiry joined the option calendar (within the 30 days)
+    now = int(time.time() * 1000)
+    since = listed_since(int(nearest["expTime"]), now - 30 * DAY_MS, now)
+    assert since - 3_600_000 <= stamps[-1] <= since + 3_600_000 and stamps[0] >= now - 2 * 3_600_000
 
 
 def test_ccxt_fetch_funding_rate_history_returns_the_generated_rates(live: Server) -> None:

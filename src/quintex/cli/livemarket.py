@@ -44,7 +44,8 @@ def add_market_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--history", default="30d", type=history_span, metavar="SPAN",
                         help="on a new data dir, first generate this much past market history (1-minute "
                              "candles, coarser bars and trades of every simulated spot pair, swap and future; "
-                             "index and mark candles; swap funding rates) from the market's seeded price model, "
+                             "index and mark candles, the options' hourly and coarser; swap funding rates) from the "
+                             "market's seeded price model, "
                              "ending where the live market starts: e.g. 30d, 12h, 2w; 0 for none (default: "
                              "%(default)s; with --market off too, ending at the index prices the quiet market keeps)")
     parser.add_argument("--history-from", action="append", default=[], type=recorded_spec, metavar="INST=FILE",

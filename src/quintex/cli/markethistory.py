@@ -3,7 +3,9 @@
 `sim/history.py` draws the trades and 1-minute candles of every spot pair, swap and future, the marks of
 the contracts, the indexes and the swaps' funding rates; here they become rows of the store's market
 tables (seq 0: market data, not exchange state, so the journal, `verify` and `replay` never see them),
-with the candles of every coarser bar folded from the 1-minute ones (1s candles are not generated).
+with the candles of every coarser bar folded from the 1-minute ones (1s candles are not generated). The options
+the exchange lists when the live market starts get hourly mark candles and every coarser bar
+(`sim/optionhistory.py`), priced from the generated index and futures' marks.
 Index and mark candles are keyed `index/{indexId}` and `mark/{instId}` (`marketdb.INDEX_KEY`,
 `MARK_KEY`); funding rates go to their own table. At every start the in-memory read model is seeded with
 the newest day of the stored trades, so `market/candles`, `market/trades` and the 24 h tickers continue it.
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from quintex.core.commands import ListCurrency, ListFuturesSeries, ListInstrument, ListOptionSeries
+from quintex.core.enums import InstType
 from quintex.core.instruments import Instrument
 from quintex.core.lifecycle import calendar
 from quintex.core.lifecycle.futures import contract
@@ -29,6 +32,7 @@ from quintex.marketdata.bars import BARS, shift, start_of
 from quintex.sim.config import MarketConfig
 from quintex.sim.history import (
     MINUTE_MS,
+    TRADES_PER_MINUTE,
     Candle,
     IndexHistory,
     InstrumentHistory,
@@ -36,6 +40,8 @@ from quintex.sim.history import (
     history_end,
     priced_instruments,
 )
+from quintex.sim.optionhistory import OptionHistory, chain, mark_history
+from quintex.sim.prices import USD
 
 log = logging.getLogger("quintex")
 
@@ -57,6 +63,12 @@ def listed_instruments(listing: Sequence[ListCurrency | ListInstrument | ListFut
         if isinstance(cmd, ListFuturesSeries):
             out += [contract(cmd.series, alias, calendar.expiry(alias, now_ms), now_ms) for alias in cmd.series.aliases]
     return out
+
+
+def option_listings(listing: Sequence[ListCurrency | ListInstrument | ListFuturesSeries | ListOptionSeries]
+                    ) -> list[ListOptionSeries]:
+    """The option families of the listing (their chains are listed once the index is known)."""
+    return [cmd for cmd in listing if isinstance(cmd, ListOptionSeries)]
 
 
 def fold_bar(bar: str, candles: Sequence[Candle]) -> list[tuple[int, int, Candle]]:
@@ -127,47 +139,89 @@ def index_rows(history: IndexHistory) -> list[Row]:
     return candle_rows(INDEX_KEY.format(history.index_id), history.candles, _Text(history.unit), _ZERO, _ZERO)
 
 
+def option_rows(history: OptionHistory) -> list[Row]:
+    """The mark candle rows of 1 hour and of every coarser bar of one option's history."""
+    px = _Text(history.inst.tick_sz)
+    key = MARK_KEY.format(history.inst.inst_id)
+    return _bar_rows(key, _HOUR, fold_bar(_HOUR, history.hours), px, _ZERO, _ZERO) + \
+        _from_hours(key, history.hours, px, _ZERO, _ZERO)
+
+
 def candle_rows(key: str, minutes: Sequence[Candle], px: _Text, sz: _Text, quote: _Text) -> list[Row]:
     """The rows of the 1-minute candles and of every coarser bar (but 1s) folded from them."""
-    candles: list[Row] = []
-
-    def add(bar: str, buckets: list[tuple[int, int, Candle]]) -> None:
-        candles.extend((key, bar, start, end, 0, px[o], px[h], px[l], px[c], sz[v], quote[q], quote[q])
-                       for start, end, (_, o, h, l, c, v, q) in buckets)
-
-    add("1m", [(c[0], c[0] + MINUTE_MS, c) for c in minutes])
+    candles = _bar_rows(key, "1m", [(c[0], c[0] + MINUTE_MS, c) for c in minutes], px, sz, quote)
     hours: list[Candle] = []
     for bar in _FROM_MINUTES:
         folded = fold_bar(bar, minutes)
-        add(bar, folded)
+        candles += _bar_rows(key, bar, folded, px, sz, quote)
         if bar == _HOUR:
             hours = [c for _, _, c in folded]
-    for bar in BARS:
-        if bar not in _FROM_MINUTES and bar not in ("1s", "1m"):
-            add(bar, fold_bar(bar, hours))
-    return candles
+    return candles + _from_hours(key, hours, px, sz, quote)
+
+
+def _bar_rows(key: str, bar: str, buckets: list[tuple[int, int, Candle]], px: _Text, sz: _Text,
+              quote: _Text) -> list[Row]:
+    return [(key, bar, start, end, 0, px[o], px[h], px[l], px[c], sz[v], quote[q], quote[q])
+            for start, end, (_, o, h, l, c, v, q) in buckets]
+
+
+def _from_hours(key: str, hours: list[Candle], px: _Text, sz: _Text, quote: _Text) -> list[Row]:
+    """The rows of every bar longer than an hour, folded from the hours."""
+    return [row for bar in BARS if bar not in _FROM_MINUTES and bar not in ("1s", "1m")
+            for row in _bar_rows(key, bar, fold_bar(bar, hours), px, sz, quote)]
 
 
 def generate_history(store: Store, config: MarketConfig, instruments: Sequence[Instrument], end_ms: int,
-                     span_ms: int, recorded: dict[str, Path] | None = None, progress: bool = True) -> float:
-    """Generate and store the history; the seconds it took. One transaction per instrument and per index;
-    the last one records the history's end (an interrupted run starts again at the next start)."""
+                     span_ms: int, recorded: dict[str, Path] | None = None, progress: bool = True,
+                     options: Sequence[ListOptionSeries] = ()) -> float:
+    """Generate and store the history (of `instruments` and of the chains of the `options` families); the
+    seconds it took. One transaction per instrument, per index and per option family; the last one records the
+    history's end (an interrupted run starts again at the next start)."""
     started = time.perf_counter()
     model = Model(config, end_ms, span_ms)
     insts = priced_instruments(instruments, config) if model.minutes > 0 else []
+    families = [cmd for cmd in options if _priced_family(cmd, model)] if insts else []
     if not insts:
         store.put_market_history([], [], end_ms)
         return 0.0
-    with _progress(progress, len(insts) + len(model.index_ids()), span_ms) as advance:
+    forwards: dict[tuple[str, int], list[float]] = {}
+    with _progress(progress, len(insts) + len(model.index_ids()) + len(families), span_ms) as advance:
         for index in model.indexes():
             candles = index_rows(index)
             store.put_market_history([], candles)
             advance(f"index {index.index_id}", 0, len(candles))
-        for i, inst in enumerate(insts):
-            trades, candles, funding = rows(model.instrument(inst, (recorded or {}).get(inst.inst_id)))
-            store.put_market_history(trades, candles, end_ms if i == len(insts) - 1 else None, funding)
+        for inst in insts:
+            history = model.instrument(inst, (recorded or {}).get(inst.inst_id))
+            if inst.inst_type is InstType.FUTURES and inst.exp_time is not None and history.marks:
+                tick = float(inst.tick_sz)
+                forwards[(inst.inst_family, inst.exp_time)] = [c[1] * tick for c in history.marks]
+            trades, candles, funding = rows(history)
+            store.put_market_history(trades, candles, None, funding)
             advance(inst.inst_id, len(trades), len(candles))
+        for cmd in families:
+            candles = family_rows(cmd, model, forwards)
+            store.put_market_history([], candles)
+            advance(f"options {cmd.series.inst_family}", 0, len(candles))
+    store.put_market_history([], [], end_ms)
     return time.perf_counter() - started
+
+
+def _priced_family(cmd: ListOptionSeries, model: Model) -> bool:
+    return all(ccy in model.paths or ccy == USD for ccy in cmd.series.uly.split("-"))
+
+
+def family_rows(cmd: ListOptionSeries, model: Model, forwards: dict[tuple[str, int], list[float]]) -> list[Row]:
+    """The mark candle rows of every option of the family's chain at the history's end: each on the generated
+    mark of the family's future of its expiry (from `forwards`, by family and expTime), or on the index."""
+    base, quote = cmd.series.uly.split("-")
+    index = [b / q for b, q in zip(model.usd(base)[::TRADES_PER_MINUTE], model.usd(quote)[::TRADES_PER_MINUTE],
+                                   strict=True)]
+    out: list[Row] = []
+    for inst in chain(cmd.series, Decimal(repr(index[-1])), model.end):
+        assert inst.exp_time is not None
+        forward = forwards.get((inst.inst_family, inst.exp_time), index)
+        out += option_rows(mark_history(inst, cmd.surface, model.start, model.end, forward))
+    return out
 
 
 def bridge_gap(store: Store, config: MarketConfig, instruments: Sequence[Instrument], end_ms: int,

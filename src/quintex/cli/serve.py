@@ -30,7 +30,7 @@ from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import Listing, load_listing
 from .livemarket import make_clock, market_config, running_market
-from .markethistory import bridge_gap, generate_history, listed_instruments, seed_market_data
+from .markethistory import bridge_gap, generate_history, listed_instruments, option_listings, seed_market_data
 from .storedhistory import RECENT_PER_USER, RECENT_TOTAL, StoredHistory
 from .storedmarket import StoredMarket
 from .tls import TlsFiles, local_ca, server_context
@@ -106,7 +106,8 @@ def _history_preparer(args: argparse.Namespace, listing: Sequence[Listing],
             config = market_config(args)
             try:
                 seconds = generate_history(store, config, instruments, end, span,
-                                           dict(getattr(args, "history_from", [])), progress=sys.stderr.isatty())
+                                           dict(getattr(args, "history_from", [])), progress=sys.stderr.isatty(),
+                                           options=option_listings(listing))
             except ReplayError as exc:
                 raise CliError(str(exc)) from None
             last = end
