@@ -7,6 +7,9 @@
 - `candles`: the candles of one price series (`marketdata.prices.PriceFeed`, two samples a second, as the
   live market's 500 ms steps) and of one traded instrument (`marketdata.candles.Candles`, three trades a
   second): traced bytes per second of samples, while the 1s buckets fill (5,000 of them: 83 minutes).
+- `snapshot`: a `State` with 100,000 remembered terminal orders: anonymous RSS after three state hashes
+  (what each checkpoint computes) and after a snapshot encoded on another thread (as the journal writer
+  does), with glibc's dynamic mmap threshold and with the fixed one `quintex serve` sets (`cli/malloc.py`).
 
     python bench/bench_read_models_memory.py [--orders 400000]
 """
@@ -16,6 +19,7 @@ import argparse
 import random
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 from collections import OrderedDict
@@ -23,8 +27,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from quintex.cli.malloc import fix_mmap_threshold
+from quintex.core import snapshot as snapshots
 from quintex.core.enums import OrdState
+from quintex.core.state import State
 from quintex.core.terminal import RECENT_TERMINAL_ORDERS, TerminalOrders
+from quintex.journal.codec import encode_snapshot
 from quintex.marketdata.candles import Candles
 from quintex.marketdata.prices import PriceFeed
 
@@ -81,6 +89,29 @@ def candles() -> None:
     print(f"| traded instrument (3 trades/s) | {(done - fed) / SECONDS:.0f} |")
 
 
+def snapshot(fixed: bool) -> None:
+    if fixed:
+        fix_mmap_threshold()
+    state = State()
+    for n in range(RECENT_TERMINAL_ORDERS):
+        state.recent_terminal.remember(600_000_000_000_000_000 + n, 1_000_000_000_000_001 + n % 70,
+                                       OrdState.CANCELED)
+    built = anon_mib()
+    kept = []  # objects that live on, allocated between the transient ones (as new orders are)
+    for _ in range(3):
+        snapshots.state_hash(snapshots.dump(state))
+        kept.append([bytes(200) for _ in range(2_000)])
+    hashed = anon_mib()
+    data = snapshots.dump(state)
+    writer = threading.Thread(target=encode_snapshot, args=(data,))
+    writer.start()
+    writer.join()
+    kept.append([bytes(200) for _ in range(2_000)])
+    del data
+    threshold = "fixed at 128 KiB" if fixed else "dynamic (glibc default)"
+    print(f"| {threshold} | {built:.1f} | {hashed - built:+.1f} | {anon_mib() - built:+.1f} |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=400_000)
@@ -89,6 +120,8 @@ def main() -> int:
     if args.child:
         if args.child[0] == "candles":
             candles()
+        elif args.child[0] == "snapshot":
+            snapshot(args.child[1] == "fixed")
         else:
             terminal(args.child[0], int(args.child[1]))
         return 0
@@ -98,6 +131,10 @@ def main() -> int:
         subprocess.run([sys.executable, __file__, "--child", kind, str(args.orders)], check=True)
     print("\n| candles of | traced bytes per second |\n|---|---|", flush=True)
     subprocess.run([sys.executable, __file__, "--child", "candles", "0"], check=True)
+    print("\n| mmap threshold | RssAnon with the state MiB | after 3 state hashes | after a snapshot too |"
+          "\n|---|---|---|---|", flush=True)
+    for mode in ("dynamic", "fixed"):
+        subprocess.run([sys.executable, __file__, "--child", "snapshot", mode], check=True)
     return 0
 
 
