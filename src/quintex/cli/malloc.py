@@ -5,9 +5,9 @@ the first time such a block is freed it raises the threshold to that block's siz
 then on blocks of that size come from the heap, where a free one is kept for reuse. The server's large
 blocks are mostly transient: the snapshot behind every checkpoint's state hash (each 100,000 commands) and
 the periodic snapshot and its encoding, a few tens of MiB with 100,000 remembered terminal orders. With the
-dynamic threshold, each of them left its peak resident (+16 MiB after a snapshot in
-`bench/bench_read_models_memory.py`); fixing the threshold at 128 KiB, as `MALLOC_MMAP_THRESHOLD_=131072`
-would, returns them (+2 MiB). No effect on other C libraries.
+dynamic threshold much of each peak stayed resident (`bench/bench_read_models_memory.py`: +28.5 MiB after
+three state hashes and a snapshot, +17 MiB at the first periodic snapshot of a soak); with the threshold fixed
+at 128 KiB, as `MALLOC_MMAP_THRESHOLD_=131072` would, +7.3 MiB and +2.4 MiB. A no-op without glibc.
 """
 from __future__ import annotations
 
