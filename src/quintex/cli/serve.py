@@ -30,6 +30,7 @@ from .durable import close_durable, open_durable
 from .errors import CliError
 from .listing import Listing, load_listing
 from .livemarket import make_clock, market_config, running_market
+from .malloc import fix_mmap_threshold
 from .markethistory import bridge_gap, generate_history, listed_instruments, option_listings, seed_market_data
 from .storedhistory import RECENT_PER_USER, RECENT_TOTAL, StoredHistory
 from .storedmarket import StoredMarket
@@ -48,6 +49,7 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 def serve(args: argparse.Namespace) -> int:
     """Run the server until SIGTERM/SIGINT; 0 after a clean stop, 1 if the exchange halted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    fix_mmap_threshold()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(_serve(args))
 

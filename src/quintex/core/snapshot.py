@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +41,7 @@ from .positions import Position
 from .records import ApiKey, AttachedAlgo, Fill, FundingSettlement, InterestAccrual, User
 from .spotmargin.position import Liability, MarginPosition
 from .state import State
+from .terminal import TerminalOrders
 
 FORMAT = 2
 HASH_PREFIX = f"{FORMAT}:"
@@ -124,8 +124,8 @@ def load(data: dict[str, Any]) -> State:
     _load_orders(s, data)
     s.pending_per_inst = {(row["uid"], row["inst_id"]): row["count"] for row in data["pending_per_inst"]}
     s.pending_per_user = {row["uid"]: row["count"] for row in data["pending_per_user"]}
-    s.recent_terminal = OrderedDict((row["ord_id"], (row["uid"], _ORD_STATES[row["state"]]))
-                                    for row in data["recent_terminal"])
+    s.recent_terminal = TerminalOrders((row["ord_id"], row["uid"], _ORD_STATES[row["state"]])
+                                       for row in data["recent_terminal"])
     s.cancel_all_after = {(row["uid"], row["tag"]): row["trigger"] for row in data["cancel_all_after"]}
     s.index_prices = {index_id: Decimal(px) for index_id, px in data.get("index_prices", {}).items()}
     s.index_minutes = {index_id: [(minute, Decimal(px)) for minute, px in closes]

@@ -1,13 +1,12 @@
 """Everything the engine knows, in one place that handlers share."""
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .algo.book import AlgoBook
 from .book import OrderBook
-from .enums import InstType, MgnMode, OrdState, PosSide
+from .enums import InstType, MgnMode, PosSide
 from .fundingrate import FundingState
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
@@ -18,9 +17,8 @@ from .orders import Order
 from .positions import Positions
 from .records import FundingSettlement
 from .spotmargin.position import Lending
+from .terminal import TerminalOrders
 from .users import Users
-
-RECENT_TERMINAL_ORDERS = 100_000
 
 LeverKey = tuple[int, InstType, str, MgnMode, PosSide]
 """(uid, instType, scope, mgnMode, posSide) of a leverage setting: see `core.leverage`."""
@@ -39,9 +37,8 @@ class State:
     by_cl_ord_id: dict[tuple[int, str], Order] = field(default_factory=dict)
     pending_per_inst: dict[tuple[int, str], int] = field(default_factory=dict)
     pending_per_user: dict[int, int] = field(default_factory=dict)
-    recent_terminal: OrderedDict[int, tuple[int, OrdState]] = field(default_factory=OrderedDict)
-    """Oldest first. An OrderedDict because it evicts from the front: a plain dict's `next(iter(d))` walks
-    over the slots of every key deleted since it last resized (~27 us per eviction at 100,000 orders)."""
+    recent_terminal: TerminalOrders = field(default_factory=TerminalOrders)
+    """The final state of the newest finished orders, oldest first (see `terminal`)."""
     cancel_all_after: dict[tuple[int, str], int] = field(default_factory=dict)
     index_prices: dict[str, Decimal] = field(default_factory=dict)
     index_minutes: dict[str, list[tuple[int, Decimal]]] = field(default_factory=dict)
@@ -96,6 +93,4 @@ class State:
 
     def remember_terminal(self, order: Order) -> None:
         """Keep the final state of recent orders so cancel/amend can say why they failed."""
-        self.recent_terminal[order.ord_id] = (order.uid, order.state)
-        if len(self.recent_terminal) > RECENT_TERMINAL_ORDERS:
-            self.recent_terminal.popitem(last=False)
+        self.recent_terminal.remember(order.ord_id, order.uid, order.state)

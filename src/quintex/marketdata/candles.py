@@ -3,7 +3,9 @@
 Per (instId, bar) we hold the newest `held` buckets that had trades (default 5,000), oldest
 dropped first. `market/history-candles` serves all of them; `market/candles` serves only buckets
 that start within the last 1,440 bar lengths before now, as OKX does. Buckets without trades do
-not exist. Volumes are for SPOT: `vol` in base currency, `volCcy` and `volCcyQuote` in quote.
+not exist. Volumes are for SPOT: `vol` in base currency, `volCcy` and `volCcyQuote` in quote. A price
+sample (`sz` 0) leaves them the zero it was given: one shared Decimal instead of two new ones per
+bucket (the 1s buckets of every mark and index price fill for 83 minutes).
 
 Trades arrive in timestamp order (the sequencer stamps them); a late trade is folded into the held
 bucket it belongs to, or ignored when that bucket is not held.
@@ -55,8 +57,9 @@ class _Bucket:
         elif px < self.l:
             self.l = px
         self.c = px
-        self.vol = MONEY.add(self.vol, sz)
-        self.quote = MONEY.add(self.quote, quote)
+        if sz:
+            self.vol = MONEY.add(self.vol, sz)
+            self.quote = MONEY.add(self.quote, quote)
 
     def view(self) -> CandleView:
         return CandleView(
@@ -79,7 +82,7 @@ class Candles:
         series = self._series.get(inst_id)
         if series is None:
             series = self._series[inst_id] = {name: deque(maxlen=self._held) for name in BARS}
-        quote = mul(px, sz)
+        quote = mul(px, sz) if sz else sz
         for name, buckets in series.items():
             if buckets and buckets[-1].start <= ts < buckets[-1].end:
                 buckets[-1].add(px, sz, quote)
