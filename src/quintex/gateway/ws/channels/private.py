@@ -7,6 +7,7 @@ serialized once per event and written to every topic of that user whose filter i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -67,6 +68,19 @@ class _PerUser(Channel):
         key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id, *more)
         return Subscription(key, ack, with_uid(ack, conn.uid))
 
+    def _push(self, uid: int, inst_id: str, row: Callable[[Instrument], dict[str, Any]]) -> None:
+        """Push `row` of `inst_id` to the account's `_typed` topics that select that instrument."""
+        topics = self.by_user.get(uid)
+        if topics is None:
+            return
+        inst = self.ctx.catalog.instruments[inst_id]
+        data = None
+        for topic in topics:
+            _, _, inst_type, family, selected = cast(tuple[str, int, str, str, str], topic.key)
+            if _matches(inst, inst_type, family, selected):
+                data = data or orjson.dumps([row(inst)])
+                topic.publish(data)
+
     def _inst_id(self, arg: dict[str, Any], *described: str) -> str:
         inst_id = text(arg, "instId")
         if inst_id and inst_id not in self.ctx.catalog.instruments:
@@ -83,16 +97,7 @@ class OrdersChannel(_PerUser):
         return self._typed(arg, conn, ORDER_INST_TYPES)
 
     def on_order(self, order: OrderView, fill: Fill | None) -> None:
-        topics = self.by_user.get(order.uid)
-        if topics is None:
-            return
-        inst = self.ctx.catalog.instruments[order.inst_id]
-        data = None
-        for topic in topics:
-            _, _, inst_type, family, inst_id = cast(tuple[str, int, str, str, str], topic.key)
-            if _matches(inst, inst_type, family, inst_id):
-                data = data or orjson.dumps([render.order_push(order, inst, fill)])
-                topic.publish(data)
+        self._push(order.uid, order.inst_id, lambda inst: render.order_push(order, inst, fill))
 
 
 class OrdersAlgoChannel(_PerUser):
@@ -103,25 +108,10 @@ class OrdersAlgoChannel(_PerUser):
     services = frozenset({BUSINESS})
 
     def subscription(self, arg: dict[str, Any], conn: Connection) -> Subscription:
-        inst_type = required(arg, "instType")
-        if inst_type not in ORDER_INST_TYPES - {"OPTION"}:
-            raise not_found(arg, "instType")
-        inst_id = self._inst_id(arg, "instType", "instId")
-        ack = echo(arg, ("instType", "instFamily", "instId"))
-        key = (self.name, conn.uid, inst_type, text(arg, "instFamily"), inst_id)
-        return Subscription(key, ack, with_uid(ack, conn.uid))
+        return self._typed(arg, conn, ORDER_INST_TYPES - {"OPTION"})
 
     def on_algo(self, algo: AlgoView) -> None:
-        topics = self.by_user.get(algo.uid)
-        if topics is None:
-            return
-        inst = self.ctx.catalog.instruments[algo.inst_id]
-        data = None
-        for topic in topics:
-            _, _, inst_type, family, inst_id = cast(tuple[str, int, str, str, str], topic.key)
-            if _matches(inst, inst_type, family, inst_id):
-                data = data or orjson.dumps([algos.algo(algo, inst)])
-                topic.publish(data)
+        self._push(algo.uid, algo.inst_id, lambda inst: algos.algo(algo, inst))
 
 
 class AlgoAdvanceChannel(OrdersAlgoChannel):
