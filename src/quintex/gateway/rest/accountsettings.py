@@ -7,15 +7,14 @@ from aiohttp import web
 from quintex.core.enums import MgnMode, Perm
 from quintex.core.events import LeverageSet, UserUpdated
 from quintex.core.records import ApiKey, Leverage
-from quintex.core.rejects import Reject
 from quintex.okx import accountparse, positions
-from quintex.okx.codes import param_either, param_error, reject_error
+from quintex.okx.codes import param_error
 
 from ..auth import private
 from ..body import json_body
 from ..responses import ok
 from . import params
-from .context import outcome, rate_limit, read, runtime
+from .context import outcome, per_instrument, rate_limit, runtime
 
 MAX_LEVERAGE_INSTRUMENTS = 20
 
@@ -62,17 +61,8 @@ async def leverage_info(request: web.Request, key: ApiKey, body: bytes) -> web.S
     if text not in {m.value for m in MgnMode}:
         raise param_error("mgnMode")
     mgn_mode = MgnMode(text)
-    inst_ids = params.csv(request, "instId", MAX_LEVERAGE_INSTRUMENTS)
-    if not inst_ids:
-        if params.text(request, "ccy"):
-            raise reject_error(Reject.MARGIN_UNSUPPORTED)
-        raise param_either("instId", "ccy")
-    found = await read(request, lambda state: [state.leverage(key.uid, i, mgn_mode) for i in inst_ids])
-    rows: list[Leverage] = []
-    for result in found:
-        if isinstance(result, Reject):
-            raise reject_error(result)
-        rows += result
+    rows: list[Leverage] = await per_instrument(request, MAX_LEVERAGE_INSTRUMENTS,
+                                                lambda state, inst_id: state.leverage(key.uid, inst_id, mgn_mode))
     return ok([positions.leverage(row) for row in rows])
 
 

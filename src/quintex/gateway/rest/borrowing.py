@@ -8,14 +8,13 @@ from aiohttp import web
 from quintex.core.enums import MgnMode, Perm
 from quintex.core.instruments import Currency
 from quintex.core.records import ApiKey, InterestAccrual, MaxLoan
-from quintex.core.rejects import Reject
 from quintex.okx import borrowing as render
-from quintex.okx.codes import param_either, param_error, reject_error
+from quintex.okx.codes import param_error
 
 from ..auth import private
 from ..responses import ok
 from . import params
-from .context import catalog, rate_limit, read
+from .context import catalog, per_instrument, rate_limit, read
 
 VIP_LOANS = "1"
 MAX_LOAN_INSTRUMENTS = 5
@@ -87,17 +86,8 @@ async def max_loan(request: web.Request, key: ApiKey, body: bytes) -> web.Stream
     rate_limit(request, ("account/max-loan", key.uid), 20, 2.0)
     mgn_mode = _mgn_mode(request, needed=True)
     assert mgn_mode is not None
-    inst_ids = params.csv(request, "instId", MAX_LOAN_INSTRUMENTS)
-    if not inst_ids:
-        if params.text(request, "ccy"):
-            raise reject_error(Reject.MARGIN_UNSUPPORTED)
-        raise param_either("instId", "ccy")
-    found = await read(request, lambda state: [state.max_loan(key.uid, i, mgn_mode) for i in inst_ids])
-    rows: list[MaxLoan] = []
-    for result in found:
-        if isinstance(result, Reject):
-            raise reject_error(result)
-        rows += result
+    rows: list[MaxLoan] = await per_instrument(request, MAX_LOAN_INSTRUMENTS,
+                                               lambda state, inst_id: state.max_loan(key.uid, inst_id, mgn_mode))
     return ok([render.max_loan(row) for row in rows])
 
 

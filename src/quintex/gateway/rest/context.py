@@ -5,7 +5,7 @@ last durable batch) or the read models (catalog, market data, history), never th
 """
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from aiohttp import web
@@ -15,12 +15,13 @@ from quintex.core.instruments import Instrument
 from quintex.core.rejects import Reject
 from quintex.history import History
 from quintex.marketdata import MarketData
-from quintex.okx.codes import reject_error
-from quintex.runtime.query import Read
+from quintex.okx.codes import param_either, reject_error
+from quintex.runtime.query import Read, State
 from quintex.runtime.sequencer import Runtime
 
 from ..catalog import Catalog
 from ..keys import CATALOG, HISTORY, MARKET_DATA, RATE_LIMITER, RUNTIME
+from . import params
 
 T = TypeVar("T")
 
@@ -32,6 +33,24 @@ def runtime(request: web.Request) -> Runtime:
 async def read(request: web.Request, fn: Read[T]) -> T:
     """`fn(state)` against the durable state (it may raise the request's OKX error)."""
     return await request.app[RUNTIME].query(fn)
+
+
+async def per_instrument(request: web.Request, most: int,
+                         lookup: Callable[[State, str], list[T] | Reject]) -> list[T]:
+    """The rows `lookup` gives for each `instId` of the request (at most `most`), the first refusal raised;
+    the currency-level form (`ccy` without `instId`) is not built (54000)."""
+    inst_ids = params.csv(request, "instId", most)
+    if not inst_ids:
+        if params.text(request, "ccy"):
+            raise reject_error(Reject.MARGIN_UNSUPPORTED)
+        raise param_either("instId", "ccy")
+    found = await read(request, lambda state: [lookup(state, inst_id) for inst_id in inst_ids])
+    rows: list[T] = []
+    for result in found:
+        if isinstance(result, Reject):
+            raise reject_error(result)
+        rows += result
+    return rows
 
 
 def catalog(request: web.Request) -> Catalog:
