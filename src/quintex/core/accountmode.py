@@ -3,8 +3,8 @@
 OKX lets an account switch either only when nothing depends on it: the position mode with no position
 and no pending FUTURES/SWAP order (59000; MARGIN positions, always net, do not matter), the account mode
 with no position, MARGIN ones included (59134), and no pending
-derivative or margin order (59132), nor while a currency's cash is below zero (a multi-currency liability,
-59133). Asking for the mode an account is in changes nothing and succeeds.
+derivative or margin order (59132), nor while a currency's cash is below zero or manually borrowed (a
+multi-currency liability, 59133). Asking for the mode an account is in changes nothing and succeeds.
 Portfolio margin (acctLv 4) is not built: it is refused (51070) when creating a user and when switching.
 """
 from __future__ import annotations
@@ -35,7 +35,8 @@ def set_account_level(s: State, cmd: SetAccountLevel) -> list[Event]:
         reject = Reject.ACCT_LV_PENDING_ORDERS
     if reject is None and (has_positions(s, cmd.uid) or s.lending.of_user(cmd.uid)):
         reject = Reject.ACCT_LV_POSITIONS
-    if reject is None and any(bal.cash < 0 for bal in s.ledger.of_user(cmd.uid).values()):
+    if reject is None and (any(bal.cash < 0 for bal in s.ledger.of_user(cmd.uid).values())
+                           or any(uid == cmd.uid for uid, _ in s.lending.borrowed)):
         reject = Reject.ACCT_LV_LIABILITIES
     if reject is not None:
         return [CommandRejected(reject)]

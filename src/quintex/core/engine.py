@@ -12,6 +12,7 @@ from .commands import (
     AdvanceTime,
     AmendAlgo,
     AmendOrder,
+    BorrowRepayLoan,
     CancelAlgo,
     CancelOrder,
     ClosePosition,
@@ -60,6 +61,7 @@ from .records import (
     ApiKey,
     BalanceView,
     BookLevel,
+    BorrowRepay,
     FundingRate,
     FundingSettlement,
     InterestAccrual,
@@ -78,7 +80,7 @@ from .records import (
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .risk import margin, tiers
-from .spotmargin import liabilities
+from .spotmargin import liabilities, manual
 from .spotmargin import product as margin_product
 from .spotmargin import risk as spotmargin_risk
 from .state import State
@@ -175,6 +177,8 @@ class Engine:
                 return accountmode.set_position_mode(s, cmd)
             case SetAutoLoan():
                 return accountmode.set_auto_loan(s, cmd)
+            case BorrowRepayLoan():
+                return self._checked(manual.borrow_repay(s, cmd))
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
             case PlaceAlgoOrder():
@@ -344,6 +348,14 @@ class Engine:
     def interest_accrued(self, uid: int) -> list[InterestAccrual]:
         """The hourly interest records of the account's spot-margin loans (the last 90 days), oldest first."""
         return [row for row in self._s.lending.accruals if row.uid == uid]
+
+    def borrow_repay_history(self, uid: int) -> list[BorrowRepay]:
+        """The account's manual borrows and repays (and those its liquidation forced), oldest first."""
+        return [row for row in self._s.lending.borrow_repays if row.uid == uid]
+
+    def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject:
+        """What the account may still borrow of `ccy` manually (multi-currency margin)."""
+        return manual.max_loan(self._s, uid, ccy)
 
     def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject:
         """`account/max-loan` of a margin pair: what a buy may borrow of the quote and a sell of the base now

@@ -17,6 +17,22 @@ class Side(StrEnum):
     SELL = "sell"
 
 
+class LoanSide(StrEnum):
+    """`side` of a manual borrow or repay (`account/spot-manual-borrow-repay`, `account/borrow-repay`)."""
+
+    BORROW = "borrow"
+    REPAY = "repay"
+
+
+class LoanEventType(StrEnum):
+    """`type` of a row of `account/spot-borrow-repay-history`."""
+
+    AUTO_BORROW = "auto_borrow"
+    AUTO_REPAY = "auto_repay"
+    MANUAL_BORROW = "manual_borrow"
+    MANUAL_REPAY = "manual_repay"
+
+
 class OrdType(StrEnum):
     MARKET = "market"
     LIMIT = "limit"
@@ -149,6 +165,8 @@ class BillType(StrEnum):
     INTEREST = "7"
     FUNDING_FEE = "8"
     ADL = "9"
+    REPAY = "22"
+    """Manual borrowing and repaying (subTypes 210/211)."""
 
 
 class BillSubType(StrEnum):
@@ -180,6 +198,10 @@ class BillSubType(StrEnum):
     ADL_SHORT = "126"
     FUNDING_EXPENSE = "173"
     FUNDING_INCOME = "174"
+    FORCED_REPAY = "16"
+    """A liquidation repaying a manual loan from the account's cash (bill type 5)."""
+    MANUAL_BORROW = "210"
+    MANUAL_REPAY = "211"
 
 
 class AssetBillType(StrEnum):

@@ -24,6 +24,7 @@ from .enums import (
     Category,
     ExecType,
     InstType,
+    LoanEventType,
     MgnMode,
     OrdState,
     OrdType,
@@ -403,6 +404,21 @@ class InterestAccrual(NamedTuple):
     """The hourly rate it accrued at."""
     liab: Decimal
     ts: int
+
+
+class BorrowRepay(NamedTuple):
+    """One manual borrow or repay of a multi-currency account, or a repay forced by its liquidation
+    (`account/spot-borrow-repay-history`)."""
+
+    uid: int
+    ccy: str
+    type: LoanEventType
+    amt: Decimal
+    acc_borrowed: Decimal
+    """What the account owes of `ccy` in manual loans after it."""
+    ts: int
+    ord_id: int
+    """The bill that moved the cash (a borrow's is the loan's `ordId` on `account/borrow-repay`)."""
 
 
 class MaxLoan(NamedTuple):

@@ -118,6 +118,16 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.MARGIN_OPPOSITE_PENDING: _Code("51000", "Parameter side error"),
     Reject.LOAN_QUOTA_EXCEEDED: _Code(
         "51008", "Order failed. Insufficient balance in account", "51008_1000"),
+    Reject.LOAN_AMT_INVALID: _Code("51000", "Parameter amt error"),
+    Reject.BORROW_NOT_ENABLED: _Code(
+        "59410", "You can only borrow this crypto if it supports borrowing and borrowing is enabled."),
+    Reject.BORROW_MARGIN_INSUFFICIENT: _Code(
+        "59411", "Manual borrowing failed. Your account's free margin is insufficient."),
+    Reject.BORROW_LIMIT_EXCEEDED: _Code("59412", "Manual borrowing failed. The amount exceeds your borrowing limit."),
+    Reject.REPAY_NOTHING_BORROWED: _Code("59413", "You didn't borrow this crypto. No repayment needed."),
+    Reject.REPAY_INSUFFICIENT_BALANCE: _Code("59200", "Insufficient account balance."),
+    Reject.REPAY_LOAN_NOT_FOUND: _Code(
+        "59314", "The current user is not allowed to return the money because the order is not borrowed"),
     Reject.LEVER_INVALID: _Code("51000", "Parameter lever error"),
     Reject.LEVER_BELOW_MIN: _Code(
         "59105", "Leverage can't be less than 1. Please increase the leverage.", http_status=400),
