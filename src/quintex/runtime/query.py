@@ -27,6 +27,7 @@ from quintex.core.records import (
     ApiKey,
     BalanceView,
     BookLevel,
+    BorrowRepay,
     FundingRate,
     FundingSettlement,
     InterestAccrual,
@@ -132,6 +133,10 @@ class State(Protocol):
     def interest_accrued(self, uid: int) -> list[InterestAccrual]: ...
 
     def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject: ...
+
+    def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject: ...
+
+    def borrow_repay_history(self, uid: int) -> list[BorrowRepay]: ...
 
     def funding_rate(self, inst_id: str) -> FundingRate | None: ...
 
