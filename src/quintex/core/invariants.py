@@ -70,7 +70,7 @@ def _check_loans(data: dict[str, Any]) -> None:
         if pos <= ZERO or liab < ZERO or interest < ZERO:
             raise InvariantViolation(f"MARGIN position {row['pos_id']}: pos {pos}, liab {liab}, interest {interest}")
         owed[row["liab_ccy"]] = owed.get(row["liab_ccy"], ZERO) + liab
-    for row in data["manual_loans"]:
+    for row in data.get("manual_loans", []):
         amt = Decimal(row["amt"])
         if amt <= ZERO:
             raise InvariantViolation(f"manual loan of {row['uid']} in {row['ccy']}: {amt}")
