@@ -7,9 +7,9 @@ account's other currencies, discounted, are its collateral (`risk.margin.account
 It accrues interest every hour on the hour of the exchange clock (an `AdvanceTime` job after spot-margin
 interest), from the first whole hour after the cash fell below zero or the currency was borrowed: `liab ×
 hourly rate` of the currency (`liab` = the cash below zero + the manual loans),
-rounded up to 1e-16, added to the liability (the cash goes further below zero, bill type 7 subType 9) and
-earned by the pool. A liability repaid before the hour (the currency came back to zero or more) accrues
-nothing. The cash moved to the counterparty of what the account spent, so nothing leaves the pool when a
+rounded up to 1e-16, taken from the currency's cash (bill type 7 subType 9; cash below zero goes further
+below, adding to the liability) and earned by the pool. A liability repaid before the hour (the currency came
+back to zero or more and its manual loans were repaid) accrues nothing. The cash moved to the counterparty of what the account spent, so nothing leaves the pool when a
 liability arises: the pool's cash stays what it earned less what MARGIN positions owe, and every currency's
 balances (negative ones included) still add up to what was deposited.
 """
