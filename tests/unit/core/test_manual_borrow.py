@@ -5,15 +5,18 @@ from the cash, a liquidation repays it first. Every command is followed by the b
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
-from quintex.core.commands import AdvanceTime, BorrowRepayLoan, SetAccountLevel, UpdateIndexPrices
+from quintex.core.commands import AdvanceTime, BorrowRepayLoan, Command, SetAccountLevel, UpdateIndexPrices
 from quintex.core.enums import AcctLv, BillSubType, BillType, LoanEventType, LoanSide, MgnMode
 from quintex.core.events import BillPosted, CommandRejected, Event, LoanBorrowedRepaid
 from quintex.core.ledger.ledger import LENDING_UID
 from quintex.core.records import BorrowRepay, IndexPrice
 from quintex.core.rejects import Reject
+from quintex.journal import open_store, recover
 from quintex.journal.codec import decode_command, encode_command
 from tests.builders import D, Exchange, btc_usdt, margin_currencies
+from tests.stores import write_session
 
 HOUR = 3_600_000
 
@@ -23,9 +26,22 @@ def index(x: Exchange, btc: str) -> list[Event]:
                                       IndexPrice("USDT-USD", D(1)))))
 
 
-def setup(**funds: str) -> tuple[Exchange, int]:
+class Recording(Exchange):
+    """An exchange that keeps every command it applied, to replay them."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[Command, int]] = []
+        super().__init__(btc_usdt(), currencies=margin_currencies())
+
+    def apply(self, cmd: object) -> list[Event]:
+        events = super().apply(cmd)
+        self.log.append((cmd, self.ts))  # type: ignore[arg-type]
+        return events
+
+
+def setup(**funds: str) -> tuple[Recording, int]:
     """alice in multi-currency mode with `funds` (1 BTC unless told), BTC at 60000."""
-    x = Exchange(btc_usdt(), currencies=margin_currencies())
+    x = Recording()
     index(x, "60000")
     alice = x.user("alice", **(funds or {"BTC": "1"}))
     x.apply(SetAccountLevel(alice, AcctLv.MULTI_CURRENCY))
@@ -166,7 +182,7 @@ def test_max_loan_is_what_the_collateral_covers_within_the_quota() -> None:
     assert x.engine.manual_max_loan(alice, "ETH") is Reject.BORROW_NOT_ENABLED
 
 
-def test_a_liquidation_repays_the_manual_loans_from_the_cash_first() -> None:
+def test_a_liquidation_repays_the_manual_loans_from_the_cash_first(tmp_path: Path) -> None:
     x, alice = setup()
     borrow(x, alice, "200000")
     assert x.engine.account_summary(alice).mgn_ratio == D(3)  # 60000 / 20000
@@ -179,6 +195,10 @@ def test_a_liquidation_repays_the_manual_loans_from_the_cash_first() -> None:
     assert x.balance(alice, "USDT") == (D(0), D(0)) and x.balance(alice, "BTC") == (D(1), D(0))
     assert x.balance(LENDING_UID, "USDT") == (D(0), D(0))
     assert x.engine.snapshot()["manual_loans"] == []
+    journaled = write_session(open_store(tmp_path), x.log)
+    recovered = recover(open_store(tmp_path, readonly=True))
+    assert recovered.engine.state_hash() == journaled.state_hash() == x.engine.state_hash()
+    assert recovered.engine.borrow_repay_history(alice) == x.engine.borrow_repay_history(alice)
 
 
 def test_the_command_is_journaled_by_name() -> None:
