@@ -25,7 +25,8 @@ class LoanSide(StrEnum):
 
 
 class LoanEventType(StrEnum):
-    """`type` of a row of `account/spot-borrow-repay-history`."""
+    """`type` of a row of `account/spot-borrow-repay-history` (automatic borrowing writes no rows: `auto_borrow`
+    only filters; `auto_repay` is a liquidation's forced repay of a manual loan)."""
 
     AUTO_BORROW = "auto_borrow"
     AUTO_REPAY = "auto_repay"

@@ -60,12 +60,10 @@ def currency_max_loan(ccy: str, mgn_mode: MgnMode, amt: Decimal) -> dict[str, An
             "side": ""}
 
 
-SIDES = {LoanEventType.MANUAL_BORROW: LoanSide.BORROW, LoanEventType.AUTO_BORROW: LoanSide.BORROW}
-
-
 def manual_borrow_repay(row: BorrowRepay) -> dict[str, Any]:
     """`account/spot-manual-borrow-repay`: what was borrowed or repaid."""
-    return {"ccy": row.ccy, "side": SIDES.get(row.type, LoanSide.REPAY).value, "amt": fmt_amt(row.amt)}
+    side = LoanSide.BORROW if row.type is LoanEventType.MANUAL_BORROW else LoanSide.REPAY
+    return {"ccy": row.ccy, "side": side.value, "amt": fmt_amt(row.amt)}
 
 
 BORROWED, REPAID = "2", "4"
