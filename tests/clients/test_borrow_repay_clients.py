@@ -1,8 +1,8 @@
 """Manual borrowing and repaying with real clients over real sockets (an in-process server on a manual clock):
 ccxt's `borrow_cross_margin` and `repay_cross_margin` (OKX's `account/borrow-repay`, the repay naming the loan)
 with the interest ccxt's `fetch_borrow_interest` reads after an hour; python-okx's `spot_manual_borrow_repay`,
-`borrow_repay`, `spot_borrow_repay_history`, the balance and bills of a multi-currency account's loan and
-OKX's codes for a refusal."""
+`borrow_repay`, `spot_borrow_repay_history` and `get_borrow_repay_history`, the balance and bills of a
+multi-currency account's loan and OKX's codes for a refusal."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -87,6 +87,8 @@ def test_python_okx_borrows_and_repays_manually(exchange: InProcessServer) -> No
         {"ccy": "USDT", "side": "repay", "amt": "260"}]
     rows = ok(account.spot_borrow_repay_history(ccy="USDT", type="manual_borrow"))
     assert [(r["amt"], r["accBorrowed"]) for r in rows] == [("10", "260"), ("250", "250")]
+    vip = ok(account.get_borrow_repay_history(ccy="USDT", limit="2"))
+    assert [(r["type"], r["tradedLoan"], r["usedLoan"]) for r in vip] == [("2", "260", "0"), ("1", "10", "260")]
     (bal,) = ok(account.get_account_balance(ccy="USDT"))
     assert (bal["details"][0]["cashBal"], bal["details"][0]["liab"]) == ("10", "0")
     refused = account.spot_manual_borrow_repay(ccy="USDT", side="repay", amt="1")

@@ -289,6 +289,7 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST account/borrow-repay", {"ccy": "USDT", "side": "repay", "amt": "1", "ordId": "$newestBill"},
             "51010"),
     Attempt("GET account/spot-borrow-repay-history", {"ccy": "USDT"}, EMPTY),
+    Attempt("GET account/borrow-repay-history", {"ccy": "USDT"}, EMPTY),
     Attempt("GET asset/currencies", {"ccy": "USDT,BTC"}, OWN),
     Attempt("GET asset/balances", {"ccy": "USDT"}, OWN),
     Attempt("GET asset/transfer-state", {"transId": "$transId"}, EMPTY),

@@ -58,6 +58,14 @@ def test_a_manual_loan_shows_in_the_balance_bills_max_loan_and_history() -> None
         assert [r["amt"] for r in await s.ok("account/spot-borrow-repay-history", alice, before=second)] == [
             "150", "50"]
         assert await s.ok("account/spot-borrow-repay-history", alice, ccy="BTC") == []
+        vip = await s.ok("account/borrow-repay-history", alice, ccy="USDT")
+        assert [(r["type"], r["tradedLoan"], r["usedLoan"]) for r in vip] == [
+            ("2", "150", "0"), ("1", "50", "150"), ("1", "100", "100")]
+        assert [r["ts"] for r in vip] == [r["ts"] for r in history]
+        # exclusive cursors on the VIP form
+        assert [r["tradedLoan"] for r in await s.ok("account/borrow-repay-history", alice, after=second)] == ["100"]
+        assert [r["tradedLoan"] for r in await s.ok("account/borrow-repay-history", alice, before=first)] == [
+            "150", "50"]
         (balance,) = await s.ok("account/balance", alice)
         (usdt,) = [d for d in balance["details"] if d["ccy"] == "USDT"]
         assert (usdt["cashBal"], usdt["liab"]) == ("0", "0")
@@ -86,6 +94,7 @@ def test_refusals_carry_okx_codes_and_change_nothing(who: str, path: str, body: 
         reply = await s.post(path, body, trader)
         assert (reply.status, reply.code) == (status, code), reply.body
         assert await s.ok("account/spot-borrow-repay-history", trader) == []
+        assert await s.ok("account/borrow-repay-history", trader) == []
         assert await s.ok("account/bills", trader, type="22") == []
 
     play(scenario)
@@ -100,6 +109,9 @@ def test_history_refusals(who: str, query: dict[str, str], status: int, code: st
     async def scenario(s: Session, alice: Trader, bob: Trader) -> None:
         reply = await s.get("account/spot-borrow-repay-history", alice, **query)
         assert (reply.status, reply.code) == (status, code), reply.body
+        if "type" not in query:
+            reply = await s.get("account/borrow-repay-history", alice, **query)
+            assert (reply.status, reply.code) == (status, code), reply.body
 
     play(scenario)
 

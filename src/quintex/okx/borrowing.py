@@ -79,3 +79,14 @@ def borrow_repay(row: BorrowRepay, loan_id: int) -> dict[str, Any]:
 def borrow_repay_history(row: BorrowRepay) -> dict[str, Any]:
     return {"ccy": row.ccy, "type": row.type.value, "amt": fmt_amt(row.amt),
             "accBorrowed": fmt_amt(row.acc_borrowed), "ts": fmt_ts(row.ts)}
+
+
+VIP_TYPES = {LoanEventType.MANUAL_BORROW: "1", LoanEventType.MANUAL_REPAY: "2", LoanEventType.AUTO_REPAY: "3"}
+"""`type` on `account/borrow-repay-history` (VIP loans): borrow, repay, and the system's repay (a liquidation's
+forced repay here)."""
+
+
+def vip_borrow_repay_history(row: BorrowRepay) -> dict[str, Any]:
+    """`account/borrow-repay-history`: `usedLoan` what the account owes in manual loans after it."""
+    return {"ccy": row.ccy, "type": VIP_TYPES[row.type], "tradedLoan": fmt_amt(row.amt),
+            "usedLoan": fmt_amt(row.acc_borrowed), "ts": fmt_ts(row.ts)}

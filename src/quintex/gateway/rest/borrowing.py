@@ -2,7 +2,7 @@
 interest records (`account/interest-accrued`), what a margin pair or a currency may still borrow
 (`account/max-loan`), and manual borrowing and repaying in multi-currency margin
 (`account/spot-manual-borrow-repay`, `account/borrow-repay` as ccxt's `borrow_cross_margin` and
-`repay_cross_margin` call it, `account/spot-borrow-repay-history`). Only market loans exist (type 2); VIP
+`repay_cross_margin` call it, `account/spot-borrow-repay-history` and `borrow-repay-history`). Only market loans exist (type 2); VIP
 loans (type 1) have no interest records, and `account/borrow-repay` lends from the same pool."""
 from __future__ import annotations
 
@@ -136,18 +136,36 @@ async def spot_borrow_repay_history(request: web.Request, key: ApiKey, body: byt
     """Borrows and repays, newest first, filtered by `ccy`, `type` and the `after`/`before` timestamps
     (inclusive, as OKX documents them)."""
     rate_limit(request, ("account/spot-borrow-repay-history", key.uid), 5, 2.0)
-    ccy, kind = params.text(request, "ccy"), params.text(request, "type")
+    kind = params.text(request, "type")
     if kind and kind not in {t.value for t in LoanEventType}:
         raise param_error("type")
+    rows = await _history(request, key, inclusive=True, kind=kind)
+    return ok([render.borrow_repay_history(row) for row in rows])
+
+
+@private(Perm.READ_ONLY)
+async def vip_borrow_repay_history(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    """The same rows in the VIP-loan form, `after`/`before` exclusive."""
+    rate_limit(request, ("account/borrow-repay-history", key.uid), 5, 2.0)
+    rows = await _history(request, key, inclusive=False)
+    return ok([render.vip_borrow_repay_history(row) for row in rows])
+
+
+async def _history(request: web.Request, key: ApiKey, *, inclusive: bool, kind: str = "") -> list[BorrowRepay]:
+    """The account's borrows and repays (of `kind`) of `ccy` between the `after`/`before` timestamps, newest
+    first."""
+    ccy = params.text(request, "ccy")
     after, before = params.optional_int(request, "after"), params.optional_int(request, "before")
     limit = params.limit(request)
+    edge = 0 if inclusive else 1
 
     def shown(row: BorrowRepay) -> bool:
         return ((not ccy or row.ccy == ccy) and (not kind or row.type.value == kind)
-                and (after is None or row.ts <= after) and (before is None or row.ts >= before))
+                and (after is None or row.ts <= after - edge)
+                and (before is None or row.ts >= before + edge))
 
     rows = await read(request, lambda state: state.borrow_repay_history(key.uid))
-    return ok([render.borrow_repay_history(row) for row in reversed(rows) if shown(row)][:limit])
+    return [row for row in reversed(rows) if shown(row)][:limit]
 
 
 def register(app: web.Application) -> None:
@@ -157,6 +175,7 @@ def register(app: web.Application) -> None:
     app.router.add_post("/api/v5/account/spot-manual-borrow-repay", spot_manual_borrow_repay)
     app.router.add_post("/api/v5/account/borrow-repay", borrow_repay)
     app.router.add_get("/api/v5/account/spot-borrow-repay-history", spot_borrow_repay_history, allow_head=False)
+    app.router.add_get("/api/v5/account/borrow-repay-history", vip_borrow_repay_history, allow_head=False)
     app.router.add_get("/api/v5/public/interest-rate-loan-quota", interest_rate_loan_quota, allow_head=False)
     app.router.add_get("/api/v5/public/discount-rate-interest-free-quota", discount_rate_interest_free_quota,
                        allow_head=False)
