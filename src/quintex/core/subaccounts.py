@@ -103,7 +103,7 @@ class SubAccounts:
         reject, source, target = self._transfer_parties(cmd)
         if reject is None:
             assert source is not None and target is not None
-            reject = amount_reject(s.ledger, source.uid, cmd.ccy, cmd.from_account, cmd.amt)
+            reject = amount_reject(s, source.uid, cmd.ccy, cmd.from_account, cmd.amt)
         if reject is not None:
             events.append(CommandRejected(reject))
             return events

@@ -7,8 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from quintex.core.commands import AdvanceTime, BorrowRepayLoan, Command, SetAccountLevel, UpdateIndexPrices
-from quintex.core.enums import AcctLv, BillSubType, BillType, LoanEventType, LoanSide, MgnMode
+from quintex.core.commands import (AdvanceTime, BorrowRepayLoan, Command, SetAccountLevel, Transfer,
+                                   UpdateIndexPrices)
+from quintex.core.enums import Account, AcctLv, BillSubType, BillType, LoanEventType, LoanSide, MgnMode
 from quintex.core.events import BillPosted, CommandRejected, Event, LoanBorrowedRepaid
 from quintex.core.ledger.ledger import LENDING_UID
 from quintex.core.records import BorrowRepay, IndexPrice
@@ -204,3 +205,13 @@ def test_a_liquidation_repays_the_manual_loans_from_the_cash_first(tmp_path: Pat
 def test_the_command_is_journaled_by_name() -> None:
     cmd = BorrowRepayLoan(7, "USDT", LoanSide.REPAY, Decimal("1.5"), 42)
     assert decode_command(encode_command(cmd)) == cmd
+
+
+def test_borrowed_cash_stays_in_the_trading_account() -> None:
+    x, alice = setup(BTC="1", USDT="10")
+    borrow(x, alice, "100")
+    refused = x.apply(Transfer(alice, "USDT", D("10.01"), Account.TRADING, Account.FUNDING))
+    assert refused == [CommandRejected(Reject.TRANSFER_INSUFFICIENT_BALANCE)]
+    assert x.balance(alice, "USDT") == (D(110), D(0))
+    x.apply(Transfer(alice, "USDT", D(10), Account.TRADING, Account.FUNDING))
+    assert x.balance(alice, "USDT") == (D(100), D(0))
