@@ -200,9 +200,6 @@ class Engine:
         s = self._s
         if cmd.name in s.users.by_name:
             return [CommandRejected(Reject.USER_EXISTS)]
-        reject = accountmode.acct_lv_refusal(cmd.acct_lv)
-        if reject is not None:
-            return [CommandRejected(reject)]
         return [UserCreated(s.users.create(cmd.name, s.ts, acct_lv=cmd.acct_lv))]
 
     def _list_currency(self, ccy: Currency) -> list[Event]:
