@@ -76,9 +76,7 @@ def test_python_okx_sees_okxs_codes_for_a_spot_mode_account_and_for_too_much_lev
     assert api.set_leverage(lever="5", mgnMode="cross", instId=SWAP)["code"] == "51010"
     assert ok(api.set_account_level("2")) == [{"acctLv": "2"}]
     assert api.set_leverage(lever="101", mgnMode="cross", instId=SWAP)["code"] == "59102"
-    assert ok(api.set_account_level("4")) == [{"acctLv": "4"}]  # 10000 USD: portfolio margin's least
-    assert api.set_leverage(lever="5", mgnMode="cross", instId=SWAP)["code"] == "51039"
-    assert api.set_position_mode("long_short_mode")["code"] == "51041"
+    assert api.set_account_level("4")["code"] == "51070"
 
 
 def test_ccxt_sets_and_fetches_leverage_as_freqtrade_and_bots_do(exchange: InProcessServer) -> None:

@@ -90,6 +90,8 @@ class Exposure(NamedTuple):
     """Time to expiry (a future's), for the basis risk."""
     upl: Decimal
     """Unrealized PnL in USD."""
+    real: bool = True
+    """False: simulated (`account/position-builder`)."""
 
 
 class Scenario(NamedTuple):
