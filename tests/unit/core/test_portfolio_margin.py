@@ -156,3 +156,30 @@ def test_switching_needs_net_mode_and_ten_thousand_usd() -> None:
     assert isinstance(event, UserUpdated) and event.user.acct_lv is AcctLv.PORTFOLIO
     assert isinstance(trade(x, hedger, SWAP, "buy", "1"), OrderAccepted)
     assert x.apply(SetAccountLevel(hedger, AcctLv.MULTI_CURRENCY)) == [CommandRejected(Reject.ACCT_LV_POSITIONS)]
+
+
+def test_positions_show_their_units_margins() -> None:
+    x = exchange()
+    alice = pm_user(x)
+    trade(x, alice, SWAP, "buy", "100")
+    trade(x, alice, FUT, "sell", "100")
+    risks = x.engine.position_risks(alice)
+    assert {(r.position.inst_id, r.imr, r.mmr) for r in risks} == {(SWAP, D(1300), D(1000)), (FUT, D(1300), D(1000))}
+
+
+def test_an_unhedged_account_is_liquidated_when_its_scenario_margin_exceeds_its_equity() -> None:
+    x = exchange()
+    alice = pm_user(x)
+    trade(x, alice, SWAP, "buy", "100")
+    quote(x, SWAP, "buy", "91000", "100")
+
+    def index(px: str) -> list[Event]:
+        return x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(px)), IndexPrice("BTC-USD", D(px)))))
+
+    index("92000")
+    # adjEq 19950 − 8000 = 11950 against 12 % × 92000 + 0.05 % × 92000 = 11086: still open
+    assert x.engine.account_summary(alice).mgn_ratio > 1
+    assert [p.pos for p in x.engine.positions(alice)] == [D(100)]
+    events = index("91000")  # 10950 against 10920 + 45.5: at or below 1
+    assert any(isinstance(e, OrderAccepted) and e.order.category.value == "full_liquidation" for e in events)
+    assert x.engine.positions(alice) == []

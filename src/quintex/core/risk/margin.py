@@ -262,6 +262,8 @@ def position_risks(s: State, uid: int) -> list[PositionRisk]:
     if figures and multi_currency(s, uid):
         ratio = account_summary(s, uid).mgn_ratio
         risks = [r._replace(mgn_ratio=ratio) if r.position.mgn_mode is MgnMode.CROSS else r for r in risks]
+    if figures and portfolio.applies(s, uid):
+        risks = portfolio.with_unit_margins(s, risks, portfolio.account_units(s, uid))
     return sorted(risks, key=lambda r: (r.position.c_time, r.position.pos_id), reverse=True)
 
 

@@ -31,7 +31,7 @@ from typing import NamedTuple
 from ..enums import AcctLv, CtType, InstType, MgnMode
 from ..instruments import Instrument
 from ..num import MONEY, ONE, ZERO, mul
-from ..records import AccountRisk, AccountSummary
+from ..records import AccountRisk, AccountSummary, PositionRisk
 from ..state import State
 from . import contracts
 
@@ -216,6 +216,16 @@ def with_units(summary: AccountSummary, found: Sequence[RiskUnit]) -> AccountSum
     mmr = summary.mmr + sum((u.mmr for u in found), ZERO)
     return summary._replace(imr=summary.imr + imr, mmr=mmr, avail_eq=summary.avail_eq - imr,
                             mgn_ratio=_ratio(summary.adj_eq, mmr))
+
+
+def with_unit_margins(s: State, risks: list[PositionRisk], found: Sequence[RiskUnit]) -> list[PositionRisk]:
+    """Each cross swap or future shows its risk unit's `imr` and `mmr` (USD), as OKX shows them."""
+    by_unit = {u.unit: u for u in found}
+    out = []
+    for r in risks:
+        unit = by_unit.get(unit_of(s.instruments[r.position.inst_id]))
+        out.append(r._replace(imr=unit.imr, mmr=unit.mmr) if unit is not None else r)
+    return out
 
 
 def imr_change(s: State, uid: int, inst: Instrument, pos: Decimal, px: Decimal) -> Decimal:
