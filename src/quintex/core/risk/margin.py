@@ -8,6 +8,8 @@ in its liability currency: its margin and upl); what new margin may use (`avail_
 cash − frozen − cross imr + cross upl when it is a loss (a gain is not lent to new positions); the cross
 margin ratio = (cash − frozen + cross upl) / (cross mmr + liquidation fees), each cross position's
 liquidation price the mark at which that ratio would reach 1 with every other price unchanged.
+Multi-currency margin adds the collateral and liabilities (`collateral`); portfolio margin replaces the cross
+swaps' and futures' leverage-based margins by their risk units' (`portfolio`).
 """
 from __future__ import annotations
 
