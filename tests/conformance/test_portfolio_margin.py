@@ -108,6 +108,11 @@ def test_the_position_builder_credits_a_hedge_and_changes_nothing() -> None:
         data = await build(s, alice, inclRealPosAndEq=False, simPos=[{"instId": SWAP, "pos": "100"}],
                            simAsset=[{"ccy": "USDT", "amt": "5000"}])
         assert (data["eq"], data["marginRatio"]) == ("5000", "0.4166666666666666")
+        # 30000 USDT owed next to 20000 held: a 10000 liability asks 10 % maintenance and a fifth initial margin
+        data = await build(s, alice, simAsset=[{"ccy": "USDT", "amt": "-30000"}])
+        assert (data["eq"], data["borrowMmr"], data["derivMmr"], data["totalMmr"], data["totalImr"]) == (
+            "-10000", "1000", "0", "1000", "2000")
+        assert data["assets"][0]["borrowImr"] == "2000" and data["riskUnitData"] == []
         assert await s.ok("account/balance", alice) == before
         assert await s.ok("account/positions", alice) == []
 
@@ -129,7 +134,7 @@ def test_the_position_builder_includes_real_positions_and_sees_spot_hedge_a_shor
         (unit,) = data["riskUnitData"]  # 0.75 BTC held hedge three quarters of the 1 BTC short
         assert (unit["mr1"], unit["delta"]) == ("3000", "-25000")
         assert unit["portfolios"][-1] == {"instId": "BTC", "instType": "SPOT", "amt": "0.75",
-                                          "notionalUsd": "75000", "isRealPos": True}
+                                          "notionalUsd": "75000", "isRealPos": False}
 
     play(scenario)
 

@@ -4,8 +4,8 @@ added (or alone), computed on the state as it is and changing nothing.
 - Simulated positions (`SimPosition`: a swap or future, contracts signed, opened at `avg_px` or the mark) join
   the risk units of the account's real cross positions (`include_real`) or stand alone.
 - Simulated assets (`SimAsset`) add to the currency's cash (the real one with `include_real`): they count as
-  collateral at the currency's discount tiers, offset a unit as spot, and a currency below zero is a liability
-  with its margins (`collateral.liability_margins`).
+  collateral at the currency's discount tiers, offset a unit as spot (shown as real only when the real balance
+  alone makes it), and a currency below zero is a liability with its margins (`collateral.liability_margins`).
 - `eq` is the adjusted equity (USD) plus the simulated positions' upl; `deriv_mmr` the units' MMR, `borrow_mmr`
   the liabilities'; `total_mmr`/`total_imr` their sums; `margin_ratio` eq / total_mmr.
 """
@@ -80,7 +80,10 @@ def build(s: State, uid: int, positions: Sequence[SimPosition], assets: Sequence
             return Reject.CURRENCY_NOT_FOUND
         cash[asset.ccy] = cash.get(asset.ccy, ZERO) + asset.amt
         spot[asset.ccy] = spot.get(asset.ccy, ZERO) + asset.amt
-    units = portfolio.units(s, uid, holdings, spot)
+    simulated = {a.ccy for a in assets}
+    units = [u._replace(exposures=tuple(e._replace(real=include_real and e.inst_id not in simulated)
+                                        if e.inst_type is InstType.SPOT else e for e in u.exposures))
+             for u in portfolio.units(s, uid, holdings, spot)]
     in_use = {u.unit: u.spot_in_use for u in units}
     built_assets = []
     for ccy in sorted(cash):
