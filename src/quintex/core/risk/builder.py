@@ -80,8 +80,8 @@ def build(s: State, uid: int, positions: Sequence[SimPosition], assets: Sequence
             return Reject.CURRENCY_NOT_FOUND
         cash[asset.ccy] = cash.get(asset.ccy, ZERO) + asset.amt
         spot[asset.ccy] = spot.get(asset.ccy, ZERO) + asset.amt
-    simulated = {a.ccy for a in assets}
-    units = [u._replace(exposures=tuple(e._replace(real=include_real and e.inst_id not in simulated)
+    sim_ccys = {a.ccy for a in assets}
+    units = [u._replace(exposures=tuple(e._replace(real=include_real and e.inst_id not in sim_ccys)
                                         if e.inst_type is InstType.SPOT else e for e in u.exposures))
              for u in portfolio.units(s, uid, holdings, spot)]
     in_use = {u.unit: u.spot_in_use for u in units}
