@@ -279,6 +279,7 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST account/set-position-mode", {"posMode": "long_short_mode"}, OWN),
     Attempt("POST account/set-account-level", {"acctLv": "3"}, OWN),
     Attempt("POST account/set-auto-loan", {"autoLoan": True}, "51010"),
+    Attempt("POST account/position-builder", {"simAsset": [{"ccy": "BTC", "amt": "0.1"}]}, OWN),
     Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
     Attempt("GET account/account-position-risk", {}, OWN),
     Attempt("GET account/interest-accrued", {"ccy": "USDT", "instId": INST}, EMPTY),

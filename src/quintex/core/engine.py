@@ -1,6 +1,7 @@
 """The exchange state machine: one door in (`apply`), events out, read-only views."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -79,7 +80,7 @@ from .records import (
 )
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
-from .risk import margin, tiers
+from .risk import builder, margin, tiers
 from .spotmargin import liabilities, manual
 from .spotmargin import product as margin_product
 from .spotmargin import risk as spotmargin_risk
@@ -204,9 +205,6 @@ class Engine:
         s = self._s
         if cmd.name in s.users.by_name:
             return [CommandRejected(Reject.USER_EXISTS)]
-        reject = accountmode.acct_lv_refusal(cmd.acct_lv)
-        if reject is not None:
-            return [CommandRejected(reject)]
         return [UserCreated(s.users.create(cmd.name, s.ts, acct_lv=cmd.acct_lv))]
 
     def _list_currency(self, ccy: Currency) -> list[Event]:
@@ -376,6 +374,11 @@ class Engine:
     def account_summary(self, uid: int) -> AccountSummary:
         """The trading account in USD: total, isolated and adjusted equity, margins and margin ratio."""
         return margin.account_summary(self._s, uid)
+
+    def position_builder(self, uid: int, positions: Sequence[builder.SimPosition],
+                         assets: Sequence[builder.SimAsset], include_real: bool) -> builder.Built | Reject:
+        """`account/position-builder`: the portfolio margin with simulated positions and assets (no change)."""
+        return builder.build(self._s, uid, positions, assets, include_real)
 
     def account_risks(self, uid: int) -> list[AccountRisk]:
         """Per currency: cash, equity, margins and margin ratio of the trading account."""

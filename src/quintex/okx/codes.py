@@ -103,8 +103,12 @@ _REJECTS: dict[Reject, _Code] = {
         "58213", "The internal transfer address is illegal. It must be an email, phone number, or account name"),
     Reject.WITHDRAW_ADDRESS_INVALID: _Code("58222", "Invalid withdrawal address."),
     Reject.WITHDRAW_FEE_INSUFFICIENT: _Code("58229", "Insufficient funding account balance to pay fees."),
-    Reject.ACCT_LV_UNSUPPORTED: _Code(
+    Reject.ACCT_LV_REQUIREMENTS: _Code(
         "51070", "You do not meet the requirements for switching to this account mode."),
+    Reject.PM_NET_MODE_ONLY: _Code("51041", "Portfolio margin account only supports net mode."),
+    Reject.PM_LEVER_FIXED: _Code(
+        "51039", "Leverage cannot be adjusted for the cross positions of Futures and Perpetual swap under the PM "
+        "account."),
     Reject.ACCT_LV_PENDING_ORDERS: _Code(
         "59132", "Unable to switch. Please close or cancel all open orders and try again."),
     Reject.ACCT_LV_POSITIONS: _Code("59134", "Unable to switch. Please close all positions and try again."),

@@ -10,7 +10,7 @@ its return: the next batch changes them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
@@ -43,6 +43,7 @@ from quintex.core.records import (
     User,
 )
 from quintex.core.rejects import Reject
+from quintex.core.risk.builder import Built, SimAsset, SimPosition
 
 T = TypeVar("T")
 
@@ -115,6 +116,9 @@ class State(Protocol):
     def position_risks(self, uid: int) -> list[PositionRisk]: ...
 
     def account_risks(self, uid: int) -> list[AccountRisk]: ...
+
+    def position_builder(self, uid: int, positions: Sequence[SimPosition], assets: Sequence[SimAsset],
+                         include_real: bool) -> Built | Reject: ...
 
     def account_summary(self, uid: int) -> AccountSummary: ...
 
