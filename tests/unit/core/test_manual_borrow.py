@@ -7,8 +7,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from quintex.core.commands import (AdvanceTime, BorrowRepayLoan, Command, SetAccountLevel, Transfer,
-                                   UpdateIndexPrices)
+from quintex.core.commands import (
+    AdvanceTime,
+    BorrowRepayLoan,
+    Command,
+    SetAccountLevel,
+    Transfer,
+    UpdateIndexPrices,
+)
 from quintex.core.enums import Account, AcctLv, BillSubType, BillType, LoanEventType, LoanSide, MgnMode
 from quintex.core.events import BillPosted, CommandRejected, Event, LoanBorrowedRepaid
 from quintex.core.ledger.ledger import LENDING_UID
