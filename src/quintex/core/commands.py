@@ -394,6 +394,14 @@ class SetAutoLoan:
 
 
 @dataclass(frozen=True, slots=True)
+class SetFeeLevel:
+    """The operator sets a user's fee level (`Lv1`-`Lv5`, `VIP1`-`VIP9`): its fee rates and loan quotas."""
+
+    uid: int
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
 class BorrowRepayLoan:
     """Borrow `amt` of `ccy` from the lending pool, or repay that much of what the account borrowed
     (`account/spot-manual-borrow-repay`; `account/borrow-repay`, whose repay names the loan: `ord_id`)."""
@@ -423,5 +431,5 @@ Command = (
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan | BorrowRepayLoan
-    | ListOptionSeries | SetVolSurface
+    | SetFeeLevel | ListOptionSeries | SetVolSurface
 )

@@ -34,6 +34,7 @@ from .commands import (
     SetAccountLevel,
     SetAutoLoan,
     SetCancelAllAfter,
+    SetFeeLevel,
     SetLeverage,
     SetPositionMode,
     SetSubAccountFrozen,
@@ -178,6 +179,8 @@ class Engine:
                 return accountmode.set_position_mode(s, cmd)
             case SetAutoLoan():
                 return accountmode.set_auto_loan(s, cmd)
+            case SetFeeLevel():
+                return s.users.set_fee_level(cmd)
             case BorrowRepayLoan():
                 return self._checked(manual.borrow_repay(s, cmd))
             case SetLeverage():

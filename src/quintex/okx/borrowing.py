@@ -9,6 +9,7 @@ from typing import Any
 from quintex.core.enums import LoanEventType, LoanSide, MgnMode
 from quintex.core.instruments import Currency, DiscountTier
 from quintex.core.records import BorrowRepay, InterestAccrual, MaxLoan
+from quintex.core.users import REGULAR_LOAN_QUOTA_COEFS, VIP_LOAN_QUOTA_COEFS
 
 from .numfmt import fmt_amt, fmt_id, fmt_ts
 
@@ -20,10 +21,16 @@ def interest_rate(c: Currency) -> dict[str, Any]:
 
 
 def loan_quota(currencies: list[Currency]) -> dict[str, Any]:
-    """`public/interest-rate-loan-quota`: one `basic` row per borrowable currency (daily rate, quota)."""
+    """`public/interest-rate-loan-quota`: one `basic` row per borrowable currency (daily rate, quota) and the
+    loan quota coefficient of each VIP and regular level; `irDiscount` is OKX's retired field ("")."""
     return {"basic": [{"ccy": c.ccy, "rate": fmt_amt(c.interest_rate), "quota": fmt_amt(c.loan_quota)}
                       for c in currencies],
-            "vip": [], "regular": [], "configCcyList": [], "config": []}
+            "vip": _levels(VIP_LOAN_QUOTA_COEFS), "regular": _levels(REGULAR_LOAN_QUOTA_COEFS),
+            "configCcyList": [], "config": []}
+
+
+def _levels(coefs: dict[str, Decimal]) -> list[dict[str, str]]:
+    return [{"level": level, "loanQuotaCoef": fmt_amt(coef), "irDiscount": ""} for level, coef in coefs.items()]
 
 
 WHOLE = (DiscountTier(Decimal(0), None, Decimal(1)),)

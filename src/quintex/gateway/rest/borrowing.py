@@ -53,7 +53,7 @@ async def interest_rate(request: web.Request, key: ApiKey, body: bytes) -> web.S
 
 
 async def interest_rate_loan_quota(request: web.Request) -> web.StreamResponse:
-    """The daily rate and loan quota of every borrowable currency (`basic`); no VIP or regular-user tiers."""
+    """The daily rate and basic loan quota of every borrowable currency, and each level's coefficient."""
     rate_limit(request, ("public/interest-rate-loan-quota", request.remote), 2, 2.0)
     return ok([render.loan_quota(_borrowable(request))])
 

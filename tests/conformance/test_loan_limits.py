@@ -1,0 +1,51 @@
+"""Loan quotas and limits over REST as OKX answers them: `public/interest-rate-loan-quota` (the basic quotas and
+each level's coefficient), the account's quota following its level in `account/max-loan`."""
+from __future__ import annotations
+
+from quintex.core.commands import SetAccountLevel, SetFeeLevel, UpdateIndexPrices
+from quintex.core.enums import AcctLv
+from quintex.core.records import IndexPrice
+from quintex.core.users import LOAN_QUOTA_COEFS
+from tests.builders import D, btc_usdt, margin_currencies
+
+from .harness import Session, Trader, Venue, run
+
+
+def play(scenario) -> None:  # type: ignore[no-untyped-def]
+    v = Venue(btc_usdt(lever="10"), currencies=margin_currencies())
+    v.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(60000)), IndexPrice("USDT-USD", D(1)))))
+    alice, bob = v.trader("alice", BTC="100"), v.trader("bob", BTC="1")
+    v.apply(SetAccountLevel(alice.uid, AcctLv.MULTI_CURRENCY))
+    run(lambda s: scenario(s, v, alice, bob), v)
+    v.engine.check_invariants()
+
+
+def test_the_public_loan_quotas_list_the_basic_quotas_and_each_levels_coefficient() -> None:
+    async def scenario(s: Session, v: Venue, alice: Trader, bob: Trader) -> None:
+        (quotas,) = await s.ok("public/interest-rate-loan-quota")
+        assert set(quotas) == {"basic", "vip", "regular", "configCcyList", "config"}
+        assert quotas["basic"][:2] == [{"ccy": "BTC", "rate": "0.0002", "quota": "50"},
+                                       {"ccy": "USDT", "rate": "0.0003", "quota": "2000000"}]
+        assert quotas["regular"][0] == {"level": "Lv1", "loanQuotaCoef": "1", "irDiscount": ""}
+        assert [r["level"] for r in quotas["regular"]] == ["Lv1", "Lv2", "Lv3", "Lv4", "Lv5"]
+        assert quotas["vip"][:2] == [{"level": "VIP1", "loanQuotaCoef": "6", "irDiscount": ""},
+                                     {"level": "VIP2", "loanQuotaCoef": "7", "irDiscount": ""}]
+        assert {r["level"]: D(r["loanQuotaCoef"]) for r in quotas["vip"] + quotas["regular"]} == LOAN_QUOTA_COEFS
+
+    play(scenario)
+
+
+def test_max_loan_follows_the_accounts_level() -> None:
+    async def scenario(s: Session, v: Venue, alice: Trader, bob: Trader) -> None:
+        (row,) = await s.ok("account/max-loan", alice, mgnMode="cross", ccy="USDT")
+        assert row["maxLoan"] == "2000000"
+        [_, sell] = await s.ok("account/max-loan", bob, mgnMode="isolated", instId="BTC-USDT")
+        assert sell["maxLoan"] == "9"  # (10 − 1) × 1 BTC
+        v.apply(SetFeeLevel(alice.uid, "VIP1"))
+        (row,) = await s.ok("account/max-loan", alice, mgnMode="cross", ccy="USDT")
+        assert row["maxLoan"] == "12000000"
+        assert (await s.ok("account/interest-rate", alice, ccy="USDT")) == [
+            {"ccy": "USDT", "interestRate": "0.0000125"}]  # the level does not change the rate
+
+    play(scenario)
+

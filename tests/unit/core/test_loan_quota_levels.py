@@ -1,0 +1,130 @@
+"""Loan quotas per fee level: an account's loan quota of a currency is the currency's basic quota × its level's
+loan quota coefficient (OKX's `public/interest-rate-loan-quota`), in spot margin, auto-borrowing and manual
+borrowing alike; the operator sets the level (journaled)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from quintex.core.commands import (
+    BorrowRepayLoan,
+    Command,
+    PlaceOrder,
+    SetAccountLevel,
+    SetAutoLoan,
+    SetFeeLevel,
+    UpdateIndexPrices,
+)
+from quintex.core.enums import AcctLv, LoanSide, MgnMode, OrdType, Side, TdMode
+from quintex.core.events import (
+    CommandRejected,
+    Event,
+    LoanBorrowedRepaid,
+    OrderAccepted,
+    OrderRejected,
+    UserUpdated,
+)
+from quintex.core.records import IndexPrice
+from quintex.core.rejects import Reject
+from quintex.core.spotmargin.quota import loan_quota
+from quintex.core.users import LOAN_QUOTA_COEFS
+from quintex.journal import open_store, recover
+from quintex.journal.codec import decode_command, encode_command
+from tests.builders import D, Exchange, btc_usdt, margin_currencies
+from tests.stores import write_session
+
+
+class Recording(Exchange):
+    """An exchange that keeps every command it applied, to replay them."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[Command, int]] = []
+        super().__init__(btc_usdt(lever="10"), currencies=margin_currencies())
+
+    def apply(self, cmd: object) -> list[Event]:
+        events = super().apply(cmd)
+        self.log.append((cmd, self.ts))  # type: ignore[arg-type]
+        return events
+
+
+def exchange() -> Recording:
+    x = Recording()
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D(60000)), IndexPrice("BTC-USD", D(60000)),
+                               IndexPrice("USDT-USD", D(1)))))
+    return x
+
+
+def multi(x: Exchange, name: str, **funds: str) -> int:
+    uid = x.user(name, **funds)
+    x.apply(SetAccountLevel(uid, AcctLv.MULTI_CURRENCY))
+    return uid
+
+
+def test_the_operator_sets_a_level_and_it_is_journaled_and_in_the_state() -> None:
+    x = exchange()
+    alice = x.user("alice")
+    before = x.engine.snapshot()["users"]
+    assert x.apply(SetFeeLevel(alice, "VIP10")) == [CommandRejected(Reject.FEE_LEVEL_UNKNOWN)]
+    assert x.apply(SetFeeLevel(999, "VIP1")) == [CommandRejected(Reject.USER_NOT_FOUND)]
+    assert x.engine.snapshot()["users"] == before
+    [event] = x.apply(SetFeeLevel(alice, "VIP1"))
+    assert isinstance(event, UserUpdated) and event.user.fee_level == "VIP1"
+    assert [u["fee_level"] for u in x.engine.snapshot()["users"]] == ["VIP1"]
+    cmd = SetFeeLevel(alice, "Lv3")
+    assert decode_command(encode_command(cmd)) == cmd
+    # fee rates stay Lv1's at every level (only Lv1's schedule is built)
+    assert x.engine.fee_rates(alice, btc_usdt().inst_type) == (D("0.0008"), D("0.001"))
+
+
+def test_the_quota_is_the_basic_quota_times_the_levels_coefficient() -> None:
+    x = exchange()
+    alice = x.user("alice")
+    assert loan_quota(x.engine._s, alice, "BTC") == D(50)
+    x.apply(SetFeeLevel(alice, "VIP2"))
+    assert loan_quota(x.engine._s, alice, "BTC") == D(350) == D(50) * LOAN_QUOTA_COEFS["VIP2"]
+    assert loan_quota(x.engine._s, alice, "XYZ") == D(0)
+
+
+def test_manual_borrowing_and_max_loan_follow_the_level(tmp_path: Path) -> None:
+    x = exchange()
+    alice = multi(x, "alice", BTC="100")  # 6 000 000 USD of collateral: covers 30 000 000 at leverage 5
+    assert x.engine.manual_max_loan(alice, "USDT") == D(2000000)
+    assert x.apply(BorrowRepayLoan(alice, "USDT", LoanSide.BORROW, D(2000001))) == [
+        CommandRejected(Reject.BORROW_LIMIT_EXCEEDED)]
+    x.apply(SetFeeLevel(alice, "VIP1"))  # × 6
+    assert x.engine.manual_max_loan(alice, "USDT") == D(12000000)
+    assert isinstance(x.apply(BorrowRepayLoan(alice, "USDT", LoanSide.BORROW, D(2000001)))[0], LoanBorrowedRepaid)
+    assert x.engine.manual_max_loan(alice, "USDT") == D(12000000) - D(2000001)
+    journaled = write_session(open_store(tmp_path), x.log)
+    recovered = recover(open_store(tmp_path, readonly=True))
+    assert recovered.engine.state_hash() == journaled.state_hash() == x.engine.state_hash()
+    assert recovered.engine.manual_max_loan(alice, "USDT") == D(12000000) - D(2000001)
+
+
+def test_auto_borrowing_follows_the_level() -> None:
+    x = exchange()
+    carol = multi(x, "carol", USDT="10000000")
+    x.apply(SetAutoLoan(carol, True))
+
+    def sell(sz: str) -> object:
+        return x.apply(PlaceOrder(carol, "BTC-USDT", TdMode.CROSS, Side.SELL, OrdType.LIMIT, D(sz), D(60000)))[0]
+
+    assert sell("51") == OrderRejected(Reject.LOAN_QUOTA_EXCEEDED, "", "")  # the BTC quota is 50 at Lv1
+    x.apply(SetFeeLevel(carol, "Lv3"))  # × 2
+    assert isinstance(sell("51"), OrderAccepted)
+    assert sell("50") == OrderRejected(Reject.LOAN_QUOTA_EXCEEDED, "", "")  # 51 pending + 50 > 100
+
+
+def test_spot_margin_borrowing_follows_the_level() -> None:
+    x = exchange()
+    bob = x.user("bob", BTC="100")
+    [_, sell] = x.engine.max_loan(bob, "BTC-USDT", MgnMode.CROSS)
+    assert sell.max_loan == D(50)
+    x.apply(SetFeeLevel(bob, "VIP9"))  # × 30: 1500, beyond (10 − 1) × 100
+    [_, sell] = x.engine.max_loan(bob, "BTC-USDT", MgnMode.CROSS)
+    assert sell.max_loan == D(900)
+    alice = x.user("alice", BTC="10")
+    x.apply(SetFeeLevel(alice, "Lv5"))  # × 3: 150
+    events = x.apply(PlaceOrder(alice, "BTC-USDT", TdMode.ISOLATED, Side.SELL, OrdType.LIMIT, D(61), D(60000),
+                                ccy="BTC"))
+    assert isinstance(events[0], OrderAccepted)  # borrows 54.9, beyond Lv1's 50
+
