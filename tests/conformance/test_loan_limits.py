@@ -49,3 +49,29 @@ def test_max_loan_follows_the_accounts_level() -> None:
 
     play(scenario)
 
+
+def test_interest_limits_show_the_debt_and_what_each_currency_may_still_borrow() -> None:
+    async def scenario(s: Session, v: Venue, alice: Trader, bob: Trader) -> None:
+        await s.ok_post("account/spot-manual-borrow-repay", {"ccy": "USDT", "side": "borrow", "amt": "1000"}, alice)
+        (limits,) = await s.ok("account/interest-limits", alice)
+        assert set(limits) == {"debt", "interest", "nextDiscountTime", "nextInterestTime", "loanAlloc", "records"}
+        hour = (s.clock.now_ms() // 3_600_000 + 1) * 3_600_000
+        assert (limits["debt"], limits["interest"], limits["loanAlloc"]) == ("1000", "0", "")
+        assert limits["nextInterestTime"] == limits["nextDiscountTime"] == str(hour)
+        assert [r["ccy"] for r in limits["records"]] == ["BTC", "USDT", "ETH", "USDC"]
+        (usdt,) = (await s.ok("account/interest-limits", alice, type="2", ccy="USDT"))[0]["records"]
+        assert usdt == {"ccy": "USDT", "rate": "0.0003", "loanQuota": "2000000", "surplusLmt": "1999000",
+                        "surplusLmtDetails": {}, "usedLmt": "1000", "interest": "0", "interestFreeLiab": "0",
+                        "potentialBorrowingAmt": "0", "posLoan": "", "availLoan": "", "usedLoan": "",
+                        "avgRate": ""}
+        v.apply(SetFeeLevel(alice.uid, "Lv3"))
+        (usdt,) = (await s.ok("account/interest-limits", alice, ccy="USDT"))[0]["records"]
+        assert (usdt["loanQuota"], usdt["surplusLmt"]) == ("4000000", "3999000")
+        (futures,) = await s.ok("account/interest-limits", bob, ccy="USDT")
+        assert (futures["debt"], futures["records"][0]["usedLmt"], futures["records"][0]["surplusLmt"],
+                futures["records"][0]["potentialBorrowingAmt"]) == ("0", "0", "2000000", "")
+        assert (await s.ok("account/interest-limits", bob, ccy="XYZ"))[0]["records"] == []
+        reply = await s.get("account/interest-limits", bob, type="1")
+        assert (reply.status, reply.code) == (400, "51000")
+
+    play(scenario)

@@ -67,6 +67,7 @@ from .records import (
     FundingRate,
     FundingSettlement,
     InterestAccrual,
+    InterestLimits,
     Leverage,
     MarginPositionRisk,
     MaxAvailSize,
@@ -82,7 +83,7 @@ from .records import (
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .risk import builder, margin, tiers
-from .spotmargin import liabilities, manual
+from .spotmargin import liabilities, limits, manual
 from .spotmargin import product as margin_product
 from .spotmargin import risk as spotmargin_risk
 from .state import State
@@ -353,6 +354,10 @@ class Engine:
     def borrow_repay_history(self, uid: int) -> list[BorrowRepay]:
         """The account's manual borrows and repays (and those its liquidation forced), oldest first."""
         return [row for row in self._s.lending.borrow_repays if row.uid == uid]
+
+    def interest_limits(self, uid: int, ccy: str = "") -> InterestLimits:
+        """`account/interest-limits`: the account's debt and what it may still borrow per currency."""
+        return limits.interest_limits(self._s, uid, ccy)
 
     def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject:
         """What the account may still borrow of `ccy` manually (multi-currency margin)."""

@@ -431,6 +431,30 @@ class MaxLoan(NamedTuple):
     max_loan: Decimal
 
 
+class LoanLimit(NamedTuple):
+    """One borrowable currency on `account/interest-limits`: the daily rate, the account's loan quota, what
+    counts against it (`used`), what it may still borrow within it (`surplus`), interest accrued and not yet
+    paid, and what pending orders would borrow (None where the account mode has no such figure)."""
+
+    ccy: str
+    rate: Decimal
+    loan_quota: Decimal
+    used: Decimal
+    surplus: Decimal
+    interest: Decimal
+    pending: Decimal | None
+
+
+class InterestLimits(NamedTuple):
+    """`account/interest-limits`: the account's debt and unpaid interest in USD (at the USD indexes), when
+    interest next accrues and is paid, and its limits per currency."""
+
+    debt: Decimal
+    interest: Decimal
+    next_interest: int
+    records: tuple[LoanLimit, ...]
+
+
 class PositionRisk(NamedTuple):
     """A position with what the mark price makes of it; amounts in the settlement currency `position.ccy`.
     None where OKX answers "" (`imr` of an isolated position, `liq_px` when there is none, prices not yet known)."""

@@ -31,6 +31,7 @@ from quintex.core.records import (
     FundingRate,
     FundingSettlement,
     InterestAccrual,
+    InterestLimits,
     Leverage,
     MarginPositionRisk,
     MaxAvailSize,
@@ -139,6 +140,8 @@ class State(Protocol):
     def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject: ...
 
     def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject: ...
+
+    def interest_limits(self, uid: int, ccy: str = "") -> InterestLimits: ...
 
     def borrow_repay_history(self, uid: int) -> list[BorrowRepay]: ...
 

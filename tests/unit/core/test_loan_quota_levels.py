@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from quintex.core.commands import (
+    AdvanceTime,
     BorrowRepayLoan,
     Command,
     PlaceOrder,
@@ -23,7 +24,7 @@ from quintex.core.events import (
     OrderRejected,
     UserUpdated,
 )
-from quintex.core.records import IndexPrice
+from quintex.core.records import IndexPrice, LoanLimit
 from quintex.core.rejects import Reject
 from quintex.core.spotmargin.quota import loan_quota
 from quintex.core.users import LOAN_QUOTA_COEFS
@@ -31,6 +32,8 @@ from quintex.journal import open_store, recover
 from quintex.journal.codec import decode_command, encode_command
 from tests.builders import D, Exchange, btc_usdt, margin_currencies
 from tests.stores import write_session
+
+HOUR = 3_600_000
 
 
 class Recording(Exchange):
@@ -128,3 +131,39 @@ def test_spot_margin_borrowing_follows_the_level() -> None:
                                 ccy="BTC"))
     assert isinstance(events[0], OrderAccepted)  # borrows 54.9, beyond Lv1's 50
 
+
+def test_interest_limits_of_a_multi_currency_account() -> None:
+    x = exchange()
+    alice = multi(x, "alice", BTC="1")
+    x.apply(SetAutoLoan(alice, True))
+    x.apply(BorrowRepayLoan(alice, "USDT", LoanSide.BORROW, D(1000)))
+    x.apply(PlaceOrder(alice, "BTC-USDT", TdMode.CROSS, Side.BUY, OrdType.LIMIT, D("0.1"), D(50000)))
+    limits = x.engine.interest_limits(alice)
+    assert [r.ccy for r in limits.records] == ["BTC", "USDT", "ETH", "USDC"]
+    [usdt] = x.engine.interest_limits(alice, "USDT").records
+    # the buy reserves 5000 of which the 1000 of cash pays 1000: 4000 pending borrowing, owed with the loan
+    assert usdt == LoanLimit("USDT", D("0.0003"), D(2000000), D(5000), D(1995000), D(0), D(4000))
+    assert (limits.debt, limits.interest) == (D(1000), D(0))  # USDT-USD 1; pending borrowing is no debt yet
+    assert limits.next_interest == (x.ts // HOUR + 1) * HOUR
+    x.apply(SetFeeLevel(alice, "VIP1"))
+    [usdt] = x.engine.interest_limits(alice, "USDT").records
+    assert (usdt.loan_quota, usdt.surplus) == (D(12000000), D(11995000))
+
+
+def test_interest_limits_of_a_futures_account_count_its_margin_loans() -> None:
+    x = exchange()
+    mm = x.user("mm", BTC="10")
+    alice = x.user("alice", USDT="6000")
+    x.apply(PlaceOrder(mm, "BTC-USDT", TdMode.CASH, Side.SELL, OrdType.LIMIT, D(1), D(60000)))
+    x.apply(PlaceOrder(alice, "BTC-USDT", TdMode.ISOLATED, Side.BUY, OrdType.LIMIT, D(1), D(60000), ccy="USDT"))
+    [usdt] = x.engine.interest_limits(alice, "USDT").records
+    assert usdt == LoanLimit("USDT", D("0.0003"), D(2000000), D(54000), D(1946000), D(0), None)
+    x.ts = (x.ts // HOUR + 1) * HOUR - 1
+    x.apply(AdvanceTime())  # 54000 × 0.0003 / 24 = 0.675, which her empty cash cannot pay
+    [usdt] = x.engine.interest_limits(alice, "USDT").records
+    assert (usdt.used, usdt.interest, usdt.surplus) == (D("54000.675"), D("0.675"), D("1945999.325"))
+    limits = x.engine.interest_limits(alice)
+    assert (limits.debt, limits.interest) == (D("54000.675"), D("0.675"))
+    spot = x.user("carol", BTC="1")
+    x.apply(SetAccountLevel(spot, AcctLv.SPOT))
+    assert {(r.used, r.surplus) for r in x.engine.interest_limits(spot).records} == {(D(0), D(0))}
