@@ -75,3 +75,22 @@ def test_interest_limits_show_the_debt_and_what_each_currency_may_still_borrow()
         assert (reply.status, reply.code) == (400, "51000")
 
     play(scenario)
+
+
+def test_the_balance_shows_max_loan_per_currency_in_multi_currency_margin() -> None:
+    async def scenario(s: Session, v: Venue, alice: Trader, bob: Trader) -> None:
+        await s.ok_post("account/spot-manual-borrow-repay", {"ccy": "USDT", "side": "borrow", "amt": "1000"}, alice)
+        (balance,) = await s.ok("account/balance", alice)
+        details = {d["ccy"]: d for d in balance["details"]}
+        # 6 000 000 USD of collateral covers far more: the quotas bind (2 000 000 USDT less the 1000, 50 BTC)
+        assert (details["USDT"]["maxLoan"], details["BTC"]["maxLoan"]) == ("1999000", "50")
+        assert (details["USDT"]["borrowFroz"], details["BTC"]["borrowFroz"]) == ("0", "0")
+        (row,) = await s.ok("account/max-loan", alice, mgnMode="cross", ccy="USDT")
+        assert row["maxLoan"] == details["USDT"]["maxLoan"]
+        v.apply(SetFeeLevel(alice.uid, "VIP1"))
+        (balance,) = await s.ok("account/balance", alice, ccy="BTC")
+        assert balance["details"][0]["maxLoan"] == "300"
+        (balance,) = await s.ok("account/balance", bob)
+        assert [(d["ccy"], d["maxLoan"], d["borrowFroz"]) for d in balance["details"]] == [("BTC", "", "")]
+
+    play(scenario)

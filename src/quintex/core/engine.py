@@ -389,8 +389,9 @@ class Engine:
         return builder.build(self._s, uid, positions, assets, include_real)
 
     def account_risks(self, uid: int) -> list[AccountRisk]:
-        """Per currency: cash, equity, margins and margin ratio of the trading account."""
-        return margin.account_risks(self._s, uid)
+        """Per currency: cash, equity, margins and margin ratio of the trading account (and, in multi-currency
+        margin, what it may still borrow)."""
+        return manual.with_max_loans(self._s, uid, margin.account_risks(self._s, uid))
 
     def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject:
         """`account/leverage-info` of one instrument: a derivative, or a spot pair that trades on margin."""

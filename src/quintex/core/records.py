@@ -515,6 +515,9 @@ class AccountRisk(NamedTuple):
     """Multi-currency margin: the interest the liability has accrued since it arose (already in it)."""
     borrow_froz: Decimal = Decimal(0)
     """Multi-currency margin: `borrowFroz`, the initial margin (USD) of what pending orders would borrow."""
+    max_loan: Decimal | None = None
+    """Multi-currency margin: `maxLoan`, what the account may still borrow of the currency manually (as
+    `account/max-loan` with `ccy` answers); None in the other modes or when the currency cannot be borrowed."""
 
 
 class AccountSummary(NamedTuple):

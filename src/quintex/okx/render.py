@@ -336,7 +336,7 @@ def _risk_detail(r: AccountRisk) -> dict[str, Any]:
     if r.dis_eq is not None:  # multi-currency margin
         detail.update({"disEq": fmt_amt(r.dis_eq), "liab": fmt_amt(r.liab), "crossLiab": fmt_amt(r.liab),
                        "isoLiab": "0", "interest": fmt_amt(r.interest), "borrowFroz": fmt_amt(r.borrow_froz),
-                       "collateralEnabled": True})
+                       "maxLoan": fmt_amt(r.max_loan) if r.max_loan is not None else "", "collateralEnabled": True})
     if r.iso_margin or r.imr or r.mgn_ratio is not None:
         crossed = r.mgn_ratio is not None
         detail.update({

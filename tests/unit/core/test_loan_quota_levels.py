@@ -167,3 +167,20 @@ def test_interest_limits_of_a_futures_account_count_its_margin_loans() -> None:
     spot = x.user("carol", BTC="1")
     x.apply(SetAccountLevel(spot, AcctLv.SPOT))
     assert {(r.used, r.surplus) for r in x.engine.interest_limits(spot).records} == {(D(0), D(0))}
+
+
+def test_the_balance_shows_what_each_currency_may_still_borrow_as_max_loan_does() -> None:
+    x = exchange()
+    alice = multi(x, "alice", BTC="1")
+    x.apply(BorrowRepayLoan(alice, "USDT", LoanSide.BORROW, D(100000)))
+    risks = {r.ccy: r for r in x.engine.account_risks(alice)}
+    # (60000 of collateral − 100000 / 5 of margin) × 5 of USDT; of BTC that much at 60000
+    assert risks["USDT"].max_loan == x.engine.manual_max_loan(alice, "USDT") == D(200000)
+    assert risks["BTC"].max_loan == x.engine.manual_max_loan(alice, "BTC")
+    assert str(risks["BTC"].max_loan).startswith("3.33333333333333")
+    x.apply(SetFeeLevel(alice, "VIP1"))
+    assert {r.ccy: r.max_loan for r in x.engine.account_risks(alice)}["USDT"] == D(200000)  # the margin binds
+    bob = x.user("bob", USDT="10", ETH="1")
+    assert {r.max_loan for r in x.engine.account_risks(bob)} == {None}  # Futures mode
+    carol = multi(x, "carol", ETH="1")
+    assert {r.ccy: r.max_loan for r in x.engine.account_risks(carol)} == {"ETH": None}  # no ETH-USD index

@@ -63,14 +63,16 @@ def pending(s: State, uid: int, ccy: str) -> Decimal:
     return max(bal.frozen - bal.cash, ZERO) + loan if bal is not None else loan
 
 
-def borrowable(s: State, uid: int, ccy: str) -> Decimal:
+def borrowable(s: State, uid: int, ccy: str, avail_eq: Decimal | None = None) -> Decimal:
     """What more of `ccy` the account may borrow: within the account's loan quota, and what the account's
-    available equity covers at the borrowing leverage."""
+    available equity (USD; computed unless given) covers at the borrowing leverage."""
     px = margin.usd_px(s, ccy)
     if ccy not in s.currencies or not px:
         return ZERO
     quota = loan_quota(s, uid, ccy) - pending(s, uid, ccy)
-    covered = MONEY.divide(mul(max(margin.account_summary(s, uid).avail_eq, ZERO), collateral.BORROW_LEVER), px)
+    if avail_eq is None:
+        avail_eq = margin.account_summary(s, uid).avail_eq
+    covered = MONEY.divide(mul(max(avail_eq, ZERO), collateral.BORROW_LEVER), px)
     return max(min(quota, covered), ZERO)
 
 

@@ -21,7 +21,7 @@ from ..enums import AcctLv, BillSubType, BillType, LoanEventType, LoanSide, MgnM
 from ..events import BillPosted, CommandRejected, Event, LoanBorrowedRepaid
 from ..num import ZERO
 from ..products.crossspot import borrowable, pending
-from ..records import BorrowRepay
+from ..records import AccountRisk, BorrowRepay
 from ..rejects import Reject
 from ..risk import margin
 from ..state import State
@@ -102,3 +102,13 @@ def max_loan(s: State, uid: int, ccy: str) -> Decimal | Reject:
     """What the account may still borrow of `ccy` manually (`account/max-loan` with `ccy`)."""
     reject = _unborrowable(s, uid, ccy)
     return reject if reject is not None else borrowable(s, uid, ccy)
+
+
+def with_max_loans(s: State, uid: int, risks: list[AccountRisk]) -> list[AccountRisk]:
+    """Each currency's `maxLoan` on `account/balance`: what a multi-currency account may still borrow of it
+    manually, as `max_loan` answers (None in the other modes and for a currency that cannot be borrowed)."""
+    if not any(_unborrowable(s, uid, r.ccy) is None for r in risks):
+        return risks
+    avail_eq = margin.account_summary(s, uid).avail_eq
+    return [r._replace(max_loan=borrowable(s, uid, r.ccy, avail_eq)) if _unborrowable(s, uid, r.ccy) is None
+            else r for r in risks]
