@@ -1,9 +1,11 @@
 """Loan quotas per level and the account's limits with real clients over real sockets: python-okx reads the
 public loan quotas (`get_interest_rate_loan_quota`), a multi-currency account's limits (`get_interest_limits`)
 and its balance's `maxLoan` before and after the operator raises its level and after a manual borrow; ccxt
-reaches the same endpoints through its implicit API."""
+reaches the same endpoints through its implicit API; `quintex user set-level` raises a real server's user to VIP2,
+which python-okx sees in `account/config` and the loan quotas of `account/interest-limits`."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import ccxt
@@ -13,10 +15,10 @@ from okx import Account, PublicData
 from quintex.core.commands import SetFeeLevel
 from quintex.core.enums import AcctLv
 from quintex.core.events import UserUpdated
-from tests.builders import btc_usdt, margin_currencies
+from tests.builders import D, btc_usdt, margin_currencies
 
 from .inprocess import InProcessServer
-from .server import Credentials
+from .server import Credentials, Server
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def exchange() -> Iterator[InProcessServer]:
     server.stop()
 
 
-def account(server: InProcessServer, c: Credentials) -> Account.AccountAPI:
+def account(server: InProcessServer | Server, c: Credentials) -> Account.AccountAPI:
     return Account.AccountAPI(c.api_key, c.secret_key, c.passphrase, flag="0", domain=server.url, debug=False)
 
 
@@ -70,3 +72,14 @@ def test_ccxt_reaches_the_quotas_and_limits_through_its_implicit_api(exchange: I
     assert quotas["data"][0]["basic"][0] == {"ccy": "BTC", "rate": "0.0002", "quota": "50"}
     limits = bob.private_get_account_interest_limits({"ccy": "BTC"})["data"][0]
     assert [(r["ccy"], r["loanQuota"], r["surplusLmt"]) for r in limits["records"]] == [("BTC", "50", "50")]
+
+
+def test_quintex_user_set_level_raises_the_loan_quotas(server: Server) -> None:
+    creds = server.user("levelled", BTC="1")
+    alice = account(server, creds)
+    btc = {r["ccy"]: r for r in ok(alice.get_interest_limits())[0]["records"]}["BTC"]
+    assert json.loads(server.cli("user", "set-level", "levelled", "VIP2", "--json")) == {
+        "uid": creds.uid, "level": "VIP2"}
+    assert ok(alice.get_account_config())[0]["level"] == "VIP2"
+    (limits,) = ok(alice.get_interest_limits(ccy="BTC"))
+    assert D(limits["records"][0]["loanQuota"]) == D(btc["loanQuota"]) * 7

@@ -85,12 +85,15 @@ def test_the_balance_shows_max_loan_per_currency_in_multi_currency_margin() -> N
         # 6 000 000 USD of collateral covers far more: the quotas bind (2 000 000 USDT less the 1000, 50 BTC)
         assert (details["USDT"]["maxLoan"], details["BTC"]["maxLoan"]) == ("1999000", "50")
         assert (details["USDT"]["borrowFroz"], details["BTC"]["borrowFroz"]) == ("0", "0")
+        assert (balance["notionalUsdForBorrow"], details["USDT"]["eqUsd"], details["BTC"]["eqUsd"]) == (
+            "1000", "0", "6000000")
         (row,) = await s.ok("account/max-loan", alice, mgnMode="cross", ccy="USDT")
         assert row["maxLoan"] == details["USDT"]["maxLoan"]
         v.apply(SetFeeLevel(alice.uid, "VIP1"))
         (balance,) = await s.ok("account/balance", alice, ccy="BTC")
         assert balance["details"][0]["maxLoan"] == "300"
         (balance,) = await s.ok("account/balance", bob)
+        assert balance["notionalUsdForBorrow"] == ""  # Futures mode
         assert [(d["ccy"], d["maxLoan"], d["borrowFroz"]) for d in balance["details"]] == [("BTC", "", "")]
 
     play(scenario)

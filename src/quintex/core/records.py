@@ -539,6 +539,8 @@ class AccountSummary(NamedTuple):
     notional_usd_futures: Decimal
     borrow_froz: Decimal = Decimal(0)
     """`borrowFroz`: the initial margin of what pending auto-borrowing orders would borrow (in `imr` too)."""
+    notional_usd_borrow: Decimal = Decimal(0)
+    """`notionalUsdForBorrow`: what the account owes (its liabilities) in USD."""
 
 
 class Leverage(NamedTuple):

@@ -314,6 +314,7 @@ def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | No
                 "notionalUsd": fmt_amt(summary.notional_usd), "notionalUsdForSwap": fmt_amt(summary.notional_usd_swap),
                 "notionalUsdForFutures": fmt_amt(summary.notional_usd_futures),
                 "borrowFroz": fmt_amt(summary.borrow_froz),
+                "notionalUsdForBorrow": fmt_amt(summary.notional_usd_borrow),
             })
     return {
         **top,

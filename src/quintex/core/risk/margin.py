@@ -191,7 +191,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
     (`collateral`) and what new margin may use is each currency's available equity at its discount tiers
     less the liabilities' initial margin."""
     multi = multi_currency(s, uid)
-    total = iso = imr = mmr = upl = froz = avail = adj = borrow_froz = ZERO
+    total = iso = imr = mmr = upl = froz = avail = adj = borrow_froz = borrowed = ZERO
     notional = {InstType.SWAP: ZERO, InstType.FUTURES: ZERO}
     for r in account_risks(s, uid):
         px = r.usd_px or ZERO
@@ -203,6 +203,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         froz += mul(r.frozen, px)
         if multi:
             adj += r.dis_eq or ZERO
+            borrowed += mul(r.liab, px)
             liab_imr, liab_mmr = collateral.liability_margins(mul(r.liab, px))
             imr += liab_imr + r.borrow_froz
             mmr += liab_mmr
@@ -224,7 +225,8 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         total_eq=_round(total), iso_eq=_round(iso), adj_eq=_round(adj), imr=_round(imr), mmr=_round(mmr),
         mgn_ratio=_ratio(adj, mmr), upl=_round(upl), ord_froz=_round(froz), avail_eq=_round(avail),
         notional_usd=_round(sum(notional.values(), ZERO)), notional_usd_swap=_round(notional[InstType.SWAP]),
-        notional_usd_futures=_round(notional[InstType.FUTURES]), borrow_froz=_round(borrow_froz))
+        notional_usd_futures=_round(notional[InstType.FUTURES]), borrow_froz=_round(borrow_froz),
+        notional_usd_borrow=_round(borrowed))
     return portfolio.with_units(summary, portfolio.account_units(s, uid)) if portfolio.applies(s, uid) else summary
 
 
@@ -286,7 +288,8 @@ def _position_risk(s: State, f: _Figures, figures: Iterable[_Figures], account: 
         cover = (account.cash - account.frozen if account is not None else ZERO) + sum(
             (o.upl - o.mmr - mul(o.notional, TAKER_RATE) for o in others), ZERO)
         upl_base = entry_margin
-    usd = f.notional if inst.ct_type is not CtType.INVERSE else mul(size, contracts.face(inst))
+    usd = (mul(f.notional, usd_px(s, p.ccy) or ONE) if inst.ct_type is not CtType.INVERSE
+           else mul(size, contracts.face(inst)))
     return PositionRisk(
         position=p.view(), mark_px=f.mark, idx_px=pricing.index_of(s, inst), last_px=None, notional=f.notional,
         notional_usd=usd, upl=f.upl, upl_ratio=_ratio(f.upl, upl_base) or ZERO, upl_last_px=None,
