@@ -12,6 +12,7 @@ from tests.unit.core.test_option_chain import SURFACE, WED_NOV_15, btc_options
 from tests.unit.gateway.ws.helpers import WsClient, channel
 
 from .harness import Session, Venue, run
+from .test_isolation import private_ws
 
 D = Decimal
 OPTION_KEYS = {"instType", "instId", "uly", "delta", "gamma", "vega", "theta", "deltaBS", "gammaBS", "vegaBS",
@@ -137,8 +138,16 @@ def test_a_filled_option_shows_in_positions_balance_bills_and_max_size() -> None
     alice, bob = v.trader("alice", BTC="1"), v.trader("bob", BTC="1")
 
     async def scenario(s: Session) -> None:
+        ws = await private_ws(s, bob)
+        await ws.subscribe({"channel": "positions", "instType": "OPTION"})
+        assert (await ws.recv())["event"] == "subscribe"
+        assert (await ws.recv_until(channel("positions")))["data"] == []  # the snapshot: nothing held yet
         await s.ok_post("trade/order", option_order(side="sell", sz="10", px="0.07"), alice)
         await s.ok_post("trade/order", option_order(sz="10", px="0.07"), bob)
+        pushed = (await ws.recv_until(channel("positions")))["data"]
+        assert [(p["instType"], p["instId"], p["pos"], p["optVal"]) for p in pushed] == [
+            ("OPTION", CALL, "10", "0.00695")]
+        await ws.close()
         (short,) = await s.ok("account/positions", alice, instType="OPTION")
         assert {k: short[k] for k in ("instType", "instId", "mgnMode", "posSide", "pos", "avgPx", "markPx", "upl",
                                       "optVal", "imr", "mmr", "ccy", "fee")} == {
@@ -157,6 +166,17 @@ def test_a_filled_option_shows_in_positions_balance_bills_and_max_size() -> None
         (size,) = await s.ok("account/max-size", bob, instId=CALL, tdMode="cross", px="0.07")
         # buy: 0.99297 / 0.000703 = 1412.48 + nothing short to close; sell: the 10 long + 0.99297 / 0.001495
         assert (size["maxBuy"], size["maxSell"]) == ("1412", "674")
+        (oi,) = await s.ok("public/open-interest", instType="OPTION", instId=CALL)
+        assert (oi["oi"], oi["oiCcy"], oi["oiUsd"]) == ("10", "0.1", "3700")
+        await s.ok_post("trade/order", option_order(side="sell", sz="10", px="0.08"), bob)
+        await s.ok_post("trade/order", option_order(sz="10", px="0.08"), alice)
+        assert await s.ok("account/positions", bob) == []
+        (closed,) = await s.ok("account/positions-history", bob, instType="OPTION")
+        # (0.08 − 0.07) × 10 × 0.01 = 0.001 realized; fees 0.00003 opening (taker) and 0.00002 closing (maker)
+        assert {k: closed[k] for k in ("instType", "instId", "openAvgPx", "closeAvgPx", "pnl", "fee",
+                                       "realizedPnl")} == {
+            "instType": "OPTION", "instId": CALL, "openAvgPx": "0.07", "closeAvgPx": "0.08", "pnl": "0.001",
+            "fee": "-0.00005", "realizedPnl": "0.00095"}
 
     run(scenario, v)
 
