@@ -13,6 +13,7 @@ from .enums import (
     Account,
     AcctLv,
     AlgoOrdType,
+    GreeksType,
     MgnMode,
     OrdType,
     Perm,
@@ -393,6 +394,14 @@ class SetAutoLoan:
 
 
 @dataclass(frozen=True, slots=True)
+class SetGreeksType:
+    """How the account shows option greeks (`account/set-greeks`)."""
+
+    uid: int
+    greeks_type: GreeksType
+
+
+@dataclass(frozen=True, slots=True)
 class SetLeverage:
     """`account/set-leverage` of an instrument (the setting's scope follows OKX: see `core.leverage`).
     `pos_side` None: not given (for isolated in long/short mode, like `net`, both sides)."""
@@ -410,5 +419,5 @@ Command = (
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan
-    | ListOptionSeries | SetVolSurface
+    | ListOptionSeries | SetVolSurface | SetGreeksType
 )

@@ -225,6 +225,13 @@ class AcctLv(StrEnum):
     PORTFOLIO = "4"
 
 
+class GreeksType(StrEnum):
+    """How the account shows option greeks (`greeksType`): in coins (price-adjusted) or Black-Scholes in USD."""
+
+    PA = "PA"
+    BS = "BS"
+
+
 class PosMode(StrEnum):
     NET = "net_mode"
     LONG_SHORT = "long_short_mode"

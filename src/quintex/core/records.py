@@ -23,6 +23,7 @@ from .enums import (
     CancelSource,
     Category,
     ExecType,
+    GreeksType,
     InstType,
     MgnMode,
     OrdState,
@@ -259,6 +260,8 @@ class User(NamedTuple):
     pos_mode: PosMode = PosMode.NET
     auto_loan: bool = False
     """`autoLoan`: in multi-currency margin, spot orders with `tdMode` cross borrow what the account lacks."""
+    greeks_type: GreeksType = GreeksType.PA
+    """`greeksType`: how the account shows option greeks (`account/set-greeks`); every figure carries both."""
 
 
 class BalanceView(NamedTuple):
@@ -439,6 +442,26 @@ class PositionRisk(NamedTuple):
     """`usdPx`: the USD price of the settlement currency `position.ccy` (None: not known)."""
     adl: int | None = None
     """`adl`: the position's auto-deleveraging indicator, 1–5 (None: closed)."""
+
+
+class Greeks(NamedTuple):
+    """Delta, gamma, theta and vega in OKX's two conventions: `_bs` Black-Scholes in USD, `_pa` in coins."""
+
+    delta_bs: Decimal = ZERO
+    delta_pa: Decimal = ZERO
+    gamma_bs: Decimal = ZERO
+    gamma_pa: Decimal = ZERO
+    theta_bs: Decimal = ZERO
+    theta_pa: Decimal = ZERO
+    vega_bs: Decimal = ZERO
+    vega_pa: Decimal = ZERO
+
+
+class AccountGreeks(NamedTuple):
+    """`account/greeks`: the greeks of everything an account holds whose value moves with one coin's price."""
+
+    ccy: str
+    greeks: Greeks
 
 
 class AccountRisk(NamedTuple):

@@ -1,5 +1,5 @@
-"""Bodies of the account settings requests → commands: `set-account-level`, `set-position-mode` and
-`set-leverage`.
+"""Bodies of the account settings requests → commands: `set-account-level`, `set-position-mode`,
+`set-auto-loan`, `set-greeks` and `set-leverage`.
 
 What clients send is accepted as OKX accepts it: `lever` as a string ("5", python-okx), a JSON integer (5,
 ccxt and hummingbot) or a JSON float (3.0, freqtrade); "" and null as absent (python-okx pads every optional
@@ -10,8 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from quintex.core.commands import SetAccountLevel, SetAutoLoan, SetLeverage, SetPositionMode
-from quintex.core.enums import AcctLv, MgnMode, PosMode, PosSide
+from quintex.core.commands import SetAccountLevel, SetAutoLoan, SetGreeksType, SetLeverage, SetPositionMode
+from quintex.core.enums import AcctLv, GreeksType, MgnMode, PosMode, PosSide
 
 from .codes import json_error, param_either, param_empty, param_error
 from .numfmt import parse_decimal
@@ -39,6 +39,11 @@ def set_auto_loan(uid: int, body: object) -> SetAutoLoan:
     if value not in (True, False, "true", "false"):
         raise param_error("autoLoan")
     return SetAutoLoan(uid=uid, auto_loan=value in (True, "true"))
+
+
+def set_greeks_type(uid: int, body: object) -> SetGreeksType:
+    """`greeksType`: `PA` or `BS` (absent or empty: 50014; anything else: 51000)."""
+    return SetGreeksType(uid=uid, greeks_type=_enum(_object(body), "greeksType", GreeksType))
 
 
 def set_leverage(uid: int, body: object) -> SetLeverage:
