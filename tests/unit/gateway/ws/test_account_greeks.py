@@ -1,0 +1,104 @@
+"""The `account-greeks` channel over a real WebSocket: the rows after the ack, the changed coins' rows after a
+deposit or a position change, the `ccy` filter, periodic pushes, and bad subscriptions."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from quintex.core.commands import Deposit, PlaceOrder, UpdateIndexPrices
+from quintex.core.enums import OrdType, Side, TdMode
+from quintex.core.records import IndexPrice
+from quintex.gateway.ws import WsSettings
+from tests.builders import D, Exchange, btc_usdt, inverse_swap
+
+from .helpers import FAST, Env, WsClient, fund, serve_ws, trader
+
+ZEROS = dict.fromkeys(("gammaBS", "gammaPA", "thetaBS", "thetaPA", "vegaBS", "vegaPA"), "0")
+Scenario = Callable[[Env, Exchange, int, int], Awaitable[None]]
+
+
+def run(scenario: Scenario, settings: WsSettings = FAST) -> None:
+    async def main() -> None:
+        x = Exchange(btc_usdt(), inverse_swap())
+        alice, maker = trader(x, "alice", "k1"), trader(x, "maker", "k2")
+        async with serve_ws(x, settings=settings) as env:
+            await env.submit(UpdateIndexPrices((IndexPrice("BTC-USD", D("100000")),)),
+                             *fund(alice, BTC="0.5", USDT="1000"), *fund(maker, BTC="100"))
+            await scenario(env, x, alice, maker)
+
+    asyncio.run(main())
+
+
+def row(ccy: str, delta_bs: str, delta_pa: str = "0") -> dict[str, str]:
+    return {"deltaBS": delta_bs, "deltaPA": delta_pa, **ZEROS, "ccy": ccy}
+
+
+def rows(push: dict) -> list[dict[str, str]]:
+    assert all(r.pop("ts").isdigit() for r in push["data"])
+    return push["data"]
+
+
+async def subscribed(env: Env, arg: dict[str, str]) -> tuple[WsClient, dict]:
+    ws = await env.private("k1")
+    await ws.subscribe(arg)
+    ack = await ws.recv()
+    assert (ack["event"], ack["arg"]) == ("subscribe", arg), ack
+    return ws, await ws.recv()
+
+
+def test_the_rows_follow_the_ack_and_a_deposit_pushes_the_changed_coins_row() -> None:
+    async def scenario(env: Env, x: Exchange, alice: int, maker: int) -> None:
+        ws, first = await subscribed(env, {"channel": "account-greeks"})
+        assert first["arg"] == {"channel": "account-greeks", "uid": str(alice)} and "eventType" not in first
+        assert rows(first) == [row("BTC", "0.5"), row("USDT", "1000")]
+        await env.submit(Deposit(alice, "BTC", D("0.25")))
+        assert rows(await ws.recv()) == [row("BTC", "0.75")]
+        await env.submit(Deposit(maker, "USDT", D("5")))  # another account's change pushes nothing
+        assert await ws.silent()
+
+    run(scenario)
+
+
+def test_a_position_change_pushes_its_coins_row_with_the_contracts_delta() -> None:
+    """Short 10 BTC-USD-SWAP (1,000 USD) at 100,000: deltaPA −1000/mark, deltaBS cash + that + upl."""
+    async def scenario(env: Env, x: Exchange, alice: int, maker: int) -> None:
+        ws, _ = await subscribed(env, {"channel": "account-greeks", "ccy": "BTC"})
+        usdt, _ = await subscribed(env, {"channel": "account-greeks", "ccy": "USDT"})
+        await env.submit(PlaceOrder(maker, "BTC-USD-SWAP", TdMode.CROSS, Side.BUY, OrdType.LIMIT, D("10"),
+                                    D("100000")))
+        await env.submit(PlaceOrder(alice, "BTC-USD-SWAP", TdMode.CROSS, Side.SELL, OrdType.MARKET, D("10"), None))
+        [risk] = x.engine.position_risks(alice)
+        assert risk.mark_px is not None
+        cash = x.balance(alice, "BTC")[0]
+        pa = (Decimal(-1000) / risk.mark_px).quantize(D("1e-10"))
+        pushed = rows(await ws.recv_until(lambda m: m.get("data", [{}])[0].get("deltaPA") != "0"))
+        assert pushed == [row("BTC", str((cash + pa + risk.upl).normalize()), str(pa.normalize()))]
+        assert await usdt.silent()
+
+    run(scenario)
+
+
+def test_every_row_is_pushed_again_periodically() -> None:
+    async def scenario(env: Env, x: Exchange, alice: int, maker: int) -> None:
+        ws, first = await subscribed(env, {"channel": "account-greeks", "ccy": "ETH"})
+        assert rows(first) == [row("ETH", "0")]
+        assert rows(await ws.recv()) == [row("ETH", "0")]
+
+    run(scenario, WsSettings(flush_interval_s=0.02, account_period_s=3600, book_heartbeat_s=3600,
+                             greeks_period_s=0.1))
+
+
+def test_an_unknown_currency_or_no_login_is_refused() -> None:
+    async def scenario(env: Env, x: Exchange, alice: int, maker: int) -> None:
+        ws = await env.private("k1")
+        await ws.subscribe({"channel": "account-greeks", "ccy": "DOGE"})
+        assert (await ws.recv())["code"] == "60018"
+        anonymous = await env.connect("private")
+        await anonymous.subscribe({"channel": "account-greeks"})
+        assert (await anonymous.recv())["code"] == "60011"
+        public = await env.connect("public")
+        await public.subscribe({"channel": "account-greeks"})
+        assert (await public.recv())["code"] == "60008"
+
+    run(scenario)
