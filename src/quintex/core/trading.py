@@ -42,9 +42,11 @@ class Trading:
     def place(self, cmd: PlaceOrder, category: Category = Category.NORMAL) -> list[Event]:
         """Check and accept an order, then execute it; `category` marks the exchange's own orders (liquidation)."""
         inst = self.s.instruments.get(cmd.inst_id)
-        reject = self._check_place(cmd, inst)
-        if reject is None:
+        checked = self._check_place(cmd, inst)
+        reject: Reject | None = checked if isinstance(checked, Reject) else None
+        if not isinstance(checked, Reject):
             assert inst is not None
+            cmd = checked
             product = product_for(inst, cmd.td_mode)
             order = self._new_order(cmd, inst)
             order.category = category
@@ -54,6 +56,7 @@ class Trading:
                 reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
                 if reject is None:
                     return reserved + self._accept(order) + self.x.execute(order)
+        assert reject is not None
         return [OrderRejected(reject, cmd.cl_ord_id, cmd.tag)]
 
     def deleverage(self, bankrupt: PlaceOrder, counterparty: PlaceOrder, px: Decimal) -> list[Event]:
@@ -77,7 +80,8 @@ class Trading:
             orders.append(order)
         return events + self.x.cross(orders[0], orders[1], px, bankrupt.sz)
 
-    def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> Reject | None:
+    def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> PlaceOrder | Reject:
+        """The order as it will rest (its product prices it), or why it is refused."""
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
         user = self.s.users.by_uid.get(cmd.uid)
@@ -85,7 +89,12 @@ class Trading:
             return Reject.ACCOUNT_FROZEN
         if inst.state is not InstState.LIVE:
             return Reject.INSTRUMENT_EXPIRED if inst.state is InstState.EXPIRED else Reject.INSTRUMENT_NOT_LIVE
-        reject = product_for(inst, cmd.td_mode).admits(self.s, cmd, inst)
+        product = product_for(inst, cmd.td_mode)
+        priced = product.priced(self.s, cmd, inst)
+        if isinstance(priced, Reject):
+            return priced
+        cmd = priced
+        reject = product.admits(self.s, cmd, inst)
         if reject is not None:
             return reject
         if cmd.stp_mode is StpMode.CANCEL_BOTH and cmd.ord_type is OrdType.FOK:
@@ -102,7 +111,7 @@ class Trading:
                 return Reject.PX_REQUIRED
             if cmd.px <= ZERO or not is_multiple(cmd.px, inst.tick_sz):
                 return Reject.PX_NOT_TICK_MULTIPLE
-        return None
+        return cmd
 
     def _new_order(self, cmd: PlaceOrder, inst: Instrument) -> Order:
         is_market = cmd.ord_type in MARKET_TYPES
@@ -192,7 +201,14 @@ class Trading:
             missing = self._why_missing(cmd.uid, cmd.ord_id, Reject.AMEND_NOT_FOUND,
                                         Reject.AMEND_ALREADY_CANCELED, Reject.AMEND_ALREADY_FILLED)
             return [AmendRejected(missing, cmd.ord_id, cmd.cl_ord_id, cmd.req_id)]
-        reject, attach = self._check_amend(order, cmd)
+        priced = product_for(order.inst, order.td_mode).amend_priced(self.s, order, cmd)
+        attach: tuple[AttachedAlgo, ...]
+        reject: Reject | None
+        if isinstance(priced, Reject):
+            reject, attach = priced, order.attach
+        else:
+            cmd = priced
+            reject, attach = self._check_amend(order, cmd)
         if reject is not None:
             events: list[Event] = [AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id)]
             if cmd.cxl_on_fail:
@@ -244,6 +260,10 @@ class Trading:
         new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
         assert new_px is not None and order.px is not None
+        if order.px_usd is not None and cmd.new_px_usd is not None:
+            order.px_usd = cmd.new_px_usd
+        if order.px_vol is not None and cmd.new_px_vol is not None:
+            order.px_vol = cmd.new_px_vol
         if attach != order.attach:
             self._keep_attached(order, attach)
             if new_px == order.px and new_sz == order.sz:
