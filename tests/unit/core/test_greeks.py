@@ -2,18 +2,21 @@
 account's `greeksType` setting."""
 from __future__ import annotations
 
-from quintex.core.commands import PlaceOrder, SetGreeksType, UpdateIndexPrices
+from quintex.core.commands import ListOptionSeries, PlaceOrder, SetGreeksType, UpdateIndexPrices
 from quintex.core.enums import CtType, GreeksType, InstType, OptType, OrdType, PosSide, Side, TdMode
 from quintex.core.events import CommandRejected, UserUpdated
 from quintex.core.instruments import Instrument
+from quintex.core.lifecycle.options import family_quotes
 from quintex.core.options import greeks
 from quintex.core.options.quote import OptionQuote
 from quintex.core.records import AccountGreeks, BalanceView, Greeks, IndexPrice, PositionRisk
 from quintex.core.rejects import Reject
 from tests.builders import D, Exchange, inverse_swap, quote, swap
 from tests.contracts import position_view
+from tests.unit.core.test_option_chain import SURFACE, btc_options, index
 
 CALL, PUT = "BTC-USD-240329-100000-C", "BTC-USD-240329-100000-P"
+ATM_CALL = "BTC-USD-231229-37000-C"
 
 
 def option(inst_id: str, opt_type: OptType) -> Instrument:
@@ -127,3 +130,31 @@ def test_the_engine_reads_an_accounts_greeks_from_its_cash_and_positions() -> No
         AccountGreeks("BTC", Greeks(delta_bs=cash + pa + r.upl, delta_pa=pa))]
     assert x.engine.position_greeks(alice, quote_of) == {}
     assert x.engine.account_greeks(alice, quote_of, "ETH") == [AccountGreeks("ETH", Greeks())]
+
+
+def test_option_positions_opened_by_a_trade_carry_their_options_greeks_times_their_size() -> None:
+    """alice sells bob 10 at-the-money calls (0.1 BTC of underlying) at 0.07: bob's position has 0.1 × the
+    call's greeks, alice's −0.1 ×; each account's BTC row adds them to its cash."""
+    x = Exchange()
+    index(x, "37000")
+    x.apply(ListOptionSeries(btc_options(max_lmt_amt=D("1000000")), SURFACE))
+    alice, bob = x.user("alice", BTC="1"), x.user("bob", BTC="1")
+    for uid, side in ((alice, Side.SELL), (bob, Side.BUY)):
+        x.apply(PlaceOrder(uid, ATM_CALL, TdMode.CROSS, side, OrdType.LIMIT, D("10"), D("0.07")))
+    quotes = {q.inst_id: q for q in family_quotes(x.engine._s, "BTC-USD")}
+
+    def latest(inst: Instrument) -> OptionQuote | None:
+        return quotes.get(inst.inst_id)
+
+    q = quotes[ATM_CALL]
+    tenth = Greeks(*(D("0.1") * v for v in (q.delta_bs, q.delta, q.gamma_bs, q.gamma, q.theta_bs, q.theta,
+                                              q.vega_bs, q.vega)))
+    [long] = x.engine.positions(bob)
+    [short] = x.engine.positions(alice)
+    assert x.engine.position_greeks(bob, latest) == {long.pos_id: tenth}
+    assert x.engine.position_greeks(alice, latest) == {short.pos_id: Greeks(*(-v for v in tenth))}
+    assert tenth.delta_bs > 0 and tenth.vega_bs > 0 and tenth.theta_bs < 0
+    cash = x.balance(bob, "BTC")[0]
+    assert x.engine.account_greeks(bob, latest) == [AccountGreeks("BTC", tenth._replace(
+        delta_bs=cash + tenth.delta_bs))]
+    assert x.engine.position_greeks(bob, lambda inst: None) == {}
