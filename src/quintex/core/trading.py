@@ -295,14 +295,14 @@ class Trading:
 
 
 def _limit_size_reject(inst: Instrument, px: Decimal, sz: Decimal) -> Reject | None:
-    """Size rules of an order resting at `px`: lot, minimum, maximum size and maximum amount."""
+    """Size rules of an order resting at `px`: lot, minimum, maximum size and maximum amount (if any)."""
     if not is_multiple(sz, inst.lot_sz):
         return Reject.SZ_NOT_LOT_MULTIPLE
     if sz < inst.min_sz:
         return Reject.SZ_BELOW_MIN
     if sz > inst.max_lmt_sz:
         return Reject.LMT_SZ_ABOVE_MAX
-    if mul(px, sz) > inst.max_lmt_amt:
+    if inst.max_lmt_amt and mul(px, sz) > inst.max_lmt_amt:  # 0: no cap (options list none)
         return Reject.LMT_AMT_ABOVE_MAX
     return None
 

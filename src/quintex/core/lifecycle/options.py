@@ -115,6 +115,7 @@ def _exercise_due(s: State, x: Execution) -> list[Event]:
         settle_px = px if px is not None else s.index_prices.get(inst.uly)
         if settle_px:
             events += exercise(s, inst, settle_px)
+        s.mark_prices.pop(inst.inst_id, None)
         events.append(put_instrument(s, replace(inst, state=InstState.EXPIRED)))
     return events
 
@@ -168,7 +169,9 @@ def reprice(s: State, families: tuple[str, ...]) -> list[Event]:
             continue
         s.options_priced[family] = (s.ts, s.index_prices[s.option_series[family].uly])
         events.append(OptionSummaryUpdated(family, tuple(quotes), s.ts))
-        marks += [MarkPrice(q.inst_id, q.mark_px, *_limits(s.instruments[q.inst_id], q.mark_px)) for q in quotes]
+        for q in quotes:
+            s.mark_prices[q.inst_id] = q.mark_px  # option margin is at the mark (`risk/options`)
+            marks.append(MarkPrice(q.inst_id, q.mark_px, *_limits(s.instruments[q.inst_id], q.mark_px)))
     return ([MarkPricesUpdated(tuple(marks), s.ts)] if marks else []) + events
 
 
