@@ -6,11 +6,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-from quintex.core.commands import Deposit, PlaceOrder, UpdateIndexPrices
+from quintex.core.commands import Deposit, ListOptionSeries, PlaceOrder, UpdateIndexPrices
 from quintex.core.enums import OrdType, Side, TdMode
 from quintex.core.records import IndexPrice
 from quintex.gateway.ws import WsSettings
 from tests.builders import D, Exchange, btc_usdt, inverse_swap
+from tests.unit.core.test_greeks import ATM_CALL
+from tests.unit.core.test_option_chain import SURFACE, btc_options, index
 
 from .helpers import FAST, Env, WsClient, fund, serve_ws, trader
 
@@ -102,3 +104,33 @@ def test_an_unknown_currency_or_no_login_is_refused() -> None:
         assert (await public.recv())["code"] == "60008"
 
     run(scenario)
+
+
+def test_option_positions_carry_their_greeks_on_positions_and_in_account_greeks() -> None:
+    """bob buys 10 at-the-money calls (0.1 BTC) from alice: his position shows 0.1 × the call's latest greeks,
+    and his BTC row adds them to his cash."""
+    async def main() -> None:
+        x = Exchange(btc_usdt())
+        index(x, "37000")
+        x.apply(ListOptionSeries(btc_options(max_lmt_amt=D("1000000")), SURFACE))
+        alice, bob = trader(x, "alice", "k1"), trader(x, "bob", "k2")
+        async with serve_ws(x) as env:
+            await env.submit(*fund(alice, BTC="1"), *fund(bob, BTC="1"),
+                             UpdateIndexPrices((IndexPrice("BTC-USD", D("37000.5")),)))  # reprices the chain
+            for uid, side in ((alice, Side.SELL), (bob, Side.BUY)):
+                await env.submit(PlaceOrder(uid, ATM_CALL, TdMode.CROSS, side, OrdType.LIMIT, D("10"), D("0.07")))
+            ws = await env.private("k2")
+            await ws.subscribe({"channel": "positions", "instType": "OPTION"}, {"channel": "account-greeks"})
+            pushes = [await ws.recv() for _ in range(4)]
+            [position] = next(p["data"] for p in pushes if "data" in p and p["arg"]["channel"] == "positions")
+            [btc] = next(p["data"] for p in pushes if "data" in p and p["arg"]["channel"] == "account-greeks")
+            q = env.market_data.option_summaries.quote(x.engine.instruments[ATM_CALL])
+            assert q is not None
+            tenth = {"deltaBS": q.delta_bs, "deltaPA": q.delta, "gammaBS": q.gamma_bs, "gammaPA": q.gamma,
+                     "thetaBS": q.theta_bs, "thetaPA": q.theta, "vegaBS": q.vega_bs, "vegaPA": q.vega}
+            assert {k: D(position[k]) for k in tenth} == {k: D("0.1") * v for k, v in tenth.items()}
+            assert (position["instId"], position["pos"]) == (ATM_CALL, "10")
+            cash = x.balance(bob, "BTC")[0]
+            assert D(btc["deltaBS"]) == cash + D("0.1") * q.delta_bs and D(btc["vegaPA"]) == D("0.1") * q.vega
+
+    asyncio.run(main())
