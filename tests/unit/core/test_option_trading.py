@@ -3,7 +3,14 @@ option positions and the margin of shorts, max-size, and exercise at expiry. Eve
 from the chain `listed()` gives (index 37000, BTC-USD-231229-37000-C marked 0.0695, ctVal 0.01 BTC)."""
 from __future__ import annotations
 
-from quintex.core.commands import AdvanceTime, AmendOrder, PlaceOrder, SetAccountLevel, SetPositionMode
+from quintex.core.commands import (
+    AdvanceTime,
+    AmendOrder,
+    PlaceOrder,
+    SetAccountLevel,
+    SetPositionMode,
+    SetVolSurface,
+)
 from quintex.core.enums import (
     AcctLv,
     BillSubType,
@@ -243,3 +250,22 @@ def test_premiums_fees_and_exercise_keep_every_coin() -> None:
     at(x, WED_NOV_15, AdvanceTime())
     total = sum((x.balance(uid, "BTC")[0] for uid in (alice, bob, FEE_UID)), D(0))
     assert total == D(2)
+
+
+def test_short_options_count_in_the_margin_ratio_and_a_liquidation_leaves_them_open() -> None:
+    x = listed()
+    alice, bob = x.user("alice", BTC="0.02"), x.user("bob", BTC="1")
+    accepted(order(x, alice, "sell", "10", "0.07"))
+    accepted(order(x, bob, "buy", "10", "0.07"))
+    resting = accepted(order(x, alice, "buy", "1", "0.0001", inst_id="BTC-USD-231229-39000-C"))
+    (a,) = x.engine.account_risks(alice)
+    # (0.02 + 0.007 − 0.00002 − frozen 0.000001125 (premium 0.000001, fee capped at 12.5 %)) / (0.00995 + 0.00005)
+    assert a.mgn_ratio == D("2.6978875")
+    x.apply(SetVolSurface("BTC-USD", atm_vol=D("3")))  # the call's mark jumps: its mmr with it
+    (a,) = x.engine.account_risks(alice)
+    assert a.mgn_ratio is not None and a.mgn_ratio < 1
+    events = index(x, "37001")
+    canceled = [e.order for e in events if isinstance(e, OrderUpdated) and e.order.ord_id == resting]
+    assert canceled and canceled[-1].cancel_source is CancelSource.RISK
+    (short,) = x.engine.positions(alice)
+    assert short.pos == D(-10)  # options take no market orders: the liquidation does not close them
