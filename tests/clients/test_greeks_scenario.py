@@ -13,7 +13,7 @@ underlying each) and hedges its delta in coins (`deltaPA` of `account/greeks`) w
   forward), their delta moves by about gamma × ΔF, and the hedged book loses only the second-order part, less
   than half of what the options alone lose;
 - `quintex verify` replays the journal against the state hashes recorded live, and `quintex replay` rebuilds
-  the final state from the journal alone with the same hash.
+  the final state (the seller's `greeksType` set to BS included) from the journal alone with the same hash.
 """
 from __future__ import annotations
 
@@ -171,6 +171,7 @@ def test_a_hedged_short_straddle_moves_as_its_greeks_say_through_vol_and_shock_a
     held = {p["info"]["instId"]: p for p in c.fetch_positions(params={"instType": "OPTION"})}
     assert held[call]["info"]["vegaPA"] == seller.options()[call]["vegaPA"] and held[call]["contracts"] == LEG
 
+    assert ok(seller.account.set_greeks("BS")) == [{"greeksType": "BS"}]  # journaled: replay sees it too
     final = snapshot(server.data_dir)
     assert server.stop() == 0
     verified = quintex("verify", "--data-dir", str(server.data_dir))
