@@ -24,6 +24,7 @@ def run(scenario: Scenario, settings: WsSettings = FAST) -> None:
     async def main() -> None:
         x = Exchange(btc_usdt(), inverse_swap())
         alice, maker = trader(x, "alice", "k1"), trader(x, "maker", "k2")
+        trader(x, "empty", "k3")
         async with serve_ws(x, settings=settings) as env:
             await env.submit(UpdateIndexPrices((IndexPrice("BTC-USD", D("100000")),)),
                              *fund(alice, BTC="0.5", USDT="1000"), *fund(maker, BTC="100"))
@@ -134,3 +135,15 @@ def test_option_positions_carry_their_greeks_on_positions_and_in_account_greeks(
             assert D(btc["deltaBS"]) == cash + D("0.1") * q.delta_bs and D(btc["vegaPA"]) == D("0.1") * q.vega
 
     asyncio.run(main())
+
+
+def test_an_account_that_holds_nothing_gets_an_empty_push_after_the_ack_and_nothing_periodic() -> None:
+    async def scenario(env: Env, x: Exchange, alice: int, maker: int) -> None:
+        ws = await env.private("k3")
+        await ws.subscribe({"channel": "account-greeks"})
+        assert (await ws.recv())["event"] == "subscribe"
+        assert (await ws.recv())["data"] == []
+        assert await ws.silent(0.3)
+
+    run(scenario, WsSettings(flush_interval_s=0.02, account_period_s=3600, book_heartbeat_s=3600,
+                             greeks_period_s=0.1))

@@ -1,9 +1,9 @@
 """`account-greeks` (/private, optional `ccy`): the account's greeks per coin, as `account/greeks` answers.
 
-The rows follow the ack; after that, the rows of the coins whose cash or positions changed (a balance of the
-coin, a position settled in it or on it; with `ccy`, only that coin's row), gathered by the fan-out's 100 ms
-timer, and every `greeks_period_s` all rows again, whether or not anything changed (option greeks move with
-every repricing). A coin that no longer holds anything is pushed once with zeros. Greeks need the positions'
+The rows follow the ack (`[]` for an account that holds nothing); after that, the rows of the coins whose cash or
+positions changed (a balance of the coin, a position settled in it or on it; with `ccy`, only that coin's row),
+gathered by the fan-out's 100 ms timer, and every `greeks_period_s` all rows again, whether or not anything
+changed (option greeks move with every repricing; an account that holds nothing gets no periodic push). A coin that no longer holds anything is pushed once with zeros. Greeks need the positions'
 marks and the options' latest quotes, which the events do not carry, so every push reads the durable state
 through the query port (the fan-out's timer calls `flush_changes` and `flush_periodic` through it).
 """
@@ -79,7 +79,9 @@ class AccountGreeksChannel(_PerUser):
         for topics in self.by_user.values():
             for topic in topics:
                 if topic.state <= now:
-                    topic.publish(self._data(self._rows(state, topic)))
+                    rows = self._rows(state, topic)
+                    if rows:
+                        topic.publish(self._data(rows))
                     topic.state = now + self.ctx.settings.greeks_period_s
 
     def _all(self, state: State, uid: int, ccy: str = "") -> list[AccountGreeks]:
