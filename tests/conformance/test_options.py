@@ -133,6 +133,26 @@ def test_an_option_order_echoes_its_price_type_and_amends_within_it() -> None:
     run(scenario, v)
 
 
+def test_a_px_usd_order_is_re_priced_with_amend_source_5_when_the_index_moves() -> None:
+    v = venue()
+    alice = v.trader("alice", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        ws = await private_ws(s, alice)
+        await ws.subscribe({"channel": "orders", "instType": "OPTION"})
+        assert (await ws.recv())["event"] == "subscribe"
+        (placed,) = await s.ok_post("trade/order", option_order(pxUsd="2600"), alice)
+        first = (await ws.recv_until(channel("orders")))["data"][0]
+        assert (first["px"], first["amendSource"], first["pxType"]) == ("0.0703", "", "pxUsd")
+        await s.runtime.submit(UpdateIndexPrices((IndexPrice("BTC-USD", D("38000")),)))
+        moved = (await ws.recv_until(channel("orders")))["data"][0]
+        assert (moved["ordId"], moved["px"], moved["pxUsd"], moved["amendSource"], moved["state"]) == (
+            placed["ordId"], "0.0684", "2600", "5", "live")
+        await ws.close()
+
+    run(scenario, v)
+
+
 def test_a_filled_option_shows_in_positions_balance_bills_and_max_size() -> None:
     v = venue()
     alice, bob = v.trader("alice", BTC="1"), v.trader("bob", BTC="1")
