@@ -132,7 +132,7 @@ VIEWS: tuple[tuple[str, dict[str, str]], ...] = (
     ("account/max-size", {"instId": INST, "tdMode": "cash", "px": "1000"}),
     ("account/max-avail-size", {"instId": INST, "tdMode": "cash"}),
     ("account/leverage-info", {"instId": SWAP, "mgnMode": "isolated"}), ("account/positions", {}),
-    ("trade/orders-algo-pending", {"ordType": ALGO_TYPES}),
+    ("trade/orders-algo-pending", {"ordType": ALGO_TYPES}), ("account/greeks", {}),
 )
 
 
@@ -140,6 +140,7 @@ async def seen_by(s: Session, t: Trader) -> dict[str, Any]:
     """What account `t` reads about itself (without the balance's `uTime`, which is the time of asking)."""
     seen = {path: await s.ok(path, t, **query) for path, query in VIEWS}
     seen["account/balance"] = [{k: v for k, v in b.items() if k != "uTime"} for b in seen["account/balance"]]
+    seen["account/greeks"] = [{k: v for k, v in g.items() if k != "ts"} for g in seen["account/greeks"]]
     return seen
 
 
@@ -152,7 +153,7 @@ async def state_of(s: Session, w: World) -> tuple[object, ...]:
 ID_KEYS = frozenset({"uid", "ordId", "clOrdId", "tradeId", "billId", "transId", "clientId", "wdId", "txId",
                      "algoId", "algoClOrdId"})
 AMOUNT_KEYS = frozenset({"cashBal", "eq", "availBal", "availEq", "frozenBal", "ordFrozen", "bal", "balChg",
-                         "availBuy", "availSell", "maxBuy", "maxSell"})
+                         "availBuy", "availSell", "maxBuy", "maxSell", "deltaBS"})
 
 
 def tokens(data: object, keys: frozenset[str]) -> set[tuple[str, str]]:
@@ -281,6 +282,8 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST account/set-auto-loan", {"autoLoan": True}, "51010"),
     Attempt("POST account/position-builder", {"simAsset": [{"ccy": "BTC", "amt": "0.1"}]}, OWN),
     Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
+    Attempt("POST account/set-greeks", {"greeksType": "BS"}, OWN),
+    *(Attempt("GET account/greeks", q, OWN) for q in ({}, {"ccy": "BTC"})),
     Attempt("GET account/account-position-risk", {}, OWN),
     Attempt("GET account/interest-accrued", {"ccy": "USDT", "instId": INST}, EMPTY),
     Attempt("GET account/interest-rate", {"ccy": "USDT"}, EMPTY),
@@ -410,10 +413,11 @@ def test_every_private_route_has_isolation_attempts() -> None:
 
 CHANNELS = ({"channel": "orders", "instType": "ANY"}, {"channel": "fills"},
             {"channel": "account", "extraParams": '{"updateInterval": "0"}'}, {"channel": "balance_and_position"},
-            {"channel": "positions", "instType": "ANY"}, {"channel": "liquidation-warning", "instType": "ANY"})
+            {"channel": "positions", "instType": "ANY"}, {"channel": "liquidation-warning", "instType": "ANY"},
+            {"channel": "account-greeks"})
 BUSINESS_CHANNELS = ({"channel": "orders-algo", "instType": "ANY"}, {"channel": "algo-advance", "instType": "ANY"})
 """The logged-in channels of /ws/v5/business."""
-WITH_SNAPSHOT = {"account", "balance_and_position", "positions"}
+WITH_SNAPSHOT = {"account", "balance_and_position", "positions", "account-greeks"}
 MOVES_POSITIONS = {"positions", "liquidation-warning"}
 """Channels that push only when a position changes or is at risk (spot trading opens none)."""
 

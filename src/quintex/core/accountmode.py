@@ -5,13 +5,14 @@ and no pending FUTURES/SWAP order (59000; MARGIN positions, always net, do not m
 with no position, MARGIN ones included (59134), and no pending
 derivative or margin order (59132), nor while a currency's cash is below zero or manually borrowed (a
 multi-currency liability, 59133). Asking for the mode an account is in changes nothing and succeeds.
+The account's `greeksType` (`SetGreeksType`) only says how it shows option greeks; it may change at any time.
 Portfolio margin (acctLv 4) trades FUTURES/SWAP in net mode only: switching to it from long/short mode, or to
 long/short mode in it, answers 51041; switching to it also needs an equity of `PORTFOLIO_MIN_EQUITY` USD at the
 USD indexes (51070). The operator may create a user in any mode.
 """
 from __future__ import annotations
 
-from .commands import SetAccountLevel, SetAutoLoan, SetPositionMode
+from .commands import SetAccountLevel, SetAutoLoan, SetGreeksType, SetPositionMode
 from .enums import AcctLv, InstType, PosMode, TdMode
 from .events import CommandRejected, Event, UserUpdated
 from .leverage import DERIVATIVES, follow_position_mode
@@ -55,6 +56,14 @@ def set_auto_loan(s: State, cmd: SetAutoLoan) -> list[Event]:
     if user.acct_lv not in (AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO):
         return [CommandRejected(Reject.ACCOUNT_MODE_UNSUPPORTED)]
     return [UserUpdated(s.users.put(user._replace(auto_loan=cmd.auto_loan)))]
+
+
+def set_greeks_type(s: State, cmd: SetGreeksType) -> list[Event]:
+    """`greeksType`, in every account mode."""
+    user = s.users.by_uid.get(cmd.uid)
+    if user is None:
+        return [CommandRejected(Reject.USER_NOT_FOUND)]
+    return [UserUpdated(s.users.put(user._replace(greeks_type=cmd.greeks_type)))]
 
 
 def set_position_mode(s: State, cmd: SetPositionMode) -> list[Event]:

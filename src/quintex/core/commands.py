@@ -13,6 +13,7 @@ from .enums import (
     Account,
     AcctLv,
     AlgoOrdType,
+    GreeksType,
     LoanSide,
     MgnMode,
     OrdType,
@@ -207,6 +208,10 @@ class PlaceOrder:
     algo_cl_ord_id: str = ""
     attach: tuple[AttachedAlgo, ...] = ()
     """`attachAlgoOrds`: TP/SL orders placed for what this order fills (see `core.algo`)."""
+    px_usd: Decimal | None = None
+    """Options: the price in USD (`pxUsd`), converted to coin at placement (see `products/option`)."""
+    px_vol: Decimal | None = None
+    """Options: the price as an implied volatility (`pxVol`, 1 = 100 %), converted to coin at placement."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +316,10 @@ class AmendOrder:
     cxl_on_fail: bool = False
     attach: tuple[AttachedAmend, ...] = ()
     """`attachAlgoOrds`: changes to the TP/SL attached to the order (see `core.algo.attached`)."""
+    new_px_usd: Decimal | None = None
+    """Options placed with `pxUsd`: the new USD price (`newPxUsd`)."""
+    new_px_vol: Decimal | None = None
+    """Options placed with `pxVol`: the new implied volatility (`newPxVol`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +423,14 @@ class BorrowRepayLoan:
 
 
 @dataclass(frozen=True, slots=True)
+class SetGreeksType:
+    """How the account shows option greeks (`account/set-greeks`)."""
+
+    uid: int
+    greeks_type: GreeksType
+
+
+@dataclass(frozen=True, slots=True)
 class SetLeverage:
     """`account/set-leverage` of an instrument (the setting's scope follows OKX: see `core.leverage`).
     `pos_side` None: not given (for isolated in long/short mode, like `net`, both sides)."""
@@ -431,5 +448,5 @@ Command = (
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan | BorrowRepayLoan
-    | SetFeeLevel | ListOptionSeries | SetVolSurface
+    | SetFeeLevel | ListOptionSeries | SetVolSurface | SetGreeksType
 )

@@ -35,6 +35,7 @@ from .commands import (
     SetAutoLoan,
     SetCancelAllAfter,
     SetFeeLevel,
+    SetGreeksType,
     SetLeverage,
     SetPositionMode,
     SetSubAccountFrozen,
@@ -46,17 +47,19 @@ from .commands import (
     Withdraw,
 )
 from .enums import InstState, InstType, MgnMode, PosSide, TdMode
-from .events import BillPosted, CommandRejected, CurrencyListed, Event, UserCreated
+from .events import BillPosted, CommandRejected, CurrencyListed, Event, OptionSummaryUpdated, UserCreated
 from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
 from .lifecycle import adl, cancel_all_after, funding, futures, liquidation, options
 from .listing import list_instrument
+from .options import greeks
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .positionops import PositionOps
 from .products import product_for
 from .records import (
+    AccountGreeks,
     AccountRisk,
     AccountSummary,
     AlgoView,
@@ -66,6 +69,7 @@ from .records import (
     BorrowRepay,
     FundingRate,
     FundingSettlement,
+    Greeks,
     InterestAccrual,
     InterestLimits,
     Leverage,
@@ -115,6 +119,9 @@ class Engine:
         s.seq += 1
         s.ts = max(ts, s.ts)
         events = self._handle(cmd)
+        repriced = {e.inst_family for e in events if isinstance(e, OptionSummaryUpdated)}
+        if repriced:
+            events += self._checked(self._trading.reprice(repriced))
         events += self._algos.after(cmd, events)
         liabilities.note(self._s, events)
         return fold_changes(self._s, events)
@@ -184,6 +191,8 @@ class Engine:
                 return s.users.set_fee_level(cmd)
             case BorrowRepayLoan():
                 return self._checked(manual.borrow_repay(s, cmd))
+            case SetGreeksType():
+                return accountmode.set_greeks_type(s, cmd)
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
             case PlaceAlgoOrder():
@@ -342,6 +351,23 @@ class Engine:
         s = self._s
         return [r._replace(adl=adl.indicators(s, r.position.inst_id).get(
             (uid, r.position.inst_id, r.position.mgn_mode, r.position.pos_side))) for r in margin.position_risks(s, uid)]
+
+    def position_greeks(self, uid: int, quote_of: greeks.QuoteOf) -> dict[int, Greeks]:
+        """The greeks of the account's open option positions by posId, from each option's latest quote."""
+        s = self._s
+        found = {}
+        for p in s.positions.of_user(uid):
+            inst = s.instruments[p.inst_id]
+            if p.pos and inst.inst_type is InstType.OPTION and (q := quote_of(inst)) is not None:
+                view = p.view()
+                found[view.pos_id] = greeks.option_position(view, inst, q)
+        return found
+
+    def account_greeks(self, uid: int, quote_of: greeks.QuoteOf, ccy: str = "") -> list[AccountGreeks]:
+        """`account/greeks`: per coin, the greeks of the account's cash and positions (see `options.greeks`)."""
+        s = self._s
+        risks = [(r, s.instruments[r.position.inst_id]) for r in margin.position_risks(s, uid)]
+        return greeks.account_greeks(s.ledger.views(uid), risks, quote_of, ccy)
 
     def margin_position_risks(self, uid: int) -> list[MarginPositionRisk]:
         """The account's MARGIN positions at the mark (their pair's index)."""

@@ -125,6 +125,7 @@ class CancelSource(StrEnum):
     FOK_NOT_FILLED = "13"
     IOC_REMAINDER = "14"
     FUTURES_DELIVERY = "7"
+    OPTION_EXPIRY = "10"
     CANCEL_ALL_AFTER = "20"
     POST_ONLY_WOULD_TAKE = "31"
     SELF_TRADE = "32"
@@ -193,6 +194,12 @@ class BillSubType(StrEnum):
     LIQUIDATION_TRANSFER_IN = "110"
     DELIVERY_LONG = "112"
     DELIVERY_SHORT = "113"
+    EXERCISED = "170"
+    """An option long in the money at expiry receives its payout."""
+    COUNTERPARTY_EXERCISED = "171"
+    """An option short in the money at expiry pays the payout."""
+    EXPIRED_OTM = "172"
+    """An option out of the money at expiry closes worthless."""
     MARGIN_ADD = "160"
     MARGIN_REDUCE = "161"
     ADL_LONG = "125"
@@ -246,6 +253,13 @@ class AcctLv(StrEnum):
     FUTURES = "2"
     MULTI_CURRENCY = "3"
     PORTFOLIO = "4"
+
+
+class GreeksType(StrEnum):
+    """How the account shows option greeks (`greeksType`): in coins (price-adjusted) or Black-Scholes in USD."""
+
+    PA = "PA"
+    BS = "BS"
 
 
 class PosMode(StrEnum):

@@ -23,6 +23,7 @@ from .enums import (
     CancelSource,
     Category,
     ExecType,
+    GreeksType,
     InstType,
     LoanEventType,
     MgnMode,
@@ -110,6 +111,12 @@ class OrderView(NamedTuple):
     algo_cl_ord_id: str = ""
     attach: tuple[AttachedAlgo, ...] = ()
     """The TP/SL attached to it (`attachAlgoOrds`), as placed or last amended."""
+    px_usd: Decimal | None = None
+    """Options placed with `pxUsd`: that USD price."""
+    px_vol: Decimal | None = None
+    """Options placed with `pxVol`: that implied volatility."""
+    amend_source: str = ""
+    """"5" when the exchange last re-priced it (a `pxUsd`/`pxVol` option order), else ""."""
 
 
 class AlgoView(NamedTuple):
@@ -260,6 +267,8 @@ class User(NamedTuple):
     pos_mode: PosMode = PosMode.NET
     auto_loan: bool = False
     """`autoLoan`: in multi-currency margin, spot orders with `tdMode` cross borrow what the account lacks."""
+    greeks_type: GreeksType = GreeksType.PA
+    """`greeksType`: how the account shows option greeks (`account/set-greeks`); every figure carries both."""
 
 
 class BalanceView(NamedTuple):
@@ -479,6 +488,28 @@ class PositionRisk(NamedTuple):
     """`usdPx`: the USD price of the settlement currency `position.ccy` (None: not known)."""
     adl: int | None = None
     """`adl`: the position's auto-deleveraging indicator, 1–5 (None: closed)."""
+    opt_val: Decimal | None = None
+    """Options: `optVal`, the position's value at the mark (signed like `pos`; None for other products)."""
+
+
+class Greeks(NamedTuple):
+    """Delta, gamma, theta and vega in OKX's two conventions: `_bs` Black-Scholes in USD, `_pa` in coins."""
+
+    delta_bs: Decimal = ZERO
+    delta_pa: Decimal = ZERO
+    gamma_bs: Decimal = ZERO
+    gamma_pa: Decimal = ZERO
+    theta_bs: Decimal = ZERO
+    theta_pa: Decimal = ZERO
+    vega_bs: Decimal = ZERO
+    vega_pa: Decimal = ZERO
+
+
+class AccountGreeks(NamedTuple):
+    """`account/greeks`: the greeks of everything an account holds whose value moves with one coin's price."""
+
+    ccy: str
+    greeks: Greeks
 
 
 class AccountRisk(NamedTuple):
@@ -515,6 +546,8 @@ class AccountRisk(NamedTuple):
     """Multi-currency margin: the interest the liability has accrued since it arose (already in it)."""
     borrow_froz: Decimal = Decimal(0)
     """Multi-currency margin: `borrowFroz`, the initial margin (USD) of what pending orders would borrow."""
+    liq_fees: Decimal = Decimal(0)
+    """The liquidation fees of its cross positions, which its margin ratio adds to their maintenance margin."""
     max_loan: Decimal | None = None
     """Multi-currency margin: `maxLoan`, what the account may still borrow of the currency manually (as
     `account/max-loan` with `ccy` answers); None in the other modes or when the currency cannot be borrowed."""

@@ -132,7 +132,11 @@ class Reject(Enum):
     ALGO_PX_SPREAD_INVALID = "algo_px_spread_invalid"
     ALGO_PX_LIMIT_INVALID = "algo_px_limit_invalid"
     VOL_SURFACE_INVALID = "vol_surface_invalid"
-    OPTION_TRADING_UNAVAILABLE = "option_trading_unavailable"
+    OPTION_MARKET_UNSUPPORTED = "option_market_unsupported"
+    OPTION_PX_MISSING = "option_px_missing"
+    OPTION_PX_AMBIGUOUS = "option_px_ambiguous"
+    OPTION_AMEND_PX_TYPE = "option_amend_px_type"
+    OPTION_PX_TYPE_ORD_TYPE = "option_px_type_ord_type"
 
 
 class InvariantViolation(Exception):

@@ -1,5 +1,6 @@
 """Bodies of the account settings requests → commands: `set-account-level`, `set-position-mode`,
-`set-leverage`, and the manual borrowing requests (`spot-manual-borrow-repay`, `borrow-repay`).
+`set-auto-loan`, `set-greeks`, `set-leverage`, and the manual borrowing requests (`spot-manual-borrow-repay`,
+`borrow-repay`).
 
 What clients send is accepted as OKX accepts it: `lever` as a string ("5", python-okx), a JSON integer (5,
 ccxt and hummingbot) or a JSON float (3.0, freqtrade); "" and null as absent (python-okx pads every optional
@@ -10,8 +11,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from quintex.core.commands import BorrowRepayLoan, SetAccountLevel, SetAutoLoan, SetLeverage, SetPositionMode
-from quintex.core.enums import AcctLv, LoanSide, MgnMode, PosMode, PosSide
+from quintex.core.commands import (
+    BorrowRepayLoan,
+    SetAccountLevel,
+    SetAutoLoan,
+    SetGreeksType,
+    SetLeverage,
+    SetPositionMode,
+)
+from quintex.core.enums import AcctLv, GreeksType, LoanSide, MgnMode, PosMode, PosSide
 
 from .codes import json_error, param_either, param_empty, param_error
 from .numfmt import parse_decimal
@@ -63,6 +71,11 @@ def borrow_repay(uid: int, body: object, *, names_loan: bool = False) -> BorrowR
             raise param_error("ordId")
         ord_id = int(text)
     return BorrowRepayLoan(uid=uid, ccy=ccy, side=side, amt=amt, ord_id=ord_id)
+
+
+def set_greeks_type(uid: int, body: object) -> SetGreeksType:
+    """`greeksType`: `PA` or `BS` (absent or empty: 50014; anything else: 51000)."""
+    return SetGreeksType(uid=uid, greeks_type=_enum(_object(body), "greeksType", GreeksType))
 
 
 def set_leverage(uid: int, body: object) -> SetLeverage:

@@ -46,6 +46,7 @@ _CANCEL_REASONS = {
     CancelSource.POST_ONLY_WOULD_TAKE: "Post-only order canceled as it would take liquidity",
     CancelSource.SELF_TRADE: "Order canceled by self-trade prevention",
     CancelSource.FUTURES_DELIVERY: "Order canceled at the expiry of the futures contract",
+    CancelSource.OPTION_EXPIRY: "Order canceled at the expiry of the option",
 }
 
 _UNUSED_INSTRUMENT_FIELDS = (
@@ -62,7 +63,7 @@ _UNUSED_CURRENCY_FIELDS = (
 )
 _UNUSED_WITHDRAWAL_FIELDS = ("areaCodeFrom", "areaCodeTo", "tag", "pmtId", "memo", "note")
 _UNUSED_ORDER_FIELDS = (
-    "ccy", "pxUsd", "pxVol", "pxType", "stpId", "lever", "attachAlgoClOrdId", "tpTriggerPx",
+    "ccy", "stpId", "lever", "attachAlgoClOrdId", "tpTriggerPx",
     "tpTriggerPxType", "tpOrdPx", "slTriggerPx", "slTriggerPxType", "slOrdPx", "source", "quickMgnType",
 )
 _UNUSED_PUSH_FIELDS = _UNUSED_ORDER_FIELDS + (
@@ -171,7 +172,15 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
         "algoId": fmt_id(o.algo_id or None), "algoClOrdId": o.algo_cl_ord_id,
+        "pxUsd": fmt(o.px_usd), "pxVol": fmt(o.px_vol), "pxType": _px_type(o, inst),
     }
+
+
+def _px_type(o: OrderView, inst: Instrument) -> str:
+    """An option order's price type (`px`, `pxUsd` or `pxVol`); "" for other orders."""
+    if inst.inst_type is not InstType.OPTION:
+        return ""
+    return "pxUsd" if o.px_usd is not None else "pxVol" if o.px_vol is not None else "px"
 
 
 def _attached(a: AttachedAlgo) -> dict[str, Any]:
@@ -208,7 +217,7 @@ def order_push(o: OrderView, inst: Instrument, fill: Fill | None) -> dict[str, A
         **_order_common(o, inst),
         **_push_fill(fill),
         "avgPx": fmt(avg_px(o, inst)) or "0",
-        "amendSource": "1" if o.amend_result else "", "reqId": o.req_id, "amendResult": o.amend_result,
+        "amendSource": o.amend_source or ("1" if o.amend_result else ""), "reqId": o.req_id, "amendResult": o.amend_result,
         "code": "0", "msg": "",
     }
 
@@ -371,7 +380,7 @@ def account_config(user: User, key: ApiKey) -> dict[str, Any]:
     uid = str(user.uid)
     return {
         "acctLv": user.acct_lv.value, "acctStpMode": "cancel_maker", "autoLoan": user.auto_loan, "ctIsoMode": "automatic",
-        "enableSpotBorrow": False, "greeksType": "PA", "feeType": "0", "ip": ",".join(key.ips),
+        "enableSpotBorrow": False, "greeksType": user.greeks_type.value, "feeType": "0", "ip": ",".join(key.ips),
         "type": "0" if user.master_uid is None else "1", "kycLv": "0", "label": key.label, "level": user.fee_level,
         "levelTmp": "", "liquidationGear": "-1", "mainUid": str(user.master_uid or user.uid),
         "mgnIsoMode": "automatic", "opAuth": "0", "perm": ",".join(p.value for p in key.perm),

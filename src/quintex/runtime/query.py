@@ -18,9 +18,11 @@ from quintex.core.enums import InstType, MgnMode, TdMode
 from quintex.core.instruments import Currency, FuturesSeries, Instrument
 from quintex.core.ledger.ledger import INSURANCE_UID
 from quintex.core.num import ONE, ZERO
+from quintex.core.options.greeks import QuoteOf
 from quintex.core.options.series import OptionSeries
 from quintex.core.options.surface import VolSurface
 from quintex.core.records import (
+    AccountGreeks,
     AccountRisk,
     AccountSummary,
     AlgoView,
@@ -30,6 +32,7 @@ from quintex.core.records import (
     BorrowRepay,
     FundingRate,
     FundingSettlement,
+    Greeks,
     InterestAccrual,
     InterestLimits,
     Leverage,
@@ -115,6 +118,10 @@ class State(Protocol):
     def positions_open(self) -> int: ...
 
     def position_risks(self, uid: int) -> list[PositionRisk]: ...
+
+    def position_greeks(self, uid: int, quote_of: QuoteOf) -> dict[int, Greeks]: ...
+
+    def account_greeks(self, uid: int, quote_of: QuoteOf, ccy: str = "") -> list[AccountGreeks]: ...
 
     def account_risks(self, uid: int) -> list[AccountRisk]: ...
 

@@ -12,6 +12,7 @@ from . import (
     asset,
     borrowing,
     funding,
+    greeks,
     lifecycle,
     market,
     options,
@@ -28,5 +29,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle, borrowing, algo, options):
+                   funding, lifecycle, borrowing, algo, options, greeks):
         module.register(app)
