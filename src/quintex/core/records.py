@@ -574,6 +574,8 @@ class AccountSummary(NamedTuple):
     """`borrowFroz`: the initial margin of what pending auto-borrowing orders would borrow (in `imr` too)."""
     notional_usd_borrow: Decimal = Decimal(0)
     """`notionalUsdForBorrow`: what the account owes (its liabilities) in USD."""
+    notional_usd_option: Decimal = Decimal(0)
+    """`notionalUsdForOption`: the option positions' underlying at the index, in USD (in `notional_usd` too)."""
 
 
 class Leverage(NamedTuple):

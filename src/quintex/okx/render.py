@@ -324,6 +324,7 @@ def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | No
                 "notionalUsdForFutures": fmt_amt(summary.notional_usd_futures),
                 "borrowFroz": fmt_amt(summary.borrow_froz),
                 "notionalUsdForBorrow": fmt_amt(summary.notional_usd_borrow),
+                "notionalUsdForOption": fmt_amt(summary.notional_usd_option),
             })
     return {
         **top,

@@ -202,7 +202,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
     less the liabilities' initial margin."""
     multi = multi_currency(s, uid)
     total = iso = imr = mmr = upl = froz = avail = adj = borrow_froz = borrowed = ZERO
-    notional = {InstType.SWAP: ZERO, InstType.FUTURES: ZERO}
+    notional = {InstType.SWAP: ZERO, InstType.FUTURES: ZERO, InstType.OPTION: ZERO}
     for r in account_risks(s, uid):
         px = r.usd_px or ZERO
         total += mul(r.eq, px)
@@ -224,7 +224,9 @@ def account_summary(s: State, uid: int) -> AccountSummary:
             avail += mul(r.avail_eq, px)
     for f in _figures(s, uid):
         inst_type = f.inst.inst_type
-        if inst_type in notional:
+        if f.opt_val is not None:  # an option: its underlying at the index, as its position's notionalUsd
+            notional[inst_type] += mul(options.units(f.inst, f.position.size), pricing.index_of(s, f.inst) or ZERO)
+        elif inst_type in notional:
             px = (usd_px(s, f.position.ccy) or ZERO) if f.inst.ct_type is not CtType.INVERSE else ONE
             value = f.notional if f.inst.ct_type is not CtType.INVERSE else mul(f.position.size,
                                                                                 contracts.face(f.inst))
@@ -236,7 +238,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         mgn_ratio=_ratio(adj, mmr), upl=_round(upl), ord_froz=_round(froz), avail_eq=_round(avail),
         notional_usd=_round(sum(notional.values(), ZERO)), notional_usd_swap=_round(notional[InstType.SWAP]),
         notional_usd_futures=_round(notional[InstType.FUTURES]), borrow_froz=_round(borrow_froz),
-        notional_usd_borrow=_round(borrowed))
+        notional_usd_borrow=_round(borrowed), notional_usd_option=_round(notional[InstType.OPTION]))
     return portfolio.with_units(summary, portfolio.account_units(s, uid)) if portfolio.applies(s, uid) else summary
 
 
