@@ -393,6 +393,26 @@ class SetAutoLoan:
 
 
 @dataclass(frozen=True, slots=True)
+class SetMmpConfig:
+    """`account/mmp-config`: an account's market maker protection of an option family (see `core.mmp`);
+    intervals in ms, `qty_limit` in contracts."""
+
+    uid: int
+    inst_family: str
+    time_interval: int
+    frozen_interval: int
+    qty_limit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ResetMmp:
+    """`account/mmp-reset`: lift a triggered MMP of an option family."""
+
+    uid: int
+    inst_family: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetLeverage:
     """`account/set-leverage` of an instrument (the setting's scope follows OKX: see `core.leverage`).
     `pos_side` None: not given (for isolated in long/short mode, like `net`, both sides)."""
@@ -410,5 +430,5 @@ Command = (
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan
-    | ListOptionSeries | SetVolSurface
+    | ListOptionSeries | SetVolSurface | SetMmpConfig | ResetMmp
 )

@@ -123,6 +123,11 @@ class Reject(Enum):
     ALGO_PX_LIMIT_INVALID = "algo_px_limit_invalid"
     VOL_SURFACE_INVALID = "vol_surface_invalid"
     OPTION_TRADING_UNAVAILABLE = "option_trading_unavailable"
+    MMP_CONFIG_INVALID = "mmp_config_invalid"
+    MMP_FAMILY_UNKNOWN = "mmp_family_unknown"
+    MMP_OPTIONS_ONLY = "mmp_options_only"
+    MMP_NOT_CONFIGURED = "mmp_not_configured"
+    MMP_FROZEN = "mmp_frozen"
 
 
 class InvariantViolation(Exception):

@@ -38,7 +38,7 @@ from .options.surface import VolSurface
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, AttachedAlgo, Fill, FundingSettlement, InterestAccrual, User
+from .records import ApiKey, AttachedAlgo, Fill, FundingSettlement, InterestAccrual, MmpConfig, User
 from .spotmargin.position import Liability, MarginPosition
 from .state import State
 from .terminal import TerminalOrders
@@ -106,6 +106,7 @@ def dump(s: State) -> dict[str, Any]:
         "interest_accrued": [to_plain(row) for row in s.lending.accruals],
         "liabilities": [to_plain(d) for d in s.lending.liabilities.values()],
         "algos": algo_plain.dump(s.algos),
+        "mmp": [to_plain(config) for config in s.mmp.values()],
     }
 
 
@@ -140,6 +141,9 @@ def load(data: dict[str, Any]) -> State:
     _load_funding(s, data)
     _load_lending(s, data)
     algo_plain.load(s.algos, data.get("algos", {}), s.instruments, s.live)
+    for plain in data.get("mmp", []):
+        config: MmpConfig = from_plain(MmpConfig, plain)
+        s.mmp[(config.uid, config.inst_family)] = config
     return s
 
 

@@ -178,6 +178,13 @@ _REJECTS: dict[Reject, _Code] = {
         "51000", "Parameter error: a volatility surface needs finite parameters and an ATM level from 0.05 to 5."),
     Reject.OPTION_TRADING_UNAVAILABLE: _Code(
         "51147", "Option trading is not available: this exchange publishes option market data only."),
+    Reject.MMP_CONFIG_INVALID: _Code(
+        "51000", "Parameter error: timeInterval and frozenInterval must be >= 0 and qtyLimit > 0"),
+    Reject.MMP_FAMILY_UNKNOWN: _Code("51000", "Parameter instFamily error"),
+    Reject.MMP_OPTIONS_ONLY: _Code("51036", "Only Options instrument of the PM account supports MMP orders."),
+    Reject.MMP_NOT_CONFIGURED: _Code("51035", "Account does not have permission to submit MM quote order"),
+    Reject.MMP_FROZEN: _Code("51034", "MMP is triggered: mmp orders of this instrument family are refused until "
+                             "the frozen interval ends or MMP is reset"),
 }
 
 

@@ -14,6 +14,7 @@ from . import (
     funding,
     lifecycle,
     market,
+    mmp,
     options,
     positionops,
     positions,
@@ -28,5 +29,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle, borrowing, algo, options):
+                   funding, lifecycle, borrowing, algo, options, mmp):
         module.register(app)
