@@ -206,6 +206,10 @@ class PlaceOrder:
     algo_cl_ord_id: str = ""
     attach: tuple[AttachedAlgo, ...] = ()
     """`attachAlgoOrds`: TP/SL orders placed for what this order fills (see `core.algo`)."""
+    px_usd: Decimal | None = None
+    """Options: the price in USD (`pxUsd`), converted to coin at placement (see `products/option`)."""
+    px_vol: Decimal | None = None
+    """Options: the price as an implied volatility (`pxVol`, 1 = 100 %), converted to coin at placement."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +314,10 @@ class AmendOrder:
     cxl_on_fail: bool = False
     attach: tuple[AttachedAmend, ...] = ()
     """`attachAlgoOrds`: changes to the TP/SL attached to the order (see `core.algo.attached`)."""
+    new_px_usd: Decimal | None = None
+    """Options placed with `pxUsd`: the new USD price (`newPxUsd`)."""
+    new_px_vol: Decimal | None = None
+    """Options placed with `pxVol`: the new implied volatility (`newPxVol`)."""
 
 
 @dataclass(frozen=True, slots=True)

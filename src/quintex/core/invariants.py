@@ -26,7 +26,7 @@ def check(data: dict[str, Any]) -> None:
 def _check_ledger(data: dict[str, Any]) -> None:
     """Per currency, cash (trading, funding, fees), isolated margin and open positions at any common price sum
     to what was deposited less what was withdrawn; positions at a common price sum to −Σ dir·cost (linear) or
-    +Σ dir·cost (inverse, see `risk/contracts`). Frozen funds are never negative, and never more than the cash
+    +Σ dir·cost (inverse, see `risk/contracts`); option positions hold nothing (their premiums moved). Frozen funds are never negative, and never more than the cash
     of a currency no contract settles in (a realized loss may take a settlement currency's cash below the
     margin its pending orders reserve; a multi-currency account's auto-borrowing orders reserve beyond it)."""
     totals: dict[str, Decimal] = {}
@@ -39,7 +39,10 @@ def _check_ledger(data: dict[str, Any]) -> None:
             raise InvariantViolation(f"uid {row['uid']} {row['ccy']}: frozen {frozen} outside [0, {cash}]")
         totals[row["ccy"]] = totals.get(row["ccy"], ZERO) + cash
     inverse = {inst["inst_id"] for inst in data["instruments"] if inst["ct_type"] == "inverse"}
+    paid = {inst["inst_id"] for inst in data["instruments"] if inst["inst_type"] == "OPTION"}
     for row in data["positions"]:
+        if row["inst_id"] in paid:  # an option's premium moved in cash: its cost is already in the balances
+            continue
         pos, cost = Decimal(row["pos"]), Decimal(row["cost"])
         short = row["pos_side"] == "short" or (row["pos_side"] == "net" and pos < ZERO)
         signed = -cost if short else cost
@@ -133,6 +136,8 @@ def _check_prices(data: dict[str, Any]) -> None:
     if any(Decimal(px) <= ZERO for px in (*data["index_prices"].values(), *data["mark_prices"].values())):
         raise InvariantViolation("an index or mark price is not positive")
     contracts = {i["inst_id"] for i in data["instruments"] if i["inst_type"] in ("SWAP", "FUTURES")}
+    options = {i["inst_id"] for i in data["instruments"] if i["inst_type"] == "OPTION" and i["state"] == "live"}
     smoothed = [row["inst_id"] for row in data["mark_basis"]]
-    if not data["mark_prices"].keys() <= contracts or sorted(smoothed) != sorted(data["mark_prices"]):
+    marked = data["mark_prices"].keys() - options  # an option's mark is its model price: no basis
+    if not marked <= contracts or sorted(smoothed) != sorted(marked):
         raise InvariantViolation("mark prices and their bases must be of the same listed SWAP/FUTURES instruments")

@@ -132,8 +132,9 @@ def index_of(s: State, inst: Instrument) -> Decimal | None:
 
 
 def mark_price(s: State, inst: Instrument) -> Decimal | None:
-    """A contract's mark price; a spot pair's is its index (OKX's MARGIN mark). None when not known yet."""
-    if inst.inst_type in CONTRACTS:
+    """A contract's (or an option's) mark price; a spot pair's is its index (OKX's MARGIN mark). None when not
+    known yet."""
+    if inst.inst_type in CONTRACTS or inst.inst_type is InstType.OPTION:
         return s.mark_prices.get(inst.inst_id)
     return index_of(s, inst)
 

@@ -109,6 +109,10 @@ class OrderView(NamedTuple):
     algo_cl_ord_id: str = ""
     attach: tuple[AttachedAlgo, ...] = ()
     """The TP/SL attached to it (`attachAlgoOrds`), as placed or last amended."""
+    px_usd: Decimal | None = None
+    """Options placed with `pxUsd`: that USD price."""
+    px_vol: Decimal | None = None
+    """Options placed with `pxVol`: that implied volatility."""
 
 
 class AlgoView(NamedTuple):
@@ -439,6 +443,8 @@ class PositionRisk(NamedTuple):
     """`usdPx`: the USD price of the settlement currency `position.ccy` (None: not known)."""
     adl: int | None = None
     """`adl`: the position's auto-deleveraging indicator, 1–5 (None: closed)."""
+    opt_val: Decimal | None = None
+    """Options: `optVal`, the position's value at the mark (signed like `pos`; None for other products)."""
 
 
 class AccountRisk(NamedTuple):
@@ -475,6 +481,8 @@ class AccountRisk(NamedTuple):
     """Multi-currency margin: the interest the liability has accrued since it arose (already in it)."""
     borrow_froz: Decimal = Decimal(0)
     """Multi-currency margin: `borrowFroz`, the initial margin (USD) of what pending orders would borrow."""
+    liq_fees: Decimal = Decimal(0)
+    """The liquidation fees of its cross positions, which its margin ratio adds to their maintenance margin."""
 
 
 class AccountSummary(NamedTuple):

@@ -43,9 +43,11 @@ class Trading:
     def place(self, cmd: PlaceOrder, category: Category = Category.NORMAL) -> list[Event]:
         """Check and accept an order, then execute it; `category` marks the exchange's own orders (liquidation)."""
         inst = self.s.instruments.get(cmd.inst_id)
-        reject = self._check_place(cmd, inst)
-        if reject is None:
+        checked = self._check_place(cmd, inst)
+        reject: Reject | None = checked if isinstance(checked, Reject) else None
+        if not isinstance(checked, Reject):
             assert inst is not None
+            cmd = checked
             product = product_for(inst, cmd.td_mode)
             order = self._new_order(cmd, inst)
             order.category = category
@@ -55,6 +57,7 @@ class Trading:
                 reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
                 if reject is None:
                     return reserved + self._accept(order) + self.x.execute(order)
+        assert reject is not None
         return [OrderRejected(reject, cmd.cl_ord_id, cmd.tag)]
 
     def deleverage(self, bankrupt: PlaceOrder, counterparty: PlaceOrder, px: Decimal) -> list[Event]:
@@ -78,7 +81,8 @@ class Trading:
             orders.append(order)
         return events + self.x.cross(orders[0], orders[1], px, bankrupt.sz)
 
-    def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> Reject | None:
+    def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> PlaceOrder | Reject:
+        """The order as it will rest (its product prices it), or why it is refused."""
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
         user = self.s.users.by_uid.get(cmd.uid)
@@ -86,7 +90,12 @@ class Trading:
             return Reject.ACCOUNT_FROZEN
         if inst.state is not InstState.LIVE:
             return Reject.INSTRUMENT_EXPIRED if inst.state is InstState.EXPIRED else Reject.INSTRUMENT_NOT_LIVE
-        reject = mmp.order_refusal(self.s, cmd, inst) or product_for(inst, cmd.td_mode).admits(self.s, cmd, inst)
+        product = product_for(inst, cmd.td_mode)
+        priced = product.priced(self.s, cmd, inst)
+        if isinstance(priced, Reject):
+            return priced
+        cmd = priced
+        reject = mmp.order_refusal(self.s, cmd, inst) or product.admits(self.s, cmd, inst)
         if reject is not None:
             return reject
         if cmd.stp_mode is StpMode.CANCEL_BOTH and cmd.ord_type is OrdType.FOK:
@@ -103,7 +112,7 @@ class Trading:
                 return Reject.PX_REQUIRED
             if cmd.px <= ZERO or not is_multiple(cmd.px, inst.tick_sz):
                 return Reject.PX_NOT_TICK_MULTIPLE
-        return None
+        return cmd
 
     def _new_order(self, cmd: PlaceOrder, inst: Instrument) -> Order:
         is_market = cmd.ord_type in MARKET_TYPES
@@ -193,7 +202,14 @@ class Trading:
             missing = self._why_missing(cmd.uid, cmd.ord_id, Reject.AMEND_NOT_FOUND,
                                         Reject.AMEND_ALREADY_CANCELED, Reject.AMEND_ALREADY_FILLED)
             return [AmendRejected(missing, cmd.ord_id, cmd.cl_ord_id, cmd.req_id)]
-        reject, attach = self._check_amend(order, cmd)
+        priced = product_for(order.inst, order.td_mode).amend_priced(self.s, order, cmd)
+        attach: tuple[AttachedAlgo, ...]
+        reject: Reject | None
+        if isinstance(priced, Reject):
+            reject, attach = priced, order.attach
+        else:
+            cmd = priced
+            reject, attach = self._check_amend(order, cmd)
         if reject is not None:
             events: list[Event] = [AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id)]
             if cmd.cxl_on_fail:
@@ -245,6 +261,10 @@ class Trading:
         new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
         assert new_px is not None and order.px is not None
+        if order.px_usd is not None and cmd.new_px_usd is not None:
+            order.px_usd = cmd.new_px_usd
+        if order.px_vol is not None and cmd.new_px_vol is not None:
+            order.px_vol = cmd.new_px_vol
         if attach != order.attach:
             self._keep_attached(order, attach)
             if new_px == order.px and new_sz == order.sz:
@@ -276,14 +296,14 @@ class Trading:
 
 
 def _limit_size_reject(inst: Instrument, px: Decimal, sz: Decimal) -> Reject | None:
-    """Size rules of an order resting at `px`: lot, minimum, maximum size and maximum amount."""
+    """Size rules of an order resting at `px`: lot, minimum, maximum size and maximum amount (if any)."""
     if not is_multiple(sz, inst.lot_sz):
         return Reject.SZ_NOT_LOT_MULTIPLE
     if sz < inst.min_sz:
         return Reject.SZ_BELOW_MIN
     if sz > inst.max_lmt_sz:
         return Reject.LMT_SZ_ABOVE_MAX
-    if mul(px, sz) > inst.max_lmt_amt:
+    if inst.max_lmt_amt and mul(px, sz) > inst.max_lmt_amt:  # 0: no cap (options list none)
         return Reject.LMT_AMT_ABOVE_MAX
     return None
 

@@ -176,8 +176,13 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.ALGO_PX_LIMIT_INVALID: _Code("51000", "Parameter pxLimit error"),
     Reject.VOL_SURFACE_INVALID: _Code(
         "51000", "Parameter error: a volatility surface needs finite parameters and an ATM level from 0.05 to 5."),
-    Reject.OPTION_TRADING_UNAVAILABLE: _Code(
-        "51147", "Option trading is not available: this exchange publishes option market data only."),
+    Reject.OPTION_MARKET_UNSUPPORTED: _Code(
+        "51066", "Market orders unavailable for options. Please use limit orders."),
+    Reject.OPTION_PX_MISSING: _Code("51175", "Parameters px pxUsd and pxVol cannot be empty at the same time"),
+    Reject.OPTION_PX_AMBIGUOUS: _Code("51176", "Only one parameter can be filled among Parameters px pxUsd and pxVol"),
+    Reject.OPTION_AMEND_PX_TYPE: _Code(
+        "51177", "Unavailable to amend the price of this order: the new price is not of the order's price type"),
+    Reject.OPTION_PX_TYPE_ORD_TYPE: _Code("51181", "ordType must be limit when placing pxUsd or pxVol orders"),
     Reject.MMP_CONFIG_INVALID: _Code(
         "51000", "Parameter error: timeInterval and frozenInterval must be >= 0 and qtyLimit > 0"),
     Reject.MMP_FAMILY_UNKNOWN: _Code("51000", "Parameter instFamily error"),

@@ -2,7 +2,9 @@
 
 Clients pad: python-okx sends every optional field as "" and `attachAlgoOrds` as null, booleans
 arrive as JSON booleans or "true"/"false"/"", numbers as strings or JSON numbers. "" and null mean
-absent. Fields this exchange does not use (ccy, pxUsd, ...) are ignored.
+absent. Fields this exchange does not use are ignored. An option (its instId `FAMILY-YYMMDD-STRIKE-C|P`) may
+be priced by `px`, `pxUsd` or `pxVol`: which one, and whether there is one, is the core's to judge (51175/51176);
+other orders ignore `pxUsd` and `pxVol`.
 
 The instrument: REST bodies carry `instId`, so callers pass `inst_id=None` and it is read (and
 required) here. The WebSocket gateway resolves `instIdCode`, or the order's own instrument for a
@@ -61,6 +63,7 @@ _ADDRESS = re.compile(r"[\x21-\x7e]{1,256}")
 """An address (with an optional ":tag") or a user name: printable ASCII without spaces."""
 _PX_REQUIRED = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC, OrdType.MMP,
                           OrdType.MMP_AND_POST_ONLY})
+_OPTION_ID = re.compile(r"[A-Z0-9]+-[A-Z0-9_]+-[0-9]{6}-[0-9.]+-[CP]")
 _MASTER_TRANSFER_TYPES = frozenset({"1", "2"})
 _SUB_TRANSFER_TYPES = frozenset({"3", "4"})
 _CANCEL_ALL_AFTER_RANGE = range(10, 121)
@@ -72,10 +75,13 @@ def place_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> P
     td_mode = _enum(body, "tdMode", TdMode)
     side = _enum(body, "side", Side)
     ord_type = _enum(body, "ordType", OrdType)
+    option = _OPTION_ID.fullmatch(inst) is not None
     return PlaceOrder(
         uid=uid, inst_id=inst, td_mode=td_mode, side=side, ord_type=ord_type,
         sz=_required(_positive(body, "sz"), "sz"),
-        px=_limit_px(body, ord_type),
+        px=_positive(body, "px") if option else _limit_px(body, ord_type),
+        px_usd=_positive(body, "pxUsd") if option else None,
+        px_vol=_positive(body, "pxVol") if option else None,
         cl_ord_id=_pattern(body, "clOrdId", _CL_ORD_ID),
         tag=_pattern(body, "tag", _TAG),
         tgt_ccy=_tgt_ccy(body) if ord_type is OrdType.MARKET else None,
@@ -128,11 +134,13 @@ def amend_order(uid: int, body: dict[str, Any], inst_id: str | None = None) -> A
     ord_id, cl_ord_id = order_ref(body)
     new_sz = _positive(body, "newSz")
     new_px = _positive(body, "newPx")
+    new_px_usd, new_px_vol = _positive(body, "newPxUsd"), _positive(body, "newPxVol")
     attach = _attach_amends(body)
-    if new_sz is None and new_px is None and not attach:
+    if new_sz is None and new_px is None and new_px_usd is None and new_px_vol is None and not attach:
         raise reject_error(Reject.AMEND_NOTHING_TO_CHANGE)
     return AmendOrder(
         uid=uid, inst_id=inst, ord_id=ord_id, cl_ord_id=cl_ord_id, new_sz=new_sz, new_px=new_px,
+        new_px_usd=new_px_usd, new_px_vol=new_px_vol,
         req_id=_pattern(body, "reqId", _CL_ORD_ID), cxl_on_fail=_bool(body, "cxlOnFail"), attach=attach,
     )
 

@@ -2,7 +2,7 @@
 channel, `posData` rows, `account/account-position-risk`, and the leverage endpoints' rows.
 
 Every figure comes from the core's `PositionRisk` (a MARGIN position's from its `MarginPositionRisk`);
-fields that belong to products not built here (option greeks and value, portfolio-margin spot hedges, ADL
+fields that belong to products not built here (option greeks, portfolio-margin spot hedges, ADL
 rank) are "". Cross FUTURES are never settled daily here, so their `nonSettleAvgPx` is `avgPx` and
 `settledPnl` "0".
 """
@@ -28,7 +28,7 @@ from .numfmt import fmt_amt, fmt_id, fmt_ts
 
 _UNUSED_POSITION_FIELDS = (
     "hedgedPos", "baseBal", "quoteBal", "baseBorrowed", "baseInterest", "quoteBorrowed", "quoteInterest",
-    "posCcy", "liab", "liabCcy", "interest", "optVal", "pendingCloseOrdLiabVal", "deltaBS", "deltaPA",
+    "posCcy", "liab", "liabCcy", "interest", "pendingCloseOrdLiabVal", "deltaBS", "deltaPA",
     "gammaBS", "gammaPA", "thetaBS", "thetaPA", "vegaBS", "vegaPA", "spotInUseAmt", "spotInUseCcy",
     "clSpotInUseAmt", "maxSpotInUseAmt", "bizRefId", "bizRefType",
 )
@@ -68,7 +68,8 @@ def position(risk: PositionRisk, p_time: int | None = None) -> dict[str, Any]:
         "lever": fmt_amt(p.lever), "liqPx": fmt_amt(risk.liq_px),
         "imr": fmt_amt(risk.imr) if cross else "", "margin": "" if cross else fmt_amt(p.margin),
         "mmr": fmt_amt(risk.mmr), "mgnRatio": fmt_amt(risk.mgn_ratio), "notionalUsd": fmt_amt(risk.notional_usd),
-        "ccy": p.ccy, "bePx": fmt_amt(risk.be_px), "adl": "" if risk.adl is None else str(risk.adl),
+        "ccy": p.ccy, "optVal": fmt_amt(risk.opt_val), "bePx": fmt_amt(risk.be_px),
+        "adl": "" if risk.adl is None else str(risk.adl),
         "realizedPnl": fmt_amt(realized_pnl(p)), "settledPnl": "0" if _daily_settled(p) else "",
         "pnl": fmt_amt(p.pnl), "fee": fmt_amt(p.fee), "fundingFee": fmt_amt(p.funding_fee),
         "liqPenalty": fmt_amt(p.liq_penalty), "closeOrderAlgo": [], "tradeId": fmt_id(p.trade_id),
@@ -91,7 +92,7 @@ def liquidation_warning(risk: PositionRisk, p_time: int) -> dict[str, Any]:
 
 
 _MARGIN_BLANK = (
-    *_UNUSED_POSITION_FIELDS, "nonSettleAvgPx", "last", "usdPx", "uplLastPx", "uplRatioLastPx", "bePx",
+    *_UNUSED_POSITION_FIELDS, "optVal", "nonSettleAvgPx", "last", "usdPx", "uplLastPx", "uplRatioLastPx", "bePx",
     "realizedPnl", "settledPnl", "pnl", "fundingFee", "liqPenalty",
 )
 

@@ -47,6 +47,7 @@ _CANCEL_REASONS = {
     CancelSource.SELF_TRADE: "Order canceled by self-trade prevention",
     CancelSource.MMP_TRIGGERED: "Order canceled as market maker protection was triggered",
     CancelSource.FUTURES_DELIVERY: "Order canceled at the expiry of the futures contract",
+    CancelSource.OPTION_EXPIRY: "Order canceled at the expiry of the option",
 }
 
 _UNUSED_INSTRUMENT_FIELDS = (
@@ -63,7 +64,7 @@ _UNUSED_CURRENCY_FIELDS = (
 )
 _UNUSED_WITHDRAWAL_FIELDS = ("areaCodeFrom", "areaCodeTo", "tag", "pmtId", "memo", "note")
 _UNUSED_ORDER_FIELDS = (
-    "ccy", "pxUsd", "pxVol", "pxType", "stpId", "lever", "attachAlgoClOrdId", "tpTriggerPx",
+    "ccy", "stpId", "lever", "attachAlgoClOrdId", "tpTriggerPx",
     "tpTriggerPxType", "tpOrdPx", "slTriggerPx", "slTriggerPxType", "slOrdPx", "source", "quickMgnType",
 )
 _UNUSED_PUSH_FIELDS = _UNUSED_ORDER_FIELDS + (
@@ -172,7 +173,15 @@ def _order_common(o: OrderView, inst: Instrument) -> dict[str, Any]:
         "uTime": fmt_ts(o.u_time), "cTime": fmt_ts(o.c_time),
         "tradeQuoteCcy": inst.quote_ccy if inst.inst_type is InstType.SPOT else "",
         "algoId": fmt_id(o.algo_id or None), "algoClOrdId": o.algo_cl_ord_id,
+        "pxUsd": fmt(o.px_usd), "pxVol": fmt(o.px_vol), "pxType": _px_type(o, inst),
     }
+
+
+def _px_type(o: OrderView, inst: Instrument) -> str:
+    """An option order's price type (`px`, `pxUsd` or `pxVol`); "" for other orders."""
+    if inst.inst_type is not InstType.OPTION:
+        return ""
+    return "pxUsd" if o.px_usd is not None else "pxVol" if o.px_vol is not None else "px"
 
 
 def _attached(a: AttachedAlgo) -> dict[str, Any]:

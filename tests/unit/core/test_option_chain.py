@@ -1,5 +1,5 @@
 """Option families on the rolling calendar: the chain a series lists around the index, its marks and greeks
-from the volatility surface, the operator moving the surface, exercise at expiry, and orders refused."""
+from the volatility surface, the operator moving the surface, exercise at expiry, and algo orders refused."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -9,12 +9,11 @@ from quintex.core.commands import (
     ListFuturesSeries,
     ListOptionSeries,
     PlaceAlgoOrder,
-    PlaceOrder,
     SetVolSurface,
     UpdateIndexPrices,
 )
 from quintex.core.engine import Engine
-from quintex.core.enums import AlgoOrdType, InstState, InstType, OptType, OrdType, Side, TdMode
+from quintex.core.enums import AlgoOrdType, InstState, InstType, OptType, Side, TdMode
 from quintex.core.events import (
     AlgoRejected,
     CommandRejected,
@@ -24,7 +23,6 @@ from quintex.core.events import (
     MarkPricesUpdated,
     OptionSeriesListed,
     OptionSummaryUpdated,
-    OrderRejected,
     VolSurfaceSet,
 )
 from quintex.core.instruments import Instrument
@@ -202,24 +200,12 @@ def test_at_expiry_options_are_exercised_at_the_hours_average_index_and_a_new_da
     assert at(x, WED_NOV_15 + 1, AdvanceTime()) == []
 
 
-def test_an_order_on_an_option_is_refused_before_anything_changes() -> None:
-    x = listed()
-    uid = x.user("alice", BTC="1")
-    events = x.apply(PlaceOrder(uid, "BTC-USD-231229-37000-C", TdMode.CROSS, Side.BUY, OrdType.LIMIT, D("1"),
-                                D("0.05")))
-    assert isinstance(events[0], OrderRejected) and events[0].reject is Reject.OPTION_TRADING_UNAVAILABLE
-    assert x.engine.open_orders(uid) == []
-    assert x.balance(uid, "BTC") == (D("1"), D("0"))
-    assert x.engine.max_size(uid, "BTC-USD-231229-37000-C", TdMode.CROSS, None) == \
-        Reject.OPTION_TRADING_UNAVAILABLE
-
-
-def test_an_algo_order_on_an_option_is_refused_too() -> None:
+def test_an_algo_order_on_an_option_is_refused_as_a_market_order() -> None:
     x = listed()
     uid = x.user("alice", BTC="1")
     events = x.apply(PlaceAlgoOrder(uid, "BTC-USD-231229-37000-C", TdMode.CROSS, Side.BUY, AlgoOrdType.TRIGGER,
                                     D("1"), trigger_px=D("0.05"), ord_px=D("0.05")))
-    assert events == [AlgoRejected(Reject.OPTION_TRADING_UNAVAILABLE)]
+    assert events == [AlgoRejected(Reject.OPTION_MARKET_UNSUPPORTED)]
 
 
 def _session() -> Exchange:

@@ -88,7 +88,11 @@ def check_place(s: State, cmd: PlaceAlgoOrder, inst: Instrument | None) -> Rejec
         return Reject.ALGO_CLOSE_FRACTION_INVALID
     template = PlaceOrder(cmd.uid, inst.inst_id, child_td_mode(inst, cmd.td_mode), cmd.side, OrdType.MARKET,
                           cmd.sz or inst.min_sz, pos_side=cmd.pos_side, reduce_only=cmd.reduce_only)
-    reject = PRODUCTS[inst.inst_type].admits(s, template, inst)
+    product = PRODUCTS[inst.inst_type]
+    priced = product.priced(s, template, inst)  # options take no market orders, so no algo orders either (51066)
+    if isinstance(priced, Reject):
+        return priced
+    reject = product.admits(s, template, inst)
     if reject is not None:
         return reject
     book = s.algos

@@ -15,6 +15,8 @@ every other command the accounts it posted bills to (fills, funding, delivery), 
   position is closed whole, then its collateral is sold for what it owes (`collateral_sale`). Such accounts are
   checked while they hold positions or owe a currency (a liability, `spotmargin.liabilities`).
 
+Option positions count in the cross margin ratio (`risk/options`) but are not closed by a liquidation.
+
 MARGIN positions (spot margin) are liquidated by `margin_liquidation` after the derivatives, in the same check.
 
 A liquidation fill is billed as `type` 5 (`subType` 100/101 partial, 104/105 full; long/short) and charges a
@@ -108,7 +110,7 @@ class _Scope:
             p = self.isolated
             return [p] if p.pos and s.positions.get(*p.key) is p else []
         return [p for p in s.positions.of_user(self.uid)
-                if p.ccy == self.ccy and p.mgn_mode is MgnMode.CROSS and p.pos]
+                if p.ccy == self.ccy and p.mgn_mode is MgnMode.CROSS and p.pos and _closable(s, p)]
 
     def at_risk(self) -> bool:
         isolated, crossed = margin.at_risk(self.s, self.uid)
@@ -159,7 +161,7 @@ def _liquidate(s: State, trading: Trading, position: Position, liquidated: dict[
                scope: _Scope | None) -> list[Event]:
     """Close the position whole in the book; what the book leaves of a bankrupt one the fund cannot cover is
     deleveraged (not in multi-currency mode, `scope` None)."""
-    if not position.pos or s.positions.get(*position.key) is not position:
+    if not position.pos or s.positions.get(*position.key) is not position or not _closable(s, position):
         return []
     inst = liquidated[position.ccy] = s.instruments[position.inst_id]
     events = trading.place(market_close(position), Category.FULL_LIQUIDATION)
@@ -171,6 +173,12 @@ def _liquidate(s: State, trading: Trading, position: Position, liquidated: dict[
         return events
     px = adl.bankruptcy_px(inst, position, equity, margin.upl(s, position))
     return events + (adl.deleverage(s, trading, position, px) if px is not None else [])
+
+
+def _closable(s: State, position: Position) -> bool:
+    """Options are not liquidated (no market orders on them): their margin counts in the ratio, and the
+    currency's swaps and futures are what a liquidation closes."""
+    return s.instruments[position.inst_id].opt_type is None
 
 
 def _cover_shortfall(s: State, uid: int, liquidated: dict[str, Instrument]) -> list[Event]:

@@ -2,7 +2,8 @@
 
 On every `AdvanceTime` each live option whose expTime has come is exercised: the family's exercise price is
 the average index of the hour before expiry (as a future's delivery price, to the cent), and the option
-expires (state `expired`) with a `ContractDelivered` saying whether it finished in the money. Then each
+expires (state `expired`) with a `ContractDelivered` saying whether it finished in the money; its open orders
+are canceled (cancelSource 10) and its positions exercised (`exercise`). Then each
 family lists the expiries the calendar has that it does not list yet — only once its index is known, since
 the strike grid is centred on the index at listing. Strikes are fixed for the life of an expiry.
 
@@ -17,7 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from .. import pricing
 from ..commands import ListOptionSeries, SetVolSurface
-from ..enums import InstState, InstType, OptType
+from ..enums import CancelSource, InstState, InstType, OptType
 from ..events import (
     CommandRejected,
     ContractDelivered,
@@ -38,6 +39,7 @@ from ..records import MarkPrice
 from ..rejects import Reject
 from ..state import State
 from . import calendar, option_calendar
+from .exercise import exercise
 
 REPRICE_MS = 60_000
 """A family not repriced for this long is repriced on the next clock tick."""
@@ -85,14 +87,16 @@ def set_surface(s: State, cmd: SetVolSurface) -> list[Event]:
 def tick(s: State, x: Execution) -> list[Event]:
     """Exercise the options that expire now, list the expiries the calendar has that are not listed, and reprice
     the families not repriced for `REPRICE_MS`."""
-    events = _exercise_due(s)
+    events = _exercise_due(s, x)
     for series in s.option_series.values():
         events += _list_chain(s, series)
     stale = tuple(f for f, (at, _) in s.options_priced.items() if s.ts - at >= REPRICE_MS)
     return events + reprice(s, stale) if stale else events
 
 
-def _exercise_due(s: State) -> list[Event]:
+def _exercise_due(s: State, x: Execution) -> list[Event]:
+    """Expire the options whose expTime has come: cancel their orders (cancelSource 10), exercise their
+    positions at the family's exercise price (`exercise`; at the index when the hour before expiry saw none)."""
     due = [inst for inst in s.instruments.values() if inst.inst_type is InstType.OPTION
            and inst.state is InstState.LIVE and inst.exp_time is not None and inst.exp_time <= s.ts]
     events: list[Event] = []
@@ -103,9 +107,15 @@ def _exercise_due(s: State) -> list[Event]:
         if key not in prices:
             prices[key] = pricing.delivery_price(s, replace(inst, tick_sz=EXERCISE_PX_TICK))
         px = prices[key]
+        for order in [o for o in s.live.values() if o.inst.inst_id == inst.inst_id]:
+            events += x.cancel(order, CancelSource.OPTION_EXPIRY)
         if px is not None:
             itm = px > inst.stk if inst.opt_type is OptType.CALL else px < inst.stk
             events.append(ContractDelivered(inst.inst_id, inst.inst_type, inst.inst_family, px, s.ts, itm=itm))
+        settle_px = px if px is not None else s.index_prices.get(inst.uly)
+        if settle_px:
+            events += exercise(s, inst, settle_px)
+        s.mark_prices.pop(inst.inst_id, None)
         events.append(put_instrument(s, replace(inst, state=InstState.EXPIRED)))
     return events
 
@@ -159,7 +169,9 @@ def reprice(s: State, families: tuple[str, ...]) -> list[Event]:
             continue
         s.options_priced[family] = (s.ts, s.index_prices[s.option_series[family].uly])
         events.append(OptionSummaryUpdated(family, tuple(quotes), s.ts))
-        marks += [MarkPrice(q.inst_id, q.mark_px, *_limits(s.instruments[q.inst_id], q.mark_px)) for q in quotes]
+        for q in quotes:
+            s.mark_prices[q.inst_id] = q.mark_px  # option margin is at the mark (`risk/options`)
+            marks.append(MarkPrice(q.inst_id, q.mark_px, *_limits(s.instruments[q.inst_id], q.mark_px)))
     return ([MarkPricesUpdated(tuple(marks), s.ts)] if marks else []) + events
 
 

@@ -6,7 +6,7 @@ never below one tick (OKX's lowest option price). Volatilities and greeks are ke
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from ..enums import OptType
 from ..instruments import Instrument
@@ -75,3 +75,18 @@ def exact(x: float) -> Decimal:
     """A model float as a Decimal of `DIGITS` (zero without a sign)."""
     d = Decimal(x).quantize(DIGITS, ROUND_HALF_EVEN, MONEY)
     return d.copy_abs() if d.is_zero() else d
+
+
+def on_tick(inst: Instrument, px: Decimal) -> Decimal:
+    """An option price on the instrument's tick, rounded half up (OKX rounds off-tick option prices), never
+    below one tick."""
+    return max(px.quantize(inst.tick_sz, ROUND_HALF_UP, MONEY), inst.tick_sz)
+
+
+def vol_price(inst: Instrument, fwd: Decimal, ts: int, vol: Decimal) -> Decimal:
+    """The coin price of the option at volatility `vol` on the forward `fwd` at `ts` (as its mark: `V / F`),
+    on its tick."""
+    assert inst.stk is not None and inst.exp_time is not None
+    f = float(fwd)
+    usd = black76.price(inst.opt_type is OptType.CALL, f, float(inst.stk), float(vol), years_to(inst.exp_time, ts))
+    return on_tick(inst, Decimal(usd / f))

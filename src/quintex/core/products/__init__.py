@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..commands import PlaceOrder
+from ..commands import AmendOrder, PlaceOrder
 from ..enums import AcctLv, ExecType, InstType, TdMode
 from ..events import Event
 from ..instruments import Instrument
@@ -39,6 +39,12 @@ class _SpotCross:
         user = s.users.by_uid.get(cmd.uid)
         return (_CROSS_SPOT if user is not None and user.acct_lv in _MULTI_CURRENCY else _MARGIN).admits(s, cmd,
                                                                                                          inst)
+
+    def priced(self, s: State, cmd: PlaceOrder, inst: Instrument) -> PlaceOrder | Reject:
+        return cmd
+
+    def amend_priced(self, s: State, order: Order, cmd: AmendOrder) -> AmendOrder | Reject:
+        return cmd
 
     def fee_ccy(self, inst: Instrument, order: Order) -> str:
         return _MARGIN.fee_ccy(inst, order)

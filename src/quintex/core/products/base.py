@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol
 
-from ..commands import PlaceOrder
+from ..commands import AmendOrder, PlaceOrder
 from ..enums import ExecType, TdMode
 from ..events import Event
 from ..instruments import Instrument
@@ -23,6 +23,12 @@ from ..state import State
 class Product(Protocol):
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
         """Product rules of a new order (trade mode, account level) before anything is reserved."""
+
+    def priced(self, s: State, cmd: PlaceOrder, inst: Instrument) -> PlaceOrder | Reject:
+        """The order with the price it rests at (options derive it from `pxUsd`/`pxVol`); the others as given."""
+
+    def amend_priced(self, s: State, order: Order, cmd: AmendOrder) -> AmendOrder | Reject:
+        """The amendment with the new price it rests at (options: from `newPxUsd`/`newPxVol`)."""
 
     def fee_ccy(self, inst: Instrument, order: Order) -> str:
         """The currency the order's fees are charged in."""

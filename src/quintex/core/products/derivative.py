@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import ROUND_UP, Decimal
 
 from .. import pricing
-from ..commands import PlaceOrder
+from ..commands import AmendOrder, PlaceOrder
 from ..enums import (
     AcctLv,
     BillSubType,
@@ -64,6 +64,12 @@ class Derivative:
         if limits is None:
             return None
         return limits[0] if order.side is Side.BUY else limits[1]
+
+    def priced(self, s: State, cmd: PlaceOrder, inst: Instrument) -> PlaceOrder | Reject:
+        return cmd
+
+    def amend_priced(self, s: State, order: Order, cmd: AmendOrder) -> AmendOrder | Reject:
+        return cmd
 
     def amend_admits(self, s: State, order: Order, new_px: Decimal) -> Reject | None:
         return _beyond_limit(s, order.inst, order.side, new_px)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..commands import PlaceOrder
+from ..commands import AmendOrder, PlaceOrder
 from ..enums import BillSubType, BillType, Category, ExecType, OrdState, Side, TdMode
 from ..events import BillPosted, Event
 from ..instruments import Instrument
@@ -33,6 +33,12 @@ class Spot:
 
     def market_bound(self, s: State, order: Order) -> Decimal | None:
         return None
+
+    def priced(self, s: State, cmd: PlaceOrder, inst: Instrument) -> PlaceOrder | Reject:
+        return cmd
+
+    def amend_priced(self, s: State, order: Order, cmd: AmendOrder) -> AmendOrder | Reject:
+        return cmd
 
     def amend_admits(self, s: State, order: Order, new_px: Decimal) -> Reject | None:
         return None

@@ -23,7 +23,7 @@ from ..positions import Position
 from ..records import AccountRisk, AccountSummary, MarginPositionRisk, PositionRisk
 from ..spotmargin import risk as spot_margin
 from ..state import State
-from . import collateral, contracts
+from . import collateral, contracts, options
 from .tiers import tier_for, tiers
 
 TAKER_RATE = Decimal("0.0005")
@@ -37,9 +37,11 @@ def mmr_rate(inst: Instrument, mgn_mode: MgnMode, size: Decimal) -> Decimal:
 
 
 class _Figures:
-    """One position at the mark price."""
+    """One position at the mark price. `equity` is what it adds to its currency's equity (a swap or future: its
+    upl; an option: a long's value at the mark, a short nothing — its buy-back cost is in its margins,
+    `risk/options`), `fees` the liquidation fee its maintenance requirement adds."""
 
-    __slots__ = ("inst", "mark", "mmr", "notional", "position", "upl")
+    __slots__ = ("equity", "fees", "imr", "inst", "mark", "mmr", "notional", "opt_val", "position", "upl")
 
     def __init__(self, s: State, position: Position) -> None:
         inst = s.instruments[position.inst_id]
@@ -54,11 +56,18 @@ class _Figures:
             self.upl = gain if position.long else -gain
         else:
             self.notional, self.upl = position.cost, ZERO
+        self.opt_val: Decimal | None = None
+        if inst.opt_type is not None:
+            self.opt_val = self.notional if position.long else -self.notional
+            self.equity = self.notional if position.long else ZERO
+            self.imr, self.mmr = options.margins(s, inst, position.long, size, px or ZERO)
+            self.fees = ZERO if position.long else min(contracts.fee(options.units(inst, size), TAKER_RATE),
+                                                       contracts.fee(self.notional, options.FEE_CAP))
+            return
+        self.equity = self.upl
+        self.imr = MONEY.divide(self.notional, position.lever)
         self.mmr = MONEY.multiply(self.notional, mmr_rate(inst, position.mgn_mode, size))
-
-    @property
-    def imr(self) -> Decimal:
-        return MONEY.divide(self.notional, self.position.lever)
+        self.fees = MONEY.multiply(self.notional, TAKER_RATE)
 
 
 def _figures(s: State, uid: int) -> list[_Figures]:
@@ -77,7 +86,7 @@ def avail_eq(s: State, uid: int, ccy: str) -> Decimal:
         if position.ccy == ccy and position.mgn_mode is MgnMode.CROSS:
             f = _Figures(s, position)
             imr += f.imr
-            upl += f.upl
+            upl += f.equity
     return free - imr + min(upl, ZERO)
 
 
@@ -110,16 +119,16 @@ def at_risk(s: State, uid: int) -> tuple[list[Position], list[str]]:
         if not p.pos:
             continue
         f = _Figures(s, p)
-        required = f.mmr + MONEY.multiply(f.notional, TAKER_RATE)
+        required = f.mmr + f.fees
         if p.mgn_mode is MgnMode.ISOLATED:
             if p.margin + f.upl <= required:
                 isolated.append(p)
         else:
             need = totals.get(p.ccy)
             if need is None:
-                totals[p.ccy] = [f.upl, required]
+                totals[p.ccy] = [f.equity, required]
             else:
-                need[0] += f.upl
+                need[0] += f.equity
                 need[1] += required
     return isolated, _cross_at_risk(s, uid, totals)
 
@@ -141,8 +150,9 @@ def scope_equity(s: State, positions: Iterable[Position], cash: Decimal) -> tupl
     equity, lowest = cash, ZERO
     for p in positions:
         f = _Figures(s, p)
-        equity += f.upl + (p.margin if p.mgn_mode is MgnMode.ISOLATED else ZERO)
-        lowest += MONEY.multiply(f.notional, tiers(f.inst, p.mgn_mode)[0].mmr + TAKER_RATE)
+        equity += f.equity + (p.margin if p.mgn_mode is MgnMode.ISOLATED else ZERO)
+        lowest += f.mmr + f.fees if f.opt_val is not None else MONEY.multiply(
+            f.notional, tiers(f.inst, p.mgn_mode)[0].mmr + TAKER_RATE)
     return equity, lowest
 
 
@@ -196,7 +206,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         total += mul(r.eq, px)
         iso += mul(r.iso_margin + r.iso_upl, px)
         imr += mul(r.imr, px)
-        mmr += mul(r.mmr + mul(r.cross_notional, TAKER_RATE), px)
+        mmr += mul(r.mmr + r.liq_fees, px)
         upl += mul(r.iso_upl + r.cross_upl, px)
         froz += mul(r.frozen, px)
         if multi:
@@ -236,17 +246,17 @@ def _account_risk(ccy: str, bal: Balance, figures: list[_Figures], px: Decimal |
             iso_margin += f.position.margin
             iso_upl += f.upl
         else:
-            cross_upl += f.upl
+            cross_upl += f.equity
             imr += f.imr
             mmr += f.mmr
-            fees += mul(f.notional, TAKER_RATE)
+            fees += f.fees
             notional += f.notional
     crossed = any(f.position.mgn_mode is MgnMode.CROSS for f in figures)
     ratio = _ratio(bal.avail + cross_upl, mmr + fees) if crossed else None
     return AccountRisk(ccy=ccy, cash=bal.cash, frozen=bal.frozen, iso_margin=iso_margin, iso_upl=iso_upl,
                        cross_upl=cross_upl, imr=_round(imr), mmr=mmr, mgn_ratio=ratio, cross_notional=notional,
                        eq=bal.cash + iso_margin + iso_upl + cross_upl,
-                       avail_eq=_round(bal.avail - imr + min(cross_upl, ZERO)), u_time=bal.u_time, usd_px=px)
+                       avail_eq=_round(bal.avail - imr + min(cross_upl, ZERO)), u_time=bal.u_time, usd_px=px, liq_fees=fees)
 
 
 def position_risks(s: State, uid: int) -> list[PositionRisk]:
@@ -268,7 +278,6 @@ def _position_risk(s: State, f: _Figures, figures: Iterable[_Figures], account: 
     p, inst = f.position, f.inst
     size = p.size
     entry_margin = MONEY.divide(p.cost, p.lever) if p.cost else ZERO
-    rate = mmr_rate(inst, p.mgn_mode, size)
     if p.mgn_mode is MgnMode.ISOLATED:
         imr = None
         ratio = _ratio(p.margin + f.upl, f.mmr + mul(f.notional, TAKER_RATE))
@@ -279,14 +288,19 @@ def _position_risk(s: State, f: _Figures, figures: Iterable[_Figures], account: 
         ratio = account.mgn_ratio if account is not None else None
         others = [o for o in figures if o is not f and o.position.mgn_mode is MgnMode.CROSS and o.position.ccy == p.ccy]
         cover = (account.cash - account.frozen if account is not None else ZERO) + sum(
-            (o.upl - o.mmr - mul(o.notional, TAKER_RATE) for o in others), ZERO)
+            (o.equity - o.mmr - o.fees for o in others), ZERO)
         upl_base = entry_margin
-    usd = f.notional if inst.ct_type is not CtType.INVERSE else mul(size, contracts.face(inst))
+    index = pricing.index_of(s, inst)
+    if f.opt_val is not None:  # an option: worth its underlying at the index; no liquidation price of its own
+        usd, liq_px = mul(options.units(inst, size), index or ZERO), None
+    else:
+        usd = f.notional if inst.ct_type is not CtType.INVERSE else mul(size, contracts.face(inst))
+        liq_px = liquidation_px(inst, p.long, size, p.cost, cover, mmr_rate(inst, p.mgn_mode, size) + TAKER_RATE)
     return PositionRisk(
-        position=p.view(), mark_px=f.mark, idx_px=pricing.index_of(s, inst), last_px=None, notional=f.notional,
+        position=p.view(), mark_px=f.mark, idx_px=index, last_px=None, notional=f.notional,
         notional_usd=usd, upl=f.upl, upl_ratio=_ratio(f.upl, upl_base) or ZERO, upl_last_px=None,
-        upl_ratio_last_px=None, imr=imr, mmr=f.mmr, mgn_ratio=ratio, liq_px=liquidation_px(inst, p.long, size, p.cost, cover, rate + TAKER_RATE), be_px=None,
-        usd_px=usd_px(s, p.ccy))
+        upl_ratio_last_px=None, imr=imr, mmr=f.mmr, mgn_ratio=ratio, liq_px=liq_px, be_px=None,
+        usd_px=usd_px(s, p.ccy), opt_val=f.opt_val)
 
 
 def liquidation_px(inst: Instrument, long: bool, size: Decimal, cost: Decimal, cover: Decimal,

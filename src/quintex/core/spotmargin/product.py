@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import ROUND_UP, Decimal
 
 from .. import pricing
-from ..commands import PlaceOrder
+from ..commands import AmendOrder, PlaceOrder
 from ..enums import (
     AcctLv,
     BillSubType,
@@ -105,6 +105,12 @@ class Margin:
 
     def market_bound(self, s: State, order: Order) -> Decimal | None:
         return None
+
+    def priced(self, s: State, cmd: PlaceOrder, inst: Instrument) -> PlaceOrder | Reject:
+        return cmd
+
+    def amend_priced(self, s: State, order: Order, cmd: AmendOrder) -> AmendOrder | Reject:
+        return cmd
 
     def amend_admits(self, s: State, order: Order, new_px: Decimal) -> Reject | None:
         """Any new price: a closing order still takes at most what its position holds."""
