@@ -67,23 +67,32 @@ def test_bad_configs_and_resets_get_okx_codes_and_change_nothing() -> None:
 def test_mmp_orders_need_an_option_and_a_config_and_are_refused_while_frozen() -> None:
     v = venue()
     alice = v.trader("alice", BTC="1", USDT="1000")
+    bob = v.trader("bob", BTC="1")
 
     async def scenario(s: Session) -> None:
         reply = await s.place(alice, instId="BTC-USDT", tdMode="cash", ordType="mmp", px="30000", sz="0.01")
         assert (reply.code, reply.data[0]["sCode"]) == ("1", "51036")
-        reply = await s.place(alice, instId=OPTION, tdMode="cross", ordType="mmp_and_post_only", px="0.05", sz="1")
+        reply = await s.place(alice, instId=OPTION, tdMode="cross", ordType="mmp_and_post_only", px="0.07", sz="1")
         assert (reply.code, reply.data[0]["sCode"]) == ("1", "51035")
-        body = {"instFamily": "BTC-USD", "timeInterval": "5000", "frozenInterval": "0", "qtyLimit": "1"}
+        body = {"instFamily": "BTC-USD", "timeInterval": "5000", "frozenInterval": "60000", "qtyLimit": "1"}
         await s.ok_post("account/mmp-config", body, alice)
-        key = (alice.uid, "BTC-USD")
-        s.runtime.engine._s.mmp[key] = s.runtime.engine._s.mmp[key]._replace(frozen_at=1)
-        reply = await s.place(alice, instId=OPTION, tdMode="cross", ordType="mmp", px="0.05", sz="1")
+        quote = await s.place_ok(alice, instId=OPTION, tdMode="cross", side="sell", ordType="mmp", px="0.07",
+                                 sz="5")
+        other = await s.place_ok(alice, instId=OPTION.replace("-C", "-P"), tdMode="cross", side="sell",
+                                 ordType="mmp_and_post_only", px="0.09", sz="5")
+        await s.place_ok(bob, instId=OPTION, tdMode="cross", side="buy", ordType="ioc", px="0.07", sz="2")
+        assert await s.ok("trade/orders-pending", alice) == []
+        for ord_id in (quote, other):
+            (order,) = await s.ok("trade/order", alice, instId=OPTION if ord_id == quote else OPTION[:-1] + "P",
+                                  ordId=ord_id)
+            assert (order["state"], order["cancelSource"]) == ("canceled", "39")
+        reply = await s.place(alice, instId=OPTION, tdMode="cross", side="sell", ordType="mmp", px="0.07", sz="1")
         assert (reply.code, reply.data[0]["sCode"]) == ("1", "51034")
         (row,) = await s.ok("account/mmp-config", alice)
-        assert (row["mmpFrozen"], row["mmpFrozenUntil"]) == (True, "")
+        assert row["mmpFrozen"] is True and int(row["mmpFrozenUntil"]) > 0
         await s.ok_post("account/mmp-reset", {"instFamily": "BTC-USD"}, alice)
         (row,) = await s.ok("account/mmp-config", alice)
-        assert row["mmpFrozen"] is False
-        assert await s.ok("trade/orders-pending", alice) == []
+        assert (row["mmpFrozen"], row["mmpFrozenUntil"]) == (False, "")
+        await s.place_ok(alice, instId=OPTION, tdMode="cross", side="sell", ordType="mmp", px="0.07", sz="1")
 
     run(scenario, v)

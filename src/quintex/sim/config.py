@@ -90,7 +90,7 @@ class OptionMakerConfig:
     spread_pct: Decimal = Decimal(4)
     min_spread_ticks: int = 4
     size: Decimal = Decimal(5)
-    requote_pct: Decimal = Decimal(25)
+    requote_pct: Decimal = Decimal(50)
     """A quote moves once the price it should have is this share (in %) of the half spread away from it."""
     quotes_per_step: int = 40
     """At most this many quotes placed or moved per family and step (the rest follow at the next steps)."""

@@ -5,8 +5,10 @@ family's settlement coin (BTC for BTC-USD), whose orders go through the same com
 Which options: the `strikes` strikes nearest the forward of each of the `expiries` nearest expiries, calls and
 puts (with the defaults 36 of a family's ~210 options). The maker bids and offers `size` contracts `spread_pct`
 of the mark apart (at least `min_spread_ticks`); it leaves a quote where it is until the price it should have
-moved by `requote_pct` of the half spread, its size ran below half, or the option left the selection, and it
-places or moves at most `quotes_per_step` quotes a step — so the work per step stays bounded however large
+moved by `requote_pct` of the half spread (then it amends its price), its size ran below half (then it replaces
+it), or the option left the selection (then it cancels it), and it
+places or moves at most `quotes_per_step` quotes a step (from a random place in the selection, so every
+quote gets its turn) — so the work per step stays bounded however large
 the chain and however fast the index moves. The mark is the exchange's own (`core.options`: Black-76 on the
 expiry's forward with the family's surface, `V / F` on the tick), computed for the selected options only.
 """
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
-from quintex.core.commands import CancelOrder, Command, Deposit, PlaceOrder
+from quintex.core.commands import AmendOrder, CancelOrder, Command, Deposit, PlaceOrder
 from quintex.core.enums import OptType, OrdType, Side, TdMode
 from quintex.core.instruments import Instrument
 from quintex.core.num import MONEY
@@ -87,8 +89,6 @@ class OptionMaker:
     inst_id: str
     user: str
     uid: int = 0
-    turn: int = 0
-    """Where the next step starts walking the selection (so every quote gets its turn under the step's cap)."""
 
     def funding(self, view: View) -> list[Deposit]:
         return _refills(view, self.inst_id, self.uid, self.config.funding)
@@ -111,11 +111,10 @@ class OptionMaker:
             if inst_id not in selected and budget > 0:
                 commands.append(CancelOrder(self.uid, inst_id, order.ord_id))
                 budget -= 1
-        start = self.turn % len(chain) if chain else 0
+        start = rng.randrange(len(chain)) if chain else 0
         for option in [*chain[start:], *chain[:start]]:
             if budget <= 0:
                 break
-            self.turn += 1
             tick = option.inst.tick_sz
             bid, ask = two_sided(option.mark, tick, c.spread_pct, c.min_spread_ticks)
             tolerance = max(tick, half_spread(option.mark, tick, c.spread_pct, c.min_spread_ticks) * c.requote_pct
@@ -123,9 +122,10 @@ class OptionMaker:
             for side, px in ((Side.BUY, bid), (Side.SELL, ask)):
                 live = resting.get((option.inst.inst_id, side))
                 if live is not None:
-                    left = live.sz - live.acc_fill_sz
-                    if px is not None and live.px is not None and abs(live.px - px) < tolerance \
-                            and left >= c.size * KEEP_AT_LEAST:
+                    if px is not None and live.px is not None and live.sz - live.acc_fill_sz >= c.size * KEEP_AT_LEAST:
+                        if abs(live.px - px) > tolerance:
+                            commands.append(AmendOrder(self.uid, option.inst.inst_id, live.ord_id, new_px=px))
+                            budget -= 1
                         continue
                     commands.append(CancelOrder(self.uid, option.inst.inst_id, live.ord_id))
                 if px is not None:

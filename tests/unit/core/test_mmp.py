@@ -1,11 +1,10 @@
 """Market maker protection of option families: its config and reset, the refusals of mmp orders, and the
-trigger counting an account's mmp fills over the window of the exchange clock."""
+trigger: an account's mmp fills over the window of the exchange clock cancel its mmp orders and freeze them."""
 from __future__ import annotations
 
-from quintex.core import mmp
 from quintex.core.commands import ListOptionSeries, PlaceOrder, ResetMmp, SetMmpConfig
 from quintex.core.engine import Engine
-from quintex.core.enums import ExecType, InstType, OrdType, Side, TdMode
+from quintex.core.enums import CancelSource, OrdState, OrdType, Side, TdMode
 from quintex.core.events import (
     CommandRejected,
     Event,
@@ -16,11 +15,12 @@ from quintex.core.events import (
     OrderRejected,
     OrderUpdated,
 )
-from quintex.core.execution import Execution
-from quintex.core.records import Fill, MmpConfig, MmpFill
+from quintex.core.records import MmpConfig
 from quintex.core.rejects import Reject
 from tests.builders import D, Exchange
 from tests.unit.core.test_option_chain import SURFACE, btc_options, index
+
+CALL, PUT = "BTC-USD-231229-37000-C", "BTC-USD-231229-37000-P"
 
 
 def listed() -> tuple[Exchange, int, str]:
@@ -28,16 +28,11 @@ def listed() -> tuple[Exchange, int, str]:
     index(x, "37000")
     x.apply(ListOptionSeries(btc_options(), SURFACE))
     uid = x.user("maker", BTC="10", USDT="100000")
-    option = next(i.inst_id for i in x.engine.instruments.values() if i.inst_type is InstType.OPTION)
-    return x, uid, option
+    return x, uid, CALL
 
 
 def mmp_order(uid: int, inst_id: str, ord_type: OrdType = OrdType.MMP) -> PlaceOrder:
     return PlaceOrder(uid, inst_id, TdMode.CROSS, Side.SELL, ord_type, D("1"), D("0.01"))
-
-
-def state(x: Exchange):  # type: ignore[no-untyped-def]
-    return x.engine._s
 
 
 def test_a_config_is_set_read_back_and_kept_in_the_snapshot() -> None:
@@ -68,74 +63,90 @@ def test_mmp_orders_are_for_options_of_a_family_with_a_config() -> None:
     assert x.apply(mmp_order(uid, option, OrdType.MMP_AND_POST_ONLY)) == [OrderRejected(Reject.MMP_NOT_CONFIGURED, "", "")]
 
 
-def fill_of(x: Exchange, uid: int, option: str, sz: str, ord_type: OrdType = OrdType.MMP) -> OrderUpdated:
-    """An `OrderUpdated` of a fill of `sz` contracts of an order of `ord_type` on `option` (the view of a
-    spot order, renamed: options cannot be traded yet)."""
-    accepted = x.place(uid, "buy", "0.01", "30000")[0]
-    assert isinstance(accepted, OrderAccepted)
-    view = accepted.order._replace(inst_id=option, ord_type=ord_type)
-    fill = Fill(1, view.ord_id, uid, option, Side.SELL, D("0.01"), D(sz), D("0"), "BTC", ExecType.MAKER, 1, D("0"),
-                x.ts, "", "")
-    return OrderUpdated(view, fill)
+def sell(x: Exchange, uid: int, sz: str, px: str, ord_type: OrdType = OrdType.MMP, inst_id: str = CALL) -> int:
+    events = x.apply(PlaceOrder(uid, inst_id, TdMode.CROSS, Side.SELL, ord_type, D(sz), D(px)))
+    assert isinstance(events[0], OrderAccepted), events[0]
+    return events[0].order.ord_id
 
 
-def count(x: Exchange, *events: Event) -> list[Event]:
-    s = state(x)
-    return mmp.after(s, Execution(s), list(events))
+def buy(x: Exchange, uid: int, sz: str, px: str, ord_type: OrdType = OrdType.IOC, inst_id: str = CALL) -> list[Event]:
+    return x.apply(PlaceOrder(uid, inst_id, TdMode.CROSS, Side.BUY, ord_type, D(sz), D(px)))
 
 
-def test_fills_over_the_limit_within_the_window_trigger_and_freeze_until_the_frozen_interval_ends() -> None:
-    x, uid, option = listed()
-    x.apply(SetMmpConfig(uid, "BTC-USD", 1000, 3000, D("5")))
-    t0 = x.ts
-    assert count(x, fill_of(x, uid, option, "3")) == []
-    assert x.engine.mmp_configs(uid)[0].window == (MmpFill(t0 + 1, D("3")),)
-    x.ts += 2000  # the first fill has left the 1-second window
-    assert count(x, fill_of(x, uid, option, "3")) == []
-    assert [f.sz for f in x.engine.mmp_configs(uid)[0].window] == [D("3")]
-    assert count(x, fill_of(x, uid, option, "2")) == []  # 5 is not over 5
+def canceled_by_mmp(events: list[Event]) -> set[int]:
+    return {e.order.ord_id for e in events if isinstance(e, OrderUpdated) and e.order.state is OrdState.CANCELED
+            and e.order.cancel_source is CancelSource.MMP_TRIGGERED}
+
+
+def test_fills_over_the_limit_within_the_window_cancel_the_familys_mmp_orders_and_freeze_it() -> None:
+    x, maker, _ = listed()
+    taker = x.user("taker", BTC="10")
+    x.apply(SetMmpConfig(maker, "BTC-USD", 1000, 3000, D("5")))
+    first = sell(x, maker, "3", "0.0700")
+    quotes = {sell(x, maker, "20", "0.0710"), sell(x, maker, "4", "0.0500", OrdType.MMP_AND_POST_ONLY, PUT)}
+    plain = sell(x, maker, "4", "0.0800", OrdType.LIMIT)
+    assert canceled_by_mmp(buy(x, taker, "3", "0.0700")) == set()
+    assert [f.sz for f in x.engine.mmp_configs(maker)[0].window] == [D("3")]
+    x.ts += 1000  # the first fill leaves the 1-second window
+    assert canceled_by_mmp(buy(x, taker, "3", "0.0710")) == set()
+    assert canceled_by_mmp(buy(x, taker, "2", "0.0710")) == set()  # 5 is not over 5
     tripped_at = x.ts + 1
-    assert count(x, fill_of(x, uid, option, "1")) == [MmpTriggered(uid, "BTC-USD", tripped_at)]
-    config = x.engine.mmp_configs(uid)[0]
+    events = buy(x, taker, "1", "0.0710")
+    assert MmpTriggered(maker, "BTC-USD", tripped_at) in events
+    assert canceled_by_mmp(events) == quotes and first not in quotes
+    assert [o.ord_id for o in x.engine.open_orders(maker)] == [plain]
+    config = x.engine.mmp_configs(maker)[0]
     assert (config.frozen_at, config.window, config.frozen_until()) == (tripped_at, (), tripped_at + 3000)
-    assert x.apply(mmp_order(uid, option)) == [OrderRejected(Reject.MMP_FROZEN, "", "")]
-    assert count(x, fill_of(x, uid, option, "9")) == []  # nothing counts while frozen
+    frozen = PlaceOrder(maker, CALL, TdMode.CROSS, Side.SELL, OrdType.MMP, D("1"), D("0.09"))
+    assert x.apply(frozen) == [OrderRejected(Reject.MMP_FROZEN, "", "")]
+    sell(x, maker, "1", "0.0900", OrdType.LIMIT)  # other order types are not frozen
     x.ts = tripped_at + 3000
-    assert x.apply(mmp_order(uid, option)) == [OrderRejected(Reject.OPTION_TRADING_UNAVAILABLE, "", "")]
+    sell(x, maker, "1", "0.0900")
 
 
-def test_a_freeze_of_zero_lasts_until_reset_and_a_reset_empties_the_window() -> None:
-    x, uid, option = listed()
-    x.apply(SetMmpConfig(uid, "BTC-USD", 10_000, 0, D("2")))
-    assert isinstance(count(x, fill_of(x, uid, option, "3"))[0], MmpTriggered)
+def test_a_freeze_of_zero_lasts_until_reset_and_mmp_taker_fills_count_too() -> None:
+    x, maker, _ = listed()
+    seller = x.user("seller", BTC="10")
+    x.apply(SetMmpConfig(maker, "BTC-USD", 10_000, 0, D("2")))
+    sell(x, seller, "5", "0.0700", OrdType.LIMIT)
+    bid = x.apply(PlaceOrder(maker, PUT, TdMode.CROSS, Side.BUY, OrdType.MMP, D("1"), D("0.0100")))[0]
+    assert isinstance(bid, OrderAccepted)
+    events = buy(x, maker, "3", "0.0700", OrdType.MMP)  # an mmp order takes 3: over 2
+    assert canceled_by_mmp(events) == {bid.order.ord_id}
     x.ts += 10**9
-    assert x.apply(mmp_order(uid, option)) == [OrderRejected(Reject.MMP_FROZEN, "", "")]
-    assert x.engine.mmp_configs(uid)[0].frozen_until() is None
-    assert x.apply(ResetMmp(uid, "BTC-USD")) == [MmpReset(uid, "BTC-USD")]
-    assert x.engine.mmp_configs(uid)[0] == MmpConfig(uid, "BTC-USD", 10_000, 0, D("2"))
-    assert x.apply(mmp_order(uid, option)) == [OrderRejected(Reject.OPTION_TRADING_UNAVAILABLE, "", "")]
+    assert x.apply(mmp_order(maker, CALL)) == [OrderRejected(Reject.MMP_FROZEN, "", "")]
+    assert x.engine.mmp_configs(maker)[0].frozen_until() is None
+    assert x.apply(ResetMmp(maker, "BTC-USD")) == [MmpReset(maker, "BTC-USD")]
+    assert x.engine.mmp_configs(maker)[0] == MmpConfig(maker, "BTC-USD", 10_000, 0, D("2"))
+    sell(x, maker, "1", "0.0900")
 
 
-def test_a_new_config_keeps_a_freeze_in_force_and_a_zero_window_never_triggers() -> None:
-    x, uid, option = listed()
-    x.apply(SetMmpConfig(uid, "BTC-USD", 10_000, 0, D("1")))
-    count(x, fill_of(x, uid, option, "2"))
-    x.ts += 20_000  # OKX's limit: two sets per 10 s
-    x.apply(SetMmpConfig(uid, "BTC-USD", 0, 0, D("1")))
-    assert x.apply(mmp_order(uid, option)) == [OrderRejected(Reject.MMP_FROZEN, "", "")]
-    x.apply(ResetMmp(uid, "BTC-USD"))
-    assert count(x, fill_of(x, uid, option, "50")) == []
-    assert x.engine.mmp_configs(uid)[0].frozen_at is None
+def test_only_mmp_fills_count_a_zero_window_never_triggers_and_a_new_config_keeps_a_freeze() -> None:
+    x, maker, _ = listed()
+    taker = x.user("taker", BTC="10")
+    x.apply(SetMmpConfig(maker, "BTC-USD", 10_000, 0, D("1")))
+    sell(x, maker, "5", "0.0700", OrdType.LIMIT)
+    buy(x, taker, "5", "0.0700")
+    assert x.engine.mmp_configs(maker)[0].window == ()
+    sell(x, maker, "5", "0.0700")
+    assert canceled_by_mmp(buy(x, taker, "2", "0.0700")) != set()
+    x.ts += 20_000
+    x.apply(SetMmpConfig(maker, "BTC-USD", 0, 0, D("1")))
+    assert x.apply(mmp_order(maker, CALL)) == [OrderRejected(Reject.MMP_FROZEN, "", "")]
+    x.apply(ResetMmp(maker, "BTC-USD"))
+    sell(x, maker, "5", "0.0700")
+    assert canceled_by_mmp(buy(x, taker, "5", "0.0700")) == set()
+    assert x.engine.mmp_configs(maker)[0].frozen_at is None
 
 
-def test_only_fills_of_mmp_orders_of_the_family_count() -> None:
-    x, uid, option = listed()
-    x.apply(SetMmpConfig(uid, "BTC-USD", 10_000, 0, D("1")))
-    assert count(x, fill_of(x, uid, option, "5", OrdType.LIMIT)) == []
-    other = x.user("other", USDT="1000")
-    assert count(x, fill_of(x, other, option, "5")) == []
-    assert x.engine.mmp_configs(uid)[0].window == ()
-    assert isinstance(count(x, fill_of(x, uid, option, "5", OrdType.MMP_AND_POST_ONLY))[0], MmpTriggered)
+def test_mmp_and_post_only_does_not_take() -> None:
+    x, maker, _ = listed()
+    seller = x.user("seller", BTC="10")
+    x.apply(SetMmpConfig(maker, "BTC-USD", 1000, 0, D("10")))
+    sell(x, seller, "1", "0.0700", OrdType.LIMIT)
+    events = buy(x, maker, "1", "0.0700", OrdType.MMP_AND_POST_ONLY)
+    assert isinstance(events[0], OrderAccepted)
+    assert [e.order.cancel_source for e in events if isinstance(e, OrderUpdated)] == [CancelSource.POST_ONLY_WOULD_TAKE]
 
 
 def test_reset_of_a_family_without_a_config_changes_nothing() -> None:

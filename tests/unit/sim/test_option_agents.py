@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from quintex.core.commands import CancelOrder, Deposit, PlaceOrder
+from quintex.core.commands import AmendOrder, CancelOrder, Deposit, PlaceOrder
 from quintex.core.enums import InstType, OptType, OrdState, OrdType, Side, StpMode, TdMode
 from quintex.core.events import OptionSummaryUpdated
 from quintex.core.instruments import Instrument
@@ -116,29 +116,28 @@ def test_the_maker_bids_and_offers_size_contracts_around_each_mark() -> None:
 def test_the_maker_leaves_quotes_until_the_mark_moves_past_its_tolerance() -> None:
     call = option("65000")
     quotes = [resting(1, call.inst_id, Side.BUY, "0.0490"), resting(2, call.inst_id, Side.SELL, "0.0510")]
-    still = FakeView([OptionMark(call, D("0.0501"))], quotes)  # 0.0489 / 0.0512 now: within 25 % of 0.001
+    still = FakeView([OptionMark(call, D("0.0501"))], quotes)  # 0.0489 / 0.0512 now: within 50 % of the half spread
     assert maker().act(still, random.Random(1), 500) == []  # type: ignore[arg-type]
-    moved = FakeView([OptionMark(call, D("0.0504"))], quotes)
+    moved = FakeView([OptionMark(call, D("0.0508"))], quotes)
     assert maker().act(moved, random.Random(1), 500) == [  # type: ignore[arg-type]
-        CancelOrder(7, call.inst_id, 1), PlaceOrder(7, call.inst_id, TdMode.CROSS, Side.BUY, OrdType.LIMIT, D(5),
-                                                    D("0.0493")),
-        CancelOrder(7, call.inst_id, 2), PlaceOrder(7, call.inst_id, TdMode.CROSS, Side.SELL, OrdType.LIMIT, D(5),
-                                                    D("0.0515"))]
+        AmendOrder(7, call.inst_id, 1, new_px=D("0.0497")), AmendOrder(7, call.inst_id, 2, new_px=D("0.0519"))]
     half_filled = FakeView([OptionMark(call, D("0.0500"))], [quotes[0], resting(2, call.inst_id, Side.SELL,
                                                                                  "0.0510", "3")])
-    assert placed(maker().act(half_filled, random.Random(1), 500)) == [  # type: ignore[arg-type]
-        (call.inst_id, Side.SELL, D("0.0510"))]
+    assert maker().act(half_filled, random.Random(1), 500) == [  # type: ignore[arg-type]
+        CancelOrder(7, call.inst_id, 2), PlaceOrder(7, call.inst_id, TdMode.CROSS, Side.SELL, OrdType.LIMIT, D(5),
+                                                    D("0.0510"))]
 
 
 def test_the_maker_pulls_quotes_of_options_it_no_longer_selects_and_caps_its_work_per_step() -> None:
     gone = resting(9, "BTC-USD-231229-60000-C", Side.BUY, "0.1")
     chain = [OptionMark(option(str(60000 + 500 * k)), D("0.05")) for k in range(1, 11)]
     agent = maker(quotes_per_step=7)
-    commands = agent.act(FakeView(chain, [gone]), random.Random(1), 500)  # type: ignore[arg-type]
+    rng = random.Random(1)
+    commands = agent.act(FakeView(chain, [gone]), rng, 500)  # type: ignore[arg-type]
     assert commands[0] == CancelOrder(7, gone.inst_id, 9)
     assert len(placed(commands)) == 6
-    following = agent.act(FakeView(chain), random.Random(1), 500)  # type: ignore[arg-type]
-    assert placed(following)[0][0] == "BTC-USD-231229-62000-C", "the next step starts where this one stopped"
+    quoted = {inst_id for _ in range(6) for inst_id, _, _ in placed(agent.act(FakeView(chain), rng, 500))}  # type: ignore[arg-type]
+    assert quoted == {o.inst.inst_id for o in chain}, "each step starts somewhere else: every option gets its turn"
 
 
 def test_the_maker_tops_up_its_coin_when_it_runs_low() -> None:
