@@ -203,8 +203,7 @@ export class OptionChain {
     set("opt-fwd", s?.fwdPx);
     this.about.textContent = `${inst.optType === "C" ? "Call" : "Put"}, strike ${inst.stk}, expires ` +
       `${expiryText(inst.expTime)}; 1 contract = ${inst.ctVal} ${inst.ctValCcy}, premium and settlement in ` +
-      `${inst.settleCcy}. Greeks as OKX's opt-summary: in coin (price-adjusted), and Black-Scholes in USD. Options are listed, not tradable ` +
-      "here yet.";
+      `${inst.settleCcy}. Greeks as OKX's opt-summary: in coin (price-adjusted), and Black-Scholes in USD.`;
   }
 }
 

@@ -56,7 +56,7 @@ export class Trading {
     field("Take-profit trigger", this.tpTrigger), field("Stop-loss trigger", this.slTrigger),
     h("small", { class: "hint", id: "tpsl-hint" }, "Optional trigger prices (last price): armed when the order fills, then close what it filled at market."));
   private readonly optionNote = h("p", { class: "hint", id: "option-note" },
-    "Options are listed but not tradable yet: an order on one answers OKX's 51147.");
+    "Options trade in cross margin: the price is in the settlement coin per unit of underlying; a buy pays the premium.");
   private readonly fieldset = h("fieldset", { disabled: true });
   private readonly available = h("p", { class: "available", id: "available" });
   private readonly tables = new Map<Tab, HTMLTableElement>(TABS.map((t) => [t, h("table", { "aria-label": t })]));

@@ -1,5 +1,6 @@
 """Options as a client reads them: public/instruments, public/opt-summary, public/mark-price, public/price-limit,
-market/tickers, the opt-summary channel, delivery-exercise-history after exercise, and orders refused (51147)."""
+market/tickers, the opt-summary channel, delivery-exercise-history after exercise; option orders (their
+refusals, price types, positions, balance, bills, max-size)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -11,6 +12,7 @@ from tests.unit.core.test_option_chain import SURFACE, WED_NOV_15, btc_options
 from tests.unit.gateway.ws.helpers import WsClient, channel
 
 from .harness import Session, Venue, run
+from .test_isolation import private_ws
 
 D = Decimal
 OPTION_KEYS = {"instType", "instId", "uly", "delta", "gamma", "vega", "theta", "deltaBS", "gammaBS", "vegaBS",
@@ -80,18 +82,121 @@ def test_option_marks_price_limits_and_tickers() -> None:
     run(scenario, venue())
 
 
-def test_an_order_on_an_option_gets_51147_and_changes_nothing() -> None:
+CALL = "BTC-USD-231229-37000-C"
+
+
+def option_order(**fields: str) -> dict[str, str]:
+    """A cross limit buy of one call, priced by nothing unless `fields` say."""
+    return {"instId": CALL, "tdMode": "cross", "side": "buy", "ordType": "limit", "sz": "1", **fields}
+
+
+def test_option_orders_are_refused_with_okx_codes_and_change_nothing() -> None:
     v = venue()
     alice = v.trader("alice", BTC="1")
 
     async def scenario(s: Session) -> None:
-        reply = await s.place(alice, instId="BTC-USD-231229-37000-C", tdMode="cross", px="0.05", sz="1")
-        assert reply.code == "1" and reply.data[0]["sCode"] == "51147"
+        for fields, code in (({"ordType": "market"}, "51066"), ({}, "51175"),
+                             ({"px": "0.05", "pxUsd": "2000"}, "51176"), ({"px": "0.05", "pxVol": "0.5"}, "51176"),
+                             ({"ordType": "ioc", "pxUsd": "2000"}, "51181"),
+                             ({"px": "0.05", "tdMode": "isolated"}, "51010")):
+            reply = await s.post("trade/order", option_order(**fields), alice)
+            assert reply.code == "1" and reply.data[0]["sCode"] == code, (fields, reply.body)
         assert await s.ok("trade/orders-pending", alice) == []
-        reply = await s.get("account/max-size", alice, instId="BTC-USD-231229-37000-C", tdMode="cross")
-        assert reply.code == "51147"
         (balance,) = await s.ok("account/balance", alice)
         assert [(d["ccy"], d["cashBal"], d["frozenBal"]) for d in balance["details"]] == [("BTC", "1", "0")]
+
+    run(scenario, v)
+
+
+def test_an_option_order_echoes_its_price_type_and_amends_within_it() -> None:
+    v = venue()
+    alice = v.trader("alice", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        (placed,) = await s.ok_post("trade/order", option_order(pxUsd="2600"), alice)
+        (row,) = await s.ok("trade/order", alice, instId=CALL, ordId=placed["ordId"])
+        # 2600 USD / index 37000 = 0.07027… BTC, rounded half up to the 0.0001 tick
+        assert {k: row[k] for k in ("instType", "px", "pxUsd", "pxVol", "pxType", "lever", "posSide")} == {
+            "instType": "OPTION", "px": "0.0703", "pxUsd": "2600", "pxVol": "", "pxType": "pxUsd", "lever": "",
+            "posSide": "net"}
+        reply = await s.post("trade/amend-order", {"instId": CALL, "ordId": placed["ordId"], "newPx": "0.06"}, alice)
+        assert reply.data[0]["sCode"] == "51177"
+        await s.ok_post("trade/amend-order", {"instId": CALL, "ordId": placed["ordId"], "newPxUsd": "1850"}, alice)
+        (row,) = await s.ok("trade/order", alice, instId=CALL, ordId=placed["ordId"])
+        assert (row["px"], row["pxUsd"], row["pxType"]) == ("0.0500", "1850", "pxUsd")  # at the tick's scale
+        (plain,) = await s.ok_post("trade/order", option_order(px="0.04"), alice)
+        (row,) = await s.ok("trade/order", alice, instId=CALL, ordId=plain["ordId"])
+        assert (row["pxUsd"], row["pxVol"], row["pxType"]) == ("", "", "px")
+        (spot,) = await s.ok("trade/orders-pending", alice, instType="OPTION", limit="1")
+        assert spot["instType"] == "OPTION"
+
+    run(scenario, v)
+
+
+def test_a_px_usd_order_is_re_priced_with_amend_source_5_when_the_index_moves() -> None:
+    v = venue()
+    alice = v.trader("alice", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        ws = await private_ws(s, alice)
+        await ws.subscribe({"channel": "orders", "instType": "OPTION"})
+        assert (await ws.recv())["event"] == "subscribe"
+        (placed,) = await s.ok_post("trade/order", option_order(pxUsd="2600"), alice)
+        first = (await ws.recv_until(channel("orders")))["data"][0]
+        assert (first["px"], first["amendSource"], first["pxType"]) == ("0.0703", "", "pxUsd")
+        await s.runtime.submit(UpdateIndexPrices((IndexPrice("BTC-USD", D("38000")),)))
+        moved = (await ws.recv_until(channel("orders")))["data"][0]
+        assert (moved["ordId"], moved["px"], moved["pxUsd"], moved["amendSource"], moved["state"]) == (
+            placed["ordId"], "0.0684", "2600", "5", "live")
+        await ws.close()
+
+    run(scenario, v)
+
+
+def test_a_filled_option_shows_in_positions_balance_bills_and_max_size() -> None:
+    v = venue()
+    alice, bob = v.trader("alice", BTC="1"), v.trader("bob", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        ws = await private_ws(s, bob)
+        await ws.subscribe({"channel": "positions", "instType": "OPTION"})
+        assert (await ws.recv())["event"] == "subscribe"
+        assert (await ws.recv_until(channel("positions")))["data"] == []  # the snapshot: nothing held yet
+        await s.ok_post("trade/order", option_order(side="sell", sz="10", px="0.07"), alice)
+        await s.ok_post("trade/order", option_order(sz="10", px="0.07"), bob)
+        pushed = (await ws.recv_until(channel("positions")))["data"]
+        assert [(p["instType"], p["instId"], p["pos"], p["optVal"]) for p in pushed] == [
+            ("OPTION", CALL, "10", "0.00695")]
+        await ws.close()
+        (short,) = await s.ok("account/positions", alice, instType="OPTION")
+        assert {k: short[k] for k in ("instType", "instId", "mgnMode", "posSide", "pos", "avgPx", "markPx", "upl",
+                                      "optVal", "imr", "mmr", "ccy", "fee")} == {
+            "instType": "OPTION", "instId": CALL, "mgnMode": "cross", "posSide": "net", "pos": "-10",
+            "avgPx": "0.07", "markPx": "0.0695", "upl": "0.00005", "optVal": "-0.00695", "imr": "0.02195",
+            "mmr": "0.00995", "ccy": "BTC", "fee": "-0.00002"}
+        (long,) = await s.ok("account/positions", bob)
+        assert (long["pos"], long["optVal"], long["upl"], long["imr"]) == ("10", "0.00695", "-0.00005", "0")
+        (balance,) = await s.ok("account/balance", alice)
+        (btc,) = balance["details"]
+        assert (btc["cashBal"], btc["eq"], btc["imr"], btc["availEq"]) == ("1.00698", "1.00698", "0.02195",
+                                                                          "0.98503")
+        (bill,) = await s.ok("account/bills", bob, instType="OPTION")
+        assert (bill["balChg"], bill["fee"], bill["subType"], bill["px"], bill["sz"]) == (
+            "-0.00703", "-0.00003", "1", "0.0700", "10")
+        (size,) = await s.ok("account/max-size", bob, instId=CALL, tdMode="cross", px="0.07")
+        # buy: 0.99297 / 0.000703 = 1412.48 + nothing short to close; sell: the 10 long + 0.99297 / 0.001495
+        assert (size["maxBuy"], size["maxSell"]) == ("1412", "674")
+        (oi,) = await s.ok("public/open-interest", instType="OPTION", instId=CALL)
+        assert (oi["oi"], oi["oiCcy"], oi["oiUsd"]) == ("10", "0.1", "3700")
+        await s.ok_post("trade/order", option_order(side="sell", sz="10", px="0.08"), bob)
+        await s.ok_post("trade/order", option_order(sz="10", px="0.08"), alice)
+        assert await s.ok("account/positions", bob) == []
+        (closed,) = await s.ok("account/positions-history", bob, instType="OPTION")
+        # (0.08 − 0.07) × 10 × 0.01 = 0.001 realized; fees 0.00003 opening (taker) and 0.00002 closing (maker)
+        assert {k: closed[k] for k in ("instType", "instId", "openAvgPx", "closeAvgPx", "pnl", "fee",
+                                       "realizedPnl")} == {
+            "instType": "OPTION", "instId": CALL, "openAvgPx": "0.07", "closeAvgPx": "0.08", "pnl": "0.001",
+            "fee": "-0.00005", "realizedPnl": "0.00095"}
 
     run(scenario, v)
 
@@ -136,7 +241,7 @@ def test_the_opt_summary_channel_pushes_the_family_after_the_ack_and_on_each_rep
     run(scenario, venue())
 
 
-def test_open_interest_of_options_is_zero_while_they_cannot_be_traded() -> None:
+def test_open_interest_of_options_is_zero_while_none_is_held() -> None:
     async def scenario(s: Session) -> None:
         rows = await s.ok("public/open-interest", instType="OPTION", instFamily="BTC-USD")
         assert len(rows) == 60

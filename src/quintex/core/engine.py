@@ -45,7 +45,7 @@ from .commands import (
     Withdraw,
 )
 from .enums import InstState, InstType, MgnMode, PosSide, TdMode
-from .events import BillPosted, CommandRejected, CurrencyListed, Event, UserCreated
+from .events import BillPosted, CommandRejected, CurrencyListed, Event, OptionSummaryUpdated, UserCreated
 from .execution import Execution
 from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
@@ -113,6 +113,9 @@ class Engine:
         s.seq += 1
         s.ts = max(ts, s.ts)
         events = self._handle(cmd)
+        repriced = {e.inst_family for e in events if isinstance(e, OptionSummaryUpdated)}
+        if repriced:
+            events += self._checked(self._trading.reprice(repriced))
         events += self._algos.after(cmd, events)
         events += mmp.after(self._s, self._x, events)
         liabilities.note(self._s, events)

@@ -69,6 +69,8 @@ class Order:
     """Options placed with `pxUsd`: that USD price (`px` is its coin price at placement or last amendment)."""
     px_vol: Decimal | None = None
     """Options placed with `pxVol`: that implied volatility."""
+    amend_source: str = ""
+    """"5" after the exchange re-priced a `pxUsd`/`pxVol` order (OKX's `amendSource`), "" after a user's amend."""
 
     @property
     def in_quote(self) -> bool:
@@ -86,11 +88,11 @@ class Order:
         self.state = state
 
     def view(self) -> OrderView:
-        return tuple.__new__(OrderView, (  # see records.py: all 35 fields in order
+        return tuple.__new__(OrderView, (  # see records.py: all 36 fields in order
             self.ord_id, self.cl_ord_id, self.tag, self.uid, self.inst.inst_id, self.side, self.ord_type,
             self.td_mode, self.tgt_ccy, self.stp_mode, self.px, self.sz, self.state, self.acc_fill_sz,
             self.fill_notional, self.fee, self.fee_ccy, ZERO, "", self.cancel_source, self.c_time,
             self.u_time, self.last_fill, self.req_id, self.amend_result, self.pos_side, self.reduce_only,
             self.lever, self.pnl, self.category, self.algo_id, self.algo_cl_ord_id, self.attach,
-            self.px_usd, self.px_vol,
+            self.px_usd, self.px_vol, self.amend_source,
         ))

@@ -113,6 +113,8 @@ class OrderView(NamedTuple):
     """Options placed with `pxUsd`: that USD price."""
     px_vol: Decimal | None = None
     """Options placed with `pxVol`: that implied volatility."""
+    amend_source: str = ""
+    """"5" when the exchange last re-priced it (a `pxUsd`/`pxVol` option order), else ""."""
 
 
 class AlgoView(NamedTuple):

@@ -242,6 +242,7 @@ ORDER_FIELD_TYPES: dict[str, Any] = {
     "frozen_ccy": str, "req_id": str, "amend_result": str, "pos_side": PosSide | None, "reduce_only": bool,
     "lever": Decimal | None, "pnl": Decimal, "category": Category, "algo_id": int, "algo_cl_ord_id": str,
     "attach": tuple[AttachedAlgo, ...], "px_usd": Decimal | None, "px_vol": Decimal | None,
+    "amend_source": str,
 }
 """How an `Order`'s fields are stored (its instrument as `inst_id`). Spelled out rather than read from
 `Order`'s annotations: the compiled `Order` (mypyc) keeps only erased ones (`Decimal | None` reads as `type`)."""

@@ -31,6 +31,8 @@ from .state import State
 
 MAX_PENDING_PER_INSTRUMENT = 500
 MAX_PENDING_PER_ACCOUNT = 4000
+AUTO_AMEND_SOURCE = "5"
+"""OKX's `amendSource` of the exchange's re-pricing of a `pxUsd`/`pxVol` option order."""
 
 
 class Trading:
@@ -213,7 +215,7 @@ class Trading:
         if reject is not None:
             events: list[Event] = [AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id)]
             if cmd.cxl_on_fail:
-                order.amend_result, order.req_id = "1", cmd.req_id
+                order.amend_result, order.req_id, order.amend_source = "1", cmd.req_id, ""
                 events += self.x.cancel(order, CancelSource.USER)
             return events
         return [AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id), *self._apply_amend(order, cmd, attach)]
@@ -254,8 +256,29 @@ class Trading:
             return Reject.AMEND_INSUFFICIENT_BALANCE
         return None
 
-    def _apply_amend(self, order: Order, cmd: AmendOrder, attach: tuple[AttachedAlgo, ...]) -> list[Event]:
+    def reprice(self, families: set[str]) -> list[Event]:
+        """Re-price the resting `pxUsd`/`pxVol` option orders of `families` after their index or surface moved
+        (OKX does it every 3 s, `amendSource` 5): each moves to its new coin price as an amendment would; one
+        the account cannot reserve, or a post-only one that would take, keeps its price."""
+        events: list[Event] = []
+        due = [o for o in self.s.live.values()
+               if (o.px_usd is not None or o.px_vol is not None) and o.inst.inst_family in families]
+        for order in due:
+            if order.ord_id not in self.s.live:  # filled by an earlier re-price
+                continue
+            asked = AmendOrder(order.uid, order.inst.inst_id, order.ord_id, new_px_usd=order.px_usd,
+                               new_px_vol=order.px_vol)
+            priced = product_for(order.inst, order.td_mode).amend_priced(self.s, order, asked)
+            if isinstance(priced, Reject) or priced.new_px is None or priced.new_px == order.px or \
+                    self._check_new_px_sz(order, priced.new_px, order.sz) is not None:
+                continue
+            events += self._apply_amend(order, priced, order.attach, source=AUTO_AMEND_SOURCE)
+        return events
+
+    def _apply_amend(self, order: Order, cmd: AmendOrder, attach: tuple[AttachedAlgo, ...],
+                     source: str = "") -> list[Event]:
         s, inst = self.s, order.inst
+        order.amend_source = source
         book = s.books[inst.inst_id]
         side = book.side(order.side)
         new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)

@@ -218,7 +218,7 @@ def order_push(o: OrderView, inst: Instrument, fill: Fill | None) -> dict[str, A
         **_order_common(o, inst),
         **_push_fill(fill),
         "avgPx": fmt(avg_px(o, inst)) or "0",
-        "amendSource": "1" if o.amend_result else "", "reqId": o.req_id, "amendResult": o.amend_result,
+        "amendSource": o.amend_source or ("1" if o.amend_result else ""), "reqId": o.req_id, "amendResult": o.amend_result,
         "code": "0", "msg": "",
     }
 

@@ -3,7 +3,14 @@ option positions and the margin of shorts, max-size, and exercise at expiry. Eve
 from the chain `listed()` gives (index 37000, BTC-USD-231229-37000-C marked 0.0695, ctVal 0.01 BTC)."""
 from __future__ import annotations
 
-from quintex.core.commands import AdvanceTime, AmendOrder, PlaceOrder, SetAccountLevel, SetPositionMode
+from quintex.core.commands import (
+    AdvanceTime,
+    AmendOrder,
+    PlaceOrder,
+    SetAccountLevel,
+    SetPositionMode,
+    SetVolSurface,
+)
 from quintex.core.enums import (
     AcctLv,
     BillSubType,
@@ -243,3 +250,46 @@ def test_premiums_fees_and_exercise_keep_every_coin() -> None:
     at(x, WED_NOV_15, AdvanceTime())
     total = sum((x.balance(uid, "BTC")[0] for uid in (alice, bob, FEE_UID)), D(0))
     assert total == D(2)
+
+
+def test_short_options_count_in_the_margin_ratio_and_a_liquidation_leaves_them_open() -> None:
+    x = listed()
+    alice, bob = x.user("alice", BTC="0.02"), x.user("bob", BTC="1")
+    accepted(order(x, alice, "sell", "10", "0.07"))
+    accepted(order(x, bob, "buy", "10", "0.07"))
+    resting = accepted(order(x, alice, "buy", "1", "0.0001", inst_id="BTC-USD-231229-39000-C"))
+    (a,) = x.engine.account_risks(alice)
+    # (0.02 + 0.007 − 0.00002 − frozen 0.000001125 (premium 0.000001, fee capped at 12.5 %)) / (0.00995 + 0.00005)
+    assert a.mgn_ratio == D("2.6978875")
+    x.apply(SetVolSurface("BTC-USD", atm_vol=D("3")))  # the call's mark jumps: its mmr with it
+    (a,) = x.engine.account_risks(alice)
+    assert a.mgn_ratio is not None and a.mgn_ratio < 1
+    events = index(x, "37001")
+    canceled = [e.order for e in events if isinstance(e, OrderUpdated) and e.order.ord_id == resting]
+    assert canceled and canceled[-1].cancel_source is CancelSource.RISK
+    (short,) = x.engine.positions(alice)
+    assert short.pos == D(-10)  # options take no market orders: the liquidation does not close them
+
+
+def test_px_usd_and_px_vol_orders_follow_the_index_and_fill_when_they_reach_a_resting_order() -> None:
+    x = listed()
+    alice, bob = x.user("alice", BTC="1"), x.user("bob", BTC="1")
+    usd = accepted(order(x, bob, "buy", "1", px_usd=D("2600")))  # 0.0703 at 37000
+    vol = accepted(order(x, bob, "buy", "1", inst_id="BTC-USD-231229-38000-C", px_vol=D("0.3")))
+    plain = accepted(order(x, bob, "buy", "1", "0.0001", inst_id="BTC-USD-231229-39000-C"))
+    before = x.engine.live_order(bob, vol)
+    index(x, "38000")
+    view = x.engine.live_order(bob, usd)
+    # 2600 / 38000 = 0.068421… → 0.0684: premium 0.000684 + fee min(0.000003, 12.5 %) reserved, re-priced (5)
+    assert view is not None and (view.px, view.px_usd, view.amend_source) == (D("0.0684"), D(2600), "5")
+    moved = x.engine.live_order(bob, vol)
+    assert before is not None and moved is not None and moved.px > before.px  # the forward rose to the strike
+    assert moved.amend_source == "5" and moved.px_vol == D("0.3")
+    kept = x.engine.live_order(bob, plain)
+    assert kept is not None and (kept.px, kept.amend_source) == (D("0.0001"), "")
+    frozen = D("0.000687") + (moved.px * D("0.01") + D("0.000003")) + D("0.000001125")  # the three buys
+    assert x.balance(bob, "BTC") == (D(1), frozen)
+    accepted(order(x, alice, "sell", "1", "0.069"))
+    index(x, "37600")  # 2600 / 37600 = 0.069148… → 0.0691: the order reaches alice's sell and fills at 0.069
+    assert x.engine.live_order(bob, usd) is None
+    assert {(p.inst_id, p.pos, p.avg_px) for p in x.engine.positions(bob)} == {(CALL, D(1), D("0.069"))}
