@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
@@ -167,7 +165,6 @@ def test_quintex_user_add_picks_the_account_mode_that_account_config_shows(serve
     spot = Credentials(made["uid"], made["apiKey"], made["secretKey"], made["passphrase"])
     configs = [account_api(server, c).get_account_config()["data"][0] for c in (default, spot)]
     assert [(c["acctLv"], c["posMode"]) for c in configs] == [("2", "net_mode"), ("1", "net_mode")]
-    refused = subprocess.run([sys.executable, "-m", "quintex.cli", "user", "add", next(names), "--acct-lv", "4",
-                              "--server", server.url, "--data-dir", str(server.data_dir)],
-                             check=False, capture_output=True, text=True)
-    assert refused.returncode != 0 and "acctLv 4 (portfolio margin) is not supported" in refused.stderr
+    made = json.loads(server.cli("user", "add", next(names), "--acct-lv", "4", "--json"))
+    portfolio = Credentials(made["uid"], made["apiKey"], made["secretKey"], made["passphrase"])
+    assert account_api(server, portfolio).get_account_config()["data"][0]["acctLv"] == "4"

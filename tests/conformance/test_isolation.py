@@ -139,7 +139,7 @@ VIEWS: tuple[tuple[str, dict[str, str]], ...] = (
     ("account/max-size", {"instId": INST, "tdMode": "cash", "px": "1000"}),
     ("account/max-avail-size", {"instId": INST, "tdMode": "cash"}),
     ("account/leverage-info", {"instId": SWAP, "mgnMode": "isolated"}), ("account/positions", {}),
-    ("trade/orders-algo-pending", {"ordType": ALGO_TYPES}), ("account/mmp-config", {}),
+    ("trade/orders-algo-pending", {"ordType": ALGO_TYPES}), ("account/greeks", {}), ("account/mmp-config", {}),
 )
 
 
@@ -147,6 +147,7 @@ async def seen_by(s: Session, t: Trader) -> dict[str, Any]:
     """What account `t` reads about itself (without the balance's `uTime`, which is the time of asking)."""
     seen = {path: await s.ok(path, t, **query) for path, query in VIEWS}
     seen["account/balance"] = [{k: v for k, v in b.items() if k != "uTime"} for b in seen["account/balance"]]
+    seen["account/greeks"] = [{k: v for k, v in g.items() if k != "ts"} for g in seen["account/greeks"]]
     return seen
 
 
@@ -159,7 +160,7 @@ async def state_of(s: Session, w: World) -> tuple[object, ...]:
 ID_KEYS = frozenset({"uid", "ordId", "clOrdId", "tradeId", "billId", "transId", "clientId", "wdId", "txId",
                      "algoId", "algoClOrdId"})
 AMOUNT_KEYS = frozenset({"cashBal", "eq", "availBal", "availEq", "frozenBal", "ordFrozen", "bal", "balChg",
-                         "availBuy", "availSell", "maxBuy", "maxSell"})
+                         "availBuy", "availSell", "maxBuy", "maxSell", "deltaBS"})
 
 
 def tokens(data: object, keys: frozenset[str]) -> set[tuple[str, str]]:
@@ -290,11 +291,20 @@ ATTEMPTS: list[Attempt] = [
                                         "qtyLimit": "1"}, OWN),
     Attempt("GET account/mmp-config", {"instFamily": "BTC-USD"}, OWN),
     Attempt("POST account/mmp-reset", {"instFamily": "BTC-USD"}, OWN),
+    Attempt("POST account/position-builder", {"simAsset": [{"ccy": "BTC", "amt": "0.1"}]}, OWN),
     Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
+    Attempt("POST account/set-greeks", {"greeksType": "BS"}, OWN),
+    *(Attempt("GET account/greeks", q, OWN) for q in ({}, {"ccy": "BTC"})),
     Attempt("GET account/account-position-risk", {}, OWN),
     Attempt("GET account/interest-accrued", {"ccy": "USDT", "instId": INST}, EMPTY),
     Attempt("GET account/interest-rate", {"ccy": "USDT"}, EMPTY),
     Attempt("GET account/max-loan", {"instId": INST, "mgnMode": "cross"}, "54000"),
+    Attempt("GET account/max-loan", {"ccy": "USDT", "mgnMode": "cross"}, "51010"),
+    Attempt("POST account/spot-manual-borrow-repay", {"ccy": "USDT", "side": "repay", "amt": "1"}, "51010"),
+    Attempt("POST account/borrow-repay", {"ccy": "USDT", "side": "repay", "amt": "1", "ordId": "$newestBill"},
+            "51010"),
+    Attempt("GET account/spot-borrow-repay-history", {"ccy": "USDT"}, EMPTY),
+    Attempt("GET account/borrow-repay-history", {"ccy": "USDT"}, EMPTY),
     Attempt("GET asset/currencies", {"ccy": "USDT,BTC"}, OWN),
     Attempt("GET asset/balances", {"ccy": "USDT"}, OWN),
     Attempt("GET asset/transfer-state", {"transId": "$transId"}, EMPTY),
@@ -413,10 +423,11 @@ def test_every_private_route_has_isolation_attempts() -> None:
 
 CHANNELS = ({"channel": "orders", "instType": "ANY"}, {"channel": "fills"},
             {"channel": "account", "extraParams": '{"updateInterval": "0"}'}, {"channel": "balance_and_position"},
-            {"channel": "positions", "instType": "ANY"}, {"channel": "liquidation-warning", "instType": "ANY"})
+            {"channel": "positions", "instType": "ANY"}, {"channel": "liquidation-warning", "instType": "ANY"},
+            {"channel": "account-greeks"})
 BUSINESS_CHANNELS = ({"channel": "orders-algo", "instType": "ANY"}, {"channel": "algo-advance", "instType": "ANY"})
 """The logged-in channels of /ws/v5/business."""
-WITH_SNAPSHOT = {"account", "balance_and_position", "positions"}
+WITH_SNAPSHOT = {"account", "balance_and_position", "positions", "account-greeks"}
 MOVES_POSITIONS = {"positions", "liquidation-warning"}
 """Channels that push only when a position changes or is at risk (spot trading opens none)."""
 

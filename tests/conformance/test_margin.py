@@ -23,7 +23,7 @@ def play(scenario) -> None:  # type: ignore[no-untyped-def]
     ("account/max-loan", {"instId": "BTC-USDT"}, 400, "50014"),
     ("account/max-loan", {"instId": "BTC-USDT", "mgnMode": "cash"}, 400, "51000"),
     ("account/max-loan", {"mgnMode": "cross"}, 400, "50015"),
-    ("account/max-loan", {"mgnMode": "cross", "ccy": "USDT"}, 200, "54000"),
+    ("account/max-loan", {"mgnMode": "cross", "ccy": "USDT"}, 200, "51010"),  # Futures mode: no manual loans
     ("account/max-loan", {"mgnMode": "cross", "instId": "XRP-USDT"}, 200, "51001"),
     ("account/max-loan", {"mgnMode": "cross", "instId": ",".join(["BTC-USDT"] * 6)}, 400, "51000"),
     ("account/interest-accrued", {"type": "3"}, 400, "51000"),

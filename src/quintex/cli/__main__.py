@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (add, add_sub):
         sub.add_argument("--acct-lv", choices=["1", "2", "3", "4"],
                          help="account mode (OKX acctLv): 1 spot (no FUTURES/SWAP trading), 2 futures, "
-                              "3 multi-currency margin, 4 portfolio margin (not supported: refused); "
+                              "3 multi-currency margin, 4 portfolio margin; "
                               "default 2; changed later with account/set-account-level")
     for sub in (freeze, unfreeze):
         sub.add_argument("--json", action="store_true", help='print the answer {"uid","subAcct","enable"} as JSON')

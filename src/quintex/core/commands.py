@@ -13,6 +13,8 @@ from .enums import (
     Account,
     AcctLv,
     AlgoOrdType,
+    GreeksType,
+    LoanSide,
     MgnMode,
     OrdType,
     Perm,
@@ -421,6 +423,26 @@ class ResetMmp:
 
 
 @dataclass(frozen=True, slots=True)
+class BorrowRepayLoan:
+    """Borrow `amt` of `ccy` from the lending pool, or repay that much of what the account borrowed
+    (`account/spot-manual-borrow-repay`; `account/borrow-repay`, whose repay names the loan: `ord_id`)."""
+
+    uid: int
+    ccy: str
+    side: LoanSide
+    amt: Decimal
+    ord_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetGreeksType:
+    """How the account shows option greeks (`account/set-greeks`)."""
+
+    uid: int
+    greeks_type: GreeksType
+
+
+@dataclass(frozen=True, slots=True)
 class SetLeverage:
     """`account/set-leverage` of an instrument (the setting's scope follows OKX: see `core.leverage`).
     `pos_side` None: not given (for isolated in long/short mode, like `net`, both sides)."""
@@ -437,6 +459,6 @@ Command = (
     ListInstrument | ListCurrency | CreateUser | CreateApiKey | ModifyApiKey | DeleteApiKey | CreateSubAccount
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
-    | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan
-    | ListOptionSeries | SetVolSurface | SetMmpConfig | ResetMmp
+    | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan | BorrowRepayLoan
+    | ListOptionSeries | SetVolSurface | SetGreeksType | SetMmpConfig | ResetMmp
 )

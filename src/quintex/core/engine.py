@@ -1,6 +1,7 @@
 """The exchange state machine: one door in (`apply`), events out, read-only views."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from .commands import (
     AdvanceTime,
     AmendAlgo,
     AmendOrder,
+    BorrowRepayLoan,
     CancelAlgo,
     CancelOrder,
     ClosePosition,
@@ -33,6 +35,7 @@ from .commands import (
     SetAccountLevel,
     SetAutoLoan,
     SetCancelAllAfter,
+    SetGreeksType,
     SetLeverage,
     SetMmpConfig,
     SetPositionMode,
@@ -51,19 +54,23 @@ from .funds import Funds
 from .instruments import Currency, FuturesSeries, Instrument
 from .lifecycle import adl, cancel_all_after, funding, futures, liquidation, options
 from .listing import list_instrument
+from .options import greeks
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .positionops import PositionOps
 from .products import product_for
 from .records import (
+    AccountGreeks,
     AccountRisk,
     AccountSummary,
     AlgoView,
     ApiKey,
     BalanceView,
     BookLevel,
+    BorrowRepay,
     FundingRate,
     FundingSettlement,
+    Greeks,
     InterestAccrual,
     Leverage,
     MarginPositionRisk,
@@ -80,8 +87,8 @@ from .records import (
 )
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
-from .risk import margin, tiers
-from .spotmargin import liabilities
+from .risk import builder, margin, tiers
+from .spotmargin import liabilities, manual
 from .spotmargin import product as margin_product
 from .spotmargin import risk as spotmargin_risk
 from .state import State
@@ -182,6 +189,10 @@ class Engine:
                 return accountmode.set_position_mode(s, cmd)
             case SetAutoLoan():
                 return accountmode.set_auto_loan(s, cmd)
+            case BorrowRepayLoan():
+                return self._checked(manual.borrow_repay(s, cmd))
+            case SetGreeksType():
+                return accountmode.set_greeks_type(s, cmd)
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
             case SetMmpConfig():
@@ -211,9 +222,6 @@ class Engine:
         s = self._s
         if cmd.name in s.users.by_name:
             return [CommandRejected(Reject.USER_EXISTS)]
-        reject = accountmode.acct_lv_refusal(cmd.acct_lv)
-        if reject is not None:
-            return [CommandRejected(reject)]
         return [UserCreated(s.users.create(cmd.name, s.ts, acct_lv=cmd.acct_lv))]
 
     def _list_currency(self, ccy: Currency) -> list[Event]:
@@ -348,6 +356,23 @@ class Engine:
         return [r._replace(adl=adl.indicators(s, r.position.inst_id).get(
             (uid, r.position.inst_id, r.position.mgn_mode, r.position.pos_side))) for r in margin.position_risks(s, uid)]
 
+    def position_greeks(self, uid: int, quote_of: greeks.QuoteOf) -> dict[int, Greeks]:
+        """The greeks of the account's open option positions by posId, from each option's latest quote."""
+        s = self._s
+        found = {}
+        for p in s.positions.of_user(uid):
+            inst = s.instruments[p.inst_id]
+            if p.pos and inst.inst_type is InstType.OPTION and (q := quote_of(inst)) is not None:
+                view = p.view()
+                found[view.pos_id] = greeks.option_position(view, inst, q)
+        return found
+
+    def account_greeks(self, uid: int, quote_of: greeks.QuoteOf, ccy: str = "") -> list[AccountGreeks]:
+        """`account/greeks`: per coin, the greeks of the account's cash and positions (see `options.greeks`)."""
+        s = self._s
+        risks = [(r, s.instruments[r.position.inst_id]) for r in margin.position_risks(s, uid)]
+        return greeks.account_greeks(s.ledger.views(uid), risks, quote_of, ccy)
+
     def margin_position_risks(self, uid: int) -> list[MarginPositionRisk]:
         """The account's MARGIN positions at the mark (their pair's index)."""
         return spotmargin_risk.position_risks(self._s, uid)
@@ -355,6 +380,14 @@ class Engine:
     def interest_accrued(self, uid: int) -> list[InterestAccrual]:
         """The hourly interest records of the account's spot-margin loans (the last 90 days), oldest first."""
         return [row for row in self._s.lending.accruals if row.uid == uid]
+
+    def borrow_repay_history(self, uid: int) -> list[BorrowRepay]:
+        """The account's manual borrows and repays (and those its liquidation forced), oldest first."""
+        return [row for row in self._s.lending.borrow_repays if row.uid == uid]
+
+    def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject:
+        """What the account may still borrow of `ccy` manually (multi-currency margin)."""
+        return manual.max_loan(self._s, uid, ccy)
 
     def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject:
         """`account/max-loan` of a margin pair: what a buy may borrow of the quote and a sell of the base now
@@ -375,6 +408,11 @@ class Engine:
     def account_summary(self, uid: int) -> AccountSummary:
         """The trading account in USD: total, isolated and adjusted equity, margins and margin ratio."""
         return margin.account_summary(self._s, uid)
+
+    def position_builder(self, uid: int, positions: Sequence[builder.SimPosition],
+                         assets: Sequence[builder.SimAsset], include_real: bool) -> builder.Built | Reject:
+        """`account/position-builder`: the portfolio margin with simulated positions and assets (no change)."""
+        return builder.build(self._s, uid, positions, assets, include_real)
 
     def account_risks(self, uid: int) -> list[AccountRisk]:
         """Per currency: cash, equity, margins and margin ratio of the trading account."""

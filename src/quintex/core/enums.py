@@ -17,6 +17,23 @@ class Side(StrEnum):
     SELL = "sell"
 
 
+class LoanSide(StrEnum):
+    """`side` of a manual borrow or repay (`account/spot-manual-borrow-repay`, `account/borrow-repay`)."""
+
+    BORROW = "borrow"
+    REPAY = "repay"
+
+
+class LoanEventType(StrEnum):
+    """`type` of a row of `account/spot-borrow-repay-history` (automatic borrowing writes no rows: `auto_borrow`
+    only filters; `auto_repay` is a liquidation's forced repay of a manual loan)."""
+
+    AUTO_BORROW = "auto_borrow"
+    AUTO_REPAY = "auto_repay"
+    MANUAL_BORROW = "manual_borrow"
+    MANUAL_REPAY = "manual_repay"
+
+
 class OrdType(StrEnum):
     MARKET = "market"
     LIMIT = "limit"
@@ -155,6 +172,8 @@ class BillType(StrEnum):
     INTEREST = "7"
     FUNDING_FEE = "8"
     ADL = "9"
+    REPAY = "22"
+    """Manual borrowing and repaying (subTypes 210/211)."""
 
 
 class BillSubType(StrEnum):
@@ -192,6 +211,10 @@ class BillSubType(StrEnum):
     ADL_SHORT = "126"
     FUNDING_EXPENSE = "173"
     FUNDING_INCOME = "174"
+    FORCED_REPAY = "16"
+    """A liquidation repaying a manual loan from the account's cash (bill type 5)."""
+    MANUAL_BORROW = "210"
+    MANUAL_REPAY = "211"
 
 
 class AssetBillType(StrEnum):
@@ -235,6 +258,13 @@ class AcctLv(StrEnum):
     FUTURES = "2"
     MULTI_CURRENCY = "3"
     PORTFOLIO = "4"
+
+
+class GreeksType(StrEnum):
+    """How the account shows option greeks (`greeksType`): in coins (price-adjusted) or Black-Scholes in USD."""
+
+    PA = "PA"
+    BS = "BS"
 
 
 class PosMode(StrEnum):

@@ -18,6 +18,7 @@ from .records import (
     ApiKey,
     AssetBill,
     Bill,
+    BorrowRepay,
     Fill,
     FundingRate,
     IndexPrice,
@@ -437,6 +438,13 @@ class AlgoAmendRejected:
     req_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class LoanBorrowedRepaid:
+    """A manual borrow or repay (or a repay forced by liquidation) of a multi-currency account."""
+
+    record: BorrowRepay
+
+
 Event = (
     CommandRejected | InstrumentListed | CurrencyListed | UserCreated | UserUpdated | ApiKeyCreated
     | ApiKeyUpdated | ApiKeyDeleted | SubAccountTransferred | Deposited
@@ -446,5 +454,6 @@ Event = (
     | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
     | InsuranceFundChanged | ContractDelivered | AlgoAccepted | AlgoRejected | AlgoUpdated | AlgoCancelAccepted
     | AlgoCancelRejected | AlgoAmendAccepted | AlgoAmendRejected
-    | OptionSeriesListed | VolSurfaceSet | OptionSummaryUpdated | MmpConfigSet | MmpReset | MmpTriggered
+    | OptionSeriesListed | VolSurfaceSet | OptionSummaryUpdated | LoanBorrowedRepaid | MmpConfigSet | MmpReset
+    | MmpTriggered
 )

@@ -6,9 +6,9 @@ from decimal import Decimal
 from .commands import Deposit, Transfer
 from .enums import Account, AssetBillType, BillSubType, BillType
 from .events import AssetBillPosted, BillPosted, CommandRejected, Deposited, Event, Transferred
-from .ledger import Ledger
 from .num import ZERO
 from .rejects import Reject
+from .risk.margin import margin_capacity
 from .state import State
 
 
@@ -42,7 +42,7 @@ class Funds:
         if reject is None and cmd.from_account is cmd.to_account:
             reject = Reject.TRANSFER_SAME_ACCOUNT
         if reject is None:
-            reject = amount_reject(s.ledger, cmd.uid, cmd.ccy, cmd.from_account, cmd.amt)
+            reject = amount_reject(s, cmd.uid, cmd.ccy, cmd.from_account, cmd.amt)
         if reject is not None:
             events.append(CommandRejected(reject))
             return events
@@ -68,9 +68,16 @@ class Funds:
         return None
 
 
-def amount_reject(ledger: Ledger, uid: int, ccy: str, account: Account, amt: Decimal) -> Reject | None:
-    """Why `amt` of `ccy` cannot leave `uid`'s `account` (funding or trading), or None when it can."""
-    avail = ledger.avail(uid, ccy) if account is Account.TRADING else ledger.funding_avail(uid, ccy)
+def amount_reject(s: State, uid: int, ccy: str, account: Account, amt: Decimal) -> Reject | None:
+    """Why `amt` of `ccy` cannot leave `uid`'s `account` (funding or trading), or None when it can. Out of the
+    trading account goes at most what is available and what new margin could use (`margin_capacity`): cash that
+    backs cross positions stays, and so does manually borrowed cash (OKX's `loanTrans` default, false)."""
+    ledger = s.ledger
+    if account is Account.TRADING:
+        own = ledger.avail(uid, ccy) - s.lending.borrowed.get((uid, ccy), ZERO)
+        avail = min(own, max(margin_capacity(s, uid, ccy), ZERO))
+    else:
+        avail = ledger.funding_avail(uid, ccy)
     if amt <= ZERO:
         return Reject.AMOUNT_NOT_POSITIVE
     if amt > avail:

@@ -64,21 +64,28 @@ def _check_ledger(data: dict[str, Any]) -> None:
 
 
 def _check_loans(data: dict[str, Any]) -> None:
-    """What the pool has lent is what MARGIN positions owe, and its cash is the interest it earned less that:
-    every position holds assets and a positive loan, interest owed is never negative."""
+    """What the pool has lent is what MARGIN positions and manual loans owe, and its cash is the interest it
+    earned less that: every position holds assets and a positive loan, interest owed is never negative, every
+    manual loan is above zero."""
     owed: dict[str, Decimal] = {}
     for row in data["margin_positions"]:
         pos, liab, interest = Decimal(row["pos"]), Decimal(row["liab"]), Decimal(row["interest"])
         if pos <= ZERO or liab < ZERO or interest < ZERO:
             raise InvariantViolation(f"MARGIN position {row['pos_id']}: pos {pos}, liab {liab}, interest {interest}")
         owed[row["liab_ccy"]] = owed.get(row["liab_ccy"], ZERO) + liab
+    for row in data.get("manual_loans", []):
+        amt = Decimal(row["amt"])
+        if amt <= ZERO:
+            raise InvariantViolation(f"manual loan of {row['uid']} in {row['ccy']}: {amt}")
+        owed[row["ccy"]] = owed.get(row["ccy"], ZERO) + amt
     lent = {ccy: Decimal(amt) for ccy, amt in data["lent"].items()}
     earned = {ccy: Decimal(amt) for ccy, amt in data["interest_earned"].items()}
     pool = {row["ccy"]: Decimal(row["cash"]) for row in data["trading"] if row["uid"] == LENDING_UID}
     for ccy in sorted(owed.keys() | lent.keys() | earned.keys() | pool.keys()):
         out = lent.get(ccy, ZERO)
         if owed.get(ccy, ZERO) != out:
-            raise InvariantViolation(f"{ccy}: MARGIN positions owe {owed.get(ccy, ZERO)}, the pool lent {out}")
+            raise InvariantViolation(f"{ccy}: MARGIN positions and manual loans owe {owed.get(ccy, ZERO)}, "
+                                     f"the pool lent {out}")
         if pool.get(ccy, ZERO) != earned.get(ccy, ZERO) - out:
             raise InvariantViolation(f"{ccy}: lending pool holds {pool.get(ccy, ZERO)}, earned "
                                      f"{earned.get(ccy, ZERO)} less lent {out}")

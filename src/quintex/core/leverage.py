@@ -10,7 +10,8 @@
 A setting never made reads as the default, min(10, the instrument's maximum leverage `lever`). A spot pair's
 leverage is its MARGIN leverage (kept under instType MARGIN, Futures mode only; OKX's currency-level cross
 leverage of the other account modes is not built). Isolated derivative settings follow a change of position
-mode: net becomes both long and short, and long/short becomes net at the lower of the two.
+mode: net becomes both long and short, and long/short becomes net at the lower of the two. In portfolio margin
+a cross swap or future trades at the instrument's maximum leverage and its leverage cannot be set (51039).
 """
 from __future__ import annotations
 
@@ -47,7 +48,10 @@ def default_lever(inst: Instrument) -> Decimal:
 
 
 def lever_of(s: State, uid: int, inst: Instrument, mgn_mode: MgnMode, pos_side: PosSide) -> Decimal:
-    """The leverage `uid` uses for a position (or an order) of `inst` in `mgn_mode` and `pos_side`."""
+    """The leverage `uid` uses for a position (or an order) of `inst` in `mgn_mode` and `pos_side`; in
+    portfolio margin a cross swap or future uses the instrument's maximum (its margin is its risk unit's)."""
+    if mgn_mode is MgnMode.CROSS and inst.inst_type in DERIVATIVES and _portfolio(s, uid):
+        return max_lever(inst)
     return s.levers.get(_key(uid, inst, mgn_mode, pos_side), default_lever(inst))
 
 
@@ -112,6 +116,8 @@ def _refusal(user: User, inst: Instrument | None, cmd: SetLeverage) -> Reject | 
         return Reject.INST_TYPE_UNSUPPORTED
     if user.acct_lv is AcctLv.SPOT:
         return Reject.ACCOUNT_MODE_UNSUPPORTED
+    if user.acct_lv is AcctLv.PORTFOLIO and inst.inst_type in DERIVATIVES and cmd.mgn_mode is MgnMode.CROSS:
+        return Reject.PM_LEVER_FIXED
     if inst.inst_type is InstType.SPOT and cmd.pos_side not in (None, PosSide.NET):
         return Reject.POS_SIDE_INVALID
     if cmd.mgn_mode is MgnMode.ISOLATED and user.pos_mode is PosMode.NET and cmd.pos_side in _BOTH:
@@ -123,6 +129,11 @@ def _refusal(user: User, inst: Instrument | None, cmd: SetLeverage) -> Reject | 
     if cmd.lever > max_lever(inst):
         return Reject.LEVER_ABOVE_MAX
     return None
+
+
+def _portfolio(s: State, uid: int) -> bool:
+    user = s.users.by_uid.get(uid)
+    return user is not None and user.acct_lv is AcctLv.PORTFOLIO
 
 
 def _sides(user: User, cmd: SetLeverage) -> tuple[PosSide, ...]:

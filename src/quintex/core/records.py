@@ -23,7 +23,9 @@ from .enums import (
     CancelSource,
     Category,
     ExecType,
+    GreeksType,
     InstType,
+    LoanEventType,
     MgnMode,
     OrdState,
     OrdType,
@@ -265,6 +267,8 @@ class User(NamedTuple):
     pos_mode: PosMode = PosMode.NET
     auto_loan: bool = False
     """`autoLoan`: in multi-currency margin, spot orders with `tdMode` cross borrow what the account lacks."""
+    greeks_type: GreeksType = GreeksType.PA
+    """`greeksType`: how the account shows option greeks (`account/set-greeks`); every figure carries both."""
 
 
 class BalanceView(NamedTuple):
@@ -411,6 +415,21 @@ class InterestAccrual(NamedTuple):
     ts: int
 
 
+class BorrowRepay(NamedTuple):
+    """One manual borrow or repay of a multi-currency account, or a repay forced by its liquidation
+    (`account/spot-borrow-repay-history`)."""
+
+    uid: int
+    ccy: str
+    type: LoanEventType
+    amt: Decimal
+    acc_borrowed: Decimal
+    """What the account owes of `ccy` in manual loans after it."""
+    ts: int
+    ord_id: int
+    """The bill that moved the cash (a borrow's is the loan's `ordId` on `account/borrow-repay`)."""
+
+
 class MaxLoan(NamedTuple):
     """`account/max-loan` of a margin pair: what a buy (`side` buy, the quote) or a sell (the base) may borrow."""
 
@@ -447,6 +466,26 @@ class PositionRisk(NamedTuple):
     """`adl`: the position's auto-deleveraging indicator, 1–5 (None: closed)."""
     opt_val: Decimal | None = None
     """Options: `optVal`, the position's value at the mark (signed like `pos`; None for other products)."""
+
+
+class Greeks(NamedTuple):
+    """Delta, gamma, theta and vega in OKX's two conventions: `_bs` Black-Scholes in USD, `_pa` in coins."""
+
+    delta_bs: Decimal = ZERO
+    delta_pa: Decimal = ZERO
+    gamma_bs: Decimal = ZERO
+    gamma_pa: Decimal = ZERO
+    theta_bs: Decimal = ZERO
+    theta_pa: Decimal = ZERO
+    vega_bs: Decimal = ZERO
+    vega_pa: Decimal = ZERO
+
+
+class AccountGreeks(NamedTuple):
+    """`account/greeks`: the greeks of everything an account holds whose value moves with one coin's price."""
+
+    ccy: str
+    greeks: Greeks
 
 
 class AccountRisk(NamedTuple):

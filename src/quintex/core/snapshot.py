@@ -38,7 +38,16 @@ from .options.surface import VolSurface
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, AttachedAlgo, Fill, FundingSettlement, InterestAccrual, MmpConfig, User
+from .records import (
+    ApiKey,
+    AttachedAlgo,
+    BorrowRepay,
+    Fill,
+    FundingSettlement,
+    InterestAccrual,
+    MmpConfig,
+    User,
+)
 from .spotmargin.position import Liability, MarginPosition
 from .state import State
 from .terminal import TerminalOrders
@@ -105,6 +114,8 @@ def dump(s: State) -> dict[str, Any]:
         "interest_earned": {ccy: str(amt) for ccy, amt in s.lending.earned.items()},
         "interest_accrued": [to_plain(row) for row in s.lending.accruals],
         "liabilities": [to_plain(d) for d in s.lending.liabilities.values()],
+        "manual_loans": [{"uid": uid, "ccy": ccy, "amt": str(amt)} for (uid, ccy), amt in s.lending.borrowed.items()],
+        "borrow_repays": [to_plain(row) for row in s.lending.borrow_repays],
         "algos": algo_plain.dump(s.algos),
         "mmp": [to_plain(config) for config in s.mmp.values()],
     }
@@ -157,6 +168,8 @@ def _load_lending(s: State, data: dict[str, Any]) -> None:
     for row in data.get("liabilities", []):
         debt: Liability = from_plain(Liability, row)
         s.lending.liabilities[(debt.uid, debt.ccy)] = debt
+    s.lending.borrowed = {(row["uid"], row["ccy"]): Decimal(row["amt"]) for row in data.get("manual_loans", [])}
+    s.lending.borrow_repays = [from_plain(BorrowRepay, row) for row in data.get("borrow_repays", [])]
 
 
 def state_hash(data: dict[str, Any]) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .accountmode import acct_lv_refusal
 from .commands import (
     CreateApiKey,
     CreateSubAccount,
@@ -49,9 +48,6 @@ class SubAccounts:
             return [CommandRejected(Reject.NOT_MASTER)]
         if cmd.name in s.users.by_name:
             return [CommandRejected(Reject.USER_EXISTS)]
-        reject = acct_lv_refusal(cmd.acct_lv)
-        if reject is not None:
-            return [CommandRejected(reject)]
         return [UserCreated(s.users.create(cmd.name, s.ts, cmd.master_uid, cmd.label, cmd.acct_lv))]
 
     def set_frozen(self, cmd: SetSubAccountFrozen) -> list[Event]:
@@ -103,7 +99,7 @@ class SubAccounts:
         reject, source, target = self._transfer_parties(cmd)
         if reject is None:
             assert source is not None and target is not None
-            reject = amount_reject(s.ledger, source.uid, cmd.ccy, cmd.from_account, cmd.amt)
+            reject = amount_reject(s, source.uid, cmd.ccy, cmd.from_account, cmd.amt)
         if reject is not None:
             events.append(CommandRejected(reject))
             return events

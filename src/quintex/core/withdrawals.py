@@ -66,7 +66,7 @@ class Withdrawals:
             recipient = s.users.by_name.get(cmd.to_addr)
             if recipient is None or recipient.uid == cmd.uid:
                 return Reject.WITHDRAW_RECIPIENT_INVALID, None
-        reject = amount_reject(s.ledger, cmd.uid, cmd.ccy, Account.FUNDING, cmd.amt)
+        reject = amount_reject(s, cmd.uid, cmd.ccy, Account.FUNDING, cmd.amt)
         if reject is None and cmd.amt + _fee(currency, recipient) > s.ledger.funding_avail(cmd.uid, cmd.ccy):
             reject = Reject.WITHDRAW_FEE_INSUFFICIENT
         return reject, recipient

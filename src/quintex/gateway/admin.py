@@ -43,7 +43,6 @@ _REJECTS = {
     Reject.USER_NOT_FOUND: (404, "no such user"),
     Reject.NOT_MASTER: (400, "a sub-account cannot have sub-accounts"),
     Reject.SUB_ACCOUNT_NOT_FOUND: (404, "no such sub-account of this user"),
-    Reject.ACCT_LV_UNSUPPORTED: (400, "acctLv 4 (portfolio margin) is not supported"),
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

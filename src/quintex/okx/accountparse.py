@@ -1,5 +1,6 @@
 """Bodies of the account settings requests → commands: `set-account-level`, `set-position-mode`,
-`set-leverage`, `set-auto-loan`, `mmp-config` and `mmp-reset`.
+`set-auto-loan`, `set-greeks`, `set-leverage`, and the manual borrowing requests (`spot-manual-borrow-repay`,
+`borrow-repay`), `mmp-config` and `mmp-reset`.
 
 What clients send is accepted as OKX accepts it: `lever` as a string ("5", python-okx), a JSON integer (5,
 ccxt and hummingbot) or a JSON float (3.0, freqtrade); "" and null as absent (python-okx pads every optional
@@ -11,14 +12,16 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from quintex.core.commands import (
+    BorrowRepayLoan,
     ResetMmp,
     SetAccountLevel,
     SetAutoLoan,
+    SetGreeksType,
     SetLeverage,
     SetMmpConfig,
     SetPositionMode,
 )
-from quintex.core.enums import AcctLv, InstType, MgnMode, PosMode, PosSide
+from quintex.core.enums import AcctLv, GreeksType, InstType, LoanSide, MgnMode, PosMode, PosSide
 
 from .codes import json_error, param_either, param_empty, param_error
 from .numfmt import parse_decimal
@@ -46,6 +49,35 @@ def set_auto_loan(uid: int, body: object) -> SetAutoLoan:
     if value not in (True, False, "true", "false"):
         raise param_error("autoLoan")
     return SetAutoLoan(uid=uid, auto_loan=value in (True, "true"))
+
+
+def borrow_repay(uid: int, body: object, *, names_loan: bool = False) -> BorrowRepayLoan:
+    """`ccy`, `side` (borrow|repay) and `amt` (above zero); `names_loan`: `account/borrow-repay`, whose repay
+    names the loan by `ordId` (ccxt's `repay_cross_margin` sends it; python-okx sends "" on a borrow)."""
+    fields = _object(body)
+    ccy = _text(fields, "ccy")
+    if not ccy:
+        raise param_empty("ccy")
+    side = _enum(fields, "side", LoanSide)
+    if fields.get("amt") in (None, ""):
+        raise param_empty("amt")
+    amt = parse_decimal(fields["amt"], "amt")
+    if amt <= 0:
+        raise param_error("amt")
+    ord_id = None
+    if names_loan and side is LoanSide.REPAY:
+        text = _text(fields, "ordId")
+        if not text:
+            raise param_empty("ordId")
+        if not text.isdigit():
+            raise param_error("ordId")
+        ord_id = int(text)
+    return BorrowRepayLoan(uid=uid, ccy=ccy, side=side, amt=amt, ord_id=ord_id)
+
+
+def set_greeks_type(uid: int, body: object) -> SetGreeksType:
+    """`greeksType`: `PA` or `BS` (absent or empty: 50014; anything else: 51000)."""
+    return SetGreeksType(uid=uid, greeks_type=_enum(_object(body), "greeksType", GreeksType))
 
 
 def set_leverage(uid: int, body: object) -> SetLeverage:

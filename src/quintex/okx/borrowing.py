@@ -1,14 +1,16 @@
 """Borrowing on the wire: interest rates (hourly on `account/interest-rate`, daily on the public loan-quota
-list), interest records, maximum loans, and the collateral discount tiers of multi-currency margin."""
+list), interest records, maximum loans, the collateral discount tiers of multi-currency margin, and manual
+borrows and repays with their history."""
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+from quintex.core.enums import LoanEventType, LoanSide, MgnMode
 from quintex.core.instruments import Currency, DiscountTier
-from quintex.core.records import InterestAccrual, MaxLoan
+from quintex.core.records import BorrowRepay, InterestAccrual, MaxLoan
 
-from .numfmt import fmt_amt, fmt_ts
+from .numfmt import fmt_amt, fmt_id, fmt_ts
 
 MARKET_LOANS = "2"
 
@@ -50,3 +52,41 @@ def max_loan(row: MaxLoan) -> dict[str, Any]:
     """One borrowable currency of a margin pair; the margin is the borrowed currency (`mgnCcy`)."""
     return {"instId": row.inst_id, "mgnMode": row.mgn_mode.value, "mgnCcy": row.ccy, "maxLoan": fmt_amt(row.max_loan),
             "ccy": row.ccy, "side": row.side}
+
+
+def currency_max_loan(ccy: str, mgn_mode: MgnMode, amt: Decimal) -> dict[str, Any]:
+    """`account/max-loan` with `ccy`: what may still be borrowed of it manually (no instrument, no side)."""
+    return {"instId": "", "mgnMode": mgn_mode.value, "mgnCcy": "", "maxLoan": fmt_amt(amt), "ccy": ccy,
+            "side": ""}
+
+
+def manual_borrow_repay(row: BorrowRepay) -> dict[str, Any]:
+    """`account/spot-manual-borrow-repay`: what was borrowed or repaid."""
+    side = LoanSide.BORROW if row.type is LoanEventType.MANUAL_BORROW else LoanSide.REPAY
+    return {"ccy": row.ccy, "side": side.value, "amt": fmt_amt(row.amt)}
+
+
+BORROWED, REPAID = "2", "4"
+"""`state` of a VIP loan order on `account/borrow-repay`: borrowed; repaid (nothing of the currency owed)."""
+
+
+def borrow_repay(row: BorrowRepay, loan_id: int) -> dict[str, Any]:
+    """`account/borrow-repay`: the loan's `ordId` is its borrow's."""
+    state = REPAID if row.type is not LoanEventType.MANUAL_BORROW and not row.acc_borrowed else BORROWED
+    return manual_borrow_repay(row) | {"ordId": fmt_id(loan_id), "state": state}
+
+
+def borrow_repay_history(row: BorrowRepay) -> dict[str, Any]:
+    return {"ccy": row.ccy, "type": row.type.value, "amt": fmt_amt(row.amt),
+            "accBorrowed": fmt_amt(row.acc_borrowed), "ts": fmt_ts(row.ts)}
+
+
+VIP_TYPES = {LoanEventType.MANUAL_BORROW: "1", LoanEventType.MANUAL_REPAY: "2", LoanEventType.AUTO_REPAY: "3"}
+"""`type` on `account/borrow-repay-history` (VIP loans): borrow, repay, and the system's repay (a liquidation's
+forced repay here)."""
+
+
+def vip_borrow_repay_history(row: BorrowRepay) -> dict[str, Any]:
+    """`account/borrow-repay-history`: `usedLoan` what the account owes in manual loans after it."""
+    return {"ccy": row.ccy, "type": VIP_TYPES[row.type], "tradedLoan": fmt_amt(row.amt),
+            "usedLoan": fmt_amt(row.acc_borrowed), "ts": fmt_ts(row.ts)}

@@ -103,8 +103,12 @@ _REJECTS: dict[Reject, _Code] = {
         "58213", "The internal transfer address is illegal. It must be an email, phone number, or account name"),
     Reject.WITHDRAW_ADDRESS_INVALID: _Code("58222", "Invalid withdrawal address."),
     Reject.WITHDRAW_FEE_INSUFFICIENT: _Code("58229", "Insufficient funding account balance to pay fees."),
-    Reject.ACCT_LV_UNSUPPORTED: _Code(
+    Reject.ACCT_LV_REQUIREMENTS: _Code(
         "51070", "You do not meet the requirements for switching to this account mode."),
+    Reject.PM_NET_MODE_ONLY: _Code("51041", "Portfolio margin account only supports net mode."),
+    Reject.PM_LEVER_FIXED: _Code(
+        "51039", "Leverage cannot be adjusted for the cross positions of Futures and Perpetual swap under the PM "
+        "account."),
     Reject.ACCT_LV_PENDING_ORDERS: _Code(
         "59132", "Unable to switch. Please close or cancel all open orders and try again."),
     Reject.ACCT_LV_POSITIONS: _Code("59134", "Unable to switch. Please close all positions and try again."),
@@ -118,6 +122,16 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.MARGIN_OPPOSITE_PENDING: _Code("51000", "Parameter side error"),
     Reject.LOAN_QUOTA_EXCEEDED: _Code(
         "51008", "Order failed. Insufficient balance in account", "51008_1000"),
+    Reject.LOAN_AMT_INVALID: _Code("51000", "Parameter amt error"),
+    Reject.BORROW_NOT_ENABLED: _Code(
+        "59410", "You can only borrow this crypto if it supports borrowing and borrowing is enabled."),
+    Reject.BORROW_MARGIN_INSUFFICIENT: _Code(
+        "59411", "Manual borrowing failed. Your account's free margin is insufficient."),
+    Reject.BORROW_LIMIT_EXCEEDED: _Code("59412", "Manual borrowing failed. The amount exceeds your borrowing limit."),
+    Reject.REPAY_NOTHING_BORROWED: _Code("59413", "You didn't borrow this crypto. No repayment needed."),
+    Reject.REPAY_INSUFFICIENT_BALANCE: _Code("59200", "Insufficient account balance."),
+    Reject.REPAY_LOAN_NOT_FOUND: _Code(
+        "59314", "The current user is not allowed to return the money because the order is not borrowed"),
     Reject.LEVER_INVALID: _Code("51000", "Parameter lever error"),
     Reject.LEVER_BELOW_MIN: _Code(
         "59105", "Leverage can't be less than 1. Please increase the leverage.", http_status=400),

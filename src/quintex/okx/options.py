@@ -1,5 +1,6 @@
-"""Option market data as OKX writes it (a `public/opt-summary` / `opt-summary` channel row), and a volatility
-surface as the operator API shows it."""
+"""Option market data as OKX writes it (a `public/opt-summary` / `opt-summary` channel row), greeks of positions
+and accounts (`account/greeks`, the `account-greeks` channel), and a volatility surface as the operator API shows
+it."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -8,8 +9,9 @@ from quintex.core.enums import InstType
 from quintex.core.num import MONEY
 from quintex.core.options.quote import OptionQuote
 from quintex.core.options.surface import VolSurface
+from quintex.core.records import AccountGreeks, Greeks
 
-from .numfmt import fmt, fmt_ts
+from .numfmt import fmt, fmt_amt, fmt_ts
 
 LEVER_STEP = Decimal("0.01")
 
@@ -26,6 +28,20 @@ def opt_summary(uly: str, q: OptionQuote, ts: int) -> dict[str, str]:
         "markVol": fmt(q.mark_vol), "bidVol": fmt(q.bid_vol), "askVol": fmt(q.ask_vol), "realVol": "",
         "volLv": fmt(q.vol_lv), "fwdPx": fmt(q.fwd_px), "ts": fmt_ts(ts),
     }
+
+
+def greeks_fields(g: Greeks) -> dict[str, str]:
+    """The eight greek fields of a position or an account row: `BS` in USD, `PA` in coins."""
+    return {
+        "deltaBS": fmt_amt(g.delta_bs), "deltaPA": fmt_amt(g.delta_pa), "gammaBS": fmt_amt(g.gamma_bs),
+        "gammaPA": fmt_amt(g.gamma_pa), "thetaBS": fmt_amt(g.theta_bs), "thetaPA": fmt_amt(g.theta_pa),
+        "vegaBS": fmt_amt(g.vega_bs), "vegaPA": fmt_amt(g.vega_pa),
+    }
+
+
+def account_greeks(row: AccountGreeks, ts: int) -> dict[str, str]:
+    """An `account/greeks` row (and an `account-greeks` push's)."""
+    return {**greeks_fields(row.greeks), "ccy": row.ccy, "ts": fmt_ts(ts)}
 
 
 def vol_surface(surface: VolSurface) -> dict[str, str]:

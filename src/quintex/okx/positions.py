@@ -2,9 +2,9 @@
 channel, `posData` rows, `account/account-position-risk`, and the leverage endpoints' rows.
 
 Every figure comes from the core's `PositionRisk` (a MARGIN position's from its `MarginPositionRisk`);
-fields that belong to products not built here (option greeks, portfolio-margin spot hedges, ADL
-rank) are "". Cross FUTURES are never settled daily here, so their `nonSettleAvgPx` is `avgPx` and
-`settledPnl` "0".
+fields that belong to products not built here (portfolio-margin spot hedges) are "", and so are the greeks of
+everything but an option position (as OKX). Cross FUTURES are never settled daily here, so their
+`nonSettleAvgPx` is `avgPx` and `settledPnl` "0".
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from quintex.core.instruments import Instrument
 from quintex.core.num import ONE, ZERO
 from quintex.core.records import (
     AccountRisk,
+    Greeks,
     Leverage,
     MarginPositionRisk,
     MarginPositionView,
@@ -25,6 +26,7 @@ from quintex.core.records import (
 )
 
 from .numfmt import fmt_amt, fmt_id, fmt_ts
+from .options import greeks_fields
 
 _UNUSED_POSITION_FIELDS = (
     "hedgedPos", "baseBal", "quoteBal", "baseBorrowed", "baseInterest", "quoteBorrowed", "quoteInterest",
@@ -48,10 +50,11 @@ def realized_pnl(p: PositionView) -> Decimal:
     return p.pnl + p.fee + p.funding_fee + p.liq_penalty
 
 
-def position(risk: PositionRisk, p_time: int | None = None) -> dict[str, Any]:
+def position(risk: PositionRisk, p_time: int | None = None, greeks: Greeks | None = None) -> dict[str, Any]:
     """The position object of `account/positions`; with `p_time`, the `positions` channel's (it adds `pTime`).
     `pos` is signed in net mode; `imr` is a cross position's, `margin` an isolated one's; `availPos` is the
-    size no pending close order claims, in long/short mode only."""
+    size no pending close order claims, in long/short mode only; an option position's `greeks` fill the
+    `deltaBS`...`vegaPA` fields ("" otherwise)."""
     p = risk.position
     cross, open_ = p.mgn_mode is MgnMode.CROSS, bool(p.pos)
     avg_px = fmt_amt(p.avg_px) if open_ else ""
@@ -75,6 +78,8 @@ def position(risk: PositionRisk, p_time: int | None = None) -> dict[str, Any]:
         "liqPenalty": fmt_amt(p.liq_penalty), "closeOrderAlgo": [], "tradeId": fmt_id(p.trade_id),
         "cTime": fmt_ts(p.c_time), "uTime": fmt_ts(p.u_time),
     }
+    if greeks is not None:
+        obj.update(greeks_fields(greeks))
     if p_time is not None:
         obj["pTime"] = fmt_ts(p_time)
     return obj

@@ -380,7 +380,7 @@ def account_config(user: User, key: ApiKey) -> dict[str, Any]:
     uid = str(user.uid)
     return {
         "acctLv": user.acct_lv.value, "acctStpMode": "cancel_maker", "autoLoan": user.auto_loan, "ctIsoMode": "automatic",
-        "enableSpotBorrow": False, "greeksType": "PA", "feeType": "0", "ip": ",".join(key.ips),
+        "enableSpotBorrow": False, "greeksType": user.greeks_type.value, "feeType": "0", "ip": ",".join(key.ips),
         "type": "0" if user.master_uid is None else "1", "kycLv": "0", "label": key.label, "level": user.fee_level,
         "levelTmp": "", "liquidationGear": "-1", "mainUid": str(user.master_uid or user.uid),
         "mgnIsoMode": "automatic", "opAuth": "0", "perm": ",".join(p.value for p in key.perm),

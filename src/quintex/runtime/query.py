@@ -10,7 +10,7 @@ its return: the next batch changes them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
@@ -18,17 +18,21 @@ from quintex.core.enums import InstType, MgnMode, TdMode
 from quintex.core.instruments import Currency, FuturesSeries, Instrument
 from quintex.core.ledger.ledger import INSURANCE_UID
 from quintex.core.num import ONE, ZERO
+from quintex.core.options.greeks import QuoteOf
 from quintex.core.options.series import OptionSeries
 from quintex.core.options.surface import VolSurface
 from quintex.core.records import (
+    AccountGreeks,
     AccountRisk,
     AccountSummary,
     AlgoView,
     ApiKey,
     BalanceView,
     BookLevel,
+    BorrowRepay,
     FundingRate,
     FundingSettlement,
+    Greeks,
     InterestAccrual,
     Leverage,
     MarginPositionRisk,
@@ -43,6 +47,7 @@ from quintex.core.records import (
     User,
 )
 from quintex.core.rejects import Reject
+from quintex.core.risk.builder import Built, SimAsset, SimPosition
 
 T = TypeVar("T")
 
@@ -117,7 +122,14 @@ class State(Protocol):
 
     def position_risks(self, uid: int) -> list[PositionRisk]: ...
 
+    def position_greeks(self, uid: int, quote_of: QuoteOf) -> dict[int, Greeks]: ...
+
+    def account_greeks(self, uid: int, quote_of: QuoteOf, ccy: str = "") -> list[AccountGreeks]: ...
+
     def account_risks(self, uid: int) -> list[AccountRisk]: ...
+
+    def position_builder(self, uid: int, positions: Sequence[SimPosition], assets: Sequence[SimAsset],
+                         include_real: bool) -> Built | Reject: ...
 
     def account_summary(self, uid: int) -> AccountSummary: ...
 
@@ -138,6 +150,10 @@ class State(Protocol):
     def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject: ...
 
     def mmp_configs(self, uid: int, inst_family: str = "") -> list[MmpConfig]: ...
+
+    def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject: ...
+
+    def borrow_repay_history(self, uid: int) -> list[BorrowRepay]: ...
 
     def funding_rate(self, inst_id: str) -> FundingRate | None: ...
 

@@ -25,13 +25,13 @@ def test_a_new_user_starts_in_futures_mode_and_net_mode_unless_created_in_anothe
     assert isinstance(created, UserCreated) and created.user.acct_lv is AcctLv.MULTI_CURRENCY
 
 
-def test_portfolio_margin_is_refused_for_new_users_and_sub_accounts() -> None:
+def test_the_operator_creates_users_and_sub_accounts_in_any_mode() -> None:
     x = exchange()
     master = x.user("boss")
-    assert x.apply(CreateUser("dave", AcctLv.PORTFOLIO)) == [CommandRejected(Reject.ACCT_LV_UNSUPPORTED)]
-    assert x.engine.user_by_name("dave") is None
-    assert x.apply(CreateSubAccount(master, "deskone", "", AcctLv.PORTFOLIO)) == [
-        CommandRejected(Reject.ACCT_LV_UNSUPPORTED)]
+    (created,) = x.apply(CreateUser("dave", AcctLv.PORTFOLIO))
+    assert isinstance(created, UserCreated) and created.user.acct_lv is AcctLv.PORTFOLIO
+    (created,) = x.apply(CreateSubAccount(master, "deskone", "", AcctLv.PORTFOLIO))
+    assert isinstance(created, UserCreated) and created.user.acct_lv is AcctLv.PORTFOLIO
     (created,) = x.apply(CreateSubAccount(master, "desktwo", "", AcctLv.SPOT))
     assert isinstance(created, UserCreated) and created.user.acct_lv is AcctLv.SPOT
     (created,) = x.apply(CreateSubAccount(master, "deskthree"))
@@ -47,11 +47,11 @@ def test_a_flat_account_switches_account_mode_and_back() -> None:
         assert x.engine.user(uid) == event.user
 
 
-def test_switching_to_portfolio_margin_is_refused_and_asking_for_the_current_mode_changes_nothing() -> None:
+def test_switching_to_portfolio_margin_without_the_equity_is_refused_and_asking_for_the_current_mode_changes_nothing() -> None:
     x = exchange()
     uid = x.user("alice")
     before = x.engine.user(uid)
-    assert x.apply(SetAccountLevel(uid, AcctLv.PORTFOLIO)) == [CommandRejected(Reject.ACCT_LV_UNSUPPORTED)]
+    assert x.apply(SetAccountLevel(uid, AcctLv.PORTFOLIO)) == [CommandRejected(Reject.ACCT_LV_REQUIREMENTS)]
     assert x.apply(SetAccountLevel(uid, AcctLv.FUTURES)) == [UserUpdated(before)]  # type: ignore[arg-type]
     assert x.engine.user(uid) == before
     assert x.apply(SetAccountLevel(uid + 99, AcctLv.SPOT)) == [CommandRejected(Reject.USER_NOT_FOUND)]

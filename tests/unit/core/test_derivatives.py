@@ -10,9 +10,11 @@ from quintex.core.commands import (
     PlaceOrder,
     SetAccountLevel,
     SetLeverage,
+    Transfer,
     UpdateIndexPrices,
 )
 from quintex.core.enums import (
+    Account,
     AcctLv,
     BillSubType,
     BillType,
@@ -375,3 +377,18 @@ def test_close_position_in_net_mode_takes_any_position_side_as_ccxt_sends_one() 
     _order(x, bob, "buy", "5", "60000")
     events = x.apply(ClosePosition(alice, LINEAR, MgnMode.CROSS, PosSide.LONG))
     assert isinstance(events[0], OrderAccepted) and _position(x, alice) is None
+
+
+def test_cash_backing_a_cross_position_cannot_be_transferred_out() -> None:
+    x = _exchange()
+    alice, bob = _trader(x, "alice", USDT="10000"), _trader(x, "bob", USDT="10000")
+    _order(x, bob, "sell", "100", "60000")
+    _order(x, alice, "buy", "100", "60000")  # 1 BTC: taker fee 30
+    x.apply(UpdateIndexPrices((IndexPrice("BTC-USDT", D("59000")),)))  # upl -1,000, initial margin 5,900 at 10x
+    free = D("10000") - D(30) - D(5900) - D(1000)
+    refused = x.apply(Transfer(alice, "USDT", free + D("0.01"), Account.TRADING, Account.FUNDING))
+    assert isinstance(refused[0], CommandRejected) and refused[0].reject is Reject.TRANSFER_INSUFFICIENT_BALANCE
+    assert _cash(x, alice) == D("9970")
+    moved = x.apply(Transfer(alice, "USDT", free, Account.TRADING, Account.FUNDING))
+    assert not isinstance(moved[0], CommandRejected)
+    assert _cash(x, alice) == D("9970") - free

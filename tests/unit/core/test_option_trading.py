@@ -165,6 +165,8 @@ def test_option_order_refusals() -> None:
     x.apply(SetAccountLevel(bob, AcctLv.SPOT))
     assert refused(order(x, bob, "buy", "1", "0.05", td_mode=TdMode.CASH)) is Reject.TD_MODE_UNSUPPORTED
     assert x.engine.open_orders(bob) == [] and x.balance(bob, "BTC") == (D(1), D(0))
+    x.apply(SetAccountLevel(bob, AcctLv.MULTI_CURRENCY))
+    accepted(order(x, bob, "buy", "1", "0.05"))
 
 
 def test_amend_keeps_the_price_type() -> None:

@@ -277,19 +277,20 @@ def test_a_sub_account_with_its_own_key_for_an_existing_master() -> None:
 
 def test_users_and_sub_accounts_start_in_futures_mode_or_the_account_mode_asked_for() -> None:
     async def scenario(client, x) -> None:
-        for name, options in (("alice", {}), ("bob", {"acctLv": "1"}), ("carol", {"acctLv": 3})):
+        for name, options in (("alice", {}), ("bob", {"acctLv": "1"}), ("carol", {"acctLv": 3}), ("dave", {"acctLv": "4"})):
             status, answer = await post(client, "/admin/users", {"name": name, **options})
             assert status == 201, answer
         status, answer = await post(client, "/admin/users/bob/subs", {"name": "bobdesk1", "acctLv": "3"})
         assert status == 201, answer
-        modes = {name: x.engine.user_by_name(name).acct_lv.value for name in ("alice", "bob", "carol", "bobdesk1")}
-        assert modes == {"alice": "2", "bob": "1", "carol": "3", "bobdesk1": "3"}
+        modes = {name: x.engine.user_by_name(name).acct_lv.value
+                 for name in ("alice", "bob", "carol", "dave", "bobdesk1")}
+        assert modes == {"alice": "2", "bob": "1", "carol": "3", "dave": "4", "bobdesk1": "3"}
 
     run(scenario)
 
 
 @pytest.mark.parametrize(("acct_lv", "error"), [
-    ("4", "acctLv 4 (portfolio margin) is not supported"), ("5", 'acctLv must be "1", "2", "3" or "4"'),
+    ("5", 'acctLv must be "1", "2", "3" or "4"'),
     (True, 'acctLv must be "1", "2", "3" or "4"'),
 ])
 def test_an_account_mode_that_cannot_be_had_is_refused_and_creates_no_one(acct_lv: object, error: str) -> None:

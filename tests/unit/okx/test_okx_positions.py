@@ -8,8 +8,8 @@ import pytest
 
 from quintex.core.enums import CtType, InstType, MgnMode, PosSide
 from quintex.core.events import LeverageSet
-from quintex.core.records import AccountRisk, Leverage, PositionRisk
-from quintex.okx import positions
+from quintex.core.records import AccountGreeks, AccountRisk, Greeks, Leverage, PositionRisk
+from quintex.okx import options, positions
 from tests.contracts import futures, position_view, swap
 
 D = Decimal
@@ -127,3 +127,19 @@ def test_leverage_rows_and_the_set_leverage_answer() -> None:
     assert [(a["lever"], a["mgnMode"], a["instId"], a["posSide"]) for a in answers] == [
         ("3", "cross", "BTC-USDT-SWAP", ""), ("3", "isolated", "BTC-USDT-SWAP", "net"),
         ("3", "isolated", "BTC-USDT-SWAP", "short")]
+
+
+def test_an_option_positions_greeks_fill_the_eight_greek_fields_and_an_account_row_adds_ccy_and_ts() -> None:
+    g = Greeks(D("-0.05"), D("-0.04"), D("0.0000012"), D("0.00000115"), D("12.5"), D("0.000125"), D("-40"),
+               D("-0.0004000"))
+    obj = positions.position(risk(), greeks=g)
+    assert set(obj) == POSITION_FIELDS
+    assert {k: obj[k] for k in ("deltaBS", "deltaPA", "gammaBS", "gammaPA", "thetaBS", "thetaPA", "vegaBS",
+                                "vegaPA")} == {
+        "deltaBS": "-0.05", "deltaPA": "-0.04", "gammaBS": "0.0000012", "gammaPA": "0.00000115",
+        "thetaBS": "12.5", "thetaPA": "0.000125", "vegaBS": "-40", "vegaPA": "-0.0004"}
+    assert options.account_greeks(AccountGreeks("BTC", g), 1700000000123) == {
+        "deltaBS": "-0.05", "deltaPA": "-0.04", "gammaBS": "0.0000012", "gammaPA": "0.00000115",
+        "thetaBS": "12.5", "thetaPA": "0.000125", "vegaBS": "-40", "vegaPA": "-0.0004", "ccy": "BTC",
+        "ts": "1700000000123"}
+    assert options.account_greeks(AccountGreeks("ETH", Greeks()), 1)["deltaBS"] == "0"

@@ -2,7 +2,8 @@
 below its margin ratio of 1 once its orders are canceled and its cross positions closed, what it owes is
 repaid from its collateral.
 
-For each currency it owes (cash below zero), in the account's order of currencies, each currency it holds is
+Its manual loans are repaid from its cash first (`spotmargin.manual.force_repay`). Then for each currency it
+owes (cash below zero), in the account's order of currencies, each currency it holds is
 sold for it through the book by a market order of `category` "full_liquidation" on a listed spot pair of the
 two (`tdMode` cash; a sell of the held currency when it is the pair's base, a buy with all of it when it is
 the quote), billed as OKX's liquidation type (`type` 5, `subType` 107 sell / 106 buy), until the account is
@@ -29,12 +30,13 @@ from ..events import BillPosted, Event, InsuranceFundChanged
 from ..instruments import Instrument
 from ..num import ZERO, floor_to
 from ..risk import margin
+from ..spotmargin import manual
 from ..state import State
 from ..trading import Trading
 
 
 def repay(s: State, trading: Trading, uid: int) -> list[Event]:
-    events: list[Event] = []
+    events: list[Event] = manual.force_repay(s, uid)
     for owed in [ccy for ccy, bal in s.ledger.of_user(uid).items() if bal.cash < ZERO]:
         for held in [ccy for ccy, bal in s.ledger.of_user(uid).items() if ccy != owed and bal.avail > ZERO]:
             if not margin.account_at_risk(s, uid) or s.ledger.trading[(uid, owed)].cash >= ZERO:

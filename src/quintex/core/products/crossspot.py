@@ -55,9 +55,11 @@ class CrossSpot(Spot):
 
 
 def pending(s: State, uid: int, ccy: str) -> Decimal:
-    """What the account owes of `ccy` or has pending to borrow: how far its reservations exceed its cash."""
+    """What the account owes of `ccy` or has pending to borrow: how far its reservations exceed its cash, and
+    its manual loans."""
     bal = s.ledger.trading.get((uid, ccy))
-    return max(bal.frozen - bal.cash, ZERO) if bal is not None else ZERO
+    loan = s.lending.borrowed.get((uid, ccy), ZERO)
+    return max(bal.frozen - bal.cash, ZERO) + loan if bal is not None else loan
 
 
 def borrowable(s: State, uid: int, ccy: str) -> Decimal:

@@ -2,7 +2,8 @@
 currency (linear: the quote, e.g. USDT; inverse: the coin).
 
 An order reserves the initial margin of the part that may open a position (value / lever) and the taker fee
-of that part; closing orders (reduce-only, and long/short-mode closes) reserve nothing and may close at most
+of that part (in portfolio margin, cross only, at the maximum leverage, and the account's available equity must
+also cover how much the fill would grow its risk units' initial margin: `risk.portfolio`); closing orders (reduce-only, and long/short-mode closes) reserve nothing and may close at most
 what the position holds. A fill moves no cash for the contracts themselves: the closed part realizes its PnL
 against the position's cost (`risk/contracts`), the opened part adds to the cost, an isolated position moves
 its margin between the account's cash and the position, and the fee (value × rate, in the settlement
@@ -36,7 +37,7 @@ from ..orders import Order
 from ..positions import Position
 from ..records import Fill, MaxAvailSize, MaxSize
 from ..rejects import Reject
-from ..risk import contracts, margin
+from ..risk import contracts, margin, portfolio
 from ..state import State
 
 LIQUIDATION_PENALTY_RATE = Decimal("0.0005")
@@ -49,7 +50,8 @@ _MARGIN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
 class Derivative:
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
         user = s.users.by_uid[cmd.uid]
-        if user.acct_lv is AcctLv.SPOT or cmd.td_mode not in _MARGIN_MODES:
+        if user.acct_lv is AcctLv.SPOT or cmd.td_mode not in _MARGIN_MODES or (
+                user.acct_lv is AcctLv.PORTFOLIO and cmd.td_mode is not TdMode.CROSS):
             return Reject.TD_MODE_UNSUPPORTED
         if user.pos_mode is PosMode.LONG_SHORT:
             if cmd.pos_side not in (PosSide.LONG, PosSide.SHORT):
@@ -109,7 +111,8 @@ class Derivative:
         need = _margin_for(s, order, order.sz, px)
         if not need:
             return None, []
-        if need > margin.margin_capacity(s, order.uid, ccy):
+        capacity = margin.margin_capacity(s, order.uid, ccy)
+        if need > capacity or portfolio.applies(s, order.uid) and _grows_beyond(s, order, px):
             return Reject.INSUFFICIENT_BALANCE, []
         order.frozen_ccy, order.frozen = ccy, need
         return None, [s.ledger.freeze(order.uid, ccy, need, s.ts)]
@@ -309,6 +312,14 @@ def _opening_margin_at(inst: Instrument, sz: Decimal, px: Decimal, lever: Decima
     value = contracts.value(inst, sz, px)
     im = contracts.plain(MONEY.divide(value, lever).quantize(contracts.VALUE_STEP, rounding=ROUND_UP, context=MONEY))
     return im + mul(value, RESERVED_FEE_RATE)
+
+
+def _grows_beyond(s: State, order: Order, px: Decimal) -> bool:
+    """Portfolio margin: the fill of the whole order would grow the account's initial margin beyond its
+    available equity."""
+    pos = order.sz if order.side is Side.BUY else -order.sz
+    grows = portfolio.imr_change(s, order.uid, order.inst, pos, px)
+    return grows > ZERO and grows > margin.account_summary(s, order.uid).avail_eq
 
 
 def _worst_px(s: State, order: Order) -> Decimal:

@@ -1,5 +1,5 @@
 """Options: coin-margined European options traded in cross margin (unified account, Futures and multi-currency
-modes; net or long/short position mode), premiums quoted in coin per unit of underlying.
+modes, not portfolio margin; net or long/short position mode), premiums quoted in coin per unit of underlying.
 
 Orders are limit-type only (a market order is refused 51066) and carry exactly one price: `px` in coin, `pxUsd`
 (coin = USD / index) or `pxVol` (the Black-76 coin price at that volatility on the forward and expiry the mark
@@ -34,15 +34,16 @@ _LIMIT_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType
                           OrdType.MMP_AND_POST_ONLY})
 _PRICED_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY})
 """Order types a `pxUsd` or `pxVol` order may have (OKX: "limit"; others 51181)."""
+_UNBUILT_MODES = frozenset({AcctLv.SPOT, AcctLv.PORTFOLIO})
 RESERVED_FEE_RATE = Decimal("0.0003")
 """The fee rate a buy reserves: OKX's Lv1 option taker rate."""
 
 
 class Option(Derivative):
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
-        """Cross margin outside Spot mode only (Spot mode's buyer-only `cash` options and isolated options are
-        not built: 51010)."""
-        if s.users.by_uid[cmd.uid].acct_lv is AcctLv.SPOT or cmd.td_mode is not TdMode.CROSS:
+        """Cross margin in Futures and multi-currency mode only (Spot mode's buyer-only `cash` options, isolated
+        options and options in portfolio margin, whose risk units do not value them, are not built: 51010)."""
+        if s.users.by_uid[cmd.uid].acct_lv in _UNBUILT_MODES or cmd.td_mode is not TdMode.CROSS:
             return Reject.TD_MODE_UNSUPPORTED
         return super().admits(s, cmd, inst)
 

@@ -2,8 +2,9 @@
 
 - Equity above zero counts at the currency's discount tiers (`Currency.discounted`): its `disEq`. The sum
   over the currencies is the account's `adjEq`.
-- Cash below zero is a liability (`liab`, a loan from the lending pool: `spotmargin.liabilities`); equity
-  below zero counts in full against `adjEq`.
+- Cash below zero is a liability (`liab`, a loan from the lending pool: `spotmargin.liabilities`), and so is
+  a manual loan (`spotmargin.manual`), which also counts against the currency's equity; equity below zero
+  counts in full against `adjEq`.
 - A liability asks an initial margin of its USD value / `BORROW_LEVER` and a maintenance margin of its USD
   value × `BORROW_MMR_RATE` (1 / (2 × `BORROW_LEVER`), the rate spot margin asks of a pair's loans), added to
   the account's `imr` and `mmr`: so an account whose collateral falls against what it owes reaches the
@@ -34,12 +35,16 @@ def discounted(currency: Currency | None, amt: Decimal) -> Decimal:
 
 def with_collateral(s: State, uid: int, risk: AccountRisk) -> AccountRisk:
     """A currency's figures with its multi-currency ones: `disEq` (USD, 0 without a USD index), the liability,
-    the interest it accrued and `borrowFroz`."""
-    liab = max(-risk.cash, ZERO)
+    the interest it accrued and `borrowFroz`. A manual loan is owed besides the cash it paid: it counts
+    against the currency's equity (and what new margin may use) and in its liability."""
+    loan = s.lending.borrowed.get((uid, risk.ccy), ZERO)
+    liab = max(-risk.cash, ZERO) + loan
     debt = s.lending.liabilities.get((uid, risk.ccy))
     px = risk.usd_px or ZERO
-    dis = mul(discounted(s.currencies.get(risk.ccy), risk.eq), px)
-    return risk._replace(dis_eq=dis, liab=liab, interest=debt.interest if debt is not None and liab else ZERO,
+    eq = risk.eq - loan
+    dis = mul(discounted(s.currencies.get(risk.ccy), eq), px)
+    return risk._replace(eq=eq, avail_eq=risk.avail_eq - loan, dis_eq=dis, liab=liab,
+                         interest=debt.interest if debt is not None and liab else ZERO,
                          borrow_froz=liability_margins(mul(pending_borrow(risk), px))[0])
 
 

@@ -8,6 +8,8 @@ in its liability currency: its margin and upl); what new margin may use (`avail_
 cash − frozen − cross imr + cross upl when it is a loss (a gain is not lent to new positions); the cross
 margin ratio = (cash − frozen + cross upl) / (cross mmr + liquidation fees), each cross position's
 liquidation price the mark at which that ratio would reach 1 with every other price unchanged.
+Multi-currency margin adds the collateral and liabilities (`collateral`); portfolio margin replaces the cross
+swaps' and futures' leverage-based margins by their risk units' (`portfolio`).
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from ..positions import Position
 from ..records import AccountRisk, AccountSummary, MarginPositionRisk, PositionRisk
 from ..spotmargin import risk as spot_margin
 from ..state import State
-from . import collateral, contracts, options
+from . import collateral, contracts, options, portfolio
 from .tiers import tier_for, tiers
 
 TAKER_RATE = Decimal("0.0005")
@@ -184,8 +186,8 @@ def account_risks(s: State, uid: int) -> list[AccountRisk]:
                            [m for m in margins if m.position.liab_ccy == ccy])
              for ccy, bal in s.ledger.of_user(uid).items()]
     if multi_currency(s, uid):
-        return [collateral.with_collateral(s, uid, r) for r in risks]
-    return risks
+        risks = [collateral.with_collateral(s, uid, r) for r in risks]
+    return [portfolio.unlevered(r) for r in risks] if portfolio.applies(s, uid) else risks
 
 
 def usd_px(s: State, ccy: str) -> Decimal | None:
@@ -228,11 +230,12 @@ def account_summary(s: State, uid: int) -> AccountSummary:
             notional[inst_type] += mul(value, px)
     if not multi:
         adj = total
-    return AccountSummary(
+    summary = AccountSummary(
         total_eq=_round(total), iso_eq=_round(iso), adj_eq=_round(adj), imr=_round(imr), mmr=_round(mmr),
         mgn_ratio=_ratio(adj, mmr), upl=_round(upl), ord_froz=_round(froz), avail_eq=_round(avail),
         notional_usd=_round(sum(notional.values(), ZERO)), notional_usd_swap=_round(notional[InstType.SWAP]),
         notional_usd_futures=_round(notional[InstType.FUTURES]), borrow_froz=_round(borrow_froz))
+    return portfolio.with_units(summary, portfolio.account_units(s, uid)) if portfolio.applies(s, uid) else summary
 
 
 def _account_risk(ccy: str, bal: Balance, figures: list[_Figures], px: Decimal | None,
@@ -271,6 +274,8 @@ def position_risks(s: State, uid: int) -> list[PositionRisk]:
     if figures and multi_currency(s, uid):
         ratio = account_summary(s, uid).mgn_ratio
         risks = [r._replace(mgn_ratio=ratio) if r.position.mgn_mode is MgnMode.CROSS else r for r in risks]
+    if figures and portfolio.applies(s, uid):
+        risks = portfolio.with_unit_margins(s, risks, portfolio.account_units(s, uid))
     return sorted(risks, key=lambda r: (r.position.c_time, r.position.pos_id), reverse=True)
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from ..enums import MgnMode
 from ..ids import Ids
 from ..num import MONEY, ZERO
-from ..records import InterestAccrual, MarginPositionView
+from ..records import BorrowRepay, InterestAccrual, MarginPositionView
 
 MarginKey = tuple[int, str, MgnMode]
 """(uid, instId, mgnMode): at most one MARGIN position each (always `posSide` net)."""
@@ -76,16 +76,21 @@ class Liability:
 
 @dataclass
 class Lending:
-    """Every open MARGIN position, the pool's loans and interest, multi-currency liabilities and the interest
-    records."""
+    """Every open MARGIN position, the pool's loans and interest, multi-currency liabilities, manual loans and
+    the interest and borrow/repay records."""
 
     open: dict[MarginKey, MarginPosition] = field(default_factory=dict)
     liabilities: dict[tuple[int, str], Liability] = field(default_factory=dict)
     """(uid, ccy) of every multi-currency account's currency below zero, in the order they arose."""
+    borrowed: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    """(uid, ccy) → what a multi-currency account borrowed manually and has not repaid (above zero)."""
     lent: dict[str, Decimal] = field(default_factory=dict)
+    """What the pool has out per currency: the MARGIN positions' loans and the manual ones."""
     earned: dict[str, Decimal] = field(default_factory=dict)
     accruals: list[InterestAccrual] = field(default_factory=list)
     """Oldest first; those older than `ACCRUALS_KEPT_MS` are dropped as new ones arrive."""
+    borrow_repays: list[BorrowRepay] = field(default_factory=list)
+    """Manual borrows and repays, oldest first, kept as long as the interest records."""
 
     def get(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> MarginPosition | None:
         return self.open.get((uid, inst_id, mgn_mode))
@@ -130,6 +135,26 @@ class Lending:
         self.lent[ccy] -= position.liab
         self.earned[ccy] = self.earned.get(ccy, ZERO) - position.liab
         position.liab = position.interest = ZERO
+
+    def lend_manual(self, uid: int, ccy: str, amt: Decimal) -> Decimal:
+        """A manual loan of `amt` more (negative: repaid); what the account owes of `ccy` in manual loans now."""
+        key = (uid, ccy)
+        owed = self.borrowed.get(key, ZERO) + amt
+        if owed:
+            self.borrowed[key] = owed
+        else:
+            self.borrowed.pop(key, None)
+        self.lent[ccy] = self.lent.get(ccy, ZERO) + amt
+        return owed
+
+    def note_borrow_repay(self, row: BorrowRepay) -> None:
+        self.borrow_repays.append(row)
+        horizon = row.ts - ACCRUALS_KEPT_MS
+        drop = 0
+        while drop < len(self.borrow_repays) and self.borrow_repays[drop].ts < horizon:
+            drop += 1
+        if drop:
+            del self.borrow_repays[:drop]
 
     def earn(self, ccy: str, amt: Decimal) -> None:
         self.earned[ccy] = self.earned.get(ccy, ZERO) + amt

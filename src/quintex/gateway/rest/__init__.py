@@ -12,6 +12,7 @@ from . import (
     asset,
     borrowing,
     funding,
+    greeks,
     lifecycle,
     market,
     mmp,
@@ -29,5 +30,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle, borrowing, algo, options, mmp):
+                   funding, lifecycle, borrowing, algo, options, greeks, mmp):
         module.register(app)

@@ -1,4 +1,4 @@
-"""Trading account: balance, config, bills, fee rates, maximum order sizes."""
+"""Trading account: balance, config, bills, fee rates, maximum order sizes, the position builder."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,11 +10,12 @@ from quintex.core.enums import Perm, TdMode
 from quintex.core.instruments import Instrument
 from quintex.core.records import ApiKey
 from quintex.core.rejects import Reject
-from quintex.okx import render
+from quintex.okx import portfolio, render
 from quintex.okx.codes import param_error, reject_error
 from quintex.okx.numfmt import parse_decimal
 
 from ..auth import private
+from ..body import json_body
 from ..responses import ok
 from . import params
 from .context import catalog, history, instrument, now_ms, rate_limit, read
@@ -132,10 +133,23 @@ async def max_avail_size(request: web.Request, key: ApiKey, body: bytes) -> web.
     return ok([render.max_avail_size(_sized(size)) for size in sizes])
 
 
+@private(Perm.READ_ONLY)
+async def position_builder(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    """The portfolio margin with simulated positions and assets (`okx.portfolio`); nothing changes."""
+    rate_limit(request, ("account/position-builder", key.uid), 2, 2.0)
+    ask = portfolio.position_builder_request(json_body(body))
+    built = await read(request, lambda state: state.position_builder(key.uid, ask.positions, ask.assets,
+                                                                     ask.include_real))
+    if isinstance(built, Reject):
+        raise reject_error(built)
+    return ok([portfolio.position_builder(built, now_ms(request), ask.greeks)])
+
+
 def register(app: web.Application) -> None:
     for path, handler in (
         ("balance", balance), ("config", config), ("bills", bills), ("bills-archive", bills_archive),
         ("trade-fee", trade_fee), ("max-size", max_size), ("max-avail-size", max_avail_size),
     ):
         app.router.add_get(f"/api/v5/account/{path}", handler, allow_head=False)
+    app.router.add_post("/api/v5/account/position-builder", position_builder)
 

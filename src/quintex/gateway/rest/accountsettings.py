@@ -1,5 +1,5 @@
-"""Account settings: account mode (`set-account-level`), position mode (`set-position-mode`) and leverage
-(`set-leverage`, `leverage-info`). `account/config` reads them back (gateway/rest/account.py)."""
+"""Account settings: account mode (`set-account-level`), position mode (`set-position-mode`), `autoLoan`
+(`set-auto-loan`), `greeksType` (`set-greeks`) and leverage (`set-leverage`, `leverage-info`). `account/config` reads them back (gateway/rest/account.py)."""
 from __future__ import annotations
 
 from aiohttp import web
@@ -44,6 +44,15 @@ async def set_auto_loan(request: web.Request, key: ApiKey, body: bytes) -> web.S
 
 
 @private(Perm.TRADE)
+async def set_greeks(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    """How the account shows option greeks: `PA` (in coins) or `BS` (Black-Scholes, in USD)."""
+    rate_limit(request, ("account/set-greeks", key.uid), 5, 2.0)
+    event = outcome(await runtime(request).submit(accountparse.set_greeks_type(key.uid, json_body(body))))
+    assert isinstance(event, UserUpdated)
+    return ok([{"greeksType": event.user.greeks_type.value}])
+
+
+@private(Perm.TRADE)
 async def set_leverage(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
     rate_limit(request, ("account/set-leverage", key.uid), 20, 2.0)
     event = outcome(await runtime(request).submit(accountparse.set_leverage(key.uid, json_body(body))))
@@ -68,7 +77,7 @@ async def leverage_info(request: web.Request, key: ApiKey, body: bytes) -> web.S
 
 def register(app: web.Application) -> None:
     for path, handler in (("set-account-level", set_account_level), ("set-position-mode", set_position_mode),
-                          ("set-auto-loan", set_auto_loan),
+                          ("set-auto-loan", set_auto_loan), ("set-greeks", set_greeks),
                           ("set-leverage", set_leverage)):
         app.router.add_post(f"/api/v5/account/{path}", handler)
     app.router.add_get("/api/v5/account/leverage-info", leverage_info, allow_head=False)

@@ -1,5 +1,6 @@
 """Positions: `account/positions` and `account/account-position-risk`, read from the core's position risk
-(`Engine.position_risks`) through the query port."""
+(`Engine.position_risks`) through the query port; option positions carry their greeks (`Engine.position_greeks`,
+from the market data's latest option summaries)."""
 from __future__ import annotations
 
 from aiohttp import web
@@ -12,7 +13,7 @@ from quintex.okx.codes import param_error
 from ..auth import private
 from ..responses import ok
 from . import params
-from .context import catalog, instrument, now_ms, rate_limit, read
+from .context import catalog, instrument, market_data, now_ms, rate_limit, read
 
 MAX_INSTRUMENTS = 10
 MAX_POS_IDS = 20
@@ -48,9 +49,11 @@ async def get_positions(request: web.Request, key: ApiKey, body: bytes) -> web.S
         return (inst_type in (None, InstType.MARGIN) and (not inst_ids or p.inst_id in inst_ids)
                 and (not wanted or p.pos_id in wanted))
 
-    risks, margins = await read(request, lambda state: (state.position_risks(key.uid),
-                                                        state.margin_position_risks(key.uid)))
-    rows = [(r.position.c_time, r.position.pos_id, render.position(r)) for r in risks if shown(r)]
+    quote_of = market_data(request).option_summaries.quote
+    risks, margins, greeks = await read(request, lambda state: (
+        state.position_risks(key.uid), state.margin_position_risks(key.uid), state.position_greeks(key.uid, quote_of)))
+    rows = [(r.position.c_time, r.position.pos_id, render.position(r, greeks=greeks.get(r.position.pos_id)))
+            for r in risks if shown(r)]
     rows += [(r.position.c_time, r.position.pos_id, render.margin_position(r)) for r in margins if shown_margin(r)]
     return ok([row for _, _, row in sorted(rows, key=lambda row: (row[0], row[1]), reverse=True)])
 

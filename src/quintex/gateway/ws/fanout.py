@@ -6,8 +6,8 @@ work, let alone for a socket. The drain routes each event to its channels (which
 serialize a push once and write the same frame to every subscriber, without waiting), then
 flushes the tick-by-tick books, the per-batch balance_and_position pushes and the batch's liquidation orders. A timer does the rest every
 100 ms: `books`, `books5`, tickers, candles, index and mark prices, funding rates, the changed account
-currencies and periodic account snapshots, the changed positions, periodic position snapshots and changed open
-interest (these read the durable state through the query port), book heartbeats, and closing idle connections.
+currencies and periodic account snapshots, the changed positions, periodic position snapshots, account greeks
+and changed open interest (these read the durable state through the query port), book heartbeats, and closing idle connections.
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class Fanout:
         self._tick_by_tick = [c for c in channels.books if c.tick_by_tick]
         self._routes: dict[type, Callable[[Any], None]] = {
             BookChanged: self._on_book, TradeExecuted: self._on_trade, OrderAccepted: self._on_accepted,
-            OrderUpdated: self._on_updated, BalanceChanged: channels.account.on_balance,
+            OrderUpdated: self._on_updated, BalanceChanged: self._on_balance,
             BillPosted: self._on_bill, InstrumentListed: self._on_listed, InstrumentChanged: self._on_listed,
             MarkPricesUpdated: channels.prices.on_marks, IndexPricesUpdated: channels.prices.on_index,
             PositionChanged: self._on_position, FundingRatesUpdated: channels.funding_rate.on_rates,
@@ -132,6 +132,10 @@ class Fanout:
         self.channels.orders_algo.on_algo(event.algo)
         self.channels.algo_advance.on_algo(event.algo)
 
+    def _on_balance(self, event: BalanceChanged) -> None:
+        self.channels.account.on_balance(event)
+        self.channels.account_greeks.on_balance(event)
+
     def _on_bill(self, event: BillPosted) -> None:
         self.channels.balance_and_position.on_bill(event.bill)
 
@@ -139,6 +143,7 @@ class Fanout:
         self.channels.positions.on_position(event.position)
         self.channels.balance_and_position.on_position(event.position)
         self.channels.open_interest.on_position(event.position)
+        self.channels.account_greeks.on_position(event.position)
 
     def _on_margin_position(self, event: MarginPositionChanged) -> None:
         self.channels.positions.on_margin_position(event.position)
@@ -160,6 +165,11 @@ class Fanout:
                     await self._query(positions.flush_changes)
                 if positions.periodic_due():
                     await self._query(positions.flush_periodic)
+                greeks = self.channels.account_greeks
+                if greeks.changed:
+                    await self._query(greeks.flush_changes)
+                if greeks.periodic_due():
+                    await self._query(greeks.flush_periodic)
                 if self.channels.liquidation_warning.periodic_due():
                     await self._query(self.channels.liquidation_warning.flush_periodic)
                 if self.channels.open_interest.due():

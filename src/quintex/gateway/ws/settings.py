@@ -19,6 +19,8 @@ class WsSettings:
     positions_period_s: float = 5.0
     """Periodic `positions` snapshots while positions are open (unless `extraParams` asks for another
     `updateInterval`: "0" none, "2000", "3000" or "4000" ms)."""
+    greeks_period_s: float = 5.0
+    """Periodic `account-greeks` pushes of every row (OKX: "in regular interval", unstated)."""
     max_message_bytes: int = 64 * 1024
     """Larger client messages close the connection with 1009, as OKX does."""
     mark_heartbeat_s: float = 1.0

@@ -130,7 +130,7 @@ def test_channels_answer_only_on_their_endpoints() -> None:
         assert (await public.recv())["code"] == "60008"
         await private.subscribe({"channel": "orders", "instType": "ANY"})
         assert (await private.recv())["code"] == "60011"
-        await private.subscribe({"channel": "account-greeks", "ccy": "BTC"})
+        await private.subscribe({"channel": "adl-warning", "instType": "SWAP"})
         assert (await private.recv())["code"] == "60018"
 
     run(scenario)

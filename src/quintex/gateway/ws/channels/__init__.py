@@ -1,7 +1,7 @@
 """Every channel Quintex serves, found by name and checked against the endpoint and the login.
 
-Channels of products Quintex does not build yet (account-greeks, adl-warning, ...) are unknown here and answer
-OKX's 60018.
+Channels of products Quintex does not build yet (adl-warning, grid and spread channels, ...) are unknown here and
+answer OKX's 60018.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..errors import Malformed
 from .base import BUSINESS, PUBLIC, Channel, Context, Subscription, Topic, echo
 from .books import book_channels
 from .funding import FundingRateChannel
+from .greeks import AccountGreeksChannel
 from .liquidations import LiquidationOrdersChannel
 from .market import (
     InstrumentsChannel,
@@ -63,11 +64,13 @@ class Channels:
         self.open_interest = OpenInterestChannel(ctx)
         self.liquidation_orders = LiquidationOrdersChannel(ctx)
         self.opt_summary = OptSummaryChannel(ctx)
+        self.account_greeks = AccountGreeksChannel(ctx)
         every: list[Channel] = [
             *self.books, self.trades, self.trades_all, self.tickers, *self.candles, self.instruments,
             self.status, self.orders, self.orders_algo, self.algo_advance, self.fills, self.account, self.balance_and_position, self.positions,
             self.liquidation_warning,
             *self.prices.every, self.funding_rate, self.open_interest, self.liquidation_orders, self.opt_summary,
+            self.account_greeks,
         ]
         self._by_name = {channel.name: channel for channel in every}
 

@@ -7,7 +7,8 @@ subscription's `extraParams` may ask for "2000", "3000" or "4000" ms, or "0" for
 value keeps the default). Positions carry mark-price figures (upl, margins, liquidation price) that the
 `PositionChanged` event does not, so every push reads the durable state through the query port: the
 fan-out's timer calls `flush_changes` and `flush_periodic` through it. MARGIN positions (`MarginPositionChanged`)
-are pushed alike, after the derivative ones.
+are pushed alike, after the derivative ones. Option positions carry their greeks from the option's latest
+repricing (the market data's summaries), as `account/positions` does.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any, cast
 import orjson
 
 from quintex.core.instruments import Instrument
-from quintex.core.records import MarginPositionRisk, MarginPositionView, PositionRisk, PositionView
+from quintex.core.records import Greeks, MarginPositionRisk, MarginPositionView, PositionRisk, PositionView
 from quintex.okx import positions
 from quintex.okx.ws import EVENT_UPDATE, SNAPSHOT_PAGE
 from quintex.runtime.query import State
@@ -55,7 +56,7 @@ class PositionsChannel(_PerUser):
 
     def welcome(self, topic: Topic, conn: Connection, state: State) -> None:
         uid = _key(topic)[1]
-        rows = self._rows(topic, state.position_risks(uid), state.margin_position_risks(uid))
+        rows = self._rows(topic, state.position_risks(uid), state.margin_position_risks(uid), self._greeks(state, uid))
         conn.send(topic.frame(orjson.dumps(rows), SNAPSHOT_PAGE))
 
     def on_position(self, view: PositionView) -> None:
@@ -79,8 +80,9 @@ class PositionsChannel(_PerUser):
             open_margin = {r.position.pos_id: r for r in state.margin_position_risks(uid)} if margin_views else {}
             margins = [open_margin.get(pos_id) or positions.margin_closed(view) for pos_id, view in margin_views.items()
                        if pos_id in open_margin or not view.pos]
+            greeks = self._greeks(state, uid) if views else {}
             for topic in self.by_user.get(uid, ()):
-                data = self._rows(topic, risks, margins)
+                data = self._rows(topic, risks, margins, greeks)
                 if data:
                     topic.publish(orjson.dumps(data), EVENT_UPDATE)
 
@@ -97,18 +99,22 @@ class PositionsChannel(_PerUser):
             if not due:
                 continue
             risks, margins = state.position_risks(uid), state.margin_position_risks(uid)
+            greeks = self._greeks(state, uid)
             for topic in due:
-                data = self._rows(topic, risks, margins)
+                data = self._rows(topic, risks, margins, greeks)
                 if data:
                     topic.publish(orjson.dumps(data), SNAPSHOT_PAGE)
                 topic.state = now + cast(float, _key(topic)[5])
 
-    def _rows(self, topic: Topic, risks: list[PositionRisk],
-              margins: list[MarginPositionRisk]) -> list[dict[str, Any]]:
+    def _greeks(self, state: State, uid: int) -> dict[int, Greeks]:
+        return state.position_greeks(uid, self.ctx.market_data.option_summaries.quote)
+
+    def _rows(self, topic: Topic, risks: list[PositionRisk], margins: list[MarginPositionRisk],
+              greeks: dict[int, Greeks]) -> list[dict[str, Any]]:
         _, _, inst_type, family, inst_id, _ = _key(topic)
         instruments = self.ctx.catalog.instruments
         p_time = self.ctx.now_ms()
-        rows = [positions.position(r, p_time) for r in risks
+        rows = [positions.position(r, p_time, greeks.get(r.position.pos_id)) for r in risks
                 if matches(r.position, instruments[r.position.inst_id], inst_type, family, inst_id)]
         return rows + [positions.margin_position(r, p_time) for r in margins
                        if _margin_matches(r.position, inst_type, family, inst_id)]
