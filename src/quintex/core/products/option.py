@@ -30,7 +30,8 @@ from ..risk import options as risk
 from ..state import State
 from .derivative import Derivative, _open, _position, _sub_type
 
-_LIMIT_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC})
+_LIMIT_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC, OrdType.MMP,
+                          OrdType.MMP_AND_POST_ONLY})
 _PRICED_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY})
 """Order types a `pxUsd` or `pxVol` order may have (OKX: "limit"; others 51181)."""
 _UNBUILT_MODES = frozenset({AcctLv.SPOT, AcctLv.PORTFOLIO})
