@@ -1,7 +1,8 @@
 """`account/position-builder` on the wire: the request body → simulated positions and assets, and the answer.
 
-Built: `inclRealPosAndEq` (default true), `simPos` [{instId (a swap or future), pos, avgPx}], `simAsset`
-[{ccy, amt}], `greeksType` (BS, PA or CASH: `delta` in USD for BS and CASH, in coins for PA) and `acctLv` "4"
+Built: `inclRealPosAndEq` (default true), `simPos` [{instId (a swap, future or option), pos, avgPx}], `simAsset`
+[{ccy, amt}], `greeksType` (BS, PA or CASH: `delta` in USD for BS and CASH, in coins for PA; the options'
+`gamma`, `theta`, `vega` in OKX's BS convention for BS and CASH, PA for PA) and `acctLv` "4"
 (the default). Not built, answered `51000`: `acctLv` "3" (a multi-currency what-if), `lever` (its leverage)
 and `idxVol` (an index move, hence `mmrBf`/`imrBf` are always "").
 """
@@ -73,10 +74,12 @@ def _unit(u: RiskUnit, greeks: str) -> dict[str, Any]:
         "mr9": fmt_amt(u.mr9), "mr1Scenarios": scenarios,
         "mr1FinalResult": {"pnl": fmt_amt(worst.pnl), "spotShock": fmt_amt(mul(worst.move, Decimal(100))),
                            "volShock": worst.vol},
-        "delta": fmt_amt(u.delta if greeks == "PA" else mul(u.delta, spot_px)), "gamma": "0", "theta": "0",
-        "vega": "0",
-        "portfolios": [{"instId": e.inst_id, "instType": e.inst_type.value, "amt": fmt_amt(e.delta),
-                        "notionalUsd": fmt_amt(mul(abs(e.delta), e.px)),
+        "delta": fmt_amt(u.delta if greeks == "PA" else mul(u.delta, spot_px)),
+        "gamma": fmt_amt(u.greeks.gamma_pa if greeks == "PA" else u.greeks.gamma_bs),
+        "theta": fmt_amt(u.greeks.theta_pa if greeks == "PA" else u.greeks.theta_bs),
+        "vega": fmt_amt(u.greeks.vega_pa if greeks == "PA" else u.greeks.vega_bs),
+        "portfolios": [{"instId": e.inst_id, "instType": e.inst_type.value, "amt": fmt_amt(e.amt),
+                        "notionalUsd": fmt_amt(mul(abs(e.amt), e.px)),
                         "isRealPos": e.real} for e in u.exposures],
     }
 

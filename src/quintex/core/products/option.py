@@ -1,5 +1,5 @@
-"""Options: coin-margined European options traded in cross margin (unified account, Futures and multi-currency
-modes; net or long/short position mode), premiums quoted in coin per unit of underlying.
+"""Options: coin-margined European options traded in cross margin (unified account, Futures, multi-currency
+and portfolio margin modes; net or long/short position mode), premiums quoted in coin per unit of underlying.
 
 Orders are limit-type only (a market order is refused 51066) and carry exactly one price: `px` in coin, `pxUsd`
 (coin = USD / index) or `pxVol` (the Black-76 coin price at that volatility on the forward and expiry the mark
@@ -25,10 +25,10 @@ from ..options.quote import on_tick, vol_price
 from ..orders import Order
 from ..records import Fill, MaxAvailSize, MaxSize
 from ..rejects import Reject
-from ..risk import contracts, margin
+from ..risk import contracts, margin, portfolio
 from ..risk import options as risk
 from ..state import State
-from .derivative import Derivative, _open, _position, _sub_type
+from .derivative import Derivative, _grows_beyond, _open, _position, _sub_type
 
 _LIMIT_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC})
 _PRICED_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY})
@@ -80,7 +80,8 @@ class Option(Derivative):
         return reject
 
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
-        """A buy's premium and fee; a sell's margin for what it opens."""
+        """A buy's premium and fee; a sell's margin for what it opens. Under portfolio margin the order is also
+        refused when filling it whole would grow the account's initial margin beyond its available equity."""
         if order.reduce_only:
             return None, []
         assert order.px is not None
@@ -88,7 +89,8 @@ class Option(Derivative):
         need = self._need(s, order, order.sz, order.px)
         if not need:
             return None, []
-        if need > margin.margin_capacity(s, order.uid, ccy):
+        if need > margin.margin_capacity(s, order.uid, ccy) or portfolio.applies(s, order.uid) and _grows_beyond(
+                s, order, order.px):
             return Reject.INSUFFICIENT_BALANCE, []
         order.frozen_ccy, order.frozen = ccy, need
         return None, [s.ledger.freeze(order.uid, ccy, need, s.ts)]
