@@ -104,7 +104,8 @@ def test_python_okx_sells_a_call_in_a_portfolio_margin_account(options_exchange:
     (balance,) = ok(account.get_account_balance())
     (built,) = ok(account.position_builder())
     (unit,) = built["riskUnitData"]
-    assert [(p["instId"], p["instType"], p["amt"]) for p in unit["portfolios"]][0] == (call, "OPTION", "-1")
+    option, spot = unit["portfolios"]  # the coin she holds covers the call's short delta
+    assert (option["instId"], option["instType"], option["amt"], spot["instType"]) == (call, "OPTION", "-1", "SPOT")
     assert float(unit["gamma"]) < 0 and float(unit["vega"]) < 0 and float(unit["theta"]) > 0  # short: BS, USD
     # the account's margins are its unit's (USD), its mmr with the short's 0.05 % liquidation fee (48 USD)
     assert float(balance["imr"]) == float(unit["imr"]) > 0
