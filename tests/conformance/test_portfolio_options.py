@@ -48,15 +48,18 @@ def test_the_position_builder_reprices_a_simulated_short_call_in_every_scenario(
         assert (unit["delta"], unit["gamma"], unit["theta"], unit["vega"]) == (
             amt(-delta * 37000), amt(-exact(g.gamma_bs)), amt(-exact(g.theta_bs)), amt(-exact(g.vega_bs)))
         assert unit["portfolios"] == [{"instId": CALL, "instType": "OPTION", "amt": "-1", "notionalUsd": "37000",
-                                       "isRealPos": False}]
+                                       "delta": unit["delta"], "gamma": unit["gamma"], "theta": unit["theta"],
+                                       "vega": unit["vega"], "isRealPos": False}]
         assert (data["totalMmr"], data["totalImr"], data["eq"]) == (amt(mr1), amt(mr1 * D("1.3")), "0")
         # with the account's 1 BTC, the coin covers the call's short delta: spot in use
         (data,) = (await s.post("account/position-builder", {"simPos": [{"instId": CALL, "pos": "-100"}],
                                                               "greeksType": "PA"}, me)).data
         (unit,) = data["riskUnitData"]
         assert data["assets"][0]["spotInUse"] == amt(delta) and unit["delta"] == "0"
-        assert unit["portfolios"][-1] == {"instId": "BTC", "instType": "SPOT", "amt": amt(delta),
-                                          "notionalUsd": amt(delta * 37000), "isRealPos": True}
+        option, spot = unit["portfolios"]  # PA: the option's delta in coins, offset by the coin held
+        assert spot == {"instId": "BTC", "instType": "SPOT", "amt": amt(delta), "notionalUsd": amt(delta * 37000),
+                        "delta": amt(delta), "gamma": "", "theta": "", "vega": "", "isRealPos": True}
+        assert (option["delta"], option["gamma"]) == (amt(-delta), amt(-exact(g.gamma_pa)))
         assert D(unit["mr1"]) < mr1
         assert unit["gamma"] == amt(-exact(g.gamma_pa)) and unit["vega"] == amt(-exact(g.vega_pa))
         assert await s.ok("account/positions", me) == []

@@ -2,7 +2,7 @@
 
 Built: `inclRealPosAndEq` (default true), `simPos` [{instId (a swap, future or option), pos, avgPx}], `simAsset`
 [{ccy, amt}], `greeksType` (BS, PA or CASH: `delta` in USD for BS and CASH, in coins for PA; the options'
-`gamma`, `theta`, `vega` in OKX's BS convention for BS and CASH, PA for PA) and `acctLv` "4"
+`gamma`, `theta`, `vega` in OKX's BS convention for BS and CASH, PA for PA, per unit and per `portfolios` line) and `acctLv` "4"
 (the default). Not built, answered `51000`: `acctLv` "3" (a multi-currency what-if), `lever` (its leverage)
 and `idxVol` (an index move, hence `mmrBf`/`imrBf` are always "").
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from quintex.core.enums import InstType
 from quintex.core.num import MONEY, ZERO, mul
 from quintex.core.risk.builder import Built, SimAsset, SimPosition
-from quintex.core.risk.portfolio import RiskUnit
+from quintex.core.risk.portfolio import Exposure, RiskUnit
 
 from .codes import json_error, param_empty, param_error
 from .numfmt import fmt_amt, fmt_ts, parse_decimal
@@ -78,10 +79,23 @@ def _unit(u: RiskUnit, greeks: str) -> dict[str, Any]:
         "gamma": fmt_amt(u.greeks.gamma_pa if greeks == "PA" else u.greeks.gamma_bs),
         "theta": fmt_amt(u.greeks.theta_pa if greeks == "PA" else u.greeks.theta_bs),
         "vega": fmt_amt(u.greeks.vega_pa if greeks == "PA" else u.greeks.vega_bs),
-        "portfolios": [{"instId": e.inst_id, "instType": e.inst_type.value, "amt": fmt_amt(e.amt),
-                        "notionalUsd": fmt_amt(mul(abs(e.amt), e.px)),
-                        "isRealPos": e.real} for e in u.exposures],
+        "portfolios": [_holding(e, greeks) for e in u.exposures],
     }
+
+
+def _holding(e: Exposure, greeks: str) -> dict[str, Any]:
+    """One line of `portfolios` with its greeks in the unit's convention (a spot line: its amount as delta, no
+    other greek; a swap or future: its delta alone)."""
+    pa = greeks == "PA"
+    spot = e.inst_type is InstType.SPOT
+    g = e.greeks
+    return {"instId": e.inst_id, "instType": e.inst_type.value, "amt": fmt_amt(e.amt),
+            "notionalUsd": fmt_amt(mul(abs(e.amt), e.px)),
+            "delta": fmt_amt(e.delta if pa or spot else mul(e.delta, e.px)),
+            "gamma": "" if spot else fmt_amt(g.gamma_pa if pa else g.gamma_bs),
+            "theta": "" if spot else fmt_amt(g.theta_pa if pa else g.theta_bs),
+            "vega": "" if spot else fmt_amt(g.vega_pa if pa else g.vega_bs),
+            "isRealPos": e.real}
 
 
 def _given(body: dict[str, Any], name: str) -> bool:
