@@ -41,8 +41,8 @@ def test_the_position_builder_reprices_a_simulated_short_call_in_every_scenario(
         mr1 = max(losses.values())
         assert (unit["riskUnit"], unit["mr1"], unit["mmr"], unit["imr"]) == (
             "BTC", amt(mr1), amt(mr1), amt(mr1 * D("1.3")))
-        assert unit["mr1FinalResult"] == {"pnl": amt(-mr1), "spotShock": "12", "volShock": "volShockUp"}
-        assert unit["mr1Scenarios"]["volShockDown"]["-4"] == amt(-losses[("volShockDown", D("-0.04"))])
+        assert unit["mr1FinalResult"] == {"pnl": amt(-mr1), "spotShock": "0.12", "volShock": "up"}
+        assert unit["mr1Scenarios"]["volShockDown"]["-0.04"] == amt(-losses[("volShockDown", D("-0.04"))])
         g = black76.greeks(*_args(s.venue, CALL))
         delta = delta_bs(s.venue, CALL)
         assert (unit["delta"], unit["gamma"], unit["theta"], unit["vega"]) == (

@@ -20,6 +20,8 @@ from .codes import json_error, param_empty, param_error
 from .numfmt import fmt_amt, fmt_ts, parse_decimal
 
 _GREEKS = ("BS", "PA", "CASH")
+_VOL_SHOCK = {"volSame": "unchange", "volShockUp": "up", "volShockDown": "down"}
+"""`mr1FinalResult.volShock` names the shocks otherwise than `mr1Scenarios` does (OKX's)."""
 _LEVER_STEP = Decimal("1e-8")
 
 
@@ -66,15 +68,15 @@ def _unit(u: RiskUnit, greeks: str) -> dict[str, Any]:
     spot_px = next((e.px for e in u.exposures), ZERO)
     scenarios: dict[str, dict[str, str]] = {}
     for sc in u.scenarios:
-        scenarios.setdefault(sc.vol, {})[fmt_amt(mul(sc.move, Decimal(100)))] = fmt_amt(sc.pnl)
+        scenarios.setdefault(sc.vol, {})[fmt_amt(sc.move)] = fmt_amt(sc.pnl)
     worst = min(u.scenarios, key=lambda sc: sc.pnl)
     return {
         "riskUnit": u.unit, "mmrBf": "", "mmr": fmt_amt(u.mmr), "imrBf": "", "imr": fmt_amt(u.imr),
         "upl": fmt_amt(u.upl), "mr1": fmt_amt(u.mr1), "mr2": fmt_amt(u.mr2), "mr3": fmt_amt(u.mr3),
         "mr4": fmt_amt(u.mr4), "mr5": fmt_amt(u.mr5), "mr6": fmt_amt(u.mr6), "mr7": fmt_amt(u.mr7), "mr8": "0",
         "mr9": fmt_amt(u.mr9), "mr1Scenarios": scenarios,
-        "mr1FinalResult": {"pnl": fmt_amt(worst.pnl), "spotShock": fmt_amt(mul(worst.move, Decimal(100))),
-                           "volShock": worst.vol},
+        "mr1FinalResult": {"pnl": fmt_amt(worst.pnl), "spotShock": fmt_amt(worst.move),
+                           "volShock": _VOL_SHOCK[worst.vol]},
         "delta": fmt_amt(u.delta if greeks == "PA" else mul(u.delta, spot_px)),
         "gamma": fmt_amt(u.greeks.gamma_pa if greeks == "PA" else u.greeks.gamma_bs),
         "theta": fmt_amt(u.greeks.theta_pa if greeks == "PA" else u.greeks.theta_bs),
