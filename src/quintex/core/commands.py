@@ -404,10 +404,30 @@ class SetAutoLoan:
 
 @dataclass(frozen=True, slots=True)
 class SetFeeLevel:
-    """The operator sets a user's fee level (`Lv1`-`Lv5`, `VIP1`-`VIP9`): its fee rates and loan quotas."""
+    """The operator sets a user's fee level (`Lv1`-`Lv5`, `VIP1`-`VIP9`): its loan quotas (fee rates stay Lv1's)."""
 
     uid: int
     level: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetMmpConfig:
+    """`account/mmp-config`: an account's market maker protection of an option family (see `core.mmp`);
+    intervals in ms, `qty_limit` in contracts."""
+
+    uid: int
+    inst_family: str
+    time_interval: int
+    frozen_interval: int
+    qty_limit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ResetMmp:
+    """`account/mmp-reset`: lift a triggered MMP of an option family."""
+
+    uid: int
+    inst_family: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,5 +468,5 @@ Command = (
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan | BorrowRepayLoan
-    | SetFeeLevel | ListOptionSeries | SetVolSurface | SetGreeksType
+    | SetFeeLevel | ListOptionSeries | SetVolSurface | SetGreeksType | SetMmpConfig | ResetMmp
 )

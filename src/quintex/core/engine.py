@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import accountmode, invariants, leverage, lifecycle, openinterest, pricing, snapshot
+from . import accountmode, invariants, leverage, lifecycle, mmp, openinterest, pricing, snapshot
 from .algo.algos import Algos
 from .changes import fold_changes
 from .commands import (
@@ -30,6 +30,7 @@ from .commands import (
     ModifyApiKey,
     PlaceAlgoOrder,
     PlaceOrder,
+    ResetMmp,
     RestoreState,
     SetAccountLevel,
     SetAutoLoan,
@@ -37,6 +38,7 @@ from .commands import (
     SetFeeLevel,
     SetGreeksType,
     SetLeverage,
+    SetMmpConfig,
     SetPositionMode,
     SetSubAccountFrozen,
     SetTransferOut,
@@ -77,6 +79,7 @@ from .records import (
     MaxAvailSize,
     MaxLoan,
     MaxSize,
+    MmpConfig,
     OpenInterest,
     OrderView,
     PositionRisk,
@@ -123,6 +126,7 @@ class Engine:
         if repriced:
             events += self._checked(self._trading.reprice(repriced))
         events += self._algos.after(cmd, events)
+        events += mmp.after(self._s, self._x, events)
         liabilities.note(self._s, events)
         return fold_changes(self._s, events)
 
@@ -195,6 +199,10 @@ class Engine:
                 return accountmode.set_greeks_type(s, cmd)
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
+            case SetMmpConfig():
+                return mmp.set_config(s, cmd)
+            case ResetMmp():
+                return mmp.reset(s, cmd)
             case PlaceAlgoOrder():
                 return self._algos.place(cmd)
             case CancelAlgo():
@@ -431,6 +439,11 @@ class Engine:
         if inst.inst_type not in leverage.DERIVATIVES and inst.inst_type is not InstType.SPOT:
             return Reject.INST_TYPE_UNSUPPORTED
         return leverage.leverage_info(self._s, user, inst, mgn_mode)
+
+    def mmp_configs(self, uid: int, inst_family: str = "") -> list[MmpConfig]:
+        """The account's market maker protection of each option family (of `inst_family` only, when given)."""
+        return [c for (owner, family), c in self._s.mmp.items()
+                if owner == uid and (not inst_family or family == inst_family)]
 
     def index_price(self, index_id: str) -> Decimal | None:
         return pricing.index_price(self._s, index_id)
