@@ -23,6 +23,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from quintex.cli.storedhistory import RECENT_PER_USER, RECENT_TOTAL
+from quintex.cli.storedmarket import CandleBuckets
 from quintex.core.commands import (
     AdvanceTime,
     AmendOrder,
@@ -34,12 +36,10 @@ from quintex.core.commands import (
     ListInstrument,
     PlaceOrder,
 )
-from quintex.cli.storedhistory import RECENT_PER_USER, RECENT_TOTAL
-from quintex.cli.storedmarket import CandleBuckets
 from quintex.core.engine import Engine
 from quintex.core.enums import InstType, OrdType, Side, TdMode
-from quintex.core.ids import UID_BASE
 from quintex.core.events import Event
+from quintex.core.ids import UID_BASE
 from quintex.core.instruments import Currency, Instrument
 from quintex.history import History
 from quintex.journal import SnapshotInfo, Store, open_store, recover, store_snapshot
