@@ -38,7 +38,7 @@ def verify(data_dir: Path, url: str | None) -> subprocess.CompletedProcess[str]:
 
 
 def test_there_is_a_fixture() -> None:
-    assert "upgrade_v1" in VERSIONS
+    assert {"upgrade_v1", "upgrade_v2"} <= set(VERSIONS)
 
 
 FILLED_SINCE = {

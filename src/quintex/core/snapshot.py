@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from .algo import plain as algo_plain
+from .algo.orders import AlgoOrder
 from .book import BookSide, Level, OrderBook
 from .enums import (
     CancelSource,
@@ -53,8 +54,6 @@ from .state import State
 from .terminal import TerminalOrders
 
 FORMAT = 2
-HASH_PREFIX = f"{FORMAT}:"
-"""State hashes name the snapshot format they were computed from; hashes of another format are not comparable."""
 
 
 _ORD_STATES = {state.value: state for state in OrdState}
@@ -170,6 +169,30 @@ def _load_lending(s: State, data: dict[str, Any]) -> None:
         s.lending.liabilities[(debt.uid, debt.ccy)] = debt
     s.lending.borrowed = {(row["uid"], row["ccy"]): Decimal(row["amt"]) for row in data.get("manual_loans", [])}
     s.lending.borrow_repays = [from_plain(BorrowRepay, row) for row in data.get("borrow_repays", [])]
+
+
+_RECORDS = (Ids, Currency, Instrument, FuturesSeries, OptionSeries, VolSurface, User, ApiKey, Order, AttachedAlgo,
+            AlgoOrder, Position, FundingState, FundingSettlement, Fill, MarginPosition, Liability, InterestAccrual,
+            BorrowRepay, MmpConfig)
+"""The records a snapshot holds by field name."""
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(cls._fields)  # type: ignore[attr-defined]
+
+
+def _schema() -> str:
+    """The shape of a dump: its keys and the fields of every record it holds. Adding a field (with a default) or
+    a piece of state changes it, and with it the prefix of every state hash: a hash recorded before (in a
+    checkpoint or beside a snapshot) dumped a state of another shape, so it is not compared with one of now."""
+    shape = [sorted(dump(State()))] + [[cls.__name__, *_field_names(cls)] for cls in _RECORDS]
+    return hashlib.sha256(repr(shape).encode()).hexdigest()[:8]
+
+
+HASH_PREFIX = f"{FORMAT}.{_schema()}:"
+"""State hashes name the snapshot format and the shape they were computed from; other hashes are not comparable."""
 
 
 def state_hash(data: dict[str, Any]) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
+from quintex.core import snapshot
 from quintex.core.commands import AdvanceTime, CancelOrder, PlaceOrder, SetCancelAllAfter
 from quintex.core.engine import Engine
 from quintex.core.enums import CancelSource, OrdState, OrdType, Side, TdMode
@@ -159,3 +161,18 @@ def test_the_stored_order_fields_are_the_order_fields() -> None:
 
     # in field order too: the state hash is computed from the snapshot as it is laid out
     assert [f.name for f in dataclasses.fields(Order) if f.name != "inst"] == list(ORDER_FIELD_TYPES)
+
+
+def test_a_new_record_field_changes_the_hash_prefix_so_older_hashes_are_not_compared(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot._schema()
+    assert snapshot.HASH_PREFIX == f"{snapshot.FORMAT}.{before}:"
+    assert not snapshot.hash_comparable("2:" + "0" * 64)  # written before the shape was fingerprinted
+
+    class MmpConfig(NamedTuple):
+        uid: int
+        inst_family: str
+        added: int = 0
+
+    monkeypatch.setattr(snapshot, "_RECORDS", (*snapshot._RECORDS[:-1], MmpConfig))
+    assert snapshot._schema() != before
