@@ -269,13 +269,13 @@ def test_access_log_and_error_counts(live: Server) -> None:
                                      "sz": "1", "px": "1000"})
     for _ in range(3):
         with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(live.url + "/api/v5/trade/mass-cancel")
+            urllib.request.urlopen(live.url + "/api/v5/account/set-auto-repay")
     lines = [json.loads(line) for line in live.access_log.read_text().splitlines()]  # type: ignore[attr-defined]
     orders = [e for e in lines if e["path"] == "/api/v5/trade/order" and e["uid"] == user.uid]
     assert [(e["method"], e["status"], e["code"]) for e in orders] == [("POST", 200, "0"), ("POST", 200, "1")]
     assert orders[1]["sCodes"] == ["51008"] and orders[0]["remote"] == "127.0.0.1"
     assert all(e["latency_ms"] >= 0 and e["time"].endswith("Z") for e in orders)
-    gone = [e for e in lines if e["path"] == "/api/v5/trade/mass-cancel"]
+    gone = [e for e in lines if e["path"] == "/api/v5/account/set-auto-repay"]
     assert gone[-1]["status"] == 410 and gone[-1]["code"] == "50005" and gone[-1]["uid"] is None
     status = live.cli("status")
-    assert "trade/mass-cancel: 3 × 50005" in status and "trade/order: 1 × 51008" in status
+    assert "account/set-auto-repay: 3 × 50005" in status and "trade/order: 1 × 51008" in status

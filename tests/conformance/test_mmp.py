@@ -1,6 +1,7 @@
 """Market maker protection as a client sees it: account/mmp-config (set and get), account/mmp-reset, OKX's codes
-for bad input, and mmp orders refused with 51036 (not an option), 51035 (no MMP for the family) and 51034
-(frozen)."""
+for bad input, mmp orders refused with 51036 (not an option), 51035 (no MMP for the family) and 51034
+(frozen), trade/mass-cancel of mmp orders (cancelSource 38) with its lock (54008), and cancel-all-after, which
+cancels option orders too."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,7 +10,8 @@ from quintex.core.commands import ListOptionSeries, UpdateIndexPrices
 from quintex.core.records import IndexPrice
 from tests.unit.core.test_option_chain import SURFACE, btc_options
 
-from .harness import Session, Venue, run
+from .harness import FakeClock, Session, Trader, Venue, run
+from .test_cancel_all_after import TICK_S, advance
 
 D = Decimal
 OPTION = "BTC-USD-231229-37000-C"
@@ -96,3 +98,106 @@ def test_mmp_orders_need_an_option_and_a_config_and_are_refused_while_frozen() -
         await s.place_ok(alice, instId=OPTION, tdMode="cross", side="sell", ordType="mmp", px="0.07", sz="1")
 
     run(scenario, v)
+
+
+MASS_CANCEL = {"instType": "OPTION", "instFamily": "BTC-USD"}
+PUT = OPTION[:-1] + "P"
+
+
+async def canceled(s: Session, who: Trader, inst_id: str, ord_id: str) -> tuple[str, str]:
+    (order,) = await s.ok("trade/order", who, instId=inst_id, ordId=ord_id)
+    return order["state"], order["cancelSource"]
+
+
+def test_mass_cancel_cancels_the_familys_mmp_orders_with_cancel_source_38_and_locks_them_with_54008() -> None:
+    v = venue()
+    alice = v.trader("alice", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        assert await s.ok_post("trade/mass-cancel", MASS_CANCEL, alice) == [{"result": True}]  # no config
+        body = {"instFamily": "BTC-USD", "timeInterval": "5000", "frozenInterval": "0", "qtyLimit": "100"}
+        await s.ok_post("account/mmp-config", body, alice)
+        quote = await s.place_ok(alice, instId=OPTION, tdMode="cross", side="sell", ordType="mmp", px="0.07", sz="2")
+        post = await s.place_ok(alice, instId=PUT, tdMode="cross", side="sell", ordType="mmp_and_post_only",
+                                px="0.09", sz="1")
+        plain = await s.place_ok(alice, instId=OPTION, tdMode="cross", side="sell", ordType="limit", px="0.08",
+                                 sz="1")
+        reply = await s.post("trade/mass-cancel", MASS_CANCEL | {"lockInterval": "10000"}, alice)
+        assert (reply.status, reply.body) == (200, {"code": "0", "msg": "", "data": [{"result": True}]})
+        assert [o["ordId"] for o in await s.ok("trade/orders-pending", alice)] == [plain]
+        assert await canceled(s, alice, OPTION, quote) == ("canceled", "38")
+        assert await canceled(s, alice, PUT, post) == ("canceled", "38")
+        (history,) = [o for o in await s.ok("trade/orders-history", alice, instType="OPTION") if o["ordId"] == quote]
+        assert history["cancelSourceReason"] == "MMP order canceled by the user's mass cancel"
+        (balance,) = await s.ok("account/balance", alice)
+        before_lock = {d["ccy"]: d["frozenBal"] for d in balance["details"]}
+        refused = await s.place(alice, instId=OPTION, tdMode="cross", side="sell", ordType="mmp", px="0.07", sz="1")
+        locked = "This operation is disabled by the 'mass cancel order' endpoint. Please enable it using this endpoint."
+        assert (refused.code, refused.data[0]["sCode"], refused.data[0]["sMsg"]) == ("1", "54008", locked)
+        (balance,) = await s.ok("account/balance", alice)
+        assert {d["ccy"]: d["frozenBal"] for d in balance["details"]} == before_lock
+        s.clock.advance(10)
+        await s.place_ok(alice, instId=OPTION, tdMode="cross", side="sell", ordType="mmp", px="0.07", sz="1")
+
+    run(scenario, v)
+
+
+def test_a_mass_cancel_with_lock_interval_0_lifts_the_lock() -> None:
+    v = venue()
+    alice = v.trader("alice", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        body = {"instFamily": "BTC-USD", "timeInterval": "5000", "frozenInterval": "0", "qtyLimit": "100"}
+        await s.ok_post("account/mmp-config", body, alice)
+        await s.ok_post("trade/mass-cancel", MASS_CANCEL | {"lockInterval": "10000"}, alice)
+        order = {"instId": OPTION, "tdMode": "cross", "side": "sell", "ordType": "mmp", "px": "0.07", "sz": "1"}
+        assert (await s.place(alice, **order)).data[0]["sCode"] == "54008"
+        await s.ok_post("trade/mass-cancel", MASS_CANCEL | {"lockInterval": "0"}, alice)
+        await s.place_ok(alice, **order)
+
+    run(scenario, v)
+
+
+def test_bad_mass_cancels_get_okx_codes_and_cancel_nothing() -> None:
+    v = venue()
+    alice = v.trader("alice", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        body = {"instFamily": "BTC-USD", "timeInterval": "5000", "frozenInterval": "0", "qtyLimit": "100"}
+        await s.ok_post("account/mmp-config", body, alice)
+        quote = await s.place_ok(alice, instId=OPTION, tdMode="cross", side="sell", ordType="mmp", px="0.07", sz="1")
+        for change, status, code in (({"instType": None}, 400, "50014"), ({"instFamily": ""}, 400, "50014"),
+                                     ({"instType": "SWAP"}, 400, "51000"), ({"instFamily": "DOGE-USD"}, 200, "51000"),
+                                     ({"instFamily": "BTC-USDT"}, 200, "51000"),
+                                     ({"lockInterval": "abc"}, 400, "51000"), ({"lockInterval": "1.5"}, 400, "51000"),
+                                     ({"lockInterval": "10001"}, 200, "54009"), ({"lockInterval": "-1"}, 200, "54009")):
+            reply = await s.post("trade/mass-cancel", {k: v for k, v in (MASS_CANCEL | change).items()
+                                                       if v is not None}, alice)
+            assert (reply.status, reply.code, reply.data) == (status, code, []), (change, reply.body)
+        reply = await s.post("trade/mass-cancel", [MASS_CANCEL], alice)
+        assert reply.code == "50002", reply.body
+        assert [o["ordId"] for o in await s.ok("trade/orders-pending", alice)] == [quote]
+        assert v.engine.mmp_configs(alice.uid)[0].locked_until == 0
+
+    run(scenario, v)
+
+
+def test_cancel_all_after_cancels_option_orders_mmp_ones_included() -> None:
+    v = venue()
+    alice = v.trader("alice", BTC="1")
+
+    async def scenario(s: Session) -> None:
+        body = {"instFamily": "BTC-USD", "timeInterval": "5000", "frozenInterval": "0", "qtyLimit": "100"}
+        await s.ok_post("account/mmp-config", body, alice)
+        plain = await s.place_ok(alice, instId=OPTION, tdMode="cross", side="buy", ordType="limit", px="0.01",
+                                 sz="1")
+        quote = await s.place_ok(alice, instId=PUT, tdMode="cross", side="sell", ordType="mmp", px="0.09", sz="1")
+        await s.ok_post("trade/cancel-all-after", {"timeOut": "10"}, alice)
+        await advance(s, 11)
+        assert await s.ok("trade/orders-pending", alice) == []
+        assert await canceled(s, alice, OPTION, plain) == ("canceled", "20")
+        assert await canceled(s, alice, PUT, quote) == ("canceled", "20")
+        (balance,) = await s.ok("account/balance", alice)
+        assert {d["ccy"]: d["frozenBal"] for d in balance["details"]} == {"BTC": "0"}
+
+    run(scenario, v, clock=FakeClock(), tick_s=TICK_S)

@@ -1,6 +1,7 @@
 """A market-maker-protection session — a config, mmp quotes filled into the window, the trigger that cancels the
-rest and freezes the family, a refused mmp order, the freeze lifted by a reset — replays from its journal to the
-live state and events, and a snapshot with fills in the window restores to trigger at the same fill."""
+rest and freezes the family, a refused mmp order, the freeze lifted by a reset, a mass cancel whose lock refuses
+mmp orders until it ends — replays from its journal to the live state and events, and a snapshot with fills in
+the window (or a lock in force) restores to trigger (or refuse) at the same command."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 from quintex.core.commands import (
     ListCurrency,
     ListOptionSeries,
+    MassCancelMmp,
     PlaceOrder,
     ResetMmp,
     SetMmpConfig,
@@ -15,7 +17,7 @@ from quintex.core.commands import (
 )
 from quintex.core.engine import Engine
 from quintex.core.enums import OrdType, Side, TdMode
-from quintex.core.events import MmpTriggered, OrderRejected
+from quintex.core.events import MmpMassCanceled, MmpTriggered, OrderAccepted, OrderRejected
 from quintex.core.records import IndexPrice
 from quintex.core.rejects import Reject
 from quintex.journal import open_store, recover
@@ -70,3 +72,28 @@ def test_a_snapshot_with_fills_in_the_window_triggers_the_same_after_restore() -
     assert list(map(repr, events)) == list(map(repr, middle.apply(cmd, ts)))
     assert any(isinstance(e, MmpTriggered) for e in events)
     assert restored.state_hash() == middle.state_hash() == s.live.state_hash()
+
+
+def test_a_mass_cancel_and_its_lock_replay_from_the_journal_and_survive_a_snapshot(tmp_path: Path) -> None:
+    s, maker = mmp_session()
+    s.apply(ResetMmp(maker, "BTC-USD"))
+    for px in ("0.008", "0.009"):
+        s.apply(PlaceOrder(maker, PUT, TdMode.CROSS, Side.SELL, OrdType.MMP, D(1), D(px)))
+    events = s.apply(MassCancelMmp(maker, "BTC-USD", 4000))
+    assert isinstance(events[0], MmpMassCanceled) and events[0].locked_until > 0
+    assert sum("cancel_source=<CancelSource.MMP_MASS_CANCEL" in repr(e) for e in events) == 2
+    locked = Engine.restore(s.live.snapshot())
+    quote = PlaceOrder(maker, CALL, TdMode.CROSS, Side.SELL, OrdType.MMP, D(1), D("0.01"))
+    assert s.apply(quote) == [OrderRejected(Reject.MMP_LOCKED, "", "")]
+    assert locked.apply(quote, s.commands[-1][1]) == [OrderRejected(Reject.MMP_LOCKED, "", "")]
+    at = events[0].locked_until
+    assert isinstance(locked.apply(quote, at)[0], OrderAccepted)
+    s.ts = at - 1
+    assert isinstance(s.apply(quote)[0], OrderAccepted)
+    store = open_store(tmp_path)
+    assert write_session(store, s.commands, batch=4, checkpoint_every=3).state_hash() == s.live.state_hash()
+    store.close()
+    replayed: list[str] = []
+    recovered = recover(open_store(tmp_path, readonly=True), lambda events: replayed.extend(map(repr, events)))
+    assert recovered.engine.state_hash() == s.live.state_hash() and replayed == s.events
+    assert recovered.engine.mmp_configs(maker) == s.live.mmp_configs(maker)

@@ -138,7 +138,7 @@ def test_phone_sized_pages_fit_the_screen_and_every_field_has_a_label(live: Exch
 
 def test_the_server_panel_shows_the_journal_the_clients_and_the_error_answers(live: Exchange, open_page: Any) -> None:
     try:
-        urllib.request.urlopen(live.url + "/api/v5/trade/mass-cancel", timeout=10)
+        urllib.request.urlopen(live.url + "/api/v5/account/set-auto-repay", timeout=10)
     except urllib.error.HTTPError as gone:
         assert gone.code == 410
     ops = console(open_page, live)
@@ -149,4 +149,4 @@ def test_the_server_panel_shows_the_journal_the_clients_and_the_error_answers(li
     expect(stats).to_contain_text(re.compile(r"Durability\s*fsync"))
     expect(stats).to_contain_text(re.compile(r"WebSocket clients\s*[1-9]\d* public"))
     errors = server.get_by_role("table", name="Error answers")
-    expect(errors.get_by_role("row", name="trade/mass-cancel 50005")).to_be_visible()
+    expect(errors.get_by_role("row", name="account/set-auto-repay 50005")).to_be_visible()

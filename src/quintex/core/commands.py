@@ -431,6 +431,16 @@ class ResetMmp:
 
 
 @dataclass(frozen=True, slots=True)
+class MassCancelMmp:
+    """`trade/mass-cancel`: cancel an account's mmp orders of an option family and refuse new ones for
+    `lock_interval` ms (0: no lock, and a lock in force is lifted)."""
+
+    uid: int
+    inst_family: str
+    lock_interval: int
+
+
+@dataclass(frozen=True, slots=True)
 class BorrowRepayLoan:
     """Borrow `amt` of `ccy` from the lending pool, or repay that much of what the account borrowed
     (`account/spot-manual-borrow-repay`; `account/borrow-repay`, whose repay names the loan: `ord_id`)."""
@@ -469,4 +479,5 @@ Command = (
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan | BorrowRepayLoan
     | SetFeeLevel | ListOptionSeries | SetVolSurface | SetGreeksType | SetMmpConfig | ResetMmp
+    | MassCancelMmp
 )

@@ -27,6 +27,7 @@ from .commands import (
     ListFuturesSeries,
     ListInstrument,
     ListOptionSeries,
+    MassCancelMmp,
     ModifyApiKey,
     PlaceAlgoOrder,
     PlaceOrder,
@@ -203,6 +204,8 @@ class Engine:
                 return mmp.set_config(s, cmd)
             case ResetMmp():
                 return mmp.reset(s, cmd)
+            case MassCancelMmp():
+                return mmp.mass_cancel(s, self._x, cmd)
             case PlaceAlgoOrder():
                 return self._algos.place(cmd)
             case CancelAlgo():

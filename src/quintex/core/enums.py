@@ -133,6 +133,8 @@ class CancelSource(StrEnum):
     CANCEL_ALL_AFTER = "20"
     POST_ONLY_WOULD_TAKE = "31"
     SELF_TRADE = "32"
+    MMP_MASS_CANCEL = "38"
+    """MMP orders canceled by the user's `mass-cancel`."""
     MMP_TRIGGERED = "39"
 
 

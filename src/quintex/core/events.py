@@ -94,6 +94,16 @@ class MmpReset:
 
 
 @dataclass(frozen=True, slots=True)
+class MmpMassCanceled:
+    """An account mass-canceled its mmp orders of an option family (their `OrderUpdated` follow); new ones are
+    refused before `locked_until` (0: no lock)."""
+
+    uid: int
+    inst_family: str
+    locked_until: int
+
+
+@dataclass(frozen=True, slots=True)
 class MmpTriggered:
     """An account's mmp fills of an option family went over its limit at `ts`: its mmp orders there are
     canceled (their `OrderUpdated` follow) and new ones refused while frozen."""
@@ -455,5 +465,5 @@ Event = (
     | InsuranceFundChanged | ContractDelivered | AlgoAccepted | AlgoRejected | AlgoUpdated | AlgoCancelAccepted
     | AlgoCancelRejected | AlgoAmendAccepted | AlgoAmendRejected
     | OptionSeriesListed | VolSurfaceSet | OptionSummaryUpdated | LoanBorrowedRepaid | MmpConfigSet | MmpReset
-    | MmpTriggered
+    | MmpTriggered | MmpMassCanceled
 )

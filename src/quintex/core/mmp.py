@@ -8,13 +8,25 @@ new mmp orders are refused (51034) until the freeze ends on the exchange clock o
 `time_interval` of 0 turns the watch off (mmp orders are accepted and never canceled by it). Without a config for
 the family an account's mmp orders are refused (51035), and mmp orders exist on options only (51036).
 
+`MassCancelMmp` (OKX's `mass-cancel`) cancels every live mmp order of the account on the family (`cancelSource`
+38) and locks the family for `lock_interval` ms (0 to 10,000): mmp orders are refused (54008) until then. A new
+mass cancel replaces the lock (0 lifts it); `ResetMmp` lifts a freeze, not a lock.
+
 Everything is measured on the exchange clock (`State.ts`), so replay triggers at the same fills.
 """
 from __future__ import annotations
 
-from .commands import PlaceOrder, ResetMmp, SetMmpConfig
+from .commands import MassCancelMmp, PlaceOrder, ResetMmp, SetMmpConfig
 from .enums import CancelSource, InstType, OrdType
-from .events import CommandRejected, Event, MmpConfigSet, MmpReset, MmpTriggered, OrderUpdated
+from .events import (
+    CommandRejected,
+    Event,
+    MmpConfigSet,
+    MmpMassCanceled,
+    MmpReset,
+    MmpTriggered,
+    OrderUpdated,
+)
 from .execution import Execution
 from .instruments import Instrument
 from .num import ZERO
@@ -24,10 +36,11 @@ from .state import State
 
 MMP_TYPES = frozenset({OrdType.MMP, OrdType.MMP_AND_POST_ONLY})
 MMP_INST_TYPE = InstType.OPTION
+MAX_LOCK_INTERVAL_MS = 10_000
 
 
 def set_config(s: State, cmd: SetMmpConfig) -> list[Event]:
-    """Set (or replace) an account's MMP of a family; a freeze in force stays, the window starts afresh."""
+    """Set (or replace) an account's MMP of a family; a freeze or lock in force stays, the window starts afresh."""
     reject = _refusal(s, cmd.uid, cmd.inst_family)
     if reject is None and (cmd.time_interval < 0 or cmd.frozen_interval < 0 or cmd.qty_limit <= ZERO):
         reject = Reject.MMP_CONFIG_INVALID
@@ -36,7 +49,9 @@ def set_config(s: State, cmd: SetMmpConfig) -> list[Event]:
     key = (cmd.uid, cmd.inst_family)
     old = s.mmp.get(key)
     frozen_at = old.frozen_at if old is not None and old.is_frozen(s.ts) else None
-    config = MmpConfig(cmd.uid, cmd.inst_family, cmd.time_interval, cmd.frozen_interval, cmd.qty_limit, frozen_at)
+    locked_until = old.locked_until if old is not None and old.is_locked(s.ts) else 0
+    config = MmpConfig(cmd.uid, cmd.inst_family, cmd.time_interval, cmd.frozen_interval, cmd.qty_limit, frozen_at,
+                       locked_until=locked_until)
     s.mmp[key] = config
     return [MmpConfigSet(config)]
 
@@ -51,6 +66,27 @@ def reset(s: State, cmd: ResetMmp) -> list[Event]:
     if config is not None:
         s.mmp[key] = config._replace(frozen_at=None, window=())
     return [MmpReset(cmd.uid, cmd.inst_family)]
+
+
+def mass_cancel(s: State, x: Execution, cmd: MassCancelMmp) -> list[Event]:
+    """Cancel the account's live mmp orders of the family and lock it for `lock_interval` ms. Without a config
+    the account has no mmp orders and can place none: nothing to cancel or lock."""
+    reject = _refusal(s, cmd.uid, cmd.inst_family)
+    if reject is None and not 0 <= cmd.lock_interval <= MAX_LOCK_INTERVAL_MS:
+        reject = Reject.MMP_LOCK_INTERVAL_RANGE
+    if reject is not None:
+        return [CommandRejected(reject)]
+    key = (cmd.uid, cmd.inst_family)
+    config = s.mmp.get(key)
+    if config is None:
+        return [MmpMassCanceled(cmd.uid, cmd.inst_family, 0)]
+    locked_until = s.ts + cmd.lock_interval if cmd.lock_interval else 0
+    s.mmp[key] = config._replace(locked_until=locked_until)
+    events: list[Event] = [MmpMassCanceled(cmd.uid, cmd.inst_family, locked_until)]
+    for order in s.orders_of(cmd.uid):
+        if order.ord_type in MMP_TYPES and order.inst.inst_family == cmd.inst_family:
+            events += x.cancel(order, CancelSource.MMP_MASS_CANCEL)
+    return events
 
 
 def _refusal(s: State, uid: int, inst_family: str) -> Reject | None:
@@ -68,7 +104,9 @@ def order_refusal(s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
     config = s.mmp.get((cmd.uid, inst.inst_family))
     if config is None:
         return Reject.MMP_NOT_CONFIGURED
-    return Reject.MMP_FROZEN if config.is_frozen(s.ts) else None
+    if config.is_frozen(s.ts):
+        return Reject.MMP_FROZEN
+    return Reject.MMP_LOCKED if config.is_locked(s.ts) else None
 
 
 def after(s: State, x: Execution, events: list[Event]) -> list[Event]:

@@ -655,6 +655,8 @@ class MmpConfig(NamedTuple):
     frozen_at: int | None = None
     """When it was triggered (None: not frozen)."""
     window: tuple[MmpFill, ...] = ()
+    locked_until: int = 0
+    """A mass cancel's lock: mmp orders of the family are refused before this exchange time (ms)."""
 
     def frozen_until(self) -> int | None:
         """When the freeze ends by itself (None: not frozen, or frozen until reset)."""
@@ -667,3 +669,6 @@ class MmpConfig(NamedTuple):
             return False
         until = self.frozen_until()
         return until is None or now < until
+
+    def is_locked(self, now: int) -> bool:
+        return now < self.locked_until

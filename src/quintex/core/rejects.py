@@ -142,6 +142,9 @@ class Reject(Enum):
     MMP_OPTIONS_ONLY = "mmp_options_only"
     MMP_NOT_CONFIGURED = "mmp_not_configured"
     MMP_FROZEN = "mmp_frozen"
+    MMP_LOCKED = "mmp_locked"
+    """An mmp order while a mass cancel's lock is in force."""
+    MMP_LOCK_INTERVAL_RANGE = "mmp_lock_interval_range"
 
 
 class InvariantViolation(Exception):

@@ -1,6 +1,6 @@
 """Bodies of the account settings requests → commands: `set-account-level`, `set-position-mode`,
 `set-auto-loan`, `set-greeks`, `set-leverage`, and the manual borrowing requests (`spot-manual-borrow-repay`,
-`borrow-repay`), `mmp-config` and `mmp-reset`.
+`borrow-repay`), `mmp-config`, `mmp-reset` and the MMP `trade/mass-cancel` (REST and WebSocket).
 
 What clients send is accepted as OKX accepts it: `lever` as a string ("5", python-okx), a JSON integer (5,
 ccxt and hummingbot) or a JSON float (3.0, freqtrade); "" and null as absent (python-okx pads every optional
@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from quintex.core.commands import (
     BorrowRepayLoan,
+    MassCancelMmp,
     ResetMmp,
     SetAccountLevel,
     SetAutoLoan,
@@ -22,8 +23,10 @@ from quintex.core.commands import (
     SetPositionMode,
 )
 from quintex.core.enums import AcctLv, GreeksType, InstType, LoanSide, MgnMode, PosMode, PosSide
+from quintex.core.mmp import MAX_LOCK_INTERVAL_MS
+from quintex.core.rejects import Reject
 
-from .codes import json_error, param_either, param_empty, param_error
+from .codes import json_error, param_either, param_empty, param_error, reject_error
 from .numfmt import parse_decimal
 
 E = TypeVar("E", bound=StrEnum)
@@ -120,6 +123,26 @@ def reset_mmp(uid: int, body: object) -> ResetMmp:
     if not family:
         raise param_empty("instFamily")
     return ResetMmp(uid=uid, inst_family=family)
+
+
+def mass_cancel(uid: int, body: object) -> MassCancelMmp:
+    """`instType` (OPTION) and `instFamily` required; `lockInterval` whole ms in [0, 10000] (absent or "": 0)."""
+    fields = _object(body)
+    for name in ("instType", "instFamily"):
+        if not _text(fields, name):
+            raise param_empty(name)
+    if _text(fields, "instType") != InstType.OPTION.value:
+        raise param_error("instType")
+    lock = fields.get("lockInterval")
+    lock_interval = 0
+    if lock not in (None, ""):
+        value = parse_decimal(lock, "lockInterval")
+        if value != value.to_integral_value():
+            raise param_error("lockInterval")
+        if not 0 <= value <= MAX_LOCK_INTERVAL_MS:
+            raise reject_error(Reject.MMP_LOCK_INTERVAL_RANGE)
+        lock_interval = int(value)
+    return MassCancelMmp(uid=uid, inst_family=_text(fields, "instFamily"), lock_interval=lock_interval)
 
 
 def _interval(fields: dict[str, Any], name: str) -> int:

@@ -205,6 +205,10 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.MMP_NOT_CONFIGURED: _Code("51035", "Account does not have permission to submit MM quote order"),
     Reject.MMP_FROZEN: _Code("51034", "MMP is triggered: mmp orders of this instrument family are refused until "
                              "the frozen interval ends or MMP is reset"),
+    Reject.MMP_LOCKED: _Code(
+        "54008", "This operation is disabled by the 'mass cancel order' endpoint. Please enable it using this "
+        "endpoint."),
+    Reject.MMP_LOCK_INTERVAL_RANGE: _Code("54009", "The range of lockInterval should be [0, 10000]."),
 }
 
 

@@ -46,6 +46,11 @@ def op_reply(req_id: str, op: str, body: dict[str, Any]) -> dict[str, Any]:
     return {"id": req_id, "op": op, **body}
 
 
+def op_ok(req_id: str, op: str, data: list[dict[str, Any]], in_us: int, out_us: int) -> dict[str, Any]:
+    """A successful op without per-item results (`mass-cancel`: `data` `[{"result": true}]`)."""
+    return {"id": req_id, "op": op, "code": "0", "msg": "", "data": data, "inTime": str(in_us), "outTime": str(out_us)}
+
+
 def op_error(req_id: str, op: str, err: OkxError, in_us: int, out_us: int) -> dict[str, Any]:
     return {"id": req_id, "op": op, "code": err.code, "msg": err.msg, "data": [], "inTime": str(in_us),
             "outTime": str(out_us)}

@@ -1,21 +1,32 @@
-"""Market maker protection of option families: its config and reset, the refusals of mmp orders, and the
-trigger: an account's mmp fills over the window of the exchange clock cancel its mmp orders and freeze them."""
+"""Market maker protection of option families: its config and reset, the refusals of mmp orders, the
+trigger: an account's mmp fills over the window of the exchange clock cancel its mmp orders and freeze them, and
+the mass cancel of an account's mmp orders with its lock."""
 from __future__ import annotations
 
-from quintex.core.commands import ListOptionSeries, PlaceOrder, ResetMmp, SetMmpConfig
+from quintex.core.commands import (
+    Deposit,
+    ListOptionSeries,
+    MassCancelMmp,
+    PlaceOrder,
+    ResetMmp,
+    SetMmpConfig,
+    UpdateIndexPrices,
+)
 from quintex.core.engine import Engine
 from quintex.core.enums import CancelSource, OrdState, OrdType, Side, TdMode
 from quintex.core.events import (
     CommandRejected,
     Event,
     MmpConfigSet,
+    MmpMassCanceled,
     MmpReset,
     MmpTriggered,
     OrderAccepted,
     OrderRejected,
     OrderUpdated,
 )
-from quintex.core.records import MmpConfig
+from quintex.core.options.surface import VolSurface
+from quintex.core.records import IndexPrice, MmpConfig
 from quintex.core.rejects import Reject
 from tests.builders import D, Exchange
 from tests.unit.core.test_option_chain import SURFACE, btc_options, index
@@ -153,3 +164,85 @@ def test_reset_of_a_family_without_a_config_changes_nothing() -> None:
     x, uid, _ = listed()
     assert x.apply(ResetMmp(uid, "BTC-USD")) == [MmpReset(uid, "BTC-USD")]
     assert x.engine.mmp_configs(uid) == []
+
+
+def canceled_with(events: list[Event], source: CancelSource) -> set[int]:
+    return {e.order.ord_id for e in events if isinstance(e, OrderUpdated) and e.order.state is OrdState.CANCELED
+            and e.order.cancel_source is source}
+
+
+def with_eth_options(x: Exchange) -> str:
+    """ETH-USD options listed beside BTC-USD's; one of them."""
+    x.apply(UpdateIndexPrices((IndexPrice("ETH-USD", D("2000")),)))
+    eth = btc_options(inst_family="ETH-USD", uly="ETH-USD", settle_ccy="ETH", ct_val_ccy="ETH",
+                      inst_id_code_base=2 * 10**15)
+    x.apply(ListOptionSeries(eth, VolSurface("ETH-USD", D("0.6"))))
+    return next(i for i in x.engine.instruments if i.startswith("ETH-USD-") and i.endswith("-C"))
+
+
+def test_a_mass_cancel_cancels_the_accounts_mmp_orders_of_the_family_only() -> None:
+    x, maker, _ = listed()
+    other = x.user("other", BTC="10")
+    eth_call = with_eth_options(x)
+    x.apply(Deposit(maker, "ETH", D("100")))
+    for uid in (maker, other):
+        x.apply(SetMmpConfig(uid, "BTC-USD", 1000, 0, D("100")))
+    x.apply(SetMmpConfig(maker, "ETH-USD", 1000, 0, D("100")))
+    quotes = {sell(x, maker, "2", "0.0710"), sell(x, maker, "3", "0.0500", OrdType.MMP_AND_POST_ONLY, PUT)}
+    plain = sell(x, maker, "4", "0.0800", OrdType.LIMIT)
+    eth_quote = sell(x, maker, "1", "0.0500", inst_id=eth_call)
+    theirs = sell(x, other, "1", "0.0720")
+    frozen_before = x.balance(maker, "BTC")[1]
+    events = x.apply(MassCancelMmp(maker, "BTC-USD", 0))
+    assert events[0] == MmpMassCanceled(maker, "BTC-USD", 0)
+    assert canceled_with(events, CancelSource.MMP_MASS_CANCEL) == quotes
+    assert [e for e in events if isinstance(e, OrderUpdated) and e.order.ord_id not in quotes] == []
+    assert {o.ord_id for o in x.engine.open_orders(maker)} == {plain, eth_quote}
+    assert [o.ord_id for o in x.engine.open_orders(other)] == [theirs]
+    assert x.balance(maker, "BTC")[1] < frozen_before
+    assert x.engine.mmp_configs(maker, "BTC-USD")[0].locked_until == 0
+    sell(x, maker, "1", "0.0900")  # no lock: mmp orders are placed again at once
+
+
+def test_a_lock_refuses_mmp_orders_of_the_family_with_54008_until_the_exchange_clock_passes_it() -> None:
+    x, maker, _ = listed()
+    x.apply(SetMmpConfig(maker, "BTC-USD", 1000, 0, D("100")))
+    sell(x, maker, "1", "0.0710")
+    at = x.ts + 1
+    assert x.apply(MassCancelMmp(maker, "BTC-USD", 5000))[0] == MmpMassCanceled(maker, "BTC-USD", at + 5000)
+    assert x.apply(mmp_order(maker, CALL)) == [OrderRejected(Reject.MMP_LOCKED, "", "")]
+    assert x.apply(mmp_order(maker, PUT, OrdType.MMP_AND_POST_ONLY)) == [OrderRejected(Reject.MMP_LOCKED, "", "")]
+    sell(x, maker, "1", "0.0900", OrdType.LIMIT)  # other order types are not locked
+    x.apply(ResetMmp(maker, "BTC-USD"))  # a reset lifts a freeze, not a lock
+    x.apply(SetMmpConfig(maker, "BTC-USD", 2000, 0, D("50")))  # a new config keeps it
+    assert x.engine.mmp_configs(maker)[0].locked_until == at + 5000
+    x.ts = at + 5000 - 2
+    assert x.apply(mmp_order(maker, CALL)) == [OrderRejected(Reject.MMP_LOCKED, "", "")]  # at + 4999
+    sell(x, maker, "1", "0.0900")  # at + 5000
+    assert Engine.restore(x.engine.snapshot()).mmp_configs(maker) == x.engine.mmp_configs(maker)
+
+
+def test_a_mass_cancel_with_lock_interval_0_lifts_a_lock() -> None:
+    x, maker, _ = listed()
+    x.apply(SetMmpConfig(maker, "BTC-USD", 1000, 0, D("100")))
+    x.apply(MassCancelMmp(maker, "BTC-USD", 10_000))
+    restored = Engine.restore(x.engine.snapshot())
+    assert restored.mmp_configs(maker)[0].locked_until == x.ts + 10_000
+    assert x.apply(MassCancelMmp(maker, "BTC-USD", 0)) == [MmpMassCanceled(maker, "BTC-USD", 0)]
+    sell(x, maker, "1", "0.0900")
+
+
+def test_a_mass_cancel_without_a_config_changes_nothing_and_bad_ones_are_refused() -> None:
+    x, maker, _ = listed()
+    assert x.apply(MassCancelMmp(maker, "BTC-USD", 3000)) == [MmpMassCanceled(maker, "BTC-USD", 0)]
+    assert x.engine.mmp_configs(maker) == []
+    assert x.apply(mmp_order(maker, CALL)) == [OrderRejected(Reject.MMP_NOT_CONFIGURED, "", "")]
+    x.apply(SetMmpConfig(maker, "BTC-USD", 1000, 0, D("100")))
+    quote = sell(x, maker, "1", "0.0710")
+    for cmd, reject in ((MassCancelMmp(maker, "BTC-USDT", 0), Reject.MMP_FAMILY_UNKNOWN),
+                        (MassCancelMmp(999, "BTC-USD", 0), Reject.USER_NOT_FOUND),
+                        (MassCancelMmp(maker, "BTC-USD", 10_001), Reject.MMP_LOCK_INTERVAL_RANGE),
+                        (MassCancelMmp(maker, "BTC-USD", -1), Reject.MMP_LOCK_INTERVAL_RANGE)):
+        assert x.apply(cmd) == [CommandRejected(reject)]
+    assert [o.ord_id for o in x.engine.open_orders(maker)] == [quote]
+    assert x.engine.mmp_configs(maker)[0].locked_until == 0

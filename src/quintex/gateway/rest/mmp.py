@@ -1,11 +1,11 @@
-"""Market maker protection of option families: `account/mmp-config` (set and get) and `account/mmp-reset`
-(the rules are `core.mmp`'s)."""
+"""Market maker protection of option families: `account/mmp-config` (set and get), `account/mmp-reset` and
+`trade/mass-cancel` (the rules are `core.mmp`'s)."""
 from __future__ import annotations
 
 from aiohttp import web
 
 from quintex.core.enums import Perm
-from quintex.core.events import MmpConfigSet, MmpReset
+from quintex.core.events import MmpConfigSet, MmpMassCanceled, MmpReset
 from quintex.core.records import ApiKey
 from quintex.okx import accountparse, mmp
 
@@ -41,7 +41,24 @@ async def reset(request: web.Request, key: ApiKey, body: bytes) -> web.StreamRes
     return ok([{"result": True}])
 
 
+MASS_CANCEL_LIMIT, MASS_CANCEL_WINDOW_S = 5, 2.0
+
+
+def mass_cancel_bucket(uid: int) -> tuple[str, int]:
+    """`trade/mass-cancel`'s rate-limit bucket, shared by REST and the WebSocket op."""
+    return ("trade/mass-cancel", uid)
+
+
+@private(Perm.TRADE)
+async def mass_cancel(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    rate_limit(request, mass_cancel_bucket(key.uid), MASS_CANCEL_LIMIT, MASS_CANCEL_WINDOW_S)
+    event = outcome(await runtime(request).submit(accountparse.mass_cancel(key.uid, json_body(body))))
+    assert isinstance(event, MmpMassCanceled)
+    return ok([{"result": True}])
+
+
 def register(app: web.Application) -> None:
     app.router.add_post("/api/v5/account/mmp-config", set_config)
     app.router.add_get("/api/v5/account/mmp-config", get_config, allow_head=False)
     app.router.add_post("/api/v5/account/mmp-reset", reset)
+    app.router.add_post("/api/v5/trade/mass-cancel", mass_cancel)

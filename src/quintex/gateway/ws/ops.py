@@ -1,8 +1,9 @@
 """Trade ops over /ws/v5/private: order, batch-orders, cancel-order, batch-cancel-orders,
 amend-order, batch-amend-orders, mass-cancel.
 
-The same parsing, per-item results and rate-limit buckets as REST (`orderops`, `rest.trade`), and
-the same path through the sequencer. Differences of the WebSocket flavour: an item may name its
+The same parsing, per-item results and rate-limit buckets as REST (`orderops`, `rest.trade`, `rest.mmp`), and
+the same path through the sequencer. `mass-cancel` (MMP orders of an option family) is also taken on
+/ws/v5/business and answers `data: [{"result": true}]`. Differences of the WebSocket flavour: an item may name its
 instrument by `instIdCode` instead of `instId`; a cancel or amend finds the order by `ordId` or
 `clOrdId` alone (its `instId` is not needed); the reply is `{id, op, code, msg, data, inTime,
 outTime}`. The checks run as the request is read, so ops reach the sequencer in the order sent;
@@ -13,21 +14,24 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Hashable
-from typing import Any, NoReturn
+from collections.abc import Coroutine, Hashable
+from typing import Any
 
+from quintex.core.commands import MassCancelMmp
 from quintex.core.enums import Perm
+from quintex.core.events import CommandRejected
 from quintex.core.rejects import Reject
-from quintex.okx import envelope, parse, ws
-from quintex.okx.codes import batch_too_large, param_empty, param_error, reject_error
+from quintex.okx import accountparse, envelope, parse, ws
+from quintex.okx.codes import batch_too_large, param_error, reject_error
 from quintex.okx.errors import OkxError
 from quintex.runtime.query import State
 from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
 
 from .. import orderops
 from ..catalog import Catalog
-from ..orderlimits import WINDOW_S, take_order_limits
+from ..orderlimits import take_order_limits
 from ..ratelimit import RateLimiter
+from ..rest.mmp import MASS_CANCEL_LIMIT, MASS_CANCEL_WINDOW_S, mass_cancel_bucket
 from ..rest.trade import MAX_BATCH, ORDER_OPS
 from .channels.base import BUSINESS, PRIVATE
 from .connection import Connection
@@ -68,8 +72,13 @@ class Ops:
                 raise ws.invalid_args()
             self._check_session(conn, op)
             if op == MASS_CANCEL:
-                self.limiter.take(("trade/mass-cancel", conn.uid), 5, WINDOW_S)
-                _mass_cancel(req.get("args"))
+                self.limiter.take(mass_cancel_bucket(conn.uid), MASS_CANCEL_LIMIT, MASS_CANCEL_WINDOW_S)
+                (item,) = _items(req.get("args"), batch=False)
+                if not isinstance(item, dict):
+                    raise ws.invalid_args()
+                cmd = accountparse.mass_cancel(conn.uid, item)
+                self._start(self._mass_cancel(conn, req_id, cmd, in_us))
+                return
             kind, batch = OPS[op]
             items = _items(req.get("args"), batch)
             if op in _EXPIRING and _expired(req.get("expTime"), self.runtime.now_ms()):
@@ -83,7 +92,10 @@ class Ops:
         except RuntimeUnavailable:
             conn.send_json(ws.op_error(req_id, op, _UNAVAILABLE, in_us, self.now_us()))
             return
-        task = asyncio.get_running_loop().create_task(self._run(conn, req_id, op, kind, items, orders, in_us))
+        self._start(self._run(conn, req_id, op, kind, items, orders, in_us))
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 
@@ -122,6 +134,17 @@ class Ops:
             conn.send_json(ws.op_error(req_id, op, _UNAVAILABLE, in_us, self.now_us()))
             return
         conn.send_json(ws.op_reply(req_id, op, envelope.batch(results, in_us, self.now_us())))
+
+    async def _mass_cancel(self, conn: Connection, req_id: str, cmd: MassCancelMmp, in_us: int) -> None:
+        try:
+            outcome = (await self.runtime.submit(cmd))[0]
+        except RuntimeUnavailable:
+            conn.send_json(ws.op_error(req_id, MASS_CANCEL, _UNAVAILABLE, in_us, self.now_us()))
+            return
+        if isinstance(outcome, CommandRejected):
+            conn.send_json(ws.op_error(req_id, MASS_CANCEL, reject_error(outcome.reject), in_us, self.now_us()))
+            return
+        conn.send_json(ws.op_ok(req_id, MASS_CANCEL, [{"result": True}], in_us, self.now_us()))
 
     def _check_session(self, conn: Connection, op: str) -> None:
         if conn.service != PRIVATE and not (op == MASS_CANCEL and conn.service == BUSINESS):
@@ -202,17 +225,3 @@ def _inst_id_code(value: Any) -> int | None:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     raise param_error("instIdCode")
-
-
-def _mass_cancel(args: Any) -> NoReturn:
-    """Mass cancel of MMP orders exists for OPTION families only, and is not built here: a valid request answers
-    51000 (instFamily)."""
-    (item,) = _items(args, batch=False)
-    if not isinstance(item, dict):
-        raise ws.invalid_args()
-    for name in ("instType", "instFamily"):
-        if item.get(name) in (None, ""):
-            raise param_empty(name)
-    if item["instType"] != "OPTION":
-        raise param_error("instType")
-    raise param_error("instFamily")

@@ -6,8 +6,11 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from quintex.core.commands import ListOptionSeries, SetMmpConfig, UpdateIndexPrices
 from quintex.core.enums import Perm
-from tests.builders import Exchange, btc_usdt
+from quintex.core.records import IndexPrice
+from tests.builders import D, Exchange, btc_usdt
+from tests.unit.core.test_option_chain import SURFACE, btc_options
 from tests.unit.gateway.helpers import add_key, send, signed
 
 from .helpers import Env, fund, serve_ws, trader
@@ -115,17 +118,63 @@ def test_requests_that_cannot_run_answer_a_whole_op_error() -> None:
     run(scenario)
 
 
-def test_mass_cancel_exists_only_for_option_families() -> None:
+def test_mass_cancel_takes_option_families_on_private_and_business_and_answers_result_true() -> None:
     async def scenario(env: Env, x: Exchange) -> None:
+        uid = x.engine.user_by_name("alice").uid  # type: ignore[union-attr]
+        await env.submit(UpdateIndexPrices((IndexPrice("BTC-USD", D("37000")),)),
+                         ListOptionSeries(btc_options(), SURFACE), SetMmpConfig(uid, "BTC-USD", 1000, 0, D("10")))
         ws = await env.private("k1")
-        spot = await ws.op("mass-cancel", {"instType": "SPOT", "instFamily": "BTC-USDT"})
-        assert (spot["code"], spot["msg"]) == ("51000", "Parameter instType error")
-        option = await ws.op("mass-cancel", {"instType": "OPTION", "instFamily": "BTC-USD"})
-        assert (option["code"], option["msg"]) == ("51000", "Parameter instFamily error")
-        missing = await ws.op("mass-cancel", {"instType": "OPTION"})
-        assert missing["code"] == "50014"
+        for args, code, msg in (
+                ({"instType": "SPOT", "instFamily": "BTC-USDT"}, "51000", "Parameter instType error"),
+                ({"instType": "OPTION", "instFamily": "BTC-USDT"}, "51000", "Parameter instFamily error"),
+                ({"instType": "OPTION"}, "50014", "Parameter instFamily can not be empty."),
+                ({"instFamily": "BTC-USD"}, "50014", "Parameter instType can not be empty."),
+                ({"instType": "OPTION", "instFamily": "BTC-USD", "lockInterval": "2.5"}, "51000",
+                 "Parameter lockInterval error"),
+                ({"instType": "OPTION", "instFamily": "BTC-USD", "lockInterval": "10001"}, "54009",
+                 "The range of lockInterval should be [0, 10000].")):
+            reply = await ws.op("mass-cancel", args)
+            assert (reply["code"], reply["msg"], reply["data"]) == (code, msg, []), args
+        assert x.engine.mmp_configs(uid)[0].locked_until == 0
+        reply = await ws.op("mass-cancel", {"instType": "OPTION", "instFamily": "BTC-USD", "lockInterval": "3000"},
+                            req_id="m1")
+        assert list(reply) == ["id", "op", "code", "msg", "data", "inTime", "outTime"]
+        assert (reply["id"], reply["op"], reply["code"], reply["msg"], reply["data"]) == (
+            "m1", "mass-cancel", "0", "", [{"result": True}])
+        assert x.engine.mmp_configs(uid)[0].locked_until > 0
+        business = await env.connect("business")
+        await business.login("k1")
+        assert (await business.recv())["event"] == "login"
+        reply = await business.op("mass-cancel", {"instType": "OPTION", "instFamily": "BTC-USD"})
+        assert (reply["code"], reply["data"]) == ("0", [{"result": True}])
+        assert x.engine.mmp_configs(uid)[0].locked_until == 0
+        read_only = await env.private("read-only")
+        refused = await read_only.op("mass-cancel", {"instType": "OPTION", "instFamily": "BTC-USD"})
+        assert refused["code"] == "50120"
+        public = await env.connect("public")
+        assert (await public.op("mass-cancel", {"instType": "OPTION", "instFamily": "BTC-USD"}))["code"] == "60028"
 
     run(scenario)
+
+
+def test_mass_cancel_shares_its_5_per_2_seconds_with_rest() -> None:
+    async def scenario(env: Env, x: Exchange) -> None:
+        await env.submit(UpdateIndexPrices((IndexPrice("BTC-USD", D("37000")),)),
+                         ListOptionSeries(btc_options(), SURFACE))
+        body = json.dumps({"instType": "OPTION", "instFamily": "BTC-USD"}).encode()
+        for _ in range(3):
+            status, answer = await send(env.client, "POST", "/api/v5/trade/mass-cancel", body=body,
+                                        headers=signed("k1", "POST", "/api/v5/trade/mass-cancel", body))
+            assert (status, answer["data"]) == (200, [{"result": True}]), answer
+        ws = await env.private("k1")
+        for _ in range(2):
+            assert (await ws.op("mass-cancel", {"instType": "OPTION", "instFamily": "BTC-USD"}))["code"] == "0"
+        limited = await ws.op("mass-cancel", {"instType": "OPTION", "instFamily": "BTC-USD"})
+        assert limited["code"] == "50011"
+        env.clock.ms += 2000
+        assert (await ws.op("mass-cancel", {"instType": "OPTION", "instFamily": "BTC-USD"}))["code"] == "0"
+
+    run(scenario, rate_limits=True)
 
 
 def test_rest_and_websocket_orders_share_the_rate_limit() -> None:
