@@ -4,7 +4,19 @@ what the book cannot take is closed at the mark against the top-ranked long (ADL
 Numbers are worked from the chain `listed()` gives (index 37000, BTC-USD-231229-37000-C marked 0.0695)."""
 from __future__ import annotations
 
-from quintex.core.enums import BillSubType, BillType, Category, InsuranceChange, OrdState, OrdType, Side
+import pytest
+
+from quintex.core.commands import SetAccountLevel
+from quintex.core.enums import (
+    AcctLv,
+    BillSubType,
+    BillType,
+    Category,
+    InsuranceChange,
+    OrdState,
+    OrdType,
+    Side,
+)
 from quintex.core.events import BillPosted, Event, InsuranceFundChanged, OrderUpdated, PositionChanged
 from quintex.core.ledger.ledger import FEE_UID, INSURANCE_UID
 from quintex.core.records import Bill
@@ -13,11 +25,12 @@ from tests.unit.core.test_option_chain import index, listed
 from tests.unit.core.test_option_trading import CALL, accepted, order
 
 
-def _short_call() -> tuple[Exchange, int, int]:
+def _short_call(acct_lv: AcctLv = AcctLv.FUTURES) -> tuple[Exchange, int, int]:
     """alice (0.02 BTC) sold 10 calls at 0.07 (maker) to bob: her cash 0.02 + 0.007 − fee 0.00002 = 0.02698,
     mmr (0.03 + 0.0695) × 0.1 = 0.00995, margin ratio 0.02698 / (0.00995 + fee 0.00005) = 2.698."""
     x = listed()
     alice, bob = x.user("alice", BTC="0.02"), x.user("bob", BTC="1")
+    x.apply(SetAccountLevel(alice, acct_lv))
     accepted(order(x, alice, "sell", "10", "0.07"))
     accepted(order(x, bob, "buy", "10", "0.07"))
     assert x.balance(alice, "BTC") == (D("0.02698"), D(0))
@@ -55,8 +68,10 @@ def test_a_short_call_below_maintenance_is_bought_back_at_its_buy_limit_by_a_ful
     assert (closed.pos, closed.liq_penalty, closed.closed_by) == (D(0), D("-0.00005"), Category.FULL_LIQUIDATION)
 
 
-def test_what_the_book_cannot_take_is_closed_at_the_mark_against_the_long_and_the_fund_covers_the_deficit() -> None:
-    x, alice, bob = _short_call()
+@pytest.mark.parametrize("acct_lv", [AcctLv.FUTURES, AcctLv.MULTI_CURRENCY])
+def test_what_the_book_cannot_take_is_closed_at_the_mark_against_the_long_and_the_fund_covers_the_deficit(
+        acct_lv: AcctLv) -> None:
+    x, alice, bob = _short_call(acct_lv)
     events = index(x, "60000")  # no ask: the IOC at the buy limit 0.5754 cancels unfilled
     assert x.engine.mark_price(CALL) == D("0.3836")
     liq = [e.order for e in events if isinstance(e, OrderUpdated) and e.order.category is Category.FULL_LIQUIDATION]

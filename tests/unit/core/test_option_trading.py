@@ -37,6 +37,7 @@ from quintex.core.events import (
     UserCreated,
 )
 from quintex.core.ledger.ledger import FEE_UID
+from quintex.core.options.quote import vol_price
 from quintex.core.records import MaxSize
 from quintex.core.rejects import Reject
 from tests.builders import D, Exchange
@@ -307,3 +308,21 @@ def test_px_usd_and_px_vol_orders_follow_the_index_and_fill_when_they_reach_a_re
     index(x, "37600")  # 2600 / 37600 = 0.069148… → 0.0691: the order reaches alice's sell and fills at 0.069
     assert x.engine.live_order(bob, usd) is None
     assert {(p.inst_id, p.pos, p.avg_px) for p in x.engine.positions(bob)} == {(CALL, D(1), D("0.069"))}
+
+
+def test_an_option_fill_records_its_implied_vol_usd_price_forward_and_mark_and_a_swap_fill_does_not() -> None:
+    x = listed()
+    alice, bob = x.user("alice", BTC="1"), x.user("bob", BTC="1")
+    accepted(order(x, alice, "sell", "10", "0.07"))
+    events = order(x, bob, "buy", "10", "0.07")
+    fills = [e.fill for e in events if isinstance(e, OrderUpdated) and e.fill is not None]
+    bills = [e.bill for e in events if isinstance(e, BillPosted)]
+    assert len(fills) == 2 and len(bills) == 2
+    for extra in [f.opt for f in fills] + [b.opt for b in bills]:
+        assert extra is not None
+        # 0.07 × index 37000 USD; the flat 50 % surface's mark vol on the forward (the index: no future listed)
+        assert (extra.px_usd, extra.mark_vol, extra.fwd_px, extra.mark_px) == (
+            D(2590), D("0.5"), D(37000), D("0.0695"))
+        assert extra.px_vol is not None and D("0.5") < extra.px_vol < D("0.51")  # above the mark: above its vol
+        inst = x.engine.instruments[CALL]
+        assert vol_price(inst, D(37000), x.ts, extra.px_vol) == D("0.07")  # the fill price at that vol

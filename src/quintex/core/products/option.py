@@ -37,9 +37,9 @@ from ..enums import (
 from ..events import BillPosted, Event, InsuranceFundChanged, PositionChanged
 from ..instruments import Instrument
 from ..num import MONEY, ONE, ZERO, floor_to, mul
-from ..options.quote import on_tick, vol_price
+from ..options.quote import fill_vols, on_tick, vol_price
 from ..orders import Order
-from ..records import Fill, MaxAvailSize, MaxSize
+from ..records import Fill, MaxAvailSize, MaxSize, OptionFillPx
 from ..rejects import Reject
 from ..risk import contracts, margin
 from ..risk import options as risk
@@ -205,9 +205,11 @@ class Option(Derivative):
         order.fee -= fee
         order.pnl += pnl
         order.u_time = ts
+        extra = fill_px(s, inst, px)
+        bill = bill._replace(opt=extra)
         fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, ccy, exec_type,
                     bill.bill_id, rate, ts, order.cl_ord_id, order.tag, pnl, s.mark_prices.get(inst.inst_id),
-                    pricing.index_of(s, inst), order.pos_side)
+                    pricing.index_of(s, inst), order.pos_side, extra)
         order.last_fill = fill
         order.move_to(OrdState.FILLED if order.acc_fill_sz >= order.sz else OrdState.PARTIALLY_FILLED)
         events.append(BillPosted(bill))
@@ -223,6 +225,18 @@ class Option(Derivative):
         if position is not None and position.pos_side is PosSide.NET and position.pos > ZERO:
             sz = max(sz - position.size, ZERO)
         return risk.sell_to_open(s, order.inst, sz, px)
+
+
+def fill_px(s: State, inst: Instrument, px: Decimal) -> OptionFillPx:
+    """A fill's `fillPxVol` and `fillMarkVol` (on the forward the mark uses, with the family's surface),
+    `fillPxUsd` (px × index), `fillFwdPx` and `fillMarkPx`, as they are when it fills."""
+    fwd, index = risk.forward(s, inst), pricing.index_of(s, inst)
+    surface = s.vol_surfaces.get(inst.inst_family)
+    px_vol = mark_vol = None
+    if fwd and surface is not None:
+        px_vol, mark_vol = fill_vols(inst, surface, fwd, s.ts, px)
+    return OptionFillPx(px_vol, MONEY.multiply(px, index) if index is not None else None, mark_vol, fwd,
+                        s.mark_prices.get(inst.inst_id))
 
 
 def _coin_px(s: State, inst: Instrument, px: Decimal | None, px_usd: Decimal | None,
