@@ -2,14 +2,15 @@
 
 1. Simulated hours per wall-clock minute, agents on (the packaged makers and takers, 500 ms steps), for
    one spot pair (BTC-USDT), one swap (BTC-USDT-SWAP), the 5 spot pairs and all 18 default instruments (the
-   swaps and the live futures too): straight on the engine (`OfflineMarket`), and
+   swaps and the live futures too), without and with the option agents (makers quoting the near-the-money
+   options of BTC-USD and ETH-USD, takers trading them): straight on the engine (`OfflineMarket`), and
    through the runtime as `quintex serve --clock manual` runs it (`MarketDriver.advance`: the sequencer,
    market data and history folded from every batch; no journal, no HTTP).
 2. Replay of a recorded trades file (OKX's trades CSV format; synthetic rows, 20 trades a second), rows per
    second into the exchange: the file drives BTC's index and, with the tape on, every row is also an IOC
    order on BTC-USDT against the simulated makers.
 
-    python bench/bench_sim.py [--minutes 20] [--rows 100000] [--repeat 3]
+    python bench/bench_sim.py [--minutes 20] [--rows 100000] [--repeat 3] [--setups options] [--no-replay]
 """
 from __future__ import annotations
 
@@ -47,19 +48,22 @@ def listed() -> Engine:
 
 
 def only(config: MarketConfig, *names: str) -> MarketConfig:
-    """The agents on the instruments `names` (instIds or instTypes) only."""
+    """The agents on the instruments `names` (instIds or instTypes) only, no option agents."""
     return replace(config, makers=tuple(replace(m, instruments=names) for m in config.makers),
-                   takers=tuple(replace(t, instruments=names) for t in config.takers))
+                   takers=tuple(replace(t, instruments=names) for t in config.takers), option_makers=(),
+                   option_takers=())
 
 
-def offline_hours_per_minute(config: MarketConfig, sim_ms: int) -> tuple[float, int]:
+def offline_hours_per_minute(config: MarketConfig, sim_ms: int) -> tuple[float, int, float]:
+    """Simulated hours per wall-clock minute, commands, and CPU ms per simulated second (the process's CPU
+    time: steadier than wall time on a shared machine)."""
     engine = listed()
     market = OfflineMarket(engine, Market(config, engine.instruments.values()), T0)
     market.start()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     market.run(sim_ms)
-    wall = time.perf_counter() - started
-    return sim_ms / HOUR_MS / (wall / 60), market.commands
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return sim_ms / HOUR_MS / (wall / 60), market.commands, cpu * 1000 / (sim_ms / 1000)
 
 
 async def _runtime_run(config: MarketConfig, sim_ms: int) -> float:
@@ -119,25 +123,34 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=20, help="simulated minutes per throughput run")
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the recorded trades file")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--setups", default="", help="run only the setups whose name contains this")
+    parser.add_argument("--no-replay", action="store_true", help="skip the trades-file replay")
     args = parser.parse_args()
     sim_ms = int(args.minutes * 60_000)
     config = load_market_config()
-    setups = (("one spot pair (BTC-USDT)", only(config, "BTC-USDT")),
-              ("one swap (BTC-USDT-SWAP)", only(config, "BTC-USDT-SWAP")),
-              ("the 5 spot pairs", only(config, "SPOT")),
-              ("all 18 default instruments", config))
+    setups = [(name, cfg) for name, cfg in (
+        ("one spot pair (BTC-USDT)", only(config, "BTC-USDT")),
+        ("one swap (BTC-USDT-SWAP)", only(config, "BTC-USDT-SWAP")),
+        ("the 5 spot pairs", only(config, "SPOT")),
+        ("all 18 default instruments, no option agents", replace(config, option_makers=(), option_takers=())),
+        ("all 18 default instruments and the option agents", config),
+        ("the option agents only", replace(config, makers=(), takers=())),
+    ) if args.setups in name]
 
     print(f"simulated market, manual clock, {args.minutes:g} simulated minutes per run, "
           f"median of {args.repeat}")
-    print(f"{'setup':<56}{'sim h / wall min':>18}{'commands / sim h':>18}")
+    print(f"{'setup':<72}{'sim h / wall min':>18}{'commands / sim h':>18}{'CPU ms / sim s':>16}")
     for name, cfg in setups:
         runs = [offline_hours_per_minute(cfg, sim_ms) for _ in range(args.repeat)]
         per_hour = runs[0][1] * HOUR_MS / sim_ms
-        print(f"{name + ', on the engine':<56}{median([r[0] for r in runs]):>18.1f}{per_hour:>18,.0f}")
+        print(f"{name + ', on the engine':<72}{median([r[0] for r in runs]):>18.1f}{per_hour:>18,.0f}"
+              f"{median([r[2] for r in runs]):>16.1f}")
     for name, cfg in setups:
         runs = [runtime_hours_per_minute(cfg, sim_ms) for _ in range(args.repeat)]
-        print(f"{name + ', through the runtime':<56}{median(runs):>18.1f}{'':>18}")
+        print(f"{name + ', through the runtime':<72}{median(runs):>18.1f}{'':>18}")
 
+    if args.no_replay:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "BTC-USDT-trades.csv"
         span = write_trades(path, args.rows)

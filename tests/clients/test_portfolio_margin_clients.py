@@ -1,17 +1,20 @@
 """Portfolio margin with real clients over real sockets (an in-process server on a manual clock): python-okx
 switches a Futures-mode account to acctLv 4 and asks the position builder; ccxt opens a swap hedged by a future
 and reads the balance, whose margins are the risk unit's (BTC: MR1 ±12 %, MR4 5 % a year, MR7 0.2 %, IMR =
-1.3 × MMR; the future expires in 73 days, 0.2 year)."""
+1.3 × MMR; the future expires in 73 days, 0.2 year). python-okx sells a call in a portfolio account and reads
+the unit's margin in account/balance and account/positions."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import ccxt
 import pytest
-from okx import Account
+from okx import Account, Trade
 
+from quintex.core.commands import ListOptionSeries
 from quintex.runtime.clock import ManualClock
 from tests.builders import btc_usdt, future, margin_currencies, swap
+from tests.unit.core.test_option_chain import SURFACE, btc_options
 
 from .inprocess import InProcessServer
 from .server import Credentials
@@ -72,3 +75,41 @@ def test_a_hedged_portfolio_margin_account_with_python_okx_and_ccxt(exchange: In
     assert [(p["instId"], p["amt"], p["isRealPos"]) for p in unit["portfolios"]] == [
         ("BTC-USDT-SWAP", "1", True), (FUT, "-1", True), (FUT, "1", False)]
     assert alice.fetch_balance()["info"]["data"][0]["imr"] == "1300"  # the builder changed nothing
+
+
+@pytest.fixture
+def options_exchange() -> Iterator[InProcessServer]:
+    server = InProcessServer(btc_usdt(), clock=ManualClock(MIDNIGHT + 4 * DAY + 12 * 3_600_000)).start()  # Monday 12:00
+    server.set_index("BTC-USD", "96000")
+    server.submit(ListOptionSeries(btc_options(), SURFACE))
+    yield server
+    server.stop()
+
+
+def test_python_okx_sells_a_call_in_a_portfolio_margin_account(options_exchange: InProcessServer) -> None:
+    call = "BTC-USD-260130-96000-C"
+    seller, buyer = options_exchange.user("alice", BTC="1"), options_exchange.user("bob", BTC="1")
+    account = Account.AccountAPI(seller.api_key, seller.secret_key, seller.passphrase, flag="0",
+                                 domain=options_exchange.url, debug=False)
+    assert ok(account.set_account_level("4")) == [{"acctLv": "4"}]
+    trade = Trade.TradeAPI(seller.api_key, seller.secret_key, seller.passphrase, False, "0",
+                           domain=options_exchange.url, debug=False)
+    other = Trade.TradeAPI(buyer.api_key, buyer.secret_key, buyer.passphrase, False, "0",
+                           domain=options_exchange.url, debug=False)
+    # 100 BTC of calls: more initial margin than the account has
+    assert trade.place_order(instId=call, tdMode="cross", side="sell", ordType="limit", sz="10000",
+                             px="0.05")["data"][0]["sCode"] == "51008"
+    assert ok(trade.place_order(instId=call, tdMode="cross", side="sell", ordType="limit", sz="100", px="0.05"))
+    assert ok(other.place_order(instId=call, tdMode="cross", side="buy", ordType="limit", sz="100", px="0.05"))
+    (balance,) = ok(account.get_account_balance())
+    (built,) = ok(account.position_builder())
+    (unit,) = built["riskUnitData"]
+    option, spot = unit["portfolios"]  # the coin she holds covers the call's short delta
+    assert (option["instId"], option["instType"], option["amt"], spot["instType"]) == (call, "OPTION", "-1", "SPOT")
+    assert float(unit["gamma"]) < 0 and float(unit["vega"]) < 0 and float(unit["theta"]) > 0  # short: BS, USD
+    # the account's margins are its unit's (USD), its mmr with the short's 0.05 % liquidation fee (48 USD)
+    assert float(balance["imr"]) == float(unit["imr"]) > 0
+    assert float(balance["mmr"]) == pytest.approx(float(unit["mmr"]) + 48, abs=1e-9)
+    (position,) = ok(account.get_positions(instType="OPTION"))
+    assert (position["instId"], position["pos"], position["imr"], position["mmr"]) == (
+        call, "-100", unit["imr"], unit["mmr"])

@@ -26,12 +26,14 @@ from typing import Any
 
 import pytest
 
-from quintex.core.commands import AdvanceTime, Deposit, ListInstrument
+from quintex.core.commands import AdvanceTime, Deposit, ListInstrument, ListOptionSeries, UpdateIndexPrices
 from quintex.core.enums import Perm
+from quintex.core.records import IndexPrice
 from quintex.gateway.auth import private
 from quintex.gateway.ws.channels.base import Channel
 from quintex.gateway.ws.ops import TRADE_OPS
 from tests.contracts import swap
+from tests.unit.core.test_option_chain import SURFACE, btc_options
 from tests.unit.gateway.helpers import add_key
 from tests.unit.gateway.ws.helpers import WsClient
 
@@ -81,6 +83,8 @@ def world(victim: str = VICTIM) -> World:
     """`venue()` of test_subaccounts, every account acting with a key of every permission."""
     v, boss, one, two, rival_sub = venue()
     v.apply(ListInstrument(swap()))
+    v.apply(UpdateIndexPrices((IndexPrice("BTC-USD", Decimal(37000)),)))
+    v.apply(ListOptionSeries(btc_options(), SURFACE))
     rival = v.engine.user_by_name(RIVAL)
     assert rival is not None
 
@@ -105,6 +109,9 @@ async def stage(s: Session, w: World) -> dict[str, str]:
     assert moved.code == "0", moved.body
     levered = await s.post("account/set-leverage", {"lever": "7", "mgnMode": "isolated", "instId": SWAP}, victim)
     assert levered.code == "0", levered.body
+    protected = await s.post("account/mmp-config", {"instFamily": "BTC-USD", "timeInterval": "5000",
+                                                    "frozenInterval": "0", "qtyLimit": "7"}, victim)
+    assert protected.code == "0", protected.body
     withdrawn = await s.post("asset/withdrawal", {"ccy": "USDT", "amt": "1.5", "dest": "4", "toAddr": ADDRESS,
                                                   "clientId": WD_CL}, victim)
     assert withdrawn.code == "0", withdrawn.body
@@ -132,7 +139,7 @@ VIEWS: tuple[tuple[str, dict[str, str]], ...] = (
     ("account/max-size", {"instId": INST, "tdMode": "cash", "px": "1000"}),
     ("account/max-avail-size", {"instId": INST, "tdMode": "cash"}),
     ("account/leverage-info", {"instId": SWAP, "mgnMode": "isolated"}), ("account/positions", {}),
-    ("trade/orders-algo-pending", {"ordType": ALGO_TYPES}), ("account/greeks", {}),
+    ("trade/orders-algo-pending", {"ordType": ALGO_TYPES}), ("account/greeks", {}), ("account/mmp-config", {}),
 )
 
 
@@ -280,6 +287,10 @@ ATTEMPTS: list[Attempt] = [
     Attempt("POST account/set-position-mode", {"posMode": "long_short_mode"}, OWN),
     Attempt("POST account/set-account-level", {"acctLv": "3"}, OWN),
     Attempt("POST account/set-auto-loan", {"autoLoan": True}, "51010"),
+    Attempt("POST account/mmp-config", {"instFamily": "BTC-USD", "timeInterval": "1", "frozenInterval": "0",
+                                        "qtyLimit": "1"}, OWN),
+    Attempt("GET account/mmp-config", {"instFamily": "BTC-USD"}, OWN),
+    Attempt("POST account/mmp-reset", {"instFamily": "BTC-USD"}, OWN),
     Attempt("POST account/position-builder", {"simAsset": [{"ccy": "BTC", "amt": "0.1"}]}, OWN),
     Attempt("GET account/positions", {"instId": SWAP}, EMPTY),
     Attempt("POST account/set-greeks", {"greeksType": "BS"}, OWN),

@@ -82,10 +82,11 @@ def test_the_position_builder_prices_a_lone_long_by_its_worst_spot_shock() -> No
         assert {k: unit[k] for k in ("riskUnit", "mmr", "imr", "mr1", "mr4", "mr6", "mr7", "delta")} == {
             "riskUnit": "BTC", "mmr": "12000", "imr": "15600", "mr1": "12000", "mr4": "0", "mr6": "7920",
             "mr7": "200", "delta": "100000"}
-        assert unit["mr1Scenarios"]["volSame"] == {"-12": "-12000", "-8": "-8000", "-4": "-4000", "0": "0",
-                                                   "4": "4000", "8": "8000", "12": "12000"}
-        assert unit["mr1FinalResult"] == {"pnl": "-12000", "spotShock": "-12", "volShock": "volSame"}
+        assert unit["mr1Scenarios"]["volSame"] == {"-0.12": "-12000", "-0.08": "-8000", "-0.04": "-4000", "0": "0",
+                                                   "0.04": "4000", "0.08": "8000", "0.12": "12000"}
+        assert unit["mr1FinalResult"] == {"pnl": "-12000", "spotShock": "-0.12", "volShock": "unchange"}
         assert unit["portfolios"] == [{"instId": SWAP, "instType": "SWAP", "amt": "1", "notionalUsd": "100000",
+                                       "delta": "100000", "gamma": "0", "theta": "0", "vega": "0",
                                        "isRealPos": False}]
         assert data["assets"] == [{"ccy": "USDT", "availEq": "20000", "spotInUse": "0", "borrowMmr": "0",
                                    "borrowImr": "0"}]
@@ -134,7 +135,8 @@ def test_the_position_builder_includes_real_positions_and_sees_spot_hedge_a_shor
         (unit,) = data["riskUnitData"]  # 0.75 BTC held hedge three quarters of the 1 BTC short
         assert (unit["mr1"], unit["delta"]) == ("3000", "-25000")
         assert unit["portfolios"][-1] == {"instId": "BTC", "instType": "SPOT", "amt": "0.75",
-                                          "notionalUsd": "75000", "isRealPos": False}
+                                          "notionalUsd": "75000", "delta": "0.75", "gamma": "", "theta": "",
+                                          "vega": "", "isRealPos": False}
 
     play(scenario)
 

@@ -57,7 +57,7 @@ def test_a_live_server_on_a_manual_clock_is_shocked_paused_saved_restored_and_re
     server = Server(data_dir, "--market", "live", "--clock", "manual", "--durability", "os")
     try:
         code, out = cli(server, capsys, "market", "status")
-        assert code == 0 and "clock:  manual" in out and "agents: 36, running" in out
+        assert code == 0 and "clock:  manual" in out and "agents: 40, running" in out
         bid, ask, depth_bids, depth_asks = best(server, "BTC-USDT")
         assert depth_bids >= 10 and depth_asks >= 10 and ask > bid
 
@@ -97,7 +97,7 @@ def test_a_live_server_on_a_manual_clock_is_shocked_paused_saved_restored_and_re
     try:
         assert cli(again, capsys, "market", "snapshots")[1].split() == ["calm", "initial"]
         code, out = cli(again, capsys, "market", "status")
-        assert code == 0 and "agents: 36" in out
+        assert code == 0 and "agents: 40" in out
         bid_again, _, depth, _ = best(again, "BTC-USDT")
         assert depth >= 10 and abs(bid_again / bid - 1) < D("0.01")
     finally:

@@ -1,9 +1,12 @@
 """An option session — orders priced by px, pxUsd and pxVol, an amendment, fills opening and closing positions,
 a short's margin, exercise at expiry — replays from its journal to the live state and events, restores from a
-snapshot to the same state hash, and `verify` matches its checkpoints."""
+snapshot to the same state hash, and `verify` matches its checkpoints; also with the short seller of calls in
+portfolio margin (acctLv 4: her options margined by her risk unit's scenarios)."""
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from quintex.core.commands import (
     AdvanceTime,
@@ -17,9 +20,10 @@ from quintex.core.commands import (
     UpdateIndexPrices,
 )
 from quintex.core.engine import Engine
-from quintex.core.enums import OrdType, Side, TdMode
+from quintex.core.enums import AcctLv, OrdType, Side, TdMode
 from quintex.core.events import OrderAccepted, UserCreated
 from quintex.core.records import IndexPrice
+from quintex.core.risk import portfolio
 from quintex.journal import open_store, recover, verify
 from tests.builders import T0, D, currency
 from tests.stores import snapshot_now, write_session
@@ -44,8 +48,8 @@ class _Session:
         self.events += map(repr, events)
         return list(events)
 
-    def user(self, name: str) -> int:
-        (created,) = [e for e in self.apply(CreateUser(name)) if isinstance(e, UserCreated)]
+    def user(self, name: str, acct_lv: AcctLv = AcctLv.FUTURES) -> int:
+        (created,) = [e for e in self.apply(CreateUser(name, acct_lv)) if isinstance(e, UserCreated)]
         self.apply(Deposit(created.user.uid, "BTC", D(1)))
         return created.user.uid
 
@@ -56,12 +60,12 @@ class _Session:
         return events[0].order.ord_id
 
 
-def option_session() -> _Session:
+def option_session(alice_lv: AcctLv = AcctLv.FUTURES) -> _Session:
     s = _Session()
     s.apply(ListCurrency(currency("BTC")))
     s.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(37000)),)))
     s.apply(ListOptionSeries(btc_options(), SURFACE))
-    alice, bob, carol = s.user("alice"), s.user("bob"), s.user("carol")
+    alice, bob, carol = s.user("alice", alice_lv), s.user("bob"), s.user("carol")
     s.order(alice, CALL, "sell", "10", px=D("0.006"))
     resting = s.order(bob, CALL, "buy", "5", px_usd=D("150"))  # 150 / 37000 → 0.0041
     s.apply(AmendOrder(bob, CALL, resting, new_px_usd=D("230")))  # 0.0062: crosses alice's sell
@@ -77,8 +81,9 @@ def option_session() -> _Session:
     return s
 
 
-def test_an_option_session_replays_restores_and_verifies(tmp_path: Path) -> None:
-    s = option_session()
+@pytest.mark.parametrize("alice_lv", [AcctLv.FUTURES, AcctLv.PORTFOLIO])
+def test_an_option_session_replays_restores_and_verifies(tmp_path: Path, alice_lv: AcctLv) -> None:
+    s = option_session(alice_lv)
     assert s.live.positions_open() == 0 and any("EXERCISED" in e for e in s.events)
     store = open_store(tmp_path)
     assert write_session(store, s.commands, batch=4, checkpoint_every=5).state_hash() == s.live.state_hash()
@@ -93,8 +98,9 @@ def test_an_option_session_replays_restores_and_verifies(tmp_path: Path) -> None
     assert verdict.ok, verdict
 
 
-def test_a_snapshot_mid_session_keeps_option_orders_positions_and_marks() -> None:
-    s = option_session()
+@pytest.mark.parametrize("alice_lv", [AcctLv.FUTURES, AcctLv.PORTFOLIO])
+def test_a_snapshot_mid_session_keeps_option_orders_positions_and_marks(alice_lv: AcctLv) -> None:
+    s = option_session(alice_lv)
     middle = Engine()
     for cmd, ts in s.commands[:-2]:
         middle.apply(cmd, ts)
@@ -102,6 +108,11 @@ def test_a_snapshot_mid_session_keeps_option_orders_positions_and_marks() -> Non
     assert middle.positions_open() > 0 and [o.px_usd for o in resting if o.px_usd is not None] == [D(10)]
     restored = Engine.restore(middle.snapshot())
     assert restored.state_hash() == middle.state_hash()
+    alice = next(u.uid for u in middle.users() if u.name == "alice")
+    assert restored.account_summary(alice) == middle.account_summary(alice)
+    (unit,) = portfolio.account_units(middle._s, alice)  # her short calls' risk unit (USD)
+    imr = middle.account_summary(alice).imr
+    assert imr > 0 and (imr == unit.imr) is (alice_lv is AcctLv.PORTFOLIO)  # outside PM: OKX's option IMR
     for cmd, ts in s.commands[-2:]:
         assert list(map(repr, restored.apply(cmd, ts))) == list(map(repr, middle.apply(cmd, ts)))
     assert restored.state_hash() == middle.state_hash() == s.live.state_hash()

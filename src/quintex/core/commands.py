@@ -403,6 +403,26 @@ class SetAutoLoan:
 
 
 @dataclass(frozen=True, slots=True)
+class SetMmpConfig:
+    """`account/mmp-config`: an account's market maker protection of an option family (see `core.mmp`);
+    intervals in ms, `qty_limit` in contracts."""
+
+    uid: int
+    inst_family: str
+    time_interval: int
+    frozen_interval: int
+    qty_limit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ResetMmp:
+    """`account/mmp-reset`: lift a triggered MMP of an option family."""
+
+    uid: int
+    inst_family: str
+
+
+@dataclass(frozen=True, slots=True)
 class BorrowRepayLoan:
     """Borrow `amt` of `ccy` from the lending pool, or repay that much of what the account borrowed
     (`account/spot-manual-borrow-repay`; `account/borrow-repay`, whose repay names the loan: `ord_id`)."""
@@ -440,5 +460,5 @@ Command = (
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan | BorrowRepayLoan
-    | ListOptionSeries | SetVolSurface | SetGreeksType
+    | ListOptionSeries | SetVolSurface | SetGreeksType | SetMmpConfig | ResetMmp
 )

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import accountmode, invariants, leverage, lifecycle, openinterest, pricing, snapshot
+from . import accountmode, invariants, leverage, lifecycle, mmp, openinterest, pricing, snapshot
 from .algo.algos import Algos
 from .changes import fold_changes
 from .commands import (
@@ -30,12 +30,14 @@ from .commands import (
     ModifyApiKey,
     PlaceAlgoOrder,
     PlaceOrder,
+    ResetMmp,
     RestoreState,
     SetAccountLevel,
     SetAutoLoan,
     SetCancelAllAfter,
     SetGreeksType,
     SetLeverage,
+    SetMmpConfig,
     SetPositionMode,
     SetSubAccountFrozen,
     SetTransferOut,
@@ -75,6 +77,7 @@ from .records import (
     MaxAvailSize,
     MaxLoan,
     MaxSize,
+    MmpConfig,
     OpenInterest,
     OrderView,
     PositionRisk,
@@ -121,6 +124,7 @@ class Engine:
         if repriced:
             events += self._checked(self._trading.reprice(repriced))
         events += self._algos.after(cmd, events)
+        events += mmp.after(self._s, self._x, events)
         liabilities.note(self._s, events)
         return fold_changes(self._s, events)
 
@@ -191,6 +195,10 @@ class Engine:
                 return accountmode.set_greeks_type(s, cmd)
             case SetLeverage():
                 return leverage.set_leverage(s, cmd)
+            case SetMmpConfig():
+                return mmp.set_config(s, cmd)
+            case ResetMmp():
+                return mmp.reset(s, cmd)
             case PlaceAlgoOrder():
                 return self._algos.place(cmd)
             case CancelAlgo():
@@ -422,6 +430,11 @@ class Engine:
         if inst.inst_type not in leverage.DERIVATIVES and inst.inst_type is not InstType.SPOT:
             return Reject.INST_TYPE_UNSUPPORTED
         return leverage.leverage_info(self._s, user, inst, mgn_mode)
+
+    def mmp_configs(self, uid: int, inst_family: str = "") -> list[MmpConfig]:
+        """The account's market maker protection of each option family (of `inst_family` only, when given)."""
+        return [c for (owner, family), c in self._s.mmp.items()
+                if owner == uid and (not inst_family or family == inst_family)]
 
     def index_price(self, index_id: str) -> Decimal | None:
         return pricing.index_price(self._s, index_id)

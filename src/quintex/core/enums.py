@@ -41,6 +41,10 @@ class OrdType(StrEnum):
     FOK = "fok"
     IOC = "ioc"
     OPTIMAL_LIMIT_IOC = "optimal_limit_ioc"
+    MMP = "mmp"
+    """A limit order under market maker protection (options; see `core.mmp`)."""
+    MMP_AND_POST_ONLY = "mmp_and_post_only"
+    """A post-only order under market maker protection."""
 
 
 class AlgoOrdType(StrEnum):
@@ -129,6 +133,7 @@ class CancelSource(StrEnum):
     CANCEL_ALL_AFTER = "20"
     POST_ONLY_WOULD_TAKE = "31"
     SELF_TRADE = "32"
+    MMP_TRIGGERED = "39"
 
 
 class Category(StrEnum):

@@ -24,6 +24,7 @@ from .records import (
     IndexPrice,
     MarginPositionView,
     MarkPrice,
+    MmpConfig,
     OrderView,
     PositionView,
     User,
@@ -75,6 +76,31 @@ class VolSurfaceSet:
     """An option family's volatility surface changed (its options are repriced in the same command)."""
 
     surface: VolSurface
+
+
+@dataclass(frozen=True, slots=True)
+class MmpConfigSet:
+    """An account's market maker protection of an option family is `config` now."""
+
+    config: MmpConfig
+
+
+@dataclass(frozen=True, slots=True)
+class MmpReset:
+    """An account lifted its market maker protection's freeze of an option family."""
+
+    uid: int
+    inst_family: str
+
+
+@dataclass(frozen=True, slots=True)
+class MmpTriggered:
+    """An account's mmp fills of an option family went over its limit at `ts`: its mmp orders there are
+    canceled (their `OrderUpdated` follow) and new ones refused while frozen."""
+
+    uid: int
+    inst_family: str
+    ts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,5 +454,6 @@ Event = (
     | FuturesSeriesListed | InstrumentDelisted | MarkPricesUpdated | LeverageSet | FundingRatesUpdated
     | InsuranceFundChanged | ContractDelivered | AlgoAccepted | AlgoRejected | AlgoUpdated | AlgoCancelAccepted
     | AlgoCancelRejected | AlgoAmendAccepted | AlgoAmendRejected
-    | OptionSeriesListed | VolSurfaceSet | OptionSummaryUpdated | LoanBorrowedRepaid
+    | OptionSeriesListed | VolSurfaceSet | OptionSummaryUpdated | LoanBorrowedRepaid | MmpConfigSet | MmpReset
+    | MmpTriggered
 )

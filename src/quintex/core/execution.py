@@ -18,6 +18,9 @@ from .products import product_for
 from .state import State
 
 MARKET_TYPES = (OrdType.MARKET, OrdType.OPTIMAL_LIMIT_IOC)
+POST_ONLY_TYPES = (OrdType.POST_ONLY, OrdType.MMP_AND_POST_ONLY)
+RESTING_TYPES = (OrdType.LIMIT, OrdType.MMP)
+"""Orders whose remainder rests after taking (post-only orders rest without taking)."""
 _DONE = (OrdState.FILLED, OrdState.CANCELED)
 
 
@@ -29,7 +32,7 @@ class Execution:
         """Run a just-accepted order by its type: take, then rest or cancel the remainder."""
         book = self.s.books[order.inst.inst_id]
         kind = order.ord_type
-        if kind is OrdType.POST_ONLY:
+        if kind in POST_ONLY_TYPES:
             if book.opposite(order.side).crosses(order.px):  # type: ignore[arg-type]
                 return self.cancel(order, CancelSource.POST_ONLY_WOULD_TAKE)
             return self.rest(order, book)
@@ -40,7 +43,7 @@ class Execution:
         events = self.match(order, book, bound)
         if order.state in _DONE:
             return events
-        if kind is OrdType.LIMIT:
+        if kind in RESTING_TYPES:
             events += self.rest(order, book)
         elif kind in MARKET_TYPES and order.acc_fill_sz and self._is_dust(order, book):
             events += self.close(order, OrdState.FILLED)

@@ -620,3 +620,35 @@ class OpenInterest(NamedTuple):
     oi: Decimal
     oi_ccy: Decimal | None
     oi_usd: Decimal | None
+
+
+class MmpFill(NamedTuple):
+    """A fill of an mmp order still inside the window: when, and how many contracts."""
+
+    ts: int
+    sz: Decimal
+
+
+class MmpConfig(NamedTuple):
+    """An account's MMP of one option family and where its watch stands."""
+
+    uid: int
+    inst_family: str
+    time_interval: int
+    frozen_interval: int
+    qty_limit: Decimal
+    frozen_at: int | None = None
+    """When it was triggered (None: not frozen)."""
+    window: tuple[MmpFill, ...] = ()
+
+    def frozen_until(self) -> int | None:
+        """When the freeze ends by itself (None: not frozen, or frozen until reset)."""
+        if self.frozen_at is None or not self.frozen_interval:
+            return None
+        return self.frozen_at + self.frozen_interval
+
+    def is_frozen(self, now: int) -> bool:
+        if self.frozen_at is None:
+            return False
+        until = self.frozen_until()
+        return until is None or now < until

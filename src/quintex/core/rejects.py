@@ -136,6 +136,11 @@ class Reject(Enum):
     OPTION_PX_AMBIGUOUS = "option_px_ambiguous"
     OPTION_AMEND_PX_TYPE = "option_amend_px_type"
     OPTION_PX_TYPE_ORD_TYPE = "option_px_type_ord_type"
+    MMP_CONFIG_INVALID = "mmp_config_invalid"
+    MMP_FAMILY_UNKNOWN = "mmp_family_unknown"
+    MMP_OPTIONS_ONLY = "mmp_options_only"
+    MMP_NOT_CONFIGURED = "mmp_not_configured"
+    MMP_FROZEN = "mmp_frozen"
 
 
 class InvariantViolation(Exception):

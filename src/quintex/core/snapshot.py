@@ -38,7 +38,16 @@ from .options.surface import VolSurface
 from .orders import Order
 from .plain import FieldCodec, from_plain, to_plain, value_codec
 from .positions import Position
-from .records import ApiKey, AttachedAlgo, BorrowRepay, Fill, FundingSettlement, InterestAccrual, User
+from .records import (
+    ApiKey,
+    AttachedAlgo,
+    BorrowRepay,
+    Fill,
+    FundingSettlement,
+    InterestAccrual,
+    MmpConfig,
+    User,
+)
 from .spotmargin.position import Liability, MarginPosition
 from .state import State
 from .terminal import TerminalOrders
@@ -108,6 +117,7 @@ def dump(s: State) -> dict[str, Any]:
         "manual_loans": [{"uid": uid, "ccy": ccy, "amt": str(amt)} for (uid, ccy), amt in s.lending.borrowed.items()],
         "borrow_repays": [to_plain(row) for row in s.lending.borrow_repays],
         "algos": algo_plain.dump(s.algos),
+        "mmp": [to_plain(config) for config in s.mmp.values()],
     }
 
 
@@ -142,6 +152,9 @@ def load(data: dict[str, Any]) -> State:
     _load_funding(s, data)
     _load_lending(s, data)
     algo_plain.load(s.algos, data.get("algos", {}), s.instruments, s.live)
+    for plain in data.get("mmp", []):
+        config: MmpConfig = from_plain(MmpConfig, plain)
+        s.mmp[(config.uid, config.inst_family)] = config
     return s
 
 

@@ -15,7 +15,7 @@ from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .orders import Order
 from .positions import Positions
-from .records import FundingSettlement
+from .records import FundingSettlement, MmpConfig
 from .spotmargin.position import Lending
 from .terminal import TerminalOrders
 from .users import Users
@@ -65,6 +65,8 @@ class State:
     """Spot-margin positions, the lending pool's loans and interest (see `spotmargin`)."""
     algos: AlgoBook = field(default_factory=AlgoBook)
     """Live algo orders and their triggers (see `algo`)."""
+    mmp: dict[tuple[int, str], MmpConfig] = field(default_factory=dict)
+    """Each account's market maker protection by (uid, option instFamily) (see `mmp`)."""
     seq: int = 0
     ts: int = 0
     ledger: Ledger = field(init=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from . import mmp
 from .algo.attached import amend_attached, on_tick
 from .algo.checks import check_attached
 from .commands import AmendOrder, CancelOrder, PlaceOrder
@@ -19,7 +20,7 @@ from .events import (
     OrderRejected,
     OrderUpdated,
 )
-from .execution import MARKET_TYPES, Execution
+from .execution import MARKET_TYPES, POST_ONLY_TYPES, Execution
 from .instruments import Instrument
 from .num import MONEY, ZERO, is_multiple, mul
 from .orders import Order
@@ -96,7 +97,7 @@ class Trading:
         if isinstance(priced, Reject):
             return priced
         cmd = priced
-        reject = product.admits(self.s, cmd, inst)
+        reject = mmp.order_refusal(self.s, cmd, inst) or product.admits(self.s, cmd, inst)
         if reject is not None:
             return reject
         if cmd.stp_mode is StpMode.CANCEL_BOTH and cmd.ord_type is OrdType.FOK:
@@ -244,7 +245,7 @@ class Trading:
         if reject is not None:
             return reject
         book = self.s.books[inst.inst_id]
-        if order.ord_type is OrdType.POST_ONLY and book.opposite(order.side).crosses(new_px):
+        if order.ord_type in POST_ONLY_TYPES and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
         product = product_for(inst, order.td_mode)
         reject = product.amend_admits(self.s, order, new_px)

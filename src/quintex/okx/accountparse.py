@@ -1,6 +1,6 @@
 """Bodies of the account settings requests → commands: `set-account-level`, `set-position-mode`,
 `set-auto-loan`, `set-greeks`, `set-leverage`, and the manual borrowing requests (`spot-manual-borrow-repay`,
-`borrow-repay`).
+`borrow-repay`), `mmp-config` and `mmp-reset`.
 
 What clients send is accepted as OKX accepts it: `lever` as a string ("5", python-okx), a JSON integer (5,
 ccxt and hummingbot) or a JSON float (3.0, freqtrade); "" and null as absent (python-okx pads every optional
@@ -13,13 +13,15 @@ from typing import Any, TypeVar
 
 from quintex.core.commands import (
     BorrowRepayLoan,
+    ResetMmp,
     SetAccountLevel,
     SetAutoLoan,
     SetGreeksType,
     SetLeverage,
+    SetMmpConfig,
     SetPositionMode,
 )
-from quintex.core.enums import AcctLv, GreeksType, LoanSide, MgnMode, PosMode, PosSide
+from quintex.core.enums import AcctLv, GreeksType, InstType, LoanSide, MgnMode, PosMode, PosSide
 
 from .codes import json_error, param_either, param_empty, param_error
 from .numfmt import parse_decimal
@@ -90,6 +92,41 @@ def set_leverage(uid: int, body: object) -> SetLeverage:
     pos_side = _text(fields, "posSide")
     return SetLeverage(uid=uid, inst_id=inst_id, ccy=ccy, mgn_mode=mgn_mode,
                        pos_side=_member(PosSide, pos_side, "posSide") if pos_side else None, lever=lever)
+
+
+MAX_MMP_INTERVAL_MS = 10**12
+"""Larger intervals (beyond some thirty years) are parameter errors."""
+
+
+def set_mmp_config(uid: int, body: object) -> SetMmpConfig:
+    """`instFamily`, `timeInterval` and `frozenInterval` (ms, whole), `qtyLimit` (contracts), all required."""
+    fields = _object(body)
+    for name in ("instFamily", "timeInterval", "frozenInterval", "qtyLimit"):
+        if fields.get(name) in (None, ""):
+            raise param_empty(name)
+    return SetMmpConfig(uid=uid, inst_family=_text(fields, "instFamily"),
+                        time_interval=_interval(fields, "timeInterval"),
+                        frozen_interval=_interval(fields, "frozenInterval"),
+                        qty_limit=parse_decimal(fields["qtyLimit"], "qtyLimit"))
+
+
+def reset_mmp(uid: int, body: object) -> ResetMmp:
+    """`instFamily` (required) and `instType` (OPTION, the default)."""
+    fields = _object(body)
+    inst_type = _text(fields, "instType")
+    if inst_type and inst_type != InstType.OPTION.value:
+        raise param_error("instType")
+    family = _text(fields, "instFamily")
+    if not family:
+        raise param_empty("instFamily")
+    return ResetMmp(uid=uid, inst_family=family)
+
+
+def _interval(fields: dict[str, Any], name: str) -> int:
+    value = parse_decimal(fields[name], name)
+    if value != value.to_integral_value() or not 0 <= value <= MAX_MMP_INTERVAL_MS:
+        raise param_error(name)
+    return int(value)
 
 
 def _object(body: object) -> dict[str, Any]:

@@ -197,6 +197,13 @@ _REJECTS: dict[Reject, _Code] = {
     Reject.OPTION_AMEND_PX_TYPE: _Code(
         "51177", "Unavailable to amend the price of this order: the new price is not of the order's price type"),
     Reject.OPTION_PX_TYPE_ORD_TYPE: _Code("51181", "ordType must be limit when placing pxUsd or pxVol orders"),
+    Reject.MMP_CONFIG_INVALID: _Code(
+        "51000", "Parameter error: timeInterval and frozenInterval must be >= 0 and qtyLimit > 0"),
+    Reject.MMP_FAMILY_UNKNOWN: _Code("51000", "Parameter instFamily error"),
+    Reject.MMP_OPTIONS_ONLY: _Code("51036", "Only Options instrument of the PM account supports MMP orders."),
+    Reject.MMP_NOT_CONFIGURED: _Code("51035", "Account does not have permission to submit MM quote order"),
+    Reject.MMP_FROZEN: _Code("51034", "MMP is triggered: mmp orders of this instrument family are refused until "
+                             "the frozen interval ends or MMP is reset"),
 }
 
 

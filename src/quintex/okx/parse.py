@@ -61,7 +61,8 @@ _TAG = re.compile(r"[A-Za-z0-9]{1,16}")
 _ORD_ID = re.compile(r"[0-9]{1,20}")
 _ADDRESS = re.compile(r"[\x21-\x7e]{1,256}")
 """An address (with an optional ":tag") or a user name: printable ASCII without spaces."""
-_PX_REQUIRED = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC})
+_PX_REQUIRED = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC, OrdType.MMP,
+                          OrdType.MMP_AND_POST_ONLY})
 _OPTION_ID = re.compile(r"[A-Z0-9]+-[A-Z0-9_]+-[0-9]{6}-[0-9.]+-[CP]")
 _MASTER_TRANSFER_TYPES = frozenset({"1", "2"})
 _SUB_TRANSFER_TYPES = frozenset({"3", "4"})

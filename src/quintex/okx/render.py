@@ -46,6 +46,7 @@ _CANCEL_REASONS = {
     CancelSource.CANCEL_ALL_AFTER: "Order canceled by cancel-all-after",
     CancelSource.POST_ONLY_WOULD_TAKE: "Post-only order canceled as it would take liquidity",
     CancelSource.SELF_TRADE: "Order canceled by self-trade prevention",
+    CancelSource.MMP_TRIGGERED: "Order canceled as market maker protection was triggered",
     CancelSource.FUTURES_DELIVERY: "Order canceled at the expiry of the futures contract",
     CancelSource.OPTION_EXPIRY: "Order canceled at the expiry of the option",
 }

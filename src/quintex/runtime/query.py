@@ -39,6 +39,7 @@ from quintex.core.records import (
     MaxAvailSize,
     MaxLoan,
     MaxSize,
+    MmpConfig,
     OpenInterest,
     OrderView,
     PositionRisk,
@@ -56,6 +57,9 @@ class State(Protocol):
 
     @property
     def seq(self) -> int: ...
+
+    @property
+    def last_ts(self) -> int: ...
 
     @property
     def instruments(self) -> Mapping[str, Instrument]: ...
@@ -144,6 +148,8 @@ class State(Protocol):
     def interest_accrued(self, uid: int) -> list[InterestAccrual]: ...
 
     def max_loan(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[MaxLoan] | Reject: ...
+
+    def mmp_configs(self, uid: int, inst_family: str = "") -> list[MmpConfig]: ...
 
     def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject: ...
 

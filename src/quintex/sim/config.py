@@ -28,6 +28,9 @@ _SOURCE_KEYS = {
 _AGENT_KEYS = {
     "maker": {"levels", "spread_ticks", "step_bps", "notional", "growth", "skew_bps", "basis_pull", "funding"},
     "taker": {"rate", "notional", "dispersion", "slippage_bps", "max_position", "funding"},
+    "option_maker": {"families", "expiries", "strikes", "spread_pct", "min_spread_ticks", "size", "requote_pct",
+                     "quotes_per_step", "funding"},
+    "option_taker": {"families", "expiries", "strikes", "rate", "size", "slippage_pct", "max_position", "funding"},
 }
 
 
@@ -76,6 +79,42 @@ class TakerConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class OptionMakerConfig:
+    """Quotes the `strikes` options nearest the forward (calls and puts) of each of a family's `expiries` nearest
+    expiries: `size` contracts a side, `spread_pct` of the mark apart (at least `min_spread_ticks`)."""
+
+    name: str
+    families: tuple[str, ...] | None
+    expiries: int = 3
+    strikes: int = 6
+    spread_pct: Decimal = Decimal(4)
+    min_spread_ticks: int = 4
+    size: Decimal = Decimal(5)
+    requote_pct: Decimal = Decimal(50)
+    """A quote moves once the price it should have is this share (in %) of the half spread away from it."""
+    quotes_per_step: int = 40
+    """At most this many quotes placed or moved per family and step (the rest follow at the next steps)."""
+    funding: Decimal = Decimal(2_000_000)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionTakerConfig:
+    """IOC orders of 1 to `size` contracts on the options an option maker quotes, at a Poisson `rate` a second
+    per family, `slippage_pct` of the mark through it; from `max_position` contracts on an option it only
+    reduces."""
+
+    name: str
+    families: tuple[str, ...] | None
+    expiries: int = 3
+    strikes: int = 6
+    rate: float = 0.2
+    size: Decimal = Decimal(3)
+    slippage_pct: Decimal = Decimal(10)
+    max_position: Decimal = Decimal(20)
+    funding: Decimal = Decimal(500_000)
+
+
+@dataclass(frozen=True, slots=True)
 class MarketConfig:
     seed: int = 1
     step_ms: int = 500
@@ -84,6 +123,8 @@ class MarketConfig:
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     makers: tuple[MakerConfig, ...] = ()
     takers: tuple[TakerConfig, ...] = ()
+    option_makers: tuple[OptionMakerConfig, ...] = ()
+    option_takers: tuple[OptionTakerConfig, ...] = ()
 
 
 class _Table:
@@ -169,6 +210,8 @@ def parse_market_config(text: str, name: str, base_dir: Path) -> MarketConfig:
         sources=sources,
         makers=tuple(a for a in parsed if isinstance(a, MakerConfig)),
         takers=tuple(a for a in parsed if isinstance(a, TakerConfig)),
+        option_makers=tuple(a for a in parsed if isinstance(a, OptionMakerConfig)),
+        option_takers=tuple(a for a in parsed if isinstance(a, OptionTakerConfig)),
     )
 
 
@@ -202,14 +245,41 @@ def _instruments(t: _Table) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _agent(t: _Table) -> MakerConfig | TakerConfig:
+def _families(t: _Table) -> tuple[str, ...] | None:
+    value = t.fields.get("families", "*")
+    if value == "*":
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise MarketConfigError(f'{t.where}: families must be "*" or a list of option families ("BTC-USD")')
+    return tuple(value)
+
+
+Agent = MakerConfig | TakerConfig | OptionMakerConfig | OptionTakerConfig
+
+
+def _agent(t: _Table) -> Agent:
     kind = t.text("kind")
     if kind not in _AGENT_KEYS:
-        raise MarketConfigError(f"{t.where}: kind must be maker or taker")
-    t.check(_AGENT_KEYS[kind] | {"kind", "name", "instruments"})
+        raise MarketConfigError(f"{t.where}: kind must be maker, taker, option_maker or option_taker")
+    t.check(_AGENT_KEYS[kind] | {"kind", "name"} | ({"instruments"} if kind in ("maker", "taker") else set()))
     name = t.text("name", kind)
     if not _NAME.fullmatch(name):
         raise MarketConfigError(f"{t.where}: name must be 1-32 letters, digits, '.', '_' or '-'")
+    if kind == "option_maker":
+        m = OptionMakerConfig(name, None)
+        return OptionMakerConfig(
+            name, _families(t), expiries=t.integer("expiries", m.expiries), strikes=t.integer("strikes", m.strikes),
+            spread_pct=t.decimal("spread_pct", m.spread_pct),
+            min_spread_ticks=t.integer("min_spread_ticks", m.min_spread_ticks), size=t.decimal("size", m.size),
+            requote_pct=t.decimal("requote_pct", m.requote_pct),
+            quotes_per_step=t.integer("quotes_per_step", m.quotes_per_step), funding=t.decimal("funding", m.funding))
+    if kind == "option_taker":
+        o = OptionTakerConfig(name, None)
+        return OptionTakerConfig(
+            name, _families(t), expiries=t.integer("expiries", o.expiries), strikes=t.integer("strikes", o.strikes),
+            rate=t.number("rate", o.rate), size=t.decimal("size", o.size),
+            slippage_pct=t.decimal("slippage_pct", o.slippage_pct, positive=False),
+            max_position=t.decimal("max_position", o.max_position), funding=t.decimal("funding", o.funding))
     if kind == "maker":
         d = MakerConfig(name, None)
         return MakerConfig(

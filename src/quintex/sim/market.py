@@ -9,8 +9,9 @@ where its source starts, until the operator sets or shocks it, and runs no agent
 
 The market follows the exchange's listing: at every step it simulates each live spot pair, swap and future
 whose currencies are priced (a future until its expiry), so the futures the calendar lists as old ones expire
-get their agents, and expired ones lose theirs. A new agent's user is created at one step and funded at the
-next; it trades from the step after.
+get their agents, and expired ones lose theirs. Option agents (`options.py`) run per option family whose
+settlement currency is priced, each over the family's near-the-money options of the moment. A new agent's user
+is created at one step and funded at the next; it trades from the step after.
 """
 from __future__ import annotations
 
@@ -23,12 +24,16 @@ from typing import Any, Protocol
 from quintex.core.commands import Command, CreateUser, UpdateIndexPrices
 from quintex.core.enums import InstState, InstType, MgnMode
 from quintex.core.instruments import Currency, Instrument
+from quintex.core.options.series import OptionSeries
+from quintex.core.options.surface import VolSurface
 from quintex.core.records import BalanceView, BookLevel, Leverage, OrderView, PositionView, User
 from quintex.core.rejects import Reject
 
 from .agents import Agent, Maker, Taker, TapeTrader
 from .config import MarketConfig, SourceConfig
+from .options import OptionMaker, OptionTaker, model_mark, near_the_money
 from .prices import PRICE, FixedPrice, GbmPrice, Prices, PriceSource
+from .products import OptionMark
 from .replay import CandleReplay, TradeReplay, TradeRow
 
 log = logging.getLogger(__name__)
@@ -53,6 +58,12 @@ class Engine(Protocol):
 
     @property
     def last_ts(self) -> int: ...
+
+    @property
+    def option_series(self) -> dict[str, OptionSeries]: ...
+
+    @property
+    def vol_surfaces(self) -> dict[str, VolSurface]: ...
 
     def user_by_name(self, name: str) -> User | None: ...
 
@@ -97,6 +108,7 @@ class EngineView:
         self._carry = futures_carry
         self._holdings: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
         self._positions: dict[int, dict[str, Decimal]] = {}
+        self._chains: dict[tuple[str, int, int], list[OptionMark]] = {}
 
     def instrument(self, inst_id: str) -> Instrument:
         return self._engine.instruments[inst_id]
@@ -146,6 +158,40 @@ class EngineView:
         source = self._prices.sources.get(ccy)
         return source.fresh if isinstance(source, TradeReplay) else ()
 
+    def settle_ccy(self, family: str) -> str:
+        return self._engine.option_series[family].settle_ccy
+
+    def option_chain(self, family: str, expiries: int, strikes: int) -> list[OptionMark]:
+        """The family's live options near the money with their marks as of the exchange's last command (once a
+        step for each selection)."""
+        key = (family, expiries, strikes)
+        chain = self._chains.get(key)
+        if chain is None:
+            chain = self._chains[key] = self._option_chain(family, expiries, strikes)
+        return chain
+
+    def _option_chain(self, family: str, expiries: int, strikes: int) -> list[OptionMark]:
+        engine = self._engine
+        series, surface = engine.option_series.get(family), engine.vol_surfaces.get(family)
+        index = None if series is None else engine.index_price(series.uly)
+        if surface is None or index is None:
+            return []
+        now = engine.last_ts
+        options: list[Instrument] = []
+        futures: dict[int, Decimal] = {}
+        for inst in engine.instruments.values():
+            if inst.inst_family != family or inst.state is not InstState.LIVE or inst.exp_time is None \
+                    or inst.exp_time <= now:
+                continue
+            if inst.inst_type is InstType.OPTION:
+                options.append(inst)
+            elif inst.inst_type is InstType.FUTURES and (mark := engine.mark_price(inst.inst_id)) is not None:
+                futures[inst.exp_time] = mark
+        forwards = {inst.exp_time: futures.get(inst.exp_time, index) for inst in options
+                    if inst.exp_time is not None}
+        return [OptionMark(inst, model_mark(inst, surface, forwards[inst.exp_time], now))
+                for inst in near_the_money(options, forwards, expiries, strikes) if inst.exp_time is not None]
+
 
 def held_still(source: PriceSource) -> FixedPrice:
     """A fixed price where `source` starts."""
@@ -166,6 +212,8 @@ class Market:
         self.prices = Prices(sources if moving else {ccy: held_still(src) for ccy, src in sources.items()})
         self.instruments: dict[str, Instrument] = {}
         """The instruments simulated now, in listing order."""
+        self.families: set[str] = set()
+        """The option families simulated now."""
         self.agents: list[Agent] = []
         self._rngs: dict[str, random.Random] = {}
         """Each agent's random generator, by its user's name."""
@@ -207,6 +255,22 @@ class Market:
                     self._enrol(inst)
         self.instruments = listed
 
+    def follow_families(self, series: dict[str, OptionSeries]) -> None:
+        """Option agents for each family of `series` whose settlement currency is priced, from when it is listed."""
+        if not self.moving:
+            return
+        for family, options in series.items():
+            if family in self.families or options.settle_ccy not in self.prices.sources:
+                continue
+            self.families.add(family)
+            agents: list[Agent] = [OptionMaker(m, family, _user(m.name, family)) for m in self.config.option_makers
+                                   if m.families is None or family in m.families]
+            agents += [OptionTaker(t, family, _user(t.name, family)) for t in self.config.option_takers
+                       if t.families is None or family in t.families]
+            for agent in agents:
+                self.agents.append(agent)
+                self._rngs.setdefault(agent.user, random.Random(f"{self.config.seed}:{agent.user}"))
+
     def _enrol(self, inst: Instrument) -> None:
         inst_id = inst.inst_id
         agents: list[Agent] = [Maker(m, inst_id, _user(m.name, inst_id)) for m in self.config.makers
@@ -239,6 +303,7 @@ class Market:
     def new_users(self, engine: Engine) -> list[Command]:
         """The agents' users that do not exist yet (for the instruments the engine lists now)."""
         self.follow(engine.instruments.values(), engine.last_ts)
+        self.follow_families(engine.option_series)
         return [CreateUser(agent.user) for agent in self.agents if engine.user_by_name(agent.user) is None]
 
     def bind(self, engine: Engine) -> list[Command]:
@@ -285,6 +350,7 @@ class Market:
         if self.paused:
             return commands
         self.follow(engine.instruments.values(), now_ms)
+        self.follow_families(engine.option_series)
         view = self.view(engine, now_ms)
         for agent in self.agents:
             if agent.uid:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from quintex.core.commands import Deposit, PlaceOrder
 from quintex.core.enums import InstType, OrdType, Side, TdMode
@@ -31,6 +31,11 @@ REFILL_BELOW = Decimal("0.25")
 """A currency is topped up when the agent's cash in it falls below this share of its funding."""
 FEE_ALLOWANCE = Decimal("0.001")
 """What a contract order's cost adds to its margin for the fee, as a share of its value (fees are 0.05 % at most)."""
+
+
+class OptionMark(NamedTuple):
+    inst: Instrument
+    mark: Decimal
 
 
 class View(Protocol):
@@ -66,6 +71,14 @@ class View(Protocol):
 
     def tape(self, ccy: str) -> Sequence[TradeRow]:
         """Recorded trades that the `ccy` source replayed in its latest step."""
+        ...
+
+    def option_chain(self, family: str, expiries: int, strikes: int) -> Sequence[OptionMark]:
+        """The option family's selected options (`options.near_the_money`) with their marks now."""
+        ...
+
+    def settle_ccy(self, family: str) -> str:
+        """The currency an option family settles in (its premiums and margin)."""
         ...
 
 

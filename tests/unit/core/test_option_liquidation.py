@@ -68,7 +68,7 @@ def test_a_short_call_below_maintenance_is_bought_back_at_its_buy_limit_by_a_ful
     assert (closed.pos, closed.liq_penalty, closed.closed_by) == (D(0), D("-0.00005"), Category.FULL_LIQUIDATION)
 
 
-@pytest.mark.parametrize("acct_lv", [AcctLv.FUTURES, AcctLv.MULTI_CURRENCY])
+@pytest.mark.parametrize("acct_lv", [AcctLv.FUTURES, AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO])
 def test_what_the_book_cannot_take_is_closed_at_the_mark_against_the_long_and_the_fund_covers_the_deficit(
         acct_lv: AcctLv) -> None:
     x, alice, bob = _short_call(acct_lv)

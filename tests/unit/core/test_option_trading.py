@@ -176,10 +176,10 @@ def test_option_order_refusals() -> None:
     assert x.engine.open_orders(bob) == [] and x.balance(bob, "BTC") == (D(1), D(0))
     x.apply(SetAccountLevel(bob, AcctLv.MULTI_CURRENCY))
     accepted(order(x, bob, "buy", "1", "0.05"))
-    (created,) = x.apply(CreateUser("dave", AcctLv.PORTFOLIO))  # portfolio margin does not value options
+    (created,) = x.apply(CreateUser("dave", AcctLv.PORTFOLIO))  # its risk units value options
     assert isinstance(created, UserCreated)
     x.apply(Deposit(created.user.uid, "BTC", D(1)))
-    assert refused(order(x, created.user.uid, "buy", "1", "0.05")) is Reject.TD_MODE_UNSUPPORTED
+    accepted(order(x, created.user.uid, "buy", "1", "0.05"))
 
 
 def test_amend_keeps_the_price_type() -> None:

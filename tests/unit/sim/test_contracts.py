@@ -190,7 +190,8 @@ def test_the_takers_positions_stay_bounded_by_their_limit() -> None:
     base = load_market_config()
     config = replace(base, takers=tuple(replace(t, instruments=("SWAP",), rate=5.0, max_position=D(5000))
                                         for t in base.takers),
-                     makers=tuple(replace(m, instruments=("SWAP",)) for m in base.makers))
+                     makers=tuple(replace(m, instruments=("SWAP",)) for m in base.makers),
+                     option_makers=(), option_takers=())
     session = Session(config)
     session.run(120)
     takers = [a for a in session.market.agents if isinstance(a, Taker)]

@@ -81,13 +81,16 @@ def _d(f: float, k: float, vol: float, t: float) -> tuple[float, float]:
 
 
 def implied_vol(call: bool, f: float, k: float, t: float, target: float) -> float | None:
-    """The volatility at which the option is worth `target` USD (bisection on [0.0001, 10]); None when no
-    volatility gives that price (below intrinsic value, or above the forward/strike bound)."""
+    """The volatility at which the option is worth `target` USD (bisection on [0.0001, 10], until the bracket
+    holds no float between its ends); None when no volatility gives that price (below intrinsic value, or above
+    the forward/strike bound)."""
     lo, hi = 1e-4, 10.0
     if t <= 0.0 or not price(call, f, k, lo, t) <= target <= price(call, f, k, hi, t):
         return None
     for _ in range(100):
         mid = 0.5 * (lo + hi)
+        if not lo < mid < hi:
+            break
         if price(call, f, k, mid, t) < target:
             lo = mid
         else:

@@ -1,5 +1,5 @@
-"""Options: coin-margined European options traded in cross margin (unified account, Futures and multi-currency
-modes, not portfolio margin; net or long/short position mode), premiums quoted in coin per unit of underlying.
+"""Options: coin-margined European options traded in cross margin (unified account, Futures, multi-currency
+and portfolio margin modes; net or long/short position mode), premiums quoted in coin per unit of underlying.
 
 Orders are limit-type only (a market order is refused 51066) and carry exactly one price: `px` in coin, `pxUsd`
 (coin = USD / index) or `pxVol` (the Black-76 coin price at that volatility on the forward and expiry the mark
@@ -41,30 +41,32 @@ from ..options.quote import fill_vols, on_tick, vol_price
 from ..orders import Order
 from ..records import Fill, MaxAvailSize, MaxSize, OptionFillPx
 from ..rejects import Reject
-from ..risk import contracts, margin
+from ..risk import contracts, margin, portfolio
 from ..risk import options as risk
 from ..state import State
 from .derivative import (
     LIQUIDATION_PENALTY_RATE,
     Derivative,
+    _grows_beyond,
     _liquidation_sub_type,
     _open,
     _position,
     _sub_type,
 )
 
-_LIMIT_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC})
+_LIMIT_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC, OrdType.MMP,
+                          OrdType.MMP_AND_POST_ONLY})
 _PRICED_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY})
 """Order types a `pxUsd` or `pxVol` order may have (OKX: "limit"; others 51181)."""
-_UNBUILT_MODES = frozenset({AcctLv.SPOT, AcctLv.PORTFOLIO})
+_UNBUILT_MODES = frozenset({AcctLv.SPOT})
 RESERVED_FEE_RATE = Decimal("0.0003")
 """The fee rate a buy reserves: OKX's Lv1 option taker rate."""
 
 
 class Option(Derivative):
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
-        """Cross margin in Futures and multi-currency mode only (Spot mode's buyer-only `cash` options, isolated
-        options and options in portfolio margin, whose risk units do not value them, are not built: 51010)."""
+        """Cross margin in Futures, multi-currency and portfolio margin mode only (Spot mode's buyer-only `cash`
+        options and isolated options are not built: 51010)."""
         if s.users.by_uid[cmd.uid].acct_lv in _UNBUILT_MODES or cmd.td_mode is not TdMode.CROSS:
             return Reject.TD_MODE_UNSUPPORTED
         return super().admits(s, cmd, inst)
@@ -104,7 +106,8 @@ class Option(Derivative):
         return reject
 
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
-        """A buy's premium and fee; a sell's margin for what it opens."""
+        """A buy's premium and fee; a sell's margin for what it opens. Under portfolio margin the order is also
+        refused when filling it whole would grow the account's initial margin beyond its available equity."""
         if order.reduce_only:
             return None, []
         assert order.px is not None
@@ -112,7 +115,8 @@ class Option(Derivative):
         need = self._need(s, order, order.sz, order.px)
         if not need:
             return None, []
-        if need > margin.margin_capacity(s, order.uid, ccy):
+        if need > margin.margin_capacity(s, order.uid, ccy) or portfolio.applies(s, order.uid) and _grows_beyond(
+                s, order, order.px):
             return Reject.INSUFFICIENT_BALANCE, []
         order.frozen_ccy, order.frozen = ccy, need
         return None, [s.ledger.freeze(order.uid, ccy, need, s.ts)]

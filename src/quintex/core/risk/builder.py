@@ -1,7 +1,8 @@
 """`account/position-builder`: the portfolio margin an account would have with simulated positions and assets
 added (or alone), computed on the state as it is and changing nothing.
 
-- Simulated positions (`SimPosition`: a swap or future, contracts signed, opened at `avg_px` or the mark) join
+- Simulated positions (`SimPosition`: a swap, future or option, contracts signed, opened at `avg_px` or the
+  mark) join
   the risk units of the account's real cross positions (`include_real`) or stand alone.
 - Simulated assets (`SimAsset`) add to the currency's cash (the real one with `include_real`): they count as
   collateral at the currency's discount tiers, offset a unit as spot (shown as real only when the real balance
@@ -67,7 +68,7 @@ def build(s: State, uid: int, positions: Sequence[SimPosition], assets: Sequence
         inst = s.instruments.get(sim.inst_id)
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
-        if inst.inst_type not in (InstType.SWAP, InstType.FUTURES):
+        if inst.inst_type not in (InstType.SWAP, InstType.FUTURES, InstType.OPTION):
             return Reject.INST_TYPE_UNSUPPORTED
         simulated = portfolio.exposure(s, inst, sim.pos, sim.avg_px)._replace(real=False)
         holdings.append((portfolio.unit_of(inst), simulated))
@@ -99,7 +100,7 @@ def build(s: State, uid: int, positions: Sequence[SimPosition], assets: Sequence
     borrow_mmr = sum((a.borrow_mmr for a in built_assets), ZERO)
     borrow_imr = sum((a.borrow_imr for a in built_assets), ZERO)
     total_mmr = deriv_mmr + borrow_mmr
-    notional = sum((mul(abs(e.delta), e.px) for u in units for e in u.exposures if e.inst_type is not InstType.SPOT),
+    notional = sum((mul(abs(e.amt), e.px) for u in units for e in u.exposures if e.inst_type is not InstType.SPOT),
                    ZERO)
     return Built(eq, sum((u.upl for u in units), ZERO), deriv_mmr, deriv_imr, borrow_mmr, borrow_imr, total_mmr,
                  deriv_imr + borrow_imr, _ratio(eq, total_mmr), notional,

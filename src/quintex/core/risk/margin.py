@@ -41,7 +41,8 @@ def mmr_rate(inst: Instrument, mgn_mode: MgnMode, size: Decimal) -> Decimal:
 class _Figures:
     """One position at the mark price. `equity` is what it adds to its currency's equity (a swap or future: its
     upl; an option: a long's value at the mark, a short nothing — its buy-back cost is in its margins,
-    `risk/options`), `fees` the liquidation fee its maintenance requirement adds."""
+    `risk/options` — or, under portfolio margin, minus its value at the mark), `fees` the liquidation fee its
+    maintenance requirement adds."""
 
     __slots__ = ("equity", "fees", "imr", "inst", "mark", "mmr", "notional", "opt_val", "position", "upl")
 
@@ -61,7 +62,10 @@ class _Figures:
         self.opt_val: Decimal | None = None
         if inst.opt_type is not None:
             self.opt_val = self.notional if position.long else -self.notional
-            self.equity = self.notional if position.long else ZERO
+            # a short adds nothing (its buy-back cost is in its margins) but under portfolio margin, whose units
+            # charge only what it may lose beyond its value: there it is a debt of its value
+            self.equity = self.notional if position.long else (
+                -self.notional if portfolio.applies(s, position.uid) else ZERO)
             self.imr, self.mmr = options.margins(s, inst, position.long, size, px or ZERO)
             self.fees = ZERO if position.long else min(contracts.fee(options.units(inst, size), TAKER_RATE),
                                                        contracts.fee(self.notional, options.FEE_CAP))

@@ -15,6 +15,7 @@ from . import (
     greeks,
     lifecycle,
     market,
+    mmp,
     options,
     positionops,
     positions,
@@ -29,5 +30,5 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def register(app: web.Application) -> None:
     for module in (public, market, prices, trade, account, asset, subaccount, positionops, accountsettings, positions,
-                   funding, lifecycle, borrowing, algo, options, greeks):
+                   funding, lifecycle, borrowing, algo, options, greeks, mmp):
         module.register(app)

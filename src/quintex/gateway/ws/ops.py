@@ -205,7 +205,8 @@ def _inst_id_code(value: Any) -> int | None:
 
 
 def _mass_cancel(args: Any) -> NoReturn:
-    """Mass cancel of MMP orders exists for OPTION families only, and Quintex's options cannot be traded yet."""
+    """Mass cancel of MMP orders exists for OPTION families only, and is not built here: a valid request answers
+    51000 (instFamily)."""
     (item,) = _items(args, batch=False)
     if not isinstance(item, dict):
         raise ws.invalid_args()

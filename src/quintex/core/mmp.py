@@ -1,0 +1,99 @@
+"""Market maker protection (MMP) of option families, as OKX offers it to option makers.
+
+An account sets, per option family, a window (`time_interval` ms), a size limit (`qty_limit` contracts) and a
+freeze (`frozen_interval` ms; 0: until reset) with `SetMmpConfig`. From then on its orders of type `mmp` and
+`mmp_and_post_only` on the family's options are watched: when their fills within the window add up to more than
+`qty_limit` contracts, every live mmp order of the account on the family is canceled (`cancelSource` 39) and
+new mmp orders are refused (51034) until the freeze ends on the exchange clock or `ResetMmp` lifts it. A
+`time_interval` of 0 turns the watch off (mmp orders are accepted and never canceled by it). Without a config for
+the family an account's mmp orders are refused (51035), and mmp orders exist on options only (51036).
+
+Everything is measured on the exchange clock (`State.ts`), so replay triggers at the same fills.
+"""
+from __future__ import annotations
+
+from .commands import PlaceOrder, ResetMmp, SetMmpConfig
+from .enums import CancelSource, InstType, OrdType
+from .events import CommandRejected, Event, MmpConfigSet, MmpReset, MmpTriggered, OrderUpdated
+from .execution import Execution
+from .instruments import Instrument
+from .num import ZERO
+from .records import MmpConfig, MmpFill
+from .rejects import Reject
+from .state import State
+
+MMP_TYPES = frozenset({OrdType.MMP, OrdType.MMP_AND_POST_ONLY})
+MMP_INST_TYPE = InstType.OPTION
+
+
+def set_config(s: State, cmd: SetMmpConfig) -> list[Event]:
+    """Set (or replace) an account's MMP of a family; a freeze in force stays, the window starts afresh."""
+    reject = _refusal(s, cmd.uid, cmd.inst_family)
+    if reject is None and (cmd.time_interval < 0 or cmd.frozen_interval < 0 or cmd.qty_limit <= ZERO):
+        reject = Reject.MMP_CONFIG_INVALID
+    if reject is not None:
+        return [CommandRejected(reject)]
+    key = (cmd.uid, cmd.inst_family)
+    old = s.mmp.get(key)
+    frozen_at = old.frozen_at if old is not None and old.is_frozen(s.ts) else None
+    config = MmpConfig(cmd.uid, cmd.inst_family, cmd.time_interval, cmd.frozen_interval, cmd.qty_limit, frozen_at)
+    s.mmp[key] = config
+    return [MmpConfigSet(config)]
+
+
+def reset(s: State, cmd: ResetMmp) -> list[Event]:
+    """Lift a freeze (and empty the window); a family without a config has nothing to lift."""
+    reject = _refusal(s, cmd.uid, cmd.inst_family)
+    if reject is not None:
+        return [CommandRejected(reject)]
+    key = (cmd.uid, cmd.inst_family)
+    config = s.mmp.get(key)
+    if config is not None:
+        s.mmp[key] = config._replace(frozen_at=None, window=())
+    return [MmpReset(cmd.uid, cmd.inst_family)]
+
+
+def _refusal(s: State, uid: int, inst_family: str) -> Reject | None:
+    if uid not in s.users.by_uid:
+        return Reject.USER_NOT_FOUND
+    return None if inst_family in s.option_series else Reject.MMP_FAMILY_UNKNOWN
+
+
+def order_refusal(s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
+    """Why an mmp order cannot be placed now (None: it can, or it is not an mmp order)."""
+    if cmd.ord_type not in MMP_TYPES:
+        return None
+    if inst.inst_type is not MMP_INST_TYPE:
+        return Reject.MMP_OPTIONS_ONLY
+    config = s.mmp.get((cmd.uid, inst.inst_family))
+    if config is None:
+        return Reject.MMP_NOT_CONFIGURED
+    return Reject.MMP_FROZEN if config.is_frozen(s.ts) else None
+
+
+def after(s: State, x: Execution, events: list[Event]) -> list[Event]:
+    """Count the command's fills of mmp orders into their windows; cancel the orders of each account and family
+    whose window went over its limit, and freeze it."""
+    tripped: dict[tuple[int, str], None] = {}
+    for event in events:
+        if not isinstance(event, OrderUpdated) or event.fill is None or event.order.ord_type not in MMP_TYPES:
+            continue
+        key = (event.order.uid, s.instruments[event.order.inst_id].inst_family)
+        config = s.mmp.get(key)
+        if config is None or not config.time_interval or config.is_frozen(s.ts):
+            continue
+        start = s.ts - config.time_interval
+        window = (*(f for f in config.window if f.ts > start), MmpFill(s.ts, event.fill.sz))
+        if sum((f.sz for f in window), ZERO) > config.qty_limit:
+            s.mmp[key] = config._replace(frozen_at=s.ts, window=())
+            tripped[key] = None
+        else:
+            s.mmp[key] = config._replace(window=window)
+    out: list[Event] = []
+    for uid, family in tripped:
+        out.append(MmpTriggered(uid, family, s.ts))
+        for order in s.orders_of(uid):
+            if order.ord_type in MMP_TYPES and order.inst.inst_family == family:
+                out += x.cancel(order, CancelSource.MMP_TRIGGERED)
+    return out
+
