@@ -298,6 +298,7 @@ ATTEMPTS: list[Attempt] = [
     Attempt("GET account/account-position-risk", {}, OWN),
     Attempt("GET account/interest-accrued", {"ccy": "USDT", "instId": INST}, EMPTY),
     Attempt("GET account/interest-rate", {"ccy": "USDT"}, EMPTY),
+    Attempt("GET account/interest-limits", {"ccy": "USDT"}, OWN),
     Attempt("GET account/max-loan", {"instId": INST, "mgnMode": "cross"}, "54000"),
     Attempt("GET account/max-loan", {"ccy": "USDT", "mgnMode": "cross"}, "51010"),
     Attempt("POST account/spot-manual-borrow-repay", {"ccy": "USDT", "side": "repay", "amt": "1"}, "51010"),

@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from quintex.core.users import FEE_LEVELS
+
 from .durable import add_serve_arguments, add_store_argument, replay_command, snapshot_command, verify_command
 from .errors import CliError
 from .faults import add_fault_commands, fault_command
@@ -19,7 +21,7 @@ from .serve import (
     add_access_log_argument,
     serve,
 )
-from .users import user_add, user_add_sub, user_freeze_sub, user_key
+from .users import user_add, user_add_sub, user_freeze_sub, user_key, user_set_level
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
@@ -89,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     unfreeze = user_commands.add_parser(
         "unfreeze-sub", help="let a frozen sub-account trade again",
         description="Unfreeze sub-account NAME of user MASTER.")
+    set_level = user_commands.add_parser(
+        "set-level", help="set a user's fee level (its fee rates and loan quotas)",
+        description="Set the fee level of user (or sub-account) NAME: Lv1-Lv5 (regular) or VIP1-VIP9. The "
+                    "level multiplies the currencies' basic loan quotas (public/interest-rate-loan-quota).")
+    set_level.add_argument("name", help="an existing user's name")
+    set_level.add_argument("level", choices=list(FEE_LEVELS), metavar="LEVEL", help="Lv1-Lv5 or VIP1-VIP9")
     for sub in (freeze, unfreeze):
         sub.add_argument("master", help="the sub-account's master user")
         sub.add_argument("name", help="the sub-account's name")
@@ -108,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
                               "default 2; changed later with account/set-account-level")
     for sub in (freeze, unfreeze):
         sub.add_argument("--json", action="store_true", help='print the answer {"uid","subAcct","enable"} as JSON')
-    for sub in (add, key, add_sub, freeze, unfreeze):
+    set_level.add_argument("--json", action="store_true", help='print the answer {"uid","level"} as JSON')
+    for sub in (add, key, add_sub, freeze, unfreeze, set_level):
         sub.add_argument("--server", default=DEFAULT_SERVER, help="server URL (default: %(default)s)")
         sub.add_argument("--data-dir", default=DEFAULT_DATA_DIR,
                          help="the server's data dir, to read its admin token from; "
@@ -152,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in MARKET_COMMANDS:
             return MARKET_COMMANDS[args.command](args)
         return {"add": user_add, "key": user_key, "add-sub": user_add_sub, "freeze-sub": user_freeze_sub,
-                "unfreeze-sub": user_freeze_sub}[args.user_command](args)
+                "unfreeze-sub": user_freeze_sub, "set-level": user_set_level}[args.user_command](args)
     except (CliError, ListingError) as exc:
         print(f"quintex: error: {exc}", file=sys.stderr)
         return 1

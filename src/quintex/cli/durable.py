@@ -30,6 +30,7 @@ from quintex.journal import (
     recover,
     seq_at_time,
     store_snapshot,
+    take_snapshot,
     verify,
 )
 from quintex.journal.events import encode_events, is_history
@@ -165,8 +166,7 @@ def _snapshot_offline(data_dir: Path, url: str | None) -> SnapshotInfo:
         store = open_store(data_dir, url)
         try:
             engine = recover(store).engine
-            return store_snapshot(store, SnapshotInfo(engine.seq, engine.last_ts, engine.state_hash()),
-                                  engine.snapshot())
+            return store_snapshot(store, *take_snapshot(engine))
         finally:
             store.close()
     except (StoreError, OSError) as exc:
@@ -217,7 +217,7 @@ def replay_command(args: argparse.Namespace) -> int:
         raise CliError(f"cannot create the store in {target_dir}: {exc}") from None
     try:
         target.append([], [], history_rows(engine, [e for e in history if is_history(e)]))
-        store_snapshot(target, SnapshotInfo(engine.seq, engine.last_ts, engine.state_hash()), engine.snapshot())
+        store_snapshot(target, *take_snapshot(engine))
     finally:
         target.close()
     print(f"rebuilt the exchange as of seq {engine.seq} ({_iso(engine.last_ts)}) into {target_dir}; "

@@ -1,5 +1,5 @@
-"""`quintex user add|key|add-sub|freeze-sub|unfreeze-sub`: create users, sub-accounts and API keys, and
-freeze sub-accounts, through the running server's admin API."""
+"""`quintex user add|key|add-sub|freeze-sub|unfreeze-sub|set-level`: create users, sub-accounts and API keys,
+freeze sub-accounts and set a user's fee level, through the running server's admin API."""
 from __future__ import annotations
 
 import argparse
@@ -64,6 +64,16 @@ def user_freeze_sub(args: argparse.Namespace) -> int:
     else:
         print(f"Sub-account {args.name} of {args.master} is {'frozen' if frozen else 'enabled'} "
               f"(uid {answer.get('uid', '?')})")
+    return 0
+
+
+def user_set_level(args: argparse.Namespace) -> int:
+    path = f"/admin/users/{quote(args.name, safe='')}/level"
+    answer = admin_post(args.server, admin_token(Path(args.data_dir)), path, {"level": args.level})
+    if args.json:
+        print(json.dumps(answer))
+    else:
+        print(f"User {args.name} is at level {answer.get('level', '?')} (uid {answer.get('uid', '?')})")
     return 0
 
 

@@ -403,6 +403,14 @@ class SetAutoLoan:
 
 
 @dataclass(frozen=True, slots=True)
+class SetFeeLevel:
+    """The operator sets a user's fee level (`Lv1`-`Lv5`, `VIP1`-`VIP9`): its loan quotas (fee rates stay Lv1's)."""
+
+    uid: int
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetMmpConfig:
     """`account/mmp-config`: an account's market maker protection of an option family (see `core.mmp`);
     intervals in ms, `qty_limit` in contracts."""
@@ -460,5 +468,5 @@ Command = (
     | SetSubAccountFrozen | SetTransferOut | SubAccountTransfer | Deposit | Transfer | Withdraw | PlaceOrder | CancelOrder | AmendOrder | SetCancelAllAfter | AdvanceTime
     | UpdateIndexPrices | ClosePosition | AdjustMargin | RestoreState | ListFuturesSeries | SetAccountLevel
     | SetPositionMode | SetLeverage | PlaceAlgoOrder | CancelAlgo | AmendAlgo | SetAutoLoan | BorrowRepayLoan
-    | ListOptionSeries | SetVolSurface | SetGreeksType | SetMmpConfig | ResetMmp
+    | SetFeeLevel | ListOptionSeries | SetVolSurface | SetGreeksType | SetMmpConfig | ResetMmp
 )

@@ -35,6 +35,7 @@ from .commands import (
     SetAccountLevel,
     SetAutoLoan,
     SetCancelAllAfter,
+    SetFeeLevel,
     SetGreeksType,
     SetLeverage,
     SetMmpConfig,
@@ -72,6 +73,7 @@ from .records import (
     FundingSettlement,
     Greeks,
     InterestAccrual,
+    InterestLimits,
     Leverage,
     MarginPositionRisk,
     MaxAvailSize,
@@ -88,7 +90,7 @@ from .records import (
 from .rejects import InvariantViolation, Reject
 from .restore import restore_state
 from .risk import builder, margin, tiers
-from .spotmargin import liabilities, manual
+from .spotmargin import liabilities, limits, manual
 from .spotmargin import product as margin_product
 from .spotmargin import risk as spotmargin_risk
 from .state import State
@@ -189,6 +191,8 @@ class Engine:
                 return accountmode.set_position_mode(s, cmd)
             case SetAutoLoan():
                 return accountmode.set_auto_loan(s, cmd)
+            case SetFeeLevel():
+                return s.users.set_fee_level(cmd)
             case BorrowRepayLoan():
                 return self._checked(manual.borrow_repay(s, cmd))
             case SetGreeksType():
@@ -385,6 +389,10 @@ class Engine:
         """The account's manual borrows and repays (and those its liquidation forced), oldest first."""
         return [row for row in self._s.lending.borrow_repays if row.uid == uid]
 
+    def interest_limits(self, uid: int, ccy: str = "") -> InterestLimits:
+        """`account/interest-limits`: the account's debt and what it may still borrow per currency."""
+        return limits.interest_limits(self._s, uid, ccy)
+
     def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject:
         """What the account may still borrow of `ccy` manually (multi-currency margin)."""
         return manual.max_loan(self._s, uid, ccy)
@@ -415,8 +423,9 @@ class Engine:
         return builder.build(self._s, uid, positions, assets, include_real)
 
     def account_risks(self, uid: int) -> list[AccountRisk]:
-        """Per currency: cash, equity, margins and margin ratio of the trading account."""
-        return margin.account_risks(self._s, uid)
+        """Per currency: cash, equity, margins and margin ratio of the trading account (and, in multi-currency
+        margin, what it may still borrow)."""
+        return manual.with_max_loans(self._s, uid, margin.account_risks(self._s, uid))
 
     def leverage(self, uid: int, inst_id: str, mgn_mode: MgnMode) -> list[Leverage] | Reject:
         """`account/leverage-info` of one instrument: a derivative, or a spot pair that trades on margin."""

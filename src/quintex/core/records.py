@@ -456,6 +456,30 @@ class MaxLoan(NamedTuple):
     max_loan: Decimal
 
 
+class LoanLimit(NamedTuple):
+    """One borrowable currency on `account/interest-limits`: the daily rate, the account's loan quota, what
+    counts against it (`used`), what it may still borrow within it (`surplus`), interest accrued and not yet
+    paid, and what pending orders would borrow (None where the account mode has no such figure)."""
+
+    ccy: str
+    rate: Decimal
+    loan_quota: Decimal
+    used: Decimal
+    surplus: Decimal
+    interest: Decimal
+    pending: Decimal | None
+
+
+class InterestLimits(NamedTuple):
+    """`account/interest-limits`: the account's debt and unpaid interest in USD (at the USD indexes), when
+    interest next accrues and is paid, and its limits per currency."""
+
+    debt: Decimal
+    interest: Decimal
+    next_interest: int
+    records: tuple[LoanLimit, ...]
+
+
 class PositionRisk(NamedTuple):
     """A position with what the mark price makes of it; amounts in the settlement currency `position.ccy`.
     None where OKX answers "" (`imr` of an isolated position, `liq_px` when there is none, prices not yet known)."""
@@ -540,6 +564,9 @@ class AccountRisk(NamedTuple):
     """Multi-currency margin: `borrowFroz`, the initial margin (USD) of what pending orders would borrow."""
     liq_fees: Decimal = Decimal(0)
     """The liquidation fees of its cross positions, which its margin ratio adds to their maintenance margin."""
+    max_loan: Decimal | None = None
+    """Multi-currency margin: `maxLoan`, what the account may still borrow of the currency manually (as
+    `account/max-loan` with `ccy` answers); None in the other modes or when the currency cannot be borrowed."""
 
 
 class AccountSummary(NamedTuple):
@@ -561,6 +588,10 @@ class AccountSummary(NamedTuple):
     notional_usd_futures: Decimal
     borrow_froz: Decimal = Decimal(0)
     """`borrowFroz`: the initial margin of what pending auto-borrowing orders would borrow (in `imr` too)."""
+    notional_usd_borrow: Decimal = Decimal(0)
+    """`notionalUsdForBorrow`: what the account owes (its liabilities) in USD."""
+    notional_usd_option: Decimal = Decimal(0)
+    """`notionalUsdForOption`: the option positions' underlying at the index, in USD (in `notional_usd` too)."""
 
 
 class Leverage(NamedTuple):

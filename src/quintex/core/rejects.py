@@ -36,6 +36,7 @@ class Reject(Enum):
     AMEND_INSUFFICIENT_BALANCE = "amend_insufficient_balance"
     AMEND_UNSUPPORTED_ORD_TYPE = "amend_unsupported_ord_type"
     USER_NOT_FOUND = "user_not_found"
+    FEE_LEVEL_UNKNOWN = "fee_level_unknown"
     USER_EXISTS = "user_exists"
     API_KEY_EXISTS = "api_key_exists"
     CURRENCY_NOT_FOUND = "currency_not_found"

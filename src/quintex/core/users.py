@@ -1,16 +1,33 @@
-"""Users, their API keys and their fee levels."""
+"""Users, their API keys and their fee levels (OKX's regular levels `Lv1`-`Lv5` and `VIP1`-`VIP9`): a level sets
+the user's trading fee rates and its loan quota coefficient (the account's loan quota of a currency is the
+currency's basic quota × the coefficient, OKX's `public/interest-rate-loan-quota`)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from .commands import CreateApiKey, ModifyApiKey
+from .commands import CreateApiKey, ModifyApiKey, SetFeeLevel
 from .enums import AcctLv, InstType
+from .events import CommandRejected, Event, UserUpdated
 from .ids import Ids
 from .records import ApiKey, User
+from .rejects import Reject
 
 DEFAULT_FEE_LEVEL = "Lv1"
 
-# OKX regular-user fee schedules (maker, taker) by fee level, positive = charged.
+REGULAR_LOAN_QUOTA_COEFS: dict[str, Decimal] = {
+    "Lv1": Decimal(1), "Lv2": Decimal(1), "Lv3": Decimal(2), "Lv4": Decimal(2), "Lv5": Decimal(3),
+}
+"""Loan quota coefficient of each regular level (Quintex choices in the pattern of OKX's example: Lv1 1)."""
+VIP_LOAN_QUOTA_COEFS: dict[str, Decimal] = {
+    "VIP1": Decimal(6), "VIP2": Decimal(7), "VIP3": Decimal(8), "VIP4": Decimal(10), "VIP5": Decimal(12),
+    "VIP6": Decimal(15), "VIP7": Decimal(20), "VIP8": Decimal(25), "VIP9": Decimal(30),
+}
+"""Loan quota coefficient of each VIP level (OKX's example: VIP1 6, VIP2 7; the others Quintex choices)."""
+LOAN_QUOTA_COEFS: dict[str, Decimal] = REGULAR_LOAN_QUOTA_COEFS | VIP_LOAN_QUOTA_COEFS
+FEE_LEVELS = tuple(LOAN_QUOTA_COEFS)
+
+# OKX regular-user fee schedules (maker, taker) by fee level, positive = charged. Only Lv1's is listed: every
+# level pays it (`fee_rates`).
 SPOT_FEE_RATES: dict[str, tuple[Decimal, Decimal]] = {
     "Lv1": (Decimal("0.0008"), Decimal("0.001")),
 }
@@ -62,5 +79,20 @@ class Users:
         return key
 
     def fee_rates(self, uid: int, inst_type: InstType = InstType.SPOT) -> tuple[Decimal, Decimal]:
-        """(maker, taker) of the user's fee level for trades of `inst_type`, positive = charged."""
-        return FEE_SCHEDULES[inst_type][self.by_uid[uid].fee_level]
+        """(maker, taker) of the user's fee level for trades of `inst_type`, positive = charged; a level without
+        a schedule of its own pays `DEFAULT_FEE_LEVEL`'s."""
+        schedule = FEE_SCHEDULES[inst_type]
+        return schedule.get(self.by_uid[uid].fee_level, schedule[DEFAULT_FEE_LEVEL])
+
+    def loan_quota_coef(self, uid: int) -> Decimal:
+        """What the user's level multiplies a currency's basic loan quota by."""
+        return LOAN_QUOTA_COEFS[self.by_uid[uid].fee_level]
+
+    def set_fee_level(self, cmd: SetFeeLevel) -> list[Event]:
+        """The operator's change of a user's level (sub-accounts have their own)."""
+        user = self.by_uid.get(cmd.uid)
+        if user is None:
+            return [CommandRejected(Reject.USER_NOT_FOUND)]
+        if cmd.level not in LOAN_QUOTA_COEFS:
+            return [CommandRejected(Reject.FEE_LEVEL_UNKNOWN)]
+        return [UserUpdated(self.put(user._replace(fee_level=cmd.level)))]

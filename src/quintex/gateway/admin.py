@@ -1,5 +1,6 @@
 """The operator's API under /admin/: create users and sub-accounts (in an account mode, `acctLv`), fund them,
-issue API keys, freeze sub-accounts, list and look up users.
+issue API keys, freeze sub-accounts, set a user's fee level (its fee rates and loan quotas), list and look up
+users.
 
 Every route needs `Authorization: Bearer <admin token>`. Errors are `{"error": "..."}` with an
 HTTP status (400 bad input, 401 token, 404 unknown user, 409 duplicate, 503 exchange halted).
@@ -20,7 +21,14 @@ from typing import Any, TypeVar
 import orjson
 from aiohttp import web
 
-from quintex.core.commands import CreateApiKey, CreateSubAccount, CreateUser, Deposit, SetSubAccountFrozen
+from quintex.core.commands import (
+    CreateApiKey,
+    CreateSubAccount,
+    CreateUser,
+    Deposit,
+    SetFeeLevel,
+    SetSubAccountFrozen,
+)
 from quintex.core.enums import AcctLv, Perm
 from quintex.core.events import ApiKeyCreated, CommandRejected, Deposited, Event, UserCreated, UserUpdated
 from quintex.core.records import User
@@ -43,6 +51,7 @@ _REJECTS = {
     Reject.USER_NOT_FOUND: (404, "no such user"),
     Reject.NOT_MASTER: (400, "a sub-account cannot have sub-accounts"),
     Reject.SUB_ACCOUNT_NOT_FOUND: (404, "no such sub-account of this user"),
+    Reject.FEE_LEVEL_UNKNOWN: (400, "level must be one of Lv1-Lv5, VIP1-VIP9"),
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -269,6 +278,17 @@ async def freeze_sub(request: web.Request) -> web.StreamResponse:
 
 
 @admin_route
+async def set_level(request: web.Request) -> web.StreamResponse:
+    """Set the user's (or sub-account's) fee level, `{"level": "VIP1"}`: `Lv1`-`Lv5` or `VIP1`-`VIP9`."""
+    user = await _user(request)
+    level = (await _json_object(request)).get("level")
+    if not isinstance(level, str):
+        raise AdminError(400, "level must be one of Lv1-Lv5, VIP1-VIP9")
+    updated = _outcome(await request.app[RUNTIME].submit(SetFeeLevel(user.uid, level)), UserUpdated).user
+    return json_response({"uid": str(updated.uid), "level": updated.fee_level})
+
+
+@admin_route
 async def list_users(request: web.Request) -> web.StreamResponse:
     """Read only: every user and sub-account by uid, with its master, state, modes and number of API keys."""
     return json_response({"users": await request.app[RUNTIME].query(_users_view)})
@@ -282,7 +302,7 @@ def _users_view(state: State) -> list[dict[str, Any]]:
     names = {u.uid: u.name for u in users}
     return [{"uid": str(u.uid), "name": u.name,
              "master": names.get(u.master_uid, "") if u.master_uid is not None else "",
-             "enable": not u.frozen, "acctLv": u.acct_lv.value, "posMode": u.pos_mode.value,
+             "enable": not u.frozen, "acctLv": u.acct_lv.value, "posMode": u.pos_mode.value, "level": u.fee_level,
              "cTime": str(u.c_time), "keys": str(keys.get(u.uid, 0))} for u in users]
 
 
@@ -345,3 +365,4 @@ def register_admin(app: web.Application) -> None:
     app.router.add_post(ADMIN_PREFIX + "users/{name}/fund", fund_user)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/subs", create_sub)
     app.router.add_post(ADMIN_PREFIX + "users/{name}/subs/{sub}/freeze", freeze_sub)
+    app.router.add_post(ADMIN_PREFIX + "users/{name}/level", set_level)

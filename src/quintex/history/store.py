@@ -123,11 +123,19 @@ class RecordStore(Generic[R]):
             self._drop(user, list(islice(user.by_id, count)))
 
     def _drop(self, user: _UserRecords[R], rec_ids: Iterable[int]) -> None:
+        removed = 0
         for rec_id in rec_ids:
             record = user.by_id.pop(rec_id, None)
             if record is None:
                 continue
+            removed += 1
             alias = self._alias(record) if self._alias is not None else ""
             if alias and user.aliases.get(alias) == rec_id:
                 del user.aliases[alias]
-        user.ids = [rec_id for rec_id in user.ids if rec_id in user.by_id]
+        if not removed:
+            return
+        ids, by_id = user.ids, user.by_id
+        if not any(rec_id in by_id for rec_id in islice(ids, removed)):
+            del ids[:removed]  # the oldest arrivals are usually the smallest ids: no pass over the rest
+        else:
+            user.ids = [rec_id for rec_id in ids if rec_id in by_id]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .journal import Journal, JournalBroken, Policy, store_snapshot
+from .journal import Journal, JournalBroken, Policy, store_snapshot, take_snapshot
 from .lock import DataDirLock, holder_pid
 from .replay import Divergence, JournalCorrupt, Recovered, rebuild, recover, seq_at_time
 from .sqlite import FILE_NAME, SQLiteStore
@@ -35,6 +35,7 @@ __all__ = [
     "recover",
     "seq_at_time",
     "store_snapshot",
+    "take_snapshot",
     "verify",
 ]
 

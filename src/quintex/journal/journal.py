@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from quintex.core.commands import Command
 from quintex.core.events import Event
+from quintex.core.snapshot import state_hash
 
 from .codec import blob_crc, encode_command, encode_snapshot, record_crc
 from .events import KEEP_MS
@@ -155,8 +156,7 @@ class Journal:
 
     def _write_snapshot(self, engine: Snapshottable) -> asyncio.Future[Any]:
         writer = self._require_writer()
-        info = SnapshotInfo(engine.seq, engine.last_ts, engine.state_hash())
-        data = engine.snapshot()
+        info, data = take_snapshot(engine)
         self._snapshot_seq, self._snapshot_at, self._snapshot_requested = info.seq, time.monotonic(), False
         log.info("snapshot at seq %d", info.seq)
         keep = self.policy.keep_snapshots
@@ -167,6 +167,13 @@ def _report_snapshot(future: asyncio.Future[Any]) -> None:
     if not future.cancelled() and (exc := future.exception()) is not None:
         log.error("a periodic snapshot failed (the journal is intact; the next one may succeed): %s", exc,
                   exc_info=exc)
+
+
+def take_snapshot(engine: Snapshottable) -> tuple[SnapshotInfo, dict[str, Any]]:
+    """The engine's snapshot and its info, the state dumped once (the state hash is a digest of the
+    same dump, so asking the engine for both would dump the whole state twice)."""
+    data = engine.snapshot()
+    return SnapshotInfo(engine.seq, engine.last_ts, state_hash(data)), data
 
 
 def store_snapshot(

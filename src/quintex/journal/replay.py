@@ -5,9 +5,11 @@ replay serves `quintex replay` (`rebuild`, up to a past seq) and `quintex verify
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from quintex.core.commands import Command
@@ -59,6 +61,21 @@ class Recovered:
     snapshot_seq: int
     replayed: int
     seconds: float
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while rebuilding a state: restoring and replaying
+    allocate millions of objects that all stay alive (the engine, the read models), so every collection
+    the allocations trigger scans a growing heap and frees nothing (a fifth of a restart's CPU time).
+    Reference counting still frees everything acyclic; the collector resumes, as it was, afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def scan(store: Store, after: int, until: int | None = None) -> Iterator[tuple[int, int, Command]]:
@@ -156,18 +173,19 @@ def recover(store: Store, sink: Sink | None = None) -> Recovered:
     The `sink` (the read models) gets the listing and the stored history up to the snapshot, then
     the events of the replay."""
     started = time.perf_counter()
-    engine = latest_engine(store)
-    base = engine.seq
-    if sink is not None:
-        feed_history(store, engine, sink)
-    checkpoints = dict(store.checkpoints(base))
-    try:
-        count = replay(engine, scan(store, base), checkpoints, sink)
-    except TornTail as torn:
-        count = engine.seq - base
-        log.warning("%s: truncating the journal at seq %d, the last acknowledged state is seq %d",
-                    torn, torn.seq, engine.seq)
-        store.truncate_from(torn.seq)
+    with cyclic_gc_paused():
+        engine = latest_engine(store)
+        base = engine.seq
+        if sink is not None:
+            feed_history(store, engine, sink)
+        checkpoints = dict(store.checkpoints(base))
+        try:
+            count = replay(engine, scan(store, base), checkpoints, sink)
+        except TornTail as torn:
+            count = engine.seq - base
+            log.warning("%s: truncating the journal at seq %d, the last acknowledged state is seq %d",
+                        torn, torn.seq, engine.seq)
+            store.truncate_from(torn.seq)
     return Recovered(engine, base, count, time.perf_counter() - started)
 
 
@@ -198,11 +216,12 @@ def feed_history(store: Store, engine: Engine, sink: Sink) -> None:
 def rebuild(store: Store, until_seq: int, sink: Sink | None = None) -> Engine:
     """The engine as it was right after `until_seq` (or at the end of the journal, if sooner);
     `sink` gets the history up to then, as in `recover`."""
-    engine = latest_engine(store, at_most=until_seq)
-    if sink is not None:
-        feed_history(store, engine, sink)
-    try:
-        replay(engine, scan(store, engine.seq, until_seq), dict(store.checkpoints(engine.seq, until_seq)), sink)
-    except TornTail as torn:
-        log.warning("%s: the rebuilt state ends at seq %d", torn, engine.seq)
+    with cyclic_gc_paused():
+        engine = latest_engine(store, at_most=until_seq)
+        if sink is not None:
+            feed_history(store, engine, sink)
+        try:
+            replay(engine, scan(store, engine.seq, until_seq), dict(store.checkpoints(engine.seq, until_seq)), sink)
+        except TornTail as torn:
+            log.warning("%s: the rebuilt state ends at seq %d", torn, engine.seq)
     return engine

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .replay import Divergence, JournalCorrupt, TornTail, latest_engine, replay, scan
+from .replay import Divergence, JournalCorrupt, TornTail, cyclic_gc_paused, latest_engine, replay, scan
 from .store import Store
 
 
@@ -29,6 +29,11 @@ class Verdict:
 def verify(store: Store) -> Verdict:
     """Replay from the oldest usable snapshot, comparing state hashes at every checkpoint and at
     every later snapshot; the first mismatch is the divergence."""
+    with cyclic_gc_paused():
+        return _verify(store)
+
+
+def _verify(store: Store) -> Verdict:
     snapshots = store.snapshots()
     from_scratch = store.first_seq() == 1 or not snapshots
     engine = latest_engine(store, at_most=0 if from_scratch else snapshots[-1].seq)

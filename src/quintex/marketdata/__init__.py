@@ -8,7 +8,8 @@ after the batch is durable, and queries run between batches.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from quintex.core.events import (
     BookChanged,
@@ -52,33 +53,37 @@ class MarketData:
         self.insurance = InsuranceFund()
         self.deliveries = Deliveries()
         self.option_summaries = OptionSummaries()
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            BookChanged: self.books.apply, TradeExecuted: self._add_trade, MarkPricesUpdated: self.prices.apply_mark,
+            IndexPricesUpdated: self.prices.apply_index, OrderUpdated: self._add_fill,
+            InsuranceFundChanged: self._add_insurance, ContractDelivered: self.deliveries.add,
+            OptionSummaryUpdated: self.option_summaries.add,
+        }
+        """The fold of each event type (one dict lookup per event: most events of a batch, balances and
+        bills, are none of these)."""
 
     def apply(self, events: Iterable[Event]) -> None:
         """Fold events in order; events other than `BookChanged`, `TradeExecuted`, the index and mark price
         updates, fills (of liquidation orders), `InsuranceFundChanged`, `ContractDelivered` and
         `OptionSummaryUpdated` are ignored."""
-        books = self.books
+        handlers = self._handlers
         for event in events:
-            if isinstance(event, BookChanged):
-                books.apply(event)
-            elif isinstance(event, TradeExecuted):
-                self._candles.add_trade(event)
-                self._trades.add_trade(event)
-                self._tickers.add_trade(event)
-            elif isinstance(event, MarkPricesUpdated):
-                self.prices.apply_mark(event)
-            elif isinstance(event, IndexPricesUpdated):
-                self.prices.apply_index(event)
-            elif isinstance(event, OrderUpdated):
-                if event.fill is not None:
-                    self.liquidations.add_fill(event.order, event.fill)
-            elif isinstance(event, InsuranceFundChanged):
-                self.insurance.add(event)
-                self.liquidations.add_insurance(event)
-            elif isinstance(event, ContractDelivered):
-                self.deliveries.add(event)
-            elif isinstance(event, OptionSummaryUpdated):
-                self.option_summaries.add(event)
+            fold = handlers.get(type(event))
+            if fold is not None:
+                fold(event)
+
+    def _add_trade(self, event: TradeExecuted) -> None:
+        self._candles.add_trade(event)
+        self._trades.add_trade(event)
+        self._tickers.add_trade(event)
+
+    def _add_fill(self, event: OrderUpdated) -> None:
+        if event.fill is not None:
+            self.liquidations.add_fill(event.order, event.fill)
+
+    def _add_insurance(self, event: InsuranceFundChanged) -> None:
+        self.insurance.add(event)
+        self.liquidations.add_insurance(event)
 
     def candles(
         self, inst_id: str, bar: str, *, after: int | None = None, before: int | None = None,

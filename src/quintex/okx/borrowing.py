@@ -8,7 +8,8 @@ from typing import Any
 
 from quintex.core.enums import LoanEventType, LoanSide, MgnMode
 from quintex.core.instruments import Currency, DiscountTier
-from quintex.core.records import BorrowRepay, InterestAccrual, MaxLoan
+from quintex.core.records import BorrowRepay, InterestAccrual, InterestLimits, LoanLimit, MaxLoan
+from quintex.core.users import REGULAR_LOAN_QUOTA_COEFS, VIP_LOAN_QUOTA_COEFS
 
 from .numfmt import fmt_amt, fmt_id, fmt_ts
 
@@ -20,10 +21,16 @@ def interest_rate(c: Currency) -> dict[str, Any]:
 
 
 def loan_quota(currencies: list[Currency]) -> dict[str, Any]:
-    """`public/interest-rate-loan-quota`: one `basic` row per borrowable currency (daily rate, quota)."""
+    """`public/interest-rate-loan-quota`: one `basic` row per borrowable currency (daily rate, quota) and the
+    loan quota coefficient of each VIP and regular level; `irDiscount` is OKX's retired field ("")."""
     return {"basic": [{"ccy": c.ccy, "rate": fmt_amt(c.interest_rate), "quota": fmt_amt(c.loan_quota)}
                       for c in currencies],
-            "vip": [], "regular": [], "configCcyList": [], "config": []}
+            "vip": _levels(VIP_LOAN_QUOTA_COEFS), "regular": _levels(REGULAR_LOAN_QUOTA_COEFS),
+            "configCcyList": [], "config": []}
+
+
+def _levels(coefs: dict[str, Decimal]) -> list[dict[str, str]]:
+    return [{"level": level, "loanQuotaCoef": fmt_amt(coef), "irDiscount": ""} for level, coef in coefs.items()]
 
 
 WHOLE = (DiscountTier(Decimal(0), None, Decimal(1)),)
@@ -58,6 +65,22 @@ def currency_max_loan(ccy: str, mgn_mode: MgnMode, amt: Decimal) -> dict[str, An
     """`account/max-loan` with `ccy`: what may still be borrowed of it manually (no instrument, no side)."""
     return {"instId": "", "mgnMode": mgn_mode.value, "mgnCcy": "", "maxLoan": fmt_amt(amt), "ccy": ccy,
             "side": ""}
+
+
+def interest_limits(limits: InterestLimits) -> dict[str, Any]:
+    """`account/interest-limits` (market loans): `debt` and `interest` in USD; no VIP-loan allocation."""
+    return {"debt": fmt_amt(limits.debt), "interest": fmt_amt(limits.interest),
+            "nextDiscountTime": fmt_ts(limits.next_interest), "nextInterestTime": fmt_ts(limits.next_interest),
+            "loanAlloc": "", "records": [_loan_limit(r) for r in limits.records]}
+
+
+def _loan_limit(r: LoanLimit) -> dict[str, Any]:
+    """One currency: `usedLmt` what counts against the quota; no interest-free quota; the VIP-loan fields ""."""
+    return {"ccy": r.ccy, "rate": fmt_amt(r.rate), "loanQuota": fmt_amt(r.loan_quota),
+            "surplusLmt": fmt_amt(r.surplus), "surplusLmtDetails": {}, "usedLmt": fmt_amt(r.used),
+            "interest": fmt_amt(r.interest), "interestFreeLiab": "0",
+            "potentialBorrowingAmt": fmt_amt(r.pending) if r.pending is not None else "",
+            "posLoan": "", "availLoan": "", "usedLoan": "", "avgRate": ""}
 
 
 def manual_borrow_repay(row: BorrowRepay) -> dict[str, Any]:

@@ -58,6 +58,7 @@ _REJECTS: dict[Reject, _Code] = {
         "51502", "Order modification failed for insufficient margin or balance."),
     Reject.AMEND_UNSUPPORTED_ORD_TYPE: _Code("51506", "Order modification unavailable for the order type."),
     Reject.USER_NOT_FOUND: _Code("50008", "User does not exist."),
+    Reject.FEE_LEVEL_UNKNOWN: _Code("51000", "Parameter level error"),
     Reject.USER_EXISTS: _Code("59601", "This sub-account name already exists, try another name."),
     Reject.API_KEY_EXISTS: _Code("50071", "apiKey already exists."),
     Reject.CURRENCY_NOT_FOUND: _Code("51000", "Parameter ccy error"),

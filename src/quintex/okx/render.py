@@ -336,6 +336,8 @@ def account_balance(risks: list[AccountRisk], ts: int, ccy_filter: set[str] | No
                 "notionalUsd": fmt_amt(summary.notional_usd), "notionalUsdForSwap": fmt_amt(summary.notional_usd_swap),
                 "notionalUsdForFutures": fmt_amt(summary.notional_usd_futures),
                 "borrowFroz": fmt_amt(summary.borrow_froz),
+                "notionalUsdForBorrow": fmt_amt(summary.notional_usd_borrow),
+                "notionalUsdForOption": fmt_amt(summary.notional_usd_option),
             })
     return {
         **top,
@@ -358,7 +360,7 @@ def _risk_detail(r: AccountRisk) -> dict[str, Any]:
     if r.dis_eq is not None:  # multi-currency margin
         detail.update({"disEq": fmt_amt(r.dis_eq), "liab": fmt_amt(r.liab), "crossLiab": fmt_amt(r.liab),
                        "isoLiab": "0", "interest": fmt_amt(r.interest), "borrowFroz": fmt_amt(r.borrow_froz),
-                       "collateralEnabled": True})
+                       "maxLoan": fmt_amt(r.max_loan) if r.max_loan is not None else "", "collateralEnabled": True})
     if r.iso_margin or r.imr or r.mgn_ratio is not None:
         crossed = r.mgn_ratio is not None
         detail.update({

@@ -34,6 +34,7 @@ from quintex.core.records import (
     FundingSettlement,
     Greeks,
     InterestAccrual,
+    InterestLimits,
     Leverage,
     MarginPositionRisk,
     MaxAvailSize,
@@ -152,6 +153,8 @@ class State(Protocol):
     def mmp_configs(self, uid: int, inst_family: str = "") -> list[MmpConfig]: ...
 
     def manual_max_loan(self, uid: int, ccy: str) -> Decimal | Reject: ...
+
+    def interest_limits(self, uid: int, ccy: str = "") -> InterestLimits: ...
 
     def borrow_repay_history(self, uid: int) -> list[BorrowRepay]: ...
 

@@ -318,6 +318,21 @@ def test_freezing_a_sub_account_stops_its_orders_and_unfreezing_lets_it_trade() 
     run(scenario)
 
 
+def test_the_operator_sets_a_users_level() -> None:
+    async def scenario(client, x) -> None:
+        _, alice = await post(client, "/admin/users", {"name": "alice"})
+        status, answer = await post(client, "/admin/users/alice/level", {"level": "VIP2"})
+        assert (status, answer) == (200, {"uid": alice["uid"], "level": "VIP2"})
+        assert x.engine.user_by_name("alice").fee_level == "VIP2"
+        for payload in ({}, {"level": "VIP10"}, {"level": 1}):
+            status, answer = await post(client, "/admin/users/alice/level", payload)
+            assert (status, set(answer)) == (400, {"error"})
+        assert (await post(client, "/admin/users/nobody/level", {"level": "Lv2"}))[0] == 404
+        assert x.engine.user_by_name("alice").fee_level == "VIP2"
+
+    run(scenario)
+
+
 @pytest.mark.parametrize(("path", "payload", "status"), [
     ("/admin/users/alice/subs/nosuchsub/freeze", {}, 404),
     ("/admin/users/nobody/subs/alicedesk1/freeze", {}, 404),
@@ -396,16 +411,17 @@ def test_listing_users_shows_every_user_and_sub_account_by_uid_without_a_secret(
         await post(client, "/admin/users/bob/keys", {})
         _, desk = await post(client, "/admin/users/alice/subs", {"name": "alicedesk1"})
         await post(client, "/admin/users/alice/subs/alicedesk1/freeze", {"frozen": True})
+        await post(client, "/admin/users/alice/level", {"level": "VIP3"})
         status, answer = await send(client, "GET", "/admin/users", headers=AUTH)
         assert status == 200
         c_time = {u.name: str(u.c_time) for u in x.engine.users()}
         assert answer == {"users": [
             {"uid": alice["uid"], "name": "alice", "master": "", "enable": True, "acctLv": "2",
-             "posMode": "net_mode", "cTime": c_time["alice"], "keys": "1"},
+             "posMode": "net_mode", "level": "VIP3", "cTime": c_time["alice"], "keys": "1"},
             {"uid": bob["uid"], "name": "bob", "master": "", "enable": True, "acctLv": "1",
-             "posMode": "net_mode", "cTime": c_time["bob"], "keys": "2"},
+             "posMode": "net_mode", "level": "Lv1", "cTime": c_time["bob"], "keys": "2"},
             {"uid": desk["uid"], "name": "alicedesk1", "master": "alice", "enable": False, "acctLv": "2",
-             "posMode": "net_mode", "cTime": c_time["alicedesk1"], "keys": "1"},
+             "posMode": "net_mode", "level": "Lv1", "cTime": c_time["alicedesk1"], "keys": "1"},
         ]}
         assert alice["secretKey"] not in orjson.dumps(answer).decode()
         assert (await send(client, "GET", "/admin/users"))[0] == 401

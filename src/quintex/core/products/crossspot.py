@@ -1,7 +1,7 @@
 """Spot orders with `tdMode` cross in multi-currency margin (acctLv 3): a spot trade that may spend more than
 the account holds when `autoLoan` is on. The order reserves all it may spend (as a cash order does); what
 exceeds the currency's available cash is pending borrowing (`borrowFroz`): the reservation goes beyond the cash.
-It must fit the currency's loan quota (with what the account already owes or has pending) and the account's
+It must fit the account's loan quota of the currency (with what the account already owes or has pending) and the account's
 available equity must cover its initial margin (the borrowed value / `risk.collateral.BORROW_LEVER`). At a
 fill the account pays as on spot, so the currency's cash may fall below zero: a liability
 (`spotmargin.liabilities`). Without `autoLoan` such an order needs the cash, as a cash order does."""
@@ -19,6 +19,7 @@ from ..records import MaxAvailSize, MaxSize
 from ..rejects import Reject
 from ..risk import collateral, margin
 from ..risk import spot as risk
+from ..spotmargin.quota import loan_quota
 from ..state import State
 from .spot import Spot
 
@@ -62,22 +63,22 @@ def pending(s: State, uid: int, ccy: str) -> Decimal:
     return max(bal.frozen - bal.cash, ZERO) + loan if bal is not None else loan
 
 
-def borrowable(s: State, uid: int, ccy: str) -> Decimal:
-    """What more of `ccy` the account may borrow: within the currency's loan quota, and what the account's
-    available equity covers at the borrowing leverage."""
-    currency = s.currencies.get(ccy)
+def borrowable(s: State, uid: int, ccy: str, avail_eq: Decimal | None = None) -> Decimal:
+    """What more of `ccy` the account may borrow: within the account's loan quota, and what the account's
+    available equity (USD; computed unless given) covers at the borrowing leverage."""
     px = margin.usd_px(s, ccy)
-    if currency is None or not px:
+    if ccy not in s.currencies or not px:
         return ZERO
-    quota = currency.loan_quota - pending(s, uid, ccy)
-    covered = MONEY.divide(mul(max(margin.account_summary(s, uid).avail_eq, ZERO), collateral.BORROW_LEVER), px)
+    quota = loan_quota(s, uid, ccy) - pending(s, uid, ccy)
+    if avail_eq is None:
+        avail_eq = margin.account_summary(s, uid).avail_eq
+    covered = MONEY.divide(mul(max(avail_eq, ZERO), collateral.BORROW_LEVER), px)
     return max(min(quota, covered), ZERO)
 
 
 def borrowing_refusal(s: State, uid: int, ccy: str, need: Decimal) -> Reject | None:
     """Why reserving `need` of `ccy` cannot borrow what the available cash lacks (None: it can)."""
     borrow = need - max(s.ledger.avail(uid, ccy), ZERO)
-    currency = s.currencies.get(ccy)
-    if currency is None or borrow > currency.loan_quota - pending(s, uid, ccy):
+    if ccy not in s.currencies or borrow > loan_quota(s, uid, ccy) - pending(s, uid, ccy):
         return Reject.LOAN_QUOTA_EXCEEDED
     return None if borrow <= borrowable(s, uid, ccy) else Reject.INSUFFICIENT_BALANCE

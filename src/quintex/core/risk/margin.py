@@ -205,8 +205,8 @@ def account_summary(s: State, uid: int) -> AccountSummary:
     (`collateral`) and what new margin may use is each currency's available equity at its discount tiers
     less the liabilities' initial margin."""
     multi = multi_currency(s, uid)
-    total = iso = imr = mmr = upl = froz = avail = adj = borrow_froz = ZERO
-    notional = {InstType.SWAP: ZERO, InstType.FUTURES: ZERO}
+    total = iso = imr = mmr = upl = froz = avail = adj = borrow_froz = borrowed = ZERO
+    notional = {InstType.SWAP: ZERO, InstType.FUTURES: ZERO, InstType.OPTION: ZERO}
     for r in account_risks(s, uid):
         px = r.usd_px or ZERO
         total += mul(r.eq, px)
@@ -217,6 +217,7 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         froz += mul(r.frozen, px)
         if multi:
             adj += r.dis_eq or ZERO
+            borrowed += mul(r.liab, px)
             liab_imr, liab_mmr = collateral.liability_margins(mul(r.liab, px))
             imr += liab_imr + r.borrow_froz
             mmr += liab_mmr
@@ -227,7 +228,9 @@ def account_summary(s: State, uid: int) -> AccountSummary:
             avail += mul(r.avail_eq, px)
     for f in _figures(s, uid):
         inst_type = f.inst.inst_type
-        if inst_type in notional:
+        if f.opt_val is not None:  # an option: its underlying at the index, as its position's notionalUsd
+            notional[inst_type] += mul(options.units(f.inst, f.position.size), pricing.index_of(s, f.inst) or ZERO)
+        elif inst_type in notional:
             px = (usd_px(s, f.position.ccy) or ZERO) if f.inst.ct_type is not CtType.INVERSE else ONE
             value = f.notional if f.inst.ct_type is not CtType.INVERSE else mul(f.position.size,
                                                                                 contracts.face(f.inst))
@@ -238,7 +241,8 @@ def account_summary(s: State, uid: int) -> AccountSummary:
         total_eq=_round(total), iso_eq=_round(iso), adj_eq=_round(adj), imr=_round(imr), mmr=_round(mmr),
         mgn_ratio=_ratio(adj, mmr), upl=_round(upl), ord_froz=_round(froz), avail_eq=_round(avail),
         notional_usd=_round(sum(notional.values(), ZERO)), notional_usd_swap=_round(notional[InstType.SWAP]),
-        notional_usd_futures=_round(notional[InstType.FUTURES]), borrow_froz=_round(borrow_froz))
+        notional_usd_futures=_round(notional[InstType.FUTURES]), borrow_froz=_round(borrow_froz),
+        notional_usd_borrow=_round(borrowed), notional_usd_option=_round(notional[InstType.OPTION]))
     return portfolio.with_units(summary, portfolio.account_units(s, uid)) if portfolio.applies(s, uid) else summary
 
 
@@ -303,7 +307,8 @@ def _position_risk(s: State, f: _Figures, figures: Iterable[_Figures], account: 
     if f.opt_val is not None:  # an option: worth its underlying at the index; no liquidation price of its own
         usd, liq_px = mul(options.units(inst, size), index or ZERO), None
     else:
-        usd = f.notional if inst.ct_type is not CtType.INVERSE else mul(size, contracts.face(inst))
+        usd = (mul(f.notional, usd_px(s, p.ccy) or ONE) if inst.ct_type is not CtType.INVERSE
+               else mul(size, contracts.face(inst)))
         liq_px = liquidation_px(inst, p.long, size, p.cost, cover, mmr_rate(inst, p.mgn_mode, size) + TAKER_RATE)
     return PositionRisk(
         position=p.view(), mark_px=f.mark, idx_px=index, last_px=None, notional=f.notional,

@@ -4,7 +4,7 @@ and `account/borrow-repay`).
 A borrow of `amt` of a currency moves that much from the lending pool to the account's cash (bill type 22
 subType 210) and the account owes it besides (`Lending.borrowed`, in the pool's `lent`): the currency's
 equity does not change, its liability grows, and the liability accrues interest every hour on the hour as a
-negative balance does (`liabilities`). It must fit the currency's loan quota together with what the account
+negative balance does (`liabilities`). It must fit the account's loan quota of the currency (`quota`) together with what the account
 already owes and has pending to borrow (59412), and the account's available equity must cover its initial
 margin (its USD value / 5, 59411). A repay pays back from the available cash (subType 211) at most what was
 borrowed and what the cash holds (more asks for that much); without available cash 59200. A currency that
@@ -21,11 +21,12 @@ from ..enums import AcctLv, BillSubType, BillType, LoanEventType, LoanSide, MgnM
 from ..events import BillPosted, CommandRejected, Event, LoanBorrowedRepaid
 from ..num import ZERO
 from ..products.crossspot import borrowable, pending
-from ..records import BorrowRepay
+from ..records import AccountRisk, BorrowRepay
 from ..rejects import Reject
 from ..risk import margin
 from ..state import State
 from .liabilities import MULTI_CURRENCY
+from .quota import loan_quota
 
 
 def borrow_repay(s: State, cmd: BorrowRepayLoan) -> list[Event]:
@@ -58,7 +59,7 @@ def _unborrowable(s: State, uid: int, ccy: str) -> Reject | None:
 
 
 def _borrow_refusal(s: State, cmd: BorrowRepayLoan) -> Reject | None:
-    if cmd.amt > s.currencies[cmd.ccy].loan_quota - pending(s, cmd.uid, cmd.ccy):
+    if cmd.amt > loan_quota(s, cmd.uid, cmd.ccy) - pending(s, cmd.uid, cmd.ccy):
         return Reject.BORROW_LIMIT_EXCEEDED
     if cmd.amt > borrowable(s, cmd.uid, cmd.ccy):
         return Reject.BORROW_MARGIN_INSUFFICIENT
@@ -101,3 +102,13 @@ def max_loan(s: State, uid: int, ccy: str) -> Decimal | Reject:
     """What the account may still borrow of `ccy` manually (`account/max-loan` with `ccy`)."""
     reject = _unborrowable(s, uid, ccy)
     return reject if reject is not None else borrowable(s, uid, ccy)
+
+
+def with_max_loans(s: State, uid: int, risks: list[AccountRisk]) -> list[AccountRisk]:
+    """Each currency's `maxLoan` on `account/balance`: what a multi-currency account may still borrow of it
+    manually, as `max_loan` answers (None in the other modes and for a currency that cannot be borrowed)."""
+    if not any(_unborrowable(s, uid, r.ccy) is None for r in risks):
+        return risks
+    avail_eq = margin.account_summary(s, uid).avail_eq
+    return [r._replace(max_loan=borrowable(s, uid, r.ccy, avail_eq)) if _unborrowable(s, uid, r.ccy) is None
+            else r for r in risks]

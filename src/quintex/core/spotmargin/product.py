@@ -46,6 +46,7 @@ from ..rejects import Reject
 from ..risk import spot as spot_risk
 from ..state import State
 from .position import MarginPosition
+from .quota import loan_quota
 
 HOUR_MS = 3_600_000
 AMOUNT_STEP = Decimal("1e-16")
@@ -314,10 +315,8 @@ def _own_share(pays: Decimal, lever: Decimal) -> Decimal:
 
 
 def max_loan(s: State, uid: int, ccy: str) -> Decimal:
-    """What `uid` may still borrow of `ccy`: the currency's loan quota less what it owes."""
-    currency = s.currencies.get(ccy)
-    quota = currency.loan_quota if currency is not None else ZERO
-    return max(quota - s.lending.owed(uid, ccy), ZERO)
+    """What `uid` may still borrow of `ccy`: its loan quota of the currency less what it owes."""
+    return max(loan_quota(s, uid, ccy) - s.lending.owed(uid, ccy), ZERO)
 
 
 def _opening_other_way(s: State, order: Order) -> bool:

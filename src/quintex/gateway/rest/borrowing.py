@@ -1,6 +1,6 @@
 """Borrowing: rates and quotas (`account/interest-rate`, `public/interest-rate-loan-quota`), the hourly
 interest records (`account/interest-accrued`), what a margin pair or a currency may still borrow
-(`account/max-loan`), and manual borrowing and repaying in multi-currency margin
+(`account/max-loan`), the account's debt and limits per currency (`account/interest-limits`), and manual borrowing and repaying in multi-currency margin
 (`account/spot-manual-borrow-repay`, `account/borrow-repay` as ccxt's `borrow_cross_margin` and
 `repay_cross_margin` call it, `account/spot-borrow-repay-history` and `borrow-repay-history`). Only market loans exist (type 2); VIP
 loans (type 1) have no interest records, and `account/borrow-repay` lends from the same pool."""
@@ -53,7 +53,7 @@ async def interest_rate(request: web.Request, key: ApiKey, body: bytes) -> web.S
 
 
 async def interest_rate_loan_quota(request: web.Request) -> web.StreamResponse:
-    """The daily rate and loan quota of every borrowable currency (`basic`); no VIP or regular-user tiers."""
+    """The daily rate and basic loan quota of every borrowable currency, and each level's coefficient."""
     rate_limit(request, ("public/interest-rate-loan-quota", request.remote), 2, 2.0)
     return ok([render.loan_quota(_borrowable(request))])
 
@@ -105,6 +105,17 @@ async def max_loan(request: web.Request, key: ApiKey, body: bytes) -> web.Stream
     rows: list[MaxLoan] = await per_instrument(request, MAX_LOAN_INSTRUMENTS,
                                                lambda state, inst_id: state.max_loan(key.uid, inst_id, mgn_mode))
     return ok([render.max_loan(row) for row in rows])
+
+
+@private(Perm.READ_ONLY)
+async def interest_limits(request: web.Request, key: ApiKey, body: bytes) -> web.StreamResponse:
+    """The account's debt, interest and limits of every borrowable currency (or of `ccy`): market loans only."""
+    rate_limit(request, ("account/interest-limits", key.uid), 5, 2.0)
+    if params.text(request, "type") not in ("", render.MARKET_LOANS):
+        raise param_error("type")
+    ccy = params.text(request, "ccy")
+    limits = await read(request, lambda state: state.interest_limits(key.uid, ccy))
+    return ok([render.interest_limits(limits)])
 
 
 async def _borrow_repay(request: web.Request, cmd: BorrowRepayLoan) -> BorrowRepay:
@@ -172,6 +183,7 @@ def register(app: web.Application) -> None:
     app.router.add_get("/api/v5/account/interest-rate", interest_rate, allow_head=False)
     app.router.add_get("/api/v5/account/interest-accrued", interest_accrued, allow_head=False)
     app.router.add_get("/api/v5/account/max-loan", max_loan, allow_head=False)
+    app.router.add_get("/api/v5/account/interest-limits", interest_limits, allow_head=False)
     app.router.add_post("/api/v5/account/spot-manual-borrow-repay", spot_manual_borrow_repay)
     app.router.add_post("/api/v5/account/borrow-repay", borrow_repay)
     app.router.add_get("/api/v5/account/spot-borrow-repay-history", spot_borrow_repay_history, allow_head=False)
