@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import ccxt
 import pytest
-from okx import PublicData, Trade
+from okx import Account, PublicData, Trade
 
 from quintex.core.commands import ListOptionSeries
 from quintex.runtime.clock import ManualClock
@@ -119,3 +120,59 @@ def test_python_okx_places_an_option_order_priced_in_usd(exchange: InProcessServ
     refused = trade.place_order(instId="BTC-USD-260130-96000-P", tdMode="cross", side="buy", ordType="market",
                                 sz="1")
     assert refused["data"][0]["sCode"] == "51066"
+
+
+def test_python_okx_sees_a_short_calls_liquidation_with_its_category_in_the_orders_history() -> None:
+    """A thin writer of 10 calls is liquidated by an index jump: python-okx reads the buy-back, an IOC at the
+    price limit of `category` full_liquidation filled at the resting ask, and its bill of type 5."""
+    server = InProcessServer(btc_usdt(), clock=ManualClock(NOW)).start()
+    try:
+        server.set_index("BTC-USD", "96000")
+        server.submit(ListOptionSeries(btc_options(), SURFACE))
+        inst_id = "BTC-USD-260130-96000-C"
+        public = PublicData.PublicAPI(flag="0", domain=server.url, debug=False)
+        (limit,) = public.get_price_limit(instId=inst_id)["data"]
+        (mark,) = public.get_mark_price(instType="OPTION", instId=inst_id)["data"]
+        apis = {}
+        for name, btc in (("writer", "0.02"), ("holder", "1"), ("quoter", "1")):
+            c = server.user(name, BTC=btc)
+            apis[name] = (Trade.TradeAPI(c.api_key, c.secret_key, c.passphrase, False, "0", domain=server.url,
+                                         debug=False),
+                          Account.AccountAPI(c.api_key, c.secret_key, c.passphrase, False, "0", domain=server.url,
+                                             debug=False))
+        writer, holder, quoter = (apis[n][0] for n in ("writer", "holder", "quoter"))
+        for api, side in ((writer, "sell"), (holder, "buy")):
+            placed = api.place_order(instId=inst_id, tdMode="cross", side=side, ordType="limit", sz="10",
+                                     px=mark["markPx"])
+            assert placed["code"] == "0", placed
+        ask = limit["buyLmt"]  # the highest ask the limits allow now
+        assert quoter.place_order(instId=inst_id, tdMode="cross", side="sell", ordType="limit", sz="10",
+                                  px=ask)["code"] == "0"
+        above = writer.place_order(instId=inst_id, tdMode="cross", side="buy", ordType="limit", sz="1",
+                                   px=str(Decimal(ask) + Decimal("0.0001")))
+        assert above["data"][0]["sCode"] == "51137"
+
+        server.set_index("BTC-USD", "130000")  # the call's mark far above what the writer's cash covers
+
+        history = writer.get_orders_history(instType="OPTION")["data"]
+        (liquidation,) = [o for o in history if o["category"] != "normal"]
+        (after,) = public.get_price_limit(instId=inst_id)["data"]
+        assert (liquidation["category"], liquidation["ordType"], liquidation["side"], liquidation["px"],
+                liquidation["accFillSz"], Decimal(liquidation["avgPx"]), liquidation["state"]) == (
+            "full_liquidation", "ioc", "buy", after["buyLmt"], "10", Decimal(ask), "filled")
+        bills = apis["writer"][1].get_account_bills(type="5")["data"]
+        assert [(b["subType"], Decimal(b["px"]), b["sz"]) for b in bills] == [("105", Decimal(ask), "10")]
+        assert apis["writer"][1].get_positions(instType="OPTION")["data"] == []
+        fills = writer.get_fills(instType="OPTION")["data"]
+        last = next(f for f in fills if f["ordId"] == liquidation["ordId"])
+        # the option fill fields, as the exchange computed them at the fill: px × index, the forward (the index:
+        # no future of the expiry is listed), the mark's vol; a fill price below the intrinsic value
+        # (130000 − 96000) / 130000 = 0.2615 has no implied vol: ""
+        assert (Decimal(last["fillPxUsd"]), last["fillFwdPx"], Decimal(last["fillMarkPx"])) == (
+            Decimal(ask) * 130000, "130000", Decimal(after["buyLmt"]) - (Decimal(after["buyLmt"]) -
+                                                                       Decimal(after["sellLmt"])) / 2)
+        assert (last["fillPxVol"], float(last["fillMarkVol"]) > 0) == ("", True)
+        (bill,) = bills
+        assert (bill["fillPxUsd"], bill["fillMarkVol"]) == (last["fillPxUsd"], last["fillMarkVol"])
+    finally:
+        server.stop()

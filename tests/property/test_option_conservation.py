@@ -1,8 +1,9 @@
 """Hypothesis over option trading: three users buy and sell random sizes of four options expiring on the 15th at
 random prices (crossing each other or resting), the index wanders, and the options are exercised. After every
-command the BTC of the users and the fee account sums to what was deposited (premiums and exercise payouts only
-move between accounts) and `check_invariants` holds; after expiry no option position is left and no coin of
-margin stays frozen."""
+command the BTC of the users, the fee account and the insurance fund sums to what was deposited (premiums,
+exercise payouts and liquidations only move between accounts) and `check_invariants` holds; after expiry no option position is left and no coin of
+margin stays frozen. A second property funds the users thinly and jumps the index far, so short options are
+liquidated (bought back in the book or closed at the mark against a long, the fund covering deficits)."""
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from quintex.core.commands import AdvanceTime, PlaceOrder, UpdateIndexPrices
 from quintex.core.enums import OrdType, Side, TdMode
-from quintex.core.ledger.ledger import FEE_UID
+from quintex.core.ledger.ledger import FEE_UID, INSURANCE_UID
 from quintex.core.records import IndexPrice
 from tests.builders import D
 from tests.unit.core.test_option_chain import WED_NOV_15, listed
@@ -32,7 +33,7 @@ def test_option_premiums_and_exercise_conserve_every_coin(btc: tuple[int, ...], 
     deposited = sum((D(b) / 100 for b in btc), D(0))
 
     def total() -> object:
-        return sum((x.balance(uid, "BTC")[0] for uid in (*users, FEE_UID)), D(0))
+        return sum((x.balance(uid, "BTC")[0] for uid in (*users, FEE_UID, INSURANCE_UID)), D(0))
 
     for step in script:
         if step[0] == "order":
@@ -49,3 +50,29 @@ def test_option_premiums_and_exercise_conserve_every_coin(btc: tuple[int, ...], 
     assert total() == deposited
     assert all(not x.engine.positions(uid) for uid in users)
     assert all(x.balance(uid, "BTC")[1] == 0 for uid in users)
+
+
+jumping = st.tuples(st.just("index"), st.integers(30000, 45000))
+liquidating = st.lists(st.one_of(ordering, ordering, jumping), min_size=4, max_size=30)
+thin = st.tuples(*[st.integers(1, 60) for _ in range(3)])
+
+
+@settings(max_examples=40, deadline=None)
+@given(thin, liquidating)
+def test_option_liquidations_conserve_every_coin(btc: tuple[int, ...], script: list[tuple]) -> None:
+    x = listed()
+    users = [x.user(f"u{i}", BTC=str(D(b) / 1000)) for i, b in enumerate(btc)]
+    deposited = sum((D(b) / 1000 for b in btc), D(0))
+
+    def total() -> object:
+        return sum((x.balance(uid, "BTC")[0] for uid in (*users, FEE_UID, INSURANCE_UID)), D(0))
+
+    for step in script:
+        if step[0] == "order":
+            _, who, inst_id, buy, sz, ticks = step
+            x.apply(PlaceOrder(users[who], inst_id, TdMode.CROSS, Side.BUY if buy else Side.SELL, OrdType.LIMIT,
+                               D(sz), D(ticks) * D("0.0001")))
+        else:
+            x.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(step[1])),)))
+        assert total() == deposited, step
+        assert all(r.mgn_ratio is None or r.mgn_ratio > 1 for uid in users for r in x.engine.account_risks(uid)), step

@@ -71,7 +71,7 @@ def option_session(alice_lv: AcctLv = AcctLv.FUTURES) -> _Session:
     s.apply(AmendOrder(bob, CALL, resting, new_px_usd=D("230")))  # 0.0062: crosses alice's sell
     s.order(carol, CALL, "buy", "5", px=D("0.006"))
     s.order(bob, PUT, "sell", "3", px_vol=D("0.6"))
-    s.order(carol, PUT, "buy", "3", px=D("0.02"))
+    s.order(carol, PUT, "buy", "3", px=D("0.0117"))
     s.order(carol, CALL, "sell", "2", px=D("0.007"))
     s.order(alice, CALL, "buy", "2", px=D("0.007"))
     s.order(carol, CALL, "buy", "1", px=D("0.0001"))  # left resting, as the next: canceled at expiry
@@ -116,3 +116,33 @@ def test_a_snapshot_mid_session_keeps_option_orders_positions_and_marks(alice_lv
     for cmd, ts in s.commands[-2:]:
         assert list(map(repr, restored.apply(cmd, ts))) == list(map(repr, middle.apply(cmd, ts)))
     assert restored.state_hash() == middle.state_hash() == s.live.state_hash()
+
+
+def liquidation_session() -> _Session:
+    """A thin short call (0.02 BTC) liquidated: half bought back in the book under its buy limit, the other half
+    closed at the mark against the long (the fund covering the deficit)."""
+    s = _Session()
+    s.apply(ListCurrency(currency("BTC")))
+    s.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(37000)),)))
+    s.apply(ListOptionSeries(btc_options(), SURFACE))
+    long_dated = "BTC-USD-231229-37000-C"
+    bob, carol = s.user("bob"), s.user("carol")
+    (alice,) = [e.user.uid for e in s.apply(CreateUser("alice")) if isinstance(e, UserCreated)]
+    s.apply(Deposit(alice, "BTC", D("0.02")))
+    s.order(alice, long_dated, "sell", "10", px=D("0.07"))
+    s.order(bob, long_dated, "buy", "10", px=D("0.07"))
+    s.order(carol, long_dated, "sell", "5", px=D("0.1042"))
+    s.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(60000)),)))
+    return s
+
+
+def test_an_option_liquidation_replays_to_the_same_state_and_events(tmp_path: Path) -> None:
+    s = liquidation_session()
+    assert any("FULL_LIQUIDATION" in e for e in s.events) and any("Category.ADL" in e for e in s.events)
+    assert s.live.positions_open() == 2  # bob's and carol's: alice's short is gone
+    store = open_store(tmp_path)
+    assert write_session(store, s.commands, batch=3, checkpoint_every=4).state_hash() == s.live.state_hash()
+    store.close()
+    replayed: list[str] = []
+    recovered = recover(open_store(tmp_path, readonly=True), lambda events: replayed.extend(map(repr, events)))
+    assert recovered.engine.state_hash() == s.live.state_hash() and replayed == s.events

@@ -461,7 +461,7 @@ class Engine:
         return pricing.mark_price(self._s, inst) if inst is not None else None
 
     def price_limit(self, inst_id: str) -> tuple[Decimal, Decimal] | None:
-        """A SWAP/FUTURES instrument's (buyLmt, sellLmt); None for other instruments or before its first mark."""
+        """A SWAP, FUTURES or OPTION instrument's (buyLmt, sellLmt); None for others or before its first mark."""
         inst = self._s.instruments.get(inst_id)
         return pricing.price_limit(self._s, inst) if inst is not None else None
 

@@ -10,7 +10,8 @@ cannot drag the mark away. Marks are quantized to the instrument's tick.
 
 Price limits (OKX `buyLmt`/`sellLmt`) follow from the mark and the index: within `FLOAT_PX_LMT_PCT` of the
 mark and never more than `MAX_PX_LMT_PCT` from the index. The window, the cap and both bands are
-Quintex's choices (OKX publishes none of them); docs/derivatives.md explains them.
+Quintex's choices (OKX publishes none of them); docs/derivatives.md explains them. An option's limits lie
+`max(mark / 2, OPTION_LIMIT_TICKS ticks)` either side of its mark (choice, docs/options.md).
 """
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ BASIS_DIGITS = Decimal("1e-6")
 """The smoothed basis is kept to a millionth of the instrument's tick."""
 CONTRACTS = (InstType.SWAP, InstType.FUTURES)
 MINUTE_MS = 60_000
+OPTION_LIMIT_TICKS = 50
+"""An option's price limits lie `max(mark / 2, OPTION_LIMIT_TICKS ticks)` either side of its mark (choice)."""
 DELIVERY_WINDOW_MS = 3_600_000
 """A future delivers at the average index of the hour before its expiry (OKX's rule)."""
 
@@ -140,12 +143,20 @@ def mark_price(s: State, inst: Instrument) -> Decimal | None:
 
 
 def price_limit(s: State, inst: Instrument) -> tuple[Decimal, Decimal] | None:
-    """A contract's (buyLmt, sellLmt): the highest buy and lowest sell price an order may have; None for other
-    instruments and before the first mark."""
+    """A contract's or an option's (buyLmt, sellLmt): the highest buy and lowest sell price an order may have;
+    None for other instruments and before the first mark."""
     mark, index = s.mark_prices.get(inst.inst_id), index_of(s, inst)
+    if inst.inst_type is InstType.OPTION:
+        return option_limits(inst, mark) if mark is not None else None
     if inst.inst_type not in CONTRACTS or mark is None or index is None:
         return None
     return _limits(inst, mark, index)
+
+
+def option_limits(inst: Instrument, mark: Decimal) -> tuple[Decimal, Decimal]:
+    """An option's (buyLmt, sellLmt) at `mark`."""
+    band = max(MONEY.divide(mark, 2), inst.tick_sz * OPTION_LIMIT_TICKS).quantize(inst.tick_sz, ROUND_FLOOR, MONEY)
+    return mark + band, max(mark - band, inst.tick_sz)
 
 
 def _limits(inst: Instrument, mark: Decimal, index: Decimal) -> tuple[Decimal, Decimal]:

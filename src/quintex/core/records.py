@@ -173,6 +173,18 @@ class AlgoView(NamedTuple):
     """Iceberg and TWAP: what the slices have filled so far."""
 
 
+class OptionFillPx(NamedTuple):
+    """What an option's fill adds (OKX's `fillPxVol`, `fillPxUsd`, `fillMarkVol`, `fillFwdPx`, `fillMarkPx`),
+    computed when it fills: the fill price's implied volatility (None when no volatility gives it), the fill
+    price × index in USD, the mark's volatility, the forward and the mark."""
+
+    px_vol: Decimal | None
+    px_usd: Decimal | None
+    mark_vol: Decimal | None
+    fwd_px: Decimal | None
+    mark_px: Decimal | None
+
+
 class Fill(NamedTuple):
     """One side of one match, as the owner of the order sees it."""
 
@@ -196,6 +208,8 @@ class Fill(NamedTuple):
     mark_px: Decimal | None = None
     idx_px: Decimal | None = None
     pos_side: PosSide | None = None
+    opt: OptionFillPx | None = None
+    """Options: the fill's volatility, USD price, forward and mark."""
 
 
 class Bill(NamedTuple):
@@ -225,6 +239,8 @@ class Bill(NamedTuple):
     """Derivatives: an isolated position's margin after the change."""
     pos_bal_chg: Decimal | None = None
     mgn_mode: MgnMode | None = None
+    opt: OptionFillPx | None = None
+    """An option trade's: the fill's volatility, USD price, forward and mark (as its `Fill`)."""
 
 
 class AssetBill(NamedTuple):

@@ -24,6 +24,7 @@ from quintex.core.records import (
     Fill,
     MaxAvailSize,
     MaxSize,
+    OptionFillPx,
     OrderView,
     PositionTier,
     PositionView,
@@ -232,8 +233,17 @@ def _push_fill(fill: Fill | None) -> dict[str, Any]:
         "fillPx": fmt(fill.px), "tradeId": str(fill.trade_id), "fillSz": fmt(fill.sz), "fillPnl": fmt_amt(fill.pnl),
         "fillTime": fmt_ts(fill.ts), "fillFee": fmt_amt(fill.fee), "fillFeeCcy": fill.fee_ccy,
         "execType": fill.exec_type.value, "lastPx": fmt(fill.px), "fillMarkPx": fmt(fill.mark_px),
-        "fillIdxPx": fmt(fill.idx_px),
+        "fillIdxPx": fmt(fill.idx_px), **_option_fill(fill.opt),
     }
+
+
+def _option_fill(opt: OptionFillPx | None) -> dict[str, Any]:
+    """An option fill's `fillPxVol`, `fillPxUsd`, `fillMarkVol` and `fillFwdPx` (`""` for other products and
+    for what is unknown, e.g. a fill price no volatility gives)."""
+    if opt is None:
+        return _blank(("fillPxVol", "fillPxUsd", "fillMarkVol", "fillFwdPx"))
+    return {"fillPxVol": fmt(opt.px_vol), "fillPxUsd": fmt(opt.px_usd), "fillMarkVol": fmt(opt.mark_vol),
+            "fillFwdPx": fmt(opt.fwd_px)}
 
 
 def fill(f: Fill, inst: Instrument) -> dict[str, Any]:
@@ -244,6 +254,7 @@ def fill(f: Fill, inst: Instrument) -> dict[str, Any]:
         "instType": _margin_or(inst, f.pos_side is not None), "instId": f.inst_id, "tradeId": str(f.trade_id),
         "ordId": str(f.ord_id), "clOrdId": f.cl_ord_id, "billId": str(f.bill_id),
         "subType": _fill_sub_type(f), "tag": f.tag, "fillMarkPx": fmt(f.mark_px), "fillIdxPx": fmt(f.idx_px),
+        **_option_fill(f.opt),
         "fillPx": fmt(f.px), "fillSz": fmt(f.sz), "fillPnl": fmt_amt(f.pnl), "side": f.side.value,
         "posSide": f.pos_side.value if f.pos_side else "net",
         "execType": f.exec_type.value, "feeCcy": f.fee_ccy, "fee": fmt_amt(f.fee),
@@ -278,7 +289,8 @@ def bill(b: Bill, inst_type: str) -> dict[str, Any]:
         "from": b.from_account.value if b.from_account else "",
         "to": b.to_account.value if b.to_account else "",
         "tag": b.tag, "fillTime": fmt_ts(b.ts) if trade else "", "tradeId": fmt_id(b.trade_id),
-        "clOrdId": b.cl_ord_id,
+        "clOrdId": b.cl_ord_id, **_option_fill(b.opt),
+        **({"fillMarkPx": fmt(b.opt.mark_px)} if b.opt is not None else {}),
     }
 
 

@@ -37,6 +37,7 @@ from quintex.core.events import (
     UserCreated,
 )
 from quintex.core.ledger.ledger import FEE_UID
+from quintex.core.options.quote import vol_price
 from quintex.core.records import MaxSize
 from quintex.core.rejects import Reject
 from tests.builders import D, Exchange
@@ -97,9 +98,10 @@ def test_a_fill_moves_the_premium_from_buyer_to_seller_and_each_pays_the_option_
 
 def test_the_fee_is_at_most_an_eighth_of_the_premium() -> None:
     x = listed()
+    x.apply(SetVolSurface("BTC-USD", atm_vol=D("0.05")))  # the 39000 call is marked at one tick
     alice, bob = x.user("alice", BTC="1"), x.user("bob", BTC="1")
-    accepted(order(x, alice, "sell", "10", "0.0001"))
-    accepted(order(x, bob, "buy", "10", "0.0001"))
+    accepted(order(x, alice, "sell", "10", "0.0001", inst_id="BTC-USD-231229-39000-C"))
+    accepted(order(x, bob, "buy", "10", "0.0001", inst_id="BTC-USD-231229-39000-C"))
     # premium 0.0001 × 0.1 = 0.00001; 12.5 % of it (0.00000125) is below 0.0003 × 0.1 and 0.0002 × 0.1
     assert x.balance(bob, "BTC")[0] == D("0.99998875")
     assert x.balance(alice, "BTC")[0] == D("1.00000875")
@@ -164,7 +166,11 @@ def test_option_order_refusals() -> None:
     assert refused(order(x, bob, "buy", "1", ord_type=OrdType.IOC, px_vol=D("0.5"))) is \
         Reject.OPTION_PX_TYPE_ORD_TYPE
     assert refused(order(x, bob, "buy", "1", "0.05", td_mode=TdMode.ISOLATED)) is Reject.TD_MODE_UNSUPPORTED
-    assert refused(order(x, bob, "buy", "10000", "0.5")) is Reject.INSUFFICIENT_BALANCE
+    assert refused(order(x, bob, "buy", "10000", "0.1")) is Reject.INSUFFICIENT_BALANCE
+    # the price limits: mark 0.0695 ± max(0.0695 / 2, 50 ticks), the band floored to the tick 0.0001
+    assert x.engine.price_limit(CALL) == (D("0.1042"), D("0.0348"))
+    assert refused(order(x, bob, "buy", "1", "0.1043")) is Reject.PX_ABOVE_BUY_LIMIT
+    assert refused(order(x, bob, "sell", "1", "0.0347")) is Reject.PX_BELOW_SELL_LIMIT
     x.apply(SetAccountLevel(bob, AcctLv.SPOT))
     assert refused(order(x, bob, "buy", "1", "0.05", td_mode=TdMode.CASH)) is Reject.TD_MODE_UNSUPPORTED
     assert x.engine.open_orders(bob) == [] and x.balance(bob, "BTC") == (D(1), D(0))
@@ -261,7 +267,7 @@ def test_premiums_fees_and_exercise_keep_every_coin() -> None:
     assert total == D(2)
 
 
-def test_short_options_count_in_the_margin_ratio_and_a_liquidation_leaves_them_open() -> None:
+def test_short_options_count_in_the_margin_ratio_and_a_liquidation_closes_them() -> None:
     x = listed()
     alice, bob = x.user("alice", BTC="0.02"), x.user("bob", BTC="1")
     accepted(order(x, alice, "sell", "10", "0.07"))
@@ -276,8 +282,8 @@ def test_short_options_count_in_the_margin_ratio_and_a_liquidation_leaves_them_o
     events = index(x, "37001")
     canceled = [e.order for e in events if isinstance(e, OrderUpdated) and e.order.ord_id == resting]
     assert canceled and canceled[-1].cancel_source is CancelSource.RISK
-    (short,) = x.engine.positions(alice)
-    assert short.pos == D(-10)  # options take no market orders: the liquidation does not close them
+    # no ask in the book: the short is closed at the mark against bob's long (test_option_liquidation.py)
+    assert x.engine.positions(alice) == [] and x.engine.positions(bob) == []
 
 
 def test_px_usd_and_px_vol_orders_follow_the_index_and_fill_when_they_reach_a_resting_order() -> None:
@@ -302,3 +308,21 @@ def test_px_usd_and_px_vol_orders_follow_the_index_and_fill_when_they_reach_a_re
     index(x, "37600")  # 2600 / 37600 = 0.069148… → 0.0691: the order reaches alice's sell and fills at 0.069
     assert x.engine.live_order(bob, usd) is None
     assert {(p.inst_id, p.pos, p.avg_px) for p in x.engine.positions(bob)} == {(CALL, D(1), D("0.069"))}
+
+
+def test_an_option_fill_records_its_implied_vol_usd_price_forward_and_mark_and_a_swap_fill_does_not() -> None:
+    x = listed()
+    alice, bob = x.user("alice", BTC="1"), x.user("bob", BTC="1")
+    accepted(order(x, alice, "sell", "10", "0.07"))
+    events = order(x, bob, "buy", "10", "0.07")
+    fills = [e.fill for e in events if isinstance(e, OrderUpdated) and e.fill is not None]
+    bills = [e.bill for e in events if isinstance(e, BillPosted)]
+    assert len(fills) == 2 and len(bills) == 2
+    for extra in [f.opt for f in fills] + [b.opt for b in bills]:
+        assert extra is not None
+        # 0.07 × index 37000 USD; the flat 50 % surface's mark vol on the forward (the index: no future listed)
+        assert (extra.px_usd, extra.mark_vol, extra.fwd_px, extra.mark_px) == (
+            D(2590), D("0.5"), D(37000), D("0.0695"))
+        assert extra.px_vol is not None and D("0.5") < extra.px_vol < D("0.51")  # above the mark: above its vol
+        inst = x.engine.instruments[CALL]
+        assert vol_price(inst, D(37000), x.ts, extra.px_vol) == D("0.07")  # the fill price at that vol

@@ -39,7 +39,7 @@ from quintex.core.events import (
     Transferred,
     Withdrawn,
 )
-from quintex.core.records import AssetBill, Bill, Fill, OrderView
+from quintex.core.records import AssetBill, Bill, Fill, OptionFillPx, OrderView
 from quintex.journal.byname import record_codec
 from quintex.journal.codec import CodecError, decode_command, encode_command
 from quintex.journal.events import VERSION, decode_events, encode_events, stored_record, v1_plain
@@ -174,6 +174,7 @@ class FillGrown(NamedTuple):
     mark_px: Decimal | None = None
     idx_px: Decimal | None = None
     pos_side: PosSide | None = None
+    opt: OptionFillPx | None = None
     fwd_px: Decimal | None = None
 
 

@@ -95,7 +95,7 @@ class Ledger:
         # see records.py: every field, in order
         return tuple.__new__(Bill, (self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts,
                                     inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, None,
-                                    None, None, None))
+                                    None, None, None, None))
 
     def post_contract_trade(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, fee: Decimal, ts: int,
                             sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,

@@ -15,7 +15,13 @@ every other command the accounts it posted bills to (fills, funding, delivery), 
   position is closed whole, then its collateral is sold for what it owes (`collateral_sale`). Such accounts are
   checked while they hold positions or owe a currency (a liability, `spotmargin.liabilities`).
 
-Option positions count in the cross margin ratio (`risk/options`) but are not closed by a liquidation.
+Option positions (cross only) count in the cross margin ratio (`risk/options`) and are closed whole with the
+scope's other positions, in the same order (oldest first), never partially: options take no market orders, so
+each is closed by an IOC limit order of `category` "full_liquidation" at the worst price its price limit allows
+(a short buys back at `buyLmt`, a long sells at `sellLmt`), charging the option liquidation fee (`products/
+option`). What the book leaves of it is closed at once at the option's mark against the opposing positions that
+rank highest (`adl.deleverage`, no fee), whether or not the account is bankrupt: option books are thin, and an
+account left holding the short that sank it would stay underwater (choice, docs/options.md).
 
 MARGIN positions (spot margin) are liquidated by `margin_liquidation` after the derivatives, in the same check.
 
@@ -33,7 +39,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-from ..enums import BillSubType, BillType, CancelSource, Category, InsuranceChange, MgnMode
+from .. import pricing
+from ..commands import PlaceOrder
+from ..enums import (
+    BillSubType,
+    BillType,
+    CancelSource,
+    Category,
+    InsuranceChange,
+    MgnMode,
+    OrdType,
+    PosSide,
+    Side,
+    TdMode,
+)
 from ..events import BillPosted, Event, InsuranceFundChanged
 from ..instruments import Instrument
 from ..ledger.ledger import INSURANCE_UID
@@ -110,7 +129,7 @@ class _Scope:
             p = self.isolated
             return [p] if p.pos and s.positions.get(*p.key) is p else []
         return [p for p in s.positions.of_user(self.uid)
-                if p.ccy == self.ccy and p.mgn_mode is MgnMode.CROSS and p.pos and _closable(s, p)]
+                if p.ccy == self.ccy and p.mgn_mode is MgnMode.CROSS and p.pos]
 
     def at_risk(self) -> bool:
         isolated, crossed = margin.at_risk(self.s, self.uid)
@@ -128,8 +147,8 @@ def _unwind(s: State, trading: Trading, scope: _Scope, liquidated: dict[str, Ins
     events: list[Event] = []
     while scope.at_risk() and (positions := scope.positions()):
         equity, lowest = scope.equity()
-        above = [(tier, p) for p in positions
-                 if (tier := tier_for(s.instruments[p.inst_id], p.mgn_mode, p.size).tier) > 1]
+        above = [(tier, p) for p in positions if s.instruments[p.inst_id].opt_type is None
+                 and (tier := tier_for(s.instruments[p.inst_id], p.mgn_mode, p.size).tier) > 1]
         if not above or equity <= lowest:
             for p in positions:
                 events += _liquidate(s, trading, p, liquidated, scope)
@@ -161,9 +180,11 @@ def _liquidate(s: State, trading: Trading, position: Position, liquidated: dict[
                scope: _Scope | None) -> list[Event]:
     """Close the position whole in the book; what the book leaves of a bankrupt one the fund cannot cover is
     deleveraged (not in multi-currency mode, `scope` None)."""
-    if not position.pos or s.positions.get(*position.key) is not position or not _closable(s, position):
+    if not position.pos or s.positions.get(*position.key) is not position:
         return []
     inst = liquidated[position.ccy] = s.instruments[position.inst_id]
+    if inst.opt_type is not None:
+        return _liquidate_option(s, trading, position)
     events = trading.place(market_close(position), Category.FULL_LIQUIDATION)
     if scope is None or not position.pos or s.positions.get(*position.key) is not position:
         return events
@@ -175,10 +196,21 @@ def _liquidate(s: State, trading: Trading, position: Position, liquidated: dict[
     return events + (adl.deleverage(s, trading, position, px) if px is not None else [])
 
 
-def _closable(s: State, position: Position) -> bool:
-    """Options are not liquidated (no market orders on them): their margin counts in the ratio, and the
-    currency's swaps and futures are what a liquidation closes."""
-    return s.instruments[position.inst_id].opt_type is None
+def _liquidate_option(s: State, trading: Trading, position: Position) -> list[Event]:
+    """An IOC at the far price limit, then what it left at the mark against the top-ranked opposing positions."""
+    inst, mark = s.instruments[position.inst_id], s.mark_prices.get(position.inst_id)
+    limits = pricing.price_limit(s, inst)
+    if limits is None or mark is None:
+        return []
+    net = position.pos_side is PosSide.NET
+    side = Side.SELL if position.long else Side.BUY
+    cmd = PlaceOrder(position.uid, position.inst_id, TdMode.CROSS, side, OrdType.IOC, position.size,
+                     limits[1] if position.long else limits[0], pos_side=None if net else position.pos_side,
+                     reduce_only=net)
+    events = trading.place(cmd, Category.FULL_LIQUIDATION)
+    if position.pos and s.positions.get(*position.key) is position:
+        events += adl.deleverage(s, trading, position, mark)
+    return events
 
 
 def _cover_shortfall(s: State, uid: int, liquidated: dict[str, Instrument]) -> list[Event]:

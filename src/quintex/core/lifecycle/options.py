@@ -14,7 +14,7 @@ time (`REPRICE_MS`), so time decay shows while the index stands still.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from .. import pricing
 from ..commands import ListOptionSeries, SetVolSurface
@@ -43,8 +43,6 @@ from .exercise import exercise
 
 REPRICE_MS = 60_000
 """A family not repriced for this long is repriced on the next clock tick."""
-LIMIT_TICKS = 50
-"""An option's price limits lie `max(mark / 2, LIMIT_TICKS ticks)` either side of its mark (choice)."""
 
 
 def list_series(s: State, cmd: ListOptionSeries) -> list[Event]:
@@ -171,7 +169,7 @@ def reprice(s: State, families: tuple[str, ...]) -> list[Event]:
         events.append(OptionSummaryUpdated(family, tuple(quotes), s.ts))
         for q in quotes:
             s.mark_prices[q.inst_id] = q.mark_px  # option margin is at the mark (`risk/options`)
-            marks.append(MarkPrice(q.inst_id, q.mark_px, *_limits(s.instruments[q.inst_id], q.mark_px)))
+            marks.append(MarkPrice(q.inst_id, q.mark_px, *pricing.option_limits(s.instruments[q.inst_id], q.mark_px)))
     return ([MarkPricesUpdated(tuple(marks), s.ts)] if marks else []) + events
 
 
@@ -209,11 +207,6 @@ def _forwards(s: State, family: str) -> dict[int, Decimal]:
     return {inst.exp_time: s.mark_prices[inst.inst_id] for inst in s.instruments.values()
             if inst.inst_type is InstType.FUTURES and inst.inst_family == family and inst.exp_time is not None
             and inst.state is InstState.LIVE and inst.inst_id in s.mark_prices}
-
-
-def _limits(inst: Instrument, mark: Decimal) -> tuple[Decimal, Decimal]:
-    band = max(MONEY.divide(mark, 2), inst.tick_sz * LIMIT_TICKS).quantize(inst.tick_sz, ROUND_FLOOR, MONEY)
-    return mark + band, max(mark - band, inst.tick_sz)
 
 
 def surface_of(s: State, family: str) -> VolSurface | None:

@@ -71,6 +71,15 @@ def _implied(call: bool, f: float, k: float, t: float, px: Decimal | None) -> De
     return None if vol is None else exact(vol)
 
 
+def fill_vols(inst: Instrument, surface: VolSurface, fwd: Decimal, ts: int,
+              px: Decimal) -> tuple[Decimal | None, Decimal]:
+    """The implied volatility of a fill at `px` coins (None when no volatility gives it) and the mark's
+    volatility, on the forward `fwd` at `ts`."""
+    assert inst.stk is not None and inst.exp_time is not None
+    f, k, t = float(fwd), float(inst.stk), years_to(inst.exp_time, ts)
+    return _implied(inst.opt_type is OptType.CALL, f, k, t, px), exact(surface.vol(k, f, t))
+
+
 def exact(x: float) -> Decimal:
     """A model float as a Decimal of `DIGITS` (zero without a sign)."""
     d = Decimal(x).quantize(DIGITS, ROUND_HALF_EVEN, MONEY)

@@ -9,6 +9,10 @@ the option fee `min(rate × underlying, 12.5 % × premium)` to the fee account. 
 a sell reserves nothing for what closes a long and `risk/options.sell_to_open` for what opens a short. Positions
 keep their cost (the premium) so avgPx, upl and a close's realized PnL derive from it as for linear contracts;
 short positions' margin is `risk/options`'.
+
+A liquidation's fill (`lifecycle/liquidation`) is billed `type` 5 like a contract's and charges the option
+liquidation fee `min(LIQUIDATION_PENALTY_RATE × underlying, 12.5 % × premium)` to the insurance fund; a
+deleveraging one (`type` 9) moves the premium at the mark without fee.
 """
 from __future__ import annotations
 
@@ -17,18 +21,38 @@ from decimal import Decimal
 
 from .. import pricing
 from ..commands import AmendOrder, PlaceOrder
-from ..enums import AcctLv, BillType, ExecType, MgnMode, OrdState, OrdType, PosSide, Side, TdMode
-from ..events import BillPosted, Event, PositionChanged
+from ..enums import (
+    AcctLv,
+    BillType,
+    Category,
+    ExecType,
+    InsuranceChange,
+    MgnMode,
+    OrdState,
+    OrdType,
+    PosSide,
+    Side,
+    TdMode,
+)
+from ..events import BillPosted, Event, InsuranceFundChanged, PositionChanged
 from ..instruments import Instrument
 from ..num import MONEY, ONE, ZERO, floor_to, mul
-from ..options.quote import on_tick, vol_price
+from ..options.quote import fill_vols, on_tick, vol_price
 from ..orders import Order
-from ..records import Fill, MaxAvailSize, MaxSize
+from ..records import Fill, MaxAvailSize, MaxSize, OptionFillPx
 from ..rejects import Reject
 from ..risk import contracts, margin, portfolio
 from ..risk import options as risk
 from ..state import State
-from .derivative import Derivative, _grows_beyond, _open, _position, _sub_type
+from .derivative import (
+    LIQUIDATION_PENALTY_RATE,
+    Derivative,
+    _grows_beyond,
+    _liquidation_sub_type,
+    _open,
+    _position,
+    _sub_type,
+)
 
 _LIMIT_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC, OrdType.MMP,
                           OrdType.MMP_AND_POST_ONLY})
@@ -139,7 +163,8 @@ class Option(Derivative):
         closes and opens the rest at the premium, the fee goes to the fee account."""
         inst, uid, ts, ccy = order.inst, order.uid, s.ts, order.inst.settle_ccy
         maker_rate, taker_rate = s.users.fee_rates(uid, inst.inst_type)
-        rate = maker_rate if exec_type is ExecType.MAKER else taker_rate
+        deleveraged = order.category is Category.ADL  # closed at the mark off the book: no fee, no penalty
+        rate = ZERO if deleveraged else maker_rate if exec_type is ExecType.MAKER else taker_rate
         premium = contracts.value(inst, qty, px)
         fee = risk.fee(inst, qty, px, rate)
         buy = order.side is Side.BUY
@@ -165,18 +190,30 @@ class Option(Derivative):
                                                                                        qty)
         order.frozen -= release
         cash = -premium if buy else premium
+        liquidating = order.category is not Category.NORMAL
+        if liquidating and not deleveraged:
+            penalty = risk.fee(inst, closing, px, LIQUIDATION_PENALTY_RATE) if closing else ZERO
+            cash -= penalty
+            position.liq_penalty -= penalty
+            fund = s.ledger.to_insurance(ccy, penalty, ts)
+            events.append(InsuranceFundChanged(ccy, penalty, fund.cash, InsuranceChange.LIQUIDATION_BALANCE_DEPOSIT,
+                                               inst.inst_type, inst.inst_family, ts))
         bill = s.ledger.post_contract_trade(
-            uid, ccy, cash - fee, release, -fee, ts, _sub_type(order, closing, opening), inst.inst_id, order.ord_id,
-            order.cl_ord_id, order.tag, trade_id, px, qty, exec_type, pnl, None, None, MgnMode.CROSS, BillType.TRADE)
+            uid, ccy, cash - fee, release, -fee, ts,
+            _liquidation_sub_type(order) if liquidating else _sub_type(order, closing, opening), inst.inst_id,
+            order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty, exec_type, pnl, None, None, MgnMode.CROSS,
+            BillType.ADL if deleveraged else BillType.LIQUIDATION if liquidating else BillType.TRADE)
         s.ledger.collect_fee(ccy, fee, ts)
         order.acc_fill_sz += qty
         order.fill_notional += mul(px, qty)
         order.fee -= fee
         order.pnl += pnl
         order.u_time = ts
+        extra = fill_px(s, inst, px)
+        bill = bill._replace(opt=extra)
         fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, ccy, exec_type,
                     bill.bill_id, rate, ts, order.cl_ord_id, order.tag, pnl, s.mark_prices.get(inst.inst_id),
-                    pricing.index_of(s, inst), order.pos_side)
+                    pricing.index_of(s, inst), order.pos_side, extra)
         order.last_fill = fill
         order.move_to(OrdState.FILLED if order.acc_fill_sz >= order.sz else OrdState.PARTIALLY_FILLED)
         events.append(BillPosted(bill))
@@ -192,6 +229,18 @@ class Option(Derivative):
         if position is not None and position.pos_side is PosSide.NET and position.pos > ZERO:
             sz = max(sz - position.size, ZERO)
         return risk.sell_to_open(s, order.inst, sz, px)
+
+
+def fill_px(s: State, inst: Instrument, px: Decimal) -> OptionFillPx:
+    """A fill's `fillPxVol` and `fillMarkVol` (on the forward the mark uses, with the family's surface),
+    `fillPxUsd` (px × index), `fillFwdPx` and `fillMarkPx`, as they are when it fills."""
+    fwd, index = risk.forward(s, inst), pricing.index_of(s, inst)
+    surface = s.vol_surfaces.get(inst.inst_family)
+    px_vol = mark_vol = None
+    if fwd and surface is not None:
+        px_vol, mark_vol = fill_vols(inst, surface, fwd, s.ts, px)
+    return OptionFillPx(px_vol, MONEY.multiply(px, index) if index is not None else None, mark_vol, fwd,
+                        s.mark_prices.get(inst.inst_id))
 
 
 def _coin_px(s: State, inst: Instrument, px: Decimal | None, px_usd: Decimal | None,

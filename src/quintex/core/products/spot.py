@@ -122,7 +122,7 @@ class Spot:
         # see records.py: every field, in order
         fill = tuple.__new__(Fill, (trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, get_ccy,
                                     exec_type, bill.bill_id, rate, ts, order.cl_ord_id, order.tag, ZERO, None,
-                                    None, None))
+                                    None, None, None))
         order.last_fill = fill
         order.move_to(OrdState.FILLED if _complete(order) else OrdState.PARTIALLY_FILLED)
         return fill, [BillPosted(paid), BillPosted(bill)]
