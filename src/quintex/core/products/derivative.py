@@ -48,6 +48,9 @@ _MARGIN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
 
 
 class Derivative:
+    sized_modes: frozenset[TdMode] = frozenset(_MARGIN_MODES)
+    """The trade modes `max-size` and `max-avail-size` answer for."""
+
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
         user = s.users.by_uid[cmd.uid]
         if user.acct_lv is AcctLv.SPOT or cmd.td_mode not in _MARGIN_MODES or (
@@ -141,26 +144,29 @@ class Derivative:
 
     def max_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode, px: Decimal | None) -> MaxSize | Reject:
         """Contracts a buy and a sell can reach: the closable opposite position plus what the margin opens."""
-        if td_mode not in _MARGIN_MODES:
+        if td_mode not in self.sized_modes:
             return Reject.TD_MODE_UNSUPPORTED
         mgn_mode = _MARGIN_MODES[td_mode]
         avail = max(margin.margin_capacity(s, uid, inst.settle_ccy), ZERO)
+        net = s.positions.get(uid, inst.inst_id, mgn_mode, PosSide.NET)
         sizes = []
         for side in (Side.BUY, Side.SELL):
             at = px or _reference_px(s, inst, side)
             if at is None:
                 sizes.append(ZERO)
                 continue
-            lever = lever_of(s, uid, inst, mgn_mode, PosSide.NET)
-            per_contract = _opening_margin_at(inst, ONE, at, lever)
+            per_contract = self.opening_cost(s, uid, inst, mgn_mode, side, at)
             opens = floor_to(MONEY.divide(avail, per_contract), inst.lot_sz) if per_contract else ZERO
-            net = s.positions.get(uid, inst.inst_id, mgn_mode, PosSide.NET)
             closes = net.size if net is not None and (net.pos < ZERO) is (side is Side.BUY) else ZERO
             sizes.append(opens + closes)
         return MaxSize(inst.inst_id, sizes[0], sizes[1])
 
+    def opening_cost(self, s: State, uid: int, inst: Instrument, mgn_mode: MgnMode, side: Side, px: Decimal) -> Decimal:
+        """What opening one contract at `px` takes from the available margin: its initial margin and taker fee."""
+        return _opening_margin_at(inst, ONE, px, lever_of(s, uid, inst, mgn_mode, PosSide.NET))
+
     def max_avail_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode) -> MaxAvailSize | Reject:
-        if td_mode not in _MARGIN_MODES:
+        if td_mode not in self.sized_modes:
             return Reject.TD_MODE_UNSUPPORTED
         avail = max(margin.margin_capacity(s, uid, inst.settle_ccy), ZERO)
         return MaxAvailSize(inst.inst_id, avail, avail)

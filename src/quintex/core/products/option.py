@@ -36,10 +36,10 @@ from ..enums import (
 )
 from ..events import BillPosted, Event, InsuranceFundChanged, PositionChanged
 from ..instruments import Instrument
-from ..num import MONEY, ONE, ZERO, floor_to, mul
+from ..num import MONEY, ONE, ZERO, mul
 from ..options.quote import fill_vols, on_tick, vol_price
 from ..orders import Order
-from ..records import Fill, MaxAvailSize, MaxSize, OptionFillPx
+from ..records import Fill, OptionFillPx
 from ..rejects import Reject
 from ..risk import contracts, margin, portfolio
 from ..risk import options as risk
@@ -64,6 +64,8 @@ RESERVED_FEE_RATE = Decimal("0.0003")
 
 
 class Option(Derivative):
+    sized_modes = frozenset({TdMode.CROSS})
+
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
         """Cross margin in Futures, multi-currency and portfolio margin mode only (Spot mode's buyer-only `cash`
         options and isolated options are not built: 51010)."""
@@ -132,30 +134,10 @@ class Option(Derivative):
         per_contract = MONEY.divide(order.frozen, order.remaining) if order.remaining else ZERO
         return contracts.plain(mul(per_contract, left).quantize(contracts.VALUE_STEP, context=MONEY)) - order.frozen
 
-    def max_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode, px: Decimal | None) -> MaxSize | Reject:
-        """Buy: what the available margin pays in premium and fee; sell: the closable long plus what the margin
-        opens short at the mark (or `px`)."""
-        if td_mode is not TdMode.CROSS:
-            return Reject.TD_MODE_UNSUPPORTED
-        avail = max(margin.margin_capacity(s, uid, inst.settle_ccy), ZERO)
-        net = s.positions.get(uid, inst.inst_id, MgnMode.CROSS, PosSide.NET)
-        sizes = []
-        for side in (Side.BUY, Side.SELL):
-            at = px or _reference_px(s, inst, side)
-            if at is None:
-                sizes.append(ZERO)
-                continue
-            one = risk.buy_cost(inst, ONE, at, RESERVED_FEE_RATE) if side is Side.BUY else \
-                risk.sell_to_open(s, inst, ONE, at)
-            opens = floor_to(MONEY.divide(avail, one), inst.lot_sz) if one else ZERO
-            closes = net.size if net is not None and (net.pos < ZERO) is (side is Side.BUY) else ZERO
-            sizes.append(opens + closes)
-        return MaxSize(inst.inst_id, sizes[0], sizes[1])
-
-    def max_avail_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode) -> MaxAvailSize | Reject:
-        if td_mode is not TdMode.CROSS:
-            return Reject.TD_MODE_UNSUPPORTED
-        return super().max_avail_size(s, uid, inst, td_mode)
+    def opening_cost(self, s: State, uid: int, inst: Instrument, mgn_mode: MgnMode, side: Side, px: Decimal) -> Decimal:
+        """What opening one contract at `px` takes from the available margin: a buy its premium and fee, a sell the
+        margin of selling to open."""
+        return risk.buy_cost(inst, ONE, px, RESERVED_FEE_RATE) if side is Side.BUY else risk.sell_to_open(s, inst, ONE, px)
 
     def settle(self, s: State, order: Order, px: Decimal, qty: Decimal, exec_type: ExecType,
                trade_id: int) -> tuple[Fill, list[Event]]:
@@ -255,7 +237,3 @@ def _coin_px(s: State, inst: Instrument, px: Decimal | None, px_usd: Decimal | N
     assert px_vol is not None
     return vol_price(inst, fwd, s.ts, px_vol) if fwd else Reject.PX_REQUIRED
 
-
-def _reference_px(s: State, inst: Instrument, side: Side) -> Decimal | None:
-    best = s.books[inst.inst_id].opposite(side).best()
-    return best.px if best is not None else s.mark_prices.get(inst.inst_id)
