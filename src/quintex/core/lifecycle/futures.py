@@ -14,7 +14,7 @@ from ..enums import Alias, CancelSource, InstState, InstType
 from ..events import CommandRejected, Event, FuturesSeriesListed
 from ..execution import Execution
 from ..instruments import SERIES_CODE_SPAN, FuturesSeries, Instrument
-from ..listing import add_instrument, put_instrument
+from ..listing import add_instrument, code_base_refusal, put_instrument
 from ..rejects import Reject
 from ..state import State
 from . import calendar
@@ -25,13 +25,9 @@ def list_series(s: State, series: FuturesSeries) -> list[Event]:
     """Keep the series and list the contracts the calendar has now."""
     if series.inst_family in s.futures_series:
         return [CommandRejected(Reject.ALREADY_LISTED, series.inst_family)]
-    base = series.inst_id_code_base
-    if base <= 0 or base % SERIES_CODE_SPAN:
-        return [CommandRejected(Reject.SERIES_CODE_BASE_INVALID, str(base))]
-    taken = [other.inst_family for other in s.futures_series.values() if other.inst_id_code_base == base]
-    taken += [inst.inst_id for code, inst in s.instruments_by_code.items() if series.owns_code(code)]
-    if taken:
-        return [CommandRejected(Reject.SERIES_CODE_BASE_INVALID, f"{base} is used by {taken[0]}")]
+    refused = code_base_refusal(s, series, SERIES_CODE_SPAN, s.futures_series.values())
+    if refused is not None:
+        return [refused]
     s.futures_series[series.inst_family] = series
     return [FuturesSeriesListed(series), *sync_series(s, series)]
 

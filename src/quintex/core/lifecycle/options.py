@@ -30,7 +30,7 @@ from ..events import (
 )
 from ..execution import Execution
 from ..instruments import EXERCISE_PX_TICK, Instrument
-from ..listing import add_instrument, put_instrument
+from ..listing import add_instrument, code_base_refusal, put_instrument
 from ..num import MONEY
 from ..options.quote import OptionQuote, quote
 from ..options.series import OPTION_CODE_SPAN, OptionSeries, strikes
@@ -50,13 +50,9 @@ def list_series(s: State, cmd: ListOptionSeries) -> list[Event]:
     family = series.inst_family
     if family in s.option_series:
         return [CommandRejected(Reject.ALREADY_LISTED, family)]
-    base = series.inst_id_code_base
-    if base <= 0 or base % OPTION_CODE_SPAN:
-        return [CommandRejected(Reject.SERIES_CODE_BASE_INVALID, str(base))]
-    taken = [other.inst_family for other in s.option_series.values() if other.inst_id_code_base == base]
-    taken += [inst.inst_id for code, inst in s.instruments_by_code.items() if series.owns_code(code)]
-    if taken:
-        return [CommandRejected(Reject.SERIES_CODE_BASE_INVALID, f"{base} is used by {taken[0]}")]
+    refused = code_base_refusal(s, series, OPTION_CODE_SPAN, s.option_series.values())
+    if refused is not None:
+        return [refused]
     if surface.inst_family != family or not valid(surface):
         return [CommandRejected(Reject.VOL_SURFACE_INVALID, family)]
     s.option_series[family] = series
