@@ -6,6 +6,8 @@ margin stays frozen. A second property funds the users thinly and jumps the inde
 liquidated (bought back in the book or closed at the mark against a long, the fund covering deficits)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +15,7 @@ from quintex.core.commands import AdvanceTime, PlaceOrder, UpdateIndexPrices
 from quintex.core.enums import OrdType, Side, TdMode
 from quintex.core.ledger.ledger import FEE_UID, INSURANCE_UID
 from quintex.core.records import IndexPrice
-from tests.builders import D
+from tests.builders import D, Exchange
 from tests.unit.core.test_option_chain import WED_NOV_15, listed
 
 OPTIONS = ("BTC-USD-231115-36900-C", "BTC-USD-231115-37100-C", "BTC-USD-231115-36900-P", "BTC-USD-231115-37100-P")
@@ -25,6 +27,21 @@ steps = st.lists(st.one_of(ordering, ordering, ordering, moving), min_size=4, ma
 funds = st.tuples(*[st.integers(1, 500) for _ in range(3)])
 
 
+def btc_total(x: Exchange, users: list[int]) -> Decimal:
+    """Every account's BTC cash: the users', the fee account's and the insurance fund's."""
+    return sum((x.balance(uid, "BTC")[0] for uid in (*users, FEE_UID, INSURANCE_UID)), D(0))
+
+
+def run_step(x: Exchange, users: list[int], step: tuple) -> None:
+    """An order ("order", who, instId, buy, sz, ticks) or a move of the BTC-USD index ("index", px)."""
+    if step[0] == "order":
+        _, who, inst_id, buy, sz, ticks = step
+        x.apply(PlaceOrder(users[who], inst_id, TdMode.CROSS, Side.BUY if buy else Side.SELL, OrdType.LIMIT,
+                           D(sz), D(ticks) * D("0.0001")))
+    else:
+        x.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(step[1])),)))
+
+
 @settings(max_examples=40, deadline=None)
 @given(funds, steps, st.integers(36700, 37300))
 def test_option_premiums_and_exercise_conserve_every_coin(btc: tuple[int, ...], script: list[tuple], last: int) -> None:
@@ -32,22 +49,14 @@ def test_option_premiums_and_exercise_conserve_every_coin(btc: tuple[int, ...], 
     users = [x.user(f"u{i}", BTC=str(D(b) / 100)) for i, b in enumerate(btc)]
     deposited = sum((D(b) / 100 for b in btc), D(0))
 
-    def total() -> object:
-        return sum((x.balance(uid, "BTC")[0] for uid in (*users, FEE_UID, INSURANCE_UID)), D(0))
-
     for step in script:
-        if step[0] == "order":
-            _, who, inst_id, buy, sz, ticks = step
-            x.apply(PlaceOrder(users[who], inst_id, TdMode.CROSS, Side.BUY if buy else Side.SELL, OrdType.LIMIT,
-                               D(sz), D(ticks) * D("0.0001")))
-        else:
-            x.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(step[1])),)))
-        assert total() == deposited, step
+        run_step(x, users, step)
+        assert btc_total(x, users) == deposited, step
     x.ts = WED_NOV_15 - 10 * 60_000
     x.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(last)),)))
     x.ts = WED_NOV_15 - 1
     x.apply(AdvanceTime())
-    assert total() == deposited
+    assert btc_total(x, users) == deposited
     assert all(not x.engine.positions(uid) for uid in users)
     assert all(x.balance(uid, "BTC")[1] == 0 for uid in users)
 
@@ -64,15 +73,7 @@ def test_option_liquidations_conserve_every_coin(btc: tuple[int, ...], script: l
     users = [x.user(f"u{i}", BTC=str(D(b) / 1000)) for i, b in enumerate(btc)]
     deposited = sum((D(b) / 1000 for b in btc), D(0))
 
-    def total() -> object:
-        return sum((x.balance(uid, "BTC")[0] for uid in (*users, FEE_UID, INSURANCE_UID)), D(0))
-
     for step in script:
-        if step[0] == "order":
-            _, who, inst_id, buy, sz, ticks = step
-            x.apply(PlaceOrder(users[who], inst_id, TdMode.CROSS, Side.BUY if buy else Side.SELL, OrdType.LIMIT,
-                               D(sz), D(ticks) * D("0.0001")))
-        else:
-            x.apply(UpdateIndexPrices((IndexPrice("BTC-USD", D(step[1])),)))
-        assert total() == deposited, step
+        run_step(x, users, step)
+        assert btc_total(x, users) == deposited, step
         assert all(r.mgn_ratio is None or r.mgn_ratio > 1 for uid in users for r in x.engine.account_risks(uid)), step
