@@ -34,6 +34,9 @@ class State:
     live: dict[int, Order] = field(default_factory=dict)
     live_by_user: dict[int, dict[int, Order]] = field(default_factory=dict)
     """`live` by account (derived: kept with it, rebuilt on restore)."""
+    live_repriced: dict[int, Order] = field(default_factory=dict)
+    """The live option orders priced in USD or volatility, which follow their family's repricing (derived, as
+    `live_by_user`)."""
     by_cl_ord_id: dict[tuple[int, str], Order] = field(default_factory=dict)
     pending_per_inst: dict[tuple[int, str], int] = field(default_factory=dict)
     pending_per_user: dict[int, int] = field(default_factory=dict)
@@ -85,9 +88,12 @@ class State:
     def add_live(self, order: Order) -> None:
         self.live[order.ord_id] = order
         self.live_by_user.setdefault(order.uid, {})[order.ord_id] = order
+        if order.px_usd is not None or order.px_vol is not None:
+            self.live_repriced[order.ord_id] = order
 
     def drop_live(self, order: Order) -> None:
         del self.live[order.ord_id]
+        self.live_repriced.pop(order.ord_id, None)
         mine = self.live_by_user[order.uid]
         del mine[order.ord_id]
         if not mine:

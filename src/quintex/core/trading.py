@@ -261,8 +261,7 @@ class Trading:
         (OKX does it every 3 s, `amendSource` 5): each moves to its new coin price as an amendment would; one
         the account cannot reserve, or a post-only one that would take, keeps its price."""
         events: list[Event] = []
-        due = [o for o in self.s.live.values()
-               if (o.px_usd is not None or o.px_vol is not None) and o.inst.inst_family in families]
+        due = [o for o in self.s.live_repriced.values() if o.inst.inst_family in families]
         for order in due:
             if order.ord_id not in self.s.live:  # filled by an earlier re-price
                 continue
