@@ -123,13 +123,15 @@ class Engine:
         s.seq += 1
         s.ts = max(ts, s.ts)
         events = self._handle(cmd)
-        repriced = {e.inst_family for e in events if isinstance(e, OptionSummaryUpdated)}
-        if repriced:
-            events += self._checked(self._trading.reprice(repriced))
+        s = self._s  # a restore replaces the state
+        if s.option_series:
+            repriced = {e.inst_family for e in events if type(e) is OptionSummaryUpdated}
+            if repriced:
+                events += self._checked(self._trading.reprice(repriced))
         events += self._algos.after(cmd, events)
-        events += mmp.after(self._s, self._x, events)
-        liabilities.note(self._s, events)
-        return fold_changes(self._s, events)
+        events += mmp.after(s, self._x, events)
+        liabilities.note(s, events)
+        return fold_changes(s, events)
 
     def _handle(self, cmd: Command) -> list[Event]:
         s = self._s
@@ -219,11 +221,15 @@ class Engine:
         raise TypeError(f"not a command: {cmd!r}")
 
     def _checked(self, events: list[Event]) -> list[Event]:
-        """Liquidation after fills, funding and delivery: the accounts the command posted bills to."""
-        touched = {e.bill.uid: None for e in events if isinstance(e, BillPosted)}
+        """Liquidation after fills, funding and delivery: the accounts the command posted bills to (none to check
+        while no account holds a derivative position, a liability or a MARGIN position)."""
+        s = self._s
+        if not (s.positions.by_user or s.lending.liabilities or s.lending.open):
+            return events
+        touched = {e.bill.uid: None for e in events if type(e) is BillPosted}
         if not touched:
             return events
-        return events + liquidation.check_accounts(self._s, self._trading, touched)
+        return events + liquidation.check_accounts(s, self._trading, touched)
 
     def _create_user(self, cmd: CreateUser) -> list[Event]:
         s = self._s

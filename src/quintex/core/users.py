@@ -25,6 +25,8 @@ VIP_LOAN_QUOTA_COEFS: dict[str, Decimal] = {
 """Loan quota coefficient of each VIP level (OKX's example: VIP1 6, VIP2 7; the others Quintex choices)."""
 LOAN_QUOTA_COEFS: dict[str, Decimal] = REGULAR_LOAN_QUOTA_COEFS | VIP_LOAN_QUOTA_COEFS
 FEE_LEVELS = tuple(LOAN_QUOTA_COEFS)
+MULTI_CURRENCY = frozenset({AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO})
+"""The account modes whose cash may fall below zero (a liability, `spotmargin.liabilities`)."""
 
 # OKX regular-user fee schedules (maker, taker) by fee level, positive = charged. Only Lv1's is listed: every
 # level pays it (`fee_rates`).
@@ -50,6 +52,9 @@ class Users:
         self.by_uid: dict[int, User] = {}
         self.by_name: dict[str, User] = {}
         self.keys: dict[str, ApiKey] = {}
+        self._multi_currency: set[int] | None = None
+        """The uids of the accounts in a `MULTI_CURRENCY` mode: counted at the first `any_multi_currency` (a
+        snapshot's users are loaded straight into `by_uid`), kept by `put` from then on."""
 
     def create(self, name: str, ts: int, master_uid: int | None = None, label: str = "",
                acct_lv: AcctLv = AcctLv.FUTURES) -> User:
@@ -58,7 +63,18 @@ class Users:
     def put(self, user: User) -> User:
         self.by_uid[user.uid] = user
         self.by_name[user.name] = user
+        if self._multi_currency is not None:
+            if user.acct_lv in MULTI_CURRENCY:
+                self._multi_currency.add(user.uid)
+            else:
+                self._multi_currency.discard(user.uid)
         return user
+
+    def any_multi_currency(self) -> bool:
+        """Whether any account is in multi-currency or portfolio margin (acctLv 3 or 4)."""
+        if self._multi_currency is None:
+            self._multi_currency = {u.uid for u in self.by_uid.values() if u.acct_lv in MULTI_CURRENCY}
+        return bool(self._multi_currency)
 
     def sub(self, master_uid: int, name: str) -> User | None:
         """Sub-account `name` of `master_uid` (None when it does not exist or belongs to someone else)."""

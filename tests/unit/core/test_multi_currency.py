@@ -17,6 +17,7 @@ from quintex.core.commands import (
     SetAutoLoan,
     UpdateIndexPrices,
 )
+from quintex.core.engine import Engine
 from quintex.core.enums import (
     AcctLv,
     BillSubType,
@@ -165,6 +166,17 @@ def test_a_liability_arising_mid_hour_first_accrues_on_the_next_hour() -> None:
     assert x.engine.snapshot()["liabilities"] == [
         {"uid": alice, "ccy": "USDT", "next_interest": (start // HOUR + 1) * HOUR, "interest": "0"}]
     assert Decimal(str(x.engine.account_summary(alice).mgn_ratio)) > 1
+
+
+def test_an_engine_restored_from_a_snapshot_notes_the_liabilities_of_its_multi_currency_accounts() -> None:
+    x = Recording()
+    index(x, "60000")
+    alice, bob = x.user("alice", BTC="1"), x.user("bob", USDT="10000000", BTC="100")
+    x.apply(SetAccountLevel(alice, AcctLv.MULTI_CURRENCY))
+    x.engine = Engine.restore(x.engine.snapshot())
+    contract(x, bob, "sell", "300", "60000")
+    contract(x, alice, "buy", "300", "60000")
+    assert [(row["uid"], row["ccy"]) for row in x.engine.snapshot()["liabilities"]] == [(alice, "USDT")]
 
 
 def borrower(x: Exchange, auto_loan: bool = True, **funds: str) -> int:

@@ -133,18 +133,23 @@ class Algos:
 
     def after(self, cmd: Command, events: list[Event]) -> list[Event]:
         """Arm the TP/SL attached to orders that the command filled, and fire what its price moves reach; then
-        the same for what those orders do in turn, until a round does nothing."""
+        the same for what those orders do in turn, until a round does nothing. Without any TP/SL attached, trigger
+        leg, trailing stop, working slice or order canceled on close there is nothing to follow."""
+        book = self.s.algos
+        if not (book.triggers.books or book.attached or book.trailers or book.slices or book.on_close):
+            return []
         out: list[Event] = []
         batch = events
         while True:
-            armed = self._arm(batch) if self.s.algos.attached else []
-            fired = self._trail(batch) if self.s.algos.trailers else []
-            if self.s.algos.slices:
+            armed = self._arm(batch) if book.attached else []
+            fired = self._trail(batch) if book.trailers else []
+            if book.slices:
                 fired += self._sliced(batch)
-            if self.s.algos.on_close:
+            if book.on_close:
                 fired += self._closed(batch)
-            for algo, legs in self._reached(self._moves(batch)):
-                fired += self._activate(algo) if legs == (ACTIVE,) else self._fire(algo, legs[0], legs)
+            if book.triggers.books:
+                for algo, legs in self._reached(self._moves(batch)):
+                    fired += self._activate(algo) if legs == (ACTIVE,) else self._fire(algo, legs[0], legs)
             batch = armed + fired
             if not batch:
                 return out

@@ -17,25 +17,26 @@ from __future__ import annotations
 
 from decimal import ROUND_UP, Decimal
 
-from ..enums import AcctLv, BillSubType, BillType, MgnMode
+from ..enums import BillSubType, BillType, MgnMode
 from ..events import BillPosted, Event
 from ..execution import Execution
 from ..num import ZERO, mul
 from ..records import InterestAccrual
 from ..state import State
+from ..users import MULTI_CURRENCY
 from .interest import STEP, hourly_rate
 from .position import Liability
 from .product import HOUR_MS
 
-MULTI_CURRENCY = frozenset({AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO})
-
 
 def note(s: State, events: list[Event]) -> None:
     """Start (or forget) the liability of each currency the events' bills took below zero (or back) in a
-    multi-currency account."""
+    multi-currency account (none without such an account)."""
+    if not s.users.any_multi_currency():
+        return
     seen: set[tuple[int, str]] = set()
     for event in events:
-        if not isinstance(event, BillPosted):
+        if type(event) is not BillPosted:
             continue
         key = (event.bill.uid, event.bill.ccy)
         if key in seen:

@@ -19,7 +19,7 @@ from ..products.crossspot import pending
 from ..records import InterestLimits, LoanLimit
 from ..risk import margin
 from ..state import State
-from .liabilities import MULTI_CURRENCY
+from ..users import MULTI_CURRENCY
 from .product import HOUR_MS
 from .quota import loan_quota
 

@@ -25,7 +25,7 @@ from ..records import AccountRisk, BorrowRepay
 from ..rejects import Reject
 from ..risk import margin
 from ..state import State
-from .liabilities import MULTI_CURRENCY
+from ..users import MULTI_CURRENCY
 from .quota import loan_quota
 
 
