@@ -4,6 +4,8 @@ Handlers announce what they touched as they go (`BookChanged`/`BalanceChanged` v
 `TradeExecuted` took from, and the balance a `BillPosted` moved); `fold_changes` replaces those
 announcements by one event per level and per balance with its value after the command, in the order
 they were first touched, after the command's other events (a level of a book a restore removed is empty).
+An announcement that still holds the level's or balance's value (the same size and count, or cash and
+frozen amount, objects) is that event already and stands for it.
 """
 from __future__ import annotations
 
@@ -18,31 +20,43 @@ _OPPOSITE = {Side.BUY: Side.SELL, Side.SELL: Side.BUY}
 
 
 def fold_changes(s: State, events: list[Event]) -> list[Event]:
-    levels: dict[tuple[str, Side, Decimal], None] = {}
-    balances: dict[tuple[int, str], None] = {}
+    levels: dict[tuple[str, Side, Decimal], BookChanged | None] = {}
+    balances: dict[tuple[int, str], BalanceChanged | None] = {}
     out: list[Event] = []
     for event in events:
         kind = type(event)
-        if kind is BookChanged:
-            levels[(event.inst_id, event.side, event.px)] = None  # type: ignore[union-attr]
+        if kind is BillPosted:
+            bill = event.bill  # type: ignore[union-attr]
+            balances.setdefault((bill.uid, bill.ccy), None)
+        elif kind is BalanceChanged:
+            balances[(event.uid, event.ccy)] = event  # type: ignore[union-attr,assignment]
             continue
-        if kind is BalanceChanged:
-            balances[(event.uid, event.ccy)] = None  # type: ignore[union-attr]
+        elif kind is BookChanged:
+            levels[(event.inst_id, event.side, event.px)] = event  # type: ignore[union-attr,assignment]
             continue
-        if kind is TradeExecuted:
-            levels[(event.inst_id, _OPPOSITE[event.taker_side], event.px)] = None  # type: ignore[union-attr]
-        elif kind is BillPosted:
-            balances[(event.bill.uid, event.bill.ccy)] = None  # type: ignore[union-attr]
+        elif kind is TradeExecuted:
+            levels.setdefault((event.inst_id, _OPPOSITE[event.taker_side], event.px), None)  # type: ignore[union-attr]
         out.append(event)
     ts = s.ts
-    for inst_id, side, px in levels:
-        book = s.books.get(inst_id)
+    books = s.books
+    for (inst_id, side, px), seen in levels.items():
+        book = books.get(inst_id)
         level = None if book is None else (book.bids if side is Side.BUY else book.asks).levels.get(px)
-        sz, count = (level.sz, level.count) if level is not None else (ZERO, 0)
-        out.append(BookChanged(inst_id, side, px, sz, count, ts))
+        if level is None:
+            out.append(BookChanged(inst_id, side, px, ZERO, 0, ts))
+        elif seen is not None and seen.sz is level.sz and seen.px is px and seen.ts == ts \
+                and seen.count == level.count:
+            out.append(seen)
+        else:
+            out.append(BookChanged(inst_id, side, px, level.sz, level.count, ts))
     trading = s.ledger.trading
-    for key in balances:
+    for key, announced in balances.items():
         bal = trading.get(key)
-        cash, frozen = (bal.cash, bal.frozen) if bal is not None else (ZERO, ZERO)
-        out.append(BalanceChanged(key[0], key[1], cash, frozen, ts))
+        if bal is None:
+            out.append(BalanceChanged(key[0], key[1], ZERO, ZERO, ts))
+        elif announced is not None and announced.cash is bal.cash and announced.frozen is bal.frozen \
+                and announced.ts == ts:
+            out.append(announced)
+        else:
+            out.append(BalanceChanged(key[0], key[1], bal.cash, bal.frozen, ts))
     return out

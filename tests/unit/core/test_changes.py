@@ -1,6 +1,7 @@
 """Each command ends with one change per book level and per balance it touched, with the value after it."""
 from __future__ import annotations
 
+from quintex.core.changes import fold_changes
 from quintex.core.enums import Side
 from quintex.core.events import BalanceChanged, BookChanged
 from tests.builders import D, Exchange
@@ -37,3 +38,15 @@ def test_a_rejected_order_reports_no_changes() -> None:
     alice = x.user("alice", USDT="10")
     events = x.place(alice, "buy", "1", "100")
     assert len(events) == 1 and not isinstance(events[0], (BookChanged, BalanceChanged))
+
+
+def test_an_announcement_overtaken_later_in_the_command_gives_way_to_the_value_after_it() -> None:
+    x = Exchange()
+    maker = x.user("maker", BTC="5")
+    x.place_ok(maker, "sell", "1", "100")
+    s = x.engine._s
+    current = [BookChanged("BTC-USDT", Side.SELL, D(100), s.books["BTC-USDT"].asks.levels[D(100)].sz, 1, s.ts),
+               BalanceChanged(maker, "BTC", D(5), D(1), s.ts)]
+    stale = [BalanceChanged(maker, "BTC", D(5), D(0), s.ts), BookChanged("BTC-USDT", Side.SELL, D(100), D(2), 2, s.ts)]
+    assert fold_changes(s, stale) == fold_changes(s, current) == current
+    assert fold_changes(s, [BalanceChanged(maker, "BTC", D(5), D(1), s.ts - 1)]) == [current[1]]
