@@ -26,7 +26,7 @@ than 1 or 2 is a `CodecError`, never silently lost data.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -62,6 +62,9 @@ HISTORY_TYPES: tuple[type[Any], ...] = (
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
 Convert = Callable[[Any], Any]
+Wanted = Mapping[str, Callable[[dict[str, Any]], bool] | None]
+"""Which events of a history row to decode: by type name, all of that type (None) or those whose fields
+(plain, as stored: see the module's docstring) pass the test."""
 
 V1_TYPES = ("OrderUpdated", "BillPosted", "AssetBillPosted", "Transferred", "TradeExecuted", "Withdrawn",
             "SubAccountTransferred")
@@ -111,17 +114,32 @@ def encode_events(events: Iterable[Event]) -> bytes:
     return zlib.compress(orjson.dumps({VERSION_KEY: VERSION, "events": [_ENCODERS[type(e)](e) for e in events]}), 1)
 
 
-def decode_events(blob: bytes) -> list[Event]:
+def decode_events(blob: bytes, wanted: Wanted | None = None) -> list[Event]:
+    """A history row's events; with `wanted`, only those it names (and whose fields pass its test): the
+    others are not decoded (their type name is still checked)."""
     try:
         if blob[:1] == b"[":
-            return [_decode_v1_event(row) for row in orjson.loads(blob)]
-        data = orjson.loads(zlib.decompress(blob))
-        if type(data) is not dict:
-            raise TypeError("not a list of events")
-        _check_version(data.get(VERSION_KEY), {VERSION_KEY, "events"}, data)
-        return [_DECODERS[name](fields) for name, fields in data["events"]]
+            named = [_v1_named(row) for row in orjson.loads(blob)]
+        else:
+            data = orjson.loads(zlib.decompress(blob))
+            if type(data) is not dict:
+                raise TypeError("not a list of events")
+            _check_version(data.get(VERSION_KEY), {VERSION_KEY, "events"}, data)
+            named = data["events"]
+        if wanted is None:
+            return [_DECODERS[name](fields) for name, fields in named]
+        return [_DECODERS[name](fields) for name, fields in named if _is_wanted(wanted, name, fields)]
     except (ValueError, KeyError, TypeError, IndexError, ArithmeticError, zlib.error) as exc:
         raise CodecError(f"not a history row: {exc}") from None
+
+
+def _is_wanted(wanted: Wanted, name: str, fields: dict[str, Any]) -> bool:
+    if name not in _DECODERS:
+        raise ValueError(f"unknown history event type {name!r}")
+    if name not in wanted:
+        return False
+    test = wanted[name]
+    return test is None or test(fields)
 
 
 def stored_record(cls: Any) -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
@@ -169,12 +187,13 @@ def v1_plain(name: str, values: list[Any]) -> dict[str, Any]:
     return data
 
 
-def _decode_v1_event(row: list[Any]) -> Event:
+def _v1_named(row: list[Any]) -> tuple[str, dict[str, Any]]:
+    """A version-1 event: its type name and its fields, named."""
     tag = row[0]
     if type(tag) is not int or not 0 <= tag < len(V1_TYPES):
         raise ValueError(f"unknown version-1 event tag {tag!r}")
     name = V1_TYPES[tag]
-    return _DECODERS[name](v1_plain(name, row[1:]))  # type: ignore[no-any-return]
+    return name, v1_plain(name, row[1:])
 
 
 def _tagged(cls: Any) -> tuple[Convert, Convert]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from quintex.core.commands import Command
 from quintex.core.engine import Engine
@@ -18,13 +19,18 @@ from quintex.core.events import CurrencyListed, Event, InstrumentListed
 from quintex.core.snapshot import SnapshotFormatError, hash_comparable
 
 from .codec import CodecError, blob_crc, decode_command, decode_snapshot, record_crc
-from .events import KEEP_MS, decode_events
+from .events import KEEP_MS, Wanted, decode_events
 from .store import SnapshotInfo, Store, StoreError
 
 log = logging.getLogger(__name__)
 
 Sink = Callable[[list[Event]], None]
 """Where replayed events go (the read models), a chunk at a time."""
+Needs = Mapping[type[Event], Callable[[dict[str, Any]], bool] | None]
+"""What the read models need of the stored history when they are rebuilt: the events of each type named,
+all of them (None) or those whose stored fields (plain, by name: `events`) pass the test. Events of other
+types are not decoded: the read models must answer the same without them (e.g. because the store's
+tables serve them)."""
 SINK_CHUNK = 4096
 
 
@@ -167,17 +173,17 @@ def latest_engine(store: Store, at_most: int | None = None) -> Engine:
     return Engine()
 
 
-def recover(store: Store, sink: Sink | None = None) -> Recovered:
+def recover(store: Store, sink: Sink | None = None, needs: Needs | None = None) -> Recovered:
     """Load the latest snapshot and replay the journal after it; a torn last record is truncated.
 
-    The `sink` (the read models) gets the listing and the stored history up to the snapshot, then
-    the events of the replay."""
+    The `sink` (the read models) gets the listing and the stored history up to the snapshot (with
+    `needs`, only the events it names), then the events of the replay."""
     started = time.perf_counter()
     with cyclic_gc_paused():
         engine = latest_engine(store)
         base = engine.seq
         if sink is not None:
-            feed_history(store, engine, sink)
+            feed_history(store, engine, sink, needs)
         checkpoints = dict(store.checkpoints(base))
         try:
             count = replay(engine, scan(store, base), checkpoints, sink)
@@ -189,21 +195,37 @@ def recover(store: Store, sink: Sink | None = None) -> Recovered:
     return Recovered(engine, base, count, time.perf_counter() - started)
 
 
+def combined_needs(*needs: Needs) -> Needs:
+    """What several read models fed by one sink need together: an event any of them needs."""
+    tests: dict[type[Event], list[Callable[[dict[str, Any]], bool] | None]] = {}
+    for one in needs:
+        for cls, test in one.items():
+            tests.setdefault(cls, []).append(test)
+    return {cls: None if None in found else _any_of(found) for cls, found in tests.items()}
+
+
+def _any_of(tests: list[Callable[[dict[str, Any]], bool] | None]) -> Callable[[dict[str, Any]], bool]:
+    checks = [test for test in tests if test is not None]
+    return checks[0] if len(checks) == 1 else lambda fields: any(test(fields) for test in checks)
+
+
 def seq_at_time(store: Store, ts: int) -> int:
     """The last seq applied at or before `ts` (Unix ms)."""
     return max([store.seq_at(ts), *(info.seq for info in store.snapshots() if info.ts <= ts)])
 
 
-def feed_history(store: Store, engine: Engine, sink: Sink) -> None:
+def feed_history(store: Store, engine: Engine, sink: Sink, needs: Needs | None = None) -> None:
     """Give the read models what a restored engine cannot replay: its listing, and the history
-    events stored up to its seq (damaged rows are skipped: the journal, not history, is the truth)."""
+    events stored up to its seq, all of them or those of `needs` (damaged rows are skipped: the
+    journal, not history, is the truth)."""
     if not engine.seq:
         return
     sink([*map(CurrencyListed, engine.currencies.values()), *map(InstrumentListed, engine.instruments.values())])
+    wanted: Wanted | None = None if needs is None else {cls.__name__: test for cls, test in needs.items()}
     chunk: list[Event] = []
     for blob in store.history(engine.last_ts - KEEP_MS, engine.seq):
         try:
-            chunk += decode_events(blob)
+            chunk += decode_events(blob, wanted)
         except CodecError as exc:
             log.error("a stored history row is damaged and was skipped: %s", exc)
         if len(chunk) >= SINK_CHUNK:
