@@ -39,7 +39,7 @@ RECENT_TOTAL = 10_000
 """Orders, fills and bills (each) kept in memory across all users: ~1 KB each, so ~30 MB at most."""
 
 
-RECENT_HISTORY_NEEDS: dict[type[Event], Callable[[dict[str, Any]], bool] | None] = {
+RECENT_HISTORY_NEEDS: dict[type[Event], tuple[Callable[[dict[str, Any]], bool], tuple[str, ...]] | None] = {
     Transferred: None, SubAccountTransferred: None, Withdrawn: None, PositionChanged: None, AlgoUpdated: None}
 """What the in-memory `History` of a `StoredHistory` needs of the stored history events when it is rebuilt on
 a start (`recover`'s `needs`): transfers, withdrawals, closed positions and finished algo orders, which only

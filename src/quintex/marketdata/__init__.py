@@ -49,12 +49,14 @@ def _liquidation_fill(fields: dict[str, Any]) -> bool:
 
 
 _LIQUIDATING_VALUES = frozenset(category.value for category in LIQUIDATING)
-STORED_HISTORY_NEEDS: dict[type[Event], Callable[[dict[str, Any]], bool] | None] = {
-    TradeExecuted: None, InsuranceFundChanged: None, ContractDelivered: None, OrderUpdated: _liquidation_fill}
+STORED_HISTORY_NEEDS: dict[type[Event], tuple[Callable[[dict[str, Any]], bool], tuple[str, ...]] | None] = {
+    TradeExecuted: None, InsuranceFundChanged: None, ContractDelivered: None,
+    OrderUpdated: (_liquidation_fill, tuple(sorted(_LIQUIDATING_VALUES)))}
 """What `MarketData` folds of the stored history events (`journal/events.py`) when it is rebuilt on a
 start: every trade (candles of every bar, the recent trades, 24 h tickers), the insurance fund's changes,
-deliveries, and of the orders' updates only the fills of liquidation orders (as a test on the stored fields,
-so that the other updates, most of the history, need not be decoded)."""
+deliveries, and of the orders' updates only the fills of liquidation orders: a test on the stored fields, and
+the category values one of which such an update holds (so that the other updates, most of the history, need
+not be decoded)."""
 
 
 class MarketData:

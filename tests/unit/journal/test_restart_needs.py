@@ -5,13 +5,15 @@ more history than the in-memory caps, with a journal tail replayed after the sna
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
 import pytest
 
 from quintex.cli.storedhistory import RECENT_HISTORY_NEEDS, StoredHistory
-from quintex.cli.storedmarket import StoredMarket
+from quintex.cli.storedmarket import CandleBuckets, StoredMarket
 from quintex.core.commands import AdvanceTime
 from quintex.core.engine import Engine
 from quintex.core.enums import AlgoOrdType, OrdState
@@ -28,7 +30,7 @@ from quintex.core.ids import UID_BASE
 from quintex.history import History
 from quintex.journal import Journal, Needs, Policy, Store, combined_needs, recover
 from quintex.journal.codec import CodecError
-from quintex.journal.events import decode_events, encode_events
+from quintex.journal.events import Wanted, decode_events, encode_events
 from quintex.marketdata import BARS, STORED_HISTORY_NEEDS, MarketData
 from quintex.runtime.sequencer import Runtime
 from tests.lifecycle import EXPIRY, SHOCK, SWAP, index
@@ -109,11 +111,19 @@ def market_answers(market: StoredMarket, inst_ids: list[str], now: int) -> Itera
         yield market.insurance.history("SWAP", family), market.deliveries.history("FUTURES", family)
 
 
-def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_store: Opener) -> None:
+@pytest.mark.parametrize("market_tables", [True, False], ids=["trades-from-tables", "trades-from-rows"])
+def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_store: Opener,
+                                                                    market_tables: bool) -> None:
+    """As serve writes the store (the market tables filled, then written by the journal: the trades up to the
+    snapshot are read from them), and as a journal without candle buckets does (the rows are parsed for them)."""
     session = seeded_session(47, 1_500, derivatives=True, margin=True)
 
     async def scenario() -> None:
-        journal = Journal(open_test_store(), Policy(snapshot_every=1_000, snapshot_interval_s=0))
+        store = open_test_store()
+        if market_tables:
+            store.fill_market(CandleBuckets())
+        journal = Journal(store, Policy(snapshot_every=1_000, snapshot_interval_s=0),
+                          CandleBuckets() if market_tables else None)
         journal.open(0, 0)
         runtime = Runtime(Engine(), Clock(), [], tick_s=3600, journal=journal)
         await runtime.start()
@@ -156,7 +166,9 @@ def test_liquidations_insurance_and_deliveries_come_back_with_only_the_needed_hi
     clock = SetClock()
 
     async def scenario() -> None:
-        journal = Journal(open_test_store(), Policy(snapshot_every=0, snapshot_interval_s=0))
+        store = open_test_store()
+        store.fill_market(CandleBuckets())
+        journal = Journal(store, Policy(snapshot_every=0, snapshot_interval_s=0), CandleBuckets())
         journal.open(0, 0)
         runtime = Runtime(Engine(), clock, [], tick_s=3600, journal=journal)
         await runtime.start()
@@ -196,19 +208,26 @@ def stored_events() -> list[Event]:
 
 def test_decoding_only_the_needed_events_keeps_their_order_and_skips_the_rest() -> None:
     events = stored_events()
-    needed = decode_events(encode_events(events), {name: None for name in ("TradeExecuted", "Transferred")})
+    needed = decode_events(encode_events(events), Wanted({"TradeExecuted": None, "Transferred": None}))
     assert needed == [e for e in events if type(e) in (TradeExecuted, Transferred)] and needed
-    done = decode_events(encode_events(events), {"OrderUpdated": lambda fields: fields["order"]["state"] == "filled"})
+    done = decode_events(encode_events(events), Wanted(
+        {"OrderUpdated": (lambda fields: fields["order"]["state"] == "filled", ("filled",))}))
     assert done == [e for e in events if type(e) is OrderUpdated and e.order.state is OrdState.FILLED] and done
 
 
-def test_an_unknown_event_type_is_still_an_error_when_it_is_not_needed() -> None:
-    import zlib
-
-    import orjson
-    blob = zlib.compress(orjson.dumps({"@v": 2, "events": [["FromTheFuture", {}]]}))
+def test_a_row_without_any_needed_marker_is_not_parsed() -> None:
+    events = [e for e in stored_events() if type(e) is not Transferred]
+    assert decode_events(encode_events(events), Wanted({"Transferred": None})) == []
+    broken = zlib.compress(b'{"@v": 2, "events": [["OrderUpdated", {"not json"')
+    assert decode_events(broken, Wanted({"Transferred": None})) == []
     with pytest.raises(CodecError):
-        decode_events(blob, {"TradeExecuted": None})
+        decode_events(broken, Wanted({"OrderUpdated": None}))
+
+
+def test_an_unknown_event_type_is_still_an_error_when_it_is_not_needed() -> None:
+    blob = zlib.compress(orjson.dumps({"@v": 2, "events": [["FromTheFuture", {}], ["Transferred", {}]]}))
+    with pytest.raises(CodecError):
+        decode_events(blob, Wanted({"Transferred": None}))
 
 
 def test_combined_needs_take_an_event_any_read_model_needs() -> None:
@@ -218,11 +237,11 @@ def test_combined_needs_take_an_event_any_read_model_needs() -> None:
     def big(fields: dict[str, Any]) -> bool:
         return bool(fields["big"])
 
-    needs = combined_needs({OrderUpdated: filled, TradeExecuted: None}, {OrderUpdated: big, Transferred: None},
-                           {TradeExecuted: big})
+    needs = combined_needs({OrderUpdated: (filled, ("f",)), TradeExecuted: None},
+                           {OrderUpdated: (big, ("b",)), Transferred: None}, {TradeExecuted: (big, ("b",))})
     assert set(needs) == {OrderUpdated, TradeExecuted, Transferred}
     assert needs[TradeExecuted] is None and needs[Transferred] is None
-    test = needs[OrderUpdated]
-    assert test is not None
-    assert [test({"filled": f, "big": b}) for f in (0, 1) for b in (0, 1)] == [False, True, True, True]
-    assert combined_needs({OrderUpdated: filled})[OrderUpdated] is filled
+    only = needs[OrderUpdated]
+    assert only is not None and sorted(only[1]) == ["b", "f"]
+    assert [only[0]({"filled": f, "big": b}) for f in (0, 1) for b in (0, 1)] == [False, True, True, True]
+    assert combined_needs({OrderUpdated: (filled, ("f",))})[OrderUpdated] == (filled, ("f",))
