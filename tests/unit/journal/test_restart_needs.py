@@ -26,7 +26,7 @@ from quintex.core.events import (
     TradeExecuted,
     Transferred,
 )
-from quintex.core.ids import UID_BASE
+from quintex.core.ids import TRANS_ID_BASE, UID_BASE
 from quintex.history import History
 from quintex.journal import Journal, Needs, Policy, Store, combined_needs, recover
 from quintex.journal.codec import CodecError
@@ -94,7 +94,7 @@ def history_answers(history: StoredHistory, uids: list[int], inst_ids: list[str]
         yield history.positions_history(uid, limit=100)
         yield history.withdrawals(uid, limit=100)
         yield list(history.sub_account_transfers(uid))
-        yield [history.transfer(uid, trans_id) for trans_id in range(1, 400)]
+        yield [history.transfer(uid, TRANS_ID_BASE + n) for n in range(1, 400)]
         yield history.algo_history(uid, ord_types={kind.value for kind in AlgoOrdType}, limit=100)
 
 
@@ -159,6 +159,7 @@ def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_s
     assert stored > TOTAL_CAP * 3, "the store holds more history than memory's caps"
     assert any(needed_history.positions_history(uid) for uid in uids)
     assert any(needed_history.withdrawals(uid) or list(needed_history.sub_account_transfers(uid)) for uid in uids)
+    assert any(needed_history.transfer(uid, TRANS_ID_BASE + n) for uid in uids for n in range(1, 400))
 
 
 def test_liquidations_insurance_and_deliveries_come_back_with_only_the_needed_history(
