@@ -9,13 +9,18 @@ trade), written to a fresh SQLite store; then the server's startup path (`recove
 With `--history` the journal is written as the server writes it (each batch's history row with its
 table rows, a checkpoint every 100,000 commands) and recovery feeds the read models `quintex serve`
 keeps (market data, the recent history), so startup also re-reads the stored history up to the
-snapshot.
+snapshot (the events serve's read models need of it, as `quintex serve` does).
 
-    python bench/bench_recovery.py [--commands 1000000] [--history] [--store postgresql://...]
+    python bench/bench_recovery.py [--commands 1000000] [--history] [--store postgresql://...] [--keep DIR]
+
+With `--keep DIR` the SQLite store is built in DIR once, with the snapshot `TAIL` commands before the end,
+and kept: later runs with the same DIR (and the same `--commands` and `--history`) skip the build and time
+only that startup, so that two versions can be compared on one store, alternating fresh processes.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import tempfile
@@ -23,7 +28,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from quintex.cli.storedhistory import RECENT_PER_USER, RECENT_TOTAL
+from quintex.cli.storedhistory import RECENT_HISTORY_NEEDS, RECENT_PER_USER, RECENT_TOTAL
 from quintex.cli.storedmarket import CandleBuckets
 from quintex.core.commands import (
     AdvanceTime,
@@ -42,13 +47,13 @@ from quintex.core.events import Event
 from quintex.core.ids import UID_BASE
 from quintex.core.instruments import Currency, Instrument
 from quintex.history import History
-from quintex.journal import SnapshotInfo, Store, open_store, recover, store_snapshot
+from quintex.journal import SnapshotInfo, Store, combined_needs, open_store, recover, store_snapshot
 from quintex.journal.codec import encode_command, record_crc
 from quintex.journal.events import encode_events, is_history
 from quintex.journal.historydb import index_rows
 from quintex.journal.marketdb import market_rows
 from quintex.journal.store import Checkpoint, HistoryRow, Record
-from quintex.marketdata import MarketData
+from quintex.marketdata import STORED_HISTORY_NEEDS, MarketData
 
 D = Decimal
 USERS = 1_000
@@ -108,6 +113,8 @@ def build(store: Store, total: int, history: bool) -> tuple[Engine, float, tuple
     pending = flow.setup()
     tail = None
     buckets = CandleBuckets()
+    if history:
+        store.fill_market(buckets)  # as `quintex serve` opens a new store: its market tables are then complete
     started = time.perf_counter()
     while engine.seq < total:
         records, events = [], []
@@ -132,7 +139,7 @@ def build(store: Store, total: int, history: bool) -> tuple[Engine, float, tuple
     return engine, time.perf_counter() - started, tail
 
 
-def timed_recovery(store: Store, live: Engine, history: bool) -> tuple[int, int, float, float]:
+def timed_recovery(store: Store, state_hash: str, history: bool) -> tuple[int, int, float, float]:
     """Wall and CPU seconds of `recover` (with `history`, feeding serve's read models)."""
     market_data, recent = MarketData(), History(cap_per_user=RECENT_PER_USER, total_cap=RECENT_TOTAL)
 
@@ -141,9 +148,9 @@ def timed_recovery(store: Store, live: Engine, history: bool) -> tuple[int, int,
         recent.apply(events)
 
     started, cpu = time.perf_counter(), time.process_time()
-    recovered = recover(store, feed if history else None)
+    recovered = recover(store, feed, combined_needs(STORED_HISTORY_NEEDS, RECENT_HISTORY_NEEDS)) if history else recover(store)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-    assert recovered.engine.state_hash() == live.state_hash()
+    assert recovered.engine.state_hash() == state_hash
     return recovered.snapshot_seq, recovered.replayed, seconds, cpu_seconds
 
 
@@ -153,16 +160,23 @@ def main() -> None:
     parser.add_argument("--history", action="store_true",
                         help="store history rows and checkpoints as the server does, feed serve's read models")
     parser.add_argument("--store", help="a postgresql:// URL (an empty database or schema) instead of SQLite")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="build the SQLite store in DIR (with the snapshot 100,000 commands before the end) and "
+                             "keep it; when DIR already holds one built with the same --commands and --history, "
+                             "reuse it; either way time only the startup from that snapshot")
     args = parser.parse_args()
+    if args.keep:
+        kept(Path(args.keep), args.commands, args.history)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="quintex-bench-recovery-"))
     store = open_store(tmp, args.store)
     try:
         live, build_s, (tail_info, tail_data) = build(store, args.commands, args.history)
-        rows = [("no snapshot", *timed_recovery(store, live, args.history))]
+        rows = [("no snapshot", *timed_recovery(store, live.state_hash(), args.history))]
         store_snapshot(store, tail_info, tail_data)
-        rows.append((f"snapshot {TAIL:,} before the end", *timed_recovery(store, live, args.history)))
+        rows.append((f"snapshot {TAIL:,} before the end", *timed_recovery(store, live.state_hash(), args.history)))
         store_snapshot(store, SnapshotInfo(live.seq, live.last_ts, live.state_hash()), live.snapshot())
-        rows.append(("snapshot at the end", *timed_recovery(store, live, args.history)))
+        rows.append(("snapshot at the end", *timed_recovery(store, live.state_hash(), args.history)))
         size = sum(f.stat().st_size for f in tmp.iterdir())
     finally:
         store.close()
@@ -177,6 +191,38 @@ def main() -> None:
     for label, snap_seq, replayed, seconds, cpu_seconds in rows:
         rate = f"{replayed / seconds:,.0f}" if replayed else "-"
         print(f"{label:<34}{snap_seq:>14,}{replayed:>11,}{seconds:>9.2f}{cpu_seconds:>8.2f}{rate:>14}")
+
+
+def kept(data_dir: Path, commands: int, history: bool) -> None:
+    """`--keep`: build the store in `data_dir` unless it holds one built alike, then time the startup from
+    its snapshot `TAIL` commands before the end."""
+    marker = data_dir / "bench_recovery.json"
+    wanted = {"commands": commands, "history": history}
+    built = json.loads(marker.read_text()) if marker.exists() else None
+    if built is None or {key: built[key] for key in wanted} != wanted:
+        if built is None and data_dir.exists() and any(data_dir.iterdir()):
+            raise SystemExit(f"{data_dir} is not empty and holds no store of this benchmark: give a new directory")
+        if data_dir.exists():
+            shutil.rmtree(data_dir)
+        data_dir.mkdir(parents=True)
+        store = open_store(data_dir)
+        try:
+            live, build_s, (tail_info, tail_data) = build(store, commands, history)
+            store_snapshot(store, tail_info, tail_data)
+        finally:
+            store.close()
+        built = {**wanted, "state_hash": live.state_hash()}
+        marker.write_text(json.dumps(built))
+        print(f"built {commands:,} commands in {data_dir} in {build_s:.1f} s")
+    store = open_store(data_dir)
+    try:
+        if history:
+            store.fill_market(CandleBuckets())  # as `quintex serve` opens its store (once, for a store built before)
+        snap_seq, replayed, seconds, cpu_seconds = timed_recovery(store, built["state_hash"], history)
+    finally:
+        store.close()
+    print(f"{'startup':<34}{'snapshot seq':>14}{'replayed':>11}{'seconds':>9}{'CPU s':>8}")
+    print(f"{f'snapshot {TAIL:,} before the end':<34}{snap_seq:>14,}{replayed:>11,}{seconds:>9.2f}{cpu_seconds:>8.2f}")
 
 
 if __name__ == "__main__":

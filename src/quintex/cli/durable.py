@@ -20,6 +20,7 @@ from quintex.journal import (
     DataDirLock,
     Durability,
     Journal,
+    Needs,
     Policy,
     SnapshotInfo,
     Store,
@@ -82,9 +83,9 @@ class Durable:
 
 
 def open_durable(args: argparse.Namespace, consumers: Sequence[Consumer],
-                 prepare: Callable[[Store], None] | None = None) -> Durable:
-    """Lock the data dir, recover the engine (feeding the read models) and open the journal;
-    `prepare(store)` runs on the open store before recovery (market history)."""
+                 prepare: Callable[[Store], None] | None = None, needs: Needs | None = None) -> Durable:
+    """Lock the data dir, recover the engine (feeding the read models the stored history they `need`) and
+    open the journal; `prepare(store)` runs on the open store before recovery (market history)."""
     data_dir = Path(args.data_dir)
     lock = DataDirLock(data_dir)
     try:
@@ -97,7 +98,7 @@ def open_durable(args: argparse.Namespace, consumers: Sequence[Consumer],
         lock.release()
         raise CliError(str(exc)) from None
     try:
-        recovered = recover(store, lambda events: _feed(consumers, events))
+        recovered = recover(store, lambda events: _feed(consumers, events), needs)
     except StoreError as exc:
         store.close()
         lock.release()

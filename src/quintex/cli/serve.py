@@ -17,8 +17,9 @@ from quintex.core.events import CommandRejected
 from quintex.gateway.accesslog import AccessLog
 from quintex.gateway.app import create_app
 from quintex.history import History
+from quintex.journal import combined_needs
 from quintex.journal.store import Store
-from quintex.marketdata import MarketData
+from quintex.marketdata import STORED_HISTORY_NEEDS, MarketData
 from quintex.runtime.clock import wall_ms
 from quintex.runtime.sequencer import Runtime
 from quintex.sim.history import gap_funding, history_end
@@ -32,7 +33,7 @@ from .listing import Listing, load_listing
 from .livemarket import make_clock, market_config, running_market
 from .malloc import fix_mmap_threshold
 from .markethistory import bridge_gap, generate_history, listed_instruments, option_listings, seed_market_data
-from .storedhistory import RECENT_PER_USER, RECENT_TOTAL, StoredHistory
+from .storedhistory import RECENT_HISTORY_NEEDS, RECENT_PER_USER, RECENT_TOTAL, StoredHistory
 from .storedmarket import StoredMarket
 from .tls import TlsFiles, local_ca, server_context
 
@@ -68,7 +69,8 @@ async def _serve(args: argparse.Namespace) -> int:
     access_sink = _access_sink(getattr(args, "access_log", None))
     listing = load_listing(args.instruments)
     market_data, history = MarketData(), History(cap_per_user=RECENT_PER_USER, total_cap=RECENT_TOTAL)
-    durable = open_durable(args, [market_data, history], _history_preparer(args, listing, market_data))
+    durable = open_durable(args, [market_data, history], _history_preparer(args, listing, market_data),
+                           combined_needs(STORED_HISTORY_NEEDS, RECENT_HISTORY_NEEDS))
     engine = durable.engine
     clock = make_clock(args.clock, engine.last_ts)
     runtime = Runtime(engine, clock, [market_data, history], journal=durable.journal)

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
-from quintex.core.events import SubAccountTransferred, Transferred, Withdrawn
+from quintex.core.events import (
+    AlgoUpdated,
+    Event,
+    PositionChanged,
+    SubAccountTransferred,
+    Transferred,
+    Withdrawn,
+)
 from quintex.core.records import AlgoView, AssetBill, Bill, Fill, OrderView, PositionView
 from quintex.history import History
 from quintex.history import bills as bill_windows
@@ -30,6 +37,16 @@ RECENT_PER_USER = 5_000
 """Orders, fills and bills per user kept in memory (the store keeps all of them)."""
 RECENT_TOTAL = 10_000
 """Orders, fills and bills (each) kept in memory across all users: ~1 KB each, so ~30 MB at most."""
+
+
+RECENT_HISTORY_NEEDS: dict[type[Event], tuple[Callable[[dict[str, Any]], bool], tuple[str, ...]] | None] = {
+    Transferred: None, SubAccountTransferred: None, Withdrawn: None, PositionChanged: None, AlgoUpdated: None}
+"""What the in-memory `History` of a `StoredHistory` needs of the stored history events when it is rebuilt on
+a start (`recover`'s `needs`): transfers, withdrawals, closed positions and finished algo orders, which only
+memory serves. Not the finished orders, fills and trading and funding bills: the store's tables hold every
+one of them that is in a stored history row (written in the same transaction; filled from the rows when a
+store written before the tables is opened), and each answer merges them with memory's, so memory needs only
+what the journal adds after the start."""
 
 
 class StoredHistory:

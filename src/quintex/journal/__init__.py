@@ -9,7 +9,16 @@ from pathlib import Path
 
 from .journal import Journal, JournalBroken, Policy, store_snapshot, take_snapshot
 from .lock import DataDirLock, holder_pid
-from .replay import Divergence, JournalCorrupt, Recovered, rebuild, recover, seq_at_time
+from .replay import (
+    Divergence,
+    JournalCorrupt,
+    Needs,
+    Recovered,
+    combined_needs,
+    rebuild,
+    recover,
+    seq_at_time,
+)
 from .sqlite import FILE_NAME, SQLiteStore
 from .store import Durability, SnapshotInfo, Store, StoreError
 from .verify import Verdict, verify
@@ -22,6 +31,7 @@ __all__ = [
     "Journal",
     "JournalBroken",
     "JournalCorrupt",
+    "Needs",
     "Policy",
     "Recovered",
     "SQLiteStore",
@@ -29,6 +39,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Verdict",
+    "combined_needs",
     "holder_pid",
     "open_store",
     "rebuild",

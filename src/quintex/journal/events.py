@@ -21,12 +21,15 @@ Decoding by name is tolerant of records that grew: a field missing from a stored
 record's default (a field added since, with a default). It is strict about what it cannot place:
 a missing field without a default, a stored field this version does not know (data from a newer
 version; a field removed one day must be dropped here explicitly), an unknown type or a version other
-than 1 or 2 is a `CodecError`, never silently lost data.
+than 1 or 2 is a `CodecError`, never silently lost data. A restart asks only for the events its read models
+need (`decode_events`' `wanted`): the others are parsed but not decoded, so only their type name is checked, and
+a row that holds none of them (by a search of its text: `Wanted`) is not parsed.
 """
 from __future__ import annotations
 
+import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -62,6 +65,36 @@ HISTORY_TYPES: tuple[type[Any], ...] = (
 _TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
 Convert = Callable[[Any], Any]
+Only = tuple[Callable[[dict[str, Any]], bool], tuple[str, ...]]
+"""Of an event type, only the events whose fields (plain, as stored: see the module's docstring) pass the test;
+each such event holds one of the strings (as a JSON string value)."""
+
+
+class Wanted:
+    """Which events of a history row to decode: by type name, all of that type (None) or `Only` some. A row
+    (version 2) is parsed only if its text names a wanted type (`["Name",{`, looked for by one regular
+    expression) and, for an `Only`, also holds one of its strings (quoted)."""
+
+    __slots__ = ("markers", "tests")
+
+    def __init__(self, wanted: Mapping[str, Only | None]) -> None:
+        self.tests = {name: None if only is None else only[0] for name, only in wanted.items()}
+        self.markers = {name.encode(): None if only is None else tuple(orjson.dumps(marker) for marker in only[1])
+                        for name, only in wanted.items()}
+
+    def in_text(self, text: bytes) -> bool:
+        """Whether a row's JSON text may hold a wanted event."""
+        for name in set(_EVENT_TAG.findall(text)):
+            if name in self.markers:
+                markers = self.markers[name]
+                if markers is None or any(marker in text for marker in markers):
+                    return True
+        return False
+
+
+_EVENT_TAG = re.compile(rb'\["(\w+)"\s*,\s*\{')
+"""An event's start in a version-2 row's text: `["TypeName",{`."""
+
 
 V1_TYPES = ("OrderUpdated", "BillPosted", "AssetBillPosted", "Transferred", "TradeExecuted", "Withdrawn",
             "SubAccountTransferred")
@@ -111,17 +144,35 @@ def encode_events(events: Iterable[Event]) -> bytes:
     return zlib.compress(orjson.dumps({VERSION_KEY: VERSION, "events": [_ENCODERS[type(e)](e) for e in events]}), 1)
 
 
-def decode_events(blob: bytes) -> list[Event]:
+def decode_events(blob: bytes, wanted: Wanted | None = None) -> list[Event]:
+    """A history row's events; with `wanted`, only those it names (and whose fields pass its test): the
+    others are not decoded (their type name is still checked)."""
     try:
         if blob[:1] == b"[":
-            return [_decode_v1_event(row) for row in orjson.loads(blob)]
-        data = orjson.loads(zlib.decompress(blob))
-        if type(data) is not dict:
-            raise TypeError("not a list of events")
-        _check_version(data.get(VERSION_KEY), {VERSION_KEY, "events"}, data)
-        return [_DECODERS[name](fields) for name, fields in data["events"]]
+            named = [_v1_named(row) for row in orjson.loads(blob)]
+        else:
+            text = zlib.decompress(blob)
+            if wanted is not None and not wanted.in_text(text):
+                return []
+            data = orjson.loads(text)
+            if type(data) is not dict:
+                raise TypeError("not a list of events")
+            _check_version(data.get(VERSION_KEY), {VERSION_KEY, "events"}, data)
+            named = data["events"]
+        if wanted is None:
+            return [_DECODERS[name](fields) for name, fields in named]
+        return [_DECODERS[name](fields) for name, fields in named if _is_wanted(wanted, name, fields)]
     except (ValueError, KeyError, TypeError, IndexError, ArithmeticError, zlib.error) as exc:
         raise CodecError(f"not a history row: {exc}") from None
+
+
+def _is_wanted(wanted: Wanted, name: str, fields: dict[str, Any]) -> bool:
+    if name not in _DECODERS:
+        raise ValueError(f"unknown history event type {name!r}")
+    if name not in wanted.tests:
+        return False
+    test = wanted.tests[name]
+    return test is None or test(fields)
 
 
 def stored_record(cls: Any) -> tuple[Callable[[Any], str], Callable[[str | bytes], Any]]:
@@ -169,12 +220,13 @@ def v1_plain(name: str, values: list[Any]) -> dict[str, Any]:
     return data
 
 
-def _decode_v1_event(row: list[Any]) -> Event:
+def _v1_named(row: list[Any]) -> tuple[str, dict[str, Any]]:
+    """A version-1 event: its type name and its fields, named."""
     tag = row[0]
     if type(tag) is not int or not 0 <= tag < len(V1_TYPES):
         raise ValueError(f"unknown version-1 event tag {tag!r}")
     name = V1_TYPES[tag]
-    return _DECODERS[name](v1_plain(name, row[1:]))  # type: ignore[no-any-return]
+    return name, v1_plain(name, row[1:])
 
 
 def _tagged(cls: Any) -> tuple[Convert, Convert]:

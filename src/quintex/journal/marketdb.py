@@ -149,6 +149,19 @@ def merge_stored(execute: Execute, prefix: str, candles: Sequence[Candle]) -> li
     return [(stored[c[:3]].merged(c) if c[:3] in stored else c).row() for c in candles]
 
 
+def row_trades_query(prefix: str, mark: str) -> str:
+    """The trades written with the history rows `first <= seq <= last` (two arguments), in seq and trade order:
+    rows of `stored_trade`."""
+    return (f"SELECT seq, inst_id, trade_id, px, sz, side, ts FROM {prefix}{TRADES} WHERE seq >= {mark} "
+            f"AND seq <= {mark} ORDER BY seq, trade_id")
+
+
+def stored_trade(row: Row) -> tuple[int, TradeExecuted]:
+    """A row of `row_trades_query`: (its history row's seq, the trade)."""
+    seq, inst_id, trade_id, px, sz, side, ts = row
+    return seq, _trade(inst_id, trade_id, px, sz, side, ts)
+
+
 def _trade(inst_id: str, trade_id: int, px: str, sz: str, side: str, ts: int) -> TradeExecuted:
     """A stored trade row as the event, built by keyword: fields added to the event take their defaults."""
     return TradeExecuted(inst_id=inst_id, trade_id=trade_id, px=Decimal(px), sz=Decimal(sz), taker_side=Side(side),

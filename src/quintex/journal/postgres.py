@@ -12,6 +12,8 @@ from typing import Any
 
 import psycopg
 
+from quintex.core.events import TradeExecuted
+
 from .events import decode_events
 from .historydb import TABLES, Execute, HistoryReader, IndexRows, index_rows, insert_statements, schema
 from .marketdb import (
@@ -29,6 +31,8 @@ from .marketdb import (
     market_rows,
     merge_stored,
     prune_statements,
+    row_trades_query,
+    stored_trade,
     trade_insert,
     truncated,
 )
@@ -182,13 +186,19 @@ class PostgresStore:
             self._db.execute("DELETE FROM quintex_journal WHERE seq <= %s", (before,))
             self._db.execute("DELETE FROM quintex_checkpoints WHERE seq <= %s", (before,))
 
-    def history(self, since_ts: int, until_seq: int) -> Generator[bytes, None, None]:
+    def history(self, since_ts: int, until_seq: int) -> Generator[tuple[int, bytes], None, None]:
         with self._db.transaction(), self._db.cursor(name="quintex_history") as cur:
             cur.itersize = 256
-            cur.execute("SELECT events FROM quintex_history WHERE ts >= %s AND seq <= %s ORDER BY seq",
+            cur.execute("SELECT seq, events FROM quintex_history WHERE ts >= %s AND seq <= %s ORDER BY seq",
                         (since_ts, until_seq))
-            for (events,) in cur:
-                yield bytes(events)
+            for seq, events in cur:
+                yield seq, bytes(events)
+
+    def row_trades(self, first_seq: int, last_seq: int) -> list[tuple[int, TradeExecuted]] | None:
+        if not self._one("SELECT 1 FROM quintex_meta WHERE key = %s", READY):
+            return None
+        rows = self._db.execute(row_trades_query(PREFIX, "%s"), (first_seq, last_seq)).fetchall()
+        return [stored_trade(row) for row in rows]
 
     def prune_history(self, before_ts: int) -> None:
         with self._db.transaction():

@@ -8,24 +8,31 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from quintex.core.commands import Command
 from quintex.core.engine import Engine
-from quintex.core.events import CurrencyListed, Event, InstrumentListed
+from quintex.core.events import CurrencyListed, Event, InstrumentListed, TradeExecuted
 from quintex.core.snapshot import SnapshotFormatError, hash_comparable
 
 from .codec import CodecError, blob_crc, decode_command, decode_snapshot, record_crc
-from .events import KEEP_MS, decode_events
+from .events import KEEP_MS, Only, Wanted, decode_events
 from .store import SnapshotInfo, Store, StoreError
 
 log = logging.getLogger(__name__)
 
 Sink = Callable[[list[Event]], None]
 """Where replayed events go (the read models), a chunk at a time."""
+Needs = Mapping[type[Event], Only | None]
+"""What the read models need of the stored history when they are rebuilt: the events of each type named, all of
+them (None) or `Only` those whose stored fields (plain, by name: `events`) pass a test. Events of other types are
+not decoded, nor parsed where a row holds none of the needed ones: the read models must answer the same without
+them (e.g. because the store's tables serve them)."""
 SINK_CHUNK = 4096
+ROWS_PER_READ = 512
+"""History rows whose trades are read from the market tables at once."""
 
 
 class JournalCorrupt(StoreError):
@@ -167,17 +174,17 @@ def latest_engine(store: Store, at_most: int | None = None) -> Engine:
     return Engine()
 
 
-def recover(store: Store, sink: Sink | None = None) -> Recovered:
+def recover(store: Store, sink: Sink | None = None, needs: Needs | None = None) -> Recovered:
     """Load the latest snapshot and replay the journal after it; a torn last record is truncated.
 
-    The `sink` (the read models) gets the listing and the stored history up to the snapshot, then
-    the events of the replay."""
+    The `sink` (the read models) gets the listing and the stored history up to the snapshot (with
+    `needs`, only the events it names), then the events of the replay."""
     started = time.perf_counter()
     with cyclic_gc_paused():
         engine = latest_engine(store)
         base = engine.seq
         if sink is not None:
-            feed_history(store, engine, sink)
+            feed_history(store, engine, sink, needs)
         checkpoints = dict(store.checkpoints(base))
         try:
             count = replay(engine, scan(store, base), checkpoints, sink)
@@ -189,28 +196,94 @@ def recover(store: Store, sink: Sink | None = None) -> Recovered:
     return Recovered(engine, base, count, time.perf_counter() - started)
 
 
+def combined_needs(*needs: Needs) -> Needs:
+    """What several read models fed by one sink need together: an event any of them needs."""
+    found: dict[type[Event], list[Only | None]] = {}
+    for one in needs:
+        for cls, only in one.items():
+            found.setdefault(cls, []).append(only)
+    return {cls: None if None in some else _any_of([only for only in some if only is not None])
+            for cls, some in found.items()}
+
+
+def _any_of(some: list[Only]) -> Only:
+    if len(some) == 1:
+        return some[0]
+    tests = [test for test, _ in some]
+    return (lambda fields: any(test(fields) for test in tests)), tuple(m for _, markers in some for m in markers)
+
+
 def seq_at_time(store: Store, ts: int) -> int:
     """The last seq applied at or before `ts` (Unix ms)."""
     return max([store.seq_at(ts), *(info.seq for info in store.snapshots() if info.ts <= ts)])
 
 
-def feed_history(store: Store, engine: Engine, sink: Sink) -> None:
+def feed_history(store: Store, engine: Engine, sink: Sink, needs: Needs | None = None) -> None:
     """Give the read models what a restored engine cannot replay: its listing, and the history
-    events stored up to its seq (damaged rows are skipped: the journal, not history, is the truth)."""
+    events stored up to its seq, all of them or those of `needs` (damaged rows are skipped: the
+    journal, not history, is the truth). When every trade is needed and the store's market tables hold
+    them, a row's trades are read from there (the trades first, then the row's other events needed)."""
     if not engine.seq:
         return
     sink([*map(CurrencyListed, engine.currencies.values()), *map(InstrumentListed, engine.instruments.values())])
+    rows = store.history(engine.last_ts - KEEP_MS, engine.seq)
+    if needs is None:
+        _feed_rows(rows, None, sink)
+        return
+    wanted = Wanted({cls.__name__: only for cls, only in needs.items()})
+    if TradeExecuted not in needs or needs[TradeExecuted] is not None:
+        _feed_rows(rows, wanted, sink)
+        return
+    without_trades = Wanted({cls.__name__: only for cls, only in needs.items() if cls is not TradeExecuted})
     chunk: list[Event] = []
-    for blob in store.history(engine.last_ts - KEEP_MS, engine.seq):
-        try:
-            chunk += decode_events(blob)
-        except CodecError as exc:
-            log.error("a stored history row is damaged and was skipped: %s", exc)
+    batch: list[tuple[int, bytes]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= ROWS_PER_READ:
+            chunk = _feed_batch(store, batch, wanted, without_trades, chunk, sink)
+            batch = []
+    if batch:
+        chunk = _feed_batch(store, batch, wanted, without_trades, chunk, sink)
+    if chunk:
+        sink(chunk)
+
+
+def _feed_rows(rows: Iterator[tuple[int, bytes]], wanted: Wanted | None, sink: Sink) -> None:
+    chunk: list[Event] = []
+    for _, blob in rows:
+        chunk += _decoded(blob, wanted)
         if len(chunk) >= SINK_CHUNK:
             sink(chunk)
             chunk = []
     if chunk:
         sink(chunk)
+
+
+def _feed_batch(store: Store, batch: list[tuple[int, bytes]], wanted: Wanted, without_trades: Wanted,
+                chunk: list[Event], sink: Sink) -> list[Event]:
+    """Feed a batch of rows, each row's trades from the market tables when they hold them; the chunk not sunk."""
+    trades = store.row_trades(batch[0][0], batch[-1][0])
+    by_seq: dict[int, list[Event]] = {}
+    for seq, trade in trades or ():
+        by_seq.setdefault(seq, []).append(trade)
+    for seq, blob in batch:
+        if trades is None:
+            chunk += _decoded(blob, wanted)
+        else:
+            chunk += by_seq.get(seq, [])
+            chunk += _decoded(blob, without_trades)
+        if len(chunk) >= SINK_CHUNK:
+            sink(chunk)
+            chunk = []
+    return chunk
+
+
+def _decoded(blob: bytes, wanted: Wanted | None) -> list[Event]:
+    try:
+        return decode_events(blob, wanted)
+    except CodecError as exc:
+        log.error("a stored history row is damaged and was skipped: %s", exc)
+        return []
 
 
 def rebuild(store: Store, until_seq: int, sink: Sink | None = None) -> Engine:

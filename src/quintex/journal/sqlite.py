@@ -5,6 +5,8 @@ import sqlite3
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
+from quintex.core.events import TradeExecuted
+
 from .events import decode_events
 from .historydb import TABLES, HistoryReader, IndexRows, index_rows, insert_statements, schema
 from .marketdb import (
@@ -18,6 +20,8 @@ from .marketdb import (
     market_rows,
     merge_stored,
     prune_statements,
+    row_trades_query,
+    stored_trade,
     trade_insert,
     truncated,
 )
@@ -180,11 +184,16 @@ class SQLiteStore:
         self._write(("DELETE FROM snapshots WHERE seq < ?", before), ("DELETE FROM journal WHERE seq <= ?", before),
                     ("DELETE FROM checkpoints WHERE seq <= ?", before))
 
-    def history(self, since_ts: int, until_seq: int) -> Generator[bytes, None, None]:
-        cursor = self._db.execute("SELECT events FROM history WHERE ts >= ? AND seq <= ? ORDER BY seq",
+    def history(self, since_ts: int, until_seq: int) -> Generator[tuple[int, bytes], None, None]:
+        cursor = self._db.execute("SELECT seq, events FROM history WHERE ts >= ? AND seq <= ? ORDER BY seq",
                                   (since_ts, until_seq))
-        for (events,) in cursor:
-            yield bytes(events)
+        for seq, events in cursor:
+            yield seq, bytes(events)
+
+    def row_trades(self, first_seq: int, last_seq: int) -> list[tuple[int, TradeExecuted]] | None:
+        if not self._db.execute("SELECT 1 FROM meta WHERE key = ?", (READY,)).fetchone():
+            return None
+        return [stored_trade(row) for row in self._db.execute(row_trades_query("", "?"), (first_seq, last_seq))]
 
     def prune_history(self, before_ts: int) -> None:
         self._write(("DELETE FROM history WHERE ts < ?", before_ts),

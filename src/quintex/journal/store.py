@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
+from quintex.core.events import TradeExecuted
+
 from .historydb import NO_ROWS, HistoryReader, IndexRows, Row
 from .marketdb import NO_MARKET, Buckets, MarketReader, MarketRows
 
@@ -96,8 +98,13 @@ class Store(Protocol):
     def compact(self, before: int) -> None:
         """Drop snapshots older than `before` and the records and checkpoints up to `before`."""
 
-    def history(self, since_ts: int, until_seq: int) -> Generator[bytes, None, None]:
-        """The history rows with `ts >= since_ts` and `seq <= until_seq`, in seq order."""
+    def history(self, since_ts: int, until_seq: int) -> Generator[tuple[int, bytes], None, None]:
+        """(seq, events) of the history rows with `ts >= since_ts` and `seq <= until_seq`, in seq order."""
+
+    def row_trades(self, first_seq: int, last_seq: int) -> list[tuple[int, TradeExecuted]] | None:
+        """(seq, trade) of every trade of the history rows with `first_seq <= seq <= last_seq`, from the market
+        tables, in seq and trade order; None when the tables are not known to hold every stored row's trades
+        (they do once `fill_market` has run: the journal writes them with its buckets from then on)."""
 
     def prune_history(self, before_ts: int) -> None:
         """Drop the history rows (and history and market table rows) older than `before_ts`; candles

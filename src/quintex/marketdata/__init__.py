@@ -29,17 +29,34 @@ from .books import BookDelta, Books, DepthView
 from .candles import Candles, CandleView
 from .deliveries import Deliveries
 from .insurance import InsuranceFund
-from .liquidations import Liquidation, Liquidations
+from .liquidations import LIQUIDATING, Liquidation, Liquidations
 from .optsummary import OptionSummaries
 from .prices import PriceFeed, PriceLimit, Prices
 from .tickers import Tickers, TickerStats
 from .trades import Trades
 
 __all__ = [
-    "BARS", "BookDelta", "Books", "CandleView", "Deliveries", "DepthView", "InsuranceFund", "Liquidation",
-    "Liquidations", "MarketData", "OptionSummaries", "PriceFeed", "PriceLimit", "Prices", "TickerStats", "bar_end", "bar_start",
-    "canonical_bar",
+    "BARS", "STORED_HISTORY_NEEDS", "BookDelta", "Books", "CandleView", "Deliveries", "DepthView", "InsuranceFund",
+    "Liquidation", "Liquidations", "MarketData", "OptionSummaries", "PriceFeed", "PriceLimit", "Prices", "TickerStats",
+    "bar_end", "bar_start", "canonical_bar",
 ]
+
+
+def _liquidation_fill(fields: dict[str, Any]) -> bool:
+    """Of an `OrderUpdated` as stored (its fields by name, plain): a fill of a liquidation or ADL order
+    (an order stored without a `category` is a normal one)."""
+    return fields.get("fill") is not None and fields["order"].get("category") in _LIQUIDATING_VALUES
+
+
+_LIQUIDATING_VALUES = frozenset(category.value for category in LIQUIDATING)
+STORED_HISTORY_NEEDS: dict[type[Event], tuple[Callable[[dict[str, Any]], bool], tuple[str, ...]] | None] = {
+    TradeExecuted: None, InsuranceFundChanged: None, ContractDelivered: None,
+    OrderUpdated: (_liquidation_fill, tuple(sorted(_LIQUIDATING_VALUES)))}
+"""What `MarketData` folds of the stored history events (`journal/events.py`) when it is rebuilt on a
+start: every trade (candles of every bar, the recent trades, 24 h tickers), the insurance fund's changes,
+deliveries, and of the orders' updates only the fills of liquidation orders: a test on the stored fields, and
+the category values one of which such an update holds (so that the other updates, most of the history, need
+not be decoded)."""
 
 
 class MarketData:
