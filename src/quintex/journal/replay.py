@@ -86,22 +86,22 @@ def scan(store: Store, after: int, until: int | None = None) -> Iterator[tuple[i
     expected = after + 1
     records = store.records(after, until)
     try:
-        for record in records:
-            if record.seq != expected:
-                raise JournalCorrupt(expected, f"missing; the next record is seq {record.seq}")
+        for seq, ts, payload, crc in records:
+            if seq != expected:
+                raise JournalCorrupt(expected, f"missing; the next record is seq {seq}")
             why = ""
-            if record_crc(record.seq, record.ts, record.payload) != record.crc:
+            if record_crc(seq, ts, payload) != crc:
                 why = "checksum mismatch"
             else:
                 try:
-                    cmd = decode_command(record.payload)
+                    cmd = decode_command(payload)
                 except CodecError as exc:
                     why = str(exc)
             if why:
-                if record.seq == store.last_seq():
-                    raise TornTail(record.seq, why)
-                raise JournalCorrupt(record.seq, why)
-            yield record.seq, record.ts, cmd
+                if seq == store.last_seq():
+                    raise TornTail(seq, why)
+                raise JournalCorrupt(seq, why)
+            yield seq, ts, cmd
             expected += 1
     finally:
         records.close()
