@@ -1,5 +1,6 @@
 """The exchange's invariants, checked on its snapshot (the one definition of the state): whatever the
-snapshot holds is checked, and a snapshot that does not restore to itself is a broken invariant too."""
+snapshot holds is checked, and a snapshot that does not restore to itself, or is not JSON's own data, is a
+broken invariant too."""
 from __future__ import annotations
 
 from collections import Counter
@@ -16,11 +17,34 @@ LENDING_UID = 2
 
 
 def check(data: dict[str, Any]) -> None:
+    _check_plain(data)
     _check_ledger(data)
     _check_loans(data)
     _check_orders(data)
     _check_books(data)
     _check_prices(data)
+
+
+def _check_plain(data: dict[str, Any]) -> None:
+    """The snapshot is JSON's own data: dicts with string keys, lists, strings, integers, booleans and None, of
+    exactly those types (an enum member is a str or an int with another repr). So what a stored snapshot decodes
+    to has the very repr of the dump it was written from, and the state hash recorded beside it is checked on the
+    decoded data (see `journal.replay.load_snapshot`)."""
+    pending: list[Any] = [data]
+    while pending:
+        value = pending.pop()
+        kind = type(value)
+        if kind is dict:
+            if any(type(key) is not str for key in value):
+                raise InvariantViolation(f"the snapshot has a dict with keys that are not strings: {list(value)[:5]}")
+            pending += value.values()
+        elif kind is list:
+            pending += value
+        elif kind not in _JSON_SCALARS:
+            raise InvariantViolation(f"the snapshot holds a {kind.__name__} ({value!r}), not plain JSON data")
+
+
+_JSON_SCALARS = frozenset((str, int, bool, type(None)))
 
 
 def _check_ledger(data: dict[str, Any]) -> None:

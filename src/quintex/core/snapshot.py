@@ -37,7 +37,7 @@ from .instruments import Currency, FuturesSeries, Instrument
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .orders import Order
-from .plain import FieldCodec, from_plain, to_plain, value_codec
+from .plain import FieldCodec, compiled_decoder, from_plain, to_plain, value_codec
 from .positions import Position
 from .records import (
     ApiKey,
@@ -294,9 +294,20 @@ def _dump_order(order: Order) -> dict[str, Any]:
 
 
 def _load_order(plain: dict[str, Any], instruments: dict[str, Instrument]) -> Order:
+    return _decode_order(plain, instruments[plain["inst_id"]])  # type: ignore[no-any-return]
+
+
+def _decode_order_by_name(plain: dict[str, Any], inst: Instrument) -> Order:
+    """An order stored without some fields (an older snapshot): each one it has, the others their defaults."""
     fields = {name: plain[name] if dec is None else dec(plain[name]) for name, _, dec in _ORDER_FIELDS
               if name in plain}
-    return Order(inst=instruments[plain["inst_id"]], **fields)
+    return Order(inst=inst, **fields)
+
+
+_decode_order = compiled_decoder(Order, "Order", [(name, tp, dec) for (name, tp), (_, _, dec)
+                                                  in zip(ORDER_FIELD_TYPES.items(), _ORDER_FIELDS, strict=True)],
+                                 _decode_order_by_name, given=("inst",), beside=1)
+"""An order stored with every field (and its `inst_id` beside them), by code compiled once from its field types."""
 
 
 def _dump_book(book: OrderBook) -> dict[str, Any]:

@@ -29,11 +29,15 @@ class TerminalOrders:
     def __init__(self, rows: Iterable[tuple[int, int, OrdState]] = (), bound: int = RECENT_TERMINAL_ORDERS,
                  chunk: int = CHUNK) -> None:
         self._bound, self._chunk = bound, chunk
-        self._chunks: deque[dict[int, Final]] = deque([{}])
-        self._order: deque[int] = deque()
         self._pairs: dict[Final, Final] = {}
-        for ord_id, uid, state in rows:
-            self._put(ord_id, uid, state)
+        pair = self._pairs.setdefault
+        loaded: dict[int, Final] = {}
+        for ord_id, uid, state in rows:  # as `_put` one by one: a repeated ord_id keeps its place, takes the new pair
+            loaded[ord_id] = pair((uid, state), (uid, state))
+        entries = list(loaded.items())
+        self._chunks: deque[dict[int, Final]] = deque(
+            dict(entries[start:start + chunk]) for start in range(0, len(entries), chunk)) or deque([{}])
+        self._order: deque[int] = deque(loaded)
 
     def remember(self, ord_id: int, uid: int, state: OrdState) -> None:
         """Record a finished order; past the bound the oldest one is forgotten."""

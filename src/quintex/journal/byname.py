@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from quintex.core.plain import value_codec
+from quintex.core.plain import compiled_decoder, value_codec
 
 Convert = Callable[[Any], Any]
 
@@ -35,27 +35,19 @@ def record_codec(cls: Any) -> tuple[Convert, Convert]:
     else:
         names, positional = cls._fields, True
     fields = tuple((name, *_codec(hints[name])) for name in names)
-    known, count = frozenset(names), len(names)
+    known = frozenset(names)
     values = _identity if issubclass(cls, tuple) else _getter(names)
-    pick = _picker(names)
-    converted = tuple((index, dec) for index, (_, _, dec) in enumerate(fields) if dec is not None)
 
     def encode(record: Any) -> dict[str, Any]:
         return {name: v if enc is None else enc(v) for (name, enc, _), v in zip(fields, values(record), strict=True)}
 
-    def decode(data: dict[str, Any]) -> Any:
-        if type(data) is not dict:
-            raise TypeError(f"a {label} is not an object")
-        if positional and len(data) == count and known.issuperset(data):  # every field there: the fast way
-            args = pick(data)
-            for index, dec in converted:
-                args[index] = dec(args[index])
-            return cls(*args)
+    def slow(data: dict[str, Any]) -> Any:  # a field missing (an older record) or unknown (a newer one)
         if not known.issuperset(data):
             raise ValueError(f"{label} has unknown fields {sorted(set(data) - known)} (written by a newer version?)")
         return cls(**{name: data[name] if dec is None else dec(data[name]) for name, _, dec in fields if name in data})
 
-    return encode, decode
+    return encode, compiled_decoder(cls, label, [(name, hints[name], dec) for name, _, dec in fields], slow,
+                                    positional=positional)
 
 
 def _identity(record: Any) -> Any:
@@ -67,14 +59,6 @@ def _getter(names: tuple[str, ...]) -> Convert:
         return lambda record: ()
     get = operator.attrgetter(*names)
     return (lambda record: (get(record),)) if len(names) == 1 else get
-
-
-def _picker(names: tuple[str, ...]) -> Callable[[dict[str, Any]], list[Any]]:
-    """The values of `names` from a dict, in order, as a new list (one C call for all of them)."""
-    if not names:
-        return lambda data: []
-    get = operator.itemgetter(*names)
-    return (lambda data: [get(data)]) if len(names) == 1 else (lambda data: list(get(data)))
 
 
 def _codec(tp: Any) -> tuple[Convert | None, Convert | None]:

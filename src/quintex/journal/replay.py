@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from quintex.core.commands import Command
 from quintex.core.engine import Engine
 from quintex.core.events import CurrencyListed, Event, InstrumentListed, TradeExecuted
-from quintex.core.snapshot import SnapshotFormatError, hash_comparable
+from quintex.core.snapshot import SnapshotFormatError, hash_comparable, state_hash
 
 from .codec import CodecError, blob_crc, decode_command, decode_snapshot, record_crc
 from .events import KEEP_MS, Only, Wanted, decode_events
@@ -93,22 +93,22 @@ def scan(store: Store, after: int, until: int | None = None) -> Iterator[tuple[i
     expected = after + 1
     records = store.records(after, until)
     try:
-        for record in records:
-            if record.seq != expected:
-                raise JournalCorrupt(expected, f"missing; the next record is seq {record.seq}")
+        for seq, ts, payload, crc in records:
+            if seq != expected:
+                raise JournalCorrupt(expected, f"missing; the next record is seq {seq}")
             why = ""
-            if record_crc(record.seq, record.ts, record.payload) != record.crc:
+            if record_crc(seq, ts, payload) != crc:
                 why = "checksum mismatch"
             else:
                 try:
-                    cmd = decode_command(record.payload)
+                    cmd = decode_command(payload)
                 except CodecError as exc:
                     why = str(exc)
             if why:
-                if record.seq == store.last_seq():
-                    raise TornTail(record.seq, why)
-                raise JournalCorrupt(record.seq, why)
-            yield record.seq, record.ts, cmd
+                if seq == store.last_seq():
+                    raise TornTail(seq, why)
+                raise JournalCorrupt(seq, why)
+            yield seq, ts, cmd
             expected += 1
     finally:
         records.close()
@@ -140,16 +140,28 @@ def replay(engine: Engine, commands: Iterator[tuple[int, int, Command]], checkpo
 
 
 def load_snapshot(store: Store, info: SnapshotInfo) -> Engine:
-    """The engine a stored snapshot holds, checked against its CRC and its state hash."""
+    """The engine a stored snapshot holds, checked against its CRC and its state hash.
+
+    The hash is checked on the decoded data, before it is restored: a state hash is `sha256(repr(dump))`, the
+    dump is JSON's own data (an invariant), so the decoded data hashes to the recorded hash exactly when it is
+    the dump the live engine hashed; and a dump restores to a state whose dump is that dump (an invariant too,
+    checked after every command of the core tests), so the restored state is the recorded one without dumping
+    it again (see docs/core.md, "Snapshots and state hashes")."""
     blob, crc = store.snapshot_blob(info.seq)
     if blob_crc(blob) != crc:
         raise StoreError(f"snapshot at seq {info.seq}: checksum mismatch")
     try:
-        engine = Engine.restore(decode_snapshot(blob))
-    except (CodecError, SnapshotFormatError, KeyError, TypeError, ValueError) as exc:
+        data = decode_snapshot(blob)
+    except CodecError as exc:
         raise StoreError(f"snapshot at seq {info.seq}: {exc}") from None
-    if engine.seq != info.seq or (hash_comparable(info.state_hash) and engine.state_hash() != info.state_hash):
-        raise StoreError(f"snapshot at seq {info.seq}: restored state does not match its recorded hash")
+    if hash_comparable(info.state_hash) and state_hash(data) != info.state_hash:
+        raise StoreError(f"snapshot at seq {info.seq}: the stored state does not match its recorded hash")
+    try:
+        engine = Engine.restore(data)
+    except (SnapshotFormatError, KeyError, TypeError, ValueError) as exc:
+        raise StoreError(f"snapshot at seq {info.seq}: {exc}") from None
+    if engine.seq != info.seq:
+        raise StoreError(f"snapshot at seq {info.seq}: the restored state is at seq {engine.seq}")
     return engine
 
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from quintex.core import invariants
 from quintex.core.engine import Engine
+from quintex.core.enums import Side
 from quintex.core.rejects import InvariantViolation
 from tests.builders import Exchange
 
@@ -42,6 +44,10 @@ BREAKS = {
     "crossed book": _set(["books", 0, "asks", 0, "px"], "99"),
     "order missing from the book": lambda d: d["books"][0]["asks"].pop(),
     "clOrdId index off": lambda d: d["cl_ord_ids"].clear(),
+    "a tuple (JSON reads a list)": _set(["index_minutes"], {"BTC-USDT": [(1, "2")]}),
+    "an integer key (JSON reads a string)": _set(["deposited"], {7: "1"}),
+    "a Decimal": _set(["withdrawn"], {"USDT": Decimal(1)}),
+    "an enum member (JSON reads its value)": _set(["orders", 0, "side"], Side.BUY),
 }
 
 

@@ -34,3 +34,18 @@ def test_rows_restore_in_order_and_keep_evicting_from_the_oldest() -> None:
     assert list(memory.items()) == [(11, (2, OrdState.CANCELED)), (12, (1, OrdState.CANCELED)),
                                     (13, (2, OrdState.FILLED))]
     assert memory.get(10) is None
+
+
+def test_rows_restore_as_if_remembered_one_by_one() -> None:
+    """Restoring fills the chunks at once: the same contents, order and evictions as remembering each row."""
+    rng = random.Random(3)
+    for count in (0, 8, 16, 61):
+        rows = [(rng.randrange(40), 1_000 + rng.randrange(3), rng.choice(STATES)) for _ in range(count)]
+        restored, remembered = TerminalOrders(rows, bound=50, chunk=8), TerminalOrders(bound=50, chunk=8)
+        for row in rows:
+            remembered.remember(*row)
+        assert list(restored.items()) == list(remembered.items()) and len(restored) == len(remembered)
+        for n in range(120):
+            restored.remember(500 + n, 7, OrdState.FILLED)
+            remembered.remember(500 + n, 7, OrdState.FILLED)
+            assert list(restored.items()) == list(remembered.items()) and len(restored) == len(remembered)

@@ -2,11 +2,22 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 import pytest
 
 from quintex.core.snapshot import HASH_PREFIX
-from quintex.journal import Divergence, JournalCorrupt, StoreError, rebuild, recover, seq_at_time, verify
+from quintex.journal import (
+    Divergence,
+    JournalCorrupt,
+    SnapshotInfo,
+    StoreError,
+    rebuild,
+    recover,
+    seq_at_time,
+    store_snapshot,
+    verify,
+)
 from quintex.journal.replay import latest_engine
 from tests.sessions import run, seeded_session
 from tests.stores import Opener, snapshot_now, tamper, write_session
@@ -106,6 +117,29 @@ def test_a_damaged_latest_snapshot_falls_back_to_the_one_before(open_test_store:
     with caplog.at_level(logging.ERROR, "quintex.journal"):
         recovered = recover(open_test_store())
     assert f"snapshot at seq {len(SESSION)}: checksum mismatch" in caplog.text
+    assert recovered.snapshot_seq == 200 and recovered.engine.state_hash() == live.state_hash()
+
+
+@pytest.mark.parametrize("change", ["cash", "a key restoring ignores"])
+def test_a_snapshot_that_is_not_the_state_its_hash_recorded_falls_back_to_the_one_before(
+        open_test_store: Opener, caplog: pytest.LogCaptureFixture, change: str) -> None:
+    """The recorded hash is checked on the stored data itself (a dump restores to itself, an invariant): a
+    stored state that differs from the hashed one is refused even where restoring would not notice."""
+    store = open_test_store()
+    live = write_session(store, SESSION[:200])
+    snapshot_now(store, live)
+    for cmd, ts in SESSION[200:]:
+        live.apply(cmd, ts)
+    write_session_tail(store, SESSION, 200)
+    data = live.snapshot()
+    if change == "cash":
+        data["trading"][-1]["cash"] = str(Decimal(data["trading"][-1]["cash"]) + 1)
+    else:
+        data["written_by_someone_else"] = 1
+    store_snapshot(store, SnapshotInfo(live.seq, live.last_ts, live.state_hash()), data)
+    with caplog.at_level(logging.ERROR, "quintex.journal"):
+        recovered = recover(open_test_store())
+    assert f"snapshot at seq {len(SESSION)}: the stored state does not match its recorded hash" in caplog.text
     assert recovered.snapshot_seq == 200 and recovered.engine.state_hash() == live.state_hash()
 
 
