@@ -24,7 +24,7 @@ from .execution import MARKET_TYPES, POST_ONLY_TYPES, Execution
 from .instruments import Instrument
 from .num import MONEY, ZERO, is_multiple, mul
 from .orders import Order
-from .products import product_for
+from .products import Product, product_for
 from .records import AttachedAlgo
 from .rejects import Reject
 from .state import State
@@ -33,6 +33,8 @@ MAX_PENDING_PER_INSTRUMENT = 500
 MAX_PENDING_PER_ACCOUNT = 4000
 AUTO_AMEND_SOURCE = "5"
 """OKX's `amendSource` of the exchange's re-pricing of a `pxUsd`/`pxVol` option order."""
+# Enum members read on every order, bound once: reading one off its class costs ~0.15 µs on CPython 3.11.
+_FOK, _LIVE, _QUOTE_CCY = OrdType.FOK, InstState.LIVE, TgtCcy.QUOTE_CCY
 
 
 class Trading:
@@ -46,20 +48,18 @@ class Trading:
         """Check and accept an order, then execute it; `category` marks the exchange's own orders (liquidation)."""
         inst = self.s.instruments.get(cmd.inst_id)
         checked = self._check_place(cmd, inst)
-        reject: Reject | None = checked if isinstance(checked, Reject) else None
-        if not isinstance(checked, Reject):
-            assert inst is not None
-            cmd = checked
-            product = product_for(inst, cmd.td_mode)
-            order = self._new_order(cmd, inst)
-            order.category = category
-            order.fee_ccy = product.fee_ccy(inst, order)
-            reject = self._check_size(order) or self._check_pending(order) or product.prepare(self.s, order, cmd)
+        if isinstance(checked, Reject):
+            return [OrderRejected(checked, cmd.cl_ord_id, cmd.tag)]
+        assert inst is not None
+        cmd, product = checked
+        order = self._new_order(cmd, inst)
+        order.category = category
+        order.fee_ccy = product.fee_ccy(inst, order)
+        reject = self._check_size(order) or self._check_pending(order) or product.prepare(self.s, order, cmd)
+        if reject is None:
+            reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
             if reject is None:
-                reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
-                if reject is None:
-                    return reserved + self._accept(order) + self.x.execute(order)
-        assert reject is not None
+                return reserved + self._accept(order) + self.x.execute(order)
         return [OrderRejected(reject, cmd.cl_ord_id, cmd.tag)]
 
     def deleverage(self, bankrupt: PlaceOrder, counterparty: PlaceOrder, px: Decimal) -> list[Event]:
@@ -83,14 +83,14 @@ class Trading:
             orders.append(order)
         return events + self.x.cross(orders[0], orders[1], px, bankrupt.sz)
 
-    def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> PlaceOrder | Reject:
-        """The order as it will rest (its product prices it), or why it is refused."""
+    def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> tuple[PlaceOrder, Product] | Reject:
+        """The order as it will rest (its product prices it) and its product, or why it is refused."""
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
         user = self.s.users.by_uid.get(cmd.uid)
         if user is not None and user.frozen:
             return Reject.ACCOUNT_FROZEN
-        if inst.state is not InstState.LIVE:
+        if inst.state is not _LIVE:
             return Reject.INSTRUMENT_EXPIRED if inst.state is InstState.EXPIRED else Reject.INSTRUMENT_NOT_LIVE
         product = product_for(inst, cmd.td_mode)
         priced = product.priced(self.s, cmd, inst)
@@ -100,7 +100,7 @@ class Trading:
         reject = mmp.order_refusal(self.s, cmd, inst) or product.admits(self.s, cmd, inst)
         if reject is not None:
             return reject
-        if cmd.stp_mode is StpMode.CANCEL_BOTH and cmd.ord_type is OrdType.FOK:
+        if cmd.ord_type is _FOK and cmd.stp_mode is StpMode.CANCEL_BOTH:
             return Reject.STP_CANCEL_BOTH_WITH_FOK
         if cmd.cl_ord_id and (cmd.uid, cmd.cl_ord_id) in self.s.by_cl_ord_id:
             return Reject.DUPLICATE_CL_ORD_ID
@@ -114,18 +114,21 @@ class Trading:
                 return Reject.PX_REQUIRED
             if cmd.px <= ZERO or not is_multiple(cmd.px, inst.tick_sz):
                 return Reject.PX_NOT_TICK_MULTIPLE
-        return cmd
+        return cmd, product
 
     def _new_order(self, cmd: PlaceOrder, inst: Instrument) -> Order:
-        is_market = cmd.ord_type in MARKET_TYPES
         tgt = None
-        if cmd.ord_type is OrdType.MARKET and inst.inst_type is InstType.SPOT:
-            tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
-        px = None if is_market else cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
-        sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
+        if cmd.ord_type in MARKET_TYPES:
+            px = None
+            if cmd.ord_type is OrdType.MARKET and inst.inst_type is InstType.SPOT:
+                tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
+        else:
+            px = cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
+        sz = cmd.sz if tgt is _QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
+        ts = self.s.ts
         return Order(ord_id=0, uid=cmd.uid, inst=inst, side=cmd.side, ord_type=cmd.ord_type, td_mode=cmd.td_mode,
                      px=px, sz=sz, cl_ord_id=cmd.cl_ord_id, tag=cmd.tag, tgt_ccy=tgt, stp_mode=cmd.stp_mode,
-                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="", algo_id=cmd.algo_id,
+                     c_time=ts, u_time=ts, fee_ccy="", algo_id=cmd.algo_id,
                      algo_cl_ord_id=cmd.algo_cl_ord_id, attach=cmd.attach)
 
     def _check_size(self, order: Order) -> Reject | None:

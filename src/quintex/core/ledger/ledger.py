@@ -124,7 +124,7 @@ class Ledger:
         bal.u_time = ts
 
     def collect_fee(self, ccy: str, amt: Decimal, ts: int) -> None:
-        bal = self.balance(FEE_UID, ccy)
+        bal = self.trading.get((FEE_UID, ccy)) or self._open(FEE_UID, ccy)
         bal.cash += amt
         bal.u_time = ts
 
