@@ -42,8 +42,7 @@ class Execution:
                                          order.stp_mode is StpMode.CANCEL_MAKER):
             return self.cancel(order, CancelSource.FOK_NOT_FILLED)
         bound = order.px if order.px is not None else product_for(order.inst, order.td_mode).market_bound(self.s, order)
-        # a limit order that does not cross rests without matching (most orders)
-        events = self.match(order, book, bound) if bound is None or book.opposite(order.side).crosses(bound) else []
+        events = self.match(order, book, bound)
         if order.state in _DONE:
             return events
         if kind in RESTING_TYPES:
@@ -57,10 +56,12 @@ class Execution:
 
     def match(self, taker: Order, book: OrderBook, limit_px: Decimal | None) -> list[Event]:
         """Take liquidity until the taker is done, reaches its price, or self-trade prevention stops it."""
+        opp = book.opposite(taker.side)
+        if limit_px is not None and not opp.crosses(limit_px):  # most limit orders: nothing to take
+            return []
         s = self.s
         events: list[Event] = []
         product = product_for(taker.inst, taker.td_mode)
-        opp = book.opposite(taker.side)
         inst_id, side, uid = taker.inst.inst_id, taker.side, taker.uid
         for level, maker in crossing(book, taker, limit_px):
             if maker.uid == uid:
@@ -118,7 +119,7 @@ class Execution:
     def cancel(self, order: Order, source: CancelSource) -> list[Event]:
         """Cancel a live order (resting or still taking), releasing what it had reserved."""
         events: list[Event] = []
-        if order.px is not None and order.state is not OrdState.FILLED:
+        if order.px is not None and order.state is not _FILLED:
             side = self.s.books[order.inst.inst_id].side(order.side)
             level = side.levels.get(order.px)
             if level is not None and level.holds(order):

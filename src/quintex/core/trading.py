@@ -23,7 +23,7 @@ from .events import (
 from .execution import MARKET_TYPES, POST_ONLY_TYPES, Execution
 from .instruments import Instrument
 from .num import MONEY, ZERO, is_multiple, mul
-from .orders import Order
+from .orders import TERMINAL, Order
 from .products import Product, product_for
 from .records import AttachedAlgo
 from .rejects import Reject
@@ -126,10 +126,11 @@ class Trading:
             px = cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
         sz = cmd.sz if tgt is _QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
         ts = self.s.ts
-        return Order(ord_id=0, uid=cmd.uid, inst=inst, side=cmd.side, ord_type=cmd.ord_type, td_mode=cmd.td_mode,
-                     px=px, sz=sz, cl_ord_id=cmd.cl_ord_id, tag=cmd.tag, tgt_ccy=tgt, stp_mode=cmd.stp_mode,
-                     c_time=ts, u_time=ts, fee_ccy="", algo_id=cmd.algo_id,
-                     algo_cl_ord_id=cmd.algo_cl_ord_id, attach=cmd.attach)
+        # positional, the fields without a default in order: binding 36 parameters by name costs as much again
+        order = Order(0, cmd.uid, inst, cmd.side, cmd.ord_type, cmd.td_mode, px, sz, cmd.cl_ord_id, cmd.tag, tgt,
+                      cmd.stp_mode, ts, ts, "")
+        order.algo_id, order.algo_cl_ord_id, order.attach = cmd.algo_id, cmd.algo_cl_ord_id, cmd.attach
+        return order
 
     def _check_size(self, order: Order) -> Reject | None:
         inst = order.inst
@@ -207,23 +208,26 @@ class Trading:
             missing = self._why_missing(cmd.uid, cmd.ord_id, Reject.AMEND_NOT_FOUND,
                                         Reject.AMEND_ALREADY_CANCELED, Reject.AMEND_ALREADY_FILLED)
             return [AmendRejected(missing, cmd.ord_id, cmd.cl_ord_id, cmd.req_id)]
-        priced = product_for(order.inst, order.td_mode).amend_priced(self.s, order, cmd)
+        product = product_for(order.inst, order.td_mode)
+        priced = product.amend_priced(self.s, order, cmd)
         attach: tuple[AttachedAlgo, ...]
         reject: Reject | None
         if isinstance(priced, Reject):
             reject, attach = priced, order.attach
         else:
             cmd = priced
-            reject, attach = self._check_amend(order, cmd)
+            reject, attach = self._check_amend(order, cmd, product)
         if reject is not None:
             events: list[Event] = [AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id)]
             if cmd.cxl_on_fail:
                 order.amend_result, order.req_id, order.amend_source = "1", cmd.req_id, ""
                 events += self.x.cancel(order, CancelSource.USER)
             return events
-        return [AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id), *self._apply_amend(order, cmd, attach)]
+        return [AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id),
+                *self._apply_amend(order, cmd, attach, product)]
 
-    def _check_amend(self, order: Order, cmd: AmendOrder) -> tuple[Reject | None, tuple[AttachedAlgo, ...]]:
+    def _check_amend(self, order: Order, cmd: AmendOrder,
+                     product: Product) -> tuple[Reject | None, tuple[AttachedAlgo, ...]]:
         """Why the amendment is refused (None: accepted), with the order's TP/SL as it leaves them."""
         if self.s.users.by_uid[order.uid].frozen:
             return Reject.ACCOUNT_FROZEN, order.attach
@@ -238,9 +242,10 @@ class Trading:
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz
         if new_px == order.px and new_sz == order.sz:
             return (Reject.AMEND_NOTHING_TO_CHANGE if attach == order.attach else None), attach
-        return self._check_new_px_sz(order, new_px, new_sz), attach
+        return self._check_new_px_sz(order, new_px, new_sz, product), attach
 
-    def _check_new_px_sz(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Reject | None:
+    def _check_new_px_sz(self, order: Order, new_px: Decimal, new_sz: Decimal, product: Product) -> Reject | None:
+        """Why the order cannot move to `new_px` and `new_sz` (None: it can); `product` is the order's."""
         inst = order.inst
         if new_px <= ZERO or not is_multiple(new_px, inst.tick_sz):
             return Reject.PX_NOT_TICK_MULTIPLE
@@ -250,7 +255,6 @@ class Trading:
         book = self.s.books[inst.inst_id]
         if order.ord_type in POST_ONLY_TYPES and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
-        product = product_for(inst, order.td_mode)
         reject = product.amend_admits(self.s, order, new_px)
         if reject is not None:
             return reject
@@ -270,14 +274,15 @@ class Trading:
                 continue
             asked = AmendOrder(order.uid, order.inst.inst_id, order.ord_id, new_px_usd=order.px_usd,
                                new_px_vol=order.px_vol)
-            priced = product_for(order.inst, order.td_mode).amend_priced(self.s, order, asked)
+            product = product_for(order.inst, order.td_mode)
+            priced = product.amend_priced(self.s, order, asked)
             if isinstance(priced, Reject) or priced.new_px is None or priced.new_px == order.px or \
-                    self._check_new_px_sz(order, priced.new_px, order.sz) is not None:
+                    self._check_new_px_sz(order, priced.new_px, order.sz, product) is not None:
                 continue
-            events += self._apply_amend(order, priced, order.attach, source=AUTO_AMEND_SOURCE)
+            events += self._apply_amend(order, priced, order.attach, product, source=AUTO_AMEND_SOURCE)
         return events
 
-    def _apply_amend(self, order: Order, cmd: AmendOrder, attach: tuple[AttachedAlgo, ...],
+    def _apply_amend(self, order: Order, cmd: AmendOrder, attach: tuple[AttachedAlgo, ...], product: Product,
                      source: str = "") -> list[Event]:
         s, inst = self.s, order.inst
         order.amend_source = source
@@ -295,7 +300,7 @@ class Trading:
             if new_px == order.px and new_sz == order.sz:
                 order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts
                 return [OrderUpdated(order.view())]
-        delta = product_for(inst, order.td_mode).amend_delta(order, new_px, new_sz)
+        delta = product.amend_delta(order, new_px, new_sz)
         events: list[Event] = [s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)]
         order.frozen += delta
         order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts
@@ -315,7 +320,7 @@ class Trading:
             return events + self.x.close(order, OrdState.FILLED)
         events.append(OrderUpdated(order.view()))
         events += self.x.match(order, book, order.px)
-        if order.state not in (OrdState.FILLED, OrdState.CANCELED):
+        if order.state not in TERMINAL:
             events += self.x.rest(order, book)
         return events
 
