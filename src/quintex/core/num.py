@@ -11,6 +11,9 @@ ONE = Decimal(1)
 mul = MONEY.multiply
 """`mul(a, b)`: the exact product (60 significant digits never round for our magnitudes); the context's own
 method, without a Python call around it (several per order and per fill)."""
+quantize = MONEY.quantize
+"""`quantize(value, step)`: `value` at the exponent of `step`, rounded down: the context's own method, called
+positionally (twice as fast as `value.quantize(step, context=MONEY)`)."""
 
 
 def div_down(a: Decimal, b: Decimal, step: Decimal) -> Decimal:

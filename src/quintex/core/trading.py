@@ -22,7 +22,7 @@ from .events import (
 )
 from .execution import MARKET_TYPES, POST_ONLY_TYPES, Execution
 from .instruments import Instrument
-from .num import MONEY, ZERO, is_multiple, mul
+from .num import ZERO, is_multiple, mul, quantize
 from .orders import TERMINAL, Order
 from .products import Product, product_for
 from .records import AttachedAlgo
@@ -123,7 +123,7 @@ class Trading:
             if cmd.ord_type is OrdType.MARKET and inst.inst_type is InstType.SPOT:
                 tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
         else:
-            px = cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
+            px = quantize(cmd.px, inst.tick_sz)  # type: ignore[arg-type]
         sz = cmd.sz if tgt is _QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
         ts = self.s.ts
         # positional, the fields without a default in order: binding 36 parameters by name costs as much again
@@ -288,8 +288,8 @@ class Trading:
         order.amend_source = source
         book = s.books[inst.inst_id]
         side = book.side(order.side)
-        new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
-        new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
+        new_px = order.px if cmd.new_px is None else quantize(cmd.new_px, inst.tick_sz)
+        new_sz = order.sz if cmd.new_sz is None else quantize(cmd.new_sz, inst.lot_sz)
         assert new_px is not None and order.px is not None
         if order.px_usd is not None and cmd.new_px_usd is not None:
             order.px_usd = cmd.new_px_usd
@@ -340,4 +340,4 @@ def _limit_size_reject(inst: Instrument, px: Decimal, sz: Decimal) -> Reject | N
 
 def _on_grid(value: Decimal, step: Decimal) -> Decimal:
     """`value` at the step's scale when it is a multiple of it (so "0.0100" and "0.01" rest alike)."""
-    return value.quantize(step, context=MONEY) if is_multiple(value, step) else value
+    return quantize(value, step) if is_multiple(value, step) else value
