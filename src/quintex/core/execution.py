@@ -22,6 +22,8 @@ POST_ONLY_TYPES = (OrdType.POST_ONLY, OrdType.MMP_AND_POST_ONLY)
 RESTING_TYPES = (OrdType.LIMIT, OrdType.MMP)
 """Orders whose remainder rests after taking (post-only orders rest without taking)."""
 _DONE = (OrdState.FILLED, OrdState.CANCELED)
+# Enum members read on every command or fill, bound once: reading one off its class costs ~0.15 µs on CPython 3.11.
+_FILLED, _FOK, _MAKER, _TAKER = OrdState.FILLED, OrdType.FOK, ExecType.MAKER, ExecType.TAKER
 
 
 class Execution:
@@ -36,8 +38,8 @@ class Execution:
             if book.opposite(order.side).crosses(order.px):  # type: ignore[arg-type]
                 return self.cancel(order, CancelSource.POST_ONLY_WOULD_TAKE)
             return self.rest(order, book)
-        if kind is OrdType.FOK and not fillable(book, order, order.px,  # type: ignore[arg-type]
-                                                 order.stp_mode is StpMode.CANCEL_MAKER):
+        if kind is _FOK and not fillable(book, order, order.px,  # type: ignore[arg-type]
+                                         order.stp_mode is StpMode.CANCEL_MAKER):
             return self.cancel(order, CancelSource.FOK_NOT_FILLED)
         bound = order.px if order.px is not None else product_for(order.inst, order.td_mode).market_bound(self.s, order)
         events = self.match(order, book, bound)
@@ -54,37 +56,47 @@ class Execution:
 
     def match(self, taker: Order, book: OrderBook, limit_px: Decimal | None) -> list[Event]:
         """Take liquidity until the taker is done, reaches its price, or self-trade prevention stops it."""
+        opp = book.opposite(taker.side)
+        if limit_px is not None and not opp.crosses(limit_px):  # most limit orders: nothing to take
+            return []
+        s = self.s
         events: list[Event] = []
         product = product_for(taker.inst, taker.td_mode)
-        opp = book.opposite(taker.side)
+        inst_id, side, uid = taker.inst.inst_id, taker.side, taker.uid
         for level, maker in crossing(book, taker, limit_px):
-            if maker.uid == taker.uid:
+            if maker.uid == uid:
                 events += self._prevent_self_trade(taker, maker)
-            elif (room := product_for(maker.inst, maker.td_mode).capacity(self.s, maker, level.px)
-                  if maker.reduce_only else maker.remaining) <= ZERO:  # a closing maker whose position is gone
-                events += self.cancel(maker, CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE)
-            else:
-                qty = min(product.capacity(self.s, taker, level.px), room)
-                if qty <= ZERO:
+                if taker.state in _DONE:
                     break
-                px = level.px
-                trade_id = self.s.ids.next_trade_id()
-                events.append(TradeExecuted(taker.inst.inst_id, trade_id, px, qty, taker.side, self.s.ts))
-                maker_fill, moved = product_for(maker.inst, maker.td_mode).settle(self.s, maker, px, qty,
-                                                                                   ExecType.MAKER, trade_id)
-                events += moved
-                maker_done = maker.state is OrdState.FILLED
-                take(opp, level, maker, qty, maker_done)
-                if maker_done:
-                    events += self.finish(maker)
-                events.append(OrderUpdated(maker.view(), maker_fill))
-                taker_fill, moved = product.settle(self.s, taker, px, qty, ExecType.TAKER, trade_id)
-                events += moved
-                if taker.state is OrdState.FILLED:
-                    events += self.finish(taker)
-                events.append(OrderUpdated(taker.view(), taker_fill))
-            if taker.state in _DONE:
+                continue
+            # the maker rests in the taker's book: the same product unless its trade mode differs
+            maker_product = product if maker.td_mode is taker.td_mode else product_for(maker.inst, maker.td_mode)
+            px = level.px
+            room = maker_product.capacity(s, maker, px) if maker.reduce_only else maker.remaining
+            if room <= ZERO:  # a closing maker whose position is gone
+                events += self.cancel(maker, CancelSource.REDUCE_ONLY_NOTHING_TO_CLOSE)
+                if taker.state in _DONE:
+                    break
+                continue
+            qty = min(product.capacity(s, taker, px), room)
+            if qty <= ZERO:
                 break
+            trade_id = s.ids.next_trade_id()
+            events.append(TradeExecuted(inst_id, trade_id, px, qty, side, s.ts))
+            maker_fill, moved = maker_product.settle(s, maker, px, qty, _MAKER, trade_id)
+            events += moved
+            maker_done = maker.state is _FILLED
+            take(opp, level, maker, qty, maker_done)
+            if maker_done:
+                events += self.finish(maker)
+            events.append(OrderUpdated(maker.view(), maker_fill))
+            taker_fill, moved = product.settle(s, taker, px, qty, _TAKER, trade_id)
+            events += moved
+            if taker.state is _FILLED:
+                events += self.finish(taker)
+                events.append(OrderUpdated(taker.view(), taker_fill))
+                break
+            events.append(OrderUpdated(taker.view(), taker_fill))
         return events
 
     def cross(self, taker: Order, maker: Order, px: Decimal, qty: Decimal) -> list[Event]:
@@ -107,7 +119,7 @@ class Execution:
     def cancel(self, order: Order, source: CancelSource) -> list[Event]:
         """Cancel a live order (resting or still taking), releasing what it had reserved."""
         events: list[Event] = []
-        if order.px is not None and order.state is not OrdState.FILLED:
+        if order.px is not None and order.state is not _FILLED:
             side = self.s.books[order.inst.inst_id].side(order.side)
             level = side.levels.get(order.px)
             if level is not None and level.holds(order):

@@ -8,9 +8,12 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-def mul(a: Decimal, b: Decimal) -> Decimal:
-    """Exact product (60 significant digits never round for our magnitudes)."""
-    return MONEY.multiply(a, b)
+mul = MONEY.multiply
+"""`mul(a, b)`: the exact product (60 significant digits never round for our magnitudes); the context's own
+method, without a Python call around it (several per order and per fill)."""
+quantize = MONEY.quantize
+"""`quantize(value, step)`: `value` at the exponent of `step`, rounded down: the context's own method, called
+positionally (twice as fast as `value.quantize(step, context=MONEY)`)."""
 
 
 def div_down(a: Decimal, b: Decimal, step: Decimal) -> Decimal:
@@ -26,8 +29,11 @@ def ceil_to(value: Decimal, step: Decimal) -> Decimal:
     return MONEY.divide(value, step).to_integral_value(rounding=ROUND_UP) * step
 
 
+_remainder = MONEY.remainder
+
+
 def is_multiple(value: Decimal, step: Decimal) -> bool:
     try:
-        return MONEY.remainder(value, step) == ZERO
+        return not _remainder(value, step)
     except InvalidOperation:  # a quotient past 60 digits: no price or size is on any grid that far out
         return False

@@ -20,6 +20,8 @@ LEGAL_TRANSITIONS: frozenset[tuple[OrdState, OrdState]] = frozenset({
 })
 
 TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
+_QUOTE_CCY = TgtCcy.QUOTE_CCY
+"""Bound once: reading an enum member off its class costs ~0.15 µs on CPython 3.11."""
 
 
 @dataclass(slots=True, eq=False)
@@ -75,7 +77,7 @@ class Order:
     @property
     def in_quote(self) -> bool:
         """A market order whose `sz` is an amount of quote currency."""
-        return self.tgt_ccy is TgtCcy.QUOTE_CCY
+        return self.tgt_ccy is _QUOTE_CCY
 
     @property
     def remaining(self) -> Decimal:

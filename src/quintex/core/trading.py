@@ -22,9 +22,9 @@ from .events import (
 )
 from .execution import MARKET_TYPES, POST_ONLY_TYPES, Execution
 from .instruments import Instrument
-from .num import MONEY, ZERO, is_multiple, mul
-from .orders import Order
-from .products import product_for
+from .num import ZERO, is_multiple, mul, quantize
+from .orders import TERMINAL, Order
+from .products import Product, product_for
 from .records import AttachedAlgo
 from .rejects import Reject
 from .state import State
@@ -33,6 +33,8 @@ MAX_PENDING_PER_INSTRUMENT = 500
 MAX_PENDING_PER_ACCOUNT = 4000
 AUTO_AMEND_SOURCE = "5"
 """OKX's `amendSource` of the exchange's re-pricing of a `pxUsd`/`pxVol` option order."""
+# Enum members read on every order, bound once: reading one off its class costs ~0.15 µs on CPython 3.11.
+_FOK, _LIVE, _QUOTE_CCY = OrdType.FOK, InstState.LIVE, TgtCcy.QUOTE_CCY
 
 
 class Trading:
@@ -46,20 +48,18 @@ class Trading:
         """Check and accept an order, then execute it; `category` marks the exchange's own orders (liquidation)."""
         inst = self.s.instruments.get(cmd.inst_id)
         checked = self._check_place(cmd, inst)
-        reject: Reject | None = checked if isinstance(checked, Reject) else None
-        if not isinstance(checked, Reject):
-            assert inst is not None
-            cmd = checked
-            product = product_for(inst, cmd.td_mode)
-            order = self._new_order(cmd, inst)
-            order.category = category
-            order.fee_ccy = product.fee_ccy(inst, order)
-            reject = self._check_size(order) or self._check_pending(order) or product.prepare(self.s, order, cmd)
+        if isinstance(checked, Reject):
+            return [OrderRejected(checked, cmd.cl_ord_id, cmd.tag)]
+        assert inst is not None
+        cmd, product = checked
+        order = self._new_order(cmd, inst)
+        order.category = category
+        order.fee_ccy = product.fee_ccy(inst, order)
+        reject = self._check_size(order) or self._check_pending(order) or product.prepare(self.s, order, cmd)
+        if reject is None:
+            reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
             if reject is None:
-                reject, reserved = product.reserve(self.s, order, cmd.ban_amend)
-                if reject is None:
-                    return reserved + self._accept(order) + self.x.execute(order)
-        assert reject is not None
+                return reserved + self._accept(order) + self.x.execute(order)
         return [OrderRejected(reject, cmd.cl_ord_id, cmd.tag)]
 
     def deleverage(self, bankrupt: PlaceOrder, counterparty: PlaceOrder, px: Decimal) -> list[Event]:
@@ -83,14 +83,14 @@ class Trading:
             orders.append(order)
         return events + self.x.cross(orders[0], orders[1], px, bankrupt.sz)
 
-    def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> PlaceOrder | Reject:
-        """The order as it will rest (its product prices it), or why it is refused."""
+    def _check_place(self, cmd: PlaceOrder, inst: Instrument | None) -> tuple[PlaceOrder, Product] | Reject:
+        """The order as it will rest (its product prices it) and its product, or why it is refused."""
         if inst is None:
             return Reject.INSTRUMENT_NOT_FOUND
         user = self.s.users.by_uid.get(cmd.uid)
         if user is not None and user.frozen:
             return Reject.ACCOUNT_FROZEN
-        if inst.state is not InstState.LIVE:
+        if inst.state is not _LIVE:
             return Reject.INSTRUMENT_EXPIRED if inst.state is InstState.EXPIRED else Reject.INSTRUMENT_NOT_LIVE
         product = product_for(inst, cmd.td_mode)
         priced = product.priced(self.s, cmd, inst)
@@ -100,7 +100,7 @@ class Trading:
         reject = mmp.order_refusal(self.s, cmd, inst) or product.admits(self.s, cmd, inst)
         if reject is not None:
             return reject
-        if cmd.stp_mode is StpMode.CANCEL_BOTH and cmd.ord_type is OrdType.FOK:
+        if cmd.ord_type is _FOK and cmd.stp_mode is StpMode.CANCEL_BOTH:
             return Reject.STP_CANCEL_BOTH_WITH_FOK
         if cmd.cl_ord_id and (cmd.uid, cmd.cl_ord_id) in self.s.by_cl_ord_id:
             return Reject.DUPLICATE_CL_ORD_ID
@@ -114,19 +114,23 @@ class Trading:
                 return Reject.PX_REQUIRED
             if cmd.px <= ZERO or not is_multiple(cmd.px, inst.tick_sz):
                 return Reject.PX_NOT_TICK_MULTIPLE
-        return cmd
+        return cmd, product
 
     def _new_order(self, cmd: PlaceOrder, inst: Instrument) -> Order:
-        is_market = cmd.ord_type in MARKET_TYPES
         tgt = None
-        if cmd.ord_type is OrdType.MARKET and inst.inst_type is InstType.SPOT:
-            tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
-        px = None if is_market else cmd.px.quantize(inst.tick_sz, context=MONEY)  # type: ignore[union-attr]
-        sz = cmd.sz if tgt is TgtCcy.QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
-        return Order(ord_id=0, uid=cmd.uid, inst=inst, side=cmd.side, ord_type=cmd.ord_type, td_mode=cmd.td_mode,
-                     px=px, sz=sz, cl_ord_id=cmd.cl_ord_id, tag=cmd.tag, tgt_ccy=tgt, stp_mode=cmd.stp_mode,
-                     c_time=self.s.ts, u_time=self.s.ts, fee_ccy="", algo_id=cmd.algo_id,
-                     algo_cl_ord_id=cmd.algo_cl_ord_id, attach=cmd.attach)
+        if cmd.ord_type in MARKET_TYPES:
+            px = None
+            if cmd.ord_type is OrdType.MARKET and inst.inst_type is InstType.SPOT:
+                tgt = cmd.tgt_ccy or (TgtCcy.QUOTE_CCY if cmd.side is Side.BUY else TgtCcy.BASE_CCY)
+        else:
+            px = quantize(cmd.px, inst.tick_sz)  # type: ignore[arg-type]
+        sz = cmd.sz if tgt is _QUOTE_CCY else _on_grid(cmd.sz, inst.lot_sz)
+        ts = self.s.ts
+        # positional, the fields without a default in order: binding 36 parameters by name costs as much again
+        order = Order(0, cmd.uid, inst, cmd.side, cmd.ord_type, cmd.td_mode, px, sz, cmd.cl_ord_id, cmd.tag, tgt,
+                      cmd.stp_mode, ts, ts, "")
+        order.algo_id, order.algo_cl_ord_id, order.attach = cmd.algo_id, cmd.algo_cl_ord_id, cmd.attach
+        return order
 
     def _check_size(self, order: Order) -> Reject | None:
         inst = order.inst
@@ -204,23 +208,26 @@ class Trading:
             missing = self._why_missing(cmd.uid, cmd.ord_id, Reject.AMEND_NOT_FOUND,
                                         Reject.AMEND_ALREADY_CANCELED, Reject.AMEND_ALREADY_FILLED)
             return [AmendRejected(missing, cmd.ord_id, cmd.cl_ord_id, cmd.req_id)]
-        priced = product_for(order.inst, order.td_mode).amend_priced(self.s, order, cmd)
+        product = product_for(order.inst, order.td_mode)
+        priced = product.amend_priced(self.s, order, cmd)
         attach: tuple[AttachedAlgo, ...]
         reject: Reject | None
         if isinstance(priced, Reject):
             reject, attach = priced, order.attach
         else:
             cmd = priced
-            reject, attach = self._check_amend(order, cmd)
+            reject, attach = self._check_amend(order, cmd, product)
         if reject is not None:
             events: list[Event] = [AmendRejected(reject, order.ord_id, order.cl_ord_id, cmd.req_id)]
             if cmd.cxl_on_fail:
                 order.amend_result, order.req_id, order.amend_source = "1", cmd.req_id, ""
                 events += self.x.cancel(order, CancelSource.USER)
             return events
-        return [AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id), *self._apply_amend(order, cmd, attach)]
+        return [AmendAccepted(order.ord_id, order.cl_ord_id, cmd.req_id),
+                *self._apply_amend(order, cmd, attach, product)]
 
-    def _check_amend(self, order: Order, cmd: AmendOrder) -> tuple[Reject | None, tuple[AttachedAlgo, ...]]:
+    def _check_amend(self, order: Order, cmd: AmendOrder,
+                     product: Product) -> tuple[Reject | None, tuple[AttachedAlgo, ...]]:
         """Why the amendment is refused (None: accepted), with the order's TP/SL as it leaves them."""
         if self.s.users.by_uid[order.uid].frozen:
             return Reject.ACCOUNT_FROZEN, order.attach
@@ -235,9 +242,10 @@ class Trading:
         new_sz = order.sz if cmd.new_sz is None else cmd.new_sz
         if new_px == order.px and new_sz == order.sz:
             return (Reject.AMEND_NOTHING_TO_CHANGE if attach == order.attach else None), attach
-        return self._check_new_px_sz(order, new_px, new_sz), attach
+        return self._check_new_px_sz(order, new_px, new_sz, product), attach
 
-    def _check_new_px_sz(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Reject | None:
+    def _check_new_px_sz(self, order: Order, new_px: Decimal, new_sz: Decimal, product: Product) -> Reject | None:
+        """Why the order cannot move to `new_px` and `new_sz` (None: it can); `product` is the order's."""
         inst = order.inst
         if new_px <= ZERO or not is_multiple(new_px, inst.tick_sz):
             return Reject.PX_NOT_TICK_MULTIPLE
@@ -247,7 +255,6 @@ class Trading:
         book = self.s.books[inst.inst_id]
         if order.ord_type in POST_ONLY_TYPES and book.opposite(order.side).crosses(new_px):
             return Reject.AMEND_POST_ONLY_WOULD_TAKE
-        product = product_for(inst, order.td_mode)
         reject = product.amend_admits(self.s, order, new_px)
         if reject is not None:
             return reject
@@ -267,21 +274,22 @@ class Trading:
                 continue
             asked = AmendOrder(order.uid, order.inst.inst_id, order.ord_id, new_px_usd=order.px_usd,
                                new_px_vol=order.px_vol)
-            priced = product_for(order.inst, order.td_mode).amend_priced(self.s, order, asked)
+            product = product_for(order.inst, order.td_mode)
+            priced = product.amend_priced(self.s, order, asked)
             if isinstance(priced, Reject) or priced.new_px is None or priced.new_px == order.px or \
-                    self._check_new_px_sz(order, priced.new_px, order.sz) is not None:
+                    self._check_new_px_sz(order, priced.new_px, order.sz, product) is not None:
                 continue
-            events += self._apply_amend(order, priced, order.attach, source=AUTO_AMEND_SOURCE)
+            events += self._apply_amend(order, priced, order.attach, product, source=AUTO_AMEND_SOURCE)
         return events
 
-    def _apply_amend(self, order: Order, cmd: AmendOrder, attach: tuple[AttachedAlgo, ...],
+    def _apply_amend(self, order: Order, cmd: AmendOrder, attach: tuple[AttachedAlgo, ...], product: Product,
                      source: str = "") -> list[Event]:
         s, inst = self.s, order.inst
         order.amend_source = source
         book = s.books[inst.inst_id]
         side = book.side(order.side)
-        new_px = order.px if cmd.new_px is None else cmd.new_px.quantize(inst.tick_sz, context=MONEY)
-        new_sz = order.sz if cmd.new_sz is None else cmd.new_sz.quantize(inst.lot_sz, context=MONEY)
+        new_px = order.px if cmd.new_px is None else quantize(cmd.new_px, inst.tick_sz)
+        new_sz = order.sz if cmd.new_sz is None else quantize(cmd.new_sz, inst.lot_sz)
         assert new_px is not None and order.px is not None
         if order.px_usd is not None and cmd.new_px_usd is not None:
             order.px_usd = cmd.new_px_usd
@@ -292,7 +300,7 @@ class Trading:
             if new_px == order.px and new_sz == order.sz:
                 order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts
                 return [OrderUpdated(order.view())]
-        delta = product_for(inst, order.td_mode).amend_delta(order, new_px, new_sz)
+        delta = product.amend_delta(order, new_px, new_sz)
         events: list[Event] = [s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)]
         order.frozen += delta
         order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts
@@ -312,7 +320,7 @@ class Trading:
             return events + self.x.close(order, OrdState.FILLED)
         events.append(OrderUpdated(order.view()))
         events += self.x.match(order, book, order.px)
-        if order.state not in (OrdState.FILLED, OrdState.CANCELED):
+        if order.state not in TERMINAL:
             events += self.x.rest(order, book)
         return events
 
@@ -332,4 +340,4 @@ def _limit_size_reject(inst: Instrument, px: Decimal, sz: Decimal) -> Reject | N
 
 def _on_grid(value: Decimal, step: Decimal) -> Decimal:
     """`value` at the step's scale when it is a multiple of it (so "0.0100" and "0.01" rest alike)."""
-    return value.quantize(step, context=MONEY) if is_multiple(value, step) else value
+    return quantize(value, step) if is_multiple(value, step) else value

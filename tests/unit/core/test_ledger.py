@@ -19,11 +19,14 @@ def test_freeze_and_release_report_the_balance_after_the_change() -> None:
 def test_every_posting_gets_the_next_bill_id_and_the_balance_after_it() -> None:
     ledger = Ledger(Ids())
     first = ledger.post(1, "BTC", D("2"), 5, BillType.TRANSFER, BillSubType.TRANSFER_IN)
-    second = ledger.post_trade(1, "BTC", D("-0.5"), D("0"), D("0"), 6, BillSubType.SELL, "BTC-USDT", 9, "", "", 3,
-                               D("100"), D("0.5"), ExecType.MAKER)
+    second, third = ledger.post_fill(1, "BTC", D("0.5"), D("0"), "USDT", D("50"), D("0.05"), 6, BillSubType.SELL,
+                                     "BTC-USDT", 9, "", "", 3, D("100"), D("0.5"), ExecType.MAKER)
     assert (first.bill_id, first.bal) == (BILL_ID_BASE + 1, D("2"))
-    assert (second.bill_id, second.bal, second.trade_id, second.exec_type) == (BILL_ID_BASE + 2, D("1.5"), 3,
-                                                                              ExecType.MAKER)
+    assert (second.bill_id, second.bal_chg, second.bal, second.fee, second.trade_id, second.exec_type) == (
+        BILL_ID_BASE + 2, D("-0.5"), D("1.5"), D("0"), 3, ExecType.MAKER)
+    assert (third.bill_id, third.ccy, third.bal_chg, third.bal, third.fee) == (
+        BILL_ID_BASE + 3, "USDT", D("49.95"), D("49.95"), D("-0.05"))
+    assert ledger.avail(FEE_UID, "USDT") == D("0.05")
 
 
 def test_fees_go_to_the_fee_account_without_a_bill_and_funding_is_billed_apart() -> None:

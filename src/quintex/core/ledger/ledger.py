@@ -82,20 +82,34 @@ class Ledger:
         return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts,
                     **fields)  # type: ignore[arg-type]
 
-    def post_trade(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, fee: Decimal, ts: int,
-                   sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,
-                   px: Decimal, sz: Decimal, exec_type: ExecType, bill_type: BillType = BillType.TRADE) -> Bill:
-        """One side of a fill: cash moves by `chg`, `unfreeze` leaves the frozen part (hot path)."""
-        bal = self.trading.get((uid, ccy))
-        if bal is None:
-            bal = self._open(uid, ccy)
-        bal.cash += chg
-        bal.frozen -= unfreeze
-        bal.u_time = ts
+    def post_fill(self, uid: int, pay_ccy: str, pay: Decimal, release: Decimal, get_ccy: str, got: Decimal,
+                  fee: Decimal, ts: int, sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str,
+                  trade_id: int, px: Decimal, sz: Decimal, exec_type: ExecType,
+                  bill_type: BillType = BillType.TRADE) -> tuple[Bill, Bill]:
+        """One side of a spot fill (hot path): `pay` of `pay_ccy` leaves the user's cash and `release` of it the
+        frozen part; `got` of `get_ccy` arrives less `fee`, which the fee account collects. The two bills, paid
+        first."""
+        trading, ids = self.trading, self._ids
+        paying = trading.get((uid, pay_ccy)) or self._open(uid, pay_ccy)
+        chg = -pay
+        paying.cash += chg
+        paying.frozen -= release
+        paying.u_time = ts
         # see records.py: every field, in order
-        return tuple.__new__(Bill, (self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts,
-                                    inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, None,
-                                    None, None, None, None))
+        paid = tuple.__new__(Bill, (ids.next_bill_id(), uid, pay_ccy, chg, paying.cash, bill_type, sub_type, ts,
+                                    inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, ZERO, exec_type, None, None,
+                                    None, None, None, None, None))
+        getting = trading.get((uid, get_ccy)) or self._open(uid, get_ccy)
+        chg = got - fee
+        getting.cash += chg  # its frozen part stays: never of a positive exponent, less zero it is the same Decimal
+        getting.u_time = ts
+        got_bill = tuple.__new__(Bill, (ids.next_bill_id(), uid, get_ccy, chg, getting.cash, bill_type, sub_type, ts,
+                                        inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, -fee, exec_type, None, None,
+                                        None, None, None, None, None))
+        collector = trading.get((FEE_UID, get_ccy)) or self._open(FEE_UID, get_ccy)
+        collector.cash += fee
+        collector.u_time = ts
+        return paid, got_bill
 
     def post_contract_trade(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, fee: Decimal, ts: int,
                             sub_type: BillSubType, inst_id: str, ord_id: int, cl_ord_id: str, tag: str, trade_id: int,
@@ -124,7 +138,7 @@ class Ledger:
         bal.u_time = ts
 
     def collect_fee(self, ccy: str, amt: Decimal, ts: int) -> None:
-        bal = self.balance(FEE_UID, ccy)
+        bal = self.trading.get((FEE_UID, ccy)) or self._open(FEE_UID, ccy)
         bal.cash += amt
         bal.u_time = ts
 

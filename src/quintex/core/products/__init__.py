@@ -87,14 +87,15 @@ class _SpotCross:
 _SPOT_CROSS = _SpotCross()
 PRODUCTS: dict[InstType, Product] = {InstType.SPOT: Spot(), InstType.SWAP: _DERIVATIVE, InstType.FUTURES: _DERIVATIVE,
                                    InstType.OPTION: Option()}
+_SPOT = InstType.SPOT
+_SPOT_CASH = PRODUCTS[_SPOT]
+_SPOT_MARGIN: dict[TdMode, Product] = {TdMode.CROSS: _SPOT_CROSS, TdMode.ISOLATED: _MARGIN}
 
 
 def product_for(inst: Instrument, td_mode: TdMode) -> Product:
-    """The product of an order (or a max-size question) of `td_mode` on `inst`."""
-    if inst.inst_type is InstType.SPOT and td_mode is TdMode.CROSS:
-        return _SPOT_CROSS
-    if inst.inst_type is InstType.SPOT and td_mode is TdMode.ISOLATED:
-        return _MARGIN
+    """The product of an order (or a max-size question) of `td_mode` on `inst` (every order asks, and every fill)."""
+    if inst.inst_type is _SPOT:
+        return _SPOT_MARGIN.get(td_mode, _SPOT_CASH)
     return PRODUCTS[inst.inst_type]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..commands import AmendOrder, PlaceOrder
-from ..enums import BillSubType, BillType, Category, ExecType, OrdState, Side, TdMode
+from ..enums import BillSubType, BillType, Category, ExecType, OrdState, Side, TdMode, TgtCcy
 from ..events import BillPosted, Event
 from ..instruments import Instrument
 from ..num import ZERO, div_down, floor_to, mul
@@ -20,13 +20,18 @@ from ..rejects import Reject
 from ..risk import spot as risk
 from ..state import State
 
+# Enum members read on every order or fill, bound once: reading one off its class costs ~0.15 µs on CPython 3.11.
+_BUY, _SELL, _MAKER, _NORMAL, _TRADE = Side.BUY, Side.SELL, ExecType.MAKER, Category.NORMAL, BillType.TRADE
+_SUB_BUY, _SUB_SELL, _QUOTE_CCY = BillSubType.BUY, BillSubType.SELL, TgtCcy.QUOTE_CCY
+_FILLED, _PARTIALLY_FILLED, _CASH = OrdState.FILLED, OrdState.PARTIALLY_FILLED, TdMode.CASH
+
 
 class Spot:
     def admits(self, s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
-        return None if cmd.td_mode is TdMode.CASH else Reject.TD_MODE_UNSUPPORTED
+        return None if cmd.td_mode is _CASH else Reject.TD_MODE_UNSUPPORTED
 
     def fee_ccy(self, inst: Instrument, order: Order) -> str:
-        return inst.base_ccy if order.side is Side.BUY else inst.quote_ccy
+        return inst.base_ccy if order.side is _BUY else inst.quote_ccy
 
     def prepare(self, s: State, order: Order, cmd: PlaceOrder) -> Reject | None:
         return None
@@ -52,14 +57,14 @@ class Spot:
     def reserve(self, s: State, order: Order, ban_amend: bool) -> tuple[Reject | None, list[Event]]:
         """Freeze what the order may spend; a market order may shrink to the balance (a sell: to its whole lots)
         unless banAmend."""
-        inst = order.inst
-        ccy = inst.quote_ccy if order.side is Side.BUY else inst.base_ccy
+        inst, side, px = order.inst, order.side, order.px
+        ccy = inst.quote_ccy if side is _BUY else inst.base_ccy
         need = risk.funds_needed(s.books[inst.inst_id], order)
         avail = s.ledger.avail(order.uid, ccy)
         if need > avail:
-            if order.side is Side.SELL:  # a sell delivers whole lots of the base
+            if side is _SELL:  # a sell delivers whole lots of the base
                 avail = floor_to(avail, inst.lot_sz)
-            if order.px is not None or ban_amend or avail <= ZERO:
+            if px is not None or ban_amend or avail <= ZERO:
                 return Reject.INSUFFICIENT_BALANCE, []
             need = avail
         order.frozen_ccy, order.frozen = ccy, need
@@ -67,13 +72,13 @@ class Spot:
 
     def amend_delta(self, order: Order, new_px: Decimal, new_sz: Decimal) -> Decimal:
         left = max(new_sz - order.acc_fill_sz, ZERO)
-        need = mul(new_px, left) if order.side is Side.BUY else left
+        need = mul(new_px, left) if order.side is _BUY else left
         return need - order.frozen
 
     def capacity(self, s: State, taker: Order, px: Decimal) -> Decimal:
         """How much base the taker can still take at `px`, within what it froze."""
         lot = taker.inst.lot_sz
-        if taker.side is Side.BUY:
+        if taker.side is _BUY:
             if taker.px is None:
                 budget = div_down(taker.frozen, px, lot)
                 return budget if taker.in_quote else min(budget, taker.remaining)
@@ -95,42 +100,37 @@ class Spot:
     def settle(self, s: State, order: Order, px: Decimal, qty: Decimal, exec_type: ExecType,
                trade_id: int) -> tuple[Fill, list[Event]]:
         """Pay from the frozen funds, receive less the fee."""
-        ts, uid, inst, ledger = s.ts, order.uid, order.inst, s.ledger
+        ts, uid, inst = s.ts, order.uid, order.inst
         notional = mul(px, qty)
         maker_rate, taker_rate = s.users.fee_rates(uid)
-        rate = maker_rate if exec_type is ExecType.MAKER else taker_rate
-        if order.side is Side.BUY:
-            sub_type, pay_ccy, get_ccy = BillSubType.BUY, inst.quote_ccy, inst.base_ccy
+        rate = maker_rate if exec_type is _MAKER else taker_rate
+        side = order.side
+        if side is _BUY:
+            sub_type, pay_ccy, get_ccy = _SUB_BUY, inst.quote_ccy, inst.base_ccy
             pay, release, got = notional, notional if order.px is None else mul(order.px, qty), qty
         else:
-            sub_type, pay_ccy, get_ccy = BillSubType.SELL, inst.base_ccy, inst.quote_ccy
+            sub_type, pay_ccy, get_ccy = _SUB_SELL, inst.base_ccy, inst.quote_ccy
             pay, release, got = qty, qty, notional
         fee = mul(got, rate)
         order.frozen -= release
-        bill_type = BillType.TRADE
-        if order.category is not Category.NORMAL:  # a multi-currency liquidation selling collateral
+        bill_type = _TRADE
+        if order.category is not _NORMAL:  # a multi-currency liquidation selling collateral
             bill_type = BillType.LIQUIDATION
-            sub_type = BillSubType.LIQUIDATION_BUY if order.side is Side.BUY else BillSubType.LIQUIDATION_SELL
-        ident = (inst.inst_id, order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty)
-        paid = ledger.post_trade(uid, pay_ccy, -pay, release, ZERO, ts, sub_type, *ident, exec_type, bill_type)
-        bill = ledger.post_trade(uid, get_ccy, got - fee, ZERO, -fee, ts, sub_type, *ident, exec_type, bill_type)
-        ledger.collect_fee(get_ccy, fee, ts)
+            sub_type = BillSubType.LIQUIDATION_BUY if side is _BUY else BillSubType.LIQUIDATION_SELL
+        inst_id, ord_id, cl_ord_id, tag = inst.inst_id, order.ord_id, order.cl_ord_id, order.tag
+        paid, bill = s.ledger.post_fill(uid, pay_ccy, pay, release, get_ccy, got, fee, ts, sub_type, inst_id, ord_id,
+                                      cl_ord_id, tag, trade_id, px, qty, exec_type, bill_type)
         order.acc_fill_sz += qty
         order.fill_notional += notional
         order.fee -= fee
         order.u_time = ts
         # see records.py: every field, in order
-        fill = tuple.__new__(Fill, (trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, get_ccy,
-                                    exec_type, bill.bill_id, rate, ts, order.cl_ord_id, order.tag, ZERO, None,
-                                    None, None, None))
+        fill = tuple.__new__(Fill, (trade_id, ord_id, uid, inst_id, side, px, qty, -fee, get_ccy, exec_type,
+                                    bill.bill_id, rate, ts, cl_ord_id, tag, ZERO, None, None, None, None))
         order.last_fill = fill
-        order.move_to(OrdState.FILLED if _complete(order) else OrdState.PARTIALLY_FILLED)
+        if order.tgt_ccy is _QUOTE_CCY:
+            complete = order.fill_notional >= order.sz
+        else:
+            complete = order.acc_fill_sz >= order.sz
+        order.move_to(_FILLED if complete else _PARTIALLY_FILLED)
         return fill, [BillPosted(paid), BillPosted(bill)]
-
-
-def _complete(order: Order) -> bool:
-    if order.in_quote:
-        return order.fill_notional >= order.sz
-    return order.acc_fill_sz >= order.sz
-
-
