@@ -26,16 +26,18 @@ PX_STEP = Decimal("1e-10")
 INVERSE_PX_SLACK = 3
 """Significant digits an inverse average price gives up to the roundings of the cost it derives from (each
 fill and partial close rounds the cost by less than `VALUE_STEP`; three digits absorb a thousand of them)."""
+_INVERSE = CtType.INVERSE
+_UNIT = Decimal(1)
 
 
 def face(inst: Instrument) -> Decimal:
     """What one contract is: ctVal × ctMult (linear: coins; inverse: USD)."""
-    return mul(inst.ct_val or ZERO, inst.ct_mult or Decimal(1))
+    return mul(inst.ct_val or ZERO, inst.ct_mult or _UNIT)
 
 
 def value(inst: Instrument, qty: Decimal, px: Decimal) -> Decimal:
     """`qty` contracts at `px`, in the settlement currency."""
-    if inst.ct_type is CtType.INVERSE:
+    if inst.ct_type is _INVERSE:
         return plain(MONEY.divide(mul(qty, face(inst)), px).quantize(VALUE_STEP, rounding=ROUND_DOWN, context=MONEY))
     return mul(mul(qty, face(inst)), px)
 
@@ -55,7 +57,7 @@ def released_cost(cost: Decimal, size: Decimal, closed: Decimal) -> Decimal:
 
 def pnl(inst: Instrument, long: bool, released: Decimal, closing_value: Decimal) -> Decimal:
     """Realized PnL of closing contracts whose cost was `released` at a trade worth `closing_value`."""
-    gain = closing_value - released if inst.ct_type is not CtType.INVERSE else released - closing_value
+    gain = closing_value - released if inst.ct_type is not _INVERSE else released - closing_value
     return gain if long else -gain
 
 
@@ -69,7 +71,7 @@ def avg_px(inst: Instrument, size: Decimal, cost: Decimal) -> Decimal:
     if not size or not cost:
         return ZERO
     f = mul(size, face(inst))
-    if inst.ct_type is not CtType.INVERSE:
+    if inst.ct_type is not _INVERSE:
         return plain(MONEY.divide(cost, f).quantize(PX_STEP, context=MONEY))
     # face / cost is only as exact as the cost, which has as many significant digits as it has above
     # VALUE_STEP: one fill of 10 contracts at 65000 costs 0.0153846153846153 and gives 65000, not 65000.0000000003
@@ -81,5 +83,6 @@ def avg_px(inst: Instrument, size: Decimal, cost: Decimal) -> Decimal:
 
 def plain(d: Decimal) -> Decimal:
     """Without trailing zeros, never in exponent form ("60000", not "6E+4")."""
-    n = d.normalize(context=MONEY)
-    return n.quantize(Decimal(1)) if n.as_tuple().exponent > 0 else n  # type: ignore[operator]
+    n = d.normalize(MONEY)
+    # normalized, an integral value has exponent 0 (kept as it is by the quantize) or above (written out by it)
+    return n.quantize(_UNIT) if n == n.to_integral_value() else n

@@ -31,6 +31,7 @@ from .tiers import tier_for, tiers
 TAKER_RATE = Decimal("0.0005")
 """The liquidation fee rate (OKX Lv1 taker rate of swaps and futures)."""
 _STEP = Decimal("1e-16")
+_CROSS, _ISOLATED, _INVERSE = MgnMode.CROSS, MgnMode.ISOLATED, CtType.INVERSE
 
 
 def mmr_rate(inst: Instrument, mgn_mode: MgnMode, size: Decimal) -> Decimal:
@@ -52,13 +53,7 @@ class _Figures:
         mark = self.mark = s.mark_prices.get(position.inst_id)
         size = abs(position.pos)
         px = mark if mark is not None else (position.avg_px or None)
-        if px:
-            cost = position.cost
-            notional = self.notional = contracts.value(inst, size, px)
-            gain = cost - notional if inst.ct_type is CtType.INVERSE else notional - cost
-            self.upl = gain if position.long else -gain
-        else:
-            self.notional, self.upl = position.cost, ZERO
+        self.notional, self.upl = _notional_upl(inst, position, size, px)
         self.opt_val: Decimal | None = None
         if inst.opt_type is not None:
             self.opt_val = self.notional if position.long else -self.notional
@@ -76,6 +71,27 @@ class _Figures:
         self.fees = MONEY.multiply(self.notional, TAKER_RATE)
 
 
+def _notional_upl(inst: Instrument, position: Position, size: Decimal, px: Decimal | None) -> tuple[Decimal, Decimal]:
+    """The position's notional and upl at `px` (the mark, else its average price; none: its cost and no upl)."""
+    if not px:
+        return position.cost, ZERO
+    cost = position.cost
+    notional = contracts.value(inst, size, px)
+    gain = cost - notional if inst.ct_type is _INVERSE else notional - cost
+    return notional, gain if position.long else -gain
+
+
+def _swap_figures(s: State, position: Position) -> tuple[Instrument, Decimal, Decimal, Decimal] | None:
+    """A swap's or future's instrument, size, notional and upl at the mark, as `_Figures` computes them, without
+    its margins (the margin check and the liquidation check need only some of them); None for an option."""
+    inst = s.instruments[position.inst_id]
+    if inst.opt_type is not None:
+        return None
+    mark = s.mark_prices.get(position.inst_id)
+    size = abs(position.pos)
+    return inst, size, *_notional_upl(inst, position, size, mark if mark is not None else (position.avg_px or None))
+
+
 def _figures(s: State, uid: int) -> list[_Figures]:
     return [_Figures(s, p) for p in s.positions.by_user.get(uid, {}).values()]
 
@@ -89,10 +105,15 @@ def avail_eq(s: State, uid: int, ccy: str) -> Decimal:
         return free
     imr = upl = ZERO
     for position in mine.values():
-        if position.ccy == ccy and position.mgn_mode is MgnMode.CROSS:
-            f = _Figures(s, position)
-            imr += f.imr
-            upl += f.equity
+        if position.ccy == ccy and position.mgn_mode is _CROSS:
+            swap = _swap_figures(s, position)
+            if swap is None:
+                f = _Figures(s, position)
+                imr += f.imr
+                upl += f.equity
+            else:
+                imr += MONEY.divide(swap[2], position.lever)
+                upl += swap[3]
     return free - imr + min(upl, ZERO)
 
 
@@ -124,17 +145,24 @@ def at_risk(s: State, uid: int) -> tuple[list[Position], list[str]]:
     for p in s.positions.by_user.get(uid, {}).values():
         if not p.pos:
             continue
-        f = _Figures(s, p)
-        required = f.mmr + f.fees
-        if p.mgn_mode is MgnMode.ISOLATED:
-            if p.margin + f.upl <= required:
+        swap = _swap_figures(s, p)
+        if swap is None:
+            f = _Figures(s, p)
+            required, upl, equity = f.mmr + f.fees, f.upl, f.equity
+        else:
+            inst, size, notional, upl = swap
+            required = MONEY.multiply(notional, mmr_rate(inst, p.mgn_mode, size)) + MONEY.multiply(notional,
+                                                                                                   TAKER_RATE)
+            equity = upl
+        if p.mgn_mode is _ISOLATED:
+            if p.margin + upl <= required:
                 isolated.append(p)
         else:
             need = totals.get(p.ccy)
             if need is None:
-                totals[p.ccy] = [f.equity, required]
+                totals[p.ccy] = [equity, required]
             else:
-                need[0] += f.equity
+                need[0] += equity
                 need[1] += required
     return isolated, _cross_at_risk(s, uid, totals)
 
