@@ -10,6 +10,8 @@ from ..num import MONEY, ZERO, mul
 from ..records import PositionView
 from ..risk import contracts
 
+_new = tuple.__new__
+
 PositionKey = tuple[int, str, MgnMode, PosSide]
 """(uid, inst_id, mgn_mode, pos_side): at most one position each."""
 
@@ -80,18 +82,16 @@ class Position:
         return pnl, released_margin
 
     def view(self) -> PositionView:
-        return PositionView(
-            pos_id=self.pos_id, uid=self.uid, inst_id=self.inst_id, mgn_mode=self.mgn_mode,
-            pos_side=self.pos_side, pos=self.pos, avg_px=self.avg_px, margin=self.margin, lever=self.lever,
-            realized_pnl=self.pnl + self.fee + self.funding_fee + self.liq_penalty, fee=self.fee,
-            funding_fee=self.funding_fee, c_time=self.c_time, u_time=self.u_time, inst_type=self.inst_type,
-            ccy=self.ccy, cost=self.cost, pnl=self.pnl, liq_penalty=self.liq_penalty, trade_id=self.trade_id,
-            pending_close=self.pending_close, open_avg_px=self.open_avg_px, open_max=self.open_max,
-            close_total=self.close_total, close_avg_px=self._close_avg_px(),
-            opened_long=self.opened_long, closed_by=self.closed_by)
+        # every field, in `PositionView`'s order, without its generated keyword `__new__` (one per fill)
+        return _new(PositionView, (
+            self.pos_id, self.uid, self.inst_id, self.mgn_mode, self.pos_side, self.pos, self.avg_px, self.margin,
+            self.lever, self.pnl + self.fee + self.funding_fee + self.liq_penalty, self.fee, self.funding_fee,
+            self.c_time, self.u_time, self.inst_type, self.ccy, self.cost, self.pnl, self.liq_penalty, self.trade_id,
+            self.pending_close, self.open_avg_px, self.open_max, self.close_total, self._close_avg_px(),
+            self.opened_long, self.closed_by))
 
     def _close_avg_px(self) -> Decimal:
         if not self.close_total:
             return ZERO
-        return MONEY.divide(self.close_value, self.close_total).quantize(Decimal("1e-10"), context=MONEY).normalize(
+        return MONEY.divide(self.close_value, self.close_total).quantize(contracts.PX_STEP, context=MONEY).normalize(
             context=MONEY)

@@ -45,6 +45,22 @@ LIQUIDATION_PENALTY_RATE = Decimal("0.0005")
 RESERVED_FEE_RATE = Decimal("0.0005")
 """The fee an order reserves for what it may open: OKX's Lv1 taker rate of swaps and futures."""
 _MARGIN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
+# enum members read per order or fill, as module constants (a class attribute read costs ~10x a global)
+_BUY = Side.BUY
+_SELL = Side.SELL
+_ADL = Category.ADL
+_NORMAL = Category.NORMAL
+_MAKER = ExecType.MAKER
+_ISOLATED = MgnMode.ISOLATED
+_NET = PosSide.NET
+_LONG = PosSide.LONG
+_FILLED = OrdState.FILLED
+_PARTIALLY_FILLED = OrdState.PARTIALLY_FILLED
+_ADL_BILL = BillType.ADL
+_LIQUIDATION_BILL = BillType.LIQUIDATION
+_TRADE_BILL = BillType.TRADE
+_BUY_SUB = BillSubType.BUY
+_SELL_SUB = BillSubType.SELL
 
 
 class Derivative:
@@ -57,9 +73,9 @@ class Derivative:
                 user.acct_lv is AcctLv.PORTFOLIO and cmd.td_mode is not TdMode.CROSS):
             return Reject.TD_MODE_UNSUPPORTED
         if user.pos_mode is PosMode.LONG_SHORT:
-            if cmd.pos_side not in (PosSide.LONG, PosSide.SHORT):
+            if cmd.pos_side not in (_LONG, PosSide.SHORT):
                 return Reject.POS_SIDE_INVALID
-        elif cmd.pos_side not in (None, PosSide.NET):
+        elif cmd.pos_side not in (None, _NET):
             return Reject.POS_SIDE_INVALID
         return _beyond_limit(s, inst, cmd.side, cmd.px)
 
@@ -68,7 +84,7 @@ class Derivative:
         limits = pricing.price_limit(s, order.inst)
         if limits is None:
             return None
-        return limits[0] if order.side is Side.BUY else limits[1]
+        return limits[0] if order.side is _BUY else limits[1]
 
     def priced(self, s: State, cmd: PlaceOrder, inst: Instrument) -> PlaceOrder | Reject:
         return cmd
@@ -88,9 +104,9 @@ class Derivative:
         mgn_mode = _MARGIN_MODES[order.td_mode]
         if user.pos_mode is PosMode.LONG_SHORT:
             order.pos_side = cmd.pos_side
-            order.reduce_only = (cmd.pos_side is PosSide.LONG) is (order.side is Side.SELL)
+            order.reduce_only = (cmd.pos_side is _LONG) is (order.side is _SELL)
         else:
-            order.pos_side = PosSide.NET
+            order.pos_side = _NET
             order.reduce_only = cmd.reduce_only
         order.lever = lever_of(s, order.uid, order.inst, mgn_mode, order.pos_side)  # type: ignore[arg-type]
         if not order.reduce_only:
@@ -98,7 +114,7 @@ class Derivative:
         position = _position(s, order)
         if position is None or not position.pos:
             return Reject.REDUCE_ONLY_NO_POSITION
-        if position.pos_side is PosSide.NET and (position.pos > ZERO) is (order.side is Side.BUY):
+        if position.pos_side is _NET and (position.pos > ZERO) is (order.side is _BUY):
             return Reject.REDUCE_ONLY_SAME_SIDE
         if order.sz > position.size - position.pending_close:
             return Reject.CLOSE_SIZE_EXCEEDS_POSITION
@@ -148,22 +164,22 @@ class Derivative:
             return Reject.TD_MODE_UNSUPPORTED
         mgn_mode = _MARGIN_MODES[td_mode]
         avail = max(margin.margin_capacity(s, uid, inst.settle_ccy), ZERO)
-        net = s.positions.get(uid, inst.inst_id, mgn_mode, PosSide.NET)
+        net = s.positions.get(uid, inst.inst_id, mgn_mode, _NET)
         sizes = []
-        for side in (Side.BUY, Side.SELL):
+        for side in (_BUY, _SELL):
             at = px or _reference_px(s, inst, side)
             if at is None:
                 sizes.append(ZERO)
                 continue
             per_contract = self.opening_cost(s, uid, inst, mgn_mode, side, at)
             opens = floor_to(MONEY.divide(avail, per_contract), inst.lot_sz) if per_contract else ZERO
-            closes = net.size if net is not None and (net.pos < ZERO) is (side is Side.BUY) else ZERO
+            closes = net.size if net is not None and (net.pos < ZERO) is (side is _BUY) else ZERO
             sizes.append(opens + closes)
         return MaxSize(inst.inst_id, sizes[0], sizes[1])
 
     def opening_cost(self, s: State, uid: int, inst: Instrument, mgn_mode: MgnMode, side: Side, px: Decimal) -> Decimal:
         """What opening one contract at `px` takes from the available margin: its initial margin and taker fee."""
-        return _opening_margin_at(inst, ONE, px, lever_of(s, uid, inst, mgn_mode, PosSide.NET))
+        return _opening_margin_at(inst, ONE, px, lever_of(s, uid, inst, mgn_mode, _NET))
 
     def max_avail_size(self, s: State, uid: int, inst: Instrument, td_mode: TdMode) -> MaxAvailSize | Reject:
         if td_mode not in self.sized_modes:
@@ -175,13 +191,14 @@ class Derivative:
                trade_id: int) -> tuple[Fill, list[Event]]:
         """One side of a fill: close what it closes, open the rest, charge the fee."""
         inst, uid, ts = order.inst, order.uid, s.ts
+        ccy = inst.settle_ccy
         maker_rate, taker_rate = s.users.fee_rates(uid, inst.inst_type)
-        deleveraged = order.category is Category.ADL  # closed at the bankruptcy price: no fee, no penalty
-        rate = ZERO if deleveraged else maker_rate if exec_type is ExecType.MAKER else taker_rate
+        deleveraged = order.category is _ADL  # closed at the bankruptcy price: no fee, no penalty
+        rate = ZERO if deleveraged else maker_rate if exec_type is _MAKER else taker_rate
         total = contracts.value(inst, qty, px)
         fee = contracts.fee(total, rate)
-        buy = order.side is Side.BUY
-        position = s.positions.open_position(uid, inst.inst_id, inst.inst_type, inst.settle_ccy,
+        buy = order.side is _BUY
+        position = s.positions.open_position(uid, inst.inst_id, inst.inst_type, ccy,
                                              _MARGIN_MODES[order.td_mode], order.pos_side,  # type: ignore[arg-type]
                                              order.lever, ts)  # type: ignore[arg-type]
         closing = min(qty, position.size) if position.pos and position.long is not buy else ZERO
@@ -207,34 +224,34 @@ class Derivative:
         release = order.frozen if order.remaining <= qty else contracts.released_cost(order.frozen, order.remaining,
                                                                                        qty)
         order.frozen -= release
-        liquidating = order.category is not Category.NORMAL
+        liquidating = order.category is not _NORMAL
         if liquidating and not deleveraged:
             penalty = contracts.fee(closing_value, LIQUIDATION_PENALTY_RATE)
             cash -= penalty
             position.liq_penalty -= penalty
-            fund = s.ledger.to_insurance(inst.settle_ccy, penalty, ts)
-            events.append(InsuranceFundChanged(inst.settle_ccy, penalty, fund.cash,
+            fund = s.ledger.to_insurance(ccy, penalty, ts)
+            events.append(InsuranceFundChanged(ccy, penalty, fund.cash,
                                                InsuranceChange.LIQUIDATION_BALANCE_DEPOSIT, inst.inst_type,
                                                inst.inst_family, ts))
+        isolated = position.mgn_mode is _ISOLATED
         bill = s.ledger.post_contract_trade(
-            uid, inst.settle_ccy, cash - fee, release, -fee, ts,
+            uid, ccy, cash - fee, release, -fee, ts,
             _liquidation_sub_type(order) if liquidating else _sub_type(order, closing, opening), inst.inst_id,
             order.ord_id, order.cl_ord_id, order.tag, trade_id, px, qty, exec_type, pnl,
-            position.margin if position.mgn_mode is MgnMode.ISOLATED else None,
-            margin_chg if position.mgn_mode is MgnMode.ISOLATED else None, position.mgn_mode,
-            BillType.ADL if deleveraged else BillType.LIQUIDATION if liquidating else BillType.TRADE)
-        s.ledger.collect_fee(inst.settle_ccy, fee, ts)
+            position.margin if isolated else None, margin_chg if isolated else None, position.mgn_mode,
+            _ADL_BILL if deleveraged else _LIQUIDATION_BILL if liquidating else _TRADE_BILL)
+        s.ledger.collect_fee(ccy, fee, ts)
         order.acc_fill_sz += qty
         order.fill_notional += mul(px, qty)
         order.fee -= fee
         order.pnl += pnl
         order.u_time = ts
         mark = pricing.mark_price(s, inst)
-        fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, inst.settle_ccy, exec_type,
+        fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, ccy, exec_type,
                     bill.bill_id, rate, ts, order.cl_ord_id, order.tag, pnl, mark, pricing.index_of(s, inst),
                     order.pos_side)
         order.last_fill = fill
-        order.move_to(OrdState.FILLED if order.acc_fill_sz >= order.sz else OrdState.PARTIALLY_FILLED)
+        order.move_to(_FILLED if order.acc_fill_sz >= order.sz else _PARTIALLY_FILLED)
         events.append(BillPosted(bill))
         events.append(s.positions.close(position) if not position.pos else PositionChanged(position.view()))
         return fill, events
@@ -245,7 +262,7 @@ def _beyond_limit(s: State, inst: Instrument, side: Side, px: Decimal | None) ->
     limits = pricing.price_limit(s, inst)
     if px is None or limits is None:
         return None
-    if side is Side.BUY:
+    if side is _BUY:
         return Reject.PX_ABOVE_BUY_LIMIT if px > limits[0] else None
     return Reject.PX_BELOW_SELL_LIMIT if px < limits[1] else None
 
@@ -257,15 +274,15 @@ def _open(inst: Instrument, position: Position, opening: Decimal, opening_value:
         position.c_time, position.lever = ts, lever
         position.pnl = position.fee = position.funding_fee = position.liq_penalty = ZERO
         position.open_max = position.close_total = position.close_value = ZERO
-        position.opened_long = buy if position.pos_side is PosSide.NET else position.pos_side is PosSide.LONG
+        position.opened_long = buy if position.pos_side is _NET else position.pos_side is _LONG
     position.cost += opening_value
-    if position.pos_side is PosSide.NET:
+    if position.pos_side is _NET:
         position.pos += opening if buy else -opening
     else:
         position.pos += opening
     position.avg_px = position.open_avg_px = contracts.avg_px(inst, position.size, position.cost)
     position.open_max = max(position.open_max, position.size)
-    if position.mgn_mode is not MgnMode.ISOLATED:
+    if position.mgn_mode is not _ISOLATED:
         return ZERO
     added = contracts.plain(MONEY.divide(opening_value, lever).quantize(contracts.VALUE_STEP, context=MONEY))
     position.margin += added
@@ -275,20 +292,20 @@ def _open(inst: Instrument, position: Position, opening: Decimal, opening_value:
 _LIQUIDATION_SUB_TYPES = {
     Category.PARTIAL_LIQUIDATION: (BillSubType.PARTIAL_LIQUIDATION_LONG, BillSubType.PARTIAL_LIQUIDATION_SHORT),
     Category.FULL_LIQUIDATION: (BillSubType.LIQUIDATION_LONG, BillSubType.LIQUIDATION_SHORT),
-    Category.ADL: (BillSubType.ADL_LONG, BillSubType.ADL_SHORT),
+    _ADL: (BillSubType.ADL_LONG, BillSubType.ADL_SHORT),
 }
 
 
 def _liquidation_sub_type(order: Order) -> BillSubType:
     """A liquidation (or deleveraging) closes a long by selling, a short by buying."""
     long, short = _LIQUIDATION_SUB_TYPES[order.category]
-    return long if order.side is Side.SELL else short
+    return long if order.side is _SELL else short
 
 
 def _sub_type(order: Order, closing: Decimal, opening: Decimal) -> BillSubType:
-    if order.pos_side is PosSide.NET:
-        return BillSubType.BUY if order.side is Side.BUY else BillSubType.SELL
-    if order.pos_side is PosSide.LONG:
+    if order.pos_side is _NET:
+        return _BUY_SUB if order.side is _BUY else _SELL_SUB
+    if order.pos_side is _LONG:
         return BillSubType.CLOSE_LONG if closing else BillSubType.OPEN_LONG
     return BillSubType.CLOSE_SHORT if closing else BillSubType.OPEN_SHORT
 
@@ -301,8 +318,8 @@ def _position(s: State, order: Order) -> Position | None:
 def _margin_for(s: State, order: Order, sz: Decimal, px: Decimal) -> Decimal:
     """Margin and fee of the part of `sz` that opens: in net mode what exceeds the opposite position."""
     position = _position(s, order)
-    if position is not None and position.pos and position.pos_side is PosSide.NET and \
-            (position.pos > ZERO) is (order.side is Side.SELL):
+    if position is not None and position.pos and position.pos_side is _NET and \
+            (position.pos > ZERO) is (order.side is _SELL):
         sz = max(sz - position.size, ZERO)
     return _opening_margin(order, sz, px)
 
@@ -323,7 +340,7 @@ def _opening_margin_at(inst: Instrument, sz: Decimal, px: Decimal, lever: Decima
 def _grows_beyond(s: State, order: Order, px: Decimal) -> bool:
     """Portfolio margin: the fill of the whole order would grow the account's initial margin beyond its
     available equity."""
-    pos = order.sz if order.side is Side.BUY else -order.sz
+    pos = order.sz if order.side is _BUY else -order.sz
     grows = portfolio.imr_change(s, order.uid, order.inst, pos, px)
     return grows > ZERO and grows > margin.account_summary(s, order.uid).avail_eq
 
