@@ -74,7 +74,10 @@ def tier_for(inst: Instrument, mgn_mode: MgnMode, size: Decimal) -> PositionTier
     if not found:
         raise ValueError(f"{inst.inst_id} has no position tiers")
     size = abs(size)
-    return next((tier for tier in found if size <= tier.max_sz), found[-1])
+    for tier in found:  # a loop, not next() over a generator: the liquidation check asks per position and index
+        if size <= tier.max_sz:
+            return tier
+    return found[-1]
 
 
 def _tier1_contracts(inst: Instrument) -> Decimal:
