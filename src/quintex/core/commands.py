@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from .enums import (
     Account,
@@ -31,6 +31,7 @@ from .instruments import Currency, FuturesSeries, Instrument
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .records import AttachedAlgo, AttachedAmend, IndexPrice
+from .slotinit import assign_through_slots
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,3 +482,6 @@ Command = (
     | SetFeeLevel | ListOptionSeries | SetVolSurface | SetGreeksType | SetMmpConfig | ResetMmp
     | MassCancelMmp
 )
+
+for _cls in get_args(Command):
+    assign_through_slots(_cls)
