@@ -9,6 +9,11 @@ bucket (the 1s buckets of every mark and index price fill for 83 minutes).
 
 Trades arrive in timestamp order (the sequencer stamps them); a late trade is folded into the held
 bucket it belongs to, or ignored when that bucket is not held.
+
+The trades of an instrument's newest second gather in one open bucket first, which is folded into the buckets
+of every bar when a trade of a later second arrives or a query reads the instrument's candles: one bucket
+update per trade instead of one per bar (25), and the same candles, since every bar's bucket holds whole seconds
+(open the first trade's price, high and low the extremes, close the last, volumes exact sums).
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from quintex.core.num import MONEY, mul
 
 from .bars import BARS, Bar, parse_bar, shift, start_of
 
+_SECOND = 1_000
 HELD_PER_SERIES = 5_000
 RECENT_BARS = 1_440
 DEFAULT_LIMIT = 100
@@ -61,6 +67,21 @@ class _Bucket:
             self.vol = MONEY.add(self.vol, sz)
             self.quote = MONEY.add(self.quote, quote)
 
+    def merge(self, later: _Bucket) -> None:
+        """Fold in the trades of `later`, all of them after this bucket's."""
+        self.h = max(self.h, later.h)
+        self.l = min(self.l, later.l)
+        self.c = later.c
+        if later.vol:
+            self.vol = MONEY.add(self.vol, later.vol)
+            self.quote = MONEY.add(self.quote, later.quote)
+
+    def moved(self, start: int, end: int) -> _Bucket:
+        """The bucket of another bar that these trades open."""
+        bucket = _Bucket(start, end, self.o, self.vol, self.quote)
+        bucket.h, bucket.l, bucket.c = self.h, self.l, self.c
+        return bucket
+
     def view(self) -> CandleView:
         return CandleView(
             self.start, self.end, self.o, self.h, self.l, self.c, self.vol, self.quote, self.quote,
@@ -73,21 +94,39 @@ class Candles:
     def __init__(self, held: int = HELD_PER_SERIES) -> None:
         self._held = held
         self._series: dict[str, dict[str, deque[_Bucket]]] = {}
+        self._open: dict[str, _Bucket] = {}
+        """Per instrument, its trades of the newest second not yet folded into the bars."""
 
     def add_trade(self, trade: TradeExecuted) -> None:
         self.add(trade.inst_id, trade.px, trade.sz, trade.ts)
 
     def add(self, inst_id: str, px: Decimal, sz: Decimal, ts: int) -> None:
         """A trade, or a price sample (`sz` 0) of a price series (mark or index candles)."""
+        quote = mul(px, sz) if sz else sz
+        gathering = self._open.get(inst_id)
+        if gathering is not None:
+            if gathering.start <= ts < gathering.end:
+                gathering.add(px, sz, quote)
+                return
+            self._fold_bucket(inst_id, gathering)
+        start = ts - ts % _SECOND
+        self._open[inst_id] = _Bucket(start, start + _SECOND, px, sz, quote)
+
+    def _fold(self, inst_id: str) -> None:
+        gathered = self._open.pop(inst_id, None)
+        if gathered is not None:
+            self._fold_bucket(inst_id, gathered)
+
+    def _fold_bucket(self, inst_id: str, trades: _Bucket) -> None:
         series = self._series.get(inst_id)
         if series is None:
             series = self._series[inst_id] = {name: deque(maxlen=self._held) for name in BARS}
-        quote = mul(px, sz) if sz else sz
+        ts = trades.start
         for name, buckets in series.items():
             if buckets and buckets[-1].start <= ts < buckets[-1].end:
-                buckets[-1].add(px, sz, quote)
+                buckets[-1].merge(trades)
             else:
-                self._add_outside(BARS[name], buckets, px, sz, ts, quote)
+                self._add_outside(BARS[name], buckets, trades)
 
     def latest(self, inst_id: str, bar: str) -> CandleView | None:
         """The newest bucket of `bar` (the open one while its bar lasts)."""
@@ -123,15 +162,16 @@ class Candles:
         return out
 
     def _buckets(self, inst_id: str, spec: Bar) -> deque[_Bucket]:
+        self._fold(inst_id)
         series = self._series.get(inst_id)
         return series[spec.name] if series is not None else deque()
 
     @staticmethod
-    def _add_outside(spec: Bar, buckets: deque[_Bucket], px: Decimal, sz: Decimal, ts: int, quote: Decimal) -> None:
-        start = start_of(spec, ts)
+    def _add_outside(spec: Bar, buckets: deque[_Bucket], trades: _Bucket) -> None:
+        start = start_of(spec, trades.start)
         if not buckets or start > buckets[-1].start:
-            buckets.append(_Bucket(start, shift(spec, start, 1), px, sz, quote))
+            buckets.append(trades.moved(start, shift(spec, start, 1)))
             return
         late = next((b for b in islice(reversed(buckets), 1, None) if b.start <= start), None)
         if late is not None and late.start == start:
-            late.add(px, sz, quote)
+            late.merge(trades)

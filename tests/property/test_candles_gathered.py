@@ -1,0 +1,71 @@
+"""Candles gathered a second at a time fold to the same buckets of every bar as trades folded one by one into
+every bar (the reference below), whatever the order of trades (late ones too), price samples and reads."""
+from __future__ import annotations
+
+from collections import deque
+from decimal import Decimal
+from itertools import islice
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quintex.marketdata.bars import BARS, shift, start_of
+from quintex.marketdata.candles import Candles
+
+HELD = 4
+T0 = 1_796_000_000_000
+
+
+class Reference:
+    """Every trade into the bucket of every bar, as a list [start, o, h, l, c, vol, quote]."""
+
+    def __init__(self) -> None:
+        self.series = {name: deque[list[object]](maxlen=HELD) for name in BARS}
+
+    def add(self, px: Decimal, sz: Decimal, ts: int) -> None:
+        quote = px * sz
+        for name, buckets in self.series.items():
+            spec = BARS[name]
+            start = start_of(spec, ts)
+            if buckets and buckets[-1][0] == start:
+                bucket = buckets[-1]
+            elif not buckets or start > buckets[-1][0]:  # type: ignore[operator]
+                buckets.append([start, px, px, px, px, sz, quote])
+                continue
+            else:
+                bucket = next((b for b in islice(reversed(buckets), 1, None) if b[0] <= start), None)  # type: ignore[assignment,operator]
+                if bucket is None or bucket[0] != start:
+                    continue
+            bucket[2], bucket[3], bucket[4] = max(bucket[2], px), min(bucket[3], px), px  # type: ignore[type-var]
+            bucket[5], bucket[6] = bucket[5] + sz, bucket[6] + quote  # type: ignore[operator]
+
+    def rows(self, name: str) -> list[list[object]]:
+        return [list(b) for b in reversed(self.series[name])]
+
+
+steps = st.lists(st.one_of(
+    st.tuples(st.just("trade"), st.integers(0, 400_000_000), st.integers(1, 200), st.sampled_from([0, 1, 3, 7])),
+    st.tuples(st.just("read"), st.sampled_from(sorted(BARS)), st.just(0), st.just(0)),
+), min_size=1, max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps, st.integers(0, 3))
+def test_gathered_candles_equal_trades_folded_into_every_bar(ops: list[tuple[str, object, int, int]],
+                                                             spread: int) -> None:
+    candles, reference = Candles(held=HELD), Reference()
+    now = T0
+    for kind, arg, px, sz in ops:
+        if kind == "read":
+            candles.latest("BTC-USDT", str(arg))
+            continue
+        step = int(arg)  # type: ignore[call-overload]
+        now = now + step % 3_000 if step % 5 else now - step % (10 ** (spread + 6))  # mostly forward, some late
+        price, size = Decimal(px) / 10, Decimal(sz) / 4
+        candles.add("BTC-USDT", price, size, now)
+        reference.add(price, size, now)
+    for name in BARS:
+        served = [[c.ts, c.o, c.h, c.l, c.c, c.vol, c.vol_ccy] for c in
+                  candles.history_candles("BTC-USDT", name, limit=300)]
+        assert served == reference.rows(name), name
+        assert all(c.end == shift(BARS[name], c.ts, 1) for c in candles.history_candles("BTC-USDT", name))
