@@ -10,7 +10,8 @@ this is only its recent part, `cap_per_user` lowers the caps of orders, fills an
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any
 
 from quintex.core.enums import InstType
 from quintex.core.events import (
@@ -53,38 +54,55 @@ class History:
         self._positions = PositionHistory()
         self._algos = AlgoHistory(self._inst_types)
         self._now = 0
+        self._folds: dict[type[Event], Callable[[Any], None]] = {
+            InstrumentListed: self._listed, OrderUpdated: self._order, BillPosted: self._bill,
+            AssetBillPosted: self._asset_bill, Transferred: self._transfer, SubAccountTransferred: self._transfer,
+            Withdrawn: self._withdrawal, PositionChanged: self._position, AlgoUpdated: self._algo,
+        }
+        """What each kind of event this model keeps does (one dict lookup per event; the rest are ignored)."""
 
     def apply(self, events: Iterable[Event]) -> None:
         """Fold events in order, then drop what fell out of its window; others are ignored."""
+        folds = self._folds
         for event in events:
-            match event:
-                case InstrumentListed(instrument=inst):
-                    self._inst_types[inst.inst_id] = inst.inst_type
-                case OrderUpdated(order=order, fill=fill):
-                    self._orders.add(order)
-                    if fill is not None:
-                        self._fills.add(fill)
-                    self._now = max(self._now, order.u_time)
-                case BillPosted(bill=bill):
-                    self._bills.add(bill)
-                    self._now = max(self._now, bill.ts)
-                case AssetBillPosted(bill=asset_bill):
-                    self._bills.add_asset(asset_bill)
-                    self._now = max(self._now, asset_bill.ts)
-                case Transferred() | SubAccountTransferred():
-                    self._transfers.add(event)
-                    self._now = max(self._now, event.ts)
-                case Withdrawn():
-                    self._withdrawals.add(event)
-                    self._now = max(self._now, event.ts)
-                case PositionChanged(position=position):
-                    self._positions.add(position)
-                case AlgoUpdated(algo=algo):
-                    self._algos.add(algo)
-                    self._now = max(self._now, algo.u_time)
+            fold = folds.get(type(event))
+            if fold is not None:
+                fold(event)
         for part in (self._orders, self._fills, self._bills, self._transfers, self._withdrawals, self._positions,
                      self._algos):
             part.prune(self._now)
+
+    def _listed(self, event: InstrumentListed) -> None:
+        self._inst_types[event.instrument.inst_id] = event.instrument.inst_type
+
+    def _order(self, event: OrderUpdated) -> None:
+        self._orders.add(event.order)
+        if event.fill is not None:
+            self._fills.add(event.fill)
+        self._now = max(self._now, event.order.u_time)
+
+    def _bill(self, event: BillPosted) -> None:
+        self._bills.add(event.bill)
+        self._now = max(self._now, event.bill.ts)
+
+    def _asset_bill(self, event: AssetBillPosted) -> None:
+        self._bills.add_asset(event.bill)
+        self._now = max(self._now, event.bill.ts)
+
+    def _transfer(self, event: Transferred | SubAccountTransferred) -> None:
+        self._transfers.add(event)
+        self._now = max(self._now, event.ts)
+
+    def _withdrawal(self, event: Withdrawn) -> None:
+        self._withdrawals.add(event)
+        self._now = max(self._now, event.ts)
+
+    def _position(self, event: PositionChanged) -> None:
+        self._positions.add(event.position)
+
+    def _algo(self, event: AlgoUpdated) -> None:
+        self._algos.add(event.algo)
+        self._now = max(self._now, event.algo.u_time)
 
     def inst_ids(self, inst_type: str) -> list[str]:
         """The listed instruments of `inst_type`."""
