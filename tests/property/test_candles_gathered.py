@@ -1,5 +1,6 @@
 """Candles gathered a second at a time fold to the same buckets of every bar as trades folded one by one into
-every bar (the reference below), whatever the order of trades (late ones too), price samples and reads."""
+every bar (the references below), whatever the order of trades (late ones too), price samples and reads: the
+in-memory candles of `MarketData` and the buckets a group commit writes to the store's candle table."""
 from __future__ import annotations
 
 from collections import deque
@@ -9,6 +10,10 @@ from itertools import islice
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quintex.cli.storedmarket import CandleBuckets
+from quintex.core.enums import Side
+from quintex.core.events import TradeExecuted
+from quintex.journal.marketdb import Buckets, Candle, fold_candles
 from quintex.marketdata.bars import BARS, shift, start_of
 from quintex.marketdata.candles import Candles
 
@@ -69,3 +74,30 @@ def test_gathered_candles_equal_trades_folded_into_every_bar(ops: list[tuple[str
                   candles.history_candles("BTC-USDT", name, limit=300)]
         assert served == reference.rows(name), name
         assert all(c.end == shift(BARS[name], c.ts, 1) for c in candles.history_candles("BTC-USDT", name))
+
+
+def reference_fold(trades: list[tuple[int, TradeExecuted]], buckets: Buckets) -> list[Candle]:
+    """Every trade into the bucket of every bar, one by one."""
+    folded: dict[tuple[str, str, int], Candle] = {}
+    for seq, t in trades:
+        for bar, start, end in buckets(t.ts):
+            one = Candle(t.inst_id, bar, start, end, seq, t.px, t.px, t.px, t.px, t.sz, t.px * t.sz)
+            old = folded.get((t.inst_id, bar, start))
+            folded[(t.inst_id, bar, start)] = one if old is None else old.merged(one)
+    return list(folded.values())
+
+
+trade_lists = st.lists(st.tuples(st.sampled_from(["BTC-USDT", "ETH-USDT", "BTC-USDT-SWAP"]),
+                                 st.integers(-2_000, 5_000), st.integers(1, 200), st.integers(1, 9),
+                                 st.integers(0, 2)), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(trade_lists)
+def test_the_stored_buckets_of_a_commit_equal_trades_folded_into_every_bar(
+        steps: list[tuple[str, int, int, int, int]]) -> None:
+    trades, ts, seq = [], T0, 1
+    for trade_id, (inst_id, step, px, sz, seq_step) in enumerate(steps):
+        ts, seq = ts + step, seq + seq_step
+        trades.append((seq, TradeExecuted(inst_id, trade_id, Decimal(px) / 10, Decimal(sz) / 4, Side.BUY, ts)))
+    assert fold_candles(trades, CandleBuckets()) == reference_fold(trades, CandleBuckets())

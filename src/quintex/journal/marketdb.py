@@ -35,6 +35,8 @@ INDEX_KEY, MARK_KEY = "index/{}", "mark/{}"
 """The candle keys of an index's and a contract's mark's generated candles."""
 BY_TRADE_ID, BY_TS = "1", "2"
 _KEYS_PER_QUERY = 200
+_SECOND = 1_000
+"""Every bar's buckets hold whole seconds."""
 
 Buckets = Callable[[int], Iterable[tuple[str, int, int]]]
 """The (bar, bucket start, bucket end) of every bar for a trade's ts."""
@@ -111,15 +113,28 @@ def market_rows(seq: int, events: Iterable[Event], buckets: Buckets) -> MarketRo
 
 
 def fold_candles(trades: Iterable[tuple[int, TradeExecuted]], buckets: Buckets) -> list[Candle]:
-    """The buckets of (seq, trade) pairs in trade order, each folded once."""
-    folded: dict[tuple[str, str, int], Candle] = {}
+    """The buckets of (seq, trade) pairs in trade order, each folded once, in the order trades first touched them.
+
+    An instrument's consecutive trades of one second are merged first (every bar's bucket holds whole seconds),
+    then each such run into the buckets of every bar: one merge per trade instead of one per bar."""
+    runs: list[Candle] = []
+    current: dict[str, int] = {}
+    """Per instrument, the index in `runs` of its latest run."""
     for seq, t in trades:
-        quote = mul(t.px, t.sz)
-        for bar, start, end in buckets(t.ts):
-            key = (t.inst_id, bar, start)
-            one = Candle(t.inst_id, bar, start, end, seq, t.px, t.px, t.px, t.px, t.sz, quote)
+        second = t.ts - t.ts % _SECOND
+        one = Candle(t.inst_id, "", second, second + _SECOND, seq, t.px, t.px, t.px, t.px, t.sz, mul(t.px, t.sz))
+        at = current.get(t.inst_id)
+        if at is not None and runs[at].ts == second:
+            runs[at] = runs[at].merged(one)
+        else:
+            current[t.inst_id] = len(runs)
+            runs.append(one)
+    folded: dict[tuple[str, str, int], Candle] = {}
+    for run in runs:
+        for bar, start, end in buckets(run.ts):
+            key = (run.inst_id, bar, start)
             old = folded.get(key)
-            folded[key] = one if old is None else old.merged(one)
+            folded[key] = run._replace(bar=bar, ts=start, end=end) if old is None else old.merged(run)
     return list(folded.values())
 
 
