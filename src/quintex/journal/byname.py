@@ -10,13 +10,12 @@ into `CodecError`.
 from __future__ import annotations
 
 import dataclasses
-import operator
 import typing
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from quintex.core.plain import compiled_decoder, value_codec
+from quintex.core.plain import compiled_decoder, compiled_encoder, value_codec
 
 Convert = Callable[[Any], Any]
 
@@ -36,29 +35,15 @@ def record_codec(cls: Any) -> tuple[Convert, Convert]:
         names, positional = cls._fields, True
     fields = tuple((name, *_codec(hints[name])) for name in names)
     known = frozenset(names)
-    values = _identity if issubclass(cls, tuple) else _getter(names)
-
-    def encode(record: Any) -> dict[str, Any]:
-        return {name: v if enc is None else enc(v) for (name, enc, _), v in zip(fields, values(record), strict=True)}
 
     def slow(data: dict[str, Any]) -> Any:  # a field missing (an older record) or unknown (a newer one)
         if not known.issuperset(data):
             raise ValueError(f"{label} has unknown fields {sorted(set(data) - known)} (written by a newer version?)")
         return cls(**{name: data[name] if dec is None else dec(data[name]) for name, _, dec in fields if name in data})
 
-    return encode, compiled_decoder(cls, label, [(name, hints[name], dec) for name, _, dec in fields], slow,
-                                    positional=positional)
-
-
-def _identity(record: Any) -> Any:
-    return record
-
-
-def _getter(names: tuple[str, ...]) -> Convert:
-    if not names:
-        return lambda record: ()
-    get = operator.attrgetter(*names)
-    return (lambda record: (get(record),)) if len(names) == 1 else get
+    decode = compiled_decoder(cls, label, [(name, hints[name], dec) for name, _, dec in fields], slow,
+                              positional=positional)
+    return compiled_encoder(cls), decode
 
 
 def _codec(tp: Any) -> tuple[Convert | None, Convert | None]:
