@@ -49,10 +49,9 @@ from quintex.core.instruments import Currency, Instrument
 from quintex.history import History
 from quintex.journal import SnapshotInfo, Store, combined_needs, open_store, recover, store_snapshot
 from quintex.journal.codec import encode_command, record_crc
-from quintex.journal.events import encode_events, is_history
-from quintex.journal.historydb import index_rows
-from quintex.journal.marketdb import market_rows
-from quintex.journal.store import Checkpoint, HistoryRow, Record
+from quintex.journal.events import is_history
+from quintex.journal.historyrow import history_row
+from quintex.journal.store import Checkpoint, Record
 from quintex.marketdata import STORED_HISTORY_NEEDS, MarketData
 
 D = Decimal
@@ -128,8 +127,7 @@ def build(store: Store, total: int, history: bool) -> tuple[Engine, float, tuple
         if history:
             kept = [e for e in events if is_history(e)]
             last = records[-1]
-            rows = [HistoryRow(last.seq, last.ts, encode_events(kept), index_rows(last.seq, kept),
-                               market_rows(last.seq, kept, buckets))]
+            rows = [history_row(last.seq, last.ts, kept, buckets)]
             if engine.seq % CHECKPOINT_EVERY == 0:
                 checkpoints = [Checkpoint(engine.seq, engine.state_hash())]
         store.append(records, checkpoints, rows)

@@ -34,9 +34,8 @@ from quintex.journal import (
     take_snapshot,
     verify,
 )
-from quintex.journal.events import encode_events, is_history
-from quintex.journal.historydb import index_rows
-from quintex.journal.marketdb import market_rows
+from quintex.journal.events import is_history
+from quintex.journal.historyrow import history_row
 from quintex.journal.store import HistoryRow
 from quintex.runtime.sequencer import Consumer
 
@@ -230,9 +229,7 @@ def history_rows(engine: Engine, events: list[Event], per_row: int = 10_000) -> 
     """History for a new store whose snapshot is `engine`: rows keyed up to the engine's seq."""
     chunks = [events[i:i + per_row] for i in range(0, len(events), per_row)]
     first, buckets = engine.seq - len(chunks) + 1, CandleBuckets()
-    return [HistoryRow(first + i, engine.last_ts, encode_events(chunk), index_rows(first + i, chunk),
-                       market_rows(first + i, chunk, buckets))
-            for i, chunk in enumerate(chunks)]
+    return [history_row(first + i, engine.last_ts, chunk, buckets) for i, chunk in enumerate(chunks)]
 
 
 def parse_until(text: str) -> tuple[str, int]:

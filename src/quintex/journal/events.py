@@ -141,7 +141,25 @@ def is_history(event: Event) -> bool:
 
 
 def encode_events(events: Iterable[Event]) -> bytes:
-    return zlib.compress(orjson.dumps({VERSION_KEY: VERSION, "events": [_ENCODERS[type(e)](e) for e in events]}), 1)
+    return encode_plain(plain_events(events))
+
+
+def plain_events(events: Iterable[Event]) -> list[list[Any]]:
+    """Each event as a history row stores it: [type name, {field: plain value}] (the records inside as dicts,
+    which are also the fields of their table cells: `stored_cell`)."""
+    return [_ENCODERS[type(e)](e) for e in events]
+
+
+def encode_plain(events: list[list[Any]]) -> bytes:
+    """A history row of events already plain (`plain_events`)."""
+    return zlib.compress(orjson.dumps({VERSION_KEY: VERSION, "events": events}), 1)
+
+
+def stored_cell(fields: dict[str, Any]) -> str:
+    """A history table's `data` cell of a record given as its plain fields."""
+    data: dict[str, Any] = {VERSION_KEY: VERSION}
+    data.update(fields)
+    return orjson.dumps(data).decode()
 
 
 def decode_events(blob: bytes, wanted: Wanted | None = None) -> list[Event]:
@@ -181,9 +199,7 @@ def stored_record(cls: Any) -> tuple[Callable[[Any], str], Callable[[str | bytes
     v1_name = cls.__name__
 
     def dump(record: Any) -> str:
-        data = {VERSION_KEY: VERSION}
-        data.update(encode(record))
-        return orjson.dumps(data).decode()
+        return stored_cell(encode(record))
 
     def load(cell: str | bytes) -> Any:
         try:

@@ -7,14 +7,14 @@ backends share the SQL here (`?` placeholders, table names with the backend's pr
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NamedTuple
 
 from quintex.core.enums import OrdState
 from quintex.core.events import AssetBillPosted, BillPosted, Event, OrderUpdated
 from quintex.core.records import AssetBill, Bill, Fill, OrderView
 
-from .events import stored_record
+from .events import plain_events, stored_cell, stored_record
 
 MAX_PAGE = 100
 TABLES = ("hist_orders", "hist_fills", "hist_bills", "hist_asset_bills")
@@ -66,27 +66,28 @@ class IndexRows(NamedTuple):
 NO_ROWS = IndexRows([], [], [], [])
 
 
-def index_rows(seq: int, events: Iterable[Event]) -> IndexRows:
-    """The table rows for history `events` committed up to `seq`."""
+def index_rows(seq: int, events: Sequence[Event], plain: Sequence[list[Any]] | None = None) -> IndexRows:
+    """The table rows for history `events` committed up to `seq`; `plain` is `events` as the history row
+    stores them (`plain_events`), when the caller has it: the cells are its records' fields, not encoded twice."""
     rows = IndexRows([], [], [], [])
-    for event in events:
+    for event, (_, fields) in zip(events, plain_events(events) if plain is None else plain, strict=True):
         if type(event) is OrderUpdated:
             order = event.order
             if order.state in _TERMINAL:
                 rows.orders.append((order.uid, order.ord_id, seq, order.inst_id, str(order.ord_type),
                                     str(order.state), int(order.acc_fill_sz > 0), order.c_time, order.u_time,
-                                    order.cl_ord_id, _ORDER[0](order)))
+                                    order.cl_ord_id, stored_cell(fields["order"])))
             if (fill := event.fill) is not None:
                 rows.fills.append((fill.uid, fill.bill_id, seq, fill.inst_id, fill.ord_id, fill.ts,
-                                   _FILL[0](fill)))
+                                   stored_cell(fields["fill"])))
         elif type(event) is BillPosted:
             bill = event.bill
             rows.bills.append((bill.uid, bill.bill_id, seq, bill.inst_id, bill.ccy, str(bill.type),
-                               str(bill.sub_type), bill.ts, _BILL[0](bill)))
+                               str(bill.sub_type), bill.ts, stored_cell(fields["bill"])))
         elif type(event) is AssetBillPosted:
             ab = event.bill
             rows.asset_bills.append((ab.uid, ab.bill_id, seq, ab.ccy, str(ab.type), ab.client_id, ab.ts,
-                                     _ASSET_BILL[0](ab)))
+                                     stored_cell(fields["bill"])))
     return rows
 
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from quintex.core.events import Event
 
-from .events import encode_events, is_history
-from .historydb import index_rows
-from .marketdb import NO_MARKET, Buckets, market_rows
+from .events import is_history
+from .historyrow import history_row
+from .marketdb import Buckets
 from .store import Checkpoint, HistoryRow, Record, Store
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,7 @@ class _Append:
         if not kept or not self.records:
             return []
         last = self.records[-1]
-        market = NO_MARKET if buckets is None else market_rows(last.seq, kept, buckets)
-        return [HistoryRow(last.seq, last.ts, encode_events(kept), index_rows(last.seq, kept), market)]
+        return [history_row(last.seq, last.ts, kept, buckets)]
 
 
 @dataclass(slots=True)
