@@ -12,10 +12,13 @@ keeps (market data, the recent history), so startup also re-reads the stored his
 snapshot (the events serve's read models need of it, as `quintex serve` does).
 
     python bench/bench_recovery.py [--commands 1000000] [--history] [--store postgresql://...] [--keep DIR]
+                                   [--ms-per-command 1]
 
 With `--keep DIR` the SQLite store is built in DIR once, with the snapshot `TAIL` commands before the end,
 and kept: later runs with the same DIR (and the same `--commands` and `--history`) skip the build and time
 only that startup, so that two versions can be compared on one store, alternating fresh processes.
+`--ms-per-command` spaces the commands' timestamps (default 1 ms: ~500 trades a second, most candle buckets
+full; 1000 gives a trade every ~2 seconds, as a quieter market trades).
 """
 from __future__ import annotations
 
@@ -104,7 +107,8 @@ class Flow:
         return CancelOrder(uid, "BTC-USDT", cl_ord_id=target)
 
 
-def build(store: Store, total: int, history: bool) -> tuple[Engine, float, tuple[SnapshotInfo, dict]]:
+def build(store: Store, total: int, history: bool, spacing: int = 1
+          ) -> tuple[Engine, float, tuple[SnapshotInfo, dict]]:
     """Apply and journal `total` commands (with `history`, each batch's history row and the checkpoints
     too, as the server writes them); returns the live engine, the seconds it took, and the engine's
     snapshot `TAIL` commands before the end (kept in memory, stored later)."""
@@ -119,7 +123,7 @@ def build(store: Store, total: int, history: bool) -> tuple[Engine, float, tuple
         records, events = [], []
         for _ in range(min(BATCH, total - engine.seq)):
             cmd = pending.pop(0) if pending else flow.next()
-            ts += 1
+            ts += spacing
             events += engine.apply(cmd, ts)
             payload = encode_command(cmd)
             records.append(Record(engine.seq, ts, payload, record_crc(engine.seq, ts, payload)))
@@ -158,18 +162,20 @@ def main() -> None:
     parser.add_argument("--history", action="store_true",
                         help="store history rows and checkpoints as the server does, feed serve's read models")
     parser.add_argument("--store", help="a postgresql:// URL (an empty database or schema) instead of SQLite")
+    parser.add_argument("--ms-per-command", type=int, default=1, metavar="MS",
+                        help="milliseconds between the commands' timestamps (default: %(default)s)")
     parser.add_argument("--keep", metavar="DIR",
                         help="build the SQLite store in DIR (with the snapshot 100,000 commands before the end) and "
                              "keep it; when DIR already holds one built with the same --commands and --history, "
                              "reuse it; either way time only the startup from that snapshot")
     args = parser.parse_args()
     if args.keep:
-        kept(Path(args.keep), args.commands, args.history)
+        kept(Path(args.keep), args.commands, args.history, args.ms_per_command)
         return
     tmp = Path(tempfile.mkdtemp(prefix="quintex-bench-recovery-"))
     store = open_store(tmp, args.store)
     try:
-        live, build_s, (tail_info, tail_data) = build(store, args.commands, args.history)
+        live, build_s, (tail_info, tail_data) = build(store, args.commands, args.history, args.ms_per_command)
         rows = [("no snapshot", *timed_recovery(store, live.state_hash(), args.history))]
         store_snapshot(store, tail_info, tail_data)
         rows.append((f"snapshot {TAIL:,} before the end", *timed_recovery(store, live.state_hash(), args.history)))
@@ -191,13 +197,13 @@ def main() -> None:
         print(f"{label:<34}{snap_seq:>14,}{replayed:>11,}{seconds:>9.2f}{cpu_seconds:>8.2f}{rate:>14}")
 
 
-def kept(data_dir: Path, commands: int, history: bool) -> None:
+def kept(data_dir: Path, commands: int, history: bool, spacing: int = 1) -> None:
     """`--keep`: build the store in `data_dir` unless it holds one built alike, then time the startup from
     its snapshot `TAIL` commands before the end."""
     marker = data_dir / "bench_recovery.json"
-    wanted = {"commands": commands, "history": history}
+    wanted = {"commands": commands, "history": history, **({"ms_per_command": spacing} if spacing != 1 else {})}
     built = json.loads(marker.read_text()) if marker.exists() else None
-    if built is None or {key: built[key] for key in wanted} != wanted:
+    if built is None or {key: built.get(key) for key in wanted} != wanted:
         if built is None and data_dir.exists() and any(data_dir.iterdir()):
             raise SystemExit(f"{data_dir} is not empty and holds no store of this benchmark: give a new directory")
         if data_dir.exists():
@@ -205,7 +211,7 @@ def kept(data_dir: Path, commands: int, history: bool) -> None:
         data_dir.mkdir(parents=True)
         store = open_store(data_dir)
         try:
-            live, build_s, (tail_info, tail_data) = build(store, commands, history)
+            live, build_s, (tail_info, tail_data) = build(store, commands, history, spacing)
             store_snapshot(store, tail_info, tail_data)
         finally:
             store.close()

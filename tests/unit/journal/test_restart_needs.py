@@ -30,7 +30,7 @@ from quintex.core.ids import TRANS_ID_BASE, UID_BASE
 from quintex.history import History
 from quintex.journal import Journal, Needs, Policy, Store, combined_needs, recover
 from quintex.journal.codec import CodecError
-from quintex.journal.events import Wanted, decode_events, encode_events
+from quintex.journal.events import KEEP_MS, Wanted, decode_events, encode_events
 from quintex.marketdata import BARS, STORED_HISTORY_NEEDS, MarketData
 from quintex.runtime.sequencer import Runtime
 from tests.lifecycle import EXPIRY, SHOCK, SWAP, index
@@ -160,6 +160,90 @@ def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_s
     assert any(needed_history.positions_history(uid) for uid in uids)
     assert any(needed_history.withdrawals(uid) or list(needed_history.sub_account_transfers(uid)) for uid in uids)
     assert any(needed_history.transfer(uid, TRANS_ID_BASE + n) for uid in uids for n in range(1, 400))
+
+
+class OneByOne:
+    """serve's `MarketData` as it was before the restart, given the events one at a time (each trade added by
+    itself, as in a live batch of a few): the reference the restarted one, fed thousands of trades at once
+    (`Candles.add_trades`), must match."""
+
+    def __init__(self) -> None:
+        self.market_data = MarketData()
+
+    def apply(self, events: list[Event]) -> None:
+        for event in events:
+            self.market_data.apply([event])
+
+
+def candle_answers(market: MarketData | StoredMarket, inst_ids: list[str], now: int) -> Iterator[object]:
+    """Every held bucket of every bar (paged to the end), the recent ones, the newest one (the `candle*` push),
+    the trades and the 24 h ticker."""
+    for inst_id in inst_ids:
+        yield market.trades(inst_id, 500), market.ticker(inst_id, now), market.history_trades(inst_id, "2")
+        for bar in BARS:
+            yield market.latest_candle(inst_id, bar), market.candles(inst_id, bar, limit=300, now_ms=now)
+            yield pages(lambda key, bar=bar, **bounds: market.history_candles(key, bar, **bounds), lambda c: c.ts, inst_id)
+
+
+@pytest.mark.parametrize("market_tables", [True, False], ids=["trades-from-tables", "trades-from-rows"])
+def test_candles_of_every_bar_come_back_with_a_bucket_straddling_the_snapshot(open_test_store: Opener,
+                                                                            market_tables: bool) -> None:
+    """Trades spread over two months (every bar has many buckets; 1M and 3M cross their boundaries), the snapshot
+    taken inside a bucket of every bar (trades at the same millisecond before and after it), then more trades:
+    the restarted `MarketData` holds the candles the live one held, alone and merged with the store."""
+    session = seeded_session(29, 1_200)
+    clock = SetClock()
+    clock.ms = T_SPREAD
+    live = OneByOne()
+    at_snapshot: list[int] = []
+
+    def straddling() -> int:
+        """The trades in the 1 ms of the snapshot so far (all in one bucket of every bar)."""
+        return sum(t.ts == clock.ms for inst_id in ("BTC-USDT", "ETH-USDT")
+                   for t in live.market_data.trades(inst_id, 500))
+
+    async def scenario() -> None:
+        store = open_test_store()
+        if market_tables:
+            store.fill_market(CandleBuckets())
+        journal = Journal(store, Policy(snapshot_every=0, snapshot_interval_s=0),
+                          CandleBuckets() if market_tables else None)
+        journal.open(0, 0)
+        runtime = Runtime(Engine(), clock, [live], tick_s=3600, journal=journal)
+        await runtime.start()
+        chunks = [[cmd for cmd, _ in session[start:start + 20]] for start in range(0, len(session), 20)]
+        for n, chunk in enumerate(chunks):
+            if n == len(chunks) // 2:
+                await journal.snapshot(runtime.engine)  # type: ignore[arg-type]
+                at_snapshot.append(straddling())
+            elif n < len(chunks) // 2 - 1 or n > len(chunks) // 2 + 1:
+                clock.ms += SPREAD_STEPS[n % len(SPREAD_STEPS)]
+            await runtime.submit_many(chunk)
+            if n == len(chunks) // 2 + 1:
+                at_snapshot.append(straddling())
+        await runtime.stop()
+        await journal.close()
+
+    asyncio.run(scenario())
+    assert 0 < at_snapshot[0] < at_snapshot[1], "trades before and after the snapshot in its millisecond"
+    store = open_test_store()
+    engine, restarted_market, _ = restarted(store, SERVE_NEEDS)
+    now, inst_ids = engine.last_ts, sorted(engine.instruments)
+    assert 60 * DAY_MS < now - T_SPREAD < KEEP_MS, "two months of trades, all within what a restart re-reads"
+    assert list(candle_answers(restarted_market, inst_ids, now)) == list(candle_answers(live.market_data, inst_ids, now))
+    readers = [store.market_reader() for _ in range(2)]
+    try:
+        merged = [StoredMarket(m, r) for m, r in zip((live.market_data, restarted_market), readers, strict=True)]
+        assert list(candle_answers(merged[1], inst_ids, now)) == list(candle_answers(merged[0], inst_ids, now))
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+T_SPREAD = 1_700_000_000_000
+DAY_MS = 24 * 3_600_000
+SPREAD_STEPS = (0, 1, 999, 1_000, 59_000, 3_599_000, 7 * 3_600_000 + 13 * 60_000, DAY_MS + 1, 10 * DAY_MS)
+"""How far the clock moves between chunks of 20 commands (mostly hours and days, some within one second)."""
 
 
 def test_liquidations_insurance_and_deliveries_come_back_with_only_the_needed_history(

@@ -1,10 +1,12 @@
+import random
 from decimal import Decimal
 
 import pytest
 
 from quintex.core.enums import Side
 from quintex.core.events import TradeExecuted
-from quintex.marketdata.candles import Candles
+from quintex.marketdata.bars import BARS, shift, start_of
+from quintex.marketdata.candles import NESTED, Candles, CandleView
 
 MIN = 60_000
 T0 = 1_715_800_000_000 - 1_715_800_000_000 % (24 * 60 * MIN)  # a UTC midnight
@@ -113,3 +115,55 @@ def test_instruments_are_kept_apart():
 def test_unknown_bar_raises_value_error():
     with pytest.raises(ValueError):
         Candles().candles("BTC-USDT", "7m", now_ms=T0)
+
+
+def every_bucket(candles: Candles, inst_id: str, bar: str) -> list[CandleView]:
+    """Every held bucket of a series, newest first, paged as clients page."""
+    out: list[CandleView] = []
+    after = None
+    while page := candles.history_candles(inst_id, bar, after=after, limit=300):
+        out += page
+        after = page[-1].ts
+    return out
+
+
+def test_each_bar_nests_in_the_finer_bar_it_is_folded_from():
+    assert [name for name, _ in NESTED if name in BARS] == [name for name, _ in NESTED] and len(NESTED) == len(BARS)
+    rng = random.Random(3)
+    for _ in range(2_000):
+        ts = rng.randrange(T0 - 400 * 24 * 60 * MIN, T0 + 400 * 24 * 60 * MIN)
+        for name, finer in NESTED:
+            if finer is not None:
+                bar, fine = BARS[name], BARS[finer]
+                start = start_of(fine, ts)
+                assert start_of(bar, start) == start_of(bar, ts) == start_of(bar, shift(fine, start, 1) - 1)
+
+
+@pytest.mark.parametrize("held", [5_000, 40])
+def test_many_trades_at_once_fold_as_one_by_one(held):
+    """`add_trades` (each bar from a finer bar's runs) and `add_trade` of each (gathered a second at a time,
+    itself checked against every trade into every bar in tests/property) give the same buckets of every bar, to
+    the exponent (equal prices written differently): bursts within a second, gaps of minutes, hours and days
+    across months, late trades (into a held bucket and into one no longer held), two instruments interleaved,
+    batches below the threshold between larger ones."""
+    rng = random.Random(11)
+    trades, ts = [], T0 - 40 * 24 * 60 * MIN
+    for i in range(6_000):
+        ts += rng.choice((0, 1, 7, 400, 1_500, 61_000, 3_700_000, 30 * 3_600_000))
+        late = ts - rng.choice((500, 70_000, 50 * 24 * 3_600_000)) if rng.random() < 0.02 else ts
+        px = str(rng.randint(95, 105)) + rng.choice(("", ".0", ".00"))
+        sz = str(Decimal(rng.randint(1, 5_000)) / Decimal(rng.choice((1, 1000))))
+        trades.append(trade(i + 1, px, sz, late, rng.choice(("BTC-USDT", "ETH-USDT"))))
+    one_by_one, at_once = Candles(held), Candles(held)
+    for t in trades:
+        one_by_one.add_trade(t)
+    cut = 0
+    while cut < len(trades):
+        size = rng.choice((1, 3, 500, 2_000))
+        at_once.add_trades(trades[cut:cut + size])
+        cut += size
+    for bar in BARS:
+        for inst_id in ("BTC-USDT", "ETH-USDT"):
+            expected = every_bucket(one_by_one, inst_id, bar)
+            got = every_bucket(at_once, inst_id, bar)
+            assert [tuple(map(repr, c)) for c in got] == [tuple(map(repr, c)) for c in expected], bar
