@@ -103,7 +103,7 @@ def main() -> None:
     q_port, e_port = free_port(), free_port()
     q_url, e_url = f"http://127.0.0.1:{q_port}", f"http://127.0.0.1:{e_port}"
     server = subprocess.Popen([sys.executable, "-m", "quintex.cli", "serve", "--port", str(q_port), "--data-dir",
-                               str(tmp / "data"), "--rate-limits", "off", "--market", "off",
+                               str(tmp / "data"), "--rate-limits", "off", "--market", "off", "--history", "0",
                                "--durability", args.durability], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     echo = None

@@ -239,7 +239,8 @@ def main() -> None:
     q_port, b_port = free_port(), free_port()
     q_url = f"http://127.0.0.1:{q_port}"
     server = subprocess.Popen([sys.executable, "-m", "quintex.cli", "serve", "--port", str(q_port), "--data-dir",
-                               str(tmp / "data"), "--rate-limits", "off", "--market", "off"], stdout=subprocess.DEVNULL,
+                               str(tmp / "data"), "--rate-limits", "off", "--market", "off", "--history", "0"],
+                              stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     bare = subprocess.Popen([sys.executable, str(ROOT / "ws_broadcast_server.py"), str(b_port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
