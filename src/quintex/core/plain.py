@@ -71,10 +71,9 @@ def _encoding(var: str, tp: Any, env: dict[str, Any]) -> str:
     enc, _ = value_codec(tp)
     if enc is None:
         return var
-    args = typing.get_args(tp)
-    inner = [arg for arg in args if arg is not type(None)]
-    if len(args) == 2 and len(inner) == 1 and typing.get_origin(tp) in (_UNION, typing.Union):
-        return f"None if {var} is None else {_encoding(var, inner[0], env)}"
+    inner = _optional_of(tp)
+    if inner is not None:
+        return f"None if {var} is None else {_encoding(var, inner, env)}"
     if tp is Decimal:
         return f"str({var})"
     if isinstance(tp, type) and issubclass(tp, Enum):
@@ -142,13 +141,11 @@ def compiled_decoder(cls: Any, label: str, fields: list[tuple[str, Any, Convert 
 
 def _conversion(var: str, tp: Any, dec: Convert, env: dict[str, Any]) -> list[str]:
     """Statements turning the stored value in `var` into a value of type `tp` as `dec` does."""
-    args = typing.get_args(tp)
-    inner = [arg for arg in args if arg is not type(None)]
-    optional = len(args) == 2 and len(inner) == 1 and typing.get_origin(tp) in (_UNION, typing.Union)
+    inner = _optional_of(tp)
     indent = "    "
     lines = []
-    if optional and (inner[0] is Decimal or (isinstance(inner[0], type) and issubclass(inner[0], Enum))):
-        tp, indent = inner[0], "        "
+    if inner is not None and (inner is Decimal or (isinstance(inner, type) and issubclass(inner, Enum))):
+        tp, indent = inner, "        "
         lines.append(f"    if {var} is not None:")
     if tp is Decimal:
         return [*lines, f"{indent}{var} = Decimal({var})"]
@@ -161,6 +158,15 @@ def _conversion(var: str, tp: Any, dec: Convert, env: dict[str, Any]) -> list[st
     if typing.get_origin(tp) is tuple:
         return [f"    {var} = () if {var} == [] else decode_{var}({var})"]
     return [f"    {var} = decode_{var}({var})"]
+
+
+def _optional_of(tp: Any) -> Any:
+    """`T` of an `T | None` (or `Optional[T]`), else None."""
+    args = typing.get_args(tp)
+    inner = [arg for arg in args if arg is not type(None)]
+    if len(args) == 2 and len(inner) == 1 and typing.get_origin(tp) in (_UNION, typing.Union):
+        return inner[0]
+    return None
 
 
 def _enum_value(member: Enum) -> Any:
