@@ -142,9 +142,7 @@ class Candles:
                     self.add(inst_id, trade.px, trade.sz, trade.ts)
                 continue
             self._fold(inst_id)
-            series = self._series.get(inst_id)
-            if series is None:
-                series = self._series[inst_id] = {name: deque(maxlen=self._held) for name in BARS}
+            series = self._series_of(inst_id)
             spans: dict[str, list[_Bucket]] = {}
             for name, finer in NESTED:
                 spec = BARS[name]
@@ -156,12 +154,16 @@ class Candles:
         if gathered is not None:
             self._fold_bucket(inst_id, gathered)
 
-    def _fold_bucket(self, inst_id: str, trades: _Bucket) -> None:
+    def _series_of(self, inst_id: str) -> dict[str, deque[_Bucket]]:
+        """The instrument's buckets of every bar, opened at its first trade."""
         series = self._series.get(inst_id)
         if series is None:
             series = self._series[inst_id] = {name: deque(maxlen=self._held) for name in BARS}
+        return series
+
+    def _fold_bucket(self, inst_id: str, trades: _Bucket) -> None:
         ts = trades.start
-        for name, buckets in series.items():
+        for name, buckets in self._series_of(inst_id).items():
             if buckets and buckets[-1].start <= ts < buckets[-1].end:
                 buckets[-1].merge(trades)
             else:
