@@ -111,6 +111,21 @@ def market_answers(market: StoredMarket, inst_ids: list[str], now: int) -> Itera
         yield market.insurance.history("SWAP", family), market.deliveries.history("FUTURES", family)
 
 
+async def journaled(open_test_store: Opener, market_tables: bool, snapshot_every: int, clock: Any,
+                    sinks: list[Any]) -> tuple[Runtime, Journal]:
+    """A started runtime journaling to a new store as serve does (the market tables filled, then written by the
+    journal), or, without `market_tables`, as a journal without candle buckets does."""
+    store = open_test_store()
+    if market_tables:
+        store.fill_market(CandleBuckets())
+    journal = Journal(store, Policy(snapshot_every=snapshot_every, snapshot_interval_s=0),
+                      CandleBuckets() if market_tables else None)
+    journal.open(0, 0)
+    runtime = Runtime(Engine(), clock, sinks, tick_s=3600, journal=journal)
+    await runtime.start()
+    return runtime, journal
+
+
 @pytest.mark.parametrize("market_tables", [True, False], ids=["trades-from-tables", "trades-from-rows"])
 def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_store: Opener,
                                                                     market_tables: bool) -> None:
@@ -119,14 +134,7 @@ def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_s
     session = seeded_session(47, 1_500, derivatives=True, margin=True)
 
     async def scenario() -> None:
-        store = open_test_store()
-        if market_tables:
-            store.fill_market(CandleBuckets())
-        journal = Journal(store, Policy(snapshot_every=1_000, snapshot_interval_s=0),
-                          CandleBuckets() if market_tables else None)
-        journal.open(0, 0)
-        runtime = Runtime(Engine(), Clock(), [], tick_s=3600, journal=journal)
-        await runtime.start()
+        runtime, journal = await journaled(open_test_store, market_tables, 1_000, Clock(), [])
         for start in range(0, len(session), 25):
             await runtime.submit_many([cmd for cmd, _ in session[start:start + 25]])
         await runtime.stop()
@@ -203,14 +211,7 @@ def test_candles_of_every_bar_come_back_with_a_bucket_straddling_the_snapshot(op
                    for t in live.market_data.trades(inst_id, 500))
 
     async def scenario() -> None:
-        store = open_test_store()
-        if market_tables:
-            store.fill_market(CandleBuckets())
-        journal = Journal(store, Policy(snapshot_every=0, snapshot_interval_s=0),
-                          CandleBuckets() if market_tables else None)
-        journal.open(0, 0)
-        runtime = Runtime(Engine(), clock, [live], tick_s=3600, journal=journal)
-        await runtime.start()
+        runtime, journal = await journaled(open_test_store, market_tables, 0, clock, [live])
         chunks = [[cmd for cmd, _ in session[start:start + 20]] for start in range(0, len(session), 20)]
         for n, chunk in enumerate(chunks):
             if n == len(chunks) // 2:
