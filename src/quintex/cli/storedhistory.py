@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
+from quintex.core.enums import InstType
 from quintex.core.events import (
     AlgoUpdated,
     Event,
@@ -33,6 +34,7 @@ from quintex.journal.historydb import HistoryReader
 
 R = TypeVar("R")
 
+SPOT, MARGIN = InstType.SPOT.value, InstType.MARGIN.value
 RECENT_PER_USER = 5_000
 """Orders, fills and bills per user kept in memory (the store keeps all of them)."""
 RECENT_TOTAL = 10_000
@@ -67,11 +69,11 @@ class StoredHistory:
             before=before, begin=begin, end=end, limit=limit, now_ms=now_ms, archive=archive,
         )
         since = now_ms - (ARCHIVE_MS if archive else order_windows.RECENT_MS)
-        stored = self._reader.orders(
-            uid, inst_ids=self._inst_ids(inst_type, inst_id), ord_types=ord_type.split(",") if ord_type else None,
+        stored = self._stored(lambda inst_ids, after: self._reader.orders(
+            uid, inst_ids=inst_ids, ord_types=ord_type.split(",") if ord_type else None,
             state=state, after=after, before=before, begin=begin, end=end, since=since,
             unfilled_since=since if archive else now_ms - order_windows.UNFILLED_CANCELED_MS, limit=limit,
-        )
+        ), order_windows.on_margin, lambda o: o.ord_id, inst_type, inst_id, after, limit)
         return _merge(recent, stored, lambda o: o.ord_id, limit)
 
     def finished_algo(self, uid: int, algo_id: int | None = None, algo_cl_ord_id: str = "") -> AlgoView | None:
@@ -106,10 +108,10 @@ class StoredHistory:
             uid, inst_type=inst_type, inst_id=inst_id, ord_id=ord_id, after=after, before=before,
             begin=begin, end=end, limit=limit, now_ms=now_ms, archive=archive,
         )
-        stored = self._reader.fills(
-            uid, inst_ids=self._inst_ids(inst_type, inst_id), ord_id=ord_id, after=after, before=before,
+        stored = self._stored(lambda inst_ids, after: self._reader.fills(
+            uid, inst_ids=inst_ids, ord_id=ord_id, after=after, before=before,
             begin=begin, end=end, since=now_ms - (ARCHIVE_MS if archive else fill_windows.RECENT_MS), limit=limit,
-        )
+        ), fill_windows.on_margin, lambda f: f.bill_id, inst_type, inst_id, after, limit)
         return _merge(recent, stored, lambda f: f.bill_id, limit)
 
     def bills(
@@ -123,11 +125,11 @@ class StoredHistory:
             uid, inst_type=inst_type, inst_id=inst_id, ccy=ccy, type=type, sub_type=sub_type, after=after,
             before=before, begin=begin, end=end, limit=limit, now_ms=now_ms, archive=archive,
         )
-        stored = self._reader.bills(
-            uid, inst_ids=self._inst_ids(inst_type, inst_id), ccy=ccy, type=type, sub_type=sub_type, after=after,
+        stored = self._stored(lambda inst_ids, after: self._reader.bills(
+            uid, inst_ids=inst_ids, ccy=ccy, type=type, sub_type=sub_type, after=after,
             before=before, begin=begin, end=end,
             since=now_ms - (ARCHIVE_MS if archive else bill_windows.RECENT_MS), limit=limit,
-        )
+        ), bill_windows.on_margin, lambda b: b.bill_id, inst_type, inst_id, after, limit)
         return _merge(recent, stored, lambda b: b.bill_id, limit)
 
     def asset_bills(
@@ -172,6 +174,24 @@ class StoredHistory:
             uid, ccy=ccy, wd_id=wd_id, client_id=client_id, tx_id=tx_id, type=type, state=state, after=after,
             before=before, limit=limit,
         )
+
+    def _stored(self, fetch: Callable[[Collection[str] | None, int | None], list[R]], on_margin: Callable[[R], bool],
+                key: Callable[[R], int], inst_type: str | None, inst_id: str | None, after: int | None,
+                limit: int) -> list[R]:
+        """The store's newest-first page (`fetch(inst_ids, after)`) of `inst_type`: a spot pair's records are SPOT
+        or MARGIN ones by `on_margin` (as memory tells them apart), which the tables do not index, so those pages
+        are filtered here and read on until `limit` records pass."""
+        listed = self._inst_ids(SPOT if inst_type == MARGIN else inst_type, inst_id)
+        if inst_type not in (SPOT, MARGIN):
+            return fetch(listed, after)
+        margin = inst_type == MARGIN
+        kept: list[R] = []
+        while page := fetch(listed, after):
+            kept += [record for record in page if on_margin(record) is margin]
+            if len(kept) >= limit:
+                break
+            after = key(page[-1])
+        return kept[:max(0, limit)]
 
     def _inst_ids(self, inst_type: str | None, inst_id: str | None) -> Collection[str] | None:
         if inst_id is not None:

@@ -22,6 +22,11 @@ ASSET_KEEP_MS = 30 * DAY_MS
 ASSET_CAP_PER_USER = 10_000
 
 
+def on_margin(bill: Bill) -> bool:
+    """A spot pair's bill of this kind is a MARGIN one (`inst_kind`)."""
+    return bill.mgn_mode is not None
+
+
 class BillHistory:
     def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER,
                  total_cap: int | None = None) -> None:
@@ -57,7 +62,7 @@ class BillHistory:
             return (
                 b.ts >= since
                 and (inst_id is None or b.inst_id == inst_id)
-                and (inst_type is None or inst_kind(self._inst_types.get(b.inst_id), b.mgn_mode is not None) == inst_type)
+                and (inst_type is None or inst_kind(self._inst_types.get(b.inst_id), on_margin(b)) == inst_type)
                 and (ccy is None or b.ccy == ccy)
                 and (type is None or b.type == type)
                 and (sub_type is None or b.sub_type == sub_type)

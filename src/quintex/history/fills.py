@@ -16,6 +16,11 @@ RECENT_MS = 3 * DAY_MS
 CAP_PER_USER = 50_000
 
 
+def on_margin(fill: Fill) -> bool:
+    """A spot pair's fill of this kind is a MARGIN one (`inst_kind`)."""
+    return fill.pos_side is not None
+
+
 class FillHistory:
     def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER,
                  total_cap: int | None = None) -> None:
@@ -43,7 +48,7 @@ class FillHistory:
             return (
                 f.ts >= since
                 and (inst_id is None or f.inst_id == inst_id)
-                and (inst_type is None or inst_kind(self._inst_types.get(f.inst_id), f.pos_side is not None) == inst_type)
+                and (inst_type is None or inst_kind(self._inst_types.get(f.inst_id), on_margin(f)) == inst_type)
                 and (ord_id is None or f.ord_id == ord_id)
                 and within(f.ts, begin, end)
             )

@@ -20,6 +20,11 @@ CAP_PER_USER = 50_000
 TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
 
 
+def on_margin(order: OrderView) -> bool:
+    """A spot pair's order of this kind is a MARGIN one (`inst_kind`)."""
+    return order.td_mode is not TdMode.CASH
+
+
 class OrderHistory:
     def __init__(self, inst_types: Mapping[str, InstType], cap: int = CAP_PER_USER,
                  total_cap: int | None = None) -> None:
@@ -59,7 +64,7 @@ class OrderHistory:
                 o.u_time >= since
                 and (o.state != OrdState.CANCELED or o.acc_fill_sz > 0 or o.u_time >= unfilled_since)
                 and (inst_id is None or o.inst_id == inst_id)
-                and (inst_type is None or inst_kind(self._inst_types.get(o.inst_id), o.td_mode is not TdMode.CASH) == inst_type)
+                and (inst_type is None or inst_kind(self._inst_types.get(o.inst_id), on_margin(o)) == inst_type)
                 and (ord_types is None or o.ord_type in ord_types)
                 and (state is None or o.state == state)
                 and within(o.c_time, begin, end)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from quintex.cli.storedhistory import StoredHistory
-from quintex.core.enums import AssetBillType, InstType, OrdState, OrdType
+from quintex.core.enums import AssetBillType, InstType, MgnMode, OrdState, OrdType, PosSide, TdMode
 from quintex.core.events import AssetBillPosted, BillPosted, Event, OrderUpdated
 from quintex.history import History
 from quintex.journal.events import encode_events
@@ -34,7 +34,8 @@ INSTS = ("BTC-USDT", "ETH-USDT", "BTC-USDT-SWAP")
 
 
 def seeded_events(count: int, seed: int = 7) -> list[Event]:
-    """Orders, fills, bills and funding bills of two users spread over 100 days, in id order."""
+    """Orders, fills, bills and funding bills of two users spread over 100 days, in id order; a third of the
+    orders, with their fills and bills, on margin (MARGIN ones on the spot pairs)."""
     rng = random.Random(seed)
     events: list[Event] = []
     for i in range(1, count + 1):
@@ -44,8 +45,13 @@ def seeded_events(count: int, seed: int = 7) -> list[Event]:
         filled = "0" if state == OrdState.CANCELED and rng.random() < 0.5 else "1"
         view = order(i, state, uid=uid, inst_id=inst, ord_type=rng.choice((OrdType.LIMIT, OrdType.MARKET)),
                      filled=filled, c_time=ts - rng.randrange(3 * HOUR), u_time=ts, cl_ord_id=f"c{i % 5}")
-        events.append(OrderUpdated(view, fill(i, uid=uid, ord_id=i, inst_id=inst, ts=ts) if filled == "1" else None))
+        done = fill(i, uid=uid, ord_id=i, inst_id=inst, ts=ts) if filled == "1" else None
         bill = trade_bill(i, uid=uid, inst_id=inst, ts=ts) if rng.random() < 0.8 else transfer_bill(i, uid=uid, ts=ts)
+        if rng.random() < 1 / 3:
+            view = view._replace(td_mode=TdMode.CROSS)
+            done = done._replace(pos_side=PosSide.NET) if done is not None else None
+            bill = bill._replace(mgn_mode=MgnMode.CROSS) if bill.inst_id else bill
+        events.append(OrderUpdated(view, done))
         events.append(BillPosted(bill))
         events.append(AssetBillPosted(asset_bill(i, ts, uid=uid, client_id=f"k{i % 3}",
                                                  type=rng.choice((AssetBillType.DEPOSIT, AssetBillType.WITHDRAWAL)))))
@@ -83,7 +89,9 @@ def paged(request: pytest.FixtureRequest, open_test_store: Opener) -> Iterator[t
 
 QUERIES = [
     {}, {"limit": 7}, {"limit": 0}, {"limit": 500}, {"after": 300}, {"before": 250}, {"after": 390, "before": 360},
-    {"inst_type": "SPOT"}, {"inst_type": "SWAP", "limit": 5}, {"inst_type": "FUTURES"}, {"inst_id": "ETH-USDT"},
+    {"inst_type": "SPOT"}, {"inst_type": "SPOT", "limit": 3}, {"inst_type": "MARGIN"},
+    {"inst_type": "MARGIN", "limit": 4, "after": 350}, {"inst_type": "MARGIN", "inst_id": "ETH-USDT"},
+    {"inst_type": "SWAP", "limit": 5}, {"inst_type": "FUTURES"}, {"inst_id": "ETH-USDT"},
     {"inst_type": "SWAP", "inst_id": "ETH-USDT"}, {"begin": T0 + 95 * DAY, "end": T0 + 98 * DAY},
 ]
 
