@@ -46,11 +46,10 @@ from quintex.core.commands import (
 )
 from quintex.core.engine import Engine
 from quintex.core.enums import InstType, OrdType, Side, TdMode
-from quintex.core.events import Event
 from quintex.core.ids import UID_BASE
 from quintex.core.instruments import Currency, Instrument
 from quintex.history import History
-from quintex.journal import SnapshotInfo, Store, combined_needs, open_store, recover, store_snapshot
+from quintex.journal import SnapshotInfo, Store, open_store, recover, recover_into, store_snapshot
 from quintex.journal.codec import encode_command, record_crc
 from quintex.journal.events import is_history
 from quintex.journal.historyrow import history_row
@@ -142,15 +141,11 @@ def build(store: Store, total: int, history: bool, spacing: int = 1
 
 
 def timed_recovery(store: Store, state_hash: str, history: bool) -> tuple[int, int, float, float]:
-    """Wall and CPU seconds of `recover` (with `history`, feeding serve's read models)."""
+    """Wall and CPU seconds of `recover` (with `history`, feeding serve's read models as serve does)."""
     market_data, recent = MarketData(), History(cap_per_user=RECENT_PER_USER, total_cap=RECENT_TOTAL)
-
-    def feed(events: list[Event]) -> None:
-        market_data.apply(events)
-        recent.apply(events)
-
     started, cpu = time.perf_counter(), time.process_time()
-    recovered = recover(store, feed, combined_needs(STORED_HISTORY_NEEDS, RECENT_HISTORY_NEEDS)) if history else recover(store)
+    readers = [(market_data.apply, STORED_HISTORY_NEEDS), (recent.apply, RECENT_HISTORY_NEEDS)]
+    recovered = recover_into(store, readers) if history else recover(store)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     assert recovered.engine.state_hash() == state_hash
     return recovered.snapshot_seq, recovered.replayed, seconds, cpu_seconds

@@ -29,6 +29,7 @@ from quintex.journal import (
     open_store,
     rebuild,
     recover,
+    recover_into,
     seq_at_time,
     store_snapshot,
     take_snapshot,
@@ -81,10 +82,11 @@ class Durable:
     lock: DataDirLock
 
 
-def open_durable(args: argparse.Namespace, consumers: Sequence[Consumer],
-                 prepare: Callable[[Store], None] | None = None, needs: Needs | None = None) -> Durable:
-    """Lock the data dir, recover the engine (feeding the read models the stored history they `need`) and
-    open the journal; `prepare(store)` runs on the open store before recovery (market history)."""
+def open_durable(args: argparse.Namespace, readers: Sequence[tuple[Consumer, Needs]],
+                 prepare: Callable[[Store], None] | None = None) -> Durable:
+    """Lock the data dir, recover the engine (feeding each read model what it needs of the stored history,
+    and of the replayed commands whose history is stored: `history_needed`) and open the journal;
+    `prepare(store)` runs on the open store before recovery (market history)."""
     data_dir = Path(args.data_dir)
     lock = DataDirLock(data_dir)
     try:
@@ -97,7 +99,7 @@ def open_durable(args: argparse.Namespace, consumers: Sequence[Consumer],
         lock.release()
         raise CliError(str(exc)) from None
     try:
-        recovered = recover(store, lambda events: _feed(consumers, events), needs)
+        recovered = recover_into(store, [(reader.apply, needs) for reader, needs in readers])
     except StoreError as exc:
         store.close()
         lock.release()
@@ -124,11 +126,6 @@ async def close_durable(durable: Durable, halted: bool) -> None:
     finally:
         await durable.journal.close()
         durable.lock.release()
-
-
-def _feed(consumers: Sequence[Consumer], events: list[Event]) -> None:
-    for consumer in consumers:
-        consumer.apply(events)
 
 
 # -- quintex snapshot / verify / replay -------------------------------------------------------------

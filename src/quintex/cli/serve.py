@@ -17,7 +17,6 @@ from quintex.core.events import CommandRejected
 from quintex.gateway.accesslog import AccessLog
 from quintex.gateway.app import create_app
 from quintex.history import History
-from quintex.journal import combined_needs
 from quintex.journal.store import Store
 from quintex.marketdata import STORED_HISTORY_NEEDS, MarketData
 from quintex.runtime.clock import wall_ms
@@ -69,8 +68,8 @@ async def _serve(args: argparse.Namespace) -> int:
     access_sink = _access_sink(getattr(args, "access_log", None))
     listing = load_listing(args.instruments)
     market_data, history = MarketData(), History(cap_per_user=RECENT_PER_USER, total_cap=RECENT_TOTAL)
-    durable = open_durable(args, [market_data, history], _history_preparer(args, listing, market_data),
-                           combined_needs(STORED_HISTORY_NEEDS, RECENT_HISTORY_NEEDS))
+    durable = open_durable(args, [(market_data, STORED_HISTORY_NEEDS), (history, RECENT_HISTORY_NEEDS)],
+                           _history_preparer(args, listing, market_data))
     engine = durable.engine
     clock = make_clock(args.clock, engine.last_ts)
     runtime = Runtime(engine, clock, [market_data, history], journal=durable.journal)

@@ -15,8 +15,10 @@ from .replay import (
     Needs,
     Recovered,
     combined_needs,
+    history_needed,
     rebuild,
     recover,
+    recover_into,
     seq_at_time,
 )
 from .sqlite import FILE_NAME, SQLiteStore
@@ -40,10 +42,12 @@ __all__ = [
     "StoreError",
     "Verdict",
     "combined_needs",
+    "history_needed",
     "holder_pid",
     "open_store",
     "rebuild",
     "recover",
+    "recover_into",
     "seq_at_time",
     "store_snapshot",
     "take_snapshot",

@@ -194,6 +194,9 @@ class PostgresStore:
             for seq, events in cur:
                 yield seq, bytes(events)
 
+    def history_seq(self, before: int) -> int:
+        return int(self._one("SELECT coalesce(max(seq), 0) FROM quintex_history WHERE seq < %s", before))
+
     def row_trades(self, first_seq: int, last_seq: int) -> list[tuple[int, TradeExecuted]] | None:
         if not self._one("SELECT 1 FROM quintex_meta WHERE key = %s", READY):
             return None

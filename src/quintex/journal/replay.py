@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,7 +18,7 @@ from quintex.core.events import CurrencyListed, Event, InstrumentListed, TradeEx
 from quintex.core.snapshot import SnapshotFormatError, hash_comparable, state_hash
 
 from .codec import CodecError, blob_crc, decode_command, decode_snapshot, record_crc
-from .events import KEEP_MS, Only, Wanted, decode_events
+from .events import HISTORY_TYPES, KEEP_MS, Only, Wanted, decode_events, is_history
 from .store import SnapshotInfo, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -186,11 +186,16 @@ def latest_engine(store: Store, at_most: int | None = None) -> Engine:
     return Engine()
 
 
-def recover(store: Store, sink: Sink | None = None, needs: Needs | None = None) -> Recovered:
+def recover(store: Store, sink: Sink | None = None, needs: Needs | None = None,
+            stored_sink: Sink | None = None) -> Recovered:
     """Load the latest snapshot and replay the journal after it; a torn last record is truncated.
 
     The `sink` (the read models) gets the listing and the stored history up to the snapshot (with
-    `needs`, only the events it names), then the events of the replay."""
+    `needs`, only the events it names), then the events of the replay. With `stored_sink`, the events of the
+    replayed commands whose history events the store holds go there instead (`history_needed` says what a
+    read model needs of them): those before the newest history row before the last record (the journal writes
+    a batch's history row with its records; the last batch's row is left out, as truncating a torn last
+    record drops it)."""
     started = time.perf_counter()
     with cyclic_gc_paused():
         engine = latest_engine(store)
@@ -198,14 +203,44 @@ def recover(store: Store, sink: Sink | None = None, needs: Needs | None = None) 
         if sink is not None:
             feed_history(store, engine, sink, needs)
         checkpoints = dict(store.checkpoints(base))
+        stored_until = store.history_seq(store.last_seq()) if stored_sink is not None else base
         try:
-            count = replay(engine, scan(store, base), checkpoints, sink)
+            if stored_until > base:
+                replay(engine, scan(store, base, stored_until), checkpoints, stored_sink)
+            replay(engine, scan(store, engine.seq), checkpoints, sink)
         except TornTail as torn:
-            count = engine.seq - base
             log.warning("%s: truncating the journal at seq %d, the last acknowledged state is seq %d",
                         torn, torn.seq, engine.seq)
             store.truncate_from(torn.seq)
-    return Recovered(engine, base, count, time.perf_counter() - started)
+    return Recovered(engine, base, engine.seq - base, time.perf_counter() - started)
+
+
+def recover_into(store: Store, readers: Sequence[tuple[Sink, Needs]]) -> Recovered:
+    """`recover` feeding read models, each given as its sink and what it needs of the stored history: the
+    stored history up to the snapshot that any of them needs, then the replayed events, of which those of the
+    commands whose history is stored only as `history_needed` says, per read model."""
+    sinks = [sink for sink, _ in readers]
+    stored = [history_needed(sink, needs) for sink, needs in readers]
+    return recover(store, lambda events: _feed_each(sinks, events), combined_needs(*(needs for _, needs in readers)),
+                   lambda events: _feed_each(stored, events))
+
+
+def _feed_each(sinks: list[Sink], events: list[Event]) -> None:
+    for sink in sinks:
+        sink(events)
+
+
+def history_needed(sink: Sink, needs: Needs) -> Sink:
+    """`sink` given, of the history events (`is_history`: what a stored history row holds), only those of the
+    types `needs` names, and every other event: what a read model that takes the rest of its history from the
+    store's tables needs of the replayed commands whose history row is stored, as of the rows before the
+    snapshot (an `Only` test, on stored fields, is not applied: every event of its type is given)."""
+    unneeded = frozenset(HISTORY_TYPES).difference(needs)
+
+    def feed(events: list[Event]) -> None:
+        sink([event for event in events if type(event) not in unneeded or not is_history(event)])
+
+    return feed
 
 
 def combined_needs(*needs: Needs) -> Needs:

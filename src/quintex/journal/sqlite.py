@@ -190,6 +190,9 @@ class SQLiteStore:
         for seq, events in cursor:
             yield seq, bytes(events)
 
+    def history_seq(self, before: int) -> int:
+        return self._one("SELECT coalesce(max(seq), 0) FROM history WHERE seq < ?", before)  # type: ignore[return-value]
+
     def row_trades(self, first_seq: int, last_seq: int) -> list[tuple[int, TradeExecuted]] | None:
         if not self._db.execute("SELECT 1 FROM meta WHERE key = ?", (READY,)).fetchone():
             return None

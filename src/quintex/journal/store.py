@@ -101,6 +101,9 @@ class Store(Protocol):
     def history(self, since_ts: int, until_seq: int) -> Generator[tuple[int, bytes], None, None]:
         """(seq, events) of the history rows with `ts >= since_ts` and `seq <= until_seq`, in seq order."""
 
+    def history_seq(self, before: int) -> int:
+        """The seq of the newest history row before seq `before`, 0 if there is none."""
+
     def row_trades(self, first_seq: int, last_seq: int) -> list[tuple[int, TradeExecuted]] | None:
         """(seq, trade) of every trade of the history rows with `first_seq <= seq <= last_seq`, from the market
         tables, in seq and trade order; None when the tables are not known to hold every stored row's trades

@@ -28,9 +28,9 @@ from quintex.core.events import (
 )
 from quintex.core.ids import TRANS_ID_BASE, UID_BASE
 from quintex.history import History
-from quintex.journal import Journal, Needs, Policy, Store, combined_needs, recover
+from quintex.journal import Journal, Policy, Store, combined_needs, history_needed, recover, recover_into
 from quintex.journal.codec import CodecError
-from quintex.journal.events import KEEP_MS, Wanted, decode_events, encode_events
+from quintex.journal.events import KEEP_MS, Wanted, decode_events, encode_events, is_history
 from quintex.marketdata import BARS, STORED_HISTORY_NEEDS, MarketData
 from quintex.runtime.sequencer import Runtime
 from tests.lifecycle import EXPIRY, SHOCK, SWAP, index
@@ -38,7 +38,6 @@ from tests.sessions import seeded_session
 from tests.stores import Opener
 from tests.unit.journal.test_lifecycle_history import SetClock, setup, views
 
-SERVE_NEEDS = combined_needs(STORED_HISTORY_NEEDS, RECENT_HISTORY_NEEDS)
 CAP_PER_USER, TOTAL_CAP = 15, 40
 """Far below the session's orders, fills and bills, so that memory holds only part of them."""
 
@@ -52,15 +51,20 @@ class Clock:
         return self.now
 
 
-def restarted(store: Store, needs: Needs | None) -> tuple[Engine, MarketData, History]:
-    """serve's read models after `recover` (all of the stored history, or what `needs` names)."""
+def restarted(store: Store, as_serve: bool) -> tuple[Engine, MarketData, History]:
+    """serve's read models after `recover`: fed all of the stored history and every replayed event, or what each
+    needs as serve feeds them (`recover_into`)."""
     market_data, history = MarketData(), History(cap_per_user=CAP_PER_USER, total_cap=TOTAL_CAP)
 
     def feed(events: list[Event]) -> None:
         market_data.apply(events)
         history.apply(events)
 
-    recovered = recover(store, feed, needs)
+    if as_serve:
+        recovered = recover_into(store, [(market_data.apply, STORED_HISTORY_NEEDS),
+                                         (history.apply, RECENT_HISTORY_NEEDS)])
+    else:
+        recovered = recover(store, feed)
     assert recovered.snapshot_seq and recovered.replayed, "the store must have a snapshot and a tail after it"
     return recovered.engine, market_data, history
 
@@ -142,8 +146,8 @@ def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_s
 
     asyncio.run(scenario())
     store = open_test_store()
-    engine, full_market, full_history = restarted(store, None)
-    _, needed_market, needed_history = restarted(store, SERVE_NEEDS)
+    engine, full_market, full_history = restarted(store, False)
+    _, needed_market, needed_history = restarted(store, True)
     now = engine.last_ts
     uids = [user.uid for user in engine.users()]
     inst_ids = sorted(engine.instruments)
@@ -168,6 +172,47 @@ def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_s
     assert any(needed_history.positions_history(uid) for uid in uids)
     assert any(needed_history.withdrawals(uid) or list(needed_history.sub_account_transfers(uid)) for uid in uids)
     assert any(needed_history.transfer(uid, TRANS_ID_BASE + n) for uid in uids for n in range(1, 400))
+
+
+def test_the_replayed_commands_whose_history_is_stored_go_to_the_stored_sink(open_test_store: Opener) -> None:
+    """Those up to the newest history row before the last record (the last batch's row is left out), in order;
+    the events are the ones a plain replay gives."""
+    session = seeded_session(48, 600, derivatives=True)
+
+    async def scenario() -> None:
+        runtime, journal = await journaled(open_test_store, True, 200, Clock(), [])
+        for start in range(0, len(session), 25):
+            await runtime.submit_many([cmd for cmd, _ in session[start:start + 25]])
+        await runtime.stop()
+        await journal.close()
+
+    asyncio.run(scenario())
+    store = open_test_store()
+    plain: list[Event] = []
+    recovered = recover(store, plain.extend, {})
+    listing = len(recovered.engine.currencies) + len(recovered.engine.instruments)
+    unstored: list[Event] = []
+    stored: list[Event] = []
+    assert recover(store, unstored.extend, {}, stored.extend).engine.state_hash() == recovered.engine.state_hash()
+    assert plain[:listing] == unstored[:listing]
+    assert stored + unstored[listing:] == plain[listing:]
+    stored_until = store.history_seq(store.last_seq())
+    assert recovered.snapshot_seq < stored_until < store.last_seq()
+    tail = recover(store, None, None).engine
+    assert stored and unstored[listing:] and tail.seq == store.last_seq()
+
+
+def test_a_read_model_is_given_of_the_history_events_only_the_types_it_needs() -> None:
+    engine = Engine()
+    events: list[Event] = []
+    for cmd, ts in seeded_session(5, 400, derivatives=True):
+        events += engine.apply(cmd, ts)
+    given: list[Event] = []
+    history_needed(given.extend, {Transferred: None, OrderUpdated: (lambda fields: False, ("x",))})(events)
+    assert given == [e for e in events if not is_history(e) or type(e) in (Transferred, OrderUpdated)]
+    assert any(type(e) is BillPosted for e in events) and not any(type(e) is BillPosted for e in given)
+    assert any(type(e) is OrderUpdated and not is_history(e) for e in given)
+    assert any(type(e) is OrderUpdated and is_history(e) for e in given)
 
 
 class OneByOne:
@@ -228,7 +273,7 @@ def test_candles_of_every_bar_come_back_with_a_bucket_straddling_the_snapshot(op
     asyncio.run(scenario())
     assert 0 < at_snapshot[0] < at_snapshot[1], "trades before and after the snapshot in its millisecond"
     store = open_test_store()
-    engine, restarted_market, _ = restarted(store, SERVE_NEEDS)
+    engine, restarted_market, _ = restarted(store, True)
     now, inst_ids = engine.last_ts, sorted(engine.instruments)
     assert 60 * DAY_MS < now - T_SPREAD < KEEP_MS, "two months of trades, all within what a restart re-reads"
     assert list(candle_answers(restarted_market, inst_ids, now)) == list(candle_answers(live.market_data, inst_ids, now))
@@ -272,8 +317,8 @@ def test_liquidations_insurance_and_deliveries_come_back_with_only_the_needed_hi
 
     asyncio.run(scenario())
     store = open_test_store()
-    _, full, full_history = restarted(store, None)
-    _, needed, needed_history = restarted(store, SERVE_NEEDS)
+    _, full, full_history = restarted(store, False)
+    _, needed, needed_history = restarted(store, True)
     liquidations, changes, deliveries = views(full)
     assert len(liquidations) == 1 and len(changes) == 2 and deliveries
     assert views(needed) == views(full)
