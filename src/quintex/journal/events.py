@@ -72,28 +72,42 @@ each such event holds one of the strings (as a JSON string value)."""
 
 class Wanted:
     """Which events of a history row to decode: by type name, all of that type (None) or `Only` some. A row
-    (version 2) is parsed only if its text names a wanted type (`["Name",{`, looked for by one regular
-    expression) and, for an `Only`, also holds one of its strings (quoted)."""
+    (version 2) is parsed only if its text names a wanted type (`["Name",{`, whitespace allowed around the
+    comma) and, for an `Only`, also holds one of its strings (quoted).
 
-    __slots__ = ("markers", "tests")
+    The text is searched without listing every event it names (a row can hold thousands): one regular
+    expression looks for the types wanted whole at once; a type wanted `Only` in part is looked for by a literal
+    search (the regular expression only if the text has the type's name but not in the compact form orjson
+    writes), then its strings."""
+
+    __slots__ = ("any_whole", "in_part", "tests")
 
     def __init__(self, wanted: Mapping[str, Only | None]) -> None:
         self.tests = {name: None if only is None else only[0] for name, only in wanted.items()}
-        self.markers = {name.encode(): None if only is None else tuple(orjson.dumps(marker) for marker in only[1])
-                        for name, only in wanted.items()}
+        whole = [re.escape(name.encode()) for name, only in wanted.items() if only is None]
+        self.any_whole = _event_tag(b"|".join(whole)) if whole else None
+        """The types wanted whole: any of them named is enough."""
+        self.in_part = [(tuple(orjson.dumps(marker) for marker in only[1]), b'["%s",{' % name.encode(),
+                         b'["%s"' % name.encode(), _event_tag(re.escape(name.encode())))
+                        for name, only in wanted.items() if only is not None]
+        """The types wanted in part: (the quoted strings one of which the text must hold, the type named as
+        orjson writes it, the name quoted (in every form), the regular expression of every form)."""
 
     def in_text(self, text: bytes) -> bool:
         """Whether a row's JSON text may hold a wanted event."""
-        for name in set(_EVENT_TAG.findall(text)):
-            if name in self.markers:
-                markers = self.markers[name]
-                if markers is None or any(marker in text for marker in markers):
-                    return True
+        if self.any_whole is not None and self.any_whole.search(text):
+            return True
+        for markers, compact, quoted, tag in self.in_part:
+            if (compact in text or (quoted in text and tag.search(text) is not None)) and any(
+                    marker in text for marker in markers):
+                return True
         return False
 
 
-_EVENT_TAG = re.compile(rb'\["(\w+)"\s*,\s*\{')
-"""An event's start in a version-2 row's text: `["TypeName",{`."""
+def _event_tag(names: bytes) -> re.Pattern[bytes]:
+    """An event's start in a version-2 row's text, `["TypeName",{`, of one of `names` (a regular expression's
+    alternatives)."""
+    return re.compile(rb'\["(?:' + names + rb')"\s*,\s*\{')
 
 
 V1_TYPES = ("OrderUpdated", "BillPosted", "AssetBillPosted", "Transferred", "TradeExecuted", "Withdrawn",
