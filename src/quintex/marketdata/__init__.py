@@ -79,8 +79,8 @@ class MarketData:
         """The fold of each event type (one dict lookup per event: most events of a batch, balances and
         bills, are none of these)."""
         self._new_trades: list[TradeExecuted] = []
-        """The trades of the events being applied, folded into the candles together at the end (`add_trades`:
-        a restart feeds thousands at once); nothing reads the candles in between."""
+        """The trades of the events being applied, folded into the candles and the tickers together at the end
+        (`add_trades`: a restart feeds thousands at once); nothing reads them in between."""
 
     def apply(self, events: Iterable[Event]) -> None:
         """Fold events in order; events other than `BookChanged`, `TradeExecuted`, the index and mark price
@@ -95,12 +95,12 @@ class MarketData:
         finally:
             if self._new_trades:
                 self._candles.add_trades(self._new_trades)
+                self._tickers.add_trades(self._new_trades)
                 self._new_trades = []
 
     def _add_trade(self, event: TradeExecuted) -> None:
         self._new_trades.append(event)
         self._trades.add_trade(event)
-        self._tickers.add_trade(event)
 
     def _add_fill(self, event: OrderUpdated) -> None:
         if event.fill is not None:

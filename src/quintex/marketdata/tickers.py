@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
+from itertools import pairwise
 from typing import NamedTuple
 
 from quintex.core.events import TradeExecuted
@@ -80,6 +82,32 @@ class _Ticker:
         _roll_day(self.sod_utc0, start_of(_DAY_UTC, ts), px)
         _roll_day(self.sod_utc8, start_of(_DAY_UTC8, ts), px)
 
+    def add_trades(self, trades: list[TradeExecuted]) -> None:
+        """Trades in order: the state `add` of each leaves, a minute's trades folded at once. A trade opens a
+        bucket only after the newest minute; the trades up to the next such one (of that minute, or late) count
+        in it, and cannot move the day opens (days start on a minute)."""
+        minutes = self.minutes
+        first = trades[0].ts
+        after = minutes[-1].start + _MINUTE if minutes else first - first % _MINUTE  # ms after the newest minute
+        opening: list[int] = []
+        for i, trade in enumerate(trades):
+            if trade.ts >= after:
+                opening.append(i)
+                after = trade.ts - trade.ts % _MINUTE + _MINUTE
+        newest = opening[0] if opening else len(trades)
+        if newest:
+            _fold(minutes[-1], trades[:newest])
+        for lo, hi in pairwise([*opening, len(trades)]):
+            px, ts = trades[lo].px, trades[lo].ts
+            minute = ts - ts % _MINUTE
+            minutes.append(_Minute(minute, px))
+            while minutes[0].start <= minute - WINDOW_MINUTES * _MINUTE:
+                minutes.popleft()
+            _roll_day(self.sod_utc0, start_of(_DAY_UTC, ts), px)
+            _roll_day(self.sod_utc8, start_of(_DAY_UTC8, ts), px)
+            _fold(minutes[-1], trades[lo:hi])
+        self.last, self.last_sz = trades[-1].px, trades[-1].sz
+
     def stats(self, inst_id: str, now_ms: int) -> TickerStats:
         oldest = now_ms - now_ms % _MINUTE - (WINDOW_MINUTES - 1) * _MINUTE
         window = [m for m in self.minutes if oldest <= m.start <= now_ms]
@@ -103,6 +131,15 @@ class _Ticker:
         return day_open.px if day_open.day >= today else self.last
 
 
+def _fold(bucket: _Minute, trades: list[TradeExecuted]) -> None:
+    """Trades into their minute's bucket, in order (the high and low the first of equal prices, the sums
+    added one by one), as `_Ticker.add` of each does."""
+    prices = [trade.px for trade in trades]
+    bucket.h, bucket.l = max(bucket.h, *prices), min(bucket.l, *prices)
+    bucket.vol = reduce(MONEY.add, [trade.sz for trade in trades], bucket.vol)
+    bucket.quote = reduce(MONEY.add, [mul(trade.px, trade.sz) for trade in trades], bucket.quote)
+
+
 def _roll_day(day_open: _DayOpen, day: int, px: Decimal) -> None:
     if day > day_open.day:
         day_open.day, day_open.px = day, px
@@ -112,8 +149,20 @@ class Tickers:
     def __init__(self) -> None:
         self._tickers: dict[str, _Ticker] = {}
 
-    def add_trade(self, trade: TradeExecuted) -> None:
-        self.add(trade.inst_id, trade.px, trade.sz, trade.ts)
+    def add_trades(self, trades: list[TradeExecuted]) -> None:
+        """Trades in order: the same tickers as `add` of each (an instrument's trades folded a minute at a time; its
+        only trade in the batch, as live batches mostly have, added as one)."""
+        by_inst: dict[str, list[TradeExecuted]] = {}
+        for trade in trades:
+            by_inst.setdefault(trade.inst_id, []).append(trade)
+        for inst_id, mine in by_inst.items():
+            if len(mine) == 1:
+                self.add(inst_id, mine[0].px, mine[0].sz, mine[0].ts)
+                continue
+            ticker = self._tickers.get(inst_id)
+            if ticker is None:
+                self._tickers[inst_id] = ticker = _Ticker(mine[0].px, mine[0].sz, mine[0].ts)
+            ticker.add_trades(mine)
 
     def add(self, inst_id: str, px: Decimal, sz: Decimal, ts: int) -> None:
         """A trade, or a price sample (`sz` 0) of a price series (index tickers)."""
