@@ -41,18 +41,22 @@ def field_codecs(cls: Any) -> tuple[FieldCodec, ...]:
 
 
 @cache
-def compiled_encoder(cls: Any) -> Convert:
-    """`to_plain` for records of type `cls` as straight-line code compiled once from its schema: the values
-    unpacked at once, each converted in place only where its type asks (a Decimal by `str`, an enum by its
-    value, an optional's None left as it is, a record inside by its own compiled encoder), then one dict
-    display. The same dict, keys in field order, as converting field by field."""
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else list(cls._fields)
+def compiled_encoder(cls: Any, schema: tuple[tuple[str, Any], ...] | None = None) -> Convert:
+    """`to_plain` for records of type `cls` as straight-line code compiled once from its schema (its fields and
+    their annotations, or the (name, type) pairs of `schema`: the attributes stored): the values unpacked at once,
+    each converted in place only where its type asks (a Decimal by `str`, an enum by its value, an optional's
+    None left as it is, a record inside by its own compiled encoder), then one dict display. The same dict, keys
+    in field order, as converting field by field."""
+    if schema is None:
+        hints = typing.get_type_hints(cls)
+        names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else list(cls._fields)
+    else:
+        hints, names = dict(schema), [name for name, _ in schema]
     if not names:
         return lambda record: {}
     env: dict[str, Any] = {"str": str}
     variables = [f"v{index}" for index in range(len(names))]
-    if issubclass(cls, tuple):
+    if issubclass(cls, tuple) and schema is None:
         unpack = f"    {', '.join(variables)}, = record"
     elif len(names) == 1:
         env["get"] = operator.attrgetter(names[0])

@@ -37,7 +37,7 @@ from .instruments import Currency, FuturesSeries, Instrument
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .orders import Order
-from .plain import FieldCodec, compiled_decoder, from_plain, to_plain, value_codec
+from .plain import FieldCodec, compiled_decoder, compiled_encoder, from_plain, to_plain, value_codec
 from .positions import Position
 from .records import (
     ApiKey,
@@ -285,12 +285,11 @@ ORDER_FIELD_TYPES: dict[str, Any] = {
 _ORDER_FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in ORDER_FIELD_TYPES.items())
 
 
+_encode_order = compiled_encoder(Order, tuple(ORDER_FIELD_TYPES.items()))
+
+
 def _dump_order(order: Order) -> dict[str, Any]:
-    out: dict[str, Any] = {"inst_id": order.inst.inst_id}
-    for name, enc, _ in _ORDER_FIELDS:
-        value = getattr(order, name)
-        out[name] = value if enc is None else enc(value)
-    return out
+    return {"inst_id": order.inst.inst_id, **_encode_order(order)}
 
 
 def _load_order(plain: dict[str, Any], instruments: dict[str, Instrument]) -> Order:

@@ -10,6 +10,7 @@ from typing import Any
 
 from quintex.core.engine import Engine
 from quintex.core.plain import to_plain
+from quintex.core.snapshot import ORDER_FIELD_TYPES
 from quintex.journal.byname import record_codec
 from tests.sessions import seeded_session
 
@@ -39,3 +40,20 @@ def test_commands_and_events_encode_as_field_by_field() -> None:
             assert list(to_plain(record)) == list(expected)  # keys in field order: the same JSON text
             kinds.add(type(record).__name__)
     assert {"PlaceOrder", "OrderUpdated", "BillPosted", "TradeExecuted", "PositionChanged"} <= kinds
+
+
+def test_a_snapshot_dumps_each_order_by_its_stored_fields() -> None:
+    """`snapshot.ORDER_FIELD_TYPES` spelled out (a compiled `Order`'s annotations are erased): its instrument's id,
+    then each field as its type stores it, in that order."""
+    engine = Engine()
+    for cmd, ts in seeded_session(98, 1500, derivatives=True, margin=True):
+        engine.apply(cmd, ts)
+    orders = engine.snapshot()["orders"]
+    live = {order.ord_id: order for order in engine._s.live.values()}
+    assert len(orders) == len(live) > 20
+    for plain in orders:
+        order = live[plain["ord_id"]]
+        expected = {"inst_id": order.inst.inst_id, **{name: reference(getattr(order, name))
+                                                      for name in ORDER_FIELD_TYPES}}
+        assert list(plain.items()) == list(expected.items())
+    assert any(plain["last_fill"] is not None for plain in orders)
