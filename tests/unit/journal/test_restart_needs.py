@@ -14,7 +14,7 @@ import pytest
 
 from quintex.cli.storedhistory import RECENT_HISTORY_NEEDS, StoredHistory
 from quintex.cli.storedmarket import CandleBuckets, StoredMarket
-from quintex.core.commands import AdvanceTime
+from quintex.core.commands import AdvanceTime, Command
 from quintex.core.engine import Engine
 from quintex.core.enums import AlgoOrdType, OrdState
 from quintex.core.events import (
@@ -130,22 +130,28 @@ async def journaled(open_test_store: Opener, market_tables: bool, snapshot_every
     return runtime, journal
 
 
-@pytest.mark.parametrize("market_tables", [True, False], ids=["trades-from-tables", "trades-from-rows"])
-def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_store: Opener,
-                                                                    market_tables: bool) -> None:
-    """As serve writes the store (the market tables filled, then written by the journal: the trades up to the
-    snapshot are read from them), and as a journal without candle buckets does (the rows are parsed for them)."""
-    session = seeded_session(47, 1_500, derivatives=True, margin=True)
+def session_store(open_test_store: Opener, session: list[tuple[Command, int]], market_tables: bool,
+                  snapshot_every: int) -> Store:
+    """A store journaled as serve does (`journaled`), the session submitted 25 commands a batch, reopened."""
 
     async def scenario() -> None:
-        runtime, journal = await journaled(open_test_store, market_tables, 1_000, Clock(), [])
+        runtime, journal = await journaled(open_test_store, market_tables, snapshot_every, Clock(), [])
         for start in range(0, len(session), 25):
             await runtime.submit_many([cmd for cmd, _ in session[start:start + 25]])
         await runtime.stop()
         await journal.close()
 
     asyncio.run(scenario())
-    store = open_test_store()
+    return open_test_store()
+
+
+@pytest.mark.parametrize("market_tables", [True, False], ids=["trades-from-tables", "trades-from-rows"])
+def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_store: Opener,
+                                                                    market_tables: bool) -> None:
+    """As serve writes the store (the market tables filled, then written by the journal: the trades up to the
+    snapshot are read from them), and as a journal without candle buckets does (the rows are parsed for them)."""
+    store = session_store(open_test_store, seeded_session(47, 1_500, derivatives=True, margin=True), market_tables,
+                          1_000)
     engine, full_market, full_history = restarted(store, False)
     _, needed_market, needed_history = restarted(store, True)
     now = engine.last_ts
@@ -177,17 +183,7 @@ def test_serve_restarts_answer_the_same_with_only_the_needed_history(open_test_s
 def test_the_replayed_commands_whose_history_is_stored_go_to_the_stored_sink(open_test_store: Opener) -> None:
     """Those up to the newest history row before the last record (the last batch's row is left out), in order;
     the events are the ones a plain replay gives."""
-    session = seeded_session(48, 600, derivatives=True)
-
-    async def scenario() -> None:
-        runtime, journal = await journaled(open_test_store, True, 200, Clock(), [])
-        for start in range(0, len(session), 25):
-            await runtime.submit_many([cmd for cmd, _ in session[start:start + 25]])
-        await runtime.stop()
-        await journal.close()
-
-    asyncio.run(scenario())
-    store = open_test_store()
+    store = session_store(open_test_store, seeded_session(48, 600, derivatives=True), True, 200)
     plain: list[Event] = []
     recovered = recover(store, plain.extend, {})
     listing = len(recovered.engine.currencies) + len(recovered.engine.instruments)
