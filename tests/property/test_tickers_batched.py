@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from quintex.core.enums import Side
 from quintex.core.events import TradeExecuted
 from quintex.marketdata.tickers import WINDOW_MINUTES, Tickers
+from quintex.marketdata.trades import by_instrument
 
 MIN = 60_000
 HOUR = 60 * MIN
@@ -56,7 +57,8 @@ def test_tickers_folded_a_batch_at_a_time_equal_trades_folded_one_by_one(
         one_by_one.add(t.inst_id, t.px, t.sz, t.ts)
     bounds = sorted({0, len(folded), *(min(cut, len(folded)) for cut in cuts)})
     for lo, hi in pairwise(bounds):
-        batched.add_trades(folded[lo:hi])
+        for inst_id, mine in by_instrument(folded[lo:hi]).items():
+            batched.add_trades(inst_id, mine)
     assert state(batched) == state(one_by_one)
     last = max(t.ts for t in folded)
     for now in {last, last + MIN, last + 8 * HOUR, last + DAY, last + 2 * DAY, *(t.ts for t in folded)}:

@@ -33,7 +33,7 @@ from .liquidations import LIQUIDATING, Liquidation, Liquidations
 from .optsummary import OptionSummaries
 from .prices import PriceFeed, PriceLimit, Prices
 from .tickers import Tickers, TickerStats
-from .trades import Trades
+from .trades import Trades, by_instrument
 
 __all__ = [
     "BARS", "STORED_HISTORY_NEEDS", "BookDelta", "Books", "CandleView", "Deliveries", "DepthView", "InsuranceFund",
@@ -94,8 +94,9 @@ class MarketData:
                     fold(event)
         finally:
             if self._new_trades:
-                self._candles.add_trades(self._new_trades)
-                self._tickers.add_trades(self._new_trades)
+                for inst_id, trades in by_instrument(self._new_trades).items():
+                    self._candles.add_trades(inst_id, trades)
+                    self._tickers.add_trades(inst_id, trades)
                 self._new_trades = []
 
     def _add_trade(self, event: TradeExecuted) -> None:

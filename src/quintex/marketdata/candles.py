@@ -130,24 +130,20 @@ class Candles:
         start = ts - ts % _SECOND
         self._open[inst_id] = _Bucket(start, start + _SECOND, px, sz, quote)
 
-    def add_trades(self, trades: list[TradeExecuted]) -> None:
-        """Trades in order: the same buckets as `add_trade` of each (by the bars of `NESTED` for an instrument
-        with `FOLD_ONE_BY_ONE` trades or more among them)."""
-        by_inst: dict[str, list[TradeExecuted]] = {}
-        for trade in trades:
-            by_inst.setdefault(trade.inst_id, []).append(trade)
-        for inst_id, mine in by_inst.items():
-            if len(mine) < FOLD_ONE_BY_ONE:
-                for trade in mine:
-                    self.add(inst_id, trade.px, trade.sz, trade.ts)
-                continue
-            self._fold(inst_id)
-            series = self._series_of(inst_id)
-            spans: dict[str, list[_Bucket]] = {}
-            for name, finer in NESTED:
-                spec = BARS[name]
-                spans[name] = _seconds(mine) if finer is None else _coarser(spec, spans[finer])
-                _fold_spans(spec, series[name], spans[name])
+    def add_trades(self, inst_id: str, trades: list[TradeExecuted]) -> None:
+        """An instrument's trades in order: the same buckets as `add_trade` of each (by the bars of `NESTED` from
+        `FOLD_ONE_BY_ONE` trades on)."""
+        if len(trades) < FOLD_ONE_BY_ONE:
+            for trade in trades:
+                self.add(inst_id, trade.px, trade.sz, trade.ts)
+            return
+        self._fold(inst_id)
+        series = self._series_of(inst_id)
+        spans: dict[str, list[_Bucket]] = {}
+        for name, finer in NESTED:
+            spec = BARS[name]
+            spans[name] = _seconds(trades) if finer is None else _coarser(spec, spans[finer])
+            _fold_spans(spec, series[name], spans[name])
 
     def _fold(self, inst_id: str) -> None:
         gathered = self._open.pop(inst_id, None)

@@ -149,20 +149,16 @@ class Tickers:
     def __init__(self) -> None:
         self._tickers: dict[str, _Ticker] = {}
 
-    def add_trades(self, trades: list[TradeExecuted]) -> None:
-        """Trades in order: the same tickers as `add` of each (an instrument's trades folded a minute at a time; its
-        only trade in the batch, as live batches mostly have, added as one)."""
-        by_inst: dict[str, list[TradeExecuted]] = {}
-        for trade in trades:
-            by_inst.setdefault(trade.inst_id, []).append(trade)
-        for inst_id, mine in by_inst.items():
-            if len(mine) == 1:
-                self.add(inst_id, mine[0].px, mine[0].sz, mine[0].ts)
-                continue
-            ticker = self._tickers.get(inst_id)
-            if ticker is None:
-                self._tickers[inst_id] = ticker = _Ticker(mine[0].px, mine[0].sz, mine[0].ts)
-            ticker.add_trades(mine)
+    def add_trades(self, inst_id: str, trades: list[TradeExecuted]) -> None:
+        """An instrument's trades in order: the same ticker as `add` of each (folded a minute at a time; a single
+        trade, as live batches mostly have, added as one)."""
+        if len(trades) == 1:
+            self.add(inst_id, trades[0].px, trades[0].sz, trades[0].ts)
+            return
+        ticker = self._tickers.get(inst_id)
+        if ticker is None:
+            self._tickers[inst_id] = ticker = _Ticker(trades[0].px, trades[0].sz, trades[0].ts)
+        ticker.add_trades(trades)
 
     def add(self, inst_id: str, px: Decimal, sz: Decimal, ts: int) -> None:
         """A trade, or a price sample (`sz` 0) of a price series (index tickers)."""

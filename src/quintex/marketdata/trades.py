@@ -13,6 +13,14 @@ BY_TRADE_ID = "1"
 BY_TS = "2"
 
 
+def by_instrument(trades: list[TradeExecuted]) -> dict[str, list[TradeExecuted]]:
+    """Trades grouped by instrument, each group in order."""
+    grouped: dict[str, list[TradeExecuted]] = {}
+    for trade in trades:
+        grouped.setdefault(trade.inst_id, []).append(trade)
+    return grouped
+
+
 class Trades:
     def __init__(self, held: int = HELD_PER_INSTRUMENT) -> None:
         self._held = held

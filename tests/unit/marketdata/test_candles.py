@@ -7,6 +7,7 @@ from quintex.core.enums import Side
 from quintex.core.events import TradeExecuted
 from quintex.marketdata.bars import BARS, shift, start_of
 from quintex.marketdata.candles import NESTED, Candles, CandleView
+from quintex.marketdata.trades import by_instrument
 
 MIN = 60_000
 T0 = 1_715_800_000_000 - 1_715_800_000_000 % (24 * 60 * MIN)  # a UTC midnight
@@ -160,7 +161,8 @@ def test_many_trades_at_once_fold_as_one_by_one(held):
     cut = 0
     while cut < len(trades):
         size = rng.choice((1, 3, 500, 2_000))
-        at_once.add_trades(trades[cut:cut + size])
+        for inst_id, mine in by_instrument(trades[cut:cut + size]).items():
+            at_once.add_trades(inst_id, mine)
         cut += size
     for bar in BARS:
         for inst_id in ("BTC-USDT", "ETH-USDT"):

@@ -18,7 +18,7 @@ def fold(*trades: tuple[str, str, int]) -> Tickers:
     """The trades as `MarketData` folds them: at once (`add_trades`; the same as one by one:
     `tests/property/test_tickers_batched.py`)."""
     tickers = Tickers()
-    tickers.add_trades([TradeExecuted("BTC-USDT", i, Decimal(px), Decimal(sz), Side.BUY, ts)
+    tickers.add_trades("BTC-USDT", [TradeExecuted("BTC-USDT", i, Decimal(px), Decimal(sz), Side.BUY, ts)
                         for i, (px, sz, ts) in enumerate(trades, 1)])
     return tickers
 
