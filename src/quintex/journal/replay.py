@@ -115,16 +115,14 @@ def scan(store: Store, after: int, until: int | None = None) -> Iterator[tuple[i
 
 
 def replay(engine: Engine, commands: Iterator[tuple[int, int, Command]], checkpoints: dict[int, str],
-           sink: Sink | None = None) -> int:
-    """Apply commands to `engine`, checking the state hash at each checkpoint; returns the count."""
-    count = 0
+           sink: Sink | None = None) -> None:
+    """Apply commands to `engine`, checking the state hash at each checkpoint."""
     chunk: list[Event] = []
     try:
         for seq, ts, cmd in commands:
             events = engine.apply(cmd, ts)
             if engine.seq != seq:
                 raise JournalCorrupt(seq, f"the engine is at seq {engine.seq} after applying it")
-            count += 1
             if sink is not None:
                 chunk += events
                 if len(chunk) >= SINK_CHUNK:
@@ -136,7 +134,6 @@ def replay(engine: Engine, commands: Iterator[tuple[int, int, Command]], checkpo
     finally:
         if sink is not None and chunk:
             sink(chunk)
-    return count
 
 
 def load_snapshot(store: Store, info: SnapshotInfo) -> Engine:
