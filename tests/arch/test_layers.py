@@ -27,6 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"cli", "web", "sim", "gateway", "runtime", "okx", "journal", "marketdata", "history", "core"},
     "web": {"web", "sim", "gateway", "runtime", "okx", "journal", "marketdata", "history", "core"},
     "testing": {"testing", "cli", "sim", "gateway", "runtime", "okx", "journal", "marketdata", "history", "core"},
+    "native": {"native"},
 }
 
 

@@ -1,0 +1,68 @@
+"""Build hook: compile the core's hot modules with mypyc, from the same typed source (`QUINTEX_PURE=1` skips it).
+
+The compiled modules are written next to their sources (an editable install) or into the wheel, with
+`quintex/compiled.json`: the SHA-256 of each compiled module's source. `quintex/__init__.py` runs a compiled
+module only while its source still has that digest (see `quintex/native.py`). Without a C compiler or mypyc,
+or if mypyc refuses the source, the build goes on without compiling: the core then runs as pure Python.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+from setuptools.errors import CCompilerError, CompileError, ExecError, LinkError, PlatformError
+
+ROOT = Path(__file__).resolve().parent
+PACKAGE = ROOT / "src" / "quintex"
+HOT = [
+    "core/execution.py", "core/trading.py", "core/changes.py", "core/orders.py",
+    "core/num.py", "core/ids.py", "core/state.py", "core/funds.py",
+    "core/book/book.py", "core/book/level.py", "core/book/match.py", "core/book/side.py",
+    "core/products/spot.py", "core/products/crossspot.py", "core/ledger/ledger.py", "core/risk/spot.py",
+]
+"""The modules every order and fill runs through. Not `engine.py` (tests subclass `Engine`, and a compiled class
+cannot be subclassed by an interpreted one); `products/crossspot.py` because it subclasses `spot.Spot`."""
+DIGESTS = PACKAGE / "compiled.json"
+
+
+def module_name(path: str) -> str:
+    return "quintex." + path.removesuffix(".py").replace("/", ".")
+
+
+def ext_modules() -> list:
+    DIGESTS.unlink(missing_ok=True)
+    if os.environ.get("QUINTEX_PURE"):
+        return []
+    try:
+        from mypyc.build import mypycify
+
+        return mypycify([f"src/quintex/{path}" for path in HOT], opt_level="3")
+    except (ImportError, SystemExit) as exc:  # mypyc missing, or source it refuses (it exits)
+        print(f"quintex: the core is not compiled ({exc!r}); it runs as pure Python", file=sys.stderr)
+        return []
+
+
+class BuildExt(build_ext):
+    """Builds the compiled modules if it can, then records their sources' digests; a failed C build leaves
+    the core pure Python instead of failing the install."""
+
+    def run(self) -> None:
+        if not self.extensions:
+            return
+        try:
+            super().run()
+        except (CCompilerError, CompileError, ExecError, LinkError, PlatformError) as exc:  # no C compiler
+            print(f"quintex: the core is not compiled ({exc!r}); it runs as pure Python", file=sys.stderr)
+            return
+        digests = {module_name(path): hashlib.sha256((PACKAGE / path).read_bytes()).hexdigest() for path in HOT}
+        DIGESTS.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
+        if not self.inplace:  # a wheel: the digests go in beside the compiled modules
+            self.copy_file(str(DIGESTS), str(Path(self.build_lib) / "quintex" / DIGESTS.name))
+
+
+setup(ext_modules=ext_modules(), cmdclass={"build_ext": BuildExt})
