@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from barebook import BareBook
 
+from quintex import native
+from quintex.core import trading
 from quintex.core.commands import (
     CancelOrder,
     CreateUser,
@@ -286,6 +288,7 @@ def main() -> None:
         runs.append(run_engine(cmds))
         mixed_runs.append(run_engine(mixed_cmds, derivatives_engine))
     eng = [len(cmds) / t for t, _, _ in runs]
+    print(f"core: {'compiled (mypyc)' if native.is_compiled(trading) else 'pure Python'}")
     print(f"workload: {len(ops)} ops ({counts['add']} adds, {counts['cancel']} cancels, "
           f"{counts['take']} sweeps), {runs[0][1]} events per engine run, median of {args.repeat}")
     print(f"{'implementation':<36}{'ops/s':>12}")
