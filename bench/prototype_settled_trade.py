@@ -2,39 +2,57 @@
 instead of `TradeExecuted` + two `OrderUpdated` (with `OrderView` and `Fill`) + four `BillPosted`; `OrderUpdated`
 only when an order becomes terminal. See docs/benchmarks.md, "The event change that was prototyped".
 
-Copies src/ to a scratch directory, patches the copy, compiles it with mypyc like setup.py does (unless
---pure), and runs bench_core on it:
+Copies src/ twice to a scratch directory, patches one copy, optionally compiles both with mypyc (the core's
+hot modules, `HOT`), and times `bench_core.py`'s spot workload through `Engine.apply` on each copy and through
+the bare book, in fresh processes that alternate, in CPU time:
 
-    python bench/prototype_settled_trade.py [--pure] [--ops 200000]
+    python bench/prototype_settled_trade.py [--compiled] [--ops 100000] [--repeat 3]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-parser = argparse.ArgumentParser()
-parser.add_argument("--pure", action="store_true")
-parser.add_argument("--ops", default="200000")
-args = parser.parse_args()
-proto = Path(tempfile.mkdtemp(prefix="quintex-proto-"))
-shutil.copytree(ROOT / "src", proto / "src", ignore=shutil.ignore_patterns("*.so", "__pycache__"))
-root = str(proto / "src/quintex/core") + "/"
+HOT = [
+    "execution.py", "trading.py", "changes.py", "orders.py", "num.py", "ids.py", "state.py", "funds.py",
+    "book/book.py", "book/level.py", "book/match.py", "book/side.py", "products/spot.py", "products/crossspot.py",
+    "ledger/ledger.py", "risk/spot.py",
+]
+"""The core's hot modules on the spot workload (`crossspot.py` because it subclasses `spot.Spot`)."""
+SETUP = f"""from mypyc.build import mypycify
+from setuptools import setup
+setup(ext_modules=mypycify({['src/quintex/core/' + path for path in HOT]!r}, opt_level="3"))
+"""
+TIMED = """import json, sys, time
+sys.path.insert(0, {bench!r})
+import bench_core
+ops = bench_core.workload({ops}, 7)
+cmds = bench_core.engine_commands(ops)
+cpu = time.process_time()
+bare = bench_core.run_bare(ops)
+bare_cpu = time.process_time() - cpu
+_, events, engine_cpu = bench_core.run_engine(cmds)
+print(json.dumps([len(ops) / bare_cpu, len(cmds) / engine_cpu, events]))
+"""
 
 
-def sub(path: str, old: str, new: str) -> None:
-    """Replace `old` (which must be there) by `new` in the copy's core/`path`."""
-    text = Path(root + path).read_text()
-    assert old in text, (path, old)
-    Path(root + path).write_text(text.replace(old, new))
+def patch(core: Path) -> None:
+    """The settled-trade event in the copy whose core is at `core`."""
 
+    def sub(path: str, old: str, new: str) -> None:
+        text = (core / path).read_text()
+        assert old in text, (path, old)
+        (core / path).write_text(text.replace(old, new))
 
-sub("events.py", '''@dataclass(frozen=True, slots=True)
+    sub("events.py", '''@dataclass(frozen=True, slots=True)
 class BillPosted:''', '''@dataclass(frozen=True, slots=True)
 class TradeSettled:
     """Prototype: one match with both sides' money; fills, bills and order fill totals are derived."""
@@ -56,77 +74,121 @@ class TradeSettled:
 
 @dataclass(frozen=True, slots=True)
 class BillPosted:''')
-sub("events.py", "| BookChanged | CancelAllAfterSet", "| BookChanged | TradeSettled | CancelAllAfterSet")
-# settle: move the money, no Fill/Bill records
-sub("products/spot.py", '''        paid = ledger.post_trade(uid, pay_ccy, -pay, release, ZERO, ts, sub_type, *ident, exec_type)
-        bill = ledger.post_trade(uid, get_ccy, got - fee, ZERO, -fee, ts, sub_type, *ident, exec_type)''', '''        ledger.move(uid, pay_ccy, -pay, release, ts)
-        ledger.move(uid, get_ccy, got - fee, ZERO, ts)''')
-sub("products/spot.py", '''        # see records.py: every field, in order
-        fill = tuple.__new__(Fill, (trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, get_ccy,
-                                    exec_type, bill.bill_id, rate, ts, order.cl_ord_id, order.tag))
-        order.last_fill = fill''', '''        fill = None''')
-sub("products/spot.py", "return fill, [BillPosted(paid), BillPosted(bill)]", "return -fee, []  # type: ignore")
-sub("ledger/ledger.py", '''    def collect_fee(''', '''    def move(self, uid: int, ccy: str, chg: Decimal, unfreeze: Decimal, ts: int) -> None:
-        key = (uid, ccy)
-        bal = self.trading.get(key)
-        if bal is None:
-            bal = self.trading[key] = Balance()
-        bal.cash += chg
-        bal.frozen -= unfreeze
-        bal.u_time = ts
-        self._ids.next_bill_id()
+    sub("events.py", "| BookChanged | CancelAllAfterSet", "| BookChanged | TradeSettled | CancelAllAfterSet")
+    # settle: move the money (and take the two bill ids), no Fill or Bill records
+    sub("products/spot.py", '''        paid, bill = s.ledger.post_fill(uid, pay_ccy, pay, release, get_ccy, got, fee, ts, sub_type, inst_id, ord_id,
+                                      cl_ord_id, tag, trade_id, px, qty, exec_type, bill_type)''',
+        '''        s.ledger.move_fill(uid, pay_ccy, pay, release, get_ccy, got, fee, ts)''')
+    sub("products/spot.py", '''        # see records.py: every field, in order
+        fill = tuple.__new__(Fill, (trade_id, ord_id, uid, inst_id, side, px, qty, -fee, get_ccy, exec_type,
+                                    bill.bill_id, rate, ts, cl_ord_id, tag, ZERO, None, None, None, None))
+        order.last_fill = fill
+''', "")
+    sub("products/spot.py", "return fill, [BillPosted(paid), BillPosted(bill)]", "return -fee, []  # type: ignore")
+    sub("ledger/ledger.py", '''    def post_contract_trade(''', '''    def move_fill(self, uid: int, pay_ccy: str, pay: Decimal, release: Decimal, get_ccy: str, got: Decimal,
+                  fee: Decimal, ts: int) -> None:
+        trading, ids = self.trading, self._ids
+        paying = trading.get((uid, pay_ccy)) or self._open(uid, pay_ccy)
+        paying.cash -= pay
+        paying.frozen -= release
+        paying.u_time = ts
+        getting = trading.get((uid, get_ccy)) or self._open(uid, get_ccy)
+        getting.cash += got - fee
+        getting.u_time = ts
+        collector = trading.get((FEE_UID, get_ccy)) or self._open(FEE_UID, get_ccy)
+        collector.cash += fee
+        collector.u_time = ts
+        ids.next_bill_id()
+        ids.next_bill_id()
 
-    def collect_fee(''')
-sub("execution.py", '''                events.append(TradeExecuted(taker.inst.inst_id, trade_id, px, qty, taker.side, self.s.ts))
-                maker_fill, moved = product.settle(self.s, maker, px, qty, ExecType.MAKER, trade_id)
-                events += moved
-                maker_done = maker.state is OrdState.FILLED
-                take(opp, level, maker, qty, maker_done)
-                if maker_done:
-                    events += self.finish(maker)
-                events.append(OrderUpdated(maker.view(), maker_fill))
-                taker_fill, moved = product.settle(self.s, taker, px, qty, ExecType.TAKER, trade_id)
-                events += moved
-                if taker.state is OrdState.FILLED:
-                    events += self.finish(taker)
-                events.append(OrderUpdated(taker.view(), taker_fill))''', '''                first_bill = self.s.ids.bill_id + 1
-                maker_fee, _ = product.settle(self.s, maker, px, qty, ExecType.MAKER, trade_id)
-                maker_done = maker.state is OrdState.FILLED
-                take(opp, level, maker, qty, maker_done)
-                if maker_done:
-                    events += self.finish(maker)
-                    events.append(OrderUpdated(maker.view()))
-                taker_fee, _ = product.settle(self.s, taker, px, qty, ExecType.TAKER, trade_id)
-                events.append(TradeSettled(taker.inst.inst_id, trade_id, px, qty, taker.side, self.s.ts,
-                                           maker.ord_id, maker.uid, maker_fee, taker.ord_id, taker.uid, taker_fee,
-                                           first_bill))
-                if taker.state is OrdState.FILLED:
-                    events += self.finish(taker)
-                    events.append(OrderUpdated(taker.view()))''')
-sub("execution.py", "from .events import BookChanged, Event, OrderUpdated, TradeExecuted",
-    "from .events import BookChanged, Event, OrderUpdated, TradeExecuted, TradeSettled")
-sub("changes.py", '''        elif kind is BillPosted:''', '''        elif kind is TradeSettled:
-            levels[(event.inst_id, _OPPOSITE[event.taker_side], event.px)] = None
-            inst = s.instruments[event.inst_id]
-            for uid in (event.maker_uid, event.taker_uid):
-                balances[(uid, inst.base_ccy)] = None
-                balances[(uid, inst.quote_ccy)] = None
-        elif kind is BillPosted:''')
-sub("changes.py", "from .events import BalanceChanged, BillPosted, BookChanged, Event, TradeExecuted",
-    "from .events import BalanceChanged, BillPosted, BookChanged, Event, TradeExecuted, TradeSettled")
-# types, so that mypyc compiles the prototype
-for p in ("products/spot.py", "products/base.py"):
-    sub(p, "trade_id: int) -> tuple[Fill, list[Event]]:", "trade_id: int) -> tuple[Decimal, list[Event]]:")
-sub("products/spot.py", "return -fee, []  # type: ignore", "return -fee, []")
-sub("changes.py", "levels[(event.inst_id, _OPPOSITE[event.taker_side], event.px)] = None\n            inst", "levels[(event.inst_id, _OPPOSITE[event.taker_side], event.px)] = None  # type: ignore[union-attr]\n            inst")
-sub("changes.py", "inst = s.instruments[event.inst_id]", "inst = s.instruments[event.inst_id]  # type: ignore[union-attr]")
-sub("changes.py", "for uid in (event.maker_uid, event.taker_uid):", "for uid in (event.maker_uid, event.taker_uid):  # type: ignore[union-attr]")
+    def post_contract_trade(''')
+    sub("execution.py", '''            events.append(TradeExecuted(inst_id, trade_id, px, qty, side, s.ts))
+            maker_fill, moved = maker_product.settle(s, maker, px, qty, _MAKER, trade_id)
+            events += moved
+            maker_done = maker.state is _FILLED
+            take(opp, level, maker, qty, maker_done)
+            if maker_done:
+                events += self.finish(maker)
+            events.append(OrderUpdated(maker.view(), maker_fill))
+            taker_fill, moved = product.settle(s, taker, px, qty, _TAKER, trade_id)
+            events += moved
+            if taker.state is _FILLED:
+                events += self.finish(taker)
+                events.append(OrderUpdated(taker.view(), taker_fill))
+                break
+            events.append(OrderUpdated(taker.view(), taker_fill))''', '''            first_bill = s.ids.bill_id + 1
+            maker_fee, _ = maker_product.settle(s, maker, px, qty, _MAKER, trade_id)
+            maker_done = maker.state is _FILLED
+            take(opp, level, maker, qty, maker_done)
+            if maker_done:
+                events += self.finish(maker)
+                events.append(OrderUpdated(maker.view()))
+            taker_fee, _ = product.settle(s, taker, px, qty, _TAKER, trade_id)
+            events.append(TradeSettled(inst_id, trade_id, px, qty, side, s.ts, maker.ord_id, maker.uid,
+                                       maker_fee, taker.ord_id, taker.uid, taker_fee, first_bill))
+            if taker.state is _FILLED:
+                events += self.finish(taker)
+                events.append(OrderUpdated(taker.view()))
+                break''')
+    sub("execution.py", "from .events import BookChanged, Event, OrderUpdated, TradeExecuted",
+        "from .events import BookChanged, Event, OrderUpdated, TradeExecuted, TradeSettled")
+    # the engine's fold announces the level and the four balances each settled trade touched
+    sub("changes.py", '''        elif kind is TradeExecuted:''', '''        elif kind is TradeSettled:
+            levels.setdefault((event.inst_id, _OPPOSITE[event.taker_side], event.px), None)  # type: ignore[union-attr]
+            inst = s.instruments[event.inst_id]  # type: ignore[union-attr]
+            for uid in (event.maker_uid, event.taker_uid):  # type: ignore[union-attr]
+                balances.setdefault((uid, inst.base_ccy), None)
+                balances.setdefault((uid, inst.quote_ccy), None)
+        elif kind is TradeExecuted:''')
+    sub("changes.py", "from .events import BalanceChanged, BillPosted, BookChanged, Event, TradeExecuted",
+        "from .events import BalanceChanged, BillPosted, BookChanged, Event, TradeExecuted, TradeSettled")
+    # typed, so that mypyc compiles the prototype: spot's settle gives its fee, the other products' their fill
+    sub("products/spot.py", "trade_id: int) -> tuple[Fill, list[Event]]:", "trade_id: int) -> tuple[Decimal, list[Event]]:")
+    sub("products/spot.py", "return -fee, []  # type: ignore", "return -fee, []")
+    sub("products/base.py", "trade_id: int) -> tuple[Fill, list[Event]]:", "trade_id: int) -> tuple[Any, list[Event]]:")
+    sub("products/base.py", "from typing import Protocol", "from typing import Any, Protocol")
 
-if not args.pure:
-    for name in ("setup.py", "pyproject.toml"):
-        shutil.copy(ROOT / name, proto / name)
-    subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=proto, check=True,
-                   stdout=subprocess.DEVNULL)
-subprocess.run([sys.executable, str(ROOT / "bench/bench_core.py"), "--ops", args.ops], check=True,
-               env={**os.environ, "PYTHONPATH": str(proto / "src")})
-shutil.rmtree(proto, ignore_errors=True)
+
+def copy(scratch: Path, name: str, compiled: bool, patched: bool) -> Path:
+    """A copy of src/ in `scratch`/`name`, patched and compiled as asked; its src directory."""
+    top = scratch / name
+    shutil.copytree(ROOT / "src", top / "src", ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    if patched:
+        patch(top / "src/quintex/core")
+    if compiled:
+        (top / "setup.py").write_text(SETUP)
+        shutil.copy(ROOT / "pyproject.toml", top / "pyproject.toml")  # where the package's sources are
+        subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=top, check=True,
+                       stdout=subprocess.DEVNULL)
+    return top / "src"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compiled", action="store_true", help="compile both copies' hot modules with mypyc")
+    parser.add_argument("--ops", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="quintex-proto-"))
+    try:
+        copies = {name: copy(scratch, name, args.compiled, name == "prototype") for name in ("main", "prototype")}
+        rates: dict[str, list[list[float]]] = {name: [] for name in copies}
+        code = TIMED.format(bench=str(ROOT / "bench"), ops=args.ops)
+        for _ in range(args.repeat):
+            for name, src in copies.items():
+                out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                                     env={**os.environ, "PYTHONPATH": str(src)}).stdout
+                rates[name].append(json.loads(out))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"spot workload of {args.ops:,} operations, {'compiled' if args.compiled else 'pure Python'}, "
+          f"CPU time, median of {args.repeat} alternating runs")
+    print(f"{'engine':<12}{'events':>10}{'engine ops/s':>15}{'bare ops/s':>13}{'engine / bare':>15}")
+    for name, runs in rates.items():
+        bare, engine = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+        ratio = statistics.median(r[1] / r[0] for r in runs)
+        print(f"{name:<12}{int(runs[0][2]):>10,}{engine:>15,.0f}{bare:>13,.0f}{ratio:>15.1%}")
+
+
+if __name__ == "__main__":
+    main()
