@@ -4,7 +4,8 @@ only when an order becomes terminal. See docs/benchmarks.md, "The event change t
 
 Copies src/ twice to a scratch directory, patches one copy, optionally compiles both with mypyc (the core's
 hot modules, `HOT`), and times `bench_core.py`'s spot workload through `Engine.apply` on each copy and through
-the bare book, in fresh processes that alternate, in CPU time:
+the bare book, in fresh processes that alternate, in CPU time; it stops unless both copies end with the same
+balances (the prototype moves the same money):
 
     python bench/prototype_settled_trade.py [--compiled] [--ops 100000] [--repeat 3]
 """
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 HOT = [
@@ -31,16 +33,26 @@ SETUP = f"""from mypyc.build import mypycify
 from setuptools import setup
 setup(ext_modules=mypycify({['src/quintex/core/' + path for path in HOT]!r}, opt_level="3"))
 """
-TIMED = """import json, sys, time
+TIMED = """import hashlib, json, sys, time
 sys.path.insert(0, {bench!r})
 import bench_core
+from quintex.core.ids import UID_BASE
+from quintex.core.ledger.ledger import FEE_UID
 ops = bench_core.workload({ops}, 7)
 cmds = bench_core.engine_commands(ops)
 cpu = time.process_time()
 bare = bench_core.run_bare(ops)
 bare_cpu = time.process_time() - cpu
-_, events, engine_cpu = bench_core.run_engine(cmds)
-print(json.dumps([len(ops) / bare_cpu, len(cmds) / engine_cpu, events]))
+engine = bench_core.listed_engine()
+apply, events = engine.apply, 0
+cpu = time.process_time()
+for ts, cmd in enumerate(cmds, 2):
+    events += len(apply(cmd, ts))
+engine_cpu = time.process_time() - cpu
+engine.check_invariants()
+balances = [engine.balances(uid) for uid in (FEE_UID, *(UID_BASE + 1 + i for i in range(4)))]
+print(json.dumps([len(ops) / bare_cpu, len(cmds) / engine_cpu, events,
+                  hashlib.sha256(repr(balances).encode()).hexdigest()]))
 """
 
 
@@ -172,7 +184,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="quintex-proto-"))
     try:
         copies = {name: copy(scratch, name, args.compiled, name == "prototype") for name in ("main", "prototype")}
-        rates: dict[str, list[list[float]]] = {name: [] for name in copies}
+        rates: dict[str, list[list[Any]]] = {name: [] for name in copies}
         code = TIMED.format(bench=str(ROOT / "bench"), ops=args.ops)
         for _ in range(args.repeat):
             for name, src in copies.items():
@@ -181,6 +193,8 @@ def main() -> None:
                 rates[name].append(json.loads(out))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if len({run[3] for runs in rates.values() for run in runs}) != 1:
+        sys.exit("the prototype's balances differ from main's: it does not move the same money")
     print(f"spot workload of {args.ops:,} operations, {'compiled' if args.compiled else 'pure Python'}, "
           f"CPU time, median of {args.repeat} alternating runs")
     print(f"{'engine':<12}{'events':>10}{'engine ops/s':>15}{'bare ops/s':>13}{'engine / bare':>15}")
