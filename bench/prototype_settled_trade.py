@@ -2,8 +2,8 @@
 instead of `TradeExecuted` + two `OrderUpdated` (with `OrderView` and `Fill`) + four `BillPosted`; `OrderUpdated`
 only when an order becomes terminal. See docs/benchmarks.md, "The event change that was prototyped".
 
-Copies src/ twice to a scratch directory, patches one copy, optionally compiles both with mypyc (the core's
-hot modules, `HOT`), and times `bench_core.py`'s spot workload through `Engine.apply` on each copy and through
+Copies src/ twice to a scratch directory, patches one copy, optionally compiles both with mypyc as the install
+does (setup.py), and times `bench_core.py`'s spot workload through `Engine.apply` on each copy and through
 the bare book, in fresh processes that alternate, in CPU time; it stops unless both copies end with the same
 balances (the prototype moves the same money):
 
@@ -23,16 +23,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-HOT = [
-    "execution.py", "trading.py", "changes.py", "orders.py", "num.py", "ids.py", "state.py", "funds.py",
-    "book/book.py", "book/level.py", "book/match.py", "book/side.py", "products/spot.py", "products/crossspot.py",
-    "ledger/ledger.py", "risk/spot.py",
-]
-"""The core's hot modules on the spot workload (`crossspot.py` because it subclasses `spot.Spot`)."""
-SETUP = f"""from mypyc.build import mypycify
-from setuptools import setup
-setup(ext_modules=mypycify({['src/quintex/core/' + path for path in HOT]!r}, opt_level="3"))
-"""
 TIMED = """import hashlib, json, sys, time
 sys.path.insert(0, {bench!r})
 import bench_core
@@ -168,8 +158,8 @@ def copy(scratch: Path, name: str, compiled: bool, patched: bool) -> Path:
     if patched:
         patch(top / "src/quintex/core")
     if compiled:
-        (top / "setup.py").write_text(SETUP)
-        shutil.copy(ROOT / "pyproject.toml", top / "pyproject.toml")  # where the package's sources are
+        for build_file in ("setup.py", "pyproject.toml"):
+            shutil.copy(ROOT / build_file, top / build_file)
         subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=top, check=True,
                        stdout=subprocess.DEVNULL)
     return top / "src"
@@ -177,7 +167,7 @@ def copy(scratch: Path, name: str, compiled: bool, patched: bool) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--compiled", action="store_true", help="compile both copies' hot modules with mypyc")
+    parser.add_argument("--compiled", action="store_true", help="compile both copies' hot modules with mypyc (setup.py)")
     parser.add_argument("--ops", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
