@@ -33,10 +33,15 @@ def from_plain(cls: Any, data: dict[str, Any]) -> Any:
                   for name, _, dec in field_codecs(cls) if name in data})
 
 
+def field_names(cls: Any) -> list[str]:
+    """The fields of a dataclass or NamedTuple, in order."""
+    return [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else list(cls._fields)
+
+
 @cache
 def field_codecs(cls: Any) -> tuple[FieldCodec, ...]:
     hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else list(cls._fields)
+    names = field_names(cls)
     return tuple((name, *value_codec(hints[name])) for name in names)
 
 
@@ -49,7 +54,7 @@ def compiled_encoder(cls: Any, schema: tuple[tuple[str, Any], ...] | None = None
     in field order, as converting field by field."""
     if schema is None:
         hints = typing.get_type_hints(cls)
-        names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else list(cls._fields)
+        names = field_names(cls)
     else:
         hints, names = dict(schema), [name for name, _ in schema]
     if not names:
@@ -112,10 +117,11 @@ def compiled_decoder(cls: Any, label: str, fields: list[tuple[str, Any, Convert 
     """The decoder of a record stored with every field (what the current version writes) as straight-line code
     compiled once from the schema: `fields` are (name, type, decoder), the values picked by one C call, converted
     in place only where the type asks (a Decimal, an enum member by a dict lookup, an optional's None left as it
-    is, an empty tuple without a call, anything else by its decoder), then one call of the record. `given` names
-    arguments the decoder takes and passes on by name; `beside` counts keys stored beside the fields (read by the
-    caller). A dict with other keys (fields missing: an older record; or unknown) goes to `slow(data, *given)`.
-    Same results and same errors as converting field by field."""
+    is, an empty tuple without a call, anything else by its decoder), then one call of the record: with
+    `positional`, its arguments in the order of its fields (cheaper than by name; `fields` and `given` must be
+    its fields), else by name. `given` names arguments the decoder takes and passes on to the record; `beside`
+    counts keys stored beside the fields (read by the caller). A dict with other keys (fields missing: an older
+    record; or unknown) goes to `slow(data, *given)`. Same results and same errors as converting field by field."""
     env: dict[str, Any] = {"cls": cls, "slow": slow, "Decimal": Decimal, "not_an_object": f"a {label} is not an object"}
     variables = [f"v{index}" for index in range(len(fields))]
     params = ", ".join(("data", *given))
@@ -133,14 +139,22 @@ def compiled_decoder(cls: Any, label: str, fields: list[tuple[str, Any, Convert 
     for var, (_, tp, dec) in zip(variables, fields, strict=True):
         if dec is not None:
             lines += _conversion(var, tp, dec, env)
-    named = [f"{name}={name}" for name in given]
-    if positional and not given:
-        arguments = variables
+    values = {name: name for name in given} | {name: var for var, (name, _, _) in zip(variables, fields, strict=True)}
+    if positional:
+        arguments = _by_position(cls, label, values)
     else:
-        arguments = named + [f"{name}={var}" for var, (name, _, _) in zip(variables, fields, strict=True)]
+        arguments = [f"{name}={value}" for name, value in values.items()]
     lines.append(f"    return cls({', '.join(arguments)})")
     exec(compile("\n".join(lines), f"<decode {label}>", "exec"), env)  # noqa: S102 - code built here from the schema
     return env["decode"]  # type: ignore[no-any-return]
+
+
+def _by_position(cls: Any, label: str, arguments: dict[str, str]) -> list[str]:
+    """The `arguments` (by field name) in the order of the fields of `cls`, which must be the fields named."""
+    names = field_names(cls)
+    if sorted(names) != sorted(arguments):
+        raise TypeError(f"{label} is not built by position from {sorted(arguments)}: its fields are {names}")
+    return [arguments[name] for name in names]
 
 
 def _conversion(var: str, tp: Any, dec: Convert, env: dict[str, Any]) -> list[str]:

@@ -37,7 +37,15 @@ from .instruments import Currency, FuturesSeries, Instrument
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .orders import Order
-from .plain import FieldCodec, compiled_decoder, compiled_encoder, from_plain, to_plain, value_codec
+from .plain import (
+    FieldCodec,
+    compiled_decoder,
+    compiled_encoder,
+    field_names,
+    from_plain,
+    to_plain,
+    value_codec,
+)
 from .positions import Position
 from .records import (
     ApiKey,
@@ -177,17 +185,11 @@ _RECORDS = (Ids, Currency, Instrument, FuturesSeries, OptionSeries, VolSurface, 
 """The records a snapshot holds by field name."""
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    if dataclasses.is_dataclass(cls):
-        return tuple(f.name for f in dataclasses.fields(cls))
-    return tuple(cls._fields)  # type: ignore[attr-defined]
-
-
 def _schema() -> str:
     """The shape of a dump: its keys and the fields of every record it holds. Adding a field (with a default) or
     a piece of state changes it, and with it the prefix of every state hash: a hash recorded before (in a
     checkpoint or beside a snapshot) dumped a state of another shape, so it is not compared with one of now."""
-    shape = [sorted(dump(State()))] + [[cls.__name__, *_field_names(cls)] for cls in _RECORDS]
+    shape = [sorted(dump(State()))] + [[cls.__name__, *field_names(cls)] for cls in _RECORDS]
     return hashlib.sha256(repr(shape).encode()).hexdigest()[:8]
 
 
