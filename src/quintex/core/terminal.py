@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from .enums import OrdState
 
@@ -34,9 +35,8 @@ class TerminalOrders:
         loaded: dict[int, Final] = {}
         for ord_id, uid, state in rows:  # as `_put` one by one: a repeated ord_id keeps its place, takes the new pair
             loaded[ord_id] = pair((uid, state), (uid, state))
-        entries = list(loaded.items())
-        self._chunks: deque[dict[int, Final]] = deque(
-            dict(entries[start:start + chunk]) for start in range(0, len(entries), chunk)) or deque([{}])
+        entries = iter(loaded.items())  # taken `chunk` at a time until an empty dict says none are left
+        self._chunks: deque[dict[int, Final]] = deque(iter(lambda: dict(islice(entries, chunk)), {})) or deque([{}])
         self._order: deque[int] = deque(loaded)
 
     def remember(self, ord_id: int, uid: int, state: OrdState) -> None:
