@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Generator, Sequence
+from functools import partial
 from pathlib import Path
 
 from quintex.core.events import TradeExecuted
@@ -42,6 +43,8 @@ CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, ts INTEGER NOT NU
                                       data BLOB NOT NULL, crc INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, events BLOB NOT NULL);
 """ + schema("", "INTEGER", "TEXT", " WITHOUT ROWID") + market_schema("", "INTEGER", " WITHOUT ROWID")
+_record = partial(tuple.__new__, Record)
+"""`Record._make` of a row of the journal (its four columns) in one C call, without `_make`'s Python frame."""
 _TABLES_READY = "history_tables"
 """Meta key set once the history tables hold every stored history row (older stores are backfilled)."""
 
@@ -140,7 +143,7 @@ class SQLiteStore:
             (after, _upper(until)))
         cursor.arraysize = 4096
         while rows := cursor.fetchmany():
-            yield from map(Record._make, rows)
+            yield from map(_record, rows)
 
     def last_seq(self) -> int:
         return self._one("SELECT coalesce(max(seq), 0) FROM journal")  # type: ignore[return-value]

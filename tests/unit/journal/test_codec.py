@@ -203,6 +203,7 @@ def test_record_crc_covers_seq_ts_and_payload() -> None:
     base = record_crc(5, 1000, b"abc")
     assert base == record_crc(5, 1000, b"abc")
     assert len({base, record_crc(6, 1000, b"abc"), record_crc(5, 1001, b"abc"), record_crc(5, 1000, b"abd")}) == 4
+    assert base == 3353584329  # the CRC-32 of b"5:1000:abc", as every stored record's CRC is computed
 
 
 def test_snapshot_blobs_round_trip_and_garbage_is_refused() -> None:
