@@ -24,9 +24,12 @@ HOT = [
     "core/num.py", "core/ids.py", "core/state.py", "core/funds.py",
     "core/book/book.py", "core/book/level.py", "core/book/match.py", "core/book/side.py",
     "core/products/spot.py", "core/products/crossspot.py", "core/ledger/ledger.py", "core/risk/spot.py",
+    "core/users.py",
 ]
-"""The modules every order and fill runs through. Not `engine.py` (tests subclass `Engine`, and a compiled class
-cannot be subclassed by an interpreted one); `products/crossspot.py` because it subclasses `spot.Spot`."""
+"""The modules every order and fill runs through (`users.py`: the fee rates); modules, not a package's `__init__`
+(`quintex.native` names a compiled module after its file). `products/crossspot.py` because it subclasses
+`spot.Spot`. Not `engine.py`: tests subclass `Engine`, and a compiled class cannot be subclassed by an
+interpreted one. Not `terminal.py`: compiled, a restart loads its 100,000 entries slower than its fills gain."""
 DIGESTS = PACKAGE / "compiled.json"
 
 
