@@ -24,11 +24,14 @@ HOT = [
     "core/num.py", "core/ids.py", "core/state.py", "core/funds.py",
     "core/book/book.py", "core/book/level.py", "core/book/match.py", "core/book/side.py",
     "core/products/spot.py", "core/products/crossspot.py", "core/ledger/ledger.py", "core/risk/spot.py",
-    "core/users.py",
+    "core/users.py", "core/products/derivative.py", "core/products/option.py", "core/risk/contracts.py",
+    "core/risk/tiers.py", "core/risk/margin.py", "core/leverage.py",
 ]
-"""The modules every order and fill runs through (`users.py`: the fee rates); modules, not a package's `__init__`
-(`quintex.native` names a compiled module after its file). `products/crossspot.py` because it subclasses
-`spot.Spot`. Not `engine.py`: tests subclass `Engine`, and a compiled class cannot be subclassed by an
+"""The modules every order and fill runs through (`users.py`: the fee rates; the last six: swaps, futures and
+options, whose rate must stay at least half the spot rate, docs/benchmarks.md); modules, not a package's
+`__init__` (`quintex.native` names a compiled module after its file). `products/crossspot.py` because it
+subclasses `spot.Spot`, `products/option.py` because it subclasses `derivative.Derivative`. Not the records' modules
+(`positions/position.py`): the snapshot's and the journal's codecs read their annotations, which mypyc erases. Not `engine.py`: tests subclass `Engine`, and a compiled class cannot be subclassed by an
 interpreted one. Not `terminal.py`: compiled, a restart loads its 100,000 entries slower than its fills gain."""
 DIGESTS = PACKAGE / "compiled.json"
 
