@@ -30,9 +30,11 @@ HOT = [
 """The modules every order and fill runs through (`users.py`: the fee rates; the last six: swaps, futures and
 options, whose rate must stay at least half the spot rate, docs/benchmarks.md); modules, not a package's
 `__init__` (`quintex.native` names a compiled module after its file). `products/crossspot.py` because it
-subclasses `spot.Spot`, `products/option.py` because it subclasses `derivative.Derivative`. Not the records' modules
-(`positions/position.py`): the snapshot's and the journal's codecs read their annotations, which mypyc erases. Not `engine.py`: tests subclass `Engine`, and a compiled class cannot be subclassed by an
-interpreted one. Not `terminal.py`: compiled, a restart loads its 100,000 entries slower than its fills gain."""
+subclasses `spot.Spot`, `products/option.py` because it subclasses `derivative.Derivative`. Not:
+- the records' modules (`positions/position.py`): the codecs of snapshots and the journal read their
+  annotations, which mypyc erases;
+- `engine.py`: tests subclass `Engine`, and an interpreted class cannot subclass a compiled one;
+- `terminal.py`: compiled, a restart loads its 100,000 entries slower than its fills gain."""
 DIGESTS = PACKAGE / "compiled.json"
 
 

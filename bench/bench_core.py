@@ -288,7 +288,7 @@ def main() -> None:
         runs.append(run_engine(cmds))
         mixed_runs.append(run_engine(mixed_cmds, derivatives_engine))
     eng = [len(cmds) / t for t, _, _ in runs]
-    print(f"core: {'compiled (mypyc)' if native.is_compiled(trading) else 'pure Python'}")
+    print(f"core: {native.how_it_runs(trading)}")
     print(f"workload: {len(ops)} ops ({counts['add']} adds, {counts['cancel']} cancels, "
           f"{counts['take']} sweeps), {runs[0][1]} events per engine run, median of {args.repeat}")
     print(f"{'implementation':<36}{'ops/s':>12}")

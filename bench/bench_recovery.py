@@ -184,7 +184,7 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     resting = sum(len(live.open_orders(UID_BASE + i + 1)) for i in range(USERS))
     where = "PostgreSQL" if args.store else f"SQLite, {size / 2**20:,.0f} MiB"
-    print(f"core: {'compiled (mypyc)' if native.is_compiled(trading) else 'pure Python'}")
+    print(f"core: {native.how_it_runs(trading)}")
     print(f"journal of {args.commands:,} commands ({USERS:,} users, limit orders around one price; "
           f"{resting:,} orders resting at the end), store {where}"
           f"{', history rows stored and read models fed' if args.history else ''}")
@@ -223,7 +223,7 @@ def kept(data_dir: Path, commands: int, history: bool, spacing: int = 1) -> None
         snap_seq, replayed, seconds, cpu_seconds = timed_recovery(store, built["state_hash"], history)
     finally:
         store.close()
-    print(f"core: {'compiled (mypyc)' if native.is_compiled(trading) else 'pure Python'}")
+    print(f"core: {native.how_it_runs(trading)}")
     print(f"{'startup':<34}{'snapshot seq':>14}{'replayed':>11}{'seconds':>9}{'CPU s':>8}")
     print(f"{f'snapshot {TAIL:,} before the end':<34}{snap_seq:>14,}{replayed:>11,}{seconds:>9.2f}{cpu_seconds:>8.2f}")
 

@@ -36,15 +36,22 @@ class FromSource:
 
 
 def compiled_modules() -> dict[str, Path]:
-    """The modules of the package that have a compiled form beside their source, with that source."""
+    """The core's modules that have a compiled form beside their source, with that source."""
     found = {}
-    for suffix in EXTENSION_SUFFIXES:
-        for built in (PACKAGE / "core").rglob(f"*{suffix}"):
-            source = built.with_name(built.name.removesuffix(suffix) + ".py")
-            if source.exists():
-                parts = source.relative_to(PACKAGE.parent).with_suffix("").parts
-                found[".".join(parts)] = source
+    for built in (PACKAGE / "core").rglob("*"):
+        source = _source_of(built)
+        if source is not None:
+            found[".".join(source.relative_to(PACKAGE.parent).with_suffix("").parts)] = source
     return found
+
+
+def _source_of(built: Path) -> Path | None:
+    """The source beside `built` if `built` is a compiled module (the most specific suffix first)."""
+    for suffix in EXTENSION_SUFFIXES:
+        if built.name.endswith(suffix):
+            source = built.with_name(built.name.removesuffix(suffix) + ".py")
+            return source if source.exists() else None
+    return None
 
 
 def stale(modules: dict[str, Path]) -> list[str]:
@@ -70,3 +77,8 @@ def choose() -> None:
 def is_compiled(module: ModuleType) -> bool:
     """Whether `module` runs compiled."""
     return any(str(module.__file__).endswith(suffix) for suffix in EXTENSION_SUFFIXES)
+
+
+def how_it_runs(module: ModuleType) -> str:
+    """"compiled (mypyc)" or "pure Python", as benchmarks print it."""
+    return "compiled (mypyc)" if is_compiled(module) else "pure Python"
