@@ -54,7 +54,7 @@ def patch(core: Path) -> None:
         assert old in text, (path, old)
         (core / path).write_text(text.replace(old, new))
 
-    sub("events.py", '''@dataclass(frozen=True, slots=True)
+    sub("events.py", '''@dataclass(frozen=True, slots=True, init=False)
 class BillPosted:''', '''@dataclass(frozen=True, slots=True)
 class TradeSettled:
     """Prototype: one match with both sides' money; fills, bills and order fill totals are derived."""
@@ -74,7 +74,7 @@ class TradeSettled:
     first_bill_id: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class BillPosted:''')
     sub("events.py", "| BookChanged | CancelAllAfterSet", "| BookChanged | TradeSettled | CancelAllAfterSet")
     # settle: move the money (and take the two bill ids), no Fill or Bill records

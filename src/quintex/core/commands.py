@@ -2,6 +2,8 @@
 
 The runtime stamps each command with a sequence number and a timestamp, journals it, and
 calls `Engine.apply(cmd, ts)`. Nothing else enters the core.
+
+`PlaceOrder`, `CancelOrder` and `AmendOrder` write out their `__init__`, as the hot events do (see `events`).
 """
 from __future__ import annotations
 
@@ -185,7 +187,7 @@ class Withdraw:
     client_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class PlaceOrder:
     uid: int
     inst_id: str
@@ -213,6 +215,33 @@ class PlaceOrder:
     """Options: the price in USD (`pxUsd`), converted to coin at placement (see `products/option`)."""
     px_vol: Decimal | None = None
     """Options: the price as an implied volatility (`pxVol`, 1 = 100 %), converted to coin at placement."""
+
+    def __init__(self, uid: int, inst_id: str, td_mode: TdMode, side: Side, ord_type: OrdType, sz: Decimal,
+                 px: Decimal | None = None, cl_ord_id: str = "", tag: str = "", tgt_ccy: TgtCcy | None = None,
+                 stp_mode: StpMode = StpMode.CANCEL_MAKER, ban_amend: bool = False,
+                 pos_side: PosSide | None = None, reduce_only: bool = False, ccy: str = "", algo_id: int = 0,
+                 algo_cl_ord_id: str = "", attach: tuple[AttachedAlgo, ...] = (), px_usd: Decimal | None = None,
+                 px_vol: Decimal | None = None) -> None:
+        self.uid = uid  # type: ignore[misc]
+        self.inst_id = inst_id  # type: ignore[misc]
+        self.td_mode = td_mode  # type: ignore[misc]
+        self.side = side  # type: ignore[misc]
+        self.ord_type = ord_type  # type: ignore[misc]
+        self.sz = sz  # type: ignore[misc]
+        self.px = px  # type: ignore[misc]
+        self.cl_ord_id = cl_ord_id  # type: ignore[misc]
+        self.tag = tag  # type: ignore[misc]
+        self.tgt_ccy = tgt_ccy  # type: ignore[misc]
+        self.stp_mode = stp_mode  # type: ignore[misc]
+        self.ban_amend = ban_amend  # type: ignore[misc]
+        self.pos_side = pos_side  # type: ignore[misc]
+        self.reduce_only = reduce_only  # type: ignore[misc]
+        self.ccy = ccy  # type: ignore[misc]
+        self.algo_id = algo_id  # type: ignore[misc]
+        self.algo_cl_ord_id = algo_cl_ord_id  # type: ignore[misc]
+        self.attach = attach  # type: ignore[misc]
+        self.px_usd = px_usd  # type: ignore[misc]
+        self.px_vol = px_vol  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,15 +326,18 @@ class AmendAlgo:
     """As `PlaceAlgoOrder.last_px`."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class CancelOrder:
     uid: int
     inst_id: str
     ord_id: int | None = None
     cl_ord_id: str = ""
 
+    def __init__(self, uid: int, inst_id: str, ord_id: int | None = None, cl_ord_id: str = "") -> None:
+        self.uid, self.inst_id, self.ord_id, self.cl_ord_id = uid, inst_id, ord_id, cl_ord_id  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class AmendOrder:
     uid: int
     inst_id: str
@@ -321,6 +353,22 @@ class AmendOrder:
     """Options placed with `pxUsd`: the new USD price (`newPxUsd`)."""
     new_px_vol: Decimal | None = None
     """Options placed with `pxVol`: the new implied volatility (`newPxVol`)."""
+
+    def __init__(self, uid: int, inst_id: str, ord_id: int | None = None, cl_ord_id: str = "",
+                 new_sz: Decimal | None = None, new_px: Decimal | None = None, req_id: str = "",
+                 cxl_on_fail: bool = False, attach: tuple[AttachedAmend, ...] = (),
+                 new_px_usd: Decimal | None = None, new_px_vol: Decimal | None = None) -> None:
+        self.uid = uid  # type: ignore[misc]
+        self.inst_id = inst_id  # type: ignore[misc]
+        self.ord_id = ord_id  # type: ignore[misc]
+        self.cl_ord_id = cl_ord_id  # type: ignore[misc]
+        self.new_sz = new_sz  # type: ignore[misc]
+        self.new_px = new_px  # type: ignore[misc]
+        self.req_id = req_id  # type: ignore[misc]
+        self.cxl_on_fail = cxl_on_fail  # type: ignore[misc]
+        self.attach = attach  # type: ignore[misc]
+        self.new_px_usd = new_px_usd  # type: ignore[misc]
+        self.new_px_vol = new_px_vol  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,10 @@
 
 For every command the first event is its outcome (accepted or rejected); the rest follow in the
 order they happened.
+
+The events that every order and fill makes write out their `__init__` (`init=False`): the install compiles this
+module (`setup.py`), and mypyc makes a written-out `__init__` native, where it would keep the one dataclasses
+generates interpreted. Run from source, `assign_through_slots` replaces it with one of the same signature.
 """
 from __future__ import annotations
 
@@ -212,9 +216,12 @@ class Withdrawn:
     ts: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class OrderAccepted:
     order: OrderView
+
+    def __init__(self, order: OrderView) -> None:
+        self.order = order  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,43 +232,58 @@ class OrderRejected:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class OrderUpdated:
     """An order changed state: filled (with `fill`), canceled or amended."""
 
     order: OrderView
     fill: Fill | None = None
 
+    def __init__(self, order: OrderView, fill: Fill | None = None) -> None:
+        self.order, self.fill = order, fill  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class CancelAccepted:
     ord_id: int
     cl_ord_id: str
 
+    def __init__(self, ord_id: int, cl_ord_id: str) -> None:
+        self.ord_id, self.cl_ord_id = ord_id, cl_ord_id  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class CancelRejected:
     reject: Reject
     ord_id: int | None
     cl_ord_id: str
 
+    def __init__(self, reject: Reject, ord_id: int | None, cl_ord_id: str) -> None:
+        self.reject, self.ord_id, self.cl_ord_id = reject, ord_id, cl_ord_id  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class AmendAccepted:
     ord_id: int
     cl_ord_id: str
     req_id: str
 
+    def __init__(self, ord_id: int, cl_ord_id: str, req_id: str) -> None:
+        self.ord_id, self.cl_ord_id, self.req_id = ord_id, cl_ord_id, req_id  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class AmendRejected:
     reject: Reject
     ord_id: int | None
     cl_ord_id: str
     req_id: str
 
+    def __init__(self, reject: Reject, ord_id: int | None, cl_ord_id: str, req_id: str) -> None:
+        self.reject, self.ord_id, self.cl_ord_id, self.req_id = reject, ord_id, cl_ord_id, req_id  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class TradeExecuted:
     """A public trade: one match between a taker and a maker."""
 
@@ -272,10 +294,16 @@ class TradeExecuted:
     taker_side: Side
     ts: int
 
+    def __init__(self, inst_id: str, trade_id: int, px: Decimal, sz: Decimal, taker_side: Side, ts: int) -> None:
+        self.inst_id, self.trade_id, self.px, self.sz, self.taker_side, self.ts = inst_id, trade_id, px, sz, taker_side, ts  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class BillPosted:
     bill: Bill
+
+    def __init__(self, bill: Bill) -> None:
+        self.bill = bill  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +311,7 @@ class AssetBillPosted:
     bill: AssetBill
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class BalanceChanged:
     """Trading-account balance of one currency after a command (emitted once per command)."""
 
@@ -293,8 +321,11 @@ class BalanceChanged:
     frozen: Decimal
     ts: int
 
+    def __init__(self, uid: int, ccy: str, cash: Decimal, frozen: Decimal, ts: int) -> None:
+        self.uid, self.ccy, self.cash, self.frozen, self.ts = uid, ccy, cash, frozen, ts  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class BookChanged:
     """A price level's new total after a command; `sz == 0` removes the level."""
 
@@ -304,6 +335,9 @@ class BookChanged:
     sz: Decimal
     count: int
     ts: int
+
+    def __init__(self, inst_id: str, side: Side, px: Decimal, sz: Decimal, count: int, ts: int) -> None:
+        self.inst_id, self.side, self.px, self.sz, self.count, self.ts = inst_id, side, px, sz, count, ts  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ def assign_through_slots(cls: type) -> None:
     """Give a frozen, slotted dataclass an `__init__` of the same signature that stores each field through its
     slot (the member descriptor's `__set__`) instead of the generated `object.__setattr__(self, name, value)`:
     ~2x faster, and the instance the same frozen value. Only for classes without `__post_init__`."""
+    if not hasattr(cls.__dict__.get("__init__"), "__code__"):  # compiled from a written-out __init__: native
+        return
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} has a __post_init__ the generated __init__ would skip")
     declared = fields(cls)

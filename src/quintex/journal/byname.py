@@ -17,13 +17,15 @@ from typing import Any
 
 from quintex.core.plain import compiled_decoder, compiled_encoder, value_codec
 
+from .hints import is_compiled, type_hints
+
 Convert = Callable[[Any], Any]
 
 
 @cache
 def record_codec(cls: Any) -> tuple[Convert, Convert]:
     """Encoder and decoder of records of type `cls` as dicts of plain field values."""
-    hints = typing.get_type_hints(cls)
+    hints = type_hints(cls)
     label: str = cls.__name__
     if dataclasses.is_dataclass(cls):
         declared = dataclasses.fields(cls)
@@ -43,7 +45,7 @@ def record_codec(cls: Any) -> tuple[Convert, Convert]:
 
     decode = compiled_decoder(cls, label, [(name, hints[name], dec) for name, _, dec in fields], slow,
                               positional=positional)
-    return compiled_encoder(cls), decode
+    return compiled_encoder(cls, tuple(hints.items()) if is_compiled(cls) else None), decode
 
 
 def _codec(tp: Any) -> tuple[Convert | None, Convert | None]:

@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 
 from quintex.core.commands import Command
-from quintex.core.plain import to_plain
 
 from .byname import record_codec
 
@@ -25,6 +24,7 @@ COMMAND_TYPES: dict[str, Any] = {cls.__name__: cls for cls in typing.get_args(Co
 _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _STDLIB_DECODE = json.JSONDecoder().decode
 
+_ENCODERS = {cls: record_codec(cls)[0] for cls in COMMAND_TYPES.values()}
 _DECODERS = {name: record_codec(cls)[1] for name, cls in COMMAND_TYPES.items()}
 
 
@@ -42,7 +42,7 @@ class CodecError(ValueError):
 
 
 def encode_command(cmd: Command) -> bytes:
-    return _ENCODE({"type": type(cmd).__name__, **to_plain(cmd)}).encode()
+    return _ENCODE({"type": type(cmd).__name__, **_ENCODERS[type(cmd)](cmd)}).encode()
 
 
 def decode_command(payload: bytes) -> Command:

@@ -1,4 +1,4 @@
-"""The compiled `to_plain` gives, for every command and event of a seeded session (spot, swaps, spot margin,
+"""The journal's compiled encoders give, for every command and event of a seeded session (spot, swaps, spot margin,
 their liquidations) and every record inside them, the dict that converting field by field gives: the journal's
 commands and history rows and the snapshot keep their bytes."""
 from __future__ import annotations
@@ -9,7 +9,6 @@ from enum import Enum
 from typing import Any
 
 from quintex.core.engine import Engine
-from quintex.core.plain import to_plain
 from quintex.core.snapshot import ORDER_FIELD_TYPES
 from quintex.journal.byname import record_codec
 from tests.sessions import seeded_session
@@ -35,9 +34,9 @@ def test_commands_and_events_encode_as_field_by_field() -> None:
     engine, kinds = Engine(), set()
     for cmd, ts in seeded_session(99, 1500, derivatives=True, margin=True):
         for record in (cmd, *engine.apply(cmd, ts)):
-            expected = reference(record)
-            assert to_plain(record) == expected and record_codec(type(record))[0](record) == expected
-            assert list(to_plain(record)) == list(expected)  # keys in field order: the same JSON text
+            expected, encoded = reference(record), record_codec(type(record))[0](record)
+            assert encoded == expected
+            assert list(encoded) == list(expected)  # keys in field order: the same JSON text
             kinds.add(type(record).__name__)
     assert {"PlaceOrder", "OrderUpdated", "BillPosted", "TradeExecuted", "PositionChanged"} <= kinds
 

@@ -43,6 +43,7 @@ from quintex.core.records import AssetBill, Bill, Fill, OptionFillPx, OrderView
 from quintex.journal.byname import record_codec
 from quintex.journal.codec import CodecError, decode_command, encode_command
 from quintex.journal.events import VERSION, decode_events, encode_events, stored_record, v1_plain
+from quintex.journal.hints import type_hints
 from quintex.journal.historydb import TABLES
 
 D = Decimal
@@ -189,9 +190,8 @@ def test_a_row_written_before_a_defaulted_field_was_added_decodes_with_the_defau
 
 def test_a_dataclass_event_that_grew_a_defaulted_field_reads_old_rows() -> None:
     grown = dataclasses.make_dataclass(
-        "Transferred", [(f.name, f.type) for f in dataclasses.fields(Transferred)]
-        + [("memo", "str", dataclasses.field(default=""))], frozen=True, slots=True)
-    grown.__module__ = Transferred.__module__  # its annotations name the events module's types
+        "Transferred", [*type_hints(Transferred).items(), ("memo", str, dataclasses.field(default=""))],
+        frozen=True, slots=True)
     (old,) = decode_events(V1_TRANSFERRED)
     again = record_codec(grown)[1](record_codec(Transferred)[0](old))
     assert dataclasses.astuple(again) == (*dataclasses.astuple(old), "")

@@ -2,7 +2,7 @@
 
 `WithPositions` is the engine with the position figures a test gives it (so a test states exactly what
 `position_risks` answers): `position_risks` answers what the test put there, and a `Happen` command makes
-the engine emit the events the test names (`PositionChanged`), which the runtime publishes like any other.
+the engine emit the events the test names (`PositionChanged`) after a command that only moves its sequence, which the runtime publishes like any other.
 The last test runs the derivative product itself: fills open and close a position."""
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from quintex.core.commands import PlaceOrder, UpdateIndexPrices
+from quintex.core.commands import AdvanceTime, PlaceOrder, UpdateIndexPrices
 from quintex.core.engine import Engine
 from quintex.core.enums import OrdType, Side, TdMode
 from quintex.core.events import Event, PositionChanged
@@ -32,18 +33,24 @@ class Happen:
     events: tuple[Event, ...]
 
 
-class WithPositions(Engine):
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+class WithPositions:
+    """The engine (wrapped, not subclassed: it may be compiled), with the position figures a test puts in `risks`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.risks: dict[int, list[PositionRisk]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
 
     def position_risks(self, uid: int) -> list[PositionRisk]:
         return list(self.risks.get(uid, []))
 
-    def _handle(self, cmd: object) -> list[Event]:
+    def apply(self, cmd: object, ts: int) -> list[Event]:
+        """`Happen`'s events after the outcome of a command that moves only the sequence (`AdvanceTime`)."""
         if isinstance(cmd, Happen):
-            return list(cmd.events)
-        return super()._handle(cmd)  # type: ignore[arg-type]
+            return [*self.engine.apply(AdvanceTime(), ts), *cmd.events]
+        return self.engine.apply(cmd, ts)  # type: ignore[arg-type]
 
 
 def risk(uid: int, upl: str = "1500", **position: object) -> PositionRisk:
@@ -60,7 +67,7 @@ Scenario = Callable[[Env, WithPositions, int], Awaitable[None]]
 def run(scenario: Scenario, settings: WsSettings = FAST) -> None:
     async def main() -> None:
         x = Exchange(btc_usdt(), swap())
-        engine = x.engine = WithPositions.restore(x.engine.snapshot())
+        engine = x.engine = WithPositions(x.engine)  # type: ignore[assignment]
         uid = trader(x, "alice", "k1")
         async with serve_ws(x, settings=settings) as env:
             await env.submit(*fund(uid, USDT="20000"))
