@@ -26,18 +26,19 @@ HOT = [
     "core/products/spot.py", "core/products/crossspot.py", "core/ledger/ledger.py", "core/risk/spot.py",
     "core/users.py", "core/products/derivative.py", "core/products/option.py", "core/risk/contracts.py",
     "core/risk/tiers.py", "core/risk/margin.py", "core/leverage.py", "core/events.py", "core/commands.py",
-    "core/engine.py",
+    "core/engine.py", "core/pricing.py", "core/lifecycle/liquidation.py", "core/positions/position.py",
 ]
 """The modules every order and fill runs through (`users.py`: the fee rates; `products/derivative.py` to
-`leverage.py`: swaps, futures and options, whose rate must stay at least half the spot rate,
-docs/benchmarks.md; `events.py` and `commands.py`: the events every order and fill makes and the commands
-replay decodes, whose hot classes write out their `__init__` so that it is native; `engine.py`: `apply`);
-modules, not a package's `__init__` (`quintex.native` names a compiled module after its file).
-`products/crossspot.py` because it subclasses `spot.Spot`, `products/option.py` because it subclasses
-`derivative.Derivative`. The journal's codecs read the field types of the compiled events and commands from
-their source (`journal/hints.py`: mypyc erases annotations). Not:
-- the modules of the snapshot's records (`records.py`, `positions/position.py`): the core's own codecs read
-  their annotations, and their hot records are built with `tuple.__new__` already;
+`leverage.py`, and `pricing.py` to `positions/position.py`: swaps, futures and options, whose rate must stay at
+least half the spot rate, docs/benchmarks.md; `events.py` and `commands.py`: the events every order and fill
+makes and the commands replay decodes, whose hot classes write out their `__init__` so that it is native;
+`engine.py`: `apply`); modules, not a package's `__init__` (`quintex.native` names a compiled module after its
+file). `products/crossspot.py` because it subclasses `spot.Spot`, `products/option.py` because it subclasses
+`derivative.Derivative`. mypyc erases annotations: the journal's codecs read the field types of the compiled
+events and commands from their source (`journal/hints.py`), and the snapshot spells out those of `Order` and
+`Position`. Not:
+- the modules of the snapshot's other records (`records.py`, ...): the core's own codecs read their annotations,
+  and the hot records are built with `tuple.__new__` already;
 - `terminal.py`: compiled, a restart loads its 100,000 entries slower than its fills gain.
 An interpreted class cannot subclass a compiled one: tests wrap `Engine` rather than subclass it."""
 DIGESTS = PACKAGE / "compiled.json"

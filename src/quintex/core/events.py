@@ -348,11 +348,14 @@ class CancelAllAfterSet:
     ts: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class PositionChanged:
     """A position after a change (`pos` 0: it closed)."""
 
     position: PositionView
+
+    def __init__(self, position: PositionView) -> None:
+        self.position = position  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)

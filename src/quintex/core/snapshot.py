@@ -107,7 +107,7 @@ def dump(s: State) -> dict[str, Any]:
         "index_prices": {index_id: str(px) for index_id, px in s.index_prices.items()},
         "index_minutes": {index_id: [[minute, str(px)] for minute, px in closes]
                           for index_id, closes in s.index_minutes.items()},
-        "positions": [to_plain(p) for p in s.positions.open.values()],
+        "positions": [_encode_position(p) for p in s.positions.open.values()],
         "mark_prices": {inst_id: str(px) for inst_id, px in s.mark_prices.items()},
         "mark_basis": [{"inst_id": inst_id, "basis": str(basis), "ts": ts}
                        for inst_id, (basis, ts) in s.mark_basis.items()],
@@ -150,8 +150,7 @@ def load(data: dict[str, Any]) -> State:
     s.index_minutes = {index_id: [(minute, Decimal(px)) for minute, px in closes]
                        for index_id, closes in data.get("index_minutes", {}).items()}
     for plain in data.get("positions", []):
-        position: Position = from_plain(Position, plain)
-        s.positions.put(position)
+        s.positions.put(_load_position(plain))
     s.mark_prices = {inst_id: Decimal(px) for inst_id, px in data.get("mark_prices", {}).items()}
     s.mark_basis = {row["inst_id"]: (Decimal(row["basis"]), row["ts"]) for row in data.get("mark_basis", [])}
     s.levers = {(row["uid"], InstType(row["inst_type"]), row["scope"], MgnMode(row["mgn_mode"]),
@@ -309,6 +308,25 @@ _decode_order = compiled_decoder(Order, "Order", [(name, tp, dec) for (name, tp)
                                                   in zip(ORDER_FIELD_TYPES.items(), _ORDER_FIELDS, strict=True)],
                                  _decode_order_by_name, given=("inst",), beside=1)
 """An order stored with every field (and its `inst_id` beside them), by code compiled once from its field types."""
+
+
+POSITION_FIELD_TYPES: dict[str, Any] = {
+    "pos_id": int, "uid": int, "inst_id": str, "mgn_mode": MgnMode, "pos_side": PosSide, "lever": Decimal,
+    "c_time": int, "u_time": int, "inst_type": InstType, "ccy": str, "pos": Decimal, "cost": Decimal,
+    "avg_px": Decimal, "margin": Decimal, "pnl": Decimal, "fee": Decimal, "funding_fee": Decimal,
+    "liq_penalty": Decimal, "trade_id": int | None, "pending_close": Decimal, "open_avg_px": Decimal,
+    "open_max": Decimal, "close_total": Decimal, "close_value": Decimal, "opened_long": bool, "closed_by": Category,
+}
+"""How a `Position`'s fields are stored, spelled out as `ORDER_FIELD_TYPES` is (the compiled `Position` keeps only
+erased annotations)."""
+_POSITION_FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in POSITION_FIELD_TYPES.items())
+_encode_position = compiled_encoder(Position, tuple(POSITION_FIELD_TYPES.items()))
+
+
+def _load_position(plain: dict[str, Any]) -> Position:
+    """A stored position: each field it has, the others their defaults."""
+    return Position(**{name: plain[name] if dec is None else dec(plain[name]) for name, _, dec in _POSITION_FIELDS
+                       if name in plain})
 
 
 def _dump_book(book: OrderBook) -> dict[str, Any]:

@@ -9,8 +9,10 @@ from enum import Enum
 from typing import Any
 
 from quintex.core.engine import Engine
-from quintex.core.snapshot import ORDER_FIELD_TYPES
+from quintex.core.positions import Position
+from quintex.core.snapshot import ORDER_FIELD_TYPES, POSITION_FIELD_TYPES
 from quintex.journal.byname import record_codec
+from quintex.journal.hints import type_hints
 from tests.sessions import seeded_session
 
 
@@ -56,3 +58,21 @@ def test_a_snapshot_dumps_each_order_by_its_stored_fields() -> None:
                                                       for name in ORDER_FIELD_TYPES}}
         assert list(plain.items()) == list(expected.items())
     assert any(plain["last_fill"] is not None for plain in orders)
+
+
+def test_a_snapshot_stores_each_position_by_the_types_of_its_fields() -> None:
+    """`snapshot.POSITION_FIELD_TYPES` spelled out (a compiled `Position`'s annotations are erased): the declared
+    types in declared order, and a snapshot's positions are their fields as those types store them, restored alike."""
+    assert POSITION_FIELD_TYPES == type_hints(Position)
+    assert list(POSITION_FIELD_TYPES) == [f.name for f in dataclasses.fields(Position)]
+    engine = Engine()
+    for cmd, ts in seeded_session(97, 1500, derivatives=True, margin=True):
+        engine.apply(cmd, ts)
+    stored = engine.snapshot()["positions"]
+    live = list(engine._s.positions.open.values())
+    assert len(stored) == len(live) > 5
+    for plain, position in zip(stored, live, strict=True):
+        assert list(plain.items()) == [(f.name, reference(getattr(position, f.name)))
+                                       for f in dataclasses.fields(Position)]
+    again = Engine.restore(engine.snapshot())
+    assert [dataclasses.astuple(p) for p in again._s.positions.open.values()] == [dataclasses.astuple(p) for p in live]

@@ -121,8 +121,10 @@ class Ledger:
         bal.cash += chg
         bal.frozen -= unfreeze
         bal.u_time = ts
-        return Bill(self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts, inst_id, ord_id,
-                    cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, pnl, pos_bal, pos_bal_chg, mgn_mode)
+        # see records.py: every field, in order
+        return tuple.__new__(Bill, (self._ids.next_bill_id(), uid, ccy, chg, bal.cash, bill_type, sub_type, ts,
+                                    inst_id, ord_id, cl_ord_id, tag, trade_id, px, sz, fee, exec_type, None, None, pnl,
+                                    pos_bal, pos_bal_chg, mgn_mode, None))
 
     def to_insurance(self, ccy: str, amt: Decimal, ts: int) -> Balance:
         """Move `amt` into (negative: out of) the insurance fund; its balance after."""

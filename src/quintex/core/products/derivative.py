@@ -247,9 +247,10 @@ class Derivative:
         order.pnl += pnl
         order.u_time = ts
         mark = pricing.mark_price(s, inst)
-        fill = Fill(trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, ccy, exec_type,
-                    bill.bill_id, rate, ts, order.cl_ord_id, order.tag, pnl, mark, pricing.index_of(s, inst),
-                    order.pos_side)
+        # see records.py: every field, in order (without the keyword `__new__` NamedTuple generates)
+        fill = tuple.__new__(Fill, (trade_id, order.ord_id, uid, inst.inst_id, order.side, px, qty, -fee, ccy,
+                                    exec_type, bill.bill_id, rate, ts, order.cl_ord_id, order.tag, pnl, mark,
+                                    pricing.index_of(s, inst), order.pos_side, None))
         order.last_fill = fill
         order.move_to(_FILLED if order.acc_fill_sz >= order.sz else _PARTIALLY_FILLED)
         events.append(BillPosted(bill))
