@@ -40,13 +40,15 @@ def test_option_books_have_both_sides_and_opt_summary_their_vols_after_a_few_sec
         later = [r for r in summary if expires_in_over_an_hour(r)]
         quoted = [r for r in later if r["bidVol"] and r["askVol"]]
         assert len(summary) > 150 and len(quoted) >= 24  # the makers' 3 nearest expiries, 2 of them past the hour
-        nearest = min(later, key=lambda r: (r["instId"].split("-")[2], abs(D(r["fwdPx"]) - D(r["instId"].split("-")[3]))))
+        nearest = min(later, key=lambda r: (r["instId"].split("-")[2],
+                                            abs(D(r["fwdPx"]) - D(r["instId"].split("-")[3]))))
         assert nearest in quoted
         (book,) = rows(server, f"/api/v5/market/books?instId={nearest['instId']}&sz=5")
         (mark,) = rows(server, f"/api/v5/public/mark-price?instId={nearest['instId']}")
         bid, ask = D(book["bids"][0][0]), D(book["asks"][0][0])
         assert bid < D(mark["markPx"]) < ask
-        assert 0 < D(book["bids"][0][1]) <= 5 and 0 < D(book["asks"][0][1]) <= 5  # the makers' size, less what takers took
+        # the makers' size, less what takers took
+        assert 0 < D(book["bids"][0][1]) <= 5 and 0 < D(book["asks"][0][1]) <= 5
         assert D(nearest["bidVol"]) < D(nearest["markVol"]) < D(nearest["askVol"])
         for _ in range(3):
             assert cli(server, capsys, "clock", "advance", "10s")[0] == 0

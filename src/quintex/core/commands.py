@@ -334,7 +334,10 @@ class CancelOrder:
     cl_ord_id: str = ""
 
     def __init__(self, uid: int, inst_id: str, ord_id: int | None = None, cl_ord_id: str = "") -> None:
-        self.uid, self.inst_id, self.ord_id, self.cl_ord_id = uid, inst_id, ord_id, cl_ord_id  # type: ignore[misc]
+        self.uid = uid  # type: ignore[misc]
+        self.inst_id = inst_id  # type: ignore[misc]
+        self.ord_id = ord_id  # type: ignore[misc]
+        self.cl_ord_id = cl_ord_id  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True, init=False)

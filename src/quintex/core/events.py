@@ -280,7 +280,10 @@ class AmendRejected:
     req_id: str
 
     def __init__(self, reject: Reject, ord_id: int | None, cl_ord_id: str, req_id: str) -> None:
-        self.reject, self.ord_id, self.cl_ord_id, self.req_id = reject, ord_id, cl_ord_id, req_id  # type: ignore[misc]
+        self.reject = reject  # type: ignore[misc]
+        self.ord_id = ord_id  # type: ignore[misc]
+        self.cl_ord_id = cl_ord_id  # type: ignore[misc]
+        self.req_id = req_id  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -295,7 +298,12 @@ class TradeExecuted:
     ts: int
 
     def __init__(self, inst_id: str, trade_id: int, px: Decimal, sz: Decimal, taker_side: Side, ts: int) -> None:
-        self.inst_id, self.trade_id, self.px, self.sz, self.taker_side, self.ts = inst_id, trade_id, px, sz, taker_side, ts  # type: ignore[misc]
+        self.inst_id = inst_id  # type: ignore[misc]
+        self.trade_id = trade_id  # type: ignore[misc]
+        self.px = px  # type: ignore[misc]
+        self.sz = sz  # type: ignore[misc]
+        self.taker_side = taker_side  # type: ignore[misc]
+        self.ts = ts  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -337,7 +345,12 @@ class BookChanged:
     ts: int
 
     def __init__(self, inst_id: str, side: Side, px: Decimal, sz: Decimal, count: int, ts: int) -> None:
-        self.inst_id, self.side, self.px, self.sz, self.count, self.ts = inst_id, side, px, sz, count, ts  # type: ignore[misc]
+        self.inst_id = inst_id  # type: ignore[misc]
+        self.side = side  # type: ignore[misc]
+        self.px = px  # type: ignore[misc]
+        self.sz = sz  # type: ignore[misc]
+        self.count = count  # type: ignore[misc]
+        self.ts = ts  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ Convert = Callable[[Any], Any]
 _UNION = type(int | None)
 FieldCodec = tuple[str, Convert | None, Convert | None]
 """(name, encode, decode); None where the value is plain already."""
+Schema = tuple[tuple[str, Any], ...]
+"""(name, type) of each field a record stores, in order."""
 
 
 def to_plain(record: Any) -> dict[str, Any]:
@@ -27,10 +29,11 @@ def to_plain(record: Any) -> dict[str, Any]:
     return compiled_encoder(record.__class__)(record)  # type: ignore[no-any-return]
 
 
-def from_plain(cls: Any, data: dict[str, Any]) -> Any:
-    """The record of type `cls` that `to_plain` turned into `data`."""
+def from_plain(cls: Any, data: dict[str, Any], schema: Schema | None = None) -> Any:
+    """The record of type `cls` that `to_plain` turned into `data` (the fields it holds; the others their
+    defaults), its field types read from `cls` or given as the (name, type) pairs of `schema`."""
     return cls(**{name: data[name] if dec is None else dec(data[name])
-                  for name, _, dec in field_codecs(cls) if name in data})
+                  for name, _, dec in field_codecs(cls, schema) if name in data})
 
 
 def field_names(cls: Any) -> list[str]:
@@ -39,24 +42,27 @@ def field_names(cls: Any) -> list[str]:
 
 
 @cache
-def field_codecs(cls: Any) -> tuple[FieldCodec, ...]:
-    hints = typing.get_type_hints(cls)
-    names = field_names(cls)
+def field_codecs(cls: Any, schema: Schema | None = None) -> tuple[FieldCodec, ...]:
+    names, hints = _declared(cls, schema)
     return tuple((name, *value_codec(hints[name])) for name in names)
 
 
+def _declared(cls: Any, schema: Schema | None) -> tuple[list[str], dict[str, Any]]:
+    """The names of `cls`'s fields in order and their types: its annotations, or those of `schema` (a compiled
+    class keeps only erased ones)."""
+    if schema is None:
+        return field_names(cls), typing.get_type_hints(cls)
+    return [name for name, _ in schema], dict(schema)
+
+
 @cache
-def compiled_encoder(cls: Any, schema: tuple[tuple[str, Any], ...] | None = None) -> Convert:
+def compiled_encoder(cls: Any, schema: Schema | None = None) -> Convert:
     """`to_plain` for records of type `cls` as straight-line code compiled once from its schema (its fields and
     their annotations, or the (name, type) pairs of `schema`: the attributes stored): the values unpacked at once,
     each converted in place only where its type asks (a Decimal by `str`, an enum by its value, an optional's
     None left as it is, a record inside by its own compiled encoder), then one dict display. The same dict, keys
     in field order, as converting field by field."""
-    if schema is None:
-        hints = typing.get_type_hints(cls)
-        names = field_names(cls)
-    else:
-        hints, names = dict(schema), [name for name, _ in schema]
+    names, hints = _declared(cls, schema)
     if not names:
         return lambda record: {}
     env: dict[str, Any] = {"str": str}

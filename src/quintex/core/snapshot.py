@@ -150,7 +150,7 @@ def load(data: dict[str, Any]) -> State:
     s.index_minutes = {index_id: [(minute, Decimal(px)) for minute, px in closes]
                        for index_id, closes in data.get("index_minutes", {}).items()}
     for plain in data.get("positions", []):
-        s.positions.put(_load_position(plain))
+        s.positions.put(from_plain(Position, plain, _POSITION_SCHEMA))
     s.mark_prices = {inst_id: Decimal(px) for inst_id, px in data.get("mark_prices", {}).items()}
     s.mark_basis = {row["inst_id"]: (Decimal(row["basis"]), row["ts"]) for row in data.get("mark_basis", [])}
     s.levers = {(row["uid"], InstType(row["inst_type"]), row["scope"], MgnMode(row["mgn_mode"]),
@@ -319,14 +319,8 @@ POSITION_FIELD_TYPES: dict[str, Any] = {
 }
 """How a `Position`'s fields are stored, spelled out as `ORDER_FIELD_TYPES` is (the compiled `Position` keeps only
 erased annotations)."""
-_POSITION_FIELDS: tuple[FieldCodec, ...] = tuple((name, *value_codec(tp)) for name, tp in POSITION_FIELD_TYPES.items())
-_encode_position = compiled_encoder(Position, tuple(POSITION_FIELD_TYPES.items()))
-
-
-def _load_position(plain: dict[str, Any]) -> Position:
-    """A stored position: each field it has, the others their defaults."""
-    return Position(**{name: plain[name] if dec is None else dec(plain[name]) for name, _, dec in _POSITION_FIELDS
-                       if name in plain})
+_POSITION_SCHEMA = tuple(POSITION_FIELD_TYPES.items())
+_encode_position = compiled_encoder(Position, _POSITION_SCHEMA)
 
 
 def _dump_book(book: OrderBook) -> dict[str, Any]:

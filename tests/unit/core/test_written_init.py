@@ -13,7 +13,8 @@ import quintex
 CORE = Path(quintex.__file__).parent / "core"
 MODULES = ["events.py", "commands.py"]
 HOT = {"OrderAccepted", "OrderUpdated", "CancelAccepted", "CancelRejected", "AmendAccepted", "AmendRejected",
-       "TradeExecuted", "BillPosted", "BalanceChanged", "BookChanged", "PositionChanged", "PlaceOrder", "CancelOrder", "AmendOrder"}
+       "TradeExecuted", "BillPosted", "BalanceChanged", "BookChanged", "PositionChanged",
+       "PlaceOrder", "CancelOrder", "AmendOrder"}
 
 
 def written_out() -> list[tuple[str, ast.ClassDef, ast.FunctionDef]]:

@@ -2,7 +2,8 @@
 
 `WithPositions` is the engine with the position figures a test gives it (so a test states exactly what
 `position_risks` answers): `position_risks` answers what the test put there, and a `Happen` command makes
-the engine emit the events the test names (`PositionChanged`) after a command that only moves its sequence, which the runtime publishes like any other.
+the engine emit the events the test names (`PositionChanged`) after a command that only moves its sequence,
+which the runtime publishes like any other.
 The last test runs the derivative product itself: fills open and close a position."""
 from __future__ import annotations
 
