@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .server import Server, free_port
+from .server import Server
 
 pytest.importorskip("cryptofeed", reason="cryptofeed is not installed (pip install cryptofeed)")
 
@@ -24,10 +24,8 @@ WANT = 20
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tls_port = free_port()
-    srv = Server(Path(tmp_path_factory.mktemp("quintex-tls")) / "data", "--tls", "--tls-port", str(tls_port),
-                 "--market", "live", "--history", "0")
-    srv.wss = f"wss://127.0.0.1:{tls_port}/ws/v5"  # type: ignore[attr-defined]
+    srv = Server(Path(tmp_path_factory.mktemp("quintex-tls")) / "data", "--market", "live", "--history", "0",
+                 tls=True)
     yield srv
     assert srv.stop() == 0
 

@@ -17,7 +17,7 @@ from okx import Account, Trade
 from okx.websocket.WsPrivateAsync import WsPrivateAsync
 
 from .derivatives import ccxt_client, dec, other_side
-from .server import Server, free_port
+from .server import Server
 from .test_python_okx_ws import Inbox
 
 INVERSE = "BTC-USD-SWAP"
@@ -26,9 +26,7 @@ GREEK_FIELDS = {"deltaBS", "deltaPA", "gammaBS", "gammaPA", "thetaBS", "thetaPA"
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tls_port = free_port()
-    srv = Server(Path(tmp_path_factory.mktemp("quintex-greeks")) / "data", "--tls", "--tls-port", str(tls_port))
-    srv.wss = f"wss://127.0.0.1:{tls_port}/ws/v5"  # type: ignore[attr-defined]
+    srv = Server(Path(tmp_path_factory.mktemp("quintex-greeks")) / "data", tls=True)
     srv.cli("market", "set", "BTC", "65000")
     yield srv
     assert srv.stop() == 0
@@ -92,7 +90,7 @@ def test_python_okx_subscribes_to_account_greeks_and_gets_each_coins_row(tls_ser
     async def scenario() -> list[dict[str, Any]]:
         inbox = Inbox()
         ws = WsPrivateAsync(apiKey=user.api_key, passphrase=user.passphrase, secretKey=user.secret_key,
-                            url=f"{tls_server.wss}/private")  # type: ignore[attr-defined]
+                            url=f"{tls_server.wss}/private")
         await ws.start()
         await ws.subscribe([{"channel": "account-greeks"}], inbox)  # logs in, then sleeps 5 s
         assert (await inbox.next())["event"] == "login"

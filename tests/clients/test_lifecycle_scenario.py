@@ -23,7 +23,7 @@ from okx.websocket.WsPrivateAsync import WsPrivateAsync
 from quintex.journal import FILE_NAME
 
 from .derivatives import LINEAR_BTC, ccxt_client, dec, down
-from .server import Credentials, Server, free_port
+from .server import Credentials, Server
 from .test_python_okx_ws import Inbox
 
 SWAP, SYMBOL = "BTC-USDT-SWAP", "BTC/USDT:USDT"
@@ -36,10 +36,8 @@ def quintex(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
-    tls_port = free_port()
-    srv = Server(tmp_path / "data", "--tls", "--tls-port", str(tls_port), "--clock", "manual",
-                 "--snapshot-every", "0", "--snapshot-interval", "0")
-    srv.wss = f"wss://127.0.0.1:{tls_port}/ws/v5"  # type: ignore[attr-defined]
+    srv = Server(tmp_path / "data", "--clock", "manual", "--snapshot-every", "0", "--snapshot-interval", "0",
+                 tls=True)
     monkeypatch.setenv("SSL_CERT_FILE", str(srv.data_dir / "tls" / "ca.pem"))
     yield srv
     if srv.proc.poll() is None:
@@ -66,7 +64,7 @@ async def watch_liquidation(server: Server, long: Credentials) -> tuple[dict[str
     the position's closing push."""
     inbox = Inbox()
     ws = WsPrivateAsync(apiKey=long.api_key, passphrase=long.passphrase, secretKey=long.secret_key,
-                        url=f"{server.wss}/private")  # type: ignore[attr-defined]
+                        url=f"{server.wss}/private")
     await ws.start()
     try:
         await ws.subscribe([{"channel": "orders", "instType": "SWAP"}, {"channel": "positions", "instType": "SWAP"}],

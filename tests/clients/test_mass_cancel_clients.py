@@ -14,7 +14,7 @@ import ccxt
 import pytest
 from okx.websocket.WsPrivateAsync import WsPrivateAsync
 
-from .server import Server, free_port
+from .server import Server
 from .test_python_okx_ws import Inbox
 
 FAMILY = {"instType": "OPTION", "instFamily": "BTC-USD"}
@@ -22,9 +22,7 @@ FAMILY = {"instType": "OPTION", "instFamily": "BTC-USD"}
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tls_port = free_port()
-    srv = Server(Path(tmp_path_factory.mktemp("quintex-mass-cancel")) / "data", "--tls", "--tls-port", str(tls_port))
-    srv.wss = f"wss://127.0.0.1:{tls_port}/ws/v5"  # type: ignore[attr-defined]
+    srv = Server(Path(tmp_path_factory.mktemp("quintex-mass-cancel")) / "data", tls=True)
     srv.cli("market", "set", "BTC", "65000")
     yield srv
     assert srv.stop() == 0
@@ -70,7 +68,7 @@ def test_ccxt_mass_cancels_with_a_lock_and_python_okx_lifts_it_over_the_business
     async def lift() -> dict[str, Any]:
         inbox = Inbox()
         ws = WsPrivateAsync(apiKey=c.api_key, passphrase=c.passphrase, secretKey=c.secret_key,
-                            url=f"{tls_server.wss}/business")  # type: ignore[attr-defined]
+                            url=f"{tls_server.wss}/business")
         ws.callback = inbox
         await ws.start()
         await ws.login()

@@ -16,7 +16,7 @@ from okx import Account, Trade
 from okx.websocket.WsPrivateAsync import WsPrivateAsync
 
 from .derivatives import INVERSE_BTC, LINEAR_BTC, TAKER, ccxt_client, dec, fee, other_side, ratio
-from .server import Credentials, Server, free_port
+from .server import Credentials, Server
 from .test_python_okx_ws import Inbox
 
 SWAP, INVERSE = "BTC-USDT-SWAP", "BTC-USD-SWAP"
@@ -25,9 +25,7 @@ names = (f"okxtrader{i}" for i in itertools.count())
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tls_port = free_port()
-    srv = Server(Path(tmp_path_factory.mktemp("quintex-tls")) / "data", "--tls", "--tls-port", str(tls_port))
-    srv.wss = f"wss://127.0.0.1:{tls_port}/ws/v5"  # type: ignore[attr-defined]
+    srv = Server(Path(tmp_path_factory.mktemp("quintex-tls")) / "data", tls=True)
     srv.cli("market", "set", "BTC", "65000")
     yield srv
     assert srv.stop() == 0
@@ -72,7 +70,7 @@ def test_an_isolated_swap_opened_and_closed_reduce_only_is_pushed_on_the_positio
     async def scenario() -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
         inbox = Inbox()
         ws = WsPrivateAsync(apiKey=user.api_key, passphrase=user.passphrase, secretKey=user.secret_key,
-                            url=f"{tls_server.wss}/private")  # type: ignore[attr-defined]
+                            url=f"{tls_server.wss}/private")
         await ws.start()
         await ws.subscribe([{"channel": "positions", "instType": "SWAP"}], inbox)  # logs in, then sleeps 5 s
         assert (await inbox.next())["event"] == "login"

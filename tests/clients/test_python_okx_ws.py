@@ -19,16 +19,14 @@ import pytest
 from okx.websocket.WsPrivateAsync import WsPrivateAsync
 from okx.websocket.WsPublicAsync import WsPublicAsync
 
-from .server import Credentials, Server, free_port
+from .server import Credentials, Server
 
 names = (f"wsuser{i}" for i in itertools.count())
 
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tls_port = free_port()
-    srv = Server(Path(tmp_path_factory.mktemp("quintex-tls")) / "data", "--tls", "--tls-port", str(tls_port))
-    srv.wss = f"wss://127.0.0.1:{tls_port}/ws/v5"  # type: ignore[attr-defined]
+    srv = Server(Path(tmp_path_factory.mktemp("quintex-tls")) / "data", tls=True)
     yield srv
     assert srv.stop() == 0
 
@@ -98,7 +96,7 @@ class Book:
 async def private(server: Server, c: Credentials, inbox: Inbox, *, secret: str | None = None,
                   passphrase: str | None = None) -> WsPrivateAsync:
     ws = WsPrivateAsync(apiKey=c.api_key, passphrase=passphrase or c.passphrase, secretKey=secret or c.secret_key,
-                        url=f"{server.wss}/private")  # type: ignore[attr-defined]
+                        url=f"{server.wss}/private")
     ws.callback = inbox
     await ws.start()
     await ws.login()
@@ -115,7 +113,7 @@ def test_books_checksums_and_seq_chain_hold_while_orders_are_placed_amended_canc
     taker = tls_server.user(next(names), USDT="1000000", ETH="100")
 
     async def scenario() -> None:
-        public, books_inbox = WsPublicAsync(url=f"{tls_server.wss}/public"), Inbox()  # type: ignore[attr-defined]
+        public, books_inbox = WsPublicAsync(url=f"{tls_server.wss}/public"), Inbox()
         await public.start()
         await public.subscribe([{"channel": "books", "instId": "ETH-USDT"},
                                 {"channel": "books-l2-tbt", "instId": "ETH-USDT"}], books_inbox)
@@ -173,7 +171,7 @@ def test_orders_channel_pushes_each_state_change_to_python_okx(tls_server: Serve
     async def scenario() -> None:
         inbox = Inbox()
         ws = WsPrivateAsync(apiKey=maker.api_key, passphrase=maker.passphrase, secretKey=maker.secret_key,
-                            url=f"{tls_server.wss}/private")  # type: ignore[attr-defined]
+                            url=f"{tls_server.wss}/private")
         await ws.start()
         await ws.subscribe([{"channel": "orders", "instType": "ANY"}], inbox)  # logs in, then sleeps 5 s
         assert (await inbox.next())["event"] == "login"
@@ -240,7 +238,7 @@ def test_orders_algo_on_business_pushes_an_attached_stop_amended_over_ws_as_it_a
     async def scenario() -> None:
         inbox, b_inbox, m_inbox, t_inbox = Inbox(), Inbox(), Inbox(), Inbox()
         business = WsPrivateAsync(apiKey=bot.api_key, passphrase=bot.passphrase, secretKey=bot.secret_key,
-                                  url=f"{tls_server.wss}/business")  # type: ignore[attr-defined]
+                                  url=f"{tls_server.wss}/business")
         await business.start()
         await business.subscribe([{"channel": "orders-algo", "instType": "ANY"}], inbox)  # logs in, sleeps 5 s
         assert [(await inbox.next())["event"] for _ in range(2)] == ["login", "subscribe"]
