@@ -129,8 +129,10 @@ class Engine:
             if repriced:
                 events += self._checked(self._trading.reprice(repriced))
         events += self._algos.after(cmd, events)
-        events += mmp.after(s, self._x, events)
-        liabilities.note(s, events)
+        if s.mmp:  # without an MMP config there is nothing to count
+            events += mmp.after(s, self._x, events)
+        if s.users.any_multi_currency():  # only multi-currency accounts borrow by trading
+            liabilities.note(s, events)
         return fold_changes(s, events)
 
     def _handle(self, cmd: Command) -> list[Event]:

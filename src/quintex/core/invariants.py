@@ -138,6 +138,9 @@ def _check_orders(data: dict[str, Any]) -> None:
     if pending_inst != dict(per_inst) or pending_user != dict(per_user):
         raise InvariantViolation("pending order counts differ from the live orders")
     by_id = {order["ord_id"]: order for order in data["orders"]}
+    finished = [row["ord_id"] for row in data["recent_terminal"]]
+    if len(set(finished)) != len(finished) or not by_id.keys().isdisjoint(finished):
+        raise InvariantViolation("an order finished twice, or is both finished and live")
     cl_ord_ids = {by_id[ord_id]["ord_id"] for ord_id in data["cl_ord_ids"] if by_id[ord_id]["cl_ord_id"]}
     if cl_ord_ids != {o["ord_id"] for o in data["orders"] if o["cl_ord_id"]}:
         raise InvariantViolation("the clOrdId index differs from the live orders")

@@ -111,9 +111,8 @@ def order_refusal(s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
 
 def after(s: State, x: Execution, events: list[Event]) -> list[Event]:
     """Count the command's fills of mmp orders into their windows; cancel the orders of each account and family
-    whose window went over its limit, and freeze it. Without any MMP config there is nothing to count."""
-    if not s.mmp:
-        return []
+    whose window went over its limit, and freeze it. The engine skips the call while no account has an MMP
+    config (there is nothing to count)."""
     tripped: dict[tuple[int, str], None] = {}
     for event in events:
         if not isinstance(event, OrderUpdated) or event.fill is None or event.order.ord_type not in MMP_TYPES:

@@ -32,16 +32,20 @@ class TerminalOrders:
         self._bound, self._chunk = bound, chunk
         self._pairs: dict[Final, Final] = {}
         pair = self._pairs.setdefault
-        loaded: dict[int, Final] = {}
-        for ord_id, uid, state in rows:  # as `_put` one by one: a repeated ord_id keeps its place, takes the new pair
-            loaded[ord_id] = pair((uid, state), (uid, state))
+        loaded = {ord_id: pair((uid, state), (uid, state)) for ord_id, uid, state in rows}  # oldest first
         entries = iter(loaded.items())  # taken `chunk` at a time until an empty dict says none are left
         self._chunks: deque[dict[int, Final]] = deque(iter(lambda: dict(islice(entries, chunk)), {})) or deque([{}])
         self._order: deque[int] = deque(loaded)
 
     def remember(self, ord_id: int, uid: int, state: OrdState) -> None:
-        """Record a finished order; past the bound the oldest one is forgotten."""
-        self._put(ord_id, uid, state)
+        """Record a finished order (each order finishes once: a checked invariant); past the bound the oldest one
+        is forgotten."""
+        newest = self._chunks[-1]
+        if len(newest) >= self._chunk:
+            newest = {}
+            self._chunks.append(newest)
+        newest[ord_id] = self._pairs.setdefault((uid, state), (uid, state))
+        self._order.append(ord_id)
         if len(self._order) > self._bound:
             del self._chunks[0][self._order.popleft()]
             if not self._chunks[0] and len(self._chunks) > 1:
@@ -61,16 +65,3 @@ class TerminalOrders:
 
     def __len__(self) -> int:
         return len(self._order)
-
-    def _put(self, ord_id: int, uid: int, state: OrdState) -> None:
-        pair = self._pairs.setdefault((uid, state), (uid, state))
-        for chunk in self._chunks:
-            if ord_id in chunk:
-                chunk[ord_id] = pair
-                return
-        newest = self._chunks[-1]
-        if len(newest) >= self._chunk:
-            newest = {}
-            self._chunks.append(newest)
-        newest[ord_id] = pair
-        self._order.append(ord_id)

@@ -44,6 +44,9 @@ BREAKS = {
     "crossed book": _set(["books", 0, "asks", 0, "px"], "99"),
     "order missing from the book": lambda d: d["books"][0]["asks"].pop(),
     "clOrdId index off": lambda d: d["cl_ord_ids"].clear(),
+    "an order finished twice": lambda d: d["recent_terminal"].append(dict(d["recent_terminal"][0])),
+    "an order both finished and live": lambda d: d["recent_terminal"].append(
+        {"ord_id": d["orders"][0]["ord_id"], "uid": d["orders"][0]["uid"], "state": "canceled"}),
     "a tuple (JSON reads a list)": _set(["index_minutes"], {"BTC-USDT": [(1, "2")]}),
     "an integer key (JSON reads a string)": _set(["deposited"], {7: "1"}),
     "a Decimal": _set(["withdrawn"], {"USDT": Decimal(1)}),

@@ -14,8 +14,7 @@ def test_same_contents_and_order_as_an_ordered_dict_across_chunks() -> None:
     rng = random.Random(7)
     memory = TerminalOrders(bound=50, chunk=8)
     reference: OrderedDict[int, tuple[int, OrdState]] = OrderedDict()
-    for n in range(1_000):
-        ord_id = rng.randrange(2_000) if n % 10 == 0 else 600_000_000_000_000_000 + n
+    for ord_id in rng.sample(range(600_000_000_000_000_000, 600_000_000_000_002_000), 1_000):  # each finishes once
         uid, state = 1_000_000_000_000_000 + rng.randrange(5), rng.choice(STATES)
         memory.remember(ord_id, uid, state)
         reference[ord_id] = (uid, state)
@@ -39,8 +38,8 @@ def test_rows_restore_in_order_and_keep_evicting_from_the_oldest() -> None:
 def test_rows_restore_as_if_remembered_one_by_one() -> None:
     """Restoring fills the chunks at once: the same contents, order and evictions as remembering each row."""
     rng = random.Random(3)
-    for count in (0, 8, 16, 61):
-        rows = [(rng.randrange(40), 1_000 + rng.randrange(3), rng.choice(STATES)) for _ in range(count)]
+    for count in (0, 8, 16, 50):  # a snapshot holds at most the bound
+        rows = [(ord_id, 1_000 + rng.randrange(3), rng.choice(STATES)) for ord_id in rng.sample(range(100), count)]
         restored, remembered = TerminalOrders(rows, bound=50, chunk=8), TerminalOrders(bound=50, chunk=8)
         for row in rows:
             remembered.remember(*row)

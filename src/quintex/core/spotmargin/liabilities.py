@@ -31,9 +31,7 @@ from .product import HOUR_MS
 
 def note(s: State, events: list[Event]) -> None:
     """Start (or forget) the liability of each currency the events' bills took below zero (or back) in a
-    multi-currency account (none without such an account)."""
-    if not s.users.any_multi_currency():
-        return
+    multi-currency account (the engine skips the call while there is no such account)."""
     seen: set[tuple[int, str]] = set()
     for event in events:
         if type(event) is not BillPosted:
