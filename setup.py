@@ -27,12 +27,14 @@ HOT = [
     "core/users.py", "core/products/derivative.py", "core/products/option.py", "core/risk/contracts.py",
     "core/risk/tiers.py", "core/risk/margin.py", "core/leverage.py", "core/events.py", "core/commands.py",
     "core/engine.py", "core/pricing.py", "core/lifecycle/liquidation.py", "core/positions/position.py",
+    "core/products/registry.py", "core/positions/positions.py",
 ]
 """The modules every order and fill runs through (`users.py`: the fee rates; `products/derivative.py` to
 `leverage.py`, and `pricing.py` to `positions/position.py`: swaps, futures and options, whose rate must stay at
 least half the spot rate, docs/benchmarks.md; `events.py` and `commands.py`: the events every order and fill
 makes and the commands replay decodes, whose hot classes write out their `__init__` so that it is native;
-`engine.py`: `apply`); modules, not a package's `__init__` (`quintex.native` names a compiled module after its
+`engine.py`: `apply`; `products/registry.py`: `product_for`, which every order and fill asks;
+`positions/positions.py`: the open positions every derivative fill looks up); modules, not a package's `__init__` (`quintex.native` names a compiled module after its
 file). `products/crossspot.py` because it subclasses `spot.Spot`, `products/option.py` because it subclasses
 `derivative.Derivative`. mypyc erases annotations: the journal's codecs read the field types of the compiled
 events and commands from their source (`journal/hints.py`), and the snapshot spells out those of `Order` and

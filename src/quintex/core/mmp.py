@@ -96,9 +96,7 @@ def _refusal(s: State, uid: int, inst_family: str) -> Reject | None:
 
 
 def order_refusal(s: State, cmd: PlaceOrder, inst: Instrument) -> Reject | None:
-    """Why an mmp order cannot be placed now (None: it can, or it is not an mmp order)."""
-    if cmd.ord_type not in MMP_TYPES:
-        return None
+    """Why an mmp order (`ordType` in `MMP_TYPES`) cannot be placed now (None: it can)."""
     if inst.inst_type is not MMP_INST_TYPE:
         return Reject.MMP_OPTIONS_ONLY
     config = s.mmp.get((cmd.uid, inst.inst_family))

@@ -22,6 +22,7 @@ from .events import (
 )
 from .execution import MARKET_TYPES, POST_ONLY_TYPES, Execution
 from .instruments import Instrument
+from .mmp import MMP_TYPES
 from .num import ZERO, is_multiple, mul, quantize
 from .orders import TERMINAL, Order
 from .products import Product, product_for
@@ -97,7 +98,8 @@ class Trading:
         if isinstance(priced, Reject):
             return priced
         cmd = priced
-        reject = mmp.order_refusal(self.s, cmd, inst) or product.admits(self.s, cmd, inst)
+        reject = (mmp.order_refusal(self.s, cmd, inst) if cmd.ord_type in MMP_TYPES else None) \
+            or product.admits(self.s, cmd, inst)
         if reject is not None:
             return reject
         if cmd.ord_type is _FOK and cmd.stp_mode is StpMode.CANCEL_BOTH:
