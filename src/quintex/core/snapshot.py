@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -193,28 +192,13 @@ def _schema() -> str:
     return hashlib.sha256(repr(shape).encode()).hexdigest()[:8]
 
 
-HASH_OF = "json"
-"""What a state hash digests: the dump's JSON text (`dump_text`). Hashes of its `repr`, as taken before, name no
-digest and are not compared."""
-HASH_PREFIX = f"{FORMAT}.{_schema()}.{HASH_OF}:"
-"""State hashes name the snapshot format, the shape they were computed from and what they digest; other hashes
-are not comparable."""
-_JSON_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
-def dump_text(data: dict[str, Any]) -> bytes:
-    """A dump as JSON text: what a stored snapshot holds (compressed) and a state hash digests."""
-    return _JSON_TEXT(data).encode()
-
-
-def text_hash(text: bytes) -> str:
-    """The state hash of a dump's JSON text, so a stored snapshot's text is checked without decoding it first."""
-    return HASH_PREFIX + hashlib.sha256(text).hexdigest()
+HASH_PREFIX = f"{FORMAT}.{_schema()}:"
+"""State hashes name the snapshot format and the shape they were computed from; other hashes are not comparable."""
 
 
 def state_hash(data: dict[str, Any]) -> str:
     """A digest of a snapshot: equal states, equal hashes (prefixed with the format they were taken in)."""
-    return text_hash(dump_text(data))
+    return HASH_PREFIX + hashlib.sha256(repr(data).encode()).hexdigest()
 
 
 def hash_comparable(recorded: str) -> bool:

@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 
 from quintex.core.commands import Command
-from quintex.core.snapshot import dump_text
 
 from .byname import record_codec
 
@@ -60,30 +59,17 @@ def record_crc(seq: int, ts: int, payload: bytes) -> int:
 
 
 def encode_snapshot(data: dict[str, Any]) -> bytes:
-    """The dump's JSON text (the text its state hash digests), compressed."""
-    return zlib.compress(dump_text(data), 1)
+    return zlib.compress(_ENCODE(data).encode(), 1)
 
 
-def snapshot_text(blob: bytes) -> bytes:
-    """A stored snapshot's JSON text (`text_hash` checks it against the hash recorded beside it)."""
+def decode_snapshot(blob: bytes) -> dict[str, Any]:
     try:
-        return zlib.decompress(blob)
-    except zlib.error as exc:
-        raise CodecError(f"not a snapshot: {exc}") from None
-
-
-def decode_snapshot_text(text: bytes) -> dict[str, Any]:
-    try:
-        data = _decode_json(text)
-    except ValueError as exc:
+        data = _decode_json(zlib.decompress(blob))
+    except (ValueError, zlib.error) as exc:
         raise CodecError(f"not a snapshot: {exc}") from None
     if not isinstance(data, dict):
         raise CodecError("not a snapshot: not an object")
     return data
-
-
-def decode_snapshot(blob: bytes) -> dict[str, Any]:
-    return decode_snapshot_text(snapshot_text(blob))
 
 
 def blob_crc(blob: bytes) -> int:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from quintex.core.commands import Command
 from quintex.core.engine import Engine
 from quintex.core.events import CurrencyListed, Event, InstrumentListed, TradeExecuted
-from quintex.core.snapshot import SnapshotFormatError, hash_comparable, text_hash
+from quintex.core.snapshot import SnapshotFormatError, hash_comparable, state_hash
 
-from .codec import CodecError, blob_crc, decode_command, decode_snapshot_text, record_crc, snapshot_text
+from .codec import CodecError, blob_crc, decode_command, decode_snapshot, record_crc
 from .events import HISTORY_TYPES, KEEP_MS, Only, Wanted, decode_events, is_history
 from .store import SnapshotInfo, Store, StoreError
 
@@ -139,21 +139,20 @@ def replay(engine: Engine, commands: Iterator[tuple[int, int, Command]], checkpo
 def load_snapshot(store: Store, info: SnapshotInfo) -> Engine:
     """The engine a stored snapshot holds, checked against its CRC and its state hash.
 
-    The hash is checked on the stored JSON text, before it is decoded and restored: a state hash digests the
-    dump's JSON text (`dump_text`), which is what the blob holds, so the text hashes to the recorded hash exactly
-    when it is the text of the dump the live engine hashed. The dump is JSON's own data and restores to a state
-    whose dump is that dump (invariants checked after every command of the core tests), so the restored state is
-    the recorded one without dumping it again (see docs/core.md, "Snapshots and state hashes")."""
+    The hash is checked on the decoded data, before it is restored: a state hash is `sha256(repr(dump))`, the
+    dump is JSON's own data (an invariant), so the decoded data hashes to the recorded hash exactly when it is
+    the dump the live engine hashed; and a dump restores to a state whose dump is that dump (an invariant too,
+    checked after every command of the core tests), so the restored state is the recorded one without dumping
+    it again (see docs/core.md, "Snapshots and state hashes")."""
     blob, crc = store.snapshot_blob(info.seq)
     if blob_crc(blob) != crc:
         raise StoreError(f"snapshot at seq {info.seq}: checksum mismatch")
     try:
-        text = snapshot_text(blob)
-        if hash_comparable(info.state_hash) and text_hash(text) != info.state_hash:
-            raise StoreError(f"snapshot at seq {info.seq}: the stored state does not match its recorded hash")
-        data = decode_snapshot_text(text)
+        data = decode_snapshot(blob)
     except CodecError as exc:
         raise StoreError(f"snapshot at seq {info.seq}: {exc}") from None
+    if hash_comparable(info.state_hash) and state_hash(data) != info.state_hash:
+        raise StoreError(f"snapshot at seq {info.seq}: the stored state does not match its recorded hash")
     try:
         engine = Engine.restore(data)
     except (SnapshotFormatError, KeyError, TypeError, ValueError) as exc:
