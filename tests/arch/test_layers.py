@@ -14,9 +14,8 @@ SRC = Path(quintex.__file__).parent
 
 CORE_STDLIB = {
     "__future__", "abc", "bisect", "collections", "dataclasses", "decimal", "enum", "functools", "hashlib",
-    "heapq", "itertools", "json", "math", "operator", "typing",
+    "heapq", "itertools", "math", "operator", "typing",
 }
-"""No I/O, clock or threads; `json` only turns a dump into the text its state hash digests."""
 L1 = {"okx", "journal", "marketdata", "history"}
 ENTRY_POINTS = {"cli", "web", "testing"}
 ALLOWED: dict[str, set[str]] = {
