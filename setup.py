@@ -34,11 +34,11 @@ HOT = [
 least half the spot rate, docs/benchmarks.md; `events.py` and `commands.py`: the events every order and fill
 makes and the commands replay decodes, whose hot classes write out their `__init__` so that it is native;
 `engine.py`: `apply`; `products/registry.py`: `product_for`, which every order and fill asks;
-`positions/positions.py`: the open positions every derivative fill looks up); modules, not a package's `__init__` (`quintex.native` names a compiled module after its
-file). `products/crossspot.py` because it subclasses `spot.Spot`, `products/option.py` because it subclasses
-`derivative.Derivative`. mypyc erases annotations: the journal's codecs read the field types of the compiled
-events and commands from their source (`journal/hints.py`), and the snapshot spells out those of `Order` and
-`Position`. Not:
+`positions/positions.py`: the open positions every derivative fill looks up); modules, not a package's
+`__init__` (`quintex.native` names a compiled module after its file). `products/crossspot.py` because it
+subclasses `spot.Spot`, `products/option.py` because it subclasses `derivative.Derivative`. mypyc erases
+annotations: the journal's codecs read the field types of the compiled events and commands from their source
+(`journal/hints.py`), and the snapshot spells out those of `Order` and `Position`. Not:
 - the modules of the snapshot's other records (`records.py`, ...): the core's own codecs read their annotations,
   and the hot records are built with `tuple.__new__` already;
 - `terminal.py`: compiled, a restart loads its 100,000 entries slower than its fills gain.
