@@ -27,15 +27,17 @@ HOT = [
     "core/users.py", "core/products/derivative.py", "core/products/option.py", "core/risk/contracts.py",
     "core/risk/tiers.py", "core/risk/margin.py", "core/leverage.py", "core/events.py", "core/commands.py",
     "core/engine.py", "core/pricing.py", "core/lifecycle/liquidation.py", "core/positions/position.py",
-    "core/products/registry.py", "core/positions/positions.py",
+    "core/products/registry.py", "core/positions/positions.py", "core/enums.py", "core/rejects.py",
 ]
 """The modules every order and fill runs through (`users.py`: the fee rates; `products/derivative.py` to
 `leverage.py`, and `pricing.py` to `positions/position.py`: swaps, futures and options, whose rate must stay at
 least half the spot rate, docs/benchmarks.md; `events.py` and `commands.py`: the events every order and fill
 makes and the commands replay decodes, whose hot classes write out their `__init__` so that it is native;
 `engine.py`: `apply`; `products/registry.py`: `product_for`, which every order and fill asks;
-`positions/positions.py`: the open positions every derivative fill looks up); modules, not a package's
-`__init__` (`quintex.native` names a compiled module after its file). `products/crossspot.py` because it
+`positions/positions.py`: the open positions every derivative fill looks up; `enums.py` and `rejects.py`:
+compiled, a member read off its class (`Side.BUY`, `Reject.SZ_BELOW_MIN`) is a C static in the compiled modules,
+where otherwise it is a lookup in the module's dict and a call of the enum class's `__getattr__`, ~0.3 µs);
+modules, not a package's `__init__` (`quintex.native` names a compiled module after its file). `products/crossspot.py` because it
 subclasses `spot.Spot`, `products/option.py` because it subclasses `derivative.Derivative`. mypyc erases
 annotations: the journal's codecs read the field types of the compiled events and commands from their source
 (`journal/hints.py`), and the snapshot spells out those of `Order` and `Position`. Not:

@@ -10,13 +10,14 @@ frozen amount, objects) is that event already and stands for it.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from .enums import Side
 from .events import BalanceChanged, BillPosted, BookChanged, Event, TradeExecuted
 from .num import ZERO
 from .state import State
 
-_OPPOSITE = {Side.BUY: Side.SELL, Side.SELL: Side.BUY}
+_OPPOSITE: Final = {Side.BUY: Side.SELL, Side.SELL: Side.BUY}
 
 
 def fold_changes(s: State, events: list[Event]) -> list[Event]:

@@ -8,6 +8,7 @@ one final change per level and balance at the end of the command.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from .book import OrderBook, crossing, fillable, take
 from .enums import CancelSource, ExecType, OrdState, OrdType, StpMode
@@ -17,13 +18,16 @@ from .orders import Order
 from .products import product_for
 from .state import State
 
-MARKET_TYPES = (OrdType.MARKET, OrdType.OPTIMAL_LIMIT_IOC)
-POST_ONLY_TYPES = (OrdType.POST_ONLY, OrdType.MMP_AND_POST_ONLY)
-RESTING_TYPES = (OrdType.LIMIT, OrdType.MMP)
+MARKET_TYPES: Final = (OrdType.MARKET, OrdType.OPTIMAL_LIMIT_IOC)
+POST_ONLY_TYPES: Final = (OrdType.POST_ONLY, OrdType.MMP_AND_POST_ONLY)
+RESTING_TYPES: Final = (OrdType.LIMIT, OrdType.MMP)
 """Orders whose remainder rests after taking (post-only orders rest without taking)."""
-_DONE = (OrdState.FILLED, OrdState.CANCELED)
-# Enum members read on every command or fill, bound once: reading one off its class costs ~0.15 µs on CPython 3.11.
-_FILLED, _FOK, _MAKER, _TAKER = OrdState.FILLED, OrdType.FOK, ExecType.MAKER, ExecType.TAKER
+_DONE: Final = (OrdState.FILLED, OrdState.CANCELED)
+# Enum members read on every order or fill, bound once (pure Python: reading one off its class costs ~0.15 µs).
+_FILLED: Final = OrdState.FILLED
+_FOK: Final = OrdType.FOK
+_MAKER: Final = ExecType.MAKER
+_TAKER: Final = ExecType.TAKER
 
 
 class Execution:

@@ -16,6 +16,7 @@ a cross swap or future trades at the instrument's maximum leverage and its lever
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from .commands import SetLeverage
 from .enums import AcctLv, InstType, MgnMode, PosMode, PosSide
@@ -27,11 +28,11 @@ from .rejects import Reject
 from .risk.relever import relever
 from .state import LeverKey, State
 
-DEFAULT_LEVER = Decimal(10)
-LEVER_STEP = Decimal("0.01")
+DEFAULT_LEVER: Final = Decimal(10)
+LEVER_STEP: Final = Decimal("0.01")
 """Leverage is set in steps of 0.01 (OKX: "1.5", "2.25")."""
-DERIVATIVES = frozenset({InstType.SWAP, InstType.FUTURES})
-_BOTH = (PosSide.LONG, PosSide.SHORT)
+DERIVATIVES: Final = frozenset({InstType.SWAP, InstType.FUTURES})
+_BOTH: Final = (PosSide.LONG, PosSide.SHORT)
 
 
 def max_lever(inst: Instrument) -> Decimal:

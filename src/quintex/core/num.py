@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal, InvalidOperation, Overflow
+from typing import Final
 
-MONEY = Context(prec=60, rounding=ROUND_DOWN, traps=[InvalidOperation, Overflow])
-ZERO = Decimal(0)
-ONE = Decimal(1)
+MONEY: Final = Context(prec=60, rounding=ROUND_DOWN, traps=[InvalidOperation, Overflow])
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
 
 
-mul = MONEY.multiply
+mul: Final = MONEY.multiply
 """`mul(a, b)`: the exact product (60 significant digits never round for our magnitudes); the context's own
 method, without a Python call around it (several per order and per fill)."""
-quantize = MONEY.quantize
+quantize: Final = MONEY.quantize
 """`quantize(value, step)`: `value` at the exponent of `step`, rounded down: the context's own method, called
 positionally (twice as fast as `value.quantize(step, context=MONEY)`)."""
 
@@ -29,7 +30,7 @@ def ceil_to(value: Decimal, step: Decimal) -> Decimal:
     return MONEY.divide(value, step).to_integral_value(rounding=ROUND_UP) * step
 
 
-_remainder = MONEY.remainder
+_remainder: Final = MONEY.remainder
 
 
 def is_multiple(value: Decimal, step: Decimal) -> bool:

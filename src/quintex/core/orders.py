@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final
 
 from .enums import CancelSource, Category, OrdState, OrdType, PosSide, Side, StpMode, TdMode, TgtCcy
 from .instruments import Instrument
@@ -10,7 +11,7 @@ from .num import ZERO
 from .records import AttachedAlgo, Fill, OrderView
 from .rejects import InvariantViolation
 
-LEGAL_TRANSITIONS: frozenset[tuple[OrdState, OrdState]] = frozenset({
+LEGAL_TRANSITIONS: Final[frozenset[tuple[OrdState, OrdState]]] = frozenset({
     (OrdState.LIVE, OrdState.PARTIALLY_FILLED),
     (OrdState.LIVE, OrdState.FILLED),
     (OrdState.LIVE, OrdState.CANCELED),
@@ -19,8 +20,8 @@ LEGAL_TRANSITIONS: frozenset[tuple[OrdState, OrdState]] = frozenset({
     (OrdState.PARTIALLY_FILLED, OrdState.CANCELED),
 })
 
-TERMINAL = (OrdState.FILLED, OrdState.CANCELED)
-_QUOTE_CCY = TgtCcy.QUOTE_CCY
+TERMINAL: Final = (OrdState.FILLED, OrdState.CANCELED)
+_QUOTE_CCY: Final = TgtCcy.QUOTE_CCY
 """Bound once: reading an enum member off its class costs ~0.15 µs on CPython 3.11."""
 
 

@@ -16,6 +16,7 @@ Quintex's choices (OKX publishes none of them); docs/derivatives.md explains the
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from typing import Final
 
 from .commands import UpdateIndexPrices
 from .enums import InstType
@@ -26,21 +27,21 @@ from .records import MarkPrice
 from .rejects import Reject
 from .state import State
 
-BASIS_WINDOW_MS = 300_000
+BASIS_WINDOW_MS: Final = 300_000
 """The smoothing window of the basis: a sample `dt` ms after the previous one weighs `dt / (window + dt)`."""
-FLOAT_PX_LMT_PCT = Decimal("0.05")
+FLOAT_PX_LMT_PCT: Final = Decimal("0.05")
 """Orders may be priced at most this far from the mark (OKX `floatPxLmtPct`)."""
-MAX_PX_LMT_PCT = Decimal("0.10")
+MAX_PX_LMT_PCT: Final = Decimal("0.10")
 """... and never further than this from the index (OKX `maxPxLmtPct`)."""
-BASIS_CAP = MAX_PX_LMT_PCT
+BASIS_CAP: Final = MAX_PX_LMT_PCT
 """A basis sample is clamped to this fraction of the index, either way."""
-BASIS_DIGITS = Decimal("1e-6")
+BASIS_DIGITS: Final = Decimal("1e-6")
 """The smoothed basis is kept to a millionth of the instrument's tick."""
-CONTRACTS = (InstType.SWAP, InstType.FUTURES)
-MINUTE_MS = 60_000
-OPTION_LIMIT_TICKS = 50
+CONTRACTS: Final = (InstType.SWAP, InstType.FUTURES)
+MINUTE_MS: Final = 60_000
+OPTION_LIMIT_TICKS: Final = 50
 """An option's price limits lie `max(mark / 2, OPTION_LIMIT_TICKS ticks)` either side of its mark (choice)."""
-DELIVERY_WINDOW_MS = 3_600_000
+DELIVERY_WINDOW_MS: Final = 3_600_000
 """A future delivers at the average index of the hour before its expiry (OKX's rule)."""
 
 

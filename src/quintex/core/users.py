@@ -4,6 +4,7 @@ currency's basic quota × the coefficient, OKX's `public/interest-rate-loan-quot
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from .commands import CreateApiKey, ModifyApiKey, SetFeeLevel
 from .enums import AcctLv, InstType
@@ -12,35 +13,35 @@ from .ids import Ids
 from .records import ApiKey, User
 from .rejects import Reject
 
-DEFAULT_FEE_LEVEL = "Lv1"
+DEFAULT_FEE_LEVEL: Final = "Lv1"
 
-REGULAR_LOAN_QUOTA_COEFS: dict[str, Decimal] = {
+REGULAR_LOAN_QUOTA_COEFS: Final[dict[str, Decimal]] = {
     "Lv1": Decimal(1), "Lv2": Decimal(1), "Lv3": Decimal(2), "Lv4": Decimal(2), "Lv5": Decimal(3),
 }
 """Loan quota coefficient of each regular level (Quintex choices in the pattern of OKX's example: Lv1 1)."""
-VIP_LOAN_QUOTA_COEFS: dict[str, Decimal] = {
+VIP_LOAN_QUOTA_COEFS: Final[dict[str, Decimal]] = {
     "VIP1": Decimal(6), "VIP2": Decimal(7), "VIP3": Decimal(8), "VIP4": Decimal(10), "VIP5": Decimal(12),
     "VIP6": Decimal(15), "VIP7": Decimal(20), "VIP8": Decimal(25), "VIP9": Decimal(30),
 }
 """Loan quota coefficient of each VIP level (OKX's example: VIP1 6, VIP2 7; the others Quintex choices)."""
-LOAN_QUOTA_COEFS: dict[str, Decimal] = REGULAR_LOAN_QUOTA_COEFS | VIP_LOAN_QUOTA_COEFS
-FEE_LEVELS = tuple(LOAN_QUOTA_COEFS)
-MULTI_CURRENCY = frozenset({AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO})
+LOAN_QUOTA_COEFS: Final[dict[str, Decimal]] = REGULAR_LOAN_QUOTA_COEFS | VIP_LOAN_QUOTA_COEFS
+FEE_LEVELS: Final = tuple(LOAN_QUOTA_COEFS)
+MULTI_CURRENCY: Final = frozenset({AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO})
 """The account modes whose cash may fall below zero (a liability, `spotmargin.liabilities`)."""
 
 # OKX regular-user fee schedules (maker, taker) by fee level, positive = charged. Only Lv1's is listed: every
 # level pays it (`fee_rates`).
-SPOT_FEE_RATES: dict[str, tuple[Decimal, Decimal]] = {
+SPOT_FEE_RATES: Final[dict[str, tuple[Decimal, Decimal]]] = {
     "Lv1": (Decimal("0.0008"), Decimal("0.001")),
 }
-DERIVATIVE_FEE_RATES: dict[str, tuple[Decimal, Decimal]] = {
+DERIVATIVE_FEE_RATES: Final[dict[str, tuple[Decimal, Decimal]]] = {
     "Lv1": (Decimal("0.0002"), Decimal("0.0005")),
 }
 """Swaps and futures, USDT-, USDC- and coin-margined alike."""
-OPTION_FEE_RATES: dict[str, tuple[Decimal, Decimal]] = {
+OPTION_FEE_RATES: Final[dict[str, tuple[Decimal, Decimal]]] = {
     "Lv1": (Decimal("0.0002"), Decimal("0.0003")),
 }
-FEE_SCHEDULES: dict[InstType, dict[str, tuple[Decimal, Decimal]]] = {
+FEE_SCHEDULES: Final[dict[InstType, dict[str, tuple[Decimal, Decimal]]]] = {
     InstType.SPOT: SPOT_FEE_RATES, InstType.MARGIN: SPOT_FEE_RATES, InstType.SWAP: DERIVATIVE_FEE_RATES,
     InstType.FUTURES: DERIVATIVE_FEE_RATES, InstType.OPTION: OPTION_FEE_RATES,
 }

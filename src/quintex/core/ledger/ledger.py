@@ -6,6 +6,7 @@ the fee account (uid 0) collects fees and is checked by the conservation invaria
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from ..enums import AssetBillType, BillSubType, BillType, ExecType, MgnMode
 from ..events import BalanceChanged
@@ -14,10 +15,10 @@ from ..num import ZERO
 from ..records import AssetBill, BalanceView, Bill
 from ..rejects import InvariantViolation
 
-FEE_UID = 0
-INSURANCE_UID = 1
+FEE_UID: Final = 0
+INSURANCE_UID: Final = 1
 """The insurance fund: it takes liquidation penalties and covers what liquidated accounts cannot pay."""
-LENDING_UID = 2
+LENDING_UID: Final = 2
 """The lending pool of spot margin: its cash is the interest it earned less what it has lent out (negative
 while loans are outstanding), so every currency's balances still sum to deposits less withdrawals."""
 

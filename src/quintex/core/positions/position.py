@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final
 
 from ..enums import Category, InstType, MgnMode, PosSide
 from ..instruments import Instrument
@@ -10,7 +11,7 @@ from ..num import MONEY, ZERO, mul
 from ..records import PositionView
 from ..risk import contracts
 
-_new = tuple.__new__
+_new: Final = tuple.__new__
 
 PositionKey = tuple[int, str, MgnMode, PosSide]
 """(uid, inst_id, mgn_mode, pos_side): at most one position each."""

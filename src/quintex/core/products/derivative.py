@@ -12,6 +12,7 @@ currency) goes to the fee account.
 from __future__ import annotations
 
 from decimal import ROUND_UP, Decimal
+from typing import Final
 
 from .. import pricing
 from ..commands import AmendOrder, PlaceOrder
@@ -40,27 +41,27 @@ from ..rejects import Reject
 from ..risk import contracts, margin, portfolio
 from ..state import State
 
-LIQUIDATION_PENALTY_RATE = Decimal("0.0005")
+LIQUIDATION_PENALTY_RATE: Final = Decimal("0.0005")
 """What a liquidation charges on top of the fee, to the insurance fund: a share of the value it closes (choice)."""
-RESERVED_FEE_RATE = Decimal("0.0005")
+RESERVED_FEE_RATE: Final = Decimal("0.0005")
 """The fee an order reserves for what it may open: OKX's Lv1 taker rate of swaps and futures."""
-_MARGIN_MODES = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
+_MARGIN_MODES: Final = {TdMode.CROSS: MgnMode.CROSS, TdMode.ISOLATED: MgnMode.ISOLATED}
 # enum members read per order or fill, as module constants (a class attribute read costs ~10x a global)
-_BUY = Side.BUY
-_SELL = Side.SELL
-_ADL = Category.ADL
-_NORMAL = Category.NORMAL
-_MAKER = ExecType.MAKER
-_ISOLATED = MgnMode.ISOLATED
-_NET = PosSide.NET
-_LONG = PosSide.LONG
-_FILLED = OrdState.FILLED
-_PARTIALLY_FILLED = OrdState.PARTIALLY_FILLED
-_ADL_BILL = BillType.ADL
-_LIQUIDATION_BILL = BillType.LIQUIDATION
-_TRADE_BILL = BillType.TRADE
-_BUY_SUB = BillSubType.BUY
-_SELL_SUB = BillSubType.SELL
+_BUY: Final = Side.BUY
+_SELL: Final = Side.SELL
+_ADL: Final = Category.ADL
+_NORMAL: Final = Category.NORMAL
+_MAKER: Final = ExecType.MAKER
+_ISOLATED: Final = MgnMode.ISOLATED
+_NET: Final = PosSide.NET
+_LONG: Final = PosSide.LONG
+_FILLED: Final = OrdState.FILLED
+_PARTIALLY_FILLED: Final = OrdState.PARTIALLY_FILLED
+_ADL_BILL: Final = BillType.ADL
+_LIQUIDATION_BILL: Final = BillType.LIQUIDATION
+_TRADE_BILL: Final = BillType.TRADE
+_BUY_SUB: Final = BillSubType.BUY
+_SELL_SUB: Final = BillSubType.SELL
 
 
 class Derivative:
@@ -290,7 +291,7 @@ def _open(inst: Instrument, position: Position, opening: Decimal, opening_value:
     return added
 
 
-_LIQUIDATION_SUB_TYPES = {
+_LIQUIDATION_SUB_TYPES: Final = {
     Category.PARTIAL_LIQUIDATION: (BillSubType.PARTIAL_LIQUIDATION_LONG, BillSubType.PARTIAL_LIQUIDATION_SHORT),
     Category.FULL_LIQUIDATION: (BillSubType.LIQUIDATION_LONG, BillSubType.LIQUIDATION_SHORT),
     _ADL: (BillSubType.ADL_LONG, BillSubType.ADL_SHORT),

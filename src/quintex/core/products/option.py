@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Final
 
 from .. import pricing
 from ..commands import AmendOrder, PlaceOrder
@@ -54,12 +55,12 @@ from .derivative import (
     _sub_type,
 )
 
-_LIMIT_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC, OrdType.MMP,
+_LIMIT_TYPES: Final = frozenset({OrdType.LIMIT, OrdType.POST_ONLY, OrdType.FOK, OrdType.IOC, OrdType.MMP,
                           OrdType.MMP_AND_POST_ONLY})
-_PRICED_TYPES = frozenset({OrdType.LIMIT, OrdType.POST_ONLY})
+_PRICED_TYPES: Final = frozenset({OrdType.LIMIT, OrdType.POST_ONLY})
 """Order types a `pxUsd` or `pxVol` order may have (OKX: "limit"; others 51181)."""
-_UNBUILT_MODES = frozenset({AcctLv.SPOT})
-RESERVED_FEE_RATE = Decimal("0.0003")
+_UNBUILT_MODES: Final = frozenset({AcctLv.SPOT})
+RESERVED_FEE_RATE: Final = Decimal("0.0003")
 """The fee rate a buy reserves: OKX's Lv1 option taker rate."""
 
 

@@ -5,6 +5,7 @@ spot pair's cross orders are auto-borrowing spot orders (`crossspot`) instead.""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from ..commands import AmendOrder, PlaceOrder
 from ..enums import AcctLv, ExecType, InstType, TdMode
@@ -21,10 +22,10 @@ from .derivative import Derivative
 from .option import Option
 from .spot import Spot
 
-_DERIVATIVE = Derivative()
-_MARGIN = Margin()
-_CROSS_SPOT = CrossSpot()
-_MULTI_CURRENCY = frozenset({AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO})
+_DERIVATIVE: Final = Derivative()
+_MARGIN: Final = Margin()
+_CROSS_SPOT: Final = CrossSpot()
+_MULTI_CURRENCY: Final = frozenset({AcctLv.MULTI_CURRENCY, AcctLv.PORTFOLIO})
 
 
 class _SpotCross:
@@ -84,12 +85,12 @@ class _SpotCross:
         return self._of(s, order.uid).settle(s, order, px, qty, exec_type, trade_id)
 
 
-_SPOT_CROSS = _SpotCross()
-PRODUCTS: dict[InstType, Product] = {InstType.SPOT: Spot(), InstType.SWAP: _DERIVATIVE, InstType.FUTURES: _DERIVATIVE,
+_SPOT_CROSS: Final = _SpotCross()
+PRODUCTS: Final[dict[InstType, Product]] = {InstType.SPOT: Spot(), InstType.SWAP: _DERIVATIVE, InstType.FUTURES: _DERIVATIVE,
                                    InstType.OPTION: Option()}
-_SPOT = InstType.SPOT
-_SPOT_CASH = PRODUCTS[_SPOT]
-_SPOT_MARGIN: dict[TdMode, Product] = {TdMode.CROSS: _SPOT_CROSS, TdMode.ISOLATED: _MARGIN}
+_SPOT: Final = InstType.SPOT
+_SPOT_CASH: Final = PRODUCTS[_SPOT]
+_SPOT_MARGIN: Final[dict[TdMode, Product]] = {TdMode.CROSS: _SPOT_CROSS, TdMode.ISOLATED: _MARGIN}
 
 
 def product_for(inst: Instrument, td_mode: TdMode) -> Product:

@@ -8,6 +8,7 @@ received and go to the fee account.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from ..commands import AmendOrder, PlaceOrder
 from ..enums import BillSubType, BillType, Category, ExecType, OrdState, Side, TdMode, TgtCcy
@@ -20,10 +21,18 @@ from ..rejects import Reject
 from ..risk import spot as risk
 from ..state import State
 
-# Enum members read on every order or fill, bound once: reading one off its class costs ~0.15 µs on CPython 3.11.
-_BUY, _SELL, _MAKER, _NORMAL, _TRADE = Side.BUY, Side.SELL, ExecType.MAKER, Category.NORMAL, BillType.TRADE
-_SUB_BUY, _SUB_SELL, _QUOTE_CCY = BillSubType.BUY, BillSubType.SELL, TgtCcy.QUOTE_CCY
-_FILLED, _PARTIALLY_FILLED, _CASH = OrdState.FILLED, OrdState.PARTIALLY_FILLED, TdMode.CASH
+# Enum members read on every order or fill, bound once (pure Python: reading one off its class costs ~0.15 µs).
+_BUY: Final = Side.BUY
+_SELL: Final = Side.SELL
+_MAKER: Final = ExecType.MAKER
+_NORMAL: Final = Category.NORMAL
+_TRADE: Final = BillType.TRADE
+_SUB_BUY: Final = BillSubType.BUY
+_SUB_SELL: Final = BillSubType.SELL
+_QUOTE_CCY: Final = TgtCcy.QUOTE_CCY
+_FILLED: Final = OrdState.FILLED
+_PARTIALLY_FILLED: Final = OrdState.PARTIALLY_FILLED
+_CASH: Final = TdMode.CASH
 
 
 class Spot:

@@ -14,20 +14,21 @@ the same value, so the rounding cancels between them.
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal
+from typing import Final
 
 from ..enums import CtType
 from ..instruments import Instrument
 from ..num import MONEY, ZERO, mul
 
-VALUE_STEP = Decimal("1e-16")
+VALUE_STEP: Final = Decimal("1e-16")
 """The precision of inverse values (coin amounts) and of a partial close's released cost."""
-PX_STEP = Decimal("1e-10")
+PX_STEP: Final = Decimal("1e-10")
 """The precision of an average price."""
-INVERSE_PX_SLACK = 3
+INVERSE_PX_SLACK: Final = 3
 """Significant digits an inverse average price gives up to the roundings of the cost it derives from (each
 fill and partial close rounds the cost by less than `VALUE_STEP`; three digits absorb a thousand of them)."""
-_INVERSE = CtType.INVERSE
-_UNIT = Decimal(1)
+_INVERSE: Final = CtType.INVERSE
+_UNIT: Final = Decimal(1)
 
 
 def face(inst: Instrument) -> Decimal:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
+from typing import Final
 
 from .. import pricing
 from ..enums import AcctLv, CtType, InstType, MgnMode
@@ -28,10 +29,12 @@ from ..state import State
 from . import collateral, contracts, options, portfolio
 from .tiers import tier_for, tiers
 
-TAKER_RATE = Decimal("0.0005")
+TAKER_RATE: Final = Decimal("0.0005")
 """The liquidation fee rate (OKX Lv1 taker rate of swaps and futures)."""
-_STEP = Decimal("1e-16")
-_CROSS, _ISOLATED, _INVERSE = MgnMode.CROSS, MgnMode.ISOLATED, CtType.INVERSE
+_STEP: Final = Decimal("1e-16")
+_CROSS: Final = MgnMode.CROSS
+_ISOLATED: Final = MgnMode.ISOLATED
+_INVERSE: Final = CtType.INVERSE
 
 
 def mmr_rate(inst: Instrument, mgn_mode: MgnMode, size: Decimal) -> Decimal:

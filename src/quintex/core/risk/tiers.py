@@ -17,25 +17,26 @@ the family's first tier:
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from typing import Final
 
 from ..enums import CtType, MgnMode
 from ..instruments import Instrument
 from ..num import MONEY, ONE
 from ..records import PositionTier
 
-LEVER_LADDER = (125, 100, 50, 40, 25, 20, 10, 8, 5, 4, 2, 1)
-CAP_MULTIPLES = (1, 2, 4, 8, 15, 25, 40, 60, 100, 150, 250, 400, 600)
-MMR_OF_IMR = Decimal("0.4")
-TIER1_COINS: dict[str, Decimal] = {"BTC": Decimal(10), "ETH": Decimal(500), "SOL": Decimal(5_000)}
+LEVER_LADDER: Final = (125, 100, 50, 40, 25, 20, 10, 8, 5, 4, 2, 1)
+CAP_MULTIPLES: Final = (1, 2, 4, 8, 15, 25, 40, 60, 100, 150, 250, 400, 600)
+MMR_OF_IMR: Final = Decimal("0.4")
+TIER1_COINS: Final[dict[str, Decimal]] = {"BTC": Decimal(10), "ETH": Decimal(500), "SOL": Decimal(5_000)}
 """Tier 1 of a linear family: this many coins (a family of another coin: `DEFAULT_TIER1_CONTRACTS`)."""
-TIER1_USD: dict[str, Decimal] = {"BTC": Decimal(1_000_000), "ETH": Decimal(500_000), "SOL": Decimal(250_000)}
+TIER1_USD: Final[dict[str, Decimal]] = {"BTC": Decimal(1_000_000), "ETH": Decimal(500_000), "SOL": Decimal(250_000)}
 """Tier 1 of an inverse family: this much face value in USD."""
-DEFAULT_TIER1_CONTRACTS = Decimal(1_000)
-RATE_PLACES = Decimal("0.00000001")
+DEFAULT_TIER1_CONTRACTS: Final = Decimal(1_000)
+RATE_PLACES: Final = Decimal("0.00000001")
 """A rate that is not a short exact decimal (1/75) is rounded up to this."""
 
 
-_KNOWN: dict[tuple[str, CtType | None, Decimal | None, str], tuple[PositionTier, ...]] = {}
+_KNOWN: Final[dict[tuple[str, CtType | None, Decimal | None, str], tuple[PositionTier, ...]]] = {}
 """Tiers by the terms they derive from (every margin read asks for them; hashing a whole `Instrument` for a
 cache costs as much as a read)."""
 
