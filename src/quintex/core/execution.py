@@ -125,7 +125,7 @@ class Execution:
         events: list[Event] = []
         if order.px is not None and order.state is not _FILLED:
             side = self.s.books[order.inst.inst_id].side(order.side)
-            level = side.levels.get(order.px)
+            level = side.level_at(order.px)
             if level is not None and level.holds(order):
                 side.remove(order)
                 events.append(BookChanged(order.inst.inst_id, order.side, level.px, level.sz, level.count,

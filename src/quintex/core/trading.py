@@ -309,7 +309,8 @@ class Trading:
         events: list[Event] = [s.ledger.freeze(order.uid, order.frozen_ccy, delta, s.ts)]
         order.frozen += delta
         order.req_id, order.amend_result, order.u_time = cmd.req_id, "0", s.ts
-        level = side.levels[order.px]
+        level = side.level_at(order.px)
+        assert level is not None
         keeps_priority = new_px == order.px and new_sz < order.sz
         if keeps_priority and new_sz > order.acc_fill_sz:
             level.reduce(order.sz - new_sz)

@@ -1,7 +1,7 @@
 """One side of a book: levels by price and a sorted price list (ascending)."""
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -10,6 +10,11 @@ from .level import Level
 
 
 class BookSide:
+    """`levels` holds each price's level in the order the levels were made (the snapshot keeps that order);
+    `prices` the same prices sorted. A price that comes with an order is looked up through `prices`
+    (`level_at`): the dict is then asked with the level's own key, whose hash is computed once, since hashing a
+    new Decimal costs ~0.5 µs (more than a bisect)."""
+
     __slots__ = ("is_bid", "levels", "prices")
 
     def __init__(self, is_bid: bool) -> None:
@@ -22,18 +27,28 @@ class BookSide:
             return None
         return self.levels[self.prices[-1] if self.is_bid else self.prices[0]]
 
+    def level_at(self, px: Decimal) -> Level | None:
+        prices = self.prices
+        at = bisect_left(prices, px)
+        return self.levels[prices[at]] if at < len(prices) and prices[at] == px else None
+
     def add(self, order: Order) -> Level:
         px = order.px
         assert px is not None
-        level = self.levels.get(px)
-        if level is None:
+        prices = self.prices
+        at = bisect_left(prices, px)
+        if at < len(prices) and prices[at] == px:
+            level = self.levels[prices[at]]
+        else:
             level = self.levels[px] = Level(px)
-            insort(self.prices, px)
+            prices.insert(at, px)
         level.append(order)
         return level
 
     def remove(self, order: Order) -> Level:
-        level = self.levels[order.px]  # type: ignore[index]
+        assert order.px is not None
+        level = self.level_at(order.px)
+        assert level is not None
         level.remove(order)
         if not level.orders:
             self.drop(level)
