@@ -135,13 +135,13 @@ class BillPosted:''')
     sub("execution.py", "from .events import BookChanged, Event, OrderUpdated, TradeExecuted",
         "from .events import BookChanged, Event, OrderUpdated, TradeExecuted, TradeSettled")
     # the engine's fold announces the level and the four balances each settled trade touched
-    sub("changes.py", '''        elif kind is TradeExecuted:''', '''        elif kind is TradeSettled:
-            levels.setdefault((event.inst_id, _OPPOSITE[event.taker_side], event.px), None)  # type: ignore[union-attr]
-            inst = s.instruments[event.inst_id]  # type: ignore[union-attr]
-            for uid in (event.maker_uid, event.taker_uid):  # type: ignore[union-attr]
+    sub("changes.py", '''        elif type(event) is TradeExecuted:''', '''        elif type(event) is TradeSettled:
+            levels.setdefault((event.inst_id, _OPPOSITE[event.taker_side], event.px), None)
+            inst = s.instruments[event.inst_id]
+            for uid in (event.maker_uid, event.taker_uid):
                 balances.setdefault((uid, inst.base_ccy), None)
                 balances.setdefault((uid, inst.quote_ccy), None)
-        elif kind is TradeExecuted:''')
+        elif type(event) is TradeExecuted:''')
     sub("changes.py", "from .events import BalanceChanged, BillPosted, BookChanged, Event, TradeExecuted",
         "from .events import BalanceChanged, BillPosted, BookChanged, Event, TradeExecuted, TradeSettled")
     # typed, so that mypyc compiles the prototype: spot's settle gives its fee, the other products' their fill
