@@ -28,20 +28,21 @@ class BookSide:
         return self.levels[self.prices[-1] if self.is_bid else self.prices[0]]
 
     def level_at(self, px: Decimal) -> Level | None:
+        return self._slot(px)[1]
+
+    def _slot(self, px: Decimal) -> tuple[int, Level | None]:
+        """Where `px` stands (or would) in `prices`, and its level if it has one."""
         prices = self.prices
         at = bisect_left(prices, px)
-        return self.levels[prices[at]] if at < len(prices) and prices[at] == px else None
+        return at, self.levels[prices[at]] if at < len(prices) and prices[at] == px else None
 
     def add(self, order: Order) -> Level:
         px = order.px
         assert px is not None
-        prices = self.prices
-        at = bisect_left(prices, px)
-        if at < len(prices) and prices[at] == px:
-            level = self.levels[prices[at]]
-        else:
+        at, level = self._slot(px)
+        if level is None:
             level = self.levels[px] = Level(px)
-            prices.insert(at, px)
+            self.prices.insert(at, px)
         level.append(order)
         return level
 
