@@ -30,7 +30,7 @@ SWAP, SYMBOL = "BTC-USDT-SWAP", "BTC/USDT:USDT"
 
 
 def quintex(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "quintex.cli", *args], capture_output=True, text=True, timeout=60,
+    return subprocess.run([sys.executable, "-m", "quintex.cli", *args], capture_output=True, text=True, timeout=300,
                           check=False)
 
 

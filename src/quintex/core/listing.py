@@ -51,16 +51,14 @@ def code_base_refusal(s: State, series: Series, span: int, listed: Iterable[Seri
 
 def add_instrument(s: State, inst: Instrument) -> list[Event]:
     """List an instrument whose instId and instIdCode are known to be free."""
-    s.instruments[inst.inst_id] = inst
-    s.instruments_by_code[inst.inst_id_code] = inst
+    s.put_instrument(inst)
     s.books[inst.inst_id] = OrderBook(inst.inst_id)
     return [InstrumentListed(inst)]
 
 
 def put_instrument(s: State, inst: Instrument) -> InstrumentChanged:
     """Replace a listed instrument by its changed terms (its live orders see them too)."""
-    s.instruments[inst.inst_id] = inst
-    s.instruments_by_code[inst.inst_id_code] = inst
+    s.put_instrument(inst)
     for order in s.live.values():
         if order.inst.inst_id == inst.inst_id:
             order.inst = inst

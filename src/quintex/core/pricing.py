@@ -87,8 +87,8 @@ def delivery_price(s: State, inst: Instrument) -> Decimal | None:
 
 def _reprice(s: State) -> tuple[MarkPrice, ...]:
     marks: list[MarkPrice] = []
-    for inst in s.instruments.values():
-        if inst.inst_type not in CONTRACTS or (inst.exp_time is not None and inst.exp_time <= s.ts):
+    for inst in s.listed.contracts.values():
+        if inst.exp_time is not None and inst.exp_time <= s.ts:
             continue
         index = s.index_prices.get(inst.uly)
         if index is None:

@@ -212,8 +212,7 @@ def _load_listing(s: State, data: dict[str, Any]) -> None:
         s.currencies[ccy.ccy] = ccy
     for plain in data["instruments"]:
         inst: Instrument = from_plain(Instrument, plain)
-        s.instruments[inst.inst_id] = inst
-        s.instruments_by_code[inst.inst_id_code] = inst
+        s.put_instrument(inst)
     for plain in data.get("futures_series", []):
         series: FuturesSeries = from_plain(FuturesSeries, plain)
         s.futures_series[series.inst_family] = series

@@ -11,6 +11,7 @@ from .fundingrate import FundingState
 from .ids import Ids
 from .instruments import Currency, FuturesSeries, Instrument
 from .ledger import Ledger
+from .listed import Listed
 from .options.series import OptionSeries
 from .options.surface import VolSurface
 from .orders import Order
@@ -75,11 +76,19 @@ class State:
     ledger: Ledger = field(init=False)
     users: Users = field(init=False)
     positions: Positions = field(init=False)
+    listed: Listed = field(default_factory=Listed, compare=False, repr=False)
+    """The live derivatives, derived from `instruments` (see `listed`)."""
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.ids)
         self.users = Users(self.ids)
         self.positions = Positions(self.ids)
+
+    def put_instrument(self, inst: Instrument) -> None:
+        """List an instrument, or take a listed one's new terms."""
+        self.instruments[inst.inst_id] = inst
+        self.instruments_by_code[inst.inst_id_code] = inst
+        self.listed.put(inst)
 
     def orders_of(self, uid: int) -> list[Order]:
         """The account's live orders, oldest first."""

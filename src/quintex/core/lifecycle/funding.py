@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
 
-from ..enums import BillSubType, BillType, InstState, InstType, MgnMode
+from ..enums import BillSubType, BillType, InstType, MgnMode
 from ..events import BillPosted, Event, FundingRatesUpdated, PositionChanged
 from ..execution import Execution
 from ..fundingrate import (
@@ -41,9 +41,7 @@ def tick(s: State, x: Execution) -> list[Event]:
     """Pass the funding times that have come and take this minute's premium samples."""
     changed: list[FundingRate] = []
     payments: list[Event] = []
-    for inst in s.instruments.values():
-        if inst.inst_type is not InstType.SWAP or inst.state is not InstState.LIVE:
-            continue
+    for inst in s.listed.swaps.values():
         st = s.funding.get(inst.inst_id)
         new = st is None
         if st is None:

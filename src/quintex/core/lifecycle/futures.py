@@ -63,9 +63,7 @@ def contract(series: FuturesSeries, alias: Alias, exp_time: int, list_time: int)
 def expire_due(s: State, x: Execution) -> list[Event]:
     """Expire every live contract whose expTime has come, then let the series of the expired ones list
     their replacements."""
-    due = [inst for inst in s.instruments.values()
-           if inst.inst_type is InstType.FUTURES and inst.exp_time is not None and inst.exp_time <= s.ts
-           and inst.state is InstState.LIVE]
+    due = [inst for inst in s.listed.futures.values() if inst.exp_time is not None and inst.exp_time <= s.ts]
     events: list[Event] = []
     families: dict[str, None] = {}
     for inst in due:

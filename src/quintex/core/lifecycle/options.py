@@ -91,8 +91,10 @@ def tick(s: State, x: Execution) -> list[Event]:
 def _exercise_due(s: State, x: Execution) -> list[Event]:
     """Expire the options whose expTime has come: cancel their orders (cancelSource 10), exercise their
     positions at the family's exercise price (`exercise`; at the index when the hour before expiry saw none)."""
-    due = [inst for inst in s.instruments.values() if inst.inst_type is InstType.OPTION
-           and inst.state is InstState.LIVE and inst.exp_time is not None and inst.exp_time <= s.ts]
+    soonest = s.listed.next_option_expiry()
+    if soonest is None or soonest > s.ts:
+        return []
+    due = [inst for inst in s.listed.options.values() if inst.exp_time is not None and inst.exp_time <= s.ts]
     events: list[Event] = []
     prices: dict[tuple[str, int], Decimal | None] = {}
     for inst in due:
@@ -119,10 +121,9 @@ def _list_chain(s: State, series: OptionSeries) -> list[Event]:
     index = s.index_prices.get(series.uly)
     if index is None:
         return []
-    listed = {inst.exp_time for inst in s.instruments.values() if inst.inst_type is InstType.OPTION
-              and inst.inst_family == series.inst_family and inst.state is InstState.LIVE}
+    listed = s.listed.family_expiries.get(series.inst_family, {})
     events: list[Event] = []
-    for exp_time in option_calendar.expiries(s.ts):
+    for exp_time in _calendar(s):
         if exp_time in listed:
             continue
         days = MONEY.divide(Decimal(exp_time - s.ts), Decimal(calendar.DAY_MS))
@@ -132,6 +133,16 @@ def _list_chain(s: State, series: OptionSeries) -> list[Event]:
                 if inst.inst_id not in s.instruments and inst.inst_id_code not in s.instruments_by_code:
                     events += add_instrument(s, inst)
     return events + reprice(s, (series.inst_family,)) if events else events
+
+
+def _calendar(s: State) -> tuple[int, ...]:
+    """The calendar's expiries now: the set is the same from the moment it is computed until the nearest of them
+    passes (`option_calendar`), so it is computed again only then."""
+    since, times = s.listed.expiries
+    if not (times and since <= s.ts < times[0]):
+        times = tuple(option_calendar.expiries(s.ts))
+        s.listed.expiries = (s.ts, times)
+    return times
 
 
 def option(series: OptionSeries, exp_time: int, strike: int, opt_type: OptType, list_time: int) -> Instrument:
@@ -188,9 +199,8 @@ def family_quotes(s: State, family: str) -> list[OptionQuote]:
     index = s.index_prices[series.uly]
     forwards = _forwards(s, family)
     quotes = []
-    for inst in s.instruments.values():
-        if inst.inst_type is InstType.OPTION and inst.inst_family == family and inst.state is InstState.LIVE \
-                and inst.exp_time is not None and inst.exp_time > s.ts:
+    for inst in s.listed.family_options.get(family, {}).values():
+        if inst.exp_time is not None and inst.exp_time > s.ts:
             book = s.books[inst.inst_id]
             bid, ask = book.bids.best(), book.asks.best()
             quotes.append(quote(inst, surface, forwards.get(inst.exp_time, index), s.ts,
@@ -200,9 +210,8 @@ def family_quotes(s: State, family: str) -> list[OptionQuote]:
 
 def _forwards(s: State, family: str) -> dict[int, Decimal]:
     """The mark of each live future of the family by its expiry: the forward of options expiring with it."""
-    return {inst.exp_time: s.mark_prices[inst.inst_id] for inst in s.instruments.values()
-            if inst.inst_type is InstType.FUTURES and inst.inst_family == family and inst.exp_time is not None
-            and inst.state is InstState.LIVE and inst.inst_id in s.mark_prices}
+    return {inst.exp_time: s.mark_prices[inst.inst_id] for inst in s.listed.futures.values()
+            if inst.inst_family == family and inst.exp_time is not None and inst.inst_id in s.mark_prices}
 
 
 def surface_of(s: State, family: str) -> VolSurface | None:

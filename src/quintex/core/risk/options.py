@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from decimal import ROUND_UP, Decimal
 
-from ..enums import InstState, InstType, OptType
+from ..enums import OptType
 from ..instruments import Instrument
 from ..num import MONEY, ZERO, mul
 from ..state import State
@@ -39,9 +39,8 @@ FEE_CAP = Decimal("0.125")
 def forward(s: State, inst: Instrument) -> Decimal | None:
     """The forward of the option's expiry: the mark of the family's live future expiring with it, else the
     index (as the marks are computed, `lifecycle/options`)."""
-    for other in s.instruments.values():
-        if other.inst_type is InstType.FUTURES and other.inst_family == inst.inst_family \
-                and other.exp_time == inst.exp_time and other.state is InstState.LIVE \
+    for other in s.listed.futures.values():
+        if other.inst_family == inst.inst_family and other.exp_time == inst.exp_time \
                 and other.inst_id in s.mark_prices:
             return s.mark_prices[other.inst_id]
     return s.index_prices.get(inst.uly)
