@@ -1,4 +1,4 @@
-"""Candles gathered a second at a time fold to the same buckets of every bar as trades folded one by one into
+"""Candles gathered a second and a minute at a time fold to the same buckets of every bar as trades folded one by one into
 every bar (the references below), whatever the order of trades (late ones too), price samples and reads: the
 in-memory candles of `MarketData` and the buckets a group commit writes to the store's candle table."""
 from __future__ import annotations
@@ -65,7 +65,8 @@ def test_gathered_candles_equal_trades_folded_into_every_bar(ops: list[tuple[str
             candles.latest("BTC-USDT", str(arg))
             continue
         step = int(arg)  # type: ignore[call-overload]
-        now = now + step % 3_000 if step % 5 else now - step % (10 ** (spread + 6))  # mostly forward, some late
+        forward = step % (90_000 if step % 7 == 0 else 3_000)  # within seconds, sometimes into another minute
+        now = now + forward if step % 5 else now - step % (10 ** (spread + 6))  # mostly forward, some late
         price, size = Decimal(px) / 10, Decimal(sz) / 4
         candles.add("BTC-USDT", price, size, now)
         reference.add(price, size, now)

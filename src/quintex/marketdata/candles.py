@@ -10,10 +10,13 @@ bucket (the 1s buckets of every mark and index price fill for 83 minutes).
 Trades arrive in timestamp order (the sequencer stamps them); a late trade is folded into the held
 bucket it belongs to, or ignored when that bucket is not held.
 
-The trades of an instrument's newest second gather in one open bucket first, which is folded into the buckets
-of every bar when a trade of a later second arrives or a query reads the instrument's candles: one bucket
-update per trade instead of one per bar (25), and the same candles, since every bar's bucket holds whole seconds
-(open the first trade's price, high and low the extremes, close the last, volumes exact sums).
+The trades of an instrument's newest second gather in one open bucket first, which is folded into the 1s bar and
+into the instrument's open minute when a trade of a later second arrives; the open minute is folded into the
+buckets of every coarser bar when a second of a later minute arrives. A query of the instrument's candles folds
+both first. So a trade costs one bucket update, a second two, and only a minute one per bar (24), instead of one
+per bar for every second (a mark or index price, sampled every second, did that), with the same candles: every
+bar's bucket holds whole seconds and, from 1m up, whole minutes (open the first trade's price, high and low the
+extremes, close the last, volumes exact sums).
 
 Many trades of an instrument at once (`add_trades`, with the trades of each batch `MarketData` folds: a restart
 feeds the ~100,000 stored trades before its snapshot 4,096 events at a time) go further: each bar is folded
@@ -34,6 +37,7 @@ from quintex.core.num import MONEY, mul
 from .bars import BARS, Bar, parse_bar, shift, start_of
 
 _SECOND = 1_000
+_MINUTE = 60 * _SECOND
 HELD_PER_SERIES = 5_000
 RECENT_BARS = 1_440
 DEFAULT_LIMIT = 100
@@ -114,6 +118,8 @@ class Candles:
         self._series: dict[str, dict[str, deque[_Bucket]]] = {}
         self._open: dict[str, _Bucket] = {}
         """Per instrument, its trades of the newest second not yet folded into the bars."""
+        self._minutes: dict[str, _Bucket] = {}
+        """Per instrument, the seconds of its newest minute in the 1s bar and not yet in the coarser bars."""
 
     def add_trade(self, trade: TradeExecuted) -> None:
         self.add(trade.inst_id, trade.px, trade.sz, trade.ts)
@@ -149,6 +155,9 @@ class Candles:
         gathered = self._open.pop(inst_id, None)
         if gathered is not None:
             self._fold_bucket(inst_id, gathered)
+        minute = self._minutes.pop(inst_id, None)
+        if minute is not None:
+            _fold_coarse(self._series_of(inst_id), minute)
 
     def _series_of(self, inst_id: str) -> dict[str, deque[_Bucket]]:
         """The instrument's buckets of every bar, opened at its first trade."""
@@ -157,13 +166,22 @@ class Candles:
             series = self._series[inst_id] = {name: deque(maxlen=self._held) for name in BARS}
         return series
 
-    def _fold_bucket(self, inst_id: str, trades: _Bucket) -> None:
-        ts = trades.start
-        for name, buckets in self._series_of(inst_id).items():
-            if buckets and buckets[-1].start <= ts < buckets[-1].end:
-                buckets[-1].merge(trades)
-            else:
-                self._add_outside(BARS[name], buckets, trades)
+    def _fold_bucket(self, inst_id: str, second: _Bucket) -> None:
+        """A second's trades into the 1s bar and the open minute (a second of another minute first folds the open
+        minute into the coarser bars; a late one, of an earlier minute, goes into them itself)."""
+        series = self._series_of(inst_id)
+        _fold_one(_SECONDS, series[_SECONDS.name], second)
+        minute = self._minutes.get(inst_id)
+        if minute is not None:
+            if minute.start <= second.start < minute.end:
+                minute.merge(second)
+                return
+            _fold_coarse(series, self._minutes.pop(inst_id))
+            if second.start < minute.start:
+                _fold_coarse(series, second)
+                return
+        start = second.start - second.start % _MINUTE
+        self._minutes[inst_id] = second.moved(start, start + _MINUTE)
 
     def latest(self, inst_id: str, bar: str) -> CandleView | None:
         """The newest bucket of `bar` (the open one while its bar lasts)."""
@@ -212,6 +230,24 @@ class Candles:
         late = next((b for b in islice(reversed(buckets), 1, None) if b.start <= start), None)
         if late is not None and late.start == start:
             late.merge(trades)
+
+
+_SECONDS = BARS["1s"]
+_COARSE = tuple(spec for name, spec in BARS.items() if name != _SECONDS.name)
+"""Every bar from 1m up: each of their buckets holds whole minutes."""
+
+
+def _fold_one(spec: Bar, buckets: deque[_Bucket], trades: _Bucket) -> None:
+    """Trades of one span of `spec` into its newest bucket, a new one, or a held older one (late trades)."""
+    if buckets and buckets[-1].start <= trades.start < buckets[-1].end:
+        buckets[-1].merge(trades)
+    else:
+        Candles._add_outside(spec, buckets, trades)
+
+
+def _fold_coarse(series: dict[str, deque[_Bucket]], trades: _Bucket) -> None:
+    for spec in _COARSE:
+        _fold_one(spec, series[spec.name], trades)
 
 
 def _seconds(trades: list[TradeExecuted]) -> list[_Bucket]:
