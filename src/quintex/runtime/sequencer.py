@@ -77,6 +77,8 @@ class _Job:
     commands: tuple[Command, ...]
     future: asyncio.Future[list[list[Event]]]
     results: list[list[Event]] = field(default_factory=list)
+    applied: asyncio.Future[None] | None = None
+    """Resolved once the commands are applied and handed to the journal (`submit_applied`)."""
 
 
 _Applied = tuple[list[_Job], list[Event], Awaitable[None] | None]
@@ -180,6 +182,25 @@ class Runtime:
         self._inbox.put_nowait(_Job(tuple(cmds), future))
         return await future
 
+    async def submit_applied(self, cmds: Sequence[Command]) -> asyncio.Future[list[list[Event]]]:
+        """Apply commands back to back in one batch, and return as soon as they are applied and handed to the
+        journal, before they are durable: the future returned gives each command's events once they are published,
+        as `submit_many` does. For the exchange's own commands whose next step reads the engine as these left it
+        (a manual clock's advance: each market step is computed from the state the last one left): the next step
+        is applied while this one is written. Nothing reaches a client before it is durable, as ever."""
+        if self._refusal is not None:
+            raise RuntimeUnavailable(self._refusal)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[list[Event]]] = loop.create_future()
+        applied: asyncio.Future[None] = loop.create_future()
+        self._inbox.put_nowait(_Job(tuple(cmds), future, applied=applied))
+        try:
+            await applied
+        except BaseException:
+            future.add_done_callback(retrieved)  # refused: the failure raised here is the answer
+            raise
+        return future
+
     async def query(self, read: Read[T]) -> T:
         """`read(state)` at a moment when the engine's state is durable (every applied batch published);
         what it returns, or what it raises. Refused once the runtime halted (the engine's state is
@@ -277,6 +298,7 @@ class Runtime:
         self._count_batch(batch)
         if journal is None:
             self._publish(batch, events)
+            _applied(batch)
             return True
         try:
             # Durability point: the batch is written as one group; nothing of it is published
@@ -289,6 +311,7 @@ class Runtime:
         if durable is not None:
             _time_commit(durable, self.stats)
         self._outbox.put_nowait((batch, events, durable))
+        _applied(batch)
         return True
 
     def _count_batch(self, batch: list[_Job]) -> None:
@@ -359,6 +382,20 @@ class Runtime:
         for job in batch:
             if not job.future.done():
                 job.future.set_exception(RuntimeUnavailable(self._refusal))
+            if job.applied is not None and not job.applied.done():
+                job.applied.set_exception(RuntimeUnavailable(self._refusal))
+
+
+def retrieved(future: asyncio.Future[Any]) -> None:
+    """Mark a failed future's exception as seen (a done callback for answers that another failure stands for)."""
+    if not future.cancelled():
+        future.exception()
+
+
+def _applied(batch: list[_Job]) -> None:
+    for job in batch:
+        if job.applied is not None and not job.applied.done():
+            job.applied.set_result(None)
 
 
 def _time_commit(durable: Awaitable[None], stats: RuntimeStats) -> None:

@@ -5,18 +5,21 @@ With a real or accelerated clock a task steps the market every `step_ms` of exch
 `--market off`, whose prices stand still: the index still reaches the core every second); with a
 manual clock nothing moves until `advance(ms)` walks the clock forward step by step, each step one
 batch (the index prices when due, the agents' commands, then `AdvanceTime`) that is applied before the
-clock moves again. The commands go through `Runtime.submit_many` like any client's.
+clock moves again. The commands go through the runtime like any client's (`Runtime.submit_many`; an advance's
+steps through `Runtime.submit_applied`, so that one step is written while the next is applied, and the advance
+answers once the last is durable and published).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable
 
 from quintex.core.commands import AdvanceTime, Command
-from quintex.core.events import CommandRejected
+from quintex.core.events import CommandRejected, Event
 from quintex.runtime.clock import AcceleratedClock, Clock, ManualClock
-from quintex.runtime.sequencer import Runtime, RuntimeUnavailable
+from quintex.runtime.sequencer import Runtime, RuntimeUnavailable, retrieved
 
 from .market import Engine, Market
 
@@ -86,10 +89,13 @@ class MarketDriver:
     async def step(self, now_ms: int, tick: bool = False) -> None:
         """One step of the market at `now_ms`: its agents' commands in one batch; with `tick`, then
         `AdvanceTime` (an accelerated clock's timers fall due faster than the runtime's own tick)."""
-        commands = [*self.market.step(now_ms, self.engine), *((AdvanceTime(),) if tick else ())]
-        self.steps += 1
+        commands = self._step_commands(now_ms, tick)
         if commands:
             await self.runtime.submit_many(commands)
+
+    def _step_commands(self, now_ms: int, tick: bool) -> list[Command]:
+        self.steps += 1
+        return [*self.market.step(now_ms, self.engine), *((AdvanceTime(),) if tick else ())]
 
     async def publish_index(self) -> None:
         """Send the index prices now (after the operator moved a price); call it holding `lock`."""
@@ -106,9 +112,19 @@ class MarketDriver:
         step_ms = self.market.config.step_ms
         async with self.lock:
             start, end = clock.now_ms(), clock.now_ms() + ms
-            while clock.now_ms() < end:
-                now = clock.set(min(clock.now_ms() + step_ms, end))
-                await self.step(now, tick=True)
-                if progress is not None:
-                    progress(now - start, ms)
+            unpublished: deque[asyncio.Future[list[list[Event]]]] = deque()
+            try:
+                while clock.now_ms() < end:
+                    now = clock.set(min(clock.now_ms() + step_ms, end))
+                    unpublished.append(await self.runtime.submit_applied(self._step_commands(now, tick=True)))
+                    while unpublished and unpublished[0].done():
+                        unpublished.popleft().result()
+                    if progress is not None:
+                        progress(now - start, ms)
+                while unpublished:
+                    await unpublished.popleft()
+            except BaseException:
+                for left in unpublished:  # the runtime failed them too: the first failure is the one raised
+                    left.add_done_callback(retrieved)
+                raise
             return clock.now_ms()

@@ -386,3 +386,36 @@ def test_a_halted_runtime_answers_no_query(caplog: pytest.LogCaptureFixture) -> 
 
     with caplog.at_level(logging.CRITICAL):
         asyncio.run(scenario())
+
+
+def test_submit_applied_returns_once_applied_and_its_answer_waits_for_the_write() -> None:
+    async def scenario() -> None:
+        engine, journal = FakeEngine(), HeldJournal()
+        runtime = Runtime(engine, ScriptedClock([1_000]), [], tick_s=3600, journal=journal)  # type: ignore[arg-type]
+        await runtime.start()
+        published = await asyncio.wait_for(runtime.submit_applied(users("a")), 2)
+        assert engine.names() == ["a"] and journal.appended == users("a")
+        assert not published.done(), "answered before the write"
+        second = await asyncio.wait_for(runtime.submit_applied(users("b")), 2)  # applied while "a" is written
+        assert engine.names() == ["a", "b"] and not published.done()
+        while not (published.done() and second.done()):
+            journal.release()
+            await asyncio.sleep(0.001)
+        assert (await published)[0] == [("done", CreateUser("a"), 1_000)]
+        await runtime.stop()
+
+    asyncio.run(scenario())
+
+
+def test_submit_applied_is_refused_by_a_halted_runtime(caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> None:
+        runtime = runtime_with(FakeEngine(break_on=CreateUser("bad")))
+        await runtime.start()
+        with pytest.raises(RuntimeUnavailable):
+            await runtime.submit_applied(users("bad"))
+        with pytest.raises(RuntimeUnavailable):
+            await runtime.submit_applied(users("a"))
+        await runtime.stop()
+
+    with caplog.at_level(logging.CRITICAL):
+        asyncio.run(scenario())
