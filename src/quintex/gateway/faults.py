@@ -424,10 +424,13 @@ class DelayedPushes:
         queue = self._queues.get(topic)
         if queue is None:
             return
-        now = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        now = loop.time()
         while queue and queue[0][0] <= now:
             _, frame, subscribers = queue.popleft()
             for conn in subscribers:
                 conn.send(frame)
         if not queue:
             del self._queues[topic]
+        else:  # the loop may run a timer up to its clock resolution early: come back when the next is due
+            loop.call_at(queue[0][0], self._drain, topic)

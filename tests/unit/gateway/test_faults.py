@@ -1,9 +1,12 @@
-"""The fault set on its own: scopes, seeded probability, every Nth, durations, path patterns."""
+"""The fault set on its own: scopes, seeded probability, every Nth, durations, path patterns; delayed pushes."""
 from __future__ import annotations
+
+import asyncio
+from typing import Any
 
 import pytest
 
-from quintex.gateway.faults import FaultError, FaultSet, error_answer, path_pattern
+from quintex.gateway.faults import DelayedPushes, FaultError, FaultSet, error_answer, path_pattern
 
 
 class Clock:
@@ -77,3 +80,35 @@ def test_a_fault_with_a_duration_expires_and_clear_removes_at_once() -> None:
 def test_nonsense_is_refused(spec: dict) -> None:
     with pytest.raises(FaultError):
         FaultSet().add(spec)
+
+
+class Conn:
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+
+    def send(self, frame: bytes) -> None:
+        self.frames.append(frame)
+
+
+def test_a_delayed_push_goes_out_even_when_the_loop_runs_its_timer_early() -> None:
+    """asyncio runs a timer up to its clock resolution before its time: the drain that finds its frame not yet due
+    must come back for it, not leave it queued until the topic's next push."""
+
+    async def scenario() -> list[bytes]:
+        faults = FaultSet()
+        faults.add({"kind": "ws-delay", "channel": "bbo-tbt", "latency": "50"})
+        pushes, conn = DelayedPushes(faults), Conn()
+        loop = asyncio.get_running_loop()
+        on_time = loop.call_at
+
+        def early(when: float, callback: Any, *args: Any, **kw: Any) -> asyncio.TimerHandle:
+            return on_time(when - 0.02 if callback == pushes._drain else when, callback, *args, **kw)
+
+        loop.call_at = early  # type: ignore[method-assign, assignment]
+        assert pushes.hold(("bbo-tbt", "BTC-USDT"), "bbo-tbt", b"ask", [conn])
+        await asyncio.sleep(0.035)
+        assert conn.frames == []  # held for its 50 ms
+        await asyncio.sleep(0.1)
+        return conn.frames
+
+    assert asyncio.run(scenario()) == [b"ask"]
