@@ -11,14 +11,16 @@ from .errors import CliError
 TIMEOUT_S = 10.0
 
 
-def admin_post(server: str, token: str, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """POST `payload` to `server + path`; the decoded JSON answer, or a CliError saying what failed."""
+def admin_post(server: str, token: str, path: str, payload: dict[str, Any],
+               timeout_s: float | None = None) -> dict[str, Any]:
+    """POST `payload` to `server + path`; the decoded JSON answer, or a CliError saying what failed (no answer
+    within `timeout_s`, default `TIMEOUT_S`, is one)."""
     request = urllib.request.Request(
         server.rstrip("/") + path, data=json.dumps(payload).encode(), method="POST",
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+        with urllib.request.urlopen(request, timeout=timeout_s or TIMEOUT_S) as response:
             return _decode(response.read(), server)
     except urllib.error.HTTPError as exc:
         if exc.code == 401:

@@ -28,6 +28,9 @@ from .client import TIMEOUT_S, admin_post
 from .errors import CliError
 
 ADVANCE_CHUNK_MS = 5 * 60 * 1000
+ADVANCE_TIMEOUT_S = 600.0
+"""How long the answer to one chunk may take: the server answers once it has run the chunk's market steps, and
+with the default market's agents on a 2-core machine five simulated minutes take ~10 s."""
 """A long advance is sent in chunks of this much simulated time, so progress shows between them."""
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
@@ -134,8 +137,9 @@ def _get(args: argparse.Namespace, path: str) -> dict[str, Any]:
     return answer
 
 
-def _post(args: argparse.Namespace, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-    return admin_post(args.server, _token(args), "/admin/market" + path, payload or {})
+def _post(args: argparse.Namespace, path: str, payload: dict[str, Any] | None = None,
+          timeout_s: float | None = None) -> dict[str, Any]:
+    return admin_post(args.server, _token(args), "/admin/market" + path, payload or {}, timeout_s)
 
 
 def market_command(args: argparse.Namespace) -> int:
@@ -253,7 +257,7 @@ def clock_command(args: argparse.Namespace) -> int:
     done, now = 0, ""
     while True:
         chunk = min(ADVANCE_CHUNK_MS, total - done)
-        now = _post(args, "/clock/advance", {"ms": str(chunk)})["now"]
+        now = _post(args, "/clock/advance", {"ms": str(chunk)}, ADVANCE_TIMEOUT_S)["now"]
         done += chunk
         if total > ADVANCE_CHUNK_MS:
             print(f"\radvanced {_span(done)} of {_span(total)} ({done / total:.0%})", end="", file=sys.stderr,
