@@ -27,6 +27,10 @@ def close_type(view: PositionView) -> str:
 class PositionHistory:
     def __init__(self) -> None:
         self._rows: dict[int, dict[tuple[int, int], PositionView]] = {}
+        """uid → (posId, cTime) → the row, in the order of their last update, so oldest uTime first (events come
+        in timestamp order)."""
+        self._oldest: int | None = None
+        """No row's uTime is below this (None: no rows): `prune` has nothing to drop until the horizon passes it."""
 
     def add(self, view: PositionView) -> None:
         """Record the position if it has closed anything in this lifetime."""
@@ -38,15 +42,25 @@ class PositionHistory:
         rows[key] = view
         if len(rows) > CAP_PER_USER:
             del rows[next(iter(rows))]
+        if self._oldest is None or view.u_time < self._oldest:
+            self._oldest = view.u_time
 
     def prune(self, now_ms: int) -> None:
+        """Drop the rows last updated more than 3 months before `now_ms`: nothing to do (after every batch) until
+        the oldest row is that old, then each user's oldest rows."""
         horizon = now_ms - ARCHIVE_MS
+        if self._oldest is None or self._oldest >= horizon:
+            return
+        oldest: int | None = None
         for uid in list(self._rows):
             rows = self._rows[uid]
-            for key in [k for k, v in rows.items() if v.u_time < horizon]:
-                del rows[key]
+            while rows and (first := next(iter(rows.values()))).u_time < horizon:
+                del rows[(first.pos_id, first.c_time)]
             if not rows:
                 del self._rows[uid]
+            elif oldest is None or first.u_time < oldest:
+                oldest = first.u_time
+        self._oldest = oldest
 
     def positions_history(
         self, uid: int, *, inst_type: str | None = None, inst_id: str | None = None, mgn_mode: str | None = None,
