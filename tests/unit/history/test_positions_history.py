@@ -29,7 +29,7 @@ def test_rows_leave_three_months_after_their_last_update_and_an_update_keeps_a_r
     history.add(closed(2, 1, T0 + DAY))
     history.add(closed(3, 2, T0 + 2 * DAY))
     history.add(closed(1, 1, T0 + 3 * DAY))  # position 1 closes more: its row is updated
-    for day in range(0, 90):
+    for day in range(90):
         history.prune(T0 + day * DAY)
     assert (ids(history, 1), ids(history, 2)) == ([1, 2], [3])
     history.prune(T0 + DAY + ARCHIVE_MS)  # position 2's row is exactly three months old: kept
