@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import ccxt
 import ccxt.pro as ccxtpro
@@ -122,6 +123,21 @@ def test_ccxt_pro_watches_positions_and_keeps_trading_over_the_socket(exchange: 
     asyncio.run(scenario())
 
 
+async def watching(ex: Any, done: Callable[[list[dict[str, Any]]], bool]) -> asyncio.Task[list[dict[str, Any]]]:
+    """A task returning the first `watch_positions` update that `done` accepts, already waiting on the socket:
+    ccxt.pro hands a push only to a watch that waits when it arrives (one processed while the test waits for its
+    REST order is not given to a later watch), and a periodic snapshot of the open position may come first."""
+
+    async def until() -> list[dict[str, Any]]:
+        while not done(update := await ex.watch_positions()):
+            pass
+        return update
+
+    task = asyncio.ensure_future(until())
+    await asyncio.sleep(0.1)  # the watch reaches its future before the orders are placed
+    return task
+
+
 def trade_api(server: InProcessServer, c: Credentials) -> Trade.TradeAPI:
     return Trade.TradeAPI(c.api_key, c.secret_key, c.passphrase, False, "0", domain=server.url, debug=False)
 
@@ -143,9 +159,10 @@ def test_a_position_a_fill_opens_reads_back_in_python_okx_and_ccxt_and_ccxt_pro_
         try:
             await ex.load_markets()
             assert await asyncio.wait_for(ex.watch_positions(), 5) == []
+            opening = await watching(ex, lambda update: any(p["contracts"] for p in update))
             await asyncio.to_thread(swap_order, exchange, bob, "sell")
             await asyncio.to_thread(swap_order, exchange, alice, "buy")
-            (opened,) = await asyncio.wait_for(ex.watch_positions(), 5)
+            (opened,) = await asyncio.wait_for(opening, 5)
             assert (opened["info"]["instId"], opened["contracts"], opened["side"], opened["entryPrice"],
                     opened["marginMode"]) == (SWAP, 5, "long", 60000, "cross")
 
@@ -156,9 +173,10 @@ def test_a_position_a_fill_opens_reads_back_in_python_okx_and_ccxt_and_ccxt_pro_
             assert (fetched["contracts"], fetched["side"], fetched["notional"], fetched["initialMargin"],
                     fetched["leverage"]) == (5, "long", 3000, 300, 10)
 
+            closing = await watching(ex, lambda update: not any(p["contracts"] for p in update))
             await asyncio.to_thread(swap_order, exchange, bob, "buy")
             await asyncio.to_thread(swap_order, exchange, alice, "sell", reduceOnly="true")
-            closed = await asyncio.wait_for(ex.watch_positions(), 5)  # ccxt.pro clears both sides on pos "0"
+            closed = await asyncio.wait_for(closing, 5)  # ccxt.pro clears both sides on pos "0"
             assert sorted((p["side"], p["contracts"]) for p in closed) == [("long", 0), ("short", 0)]
         finally:
             await ex.close()
